@@ -1,0 +1,127 @@
+"""People and the units they belong to; roles are held per seminar."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class UnitKind(StrEnum):
+    CITY = "city"
+    SPECIAL_ZONE = "special_zone"
+    DEPARTMENT = "department"
+    INSTITUTION = "institution"
+
+
+class RoleName(StrEnum):
+    ORGANIZER = "organizer"
+    SUBMITTER = "submitter"
+    REVIEWER = "reviewer"
+    ATTENDEE = "attendee"
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class Unit(Model):
+    """A city, special zone, provincial department or institution (单位)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100, unique=True)
+    name_hant = fields.CharField(max_length=100, default="")
+    kind = fields.CharEnumField(UnitKind, max_length=20)
+    # GB/T 2260 code for cities: a stable identifier whatever the name's spelling.
+    code = fields.CharField(max_length=6, null=True, unique=True)
+    pinyin = fields.CharField(max_length=50, default="")
+    # Official order in provincial documents; lists and exports sort by it.
+    sort_order = fields.IntField(default=1000)
+    # A special zone or a city's own office belongs to a city: conflicts follow it.
+    parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="children", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "unit"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=100)
+    phone = fields.CharField(max_length=30, default="")
+    position = fields.CharField(max_length=100, default="")
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="users", null=True, on_delete=fields.SET_NULL
+    )
+    locale = fields.CharField(max_length=10, default="")
+    # Empty until the invitee sets a password through the invitation link.
+    password_hash = fields.CharField(max_length=200, default="")
+    is_active = fields.BooleanField(default=True)
+    is_admin = fields.BooleanField(default=False)
+    # Bumped on password change and deactivation: every older session stops working.
+    session_epoch = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    roles: fields.ReverseRelation[Role]
+
+    class Meta:
+        table = "user"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="roles", on_delete=fields.CASCADE
+    )
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="roles", on_delete=fields.CASCADE)
+    name = fields.CharEnumField(RoleName, max_length=20)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "role"
+        unique_together = (("user", "seminar", "name"),)
+
+
+class AccountToken(Model):
+    """A single-use, expiring link token (invitation or password reset), stored only as its hash."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    purpose = fields.CharEnumField(TokenPurpose, max_length=20)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    seminar = fields.ForeignKeyField(
+        "models.Seminar", related_name="tokens", null=True, on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account_token"
+
+
+class LoginFailure(Model):
+    """One failed login: throttling counts recent rows per account and per address."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    ip = fields.CharField(max_length=45, db_index=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "login_failure"

@@ -1,0 +1,120 @@
+"""create_app(settings): middleware, every area's routes, and a lifespan for the ORM and mail worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise import Tortoise, connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from seminar import i18n
+from seminar.accounts.routes import routes as account_routes
+from seminar.config import PROJECT_ROOT, Settings
+from seminar.db import tortoise_config
+from seminar.mail import worker as mail_worker
+from seminar.mail.routes import routes as mail_routes
+from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from seminar.seminars.routes import routes as seminar_routes
+from seminar.web import render
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "seminar_session"
+SESSION_MAX_AGE = 12 * 3600
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as error:  # noqa: BLE001  # any failure means "not healthy", reported as such
+        return JSONResponse({"status": "error", "database": str(error)[:200]}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _error_template(status_code: int) -> list[str]:
+    return [f"errors/{status_code}.html", "errors/error.html"]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (301, 302, 303, 304, 307, 308):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    response = render(
+        request,
+        _error_template(exc.status_code),
+        {"status_code": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code,
+    )
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    i18n.set_locale(request.scope.get("locale", i18n.DEFAULT_LOCALE))
+    return render(request, _error_template(500), {"status_code": 500}, status_code=500)
+
+
+def build_routes() -> list[BaseRoute]:
+    # Seminar routes hold the /{slug}/… catch-alls, so they come last.
+    return [
+        Route("/healthz", healthz, name="healthz"),
+        Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        *account_routes,
+        *mail_routes,
+        *seminar_routes,
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_environment()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            stop = asyncio.Event()
+            worker = None
+            if settings.run_worker:
+                worker = asyncio.create_task(mail_worker.run_forever(settings, stop))
+            try:
+                yield
+            finally:
+                stop.set()
+                if worker is not None:
+                    await worker
+
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie=SESSION_COOKIE,
+            max_age=SESSION_MAX_AGE,
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        ),
+        Middleware(ActorMiddleware, default_locale=settings.default_locale, time_zone=settings.time_zone),
+        Middleware(CsrfMiddleware),
+    ]
+    app = Starlette(
+        routes=build_routes(),
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()

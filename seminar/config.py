@@ -1,0 +1,99 @@
+"""Settings come from the environment or a `.env` file, once, into a frozen dataclass.
+
+Nothing else in the code reads `os.environ`: `create_app(settings)` receives a `Settings`
+and keeps it on `app.state.settings`; tests build `Settings(...)` directly.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from starlette.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+# Every setting with its default and a help line; the README's configuration table is
+# checked against this list by tests/test_readme.py.
+DOCUMENTED_SETTINGS: dict[str, str] = {
+    "DATABASE_URL": "Database URL: sqlite://path or postgres://user@host:port/name",
+    "SECRET_KEY": "Signs session cookies and tokens; generated into data/secret_key if absent",
+    "BASE_URL": "Public address of the site, used for links in mail",
+    "SMTP_HOST": "SMTP server; empty keeps mail in the outbox for organizers to read",
+    "SMTP_PORT": "SMTP port",
+    "SMTP_USER": "SMTP login, if the server wants one",
+    "SMTP_PASSWORD": "SMTP password",
+    "SMTP_TLS": "starttls, tls (implicit) or none",
+    "MAIL_FROM": "Sender address of every mail",
+    "SECURE_COOKIES": "Send the session cookie only over HTTPS (set true in production)",
+    "RUN_WORKER": "Run the mail worker inside the web process (false when workers run apart)",
+    "DATA_DIR": "Where the SQLite file and the generated secret key live",
+    "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
+    "TIME_ZONE": "Time zone of dates shown and typed",
+}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Read the stored key, or generate one on first run so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://:memory:"
+    secret_key: str = "insecure-test-key"
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_tls: str = "none"
+    mail_from: str = "研讨班 <noreply@example.org>"
+    secure_cookies: bool = False
+    run_worker: bool = True
+    data_dir: Path = DEFAULT_DATA_DIR
+    default_locale: str = "zh_Hans"
+    time_zone: str = "Asia/Shanghai"
+    # Not from the environment: knobs tests turn.
+    login_attempts_per_account: int = 5
+    login_attempts_per_ip: int = 20
+    login_window_seconds: int = 900
+    token_lifetime_hours: int = 72
+    mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
+    mail_poll_seconds: float = 5.0
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @classmethod
+    def from_environment(cls, env_file: str | Path = ".env") -> Settings:
+        config = Config(env_file if Path(env_file).exists() else None)
+        data_dir = Path(config("DATA_DIR", default=str(DEFAULT_DATA_DIR)))
+        return cls(
+            database_url=config(
+                "DATABASE_URL", default=f"sqlite://{data_dir / 'seminar.sqlite3'}"
+            ),
+            secret_key=config("SECRET_KEY", default="") or _secret_key(data_dir),
+            base_url=config("BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
+            smtp_host=config("SMTP_HOST", default=""),
+            smtp_port=config("SMTP_PORT", cast=int, default=25),
+            smtp_user=config("SMTP_USER", default=""),
+            smtp_password=config("SMTP_PASSWORD", default=""),
+            smtp_tls=config("SMTP_TLS", default="none").lower(),
+            mail_from=config("MAIL_FROM", default="研讨班 <noreply@example.org>"),
+            secure_cookies=config("SECURE_COOKIES", cast=bool, default=False),
+            run_worker=config("RUN_WORKER", cast=bool, default=True),
+            data_dir=data_dir,
+            default_locale=config("DEFAULT_LOCALE", default="zh_Hans"),
+            time_zone=config("TIME_ZONE", default="Asia/Shanghai"),
+        )

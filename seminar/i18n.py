@@ -1,0 +1,163 @@
+"""Languages: locale negotiation, gettext for Python and Jinja, dates in the user's style.
+
+Catalogs are plain `.po` files under `seminar/locale/<locale>/LC_MESSAGES/`, one file per
+area (`accounts.po`, `mail.po` …) so areas can be translated independently; they are merged
+and compiled in memory at start-up, so there is no compile step to forget.
+Message ids are English; `zh_Hans` is the default language.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel import dates as babel_dates
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import LazyProxy, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALES = ("zh_Hans", "zh_Hant", "en")
+DEFAULT_LOCALE = "zh_Hans"
+LOCALE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+# The `lang` attribute for HTML, which also picks the right CJK glyph forms.
+HTML_LANG = {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}
+
+_current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
+_current_zone: ContextVar[str] = ContextVar("current_zone", default="Asia/Shanghai")
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """All `.po` files of one locale merged into one in-memory catalog."""
+    merged = Catalog(locale=Locale.parse(locale))
+    for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string and not message.fuzzy:
+                    merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def get_locale() -> str:
+    return _current_locale.get()
+
+
+def set_locale(locale: str) -> None:
+    _current_locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+
+
+@contextlib.contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    """Render something (a mail, say) in another person's language for a moment."""
+    token = _current_locale.set(locale if locale in LOCALES else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _current_locale.reset(token)
+
+
+def set_time_zone(zone: str) -> None:
+    _current_zone.set(zone)
+
+
+def gettext(message: str, **variables: object) -> str:
+    text = translations(get_locale()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
+    text = translations(get_locale()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+def lazy_gettext(message: str, **variables: object) -> LazyProxy:
+    """For strings defined at import time (form labels): translated when shown."""
+    return LazyProxy(gettext, message, enable_cache=False, **variables)
+
+
+_ = gettext
+
+
+def negotiate_locale(
+    user_locale: str | None, chosen: str | None, accept_language: str | None, default: str = DEFAULT_LOCALE
+) -> str:
+    """The user's own setting, then the switcher's choice, then the browser's, then the default."""
+    for candidate in (user_locale, chosen):
+        if candidate in LOCALES:
+            return candidate  # type: ignore[return-value]  # checked by `in`
+    for tag in _accepted_tags(accept_language or ""):
+        if match := _match_tag(tag):
+            return match
+    return default if default in LOCALES else DEFAULT_LOCALE
+
+
+def _accepted_tags(header: str) -> list[str]:
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")):
+        tag, _sep, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, index, tag.strip().lower()))
+    return [tag for _q, _i, tag in sorted(weighted)]
+
+
+def _match_tag(tag: str) -> str | None:
+    if tag.startswith("zh"):
+        traditional = ("hant", "-tw", "-hk", "-mo")
+        return "zh_Hant" if any(mark in tag for mark in traditional) else "zh_Hans"
+    if tag.startswith("en"):
+        return "en"
+    return None
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    zone = ZoneInfo(_current_zone.get())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(zone)
+
+
+def format_date(value: dt.date | dt.datetime | None, format: str = "long") -> str:
+    """2026年11月25日 in Chinese, 25 November 2026 in English."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _aware(value).date()
+    return babel_dates.format_date(value, format=format, locale=get_locale())
+
+
+def format_datetime(value: dt.datetime | None, format: str = "long") -> str:
+    """2026年11月25日 14:30 — dates long, times on the 24-hour clock, in the seminar's zone."""
+    if value is None:
+        return ""
+    local = _aware(value)
+    return f"{format_date(local.date(), format)} {local:%H:%M}"
+
+
+def format_time(value: dt.datetime | dt.time | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _aware(value).time()
+    return f"{value:%H:%M}"
+
+
+def local_now() -> dt.datetime:
+    return dt.datetime.now(ZoneInfo(_current_zone.get()))

@@ -1,0 +1,60 @@
+"""The outbox: every mail is a row written in the same transaction as the change causing it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"  # waiting for a worker (or for SMTP to be configured)
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry; an organizer may retry
+    DISCARDED = "discarded"
+
+
+class OutboxMail(Model):
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField(
+        "models.Seminar", related_name="mails", null=True, on_delete=fields.SET_NULL
+    )
+    template = fields.CharField(max_length=100)
+    locale = fields.CharField(max_length=10)
+    to_address = fields.CharField(max_length=254)
+    to_name = fields.CharField(max_length=100, default="")
+    subject = fields.CharField(max_length=300)
+    body_text = fields.TextField()
+    body_html = fields.TextField(default="")
+    # Stable Message-ID: should a send be repeated after a crash, receivers see one message.
+    message_id = fields.CharField(max_length=200, unique=True)
+    status = fields.CharEnumField(MailStatus, max_length=20, default=MailStatus.PENDING, db_index=True)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    claimed_by = fields.CharField(max_length=100, default="")
+    claimed_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "outbox_mail"
+        ordering = ["-id"]
+
+
+class MailAttempt(Model):
+    """One try at sending: when, by which worker, and the SMTP error if it failed."""
+
+    id = fields.IntField(primary_key=True)
+    mail: fields.ForeignKeyRelation[OutboxMail] = fields.ForeignKeyField(
+        "models.OutboxMail", related_name="attempt_log", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField(auto_now_add=True)
+    worker = fields.CharField(max_length=100, default="")
+    error = fields.TextField(default="")
+
+    class Meta:
+        table = "mail_attempt"
+        ordering = ["id"]

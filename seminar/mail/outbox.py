@@ -1,0 +1,54 @@
+"""Writing mail to the outbox. Call `queue_mail` inside the transaction of the change that causes it."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from jinja2 import TemplateNotFound
+
+from seminar import i18n
+from seminar.mail.models import OutboxMail
+from seminar.web import templates
+
+
+def render_mail(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML parts of `templates/mail/<template>.{subject.txt,txt,html}`.
+
+    The text is rendered in the recipient's language, whoever caused the mail.
+    """
+    env = templates.env
+    with i18n.use_locale(locale):
+        subject = env.get_template(f"mail/{template}.subject.txt").render(context)
+        text = env.get_template(f"mail/{template}.txt").render(context)
+        try:
+            html = env.get_template(f"mail/{template}.html").render(context)
+        except TemplateNotFound:
+            html = ""
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+async def queue_mail(
+    *,
+    template: str,
+    to_address: str,
+    to_name: str = "",
+    locale: str = "",
+    context: dict[str, Any] | None = None,
+    seminar_id: int | None = None,
+    domain: str = "seminar.local",
+) -> OutboxMail:
+    """Render the mail now (so what organizers preview is what is sent) and store it as pending."""
+    locale = locale if locale in i18n.LOCALES else i18n.DEFAULT_LOCALE
+    subject, text, html = render_mail(template, locale, {"recipient_name": to_name, **(context or {})})
+    return await OutboxMail.create(
+        seminar_id=seminar_id,
+        template=template,
+        locale=locale,
+        to_address=to_address,
+        to_name=to_name,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        message_id=f"<{secrets.token_hex(16)}@{domain}>",
+    )

@@ -1,0 +1,106 @@
+"""THE policy: every "may this person see or do this?" question is answered here.
+
+Predicates are synchronous and query nothing: the actor's roles are loaded once per
+request (`seminar.web.ActorMiddleware`). A predicate answers *who* may act; whether the
+action is still possible (deadline, state) is a domain rule with its own message.
+Routes call `require(...)`; templates call the same predicates through the `can` global.
+When someone may not even see an object, routes answer 404, not 403, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from starlette.exceptions import HTTPException
+
+from seminar.accounts.models import RoleName
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+
+
+class SeminarScoped(Protocol):
+    id: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in user with roles per seminar, or an anonymous visitor."""
+
+    user: User | None = None
+    roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    unit_id: int | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user is not None and self.user.is_admin
+
+    def has_role(self, seminar_id: int, role: RoleName) -> bool:
+        return role.value in self.roles.get(seminar_id, frozenset())
+
+    def is_organizer(self, seminar_id: int) -> bool:
+        return self.is_admin or self.has_role(seminar_id, RoleName.ORGANIZER)
+
+    def organizes_any(self) -> bool:
+        return self.is_admin or any(RoleName.ORGANIZER.value in r for r in self.roles.values())
+
+    def submits_for(self, seminar_id: int, city_id: int | None) -> bool:
+        return (
+            city_id is not None
+            and self.unit_id == city_id
+            and self.has_role(seminar_id, RoleName.SUBMITTER)
+        )
+
+
+ANONYMOUS = Actor()
+
+
+def require(allowed: bool, status_code: int = 403) -> None:
+    """Stop the request unless `allowed`; use 404 where existence itself must not leak."""
+    if not allowed:
+        raise HTTPException(status_code=status_code)
+
+
+def is_signed_in(actor: Actor) -> bool:
+    return actor.is_authenticated
+
+
+def can_create_seminar(actor: Actor) -> bool:
+    """Site admins and organizers of any seminar (the provincial body's staff) open new ones."""
+    return actor.organizes_any()
+
+
+def can_manage_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Settings, topics, people and mail of one seminar."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
+    return actor.is_organizer(seminar.id)
+
+
+def can_read_outbox(actor: Actor, seminar: SeminarScoped | None) -> bool:
+    """A seminar's mail is its organizers' business; mail tied to no seminar is the admins'."""
+    if seminar is None:
+        return actor.is_admin
+    return actor.is_organizer(seminar.id)
+
+
+def can_see_seminar_mail(actor: Actor, seminar_id: int | None) -> bool:
+    if seminar_id is None:
+        return actor.is_admin
+    return actor.is_organizer(seminar_id)
+
+
+def can_administer_site(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
+    return actor.is_admin or bool(actor.roles.get(seminar.id))

@@ -1,0 +1,128 @@
+"""Shared web plumbing: templates, render(), flash messages, redirects, the parsed form."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from seminar import i18n, permissions
+from seminar.config import PROJECT_ROOT
+from seminar.permissions import ANONYMOUS, Actor
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.get_locale()).ngettext(singular, plural, n)
+
+
+def _csrf_input(request: Request) -> Markup:
+    token = csrf_token(request)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+        _jinja_ngettext,
+        newstyle=True,
+    )
+    env.globals.update(
+        can=permissions,
+        format_date=i18n.format_date,
+        format_datetime=i18n.format_datetime,
+        format_time=i18n.format_time,
+        get_locale=i18n.get_locale,
+        locale_names=i18n.LOCALE_NAMES,
+        html_lang=lambda: i18n.HTML_LANG[i18n.get_locale()],
+    )
+    env.filters.update(date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time)
+    return env
+
+
+templates = Jinja2Templates(env=build_environment())
+
+
+def actor(request: Request) -> Actor:
+    return request.scope.get("actor", ANONYMOUS)
+
+
+def csrf_token(request: Request) -> str:
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get(CSRF_FIELD)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return token
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    """Show `message` (already translated) once, on the next page rendered."""
+    request.session.setdefault("flashes", []).append([category, message])
+
+
+def pop_flashes(request: Request) -> list[tuple[str, str]]:
+    if "session" not in request.scope:  # an error page rendered before the session loaded
+        return []
+    return [(category, message) for category, message in request.session.pop("flashes", [])]
+
+
+def render(
+    request: Request, template: str | list[str], context: dict[str, Any] | None = None, status_code: int = 200
+) -> Response:
+    values = {
+        "actor": actor(request),
+        "flashes": pop_flashes(request),
+        "csrf_input": lambda: _csrf_input(request),
+        "csrf_token": lambda: csrf_token(request),
+        **(context or {}),
+    }
+    if isinstance(template, list):  # the first that exists, e.g. errors/404.html then errors/error.html
+        template = templates.env.select_template(template).name or template[-1]
+    return templates.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def redirect(request: Request, name: str, **path_params: Any) -> RedirectResponse:
+    """After a POST: 303, so the browser follows with a GET."""
+    return RedirectResponse(request.url_for(name, **path_params), status_code=303)
+
+
+def redirect_to(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def form(request: Request) -> FormData:
+    """The request's form, parsed once (the CSRF middleware may have parsed it already)."""
+    parsed = request.scope.get("seminar.form")
+    if parsed is None:
+        parsed = await request.form()
+        request.scope["seminar.form"] = parsed
+    return parsed
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def safe_next(url: str | None, fallback: str = "/") -> str:
+    """Only same-site paths may be redirect targets after login."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return fallback

@@ -1,0 +1,67 @@
+"""One plain `make_<model>()` per model, with defaults from the seed's vocabulary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
+from seminar.accounts.passwords import hash_password
+from seminar.seminars.models import Seminar, Topic
+
+PASSWORD = "demo-password"
+_sequence = itertools.count(1)
+_HASH = hash_password(PASSWORD)
+
+TOPICS = ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
+
+
+async def make_unit(name: str = "广州市", kind: UnitKind = UnitKind.CITY, **fields: object) -> Unit:
+    unit, _created = await Unit.get_or_create(name=name, defaults={"kind": kind, **fields})
+    return unit
+
+
+async def make_user(
+    email: str | None = None, name: str = "张伟", unit: Unit | None = None, password: str = PASSWORD, **fields: object
+) -> User:
+    number = next(_sequence)
+    return await User.create(
+        email=email or f"user{number}@example.org",
+        name=name,
+        unit=unit,
+        password_hash=_HASH if password == PASSWORD else hash_password(password),
+        **fields,
+    )
+
+
+async def make_seminar(slug: str = "gd-2021", topics: int = 6, **fields: object) -> Seminar:
+    values: dict[str, object] = {
+        "title": "全省市域社会治理现代化试点创新研讨班",
+        "venue": "广州",
+        "starts_on": dt.date(2026, 12, 10),
+        "ends_on": dt.date(2026, 12, 10),
+        "submission_deadline": dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC),
+        **fields,
+    }
+    seminar = await Seminar.create(slug=slug, **values)
+    for position, title in enumerate(TOPICS[:topics], start=1):
+        await Topic.create(seminar=seminar, position=position, title=title)
+    return seminar
+
+
+async def grant(user: User, seminar: Seminar, *roles: RoleName) -> User:
+    for role in roles:
+        await Role.get_or_create(user=user, seminar=seminar, name=role)
+    return user
+
+
+async def make_organizer(seminar: Seminar, email: str = "organizer@example.org") -> User:
+    unit = await make_unit("省委政法委", UnitKind.DEPARTMENT)
+    user = await make_user(email=email, name="李明", unit=unit)
+    return await grant(user, seminar, RoleName.ORGANIZER)
+
+
+async def make_submitter(seminar: Seminar, city: str = "广州市", email: str | None = None) -> User:
+    unit = await make_unit(city, UnitKind.CITY)
+    user = await make_user(email=email, name=f"{city}联络员", unit=unit)
+    return await grant(user, seminar, RoleName.SUBMITTER)

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from tests.conftest import Client, flashes
+from tests.factories import make_organizer, make_seminar
+
+
+async def test_healthz_reports_database_ok(client: Client) -> None:
+    response = await client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_home_lists_seminars_in_simplified_chinese_by_default(client: Client) -> None:
+    await make_seminar()
+
+    response = await client.get("/")
+
+    assert response.status_code == 200
+    assert "全省市域社会治理现代化试点创新研讨班" in response.text
+    assert '<html lang="zh-Hans">' in response.text
+    assert "2026年12月10日" in response.text
+
+
+async def test_landing_page_shows_topics(client: Client) -> None:
+    await make_seminar()
+
+    response = await client.get("/gd-2021/")
+
+    assert "完成政治任务" in response.text and "压实政治责任" in response.text
+
+
+async def test_unknown_seminar_is_404_page_in_user_language(client: Client) -> None:
+    response = await client.get("/nope/", headers={"Accept-Language": "en"})
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+async def test_post_without_csrf_token_is_refused_and_changes_nothing(client: Client) -> None:
+    seminar = await make_seminar()
+    await make_organizer(seminar)
+
+    response = await client.post("/login", data={"email": "organizer@example.org", "password": "demo-password"})
+
+    assert response.status_code == 403
+    assert "seminar_session" not in response.cookies or "user_id" not in response.text
+
+
+async def test_post_with_wrong_csrf_token_is_refused(client: Client) -> None:
+    await client.csrf()
+
+    response = await client.post("/login", data={"csrf_token": "forged", "email": "a@example.org", "password": "x"})
+
+    assert response.status_code == 403
+
+
+async def test_login_and_logout(client: Client) -> None:
+    seminar = await make_seminar()
+    await make_organizer(seminar)
+
+    response = await client.login("organizer@example.org")
+    page = await client.get(response.headers["location"])
+
+    assert "李明" in page.text
+    assert flashes(page) == ["欢迎，李明。"] or flashes(page) == ["Welcome, 李明."]
+    await client.logout()
+    assert "李明" not in (await client.get("/")).text
+
+
+async def test_security_headers_are_set(client: Client) -> None:
+    response = await client.get("/")
+
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
