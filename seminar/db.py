@@ -31,3 +31,8 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 def is_postgres(database_url: str) -> bool:
     return database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+# For Tortoise's own command line (`tortoise -c seminar.db.TORTOISE_ORM makemigrations`):
+# making migrations compares models with migration files and needs no real database.
+TORTOISE_ORM = tortoise_config("sqlite://:memory:")

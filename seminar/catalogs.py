@@ -1,0 +1,138 @@
+"""Keeping the translation catalogs in step with the code.
+
+`python -m seminar.catalogs` extracts every message of each area (its Python package and its
+template folder) into `seminar/locale/<locale>/LC_MESSAGES/<area>.po`, keeps the translations
+already there, and fills missing Traditional Chinese from the Simplified with OpenCC (a dev
+dependency), so only zh_Hans needs a translator's hand. `missing_translations()` is what the
+test suite checks: no visible string may fall back to English in a Chinese locale.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.pofile import read_po, write_po
+
+from seminar.config import PROJECT_ROOT
+from seminar.i18n import LOCALE_DIR
+
+PACKAGE_DIR = PROJECT_ROOT / "seminar"
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+TRANSLATED_LOCALES = ("zh_Hans", "zh_Hant")
+METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {"extensions": "jinja2.ext.i18n"}}
+
+
+def areas() -> list[str]:
+    """`core` (top-level modules, base templates, macros, errors) plus one per sub-package."""
+    packages = sorted(p.name for p in PACKAGE_DIR.iterdir() if (p / "__init__.py").exists())
+    return ["core", *[p for p in packages if p != "locale"]]
+
+
+def _sources(area: str) -> Iterator[tuple[Path, str]]:
+    if area == "core":
+        for path in sorted(PACKAGE_DIR.glob("*.py")):
+            yield path, "python"
+        for path in sorted(TEMPLATE_DIR.glob("*.html")):
+            yield path, "jinja2"
+        for folder in ("_macros", "errors"):
+            for path in sorted((TEMPLATE_DIR / folder).rglob("*.html")):
+                yield path, "jinja2"
+        return
+    for path in sorted((PACKAGE_DIR / area).rglob("*.py")):
+        yield path, "python"
+    for path in sorted((TEMPLATE_DIR / area).rglob("*")):
+        if path.suffix in (".html", ".txt"):
+            yield path, "jinja2"
+
+
+def extract(area: str) -> Catalog:
+
+
+    catalog = Catalog(project="seminar")
+    for path, method in _sources(area):
+        options = {"extensions": "jinja2.ext.i18n"} if method == "jinja2" else {}
+        for lineno, message, comments, context in extract_from_file(
+            method, str(path), keywords=KEYWORDS, options=options
+        ):
+            catalog.add(message, None, [(str(path.relative_to(PROJECT_ROOT)), lineno)],
+                        auto_comments=comments, context=context)
+    return catalog
+
+
+def _po_path(locale: str, area: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{area}.po"
+
+
+def _read(path: Path, locale: str) -> Catalog:
+    if not path.exists():
+        return Catalog(locale=locale, project="seminar")
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def update(area: str) -> None:
+    template = extract(area)
+    simplified = _read(_po_path("zh_Hans", area), "zh_Hans")
+    for locale in TRANSLATED_LOCALES:
+        path = _po_path(locale, area)
+        existing = _read(path, locale)
+        fresh = Catalog(locale=locale, project="seminar", fuzzy=False)
+        for message in template:
+            if not message.id:
+                continue
+            old = existing.get(message.id)
+            string = old.string if old is not None else ""
+            if locale == "zh_Hant" and not string:
+                source = simplified.get(message.id)
+                string = _to_traditional(source.string) if source is not None else ""
+            fresh.add(message.id, string, message.locations, auto_comments=message.auto_comments)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, fresh, width=100, omit_header=True, sort_output=False)
+
+
+def _to_traditional(text: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    if not text:
+        return text
+    from opencc import OpenCC  # dev dependency: only needed when catalogs are updated
+
+    converter = OpenCC("s2t")
+    if isinstance(text, tuple):
+        return tuple(converter.convert(part) for part in text)
+    return converter.convert(text)
+
+
+def missing_translations() -> dict[str, list[str]]:
+    """Message ids used in the code that a Chinese catalog does not translate, per locale."""
+    missing: dict[str, list[str]] = {}
+    for locale in TRANSLATED_LOCALES:
+        translated: set[str] = set()
+        for po_path in (LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"):
+            for message in _read(po_path, locale):
+                if message.id and message.string and not message.fuzzy:
+                    translated.add(message.id if isinstance(message.id, str) else message.id[0])
+        for area in areas():
+            for message in extract(area):
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                if key and key not in translated:
+                    missing.setdefault(locale, []).append(key)
+    return missing
+
+
+def main() -> None:
+    selected = sys.argv[1:] or areas()
+    for area in selected:
+        update(area)
+        print(f"updated {area}")
+    for locale, ids in missing_translations().items():
+        print(f"{locale}: {len(ids)} untranslated")
+
+
+if __name__ == "__main__":
+    main()
