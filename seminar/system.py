@@ -1,0 +1,68 @@
+"""What the machine must provide besides Python packages, and installing it where we can.
+
+`seminar setup` runs this: on Debian as root it installs the missing packages with apt-get;
+anywhere else it prints what to install and exits non-zero, so the README's commands stop with
+a clear message instead of failing later inside WeasyPrint or a browser test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SystemRequirement:
+    debian_package: str
+    why: str
+    present_if: str  # a file or a command that exists once the package is installed
+
+
+REQUIREMENTS = [
+    SystemRequirement("fonts-noto-cjk", "Chinese fonts for PDFs (论文集, agenda)", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    SystemRequirement("libharfbuzz-subset0", "fast font subsetting in WeasyPrint", "/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0"),
+]
+
+
+def _present(requirement: SystemRequirement) -> bool:
+    if requirement.present_if.startswith("/"):
+        target = Path(requirement.present_if)
+        # The library path differs by architecture; accept any multiarch directory.
+        if target.name.startswith("lib") and not target.exists():
+            return any(Path("/usr/lib").glob(f"*/{target.name}"))
+        return target.exists()
+    return shutil.which(requirement.present_if) is not None
+
+
+def missing_requirements() -> list[SystemRequirement]:
+    return [requirement for requirement in REQUIREMENTS if not _present(requirement)]
+
+
+def is_debian() -> bool:
+    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+
+
+def ensure_system_packages(echo: bool = True) -> bool:
+    """Install what is missing when we can; say what to do when we cannot. True if all present."""
+    missing = missing_requirements()
+    if not missing:
+        return True
+    names = [requirement.debian_package for requirement in missing]
+    if is_debian() and os.geteuid() == 0:
+        if echo:
+            print(f"Installing Debian packages: {' '.join(names)}")
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *names], check=True, env=environment)
+        return not missing_requirements()
+    print("These system packages are missing:")
+    for requirement in missing:
+        print(f"  {requirement.debian_package:24} {requirement.why}")
+    if is_debian():
+        print(f"Install them with:  sudo apt-get install {' '.join(names)}")
+    else:
+        print("Install the Noto CJK fonts and HarfBuzz's subset library with your system's package manager.")
+    return False
