@@ -74,3 +74,57 @@ async def test_security_headers_are_set(client: Client) -> None:
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_language_switcher_changes_the_interface_language(client: Client) -> None:
+    await make_seminar()
+
+    response = await client.post_form("/language", {"locale": "en", "next": "/gd-2021/"})
+    page = await client.get(response.headers["location"])
+
+    assert response.headers["location"] == "/gd-2021/"
+    assert '<html lang="en">' in page.text
+    assert "December 10, 2026" in page.text
+
+
+async def test_language_switcher_refuses_an_offsite_next(client: Client) -> None:
+    response = await client.post_form("/language", {"locale": "zh_Hant", "next": "//evil.example/"})
+
+    assert response.headers["location"] == "/"
+    assert '<html lang="zh-Hant">' in (await client.get("/")).text
+
+
+async def test_unexpected_error_shows_a_500_page_in_the_users_language(settings) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+    from starlette.routing import Route
+
+    from seminar.app import create_app
+
+    async def boom(request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("boom")
+
+    app = create_app(settings)
+    app.router.routes.insert(0, Route("/boom", boom))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/boom", headers={"Accept-Language": "zh-CN"})
+
+    assert response.status_code == 500
+    assert "服务器错误" in response.text
+    assert "RuntimeError" not in response.text  # no traceback shown
+
+
+async def test_session_cookie_is_httponly_lax_and_secure_when_configured(settings) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    import httpx
+
+    from seminar.app import create_app
+
+    app = create_app(replace(settings, secure_cookies=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver") as client:
+        response = await client.get("/login")
+
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+    assert response.headers["strict-transport-security"].startswith("max-age=")
