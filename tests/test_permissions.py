@@ -1,0 +1,68 @@
+"""The policy's answers for the foundation's questions, as a table of actors × predicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from seminar import permissions
+from seminar.accounts.models import User
+from seminar.permissions import Actor
+
+
+@dataclass
+class FakeSeminar:
+    id: int
+
+
+THIS, OTHER = FakeSeminar(1), FakeSeminar(2)
+
+
+def _actor(roles: dict[int, set[str]] | None = None, admin: bool = False, unit_id: int | None = None) -> Actor:
+    user = User(id=7, email="x@example.org", name="x", is_admin=admin)
+    return Actor(user=user, roles={k: frozenset(v) for k, v in (roles or {}).items()}, unit_id=unit_id)
+
+
+ACTORS = {
+    "anonymous": permissions.ANONYMOUS,
+    "attendee": _actor({1: {"attendee"}}),
+    "submitter": _actor({1: {"submitter"}}, unit_id=10),
+    "reviewer": _actor({1: {"reviewer"}}),
+    "organizer": _actor({1: {"organizer"}}),
+    "organizer_elsewhere": _actor({2: {"organizer"}}),
+    "admin": _actor(admin=True),
+}
+
+EXPECTED = {
+    # predicate:               anonymous attendee submitter reviewer organizer organizer_elsewhere admin
+    "can_create_seminar":      (False, False, False, False, True, True, True),
+    "can_manage_seminar":      (False, False, False, False, True, False, True),
+    "can_manage_people":       (False, False, False, False, True, False, True),
+    "can_read_outbox":         (False, False, False, False, True, False, True),
+    "can_administer_site":     (False, False, False, False, False, False, True),
+}
+
+
+@pytest.mark.parametrize("predicate", sorted(EXPECTED))
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_policy_matrix(predicate: str, actor_name: str) -> None:
+    function = getattr(permissions, predicate)
+    expected = EXPECTED[predicate][list(ACTORS).index(actor_name)]
+
+    answer = function(ACTORS[actor_name]) if predicate in {"can_create_seminar", "can_administer_site"} else function(ACTORS[actor_name], THIS)
+
+    assert answer is expected
+
+
+def test_site_mail_outside_any_seminar_is_for_admins_only() -> None:
+    assert permissions.can_read_outbox(ACTORS["admin"], None)
+    assert not permissions.can_read_outbox(ACTORS["organizer"], None)
+
+
+def test_submitter_submits_only_for_own_city_in_own_seminar() -> None:
+    submitter = ACTORS["submitter"]
+
+    assert submitter.submits_for(1, 10)
+    assert not submitter.submits_for(1, 11)
+    assert not submitter.submits_for(2, 10)
