@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from seminar import i18n, permissions
+from seminar.accounts.roles import role_label, role_labels
 from seminar.config import PROJECT_ROOT
 from seminar.permissions import ANONYMOUS, Actor
 
@@ -51,6 +52,8 @@ def build_environment() -> Environment:
         get_locale=i18n.get_locale,
         locale_names=i18n.LOCALE_NAMES,
         html_lang=lambda: i18n.HTML_LANG[i18n.get_locale()],
+        role_label=role_label,
+        role_labels=role_labels,
     )
     env.filters.update(date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time)
     return env
