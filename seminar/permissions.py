@@ -85,6 +85,11 @@ def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: SeminarScoped) -> bool:
+    """Organizers switch accounts off and on, but never their own: they would lock themselves out."""
+    return actor.is_organizer(seminar.id) and actor.user is not None and actor.user.id != person.id
+
+
 def can_read_outbox(actor: Actor, seminar: SeminarScoped | None) -> bool:
     """A seminar's mail is its organizers' business; mail tied to no seminar is the admins'."""
     if seminar is None:
