@@ -1,29 +1,229 @@
-"""The list of seminars and each seminar's public landing page."""
+"""Seminar pages: the public list and landing page, and the organizers' pages under /{slug}/manage/.
+
+Who may open a manage page: the seminar's organizers and site admins. Anyone else signed in
+gets 403, not 404: a seminar's existence is public (its landing page is), so refusing openly
+leaks nothing. Visitors who are not signed in are sent to the login page first.
+"""
 
 from __future__ import annotations
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from wtforms.widgets import HiddenInput
 
+from seminar import i18n
+from seminar.accounts.roles import ROLE_ORDER
+from seminar.errors import UserError
+from seminar.forms import BaseForm, bind
+from seminar.i18n import _
+from seminar.permissions import can_create_seminar, can_manage_seminar, require
+from seminar.seminars import actions
+from seminar.seminars.forms import SeminarForm, TopicForm
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404, topics_of
-from seminar.web import render
+from seminar.seminars.queries import get_seminar_or_404, get_topic_or_404, role_counts, topics_of, unit_choices
+from seminar.seminars.rules import countdown, days_until, index_order, to_local
+from seminar.web import actor, flash, form, redirect, render
+
+
+def _require_signed_in(request: Request) -> None:
+    if not actor(request).is_authenticated:
+        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
+        raise HTTPException(status_code=303, headers={"Location": str(login)})
+
+
+async def _managed_seminar(request: Request) -> Seminar:
+    """The seminar named in the path, which the actor must organize; times shown in its zone."""
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    _require_signed_in(request)
+    require(can_manage_seminar(actor(request), seminar))
+    i18n.set_time_zone(seminar.time_zone)
+    return seminar
+
+
+def _show_error(form_: BaseForm, error: UserError) -> None:
+    if error.field and error.field in form_ and not isinstance(form_[error.field].widget, HiddenInput):
+        form_[error.field].errors = [*form_[error.field].errors, error.message]
+    else:
+        form_.form_errors.append(error.message)
+
+
+def _status(request: Request) -> int:
+    return 400 if request.method == "POST" else 200
 
 
 async def index(request: Request) -> Response:
     seminars = await Seminar.all().select_related("organizer_unit")
-    return render(request, "seminars/index.html", {"seminars": seminars})
+    ordered = index_order(seminars, i18n.local_now().date())
+    return render(request, "seminars/index.html", {"seminars": ordered})
 
 
 async def landing(request: Request) -> Response:
     seminar = await get_seminar_or_404(request.path_params["slug"])
+    i18n.set_time_zone(seminar.time_zone)
+    return render(request, "seminars/landing.html", {"seminar": seminar, "topics": await topics_of(seminar)})
+
+
+async def create(request: Request) -> Response:
+    _require_signed_in(request)
+    current = actor(request)
+    require(can_create_seminar(current))
+    seminar_form = await bind(SeminarForm, request)
+    seminar_form.set_units(await unit_choices())
+    if request.method == "POST" and seminar_form.validate():
+        assert current.user is not None
+        try:
+            seminar = await actions.create_seminar(seminar_form.values(), creator=current.user)
+        except UserError as error:
+            _show_error(seminar_form, error)
+        else:
+            flash(request, _("Seminar created with six default topics. You are its organizer."))
+            return redirect(request, "seminars:manage", slug=seminar.slug)
+    return render(request, "seminars/create.html", {"form": seminar_form}, status_code=_status(request))
+
+
+def _settings_data(seminar: Seminar) -> dict[str, object]:
+    zone = seminar.time_zone
+    return {
+        "title": seminar.title,
+        "slug": seminar.slug,
+        "description": seminar.description,
+        "organizer_unit": seminar.organizer_unit_id,  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        "venue": seminar.venue,
+        "starts_on": seminar.starts_on,
+        "ends_on": seminar.ends_on,
+        "submission_opens_at": to_local(seminar.submission_opens_at, zone),
+        "submission_deadline": to_local(seminar.submission_deadline, zone),
+        "review_deadline": to_local(seminar.review_deadline, zone),
+        "notification_on": seminar.notification_on,
+        "reviews_per_paper": seminar.reviews_per_paper,
+        "blind_review": seminar.blind_review,
+        "city_quota": seminar.city_quota,
+        "proceedings_public": seminar.proceedings_public,
+        "time_zone": zone,
+        "version": seminar.version,
+    }
+
+
+async def settings(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    status = 200
+    if request.method == "POST":
+        settings_form = await bind(SeminarForm, request)
+        settings_form.set_units(await unit_choices())
+        status = 400
+        if settings_form.validate():
+            try:
+                saved = await actions.update_seminar(
+                    seminar, settings_form.values(), opened_version=settings_form.version.data or 0
+                )
+            except UserError as error:
+                _show_error(settings_form, error)
+                status = 409 if error.field == "version" else 400
+            else:
+                flash(request, _("Settings saved."))
+                return redirect(request, "seminars:settings", slug=saved.slug)
+    else:
+        settings_form = SeminarForm(data=_settings_data(seminar))
+        settings_form.set_units(await unit_choices())
     return render(
-        request, "seminars/landing.html", {"seminar": seminar, "topics": await topics_of(seminar)}
+        request, "seminars/settings.html", {"seminar": seminar, "form": settings_form}, status_code=status
     )
+
+
+async def manage(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    now = i18n.local_now()
+    moments = [
+        (_("Submission opens"), seminar.submission_opens_at),
+        (_("Submission deadline"), seminar.submission_deadline),
+        (_("Review deadline"), seminar.review_deadline),
+        (_("Authors notified"), seminar.notification_on),
+        (_("Seminar begins"), seminar.starts_on),
+    ]
+    key_dates = [
+        {"label": label, "moment": moment, "countdown": countdown(moment, now), "past": days_until(moment, now) < 0}
+        for label, moment in moments
+        if moment is not None
+    ]
+    return render(
+        request,
+        "seminars/manage.html",
+        {
+            "seminar": seminar,
+            "key_dates": key_dates,
+            "role_counts": await role_counts(seminar),
+            "role_order": ROLE_ORDER,
+            "topic_count": len(await topics_of(seminar)),
+        },
+    )
+
+
+async def topics(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    topic_form = await bind(TopicForm, request)
+    if request.method == "POST" and topic_form.validate():
+        topic = await actions.add_topic(seminar, topic_form.title.data, topic_form.description.data or "")
+        flash(request, _("Topic “%(title)s” added.", title=topic.title))
+        return redirect(request, "seminars:topics", slug=seminar.slug)
+    return render(
+        request,
+        "seminars/topics.html",
+        {"seminar": seminar, "topics": await topics_of(seminar), "form": topic_form},
+        status_code=_status(request),
+    )
+
+
+async def topic_edit(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    topic = await get_topic_or_404(seminar, request.path_params["topic_id"])
+    topic_form = await bind(TopicForm, request, obj=topic)
+    if request.method == "POST" and topic_form.validate():
+        await actions.update_topic(topic, topic_form.title.data, topic_form.description.data or "")
+        flash(request, _("Topic saved."))
+        return redirect(request, "seminars:topics", slug=seminar.slug)
+    return render(
+        request,
+        "seminars/topic_edit.html",
+        {"seminar": seminar, "topic": topic, "form": topic_form},
+        status_code=_status(request),
+    )
+
+
+async def topic_move(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    topic = await get_topic_or_404(seminar, request.path_params["topic_id"])
+    direction = (await form(request)).get("direction")
+    if direction not in ("up", "down"):
+        raise HTTPException(status_code=400)
+    await actions.move_topic(topic, -1 if direction == "up" else 1)
+    return redirect(request, "seminars:topics", slug=seminar.slug)
+
+
+async def topic_delete(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    topic = await get_topic_or_404(seminar, request.path_params["topic_id"])
+    if request.method == "POST":
+        await actions.delete_topic(topic)
+        flash(request, _("Topic “%(title)s” deleted.", title=topic.title))
+        return redirect(request, "seminars:topics", slug=seminar.slug)
+    return render(request, "seminars/topic_delete.html", {"seminar": seminar, "topic": topic})
 
 
 routes: list[BaseRoute] = [
     Route("/", index, name="seminars:index"),
+    Route("/manage/seminars/new", create, methods=["GET", "POST"], name="seminars:create"),
     Route("/{slug}/", landing, name="seminars:landing"),
+    Route("/{slug}/manage/", manage, name="seminars:manage"),
+    Route("/{slug}/manage/settings", settings, methods=["GET", "POST"], name="seminars:settings"),
+    Route("/{slug}/manage/topics", topics, methods=["GET", "POST"], name="seminars:topics"),
+    Route("/{slug}/manage/topics/{topic_id:int}", topic_edit, methods=["GET", "POST"], name="seminars:topic_edit"),
+    Route("/{slug}/manage/topics/{topic_id:int}/move", topic_move, methods=["POST"], name="seminars:topic_move"),
+    Route(
+        "/{slug}/manage/topics/{topic_id:int}/delete",
+        topic_delete,
+        methods=["GET", "POST"],
+        name="seminars:topic_delete",
+    ),
 ]

@@ -1,0 +1,126 @@
+"""The seminar settings form (used to create and to edit) and the topic form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    Field,
+    IntegerField,
+    SelectField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from seminar.forms import BaseForm
+from seminar.i18n import lazy_gettext as _l
+from seminar.seminars.defaults import TIME_ZONES
+from seminar.seminars.rules import Schedule, schedule_problems, slug_problem
+
+# What a datetime-local input sends and shows: minutes, no zone (the seminar's zone applies).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _valid_slug(form: BaseForm, field: Field) -> None:
+    field.data = (field.data or "").strip()
+    if problem := slug_problem(field.data):
+        raise ValidationError(problem)
+
+
+class SeminarForm(BaseForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name in the address"),
+        validators=[_valid_slug],
+        description=_l("Lowercase letters, digits and hyphens, e.g. gd-2026: the page will be /gd-2026/."),
+    )
+    description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
+    organizer_unit = SelectField(_l("Organizing unit"), coerce=_optional_int, validate_choice=True)
+    venue = StringField(_l("Venue"), validators=[Length(max=200)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    submission_opens_at = DateTimeLocalField(
+        _l("Submission opens"), validators=[Optional()], format=LOCAL_FORMATS
+    )
+    submission_deadline = DateTimeLocalField(
+        _l("Submission deadline"), validators=[Optional()], format=LOCAL_FORMATS
+    )
+    review_deadline = DateTimeLocalField(_l("Review deadline"), validators=[Optional()], format=LOCAL_FORMATS)
+    notification_on = DateField(_l("Authors notified on"), validators=[Optional()])
+    reviews_per_paper = IntegerField(
+        _l("Reviews per paper"), default=3, validators=[DataRequired(), NumberRange(min=1, max=10)]
+    )
+    blind_review = BooleanField(_l("Blind review (reviewers do not see authors)"), default=True)
+    city_quota = IntegerField(
+        _l("Papers per city at most"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Leave empty for no limit."),
+    )
+    proceedings_public = BooleanField(_l("Proceedings open to the public"))
+    time_zone = SelectField(_l("Time zone"), choices=[SelectChoice(zone) for zone in TIME_ZONES], default=TIME_ZONES[0])
+    # The version the form was opened at: a save against a newer version is refused.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def set_units(self, units: Sequence[tuple[int, str]]) -> None:
+        self.organizer_unit.choices = [
+            SelectChoice("", "—"),
+            *[SelectChoice(str(unit_id), name) for unit_id, name in units],
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.starts_on.data is None or self.ends_on.data is None:
+            return valid
+        problems = schedule_problems(
+            Schedule(
+                starts_on=self.starts_on.data,
+                ends_on=self.ends_on.data,
+                submission_opens_at=self.submission_opens_at.data,
+                submission_deadline=self.submission_deadline.data,
+                review_deadline=self.review_deadline.data,
+            )
+        )
+        for name, message in problems.items():
+            self[name].errors = [*self[name].errors, message]
+        return valid and not problems
+
+    def values(self) -> dict[str, Any]:
+        """The model's field values as typed (datetimes still naive, in the chosen zone)."""
+        return {
+            name: self[name].data
+            for name in (
+                "title",
+                "slug",
+                "description",
+                "venue",
+                "starts_on",
+                "ends_on",
+                "submission_opens_at",
+                "submission_deadline",
+                "review_deadline",
+                "notification_on",
+                "reviews_per_paper",
+                "blind_review",
+                "city_quota",
+                "proceedings_public",
+                "time_zone",
+            )
+        } | {"organizer_unit_id": self.organizer_unit.data}
+
+
+class TopicForm(BaseForm):
+    title = StringField(_l("Topic title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Topic description"), validators=[Length(max=2000)])
