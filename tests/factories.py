@@ -65,3 +65,22 @@ async def make_submitter(seminar: Seminar, city: str = "广州市", email: str |
     unit = await make_unit(city, UnitKind.CITY)
     user = await make_user(email=email, name=f"{city}联络员", unit=unit)
     return await grant(user, seminar, RoleName.SUBMITTER)
+
+
+def make_people_xlsx(rows: list[list[object]], header: list[str] | None = None, title: str | None = None) -> bytes:
+    """An .xlsx people list as organizers fill it in: optional title row, header row, one row a person."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    if title:
+        sheet.append([title])
+    sheet.append(header if header is not None else ["姓名", "单位", "职务", "手机", "邮箱", "角色"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

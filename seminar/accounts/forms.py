@@ -1,13 +1,92 @@
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from typing import Any
 
+from wtforms import EmailField, Field, FileField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from seminar import i18n
+from seminar.accounts.models import RoleName, Unit
+from seminar.accounts.people import is_valid_phone, password_problem
+from seminar.accounts.roles import ROLE_ORDER, role_label
+from seminar.accounts.spreadsheet import phone_problem
 from seminar.forms import BaseForm
+from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
 
+def _phone(form: BaseForm, field: Field) -> None:
+    if field.data and not is_valid_phone(field.data):
+        raise ValidationError(phone_problem(field.data))
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _unit_id(value: Any) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     next = StringField()
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip])
+
+
+class NewPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
+
+    def validate_for(self, email: str) -> bool:
+        """The usual checks plus the password rules, which depend on the account's e-mail."""
+        if not self.validate():
+            return False
+        if problem := password_problem(self.password.data, self.confirm.data, email):
+            self.password.errors = [problem]
+            return False
+        return True
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ProfileForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])
+    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("As the browser asks")), *(SelectChoice(code, name) for code, name in i18n.LOCALE_NAMES.items())],
+        validators=[Optional()],
+    )
+
+
+class InviteForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
+    unit = SelectField(_l("Unit"), coerce=_unit_id, validators=[Optional()], validate_choice=True)
+    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])
+    roles = SelectMultipleField(
+        _l("Roles"), validators=[DataRequired()], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
+
+    def validate_unit(self, field: Field) -> None:
+        if field.data is None and RoleName.SUBMITTER.value in (self.roles.data or []):
+            raise ValidationError(_("A submitter needs a unit: papers are submitted for it."))
+
+    def set_choices(self, units: list[Unit]) -> None:
+        self.unit.choices = [SelectChoice("", "—"), *(SelectChoice(str(unit.id), unit.name) for unit in units)]
+        self.roles.choices = [SelectChoice(role.value, role_label(role)) for role in ROLE_ORDER]
+
+
+class ImportForm(BaseForm):
+    file = FileField(_l("Spreadsheet (.xlsx)"))

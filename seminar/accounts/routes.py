@@ -1,36 +1,37 @@
-"""Login, logout and the language switcher."""
+"""Logging in and out, the language switcher, profile, invitation links and password resets."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
-from seminar.accounts.forms import LoginForm
-from seminar.accounts.models import User
-from seminar.accounts.passwords import verify_password
-from seminar.accounts.sessions import end_session, start_session
+from seminar.accounts import actions
+from seminar.accounts.access import mail_links, signed_in_user
+from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
+from seminar.accounts.models import RoleName, TokenPurpose, User
+from seminar.accounts.people_routes import routes as people_routes
+from seminar.accounts.sessions import end_session, keep_session, start_session
+from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.web import actor, flash, form, redirect, redirect_to, render, safe_next
+from seminar.web import actor, client_ip, flash, form, redirect, redirect_to, render, safe_next
 
 
 async def login(request: Request) -> Response:
     login_form = await bind(LoginForm, request, data={"next": request.query_params.get("next", "")})
     if request.method == "POST" and login_form.validate():
-        email = login_form.email.data.strip().lower()
-        user = await User.get_or_none(email=email, is_active=True)
-        if verify_password(user.password_hash if user else "", login_form.password.data):
-            assert user is not None
+        email = login_form.email.data.lower()
+        settings = request.app.state.settings
+        try:
+            user = await actions.log_in(email, login_form.password.data, client_ip(request), settings)
+        except UserError as error:
+            login_form.form_errors.append(error.message)
+        else:
             start_session(request, user)
-            user.last_login_at = dt.datetime.now(dt.UTC)
-            await user.save(update_fields=["last_login_at"])
             flash(request, _("Welcome, %(name)s.", name=user.name))
             return redirect_to(safe_next(login_form.next.data, str(request.url_for("seminars:index"))))
-        login_form.form_errors.append(_("The e-mail or password is not correct."))
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/login.html", {"form": login_form}, status_code=status)
 
@@ -53,17 +54,101 @@ async def language(request: Request) -> Response:
     return redirect_to(safe_next(str(data.get("next", "")), "/"))
 
 
+async def _render_profile(request: Request, user: User, profile_form: ProfileForm, password_form: ChangePasswordForm, status_code: int = 200) -> Response:
+    await user.fetch_related("unit")
+    context = {"user": user, "form": profile_form, "password_form": password_form}
+    return render(request, "accounts/profile.html", context, status_code=status_code)
+
+
 async def profile(request: Request) -> Response:
-    current = actor(request)
-    if current.user is None:
-        return redirect_to(f"{request.url_for('accounts:login')}?next={request.url.path}")
-    await current.user.fetch_related("unit")
-    return render(request, "accounts/profile.html", {"user": current.user})
+    user = signed_in_user(request)
+    profile_form = await bind(ProfileForm, request, obj=user)
+    if request.method == "POST":
+        if profile_form.validate():
+            await actions.update_profile(
+                user, name=profile_form.name.data, phone=profile_form.phone.data,
+                position=profile_form.position.data, locale=profile_form.locale.data or "",
+            )
+            if user.locale:
+                i18n.set_locale(user.locale)  # the confirmation already speaks the chosen language
+            flash(request, _("Your profile has been saved."))
+            return redirect(request, "accounts:profile")
+        return await _render_profile(request, user, profile_form, ChangePasswordForm(), status_code=400)
+    return await _render_profile(request, user, profile_form, ChangePasswordForm())
+
+
+async def change_password(request: Request) -> Response:
+    user = signed_in_user(request)
+    password_form = await bind(ChangePasswordForm, request)
+    if password_form.validate():
+        try:
+            await actions.change_password(
+                user, password_form.current_password.data, password_form.password.data, password_form.confirm.data
+            )
+        except UserError as error:
+            getattr(password_form, error.field or "password").errors = [error.message]
+        else:
+            keep_session(request, user)
+            flash(request, _("Your password has been changed. Other sessions have been logged out."))
+            return redirect(request, "accounts:profile")
+    return await _render_profile(request, user, ProfileForm(obj=user), password_form, status_code=400)
+
+
+async def _token_page(request: Request, purpose: TokenPurpose, template: str) -> Response:
+    """Shared by invitation and reset links: show the form, or a clear page when the link is spent."""
+    try:
+        row = await actions.usable_token(request.path_params["token"], purpose)
+    except UserError as error:
+        return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
+    password_form = await bind(NewPasswordForm, request)
+    roles: list[RoleName] = []
+    if row.seminar is not None:
+        roles = [RoleName(r) for r in await row.user.roles.filter(seminar_id=row.seminar.id).values_list("name", flat=True)]
+    if request.method == "POST" and password_form.validate_for(row.user.email):
+        try:
+            if purpose == TokenPurpose.INVITATION:
+                user = await actions.accept_invitation(row, password_form.password.data, password_form.confirm.data)
+            else:
+                user = await actions.reset_password(row, password_form.password.data, password_form.confirm.data)
+        except UserError as error:
+            return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
+        start_session(request, user)
+        if purpose == TokenPurpose.INVITATION and row.seminar is not None:
+            flash(request, _("Welcome, %(name)s. Your account is ready.", name=user.name))
+            return redirect(request, "seminars:landing", slug=row.seminar.slug)
+        flash(request, _("Your password has been changed. Other sessions have been logged out."))
+        return redirect(request, "seminars:index")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": password_form, "person": row.user, "seminar": row.seminar, "roles": roles, "expires_at": row.expires_at}
+    return render(request, template, context, status_code=status)
+
+
+async def invitation(request: Request) -> Response:
+    return await _token_page(request, TokenPurpose.INVITATION, "accounts/invitation.html")
+
+
+async def reset_password(request: Request) -> Response:
+    return await _token_page(request, TokenPurpose.PASSWORD_RESET, "accounts/reset_password.html")
+
+
+async def forgot_password(request: Request) -> Response:
+    forgot_form = await bind(ForgotPasswordForm, request)
+    if request.method == "POST" and forgot_form.validate():
+        await actions.request_password_reset(forgot_form.email.data.lower(), request.app.state.settings, mail_links(request))
+        flash(request, _("If an account exists for this address, we have sent it a link to set a new password."))
+        return redirect(request, "accounts:login")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/forgot_password.html", {"form": forgot_form}, status_code=status)
 
 
 routes: list[BaseRoute] = [
     Route("/login", login, methods=["GET", "POST"], name="accounts:login"),
     Route("/logout", logout, methods=["POST"], name="accounts:logout"),
-    Route("/profile", profile, name="accounts:profile"),
+    Route("/profile", profile, methods=["GET", "POST"], name="accounts:profile"),
+    Route("/profile/password", change_password, methods=["POST"], name="accounts:change_password"),
     Route("/language", language, methods=["POST"], name="accounts:language"),
+    Route("/invitation/{token}", invitation, methods=["GET", "POST"], name="accounts:invitation"),
+    Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="accounts:forgot_password"),
+    Route("/password/reset/{token}", reset_password, methods=["GET", "POST"], name="accounts:reset_password"),
+    *people_routes,
 ]

@@ -20,3 +20,8 @@ def end_session(request: Request) -> None:
     request.session.clear()
     if locale:
         request.session["locale"] = locale
+
+
+def keep_session(request: Request, user: User) -> None:
+    """After the user's own password change: this session carries on, older ones have ended."""
+    request.session["epoch"] = user.session_epoch

@@ -1,0 +1,310 @@
+"""Everything that changes accounts: logging in, invitations, resets, profiles, units.
+
+Each action runs in one transaction; mail it causes is written to the outbox inside the same
+transaction, so a rolled-back change sends nothing. Problems a person can fix are raised as
+`UserError` with a message in their language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
+from seminar.accounts.passwords import hash_password, needs_rehash, verify_password
+from seminar.accounts.people import password_problem
+from seminar.accounts.roles import role_labels
+from seminar.accounts.spreadsheet import EMAIL, SpreadsheetError, read_people, row_problem
+from seminar.accounts.throttle import minutes_to_wait
+from seminar.accounts.tokens import new_token, token_hash
+from seminar.accounts.units import UNITS
+from seminar.config import Settings
+from seminar.errors import UserError
+from seminar.i18n import _
+from seminar.mail.outbox import queue_mail
+from seminar.seminars.models import Seminar
+
+# At most this many reset mails per account and hour, so nobody can flood an inbox.
+RESET_MAILS_PER_HOUR = 3
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs for mail, from the public address and the web layer's route names."""
+
+    base_url: str
+    path_for: Callable[..., str]
+
+    def url(self, name: str, **params: object) -> str:
+        return self.base_url.rstrip("/") + self.path_for(name, **params)
+
+
+@dataclass(frozen=True)
+class Invitee:
+    name: str
+    email: str  # already normalised (lower case)
+    unit_id: int | None = None
+    position: str = ""
+    phone: str = ""
+
+
+# --- units -------------------------------------------------------------------------------
+
+
+async def ensure_units() -> None:
+    """Create or update every unit of `units.UNITS` by name; running it twice changes nothing."""
+    async with in_transaction():
+        by_name: dict[str, Unit] = {}
+        # Parents come first in UNITS only for cities; two passes keep the order irrelevant.
+        for data in sorted(UNITS, key=lambda unit: unit.parent is not None):
+            values = {
+                "name_hant": data.name_hant,
+                "kind": data.kind,
+                "code": data.code,
+                "pinyin": data.pinyin,
+                "sort_order": data.sort_order,
+                "parent_id": by_name[data.parent].id if data.parent else None,
+            }
+            unit, created = await Unit.get_or_create(name=data.name, defaults=values)
+            if not created and any(getattr(unit, key) != value for key, value in values.items()):
+                await Unit.filter(id=unit.id).update(**values)
+            by_name[data.name] = unit
+
+
+# --- logging in --------------------------------------------------------------------------
+
+
+async def log_in(email: str, password: str, ip: str, settings: Settings) -> User:
+    """The user with this e-mail and password, or UserError.
+
+    Refuses while the account or the address has too many recent failures, records each failure,
+    and clears the account's failures on success. An unknown e-mail and a wrong password get the
+    same message and take the same time, so nobody learns which accounts exist.
+    """
+    now = _now()
+    window = dt.timedelta(seconds=settings.login_window_seconds)
+    by_account = await LoginFailure.filter(email=email, at__gt=now - window).values_list("at", flat=True)
+    by_address = await LoginFailure.filter(ip=ip, at__gt=now - window).values_list("at", flat=True)
+    wait = max(
+        minutes_to_wait(by_account, settings.login_attempts_per_account, window, now),  # type: ignore[arg-type]  # values_list of a datetime field
+        minutes_to_wait(by_address, settings.login_attempts_per_ip, window, now),  # type: ignore[arg-type]
+    )
+    if wait:
+        raise UserError(
+            _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait)
+        )
+    user = await User.get_or_none(email=email)
+    if not verify_password(user.password_hash if user else "", password):
+        await LoginFailure.create(email=email, ip=ip)
+        raise UserError(_("The e-mail or password is not correct."))
+    assert user is not None
+    if not user.is_active:
+        raise UserError(_("This account has been deactivated. Please contact the seminar organizers."))
+    async with in_transaction():
+        await LoginFailure.filter(email=email).delete()
+        user.last_login_at = now
+        fields = ["last_login_at"]
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+            fields.append("password_hash")
+        await user.save(update_fields=fields)
+    return user
+
+
+# --- invitations -------------------------------------------------------------------------
+
+
+async def _issue_token(user: User, purpose: TokenPurpose, seminar_id: int | None, settings: Settings) -> tuple[str, dt.datetime]:
+    """A new link token; older unused ones of the same purpose stop working."""
+    now = _now()
+    await AccountToken.filter(user_id=user.id, purpose=purpose, used_at=None, expires_at__gt=now).update(expires_at=now)
+    token, digest = new_token()
+    expires_at = now + dt.timedelta(hours=settings.token_lifetime_hours)
+    await AccountToken.create(token_hash=digest, purpose=purpose, user=user, seminar_id=seminar_id, expires_at=expires_at)
+    return token, expires_at
+
+
+async def _send_invitation(seminar: Seminar, user: User, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links) -> None:
+    context = {"seminar_title": seminar.title, "roles": [role.value for role in roles], "inviter": inviter.name if inviter else ""}
+    if user.password_hash:
+        await queue_mail(
+            template="role_granted", to_address=user.email, to_name=user.name, locale=user.locale,
+            seminar_id=seminar.id,
+            context={**context, "link": links.url("accounts:login"), "seminar_link": links.url("seminars:landing", slug=seminar.slug)},
+        )
+        return
+    token, expires_at = await _issue_token(user, TokenPurpose.INVITATION, seminar.id, settings)
+    await queue_mail(
+        template="invitation", to_address=user.email, to_name=user.name, locale=user.locale, seminar_id=seminar.id,
+        context={**context, "link": links.url("accounts:invitation", token=token), "expires_at": expires_at},
+    )
+
+
+async def _grant_and_invite(
+    seminar: Seminar, invitee: Invitee, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links
+) -> User:
+    user = await User.get_or_none(email=invitee.email)
+    if user is None:
+        user = await User.create(
+            email=invitee.email, name=invitee.name, unit_id=invitee.unit_id, position=invitee.position, phone=invitee.phone
+        )
+    elif not user.is_active:
+        raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
+    held = set(await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True))
+    new_roles = [role for role in roles if role not in held]
+    if not new_roles:
+        raise UserError(
+            _("%(name)s (%(email)s) already has the role %(roles)s in this seminar.", name=user.name, email=user.email, roles=role_labels(roles)),
+            field="email",
+        )
+    for role in new_roles:
+        await Role.create(user=user, seminar=seminar, name=role)
+    await _send_invitation(seminar, user, new_roles, inviter, settings, links)
+    return user
+
+
+async def invite_person(
+    seminar: Seminar, invitee: Invitee, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links
+) -> User:
+    """Give `invitee` the roles in `seminar` and mail them.
+
+    A new e-mail gets a new account without a password and an invitation link to set one; a known
+    person keeps their account and details. People who have a password get a notice with a login
+    link instead. UserError if they already hold every role asked for, or are deactivated.
+    """
+    async with in_transaction():
+        return await _grant_and_invite(seminar, invitee, roles, inviter, settings, links)
+
+
+async def import_people(seminar: Seminar, data: bytes, inviter: User | None, settings: Settings, links: Links) -> int:
+    """Invite everyone listed in an .xlsx, all or none; SpreadsheetError lists every problem."""
+    units: dict[str, int] = {}
+    for unit_id, name, name_hant in await Unit.all().values_list("id", "name", "name_hant"):
+        units[name] = unit_id
+        if name_hant:
+            units.setdefault(name_hant, unit_id)
+    people = read_people(data, units)
+    problems: list[str] = []
+    async with in_transaction():
+        for person in people:
+            invitee = Invitee(person.name, person.email, person.unit_id, person.position, person.phone)
+            try:
+                await _grant_and_invite(seminar, invitee, person.roles, inviter, settings, links)
+            except UserError as error:
+                problems.append(row_problem(person.row, EMAIL, error.message))
+        if problems:
+            raise SpreadsheetError(problems)  # leaving the block by an exception rolls everything back
+    return len(people)
+
+
+async def resend_invitation(seminar: Seminar, user: User, inviter: User | None, settings: Settings, links: Links) -> None:
+    """A new invitation link for someone who has not set a password; the old links stop working."""
+    if user.password_hash:
+        raise UserError(_("%(name)s has already set a password and can log in.", name=user.name))
+    if not user.is_active:
+        raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
+    roles = [RoleName(name) for name in await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True)]
+    async with in_transaction():
+        await _send_invitation(seminar, user, roles, inviter, settings, links)
+
+
+async def deactivate_person(user: User) -> None:
+    """Switch the account off; every session it has ends at its next request."""
+    await User.filter(id=user.id).update(is_active=False, session_epoch=F("session_epoch") + 1)
+
+
+async def reactivate_person(user: User) -> None:
+    await User.filter(id=user.id).update(is_active=True)
+
+
+# --- link tokens -------------------------------------------------------------------------
+
+
+async def usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
+    """The token row behind a link, with its user and seminar, or UserError saying what is wrong."""
+    row = await AccountToken.get_or_none(token_hash=token_hash(token), purpose=purpose).select_related("user", "seminar")
+    ask_again = (
+        _("Please ask the seminar organizers to send you a new invitation.")
+        if purpose == TokenPurpose.INVITATION
+        else _("Please ask for a new link on the “Forgot password” page.")
+    )
+    if row is None:
+        raise UserError(_("This link is not valid.") + " " + ask_again)
+    if row.used_at is not None:
+        raise UserError(_("This link has already been used. Log in with your password.") + " " + ask_again)
+    if row.expires_at <= _now():
+        raise UserError(_("This link has expired or has been replaced by a newer one.") + " " + ask_again)
+    if not row.user.is_active:
+        raise UserError(_("This account has been deactivated. Please contact the seminar organizers."))
+    return row
+
+
+async def _use_token(row: AccountToken, password: str, confirmation: str) -> User:
+    user = row.user
+    if problem := password_problem(password, confirmation, user.email):
+        raise UserError(problem, field="password")
+    async with in_transaction():
+        # Two tabs submitting one link: only the first claims it.
+        claimed = await AccountToken.filter(id=row.id, used_at=None).update(used_at=_now())
+        if not claimed:
+            raise UserError(_("This link has already been used. Log in with your password."))
+        user.password_hash = hash_password(password)
+        user.session_epoch += 1
+        await user.save(update_fields=["password_hash", "session_epoch"])
+        await LoginFailure.filter(email=user.email).delete()
+    return user
+
+
+async def accept_invitation(row: AccountToken, password: str, confirmation: str) -> User:
+    """The invitee sets a password; the link is used up."""
+    return await _use_token(row, password, confirmation)
+
+
+async def request_password_reset(email: str, settings: Settings, links: Links) -> None:
+    """Mail a reset link if an active account has this e-mail; silently nothing otherwise."""
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is None:
+        return
+    recent = await AccountToken.filter(
+        user_id=user.id, purpose=TokenPurpose.PASSWORD_RESET, created_at__gt=_now() - dt.timedelta(hours=1)
+    ).count()
+    if recent >= RESET_MAILS_PER_HOUR:
+        return
+    async with in_transaction():
+        token, expires_at = await _issue_token(user, TokenPurpose.PASSWORD_RESET, None, settings)
+        await queue_mail(
+            template="password_reset", to_address=user.email, to_name=user.name, locale=user.locale,
+            context={"link": links.url("accounts:reset_password", token=token), "expires_at": expires_at},
+        )
+
+
+async def reset_password(row: AccountToken, password: str, confirmation: str) -> User:
+    """A new password from a reset link; every other session of the account ends."""
+    return await _use_token(row, password, confirmation)
+
+
+# --- profile -----------------------------------------------------------------------------
+
+
+async def update_profile(user: User, *, name: str, phone: str, position: str, locale: str) -> None:
+    user.name, user.phone, user.position, user.locale = name, phone, position, locale
+    await user.save(update_fields=["name", "phone", "position", "locale"])
+
+
+async def change_password(user: User, current: str, password: str, confirmation: str) -> None:
+    """Needs the current password; other sessions end, the caller keeps its own going."""
+    if not verify_password(user.password_hash, current):
+        raise UserError(_("The current password is not correct."), field="current_password")
+    if problem := password_problem(password, confirmation, user.email):
+        raise UserError(problem, field="password")
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    await user.save(update_fields=["password_hash", "session_epoch"])

@@ -1,0 +1,51 @@
+"""Reading people for pages: one query per list, whatever its length."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.exceptions import HTTPException
+
+from seminar.accounts.models import Role, RoleName, Unit, User
+from seminar.accounts.people import PersonStatus, person_status
+from seminar.accounts.roles import ROLE_ORDER
+from seminar.seminars.models import Seminar
+
+
+@dataclass
+class Person:
+    user: User
+    roles: list[RoleName] = field(default_factory=list)
+
+    @property
+    def status(self) -> PersonStatus:
+        return person_status(self.user.is_active, bool(self.user.password_hash))
+
+
+def _official_order(person: Person) -> tuple[int, int, str, int]:
+    unit = person.user.unit
+    # People without a unit (invited experts) come last.
+    return (unit.sort_order if unit else 10**6, unit.id if unit else 0, person.user.name, person.user.id)
+
+
+async def people_of(seminar: Seminar, role: RoleName | None = None) -> list[Person]:
+    """Everyone with a role in `seminar` (or with `role`), in the official order of their units."""
+    people: dict[int, Person] = {}
+    for row in await Role.filter(seminar_id=seminar.id).select_related("user", "user__unit"):
+        person = people.setdefault(row.user.id, Person(row.user))
+        person.roles.append(RoleName(row.name))
+    selected = [p for p in people.values() if role is None or role in p.roles]
+    for person in selected:
+        person.roles.sort(key=ROLE_ORDER.index)
+    return sorted(selected, key=_official_order)
+
+
+async def person_in_seminar_or_404(seminar: Seminar, user_id: int) -> User:
+    """A person with a role in this seminar; anyone else is 'not found' from here."""
+    if not await Role.exists(seminar_id=seminar.id, user_id=user_id):
+        raise HTTPException(status_code=404)
+    return await User.get(id=user_id)
+
+
+async def units_in_order() -> list[Unit]:
+    return await Unit.all().order_by("sort_order", "id")

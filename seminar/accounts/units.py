@@ -1,0 +1,94 @@
+"""The units (单位) people belong to, in the order provincial documents list them.
+
+Cities carry their GB/T 2260 code as a stable identifier. Special zones belong to a city
+where they have one (conflicts of interest follow the parent). Pure data: `actions.ensure_units`
+writes it to the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seminar.accounts.models import UnitKind
+
+
+@dataclass(frozen=True)
+class UnitData:
+    name: str
+    name_hant: str
+    kind: UnitKind
+    sort_order: int
+    code: str | None = None
+    pinyin: str = ""
+    parent: str | None = None
+
+
+# (code, 简体, 繁體, pinyin) in the conventional order of provincial documents.
+_CITIES = [
+    ("440100", "广州市", "廣州市", "Guǎngzhōu"),
+    ("440300", "深圳市", "深圳市", "Shēnzhèn"),
+    ("440400", "珠海市", "珠海市", "Zhūhǎi"),
+    ("440500", "汕头市", "汕頭市", "Shàntóu"),
+    ("440600", "佛山市", "佛山市", "Fóshān"),
+    ("440200", "韶关市", "韶關市", "Sháoguān"),
+    ("441600", "河源市", "河源市", "Héyuán"),
+    ("441400", "梅州市", "梅州市", "Méizhōu"),
+    ("441300", "惠州市", "惠州市", "Huìzhōu"),
+    ("441500", "汕尾市", "汕尾市", "Shànwěi"),
+    ("441900", "东莞市", "東莞市", "Dōngguǎn"),
+    ("442000", "中山市", "中山市", "Zhōngshān"),
+    ("440700", "江门市", "江門市", "Jiāngmén"),
+    ("441700", "阳江市", "陽江市", "Yángjiāng"),
+    ("440800", "湛江市", "湛江市", "Zhànjiāng"),
+    ("440900", "茂名市", "茂名市", "Màomíng"),
+    ("441200", "肇庆市", "肇慶市", "Zhàoqìng"),
+    ("441800", "清远市", "清遠市", "Qīngyuǎn"),
+    ("445100", "潮州市", "潮州市", "Cháozhōu"),
+    ("445200", "揭阳市", "揭陽市", "Jiēyáng"),
+    ("445300", "云浮市", "雲浮市", "Yúnfú"),
+]
+
+# (简体, 繁體, parent city or None)
+_SPECIAL_ZONES = [
+    ("横琴粤澳深度合作区", "橫琴粵澳深度合作區", None),
+    ("前海深港现代服务业合作区", "前海深港現代服務業合作區", "深圳市"),
+    ("深汕特别合作区", "深汕特別合作區", "深圳市"),
+    ("广州南沙新区", "廣州南沙新區", "广州市"),
+]
+
+_DEPARTMENTS = [
+    ("省委政法委", "省委政法委"),
+    ("省委组织部", "省委組織部"),
+    ("省委宣传部", "省委宣傳部"),
+    ("省公安厅", "省公安廳"),
+    ("省司法厅", "省司法廳"),
+    ("省民政厅", "省民政廳"),
+]
+
+_INSTITUTIONS = [
+    ("省委党校", "省委黨校"),
+    ("中山大学", "中山大學"),
+    ("华南理工大学", "華南理工大學"),
+    ("暨南大学", "暨南大學"),
+    ("广东省社会科学院", "廣東省社會科學院"),
+]
+
+# Cities first, then zones, departments and institutions; gaps leave room for additions.
+UNITS: tuple[UnitData, ...] = (
+    *(
+        UnitData(name, hant, UnitKind.CITY, 10 * position, code=code, pinyin=pinyin)
+        for position, (code, name, hant, pinyin) in enumerate(_CITIES, start=1)
+    ),
+    *(
+        UnitData(name, hant, UnitKind.SPECIAL_ZONE, 300 + 10 * position, parent=parent)
+        for position, (name, hant, parent) in enumerate(_SPECIAL_ZONES, start=1)
+    ),
+    *(
+        UnitData(name, hant, UnitKind.DEPARTMENT, 500 + 10 * position)
+        for position, (name, hant) in enumerate(_DEPARTMENTS, start=1)
+    ),
+    *(
+        UnitData(name, hant, UnitKind.INSTITUTION, 700 + 10 * position)
+        for position, (name, hant) in enumerate(_INSTITUTIONS, start=1)
+    ),
+)
