@@ -98,9 +98,15 @@ def can_read_outbox(actor: Actor, seminar: SeminarScoped | None) -> bool:
 
 
 def can_see_seminar_mail(actor: Actor, seminar_id: int | None) -> bool:
+    """One mail (preview, attempt log, retry, discard, send now), by the seminar it belongs to."""
     if seminar_id is None:
         return actor.is_admin
     return actor.is_organizer(seminar_id)
+
+
+def can_read_all_mail(actor: Actor) -> bool:
+    """The site-wide outbox: every seminar's mail and mail tied to none."""
+    return actor.is_admin
 
 
 def can_administer_site(actor: Actor) -> bool:

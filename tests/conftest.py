@@ -5,8 +5,10 @@ that sends CSRF tokens the way a browser does; a real SMTP server on loopback.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
+import logging
 import os
 import re
 import secrets
@@ -200,3 +202,29 @@ def link_in(body: str) -> str:
     match = re.search(r"https?://[^\s/]+(/\S+)", body)
     assert match, f"no link in mail: {body!r}"
     return match.group(1)
+
+
+@contextlib.contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """SQL statements the ORM sends while the block runs (Tortoise logs each on `tortoise.db_client`).
+
+        with counted_queries() as one: await client.get(url)
+        ... add rows ...
+        with counted_queries() as three: await client.get(url)
+        assert len(three) == len(one)
+    """
+    statements: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            statements.append(record.getMessage())
+
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = Collect(level=logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

@@ -7,6 +7,8 @@ import itertools
 
 from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
 from seminar.accounts.passwords import hash_password
+from seminar.mail.models import OutboxMail
+from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar, Topic
 
 PASSWORD = "demo-password"
@@ -84,3 +86,17 @@ def make_people_xlsx(rows: list[list[object]], header: list[str] | None = None, 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+async def make_mail(
+    to_address: str = "wangfang@example.org", to_name: str = "王芳", seminar: Seminar | None = None, locale: str = "zh_Hans"
+) -> OutboxMail:
+    """A pending mail, queued the way the application queues it (the test message template)."""
+    return await queue_mail(
+        template="test_message",
+        to_address=to_address,
+        to_name=to_name,
+        locale=locale,
+        context={"base_url": "http://testserver", "smtp_host": ""},
+        seminar_id=seminar.id if seminar else None,
+    )

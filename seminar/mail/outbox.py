@@ -11,18 +11,21 @@ from seminar import i18n
 from seminar.mail.models import OutboxMail
 from seminar.web import templates
 
+# Subjects and text parts are plain text: escaping them would put "&#39;" and "&amp;" in the
+# reader's mail. Only the HTML part is autoescaped.
+_plain_env = templates.env.overlay(autoescape=False)
+
 
 def render_mail(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject, text and HTML parts of `templates/mail/<template>.{subject.txt,txt,html}`.
 
     The text is rendered in the recipient's language, whoever caused the mail.
     """
-    env = templates.env
     with i18n.use_locale(locale):
-        subject = env.get_template(f"mail/{template}.subject.txt").render(context)
-        text = env.get_template(f"mail/{template}.txt").render(context)
+        subject = _plain_env.get_template(f"mail/{template}.subject.txt").render(context)
+        text = _plain_env.get_template(f"mail/{template}.txt").render(context)
         try:
-            html = env.get_template(f"mail/{template}.html").render(context)
+            html = templates.env.get_template(f"mail/{template}.html").render(context)
         except TemplateNotFound:
             html = ""
     return " ".join(subject.split()), text.strip() + "\n", html

@@ -1,7 +1,142 @@
-"""Outbox pages for organizers (filled in by the mail area)."""
+"""Outbox pages: the site's (administrators) and each seminar's (its organizers); one mail's preview and actions."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from collections.abc import Awaitable, Callable
 
-routes: list[BaseRoute] = []
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from seminar import i18n
+from seminar.config import Settings
+from seminar.errors import UserError
+from seminar.i18n import _
+from seminar.mail import actions
+from seminar.mail.models import MailStatus, OutboxMail
+from seminar.mail.queries import attempts_of, count_by_status, filter_outbox, outbox_of
+from seminar.mail.worker import default_worker_name
+from seminar.pagination import page_number, paginate
+from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, is_signed_in, require
+from seminar.seminars.models import Seminar
+from seminar.seminars.queries import get_seminar_or_404
+from seminar.web import actor, flash, redirect, render
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+async def _outbox_page(request: Request, seminar: Seminar | None) -> Response:
+    mails = outbox_of(seminar.id if seminar else None)
+    status = request.query_params.get("status", "")
+    search = request.query_params.get("q", "").strip()
+    page = await paginate(filter_outbox(mails, status, search), page_number(request))
+    return render(
+        request,
+        "mail/outbox.html",
+        {
+            "seminar": seminar,
+            "page": page,
+            "counts": await count_by_status(mails),
+            "status": status,
+            "search": search,
+            "smtp_configured": _settings(request).smtp_configured,
+        },
+    )
+
+
+async def site_outbox(request: Request) -> Response:
+    require(can_read_all_mail(actor(request)))
+    return await _outbox_page(request, None)
+
+
+async def seminar_outbox(request: Request) -> Response:
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    require(can_read_outbox(actor(request), seminar))
+    return await _outbox_page(request, seminar)
+
+
+async def _visible_mail(request: Request) -> OutboxMail:
+    """The mail in the URL: 403 (with a login link) when signed out, 404 when not the actor's to see."""
+    current = actor(request)
+    require(is_signed_in(current))
+    mail = await OutboxMail.get_or_none(id=request.path_params["mail_id"]).select_related("seminar")
+    if mail is None:
+        raise HTTPException(status_code=404)
+    require(can_see_seminar_mail(current, mail.seminar_id), 404)  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+    return mail
+
+
+async def detail(request: Request) -> Response:
+    mail = await _visible_mail(request)
+    return render(
+        request,
+        "mail/detail.html",
+        {
+            "mail": mail,
+            "attempts": await attempts_of(mail),
+            "actionable": mail.status in actions.ACTIONABLE,
+            "smtp_configured": _settings(request).smtp_configured,
+        },
+    )
+
+
+async def _act(request: Request, action: Callable[[OutboxMail], Awaitable[None]], done: str) -> Response:
+    mail = await _visible_mail(request)
+    try:
+        await action(mail)
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        flash(request, done)
+    return redirect(request, "mail:detail", mail_id=mail.id)
+
+
+async def retry(request: Request) -> Response:
+    return await _act(request, actions.retry_mail, _("The mail is queued again and will be sent shortly."))
+
+
+async def discard(request: Request) -> Response:
+    return await _act(request, actions.discard_mail, _("The mail was discarded and will not be sent."))
+
+
+async def send_now(request: Request) -> Response:
+    mail = await _visible_mail(request)
+    try:
+        result = await actions.send_mail_now(_settings(request), mail, f"web:{default_worker_name()}")
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        if result.status == MailStatus.SENT:
+            flash(request, _("The mail was sent."))
+        else:
+            flash(request, _("The mail could not be sent: %(error)s", error=result.last_error), "error")
+    return redirect(request, "mail:detail", mail_id=mail.id)
+
+
+async def send_test_message(request: Request) -> Response:
+    """Queue a test message to the signed-in user, in the outbox it was asked from."""
+    current = actor(request)
+    slug = request.path_params.get("slug")
+    seminar = await get_seminar_or_404(slug) if slug else None
+    require(can_read_outbox(current, seminar))
+    assert current.user is not None, "can_read_outbox admits signed-in users only"
+    mail = await actions.queue_test_message(
+        _settings(request), current.user, seminar.id if seminar else None, i18n.get_locale()
+    )
+    flash(request, _("A test message to %(address)s is in the outbox.", address=mail.to_address))
+    return redirect(request, "mail:detail", mail_id=mail.id)
+
+
+routes: list[BaseRoute] = [
+    Route("/manage/outbox", site_outbox, name="mail:outbox"),
+    Route("/manage/outbox/test", send_test_message, methods=["POST"], name="mail:send_test"),
+    Route("/manage/outbox/{mail_id:int}", detail, name="mail:detail"),
+    Route("/manage/outbox/{mail_id:int}/retry", retry, methods=["POST"], name="mail:retry"),
+    Route("/manage/outbox/{mail_id:int}/discard", discard, methods=["POST"], name="mail:discard"),
+    Route("/manage/outbox/{mail_id:int}/send", send_now, methods=["POST"], name="mail:send"),
+    Route("/{slug}/manage/outbox", seminar_outbox, name="mail:seminar_outbox"),
+    Route("/{slug}/manage/outbox/test", send_test_message, methods=["POST"], name="mail:seminar_send_test"),
+]

@@ -1,11 +1,61 @@
-"""The mail worker (filled in by the mail area)."""
+"""The mail worker: sends due outbox mail, in the web process (RUN_WORKER) or alone (`seminar worker`).
+
+Any number of workers may run against one PostgreSQL database: the claim in
+`seminar.mail.actions.claim_due_mails` hands each mail to exactly one of them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
+import os
+import secrets
+import socket
 
 from seminar.config import Settings
+from seminar.mail import actions
+
+logger = logging.getLogger(__name__)
 
 
-async def run_forever(settings: Settings, stop: asyncio.Event) -> None:
-    await stop.wait()
+def default_worker_name() -> str:
+    """host:pid:random, unique among live workers, so a claim names exactly one of them."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+async def send_pending(settings: Settings, worker_name: str = "", batch_size: int = actions.BATCH_SIZE) -> int:
+    """Try every mail due now once; returns how many were sent.
+
+    Without SMTP settings nothing is sent: mail waits in the outbox, where organizers read it.
+    Mail that fails now is rescheduled after this call started, so it is not tried twice here.
+    """
+    if not settings.smtp_configured:
+        return 0
+    worker_name = worker_name or default_worker_name()
+    started = dt.datetime.now(dt.UTC)
+    await actions.release_stale_claims(worker_name)
+    sent = 0
+    while batch := await actions.claim_due_mails(worker_name, due_before=started, limit=batch_size):
+        for mail in batch:
+            sent += await actions.deliver(settings, mail, worker_name)
+    return sent
+
+
+async def run_forever(settings: Settings, stop: asyncio.Event, worker_name: str = "") -> None:
+    """Send due mail every `mail_poll_seconds` until `stop` is set; errors are logged, never fatal."""
+    worker_name = worker_name or default_worker_name()
+    if not settings.smtp_configured:
+        logger.info("mail worker %s: no SMTP_HOST, mail stays in the outbox", worker_name)
+    while not stop.is_set():
+        try:
+            sent = await send_pending(settings, worker_name)
+        except Exception:  # a database hiccup must not end the worker: the next round tries again
+            logger.exception("mail worker %s: sending round failed", worker_name)
+        else:
+            if sent:
+                logger.info("mail worker %s: sent %d mail", worker_name, sent)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=settings.mail_poll_seconds)
+        except TimeoutError:
+            pass
