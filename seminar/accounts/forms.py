@@ -72,7 +72,7 @@ class ProfileForm(BaseForm):
 class InviteForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
-    unit = SelectField(_l("Unit"), coerce=_unit_id, validators=[Optional()], validate_choice=True)
+    unit = SelectField(_l("Unit"), coerce=_unit_id, validate_choice=True)  # blank allowed: invited experts
     position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])
     roles = SelectMultipleField(
