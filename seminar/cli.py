@@ -1,0 +1,212 @@
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, demo.
+
+Output is for operators and stays in plain English. Settings come from the environment
+(or `.env`) through `Settings.from_environment()`, as for the web app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+from seminar.config import Settings
+from seminar.db import tortoise_config
+
+MIN_PASSWORD_LENGTH = 10
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
+    """Open the ORM on the configured database for `work`, and close it whatever happens."""
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def apply_migrations(database_url: str) -> None:
+    try:
+        await migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.system import ensure_system_packages
+
+    if not ensure_system_packages():
+        return 1
+    print("System packages: all present.")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    asyncio.run(apply_migrations(settings.database_url))
+    print(f"Migrations applied to {_safe_url(settings.database_url)}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    if not args.no_migrate:
+        cmd_migrate(args, settings)
+    host_in_url = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"Serving on http://{host_in_url}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    # An import string, not an app object: uvicorn needs it to start several worker processes.
+    uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.mail.worker import run_forever
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        mode = "sending via " + settings.smtp_host if settings.smtp_configured else "no SMTP_HOST: mail stays in the outbox"
+        print(f"Mail worker running ({mode}); Ctrl+C to stop.", flush=True)
+        await run_forever(settings, stop)
+
+    asyncio.run(_with_database(settings, work))
+    print("Mail worker stopped.")
+    return 0
+
+
+def _ask_password() -> str:
+    while True:
+        first = getpass.getpass("Password: ")
+        if len(first) < MIN_PASSWORD_LENGTH:
+            print(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+            continue
+        if getpass.getpass("Password again: ") == first:
+            return first
+        print("The passwords differ; try again.")
+
+
+def cmd_createadmin(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.accounts.models import User
+    from seminar.accounts.passwords import hash_password
+
+    password = args.password if args.password is not None else _ask_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        print(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr)
+        return 2
+    email = args.email.strip().lower()
+    outcome: list[str] = []
+
+    async def work() -> None:
+        user, created = await User.get_or_create(
+            email=email, defaults={"name": args.name, "is_admin": True, "password_hash": hash_password(password)}
+        )
+        if not created:
+            user.name = args.name
+            user.is_admin = True
+            user.is_active = True
+            user.password_hash = hash_password(password)
+            user.session_epoch += 1  # sessions opened with the old password end
+            await user.save(update_fields=["name", "is_admin", "is_active", "password_hash", "session_epoch"])
+        outcome.append("created" if created else "updated")
+
+    asyncio.run(_with_database(settings, work))
+    print(f"Administrator {email} {outcome[0]}.")
+    return 0
+
+
+def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.accounts.actions import ensure_units
+    from seminar.accounts.models import Unit
+
+    counts: list[int] = []
+
+    async def work() -> None:
+        await ensure_units()
+        counts.append(await Unit.all().count())
+
+    asyncio.run(_with_database(settings, work))
+    print(f"Units in place: {counts[0]}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.demo import build_demo
+
+    if not args.no_migrate:
+        asyncio.run(apply_migrations(settings.database_url))
+    lines: list[str] = []
+
+    async def work() -> None:
+        summary = await build_demo(args.password)
+        lines.append(
+            f"Demo seminar '{summary.seminar.slug}' ready: {summary.topics} topics, {summary.people} accounts."
+        )
+
+    asyncio.run(_with_database(settings, work))
+    print(lines[0])
+    print(f"Log in as organizer@example.org with the password '{args.password}'.")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}@{host}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seminar", description="研讨班 — seminar administration")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("setup", help="install (Debian, root) or name the system packages needed").set_defaults(
+        handler=cmd_setup
+    )
+
+    serve = commands.add_parser("serve", help="apply migrations, then serve the site with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="number of uvicorn worker processes")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(handler=cmd_migrate)
+    commands.add_parser("worker", help="run the mail worker until SIGINT/SIGTERM").set_defaults(handler=cmd_worker)
+
+    admin = commands.add_parser("createadmin", help="create or update a site administrator")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--password", help="asked for when absent")
+    admin.set_defaults(handler=cmd_createadmin)
+
+    commands.add_parser("units", help="create the cities, special zones, departments and institutions").set_defaults(
+        handler=cmd_units
+    )
+
+    demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
+    demo.add_argument("--password", default="demo-password", help="password of every demo account")
+    demo.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_environment()
+    handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+    return handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The `seminar` command, run as an operator runs it: a separate process on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from seminar.accounts.passwords import verify_password
+from seminar.config import PROJECT_ROOT
+
+
+def run_seminar(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{data_dir / 'site.sqlite3'}",
+        "DATA_DIR": str(data_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "seminar.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def query(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(data_dir / "site.sqlite3") as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_migrate_creates_every_table_on_an_empty_database_and_can_run_again(tmp_path: Path) -> None:
+    first = run_seminar(tmp_path, "migrate")
+    second = run_seminar(tmp_path, "migrate")
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert "Migrations applied" in first.stdout
+    tables = {name for (name,) in query(tmp_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"unit", "user", "role", "seminar", "topic", "outbox_mail", "tortoise_migrations"} <= tables
+    assert query(tmp_path, "SELECT count(*) FROM seminar") == [(0,)]
+
+
+def test_createadmin_creates_an_administrator_who_can_log_in(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "createadmin", "--email", "Admin@Example.org", "--name", "系统管理员", "--password", "a-long-password")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Administrator admin@example.org created."
+    [(name, is_admin, password_hash)] = query(tmp_path, "SELECT name, is_admin, password_hash FROM user")
+    assert (name, is_admin) == ("系统管理员", 1)
+    assert verify_password(str(password_hash), "a-long-password")
+
+
+def test_createadmin_again_updates_the_same_account(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+    run_seminar(tmp_path, "createadmin", "--email", "admin@example.org", "--name", "甲", "--password", "first-password")
+
+    result = run_seminar(tmp_path, "createadmin", "--email", "admin@example.org", "--name", "乙", "--password", "second-password")
+
+    assert result.stdout.strip() == "Administrator admin@example.org updated."
+    [(name, password_hash)] = query(tmp_path, "SELECT name, password_hash FROM user")
+    assert name == "乙"
+    assert verify_password(str(password_hash), "second-password")
+
+
+def test_createadmin_asks_for_the_password_and_refuses_a_short_one(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    short = run_seminar(tmp_path, "createadmin", "--email", "a@example.org", "--name", "甲", "--password", "short")
+    prompted = run_seminar(
+        tmp_path, "createadmin", "--email", "b@example.org", "--name", "乙", stdin="typed-password\ntyped-password\n"
+    )
+
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+    assert prompted.returncode == 0, prompted.stderr
+    [(email, password_hash)] = query(tmp_path, "SELECT email, password_hash FROM user")
+    assert email == "b@example.org"
+    assert verify_password(str(password_hash), "typed-password")
+
+
+def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path: Path) -> None:
+    result = run_seminar(tmp_path, "demo", "--password", "another-password")
+
+    assert result.returncode == 0, result.stderr
+    assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts." in result.stdout
+    [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
+    assert verify_password(str(password_hash), "another-password")
+
+
+def test_units_creates_the_cities_and_zones(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "units")
+
+    assert result.returncode == 0, result.stderr
+    assert query(tmp_path, "SELECT count(*) FROM unit WHERE kind = 'city'") == [(21,)]
+    assert query(tmp_path, "SELECT count(*) FROM unit WHERE name = '横琴粤澳深度合作区'") == [(1,)]
