@@ -1,7 +1,10 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
 from seminar.accounts.models import RoleName, TokenPurpose, UnitKind
 from seminar.mail.models import MailStatus
+from seminar.submissions.models import ManuscriptKind, PaperStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
@@ -9,6 +12,17 @@ class Migration(migrations.Migration):
     initial = True
 
     operations = [
+        ops.CreateModel(
+            name='Blob',
+            fields=[
+                ('sha256', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
+                ('size', fields.BigIntField()),
+                ('content', fields.BinaryField()),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'blob', 'app': 'models', 'pk_attr': 'sha256', 'table_description': 'Uploaded bytes, stored once per content (SHA-256) however many uploads carry them.'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='LoginFailure',
             fields=[
@@ -144,6 +158,80 @@ class Migration(migrations.Migration):
                 ('used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'account_token', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A single-use, expiring link token (invitation or password reset), stored only as its hash.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DeadlineExtension',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='deadline_extensions', on_delete=OnDelete.CASCADE)),
+                ('city', fields.ForeignKeyField('models.Unit', source_field='city_id', db_constraint=True, to_field='id', related_name='deadline_extensions', on_delete=OnDelete.CASCADE)),
+                ('until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('granted_by', fields.ForeignKeyField('models.User', source_field='granted_by_id', null=True, db_constraint=True, to_field='id', related_name='granted_extensions', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'deadline_extension', 'app': 'models', 'unique_together': (('seminar', 'city'),), 'pk_attr': 'id', 'table_description': 'A later submission deadline granted to one city.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Paper',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='papers', on_delete=OnDelete.CASCADE)),
+                ('topic', fields.ForeignKeyField('models.Topic', source_field='topic_id', null=True, db_constraint=True, to_field='id', related_name='papers', on_delete=OnDelete.SET_NULL)),
+                ('city', fields.ForeignKeyField('models.Unit', source_field='city_id', db_constraint=True, to_field='id', related_name='papers', on_delete=OnDelete.RESTRICT)),
+                ('number', fields.IntField()),
+                ('title', fields.CharField(max_length=200)),
+                ('subtitle', fields.CharField(default='', max_length=200)),
+                ('abstract', fields.TextField(default='', unique=False)),
+                ('keywords', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status', fields.CharEnumField(default=PaperStatus.DRAFT, db_index=True, description='DRAFT: draft\nSUBMITTED: submitted\nWITHDRAWN: withdrawn', enum_type=PaperStatus, max_length=20)),
+                ('originality_confirmed', fields.BooleanField(default=False)),
+                ('version', fields.IntField(default=1)),
+                ('submitted_version', fields.IntField(null=True)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='papers', on_delete=OnDelete.SET_NULL)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('withdrawn_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'paper', 'app': 'models', 'unique_together': (('seminar', 'number'),), 'pk_attr': 'id', 'table_description': 'A paper of one city for one topic of a seminar, known to everyone by its number (#12).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Author',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('paper', fields.ForeignKeyField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='authors', on_delete=OnDelete.CASCADE)),
+                ('position', fields.IntField()),
+                ('name', fields.CharField(max_length=100)),
+                ('unit', fields.CharField(default='', max_length=200)),
+                ('job_title', fields.CharField(default='', max_length=100)),
+                ('phone', fields.CharField(default='', max_length=30)),
+                ('email', fields.CharField(default='', max_length=254)),
+                ('is_contact', fields.BooleanField(default=False)),
+                ('is_presenter', fields.BooleanField(default=False)),
+            ],
+            options={'table': 'paper_author', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One author, kept apart from the manuscript so blind review can hide it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Manuscript',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('paper', fields.ForeignKeyField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='manuscripts', on_delete=OnDelete.CASCADE)),
+                ('version', fields.IntField()),
+                ('blob', fields.ForeignKeyField('models.Blob', source_field='blob_id', db_constraint=True, to_field='sha256', related_name='manuscripts', on_delete=OnDelete.RESTRICT)),
+                ('original_filename', fields.CharField(max_length=255)),
+                ('content_type', fields.CharField(max_length=100)),
+                ('kind', fields.CharEnumField(description='DOCX: docx\nPDF: pdf\nMD: md\nTXT: txt', enum_type=ManuscriptKind, max_length=10)),
+                ('html', fields.TextField(default='', unique=False)),
+                ('word_count', fields.IntField(null=True)),
+                ('author_in_properties', fields.CharField(default='', max_length=300)),
+                ('uploaded_by', fields.ForeignKeyField('models.User', source_field='uploaded_by_id', null=True, db_constraint=True, to_field='id', related_name='manuscripts', on_delete=OnDelete.SET_NULL)),
+                ('uploaded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'manuscript', 'app': 'models', 'unique_together': (('paper', 'version'),), 'pk_attr': 'id', 'table_description': "One uploaded version of a paper's manuscript, with its text converted at upload."},
             bases=['Model'],
         ),
         ops.CreateModel(

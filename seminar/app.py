@@ -26,6 +26,7 @@ from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
 from seminar.seminars.routes import routes as seminar_routes
+from seminar.submissions.routes import routes as submission_routes
 from seminar.web import render
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def build_routes() -> list[BaseRoute]:
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *account_routes,
         *mail_routes,
+        *submission_routes,
         *seminar_routes,
     ]
 

@@ -70,6 +70,7 @@ class Settings:
     token_lifetime_hours: int = 72
     mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
     mail_poll_seconds: float = 5.0
+    upload_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def smtp_configured(self) -> bool:

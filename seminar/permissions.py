@@ -115,3 +115,37 @@ def can_administer_site(actor: Actor) -> bool:
 
 def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_admin or bool(actor.roles.get(seminar.id))
+
+
+class CityScoped(Protocol):
+    """A paper, as far as the policy cares: the seminar and the city it belongs to."""
+
+    seminar_id: int
+    city_id: int
+
+
+def can_submit_papers(actor: Actor, seminar: SeminarScoped) -> bool:
+    """A city's submitters write papers for their own unit."""
+    return actor.submits_for(seminar.id, actor.unit_id)
+
+
+def can_see_all_papers(actor: Actor, seminar: SeminarScoped) -> bool:
+    return actor.is_organizer(seminar.id)
+
+
+def can_see_submissions(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Whether the seminar's paper pages are there at all for this person (reviewers and attendees: no)."""
+    return can_submit_papers(actor, seminar) or can_see_all_papers(actor, seminar)
+
+
+def can_see_paper(actor: Actor, paper: CityScoped) -> bool:
+    return actor.is_organizer(paper.seminar_id) or actor.submits_for(paper.seminar_id, paper.city_id)
+
+
+def can_edit_paper(actor: Actor, paper: CityScoped) -> bool:
+    """Only the city edits, uploads, submits and withdraws its paper; deadlines are checked apart."""
+    return actor.submits_for(paper.seminar_id, paper.city_id)
+
+
+def can_extend_deadline(actor: Actor, seminar: SeminarScoped) -> bool:
+    return actor.is_organizer(seminar.id)

@@ -10,6 +10,7 @@ from seminar.accounts.passwords import hash_password
 from seminar.mail.models import OutboxMail
 from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 
 PASSWORD = "demo-password"
 _sequence = itertools.count(1)
@@ -100,3 +101,33 @@ async def make_mail(
         context={"base_url": "http://testserver", "smtp_host": ""},
         seminar_id=seminar.id if seminar else None,
     )
+
+
+async def make_paper(
+    seminar: Seminar,
+    city: str = "广州市",
+    title: str = "坚持党建引领 推进市域社会治理现代化",
+    status: str = "draft",
+    **fields: object,
+) -> Paper:
+    """A complete paper (authors and a one-line manuscript), as a city would have filed it."""
+    unit = await make_unit(city, UnitKind.CITY)
+    topic = await Topic.filter(seminar_id=seminar.id).order_by("position").first()
+    latest = await Paper.filter(seminar_id=seminar.id).order_by("-number").first()
+    values: dict[str, object] = {
+        "topic": topic,
+        "abstract": "本文总结了以党建引领基层治理的做法。",
+        "keywords": ["党建引领", "基层治理", "市域社会治理"],
+        "originality_confirmed": True,
+        **fields,
+    }
+    paper = await Paper.create(
+        seminar=seminar, city=unit, number=(latest.number if latest else 0) + 1, title=title,
+        status=PaperStatus(status), **values,
+    )
+    await Author.create(paper=paper, position=1, name="陈静", unit=f"{city}委政法委", phone="13800138000",
+                        email=f"author{paper.id}@example.org", is_contact=True, is_presenter=True)
+    blob, _created = await Blob.get_or_create(sha256="0" * 64, defaults={"size": 4, "content": b"text"})
+    await Manuscript.create(paper=paper, version=1, blob=blob, original_filename="论文.txt",
+                            content_type="text/plain; charset=utf-8", kind="txt", html="<p>正文</p>", word_count=2)
+    return paper

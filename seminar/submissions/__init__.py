@@ -1,0 +1,1 @@
+"""Papers submitted by cities: authors, manuscripts and their versions, deadlines and quotas."""

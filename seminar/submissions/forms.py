@@ -1,0 +1,135 @@
+"""The paper form (with a fixed set of author rows) and the deadline extension form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    Field,
+    FieldList,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from seminar.accounts.people import is_valid_phone
+from seminar.accounts.spreadsheet import phone_problem
+from seminar.forms import BaseForm
+from seminar.i18n import _
+from seminar.i18n import lazy_gettext as _l
+from seminar.submissions.rules import MAX_KEYWORDS, TITLE_MAX_LENGTH, parse_keywords
+
+AUTHOR_ROWS = 3
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _phone(form: BaseForm, field: Field) -> None:
+    if field.data and not is_valid_phone(field.data):
+        raise ValidationError(phone_problem(field.data))
+
+
+def _keywords(form: BaseForm, field: Field) -> None:
+    if len(parse_keywords(field.data or "")) > MAX_KEYWORDS:
+        raise ValidationError(_("Enter at most %(count)s keywords.", count=MAX_KEYWORDS))
+
+
+class AuthorForm(BaseForm):
+    """One author row; a row left wholly empty is no author."""
+
+    name = StringField(_l("Name"), validators=[Length(max=100)], filters=[_strip])
+    unit = StringField(_l("Unit"), validators=[Length(max=200)], filters=[_strip])
+    job_title = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
+    phone = StringField(_l("Mobile or phone"), validators=[Length(max=30), _phone], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
+
+    @property
+    def is_filled(self) -> bool:
+        return any(self[name].data for name in ("name", "unit", "job_title", "phone", "email"))
+
+
+class PaperForm(BaseForm):
+    title = StringField(_l("Paper title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
+    subtitle = StringField(_l("Subtitle"), validators=[Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
+    topic = SelectField(_l("Topic"), coerce=int, validators=[DataRequired()])
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=3000)], filters=[_strip])
+    keywords = StringField(
+        _l("Keywords"),
+        validators=[Length(max=300), _keywords],
+        filters=[_strip],
+        description=_l("3 to 5 keywords, separated by commas or 、"),
+    )
+    originality = BooleanField(_l("I confirm that this paper is original and has not been published before."))
+    authors = FieldList(FormField(AuthorForm), min_entries=AUTHOR_ROWS, max_entries=AUTHOR_ROWS)
+    contact = RadioField(_l("Contact author"), choices=[(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
+    presenter = RadioField(_l("Presenter"), choices=[(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
+    version = HiddenField()
+
+    def set_topics(self, topics: list[tuple[int, str]]) -> None:
+        self.topic.choices = [(0, _("Choose a topic")), *topics]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        rows = list(self.authors)
+        if not rows[0].form.is_filled:
+            rows[0].form.name.errors = [*rows[0].form.name.errors, _("Enter at least the first author.")]
+            valid = False
+        for row in rows:
+            author = row.form
+            if author.is_filled:
+                for name in ("name", "unit"):
+                    if not author[name].data:
+                        author[name].errors = [*author[name].errors, _("This field is required.")]
+                        valid = False
+        for marker in (self.contact, self.presenter):
+            index = int(marker.data or 0)
+            if index >= len(rows) or not rows[index].form.is_filled:
+                marker.errors = [*marker.errors, _("Choose an author row that is filled in.")]
+                valid = False
+        return valid
+
+    def authors_data(self) -> list[dict[str, Any]]:
+        """The filled author rows in order, with the contact and presenter marks."""
+        contact, presenter = int(self.contact.data or 0), int(self.presenter.data or 0)
+        filled = []
+        for index, row in enumerate(self.authors):
+            author = row.form
+            if author.is_filled:
+                filled.append(
+                    {
+                        "name": author.name.data,
+                        "unit": author.unit.data,
+                        "job_title": author.job_title.data or "",
+                        "phone": author.phone.data or "",
+                        "email": (author.email.data or "").lower(),
+                        "is_contact": index == contact,
+                        "is_presenter": index == presenter,
+                    }
+                )
+        return filled
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "title": self.title.data,
+            "subtitle": self.subtitle.data or "",
+            "topic_id": self.topic.data,
+            "abstract": self.abstract.data or "",
+            "keywords": parse_keywords(self.keywords.data or ""),
+            "originality_confirmed": bool(self.originality.data),
+            "authors": self.authors_data(),
+        }
+
+
+class ExtensionForm(BaseForm):
+    city = SelectField(_l("City"), coerce=int, validators=[DataRequired()])
+    until = DateTimeLocalField(_l("New deadline for this city"), validators=[DataRequired()], format=LOCAL_FORMATS)

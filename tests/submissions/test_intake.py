@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import pytest
+
+from seminar.submissions.intake import IntakeError, inspect_upload, word_count
+from seminar.submissions.models import ManuscriptKind
+from tests.submissions.documents import PARAGRAPH, make_docx, plain_zip, repack, zip_bomb
+
+MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def test_docx_is_converted_to_clean_html_with_word_count() -> None:
+    intake = inspect_upload("论文.docx", make_docx())
+
+    assert intake.kind is ManuscriptKind.DOCX
+    assert "<h1>党建引领基层治理的实践与思考</h1>" in intake.html
+    assert PARAGRAPH in intake.html
+    assert "<table>" in intake.html
+    assert intake.word_count == word_count("党建引领基层治理的实践与思考" + PARAGRAPH + "指标数值")
+    assert intake.property_names == ()
+
+
+def test_docx_with_author_in_core_properties_is_reported_for_blind_review() -> None:
+    intake = inspect_upload("论文.docx", make_docx(author="王小明"))
+
+    assert intake.property_names == ("王小明",)
+
+
+def test_images_stay_inline_and_scripts_and_foreign_images_are_removed() -> None:
+    from seminar.submissions.intake import sanitize
+
+    cleaned = sanitize(
+        '<p onclick="x()">a<script>alert(1)</script></p><img src="data:image/png;base64,iVBORw0KGgo=">'
+        '<img src="http://evil.example/x.png"><a href="javascript:alert(1)">j</a><a href="data:text/html,x">d</a>'
+    )
+
+    assert "script" not in cleaned and "onclick" not in cleaned
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in cleaned
+    assert "evil.example" not in cleaned
+    assert "javascript:" not in cleaned and "data:text/html" not in cleaned
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("论文.docx", b"", "文件是空的"),
+        ("论文.docx", b"MZ\x90\x00" + b"\0" * 200, "与扩展名 .docx 不符"),
+        ("论文.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200, "另存为 .docx"),
+        ("论文.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 200, "另存为 .docx"),
+        ("论文.docm", make_docx(), "宏"),
+        ("论文.docx", plain_zip(), "不是 Word 文档"),
+        ("论文.docx", make_docx()[:-300], "已损坏"),
+        ("论文.pdf", b"hello, not a pdf", "与扩展名 .pdf 不符"),
+        ("论文.txt", b"\x7fELF\x02\x01\x01" + b"\0" * 50, "与扩展名 .txt 不符"),
+        ("论文.exe", b"MZ\x90\x00", "请上传 .docx、.pdf、.md 或 .txt 文件"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(filename: str, data: bytes, message: str) -> None:
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload(filename, data)
+
+    assert message in refused.value.message
+
+
+def test_package_with_vba_project_is_refused() -> None:
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", repack(make_docx(), extra={"word/vbaProject.bin": b"\0" * 64}))
+
+    assert "宏" in refused.value.message
+
+
+def test_macro_enabled_content_type_is_refused_even_when_named_docx() -> None:
+    renamed = repack(make_docx(), content_types_patch=(DOCX_MAIN_TYPE, MACRO_TYPE))
+
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", renamed)
+
+    assert "宏" in refused.value.message
+
+
+def test_zip_bomb_is_refused_before_unpacking() -> None:
+    bomb = zip_bomb(200)
+    assert len(bomb) < 2 * 1024 * 1024
+
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", bomb)
+
+    assert "100 MB" in refused.value.message
+
+
+def test_file_over_the_size_limit_is_refused() -> None:
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", make_docx(), max_bytes=1024 * 1024 // 100)
+
+    assert "大于" in refused.value.message
+
+
+def test_markdown_is_rendered_and_raw_html_is_not_passed_through() -> None:
+    intake = inspect_upload("论文.md", "# 一、总体思路\n\n**重点**内容<script>x</script>".encode())
+
+    assert intake.kind is ManuscriptKind.MD
+    assert "<h1>一、总体思路</h1>" in intake.html and "<strong>重点</strong>" in intake.html
+    assert "<script>" not in intake.html
+
+
+def test_text_in_gbk_from_windows_notepad_is_read() -> None:
+    intake = inspect_upload("论文.txt", "第一段。\n\n第二段<b>。".encode("gbk"))
+
+    assert intake.html == "<p>第一段。</p><p>第二段&lt;b&gt;。</p>"
+    assert intake.word_count == 9  # eight characters and the Latin word "b"
+    assert intake.content_type == "text/plain; charset=gb18030"
+
+
+def test_pdf_is_accepted_without_preview() -> None:
+    intake = inspect_upload("论文.PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+
+    assert intake.kind is ManuscriptKind.PDF and intake.html == "" and intake.word_count is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市域社会治理", 6),
+        ("坚持“枫桥经验”，化解矛盾。", 14),
+        ("Social governance in Guangdong", 4),
+        ("2021年推进5G网络建设", 9),
+        ("e-mail 与 WPS 兼容", 5),
+        ("  —— \n\t", 2),
+        ("", 0),
+        ("第一章 - 概述", 5),
+    ],
+)
+def test_word_count_counts_like_word(text: str, expected: int) -> None:
+    assert word_count(text) == expected

@@ -1,0 +1,339 @@
+"""A city's submission flow and the organizers' overview, through HTTP, as the people using them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from seminar.accounts.models import RoleName, UnitKind
+from seminar.config import Settings
+from seminar.mail.worker import send_pending
+from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
+from tests.conftest import Client, SmtpServer, flashes
+from tests.factories import grant, make_organizer, make_paper, make_seminar, make_submitter, make_unit, make_user
+from tests.submissions.documents import make_docx
+
+NEXT_WEEK = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
+YESTERDAY = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+
+
+async def open_seminar(**fields: object) -> Seminar:
+    return await make_seminar(submission_deadline=NEXT_WEEK, **fields)
+
+
+async def paper_form(seminar: Seminar, **overrides: str) -> dict[str, str]:
+    topic = await Topic.filter(seminar_id=seminar.id).order_by("position").first()
+    assert topic is not None
+    return {
+        "title": "以党建引领推进市域社会治理现代化",
+        "subtitle": "广州市的探索与实践",
+        "topic": str(topic.id),
+        "abstract": "本文总结广州市以党建引领基层治理、推动矛盾纠纷多元化解的做法与经验。",
+        "keywords": "党建引领、市域社会治理，枫桥经验",
+        "originality": "y",
+        "authors-0-name": "陈静",
+        "authors-0-unit": "广州市委政法委",
+        "authors-0-job_title": "副处长",
+        "authors-0-phone": "13800138000",
+        "authors-0-email": "chenjing@example.org",
+        "authors-1-name": "刘洋",
+        "authors-1-unit": "广州市社会治理研究中心",
+        "contact": "0",
+        "presenter": "1",
+        **overrides,
+    }
+
+
+async def create_paper(client: Client, seminar: Seminar, **overrides: str) -> Paper:
+    response = await client.post_form(f"/{seminar.slug}/papers/new", await paper_form(seminar, **overrides))
+    assert response.status_code == 303, flashes(response) or response.text[:2000]
+    paper = await Paper.filter(seminar_id=seminar.id).order_by("-number").first()
+    assert paper is not None
+    return paper
+
+
+async def upload(client: Client, seminar: Seminar, paper: Paper, filename: str, data: bytes):  # type: ignore[no-untyped-def]
+    return await client.post_form(
+        f"/{seminar.slug}/papers/{paper.number}/upload", files={"manuscript": (filename, data, "application/octet-stream")}
+    )
+
+
+async def test_city_creates_uploads_previews_and_submits_and_receipts_arrive(
+    client: Client, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+
+    paper = await create_paper(client, seminar)
+    uploaded = await upload(client, seminar, paper, "广州-党建引领.docx", make_docx())
+    page = await client.get(f"/{seminar.slug}/papers/{paper.number}")
+    submitted = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+    after = await client.get(submitted.headers["location"])
+    delivered = await send_pending(smtp_settings, "test-worker")
+
+    assert uploaded.status_code == 303
+    assert f"#{paper.number}" in page.text and "坚持和发展新时代“枫桥经验”" in page.text
+    assert "约" in page.text and "字" in page.text
+    assert f"论文#{paper.number}已报送，回执将通过电子邮件发送。" in flashes(after)
+    await paper.refresh_from_db()
+    assert paper.status is PaperStatus.SUBMITTED and paper.keywords == ["党建引领", "市域社会治理", "枫桥经验"]
+    assert [a.name for a in await Author.filter(paper_id=paper.id).order_by("position")] == ["陈静", "刘洋"]
+    assert delivered == 2
+    assert {m["To"].addresses[0].addr_spec for m in smtp_server.messages} == {
+        "guangzhou@example.org", "chenjing@example.org"
+    }
+    body = smtp_server.bodies_to("chenjing@example.org")[0]
+    assert f"论文#{paper.number}" in body and "以党建引领推进市域社会治理现代化" in body and "完成政治任务" in body
+    assert f"http://testserver/{seminar.slug}/papers/{paper.number}" in body
+
+
+async def test_revision_keeps_the_old_version_downloadable(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+    first, second = make_docx("第一稿。"), make_docx("第二稿，修改后的正文。")
+
+    await upload(client, seminar, paper, "论文 初稿.docx", first)
+    await upload(client, seminar, paper, "论文 修改稿.docx", second)
+    old = await client.get(f"/{seminar.slug}/papers/{paper.number}/versions/1")
+    page = await client.get(f"/{seminar.slug}/papers/{paper.number}")
+
+    assert old.content == first
+    assert old.headers["content-disposition"] == (
+        "attachment; filename=\"__ __.docx\"; filename*=UTF-8''%E8%AE%BA%E6%96%87%20%E5%88%9D%E7%A8%BF.docx"
+    )
+    assert "第二稿，修改后的正文。" in page.text and "第2版正文" in page.text
+    assert await Manuscript.filter(paper_id=paper.id).count() == 2
+
+
+async def test_identical_uploads_share_one_blob(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+    data = make_docx()
+
+    await upload(client, seminar, paper, "a.docx", data)
+    await upload(client, seminar, paper, "b.docx", data)
+
+    assert await Manuscript.filter(paper_id=paper.id).count() == 2
+    assert await Blob.all().count() == 1
+
+
+async def test_withdraw_needs_confirmation_then_sends_receipt(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    paper = await make_paper(seminar, "广州市", status="submitted")
+    await client.login("guangzhou@example.org")
+
+    unconfirmed = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/withdraw")
+    await paper.refresh_from_db()
+    assert paper.status is PaperStatus.SUBMITTED
+    assert "请勾选确认撤回。" in flashes(await client.get(unconfirmed.headers["location"]))
+
+    confirmed = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/withdraw", {"confirm": "yes"})
+    await paper.refresh_from_db()
+
+    assert confirmed.status_code == 303 and paper.status is PaperStatus.WITHDRAWN
+    from seminar.mail.models import OutboxMail
+
+    subjects = await OutboxMail.all().values_list("subject", flat=True)
+    assert subjects and all(subject == f"回执：论文#{paper.number}已撤回" for subject in subjects)
+
+
+async def test_after_the_deadline_everything_is_read_only(client: Client) -> None:
+    seminar = await make_seminar(submission_deadline=YESTERDAY)
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    paper = await make_paper(seminar, "广州市")
+    await client.login("guangzhou@example.org")
+
+    page = await client.get(f"/{seminar.slug}/papers/{paper.number}")
+    submitted = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+    uploaded = await upload(client, seminar, paper, "late.docx", make_docx())
+
+    assert "报送截止时间已过，论文不能再修改。" in page.text
+    assert 'action="/gd-2021/papers/1/upload"' not in page.text
+    assert "报送截止时间已过，论文不能再修改。" in flashes(await client.get(submitted.headers["location"]))
+    assert uploaded.status_code == 400
+    await paper.refresh_from_db()
+    assert paper.status is PaperStatus.DRAFT
+    assert await Manuscript.filter(paper_id=paper.id).count() == 1
+
+
+async def test_extension_reopens_submission_for_one_city(client: Client) -> None:
+    seminar = await make_seminar(submission_deadline=YESTERDAY)
+    await make_organizer(seminar)
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    shenzhen = await make_unit("深圳市", UnitKind.CITY)
+    paper = await make_paper(seminar, "广州市")
+    guangzhou = await paper.city
+    await client.login("organizer@example.org")
+
+    until = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    response = await client.post_form(
+        f"/{seminar.slug}/manage/deadlines", {"city": str(guangzhou.id), "until": until.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 303
+    await client.logout()
+    await client.login("guangzhou@example.org")
+    submitted = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+
+    await paper.refresh_from_db()
+    assert submitted.status_code == 303 and paper.status is PaperStatus.SUBMITTED
+    assert shenzhen.id != guangzhou.id
+
+
+async def test_submission_over_the_city_quota_is_refused(client: Client) -> None:
+    seminar = await open_seminar(city_quota=1)
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await make_paper(seminar, "广州市", status="submitted")
+    second = await make_paper(seminar, "广州市", title="第二篇")
+    await client.login("guangzhou@example.org")
+
+    response = await client.post_form(f"/{seminar.slug}/papers/{second.number}/submit")
+
+    assert "本市已报送1篇论文，已达本次研讨班每市报送上限" in flashes(await client.get(response.headers["location"]))[0]
+    await second.refresh_from_db()
+    assert second.status is PaperStatus.DRAFT
+
+
+async def test_incomplete_paper_cannot_be_submitted(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar, keywords="党建引领")
+
+    response = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+
+    message = " ".join(flashes(await client.get(response.headers["location"])))
+    assert "请填写3至5个关键词。" in message and "请上传论文稿件。" in message
+    await paper.refresh_from_db()
+    assert paper.status is PaperStatus.DRAFT
+
+
+async def test_another_citys_paper_is_not_found(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    shenzhen_paper = await make_paper(seminar, "深圳市", title="深圳的经验")
+    await client.login("guangzhou@example.org")
+
+    base = f"/{seminar.slug}/papers/{shenzhen_paper.number}"
+    pages = [await client.get(base), await client.get(base + "/edit"), await client.get(base + "/versions/1")]
+    posted = await client.post_form(base + "/submit")
+    listing = await client.get(f"/{seminar.slug}/papers/")
+
+    assert [page.status_code for page in pages] == [404, 404, 404]
+    assert posted.status_code == 404
+    assert "深圳的经验" not in listing.text
+    await shenzhen_paper.refresh_from_db()
+    assert shenzhen_paper.status is PaperStatus.DRAFT
+
+
+@pytest.mark.parametrize("role", [RoleName.REVIEWER, RoleName.ATTENDEE])
+async def test_reviewers_and_attendees_see_no_submission_page(client: Client, role: RoleName) -> None:
+    seminar = await open_seminar()
+    paper = await make_paper(seminar, "广州市")
+    unit = await make_unit("广州市", UnitKind.CITY)
+    await grant(await make_user("someone@example.org", unit=unit), seminar, role)
+    await client.login("someone@example.org")
+
+    for path in ("papers/", "papers/new", f"papers/{paper.number}", f"papers/{paper.number}/versions/1",
+                 "manage/papers", "manage/deadlines"):
+        assert (await client.get(f"/{seminar.slug}/{path}")).status_code == 404, path
+
+
+async def test_stale_form_is_refused_and_nothing_is_overwritten(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+    opened_version = paper.version
+    await Paper.filter(id=paper.id).update(title="同事刚改过的题目", version=paper.version + 1)
+
+    response = await client.post_form(
+        f"/{seminar.slug}/papers/{paper.number}/edit",
+        await paper_form(seminar, title="我的旧题目", version=str(opened_version)),
+    )
+
+    assert response.status_code == 409
+    assert "您打开表单后，该论文已被修改" in response.text
+    await paper.refresh_from_db()
+    assert paper.title == "同事刚改过的题目"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"authors-0-phone": "12345"}, "“12345”不是有效的电话号码"),
+        ({"authors-0-email": "not-an-email"}, "无效的 Email 地址"),
+        ({"keywords": "一、二、三、四、五、六"}, "关键词最多填写5个。"),
+        ({"title": ""}, "题目"),
+        ({"authors-1-unit": ""}, "此项为必填项。"),
+    ],
+)
+async def test_bad_paper_form_is_refused_and_keeps_what_was_typed(
+    client: Client, overrides: dict[str, str], message: str
+) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+
+    response = await client.post_form(f"/{seminar.slug}/papers/new", await paper_form(seminar, **overrides))
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert "本文总结广州市以党建引领基层治理" in response.text and 'value="广州市委政法委"' in response.text
+    assert await Paper.all().count() == 0
+
+
+async def test_bad_upload_is_refused_on_the_paper_page_and_stores_nothing(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+
+    response = await upload(client, seminar, paper, "论文.docx", b"MZ\x90\x00" + b"\0" * 100)
+
+    assert response.status_code == 400
+    assert "文件内容与扩展名 .docx 不符" in response.text
+    assert await Manuscript.all().count() == 0 and await Blob.all().count() == 0
+
+
+async def test_over_limit_upload_is_refused(client: Client, app) -> None:  # type: ignore[no-untyped-def]
+    app.state.settings = replace(app.state.settings, upload_max_bytes=1024 * 1024 // 100)
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+
+    response = await upload(client, seminar, paper, "论文.docx", make_docx("很长的正文。" * 3000))
+
+    assert response.status_code == 400 and "文件大于" in response.text
+    assert await Manuscript.all().count() == 0
+
+
+async def test_organizer_sees_all_papers_and_the_city_topic_table(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_organizer(seminar)
+    await make_unit("广州市", UnitKind.CITY, sort_order=1)
+    await make_unit("深圳市", UnitKind.CITY, sort_order=2)
+    await make_unit("珠海市", UnitKind.CITY, sort_order=3)
+    await make_paper(seminar, "深圳市", title="深圳篇一", status="submitted")
+    await make_paper(seminar, "深圳市", title="深圳篇二", status="submitted")
+    await make_paper(seminar, "广州市", title="广州草稿")
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/papers")
+    filtered = await client.get(f"/{seminar.slug}/manage/papers?status=draft")
+
+    assert page.status_code == 200
+    assert page.text.index("<th scope=\"row\">广州市</th>") < page.text.index("<th scope=\"row\">深圳市</th>") < page.text.index("<th scope=\"row\">珠海市</th>")
+    shenzhen_row = page.text.split('<th scope="row">深圳市</th>')[1].split("</tr>")[0]
+    assert '<td class="number">2</td>' in shenzhen_row
+    assert "深圳篇一" in page.text and "广州草稿" in page.text
+    assert "广州草稿" in filtered.text and "深圳篇一" not in filtered.text
