@@ -158,7 +158,7 @@ async def _grant_and_invite(
         )
     elif not user.is_active:
         raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
-    held = set(await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True))
+    held = {role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)}
     new_roles = [role for role in roles if role not in held]
     if not new_roles:
         raise UserError(
@@ -211,7 +211,7 @@ async def resend_invitation(seminar: Seminar, user: User, inviter: User | None, 
         raise UserError(_("%(name)s has already set a password and can log in.", name=user.name))
     if not user.is_active:
         raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
-    roles = [RoleName(name) for name in await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True)]
+    roles = [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)]
     async with in_transaction():
         await _send_invitation(seminar, user, roles, inviter, settings, links)
 

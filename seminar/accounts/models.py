@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 
 class UnitKind(StrEnum):
@@ -86,7 +90,9 @@ class Role(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="roles", on_delete=fields.CASCADE
     )
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="roles", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="roles", on_delete=fields.CASCADE
+    )
     name = fields.CharEnumField(RoleName, max_length=20)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -104,7 +110,7 @@ class AccountToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="tokens", on_delete=fields.CASCADE
     )
-    seminar = fields.ForeignKeyField(
+    seminar: fields.ForeignKeyNullableRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="tokens", null=True, on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -10,7 +10,7 @@ from seminar import i18n
 from seminar.accounts import actions
 from seminar.accounts.access import mail_links, signed_in_user
 from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
-from seminar.accounts.models import RoleName, TokenPurpose, User
+from seminar.accounts.models import Role, RoleName, TokenPurpose, User
 from seminar.accounts.people_routes import routes as people_routes
 from seminar.accounts.sessions import end_session, keep_session, start_session
 from seminar.errors import UserError
@@ -103,7 +103,7 @@ async def _token_page(request: Request, purpose: TokenPurpose, template: str) ->
     password_form = await bind(NewPasswordForm, request)
     roles: list[RoleName] = []
     if row.seminar is not None:
-        roles = [RoleName(r) for r in await row.user.roles.filter(seminar_id=row.seminar.id).values_list("name", flat=True)]
+        roles = [role.name for role in await Role.filter(user_id=row.user.id, seminar_id=row.seminar.id)]
     if request.method == "POST" and password_form.validate_for(row.user.email):
         try:
             if purpose == TokenPurpose.INVITATION:

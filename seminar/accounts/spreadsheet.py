@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
@@ -72,7 +72,7 @@ def _heading(value: object) -> str:
     return _HEADING_ALIASES.get(text, text)
 
 
-def _open_rows(data: bytes) -> Iterable[tuple[object, ...]]:
+def _open_rows(data: bytes) -> list[tuple[object, ...]]:
     unreadable = SpreadsheetError(
         [_("The file is not a readable .xlsx workbook. Save it as .xlsx in Excel or WPS and upload it again.")]
     )
