@@ -119,6 +119,7 @@ async def make_paper(
         "abstract": "本文总结了以党建引领基层治理的做法。",
         "keywords": ["党建引领", "基层治理", "市域社会治理"],
         "originality_confirmed": True,
+        **({"submitted_at": dt.datetime.now(dt.UTC), "submitted_version": 1} if status == "submitted" else {}),
         **fields,
     }
     paper = await Paper.create(

@@ -337,3 +337,22 @@ async def test_organizer_sees_all_papers_and_the_city_topic_table(client: Client
     assert '<td class="number">2</td>' in shenzhen_row
     assert "深圳篇一" in page.text and "广州草稿" in page.text
     assert "广州草稿" in filtered.text and "深圳篇一" not in filtered.text
+
+
+async def test_revised_submitted_paper_is_submitted_again_with_a_new_receipt(client: Client) -> None:
+    from seminar.mail.models import OutboxMail
+
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    paper = await make_paper(seminar, "广州市", status="submitted")
+    await client.login("guangzhou@example.org")
+
+    await upload(client, seminar, paper, "修改稿.docx", make_docx("修改后的正文。"))
+    page = await client.get(f"/{seminar.slug}/papers/{paper.number}")
+    await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+    again = await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")
+
+    assert "报送修改后的论文" in page.text
+    subjects = await OutboxMail.all().values_list("subject", flat=True)
+    assert subjects and set(subjects) == {f"回执：论文#{paper.number}已重新报送"}
+    assert "该论文已报送，此后未作修改。" in flashes(await client.get(again.headers["location"]))
