@@ -356,3 +356,29 @@ async def test_revised_submitted_paper_is_submitted_again_with_a_new_receipt(cli
     subjects = await OutboxMail.all().values_list("subject", flat=True)
     assert subjects and set(subjects) == {f"回执：论文#{paper.number}已重新报送"}
     assert "该论文已报送，此后未作修改。" in flashes(await client.get(again.headers["location"]))
+
+
+async def test_author_name_in_document_properties_is_flagged_for_blind_review(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await client.login("guangzhou@example.org")
+    paper = await create_paper(client, seminar)
+
+    response = await upload(client, seminar, paper, "论文.docx", make_docx(author="王小明"))
+    page = await client.get(response.headers["location"])
+
+    assert any("文档属性中的作者为“王小明”" in message for message in flashes(page))
+    manuscript = await Manuscript.get(paper_id=paper.id)
+    assert manuscript.author_in_properties == "王小明"
+
+
+async def test_submitter_finds_my_papers_in_the_seminar_navigation(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await make_paper(seminar, "广州市", title="广州的论文")
+    await client.login("guangzhou@example.org")
+
+    listing = await client.get(f"/{seminar.slug}/papers/")
+
+    assert f'<a href="http://testserver/{seminar.slug}/papers/">我的论文</a>' in listing.text
+    assert "广州的论文" in listing.text and "草稿" in listing.text
