@@ -93,14 +93,21 @@ _ = gettext
 def negotiate_locale(
     user_locale: str | None, chosen: str | None, accept_language: str | None, default: str = DEFAULT_LOCALE
 ) -> str:
-    """The user's own setting, then the switcher's choice, then the browser's, then the default."""
+    """The user's own setting, then the switcher's choice, then the browser's, then the default.
+
+    The browser's preference picks between Simplified and Traditional Chinese. It does not
+    switch the site to English: the product's language is Chinese, many office machines run
+    English-language browsers, and English is one click away in the switcher.
+    """
     for candidate in (user_locale, chosen):
         if candidate in LOCALES:
             return candidate  # type: ignore[return-value]  # checked by `in`
+    fallback = default if default in LOCALES else DEFAULT_LOCALE
     for tag in _accepted_tags(accept_language or ""):
-        if match := _match_tag(tag):
+        match = _match_tag(tag)
+        if match is not None and (match != "en" or fallback == "en"):
             return match
-    return default if default in LOCALES else DEFAULT_LOCALE
+    return fallback
 
 
 def _accepted_tags(header: str) -> list[str]:

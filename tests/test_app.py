@@ -31,10 +31,10 @@ async def test_landing_page_shows_topics(client: Client) -> None:
 
 
 async def test_unknown_seminar_is_404_page_in_user_language(client: Client) -> None:
-    response = await client.get("/nope/", headers={"Accept-Language": "en"})
+    response = await client.get("/nope/", headers={"Accept-Language": "zh-TW"})
 
     assert response.status_code == 404
-    assert "Page not found" in response.text
+    assert "頁面不存在" in response.text
 
 
 async def test_post_without_csrf_token_is_refused_and_changes_nothing(client: Client) -> None:

@@ -11,19 +11,20 @@ from seminar import catalogs, i18n
     ("user_locale", "chosen", "accept", "expected"),
     [
         (None, None, None, "zh_Hans"),
-        (None, None, "en-US,en;q=0.9", "en"),
+        (None, None, "en-US,en;q=0.9", "zh_Hans"),
         (None, None, "zh-TW,zh;q=0.9", "zh_Hant"),
         (None, None, "zh-HK", "zh_Hant"),
         (None, None, "zh-CN,en;q=0.5", "zh_Hans"),
-        (None, None, "fr-FR,en;q=0.3", "en"),
+        (None, None, "fr-FR,en;q=0.3,zh-TW;q=0.1", "zh_Hant"),
         (None, None, "fr-FR", "zh_Hans"),
         (None, None, "en;q=0.2,zh-Hant;q=0.8", "zh_Hant"),
         (None, "en", "zh-CN", "en"),
         ("zh_Hant", "en", "en", "zh_Hant"),
-        ("bogus", None, "en", "en"),
+        ("bogus", None, "zh-HK", "zh_Hant"),
+        (None, None, "en", "zh_Hans"),
     ],
 )
-def test_negotiate_locale_prefers_user_then_switcher_then_browser(
+def test_negotiate_locale_prefers_user_then_switcher_then_browsers_chinese_script(
     user_locale: str | None, chosen: str | None, accept: str | None, expected: str
 ) -> None:
     assert i18n.negotiate_locale(user_locale, chosen, accept) == expected
@@ -60,3 +61,8 @@ def test_every_visible_string_is_translated_into_both_chinese_scripts() -> None:
     missing = catalogs.missing_translations()
 
     assert missing == {}, "run `uv run python -m seminar.catalogs` and translate: " + repr(missing)
+
+
+def test_an_english_site_default_follows_english_browsers() -> None:
+    assert i18n.negotiate_locale(None, None, "en-GB", default="en") == "en"
+    assert i18n.negotiate_locale(None, None, "zh-CN", default="en") == "zh_Hans"
