@@ -128,7 +128,7 @@ async def _renumber(seminar_id: int, order: list[int]) -> None:
 
 
 async def _order(seminar_id: int) -> list[int]:
-    return list(await Topic.filter(seminar_id=seminar_id).order_by("position", "id").values_list("id", flat=True))
+    return [topic.id for topic in await Topic.filter(seminar_id=seminar_id).order_by("position", "id").only("id")]
 
 
 async def move_topic(topic: Topic, offset: int) -> None:

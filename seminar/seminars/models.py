@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import Unit
 
 
 class Seminar(Model):
@@ -11,7 +16,7 @@ class Seminar(Model):
     slug = fields.CharField(max_length=50, unique=True)
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")
-    organizer_unit = fields.ForeignKeyField(
+    organizer_unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "models.Unit", related_name="organized_seminars", null=True, on_delete=fields.SET_NULL
     )
     venue = fields.CharField(max_length=200, default="")
