@@ -26,9 +26,13 @@ from aiosmtpd.controller import Controller
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
 
+from seminar.accounts.passwords import configure_hasher
 from seminar.app import create_app
 from seminar.config import Settings
 from seminar.db import is_postgres, tortoise_config
+
+# Real argon2id, at a cost that keeps the suite quick (production keeps the library's default).
+configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 

@@ -15,7 +15,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
-from seminar.accounts.passwords import hash_password, needs_rehash, verify_password
+from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from seminar.accounts.people import password_problem
 from seminar.accounts.roles import role_labels
 from seminar.accounts.spreadsheet import EMAIL, SpreadsheetError, read_people, row_problem
@@ -102,7 +102,7 @@ async def log_in(email: str, password: str, ip: str, settings: Settings) -> User
             _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait)
         )
     user = await User.get_or_none(email=email)
-    if not verify_password(user.password_hash if user else "", password):
+    if not await verify_password_async(user.password_hash if user else "", password):
         await LoginFailure.create(email=email, ip=ip)
         raise UserError(_("The e-mail or password is not correct."))
     assert user is not None
@@ -113,7 +113,7 @@ async def log_in(email: str, password: str, ip: str, settings: Settings) -> User
         user.last_login_at = now
         fields = ["last_login_at"]
         if needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+            user.password_hash = await hash_password_async(password)
             fields.append("password_hash")
         await user.save(update_fields=fields)
     return user
@@ -256,7 +256,7 @@ async def _use_token(row: AccountToken, password: str, confirmation: str) -> Use
         claimed = await AccountToken.filter(id=row.id, used_at=None).update(used_at=_now())
         if not claimed:
             raise UserError(_("This link has already been used. Log in with your password."))
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_async(password)
         user.session_epoch += 1
         await user.save(update_fields=["password_hash", "session_epoch"])
         await LoginFailure.filter(email=user.email).delete()
@@ -301,10 +301,10 @@ async def update_profile(user: User, *, name: str, phone: str, position: str, lo
 
 async def change_password(user: User, current: str, password: str, confirmation: str) -> None:
     """Needs the current password; other sessions end, the caller keeps its own going."""
-    if not verify_password(user.password_hash, current):
+    if not await verify_password_async(user.password_hash, current):
         raise UserError(_("The current password is not correct."), field="current_password")
     if problem := password_problem(password, confirmation, user.email):
         raise UserError(problem, field="password")
-    user.password_hash = hash_password(password)
+    user.password_hash = await hash_password_async(password)
     user.session_epoch += 1
     await user.save(update_fields=["password_hash", "session_epoch"])
