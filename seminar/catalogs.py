@@ -76,9 +76,20 @@ def _read(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
+def _known_translations(locale: str) -> dict[object, str | tuple[str, ...]]:
+    """Every translation any area already has, so a text shared by two areas is translated once."""
+    known: dict[object, str | tuple[str, ...]] = {}
+    for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        for message in _read(po_path, locale):
+            if message.id and not _is_blank(message.string):
+                known.setdefault(message.id, message.string)
+    return known
+
+
 def update(area: str) -> None:
     template = extract(area)
     simplified = _read(_po_path("zh_Hans", area), "zh_Hans")
+    known_simplified = _known_translations("zh_Hans")
     for locale in TRANSLATED_LOCALES:
         path = _po_path(locale, area)
         existing = _read(path, locale)
@@ -88,13 +99,23 @@ def update(area: str) -> None:
                 continue
             old = existing.get(message.id)
             string = old.string if old is not None else ""
-            if locale == "zh_Hant" and not string:
+            if locale == "zh_Hans" and _is_blank(string):
+                string = known_simplified.get(message.id, string)
+            if locale == "zh_Hant" and _is_blank(string):
                 source = simplified.get(message.id)
-                string = _to_traditional(source.string) if source is not None else ""
+                own = source.string if source is not None else ""
+                string = _to_traditional(own if not _is_blank(own) else known_simplified.get(message.id, ""))
             fresh.add(message.id, string, message.locations, auto_comments=message.auto_comments)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, fresh, width=100, omit_header=True, sort_output=False)
+
+
+def _is_blank(string: str | tuple[str, ...] | None) -> bool:
+    """An untranslated entry; plural entries are tuples such as ("",)."""
+    if isinstance(string, tuple):
+        return not any(string)
+    return not string
 
 
 def _to_traditional(text: str | tuple[str, ...]) -> str | tuple[str, ...]:
@@ -115,7 +136,7 @@ def missing_translations() -> dict[str, list[str]]:
         translated: set[str] = set()
         for po_path in (LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"):
             for message in _read(po_path, locale):
-                if message.id and message.string and not message.fuzzy:
+                if message.id and not _is_blank(message.string) and not message.fuzzy:
                     translated.add(message.id if isinstance(message.id, str) else message.id[0])
         for area in areas():
             for message in extract(area):
@@ -125,6 +146,22 @@ def missing_translations() -> dict[str, list[str]]:
     return missing
 
 
+def conflicting_translations() -> dict[str, set[str]]:
+    """Message ids that two areas translate differently into Simplified Chinese.
+
+    All areas share one merged catalog, so one English text can have only one translation:
+    where two areas mean different things, one of them must pick another English text.
+    """
+    seen: dict[str, set[str]] = {}
+    for po_path in sorted((LOCALE_DIR / "zh_Hans" / "LC_MESSAGES").glob("*.po")):
+        for message in _read(po_path, "zh_Hans"):
+            if message.id and not _is_blank(message.string):
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                value = message.string if isinstance(message.string, str) else "|".join(message.string)
+                seen.setdefault(key, set()).add(value)
+    return {key: values for key, values in seen.items() if len(values) > 1}
+
+
 def main() -> None:
     selected = sys.argv[1:] or areas()
     for area in selected:
@@ -132,6 +169,8 @@ def main() -> None:
         print(f"updated {area}")
     for locale, ids in missing_translations().items():
         print(f"{locale}: {len(ids)} untranslated")
+    for key, values in conflicting_translations().items():
+        print(f"conflict: {key!r} is translated as {sorted(values)}")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,7 @@ def test_every_visible_string_is_translated_into_both_chinese_scripts() -> None:
 def test_an_english_site_default_follows_english_browsers() -> None:
     assert i18n.negotiate_locale(None, None, "en-GB", default="en") == "en"
     assert i18n.negotiate_locale(None, None, "zh-CN", default="en") == "zh_Hans"
+
+
+def test_no_english_text_has_two_different_chinese_translations() -> None:
+    assert catalogs.conflicting_translations() == {}
