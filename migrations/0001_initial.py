@@ -4,6 +4,7 @@ import functools
 from json import dumps, loads
 from seminar.accounts.models import RoleName, TokenPurpose, UnitKind
 from seminar.mail.models import MailStatus
+from seminar.reviews.models import ConflictSource, Preference, Recommendation, ReviewStatus
 from seminar.submissions.models import ManuscriptKind, PaperStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -77,6 +78,19 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Criterion',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='criteria', on_delete=OnDelete.CASCADE)),
+                ('position', fields.IntField()),
+                ('name', fields.CharField(max_length=50)),
+                ('description', fields.CharField(default='', max_length=300)),
+                ('max_points', fields.IntField()),
+            ],
+            options={'table': 'review_criterion', 'app': 'models', 'pk_attr': 'id', 'table_description': "One weighted criterion of the seminar's review form (选题 15, 观点 25 …)."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='OutboxMail',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -111,6 +125,18 @@ class Migration(migrations.Migration):
                 ('error', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'mail_attempt', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One try at sending: when, by which worker, and the SMTP error if it failed.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ReviewSettings',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.OneToOneField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='review_settings', on_delete=OnDelete.CASCADE)),
+                ('reviews_visible_after_own', fields.BooleanField(default=True)),
+                ('authors_see_comments', fields.BooleanField(default=False)),
+                ('version', fields.IntField(default=1)),
+            ],
+            options={'table': 'review_settings', 'app': 'models', 'pk_attr': 'id', 'table_description': "How reviews are shown: to fellow reviewers of a paper, and later to the authors' city."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -199,6 +225,21 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Assignment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.CASCADE)),
+                ('paper', fields.ForeignKeyField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.CASCADE)),
+                ('reviewer', fields.ForeignKeyField('models.User', source_field='reviewer_id', db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.CASCADE)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='assignments_made', on_delete=OnDelete.SET_NULL)),
+                ('declined_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decline_reason', fields.CharField(default='', max_length=500)),
+            ],
+            options={'table': 'review_assignment', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'A reviewer asked to review a paper; a declined one stays, with the reason, and is not asked again.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Author',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -213,6 +254,37 @@ class Migration(migrations.Migration):
                 ('is_presenter', fields.BooleanField(default=False)),
             ],
             options={'table': 'paper_author', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One author, kept apart from the manuscript so blind review can hide it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Bid',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='bids', on_delete=OnDelete.CASCADE)),
+                ('paper', fields.ForeignKeyField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='bids', on_delete=OnDelete.CASCADE)),
+                ('reviewer', fields.ForeignKeyField('models.User', source_field='reviewer_id', db_constraint=True, to_field='id', related_name='bids', on_delete=OnDelete.CASCADE)),
+                ('preference', fields.CharEnumField(description='WANT: want\nWILLING: willing\nUNWILLING: unwilling', enum_type=Preference, max_length=20)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'review_bid', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': "A reviewer's wish about one paper: 想审 / 可以 / 不想审."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Conflict',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='conflicts', on_delete=OnDelete.CASCADE)),
+                ('paper', fields.ForeignKeyField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='conflicts', on_delete=OnDelete.CASCADE)),
+                ('reviewer', fields.ForeignKeyField('models.User', source_field='reviewer_id', db_constraint=True, to_field='id', related_name='conflicts', on_delete=OnDelete.CASCADE)),
+                ('source', fields.CharEnumField(description='AUTOMATIC: automatic\nDECLARED: declared\nORGANIZER: organizer', enum_type=ConflictSource, max_length=20)),
+                ('reason', fields.CharField(default='', max_length=300)),
+                ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='conflicts_created', on_delete=OnDelete.SET_NULL)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('lifted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('lifted_by', fields.ForeignKeyField('models.User', source_field='lifted_by_id', null=True, db_constraint=True, to_field='id', related_name='conflicts_lifted', on_delete=OnDelete.SET_NULL)),
+                ('lift_reason', fields.CharField(default='', max_length=300)),
+            ],
+            options={'table': 'review_conflict', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A declared or organizer-set conflict. Lifting keeps the row, so the history stays readable.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -232,6 +304,38 @@ class Migration(migrations.Migration):
                 ('uploaded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'manuscript', 'app': 'models', 'unique_together': (('paper', 'version'),), 'pk_attr': 'id', 'table_description': "One uploaded version of a paper's manuscript, with its text converted at upload."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Review',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('assignment', fields.OneToOneField('models.Assignment', source_field='assignment_id', db_constraint=True, to_field='id', related_name='review', on_delete=OnDelete.CASCADE)),
+                ('scores', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('total', fields.IntField(null=True)),
+                ('comment_to_authors', fields.TextField(default='', unique=False)),
+                ('confidential_note', fields.TextField(default='', unique=False)),
+                ('recommendation', fields.CharEnumField(null=True, description='KEYNOTE: keynote\nDISCUSSION: discussion\nPROCEEDINGS: proceedings\nDECLINE: decline', enum_type=Recommendation, max_length=20)),
+                ('confidence', fields.IntField(null=True)),
+                ('status', fields.CharEnumField(default=ReviewStatus.DRAFT, description='DRAFT: draft\nSUBMITTED: submitted', enum_type=ReviewStatus, max_length=20)),
+                ('version', fields.IntField(default=1)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'review', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Scores per criterion (criterion id → points), 点评, a note for organizers, a recommendation.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ReviewerProfile',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='reviewer_profiles', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='reviewer_profiles', on_delete=OnDelete.CASCADE)),
+                ('topic_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('max_load', fields.IntField(null=True)),
+                ('note', fields.CharField(default='', max_length=300)),
+            ],
+            options={'table': 'reviewer_profile', 'app': 'models', 'unique_together': (('seminar', 'user'),), 'pk_attr': 'id', 'table_description': 'What a reviewer knows about (topic ids of the seminar) and how many papers they take at most.'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -10,6 +10,7 @@ MODEL_MODULES = [
     "seminar.seminars.models",
     "seminar.mail.models",
     "seminar.submissions.models",
+    "seminar.reviews.models",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Reviewing: criteria, reviewer profiles, conflicts, bids, assignment, reviews."""

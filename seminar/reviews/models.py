@@ -1,0 +1,162 @@
+"""Review criteria and settings, reviewer profiles, conflicts, bids, assignments and reviews of one seminar."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ConflictSource(StrEnum):
+    AUTOMATIC = "automatic"
+    DECLARED = "declared"
+    ORGANIZER = "organizer"
+
+
+class Preference(StrEnum):
+    WANT = "want"
+    WILLING = "willing"
+    UNWILLING = "unwilling"
+
+
+class Recommendation(StrEnum):
+    KEYNOTE = "keynote"
+    DISCUSSION = "discussion"
+    PROCEEDINGS = "proceedings"
+    DECLINE = "decline"
+
+
+class ReviewStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Criterion(Model):
+    """One weighted criterion of the seminar's review form (选题 15, 观点 25 …)."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="criteria", on_delete=fields.CASCADE)
+    position = fields.IntField()
+    name = fields.CharField(max_length=50)
+    description = fields.CharField(max_length=300, default="")
+    max_points = fields.IntField()
+
+    class Meta:
+        table = "review_criterion"
+        ordering = ["position", "id"]
+
+
+class ReviewSettings(Model):
+    """How reviews are shown: to fellow reviewers of a paper, and later to the authors' city."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.OneToOneField("models.Seminar", related_name="review_settings", on_delete=fields.CASCADE)
+    # A reviewer reads the others' reviews of a paper only after submitting their own: no anchoring.
+    reviews_visible_after_own = fields.BooleanField(default=True)
+    authors_see_comments = fields.BooleanField(default=False)
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "review_settings"
+
+
+class ReviewerProfile(Model):
+    """What a reviewer knows about (topic ids of the seminar) and how many papers they take at most."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="reviewer_profiles", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="reviewer_profiles", on_delete=fields.CASCADE)
+    topic_ids = fields.JSONField(default=list)
+    # None: the balanced share of the papers.
+    max_load = fields.IntField(null=True)
+    note = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "reviewer_profile"
+        unique_together = (("seminar", "user"),)
+
+
+class Conflict(Model):
+    """A declared or organizer-set conflict. Lifting keeps the row, so the history stays readable.
+
+    Conflicts from units (the reviewer's unit is the paper's city or belongs to it) are not stored:
+    they follow the units and are computed wherever papers and reviewers meet.
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="conflicts", on_delete=fields.CASCADE)
+    paper = fields.ForeignKeyField("models.Paper", related_name="conflicts", on_delete=fields.CASCADE)
+    reviewer = fields.ForeignKeyField("models.User", related_name="conflicts", on_delete=fields.CASCADE)
+    source = fields.CharEnumField(ConflictSource, max_length=20)
+    reason = fields.CharField(max_length=300, default="")
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="conflicts_created", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    lifted_at = fields.DatetimeField(null=True)
+    lifted_by = fields.ForeignKeyField(
+        "models.User", related_name="conflicts_lifted", null=True, on_delete=fields.SET_NULL
+    )
+    lift_reason = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "review_conflict"
+        ordering = ["created_at", "id"]
+
+
+class Bid(Model):
+    """A reviewer's wish about one paper: 想审 / 可以 / 不想审."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="bids", on_delete=fields.CASCADE)
+    paper = fields.ForeignKeyField("models.Paper", related_name="bids", on_delete=fields.CASCADE)
+    reviewer = fields.ForeignKeyField("models.User", related_name="bids", on_delete=fields.CASCADE)
+    preference = fields.CharEnumField(Preference, max_length=20)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review_bid"
+        unique_together = (("paper", "reviewer"),)
+
+
+class Assignment(Model):
+    """A reviewer asked to review a paper; a declined one stays, with the reason, and is not asked again."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="assignments", on_delete=fields.CASCADE)
+    paper = fields.ForeignKeyField("models.Paper", related_name="assignments", on_delete=fields.CASCADE)
+    reviewer = fields.ForeignKeyField("models.User", related_name="assignments", on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="assignments_made", null=True, on_delete=fields.SET_NULL
+    )
+    declined_at = fields.DatetimeField(null=True)
+    decline_reason = fields.CharField(max_length=500, default="")
+
+    review: fields.BackwardOneToOneRelation[Review]
+
+    class Meta:
+        table = "review_assignment"
+        unique_together = (("paper", "reviewer"),)
+
+
+class Review(Model):
+    """Scores per criterion (criterion id → points), 点评, a note for organizers, a recommendation."""
+
+    id = fields.IntField(primary_key=True)
+    assignment = fields.OneToOneField("models.Assignment", related_name="review", on_delete=fields.CASCADE)
+    scores = fields.JSONField(default=dict)
+    total = fields.IntField(null=True)
+    comment_to_authors = fields.TextField(default="")
+    confidential_note = fields.TextField(default="")
+    recommendation = fields.CharEnumField(Recommendation, max_length=20, null=True)
+    confidence = fields.IntField(null=True)
+    status = fields.CharEnumField(ReviewStatus, max_length=20, default=ReviewStatus.DRAFT)
+    # Bumped on every save: a save from a page opened before the last save is refused, not applied.
+    version = fields.IntField(default=1)
+    submitted_at = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review"
