@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('description', fields.CharField(default='', max_length=300)),
                 ('max_points', fields.IntField()),
             ],
-            options={'table': 'review_criterion', 'app': 'models', 'pk_attr': 'id', 'table_description': "One weighted criterion of the seminar's review form (选题 15, 观点 25 …)."},
+            options={'table': 'review_criterion', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One weighted criterion of the review form of a seminar (选题 15, 观点 25 …).'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
                 ('authors_see_comments', fields.BooleanField(default=False)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'review_settings', 'app': 'models', 'pk_attr': 'id', 'table_description': "How reviews are shown: to fellow reviewers of a paper, and later to the authors' city."},
+            options={'table': 'review_settings', 'app': 'models', 'pk_attr': 'id', 'table_description': 'How reviews are shown: to fellow reviewers of a paper, and later to the city of the authors.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -236,7 +236,7 @@ class Migration(migrations.Migration):
                 ('declined_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('decline_reason', fields.CharField(default='', max_length=500)),
             ],
-            options={'table': 'review_assignment', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'A reviewer asked to review a paper; a declined one stays, with the reason, and is not asked again.'},
+            options={'table': 'review_assignment', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'A reviewer asked to review a paper. A declined one stays, with the reason, and is not asked again.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -266,7 +266,7 @@ class Migration(migrations.Migration):
                 ('preference', fields.CharEnumField(description='WANT: want\nWILLING: willing\nUNWILLING: unwilling', enum_type=Preference, max_length=20)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'review_bid', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': "A reviewer's wish about one paper: 想审 / 可以 / 不想审."},
+            options={'table': 'review_bid', 'app': 'models', 'unique_together': (('paper', 'reviewer'),), 'pk_attr': 'id', 'table_description': 'The wish of a reviewer about one paper: 想审 / 可以 / 不想审.'},
             bases=['Model'],
         ),
         ops.CreateModel(

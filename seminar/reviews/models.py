@@ -33,7 +33,7 @@ class ReviewStatus(StrEnum):
 
 
 class Criterion(Model):
-    """One weighted criterion of the seminar's review form (选题 15, 观点 25 …)."""
+    """One weighted criterion of the review form of a seminar (选题 15, 观点 25 …)."""
 
     id = fields.IntField(primary_key=True)
     seminar = fields.ForeignKeyField("models.Seminar", related_name="criteria", on_delete=fields.CASCADE)
@@ -48,7 +48,7 @@ class Criterion(Model):
 
 
 class ReviewSettings(Model):
-    """How reviews are shown: to fellow reviewers of a paper, and later to the authors' city."""
+    """How reviews are shown: to fellow reviewers of a paper, and later to the city of the authors."""
 
     id = fields.IntField(primary_key=True)
     seminar = fields.OneToOneField("models.Seminar", related_name="review_settings", on_delete=fields.CASCADE)
@@ -106,7 +106,7 @@ class Conflict(Model):
 
 
 class Bid(Model):
-    """A reviewer's wish about one paper: 想审 / 可以 / 不想审."""
+    """The wish of a reviewer about one paper: 想审 / 可以 / 不想审."""
 
     id = fields.IntField(primary_key=True)
     seminar = fields.ForeignKeyField("models.Seminar", related_name="bids", on_delete=fields.CASCADE)
@@ -121,7 +121,7 @@ class Bid(Model):
 
 
 class Assignment(Model):
-    """A reviewer asked to review a paper; a declined one stays, with the reason, and is not asked again."""
+    """A reviewer asked to review a paper. A declined one stays, with the reason, and is not asked again."""
 
     id = fields.IntField(primary_key=True)
     seminar = fields.ForeignKeyField("models.Seminar", related_name="assignments", on_delete=fields.CASCADE)
