@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
@@ -53,13 +55,26 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _base_url_configured(env_file: str = ".env") -> bool:
+    if "BASE_URL" in os.environ:
+        return True
+    path = Path(env_file)
+    return path.exists() and any(
+        line.strip().startswith("BASE_URL=") for line in path.read_text(encoding="utf-8").splitlines()
+    )
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     if not args.no_migrate:
         cmd_migrate(args, settings)
     host_in_url = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-    print(f"Serving on http://{host_in_url}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    address = f"http://{host_in_url}:{args.port}"
+    if not _base_url_configured():
+        # Links in mail should open the site just served; uvicorn's workers read the environment.
+        os.environ["BASE_URL"] = address
+    print(f"Serving on {address}/ (Ctrl+C to stop)", flush=True)
     # An import string, not an app object: uvicorn needs it to start several worker processes.
     uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
     return 0
