@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 
 from seminar.accounts.models import Role, RoleName, UnitKind
 from seminar.seminars.models import Seminar, Topic
-from tests.conftest import Client, flashes
+from tests.conftest import Client, counted_queries, flashes
 from tests.factories import grant, make_organizer, make_seminar, make_submitter, make_unit, make_user
 
 DEFAULT_TOPICS = ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
@@ -385,24 +382,6 @@ async def test_index_lists_upcoming_first_and_offers_new_seminar_to_organizers(c
     assert 'href="http://testserver/manage/seminars/new">新建研讨班</a>' in organizer.text
 
 
-@contextmanager
-def counted_queries() -> Iterator[list[str]]:
-    """SQL statements the ORM sends while the block runs (Tortoise logs each on `tortoise.db_client`)."""
-    statements: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            statements.append(record.getMessage())
-
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = Collect(level=logging.DEBUG), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def test_index_query_count_does_not_grow_with_the_number_of_seminars(client: Client) -> None:
