@@ -24,6 +24,7 @@ class SystemRequirement:
 REQUIREMENTS = [
     SystemRequirement("fonts-noto-cjk", "Chinese fonts for PDFs (论文集, agenda)", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
     SystemRequirement("libharfbuzz-subset0", "fast font subsetting in WeasyPrint", "/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0"),
+    SystemRequirement("poppler-utils", "PDF checks of the 论文集 (pdffonts, pdftotext, pdftoppm)", "pdffonts"),
 ]
 
 
