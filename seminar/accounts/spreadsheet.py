@@ -12,14 +12,13 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from seminar.accounts.models import RoleName
 from seminar.accounts.people import is_valid_phone, normalize_email, normalize_phone
 from seminar.accounts.roles import SPREADSHEET_NAMES, UnknownRole, parse_roles
 from seminar.i18n import _
+from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
 
 NAME, UNIT, POSITION, PHONE, EMAIL, ROLES = "姓名", "单位", "职务", "手机", "邮箱", "角色"
 COLUMNS = (NAME, UNIT, POSITION, PHONE, EMAIL, ROLES)
@@ -176,24 +175,10 @@ def phone_problem(value: str) -> str:
 
 def template_workbook(unit_names: Sequence[str]) -> bytes:
     """A blank list with the header row; phone numbers are text so leading zeros survive."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None, "a new openpyxl Workbook always has one sheet"
-    sheet.title = "人员名单"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    workbook, sheet = new_workbook("人员名单")
     widths = {NAME: 12, UNIT: 28, POSITION: 20, PHONE: 16, EMAIL: 30, ROLES: 24}
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths[column]
-    phone_letter = get_column_letter(COLUMNS.index(PHONE) + 1)
-    for row in range(2, 502):
-        sheet[f"{phone_letter}{row}"].number_format = "@"
-    sheet.freeze_panes = "A2"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    columns = [Column(name, widths[name], text=name == PHONE) for name in COLUMNS]
+    write_table(sheet, columns, [], blank_text_rows=500)
 
     choices = workbook.create_sheet("可选值")
     choices.append([ROLES, UNIT])
@@ -202,6 +187,4 @@ def template_workbook(unit_names: Sequence[str]) -> bytes:
         choices.append([roles[index] if index < len(roles) else None, unit_names[index] if index < len(unit_names) else None])
     choices.column_dimensions["A"].width = 14
     choices.column_dimensions["B"].width = 30
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from tortoise.queryset import QuerySet
@@ -11,7 +14,10 @@ from tortoise.queryset import QuerySet
 from seminar.accounts.models import Unit, UnitKind
 from seminar.permissions import Actor, can_see_paper
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Paper, PaperStatus
+from seminar.submissions.export import AuthorRow, PaperRow
+from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
+
+FILTERS = ("topic", "city", "status")
 
 
 def visible_papers(actor: Actor, seminar: Seminar) -> QuerySet[Paper]:
@@ -30,6 +36,70 @@ async def get_paper_or_404(actor: Actor, seminar: Seminar, number: int) -> Paper
     if paper is None or not can_see_paper(actor, paper):
         raise HTTPException(status_code=404)
     return paper
+
+
+def filtered_papers(
+    actor: Actor, seminar: Seminar, params: Mapping[str, str]
+) -> tuple[QuerySet[Paper], dict[str, str]]:
+    """The visible papers narrowed by the list's filters (topic, city, status); unknown values are ignored."""
+    filters = {key: params.get(key, "") for key in FILTERS}
+    papers = visible_papers(actor, seminar)
+    if filters["topic"].isdigit():
+        papers = papers.filter(topic_id=int(filters["topic"]))
+    if filters["city"].isdigit():
+        papers = papers.filter(city_id=int(filters["city"]))
+    if filters["status"] in {status.value for status in PaperStatus}:
+        papers = papers.filter(status=filters["status"])
+    return papers, filters
+
+
+@dataclass(frozen=True)
+class LatestManuscript:
+    paper_id: int
+    blob_id: str
+    kind: str
+    word_count: int | None
+    uploaded_at: dt.datetime
+
+
+async def latest_manuscripts(paper_ids: list[int]) -> dict[int, LatestManuscript]:
+    """Each paper's newest manuscript, without its converted text or its bytes."""
+    latest: dict[int, LatestManuscript] = {}
+    rows = await Manuscript.filter(paper_id__in=paper_ids).order_by("version").values(
+        "paper_id", "blob_id", "kind", "word_count", "uploaded_at"
+    )
+    for row in rows:
+        latest[row["paper_id"]] = LatestManuscript(**row)
+    return latest
+
+
+async def paper_rows(papers: list[Paper], time_zone: str) -> list[PaperRow]:
+    """Plain rows for the export: `papers` loaded with their topic and city."""
+    ids = [paper.id for paper in papers]
+    authors: dict[int, list[AuthorRow]] = {paper_id: [] for paper_id in ids}
+    for author in await Author.filter(paper_id__in=ids).order_by("position", "id"):
+        authors[author.paper_id].append(  # type: ignore[attr-defined]  # Tortoise's _id attribute
+            AuthorRow(author.name, author.unit, author.job_title, author.phone, author.email)
+        )
+    manuscripts = await latest_manuscripts(ids)
+    zone = ZoneInfo(time_zone)
+    return [
+        PaperRow(
+            number=paper.number,
+            city=paper.city.name,
+            city_order=paper.city.sort_order,
+            topic=paper.topic.title if paper.topic else "",
+            topic_position=paper.topic.position if paper.topic else None,
+            title=paper.title,
+            subtitle=paper.subtitle,
+            authors=authors[paper.id],
+            keywords=paper.keywords,
+            word_count=manuscripts[paper.id].word_count if paper.id in manuscripts else None,
+            status=paper.status.value,
+            submitted_at=paper.submitted_at.astimezone(zone) if paper.submitted_at else None,
+        )
+        for paper in papers
+    ]
 
 
 @dataclass(frozen=True)

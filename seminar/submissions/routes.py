@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
@@ -33,11 +34,21 @@ from seminar.permissions import (
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import countdown, to_aware
+from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions import actions, rules
+from seminar.submissions.archive import manuscript_name, stream_zip, unique_names
+from seminar.submissions.export import PaperRow, paper_list_xlsx, sort_key
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm
 from seminar.submissions.intake import inspect_upload
 from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper, PaperStatus
-from seminar.submissions.queries import city_topic_counts, get_paper_or_404, visible_papers
+from seminar.submissions.queries import (
+    city_topic_counts,
+    filtered_papers,
+    get_paper_or_404,
+    latest_manuscripts,
+    paper_rows,
+    visible_papers,
+)
 from seminar.web import actor, flash, form, redirect, render
 
 
@@ -298,14 +309,7 @@ async def download(request: Request) -> Response:
 async def all_papers(request: Request) -> Response:
     seminar = await _seminar(request)
     require(can_see_all_papers(actor(request), seminar), 404)
-    papers = visible_papers(actor(request), seminar)
-    filters = {key: request.query_params.get(key, "") for key in ("topic", "city", "status")}
-    if filters["topic"].isdigit():
-        papers = papers.filter(topic_id=int(filters["topic"]))
-    if filters["city"].isdigit():
-        papers = papers.filter(city_id=int(filters["city"]))
-    if filters["status"] in {status.value for status in PaperStatus}:
-        papers = papers.filter(status=filters["status"])
+    papers, filters = filtered_papers(actor(request), seminar, request.query_params)
     found = await papers.select_related("topic", "city").order_by("city__sort_order", "number")
     contacts = {
         a.paper_id: a  # type: ignore[attr-defined]
@@ -319,11 +323,59 @@ async def all_papers(request: Request) -> Response:
             "papers": found,
             "contacts": contacts,
             "filters": filters,
+            "query": request.url.query,
             "topics": await _topic_choices(seminar),
             "cities": await Unit.filter(kind__in=[UnitKind.CITY, UnitKind.SPECIAL_ZONE]).order_by("sort_order", "id"),
             "statuses": list(PaperStatus),
             "table": await city_topic_counts(seminar),
         },
+    )
+
+
+async def _listed_papers(request: Request, **narrower: Any) -> tuple[Seminar, list[Paper]]:
+    """The organizers' list as filtered in the query string, for the export and the zip."""
+    seminar = await _seminar(request)
+    require(can_see_all_papers(actor(request), seminar), 404)
+    papers, _filters = filtered_papers(actor(request), seminar, request.query_params)
+    return seminar, await papers.filter(**narrower).select_related("topic", "city")
+
+
+async def export_xlsx(request: Request) -> Response:
+    seminar, papers = await _listed_papers(request)
+    data = paper_list_xlsx(seminar.title, await paper_rows(papers, seminar.time_zone))
+    filename = manuscript_name(seminar.title, "", "论文清单", [], ".xlsx")
+    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+
+
+async def download_all(request: Request) -> Response:
+    """The latest manuscript of every submitted paper in the list, streamed as one zip."""
+    seminar, papers = await _listed_papers(request, status=PaperStatus.SUBMITTED)
+    latest = await latest_manuscripts([paper.id for paper in papers])
+    by_number = {paper.number: paper for paper in papers}
+    rows: list[PaperRow] = sorted(
+        (row for row in await paper_rows(papers, seminar.time_zone) if by_number[row.number].id in latest), key=sort_key
+    )
+    if not rows:
+        flash(request, _("No submitted paper in this list has a manuscript."), "error")
+        return redirect(request, "submissions:all", slug=seminar.slug)
+    chosen = [latest[by_number[row.number].id] for row in rows]
+    names = unique_names(
+        manuscript_name(row.city, row.topic, row.title, [a.name for a in row.authors], f".{manuscript.kind}")
+        for row, manuscript in zip(rows, chosen, strict=True)
+    )
+
+    zone = ZoneInfo(seminar.time_zone)
+
+    async def entries() -> Any:
+        for name, manuscript in zip(names, chosen, strict=True):
+            # One blob at a time: the zip never holds more than one manuscript in memory.
+            blob = await Blob.get(sha256=manuscript.blob_id)
+            yield name, manuscript.uploaded_at.astimezone(zone), bytes(blob.content)
+
+    filename = manuscript_name(seminar.title, "", "论文全文", [], ".zip")
+    return StreamingResponse(
+        stream_zip(entries()), media_type="application/zip",
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
@@ -369,5 +421,7 @@ routes: list[BaseRoute] = [
         "/{slug}/papers/{number:int}/versions/{version:int}", download, name="submissions:download"
     ),
     Route("/{slug}/manage/papers", all_papers, name="submissions:all"),
+    Route("/{slug}/manage/papers.xlsx", export_xlsx, name="submissions:export"),
+    Route("/{slug}/manage/papers.zip", download_all, name="submissions:download_all"),
     Route("/{slug}/manage/deadlines", extensions, methods=["GET", "POST"], name="submissions:extensions"),
 ]

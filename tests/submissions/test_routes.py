@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import zipfile
 from dataclasses import replace
 
 import pytest
+from openpyxl import load_workbook
 
 from seminar.accounts.models import RoleName, UnitKind
 from seminar.config import Settings
@@ -382,3 +386,96 @@ async def test_submitter_finds_my_papers_in_the_seminar_navigation(client: Clien
 
     assert f'<a href="http://testserver/{seminar.slug}/papers/">我的论文</a>' in listing.text
     assert "广州的论文" in listing.text and "草稿" in listing.text
+
+
+async def _manuscript(paper: Paper, version: int, content: bytes, kind: str = "docx") -> None:
+    blob, _created = await Blob.get_or_create(
+        sha256=hashlib.sha256(content).hexdigest(), defaults={"size": len(content), "content": content}
+    )
+    await Manuscript.create(paper=paper, version=version, blob=blob, original_filename=f"v{version}.{kind}",
+                            content_type="application/octet-stream", kind=kind, word_count=4321)
+
+
+async def _three_cities_of_papers(seminar: Seminar) -> dict[str, Paper]:
+    await make_unit("广州市", UnitKind.CITY, sort_order=1)
+    await make_unit("深圳市", UnitKind.CITY, sort_order=2)
+    return {
+        "shenzhen": await make_paper(seminar, "深圳市", title="=HYPERLINK(\"http://evil.example\")", status="submitted"),
+        "guangzhou": await make_paper(seminar, "广州市", title="综治中心提档升级", status="submitted"),
+        "draft": await make_paper(seminar, "广州市", title="广州草稿"),
+    }
+
+
+async def test_organizer_exports_the_filtered_list_as_xlsx(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_organizer(seminar)
+    papers = await _three_cities_of_papers(seminar)
+    await _manuscript(papers["guangzhou"], 2, make_docx())
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/papers?status=submitted")
+    everything = await client.get(f"/{seminar.slug}/manage/papers.xlsx")
+    submitted = await client.get(f"/{seminar.slug}/manage/papers.xlsx?status=submitted")
+
+    assert f'/{seminar.slug}/manage/papers.xlsx?status=submitted"' in page.text
+    assert everything.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "attachment" in everything.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(everything.content)).worksheets[0]
+    assert sheet["A1"].value == seminar.title
+    assert [c.value for c in sheet[2]][:5] == ["序号", "编号", "城市", "专题", "题目"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=3)]
+    # Official city order (广州 before 深圳), then the number.
+    assert [(r[0], r[2], r[4]) for r in rows] == [
+        (1, "广州市", "综治中心提档升级"), (2, "广州市", "广州草稿"), (3, "深圳市", '=HYPERLINK("http://evil.example")'),
+    ]
+    assert rows[0][9] == "13800138000" and sheet["J3"].number_format == "@"
+    assert rows[0][12] == 4321  # the latest version's word count
+    assert sheet["E5"].data_type == "s" and sheet["E5"].quotePrefix
+    assert [r[2] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["广州市", "广州市", "深圳市"]
+    assert "广州草稿" not in [r[4] for r in load_workbook(io.BytesIO(submitted.content)).worksheets[0].iter_rows(min_row=3, values_only=True)]
+
+
+async def test_organizer_downloads_all_submitted_manuscripts_as_one_zip(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_organizer(seminar)
+    papers = await _three_cities_of_papers(seminar)
+    await _manuscript(papers["guangzhou"], 2, make_docx())
+    await client.login("organizer@example.org")
+
+    response = await client.get(f"/{seminar.slug}/manage/papers.zip")
+    only_shenzhen = await client.get(f"/{seminar.slug}/manage/papers.zip?city={papers['shenzhen'].city_id}")
+
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        assert names == [
+            "广州市-完成政治任务-综治中心提档升级-陈静.docx",
+            "深圳市-完成政治任务-=HYPERLINK(＂http：／／evil.example＂)-陈静.txt",
+        ]
+        assert archive.read(names[0]) == make_docx()  # the latest version, not the first
+        assert all(info.flag_bits & 0x800 for info in archive.infolist())
+    with zipfile.ZipFile(io.BytesIO(only_shenzhen.content)) as archive:
+        assert [name[:3] for name in archive.namelist()] == ["深圳市"]
+
+
+async def test_zip_of_a_list_without_submitted_manuscripts_says_so(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_organizer(seminar)
+    await make_paper(seminar, "广州市", title="广州草稿")
+    await client.login("organizer@example.org")
+
+    response = await client.get(f"/{seminar.slug}/manage/papers.zip")
+    page = await client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert "此列表中没有已提交且附有稿件的论文。" in flashes(page)
+
+
+async def test_city_submitter_gets_neither_the_export_nor_the_zip(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await make_paper(seminar, "广州市", status="submitted")
+    await client.login("guangzhou@example.org")
+
+    for path in ("manage/papers.xlsx", "manage/papers.zip"):
+        assert (await client.get(f"/{seminar.slug}/{path}")).status_code == 404

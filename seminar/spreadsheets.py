@@ -1,0 +1,125 @@
+"""Tables as Chinese office .xlsx: a header row that repeats on every printed A4 landscape page.
+
+Shared by every area that hands organizers a spreadsheet (people templates, paper lists).
+Pure: plain values in, sheet cells out; no ORM, no HTTP.
+
+Every text cell is stored as text, never as a formula. openpyxl would otherwise write a
+value starting with "=" as a formula, and Excel or WPS re-parses a cell starting with
+= + - @ as one when someone edits it: a paper titled "=HYPERLINK(…)" must stay a title.
+Such cells get Excel's quote prefix (what typing a leading ' does): the text shows and
+prints unchanged, and stays text when edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@")
+TEXT_FORMAT = "@"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+CellValue = str | int | float | dt.datetime | dt.date | None
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    width: float
+    # Stored and formatted as text, so phone numbers and codes keep their leading zeros.
+    text: bool = False
+    # Long or multi-line values (one author per line) wrap instead of spilling over.
+    wrap: bool = False
+
+
+def set_value(cell: Cell, value: CellValue) -> None:
+    """Write one value; strings always as text, never as a formula."""
+    if isinstance(value, str):
+        # Control characters cannot be stored in the sheet's XML; a tab or newline can.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    elif isinstance(value, dt.datetime):
+        # Excel has no time zones: the caller passes local time, shown as it reads on a clock.
+        cell.value = value.replace(tzinfo=None)
+        cell.number_format = DATETIME_FORMAT
+    else:
+        cell.value = value
+
+
+def write_table(
+    sheet: Worksheet,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[CellValue]],
+    title: str = "",
+    blank_text_rows: int = 0,
+) -> None:
+    """Fill `sheet`: an optional merged title row, the bold header, the rows, print and view settings.
+
+    `blank_text_rows` formats that many empty rows below the data as text too, for a
+    template people fill in by hand.
+    """
+    header_row = 1
+    if title:
+        set_value(sheet.cell(row=1, column=1), title)
+        sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+        sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+        sheet.row_dimensions[1].height = 28
+        header_row = 2
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=header_row, column=index)
+        set_value(cell, column.heading)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    last_row = header_row
+    for last_row, values in enumerate(rows, start=header_row + 1):
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = sheet.cell(row=last_row, column=index)
+            set_value(cell, value)
+            if column.text:
+                cell.number_format = TEXT_FORMAT
+            cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
+            cell.border = _BORDER
+    for row in range(last_row + 1, last_row + 1 + blank_text_rows):
+        for index, column in enumerate(columns, start=1):
+            if column.text:
+                sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    # As wide as one page, as many pages long as it takes.
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
+def new_workbook(sheet_title: str) -> tuple[Workbook, Worksheet]:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None, "a new openpyxl Workbook always has one sheet"
+    sheet.title = sheet_title
+    return workbook, sheet
+
+
+def to_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
