@@ -1,0 +1,437 @@
+"""Files made from a published release: iCalendar (whole agenda, one person's slots) and the
+frab schedule as XML and JSON (the c3voc schemas in ../shared/schemas/frab/).
+
+Pure and deterministic: the same release gives the same bytes, so they can be cached and served
+with a strong ETag. Identifiers are derived, not random — an event keeps its UID and GUID from
+release to release, so calendar apps and schedule viewers update it instead of duplicating it.
+Breaks are left out: they are the gaps between events.
+
+Times carry the seminar's zone: iCalendar writes TZID=Asia/Shanghai with its VTIMEZONE (what
+Outlook, Google and Apple calendars all read), the frab files write ISO times with the offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from seminar.agenda.labels import people_label
+from seminar.agenda.model import Agenda, Person, Room, Session, Slot, SlotKind
+from seminar.i18n import _
+
+GENERATOR = "seminar"
+FRAB_JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
+# Characters XML 1.0 cannot carry at all (a stray form feed pasted from Word, say).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class SeminarMeta:
+    slug: str
+    title: str
+    base_url: str  # the site's address, e.g. "https://yantao.example.gov.cn"
+    release: int  # 1 for v1 …
+    published_at: dt.datetime  # the release's time: DTSTAMP, so a release's files never change
+    venue: str = ""
+    paper_urls: Mapping[int, str] = field(default_factory=dict)  # absolute; only papers the public may open
+    language: str = "zh"
+
+    @property
+    def version(self) -> str:
+        return f"v{self.release}"
+
+    @property
+    def site(self) -> str:
+        return self.base_url.rstrip("/")
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(self.base_url).hostname or "localhost"
+
+    @property
+    def agenda_url(self) -> str:
+        return f"{self.site}/{self.slug}/agenda"
+
+    @property
+    def acronym(self) -> str:
+        """The slug as the frab schemas accept it: no inner hyphens (JSON), four characters at least."""
+        return self.slug.replace("-", "_").ljust(4, "_")
+
+
+def event_guid(meta: SeminarMeta, key: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{meta.domain}/{meta.slug}/agenda#{key}"))
+
+
+def event_uid(meta: SeminarMeta, key: str) -> str:
+    return f"{key}.{meta.slug}@{meta.domain}"
+
+
+def exported_slots(agenda: Agenda) -> list[tuple[Session, Slot]]:
+    return [(session, slot) for session, slot in agenda.slots() if slot.kind != SlotKind.BREAK]
+
+
+def slots_of(agenda: Agenda, person: Person) -> list[tuple[Session, Slot]]:
+    """The slots a person speaks in (as speaker or discussion contributor), in time order."""
+    return [
+        (session, slot)
+        for session, slot in exported_slots(agenda)
+        if any(p.identity == person.identity for p in slot.people())
+    ]
+
+
+def chaired_sessions(agenda: Agenda, person: Person) -> list[Session]:
+    return sorted(
+        (s for s in agenda.sessions if s.chair is not None and s.chair.identity == person.identity),
+        key=lambda s: (s.start, s.key),
+    )
+
+
+# iCalendar
+
+
+def agenda_ics(agenda: Agenda, meta: SeminarMeta) -> bytes:
+    calendar = _calendar(meta, meta.title)
+    for session, slot in exported_slots(agenda):
+        calendar.add_component(_slot_event(meta, session, slot))
+    return _finish(calendar, agenda)
+
+
+def person_ics(agenda: Agenda, meta: SeminarMeta, person: Person) -> bytes:
+    """A speaker's own calendar: the slots they speak in and the sessions they chair."""
+    calendar = _calendar(meta, f"{meta.title} · {person.name}")
+    for session, slot in slots_of(agenda, person):
+        calendar.add_component(_slot_event(meta, session, slot))
+    for session in chaired_sessions(agenda, person):
+        event = _event(meta, f"session-{session.key}", session.start, session.end, session.room)
+        event.add("summary", _("Chairing: %(title)s", title=session.title))
+        event.add("description", _session_lines(session))
+        calendar.add_component(event)
+    return _finish(calendar, agenda)
+
+
+def _calendar(meta: SeminarMeta, name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{GENERATOR}//{meta.domain}//agenda {meta.version}//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _finish(calendar: icalendar.Calendar, agenda: Agenda) -> bytes:
+    calendar.add("x-wr-timezone", agenda.time_zone)
+    days = agenda.days or (dt.date(2000, 1, 1),)
+    # A VTIMEZONE for the years around the seminar only: short, and enough for every app.
+    calendar.add_missing_timezones(
+        first_date=days[0] - dt.timedelta(days=366), last_date=days[-1] + dt.timedelta(days=366)
+    )
+    return calendar.to_ical()
+
+
+def _event(meta: SeminarMeta, key: str, start: dt.datetime, end: dt.datetime, room: Room) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", event_uid(meta, key))
+    event.add("dtstamp", meta.published_at.astimezone(dt.UTC))
+    event.add("sequence", meta.release)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("location", f"{meta.venue} {room.name}" if meta.venue else room.name)
+    return event
+
+
+def _slot_event(meta: SeminarMeta, session: Session, slot: Slot) -> icalendar.Event:
+    event = _event(meta, slot.key, slot.start, slot.end, session.room)
+    people = slot.people()
+    summary = _("%(title)s (%(names)s)", title=slot.title, names=people_label(people)) if slot.speaker else slot.title
+    event.add("summary", summary)
+    if lines := _slot_lines(session, slot):
+        event.add("description", "\n".join(lines))
+    if slot.paper_id is not None and slot.paper_id in meta.paper_urls:
+        event.add("url", meta.paper_urls[slot.paper_id])
+    return event
+
+
+def _slot_lines(session: Session, slot: Slot) -> list[str]:
+    lines = [session.title] if session.title != slot.title else []
+    if slot.speaker is not None:
+        lines.append(_("Speaker: %(name)s", name=slot.speaker.name))
+    lines.extend(_contribution_lines(slot))
+    if session.chair is not None:
+        lines.append(_("Chair: %(name)s", name=session.chair.name))
+    return lines
+
+
+def _session_lines(session: Session) -> str:
+    return "\n".join(f"{slot.start:%H:%M} {slot.title}" for slot in session.slots)
+
+
+# frab
+
+
+@dataclass(frozen=True)
+class _FrabEvent:
+    session: Session
+    slot: Slot
+    id: int
+    guid: str
+    slug: str
+    url: str
+    persons: tuple[Person, ...]
+
+
+def _frab_events(agenda: Agenda, meta: SeminarMeta) -> list[_FrabEvent]:
+    slots = exported_slots(agenda)
+    ids = _numeric_ids(meta, (slot.key for _session, slot in slots))
+    events = []
+    for session, slot in slots:
+        number = ids[slot.key]
+        url = meta.paper_urls.get(slot.paper_id) if slot.paper_id is not None else None
+        events.append(
+            _FrabEvent(
+                session=session,
+                slot=slot,
+                id=number,
+                guid=event_guid(meta, slot.key),
+                slug=f"{meta.acronym}-{slot.kind.value}-{number}",
+                url=url or f"{meta.agenda_url}#{quote(slot.key, safe='')}",
+                persons=slot.people(),
+            )
+        )
+    return events
+
+
+def _numeric_ids(meta: SeminarMeta, keys: Iterable[str]) -> dict[str, int]:
+    """The schemas still require a positive integer id: derive it from the key, so it is stable too."""
+    ids: dict[str, int] = {}
+    taken: set[int] = set()
+    for key in sorted(keys):
+        digest = hashlib.sha256(f"{meta.slug}/{key}".encode()).digest()
+        number = int.from_bytes(digest[:4], "big") % 2_000_000_000 + 1
+        while number in taken:  # a collision is unlikely; resolving it in key order keeps ids stable
+            number = number % 2_000_000_000 + 1
+        ids[key] = number
+        taken.add(number)
+    return ids
+
+
+def _person_guid(meta: SeminarMeta, person: Person) -> str:
+    name = f"id-{person.id}" if person.id is not None else f"name-{person.name.strip()}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{meta.domain}/people#{name}"))
+
+
+def _rooms(agenda: Agenda) -> list[Room]:
+    rooms = {room.id: room for room in agenda.rooms}
+    for session in sorted(agenda.sessions, key=lambda s: (s.start, s.key)):
+        rooms.setdefault(session.room.id, session.room)
+    return list(rooms.values())
+
+
+def _room_guid(meta: SeminarMeta, room: Room) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{meta.domain}/{meta.slug}/rooms#{room.id}"))
+
+
+def _tracks(agenda: Agenda) -> list[str]:
+    topics = sorted((s for s in agenda.sessions if s.topic_id is not None), key=lambda s: (s.start, s.key))
+    return list(dict.fromkeys(session.title for session in topics))
+
+
+def _days(agenda: Agenda) -> list[tuple[int, dt.date, dt.datetime, dt.datetime]]:
+    days = []
+    for index, day in enumerate(agenda.days, start=1):
+        sessions = [s for s in agenda.sessions if s.start.astimezone(agenda.zone).date() == day]
+        start = min(s.start for s in sessions).astimezone(agenda.zone)
+        end = max(s.end for s in sessions).astimezone(agenda.zone)
+        days.append((index, day, start, end))
+    return days
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _contribution_lines(slot: Slot) -> list[str]:
+    return [
+        _(
+            "%(number)s. %(speaker)s: %(title)s",
+            number=number,
+            speaker=contribution.speaker.name if contribution.speaker else "—",
+            title=contribution.title,
+        )
+        for number, contribution in enumerate(slot.contributions, start=1)
+    ]
+
+
+def _description(event: _FrabEvent) -> str:
+    return "\n".join(_contribution_lines(event.slot))
+
+
+def frab_xml(agenda: Agenda, meta: SeminarMeta) -> bytes:
+    zone = agenda.zone
+    events = _frab_events(agenda, meta)
+    root = ET.Element("schedule")
+    ET.SubElement(root, "generator", name=GENERATOR, system=meta.domain)
+    if meta.site.startswith(("http://", "https://")):
+        _text(root, "url", f"{meta.site}/{meta.slug}/schedule.xml")
+    _text(root, "version", meta.version)
+    conference = ET.SubElement(root, "conference")
+    _text(conference, "title", meta.title)
+    _text(conference, "acronym", meta.acronym)
+    if agenda.days:
+        _text(conference, "start", agenda.days[0].isoformat())
+        _text(conference, "end", agenda.days[-1].isoformat())
+    _text(conference, "days", str(len(agenda.days)))
+    _text(conference, "timeslot_duration", "00:05")
+    if meta.site.startswith(("http://", "https://")):
+        _text(conference, "base_url", f"{meta.site}/{meta.slug}/")
+        _text(conference, "url", meta.agenda_url)
+    _text(conference, "time_zone_name", agenda.time_zone)
+    for track in _tracks(agenda):
+        ET.SubElement(conference, "track", name=_clean(track))
+    rooms = _rooms(agenda)
+    for index, day, start, end in _days(agenda):
+        day_element = ET.SubElement(
+            root, "day", index=str(index), date=day.isoformat(), start=start.isoformat(), end=end.isoformat()
+        )
+        for room in rooms:
+            room_element = ET.SubElement(day_element, "room", name=_clean(room.name), guid=_room_guid(meta, room))
+            for event in events:
+                if event.session.room.id == room.id and event.slot.start.astimezone(zone).date() == day:
+                    _xml_event(room_element, event, meta, zone)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _xml_event(parent: ET.Element, event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> None:
+    slot, session = event.slot, event.session
+    start = slot.start.astimezone(zone)
+    element = ET.SubElement(parent, "event", guid=event.guid, id=str(event.id))
+    _text(element, "room", session.room.name)
+    _text(element, "title", slot.title)
+    _text(element, "subtitle", "")
+    _text(element, "type", slot.kind.value)
+    _text(element, "date", start.isoformat())
+    _text(element, "start", f"{start:%H:%M}")
+    _text(element, "duration", _hhmm(slot.duration))
+    _text(element, "abstract", "")
+    _text(element, "slug", event.slug)
+    _text(element, "track", session.title)
+    persons = ET.SubElement(element, "persons")
+    for person in event.persons:
+        attributes = {"guid": _person_guid(meta, person)}
+        if person.id is not None:
+            attributes["id"] = str(person.id)
+        _text(persons, "person", person.name, **attributes)
+    _text(element, "language", meta.language)
+    _text(element, "description", _description(event))
+    links = ET.SubElement(element, "links")
+    if slot.paper_id in meta.paper_urls:
+        _text(links, "link", slot.title, href=event.url, type="paper")
+    if event.url.startswith(("http://", "https://")):
+        _text(element, "url", event.url)
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, {name: _clean(value) for name, value in attributes.items()})
+    element.text = _clean(text)
+    return element
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def frab_json(agenda: Agenda, meta: SeminarMeta) -> bytes:
+    zone = agenda.zone
+    events = _frab_events(agenda, meta)
+    rooms = _rooms(agenda)
+    days = []
+    for index, day, start, end in _days(agenda):
+        days.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": {
+                    room.name: [
+                        _json_event(event, meta, zone)
+                        for event in events
+                        if event.session.room.id == room.id and event.slot.start.astimezone(zone).date() == day
+                    ]
+                    for room in rooms
+                },
+            }
+        )
+    conference: dict[str, Any] = {
+        "acronym": meta.acronym,
+        "title": meta.title,
+        "start": agenda.days[0].isoformat() if agenda.days else "",
+        "end": agenda.days[-1].isoformat() if agenda.days else "",
+        "daysCount": len(agenda.days),
+        "timeslot_duration": "00:05",
+        "time_zone_name": agenda.time_zone,
+        "url": meta.agenda_url,
+        "tracks": [{"name": track} for track in _tracks(agenda)],
+        "rooms": [
+            {"name": room.name, "guid": _room_guid(meta, room), "capacity": room.capacity} for room in rooms
+        ],
+        "days": days,
+    }
+    document = {
+        "$schema": FRAB_JSON_SCHEMA,
+        "generator": {"name": GENERATOR},
+        "schedule": {
+            "version": meta.version,
+            "base_url": f"{meta.site}/{meta.slug}/",
+            "conference": conference,
+        },
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode() + b"\n"
+
+
+def _json_event(event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> dict[str, Any]:
+    slot, session = event.slot, event.session
+    start = slot.start.astimezone(zone)
+    persons: list[dict[str, Any]] = []
+    for person in event.persons:
+        # `name` without `public_name`: the pretalx form of a person, so exactly one of the
+        # schema's two person forms matches, as its oneOf demands.
+        entry: dict[str, Any] = {"name": person.name, "guid": _person_guid(meta, person)}
+        if person.id is not None:
+            entry["id"] = person.id
+        persons.append(entry)
+    links = []
+    if slot.paper_id in meta.paper_urls:
+        links.append({"type": "paper", "url": event.url, "title": slot.title})
+    return {
+        "guid": event.guid,
+        "id": event.id,
+        "date": start.isoformat(),
+        "start": f"{start:%H:%M}",
+        "end": slot.end.astimezone(zone).isoformat(),
+        "duration": _hhmm(slot.duration),
+        "room": session.room.name,
+        "slug": event.slug,
+        "url": event.url,
+        "title": slot.title,
+        "subtitle": "",
+        "track": session.title,
+        "type": slot.kind.value,
+        "language": meta.language,
+        "abstract": "",
+        "description": _description(event),
+        "persons": persons,
+        "links": links,
+    }

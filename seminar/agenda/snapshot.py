@@ -1,0 +1,105 @@
+"""An agenda as JSON-ready data and back: a release stores its agenda this way, unchanged for ever."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from seminar.agenda.model import Agenda, Contribution, Person, Room, Session, Slot, SlotKind
+
+FORMAT = 1
+
+
+def agenda_to_data(agenda: Agenda) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "time_zone": agenda.time_zone,
+        "rooms": [_room(room) for room in agenda.rooms],
+        "sessions": [
+            {
+                "key": session.key,
+                "topic_id": session.topic_id,
+                "title": session.title,
+                "room": _room(session.room),
+                "start": session.start.isoformat(),
+                "end": session.end.isoformat(),
+                "chair": _person(session.chair),
+                "slots": [
+                    {
+                        "key": slot.key,
+                        "kind": slot.kind.value,
+                        "start": slot.start.isoformat(),
+                        "duration": slot.duration,
+                        "title": slot.title,
+                        "paper_id": slot.paper_id,
+                        "speaker": _person(slot.speaker),
+                        "contributions": [
+                            {"paper_id": c.paper_id, "title": c.title, "speaker": _person(c.speaker)}
+                            for c in slot.contributions
+                        ],
+                    }
+                    for slot in session.slots
+                ],
+            }
+            for session in agenda.sessions
+        ],
+    }
+
+
+def agenda_from_data(data: dict[str, Any]) -> Agenda:
+    assert data.get("format") == FORMAT, f"unknown agenda snapshot format {data.get('format')!r}"
+    zone = ZoneInfo(data["time_zone"])
+
+    def when(text: str) -> dt.datetime:
+        # ISO strings keep the offset, not the zone: put the zone back so times print as they were.
+        return dt.datetime.fromisoformat(text).astimezone(zone)
+
+    return Agenda(
+        rooms=tuple(_to_room(room) for room in data["rooms"]),
+        sessions=tuple(
+            Session(
+                key=session["key"],
+                topic_id=session["topic_id"],
+                title=session["title"],
+                room=_to_room(session["room"]),
+                start=when(session["start"]),
+                end=when(session["end"]),
+                chair=_to_person(session["chair"]),
+                slots=tuple(
+                    Slot(
+                        key=slot["key"],
+                        kind=SlotKind(slot["kind"]),
+                        start=when(slot["start"]),
+                        duration=slot["duration"],
+                        title=slot["title"],
+                        paper_id=slot["paper_id"],
+                        speaker=_to_person(slot["speaker"]),
+                        contributions=tuple(
+                            Contribution(c["paper_id"], c["title"], _to_person(c["speaker"]))
+                            for c in slot["contributions"]
+                        ),
+                    )
+                    for slot in session["slots"]
+                ),
+            )
+            for session in data["sessions"]
+        ),
+        time_zone=data["time_zone"],
+    )
+
+
+def _room(room: Room) -> dict[str, Any]:
+    return {"id": room.id, "name": room.name, "capacity": room.capacity}
+
+
+def _to_room(data: dict[str, Any]) -> Room:
+    return Room(data["id"], data["name"], data["capacity"])
+
+
+def _person(person: Person | None) -> dict[str, Any] | None:
+    return None if person is None else {"id": person.id, "name": person.name}
+
+
+def _to_person(data: dict[str, Any] | None) -> Person | None:
+    return None if data is None else Person(data["id"], data["name"])
