@@ -1,0 +1,251 @@
+"""The 论文集 as plain data, and the one HTML document WeasyPrint typesets from it.
+
+No ORM and no HTTP here: the build layer fills a `BookSpec` from the seminar's topics, papers,
+decisions and 点评, and `book_html()` turns it into the whole book — cover, 前言, 目录, per topic
+a divider page and its papers (keynotes, then discussion papers, then proceedings-only), and the
+appendices. Layout lives in `static/proceedings/book.css`, never inline: with autoescaping a
+`<style>` block loses its quotes and WeasyPrint silently drops the fonts, leaders and running heads.
+
+Every text is escaped except two fields the caller vouches for: `BookPaper.body_html` and
+`BookSpec.preface_html`, which must already be sanitised (see `seminar.submissions.intake.sanitize`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import NamedTuple
+
+from babel import dates as babel_dates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from seminar import i18n
+from seminar.config import PROJECT_ROOT
+from seminar.i18n import _
+from seminar.proceedings.numerals import chinese_number, chinese_year_month
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+BOOK_TEMPLATE = "proceedings/book.html"
+
+
+class Placement(StrEnum):
+    """Where the decision puts a paper; the values match `seminar.reviews.models.Recommendation`."""
+
+    KEYNOTE = "keynote"
+    DISCUSSION = "discussion"
+    PROCEEDINGS = "proceedings"
+
+
+PLACEMENT_ORDER = (Placement.KEYNOTE, Placement.DISCUSSION, Placement.PROCEEDINGS)
+
+
+class Author(NamedTuple):
+    name: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class BookPaper:
+    number: int  # the paper's number in the seminar (#12): unique in a book, used for anchors
+    title: str
+    placement: Placement = Placement.DISCUSSION
+    subtitle: str = ""
+    authors: Sequence[Author | tuple[str, str]] = ()
+    abstract: str = ""
+    keywords: Sequence[str] = ()
+    body_html: str = ""  # sanitised HTML of the converted manuscript: inserted as it is
+    pdf_pages: bytes | None = None  # a paper uploaded only as PDF: its pages go into the book
+    comments: Sequence[str] = ()  # 点评, plain text; printed when the book includes comments
+
+
+@dataclass(frozen=True)
+class BookTopic:
+    position: int  # 专题一 is 1
+    title: str
+    papers: Sequence[BookPaper] = ()
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    time: str  # as it should be printed: "9:00—9:30" or "4月21日 上午"
+    item: str
+    speaker: str = ""
+    day: str = ""  # a new day heading row is printed when this changes
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    unit: str = ""
+    position: str = ""
+
+
+@dataclass(frozen=True)
+class BookSpec:
+    title: str
+    organizer: str
+    date: dt.date
+    topics: Sequence[BookTopic] = ()
+    mark: str = ""  # e.g. 内部资料 注意保存, printed on the cover
+    preface_html: str = ""  # sanitised HTML; wins over preface_text
+    preface_text: str = ""  # plain text, blank lines separate paragraphs
+    locale: str = i18n.DEFAULT_LOCALE  # zh_Hans, zh_Hant or en
+    include_comments: bool = False
+    agenda: Sequence[AgendaRow] | None = None  # 附录: 日程
+    participants: Sequence[Participant] | None = None  # 附录: 名单
+
+
+@dataclass(frozen=True)
+class PaperGroup:
+    placement: Placement
+    label: str
+    papers: list[BookPaper]
+
+
+def grouped_papers(topic: BookTopic) -> list[PaperGroup]:
+    """Keynotes first, then discussion papers, then proceedings-only; the caller's order within each."""
+    labels = {
+        Placement.KEYNOTE: _("Keynote speeches"),
+        Placement.DISCUSSION: _("Discussion papers"),
+        Placement.PROCEEDINGS: _("Papers in the proceedings"),
+    }
+    groups = []
+    for placement in PLACEMENT_ORDER:
+        papers = [paper for paper in topic.papers if paper.placement == placement]
+        if papers:
+            groups.append(PaperGroup(placement, labels[placement], papers))
+    return groups
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Pages of an uploaded PDF; raises ValueError for a file pypdf cannot read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("the PDF is encrypted")
+        count = len(reader.pages)
+    except PdfReadError as error:
+        raise ValueError(f"unreadable PDF: {error}") from error
+    if count == 0:
+        raise ValueError("the PDF has no pages")
+    return count
+
+
+_ID = re.compile(r'\bid="([^"]*)"')
+_LOCAL_HREF = re.compile(r'\bhref="#([^"]*)"')
+
+
+def isolate_anchors(body_html: str, prefix: str) -> str:
+    """Give a manuscript's own anchors (Word's footnote links) ids that cannot clash across papers.
+
+    Links to anchors the sanitiser removed would point nowhere; they lose their href.
+    """
+    ids = set(_ID.findall(body_html))
+    body = _ID.sub(lambda match: f'id="{prefix}{match.group(1)}"', body_html)
+
+    def relink(match: re.Match[str]) -> str:
+        target = match.group(1)
+        return f'href="#{prefix}{target}"' if target in ids else ""
+
+    return _LOCAL_HREF.sub(relink, body)
+
+
+def is_chinese(locale: str) -> bool:
+    return locale.startswith("zh")
+
+
+def numeral(n: int) -> str:
+    """专题三 in Chinese, Topic 3 in English."""
+    return chinese_number(n) if is_chinese(i18n.get_locale()) else str(n)
+
+
+def cover_date(date: dt.date, locale: str) -> str:
+    return chinese_year_month(date) if is_chinese(locale) else babel_dates.format_date(date, "MMMM y", locale="en")
+
+
+def author_lines(paper: BookPaper) -> list[tuple[str, list[str]]]:
+    """Authors grouped under their unit, in order of first appearance: 广州市委政法委　张三　李四."""
+    units: dict[str, list[str]] = {}
+    for author in paper.authors:
+        name, unit = author[0], author[1] if len(author) > 1 else ""
+        units.setdefault(unit, []).append(name)
+    return list(units.items())
+
+
+def paragraphs(text: str) -> list[str]:
+    return [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        lambda message: i18n.translations(i18n.get_locale()).gettext(message),
+        lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
+        newstyle=True,
+    )
+    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs)
+    return env
+
+
+def book_html(
+    spec: BookSpec,
+    *,
+    notices: Mapping[int, str] | None = None,
+    pdf_pages: Mapping[int, int] | None = None,
+    only_paper: int | None = None,
+) -> str:
+    """The whole book as one HTML document.
+
+    `notices` maps a paper number to the reason its content is left out (it could not be
+    typeset); such a paper keeps its title and TOC entry and prints a notice instead.
+    `pdf_pages` gives the page count of each PDF-only paper: that many placeholder pages,
+    with ids `pdf-<number>-<k>`, are laid out for `typeset` to fill with the PDF's pages.
+    `only_paper` renders that one paper alone (the typesetter's isolation pass).
+    """
+    notices = notices or {}
+    counts = dict(pdf_pages or {})
+    for topic in spec.topics:
+        for paper in topic.papers:
+            if paper.pdf_pages is not None and paper.number not in counts and paper.number not in notices:
+                counts[paper.number] = pdf_page_count(paper.pdf_pages)
+    with i18n.use_locale(spec.locale):
+        topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
+        bodies = {
+            paper.number: Markup(isolate_anchors(paper.body_html, f"p{paper.number}-"))
+            for topic in spec.topics
+            for paper in topic.papers
+        }
+        appendices = []
+        if spec.agenda:
+            appendices.append("agenda")
+        if spec.participants:
+            appendices.append("participants")
+        return environment().get_template(BOOK_TEMPLATE).render(
+            spec=spec,
+            lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"),
+            chinese=is_chinese(spec.locale),
+            cover_date=cover_date(spec.date, spec.locale),
+            preface_html=Markup(spec.preface_html),
+            topics=topics,
+            bodies=bodies,
+            notices=notices,
+            pdf_pages=counts,
+            appendices=appendices,
+            only_paper=only_paper,
+        )

@@ -1,0 +1,279 @@
+"""The 论文集 as a PDF, checked on the file itself with pypdf and poppler's tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from seminar.proceedings.book import AgendaRow, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.proceedings.typeset import (
+    BuildError,
+    TypesetResult,
+    check_fonts,
+    typeset,
+    typeset_in_subprocess,
+)
+
+MARKER = "市域社会治理现代化试点工作"
+WORDS = "坚持发展新时代枫桥经验推进平安建设法治政府基层治理网格化服务管理矛盾纠纷多元化解机制综合执法"
+FOREIGN_TITLE = "城市报送的PDF论文"
+NESTED = 300  # nested quotations past Python's recursion limit in WeasyPrint's layout
+
+
+def chinese(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(WORDS) for _ in range(n))
+
+
+def body_html(rng: random.Random, with_table: bool) -> str:
+    """About 1,500 characters of a manuscript as mammoth converts it: headings, a list, a table."""
+    parts = ["<h1>一、基本情况</h1>", f"<p>{MARKER}，{chinese(rng, 280)}。</p>",
+             "<h2>（一）主要做法</h2>", f"<ul><li>{chinese(rng, 30)}</li><li>{chinese(rng, 40)}</li></ul>"]
+    if with_table:
+        rows = "".join(f"<tr><td>第{i}季度</td><td>{i * 131}</td><td>{90 + i}%</td></tr>" for i in range(1, 5))
+        parts.append(f"<table><thead><tr><th>时间</th><th>化解纠纷</th><th>化解率</th></tr></thead><tbody>{rows}</tbody></table>")
+    parts += [f"<h1>二、存在问题</h1><p>{chinese(rng, 400)}。</p>",
+              f"<h1>三、对策建议</h1><p>{chinese(rng, 380)}。</p><p>{chinese(rng, 330)}。</p>"]
+    return "".join(parts)
+
+
+def foreign_pdf() -> bytes:
+    """A two-page PDF such as a city uploads instead of a .docx."""
+    return HTML(string=(
+        f'<html lang="zh-Hans"><body style="font-family: \'Noto Serif CJK SC\'">'
+        f"<h1>{FOREIGN_TITLE}</h1><p>第一页正文</p><p style='break-before: page'>外来文件第二页</p></body></html>"
+    )).write_pdf()
+
+
+def paper(rng: random.Random, number: int, placement: Placement, title: str, **changes: object) -> BookPaper:
+    values: dict[str, object] = {
+        "number": number, "title": title, "placement": placement,
+        "authors": [("张三", "广州市委政法委"), ("李四", "广州市委政法委")],
+        "abstract": chinese(rng, 220), "keywords": ["市域治理", "枫桥经验", "平安建设"],
+        "body_html": body_html(rng, with_table=number % 2 == 0),
+        "comments": [f"点评意见：{chinese(rng, 80)}"],
+    }
+    values.update(changes)
+    return BookPaper(**values)  # type: ignore[arg-type]
+
+
+def small_book() -> BookSpec:
+    rng = random.Random(6)
+    first = BookTopic(1, "坚持党的绝对领导", [
+        paper(rng, 11, Placement.DISCUSSION, "交流论文甲号"),
+        paper(rng, 12, Placement.KEYNOTE, "重点发言甲号", subtitle="以广州市为例"),
+        paper(rng, 13, Placement.PROCEEDINGS, "外来PDF论文", body_html="", pdf_pages=foreign_pdf()),
+        paper(rng, 14, Placement.PROCEEDINGS, "收录论文甲号"),
+    ])
+    second = BookTopic(2, "推进市域社会治理", [
+        paper(rng, 21, Placement.KEYNOTE, "重点发言乙号"),
+        paper(rng, 22, Placement.DISCUSSION, "排版失败论文",
+              body_html="<p>正文</p>" + "<blockquote>" * NESTED + "深" + "</blockquote>" * NESTED),
+        paper(rng, 23, Placement.DISCUSSION, "损坏PDF论文", body_html="", pdf_pages=b"%PDF-1.7 broken"),
+        paper(rng, 24, Placement.DISCUSSION, "交流论文乙号"),
+    ])
+    return BookSpec(
+        title="全省市域社会治理研讨班", organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21),
+        topics=[first, second], mark="内部资料 注意保存", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
+        include_comments=True,
+        agenda=[AgendaRow("9:00—9:30", "开班式", "省委政法委领导", day="4月21日"), AgendaRow("9:30—12:00", "专题一交流发言", "各市")],
+        participants=[Participant("王五", "深圳市委政法委", "副书记"), Participant("赵六", "珠海市委政法委", "处长")],
+    )
+
+
+@dataclass
+class Built:
+    spec: BookSpec
+    result: TypesetResult
+    path: Path
+    pages: list[str]  # pdftotext of each physical page
+    reader: PdfReader
+
+    def physical(self, printed: int) -> int:
+        """The physical page (0-based) that carries printed number N; dividers print none."""
+        for index, text in enumerate(self.pages):
+            if folio(text) == printed:
+                return index
+        for index, text in enumerate(self.pages):
+            if folio(text) == printed + 1:
+                return index - 1
+        raise AssertionError(f"no page numbered {printed}")
+
+
+def folio(text: str) -> int | None:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    match = re.fullmatch(r"—\s*(\d+)\s*—", lines[-1]) if lines else None
+    return int(match.group(1)) if match else None
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def load(spec: BookSpec, result: TypesetResult, tmp_path: Path) -> Built:
+    path = tmp_path / "book.pdf"
+    path.write_bytes(result.pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return Built(spec, result, path, text.split("\f")[:-1], PdfReader(path))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    spec = small_book()
+    # The worker's way: a spawned process typesets, the caller only waits.
+    return load(spec, typeset_in_subprocess(spec, timeout=120), tmp_path_factory.mktemp("book"))
+
+
+def toc_entries(built: Built) -> dict[str, int]:
+    """Lines such as `重点发言甲号   广州市委政法委 .......... 2` from the 目录 pages."""
+    entries: dict[str, int] = {}
+    for text in built.pages:
+        if "目" not in flat(text)[:6]:
+            continue
+        for line in text.splitlines():
+            match = re.match(r"^\s*(\S.*?)\s*(?:\.\s*){3,}(\d+)\s*$", line)
+            if match:
+                entries[match.group(1).split()[0] if "专题" not in match.group(1) else flat(match.group(1))] = int(match.group(2))
+    return entries
+
+
+def test_the_book_has_its_parts_in_a_sane_number_of_pages(book: Built) -> None:
+    report = book.result.report
+    assert len(book.reader.pages) == report.pages
+    assert 20 <= report.pages <= 60
+    assert report.warnings == []
+    cover = flat(book.pages[0])
+    assert "内部资料注意保存" in cover and "全省市域社会治理研讨班" in cover and "二〇二一年四月" in cover
+    assert folio(book.pages[0]) is None
+
+
+def test_every_toc_entry_points_at_the_page_with_that_title(book: Built) -> None:
+    entries = toc_entries(book)
+    titles = [paper.title for topic in book.spec.topics for paper in topic.papers if paper.title != "外来PDF论文"]
+    for title in titles:
+        assert title in entries, f"{title} missing from the TOC"
+        assert title in flat(book.pages[book.physical(entries[title])])
+    for topic in book.spec.topics:
+        key = next(name for name in entries if topic.title in name)
+        page = flat(book.pages[book.physical(entries[key])])
+        assert topic.title in page and folio(book.pages[book.physical(entries[key])]) is None  # a divider
+
+
+def test_keynotes_come_first_in_toc_and_book(book: Built) -> None:
+    entries = toc_entries(book)
+    assert entries["重点发言甲号"] < entries["交流论文甲号"] < entries["外来PDF论文"] < entries["收录论文甲号"]
+    assert entries["重点发言乙号"] < entries["排版失败论文"] < entries["交流论文乙号"]
+
+
+def test_pdf_only_paper_pages_are_inserted_where_the_toc_says(book: Built) -> None:
+    entries = toc_entries(book)
+    first = book.physical(entries["外来PDF论文"])
+    assert FOREIGN_TITLE in flat(book.pages[first])
+    assert "外来文件第二页" in flat(book.pages[first + 1])
+    # The inserted pages keep the book's running head and folio, and the next paper follows them.
+    assert folio(book.pages[first]) == entries["外来PDF论文"]
+    assert "坚持党的绝对领导" in flat(book.pages[first]) or "全省市域社会治理研讨班" in flat(book.pages[first])
+    assert book.physical(entries["收录论文甲号"]) >= first + 2
+
+
+def test_a_paper_that_cannot_be_laid_out_is_replaced_by_a_notice(book: Built) -> None:
+    failed = book.result.report.failed_papers
+    assert set(failed) == {22, 23}
+    assert "RecursionError" in failed[22]
+    assert "PDF" in failed[23]
+    page = flat(book.pages[book.physical(toc_entries(book)["排版失败论文"])])
+    assert "排版失败论文" in page and "本文排版失败" in page
+    assert "交流论文乙号" in flat("".join(book.pages))
+
+
+def test_outline_has_one_entry_per_topic_and_paper_in_book_order(book: Built) -> None:
+    outline = book.reader.outline
+    top = [entry for entry in outline if not isinstance(entry, list)]
+    titles = [entry.title for entry in top]
+    assert titles[:2] == ["前言", "目录"]
+    assert titles[2:4] == ["专题一　坚持党的绝对领导", "专题二　推进市域社会治理"]
+    assert titles[4:] == ["附录一　日程安排", "附录二　参会人员名单"]
+    children = [entry for entry in outline if isinstance(entry, list)]
+    assert [[paper.title for paper in kids] for kids in children] == [
+        ["重点发言甲号", "交流论文甲号", "外来PDF论文", "收录论文甲号"],
+        ["重点发言乙号", "排版失败论文", "损坏PDF论文", "交流论文乙号"],
+    ]
+    entries = toc_entries(book)
+    for kids in children:
+        for entry in kids:
+            assert book.reader.get_destination_page_number(entry) == book.physical(entries[entry.title])
+
+
+def test_fonts_are_embedded_noto_cjk_and_text_is_extractable(book: Built) -> None:
+    listing = subprocess.run(["pdffonts", str(book.path)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows and all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows), listing
+    names = " ".join(row.split()[0] for row in rows)
+    for family in ("Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"):
+        assert family in names
+    assert flat("".join(book.pages)).count(MARKER) == 5  # every paper typeset from HTML
+
+
+def test_body_pages_have_running_heads_and_dash_folios(book: Built) -> None:
+    entries = toc_entries(book)
+    second_page = book.physical(entries["重点发言乙号"]) + 1  # right or left, a head is there
+    head = book.pages[second_page].strip().splitlines()[0]
+    assert "专题二" in head and "推进市域社会治理" in head or "全省市域社会治理研讨班" in head
+    heads = {flat(text.strip().splitlines()[0]) for text in book.pages if folio(text)}
+    assert "专题一坚持党的绝对领导" in heads and "全省市域社会治理研讨班" in heads
+    numbers = [folio(text) for text in book.pages if folio(text)]
+    assert numbers == sorted(numbers) and numbers[0] == 2  # page 1 is the unnumbered divider
+
+
+def test_metadata_title_author_and_language(book: Built) -> None:
+    assert book.reader.metadata.title == "全省市域社会治理研讨班"
+    assert book.reader.metadata.author == "中共广东省委政法委员会"
+    assert book.reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+
+
+def test_comments_and_appendices_are_printed(book: Built) -> None:
+    text = flat("".join(book.pages))
+    assert "点评" in text and "点评意见" in text
+    assert "日程安排" in text and "开班式" in text and "参会人员名单" in text and "深圳市委政法委" in text
+
+
+def one_paper_book(locale: str) -> BookSpec:
+    rng = random.Random(7)
+    return BookSpec(
+        title="市域治理研讨班", organizer="省委政法委", date=dt.date(2022, 11, 3), locale=locale,
+        topics=[BookTopic(1, "发挥政治引领作用", [paper(rng, 1, Placement.KEYNOTE, "发挥政治引领作用的实践")])],
+    )
+
+
+def test_traditional_book_uses_the_traditional_chinese_fonts(tmp_path: Path) -> None:
+    built = load(one_paper_book("zh_Hant"), typeset(one_paper_book("zh_Hant")), tmp_path)
+    listing = subprocess.run(["pdffonts", str(built.path)], capture_output=True, text=True, check=True).stdout
+    assert "Noto-Serif-CJK-TC" in listing and "Noto-Sans-CJK-TC" in listing
+    assert "CJK-SC" not in listing
+    assert "專題一" in flat("".join(built.pages))
+    assert built.reader.trailer["/Root"]["/Lang"] == "zh-Hant"
+
+
+def test_english_book_has_plain_page_numbers(tmp_path: Path) -> None:
+    built = load(one_paper_book("en"), typeset(one_paper_book("en")), tmp_path)
+    text = "".join(built.pages)
+    assert "November 2022" in text and "Topic 1" in text and "Contents" in text
+    assert "—" not in text
+    last_lines = [page.strip().splitlines()[-1].strip() for page in built.pages if page.strip()]
+    assert "2" in last_lines
+
+
+def test_a_build_that_takes_too_long_is_stopped_without_a_file() -> None:
+    with pytest.raises(BuildError, match="longer than"):
+        typeset_in_subprocess(one_paper_book("zh_Hans"), timeout=0.05)
+
+
+def test_the_machine_has_the_fonts_the_book_needs() -> None:
+    assert check_fonts() == []
