@@ -1,0 +1,281 @@
+"""The assignment solver: optimal (against brute force and an independent LP), feasible, and clear when it cannot be."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from scipy import sparse
+from scipy.optimize import linprog
+
+from seminar import i18n
+from seminar.errors import UserError
+from seminar.reviews import assign
+from seminar.reviews.assign import AssignmentInfeasible, balanced_loads, optimise, solve
+
+Affinity = list[list[float | None]]
+
+
+def brute_force(affinity: Affinity, need: int, low: Sequence[int], high: Sequence[int],
+                fixed: set[tuple[int, int]] = frozenset()) -> float | None:
+    """The best total over every way of giving each paper `need` reviewers; None if none is feasible."""
+    n_reviewers = len(low)
+    options = [
+        [team for team in itertools.combinations(range(n_reviewers), need)
+         if all(row[r] is not None for r in team) and all(r in team for p, r in fixed if p == index)]
+        for index, row in enumerate(affinity)
+    ]
+    best = None
+    for teams in itertools.product(*options):
+        load = [0] * n_reviewers
+        for team in teams:
+            for r in team:
+                load[r] += 1
+        if all(low[r] <= load[r] <= high[r] for r in range(n_reviewers)):
+            total = sum(affinity[p][r] for p, team in enumerate(teams) for r in team)
+            best = total if best is None else max(best, total)
+    return best
+
+
+def dense_lp(affinity: Affinity, need: int, low: Sequence[int], high: Sequence[int]) -> float:
+    """The LP relaxation with one variable per matrix cell (forbidden cells fixed at 0), by scipy."""
+    values = np.array(affinity, dtype=float)
+    n_papers, n_reviewers = values.shape
+    allowed = ~np.isnan(values)
+    cells = np.arange(n_papers * n_reviewers)
+    rows_p = sparse.csr_array((np.ones(cells.size), (cells // n_reviewers, cells)), shape=(n_papers, cells.size))
+    rows_r = sparse.csr_array((np.ones(cells.size), (cells % n_reviewers, cells)), shape=(n_reviewers, cells.size))
+    result = linprog(-np.nan_to_num(values).ravel(),
+                     A_eq=rows_p, b_eq=np.full(n_papers, need),
+                     A_ub=sparse.vstack([rows_r, -rows_r]), b_ub=np.concatenate([high, -np.array(low)]),
+                     bounds=[(0, 1 if ok else 0) for ok in allowed.ravel()], method="highs")
+    assert result.status == 0
+    return -result.fun
+
+
+def assert_valid(result: list[list[int]], affinity: Affinity, need: int | Sequence[int],
+                 low: Sequence[int], high: Sequence[int], fixed: set[tuple[int, int]] = frozenset()) -> None:
+    needs = [need] * len(affinity) if isinstance(need, int) else list(need)
+    load = [0] * len(low)
+    for p, team in enumerate(result):
+        assert team == sorted(set(team)), "sorted, each reviewer once"
+        assert len(team) == needs[p]
+        assert all(affinity[p][r] is not None for r in team), "a conflict was assigned"
+        for r in team:
+            load[r] += 1
+    assert all(lo <= n <= hi for lo, n, hi in zip(low, load, high, strict=True))
+    assert all(r in result[p] for p, r in fixed)
+
+
+def random_instance(rng: random.Random, n_papers: int, n_reviewers: int, conflict_rate: float = 0.2) -> Affinity:
+    return [[None if rng.random() < conflict_rate else round(rng.uniform(-2, 5), 3) for _ in range(n_reviewers)]
+            for _ in range(n_papers)]
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_optimal_against_brute_force_on_small_random_instances(seed: int) -> None:
+    rng = random.Random(seed)
+    need = rng.choice([1, 2])
+    n_reviewers = rng.randint(3, 5)
+    n_papers = rng.randint(1, 5 if need == 1 or n_reviewers <= 4 else 4)
+    affinity = random_instance(rng, n_papers, n_reviewers)
+    low = [rng.randint(0, 1) for _ in range(n_reviewers)]
+    high = [lo + rng.randint(0, 3) for lo in low]
+    allowed = [(p, r) for p in range(n_papers) for r in range(n_reviewers) if affinity[p][r] is not None]
+    fixed = set(rng.sample(allowed, k=min(len(allowed), rng.choice([0, 0, 1, 2]))))
+
+    best = brute_force(affinity, need, low, high, fixed)
+    try:
+        solution = optimise(affinity, need, low, high, fixed=fixed)
+    except AssignmentInfeasible:
+        assert best is None
+    else:
+        assert best is not None
+        assert solution.objective == pytest.approx(best, abs=1e-9)
+        assert_valid(solution.papers, affinity, need, low, high, fixed)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_optimal_against_an_independent_dense_lp_on_medium_instances(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    affinity = random_instance(rng, 30, 10, conflict_rate=0.1)
+    low, high = balanced_loads(30, 10, 3)
+    high = [h + rng.randint(0, 2) for h in high]
+    low = [max(0, lo - rng.randint(0, 2)) for lo in low]
+
+    solution = optimise(affinity, 3, low, high)
+
+    assert_valid(solution.papers, affinity, 3, low, high)
+    assert solution.objective == pytest.approx(dense_lp(affinity, 3, low, high), abs=1e-6)
+
+
+@pytest.fixture
+def column_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the column-generation path (meant for large instances) on a medium one."""
+    monkeypatch.setattr(assign, "SMALL_PROBLEM", 100)
+    monkeypatch.setattr(assign, "EXTRA_CANDIDATES", 2)
+
+
+@pytest.mark.usefixtures("column_generation")
+def test_column_generation_matches_the_full_lp_and_its_own_bound() -> None:
+    rng = np.random.default_rng(7)
+    values = rng.uniform(0, 5, size=(120, 40))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    affinity: Affinity = [[None if np.isnan(v) else float(v) for v in row] for row in values]
+    low, high = balanced_loads(120, 40, 3)
+
+    solution = optimise(values, 3, low, high)
+
+    assert_valid(solution.papers, affinity, 3, low, high)
+    assert solution.rounds > 1, "pairs left out at first entered by their reduced cost"
+    assert solution.columns < (~np.isnan(values)).sum() / 2, "only a fraction of the pairs entered the LP"
+    assert solution.objective == pytest.approx(dense_lp(affinity, 3, low, high), abs=1e-6)
+    # Weak duality: these prices bound every feasible assignment, and the bound is reached.
+    prices = np.array(solution.reviewer_prices)
+    adjusted = np.where(np.isnan(values), -np.inf, values - prices)
+    bound = (np.sort(adjusted, axis=1)[:, -3:].sum()
+             + (np.maximum(prices, 0) * high).sum() - (np.maximum(-prices, 0) * low).sum())
+    assert bound == pytest.approx(solution.objective, abs=1e-6)
+
+
+@pytest.mark.usefixtures("column_generation")
+def test_candidates_widened_when_the_favourites_cannot_take_every_paper() -> None:
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0, 1, size=(100, 30))
+    values[:, :5] = 10.0  # everyone's favourites, but they take one paper each
+    high = [1] * 5 + [100] * 25
+    low = [0] * 30
+
+    solution = optimise(values, 1, low, high)
+
+    assert solution.rounds > 1
+    assert sum(len(team) for team in solution.papers) == 100
+    expected = dense_lp(values.tolist(), 1, low, high)
+    assert solution.objective == pytest.approx(expected, abs=1e-6)
+
+
+def test_solve_returns_sorted_reviewers_per_paper_with_per_paper_needs() -> None:
+    affinity: Affinity = [
+        [5.0, 4.0, 1.0, None],
+        [1.0, None, 3.0, 2.0],
+        [0.0, 0.0, 0.0, 0.0],
+    ]
+    result = solve(affinity, [2, 1, 0], [0, 0, 0, 0], [1, 1, 1, 1])
+    assert result == [[0, 1], [2], []]
+
+
+def test_loads_force_a_worse_reviewer_and_conflicts_are_never_used() -> None:
+    affinity: Affinity = [[9.0, 1.0, None], [8.0, None, 1.0], [7.0, 2.0, 3.0]]
+    result = solve(affinity, 1, [0, 0, 0], [1, 3, 3])
+    assert result == [[0], [2], [2]]
+
+
+def test_fixed_pairs_are_kept_and_count_towards_needs_and_loads() -> None:
+    affinity: Affinity = [[1.0, 5.0, 4.0], [1.0, 5.0, 4.0]]
+    # Reviewer 0 already reviews paper 0: only one more reviewer is added there.
+    result = solve(affinity, 2, [0, 0, 0], [1, 2, 1], fixed=[(0, 0)])
+    assert result == [[0, 1], [1, 2]]
+
+
+def test_negative_affinities_are_still_assigned_when_needed() -> None:
+    assert solve([[-3.0, -1.0]], 1, [0, 0], [1, 1]) == [[1]]
+
+
+def test_nothing_to_do() -> None:
+    assert solve([], 3, [], []) == []
+    assert solve([[1.0, None]], 0, [0, 0], [5, 5]) == [[]]
+
+
+def english(call: object) -> str:
+    with i18n.use_locale("en"), pytest.raises(AssignmentInfeasible) as caught:
+        call()  # type: ignore[operator]
+    assert isinstance(caught.value, UserError)
+    return caught.value.message
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (dict(affinity=[[1.0, None, None], [1.0, 1.0, 1.0]], need=2, low=[0, 0, 0], high=[5, 5, 5]),
+     "Paper #1 needs 2 reviewers but only 1 have no conflict with it."),
+    (dict(affinity=[[1.0, 1.0]] * 3, need=1, low=[0, 0], high=[1, 1]),
+     "The papers need 3 reviews in total, but the reviewers can take at most 2 "
+     "(their maximum loads, counting only papers without conflict)."),
+    (dict(affinity=[[1.0, 1.0]] * 3, need=1, low=[2, 2], high=[3, 3]),
+     "The papers need only 3 reviews in total, but the reviewers' minimum loads add up to 4."),
+    (dict(affinity=[[1.0, None], [1.0, None], [1.0, 1.0]], need=1, low=[0, 2], high=[3, 3]),
+     "Reviewer #2 must review at least 2 papers but only 1 papers have no conflict with them."),
+    (dict(affinity=[[1.0, 1.0]], need=1, low=[2, 0], high=[1, 1]),
+     "Reviewer #1: the minimum load 2 is above the maximum load 1."),
+])
+def test_infeasible_instances_name_the_constraint(arguments: dict, message: str) -> None:
+    a = arguments
+    assert english(lambda: solve(a["affinity"], a["need"], a["low"], a["high"])) == message
+
+
+def test_a_topic_whose_papers_outnumber_its_reviewers_capacity() -> None:
+    # Topic A: three papers that only reviewers 0 and 1 may review, one paper each at most;
+    # the totals add up because reviewers 2 and 3 have room, but only on topic B.
+    affinity: Affinity = [
+        [1.0, 1.0, None, None], [1.0, 1.0, None, None], [1.0, 1.0, None, None],
+        [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0],
+    ]
+    topics = ["Topic A", "Topic A", "Topic A", "Topic B", "Topic B", "Topic B"]
+    message = english(lambda: solve(affinity, 1, [0] * 4, [1, 1, 10, 10], groups=topics))
+    assert message == ("Topic A has 3 papers needing 3 reviews, but its 2 reviewers without conflicts "
+                       "can take only 2.")
+    # Without the groups the LP finds it out, with the general message.
+    assert english(lambda: solve(affinity, 1, [0] * 4, [1, 1, 10, 10])).startswith("No assignment")
+
+
+def test_infeasible_only_in_combination_gets_the_general_message() -> None:
+    # Every count adds up (8 reviews needed, 9 possible), yet papers 1 and 2 both need
+    # reviewer 1, who takes one paper at most.
+    affinity: Affinity = [[1.0, 1.0, None, None], [1.0, 1.0, None, None], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
+    message = english(lambda: solve(affinity, 2, [0] * 4, [1, 10, 10, 10]))
+    assert message.startswith("No assignment meets all the constraints at once")
+
+
+def test_fixed_pairs_that_cannot_stand_are_refused_with_the_reason() -> None:
+    affinity: Affinity = [[1.0, None], [1.0, 1.0]]
+    labels = {"paper_labels": ["“数字治理”", "“基层调解”"], "reviewer_labels": ["张三", "李四"]}
+    assert english(lambda: solve(affinity, 1, [0, 0], [2, 2], fixed=[(0, 1)], **labels)) == (
+        "Paper “数字治理”: the assigned reviewer 李四 has a conflict with it.")
+    assert english(lambda: solve(affinity, 1, [0, 0], [2, 2], fixed=[(1, 0), (1, 1)], **labels)) == (
+        "Paper “基层调解” already has 2 reviewers, more than the 1 it needs.")
+    assert english(lambda: solve(affinity, 1, [0, 0], [1, 2], fixed=[(0, 0), (1, 0)], **labels)) == (
+        "Reviewer 张三 already has 2 papers, more than their maximum load of 1.")
+
+
+def test_messages_are_in_the_users_language() -> None:
+    with pytest.raises(AssignmentInfeasible) as caught:
+        solve([[1.0, None]], 2, [0, 0], [1, 1], paper_labels=["“数字治理”"])
+    assert caught.value.message == "论文“数字治理”需要 2 位评审专家，但无利益冲突的只有 1 位。"
+
+
+@pytest.mark.parametrize(("papers", "reviewers", "need", "caps", "low", "high"), [
+    (10, 5, 3, None, [6] * 5, [6] * 5),
+    (10, 4, 3, None, [7] * 4, [8] * 4),
+    (7, 3, [1] * 7, None, [2] * 3, [3] * 3),
+    (10, 4, 3, 7, [7] * 4, [7] * 4),  # the cap cannot cover the demand: the solver will say so
+    (10, 4, 3, [2, None, None, None], [2, 9, 9, 9], [2, 10, 10, 10]),
+    (0, 3, 3, None, [0] * 3, [0] * 3),
+    (5, 0, 3, None, [], []),
+])
+def test_balanced_loads(papers: int, reviewers: int, need: int | list[int], caps: int | list[int | None] | None,
+                        low: list[int], high: list[int]) -> None:
+    assert balanced_loads(papers, reviewers, need, caps) == (low, high)
+
+
+def test_balanced_loads_always_admit_the_demand_when_caps_allow() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        papers, reviewers, need = rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 4)
+        caps = [rng.choice([None, rng.randint(0, 15)]) for _ in range(reviewers)]
+        low, high = balanced_loads(papers, reviewers, need, caps)
+        assert sum(low) <= papers * need
+        assert all(lo <= hi for lo, hi in zip(low, high, strict=True))
+        assert all(hi - lo <= 1 for lo, hi in zip(low, high, strict=True))
+        if sum(papers * need if c is None else c for c in caps) >= papers * need:
+            assert sum(high) >= papers * need
