@@ -25,6 +25,7 @@ from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
 from seminar.submissions.routes import routes as submission_routes
 from seminar.web import render
@@ -74,6 +75,7 @@ def build_routes() -> list[BaseRoute]:
         *account_routes,
         *mail_routes,
         *submission_routes,
+        *review_routes,
         *seminar_routes,
     ]
 

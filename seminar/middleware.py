@@ -11,8 +11,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
-from seminar.accounts.models import Role, User
+from seminar.accounts.models import Role, RoleName, User
 from seminar.permissions import ANONYMOUS, Actor
+from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, render
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
@@ -70,10 +71,14 @@ async def load_actor(session: dict) -> Actor:
     roles: dict[int, set[str]] = defaultdict(set)
     for seminar_id, name in await Role.filter(user_id=user.id).values_list("seminar_id", "name"):
         roles[seminar_id].add(str(name))
+    reviewing = [seminar_id for seminar_id, names in roles.items() if RoleName.REVIEWER.value in names]
+    assigned, conflicted = await reviewer_papers(user, reviewing) if reviewing else (frozenset(), frozenset())
     return Actor(
         user=user,
         roles={seminar_id: frozenset(names) for seminar_id, names in roles.items()},
         unit_id=user.unit_id,  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+        assigned_paper_ids=assigned,
+        conflicted_paper_ids=conflicted,
     )
 
 

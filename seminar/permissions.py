@@ -32,6 +32,9 @@ class Actor:
     user: User | None = None
     roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
     unit_id: int | None = None
+    # Only for reviewers: papers they are assigned (not declined) and papers they are conflicted with.
+    assigned_paper_ids: frozenset[int] = frozenset()
+    conflicted_paper_ids: frozenset[int] = frozenset()
 
     @property
     def is_authenticated(self) -> bool:
@@ -56,6 +59,16 @@ class Actor:
             and self.unit_id == city_id
             and self.has_role(seminar_id, RoleName.SUBMITTER)
         )
+
+
+    def is_reviewer(self, seminar_id: int) -> bool:
+        return self.has_role(seminar_id, RoleName.REVIEWER)
+
+    def is_assigned(self, paper_id: int) -> bool:
+        return paper_id in self.assigned_paper_ids
+
+    def has_conflict(self, paper_id: int) -> bool:
+        return paper_id in self.conflicted_paper_ids
 
 
 ANONYMOUS = Actor()
@@ -149,3 +162,41 @@ def can_edit_paper(actor: Actor, paper: CityScoped) -> bool:
 
 def can_extend_deadline(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
+
+
+class PaperScoped(Protocol):
+    """A paper, as far as reviewing cares: its id and seminar."""
+
+    id: int
+    seminar_id: int
+
+
+def can_manage_reviews(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Review form, reviewer profiles, conflicts and assignments of one seminar."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_bid(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Reviewers state their preferences (想审 / 可以 / 不想审) and declare conflicts."""
+    return actor.is_reviewer(seminar.id)
+
+
+def can_review(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Whether the seminar has a "my reviews" page for this person."""
+    return actor.is_reviewer(seminar.id)
+
+
+def can_review_paper(actor: Actor, paper: PaperScoped) -> bool:
+    """A reviewer sees a paper only while assigned to it and free of conflict; otherwise it does not exist."""
+    return (
+        actor.is_reviewer(paper.seminar_id)
+        and actor.is_assigned(paper.id)
+        and not actor.has_conflict(paper.id)
+    )
+
+
+def can_see_reviews_of(actor: Actor, paper: PaperScoped, own_review_submitted: bool, after_own: bool = True) -> bool:
+    """Organizers read every review; a fellow reviewer once their own is in (or at once, if the seminar says so)."""
+    if actor.is_organizer(paper.seminar_id):
+        return True
+    return can_review_paper(actor, paper) and (own_review_submitted or not after_own)

@@ -132,3 +132,24 @@ async def make_paper(
     await Manuscript.create(paper=paper, version=1, blob=blob, original_filename="论文.txt",
                             content_type="text/plain; charset=utf-8", kind="txt", html="<p>正文</p>", word_count=2)
     return paper
+
+
+async def make_reviewer(
+    seminar: Seminar, email: str | None = None, name: str = "王芳", unit: str = "省委组织部",
+    unit_kind: UnitKind = UnitKind.DEPARTMENT, **profile: object,
+) -> User:
+    """A reviewer of the seminar (by default from a provincial department), with a profile if given."""
+    from seminar.reviews.models import ReviewerProfile
+
+    user = await make_user(email=email, name=name, unit=await make_unit(unit, unit_kind))
+    await grant(user, seminar, RoleName.REVIEWER)
+    if profile:
+        await ReviewerProfile.create(seminar=seminar, user=user, **profile)
+    return user
+
+
+async def make_assignment(paper: Paper, reviewer: User, **fields: object):  # type: ignore[no-untyped-def]
+    """The reviewer assigned to the paper, as an organizer would have done it."""
+    from seminar.reviews.models import Assignment
+
+    return await Assignment.create(seminar_id=paper.seminar_id, paper=paper, reviewer=reviewer, **fields)  # type: ignore[attr-defined]

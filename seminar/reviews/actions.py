@@ -1,0 +1,408 @@
+"""Changing review state: criteria, settings, profiles, bids and conflicts, assignments, reviews.
+
+Each function runs in one transaction. Assignment mails go to the outbox inside it, so an
+assignment is never made without its mail queued, nor a mail sent for an assignment not made.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from seminar.accounts.models import Role, RoleName, User
+from seminar.errors import UserError
+from seminar.i18n import _
+from seminar.mail.outbox import queue_mail
+from seminar.reviews import rules, scoring
+from seminar.reviews.models import (
+    Assignment,
+    Bid,
+    Conflict,
+    ConflictSource,
+    Criterion,
+    Preference,
+    Recommendation,
+    Review,
+    ReviewerProfile,
+    ReviewSettings,
+    ReviewStatus,
+)
+from seminar.reviews.queries import conflict_map, criterion_specs
+from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Paper, PaperStatus
+
+DECLARE_CONFLICT = "conflict"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class StaleReview(UserError):
+    """The review was saved elsewhere (another tab) after this page was opened."""
+
+
+async def ensure_criteria(seminar: Seminar) -> list[Criterion]:
+    """The seminar's criteria, created from the defaults the first time they are needed."""
+    async with in_transaction():
+        existing = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+        if existing:
+            return existing
+        await Seminar.filter(id=seminar.id).select_for_update().first()
+        if await Criterion.exists(seminar_id=seminar.id):  # another request created them meanwhile
+            return await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+        for position, (name, description, max_points) in enumerate(rules.DEFAULT_CRITERIA, start=1):
+            await Criterion.create(
+                seminar_id=seminar.id, position=position, name=name, description=description, max_points=max_points
+            )
+    return await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+
+
+async def ensure_settings(seminar: Seminar) -> ReviewSettings:
+    settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
+    return settings
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One row of the review-form page: an existing criterion (id) or a new one (None); no name removes it."""
+
+    id: int | None
+    name: str
+    description: str
+    max_points: int | None
+
+
+async def save_review_form(
+    seminar: Seminar, rows: Sequence[CriterionRow], visible_after_own: bool, authors_see_comments: bool
+) -> None:
+    """Replace the criteria by the rows, in their order, and store the two visibility settings.
+
+    Once a review is submitted the criteria are fixed: changing them would change totals already given.
+    """
+    kept = [row for row in rows if row.name]
+    if not kept:
+        raise UserError(_("The review form needs at least one criterion."))
+    if any(row.max_points is None or row.max_points < 1 for row in kept):
+        raise UserError(_("Every criterion needs a maximum of at least 1 point."))
+    async with in_transaction():
+        current = {c.id: c for c in await Criterion.filter(seminar_id=seminar.id)}
+        wanted = [(row.id, row.name, row.description, row.max_points) for row in kept]
+        unchanged = [(c.id, c.name, c.description, c.max_points) for c in sorted(current.values(), key=lambda c: (c.position, c.id))]
+        shape_changed = [(i, m) for i, _n, _d, m in wanted] != [(i, m) for i, _n, _d, m in unchanged]
+        if shape_changed and await Review.exists(assignment__seminar_id=seminar.id, status=ReviewStatus.SUBMITTED):
+            raise UserError(
+                _("Reviews have been submitted with these criteria: names and descriptions may change, "
+                  "but not the criteria themselves or their points.")
+            )
+        for criterion_id in set(current) - {row.id for row in kept if row.id is not None}:
+            await Criterion.filter(id=criterion_id).delete()
+        for position, row in enumerate(kept, start=1):
+            values = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
+            if row.id is not None and row.id in current:
+                await Criterion.filter(id=row.id).update(**values)
+            else:
+                await Criterion.create(seminar_id=seminar.id, **values)
+        settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
+        settings.reviews_visible_after_own = visible_after_own
+        settings.authors_see_comments = authors_see_comments
+        settings.version += 1
+        await settings.save()
+
+
+async def save_profile(
+    seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str
+) -> ReviewerProfile:
+    if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
+        raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
+    valid = set(await Topic.filter(seminar_id=seminar.id).values_list("id", flat=True))
+    chosen = sorted(set(topic_ids) & valid)
+    if max_load is not None and max_load < 0:
+        raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
+    async with in_transaction():
+        profile, _created = await ReviewerProfile.update_or_create(
+            seminar_id=seminar.id, user_id=reviewer.id,
+            defaults={"topic_ids": chosen, "max_load": max_load, "note": note},
+        )
+    return profile
+
+
+async def _withdraw_assignment_for_conflict(paper_id: int, reviewer_id: int, reason: str) -> None:
+    """A conflict found after assignment ends it; a review written so far stays stored, unseen."""
+    await Assignment.filter(paper_id=paper_id, reviewer_id=reviewer_id, declined_at__isnull=True).update(
+        declined_at=now(), decline_reason=reason
+    )
+
+
+async def save_bids(seminar: Seminar, reviewer: User, choices: Mapping[int, str], visible_paper_ids: set[int]) -> int:
+    """Store the reviewer's preferences (or declared conflicts) for the papers shown to them; returns how many."""
+    saved = 0
+    async with in_transaction():
+        for paper_id, choice in choices.items():
+            if paper_id not in visible_paper_ids:
+                continue
+            declared = await Conflict.filter(
+                paper_id=paper_id, reviewer_id=reviewer.id, source=ConflictSource.DECLARED, lifted_at__isnull=True
+            ).first()
+            if choice == DECLARE_CONFLICT:
+                await Bid.filter(paper_id=paper_id, reviewer_id=reviewer.id).delete()
+                if declared is None:
+                    reason = _("Declared by the reviewer.")
+                    await Conflict.create(
+                        seminar_id=seminar.id, paper_id=paper_id, reviewer_id=reviewer.id,
+                        source=ConflictSource.DECLARED, reason=reason, created_by_id=reviewer.id,
+                    )
+                    await _withdraw_assignment_for_conflict(paper_id, reviewer.id, reason)
+                saved += 1
+                continue
+            try:
+                preference = Preference(choice)
+            except ValueError:
+                continue
+            if declared is not None:  # choosing a preference takes one's own declaration back
+                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id  # type: ignore[attr-defined]
+                declared.lift_reason = _("Withdrawn by the reviewer.")
+                await declared.save()
+            await Bid.update_or_create(
+                seminar_id=seminar.id, paper_id=paper_id, reviewer_id=reviewer.id, defaults={"preference": preference}
+            )
+            saved += 1
+    return saved
+
+
+async def set_conflict(seminar: Seminar, paper: Paper, reviewer: User, reason: str, by: User) -> Conflict:
+    """An organizer marks a conflict; any assignment of the pair ends with it."""
+    if not reason.strip():
+        raise UserError(_("Give a reason for the conflict."), field="reason")
+    if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
+        raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
+    async with in_transaction():
+        if await Conflict.exists(paper_id=paper.id, reviewer_id=reviewer.id, lifted_at__isnull=True):
+            raise UserError(_("%(name)s already has a conflict with this paper.", name=reviewer.name))
+        conflict = await Conflict.create(
+            seminar_id=seminar.id, paper_id=paper.id, reviewer_id=reviewer.id,
+            source=ConflictSource.ORGANIZER, reason=reason.strip(), created_by_id=by.id,
+        )
+        await _withdraw_assignment_for_conflict(paper.id, reviewer.id, reason.strip())
+    return conflict
+
+
+async def lift_conflict(conflict: Conflict, reason: str, by: User) -> None:
+    """Lift a stored conflict; the row stays with who lifted it, when and why."""
+    if not reason.strip():
+        raise UserError(_("Give a reason for lifting the conflict."), field="lift_reason")
+    changed = await Conflict.filter(id=conflict.id, lifted_at__isnull=True).update(
+        lifted_at=now(), lifted_by_id=by.id, lift_reason=reason.strip()
+    )
+    if not changed:
+        raise UserError(_("This conflict was already lifted."))
+
+
+@dataclass(frozen=True)
+class MailLinks:
+    """Absolute addresses for mail: the reviewer's list of reviews."""
+
+    my_reviews_url: str
+
+
+async def _queue_assignment_mail(seminar: Seminar, reviewer: User, papers: Sequence[Paper], links: MailLinks) -> None:
+    await queue_mail(
+        template="reviews/assigned",
+        to_address=reviewer.email,
+        to_name=reviewer.name,
+        locale=reviewer.locale,
+        context={
+            "seminar": seminar,
+            # Titles only: the city and authors stay out of a reviewer's mail, as out of their pages.
+            "papers": [{"number": p.number, "title": p.title} for p in papers],
+            "review_deadline": seminar.review_deadline,
+            "my_reviews_url": links.my_reviews_url,
+        },
+        seminar_id=seminar.id,
+    )
+
+
+async def _assignable_problem(seminar: Seminar, paper: Paper, reviewer: User) -> str | None:
+    """Why the pair may not be assigned, whatever the organizer's intent (conflicts, roles, status)."""
+    if paper.status is not PaperStatus.SUBMITTED:
+        return _("Paper #%(number)s is not submitted.", number=paper.number)
+    if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
+        return _("%(name)s is not a reviewer of this seminar.", name=reviewer.name)
+    await reviewer.fetch_related("unit")
+    conflicts = await conflict_map(seminar, [reviewer], [paper])
+    if (note := conflicts.get((paper.id, reviewer.id))) is not None:
+        return _("%(name)s has a conflict with paper #%(number)s: %(reason)s",
+                 name=reviewer.name, number=paper.number, reason=note.reason)
+    return None
+
+
+async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links: MailLinks, force: bool = False) -> Assignment:
+    """Assign one reviewer to one paper and queue the mail. `force` passes over the reviewer's maximum load, never a conflict."""
+    if (problem := await _assignable_problem(seminar, paper, reviewer)) is not None:
+        raise UserError(problem)
+    async with in_transaction():
+        existing = await Assignment.filter(paper_id=paper.id, reviewer_id=reviewer.id).select_for_update().first()
+        if existing is not None and existing.declined_at is None:
+            raise UserError(_("%(name)s already reviews paper #%(number)s.", name=reviewer.name, number=paper.number))
+        profile = await ReviewerProfile.get_or_none(seminar_id=seminar.id, user_id=reviewer.id)
+        load = await Assignment.filter(seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True).count()
+        if not force and profile is not None and profile.max_load is not None and load >= profile.max_load:
+            raise UserError(
+                _("%(name)s already has %(count)s papers, the maximum set for them. Assign anyway to go beyond it.",
+                  name=reviewer.name, count=load)
+            )
+        if existing is not None:  # asked again after declining
+            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id  # type: ignore[attr-defined]
+            await existing.save()
+            assignment = existing
+        else:
+            try:
+                assignment = await Assignment.create(
+                    seminar_id=seminar.id, paper_id=paper.id, reviewer_id=reviewer.id, created_by_id=by.id
+                )
+            except IntegrityError as error:
+                raise UserError(_("%(name)s already reviews paper #%(number)s.", name=reviewer.name, number=paper.number)) from error
+        await _queue_assignment_mail(seminar, reviewer, [paper], links)
+    return assignment
+
+
+async def unassign(assignment: Assignment) -> None:
+    """Remove an assignment, unless its review is submitted: a submitted review is never thrown away."""
+    async with in_transaction():
+        review = await Review.get_or_none(assignment_id=assignment.id)
+        if review is not None and review.status is ReviewStatus.SUBMITTED:
+            raise UserError(_("This review is already submitted and cannot be removed."))
+        await Assignment.filter(id=assignment.id).delete()
+
+
+async def apply_assignments(
+    seminar: Seminar, pairs: Sequence[tuple[int, int]], by: User, links: MailLinks
+) -> int:
+    """Create the proposed (paper id, reviewer id) assignments that are still missing, in one transaction.
+
+    Every pair is checked again: one that became conflicted or was assigned meanwhile stops the
+    whole application, so nothing is half applied.
+    """
+    papers = {p.id: p for p in await Paper.filter(seminar_id=seminar.id, id__in=[p for p, _r in pairs])}
+    reviewers = {u.id: u for u in await User.filter(id__in=[r for _p, r in pairs]).select_related("unit")}
+    async with in_transaction():
+        await Seminar.filter(id=seminar.id).select_for_update().first()
+        conflicts = await conflict_map(seminar, list(reviewers.values()), list(papers.values()))
+        existing = set(await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id"))
+        new_by_reviewer: dict[int, list[Paper]] = {}
+        for paper_id, reviewer_id in pairs:
+            paper, reviewer = papers.get(paper_id), reviewers.get(reviewer_id)
+            if paper is None or reviewer is None or paper.status is not PaperStatus.SUBMITTED:
+                raise UserError(_("The papers changed since the proposal was made. Look at the new proposal."))
+            if (paper_id, reviewer_id) in conflicts:
+                raise UserError(_("%(name)s has a conflict with paper #%(number)s: %(reason)s",
+                                  name=reviewer.name, number=paper.number, reason=conflicts[(paper_id, reviewer_id)].reason))
+            if (paper_id, reviewer_id) in existing:
+                raise UserError(_("The assignments changed since the proposal was made. Look at the new proposal."))
+            await Assignment.create(seminar_id=seminar.id, paper_id=paper_id, reviewer_id=reviewer_id, created_by_id=by.id)
+            new_by_reviewer.setdefault(reviewer_id, []).append(paper)
+        for reviewer_id, new_papers in new_by_reviewer.items():
+            await _queue_assignment_mail(seminar, reviewers[reviewer_id], sorted(new_papers, key=lambda p: p.number), links)
+    return len(pairs)
+
+
+async def decline_assignment(assignment: Assignment, reason: str) -> None:
+    if not reason.strip():
+        raise UserError(_("Tell the organizers why you decline."), field="reason")
+    async with in_transaction():
+        review = await Review.get_or_none(assignment_id=assignment.id)
+        if review is not None and review.status is ReviewStatus.SUBMITTED:
+            raise UserError(_("You have submitted this review: it can no longer be declined."))
+        changed = await Assignment.filter(id=assignment.id, declined_at__isnull=True).update(
+            declined_at=now(), decline_reason=reason.strip()[:500]
+        )
+        if not changed:
+            raise UserError(_("You have already declined this paper."))
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What the review form sends: scores already read by `rules.read_scores`."""
+
+    scores: dict[str, int]
+    comment_to_authors: str
+    confidential_note: str
+    recommendation: str
+    confidence: int | None
+
+
+def _ensure_open(seminar: Seminar) -> None:
+    if not rules.is_review_open(now(), seminar.review_deadline):
+        raise UserError(rules.review_closed_message())
+
+
+async def save_review(
+    seminar: Seminar, assignment: Assignment, values: ReviewInput, opened_version: int, submit: bool
+) -> Review:
+    """Save a draft (scores may be missing) or submit (all required). A submitted review stays submitted.
+
+    `opened_version` is the version the page was opened with (0: no review yet); a save from a page
+    opened before another save is refused with `StaleReview`, and the stored review stays as it was.
+    """
+    _ensure_open(seminar)
+    if assignment.declined_at is not None:
+        raise UserError(_("You have declined this paper."))
+    criteria = criterion_specs(await Criterion.filter(seminar_id=seminar.id).order_by("position", "id"))
+    recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
+    confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
+    async with in_transaction():
+        review = await Review.filter(assignment_id=assignment.id).select_for_update().first()
+        current_version = review.version if review is not None else 0
+        if current_version != opened_version:
+            raise StaleReview(
+                _("This review was changed in another tab or window since you opened it. Nothing you typed is lost: "
+                  "copy what you need, then reload the page."),
+                field="version",
+            )
+        final = submit or (review is not None and review.status is ReviewStatus.SUBMITTED)
+        total: int | None = None
+        if final:
+            missing = rules.missing_scores(values.scores, criteria)
+            problems = [_("Score every criterion: %(names)s.", names="、".join(missing))] if missing else []
+            if recommendation is None:
+                problems.append(_("Choose a recommendation."))
+            if confidence is None:
+                problems.append(_("Choose how confident you are."))
+            if problems:
+                raise UserError(" ".join(problems))
+            total = int(scoring.review_total(
+                values.scores, {c.key: c.max_points for c in criteria}, {c.key: c.name for c in criteria}
+            ))
+        elif values.scores and not rules.missing_scores(values.scores, criteria):
+            total = sum(values.scores.values())
+        fields: dict[str, Any] = {
+            "scores": values.scores,
+            "total": total,
+            "comment_to_authors": values.comment_to_authors,
+            "confidential_note": values.confidential_note,
+            "recommendation": recommendation,
+            "confidence": confidence,
+            "version": current_version + 1,
+        }
+        if final:
+            fields["status"] = ReviewStatus.SUBMITTED
+            if review is None or review.submitted_at is None:
+                fields["submitted_at"] = now()
+        if review is None:
+            try:
+                review = await Review.create(assignment_id=assignment.id, **fields)
+            except IntegrityError as error:  # the other tab created it a moment ago (SQLite has no row lock)
+                raise StaleReview(
+                    _("This review was changed in another tab or window since you opened it. Nothing you typed is lost: "
+                      "copy what you need, then reload the page."),
+                    field="version",
+                ) from error
+        else:
+            await Review.filter(id=review.id).update(updated_at=now(), **fields)
+            review = await Review.get(id=review.id)
+    return review

@@ -1,0 +1,107 @@
+"""Forms of the review area. Scores are read apart (one input per criterion, `score-<id>`) by `rules.read_scores`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from seminar.forms import BaseForm
+from seminar.i18n import lazy_gettext as _l
+from seminar.reviews.models import Recommendation
+
+EXTRA_CRITERION_ROWS = 2
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+RECOMMENDATION_LABELS = {
+    Recommendation.KEYNOTE: _l("Keynote speech (重点发言)"),
+    Recommendation.DISCUSSION: _l("Discussion contribution (研讨交流)"),
+    Recommendation.PROCEEDINGS: _l("Proceedings only"),
+    Recommendation.DECLINE: _l("Decline"),
+}
+
+CONFIDENCE_LABELS = {1: _l("Low"), 2: _l("Medium"), 3: _l("High")}
+
+
+class ReviewForm(BaseForm):
+    comment_to_authors = TextAreaField(
+        _l("Comment to the authors (点评)"), validators=[Length(max=10000)], filters=[_strip]
+    )
+    confidential_note = TextAreaField(
+        _l("Confidential note to the organizers"), validators=[Length(max=5000)], filters=[_strip]
+    )
+    recommendation = RadioField(
+        _l("Recommendation"), choices=[(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
+        validate_choice=False,
+    )
+    confidence = RadioField(
+        _l("Your confidence"), choices=[(str(k), label) for k, label in CONFIDENCE_LABELS.items()],
+        validate_choice=False,
+    )
+    version = HiddenField()
+
+    @property
+    def opened_version(self) -> int:
+        value = self.version.data or ""
+        return int(value) if str(value).isdigit() else 0
+
+    @property
+    def confidence_value(self) -> int | None:
+        value = self.confidence.data or ""
+        return int(value) if str(value).isdigit() else None
+
+
+class DeclineForm(BaseForm):
+    reason = TextAreaField(_l("Why do you decline?"), validators=[DataRequired(), Length(max=500)], filters=[_strip])
+
+
+class ProfileForm(BaseForm):
+    topics = SelectMultipleField(
+        _l("Topics of expertise"), coerce=int,
+        widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+    )
+    max_load = IntegerField(
+        _l("Most papers for this reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    note = StringField(_l("Note"), validators=[Length(max=300)], filters=[_strip])
+
+
+class ConflictForm(BaseForm):
+    reviewer = SelectField(_l("Reviewer"), coerce=int, validate_choice=True)
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
+
+
+class LiftConflictForm(BaseForm):
+    lift_reason = StringField(_l("Reason for lifting"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
+
+
+class CriterionRowForm(BaseForm):
+    """One criterion; a row whose name is emptied removes the criterion."""
+
+    id = HiddenField()
+    name = StringField(_l("Criterion"), validators=[Length(max=50)], filters=[_strip])
+    description = StringField(_l("What it covers"), validators=[Length(max=300)], filters=[_strip])
+    max_points = IntegerField(_l("Points"), validators=[Optional(), NumberRange(min=1, max=1000)])
+
+
+class ReviewFormSettingsForm(BaseForm):
+    criteria = FieldList(FormField(CriterionRowForm), min_entries=1)
+    reviews_visible_after_own = BooleanField(_l("Reviewers see the other reviews of a paper only after submitting their own"))
+    authors_see_comments = BooleanField(_l("Cities may read the comments (点评) on their papers once decisions are released"))

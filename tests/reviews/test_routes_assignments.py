@@ -1,0 +1,287 @@
+"""The organizers' side of reviewing through HTTP: the review form, reviewer profiles, conflicts,
+the assignment matrix, and automatic assignment with preview, reasons and mails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from seminar.config import Settings
+from seminar.i18n import _
+from seminar.mail.models import OutboxMail
+from seminar.mail.worker import send_pending
+from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewerProfile, ReviewSettings, ReviewStatus
+from seminar.seminars.models import Seminar, Topic
+from tests.conftest import Client, SmtpServer, counted_queries, flashes
+from tests.factories import make_assignment, make_organizer, make_paper, make_reviewer, make_seminar, make_unit
+
+NEXT_WEEK = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
+
+
+async def organized(**fields: object) -> Seminar:
+    seminar = await make_seminar(review_deadline=NEXT_WEEK, **fields)
+    await make_organizer(seminar)
+    return seminar
+
+
+async def test_review_form_starts_with_the_default_criteria_and_saves_changes(client: Client) -> None:
+    seminar = await organized()
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/review-form")
+    criteria = await Criterion.filter(seminar_id=seminar.id).order_by("position")
+    data = {"reviews_visible_after_own": "", "authors_see_comments": "y"}
+    for i, c in enumerate(criteria):
+        data |= {f"criteria-{i}-id": str(c.id), f"criteria-{i}-name": c.name, f"criteria-{i}-description": c.description,
+                 f"criteria-{i}-max_points": str(c.max_points)}
+    data |= {"criteria-4-name": "", "criteria-5-name": "创新性", "criteria-5-max_points": "15"}  # drop 文字表达, add 创新性
+    saved = await client.post_form(f"/{seminar.slug}/manage/review-form", data)
+    after = await Criterion.filter(seminar_id=seminar.id).order_by("position").values_list("name", "max_points")
+    settings = await ReviewSettings.get(seminar_id=seminar.id)
+
+    assert page.status_code == 200
+    assert [(c.name, c.max_points) for c in criteria] == [("选题", 15), ("观点", 25), ("论证", 20), ("实践价值", 25), ("文字表达", 15)]
+    assert "当前满分合计：100 分" in page.text
+    assert saved.status_code == 303
+    assert after == [("选题", 15), ("观点", 25), ("论证", 20), ("实践价值", 25), ("创新性", 15)]
+    assert settings.reviews_visible_after_own is False and settings.authors_see_comments is True
+
+
+async def test_criteria_points_cannot_change_once_a_review_is_submitted(client: Client) -> None:
+    seminar = await organized()
+    paper = await make_paper(seminar, city="深圳市", status="submitted")
+    reviewer = await make_reviewer(seminar)
+    await Review.create(assignment=await make_assignment(paper, reviewer), status=ReviewStatus.SUBMITTED, total=80)
+    await client.login("organizer@example.org")
+    await client.get(f"/{seminar.slug}/manage/review-form")
+    first = await Criterion.filter(seminar_id=seminar.id).order_by("position").first()
+    assert first is not None
+
+    response = await client.post_form(f"/{seminar.slug}/manage/review-form", {
+        "criteria-0-id": str(first.id), "criteria-0-name": first.name, "criteria-0-max_points": "30",
+    })
+
+    assert response.status_code == 400
+    assert "已有评审意见按这些指标提交" in response.text
+    assert await Criterion.filter(seminar_id=seminar.id).count() == 5
+    assert (await Criterion.get(id=first.id)).max_points == 15
+
+
+async def test_manage_pages_are_for_organizers_only(client: Client) -> None:
+    seminar = await organized()
+    await make_reviewer(seminar, email="reviewer01@example.org")
+    await client.login("reviewer01@example.org")
+
+    pages = [await client.get(f"/{seminar.slug}/manage/{path}") for path in ("review-form", "reviewers", "assignments", "assignments/auto")]
+
+    assert [page.status_code for page in pages] == [403, 403, 403, 403]
+    assert not await Criterion.exists()
+
+
+async def test_organizer_edits_a_reviewers_expertise_and_maximum(client: Client) -> None:
+    seminar = await organized()
+    reviewer = await make_reviewer(seminar, name="王芳")
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position")
+    await client.login("organizer@example.org")
+
+    saved = await client.post_form(f"/{seminar.slug}/manage/reviewers/{reviewer.id}",
+                                   {"topics": [str(topics[0].id), str(topics[2].id)], "max_load": "6", "note": "法学专家"})
+    listing = await client.get(saved.headers["location"])
+    profile = await ReviewerProfile.get(seminar_id=seminar.id, user_id=reviewer.id)
+
+    assert saved.status_code == 303
+    assert profile.topic_ids == [topics[0].id, topics[2].id] and profile.max_load == 6 and profile.note == "法学专家"
+    assert f"{topics[0].title}、{topics[2].title}" in listing.text
+
+
+async def test_matrix_marks_conflicts_and_assigns_one_pair_with_a_mail(client: Client) -> None:
+    seminar = await organized()
+    paper = await make_paper(seminar, city="广州市", status="submitted")
+    outsider = await make_reviewer(seminar, email="reviewer01@example.org", name="王芳")
+    await make_reviewer(seminar, email="gz@example.org", name="黄磊", unit="广州市", unit_kind="city")
+    await client.login("organizer@example.org")
+
+    matrix = await client.get(f"/{seminar.slug}/manage/assignments")
+    assigned = await client.post_form(f"/{seminar.slug}/manage/assignments/assign",
+                                      {"paper": str(paper.id), "reviewer": str(outsider.id)})
+    after = await client.get(assigned.headers["location"])
+    mail = await OutboxMail.get(to_address="reviewer01@example.org")
+
+    assert 'title="评审专家所在单位广州市即为或隶属论文报送地市。">✗' in matrix.text
+    assert assigned.status_code == 303
+    assert await Assignment.filter(paper_id=paper.id, reviewer_id=outsider.id).exists()
+    assert flashes(after) == [f"已将论文 #{paper.number} 分配给王芳评审，通知邮件正在发送。"]
+    assert mail.subject == f"评审邀请：“{seminar.title}”1 篇论文"
+    assert paper.title in mail.body_text and "广州市" not in mail.body_text
+
+
+async def test_forced_assignment_of_a_conflicted_pair_is_refused_with_the_reason(client: Client) -> None:
+    seminar = await organized()
+    paper = await make_paper(seminar, city="广州市", status="submitted")
+    guangzhou = await make_unit("广州市")
+    district = await make_unit("广州市天河区委政法委", parent=guangzhou)
+    insider = await make_reviewer(seminar, email="insider@example.org", name="赵强", unit=district.name)
+    await client.login("organizer@example.org")
+
+    response = await client.post_form(f"/{seminar.slug}/manage/assignments/assign",
+                                      {"paper": str(paper.id), "reviewer": str(insider.id), "force": "yes"})
+    after = await client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert flashes(after) == [
+        f"赵强与论文 #{paper.number} 存在利益冲突：评审专家所在单位广州市天河区委政法委即为或隶属论文报送地市。"
+    ]
+    assert not await Assignment.exists()
+    assert not await OutboxMail.exists()
+
+
+async def test_over_the_maximum_needs_force(client: Client) -> None:
+    seminar = await organized()
+    paper = await make_paper(seminar, city="深圳市", status="submitted")
+    reviewer = await make_reviewer(seminar, name="王芳", max_load=0)
+    await client.login("organizer@example.org")
+    pair = {"paper": str(paper.id), "reviewer": str(reviewer.id)}
+
+    refused = await client.post_form(f"/{seminar.slug}/manage/assignments/assign", pair)
+    refused_page = await client.get(refused.headers["location"])
+    forced = await client.post_form(f"/{seminar.slug}/manage/assignments/assign", {**pair, "force": "yes"})
+
+    assert "达到设定的上限" in flashes(refused_page)[0]
+    assert forced.status_code == 303
+    assert await Assignment.filter(paper_id=paper.id, reviewer_id=reviewer.id).count() == 1
+
+
+async def test_organizer_sets_and_lifts_a_conflict_with_reasons_and_keeps_the_history(client: Client) -> None:
+    seminar = await organized()
+    paper = await make_paper(seminar, city="深圳市", status="submitted")
+    reviewer = await make_reviewer(seminar, name="王芳")
+    await make_assignment(paper, reviewer)
+    await client.login("organizer@example.org")
+    url = f"/{seminar.slug}/manage/reviews/{paper.number}"
+
+    no_reason = await client.post_form(f"{url}/conflicts", {"reviewer": str(reviewer.id), "reason": ""})
+    recorded = await client.post_form(f"{url}/conflicts", {"reviewer": str(reviewer.id), "reason": "曾为该文提供调研材料"})
+    conflict = await Conflict.get(paper_id=paper.id)
+    assignment = await Assignment.get(paper_id=paper.id)
+    lifted = await client.post_form(f"{url}/conflicts/{conflict.id}/lift", {"lift_reason": "经核实仅为公开资料"})
+    page = await client.get(url)
+    await conflict.refresh_from_db()
+
+    assert no_reason.status_code == 400
+    assert recorded.status_code == 303
+    assert conflict.source.value == "organizer" and conflict.reason == "曾为该文提供调研材料"
+    assert assignment.declined_at is not None  # the conflict ended the assignment
+    assert lifted.status_code == 303
+    assert conflict.lifted_at is not None and conflict.lift_reason == "经核实仅为公开资料"
+    assert "曾为该文提供调研材料" in page.text and "经核实仅为公开资料" in page.text
+
+
+async def _auto_scene() -> tuple[Seminar, list, list]:  # type: ignore[type-arg]
+    seminar = await organized(reviews_per_paper=2)
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position")
+    papers = [
+        await make_paper(seminar, city="广州市", status="submitted", title="广州市党建引领网格化治理", topic=topics[0]),
+        await make_paper(seminar, city="深圳市", status="submitted", title="深圳市智慧政法建设实践", topic=topics[1]),
+        await make_paper(seminar, city="珠海市", status="submitted", title="珠海市横琴社会治理协同", topic=topics[0]),
+    ]
+    reviewers = [
+        await make_reviewer(seminar, email="r1@example.org", name="王芳", topic_ids=[topics[0].id]),
+        await make_reviewer(seminar, email="r2@example.org", name="周敏", unit="省委政法委"),
+        await make_reviewer(seminar, email="r3@example.org", name="黄磊", unit="广州市", unit_kind="city"),
+    ]
+    return seminar, papers, reviewers
+
+
+async def test_auto_assign_preview_shows_reasons_and_apply_fills_only_the_missing_reviews(
+    client: Client, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    seminar, papers, reviewers = await _auto_scene()
+    await Bid.create(seminar=seminar, paper=papers[1], reviewer=reviewers[0], preference="want")
+    existing = await make_assignment(papers[0], reviewers[1])
+    await client.login("organizer@example.org")
+
+    preview = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    token = re.search(r'name="proposal" value="([^"]+)"', preview.text)
+    assert token, preview.text[-3000:]
+    applied = await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": token.group(1)})
+    pairs = set(await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id"))
+    delivered = await send_pending(smtp_settings, "test-worker")
+
+    assert preview.status_code == 200
+    assert _("Topic match") in preview.text and _("Bid: wants to review") in preview.text
+    assert "应用：新增 5 项分配" in preview.text
+    assert applied.status_code == 303
+    assert len(pairs) == 6  # 3 papers × 2 reviewers
+    assert (papers[0].id, reviewers[1].id) in pairs
+    assert await Assignment.filter(id=existing.id).exists()  # kept, not recreated
+    assert (papers[0].id, reviewers[2].id) not in pairs  # 黄磊 is from 广州市
+    assert (papers[1].id, reviewers[0].id) in pairs  # the bid was honoured
+    assert delivered == 3  # one mail per reviewer with new papers
+    assert {m["To"].addresses[0].addr_spec for m in smtp_server.messages} == {"r1@example.org", "r2@example.org", "r3@example.org"}
+    body = smtp_server.bodies_to("r3@example.org")[0]
+    assert papers[0].title not in body and "广州市" not in body
+
+
+async def test_auto_assign_infeasible_shows_the_solvers_reason_and_changes_nothing(client: Client) -> None:
+    seminar = await organized(reviews_per_paper=3)
+    paper = await make_paper(seminar, city="深圳市", status="submitted")
+    await make_reviewer(seminar, email="r1@example.org", name="王芳")
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    reason = _("Paper %(paper)s needs %(needed)d reviewers but only %(available)d have no conflict with it.",
+               paper=f"#{paper.number}", needed=3, available=1)
+
+    assert page.status_code == 200
+    assert "无法完成分配" in page.text
+    assert html.escape(reason, quote=False) in page.text
+    assert 'name="proposal"' not in page.text
+    assert not await Assignment.exists()
+
+
+async def test_applying_a_tampered_proposal_changes_nothing(client: Client) -> None:
+    seminar, papers, reviewers = await _auto_scene()
+    await client.login("organizer@example.org")
+
+    response = await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": "e30.forged"})
+    after = await client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert flashes(after)[0] == "无法读取该分配方案，已重新生成。"
+    assert not await Assignment.exists()
+
+
+async def test_applying_a_proposal_after_someone_assigned_a_pair_changes_nothing(client: Client) -> None:
+    seminar, papers, reviewers = await _auto_scene()
+    await client.login("organizer@example.org")
+    preview = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    token = re.search(r'name="proposal" value="([^"]+)"', preview.text)
+    assert token
+    await make_assignment(papers[1], reviewers[1])
+    await make_assignment(papers[1], reviewers[0])
+
+    response = await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": token.group(1)})
+    after = await client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert "生成方案后" in flashes(after)[0]
+    assert await Assignment.all().count() == 2
+    assert not await OutboxMail.exists()
+
+
+async def test_matrix_query_count_does_not_grow_with_papers(client: Client) -> None:
+    seminar = await organized()
+    await make_reviewer(seminar, email="r1@example.org", name="王芳")
+    await make_paper(seminar, city="深圳市", status="submitted")
+    await client.login("organizer@example.org")
+    await client.get(f"/{seminar.slug}/manage/assignments")
+
+    with counted_queries() as one:
+        await client.get(f"/{seminar.slug}/manage/assignments")
+    await make_paper(seminar, city="珠海市", status="submitted")
+    await make_paper(seminar, city="佛山市", status="submitted")
+    with counted_queries() as three:
+        await client.get(f"/{seminar.slug}/manage/assignments")
+
+    assert len(three) == len(one)
