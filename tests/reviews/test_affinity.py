@@ -26,6 +26,11 @@ DISTRICT = ReviewerInfo(id=10, unit_id=TIANHE, unit_parent_id=GUANGZHOU, topic_i
 PROVINCIAL = ReviewerInfo(id=12, unit_id=None, unit_parent_id=None)
 
 
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code touches no database: nothing to empty after each test (overrides conftest)."""
+
+
 @pytest.mark.parametrize(("reviewer", "bid", "base"), [
     (EXPERT, None, 2.0),
     (EXPERT, "want", 5.0),

@@ -19,6 +19,11 @@ from seminar.reviews.assign import AssignmentInfeasible, balanced_loads, optimis
 Affinity = list[list[float | None]]
 
 
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code touches no database: nothing to empty after each test (overrides conftest)."""
+
+
 def brute_force(affinity: Affinity, need: int, low: Sequence[int], high: Sequence[int],
                 fixed: set[tuple[int, int]] = frozenset()) -> float | None:
     """The best total over every way of giving each paper `need` reviewers; None if none is feasible."""

@@ -25,6 +25,11 @@ MAX_POINTS = {"1": 15, "2": 25, "3": 20, "4": 25, "5": 15}  # 选题 观点 论�
 NAMES = {"1": "选题", "2": "观点", "3": "论证", "4": "实践价值", "5": "文字表达"}
 
 
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code touches no database: nothing to empty after each test (overrides conftest)."""
+
+
 @pytest.mark.parametrize(("scores", "total"), [
     ({"1": 15, "2": 25, "3": 20, "4": 25, "5": 15}, 100),
     ({"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}, 0),
