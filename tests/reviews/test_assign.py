@@ -201,22 +201,22 @@ def english(call: object) -> str:
     return caught.value.message
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (dict(affinity=[[1.0, None, None], [1.0, 1.0, 1.0]], need=2, low=[0, 0, 0], high=[5, 5, 5]),
+@pytest.mark.parametrize(("affinity", "need", "low", "high", "message"), [
+    ([[1.0, None, None], [1.0, 1.0, 1.0]], 2, [0, 0, 0], [5, 5, 5],
      "Paper #1 needs 2 reviewers but only 1 have no conflict with it."),
-    (dict(affinity=[[1.0, 1.0]] * 3, need=1, low=[0, 0], high=[1, 1]),
-     "The papers need 3 reviews in total, but the reviewers can take at most 2 "
-     "(their maximum loads, counting only papers without conflict)."),
-    (dict(affinity=[[1.0, 1.0]] * 3, need=1, low=[2, 2], high=[3, 3]),
+    ([[1.0, 1.0]] * 3, 1, [0, 0], [1, 1],
+     ("The papers need 3 reviews in total, but the reviewers can take at most 2 "
+      "(their maximum loads, counting only papers without conflict).")),
+    ([[1.0, 1.0]] * 3, 1, [2, 2], [3, 3],
      "The papers need only 3 reviews in total, but the reviewers' minimum loads add up to 4."),
-    (dict(affinity=[[1.0, None], [1.0, None], [1.0, 1.0]], need=1, low=[0, 2], high=[3, 3]),
+    ([[1.0, None], [1.0, None], [1.0, 1.0]], 1, [0, 2], [3, 3],
      "Reviewer #2 must review at least 2 papers but only 1 papers have no conflict with them."),
-    (dict(affinity=[[1.0, 1.0]], need=1, low=[2, 0], high=[1, 1]),
+    ([[1.0, 1.0]], 1, [2, 0], [1, 1],
      "Reviewer #1: the minimum load 2 is above the maximum load 1."),
 ])
-def test_infeasible_instances_name_the_constraint(arguments: dict, message: str) -> None:
-    a = arguments
-    assert english(lambda: solve(a["affinity"], a["need"], a["low"], a["high"])) == message
+def test_infeasible_instances_name_the_constraint(affinity: Affinity, need: int, low: list[int], high: list[int],
+                                                  message: str) -> None:
+    assert english(lambda: solve(affinity, need, low, high)) == message
 
 
 def test_a_topic_whose_papers_outnumber_its_reviewers_capacity() -> None:
@@ -284,3 +284,16 @@ def test_balanced_loads_always_admit_the_demand_when_caps_allow() -> None:
         assert all(hi - lo <= 1 for lo, hi in zip(low, high, strict=True))
         if sum(papers * need if c is None else c for c in caps) >= papers * need:
             assert sum(high) >= papers * need
+
+
+def test_the_integrality_fallback_gives_the_same_optimum() -> None:
+    # Never needed at a simplex vertex (the matrix is totally unimodular), but it must work.
+    values = np.array([[3.0, 1.0, 2.0], [2.0, 2.0, np.nan], [1.0, 3.0, 2.0]])
+    need, low, high = np.array([2, 1, 1]), np.zeros(3, dtype=np.int64), np.array([2, 2, 2])
+    lp = assign._LinearProgram(values, need, low, high)
+    lp.add(~np.isnan(values))
+    assert lp.solve()
+    x = lp.integral_solution()
+    chosen = {(int(p), int(r)) for p, r in lp.pairs[x > 0.5]}
+    assert chosen == {(0, 0), (0, 2), (1, 0), (2, 1)}
+    assert solve(values, [2, 1, 1], [0, 0, 0], [2, 2, 2]) == [[0, 2], [0], [1]]
