@@ -143,7 +143,5 @@ def _changes_of(old_session: Session, old: Slot, new_session: Session, new: Slot
 def _speakers(slot: Slot) -> tuple[object, ...]:
     """Who speaks and, for a discussion, which paper each speaks on, in order."""
     speaker = slot.speaker.identity if slot.speaker else None
-    contributions = tuple(
-        (c.paper_id, c.speaker.identity if c.speaker else None) for c in slot.contributions
-    )
+    contributions = tuple((c.paper_id, c.speaker.identity if c.speaker else None) for c in slot.contributions)
     return (speaker, contributions)

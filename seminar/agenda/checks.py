@@ -160,14 +160,18 @@ def _appearances(agenda: Agenda) -> Iterator[_Appearance]:
             )
         for slot in session.slots:
             for person in slot.people():
-                yield _Appearance(person, slot.title, session.room.name, slot.start, slot.end, session.key, slot.key)
+                yield _Appearance(
+                    person, slot.title, session.room.name, slot.start, slot.end, session.key, slot.key
+                )
 
 
 def _person_clashes(agenda: Agenda) -> Iterator[Problem]:
     by_person: dict[tuple[str, int | str], list[tuple[_Interval, _Appearance]]] = defaultdict(list)
     for appearance in _appearances(agenda):
         key = f"{appearance.session_key}/{appearance.slot_key or ''}"
-        by_person[appearance.person.identity].append((_Interval(appearance.start, appearance.end, key), appearance))
+        by_person[appearance.person.identity].append(
+            (_Interval(appearance.start, appearance.end, key), appearance)
+        )
     for entries in by_person.values():
         for first, second in overlapping_pairs(entries):
             # Chairing a session while speaking in it is one place, not two.

@@ -220,7 +220,14 @@ def _blocks(
         keynotes = [p for p in own if p.decision == Decision.KEYNOTE]
         discussion = [p for p in own if p.decision == Decision.DISCUSSION]
         parts = [
-            _Part(f"keynote-{p.paper_id}", SlotKind.KEYNOTE, settings.keynote_minutes, p.title, p.paper_id, p.speaker)
+            _Part(
+                f"keynote-{p.paper_id}",
+                SlotKind.KEYNOTE,
+                settings.keynote_minutes,
+                p.title,
+                p.paper_id,
+                p.speaker,
+            )
             for p in keynotes
         ]
         contributions = tuple(Contribution(p.paper_id, p.title, p.speaker) for p in discussion)
@@ -329,7 +336,9 @@ def _layout(
 
     # The opening and the lecture follow each other without a break, as in domain.md §4.
     for index, block in enumerate(plenaries):
-        placement = _place(cursors[hall.id], block.minutes, periods, settings.break_minutes if index == 0 else 0)
+        placement = _place(
+            cursors[hall.id], block.minutes, periods, settings.break_minutes if index == 0 else 0
+        )
         if placement is None:
             return _Failure(block, hall, cursors[hall.id])
         put(block, hall, placement)

@@ -137,7 +137,7 @@ def _finish(calendar: icalendar.Calendar, agenda: Agenda) -> bytes:
     calendar.add_missing_timezones(
         first_date=days[0] - dt.timedelta(days=366), last_date=days[-1] + dt.timedelta(days=366)
     )
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _event(meta: SeminarMeta, key: str, start: dt.datetime, end: dt.datetime, room: Room) -> icalendar.Event:
@@ -154,7 +154,11 @@ def _event(meta: SeminarMeta, key: str, start: dt.datetime, end: dt.datetime, ro
 def _slot_event(meta: SeminarMeta, session: Session, slot: Slot) -> icalendar.Event:
     event = _event(meta, slot.key, slot.start, slot.end, session.room)
     people = slot.people()
-    summary = _("%(title)s (%(names)s)", title=slot.title, names=people_label(people)) if slot.speaker else slot.title
+    summary = (
+        _("%(title)s (%(names)s)", title=slot.title, names=people_label(people))
+        if slot.speaker
+        else slot.title
+    )
     event.add("summary", summary)
     if lines := _slot_lines(session, slot):
         event.add("description", "\n".join(lines))
@@ -305,12 +309,14 @@ def frab_xml(agenda: Agenda, meta: SeminarMeta) -> bytes:
             root, "day", index=str(index), date=day.isoformat(), start=start.isoformat(), end=end.isoformat()
         )
         for room in rooms:
-            room_element = ET.SubElement(day_element, "room", name=_clean(room.name), guid=_room_guid(meta, room))
+            room_element = ET.SubElement(
+                day_element, "room", name=_clean(room.name), guid=_room_guid(meta, room)
+            )
             for event in events:
                 if event.session.room.id == room.id and event.slot.start.astimezone(zone).date() == day:
                     _xml_event(room_element, event, meta, zone)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _xml_event(parent: ET.Element, event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> None:
@@ -368,7 +374,8 @@ def frab_json(agenda: Agenda, meta: SeminarMeta) -> bytes:
                     room.name: [
                         _json_event(event, meta, zone)
                         for event in events
-                        if event.session.room.id == room.id and event.slot.start.astimezone(zone).date() == day
+                        if event.session.room.id == room.id
+                        and event.slot.start.astimezone(zone).date() == day
                     ]
                     for room in rooms
                 },

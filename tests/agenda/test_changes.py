@@ -3,12 +3,20 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
+
 from seminar.agenda.changes import ChangeKind, diff_releases
 from seminar.agenda.draft import DraftSettings, draft_agenda
 from seminar.agenda.model import Agenda, Contribution, Person, Session, Slot, SlotKind, TopicRef
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
 from seminar.i18n import use_locale
 from tests.agenda.builders import DAY, HALL, SIDE, agenda, at, person, session, slot, topic_papers
+
+
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code, no database: nothing to empty after each test (overrides the conftest's fixture)."""
+
 
 ZHANG = person(1, "张三")
 LI = person(2, "李四")
@@ -18,18 +26,32 @@ def v1() -> Agenda:
     return agenda(
         session("opening", HALL, "09:00", "09:20", slot("opening", "09:00", 20, SlotKind.OPENING, "开班式")),
         session(
-            "topic-1", HALL, "10:00", "11:00",
+            "topic-1",
+            HALL,
+            "10:00",
+            "11:00",
             slot("keynote-1", "10:00", 10, title="论文一", paper_id=1, speaker=ZHANG),
             slot("keynote-2", "10:10", 10, title="论文二", paper_id=2, speaker=LI),
-            slot("topic-1-discussion", "10:20", 20, SlotKind.DISCUSSION, "研讨交流",
-                 contributions=(Contribution(3, "论文三", ZHANG), Contribution(4, "论文四", LI))),
+            slot(
+                "topic-1-discussion",
+                "10:20",
+                20,
+                SlotKind.DISCUSSION,
+                "研讨交流",
+                contributions=(Contribution(3, "论文三", ZHANG), Contribution(4, "论文四", LI)),
+            ),
             slot("topic-1-commentary", "10:40", 10, SlotKind.COMMENTARY, "点评"),
-            topic_id=1, title="平安建设",
+            topic_id=1,
+            title="平安建设",
         ),
         session(
-            "topic-2", SIDE, "10:00", "11:00",
+            "topic-2",
+            SIDE,
+            "10:00",
+            "11:00",
             slot("keynote-5", "10:00", 10, title="论文五", paper_id=5),
-            topic_id=2, title="法治宣传",
+            topic_id=2,
+            title="法治宣传",
         ),
     )
 
@@ -40,7 +62,8 @@ def edit(plan: Agenda, key: str, **changes: object) -> Agenda:
         plan.rooms,
         tuple(
             dataclasses.replace(
-                s, slots=tuple(dataclasses.replace(t, **changes) if t.key == key else t for t in s.slots)  # type: ignore[arg-type]
+                s,
+                slots=tuple(dataclasses.replace(t, **changes) if t.key == key else t for t in s.slots),  # type: ignore[arg-type]
             )
             for s in plan.sessions
         ),
@@ -85,9 +108,15 @@ def test_a_slot_moved_to_another_session_in_the_same_room() -> None:
 
     assert [(c.kind, c.summary) for c in changes] == [
         (ChangeKind.MOVED, "调整场次：“论文一”由“平安建设”调至“数字政法”。"),
-        (ChangeKind.RETIMED, "调整时间：“论文一”由2026年12月10日 10:00–10:10改为2026年12月10日 11:00–11:10。"),
+        (
+            ChangeKind.RETIMED,
+            "调整时间：“论文一”由2026年12月10日 10:00–10:10改为2026年12月10日 11:00–11:10。",
+        ),
     ]
-    assert (changes[0].before_session and changes[0].before_session.key, changes[0].after_session and changes[0].after_session.key) == ("topic-1", "topic-3")
+    assert (
+        changes[0].before_session and changes[0].before_session.key,
+        changes[0].after_session and changes[0].after_session.key,
+    ) == ("topic-1", "topic-3")
 
 
 def test_a_slot_added_and_one_removed() -> None:
@@ -109,10 +138,18 @@ def test_a_slot_re_timed_by_its_start_or_by_its_duration() -> None:
     longer = edit(v1(), "opening", duration=30)
 
     assert summary(v1(), later) == [
-        (ChangeKind.RETIMED, "opening", "调整时间：“开班式”由2026年12月10日 09:00–09:20改为2026年12月10日 09:10–09:30。")
+        (
+            ChangeKind.RETIMED,
+            "opening",
+            "调整时间：“开班式”由2026年12月10日 09:00–09:20改为2026年12月10日 09:10–09:30。",
+        )
     ]
     assert summary(v1(), longer) == [
-        (ChangeKind.RETIMED, "opening", "调整时间：“开班式”由2026年12月10日 09:00–09:20改为2026年12月10日 09:00–09:30。")
+        (
+            ChangeKind.RETIMED,
+            "opening",
+            "调整时间：“开班式”由2026年12月10日 09:00–09:20改为2026年12月10日 09:00–09:30。",
+        )
     ]
 
 
@@ -132,7 +169,11 @@ def test_reordered_discussion_contributions_change_the_speakers() -> None:
     new = edit(old, "topic-1-discussion", contributions=tuple(reversed(discussion.contributions)))
 
     assert summary(old, new) == [
-        (ChangeKind.SPEAKERS_CHANGED, "topic-1-discussion", "更换发言人：“研讨交流”由张三、李四改为李四、张三。"),
+        (
+            ChangeKind.SPEAKERS_CHANGED,
+            "topic-1-discussion",
+            "更换发言人：“研讨交流”由张三、李四改为李四、张三。",
+        ),
     ]
 
 
@@ -162,10 +203,15 @@ def test_changes_come_in_time_order_and_each_way_a_slot_changed_is_its_own_line(
 
 def test_a_release_snapshot_survives_json_unchanged() -> None:
     topics = [TopicRef(1, "平安建设"), TopicRef(2, "法治宣传")]
-    drafted = draft_agenda(topics, topic_papers(1) + topic_papers(2), DraftSettings(days=(DAY,), rooms=(HALL, SIDE)))
+    drafted = draft_agenda(
+        topics, topic_papers(1) + topic_papers(2), DraftSettings(days=(DAY,), rooms=(HALL, SIDE))
+    )
     chaired = Agenda(
         drafted.rooms,
-        tuple(dataclasses.replace(s, chair=Person(None, "王书记")) if s.key == "opening" else s for s in drafted.sessions),
+        tuple(
+            dataclasses.replace(s, chair=Person(None, "王书记")) if s.key == "opening" else s
+            for s in drafted.sessions
+        ),
     )
 
     restored = agenda_from_data(json.loads(json.dumps(agenda_to_data(chaired))))

@@ -7,7 +7,23 @@ import pytest
 from seminar.agenda.checks import Problem, ProblemKind, find_problems
 from seminar.agenda.draft import DraftSettings, draft_agenda
 from seminar.agenda.model import Contribution, Person, Room, SlotKind, TopicRef
-from tests.agenda.builders import DAY, HALL, SIDE, agenda, discussion, keynote, person, session, slot, topic_papers
+from tests.agenda.builders import (
+    DAY,
+    HALL,
+    SIDE,
+    agenda,
+    discussion,
+    keynote,
+    person,
+    session,
+    slot,
+    topic_papers,
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code, no database: nothing to empty after each test (overrides the conftest's fixture)."""
 
 
 def kinds(problems: list[Problem]) -> list[ProblemKind]:
@@ -45,8 +61,13 @@ def test_overlapping_slots_in_one_room_are_reported_in_chinese() -> None:
 def test_three_mutually_overlapping_slots_give_all_three_pairs() -> None:
     plan = agenda(
         session(
-            "s", HALL, "09:00", "12:00",
-            slot("a", "09:00", 60), slot("b", "09:10", 60), slot("c", "09:20", 60),
+            "s",
+            HALL,
+            "09:00",
+            "12:00",
+            slot("a", "09:00", 60),
+            slot("b", "09:10", 60),
+            slot("c", "09:20", 60),
         )
     )
 
@@ -58,8 +79,13 @@ def test_three_mutually_overlapping_slots_give_all_three_pairs() -> None:
 def test_a_long_slot_overlaps_slots_that_are_not_its_neighbours_but_those_do_not_overlap_each_other() -> None:
     plan = agenda(
         session(
-            "s", HALL, "09:00", "12:00",
-            slot("long", "09:00", 180), slot("early", "09:10", 10), slot("middle", "10:00", 10),
+            "s",
+            HALL,
+            "09:00",
+            "12:00",
+            slot("long", "09:00", 180),
+            slot("early", "09:10", 10),
+            slot("middle", "10:00", 10),
             slot("late", "11:00", 10),
         )
     )
@@ -71,7 +97,14 @@ def test_a_long_slot_overlaps_slots_that_are_not_its_neighbours_but_those_do_not
 
 def test_slots_that_touch_do_not_overlap() -> None:
     plan = agenda(
-        session("s", HALL, "09:00", "10:00", slot("a", "09:00", 30, SlotKind.OPENING), slot("b", "09:30", 30, SlotKind.LECTURE))
+        session(
+            "s",
+            HALL,
+            "09:00",
+            "10:00",
+            slot("a", "09:00", 30, SlotKind.OPENING),
+            slot("b", "09:30", 30, SlotKind.LECTURE),
+        )
     )
 
     assert find_problems(plan, []) == []
@@ -80,11 +113,22 @@ def test_slots_that_touch_do_not_overlap() -> None:
 def test_a_speaker_in_two_rooms_at_once_is_in_two_places() -> None:
     wang = person(7, "王主任")
     plan = agenda(
-        session("a", HALL, "09:00", "10:00", slot("k1", "09:00", 10, SlotKind.LECTURE, "专题辅导", speaker=wang)),
         session(
-            "b", SIDE, "09:00", "10:00",
-            slot("d1", "09:05", 20, SlotKind.DISCUSSION, "研讨交流",
-                 contributions=(Contribution(5, "论文5", person(5)), Contribution(8, "论文8", wang))),
+            "a", HALL, "09:00", "10:00", slot("k1", "09:00", 10, SlotKind.LECTURE, "专题辅导", speaker=wang)
+        ),
+        session(
+            "b",
+            SIDE,
+            "09:00",
+            "10:00",
+            slot(
+                "d1",
+                "09:05",
+                20,
+                SlotKind.DISCUSSION,
+                "研讨交流",
+                contributions=(Contribution(5, "论文5", person(5)), Contribution(8, "论文8", wang)),
+            ),
         ),
     )
 
@@ -116,7 +160,11 @@ def test_a_chair_who_speaks_in_another_room_during_the_session_is_in_two_places(
 
 def test_a_chair_who_speaks_in_the_session_they_chair_is_in_one_place() -> None:
     li = person(3, "李书记")
-    plan = agenda(session("a", HALL, "14:00", "15:00", slot("c1", "14:40", 10, SlotKind.COMMENTARY, speaker=li), chair=li))
+    plan = agenda(
+        session(
+            "a", HALL, "14:00", "15:00", slot("c1", "14:40", 10, SlotKind.COMMENTARY, speaker=li), chair=li
+        )
+    )
 
     assert find_problems(plan, []) == []
 
@@ -124,8 +172,20 @@ def test_a_chair_who_speaks_in_the_session_they_chair_is_in_one_place() -> None:
 def test_guests_without_an_account_are_recognised_by_name() -> None:
     guest = "市委政法委张书记"
     plan = agenda(
-        session("a", HALL, "09:00", "10:00", slot("g1", "09:00", 10, SlotKind.GUIDANCE, speaker=Person(None, guest))),
-        session("b", SIDE, "09:00", "10:00", slot("g2", "09:00", 10, SlotKind.GUIDANCE, speaker=Person(None, guest))),
+        session(
+            "a",
+            HALL,
+            "09:00",
+            "10:00",
+            slot("g1", "09:00", 10, SlotKind.GUIDANCE, speaker=Person(None, guest)),
+        ),
+        session(
+            "b",
+            SIDE,
+            "09:00",
+            "10:00",
+            slot("g2", "09:00", 10, SlotKind.GUIDANCE, speaker=Person(None, guest)),
+        ),
     )
 
     assert kinds(find_problems(plan, [])) == [ProblemKind.PERSON_CLASH]
@@ -134,9 +194,14 @@ def test_guests_without_an_account_are_recognised_by_name() -> None:
 def test_a_session_running_over_its_end() -> None:
     plan = agenda(
         session(
-            "t1", HALL, "10:00", "10:30",
-            slot("a", "10:00", 20, SlotKind.DISCUSSION), slot("b", "10:20", 25, SlotKind.COMMENTARY),
-            topic_id=1, title="平安建设",
+            "t1",
+            HALL,
+            "10:00",
+            "10:30",
+            slot("a", "10:00", 20, SlotKind.DISCUSSION),
+            slot("b", "10:20", 25, SlotKind.COMMENTARY),
+            topic_id=1,
+            title="平安建设",
         )
     )
 
@@ -149,7 +214,9 @@ def test_a_session_running_over_its_end() -> None:
 
 @pytest.mark.parametrize("start", ["08:50", "10:30", "11:00"])
 def test_a_slot_outside_its_session(start: str) -> None:
-    plan = agenda(session("s", HALL, "10:00", "10:30", slot("x", start, 10, SlotKind.OPENING, "开班式"), title="开班式"))
+    plan = agenda(
+        session("s", HALL, "10:00", "10:30", slot("x", start, 10, SlotKind.OPENING, "开班式"), title="开班式")
+    )
 
     problems = find_problems(plan, [])
 
@@ -159,7 +226,9 @@ def test_a_slot_outside_its_session(start: str) -> None:
 
 @pytest.mark.parametrize("minutes", [0, -10])
 def test_a_slot_without_a_positive_duration(minutes: int) -> None:
-    plan = agenda(session("s", HALL, "10:00", "10:30", slot("x", "10:00", minutes, SlotKind.OPENING, "开班式")))
+    plan = agenda(
+        session("s", HALL, "10:00", "10:30", slot("x", "10:00", minutes, SlotKind.OPENING, "开班式"))
+    )
 
     problems = find_problems(plan, [])
 
@@ -184,8 +253,15 @@ def test_a_session_in_a_room_the_seminar_does_not_have() -> None:
 def test_a_keynote_slot_whose_paper_was_decided_for_discussion() -> None:
     decided = [discussion(5, 1)]
     plan = agenda(
-        session("t1", HALL, "10:00", "11:00", slot("k5", "10:00", 10, title="论文5", paper_id=5),
-                slot("c", "10:10", 10, SlotKind.COMMENTARY), topic_id=1)
+        session(
+            "t1",
+            HALL,
+            "10:00",
+            "11:00",
+            slot("k5", "10:00", 10, title="论文5", paper_id=5),
+            slot("c", "10:10", 10, SlotKind.COMMENTARY),
+            topic_id=1,
+        )
     )
 
     problems = find_problems(plan, decided)
@@ -212,8 +288,15 @@ def test_a_keynote_slot_without_a_paper() -> None:
 def test_a_decided_keynote_without_a_slot() -> None:
     decided = [keynote(5, 1), keynote(6, 1)]
     plan = agenda(
-        session("t1", HALL, "10:00", "11:00", slot("k5", "10:00", 10, paper_id=5),
-                slot("c", "10:10", 10, SlotKind.COMMENTARY), topic_id=1)
+        session(
+            "t1",
+            HALL,
+            "10:00",
+            "11:00",
+            slot("k5", "10:00", 10, paper_id=5),
+            slot("c", "10:10", 10, SlotKind.COMMENTARY),
+            topic_id=1,
+        )
     )
 
     problems = find_problems(plan, decided)
@@ -225,9 +308,25 @@ def test_a_decided_keynote_without_a_slot() -> None:
 
 def test_a_topic_without_commentary_and_one_closed_by_guidance() -> None:
     plan = agenda(
-        session("t1", HALL, "10:00", "11:00", slot("d1", "10:00", 20, SlotKind.DISCUSSION), topic_id=1, title="平安建设"),
-        session("t2", HALL, "11:00", "12:00", slot("d2", "11:00", 20, SlotKind.DISCUSSION),
-                slot("g2", "11:20", 10, SlotKind.GUIDANCE), topic_id=2, title="法治宣传"),
+        session(
+            "t1",
+            HALL,
+            "10:00",
+            "11:00",
+            slot("d1", "10:00", 20, SlotKind.DISCUSSION),
+            topic_id=1,
+            title="平安建设",
+        ),
+        session(
+            "t2",
+            HALL,
+            "11:00",
+            "12:00",
+            slot("d2", "11:00", 20, SlotKind.DISCUSSION),
+            slot("g2", "11:20", 10, SlotKind.GUIDANCE),
+            topic_id=2,
+            title="法治宣传",
+        ),
         # A topic split over two sessions needs one commentary, in either of them.
         session("t3a", SIDE, "10:00", "11:00", slot("d3", "10:00", 20, SlotKind.DISCUSSION), topic_id=3),
         session("t3b", SIDE, "11:00", "12:00", slot("c3", "11:00", 10, SlotKind.COMMENTARY), topic_id=3),
@@ -240,7 +339,15 @@ def test_a_topic_without_commentary_and_one_closed_by_guidance() -> None:
 
 def test_problems_come_grouped_by_kind() -> None:
     plan = agenda(
-        session("t1", HALL, "10:00", "10:30", slot("k", "10:00", 40, paper_id=9), slot("x", "10:10", 0), topic_id=1),
+        session(
+            "t1",
+            HALL,
+            "10:00",
+            "10:30",
+            slot("k", "10:00", 40, paper_id=9),
+            slot("x", "10:10", 0),
+            topic_id=1,
+        ),
     )
 
     problems = find_problems(plan, [keynote(4, 1)])
@@ -259,7 +366,9 @@ def test_the_checks_work_across_days() -> None:
     next_day = DAY + dt.timedelta(days=1)
     plan = agenda(
         session("a", HALL, "09:00", "10:00", slot("a1", "09:00", 30, SlotKind.OPENING)),
-        session("b", HALL, "09:00", "10:00", slot("b1", "09:00", 30, SlotKind.OPENING, day=next_day), day=next_day),
+        session(
+            "b", HALL, "09:00", "10:00", slot("b1", "09:00", 30, SlotKind.OPENING, day=next_day), day=next_day
+        ),
     )
 
     assert find_problems(plan, []) == []

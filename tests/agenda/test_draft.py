@@ -11,8 +11,20 @@ from seminar.agenda.model import Agenda, Decision, SlotKind, TopicRef
 from seminar.errors import UserError
 from tests.agenda.builders import DAY, HALL, SIDE, ZONE, at, discussion, keynote, topic_papers
 
-TOPICS = [TopicRef(1, "党建引领基层治理"), TopicRef(2, "矛盾纠纷多元化解"), TopicRef(3, "平安建设"),
-          TopicRef(4, "法治宣传"), TopicRef(5, "网格化管理"), TopicRef(6, "数字政法")]
+
+@pytest.fixture(autouse=True)
+def clean_database() -> None:
+    """Pure code, no database: nothing to empty after each test (overrides the conftest's fixture)."""
+
+
+TOPICS = [
+    TopicRef(1, "党建引领基层治理"),
+    TopicRef(2, "矛盾纠纷多元化解"),
+    TopicRef(3, "平安建设"),
+    TopicRef(4, "法治宣传"),
+    TopicRef(5, "网格化管理"),
+    TopicRef(6, "数字政法"),
+]
 NEXT_DAY = DAY + dt.timedelta(days=1)
 
 
@@ -22,7 +34,8 @@ def settings(**changes: object) -> DraftSettings:
 
 def layout(agenda: Agenda) -> list[tuple[str, str, str, str]]:
     return [
-        (s.key, s.room.name, s.start.strftime("%m-%d %H:%M"), s.end.strftime("%H:%M")) for s in agenda.sessions
+        (s.key, s.room.name, s.start.strftime("%m-%d %H:%M"), s.end.strftime("%H:%M"))
+        for s in agenda.sessions
     ]
 
 
@@ -46,12 +59,19 @@ def test_two_topics_fit_in_one_day_around_lunch() -> None:
         (SlotKind.COMMENTARY, "综合点评"),
         (SlotKind.CLOSING, "总结讲话"),
     ]
-    assert all(s.start.tzinfo == ZONE and s.start.utcoffset() == dt.timedelta(hours=8) for s in agenda.sessions)
+    assert all(
+        s.start.tzinfo == ZONE and s.start.utcoffset() == dt.timedelta(hours=8) for s in agenda.sessions
+    )
 
 
 def test_a_topic_session_holds_keynotes_by_score_then_discussion_then_commentary() -> None:
-    papers = [keynote(11, 1, 70), discussion(21, 1, 75), keynote(12, 1, 95), keynote(13, 1, 70),
-              discussion(22, 1, 90)]
+    papers = [
+        keynote(11, 1, 70),
+        discussion(21, 1, 75),
+        keynote(12, 1, 95),
+        keynote(13, 1, 70),
+        discussion(22, 1, 90),
+    ]
 
     agenda = draft_agenda(TOPICS[:1], papers, settings())
 
@@ -65,7 +85,9 @@ def test_a_topic_session_holds_keynotes_by_score_then_discussion_then_commentary
     ]
     assert [c.paper_id for c in topic.slots[3].contributions] == [22, 21]
     assert topic.slots[0].speaker is not None and topic.slots[0].speaker.name == "发言人12"
-    assert [slot.start for slot in topic.slots] == [at(t) for t in ("10:35", "10:45", "10:55", "11:05", "11:25")]
+    assert [slot.start for slot in topic.slots] == [
+        at(t) for t in ("10:35", "10:45", "10:55", "11:05", "11:25")
+    ]
     assert topic.end == at("11:35")
 
 
@@ -182,7 +204,11 @@ def test_an_agenda_that_cannot_fit_says_what_overflows_by_how_many_minutes(
 
     error = raised.value
     assert (error.item, error.needed, error.available, error.day, error.shortfall) == (
-        failing, needed, available, DAY, shortfall
+        failing,
+        needed,
+        available,
+        DAY,
+        shortfall,
     )
     assert isinstance(error, UserError)
 
@@ -207,7 +233,12 @@ def test_a_topic_longer_than_any_part_of_a_day_overflows_with_the_longest_stretc
     # The afternoon (14:00–17:30) is the longest stretch. Were it open-ended, the topic would end
     # at 17:50 and the closing, after its break, at 19:05: 95 minutes past 17:30.
     error = raised.value
-    assert (error.item, error.needed, error.available, error.shortfall) == ("专题1“党建引领基层治理”", 230, 210, 95)
+    assert (error.item, error.needed, error.available, error.shortfall) == (
+        "专题1“党建引领基层治理”",
+        230,
+        210,
+        95,
+    )
 
 
 def test_the_draft_is_deterministic_whatever_the_order_of_the_decisions() -> None:
@@ -215,8 +246,12 @@ def test_the_draft_is_deterministic_whatever_the_order_of_the_decisions() -> Non
     shuffled = papers[:]
     random.Random(5).shuffle(shuffled)
 
-    first = draft_agenda(TOPICS, papers, settings(days=(DAY, NEXT_DAY), rooms=(HALL, SIDE), parallel_rooms=True))
-    second = draft_agenda(TOPICS, shuffled, settings(days=(DAY, NEXT_DAY), rooms=(HALL, SIDE), parallel_rooms=True))
+    first = draft_agenda(
+        TOPICS, papers, settings(days=(DAY, NEXT_DAY), rooms=(HALL, SIDE), parallel_rooms=True)
+    )
+    second = draft_agenda(
+        TOPICS, shuffled, settings(days=(DAY, NEXT_DAY), rooms=(HALL, SIDE), parallel_rooms=True)
+    )
 
     assert first == second
 
