@@ -44,7 +44,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from seminar.config import PROJECT_ROOT
-from seminar.i18n import _
+from seminar.i18n import _, use_locale
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 
 STYLESHEET = PROJECT_ROOT / "static" / "proceedings" / "book.css"
@@ -176,7 +176,7 @@ def typeset(spec: BookSpec, *, base_url: str | None = None) -> TypesetResult:
     _fonts_checked()
     base = base_url or STATIC_DIR.as_uri() + "/"
     report = BuildReport()
-    notices: dict[int, str] = {}
+    failures: dict[int, str] = {}  # paper number → technical reason, for the report
     counts: dict[int, int] = {}
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
     for number, paper in papers.items():
@@ -184,17 +184,17 @@ def typeset(spec: BookSpec, *, base_url: str | None = None) -> TypesetResult:
             try:
                 counts[number] = pdf_page_count(paper.pdf_pages)
             except ValueError as error:
-                notices[number] = str(error)
+                failures[number] = str(error)
     with _weasyprint_warnings() as warnings:
         try:
-            document = _document(book_html(spec, notices=notices, pdf_pages=counts), base)
+            document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base)
         except Exception as error:  # noqa: BLE001 — any layout failure triggers the isolation pass
-            culprits = _failing_papers(spec, base, notices, counts)
+            culprits = _failing_papers(spec, base, _notices(spec, failures), counts)
             if not culprits:
                 raise BuildError(_reason(error)) from error
-            notices.update(culprits)
+            failures.update(culprits)
             try:
-                document = _document(book_html(spec, notices=notices, pdf_pages=counts), base)
+                document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base)
             except Exception as again:  # noqa: BLE001
                 raise BuildError(_reason(again)) from again
         pdf = document.write_pdf()
@@ -203,10 +203,24 @@ def typeset(spec: BookSpec, *, base_url: str | None = None) -> TypesetResult:
     if counts:
         anchors = [set(page.anchors) for page in document.pages]
         pdf = _insert_pdf_pages(pdf, anchors, {number: papers[number].pdf_pages for number in counts})
-    report.failed_papers = dict(notices)
+    report.failed_papers = failures
     report.seconds = time.perf_counter() - started
     report.peak_rss_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return TypesetResult(pdf, report)
+
+
+def _notices(spec: BookSpec, failures: Mapping[int, str]) -> dict[int, str]:
+    """What the printed notice says: the report keeps the technical reason, readers get a plain one."""
+    uploaded_pdf = {paper.number for topic in spec.topics for paper in topic.papers if paper.pdf_pages is not None}
+    with use_locale(spec.locale):
+        return {
+            number: _("the uploaded PDF file cannot be read")
+            if number in uploaded_pdf
+            else _("the manuscript's structure is nested too deeply")
+            if reason.startswith("RecursionError")
+            else _("its layout failed")
+            for number, reason in failures.items()
+        }
 
 
 def render_pdf(spec: BookSpec, *, base_url: str | None = None) -> bytes:

@@ -189,7 +189,7 @@ def test_a_paper_that_cannot_be_laid_out_is_replaced_by_a_notice(book: Built) ->
     assert "RecursionError" in failed[22]
     assert "PDF" in failed[23]
     page = flat(book.pages[book.physical(toc_entries(book)["排版失败论文"])])
-    assert "排版失败论文" in page and "本文排版失败" in page
+    assert "排版失败论文" in page and "本文排版失败：原稿结构嵌套层级过深" in page
     assert "交流论文乙号" in flat("".join(book.pages))
 
 

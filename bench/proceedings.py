@@ -1,0 +1,110 @@
+"""Benchmark of the 论文集 build: books of 60 and 200 generated papers of ~3,000 characters.
+
+    uv run python bench/proceedings.py [--sizes 60 200]
+
+For each size it prints the full build as the worker runs it (`typeset_in_subprocess`: spawn a
+process, assemble the HTML, WeasyPrint, merge) — wall time, pages, pages per second, the child's
+peak RSS and the file size — and beside it the floor: WeasyPrint alone turning the same HTML into
+a PDF, timed inside its own spawned process after its imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import random
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from seminar.proceedings.book import BookPaper, BookSpec, BookTopic, Placement, book_html  # noqa: E402
+from seminar.proceedings.typeset import STATIC_DIR, STYLESHEET, typeset_in_subprocess  # noqa: E402
+
+WORDS = (
+    "坚持和发展新时代枫桥经验推进市域社会治理现代化建设更高水平的平安中国法治政府基层治理网格化服务管理"
+    "矛盾纠纷多元化解机制综合执法改革政法队伍教育整顿扫黑除恶常态化防范化解重大风险"
+)
+TOPICS = ["坚持党的绝对领导", "维护国家政治安全", "推进市域社会治理", "深化政法领域改革", "建设法治广东", "锻造政法铁军"]
+
+
+def text(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(WORDS) for _ in range(n))
+
+
+def paper_body(rng: random.Random, characters: int) -> str:
+    parts, written, section = [], 0, 0
+    numbers = "一二三四五六七八九"
+    while written < characters:
+        if written % 900 < 300:
+            parts.append(f"<h1>{numbers[section % 9]}、{text(rng, 10)}</h1>")
+            section += 1
+        length = rng.randint(180, 320)
+        parts.append(f"<p>{text(rng, length)}。</p>")
+        written += length
+        if section == 2 and written % 7 == 0:
+            rows = "".join(f"<tr><td>{text(rng, 4)}</td><td>{rng.randint(1, 999)}</td></tr>" for _ in range(5))
+            parts.append(f"<table><tr><th>项目</th><th>数量</th></tr>{rows}</table>")
+    return "".join(parts)
+
+
+def generated_book(papers: int, characters: int = 3000, seed: int = 2021) -> BookSpec:
+    rng = random.Random(seed)
+    placements = [Placement.KEYNOTE, Placement.DISCUSSION, Placement.DISCUSSION, Placement.PROCEEDINGS]
+    topics = []
+    for position, title in enumerate(TOPICS, start=1):
+        count = papers // len(TOPICS) + (1 if position <= papers % len(TOPICS) else 0)
+        topics.append(BookTopic(position, title, [
+            BookPaper(
+                number=position * 1000 + index, title=text(rng, 14), placement=placements[index % 4],
+                authors=[(text(rng, 3), "广州市委政法委")], abstract=text(rng, 250),
+                keywords=[text(rng, 4) for _ in range(4)], body_html=paper_body(rng, characters),
+                comments=[text(rng, 120)],
+            )
+            for index in range(count)
+        ]))
+    return BookSpec(title="全省政法系统市域社会治理研讨班", organizer="中共广东省委政法委员会",
+                    date=dt.date(2021, 4, 21), topics=topics, mark="内部资料 注意保存",
+                    preface_text=text(rng, 600), include_comments=True)
+
+
+def weasyprint_alone(html: str) -> tuple[float, int]:
+    """The floor: seconds for HTML → PDF with the book's stylesheet, and the process's peak RSS."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = CSS(filename=str(STYLESHEET), font_config=fonts)
+    started = time.perf_counter()
+    HTML(string=html, base_url=STATIC_DIR.as_uri() + "/").write_pdf(stylesheets=[css], font_config=fonts)
+    return time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[60, 200])
+    parser.add_argument("--out", type=Path, help="keep the largest book at this path")
+    arguments = parser.parse_args()
+    print(f"{'papers':>6} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'peak MB':>8} {'file MB':>8}"
+          f" | {'floor s':>7} {'pages/s':>8} {'peak MB':>8}")
+    for size in arguments.sizes:
+        spec = generated_book(size)
+        started = time.perf_counter()
+        result = typeset_in_subprocess(spec)
+        wall = time.perf_counter() - started
+        report = result.report
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            floor, floor_rss = pool.submit(weasyprint_alone, book_html(spec)).result()
+        print(f"{size:>6} {report.pages:>6} {wall:>7.1f} {report.pages / wall:>8.1f}"
+              f" {report.peak_rss_bytes / 2**20:>8.0f} {len(result.pdf) / 2**20:>8.2f}"
+              f" | {floor:>7.1f} {report.pages / floor:>8.1f} {floor_rss / 2**20:>8.0f}", flush=True)
+        if arguments.out:
+            arguments.out.write_bytes(result.pdf)
+
+
+if __name__ == "__main__":
+    main()
