@@ -20,7 +20,7 @@ from seminar import i18n
 from seminar.accounts.models import User
 from seminar.config import Settings
 from seminar.errors import UserError
-from seminar.forms import BaseForm, bind
+from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import (
     can_bid,
