@@ -162,7 +162,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     async def work() -> None:
         summary = await build_demo(args.password)
         lines.append(
-            f"Demo seminar '{summary.seminar.slug}' ready: {summary.topics} topics, {summary.people} accounts."
+            f"Demo seminar '{summary.seminar.slug}' ready: {summary.topics} topics, {summary.people} accounts, "
+            f"{summary.papers} papers."
         )
 
     asyncio.run(_with_database(settings, work))

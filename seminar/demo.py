@@ -24,6 +24,7 @@ from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.demo import build_demo_papers
 
 DEMO_SLUG = "gd-2021"
 DEMO_PASSWORD = "demo-password"
@@ -118,6 +119,7 @@ class DemoSummary:
     seminar: Seminar
     people: int
     topics: int
+    papers: int
 
 
 class _Passwords:
@@ -214,12 +216,12 @@ async def _upsert_topics(seminar: Seminar) -> int:
     return len(DEFAULT_TOPICS)
 
 
-async def build_demo(password: str = DEMO_PASSWORD, today: dt.date | None = None) -> DemoSummary:
-    """Create or refresh the demo seminar, its topics, and every demo account with its role.
+async def build_demo(password: str = DEMO_PASSWORD, today: dt.date | None = None, papers: bool = True) -> DemoSummary:
+    """Create or refresh the demo seminar, its topics, every demo account with its role, and the papers.
 
     Side effects: upserts all units (`ensure_units`); sets every demo account's password to
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
-    accounts. Touches nothing else.
+    accounts. Touches nothing else. `papers=False` leaves the papers out (tests that need no papers).
     """
     today = today or dt.datetime.now(ZoneInfo(ZONE)).date()
     await ensure_units()
@@ -234,7 +236,13 @@ async def build_demo(password: str = DEMO_PASSWORD, today: dt.date | None = None
             *((person, RoleName.REVIEWER, False) for person in REVIEWERS),
             *((person, RoleName.ATTENDEE, False) for person in ATTENDEES),
         ]
+        submitters: dict[int, User] = {}
         for person, role, is_admin in cast:
             user = await _upsert_user(person, units, passwords, is_admin=is_admin)
             await Role.get_or_create(user=user, seminar=seminar, name=role)
-    return DemoSummary(seminar=seminar, people=len(cast), topics=topics)
+            if role is RoleName.SUBMITTER:
+                submitters[units[person.unit].id] = user
+    # Each paper in its own transactions: a half-built demo resumes where it stopped.
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=ZoneInfo(ZONE))
+    paper_count = await build_demo_papers(seminar, submitters, now=noon) if papers else 0
+    return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count)

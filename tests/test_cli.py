@@ -90,7 +90,7 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     result = run_seminar(tmp_path, "demo", "--password", "another-password")
 
     assert result.returncode == 0, result.stderr
-    assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts." in result.stdout
+    assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts, 46 papers." in result.stdout
     [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
     assert verify_password(str(password_hash), "another-password")
 

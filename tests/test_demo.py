@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import re
+from collections import Counter
+
 from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
 from seminar.demo import build_demo
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 from tests.conftest import Client
 
 TODAY = dt.date(2026, 11, 25)
@@ -23,11 +27,11 @@ async def _counts() -> dict[str, int]:
 
 
 async def test_demo_built_twice_has_the_same_rows_and_the_same_seminar_version() -> None:
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
     first = await _counts()
     version = (await Seminar.get(slug="gd-2021")).version
 
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
 
     assert await _counts() == first
     assert first["seminars"] == 1 and first["topics"] == 6 and first["users"] == 33
@@ -35,7 +39,7 @@ async def test_demo_built_twice_has_the_same_rows_and_the_same_seminar_version()
 
 
 async def test_demo_has_one_submitter_per_city_plus_hengqin_reviewers_and_an_admin_organizer() -> None:
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
     seminar = await Seminar.get(slug="gd-2021").select_related("organizer_unit")
 
     submitters = await User.filter(roles__seminar=seminar, roles__name=RoleName.SUBMITTER).select_related("unit")
@@ -53,7 +57,7 @@ async def test_demo_has_one_submitter_per_city_plus_hengqin_reviewers_and_an_adm
 
 
 async def test_demo_dates_are_upcoming_with_submission_open() -> None:
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
 
     seminar = await Seminar.get(slug="gd-2021")
 
@@ -63,12 +67,12 @@ async def test_demo_dates_are_upcoming_with_submission_open() -> None:
 
 
 async def test_demo_again_puts_back_edited_topics_passwords_and_deactivated_accounts(client: Client) -> None:
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
     await Topic.filter(position=2).update(title="改过的专题")
     await Topic.create(seminar=await Seminar.get(slug="gd-2021"), position=7, title="多出来的专题")
     await User.filter(email="guangzhou@example.org").update(is_active=False, name="别人")
 
-    await build_demo("new-demo-password", today=TODAY)
+    await build_demo("new-demo-password", today=TODAY, papers=False)
 
     titles = [t.title for t in await Topic.all().order_by("position")]
     assert titles == ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
@@ -78,7 +82,7 @@ async def test_demo_again_puts_back_edited_topics_passwords_and_deactivated_acco
 
 
 async def test_demo_accounts_can_log_in_and_the_organizer_reaches_the_dashboard(client: Client) -> None:
-    await build_demo(today=TODAY)
+    await build_demo(today=TODAY, papers=False)
 
     for email in ("shenzhen@example.org", "reviewer01@example.org", "attendee02@example.org"):
         await client.login(email)
@@ -88,3 +92,57 @@ async def test_demo_accounts_can_log_in_and_the_organizer_reaches_the_dashboard(
 
     assert dashboard.status_code == 200
     assert "全省市域社会治理现代化试点创新研讨班（发挥政治引领作用）" in dashboard.text
+
+
+async def _paper_counts() -> dict[str, int]:
+    return {
+        "papers": await Paper.all().count(),
+        "authors": await Author.all().count(),
+        "manuscripts": await Manuscript.all().count(),
+        "blobs": await Blob.all().count(),
+    }
+
+
+async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manuscripts(client: Client) -> None:
+    summary = await build_demo(today=TODAY)
+    first = await _paper_counts()
+
+    again = await build_demo(today=TODAY)
+
+    assert await _paper_counts() == first and summary.papers == again.papers == first["papers"] >= 40
+    papers = await Paper.all().select_related("city", "topic")
+    cities = {unit.name for unit in await Unit.filter(kind=UnitKind.CITY)}
+    per_city = Counter(paper.city.name for paper in papers)
+    assert len(cities) == 21 and cities <= set(per_city) and max(per_city.values()) == 3
+    assert {paper.topic.position for paper in papers} == {1, 2, 3, 4, 5, 6}
+    statuses = Counter(paper.status for paper in papers)
+    assert statuses[PaperStatus.SUBMITTED] > 30 and statuses[PaperStatus.DRAFT] >= 2
+    seminar = await Seminar.get(slug="gd-2021")
+    assert all(n <= seminar.city_quota for n in Counter(
+        p.city.name for p in papers if p.status is PaperStatus.SUBMITTED).values())
+    assert all(seminar.submission_opens_at <= p.submitted_at for p in papers if p.submitted_at)
+    for paper in papers:
+        assert len(paper.title) <= 20 and 200 <= len(paper.abstract) <= 300 and 3 <= len(paper.keywords) <= 5
+        authors = await Author.filter(paper=paper)
+        assert 1 <= len(authors) <= 3 and sum(a.is_contact for a in authors) == 1
+        assert all(re.fullmatch(r"1[3-9]\d{9}", a.phone) and a.email.endswith("@example.org") for a in authors)
+        manuscript = await Manuscript.get(paper=paper)
+        assert manuscript.kind == "docx" and manuscript.original_filename.endswith(".docx")
+        assert 2500 <= manuscript.word_count <= 6000
+        assert paper.title in manuscript.html and "<h2>一、问题的提出</h2>" in manuscript.html
+        assert "<h3>（一）" in manuscript.html and "<table>" in manuscript.html
+        assert manuscript.author_in_properties == ""  # nothing to hide from blind reviewers
+
+    # Building the demo took no shortcut past the pages: a city and the organizer see the papers.
+    paper = await Paper.get(title="推动综治中心提档升级")
+
+    await client.login("guangzhou@example.org")
+    mine = await client.get("/gd-2021/papers/")
+    detail = await client.get(f"/gd-2021/papers/{paper.number}")
+    await client.logout()
+    await client.login("organizer@example.org")
+    listing = await client.get("/gd-2021/manage/papers")
+
+    assert "推动综治中心提档升级" in mine.text and "汕尾" not in mine.text
+    assert "176个镇（街）综治中心" in detail.text and "manuscript-text" in detail.text
+    assert "“驻村连心”凝聚基层合力" in listing.text

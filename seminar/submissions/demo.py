@@ -1,0 +1,298 @@
+"""The demo seminar's papers, each with a real Word manuscript filed through the real intake.
+
+Every text is composed deterministically (a random generator seeded by the paper) from the
+practices in `demo_data`, so the same paper always reads the same. Papers are keyed by
+city and title: building the demo again adds what is missing and changes nothing else,
+so an organizer's or a city's edits while trying the demo survive a rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from tortoise.transactions import in_transaction
+
+from seminar.accounts.models import Unit, User
+from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.actions import store_manuscript
+from seminar.submissions.demo_data import CLOSINGS, PAPERS, TOPIC_FRAMES, DemoPaper
+from seminar.submissions.intake import inspect_upload
+from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
+
+SURNAMES = (
+    ("陈", "chen"), ("李", "li"), ("黄", "huang"), ("张", "zhang"), ("梁", "liang"), ("林", "lin"),
+    ("刘", "liu"), ("吴", "wu"), ("何", "he"), ("罗", "luo"), ("郑", "zheng"), ("谢", "xie"),
+    ("冯", "feng"), ("邓", "deng"), ("曾", "zeng"), ("叶", "ye"), ("苏", "su"), ("卢", "lu"),
+    ("蔡", "cai"), ("彭", "peng"), ("钟", "zhong"), ("许", "xu"), ("杨", "yang"), ("朱", "zhu"),
+)
+GIVEN_NAMES = (
+    ("静", "jing"), ("伟", "wei"), ("敏", "min"), ("婷", "ting"), ("志强", "zhiqiang"), ("晓东", "xiaodong"),
+    ("海燕", "haiyan"), ("国华", "guohua"), ("嘉欣", "jiaxin"), ("文斌", "wenbin"), ("丽华", "lihua"),
+    ("俊杰", "junjie"), ("少华", "shaohua"), ("淑仪", "shuyi"), ("卫东", "weidong"), ("美玲", "meiling"),
+    ("振宇", "zhenyu"), ("思敏", "simin"), ("永强", "yongqiang"), ("秀英", "xiuying"), ("浩然", "haoran"),
+)
+LEAD_TITLES = ("副书记", "常务副书记", "二级调研员", "基层社会治理科科长", "综治督导科科长", "副主任")
+OTHER_TITLES = ("一级主任科员", "四级调研员", "科员", "副科长", "研究员", "副教授", "办公室副主任")
+
+# Sentences of the body text, combined at random with each paper's own practices.
+BACKGROUND = (
+    "党的十九届四中全会明确提出，要加快推进市域社会治理现代化。",
+    "市域是承上启下的枢纽，是推进基层治理现代化的前线指挥部。",
+    "政治引领是我们党百年奋斗的重要经验，也是社会治理的重要方式。",
+    "在全国市域社会治理现代化试点工作中，“发挥政治引领作用”被列为11个试点项目之一。",
+    "推动社会治理重心向基层下移，是党的十九大提出的重要任务。",
+    "群众利益无小事，一枝一叶总关情，党在任何时候都把群众利益放在第一位。",
+    "探索中国特色的社会治理，必须旗帜鲜明讲政治，切实加强政治引领。",
+    "基层治，天下安，基层是社会治理的基础和重心。",
+)
+METHOD = (
+    "坚持党委领导、政府负责、民主协商、社会协同、公众参与、法治保障、科技支撑的社会治理体系。",
+    "注重发挥基层党组织战斗堡垒作用和党员先锋模范作用，把党的政治优势转化为社会治理优势。",
+    "建立健全工作台账，实行清单化管理、项目化推进，确保各项任务落地见效。",
+    "坚持问题导向，聚焦群众急难愁盼问题，推动资源、服务、管理向基层下沉。",
+    "强化部门协同和上下联动，形成权责明晰、高效联动、上下贯通的工作格局。",
+    "坚持以人民为中心的发展思想，把群众满意不满意作为检验工作成效的根本标准。",
+    "注重总结提炼基层经验，以点带面推动创新做法在更大范围复制推广。",
+    "运用信息化手段提升治理效能，推动线上线下相结合，让数据多跑路、群众少跑腿。",
+    "健全激励保障机制，对表现突出的集体和个人予以表扬，营造比学赶超的良好氛围。",
+    "把党的领导贯穿基层治理各环节，确保基层治理始终沿着正确方向前进。",
+    "建立定期研判、专题会商制度，及时发现和解决工作推进中遇到的新情况新问题。",
+    "坚持和发展新时代“枫桥经验”，做到小事不出村、大事不出镇、矛盾不上交。",
+    "推动各类资源向基层倾斜，充实基层工作力量，提升基层服务群众的能力。",
+    "把解决群众实际困难作为工作的出发点和落脚点，用心用情为群众排忧解难。",
+    "注重发挥自治、法治、德治、智治作用，推动多种治理方式有机结合、相互促进。",
+    "完善考核评价体系，把工作成效纳入领导班子和领导干部年度考核内容。",
+    "加强宣传引导，及时总结推广先进典型，营造全社会共同关心支持的良好氛围。",
+    "建立群众评价机制，让群众全过程参与、全过程监督，切实提升群众满意度。",
+    "加强与周边地区和相关部门的沟通协作，推动信息互通、资源共享、工作联动。",
+    "坚持试点先行、以点带面，在总结试点经验的基础上逐步在全市铺开。",
+    "强化制度建设，制定配套工作指引，推动各项工作规范化、标准化、制度化。",
+)
+PROBLEMS = (
+    "一是部分基层干部对政治引领的认识还不够到位，存在重业务、轻引领的倾向。",
+    "二是各类治理力量整合还不够充分，部门之间协同联动的机制有待进一步完善。",
+    "三是信息化支撑能力仍有短板，数据共享和分析研判的水平有待提升。",
+    "四是群众参与的渠道和方式还不够丰富，共建共治共享的格局尚未完全形成。",
+    "此外，基层工作力量和经费保障与日益繁重的治理任务相比仍显不足。",
+)
+OUTLOOK = (
+    "下一步，要坚持把政治引领贯穿市域社会治理全过程、各方面。",
+    "要进一步健全制度机制，推动经验做法固化为长效制度。",
+    "要加强对基层的指导、支持和保障，让基层有权有责有资源。",
+    "要坚持系统观念，统筹发展和安全，不断提升市域社会治理现代化水平。",
+    "要深化宣传推广，讲好市域社会治理的故事，营造全社会共同参与的浓厚氛围。",
+)
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def city_name(paper: DemoPaper) -> str:
+    return paper.city.removesuffix("市") if paper.city.endswith("市") else paper.city
+
+
+def abstract_of(paper: DemoPaper) -> str:
+    """200–300 characters: the topic's frame, the practice, its measures and result, a closing."""
+    a, b, c = paper.measures
+    closing = CLOSINGS[len(paper.title) % len(CLOSINGS)]
+    return f"{TOPIC_FRAMES[paper.topic]}{paper.practice}实践中重点抓好{a}、{b}、{c}三个环节。{paper.result}{closing}"
+
+
+def authors_of(papers: Sequence[DemoPaper]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """1–3 authors per paper (one per unit), with names, positions, mobile numbers and e-mails unique in the demo."""
+    rng = random.Random("seminar-demo-authors")
+    used: set[str] = set()
+    authors: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for paper in papers:
+        people = []
+        for position, unit in enumerate(paper.units):
+            while True:
+                surname, given = rng.choice(SURNAMES), rng.choice(GIVEN_NAMES)
+                if surname[0] + given[0] not in used:
+                    break
+            used.add(surname[0] + given[0])
+            people.append({
+                "name": surname[0] + given[0],
+                "unit": unit,
+                "job_title": rng.choice(LEAD_TITLES if position == 0 else OTHER_TITLES),
+                "phone": "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _digit in range(9)),
+                "email": f"{surname[1]}{given[1]}@example.org",
+                "is_contact": position == 0,
+                "is_presenter": position == 0,
+            })
+        authors[(paper.city, paper.title)] = people
+    return authors
+
+
+class _Deck:
+    """Sentences dealt without repeats until every one has been used, then reshuffled."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.left: dict[int, list[str]] = {}
+
+    def deal(self, pool: Sequence[str], count: int) -> str:
+        dealt = []
+        for _sentence in range(count):
+            left = self.left.get(id(pool))
+            if not left:
+                left = self.left[id(pool)] = self.rng.sample(list(pool), len(pool))
+            dealt.append(left.pop())
+        return "".join(dealt)
+
+
+def _body(paper: DemoPaper, topic_title: str, rng: random.Random) -> Iterator[tuple[str, str]]:
+    """The manuscript as (kind, text) pairs: kind is title, subtitle, h2 (一、), h3 (（一）), h4 (1.), p or table."""
+    name = city_name(paper)
+    deck = _Deck(rng)
+
+    yield "title", paper.title
+    if paper.subtitle:
+        yield "subtitle", f"——{paper.subtitle}"
+    yield "p", f"摘要：{abstract_of(paper)}"
+    yield "p", "关键词：" + "；".join(paper.keywords)
+    sections = iter(CHINESE_NUMERALS)
+    yield "h2", f"{next(sections)}、问题的提出"
+    yield "p", TOPIC_FRAMES[paper.topic] + deck.deal(BACKGROUND, 3)
+    yield "p", (f"围绕“{topic_title}”这一重点任务，{name}立足实际、大胆探索。{paper.practice}"
+                + deck.deal(METHOD, 2))
+    yield "p", deck.deal(BACKGROUND, 2) + f"本文以{name}的实践为样本，梳理其主要做法、成效与不足，并提出对策建议。"
+    yield "h2", f"{next(sections)}、{name}的主要做法"
+    for number, measure in zip(CHINESE_NUMERALS, paper.measures, strict=False):
+        yield "h3", f"（{number}）{measure}"
+        yield "p", f"{name}坚持把{measure}作为重要抓手。" + deck.deal(METHOD, 3)
+        yield "p", deck.deal(BACKGROUND, 1) + f"在{measure}的过程中，" + deck.deal(METHOD, 3)
+        yield "p", f"实践表明，{measure}离不开党组织的坚强领导。" + deck.deal(METHOD, 2)
+    yield "table", "\t".join(paper.measures)
+    yield "h2", f"{next(sections)}、取得的初步成效"
+    for index, keyword in enumerate(paper.keywords[:3], start=1):
+        yield "h4", f"{index}. {keyword}工作取得新进展"
+        yield "p", (paper.result if index == 1 else "") + deck.deal(METHOD, 3)
+    yield "h2", f"{next(sections)}、存在的问题与不足"
+    yield "p", f"{name}的探索虽然取得了积极成效，但对照市域社会治理现代化的要求，仍存在一些问题。" + "".join(PROBLEMS[:3])
+    yield "p", "".join(PROBLEMS[3:]) + deck.deal(BACKGROUND, 1)
+    yield "h2", f"{next(sections)}、下一步工作的思考"
+    for number, line in zip(CHINESE_NUMERALS, rng.sample(list(OUTLOOK), 3), strict=False):
+        yield "h3", f"（{number}）{line.removeprefix('下一步，').removeprefix('要').rstrip('。')}"
+        yield "p", line + deck.deal(METHOD, 2)
+    yield "h2", f"{next(sections)}、结语"
+    yield "p", ("根本固者，华实必茂；源流深者，光澜必章。" + deck.deal(OUTLOOK, 2)
+                + "我们将以更高站位、更实举措，推动市域社会治理现代化取得新成效。")
+
+
+def _font(style: Any, east_asian: str, size: float, bold: bool = False) -> None:
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
+
+
+def manuscript_docx(paper: DemoPaper, topic_title: str) -> bytes:
+    """A Word manuscript in the official layout: title 小标宋, body 仿宋 三号, 一、 黑体, （一） 楷体, 1. bold."""
+    rng = random.Random(f"{paper.city}/{paper.title}")
+    document = docx.Document()
+    # Blind review: the template's "python-docx" must not stand in as the author.
+    document.core_properties.author = ""
+    document.core_properties.last_modified_by = ""
+    document.core_properties.title = paper.title
+    _font(document.styles["Normal"], "仿宋_GB2312", 16)
+    _font(document.styles["Heading 1"], "方正小标宋简体", 22)
+    _font(document.styles["Heading 2"], "黑体", 16)
+    _font(document.styles["Heading 3"], "楷体_GB2312", 16)
+    _font(document.styles["Heading 4"], "仿宋_GB2312", 16, bold=True)
+    for kind, text in _body(paper, topic_title, rng):
+        if kind == "title":
+            # Heading 1 rather than Title: converters (mammoth) turn it into the page's <h1>.
+            document.add_heading(text, level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "subtitle":
+            document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind in {"h2", "h3", "h4"}:
+            document.add_heading(text, level=int(kind[1]))
+        elif kind == "table":
+            table = document.add_table(rows=1, cols=2)
+            table.style = "Table Grid"
+            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "主要举措", "内容"
+            for number, measure in zip(CHINESE_NUMERALS, text.split("\t"), strict=False):
+                row = table.add_row().cells
+                row[0].text, row[1].text = f"举措{number}", measure
+        else:
+            document.add_paragraph(text).paragraph_format.first_line_indent = Pt(32)
+    _prune_styles(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# python-docx's template defines some 160 styles (340 KB); reading them dominates every
+# conversion, so the demo's documents keep only the styles they use.
+USED_STYLES = {
+    "Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid",
+    *(f"Heading{level}" for level in range(1, 5)), *(f"Heading{level}Char" for level in range(1, 5)),
+}
+
+
+def _prune_styles(document: Any) -> None:
+    styles = document.styles.element
+    for element in list(styles):
+        if element.tag == qn("w:latentStyles") or (
+            element.tag == qn("w:style") and element.get(qn("w:styleId")) not in USED_STYLES
+        ):
+            styles.remove(element)
+
+
+async def build_demo_papers(seminar: Seminar, submitters: Mapping[int, User], now: dt.datetime) -> int:
+    """Add the demo papers that are missing (with their manuscripts); return how many papers the demo has.
+
+    `submitters` maps a city's unit id to its submitter, who files the city's papers; `now`
+    is the demo's today, the papers were submitted over the days before it.
+    """
+    units = {unit.name: unit for unit in await Unit.filter(name__in={paper.city for paper in PAPERS})}
+    topics = {topic.position: topic for topic in await Topic.filter(seminar_id=seminar.id)}
+    existing = {
+        (paper.city_id, paper.title): paper  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        for paper in await Paper.filter(seminar_id=seminar.id)
+    }
+    with_manuscript = set(await Manuscript.filter(paper__seminar_id=seminar.id).values_list("paper_id", flat=True))
+    people = authors_of(PAPERS)
+    for index, demo in enumerate(PAPERS):
+        city, topic = units[demo.city], topics[demo.topic]
+        by = submitters[city.id]
+        paper = existing.get((city.id, demo.title))
+        if paper is None:
+            paper = await _create(seminar, city, topic, demo, people[(demo.city, demo.title)], by)
+        if paper.id not in with_manuscript:
+            await _file_manuscript(paper, demo, topic, by, submitted_at=now - dt.timedelta(hours=5 * index + 12))
+    return len(PAPERS)
+
+
+async def _create(
+    seminar: Seminar, city: Unit, topic: Topic, demo: DemoPaper, authors: list[dict[str, Any]], by: User
+) -> Paper:
+    async with in_transaction() as connection:
+        latest = await Paper.filter(seminar_id=seminar.id).using_db(connection).order_by("-number").first()
+        paper = await Paper.create(
+            seminar_id=seminar.id, city_id=city.id, topic_id=topic.id,
+            number=(latest.number if latest else 0) + 1,
+            title=demo.title, subtitle=demo.subtitle, abstract=abstract_of(demo), keywords=list(demo.keywords),
+            originality_confirmed=True, created_by_id=by.id, using_db=connection,
+        )
+        for position, author in enumerate(authors, start=1):
+            await Author.create(paper_id=paper.id, position=position, using_db=connection, **author)
+    return paper
+
+
+async def _file_manuscript(paper: Paper, demo: DemoPaper, topic: Topic, by: User, submitted_at: dt.datetime) -> None:
+    """Upload the generated .docx through the real intake, then submit it if the demo says so (without receipts)."""
+    data = manuscript_docx(demo, topic.title)
+    filename = f"{demo.city}-{topic.title}-{demo.title}.docx"
+    await store_manuscript(paper, filename, data, inspect_upload(filename, data), by)
+    if demo.submitted:
+        current = await Paper.get(id=paper.id)
+        await Paper.filter(id=paper.id).update(
+            status=PaperStatus.SUBMITTED, submitted_at=submitted_at, submitted_version=current.version
+        )
