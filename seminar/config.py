@@ -32,6 +32,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DATA_DIR": "Where the SQLite file and the generated secret key live",
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
+    "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
 }
 
 
@@ -97,4 +98,5 @@ class Settings:
             data_dir=data_dir,
             default_locale=config("DEFAULT_LOCALE", default="zh_Hans"),
             time_zone=config("TIME_ZONE", default="Asia/Shanghai"),
+            upload_max_bytes=config("UPLOAD_MAX_MB", cast=int, default=20) * 1024 * 1024,
         )

@@ -48,3 +48,19 @@ def test_routes_read_forms_through_the_shared_helper() -> None:
     ]
 
     assert offenders == []
+
+
+def test_settings_are_read_from_the_environment_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from seminar.config import Settings
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("UPLOAD_MAX_MB=5\nSMTP_HOST=mail.example.org\nSMTP_PORT=587\nDATA_DIR=%s\n" % tmp_path)
+    for name in DOCUMENTED_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+
+    settings = Settings.from_environment(env_file)
+
+    assert settings.upload_max_bytes == 5 * 1024 * 1024
+    assert (settings.smtp_host, settings.smtp_port) == ("mail.example.org", 587)
+    assert settings.secret_key == (tmp_path / "secret_key").read_text()  # generated on first run
+    assert Settings.from_environment(env_file).secret_key == settings.secret_key  # and kept
