@@ -33,7 +33,6 @@ from seminar.web import render
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "seminar_session"
-SESSION_MAX_AGE = 12 * 3600
 
 
 async def healthz(request: Request) -> Response:
@@ -103,11 +102,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             SessionMiddleware,
             secret_key=settings.secret_key,
             session_cookie=SESSION_COOKIE,
-            max_age=SESSION_MAX_AGE,
+            max_age=settings.session_max_seconds,
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
-        Middleware(ActorMiddleware, default_locale=settings.default_locale, time_zone=settings.time_zone),
+        Middleware(
+            ActorMiddleware,
+            default_locale=settings.default_locale,
+            time_zone=settings.time_zone,
+            idle_seconds=settings.session_idle_seconds,
+            max_seconds=settings.session_max_seconds,
+        ),
         Middleware(CsrfMiddleware),
     ]
     app = Starlette(

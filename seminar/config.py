@@ -33,6 +33,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
     "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
+    "SESSION_IDLE_MINUTES": "Sign out after this long without a request",
+    "SESSION_MAX_HOURS": "Sign out this long after logging in, however active",
 }
 
 
@@ -72,6 +74,8 @@ class Settings:
     mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
     mail_poll_seconds: float = 5.0
     upload_max_bytes: int = 20 * 1024 * 1024
+    session_idle_seconds: int = 2 * 3600
+    session_max_seconds: int = 12 * 3600
 
     @property
     def smtp_configured(self) -> bool:
@@ -99,4 +103,6 @@ class Settings:
             default_locale=config("DEFAULT_LOCALE", default="zh_Hans"),
             time_zone=config("TIME_ZONE", default="Asia/Shanghai"),
             upload_max_bytes=config("UPLOAD_MAX_MB", cast=int, default=20) * 1024 * 1024,
+            session_idle_seconds=config("SESSION_IDLE_MINUTES", cast=int, default=120) * 60,
+            session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
         )

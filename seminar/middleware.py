@@ -12,9 +12,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
+from seminar.accounts.sessions import clear_session, session_expired
 from seminar.permissions import ANONYMOUS, Actor
 from seminar.reviews.queries import reviewer_papers
-from seminar.web import CSRF_FIELD, CSRF_HEADER, render
+from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, render
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -59,10 +60,14 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-async def load_actor(session: dict) -> Actor:
-    """The signed-in user and their roles, or anonymous when the session is stale."""
+async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: int = 12 * 3600) -> Actor:
+    """The signed-in user and their roles, or anonymous when the session is stale or expired."""
     user_id = session.get("user_id")
     if not user_id:
+        return ANONYMOUS
+    if session_expired(session, time.time(), idle_seconds, max_seconds):
+        clear_session(session)
+        session["expired"] = True
         return ANONYMOUS
     user = await User.get_or_none(id=user_id, is_active=True)
     if user is None or user.session_epoch != session.get("epoch"):
@@ -85,17 +90,21 @@ async def load_actor(session: dict) -> Actor:
 class ActorMiddleware:
     """Loads the actor once per request and sets the request's language and time zone."""
 
-    def __init__(self, app: ASGIApp, default_locale: str, time_zone: str) -> None:
+    def __init__(
+        self, app: ASGIApp, default_locale: str, time_zone: str, idle_seconds: int, max_seconds: int
+    ) -> None:
         self.app = app
         self.default_locale = default_locale
         self.time_zone = time_zone
+        self.idle_seconds = idle_seconds
+        self.max_seconds = max_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        actor = await load_actor(request.session)
+        actor = await load_actor(request.session, self.idle_seconds, self.max_seconds)
         scope["actor"] = actor
         locale = i18n.negotiate_locale(
             actor.user.locale if actor.user else None,
@@ -106,6 +115,8 @@ class ActorMiddleware:
         scope["locale"] = locale
         i18n.set_locale(locale)
         i18n.set_time_zone(self.time_zone)
+        if request.session.pop("expired", False):
+            flash(request, i18n.gettext("Your session has expired. Please log in again."), "info")
         if actor.user is not None:
             # Idle timeout is measured from the last request, not from login.
             request.session["seen"] = int(time.time())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from starlette.requests import Request
 
 from seminar.accounts.models import User
@@ -10,18 +12,31 @@ from seminar.accounts.models import User
 def start_session(request: Request, user: User) -> None:
     locale = request.session.get("locale")
     request.session.clear()
-    request.session.update({"user_id": user.id, "epoch": user.session_epoch})
+    now = int(time.time())
+    request.session.update({"user_id": user.id, "epoch": user.session_epoch, "since": now, "seen": now})
     if locale:
         request.session["locale"] = locale
 
 
 def end_session(request: Request) -> None:
-    locale = request.session.get("locale")
-    request.session.clear()
+    clear_session(request.session)
+
+
+def clear_session(session: dict) -> None:
+    """Forget the user (and the CSRF token with it); keep only the language chosen."""
+    locale = session.get("locale")
+    session.clear()
     if locale:
-        request.session["locale"] = locale
+        session["locale"] = locale
 
 
 def keep_session(request: Request, user: User) -> None:
     """After the user's own password change: this session carries on, older ones have ended."""
     request.session["epoch"] = user.session_epoch
+
+
+def session_expired(session: dict, now: float, idle_seconds: int, max_seconds: int) -> bool:
+    """Idle too long since the last request, or signed in too long ago: sign in again."""
+    seen = session.get("seen", session.get("since", 0))
+    since = session.get("since", seen)
+    return now - seen > idle_seconds or now - since > max_seconds
