@@ -187,6 +187,27 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='AuditEntry',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', null=True, db_constraint=True, to_field='id', related_name='audit_entries', on_delete=OnDelete.SET_NULL)),
+                ('user_email', fields.CharField(default='', db_index=True, max_length=254)),
+                ('user_name', fields.CharField(default='', max_length=100)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', null=True, db_constraint=True, to_field='id', related_name='audit_entries', on_delete=OnDelete.SET_NULL)),
+                ('action', fields.CharField(db_index=True, max_length=100)),
+                ('method', fields.CharField(max_length=10)),
+                ('path', fields.CharField(max_length=500)),
+                ('target', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('field_names', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('status_code', fields.IntField()),
+                ('ip', fields.CharField(default='', max_length=45)),
+                ('user_agent', fields.CharField(default='', max_length=200)),
+            ],
+            options={'table': 'audit_entry', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One state-changing request by a signed-in person, kept for the retention period.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='DeadlineExtension',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

@@ -20,6 +20,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from seminar import i18n
 from seminar.accounts.routes import routes as account_routes
+from seminar.audit.record import AuditMiddleware
+from seminar.audit.routes import routes as audit_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
@@ -73,6 +75,7 @@ def build_routes() -> list[BaseRoute]:
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *account_routes,
         *mail_routes,
+        *audit_routes,
         *submission_routes,
         *review_routes,
         *seminar_routes,
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             max_seconds=settings.session_max_seconds,
         ),
         Middleware(CsrfMiddleware),
+        Middleware(AuditMiddleware),
     ]
     app = Starlette(
         routes=build_routes(),

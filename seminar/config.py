@@ -35,6 +35,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
     "SESSION_IDLE_MINUTES": "Sign out after this long without a request",
     "SESSION_MAX_HOURS": "Sign out this long after logging in, however active",
+    "AUDIT_RETENTION_DAYS": "How long the audit log keeps its entries",
 }
 
 
@@ -76,6 +77,7 @@ class Settings:
     upload_max_bytes: int = 20 * 1024 * 1024
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
+    audit_retention_days: int = 180
 
     @property
     def smtp_configured(self) -> bool:
@@ -105,4 +107,5 @@ class Settings:
             upload_max_bytes=config("UPLOAD_MAX_MB", cast=int, default=20) * 1024 * 1024,
             session_idle_seconds=config("SESSION_IDLE_MINUTES", cast=int, default=120) * 60,
             session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
+            audit_retention_days=config("AUDIT_RETENTION_DAYS", cast=int, default=180),
         )

@@ -9,6 +9,7 @@ MODEL_MODULES = [
     "seminar.accounts.models",
     "seminar.seminars.models",
     "seminar.mail.models",
+    "seminar.audit.models",
     "seminar.submissions.models",
     "seminar.reviews.models",
 ]

@@ -122,6 +122,13 @@ def can_read_all_mail(actor: Actor) -> bool:
     return actor.is_admin
 
 
+def can_read_audit_log(actor: Actor, seminar: SeminarScoped | None) -> bool:
+    """The whole log is the administrators'; a seminar's entries are also its organizers'."""
+    if seminar is None:
+        return actor.is_admin
+    return actor.is_organizer(seminar.id)
+
+
 def can_administer_site(actor: Actor) -> bool:
     return actor.is_admin
 
