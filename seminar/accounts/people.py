@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
 
+from seminar.accounts.common_passwords import COMMON_PASSWORDS
 from seminar.i18n import _
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -59,8 +60,12 @@ def password_problem(password: str, confirmation: str, email: str) -> str | None
     """Why a new password cannot be used, in the user's language, or None if it can."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
-    if password.strip().lower() == email.strip().lower():
+    lowered = password.strip().lower()
+    if lowered == email.strip().lower():
         return _("The password must not be your e-mail address.")
+    local_part = email.strip().lower().partition("@")[0]
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4 or (len(local_part) >= 4 and local_part in lowered):
+        return _("This password is too easy to guess: choose one that is not common and not based on your e-mail.")
     if password != confirmation:
         return _("The two passwords do not match.")
     return None

@@ -38,10 +38,21 @@ def test_normalize_email_lowers_and_refuses_non_addresses() -> None:
         ("short", "short", "密码至少须有 10 个字符。"),
         ("Zhang@Example.org", "Zhang@Example.org", "密码不能与电子邮箱相同。"),
         ("correct horse", "correct house", "两次输入的密码不一致。"),
+        ("Password123", "Password123", "密码过于简单：请勿使用常见密码或基于电子邮箱的密码。"),
+        ("woaini1314", "woaini1314", "密码过于简单：请勿使用常见密码或基于电子邮箱的密码。"),
+        ("aaaaaaaaaaaa", "aaaaaaaaaaaa", "密码过于简单：请勿使用常见密码或基于电子邮箱的密码。"),
+        ("lishi-2026-xyz", "lishi-2026-xyz", None),
+        ("wangfang2026!", "wangfang2026!", None),
     ],
 )
 def test_password_problem(password: str, confirmation: str, expected: str | None) -> None:
     assert password_problem(password, confirmation, "zhang@example.org") == expected
+
+
+def test_password_based_on_the_email_name_is_refused() -> None:
+    assert password_problem("wangfang2026", "wangfang2026", "wangfang@example.org") == (
+        "密码过于简单：请勿使用常见密码或基于电子邮箱的密码。"
+    )
 
 
 @pytest.mark.parametrize(
