@@ -20,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from seminar import i18n
 from seminar.accounts.routes import routes as account_routes
+from seminar.agenda.routes import routes as agenda_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
 from seminar.config import PROJECT_ROOT, Settings
@@ -78,6 +79,7 @@ def build_routes() -> list[BaseRoute]:
         *audit_routes,
         *submission_routes,
         *review_routes,
+        *agenda_routes,
         *seminar_routes,
     ]
 

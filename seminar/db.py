@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "seminar.audit.models",
     "seminar.submissions.models",
     "seminar.reviews.models",
+    "seminar.agenda.models",
 ]
 
 

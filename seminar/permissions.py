@@ -207,3 +207,8 @@ def can_see_reviews_of(actor: Actor, paper: PaperScoped, own_review_submitted: b
     if actor.is_organizer(paper.seminar_id):
         return True
     return can_review_paper(actor, paper) and (own_review_submitted or not after_own)
+
+
+def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
+    return actor.is_organizer(seminar.id)

@@ -153,3 +153,20 @@ async def make_assignment(paper: Paper, reviewer: User, **fields: object):  # ty
     from seminar.reviews.models import Assignment
 
     return await Assignment.create(seminar_id=paper.seminar_id, paper=paper, reviewer=reviewer, **fields)  # type: ignore[attr-defined]
+
+
+async def make_decision(paper: Paper, outcome: str = "keynote", **fields: object):  # type: ignore[no-untyped-def]
+    """The organizers' decision on a paper (keynote, discussion, proceedings or decline)."""
+    from seminar.reviews.models import Decision
+
+    return await Decision.create(
+        seminar_id=paper.seminar_id, paper=paper, outcome=outcome, decided_at=dt.datetime.now(dt.UTC), **fields  # type: ignore[attr-defined]
+    )
+
+
+async def make_room(seminar: Seminar, name: str = "第一会议室", capacity: int | None = 200):  # type: ignore[no-untyped-def]
+    """A room of the seminar's venue, after the rooms it already has."""
+    from seminar.agenda.models import Room
+
+    count = await Room.filter(seminar_id=seminar.id).count()
+    return await Room.create(seminar=seminar, name=name, capacity=capacity, position=count + 1)

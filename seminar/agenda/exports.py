@@ -109,10 +109,19 @@ def agenda_ics(agenda: Agenda, meta: SeminarMeta) -> bytes:
 
 def person_ics(agenda: Agenda, meta: SeminarMeta, person: Person) -> bytes:
     """A speaker's own calendar: the slots they speak in and the sessions they chair."""
-    calendar = _calendar(meta, f"{meta.title} · {person.name}")
-    for session, slot in slots_of(agenda, person):
+    return people_ics(agenda, meta, person.name, [person])
+
+
+def people_ics(agenda: Agenda, meta: SeminarMeta, name: str, people: Iterable[Person]) -> bytes:
+    """One account's calendar when the agenda knows it under several names (its speaker for a
+    paper, a chair typed by hand): every slot and chaired session of any of them, each once."""
+    people = list(people)
+    calendar = _calendar(meta, f"{meta.title} · {name}")
+    slots = {slot.key: (session, slot) for person in people for session, slot in slots_of(agenda, person)}
+    for session, slot in sorted(slots.values(), key=lambda pair: (pair[1].start, pair[1].key)):
         calendar.add_component(_slot_event(meta, session, slot))
-    for session in chaired_sessions(agenda, person):
+    chaired = {session.key: session for person in people for session in chaired_sessions(agenda, person)}
+    for session in sorted(chaired.values(), key=lambda s: (s.start, s.key)):
         event = _event(meta, f"session-{session.key}", session.start, session.end, session.room)
         event.add("summary", _("Chairing: %(title)s", title=session.title))
         event.add("description", _session_lines(session))

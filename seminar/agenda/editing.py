@@ -1,0 +1,222 @@
+"""The editor's changes to an agenda, as pure functions: an agenda in, a new agenda out.
+
+What is refused (a `UserError` with the reason): a slot lasting no minute, a session ending
+before it starts, a room the seminar does not have, a slot or session that is not there.
+What is allowed but flagged by the checks: a slot outside its session's times, overlaps,
+a person in two places — the organizer may be halfway through a rearrangement.
+
+Reordering (buttons or drag and drop) lays the slots of the sessions concerned out again one
+after another from the session's start, keeping each slot's length.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from seminar.agenda.model import Agenda, Person, Room, Session, Slot, SlotKind
+from seminar.errors import UserError
+from seminar.i18n import _
+
+MAX_MINUTES = 24 * 60
+
+
+class SlotNotFound(UserError):
+    pass
+
+
+def _sorted(agenda: Agenda, sessions: Sequence[Session]) -> Agenda:
+    order = {room.id: index for index, room in enumerate(agenda.rooms)}
+    ordered = sorted(sessions, key=lambda s: (s.start, order.get(s.room.id, len(order)), s.key))
+    return dataclasses.replace(agenda, sessions=tuple(ordered))
+
+
+def _replace(agenda: Agenda, *changed: Session) -> Agenda:
+    by_key = {session.key: session for session in changed}
+    return _sorted(agenda, [by_key.get(s.key, s) for s in agenda.sessions])
+
+
+def _session(agenda: Agenda, key: str) -> Session:
+    for session in agenda.sessions:
+        if session.key == key:
+            return session
+    raise SlotNotFound(_("That session is no longer in the agenda."))
+
+
+def _slot(agenda: Agenda, key: str) -> tuple[Session, Slot]:
+    found = agenda.find_slot(key)
+    if found is None:
+        raise SlotNotFound(_("That slot is no longer in the agenda."))
+    return found
+
+
+def _check_minutes(minutes: int) -> None:
+    if minutes <= 0:
+        raise UserError(_("A slot must last at least one minute."), field="duration")
+    if minutes > MAX_MINUTES:
+        raise UserError(_("A slot cannot last longer than a day."), field="duration")
+
+
+def _person(name: str, current: Person | None) -> Person | None:
+    name = name.strip()
+    if not name:
+        return None
+    if current is not None and current.name == name:
+        return current  # unchanged: keep the account it may be tied to
+    return Person(None, name)
+
+
+def retimed(session: Session) -> Session:
+    """The session's slots one after another from its start, each as long as before."""
+    cursor = session.start
+    slots = []
+    for slot in session.slots:
+        slots.append(dataclasses.replace(slot, start=cursor))
+        cursor += dt.timedelta(minutes=slot.duration)
+    return dataclasses.replace(session, slots=tuple(slots))
+
+
+def with_rooms(agenda: Agenda, rooms: Sequence[Room]) -> Agenda:
+    """The agenda with the seminar's current rooms (renamed ones updated); a session in a room
+    that is gone keeps its old room, and the checks report it."""
+    by_id = {room.id: room for room in rooms}
+    sessions = [
+        dataclasses.replace(s, room=by_id[s.room.id]) if s.room.id in by_id else s for s in agenda.sessions
+    ]
+    return _sorted(dataclasses.replace(agenda, rooms=tuple(rooms)), sessions)
+
+
+def edit_slot(
+    agenda: Agenda, key: str, *, title: str, start: dt.datetime, duration: int, speaker: str
+) -> Agenda:
+    session, slot = _slot(agenda, key)
+    title = title.strip()
+    if not title:
+        raise UserError(_("Give the slot a title."), field="title")
+    _check_minutes(duration)
+    changed = dataclasses.replace(
+        slot, title=title, start=start.astimezone(agenda.zone), duration=duration,
+        speaker=_person(speaker, slot.speaker),
+    )
+    slots = tuple(changed if s.key == key else s for s in session.slots)
+    return _replace(agenda, dataclasses.replace(session, slots=slots))
+
+
+def move_slot(agenda: Agenda, key: str, offset: int) -> Agenda:
+    """Up (-1) or down (+1) within its session; at either end nothing changes."""
+    session, _slot_found = _slot(agenda, key)
+    slots = list(session.slots)
+    index = next(i for i, s in enumerate(slots) if s.key == key)
+    target = index + offset
+    if not 0 <= target < len(slots):
+        return agenda
+    slots[index], slots[target] = slots[target], slots[index]
+    return _replace(agenda, retimed(dataclasses.replace(session, slots=tuple(slots))))
+
+
+def move_slot_to(agenda: Agenda, key: str, session_key: str, position: int | None = None) -> Agenda:
+    """Into another session (at `position`, or last); both sessions are laid out again."""
+    source, slot = _slot(agenda, key)
+    target = _session(agenda, session_key)
+    if target.key == source.key:
+        remaining = [s for s in source.slots if s.key != key]
+        index = len(remaining) if position is None else max(0, min(position, len(remaining)))
+        remaining.insert(index, slot)
+        return _replace(agenda, retimed(dataclasses.replace(source, slots=tuple(remaining))))
+    left = dataclasses.replace(source, slots=tuple(s for s in source.slots if s.key != key))
+    into = list(target.slots)
+    index = len(into) if position is None else max(0, min(position, len(into)))
+    into.insert(index, slot)
+    return _replace(agenda, retimed(left), retimed(dataclasses.replace(target, slots=tuple(into))))
+
+
+def arrange(agenda: Agenda, order: Mapping[str, Sequence[str]]) -> Agenda:
+    """A new arrangement from drag and drop: session key → its slot keys in order.
+
+    The sessions named must hold, between them, exactly the slots they held before (a page
+    showing an older agenda cannot drop or duplicate a slot); each is laid out again.
+    """
+    sessions = [_session(agenda, key) for key in order]
+    before = sorted(slot.key for session in sessions for slot in session.slots)
+    after = sorted(key for keys in order.values() for key in keys)
+    if before != after:
+        raise UserError(_("The arrangement does not match the agenda; reload the page and try again."))
+    slots = {slot.key: slot for session in sessions for slot in session.slots}
+    changed = [
+        retimed(dataclasses.replace(session, slots=tuple(slots[key] for key in order[session.key])))
+        for session in sessions
+        if [s.key for s in session.slots] != list(order[session.key])
+    ]
+    return _replace(agenda, *changed)
+
+
+def add_slot(
+    agenda: Agenda, session_key: str, *, key: str, kind: SlotKind, title: str, duration: int, speaker: str = ""
+) -> Agenda:
+    """A new slot at the end of a session, starting when its last slot ends."""
+    session = _session(agenda, session_key)
+    title = title.strip()
+    if not title:
+        raise UserError(_("Give the slot a title."), field="title")
+    _check_minutes(duration)
+    start = session.slots[-1].end if session.slots else session.start
+    slot = Slot(key, kind, start, duration, title, speaker=_person(speaker, None))
+    return _replace(agenda, dataclasses.replace(session, slots=(*session.slots, slot)))
+
+
+def delete_slot(agenda: Agenda, key: str) -> Agenda:
+    session, _found = _slot(agenda, key)
+    return _replace(agenda, dataclasses.replace(session, slots=tuple(s for s in session.slots if s.key != key)))
+
+
+def _room(agenda: Agenda, room_id: int) -> Room:
+    for room in agenda.rooms:
+        if room.id == room_id:
+            return room
+    raise UserError(_("That room is not one of the seminar's rooms."), field="room")
+
+
+def _check_span(start: dt.datetime, end: dt.datetime) -> None:
+    if end <= start:
+        raise UserError(_("The session must end after it starts."), field="end")
+
+
+def edit_session(
+    agenda: Agenda, key: str, *, title: str, room_id: int, start: dt.datetime, end: dt.datetime, chair: str
+) -> Agenda:
+    """Moving a session's start moves its slots with it, so they keep their places inside."""
+    session = _session(agenda, key)
+    title = title.strip()
+    if not title:
+        raise UserError(_("Give the session a title."), field="title")
+    _check_span(start, end)
+    start, end = start.astimezone(agenda.zone), end.astimezone(agenda.zone)
+    shift = start - session.start
+    slots = tuple(dataclasses.replace(slot, start=slot.start + shift) for slot in session.slots)
+    changed = dataclasses.replace(
+        session, title=title, room=_room(agenda, room_id), start=start, end=end,
+        chair=_person(chair, session.chair), slots=slots,
+    )
+    return _replace(agenda, changed)
+
+
+def add_session(
+    agenda: Agenda, *, key: str, title: str, room_id: int, start: dt.datetime, end: dt.datetime,
+    topic_id: int | None = None,
+) -> Agenda:
+    title = title.strip()
+    if not title:
+        raise UserError(_("Give the session a title."), field="title")
+    _check_span(start, end)
+    session = Session(
+        key, topic_id, title, _room(agenda, room_id), start.astimezone(agenda.zone), end.astimezone(agenda.zone)
+    )
+    return _sorted(agenda, [*agenda.sessions, session])
+
+
+def delete_session(agenda: Agenda, key: str) -> Agenda:
+    session = _session(agenda, key)
+    if session.slots:
+        raise UserError(_("Move or delete the session's slots first."))
+    return _sorted(agenda, [s for s in agenda.sessions if s.key != key])

@@ -1,0 +1,145 @@
+"""The editor's forms: settings, rooms, a slot, a session, a new slot, publishing.
+
+Every form that changes the draft carries the draft's `version` as the page showed it.
+Times are typed as the seminar's local time (datetime-local, no zone) and get its zone in the route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from seminar.agenda.model import SlotKind
+from seminar.forms import BaseForm
+from seminar.i18n import lazy_gettext as _l
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _time_of_day(form: BaseForm, field: Field) -> None:
+    field.data = (field.data or "").strip()
+    if field.data and not _TIME.match(field.data):
+        raise ValidationError(_l("Write the time as hh:mm, e.g. 09:00."))
+
+
+def _days(form: BaseForm, field: Field) -> None:
+    days = []
+    for part in re.split(r"[\s,，、;；]+", field.data or ""):
+        if not part:
+            continue
+        try:
+            days.append(dt.date.fromisoformat(part))
+        except ValueError:
+            raise ValidationError(_l("Write each day as yyyy-mm-dd, one per line.")) from None
+    if not days:
+        raise ValidationError(_l("Choose at least one day for the agenda."))
+    field.parsed = sorted(set(days))
+
+
+class VersionedForm(BaseForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class AgendaSettingsForm(BaseForm):
+    days = TextAreaField(
+        _l("Days of the agenda"), validators=[_days], description=_l("One date per line, e.g. 2026-12-10.")
+    )
+    day_start = StringField(_l("Day starts at"), validators=[DataRequired(), _time_of_day])
+    lunch_start = StringField(_l("Lunch break from"), validators=[_time_of_day],
+                              description=_l("Leave both lunch times empty for no lunch break."))
+    lunch_end = StringField(_l("Lunch break until"), validators=[_time_of_day])
+    day_end = StringField(_l("Day ends at"), validators=[DataRequired(), _time_of_day])
+    keynote_minutes = IntegerField(_l("Minutes per keynote speech"), validators=[InputRequired(), NumberRange(1, 120)])
+    discussion_minutes = IntegerField(_l("Minutes of discussion per topic at least"),
+                                      validators=[InputRequired(), NumberRange(1, 240)])
+    per_speaker_minutes = IntegerField(_l("Minutes per discussion speaker"), validators=[InputRequired(), NumberRange(0, 60)])
+    commentary_minutes = IntegerField(_l("Minutes of commentary per topic"), validators=[InputRequired(), NumberRange(0, 120)])
+    break_minutes = IntegerField(_l("Minutes of a break between sessions"), validators=[InputRequired(), NumberRange(0, 120)])
+    opening_minutes = IntegerField(_l("Minutes of the opening ceremony"), validators=[InputRequired(), NumberRange(0, 240)])
+    lecture_minutes = IntegerField(_l("Minutes of the expert lecture"), validators=[InputRequired(), NumberRange(0, 480)])
+    lecture_title = StringField(_l("Title of the expert lecture"), validators=[Length(max=200)])
+    lecturer = StringField(_l("Lecturer"), validators=[Length(max=100)])
+    closing_commentary_minutes = IntegerField(_l("Minutes of the overall commentary"),
+                                              validators=[InputRequired(), NumberRange(0, 240)])
+    closing_minutes = IntegerField(_l("Minutes of the closing speech"), validators=[InputRequired(), NumberRange(0, 240)])
+    parallel_rooms = BooleanField(_l("Topics may run in parallel rooms"))
+
+    def values(self) -> dict[str, Any]:
+        values = {name: self[name].data for name in self._fields if name not in ("days",)}
+        values["days"] = [day.isoformat() for day in self.days.parsed]  # type: ignore[attr-defined]
+        for name in ("lecture_title", "lecturer"):
+            values[name] = (values[name] or "").strip()
+        return values
+
+
+SETTINGS_FIELDS = tuple(
+    name for name in vars(AgendaSettingsForm) if not name.startswith("_") and name not in ("values", "days")
+)
+
+
+class RoomForm(BaseForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=100)])
+    capacity = IntegerField(_l("Seats"), validators=[Optional(), NumberRange(min=1, max=100000)])
+
+
+def _positive_minutes(form: BaseForm, field: Field) -> None:
+    if field.data is not None and field.data <= 0:
+        raise ValidationError(_l("A slot must last at least one minute."))
+
+
+class SlotForm(VersionedForm):
+    title = StringField(_l("Slot title"), validators=[DataRequired(), Length(max=300)])
+    start = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format=LOCAL_FORMATS)
+    duration = IntegerField(_l("Minutes"), validators=[InputRequired(), _positive_minutes, NumberRange(max=1440)])
+    speaker = StringField(_l("Speaker"), validators=[Length(max=100)])
+
+
+KIND_CHOICES = [
+    (SlotKind.BREAK.value, _l("Break")),
+    (SlotKind.KEYNOTE.value, _l("Keynote speech")),
+    (SlotKind.DISCUSSION.value, _l("Discussion")),
+    (SlotKind.COMMENTARY.value, _l("Commentary")),
+    (SlotKind.GUIDANCE.value, _l("Guidance")),
+    (SlotKind.LECTURE.value, _l("Lecture")),
+    (SlotKind.OPENING.value, _l("Opening")),
+    (SlotKind.CLOSING.value, _l("Closing")),
+]
+
+
+class NewSlotForm(VersionedForm):
+    kind = SelectField(_l("Kind of slot"), choices=KIND_CHOICES, default=SlotKind.BREAK.value)
+    title = StringField(_l("Slot title"), validators=[DataRequired(), Length(max=300)])
+    duration = IntegerField(_l("Minutes"), default=15,
+                            validators=[InputRequired(), _positive_minutes, NumberRange(max=1440)])
+    speaker = StringField(_l("Speaker"), validators=[Length(max=100)])
+
+
+class SessionForm(VersionedForm):
+    title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=300)])
+    room = SelectField(_l("Room"), coerce=int, validate_choice=False)
+    start = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format=LOCAL_FORMATS)
+    end = DateTimeLocalField(_l("Ends at"), validators=[InputRequired()], format=LOCAL_FORMATS)
+    chair = StringField(_l("Chair"), validators=[Length(max=100)])
+
+    def validate_end(self, field: Field) -> None:
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The session must end after it starts."))
+
+
+class PublishForm(VersionedForm):
+    notify_speakers = BooleanField(_l("Write to the speakers whose slots changed"))
+    notify_participants = BooleanField(_l("Write to everyone taking part in the seminar"))

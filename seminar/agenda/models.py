@@ -1,0 +1,106 @@
+"""Rooms, drafting settings, the working draft and the published releases of a seminar's agenda.
+
+The draft and every release hold the whole agenda as one JSON document (`snapshot.agenda_to_data`):
+the editor reads and writes it in one piece, guarded by `version`, and a release is a frozen copy.
+Times inside are ISO strings with the offset of the seminar's zone (aware, never naive).
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Room(Model):
+    """A room of the seminar's venue. The first by position is the plenary hall."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="agenda_rooms", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=100)
+    capacity = fields.IntField(null=True)
+    position = fields.IntField(default=0)
+
+    class Meta:
+        table = "agenda_room"
+        ordering = ["position", "id"]
+
+
+class AgendaSettings(Model):
+    """What the automatic draft lays out: days, day times and minutes per kind of slot."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.OneToOneField("models.Seminar", related_name="agenda_settings", on_delete=fields.CASCADE)
+    days = fields.JSONField(default=list)  # ISO dates
+    day_start = fields.CharField(max_length=5, default="09:00")
+    lunch_start = fields.CharField(max_length=5, default="12:00")  # empty: no lunch break
+    lunch_end = fields.CharField(max_length=5, default="14:00")
+    day_end = fields.CharField(max_length=5, default="17:30")
+    keynote_minutes = fields.IntField(default=10)
+    discussion_minutes = fields.IntField(default=20)
+    per_speaker_minutes = fields.IntField(default=4)
+    commentary_minutes = fields.IntField(default=10)
+    break_minutes = fields.IntField(default=15)
+    opening_minutes = fields.IntField(default=20)
+    lecture_minutes = fields.IntField(default=60)
+    lecture_title = fields.CharField(max_length=200, default="")
+    lecturer = fields.CharField(max_length=100, default="")
+    closing_commentary_minutes = fields.IntField(default=30)
+    closing_minutes = fields.IntField(default=30)
+    parallel_rooms = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "agenda_settings"
+
+
+class AgendaDraft(Model):
+    """The organizers' working copy. `version` is bumped on every save: a stale edit is refused."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.OneToOneField("models.Seminar", related_name="agenda_draft", on_delete=fields.CASCADE)
+    data = fields.JSONField()
+    version = fields.IntField(default=1)
+    updated_at = fields.DatetimeField(auto_now=True)
+    updated_by = fields.ForeignKeyField(
+        "models.User", related_name="agenda_drafts_edited", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "agenda_draft"
+
+
+class AgendaRelease(Model):
+    """A published version (v1, v2 …): never changed after it is created.
+
+    `changelog` lists the changes since the previous release as objects with `kind`, `slot`
+    and `summary` (in the publisher's language).
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="agenda_releases", on_delete=fields.CASCADE)
+    number = fields.IntField()
+    data = fields.JSONField()
+    changelog = fields.JSONField(default=list)
+    published_at = fields.DatetimeField()
+    published_by = fields.ForeignKeyField(
+        "models.User", related_name="agenda_releases_published", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "agenda_release"
+        unique_together = (("seminar", "number"),)
+        ordering = ["-number"]
+
+
+class AgendaFile(Model):
+    """An expensive export (PDF, .xlsx) of a release, made once and shared by every server process."""
+
+    id = fields.IntField(primary_key=True)
+    release = fields.ForeignKeyField("models.AgendaRelease", related_name="files", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=20)
+    locale = fields.CharField(max_length=10)
+    content = fields.BinaryField()
+    etag = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "agenda_file"
+        unique_together = (("release", "kind", "locale"),)

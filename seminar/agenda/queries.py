@@ -1,0 +1,196 @@
+"""Reading the agenda's rows: rooms, settings, the draft as an `Agenda`, the decided papers, releases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.routing import NoMatchFound
+
+from seminar.agenda import draft as drafting
+from seminar.agenda.editing import with_rooms
+from seminar.agenda.model import Agenda, DecidedPaper, Decision, Person, TopicRef
+from seminar.agenda.model import Room as RoomRef
+from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
+from seminar.agenda.snapshot import agenda_from_data
+from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Author
+
+# Decision outcomes that give a paper a place in the agenda.
+AGENDA_OUTCOMES = {"keynote": Decision.KEYNOTE, "discussion": Decision.DISCUSSION}
+
+
+async def rooms_of(seminar: Seminar) -> list[Room]:
+    return await Room.filter(seminar_id=seminar.id).order_by("position", "id")
+
+
+def room_refs(rooms: list[Room]) -> tuple[RoomRef, ...]:
+    return tuple(RoomRef(room.id, room.name, room.capacity) for room in rooms)
+
+
+async def settings_of(seminar: Seminar) -> AgendaSettings:
+    """The saved settings, or unsaved defaults with the seminar's days."""
+    found = await AgendaSettings.get_or_none(seminar_id=seminar.id)
+    if found is not None:
+        return found
+    days = []
+    day = seminar.starts_on
+    while day <= seminar.ends_on and len(days) < 14:
+        days.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    return AgendaSettings(seminar_id=seminar.id, days=days)
+
+
+def _time(text: str) -> dt.time | None:
+    return dt.time.fromisoformat(text) if text else None
+
+
+def draft_settings(settings: AgendaSettings, rooms: list[Room], time_zone: str) -> drafting.DraftSettings:
+    return drafting.DraftSettings(
+        days=tuple(sorted(dt.date.fromisoformat(day) for day in settings.days)),
+        rooms=room_refs(rooms),
+        time_zone=time_zone,
+        keynote_minutes=settings.keynote_minutes,
+        discussion_minutes=settings.discussion_minutes,
+        per_speaker_minutes=settings.per_speaker_minutes,
+        commentary_minutes=settings.commentary_minutes,
+        break_minutes=settings.break_minutes,
+        day_start=_time(settings.day_start) or dt.time(9),
+        lunch_start=_time(settings.lunch_start),
+        lunch_end=_time(settings.lunch_end),
+        day_end=_time(settings.day_end) or dt.time(17, 30),
+        opening_minutes=settings.opening_minutes,
+        lecture_minutes=settings.lecture_minutes,
+        lecture_title=settings.lecture_title,
+        lecturer=Person(None, settings.lecturer) if settings.lecturer.strip() else None,
+        closing_commentary_minutes=settings.closing_commentary_minutes,
+        closing_minutes=settings.closing_minutes,
+        parallel_rooms=settings.parallel_rooms,
+    )
+
+
+@dataclass(frozen=True)
+class Draft:
+    agenda: Agenda
+    version: int  # 0: nothing saved yet
+    updated_at: dt.datetime | None
+
+
+async def load_draft(seminar: Seminar, rooms: list[Room] | None = None) -> Draft:
+    rooms = rooms if rooms is not None else await rooms_of(seminar)
+    row = await AgendaDraft.get_or_none(seminar_id=seminar.id)
+    if row is None:
+        return Draft(Agenda(room_refs(rooms), (), seminar.time_zone), 0, None)
+    return Draft(with_rooms(agenda_from_data(row.data), room_refs(rooms)), row.version, row.updated_at)
+
+
+async def topic_refs(seminar: Seminar) -> list[TopicRef]:
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
+    return [TopicRef(topic.id, topic.title) for topic in topics]
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who speaks for a paper (its presenter author) and whom to write to about it (its contact author)."""
+
+    name: str
+    email: str
+    contact_name: str
+
+
+async def speakers_of(paper_ids: list[int]) -> dict[int, Speaker]:
+    authors = await Author.filter(paper_id__in=paper_ids).order_by("paper_id", "position", "id")
+    by_paper: dict[int, list[Author]] = {}
+    for author in authors:
+        by_paper.setdefault(author.paper_id, []).append(author)  # type: ignore[attr-defined]
+    found = {}
+    for paper_id, own in by_paper.items():
+        presenter = next((a for a in own if a.is_presenter), own[0])
+        contact = next((a for a in own if a.is_contact and a.email), next((a for a in own if a.email), None))
+        found[paper_id] = Speaker(
+            presenter.name, contact.email if contact else "", contact.name if contact else ""
+        )
+    return found
+
+
+async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
+    """Papers decided as keynote or discussion, with the ranking's trimmed mean as their score
+    and their presenter author as the speaker."""
+    from seminar.reviews.overview import ranking
+
+    rows = [row for topic in (await ranking(seminar, "trimmed")).topics for row in topic.rows]
+    chosen = [
+        row for row in rows
+        if row.decision is not None and row.decision.outcome.value in AGENDA_OUTCOMES
+        and row.paper.topic_id is not None  # type: ignore[attr-defined]
+    ]
+    speakers = await speakers_of([row.paper.id for row in chosen])
+    papers = []
+    for row in chosen:
+        assert row.decision is not None
+        score = row.ranked.trimmed if row.ranked.trimmed is not None else row.ranked.mean
+        speaker = speakers.get(row.paper.id)
+        papers.append(
+            DecidedPaper(
+                paper_id=row.paper.id,
+                topic_id=row.paper.topic_id,  # type: ignore[attr-defined]
+                decision=AGENDA_OUTCOMES[row.decision.outcome.value],
+                score=float(score or 0.0),
+                title=row.paper.title,
+                speaker=Person(None, speaker.name) if speaker else None,
+            )
+        )
+    return papers
+
+
+async def releases_of(seminar: Seminar) -> list[AgendaRelease]:
+    return await AgendaRelease.filter(seminar_id=seminar.id).select_related("published_by").order_by("-number")
+
+
+async def latest_release(seminar: Seminar) -> AgendaRelease | None:
+    return await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class ReleaseHead:
+    """Just enough to find a cached page or file: one query for every public request."""
+
+    seminar_id: int
+    release_id: int
+    number: int
+
+
+async def release_head(slug: str) -> ReleaseHead | None:
+    row: Any = (
+        await AgendaRelease.filter(seminar__slug=slug)
+        .order_by("-number")
+        .first()
+        .values("seminar_id", "id", "number")
+    )
+    if row is None:
+        return None
+    return ReleaseHead(row["seminar_id"], row["id"], row["number"])
+
+
+async def get_release_or_404(seminar: Seminar, number: int) -> AgendaRelease:
+    release = await AgendaRelease.get_or_none(seminar_id=seminar.id, number=number)
+    if release is None:
+        raise HTTPException(status_code=404)
+    return release
+
+
+def paper_urls(request: Request, seminar: Seminar, paper_ids: set[int]) -> dict[int, str]:
+    """Absolute links to the papers' public pages, when the proceedings are public and such a page exists."""
+    if not seminar.proceedings_public:
+        return {}
+    urls = {}
+    for paper_id in paper_ids:
+        try:
+            path = request.app.url_path_for("proceedings:paper", slug=seminar.slug, paper_id=paper_id)
+        except NoMatchFound:
+            return {}  # no public paper page in this version of the site
+        urls[paper_id] = f"{request.app.state.settings.base_url.rstrip('/')}{path}"
+    return urls

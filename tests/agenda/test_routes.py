@@ -1,0 +1,488 @@
+"""The agenda through HTTP: organizers draft, edit, check and publish; visitors read the release and its files.
+
+Unlike the pure tests beside it, this module uses the database (and the conftest's emptying of it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+
+import icalendar
+import jsonschema
+import pytest
+from lxml import etree
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from seminar.accounts.models import RoleName
+from seminar.agenda import published
+from seminar.agenda.models import AgendaDraft, AgendaFile, AgendaRelease
+from seminar.agenda.snapshot import agenda_from_data
+from seminar.mail.models import OutboxMail
+from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Author
+from tests.agenda.test_exports import frab_dir, json_validator, xml_schema  # noqa: F401  # fixtures
+from tests.conftest import flashes
+from tests.factories import (
+    grant,
+    make_decision,
+    make_organizer,
+    make_paper,
+    make_room,
+    make_submitter,
+    make_user,
+)
+
+SLUG = "gd-2021"
+EDITOR = f"/{SLUG}/manage/agenda"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Release ids come back after the tables are emptied: start every test with an empty cache."""
+    published.forget_all()
+    yield
+    published.forget_all()
+
+
+SETTINGS = {
+    "days": "2026-12-10",
+    "day_start": "09:00",
+    "lunch_start": "12:00",
+    "lunch_end": "14:00",
+    "day_end": "17:30",
+    "keynote_minutes": "10",
+    "discussion_minutes": "20",
+    "per_speaker_minutes": "4",
+    "commentary_minutes": "10",
+    "break_minutes": "15",
+    "opening_minutes": "20",
+    "lecture_minutes": "60",
+    "lecture_title": "",
+    "lecturer": "",
+    "closing_commentary_minutes": "30",
+    "closing_minutes": "30",
+}
+
+
+async def _seminar_with_decisions() -> Seminar:
+    """Two topics, each with two keynote papers and two discussion papers; a hall and a side room."""
+    from tests.factories import make_seminar
+
+    seminar = await make_seminar(SLUG)
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position")
+    cities = ["广州市", "深圳市", "珠海市", "汕头市"]
+    for topic in topics[:2]:
+        for index, city in enumerate(cities):
+            paper = await make_paper(
+                seminar, city=city, title=f"{topic.title}·{city}的做法", status="submitted", topic=topic
+            )
+            await make_decision(paper, "keynote" if index < 2 else "discussion")
+            await Author.filter(paper_id=paper.id).update(name=f"{city}{topic.position}号发言人")
+    return seminar
+
+
+@pytest.fixture
+async def organizer_client(client):  # type: ignore[no-untyped-def]
+    seminar = await _seminar_with_decisions()
+    await make_organizer(seminar)
+    await make_room(seminar, "第一会议室", 200)
+    await make_room(seminar, "第二会议室", 60)
+    await client.login("organizer@example.org")
+    response = await client.post_form(f"{EDITOR}/settings", SETTINGS)
+    assert response.status_code == 303, response.text
+    return client
+
+
+async def _draft(client) -> dict:  # type: ignore[no-untyped-def]
+    response = await client.post_form(f"{EDITOR}/draft", {"version": "0"})
+    assert response.status_code == 303, flashes(await client.get(EDITOR))
+    return await _stored()
+
+
+async def _stored() -> dict:  # type: ignore[type-arg]
+    row = await AgendaDraft.get()
+    return {"version": row.version, "agenda": agenda_from_data(row.data)}
+
+
+async def _publish(client, version: int, **extra: str):  # type: ignore[no-untyped-def]
+    return await client.post_form(f"{EDITOR}/publish", {"version": str(version), **extra})
+
+
+def _keynote(stored: dict) -> str:  # type: ignore[type-arg]
+    """The first keynote of the first topic: the 广州市 paper (highest score, then lowest id)."""
+    return next(slot.key for _s, slot in stored["agenda"].slots() if slot.kind.value == "keynote")
+
+
+def _slot_times(agenda, session_key: str) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    session = next(s for s in agenda.sessions if s.key == session_key)
+    return [(slot.key, f"{slot.start:%H:%M}") for slot in session.slots]
+
+
+# ---------- who may ----------
+
+
+async def test_only_organizers_open_the_editor(client) -> None:  # type: ignore[no-untyped-def]
+    seminar = await _seminar_with_decisions()
+    await make_submitter(seminar, email="gz@example.org")
+
+    anonymous = await client.get(EDITOR)
+    await client.login("gz@example.org")
+    submitter = await client.get(EDITOR)
+    posted = await client.post_form(f"{EDITOR}/draft", {"version": "0"})
+
+    assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]
+    assert submitter.status_code == 403
+    assert posted.status_code == 403
+    assert not await AgendaDraft.exists()
+
+
+# ---------- drafting ----------
+
+
+async def test_draft_from_decisions_lays_out_topics_with_keynotes_discussion_and_commentary(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+
+    agenda = stored["agenda"]
+    topic_sessions = [s for s in agenda.sessions if s.topic_id is not None]
+    assert stored["version"] == 1
+    assert [s.title for s in topic_sessions] == ["完成政治任务", "发挥政治优势"]
+    first = topic_sessions[0]
+    assert [slot.kind.value for slot in first.slots] == ["keynote", "keynote", "discussion", "commentary"]
+    assert first.slots[0].speaker is not None and first.slots[0].speaker.name == "广州市1号发言人"  # the presenter author
+    assert len(first.slots[2].contributions) == 2
+    page = await organizer_client.get(EDITOR)
+    assert "完成政治任务·广州市的做法" in page.text
+    assert "开班式" in page.text or "Opening ceremony" in page.text
+
+
+async def test_an_agenda_that_does_not_fit_says_by_how_much_and_keeps_the_draft(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    await _draft(organizer_client)
+    short_day = {**SETTINGS, "day_end": "15:00", "lunch_start": "", "lunch_end": "", "day_start": "13:00"}
+    assert (await organizer_client.post_form(f"{EDITOR}/settings", short_day)).status_code == 303
+
+    response = await organizer_client.post_form(f"{EDITOR}/draft", {"version": "1"})
+
+    assert response.status_code == 400
+    assert any("分钟" in message for message in flashes(response))
+    assert (await _stored())["version"] == 1
+
+
+async def test_settings_refuse_a_day_that_ends_before_it_starts(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    response = await organizer_client.post_form(f"{EDITOR}/settings", {**SETTINGS, "day_end": "08:00"})
+
+    assert response.status_code == 400
+    assert "08:00" in response.text  # what was typed stays
+
+
+# ---------- editing ----------
+
+
+async def test_editing_a_slot_saves_it_and_bumps_the_version(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    key = _keynote(stored)
+
+    response = await organizer_client.post_form(
+        f"{EDITOR}/slots/{key}",
+        {"version": "1", "title": "新的题目", "start": "2026-12-10T10:40", "duration": "12", "speaker": "市委政法委张书记"},
+    )
+
+    assert response.status_code == 303
+    after = await _stored()
+    _session, slot = after["agenda"].find_slot(key)
+    assert after["version"] == stored["version"] + 1
+    assert (slot.title, f"{slot.start:%H:%M %z}", slot.duration) == ("新的题目", "10:40 +0800", 12)
+    assert slot.speaker is not None and (slot.speaker.id, slot.speaker.name) == (None, "市委政法委张书记")
+
+
+async def test_a_second_organizer_on_an_old_page_is_told_and_loses_nothing(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key = _keynote(await _draft(organizer_client))
+    first = {"version": "1", "title": "甲改的题目", "start": "2026-12-10T10:35", "duration": "10", "speaker": ""}
+    assert (await organizer_client.post_form(f"{EDITOR}/slots/{key}", first)).status_code == 303
+
+    second = {**first, "title": "乙改的题目"}
+    response = await organizer_client.post_form(f"{EDITOR}/slots/{key}", second)
+
+    assert response.status_code == 409
+    assert "乙改的题目" in response.text  # their typing is still in the form
+    assert "其他人" in response.text or "someone else" in response.text
+    _session, slot = (await _stored())["agenda"].find_slot(key)
+    assert slot.title == "甲改的题目"
+    # Saving again from the re-rendered form (it carries the current version) applies it.
+    version = re.search(r'name="version"[^>]*value="(\d+)"', response.text) or re.search(
+        r'value="(\d+)"[^>]*name="version"', response.text
+    )
+    assert version and version.group(1) == "2"
+    again = await organizer_client.post_form(f"{EDITOR}/slots/{key}", {**second, "version": "2"})
+    assert again.status_code == 303
+
+
+async def test_buttons_on_a_stale_page_change_nothing(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key = _keynote(await _draft(organizer_client))
+    await organizer_client.post_form(f"{EDITOR}/slots/{key}/move", {"version": "1", "direction": "down"})
+    before = await _stored()
+
+    response = await organizer_client.post_form(f"{EDITOR}/slots/{key}/delete", {"version": "1"})
+
+    assert response.status_code == 409
+    assert (await _stored())["version"] == before["version"] == 2
+    assert (await _stored())["agenda"].find_slot(key)
+
+
+async def test_moving_a_slot_down_swaps_it_and_recomputes_the_times(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    topic = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+    before = _slot_times(stored["agenda"], topic.key)
+
+    response = await organizer_client.post_form(
+        f"{EDITOR}/slots/{before[0][0]}/move", {"version": "1", "direction": "down"}
+    )
+
+    assert response.status_code == 303
+    after = _slot_times((await _stored())["agenda"], topic.key)
+    assert [key for key, _t in after] == [before[1][0], before[0][0], *[k for k, _t in before[2:]]]
+    assert [time for _k, time in after] == [time for _k, time in before]
+
+
+async def test_a_slot_moves_to_another_session_and_both_are_laid_out_again(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    first, second = [s for s in stored["agenda"].sessions if s.topic_id is not None]
+    moving = first.slots[0].key
+
+    response = await organizer_client.post_form(f"{EDITOR}/slots/{moving}/move", {"version": "1", "session": second.key})
+
+    assert response.status_code == 303
+    agenda = (await _stored())["agenda"]
+    session, slot = agenda.find_slot(moving)
+    assert session.key == second.key and session.slots[-1].key == moving
+    new_first = next(s for s in agenda.sessions if s.key == first.key)
+    assert new_first.slots[0].start == first.start
+
+
+async def test_drag_and_drop_posts_json_and_a_stale_version_gets_409(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    topic = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+    keys = [slot.key for slot in topic.slots]
+    token = await organizer_client.csrf()
+    body = {"version": 1, "sessions": {topic.key: [keys[2], keys[0], keys[1], keys[3]]}}
+
+    moved = await organizer_client.post(f"{EDITOR}/arrange", json=body, headers={"X-CSRF-Token": token})
+    stale = await organizer_client.post(f"{EDITOR}/arrange", json=body, headers={"X-CSRF-Token": token})
+    no_token = await organizer_client.post(f"{EDITOR}/arrange", json={**body, "version": 2})
+    dropped = await organizer_client.post(
+        f"{EDITOR}/arrange", json={"version": 2, "sessions": {topic.key: keys[:2]}}, headers={"X-CSRF-Token": token}
+    )
+
+    assert moved.status_code == 200 and moved.json() == {"version": 2}
+    assert stale.status_code == 409 and stale.json()["error"]
+    assert no_token.status_code == 403
+    assert dropped.status_code == 400
+    assert [k for k, _t in _slot_times((await _stored())["agenda"], topic.key)] == body["sessions"][topic.key]
+
+
+async def test_bad_input_is_refused_with_a_reason(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    session = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+    base = {"version": "1", "title": session.title, "room": str(session.room.id), "chair": ""}
+
+    backwards = await organizer_client.post_form(
+        f"{EDITOR}/sessions/{session.key}", {**base, "start": "2026-12-10T11:00", "end": "2026-12-10T10:00"}
+    )
+    unknown_room = await organizer_client.post_form(
+        f"{EDITOR}/sessions/{session.key}", {**base, "room": "999", "start": "2026-12-10T10:00", "end": "2026-12-10T11:00"}
+    )
+    no_minutes = await organizer_client.post_form(
+        f"{EDITOR}/slots/{_keynote(stored)}", {"version": "1", "title": "x", "start": "2026-12-10T10:35", "duration": "0"}
+    )
+
+    assert backwards.status_code == 400 and ("结束" in backwards.text or "end after" in backwards.text)
+    assert unknown_room.status_code == 400 and ("会议室" in unknown_room.text or "room" in unknown_room.text)
+    assert no_minutes.status_code == 400
+    assert (await _stored())["version"] == 1
+
+
+async def test_checks_show_a_slot_outside_its_session_with_a_link(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key = _keynote(await _draft(organizer_client))
+    await organizer_client.post_form(
+        f"{EDITOR}/slots/{key}", {"version": "1", "title": "挪出去的发言", "start": "2026-12-10T16:50", "duration": "10"}
+    )
+
+    page = await organizer_client.get(EDITOR)
+
+    checks = page.text.split('id="checks-heading"')[1].split("</section>")[0]
+    assert "挪出去的发言" in checks
+    assert f'href="#slot-{key}"' in checks
+
+
+async def test_adding_a_break_puts_it_after_the_sessions_last_slot(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    stored = await _draft(organizer_client)
+    session = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+
+    response = await organizer_client.post_form(
+        f"{EDITOR}/sessions/{session.key}/slots", {"version": "1", "kind": "break", "title": "茶歇", "duration": "10"}
+    )
+
+    assert response.status_code == 303
+    after = next(s for s in (await _stored())["agenda"].sessions if s.key == session.key)
+    assert (after.slots[-1].title, after.slots[-1].start) == ("茶歇", session.slots[-1].end)
+
+
+# ---------- publishing and the public agenda ----------
+
+
+async def test_before_any_release_the_public_agenda_and_every_file_are_404_with_a_clear_page(client) -> None:  # type: ignore[no-untyped-def]
+    await _seminar_with_decisions()
+
+    for path in ("agenda", "agenda.ics", "agenda.pdf", "agenda.xlsx", "schedule.xml", "schedule.json"):
+        response = await client.get(f"/{SLUG}/{path}")
+        assert response.status_code == 404, path
+        assert "尚未发布" in response.text, path
+
+
+async def test_publish_v1_then_change_and_publish_v2_with_its_changelog(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key = _keynote(await _draft(organizer_client))
+
+    v1 = await _publish(organizer_client, 1)
+    retitle = {"version": "1", "title": "改过的重点发言", "start": "2026-12-10T10:35", "duration": "10", "speaker": "广州市1号发言人"}
+    await organizer_client.post_form(f"{EDITOR}/slots/{key}", retitle)
+    public_between = await organizer_client.get(f"/{SLUG}/agenda")
+    v2 = await _publish(organizer_client, 2)
+    public_after = await organizer_client.get(f"/{SLUG}/agenda")
+    listing = await organizer_client.get(f"{EDITOR}/releases")
+
+    assert v1.status_code == 303 and v2.status_code == 303
+    releases = await AgendaRelease.all().order_by("number")
+    assert [r.number for r in releases] == [1, 2]
+    assert all(change["kind"] == "added" for change in releases[0].changelog)
+    assert [c["kind"] for c in releases[1].changelog] == ["retitled"]
+    assert "改过的重点发言" in releases[1].changelog[0]["summary"]
+    assert "改过的重点发言" not in public_between.text  # the draft is never public
+    assert "改过的重点发言" in public_after.text
+    assert "改过的重点发言" in listing.text
+
+
+async def test_publishing_an_unchanged_draft_or_from_a_stale_page_is_refused(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    await _draft(organizer_client)
+    await _publish(organizer_client, 1)
+
+    again = await _publish(organizer_client, 1)
+    stale = await _publish(organizer_client, 0)
+
+    assert again.status_code == 400 and stale.status_code == 409
+    assert await AgendaRelease.all().count() == 1
+
+
+async def test_publishing_writes_to_changed_speakers_and_participants(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    seminar = await Seminar.get(slug=SLUG)
+    attendee = await make_user(email="attendee@example.org", name="黄颖")
+    await grant(attendee, seminar, RoleName.ATTENDEE)
+    stored = await _draft(organizer_client)
+    key = _keynote(stored)
+    changed_paper = stored["agenda"].find_slot(key)[1].paper_id
+    other_paper = next(s.paper_id for _x, s in stored["agenda"].slots() if s.kind.value == "keynote" and s.key != key)
+    await _publish(organizer_client, 1)
+    await organizer_client.post_form(
+        f"{EDITOR}/slots/{key}",
+        {"version": "1", "title": "改过的重点发言", "start": "2026-12-10T10:30", "duration": "10", "speaker": "广州市1号发言人"},
+    )
+
+    response = await _publish(organizer_client, 2, notify_speakers="y", notify_participants="y")
+
+    assert response.status_code == 303
+    mails = {mail.to_address: mail for mail in await OutboxMail.filter(template="agenda/published")}
+    changed, unchanged = f"author{changed_paper}@example.org", f"author{other_paper}@example.org"
+    assert changed in mails  # contact author of the changed keynote's paper
+    assert unchanged not in mails  # their slot did not change
+    assert {"attendee@example.org", "organizer@example.org"} <= set(mails)
+    assert "改过的重点发言" in mails[changed].body_text
+    assert "第2版" in mails["attendee@example.org"].subject or "2" in mails["attendee@example.org"].subject
+
+
+# ---------- files ----------
+
+
+@pytest.fixture
+async def released(organizer_client) -> AsyncIterator:  # type: ignore[no-untyped-def, type-arg]
+    await _draft(organizer_client)
+    assert (await _publish(organizer_client, 1)).status_code == 303
+    yield organizer_client
+
+
+async def test_frab_files_validate_against_the_shared_schemas(  # type: ignore[no-untyped-def]
+    released, xml_schema: etree.XMLSchema, json_validator: jsonschema.protocols.Validator  # noqa: F811
+) -> None:
+    xml = await released.get(f"/{SLUG}/schedule.xml")
+    data = await released.get(f"/{SLUG}/schedule.json")
+
+    document = etree.fromstring(xml.content)
+    assert xml_schema.validate(document), xml_schema.error_log
+    assert document.findtext("version") == "v1"
+    errors = [e.message for e in json_validator.iter_errors(json.loads(data.content))]
+    assert errors == []
+
+
+async def test_icalendar_and_spreadsheet_parse_back(released) -> None:  # type: ignore[no-untyped-def]
+    ics = await released.get(f"/{SLUG}/agenda.ics")
+    xlsx = await released.get(f"/{SLUG}/agenda.xlsx")
+
+    calendar = icalendar.Calendar.from_ical(ics.content)
+    events = list(calendar.walk("VEVENT"))
+    keynote = next(e for e in events if "完成政治任务·广州市的做法" in str(e["summary"]))
+    assert keynote.decoded("dtstart").utcoffset() == dt.timedelta(hours=8)
+    assert ics.headers["content-type"].startswith("text/calendar")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.print_title_rows == "$2:$2"
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "完成政治任务·广州市的做法" in values
+
+
+async def test_the_pdf_has_pages_with_chinese_text_and_is_stored_once(released) -> None:  # type: ignore[no-untyped-def]
+    response = await released.get(f"/{SLUG}/agenda.pdf")
+
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 1
+    assert "完成政治任务" in text
+    assert await AgendaFile.filter(kind="pdf").count() == 1
+
+
+async def test_a_repeated_request_gets_304_with_the_same_strong_etag(released) -> None:  # type: ignore[no-untyped-def]
+    for path in ("agenda", "agenda.ics", "schedule.xml", "schedule.json", "agenda.xlsx"):
+        first = await released.get(f"/{SLUG}/{path}")
+        etag = first.headers["etag"]
+        again = await released.get(f"/{SLUG}/{path}", headers={"If-None-Match": etag})
+        other = await released.get(f"/{SLUG}/{path}", headers={"If-None-Match": '"something-else"'})
+
+        assert etag.startswith('"') and not etag.startswith("W/"), path
+        assert again.status_code == 304 and again.headers["etag"] == etag and not again.content, path
+        assert other.status_code == 200 and other.content == first.content, path
+        assert "public" in first.headers["cache-control"], path
+
+
+async def test_a_speaker_subscribes_to_their_own_slots_at_a_secret_address(released, client) -> None:  # type: ignore[no-untyped-def]
+    seminar = await Seminar.get(slug=SLUG)
+    release = await AgendaRelease.get()
+    keynote = next(s for _x, s in agenda_from_data(release.data).slots() if s.kind.value == "keynote")
+    speaker = await make_user(email=f"author{keynote.paper_id}@example.org", name="陈静")
+    await grant(speaker, seminar, RoleName.SUBMITTER)
+    await released.logout()
+    await released.login(speaker.email)
+
+    page = await released.get(f"/{SLUG}/agenda/my")
+    url = re.search(r'value="(http://testserver/[^"]+\.ics)"', page.text)
+    assert url, page.text
+    await released.logout()
+    calendar = await released.get(url.group(1).removeprefix("http://testserver"))
+    forged = await released.get(url.group(1).removeprefix("http://testserver")[:-8] + "0000.ics")
+
+    assert calendar.status_code == 200
+    summaries = [str(e["summary"]) for e in icalendar.Calendar.from_ical(calendar.content).walk("VEVENT")]
+    assert [s for s in summaries if "完成政治任务·广州市的做法" in s]
+    assert not any("深圳市" in s for s in summaries)
+    assert forged.status_code == 404
