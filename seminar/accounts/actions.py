@@ -225,6 +225,11 @@ async def reactivate_person(user: User) -> None:
     await User.filter(id=user.id).update(is_active=True)
 
 
+async def unlock_person(user: User) -> None:
+    """Forget the account's failed logins, so a locked-out person may try again at once."""
+    await LoginFailure.filter(email=user.email).delete()
+
+
 # --- link tokens -------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from seminar.accounts.access import mail_links, people_seminar
 from seminar.accounts.forms import ImportForm, InviteForm
 from seminar.accounts.models import RoleName
 from seminar.accounts.people import normalize_email, status_label
-from seminar.accounts.queries import people_of, person_in_seminar_or_404, units_in_order
+from seminar.accounts.queries import locked_emails, people_of, person_in_seminar_or_404, units_in_order
 from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
@@ -29,9 +29,14 @@ async def people(request: Request) -> Response:
     seminar = await people_seminar(request)
     chosen = request.query_params.get("role", "")
     role = RoleName(chosen) if chosen in {r.value for r in RoleName} else None
+    listed = await people_of(seminar, role)
+    settings = request.app.state.settings
+    locked = await locked_emails(
+        [person.user.email for person in listed], settings.login_attempts_per_account, settings.login_window_seconds
+    )
     context = {
-        "seminar": seminar, "people": await people_of(seminar, role), "role": role, "roles": ROLE_ORDER,
-        "status_label": status_label,
+        "seminar": seminar, "people": listed, "role": role, "roles": ROLE_ORDER,
+        "status_label": status_label, "locked": locked,
     }
     return render(request, "accounts/people.html", context)
 
@@ -127,6 +132,14 @@ async def reactivate(request: Request) -> Response:
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
+async def unlock(request: Request) -> Response:
+    seminar = await people_seminar(request)
+    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
+    await actions.unlock_person(person)
+    flash(request, _("%(name)s may log in again at once.", name=person.name))
+    return redirect(request, "accounts:people", slug=seminar.slug)
+
+
 routes: list[BaseRoute] = [
     Route("/{slug}/manage/people", people, name="accounts:people"),
     Route("/{slug}/manage/people/invite", invite, methods=["GET", "POST"], name="accounts:invite"),
@@ -135,4 +148,5 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/people/{user_id:int}/resend", resend, methods=["POST"], name="accounts:resend"),
     Route("/{slug}/manage/people/{user_id:int}/deactivate", deactivate, methods=["POST"], name="accounts:deactivate"),
     Route("/{slug}/manage/people/{user_id:int}/reactivate", reactivate, methods=["POST"], name="accounts:reactivate"),
+    Route("/{slug}/manage/people/{user_id:int}/unlock", unlock, methods=["POST"], name="accounts:unlock"),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from starlette.exceptions import HTTPException
 
-from seminar.accounts.models import Role, RoleName, Unit, User
+from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
 from seminar.accounts.people import PersonStatus, person_status
 from seminar.accounts.roles import ROLE_ORDER
 from seminar.seminars.models import Seminar
@@ -38,6 +40,14 @@ async def people_of(seminar: Seminar, role: RoleName | None = None) -> list[Pers
     for person in selected:
         person.roles.sort(key=ROLE_ORDER.index)
     return sorted(selected, key=_official_order)
+
+
+async def locked_emails(emails: list[str], attempts: int, window_seconds: int) -> set[str]:
+    """Which of these accounts are locked out by recent failed logins (one query)."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=window_seconds)
+    failures = await LoginFailure.filter(email__in=emails, at__gt=since).values_list("email", flat=True)
+    counts = Counter(failures)
+    return {email for email, count in counts.items() if count >= attempts}
 
 
 async def person_in_seminar_or_404(seminar: Seminar, user_id: int) -> User:

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from seminar.accounts.actions import ensure_units
-from seminar.accounts.models import AccountToken, Role, RoleName, TokenPurpose, Unit, User
+from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
@@ -390,3 +390,33 @@ async def test_import_template_downloads_with_the_header_row(organizer_client: C
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [cell.value for cell in sheet[1]] == ["姓名", "单位", "职务", "手机", "邮箱", "角色"]
     assert sheet["D2"].number_format == "@"
+
+
+async def test_a_locked_out_person_is_marked_and_the_organizer_unlocks_them(
+    organizer_client: Client, seminar: Seminar, settings: Settings
+) -> None:
+    guangzhou = await make_submitter(seminar, email="guangzhou@example.org")
+    for _attempt in range(settings.login_attempts_per_account):
+        await LoginFailure.create(email="guangzhou@example.org", ip="10.0.0.9")
+
+    page = await organizer_client.get(PEOPLE)
+    response = await organizer_client.post_form(f"{PEOPLE}/{guangzhou.id}/unlock")
+    after = await organizer_client.get(response.headers["location"])
+
+    assert "已锁定" in page.text
+    assert await LoginFailure.filter(email="guangzhou@example.org").count() == 0
+    assert "已锁定" not in after.text
+    assert flashes(after) == [f"{guangzhou.name} 可立即重新登录。"]
+
+
+async def test_a_submitter_cannot_unlock_anyone(client: Client, seminar: Seminar) -> None:
+    submitter = await make_submitter(seminar, email="guangzhou@example.org")
+    other = await make_submitter(seminar, city="深圳市", email="shenzhen@example.org")
+    await LoginFailure.create(email="shenzhen@example.org", ip="10.0.0.9")
+    await client.login("guangzhou@example.org")
+
+    response = await client.post_form(f"{PEOPLE}/{other.id}/unlock")
+
+    assert response.status_code == 403
+    assert await LoginFailure.filter(email="shenzhen@example.org").count() == 1
+    assert submitter.id != other.id
