@@ -486,3 +486,17 @@ async def test_a_speaker_subscribes_to_their_own_slots_at_a_secret_address(relea
     assert [s for s in summaries if "完成政治任务·广州市的做法" in s]
     assert not any("深圳市" in s for s in summaries)
     assert forged.status_code == 404
+
+
+async def test_the_demo_agenda_is_drafted_and_published_once(client) -> None:  # type: ignore[no-untyped-def]
+    from seminar.agenda.demo import build_demo_agenda
+
+    seminar = await _seminar_with_decisions()
+
+    first = await build_demo_agenda(seminar)
+    second = await build_demo_agenda(seminar)
+
+    assert (first, second) == (1, 1)
+    assert await AgendaRelease.filter(seminar_id=seminar.id).count() == 1
+    page = await client.get(f"/{SLUG}/agenda")
+    assert page.status_code == 200 and "完成政治任务·广州市的做法" in page.text
