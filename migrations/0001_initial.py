@@ -4,7 +4,7 @@ import functools
 from json import dumps, loads
 from seminar.accounts.models import RoleName, TokenPurpose, UnitKind
 from seminar.mail.models import MailStatus
-from seminar.reviews.models import ConflictSource, Preference, Recommendation, ReviewStatus
+from seminar.reviews.models import Award, ConflictSource, Outcome, Preference, Recommendation, ReviewStatus
 from seminar.submissions.models import ManuscriptKind, PaperStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
@@ -114,6 +114,19 @@ class Migration(migrations.Migration):
                 ('max_points', fields.IntField()),
             ],
             options={'table': 'review_criterion', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One weighted criterion of the review form of a seminar (选题 15, 观点 25 …).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DecisionMailTemplate',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='decision_mail_templates', on_delete=OnDelete.CASCADE)),
+                ('outcome', fields.CharEnumField(description='KEYNOTE: keynote\nDISCUSSION: discussion\nPROCEEDINGS: proceedings\nDECLINE: decline', enum_type=Outcome, max_length=20)),
+                ('subject', fields.CharField(max_length=300)),
+                ('body', fields.TextField(unique=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'review_decision_mail_template', 'app': 'models', 'unique_together': (('seminar', 'outcome'),), 'pk_attr': 'id', 'table_description': "A seminar's own wording of the decision mail for one outcome, with placeholders as in `letters.PLACEHOLDERS`."},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -384,6 +397,24 @@ class Migration(migrations.Migration):
                 ('lift_reason', fields.CharField(default='', max_length=300)),
             ],
             options={'table': 'review_conflict', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A declared or organizer-set conflict. Lifting keeps the row, so the history stays readable.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Decision',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='decisions', on_delete=OnDelete.CASCADE)),
+                ('paper', fields.OneToOneField('models.Paper', source_field='paper_id', db_constraint=True, to_field='id', related_name='decision', on_delete=OnDelete.CASCADE)),
+                ('outcome', fields.CharEnumField(description='KEYNOTE: keynote\nDISCUSSION: discussion\nPROCEEDINGS: proceedings\nDECLINE: decline', enum_type=Outcome, max_length=20)),
+                ('award', fields.CharEnumField(null=True, description='FIRST: first\nSECOND: second\nTHIRD: third\nEXCELLENCE: excellence', enum_type=Award, max_length=20)),
+                ('decided_by', fields.ForeignKeyField('models.User', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='decisions_made', on_delete=OnDelete.SET_NULL)),
+                ('decided_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('notified_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('notified_outcome', fields.CharEnumField(null=True, description='KEYNOTE: keynote\nDISCUSSION: discussion\nPROCEEDINGS: proceedings\nDECLINE: decline', enum_type=Outcome, max_length=20)),
+                ('notified_award', fields.CharEnumField(null=True, description='FIRST: first\nSECOND: second\nTHIRD: third\nEXCELLENCE: excellence', enum_type=Award, max_length=20)),
+                ('version', fields.IntField(default=1)),
+            ],
+            options={'table': 'review_decision', 'app': 'models', 'pk_attr': 'id', 'table_description': "The organizers' decision on a paper, and what the decision mail told the city (notified_…)."},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -28,6 +28,7 @@ from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
 from seminar.submissions.routes import routes as submission_routes
@@ -79,6 +80,7 @@ def build_routes() -> list[BaseRoute]:
         *audit_routes,
         *submission_routes,
         *review_routes,
+        *review_organizer_routes,
         *agenda_routes,
         *seminar_routes,
     ]

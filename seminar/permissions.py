@@ -212,3 +212,19 @@ def can_see_reviews_of(actor: Actor, paper: PaperScoped, own_review_submitted: b
 def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
     """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
     return actor.is_organizer(seminar.id)
+
+
+def can_decide(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers rank the papers, decide them, award them and send the decision mails."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_read_released_decision(actor: Actor, paper: CityScoped, released: bool) -> bool:
+    """The city reads its paper's decision once the decision mail is out; organizers at any time."""
+    return actor.is_organizer(paper.seminar_id) or (released and actor.submits_for(paper.seminar_id, paper.city_id))
+
+
+def can_read_comments(actor: Actor, paper: CityScoped, released: bool, authors_see_comments: bool) -> bool:
+    """The city reads the reviewers' 点评 (anonymous) with the released decision, if the seminar allows it."""
+    return authors_see_comments and released and actor.submits_for(paper.seminar_id, paper.city_id)
+

@@ -170,3 +170,26 @@ async def make_room(seminar: Seminar, name: str = "第一会议室", capacity: i
 
     count = await Room.filter(seminar_id=seminar.id).count()
     return await Room.create(seminar=seminar, name=name, capacity=capacity, position=count + 1)
+
+
+async def make_review(
+    paper: Paper, reviewer: User, scores: list[int] | None = None, status: str = "submitted", **fields: object
+):  # type: ignore[no-untyped-def]
+    """A review by `reviewer` of `paper` (assigned now), scores in the criteria's order (they must exist)."""
+    from seminar.reviews.models import Criterion, Review
+
+    criteria = await Criterion.filter(seminar_id=paper.seminar_id).order_by("position", "id")  # type: ignore[attr-defined]
+    points = scores if scores is not None else [12, 20, 16, 20, 12]
+    values: dict[str, object] = {
+        "scores": {str(c.id): p for c, p in zip(criteria, points, strict=False)},
+        "total": sum(points) if len(points) == len(criteria) else None,
+        "comment_to_authors": "选题紧扣专题，经验做法具体。",
+        "confidential_note": "",
+        "recommendation": "discussion",
+        "confidence": 2,
+        "status": status,
+        **({"submitted_at": dt.datetime.now(dt.UTC)} if status == "submitted" else {}),
+        **fields,
+    }
+    assignment = await make_assignment(paper, reviewer)
+    return await Review.create(assignment=assignment, **values)

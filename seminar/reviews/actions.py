@@ -32,6 +32,7 @@ from seminar.reviews.models import (
     ReviewSettings,
     ReviewStatus,
 )
+from seminar.reviews.overview import review_progress
 from seminar.reviews.queries import conflict_map, criterion_specs
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
@@ -406,3 +407,27 @@ async def save_review(
             await Review.filter(id=review.id).update(updated_at=now(), **fields)
             review = await Review.get(id=review.id)
     return review
+
+
+async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
+    """Queue one reminder per reviewer with outstanding reviews, listing those papers; returns how many mails.
+
+    Numbers and titles only, as in the assignment mail: no city or author reaches a reviewer by mail.
+    """
+    progress = await review_progress(seminar)
+    async with in_transaction():
+        for row in progress.outstanding_reviewers:
+            await queue_mail(
+                template="reviews/reminder",
+                to_address=row.reviewer.email,
+                to_name=row.reviewer.name,
+                locale=row.reviewer.locale,
+                context={
+                    "seminar": seminar,
+                    "papers": [{"number": p.number, "title": p.title} for p in row.outstanding],
+                    "review_deadline": seminar.review_deadline,
+                    "my_reviews_url": links.my_reviews_url,
+                },
+                seminar_id=seminar.id,
+            )
+    return len(progress.outstanding_reviewers)

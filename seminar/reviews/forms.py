@@ -105,3 +105,12 @@ class ReviewFormSettingsForm(BaseForm):
     criteria = FieldList(FormField(CriterionRowForm), min_entries=1)
     reviews_visible_after_own = BooleanField(_l("Reviewers see the other reviews of a paper only after submitting their own"))
     authors_see_comments = BooleanField(_l("Cities may read the comments (点评) on their papers once decisions are released"))
+
+
+class DecisionMailForm(BaseForm):
+    """The seminar's wording of one outcome's decision mail, and the paper to preview it with."""
+
+    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
+    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[_strip],
+                         render_kw={"rows": 14})
+    paper = SelectField(_l("Preview with paper"), coerce=int, validate_choice=False)

@@ -160,3 +160,64 @@ class Review(Model):
 
     class Meta:
         table = "review"
+
+
+class Outcome(StrEnum):
+    """Where a decision puts a paper; the values match `Recommendation` (and the agenda's and book's)."""
+
+    KEYNOTE = "keynote"  # 重点发言
+    DISCUSSION = "discussion"  # 研讨交流
+    PROCEEDINGS = "proceedings"  # 仅收入论文集
+    DECLINE = "decline"  # 不采用
+
+
+class Award(StrEnum):
+    """Award grades; the values match `scoring.AWARD_GRADES`."""
+
+    FIRST = "first"  # 一等奖
+    SECOND = "second"  # 二等奖
+    THIRD = "third"  # 三等奖
+    EXCELLENCE = "excellence"  # 优秀奖
+
+
+class Decision(Model):
+    """The organizers' decision on a paper, and what the decision mail told the city (notified_…).
+
+    A decision whose outcome or award differs from the notified one is mailed again; the city
+    reads the notified one, so a change shows only once it is released.
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="decisions", on_delete=fields.CASCADE)
+    paper = fields.OneToOneField("models.Paper", related_name="decision", on_delete=fields.CASCADE)
+    outcome = fields.CharEnumField(Outcome, max_length=20)
+    award = fields.CharEnumField(Award, max_length=20, null=True)
+    decided_by = fields.ForeignKeyField("models.User", related_name="decisions_made", null=True, on_delete=fields.SET_NULL)
+    decided_at = fields.DatetimeField()
+    notified_at = fields.DatetimeField(null=True)
+    notified_outcome = fields.CharEnumField(Outcome, max_length=20, null=True)
+    notified_award = fields.CharEnumField(Award, max_length=20, null=True)
+    # Bumped whenever the outcome or the award changes.
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "review_decision"
+
+    @property
+    def needs_mail(self) -> bool:
+        return self.notified_at is None or (self.outcome, self.award) != (self.notified_outcome, self.notified_award)
+
+
+class DecisionMailTemplate(Model):
+    """A seminar's own wording of the decision mail for one outcome, with placeholders as in `letters.PLACEHOLDERS`."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="decision_mail_templates", on_delete=fields.CASCADE)
+    outcome = fields.CharEnumField(Outcome, max_length=20)
+    subject = fields.CharField(max_length=300)
+    body = fields.TextField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "review_decision_mail_template"
+        unique_together = (("seminar", "outcome"),)

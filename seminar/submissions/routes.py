@@ -31,6 +31,7 @@ from seminar.permissions import (
     can_submit_papers,
     require,
 )
+from seminar.reviews.overview import released_decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import countdown, to_aware
@@ -229,7 +230,10 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
 
 async def detail(request: Request) -> Response:
     seminar, paper = await _paper(request)
-    return render(request, "submissions/detail.html", await _detail_context(request, seminar, paper))
+    released, comments_allowed = await released_decision(paper)
+    return render(request, "submissions/detail.html", {
+        **await _detail_context(request, seminar, paper), "released": released, "comments_allowed": comments_allowed,
+    })
 
 
 async def upload(request: Request) -> Response:

@@ -1,0 +1,216 @@
+"""Everything that changes proceedings: settings, build requests, the build itself, publishing.
+
+The build protocol (the worker and `seminar proceedings build` alike):
+
+1. `request_build` computes the hash of every input. A queued, running or done build with the
+   same hash (its `dedupe_key`) is returned as it is: an unchanged book is never built twice,
+   and of two requests at once the unique key lets one row in.
+2. `claim_build` flips one QUEUED row to RUNNING in a transaction that selects it
+   `FOR UPDATE SKIP LOCKED` and repeats `status = queued` in the UPDATE, as the mail outbox does.
+3. `run_build` typesets in a separate process, outside any transaction, then stores the PDF as
+   a blob and marks the build DONE in one transaction — or FAILED with the reason. A worker
+   that dies leaves a RUNNING row; `recover_stale_builds` queues it again (or fails it after
+   `MAX_ATTEMPTS`). No half file exists at any point: the PDF is written in one statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from seminar.accounts.models import User
+from seminar.blobs import store_blob
+from seminar.errors import UserError
+from seminar.i18n import _
+from seminar.proceedings.inputs import input_hash
+from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.queries import book_spec
+from seminar.proceedings.typeset import BuildError, check_fonts, missing_fonts_message, typeset_async
+from seminar.seminars.models import Seminar
+
+logger = logging.getLogger(__name__)
+
+# Longer than a live build can take (the typesetting child is stopped at TYPESET_TIMEOUT).
+TYPESET_TIMEOUT = 20 * 60.0
+STALE_BUILD = dt.timedelta(minutes=30)
+assert TYPESET_TIMEOUT < STALE_BUILD.total_seconds(), "a live build would look stale"
+MAX_ATTEMPTS = 2
+
+Progress = Callable[[str], None]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _quiet(stage: str) -> None:
+    """No progress output (the worker logs instead)."""
+
+
+def dedupe_key(seminar_id: int, volume: int | None, digest: str) -> str:
+    return f"{seminar_id}:{'book' if volume is None else volume}:{digest}"
+
+
+async def save_settings(seminar: Seminar, values: dict[str, Any]) -> ProceedingsSettings:
+    async with in_transaction():
+        options, _created = await ProceedingsSettings.get_or_create(seminar_id=seminar.id)
+        for key, value in values.items():
+            setattr(options, key, value)
+        await options.save()
+    return options
+
+
+def ensure_fonts() -> None:
+    """UserError with the operator's instructions when the book's fonts are missing."""
+    if missing := check_fonts():
+        raise UserError(missing_fonts_message(missing))
+
+
+async def request_build(seminar: Seminar, volume: int | None, by: User | None) -> tuple[ProceedingsBuild, bool]:
+    """The build of the current inputs, and whether it is new (False: the same book exists or is under way)."""
+    ensure_fonts()
+    spec = await book_spec(seminar, volume)
+    key = dedupe_key(seminar.id, volume, input_hash(spec))
+    existing = await ProceedingsBuild.get_or_none(dedupe_key=key)
+    if existing is not None:
+        return existing, False
+    try:
+        async with in_transaction():
+            build = await ProceedingsBuild.create(
+                seminar_id=seminar.id, volume=volume, input_hash=key.rsplit(":", 1)[1], dedupe_key=key,
+                requested_by_id=by.id if by else None,
+            )
+    except IntegrityError:  # a request at the same moment got there first: that is our build
+        return await ProceedingsBuild.get(dedupe_key=key), False
+    return build, True
+
+
+async def claim_build(worker_name: str, build_id: int | None = None) -> ProceedingsBuild | None:
+    """Claim the oldest queued build (or `build_id`) for `worker_name`; None when there is none to claim."""
+    async with in_transaction():
+        queued = ProceedingsBuild.filter(status=BuildStatus.QUEUED)
+        if build_id is not None:
+            queued = queued.filter(id=build_id)
+        candidate = await queued.select_for_update(skip_locked=True).order_by("requested_at", "id").first()
+        if candidate is None:
+            return None
+        claimed = await ProceedingsBuild.filter(id=candidate.id, status=BuildStatus.QUEUED).update(
+            status=BuildStatus.RUNNING, claimed_by=worker_name, started_at=_now(), attempts=F("attempts") + 1
+        )
+        if not claimed:
+            return None
+    return await ProceedingsBuild.get(id=candidate.id)
+
+
+class _ClaimLost(Exception):
+    """The build was taken from this worker (stale-timeout) while it typeset: its result is dropped."""
+
+
+async def _fail(build: ProceedingsBuild, reason: str) -> None:
+    await ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by).update(
+        status=BuildStatus.FAILED, error=reason, finished_at=_now(), dedupe_key=None
+    )
+
+
+async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> ProceedingsBuild:
+    """Typeset a claimed build and record the outcome; never raises for a failed build."""
+    assert build.status == BuildStatus.RUNNING and build.claimed_by, "claim the build first"
+    seminar = await Seminar.get(id=build.seminar_id)  # type: ignore[attr-defined]
+    try:
+        if missing := check_fonts():
+            raise BuildError(missing_fonts_message(missing))
+        progress("Collecting papers, decisions and settings")
+        spec = await book_spec(seminar, build.volume)
+        papers = sum(len(topic.papers) for topic in spec.topics)
+        progress(f"Typesetting {papers} papers in a separate process")
+        result = await typeset_async(spec, timeout=TYPESET_TIMEOUT)
+    except Exception as error:  # noqa: BLE001  # every failure is recorded on the build
+        reason = str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}"
+        if not isinstance(error, BuildError):
+            logger.exception("proceedings build %s failed", build.id)
+        await _fail(build, reason)
+        progress(f"Failed: {reason}")
+        return await ProceedingsBuild.get(id=build.id)
+    progress(f"Storing the PDF ({len(result.pdf) // 1024} KB)")
+    digest = input_hash(spec)
+    report = result.report
+    try:
+        async with in_transaction() as connection:
+            sha = await store_blob(result.pdf, connection)
+            values: dict[str, Any] = {
+                "status": BuildStatus.DONE, "blob_id": sha, "finished_at": _now(), "seconds": report.seconds,
+                "pages": report.pages, "size": len(result.pdf), "warnings": report.warnings[:50],
+                "failed_papers": {str(number): reason for number, reason in report.failed_papers.items()},
+            }
+            if digest != build.input_hash:  # the inputs changed while the build waited in the queue
+                key = dedupe_key(build.seminar_id, build.volume, digest)  # type: ignore[attr-defined]
+                taken = await ProceedingsBuild.filter(dedupe_key=key).using_db(connection).exists()
+                values.update(input_hash=digest, dedupe_key=None if taken else key)
+            done = await ProceedingsBuild.filter(
+                id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by
+            ).using_db(connection).update(**values)
+            if not done:
+                raise _ClaimLost
+    except _ClaimLost:
+        logger.warning("proceedings build %s: claim lost while typesetting; result dropped", build.id)
+    progress(f"Done: {report.pages} pages in {report.seconds:.1f} s")
+    return await ProceedingsBuild.get(id=build.id)
+
+
+async def recover_stale_builds(now: dt.datetime | None = None) -> int:
+    """Builds RUNNING since before the stale timeout lost their worker: queue them again, or fail them."""
+    cutoff = (now or _now()) - STALE_BUILD
+    async with in_transaction():
+        stale = await ProceedingsBuild.filter(status=BuildStatus.RUNNING, started_at__lt=cutoff).select_for_update(
+            skip_locked=True
+        )
+        for build in stale:
+            running = ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING)
+            if build.attempts < MAX_ATTEMPTS:
+                await running.update(status=BuildStatus.QUEUED, claimed_by="", started_at=None)
+            else:
+                await running.update(
+                    status=BuildStatus.FAILED, finished_at=_now(), dedupe_key=None,
+                    error=f"the build stopped {build.attempts} times without finishing (worker ended or was killed)",
+                )
+    if stale:
+        logger.warning("proceedings: recovered %d stale builds", len(stale))
+    return len(stale)
+
+
+async def build_now(
+    seminar: Seminar, volume: int | None, worker_name: str, by: User | None = None, progress: Progress = _quiet
+) -> ProceedingsBuild:
+    """Build at once in this process (the command line): a recorded build, without waiting for a worker."""
+    progress("Hashing the inputs")
+    build, created = await request_build(seminar, volume, by)
+    if build.status == BuildStatus.DONE:
+        progress("Nothing changed since the last build: using it")
+        return build
+    if build.status == BuildStatus.RUNNING:
+        raise UserError(_("A worker is building these proceedings right now; try again when it has finished."))
+    claimed = await claim_build(worker_name, build.id)
+    if claimed is None:
+        raise UserError(_("A worker is building these proceedings right now; try again when it has finished."))
+    return await run_build(claimed, progress)
+
+
+async def publish_build(build: ProceedingsBuild) -> None:
+    """Readers get this build from now on; the one published before for the same volume is withdrawn."""
+    if build.status != BuildStatus.DONE:
+        raise UserError(_("Only a finished build can be published."))
+    async with in_transaction():
+        same_volume = ProceedingsBuild.filter(seminar_id=build.seminar_id, published=True)  # type: ignore[attr-defined]
+        same_volume = same_volume.filter(volume__isnull=True) if build.volume is None else same_volume.filter(volume=build.volume)
+        await same_volume.update(published=False)
+        await ProceedingsBuild.filter(id=build.id).update(published=True, published_at=_now())
+
+
+async def unpublish_build(build: ProceedingsBuild) -> None:
+    await ProceedingsBuild.filter(id=build.id).update(published=False)

@@ -1,0 +1,71 @@
+"""What organizers set for their book, and every build of it (queued, running, done, failed)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+DEFAULT_MARK = "内部资料 注意保存"
+
+
+class BuildStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ProceedingsSettings(Model):
+    """The 前言, the cover mark and which optional parts the book of one seminar has."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.OneToOneField("models.Seminar", related_name="proceedings_settings", on_delete=fields.CASCADE)
+    preface = fields.TextField(default="")
+    mark = fields.CharField(max_length=50, default=DEFAULT_MARK)
+    include_comments = fields.BooleanField(default=False)
+    include_agenda = fields.BooleanField(default=True)
+    include_participants = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "proceedings_settings"
+
+
+class ProceedingsBuild(Model):
+    """One build of the whole book (volume None) or of the volume of one topic (volume = topic position).
+
+    `dedupe_key` (seminar, volume, input hash) is unique while the build is queued, running or
+    done: two requests for the same inputs get the same row, and an unchanged book is not built
+    again. A failed build gives its key up, so asking again builds anew.
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="proceedings_builds", on_delete=fields.CASCADE)
+    volume = fields.IntField(null=True)
+    status = fields.CharEnumField(BuildStatus, max_length=10, default=BuildStatus.QUEUED, db_index=True)
+    input_hash = fields.CharField(max_length=64)
+    dedupe_key = fields.CharField(max_length=100, null=True, unique=True)
+    requested_by = fields.ForeignKeyField(
+        "models.User", related_name="proceedings_builds", null=True, on_delete=fields.SET_NULL
+    )
+    requested_at = fields.DatetimeField(auto_now_add=True)
+    claimed_by = fields.CharField(max_length=100, default="")
+    attempts = fields.IntField(default=0)
+    started_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    seconds = fields.FloatField(null=True)
+    pages = fields.IntField(null=True)
+    size = fields.BigIntField(null=True)
+    error = fields.TextField(default="")
+    # Paper number (as text: JSON keys) → why its content was replaced by a notice.
+    failed_papers = fields.JSONField(default=dict)
+    warnings = fields.JSONField(default=list)
+    blob = fields.ForeignKeyField("models.Blob", related_name="proceedings_builds", null=True, on_delete=fields.RESTRICT)
+    published = fields.BooleanField(default=False)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "proceedings_build"
+        ordering = ["-requested_at", "-id"]

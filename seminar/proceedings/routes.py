@@ -1,0 +1,168 @@
+"""Proceedings pages: the organizers' build and publish page, previews, and the published book for readers.
+
+Readers get only a published build; an unpublished or missing book is a 404 for everyone,
+and so is a book the reader may not download (its existence does not leak).
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from seminar import i18n
+from seminar.errors import UserError
+from seminar.forms import bind
+from seminar.i18n import _
+from seminar.permissions import can_download_proceedings, can_manage_proceedings, require
+from seminar.proceedings import actions, queries
+from seminar.proceedings.delivery import pdf_response
+from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
+from seminar.proceedings.models import BuildStatus, ProceedingsBuild
+from seminar.proceedings.numerals import chinese_number
+from seminar.proceedings.typeset import check_fonts, missing_fonts_message
+from seminar.seminars.models import Seminar
+from seminar.seminars.queries import get_seminar_or_404, topics_of
+from seminar.web import actor, flash, redirect, render
+
+
+async def _managed_seminar(request: Request) -> Seminar:
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    if not actor(request).is_authenticated:
+        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
+        raise HTTPException(status_code=303, headers={"Location": str(login)})
+    require(can_manage_proceedings(actor(request), seminar))
+    i18n.set_time_zone(seminar.time_zone)
+    return seminar
+
+
+async def _build(request: Request, seminar: Seminar) -> ProceedingsBuild:
+    build = await ProceedingsBuild.get_or_none(id=request.path_params["build_id"], seminar_id=seminar.id)
+    if build is None:
+        raise HTTPException(status_code=404)
+    return build
+
+
+def book_filename(volume: int | None) -> str:
+    if volume is None:
+        return _("Proceedings") + ".pdf"
+    number = chinese_number(volume) if i18n.get_locale().startswith("zh") else str(volume)
+    return _("Proceedings, topic %(number)s", number=number) + ".pdf"
+
+
+async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSettingsForm, status: int = 200) -> Response:
+    topics = await topics_of(seminar)
+    build_form = BuildForm()
+    build_form.set_topics([(topic.position, topic.title) for topic in topics])
+    missing = check_fonts()
+    return render(
+        request,
+        "proceedings/manage.html",
+        {
+            "seminar": seminar,
+            "form": settings_form,
+            "build_form": build_form,
+            "builds": await queries.builds_of(seminar),
+            "topics": {topic.position: topic.title for topic in topics},
+            "fonts_message": missing_fonts_message(missing) if missing else "",
+            "BuildStatus": BuildStatus,
+        },
+        status_code=status,
+    )
+
+
+async def manage(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    if request.method == "POST":
+        settings_form = await bind(ProceedingsSettingsForm, request)
+        if settings_form.validate():
+            await actions.save_settings(seminar, settings_form.values())
+            flash(request, _("Proceedings settings saved."))
+            return redirect(request, "proceedings:manage", slug=seminar.slug)
+        return await _page(request, seminar, settings_form, status=400)
+    options = await queries.settings_of(seminar)
+    settings_form = ProceedingsSettingsForm(obj=options)
+    return await _page(request, seminar, settings_form)
+
+
+async def build(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    build_form = await bind(BuildForm, request)
+    build_form.set_topics([(topic.position, topic.title) for topic in await topics_of(seminar)])
+    if not build_form.validate():
+        flash(request, build_form.first_error or _("Choose what to build."), "error")
+        return redirect(request, "proceedings:manage", slug=seminar.slug)
+    try:
+        requested, created = await actions.request_build(seminar, build_form.volume_number, actor(request).user)
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        if created:
+            flash(request, _("The build is queued; this page shows its progress."))
+        elif requested.status == BuildStatus.DONE:
+            flash(request, _("Nothing has changed since build #%(id)s: it is the current book.", id=requested.id))
+        else:
+            flash(request, _("Build #%(id)s of the same content is already under way.", id=requested.id))
+    return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+async def preview(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    found = await _build(request, seminar)
+    if found.status != BuildStatus.DONE or found.blob_id is None:  # type: ignore[attr-defined]
+        raise HTTPException(status_code=404)
+    return await pdf_response(request, found.blob_id, book_filename(found.volume), public=False)  # type: ignore[attr-defined]
+
+
+async def publish(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    found = await _build(request, seminar)
+    try:
+        await actions.publish_build(found)
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        flash(request, _("Build #%(id)s is published: readers download it now.", id=found.id))
+    return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+async def unpublish(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    found = await _build(request, seminar)
+    await actions.unpublish_build(found)
+    flash(request, _("Build #%(id)s is no longer published.", id=found.id))
+    return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+async def _download(request: Request, volume: int | None) -> Response:
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    require(can_download_proceedings(actor(request), seminar), 404)
+    published = await queries.published_build(seminar, volume)
+    if published is None or published.blob_id is None:  # type: ignore[attr-defined]
+        raise HTTPException(status_code=404)
+    return await pdf_response(
+        request, published.blob_id, book_filename(volume), public=seminar.proceedings_public  # type: ignore[attr-defined]
+    )
+
+
+async def download(request: Request) -> Response:
+    return await _download(request, None)
+
+
+async def download_volume(request: Request) -> Response:
+    return await _download(request, request.path_params["number"])
+
+
+routes: list[BaseRoute] = [
+    Route("/{slug}/manage/proceedings", manage, methods=["GET", "POST"], name="proceedings:manage"),
+    Route("/{slug}/manage/proceedings/build", build, methods=["POST"], name="proceedings:build"),
+    Route("/{slug}/manage/proceedings/builds/{build_id:int}.pdf", preview, name="proceedings:preview"),
+    Route("/{slug}/manage/proceedings/builds/{build_id:int}/publish", publish, methods=["POST"], name="proceedings:publish"),
+    Route(
+        "/{slug}/manage/proceedings/builds/{build_id:int}/unpublish", unpublish, methods=["POST"],
+        name="proceedings:unpublish",
+    ),
+    Route("/{slug}/proceedings.pdf", download, name="proceedings:download"),
+    Route("/{slug}/proceedings/topic-{number:int}.pdf", download_volume, name="proceedings:volume"),
+]

@@ -1,0 +1,1 @@
+"""Registration: people sign up to attend a seminar; organizers approve them and export the list."""

@@ -1,0 +1,50 @@
+"""The registration form: name, 单位 (from the list or typed), 职务, phone, e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import EmailField, Field, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from seminar.accounts.people import is_valid_phone
+from seminar.accounts.spreadsheet import phone_problem
+from seminar.forms import BaseForm
+from seminar.i18n import _
+from seminar.i18n import lazy_gettext as _l
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _phone(form: BaseForm, field: Field) -> None:
+    if field.data and not is_valid_phone(field.data):
+        raise ValidationError(phone_problem(field.data))
+
+
+class RegistrationForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
+    unit_id = SelectField(_l("Unit"), choices=[], validate_choice=True)
+    unit_text = StringField(_l("Other unit"), validators=[Length(max=200)], filters=[_strip])
+    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
+    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
+
+    def set_units(self, units: list[tuple[int, str]]) -> None:
+        self.unit_id.choices = [("", _("Other (type it below)"))] + [(str(unit_id), name) for unit_id, name in units]
+
+    def validate_unit_text(self, field: Field) -> None:
+        if not self.unit_id.data and not field.data:
+            raise ValidationError(_("Choose your unit from the list or type its name."))
+
+    def values(self) -> dict[str, Any]:
+        unit_id = int(self.unit_id.data) if self.unit_id.data else None
+        return {
+            "name": self.name.data,
+            "unit_id": unit_id,
+            "unit_text": "" if unit_id else self.unit_text.data,
+            "position": self.position.data or "",
+            "phone": self.phone.data,
+            "email": (self.email.data or "").lower(),
+        }

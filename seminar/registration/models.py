@@ -1,0 +1,50 @@
+"""Registrations of attendees, and whether a seminar's organizers approve them first."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class RegistrationStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RegistrationSettings(Model):
+    id = fields.IntField(primary_key=True)
+    seminar = fields.OneToOneField("models.Seminar", related_name="registration_settings", on_delete=fields.CASCADE)
+    is_open = fields.BooleanField(default=True)
+    requires_approval = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "registration_settings"
+
+
+class Registration(Model):
+    """One registration of a person for one seminar, with the details they gave (name, 单位, 职务, phone)."""
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="registrations", on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="registrations", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=100)
+    unit = fields.ForeignKeyField("models.Unit", related_name="registrations", null=True, on_delete=fields.SET_NULL)
+    # A unit not in the list of units, as the person typed it.
+    unit_text = fields.CharField(max_length=200, default="")
+    position = fields.CharField(max_length=100, default="")
+    phone = fields.CharField(max_length=30, default="")
+    email = fields.CharField(max_length=254)
+    status = fields.CharEnumField(RegistrationStatus, max_length=10, default=RegistrationStatus.PENDING)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+    decided_by = fields.ForeignKeyField(
+        "models.User", related_name="registrations_decided", null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "registration"
+        unique_together = (("seminar", "user"),)
+        ordering = ["created_at", "id"]

@@ -1,0 +1,192 @@
+"""The organizers' proceedings page and the published book as readers download it (HTTP)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from urllib.parse import quote
+
+from pypdf import PdfReader
+
+from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from tests.conftest import Client, flashes
+from tests.factories import (
+    make_attendee,
+    make_organizer,
+    make_paper,
+    make_pdf,
+    make_proceedings_build,
+    make_seminar,
+    make_user,
+)
+
+
+async def test_anonymous_readers_get_404_unless_the_seminar_makes_the_book_public(client: Client) -> None:
+    seminar = await make_seminar()
+    await make_proceedings_build(seminar)
+
+    hidden = await client.get("/gd-2021/proceedings.pdf")
+    seminar.proceedings_public = True
+    await seminar.save(update_fields=["proceedings_public"])
+    public = await client.get("/gd-2021/proceedings.pdf")
+
+    assert hidden.status_code == 404 and "application/pdf" not in hidden.headers["content-type"]
+    assert public.status_code == 200 and public.headers["content-type"] == "application/pdf"
+    assert public.headers["cache-control"].startswith("public")
+
+
+async def test_an_attendee_downloads_the_published_book_with_a_chinese_file_name(client: Client) -> None:
+    seminar = await make_seminar()
+    pdf = make_pdf(pages=4)
+    await make_proceedings_build(seminar, pdf=pdf)
+    attendee = await make_attendee(seminar)
+    await client.login(attendee.email)
+
+    response = await client.get("/gd-2021/proceedings.pdf")
+
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 4
+    assert response.headers["etag"] == f'"{hashlib.sha256(pdf).hexdigest()}"'
+    assert response.headers["accept-ranges"] == "bytes"
+    assert response.headers["content-disposition"] == f"inline; filename*=utf-8''{quote('论文集.pdf')}"
+    assert response.headers["cache-control"].startswith("private")
+
+
+async def test_an_attendee_of_another_seminar_gets_404(client: Client) -> None:
+    seminar = await make_seminar()
+    other = await make_seminar(slug="gd-2022")
+    await make_proceedings_build(seminar)
+    outsider = await make_attendee(other)
+    await client.login(outsider.email)
+
+    response = await client.get("/gd-2021/proceedings.pdf")
+
+    assert response.status_code == 404
+
+
+async def test_unpublished_or_missing_books_and_volumes_are_404_even_for_organizers(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    await make_proceedings_build(seminar, published=False)
+    await make_proceedings_build(seminar, volume=1, input_hash="d" * 64)
+    await client.login(organizer.email)
+
+    book = await client.get("/gd-2021/proceedings.pdf")
+    published_volume = await client.get("/gd-2021/proceedings/topic-1.pdf")
+    missing_volume = await client.get("/gd-2021/proceedings/topic-2.pdf")
+    missing_seminar = await client.get("/gd-2099/proceedings.pdf")
+
+    assert [book.status_code, published_volume.status_code, missing_volume.status_code, missing_seminar.status_code] == [
+        404, 200, 404, 404,
+    ]
+    assert "filename*=utf-8''" + quote("论文集-专题一.pdf") in published_volume.headers["content-disposition"]
+
+
+async def test_a_matching_etag_gets_304_without_a_body(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    await make_proceedings_build(seminar)
+    first = await client.get("/gd-2021/proceedings.pdf")
+
+    again = await client.get("/gd-2021/proceedings.pdf", headers={"If-None-Match": first.headers["etag"]})
+    stale = await client.get("/gd-2021/proceedings.pdf", headers={"If-None-Match": '"0000"'})
+
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == first.headers["etag"]
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+async def test_range_requests_get_206_with_the_bytes_and_416_past_the_end(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    pdf = make_pdf(pages=2)
+    await make_proceedings_build(seminar, pdf=pdf)
+
+    part = await client.get("/gd-2021/proceedings.pdf", headers={"Range": "bytes=0-99"})
+    tail = await client.get("/gd-2021/proceedings.pdf", headers={"Range": "bytes=-10"})
+    beyond = await client.get("/gd-2021/proceedings.pdf", headers={"Range": f"bytes={len(pdf) + 10}-"})
+
+    assert part.status_code == 206 and part.content == pdf[:100]
+    assert part.headers["content-range"] == f"bytes 0-99/{len(pdf)}"
+    assert tail.status_code == 206 and tail.content == pdf[-10:]
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{len(pdf)}"
+
+
+async def test_a_new_published_build_replaces_the_old_one_for_readers(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    organizer = await make_organizer(seminar)
+    await make_proceedings_build(seminar, pdf=make_pdf(pages=2))
+    newer = await make_proceedings_build(seminar, pdf=make_pdf(pages=5), published=False, input_hash="e" * 64)
+    await client.login(organizer.email)
+
+    response = await client.post_form(f"/gd-2021/manage/proceedings/builds/{newer.id}/publish")
+    book = await client.get("/gd-2021/proceedings.pdf")
+
+    assert response.status_code == 303
+    assert len(PdfReader(io.BytesIO(book.content)).pages) == 5
+    assert [b.id for b in await ProceedingsBuild.filter(published=True)] == [newer.id]
+
+
+async def test_organizers_see_builds_with_failed_papers_and_preview_an_unpublished_one(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    done = await make_proceedings_build(seminar, published=False, failed_papers={"12": "RecursionError: too deep"})
+    await ProceedingsBuild.create(seminar=seminar, input_hash="f" * 64, status=BuildStatus.FAILED, error="字体缺失")
+    await client.login(organizer.email)
+
+    page = await client.get("/gd-2021/manage/proceedings")
+    preview = await client.get(f"/gd-2021/manage/proceedings/builds/{done.id}.pdf")
+
+    assert page.status_code == 200
+    assert "#12: RecursionError: too deep" in page.text and "字体缺失" in page.text
+    assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
+
+
+async def test_the_build_button_queues_one_build_and_a_second_click_reuses_it(client: Client) -> None:
+    seminar = await make_seminar(topics=1)
+    organizer = await make_organizer(seminar)
+    await make_paper(seminar, status="submitted")
+    await client.login(organizer.email)
+
+    first = await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+    second = await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""}, follow_redirects=True)
+
+    assert first.status_code == 303
+    builds = await ProceedingsBuild.all()
+    assert [(b.status, b.volume, b.requested_by_id) for b in builds] == [(BuildStatus.QUEUED, None, organizer.id)]  # type: ignore[attr-defined]
+    assert flashes(second) == ["已加入生成队列，本页显示进度。", f"内容相同的第 {builds[0].id} 号生成任务正在进行中。"]
+
+
+async def test_organizers_save_the_preface_mark_and_options(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+
+    response = await client.post_form(
+        "/gd-2021/manage/proceedings",
+        {"preface": "为总结交流各地经验……", "mark": "内部资料", "include_comments": "y", "include_agenda": "y"},
+    )
+
+    assert response.status_code == 303
+    saved = await ProceedingsSettings.get(seminar_id=seminar.id)
+    assert (saved.preface, saved.mark, saved.include_comments, saved.include_agenda, saved.include_participants) == (
+        "为总结交流各地经验……", "内部资料", True, True, False,
+    )
+
+
+async def test_people_who_do_not_organize_cannot_open_the_proceedings_page(client: Client) -> None:
+    seminar = await make_seminar()
+    attendee = await make_attendee(seminar)
+    await client.login(attendee.email)
+
+    page = await client.get("/gd-2021/manage/proceedings")
+    build = await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+
+    assert (page.status_code, build.status_code) == (403, 403)
+    assert await ProceedingsBuild.all().count() == 0
+
+
+async def test_a_stranger_is_sent_to_log_in(client: Client) -> None:
+    await make_seminar()
+    await make_user(email="someone@example.org")
+
+    response = await client.get("/gd-2021/manage/proceedings")
+
+    assert response.status_code == 303 and response.headers["location"].startswith("http://testserver/login")
