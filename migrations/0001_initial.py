@@ -4,6 +4,8 @@ import functools
 from json import dumps, loads
 from seminar.accounts.models import RoleName, TokenPurpose, UnitKind
 from seminar.mail.models import MailStatus
+from seminar.proceedings.models import BuildStatus
+from seminar.registration.models import RegistrationStatus
 from seminar.reviews.models import Award, ConflictSource, Outcome, Preference, Recommendation, ReviewStatus
 from seminar.submissions.models import ManuscriptKind, PaperStatus
 from tortoise.fields.base import OnDelete
@@ -164,6 +166,32 @@ class Migration(migrations.Migration):
                 ('error', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'mail_attempt', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One try at sending: when, by which worker, and the SMTP error if it failed.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProceedingsSettings',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.OneToOneField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='proceedings_settings', on_delete=OnDelete.CASCADE)),
+                ('preface', fields.TextField(default='', unique=False)),
+                ('mark', fields.CharField(default='内部资料 注意保存', max_length=50)),
+                ('include_comments', fields.BooleanField(default=False)),
+                ('include_agenda', fields.BooleanField(default=True)),
+                ('include_participants', fields.BooleanField(default=False)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'proceedings_settings', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The 前言, the cover mark and which optional parts the book of one seminar has.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='RegistrationSettings',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.OneToOneField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='registration_settings', on_delete=OnDelete.CASCADE)),
+                ('is_open', fields.BooleanField(default=True)),
+                ('requires_approval', fields.BooleanField(default=False)),
+            ],
+            options={'table': 'registration_settings', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -434,6 +462,54 @@ class Migration(migrations.Migration):
                 ('uploaded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'manuscript', 'app': 'models', 'unique_together': (('paper', 'version'),), 'pk_attr': 'id', 'table_description': "One uploaded version of a paper's manuscript, with its text converted at upload."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProceedingsBuild',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='proceedings_builds', on_delete=OnDelete.CASCADE)),
+                ('volume', fields.IntField(null=True)),
+                ('status', fields.CharEnumField(default=BuildStatus.QUEUED, db_index=True, description='QUEUED: queued\nRUNNING: running\nDONE: done\nFAILED: failed', enum_type=BuildStatus, max_length=10)),
+                ('input_hash', fields.CharField(max_length=64)),
+                ('dedupe_key', fields.CharField(null=True, unique=True, max_length=100)),
+                ('requested_by', fields.ForeignKeyField('models.User', source_field='requested_by_id', null=True, db_constraint=True, to_field='id', related_name='proceedings_builds', on_delete=OnDelete.SET_NULL)),
+                ('requested_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('claimed_by', fields.CharField(default='', max_length=100)),
+                ('attempts', fields.IntField(default=0)),
+                ('started_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('seconds', fields.FloatField(null=True)),
+                ('pages', fields.IntField(null=True)),
+                ('size', fields.BigIntField(null=True)),
+                ('error', fields.TextField(default='', unique=False)),
+                ('failed_papers', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('warnings', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('blob', fields.ForeignKeyField('models.Blob', source_field='blob_id', null=True, db_constraint=True, to_field='sha256', related_name='proceedings_builds', on_delete=OnDelete.RESTRICT)),
+                ('published', fields.BooleanField(default=False)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'proceedings_build', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One build of the whole book (volume None) or of the volume of one topic (volume = topic position).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Registration',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('seminar', fields.ForeignKeyField('models.Seminar', source_field='seminar_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=100)),
+                ('unit', fields.ForeignKeyField('models.Unit', source_field='unit_id', null=True, db_constraint=True, to_field='id', related_name='registrations', on_delete=OnDelete.SET_NULL)),
+                ('unit_text', fields.CharField(default='', max_length=200)),
+                ('position', fields.CharField(default='', max_length=100)),
+                ('phone', fields.CharField(default='', max_length=30)),
+                ('email', fields.CharField(max_length=254)),
+                ('status', fields.CharEnumField(default=RegistrationStatus.PENDING, description='PENDING: pending\nAPPROVED: approved\nREJECTED: rejected', enum_type=RegistrationStatus, max_length=10)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('decided_by', fields.ForeignKeyField('models.User', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='registrations_decided', on_delete=OnDelete.SET_NULL)),
+            ],
+            options={'table': 'registration', 'app': 'models', 'unique_together': (('seminar', 'user'),), 'pk_attr': 'id', 'table_description': 'One registration of a person for one seminar, with the details they gave (name, 单位, 职务, phone).'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -20,14 +20,18 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from seminar import i18n
 from seminar.accounts.routes import routes as account_routes
-from seminar.agenda.routes import routes as agenda_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
+from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from seminar.proceedings import worker as proceedings_worker
+from seminar.proceedings.routes import routes as proceedings_routes
+from seminar.proceedings.typeset import check_fonts, missing_fonts_message
+from seminar.registration.routes import routes as registration_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
@@ -81,6 +85,8 @@ def build_routes() -> list[BaseRoute]:
         *submission_routes,
         *review_routes,
         *review_organizer_routes,
+        *proceedings_routes,
+        *registration_routes,
         *agenda_routes,
         *seminar_routes,
     ]
@@ -92,15 +98,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            # Missing fonts stop only the book, not the site: say so loudly, once, at start-up.
+            if missing := await asyncio.to_thread(check_fonts):
+                logger.warning("%s", missing_fonts_message(missing))
             stop = asyncio.Event()
-            worker = None
+            workers = []
             if settings.run_worker:
-                worker = asyncio.create_task(mail_worker.run_forever(settings, stop))
+                workers.append(asyncio.create_task(mail_worker.run_forever(settings, stop)))
+                workers.append(asyncio.create_task(proceedings_worker.run_forever(stop)))
             try:
                 yield
             finally:
                 stop.set()
-                if worker is not None:
+                for worker in workers:
                     await worker
 
     middleware = [

@@ -1,4 +1,4 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, demo.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, demo.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -82,6 +82,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from seminar.mail.worker import run_forever
+    from seminar.proceedings import worker as proceedings_worker
 
     async def work() -> None:
         stop = asyncio.Event()
@@ -89,12 +90,58 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         mode = "sending via " + settings.smtp_host if settings.smtp_configured else "no SMTP_HOST: mail stays in the outbox"
-        print(f"Mail worker running ({mode}); Ctrl+C to stop.", flush=True)
-        await run_forever(settings, stop)
+        print(f"Worker running: mail ({mode}) and proceedings builds; Ctrl+C to stop.", flush=True)
+        await asyncio.gather(run_forever(settings, stop), proceedings_worker.run_forever(stop))
 
     asyncio.run(_with_database(settings, work))
-    print("Mail worker stopped.")
+    print("Worker stopped.")
     return 0
+
+
+def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the book now, in this process, as a recorded build; stages are printed as they begin."""
+    import time
+
+    from seminar.errors import UserError
+    from seminar.mail.worker import default_worker_name
+    from seminar.proceedings.actions import build_now
+    from seminar.proceedings.models import BuildStatus
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Blob
+
+    started = time.perf_counter()
+    outcome: list[int] = []
+
+    def progress(stage: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.slug)
+        if seminar is None:
+            print(f"No seminar '{args.slug}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        try:
+            build = await build_now(seminar, args.topic, "cli:" + default_worker_name(), progress=progress)
+        except UserError as error:
+            print(error.message, file=sys.stderr)
+            outcome.append(1)
+            return
+        if build.status != BuildStatus.DONE:
+            print(f"Build #{build.id} failed: {build.error}", file=sys.stderr)
+            outcome.append(1)
+            return
+        for number, reason in build.failed_papers.items():
+            print(f"Paper #{number} replaced by a notice: {reason}")
+        print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
+        if args.out:
+            blob = await Blob.get(sha256=build.blob_id)  # type: ignore[attr-defined]
+            Path(args.out).write_bytes(bytes(blob.content))
+            print(f"Written to {args.out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
 
 
 def _ask_password() -> str:
@@ -209,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("units", help="create the cities, special zones, departments and institutions").set_defaults(
         handler=cmd_units
     )
+
+    proceedings = commands.add_parser("proceedings", help="the 论文集 of a seminar")
+    proceedings_commands = proceedings.add_subparsers(dest="proceedings_command", required=True, metavar="ACTION")
+    build = proceedings_commands.add_parser("build", help="build the book now (recorded; unchanged inputs reuse the last build)")
+    build.add_argument("slug")
+    build.add_argument("--out", help="also write the PDF to this file")
+    build.add_argument("--topic", type=int, help="build only the volume of this topic (its position)")
+    build.set_defaults(handler=cmd_proceedings_build)
 
     demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")

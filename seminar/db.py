@@ -12,6 +12,8 @@ MODEL_MODULES = [
     "seminar.audit.models",
     "seminar.submissions.models",
     "seminar.reviews.models",
+    "seminar.proceedings.models",
+    "seminar.registration.models",
     "seminar.agenda.models",
 ]
 

@@ -137,6 +137,28 @@ def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_admin or bool(actor.roles.get(seminar.id))
 
 
+class ProceedingsScoped(Protocol):
+    """A seminar, as far as its proceedings care: whether everyone may read them."""
+
+    id: int
+    proceedings_public: bool
+
+
+def can_manage_proceedings(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers set up, build, preview and publish the 论文集."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:
+    """The published book: anyone holding a role in the seminar (attendees included), everyone if it is public."""
+    return seminar.proceedings_public or has_seminar_role(actor, seminar)
+
+
+def can_manage_registrations(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers approve or reject registrations and export the participants list."""
+    return actor.is_organizer(seminar.id)
+
+
 class CityScoped(Protocol):
     """A paper, as far as the policy cares: the seminar and the city it belongs to."""
 
@@ -209,11 +231,6 @@ def can_see_reviews_of(actor: Actor, paper: PaperScoped, own_review_submitted: b
     return can_review_paper(actor, paper) and (own_review_submitted or not after_own)
 
 
-def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
-    """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
-    return actor.is_organizer(seminar.id)
-
-
 def can_decide(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers rank the papers, decide them, award them and send the decision mails."""
     return actor.is_organizer(seminar.id)
@@ -228,3 +245,7 @@ def can_read_comments(actor: Actor, paper: CityScoped, released: bool, authors_s
     """The city reads the reviewers' 点评 (anonymous) with the released decision, if the seminar allows it."""
     return authors_see_comments and released and actor.submits_for(paper.seminar_id, paper.city_id)
 
+
+def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
+    return actor.is_organizer(seminar.id)

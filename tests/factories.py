@@ -134,6 +134,53 @@ async def make_paper(
     return paper
 
 
+def make_pdf(pages: int = 3) -> bytes:
+    """A small valid PDF of blank A4 pages, standing in for a built book where its content does not matter."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+async def make_proceedings_build(
+    seminar: Seminar, pdf: bytes | None = None, volume: int | None = None, published: bool = True, **fields: object
+):  # type: ignore[no-untyped-def]
+    """A finished (by default published) build of the seminar's book, its PDF stored as a blob."""
+    import hashlib
+
+    from seminar.proceedings.models import BuildStatus, ProceedingsBuild
+
+    data = pdf if pdf is not None else make_pdf()
+    digest = hashlib.sha256(data).hexdigest()
+    await Blob.get_or_create(sha256=digest, defaults={"size": len(data), "content": data})
+    now = dt.datetime.now(dt.UTC)
+    values: dict[str, object] = {
+        "status": BuildStatus.DONE, "input_hash": digest, "started_at": now, "finished_at": now, "seconds": 1.0,
+        "pages": 3, "size": len(data), "blob_id": digest, "published": published,
+        "published_at": now if published else None, **fields,
+    }
+    return await ProceedingsBuild.create(seminar=seminar, volume=volume, **values)
+
+
+async def make_attendee(seminar: Seminar, email: str | None = None, name: str = "黄颖") -> User:
+    """A registered, approved attendee of the seminar (a registration and the attendee role)."""
+    from seminar.registration.models import Registration, RegistrationStatus
+
+    unit = await make_unit("省公安厅", UnitKind.DEPARTMENT)
+    user = await make_user(email=email, name=name, unit=unit, position="治安管理局干部")
+    await Registration.create(
+        seminar=seminar, user=user, name=name, unit=unit, position=user.position, phone="13900139000",
+        email=user.email, status=RegistrationStatus.APPROVED, decided_at=dt.datetime.now(dt.UTC),
+    )
+    return await grant(user, seminar, RoleName.ATTENDEE)
+
+
 async def make_reviewer(
     seminar: Seminar, email: str | None = None, name: str = "王芳", unit: str = "省委组织部",
     unit_kind: UnitKind = UnitKind.DEPARTMENT, **profile: object,
@@ -153,23 +200,6 @@ async def make_assignment(paper: Paper, reviewer: User, **fields: object):  # ty
     from seminar.reviews.models import Assignment
 
     return await Assignment.create(seminar_id=paper.seminar_id, paper=paper, reviewer=reviewer, **fields)  # type: ignore[attr-defined]
-
-
-async def make_decision(paper: Paper, outcome: str = "keynote", **fields: object):  # type: ignore[no-untyped-def]
-    """The organizers' decision on a paper (keynote, discussion, proceedings or decline)."""
-    from seminar.reviews.models import Decision
-
-    return await Decision.create(
-        seminar_id=paper.seminar_id, paper=paper, outcome=outcome, decided_at=dt.datetime.now(dt.UTC), **fields  # type: ignore[attr-defined]
-    )
-
-
-async def make_room(seminar: Seminar, name: str = "第一会议室", capacity: int | None = 200):  # type: ignore[no-untyped-def]
-    """A room of the seminar's venue, after the rooms it already has."""
-    from seminar.agenda.models import Room
-
-    count = await Room.filter(seminar_id=seminar.id).count()
-    return await Room.create(seminar=seminar, name=name, capacity=capacity, position=count + 1)
 
 
 async def make_review(
@@ -193,3 +223,20 @@ async def make_review(
     }
     assignment = await make_assignment(paper, reviewer)
     return await Review.create(assignment=assignment, **values)
+
+
+async def make_decision(paper: Paper, outcome: str = "keynote", **fields: object):  # type: ignore[no-untyped-def]
+    """The organizers' decision on a paper (keynote, discussion, proceedings or decline)."""
+    from seminar.reviews.models import Decision
+
+    return await Decision.create(
+        seminar_id=paper.seminar_id, paper=paper, outcome=outcome, decided_at=dt.datetime.now(dt.UTC), **fields  # type: ignore[attr-defined]
+    )
+
+
+async def make_room(seminar: Seminar, name: str = "第一会议室", capacity: int | None = 200):  # type: ignore[no-untyped-def]
+    """A room of the seminar's venue, after the rooms it already has."""
+    from seminar.agenda.models import Room
+
+    count = await Room.filter(seminar_id=seminar.id).count()
+    return await Room.create(seminar=seminar, name=name, capacity=capacity, position=count + 1)

@@ -19,6 +19,7 @@ from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import can_create_seminar, can_manage_seminar, require
+from seminar.proceedings.queries import published_build
 from seminar.seminars import actions
 from seminar.seminars.forms import SeminarForm, TopicForm
 from seminar.seminars.models import Seminar
@@ -62,7 +63,12 @@ async def index(request: Request) -> Response:
 async def landing(request: Request) -> Response:
     seminar = await get_seminar_or_404(request.path_params["slug"])
     i18n.set_time_zone(seminar.time_zone)
-    return render(request, "seminars/landing.html", {"seminar": seminar, "topics": await topics_of(seminar)})
+    published = await published_build(seminar, None) is not None
+    return render(
+        request,
+        "seminars/landing.html",
+        {"seminar": seminar, "topics": await topics_of(seminar), "proceedings_published": published},
+    )
 
 
 async def create(request: Request) -> Response:
