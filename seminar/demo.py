@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from seminar.accounts.actions import ensure_units
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
+from seminar.reviews.demo import build_demo_reviews
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.demo import build_demo_papers
@@ -120,6 +121,7 @@ class DemoSummary:
     people: int
     topics: int
     papers: int
+    decisions: int = 0
 
 
 class _Passwords:
@@ -216,12 +218,17 @@ async def _upsert_topics(seminar: Seminar) -> int:
     return len(DEFAULT_TOPICS)
 
 
-async def build_demo(password: str = DEMO_PASSWORD, today: dt.date | None = None, papers: bool = True) -> DemoSummary:
-    """Create or refresh the demo seminar, its topics, every demo account with its role, and the papers.
+async def build_demo(
+    password: str = DEMO_PASSWORD, today: dt.date | None = None, papers: bool = True,
+    base_url: str = "http://127.0.0.1:8000",
+) -> DemoSummary:
+    """Create or refresh the demo seminar, its topics, every demo account with its role, the papers,
+    and their reviewing (profiles, bids, the solver's assignment, reviews, decisions).
 
     Side effects: upserts all units (`ensure_units`); sets every demo account's password to
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
-    accounts. Touches nothing else. `papers=False` leaves the papers out (tests that need no papers).
+    accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
+    their link). Touches nothing else. `papers=False` leaves the papers and reviewing out.
     """
     today = today or dt.datetime.now(ZoneInfo(ZONE)).date()
     await ensure_units()
@@ -237,12 +244,18 @@ async def build_demo(password: str = DEMO_PASSWORD, today: dt.date | None = None
             *((person, RoleName.ATTENDEE, False) for person in ATTENDEES),
         ]
         submitters: dict[int, User] = {}
+        organizer: User | None = None
         for person, role, is_admin in cast:
             user = await _upsert_user(person, units, passwords, is_admin=is_admin)
             await Role.get_or_create(user=user, seminar=seminar, name=role)
             if role is RoleName.SUBMITTER:
                 submitters[units[person.unit].id] = user
+            if role is RoleName.ORGANIZER:
+                organizer = user
     # Each paper in its own transactions: a half-built demo resumes where it stopped.
     noon = dt.datetime.combine(today, dt.time(12), tzinfo=ZoneInfo(ZONE))
     paper_count = await build_demo_papers(seminar, submitters, now=noon) if papers else 0
-    return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count)
+    assert organizer is not None, "the cast always holds the organizer"
+    reviewing = await build_demo_reviews(seminar, organizer, base_url, now=noon) if papers else None
+    return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
+                       decisions=reviewing.decisions if reviewing else 0)

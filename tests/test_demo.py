@@ -146,3 +146,33 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
     assert "推动综治中心提档升级" in mine.text and "汕尾" not in mine.text
     assert "176个镇（街）综治中心" in detail.text and "manuscript-text" in detail.text
     assert "“驻村连心”凝聚基层合力" in listing.text
+
+
+async def test_demo_reviewing_has_the_solvers_assignment_reviews_with_comments_and_decisions(client: Client) -> None:
+    from seminar.mail.models import OutboxMail
+    from seminar.reviews.models import Assignment, Bid, Decision, Review, ReviewerProfile, ReviewStatus
+
+    await build_demo(today=TODAY)
+    counts = {model.__name__: await model.all().count() for model in (ReviewerProfile, Bid, Assignment, Review, Decision, OutboxMail)}
+
+    await build_demo(today=TODAY)
+
+    assert {model.__name__: await model.all().count() for model in (ReviewerProfile, Bid, Assignment, Review, Decision, OutboxMail)} == counts
+    submitted_papers = await Paper.filter(status=PaperStatus.SUBMITTED).count()
+    assert counts["ReviewerProfile"] == 8 and counts["Bid"] > 0
+    assert counts["Assignment"] == 3 * submitted_papers
+    assert Counter(await Assignment.all().values_list("paper_id", flat=True)).most_common()[-1][1] == 3
+    assert await OutboxMail.filter(template="reviews/assigned").count() == 8
+    reviews = await Review.all()
+    submitted = [r for r in reviews if r.status is ReviewStatus.SUBMITTED]
+    assert 0.75 * counts["Assignment"] < len(submitted) < counts["Assignment"]  # most in, a few outstanding
+    assert all(r.total is not None and 40 <= r.total <= 98 and r.comment_to_authors for r in submitted)
+    decisions = await Decision.all()
+    outcomes = Counter(d.outcome.value for d in decisions)
+    assert outcomes["keynote"] >= 12 and outcomes["discussion"] > 0 and outcomes["proceedings"] > 0 and outcomes["decline"] == 2
+    assert {d.award.value for d in decisions if d.award} == {"first", "second", "third"}
+    assert all(d.notified_at is None for d in decisions)  # sending the decision mails is left to the organizer
+
+    await client.login("organizer@example.org")
+    page = await client.get("/gd-2021/manage/ranking")
+    assert page.status_code == 200 and page.text.count('<tr id="paper-') == submitted_papers
