@@ -207,14 +207,18 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     lines: list[str] = []
 
     async def work() -> None:
-        summary = await build_demo(args.password)
+        summary = await build_demo(args.password, base_url=settings.base_url, proceedings=not args.no_proceedings)
         lines.append(
             f"Demo seminar '{summary.seminar.slug}' ready: {summary.topics} topics, {summary.people} accounts, "
             f"{summary.papers} papers."
         )
+        if summary.agenda_release:
+            lines.append(f"Agenda published as v{summary.agenda_release}.")
+        if summary.proceedings_pages:
+            lines.append(f"Proceedings published: {summary.proceedings_pages} pages.")
 
     asyncio.run(_with_database(settings, work))
-    print(lines[0])
+    print("\n".join(lines))
     print(f"Log in as organizer@example.org with the password '{args.password}'.")
     return 0
 
@@ -268,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")
     demo.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    demo.add_argument("--no-proceedings", action="store_true", help="skip typesetting the 论文集 (about 20 s)")
     demo.set_defaults(handler=cmd_demo)
     return parser
 

@@ -22,6 +22,9 @@ from tortoise.transactions import in_transaction
 from seminar.accounts.actions import ensure_units
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
+from seminar.agenda.demo import build_demo_agenda
+from seminar.proceedings.actions import build_now, publish_build
+from seminar.proceedings.models import BuildStatus
 from seminar.reviews.demo import build_demo_reviews
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
@@ -122,6 +125,8 @@ class DemoSummary:
     topics: int
     papers: int
     decisions: int = 0
+    agenda_release: int | None = None
+    proceedings_pages: int | None = None
 
 
 class _Passwords:
@@ -220,7 +225,7 @@ async def _upsert_topics(seminar: Seminar) -> int:
 
 async def build_demo(
     password: str = DEMO_PASSWORD, today: dt.date | None = None, papers: bool = True,
-    base_url: str = "http://127.0.0.1:8000",
+    base_url: str = "http://127.0.0.1:8000", agenda: bool = True, proceedings: bool = False,
 ) -> DemoSummary:
     """Create or refresh the demo seminar, its topics, every demo account with its role, the papers,
     and their reviewing (profiles, bids, the solver's assignment, reviews, decisions).
@@ -228,7 +233,10 @@ async def build_demo(
     Side effects: upserts all units (`ensure_units`); sets every demo account's password to
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
     accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
-    their link). Touches nothing else. `papers=False` leaves the papers and reviewing out.
+    their link). Touches nothing else. `papers=False` leaves the papers and reviewing out;
+    with them, `agenda` drafts and publishes the agenda from the decisions, and `proceedings`
+    typesets and publishes the 论文集 (about twenty seconds, so the command line asks for it and
+    the tests mostly do not).
     """
     today = today or dt.datetime.now(ZoneInfo(ZONE)).date()
     await ensure_units()
@@ -257,5 +265,18 @@ async def build_demo(
     paper_count = await build_demo_papers(seminar, submitters, now=noon) if papers else 0
     assert organizer is not None, "the cast always holds the organizer"
     reviewing = await build_demo_reviews(seminar, organizer, base_url, now=noon) if papers else None
+    release = await build_demo_agenda(seminar) if papers and agenda else None
+    pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
     return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
-                       decisions=reviewing.decisions if reviewing else 0)
+                       decisions=reviewing.decisions if reviewing else 0, agenda_release=release,
+                       proceedings_pages=pages)
+
+
+async def _publish_demo_proceedings(seminar: Seminar, organizer: User) -> int | None:
+    """Build the book (or find the identical one already built) and publish it for the attendees."""
+    build = await build_now(seminar, None, "demo", by=organizer)
+    if build.status != BuildStatus.DONE:
+        return None
+    if not build.published:
+        await publish_build(build)
+    return build.pages

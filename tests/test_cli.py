@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -91,6 +92,10 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
 
     assert result.returncode == 0, result.stderr
     assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts, 46 papers." in result.stdout
+    assert "Agenda published as v1." in result.stdout
+    assert re.search(r"Proceedings published: \d{3,} pages\.", result.stdout)
+    [(published,)] = query(tmp_path, "SELECT COUNT(*) FROM proceedings_build WHERE published")
+    assert published == 1
     [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
     assert verify_password(str(password_hash), "another-password")
 
