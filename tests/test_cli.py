@@ -93,11 +93,29 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     assert result.returncode == 0, result.stderr
     assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts, 46 papers." in result.stdout
     assert "Agenda published as v1." in result.stdout
+    [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
+    assert verify_password(str(password_hash), "another-password")
     assert re.search(r"Proceedings published: \d{3,} pages\.", result.stdout)
     [(published,)] = query(tmp_path, "SELECT COUNT(*) FROM proceedings_build WHERE published")
     assert published == 1
-    [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
-    assert verify_password(str(password_hash), "another-password")
+
+    # Nothing changed since the demo's build: the command finds it and writes it out at once.
+    book = tmp_path / "book.pdf"
+    rebuilt = run_seminar(tmp_path, "proceedings", "build", "gd-2021", "--out", str(book))
+
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Nothing changed since the last build" in rebuilt.stdout
+    assert book.read_bytes().startswith(b"%PDF-")
+    assert query(tmp_path, "SELECT COUNT(*) FROM proceedings_build") == [(1,)]
+
+
+def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "proceedings", "build", "no-such-seminar")
+
+    assert result.returncode == 2
+    assert "no-such-seminar" in result.stderr + result.stdout
 
 
 def test_units_creates_the_cities_and_zones(tmp_path: Path) -> None:
