@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -16,6 +17,9 @@ from seminar import i18n, permissions
 from seminar.accounts.roles import role_label, role_labels
 from seminar.config import PROJECT_ROOT
 from seminar.permissions import ANONYMOUS, Actor
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 CSRF_FIELD = "csrf_token"
@@ -64,6 +68,15 @@ templates = Jinja2Templates(env=build_environment())
 
 def actor(request: Request) -> Actor:
     return request.scope.get("actor", ANONYMOUS)
+
+
+def signed_in_user(request: Request) -> User:
+    """The signed-in user; anyone else is sent to the login page and brought back afterwards."""
+    user = actor(request).user
+    if user is None:
+        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
+        raise HTTPException(status_code=303, headers={"Location": str(login)})
+    return user
 
 
 def csrf_token(request: Request) -> str:

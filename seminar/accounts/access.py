@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from seminar.accounts.actions import Links
-from seminar.accounts.models import User
 from seminar.permissions import can_manage_people, has_seminar_role, require
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor
+from seminar.web import actor, signed_in_user
 
 
 def mail_links(request: Request) -> Links:
     settings = request.app.state.settings
     return Links(settings.base_url, lambda name, **params: str(request.app.url_path_for(name, **params)))
-
-
-def signed_in_user(request: Request) -> User:
-    """The signed-in user; anyone else is sent to the login page and brought back afterwards."""
-    user = actor(request).user
-    if user is None:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
-    return user
 
 
 async def people_seminar(request: Request) -> Seminar:

@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.accounts import actions
-from seminar.accounts.access import mail_links, signed_in_user
+from seminar.accounts.access import mail_links
 from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from seminar.accounts.models import Role, RoleName, TokenPurpose, User
 from seminar.accounts.people_routes import routes as people_routes
@@ -16,7 +16,7 @@ from seminar.accounts.sessions import end_session, keep_session, start_session
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.web import actor, client_ip, flash, form, redirect, redirect_to, render, safe_next
+from seminar.web import actor, client_ip, flash, form, redirect, redirect_to, render, safe_next, signed_in_user
 
 
 async def login(request: Request) -> Response:

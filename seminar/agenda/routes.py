@@ -68,20 +68,14 @@ from seminar.permissions import can_edit_agenda, require
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.submissions.models import Author
-from seminar.web import actor, flash, form, redirect, render, templates
+from seminar.web import actor, flash, form, redirect, render, signed_in_user, templates
 
 # ---------- helpers ----------
 
 
-def _require_signed_in(request: Request) -> None:
-    if not actor(request).is_authenticated:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
-
-
 async def _editable_seminar(request: Request) -> Seminar:
     seminar = await get_seminar_or_404(request.path_params["slug"])
-    _require_signed_in(request)
+    signed_in_user(request)
     require(can_edit_agenda(actor(request), seminar))
     i18n.set_time_zone(seminar.time_zone)
     return seminar
@@ -661,7 +655,7 @@ async def person_ics(request: Request) -> Response:
 
 async def my_agenda(request: Request) -> Response:
     seminar = await get_seminar_or_404(request.path_params["slug"])
-    _require_signed_in(request)
+    signed_in_user(request)
     user = actor(request).user
     assert user is not None
     latest = await latest_release(seminar)

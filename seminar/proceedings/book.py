@@ -22,13 +22,14 @@ from functools import cache
 from typing import NamedTuple
 
 from babel import dates as babel_dates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
 from seminar import i18n
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.web import build_environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 BOOK_TEMPLATE = "proceedings/book.html"
@@ -187,18 +188,8 @@ def paragraphs(text: str) -> list[str]:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        lambda message: i18n.translations(i18n.get_locale()).gettext(message),
-        lambda singular, plural, n: i18n.translations(i18n.get_locale()).ngettext(singular, plural, n),
-        newstyle=True,
-    )
+    """The site's template environment (autoescape, gettext) with the book's own helpers."""
+    env = build_environment()
     env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs)
     return env
 

@@ -24,14 +24,12 @@ from seminar.proceedings.numerals import chinese_number
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404, topics_of
-from seminar.web import actor, flash, redirect, render
+from seminar.web import actor, flash, redirect, render, signed_in_user
 
 
 async def _managed_seminar(request: Request) -> Seminar:
     seminar = await get_seminar_or_404(request.path_params["slug"])
-    if not actor(request).is_authenticated:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
+    signed_in_user(request)
     require(can_manage_proceedings(actor(request), seminar))
     i18n.set_time_zone(seminar.time_zone)
     return seminar

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from seminar import i18n
-from seminar.accounts.access import mail_links, signed_in_user
+from seminar.accounts.access import mail_links
 from seminar.accounts.models import Role, Unit
 from seminar.errors import UserError
 from seminar.forms import bind
@@ -24,7 +24,7 @@ from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import to_local
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions.routes import content_disposition
-from seminar.web import actor, flash, form, redirect, render
+from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 
 async def _units() -> list[tuple[int, str]]:

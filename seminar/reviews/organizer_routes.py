@@ -33,12 +33,12 @@ from seminar.reviews.forms import DecisionMailForm
 from seminar.reviews.models import Award, Decision, Outcome
 from seminar.reviews.overview import SORT_KEYS, comments_for_authors, export_rows, ranking, review_progress
 from seminar.reviews.queries import reviewable_papers, settings_of
-from seminar.reviews.routes import _links, _managed_seminar, _signed_in
+from seminar.reviews.routes import _links, _managed_seminar
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.archive import manuscript_name
 from seminar.submissions.routes import content_disposition
 from seminar.spreadsheets import XLSX_TYPE
-from seminar.web import actor, flash, form, redirect, redirect_to, render
+from seminar.web import actor, flash, form, redirect, redirect_to, render, signed_in_user
 
 
 async def _deciding_seminar(request: Request) -> Seminar:
@@ -104,7 +104,7 @@ async def decide_papers(request: Request) -> Response:
     paper_ids = [int(value) for value in data.getlist("paper") if str(value).isdigit()]
     try:
         count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
-                             by=_signed_in(request))
+                             by=signed_in_user(request))
     except UserError as error:
         return await _ranking_page(request, seminar, [error.message])
     flash(request, i18n.ngettext("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", count)

@@ -57,22 +57,14 @@ from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import countdown
 from seminar.submissions.models import Author, Blob, Manuscript, Paper
 from seminar.submissions.routes import content_disposition
-from seminar.web import actor, flash, form, redirect, render
+from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 PROPOSAL_SALT = "reviews-proposal"
 DEFAULT_SEED = 2024
 
 
-def _signed_in(request: Request) -> User:
-    user = actor(request).user
-    if user is None:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
-    return user
-
-
 async def _reviewer_seminar(request: Request) -> Seminar:
-    _signed_in(request)
+    signed_in_user(request)
     seminar = await get_seminar_or_404(request.path_params["slug"])
     require(can_review(actor(request), seminar), 404)
     i18n.set_time_zone(seminar.time_zone)
@@ -80,7 +72,7 @@ async def _reviewer_seminar(request: Request) -> Seminar:
 
 
 async def _managed_seminar(request: Request) -> Seminar:
-    _signed_in(request)
+    signed_in_user(request)
     seminar = await get_seminar_or_404(request.path_params["slug"])
     require(can_manage_reviews(actor(request), seminar))
     i18n.set_time_zone(seminar.time_zone)
@@ -102,7 +94,7 @@ def _status(request: Request) -> int:
 async def mine(request: Request) -> Response:
     seminar = await _reviewer_seminar(request)
     current = actor(request)
-    user = _signed_in(request)
+    user = signed_in_user(request)
     assignments = await Assignment.filter(
         seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(current.assigned_paper_ids)
     ).select_related("paper").order_by("paper__number")
@@ -133,7 +125,7 @@ async def bids(request: Request) -> Response:
     seminar = await _reviewer_seminar(request)
     current = actor(request)
     require(can_bid(current, seminar), 404)
-    user = _signed_in(request)
+    user = signed_in_user(request)
     papers = await _bid_papers(seminar, user)
     declared = set(await Conflict.filter(
         seminar_id=seminar.id, reviewer_id=user.id, source="declared", lifted_at__isnull=True
@@ -165,7 +157,7 @@ async def bids(request: Request) -> Response:
 async def _reviewer_paper(request: Request) -> tuple[Seminar, Paper, Assignment]:
     seminar = await _reviewer_seminar(request)
     paper = await get_review_paper_or_404(actor(request), seminar, request.path_params["number"])
-    assignment = await Assignment.get(paper_id=paper.id, reviewer_id=_signed_in(request).id)
+    assignment = await Assignment.get(paper_id=paper.id, reviewer_id=signed_in_user(request).id)
     return seminar, paper, assignment
 
 
@@ -440,7 +432,7 @@ async def assign(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     paper, person, force = await _pair(request, seminar)
     try:
-        await actions.assign(seminar, paper, person, by=_signed_in(request), links=_links(request, seminar), force=force)
+        await actions.assign(seminar, paper, person, by=signed_in_user(request), links=_links(request, seminar), force=force)
     except UserError as error:
         flash(request, error.message, "error")
     else:
@@ -482,7 +474,7 @@ async def auto_assign(request: Request) -> Response:
             flash(request, _("The proposal could not be read. Here is a new one."), "error")
             return redirect(request, "reviews:auto", slug=seminar.slug)
         try:
-            count = await actions.apply_assignments(seminar, pairs, by=_signed_in(request), links=_links(request, seminar))
+            count = await actions.apply_assignments(seminar, pairs, by=signed_in_user(request), links=_links(request, seminar))
         except UserError as error:
             flash(request, error.message, "error")
             return redirect(request, "reviews:auto", slug=seminar.slug)
@@ -536,7 +528,7 @@ async def set_conflict(request: Request) -> Response:
     if conflict_form.validate():
         person = await User.get(id=conflict_form.reviewer.data)
         try:
-            await actions.set_conflict(seminar, paper, person, conflict_form.reason.data or "", by=_signed_in(request))
+            await actions.set_conflict(seminar, paper, person, conflict_form.reason.data or "", by=signed_in_user(request))
         except UserError as error:
             conflict_form.form_errors.append(error.message)
         else:
@@ -555,7 +547,7 @@ async def lift_conflict(request: Request) -> Response:
     message = None
     if lift_form.validate():
         try:
-            await actions.lift_conflict(conflict, lift_form.lift_reason.data or "", by=_signed_in(request))
+            await actions.lift_conflict(conflict, lift_form.lift_reason.data or "", by=signed_in_user(request))
         except UserError as error:
             message = error.message
         else:

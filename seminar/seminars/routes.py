@@ -25,19 +25,13 @@ from seminar.seminars.forms import SeminarForm, TopicForm
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404, get_topic_or_404, role_counts, topics_of, unit_choices
 from seminar.seminars.rules import countdown, days_until, index_order, to_local
-from seminar.web import actor, flash, form, redirect, render
-
-
-def _require_signed_in(request: Request) -> None:
-    if not actor(request).is_authenticated:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
+from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 
 async def _managed_seminar(request: Request) -> Seminar:
     """The seminar named in the path, which the actor must organize; times shown in its zone."""
     seminar = await get_seminar_or_404(request.path_params["slug"])
-    _require_signed_in(request)
+    signed_in_user(request)
     require(can_manage_seminar(actor(request), seminar))
     i18n.set_time_zone(seminar.time_zone)
     return seminar
@@ -72,7 +66,7 @@ async def landing(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    _require_signed_in(request)
+    signed_in_user(request)
     current = actor(request)
     require(can_create_seminar(current))
     seminar_form = await bind(SeminarForm, request)

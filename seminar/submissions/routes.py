@@ -50,16 +50,14 @@ from seminar.submissions.queries import (
     paper_rows,
     visible_papers,
 )
-from seminar.web import actor, flash, form, redirect, render
+from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 
 async def _seminar(request: Request) -> Seminar:
     """The seminar in the path, if its paper pages exist for this person; times shown in its zone."""
     seminar = await get_seminar_or_404(request.path_params["slug"])
     current = actor(request)
-    if not current.is_authenticated:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
-        raise HTTPException(status_code=303, headers={"Location": str(login)})
+    signed_in_user(request)
     require(can_see_submissions(current, seminar), 404)
     i18n.set_time_zone(seminar.time_zone)
     return seminar

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from seminar.accounts.actions import ensure_units
-from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
+from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, Unit, User
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending

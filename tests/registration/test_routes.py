@@ -75,7 +75,7 @@ async def test_rejecting_an_approved_registration_takes_the_attendee_role_and_th
 
 
 async def test_a_signed_in_person_finds_the_form_filled_and_registers_at_once(client: Client) -> None:
-    seminar = await make_seminar()
+    await make_seminar()
     unit = await make_unit("省司法厅")
     user = await make_user(email="majun@example.org", name="马俊", unit=unit, phone="13600000000", position="干部")
     await client.login(user.email)
