@@ -7,7 +7,6 @@ is never submitted without its receipt queued, and never receipted without being
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -20,7 +19,8 @@ from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions import rules
 from seminar.submissions.intake import Intake
-from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper, PaperStatus
+from seminar.blobs import store_blob
+from seminar.submissions.models import Author, DeadlineExtension, Manuscript, Paper, PaperStatus
 
 
 def now() -> dt.datetime:
@@ -114,12 +114,10 @@ async def store_manuscript(paper: Paper, filename: str, data: bytes, intake: Int
 
     The demo files its papers through here so that it works on any day.
     """
-    digest = hashlib.sha256(data).hexdigest()
     async with in_transaction() as connection:
         locked = await Paper.filter(id=paper.id).select_for_update().using_db(connection).first()
         assert locked is not None, "the route loaded this paper a moment ago"
-        if not await Blob.filter(sha256=digest).using_db(connection).exists():
-            await Blob.create(sha256=digest, size=len(data), content=data, using_db=connection)
+        digest = await store_blob(data, connection)
         latest = await Manuscript.filter(paper_id=paper.id).using_db(connection).order_by("-version").first()
         manuscript = await Manuscript.create(
             paper_id=paper.id,
