@@ -31,6 +31,7 @@ from seminar.reviews.models import (
     ReviewerProfile,
     ReviewSettings,
     ReviewStatus,
+    UnitConflictLift,
 )
 from seminar.reviews.overview import review_progress
 from seminar.reviews.queries import conflict_map, criterion_specs
@@ -202,6 +203,37 @@ async def lift_conflict(conflict: Conflict, reason: str, by: User) -> None:
     )
     if not changed:
         raise UserError(_("This conflict was already lifted."))
+
+
+async def lift_unit_conflict(seminar: Seminar, paper: Paper, reviewer: User, reason: str, by: User) -> UnitConflictLift:
+    """Lift the conflict by unit of one reviewer with one paper: from now on the pair may be assigned."""
+    if not reason.strip():
+        raise UserError(_("Give a reason for lifting the conflict."), field="reason")
+    if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
+        raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
+    await reviewer.fetch_related("unit")
+    unit = reviewer.unit
+    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):  # type: ignore[attr-defined]
+        raise UserError(_("%(name)s has no conflict by unit with this paper.", name=reviewer.name))
+    async with in_transaction():
+        if await UnitConflictLift.exists(paper_id=paper.id, reviewer_id=reviewer.id, reimposed_at__isnull=True):
+            raise UserError(_("This conflict was already lifted."))
+        return await UnitConflictLift.create(
+            seminar_id=seminar.id, paper_id=paper.id, reviewer_id=reviewer.id, reason=reason.strip(), lifted_by_id=by.id
+        )
+
+
+async def reimpose_unit_conflict(paper: Paper, reviewer: User, reason: str, by: User) -> None:
+    """Put a lifted conflict by unit back in force; the lift stays in the history, and an assignment of the pair ends."""
+    if not reason.strip():
+        raise UserError(_("Give a reason for re-imposing the conflict."), field="reason")
+    async with in_transaction():
+        changed = await UnitConflictLift.filter(paper_id=paper.id, reviewer_id=reviewer.id, reimposed_at__isnull=True).update(
+            reimposed_at=now(), reimposed_by_id=by.id, reimpose_reason=reason.strip()
+        )
+        if not changed:
+            raise UserError(_("This conflict is already in force."))
+        await _withdraw_assignment_for_conflict(paper.id, reviewer.id, reason.strip())
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,12 @@ class LiftConflictForm(BaseForm):
     lift_reason = StringField(_l("Reason for lifting"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
 
 
+class UnitConflictForm(BaseForm):
+    """The reason for lifting a conflict by unit, or for putting it back in force."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=300)], filters=[_strip])
+
+
 class CriterionRowForm(BaseForm):
     """One criterion; a row whose name is emptied removes the criterion."""
 

@@ -55,6 +55,8 @@ class ReviewSettings(Model):
     # A reviewer reads the others' reviews of a paper only after submitting their own: no anchoring.
     reviews_visible_after_own = fields.BooleanField(default=True)
     authors_see_comments = fields.BooleanField(default=False)
+    # The ranking flags a paper whose reviewers' totals differ by more than this many points.
+    disagreement_points = fields.IntField(default=20)
     version = fields.IntField(default=1)
 
     class Meta:
@@ -81,7 +83,8 @@ class Conflict(Model):
     """A declared or organizer-set conflict. Lifting keeps the row, so the history stays readable.
 
     Conflicts from units (the reviewer's unit is the paper's city or belongs to it) are not stored:
-    they follow the units and are computed wherever papers and reviewers meet.
+    they follow the units and are computed wherever papers and reviewers meet. An organizer
+    lifts one for a pair with a `UnitConflictLift`.
     """
 
     id = fields.IntField(primary_key=True)
@@ -103,6 +106,33 @@ class Conflict(Model):
     class Meta:
         table = "review_conflict"
         ordering = ["created_at", "id"]
+
+
+class UnitConflictLift(Model):
+    """An organizer lifts the conflict by unit of one reviewer with one paper, with a reason.
+
+    Re-imposing the conflict keeps the row (who, when, why), so the history stays readable, and
+    lifting it again adds a new row. A lift is in force while reimposed_at is empty.
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar = fields.ForeignKeyField("models.Seminar", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
+    paper = fields.ForeignKeyField("models.Paper", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
+    reviewer = fields.ForeignKeyField("models.User", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
+    reason = fields.CharField(max_length=300)
+    lifted_by = fields.ForeignKeyField(
+        "models.User", related_name="unit_conflicts_lifted", null=True, on_delete=fields.SET_NULL
+    )
+    lifted_at = fields.DatetimeField(auto_now_add=True)
+    reimposed_at = fields.DatetimeField(null=True)
+    reimposed_by = fields.ForeignKeyField(
+        "models.User", related_name="unit_conflicts_reimposed", null=True, on_delete=fields.SET_NULL
+    )
+    reimpose_reason = fields.CharField(max_length=300, default="")
+
+    class Meta:
+        table = "review_unit_conflict_lift"
+        ordering = ["lifted_at", "id"]
 
 
 class Bid(Model):

@@ -12,7 +12,7 @@ from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.i18n import _
 from seminar.permissions import Actor, can_review_paper
 from seminar.reviews import rules
-from seminar.reviews.models import Assignment, Conflict, Criterion, ReviewerProfile, ReviewSettings
+from seminar.reviews.models import Assignment, Conflict, Criterion, ReviewerProfile, ReviewSettings, UnitConflictLift
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import Paper, PaperStatus
 
@@ -21,7 +21,7 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
     """Paper ids a reviewer is assigned to (not declined) and conflicted with: one query each.
 
     Conflicts are the stored ones not lifted, plus papers of the reviewer's own city (the unit
-    itself, or the city it belongs to).
+    itself, or the city it belongs to) unless an organizer lifted that conflict for the pair.
     """
     assigned = await Assignment.filter(
         reviewer_id=user.id, seminar_id__in=list(seminar_ids), declined_at__isnull=True
@@ -29,7 +29,9 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
     unit_id: int | None = user.unit_id  # type: ignore[attr-defined]  # Tortoise's _id attribute
     condition = Q(id__in=Subquery(Conflict.filter(reviewer_id=user.id, lifted_at__isnull=True).values("paper_id")))
     if unit_id is not None:
-        condition |= Q(city_id=unit_id) | Q(city_id__in=Subquery(Unit.filter(id=unit_id).values("parent_id")))
+        lifted = UnitConflictLift.filter(reviewer_id=user.id, reimposed_at__isnull=True).values("paper_id")
+        by_unit = Q(city_id=unit_id) | Q(city_id__in=Subquery(Unit.filter(id=unit_id).values("parent_id")))
+        condition |= by_unit & ~Q(id__in=Subquery(lifted))
     conflicted = await Paper.filter(condition, seminar_id__in=list(seminar_ids)).values_list("id", flat=True)
     return frozenset(int(i) for i in assigned), frozenset(int(i) for i in conflicted)
 
@@ -53,6 +55,12 @@ async def reviewers_of(seminar: Seminar) -> list[User]:
     return await User.filter(id__in=Subquery(ids), is_active=True).select_related("unit").order_by("name", "id")
 
 
+async def lifted_unit_conflicts(seminar: Seminar) -> set[tuple[int, int]]:
+    """(paper id, reviewer id) pairs whose conflict by unit an organizer lifted, and has not re-imposed."""
+    rows = await UnitConflictLift.filter(seminar_id=seminar.id, reimposed_at__isnull=True).values_list("paper_id", "reviewer_id")
+    return {(int(p), int(r)) for p, r in rows}
+
+
 async def profiles_of(seminar: Seminar) -> dict[int, ReviewerProfile]:
     return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
 
@@ -69,12 +77,16 @@ class ConflictNote:
 
 
 async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequence[Paper]) -> dict[tuple[int, int], ConflictNote]:
-    """(paper id, reviewer id) → why they may not meet, for every conflicted pair: by unit, or stored and not lifted."""
+    """(paper id, reviewer id) → why they may not meet, for every conflicted pair: by unit (unless an organizer
+    lifted it), or stored and not lifted."""
     found: dict[tuple[int, int], ConflictNote] = {}
+    lifted = await lifted_unit_conflicts(seminar)
     for reviewer in reviewers:
         unit = reviewer.unit
         for paper in papers:
             city_id: int = paper.city_id  # type: ignore[attr-defined]
+            if (paper.id, reviewer.id) in lifted:
+                continue
             if unit is not None and rules.is_automatic_conflict(unit.id, unit.parent_id, city_id):  # type: ignore[attr-defined]
                 found[(paper.id, reviewer.id)] = ConflictNote(
                     "automatic", _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=unit.name)
@@ -120,8 +132,8 @@ class Proposal:
 async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     """The solver's optimal completion of the current assignments (see `assign.solve`).
 
-    Existing assignments are fixed; declined ones and conflicts are forbidden pairs; affinity
-    comes from bids and topics of expertise. Raises `AssignmentInfeasible` with the reason.
+    Existing assignments are fixed; declined ones and conflicts are forbidden pairs (a conflict by
+    unit that an organizer lifted is not); affinity comes from bids and topics of expertise. Raises `AssignmentInfeasible` with the reason.
     """
     from seminar.reviews import affinity as affinity_module
     from seminar.reviews.assign import balanced_loads, solve
@@ -142,6 +154,7 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     stored = set(
         await Conflict.filter(seminar_id=seminar.id, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")
     )
+    lifted = await lifted_unit_conflicts(seminar)
     paper_infos = [affinity_module.PaperInfo(p.id, p.topic_id, p.city_id) for p in papers]  # type: ignore[attr-defined]
     reviewer_infos = [
         affinity_module.ReviewerInfo(
@@ -155,7 +168,7 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     ]
     # Declining is final for the pair: the solver must not ask the same reviewer again.
     forbidden = stored | declined
-    matrix = affinity_module.affinity_matrix(paper_infos, reviewer_infos, bids, forbidden, seed=seed)
+    matrix = affinity_module.affinity_matrix(paper_infos, reviewer_infos, bids, forbidden, lifted=lifted, seed=seed)
     paper_index = {p.id: i for i, p in enumerate(papers)}
     reviewer_index = {u.id: j for j, u in enumerate(reviewers)}
     fixed = [(paper_index[p], reviewer_index[r]) for p, r in active if p in paper_index and r in reviewer_index]
@@ -179,7 +192,7 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
             if (paper.id, reviewer.id) in active:
                 continue
             reasons = affinity_module.explain(
-                paper_infos[i], reviewer_infos[j], bids.get((paper.id, reviewer.id)), conflicts=forbidden
+                paper_infos[i], reviewer_infos[j], bids.get((paper.id, reviewer.id)), conflicts=forbidden, lifted=lifted
             )
             added.append((reviewer, reasons))
             pairs.append((paper.id, reviewer.id))

@@ -39,8 +39,9 @@ from seminar.reviews.forms import (
     ProfileForm,
     ReviewForm,
     ReviewFormSettingsForm,
+    UnitConflictForm,
 )
-from seminar.reviews.models import Assignment, Bid, Conflict, Review, ReviewStatus
+from seminar.reviews.models import Assignment, Bid, Conflict, Review, ReviewStatus, UnitConflictLift
 from seminar.reviews.queries import (
     conflict_map,
     criterion_specs,
@@ -497,7 +498,8 @@ async def paper_reviews(request: Request) -> Response:
     return render(request, "reviews/paper.html", await _paper_context(seminar, paper, ConflictForm(), {}))
 
 
-async def _paper_context(seminar: Seminar, paper: Paper, conflict_form: ConflictForm, lift_errors: dict[int, str]) -> dict[str, Any]:
+async def _paper_context(seminar: Seminar, paper: Paper, conflict_form: ConflictForm, lift_errors: dict[int, str],
+                         unit_errors: dict[int, str] | None = None) -> dict[str, Any]:
     people = await reviewers_of(seminar)
     conflict_form.reviewer.choices = [(u.id, u.name) for u in people]
     conflicts = await conflict_map(seminar, people, [paper])
@@ -505,6 +507,15 @@ async def _paper_context(seminar: Seminar, paper: Paper, conflict_form: Conflict
     reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in assignments_])}  # type: ignore[attr-defined]
     history = await Conflict.filter(paper_id=paper.id).select_related("reviewer", "created_by", "lifted_by").order_by("created_at", "id")
     assigned_ids = {a.reviewer_id for a in assignments_ if a.declined_at is None}  # type: ignore[attr-defined]
+    lifts = await UnitConflictLift.filter(paper_id=paper.id).select_related(
+        "reviewer", "lifted_by", "reimposed_by").order_by("lifted_at", "id")
+    in_force = {lift.reviewer_id: lift for lift in lifts if lift.reimposed_at is None}  # type: ignore[attr-defined]
+    # Every reviewer whose unit is or belongs to the paper's city, with the lift in force if any.
+    by_unit = [
+        (u, _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=u.unit.name), in_force.get(u.id))
+        for u in people
+        if u.unit is not None and rules.is_automatic_conflict(u.unit.id, u.unit.parent_id, paper.city_id)  # type: ignore[attr-defined]
+    ]
     return {
         "seminar": seminar,
         "paper": paper,
@@ -512,7 +523,11 @@ async def _paper_context(seminar: Seminar, paper: Paper, conflict_form: Conflict
         "reviews": reviews,
         "criteria": await actions.ensure_criteria(seminar),
         "history": history,
-        "unit_conflicts": [(u, conflicts[(paper.id, u.id)]) for u in people if (paper.id, u.id) in conflicts and conflicts[(paper.id, u.id)].source == "automatic"],
+        "unit_conflicts": by_unit,
+        "unit_lifts": lifts,
+        "unit_errors": unit_errors or {},
+        # An error about a reviewer without a row in the table (no conflict by unit) is shown above it.
+        "unit_other_errors": [m for rid, m in (unit_errors or {}).items() if rid not in {u.id for u, _r, _l in by_unit}],
         "candidates": [u for u in people if u.id not in assigned_ids and (paper.id, u.id) not in conflicts],
         "conflict_form": conflict_form,
         "lift_form": LiftConflictForm(),
@@ -559,6 +574,47 @@ async def lift_conflict(request: Request) -> Response:
                   status_code=400)
 
 
+async def _unit_pair(request: Request) -> tuple[Seminar, Paper, User, UnitConflictForm]:
+    seminar = await _managed_seminar(request)
+    paper = await get_paper_or_404(seminar, request.path_params["number"])
+    person = next((u for u in await reviewers_of(seminar) if u.id == request.path_params["user_id"]), None)
+    if person is None:
+        raise HTTPException(status_code=404)
+    return seminar, paper, person, await bind(UnitConflictForm, request)
+
+
+async def lift_unit_conflict(request: Request) -> Response:
+    """Lift the conflict by unit of one reviewer with this paper, with a reason kept in the history."""
+    seminar, paper, person, reason_form = await _unit_pair(request)
+    try:
+        if not reason_form.validate():
+            raise UserError(reason_form.first_error or _("Check the form."))
+        await actions.lift_unit_conflict(seminar, paper, person, reason_form.reason.data or "", by=signed_in_user(request))
+    except UserError as error:
+        message = error.message
+    else:
+        flash(request, _("The conflict by unit of %(name)s with paper #%(number)s is lifted.", name=person.name, number=paper.number))
+        return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+    return render(request, "reviews/paper.html", await _paper_context(seminar, paper, ConflictForm(), {}, {person.id: message}),
+                  status_code=400)
+
+
+async def reimpose_unit_conflict(request: Request) -> Response:
+    """Put a lifted conflict by unit back in force; an assignment of the pair ends with it."""
+    seminar, paper, person, reason_form = await _unit_pair(request)
+    try:
+        if not reason_form.validate():
+            raise UserError(reason_form.first_error or _("Check the form."))
+        await actions.reimpose_unit_conflict(paper, person, reason_form.reason.data or "", by=signed_in_user(request))
+    except UserError as error:
+        message = error.message
+    else:
+        flash(request, _("The conflict by unit of %(name)s with paper #%(number)s is in force again.", name=person.name, number=paper.number))
+        return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+    return render(request, "reviews/paper.html", await _paper_context(seminar, paper, ConflictForm(), {}, {person.id: message}),
+                  status_code=400)
+
+
 routes: list[BaseRoute] = [
     Route("/{slug}/reviews/", mine, name="reviews:mine"),
     Route("/{slug}/reviews/bids", bids, methods=["GET", "POST"], name="reviews:bids"),
@@ -577,4 +633,8 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/reviews/{number:int}/conflicts", set_conflict, methods=["POST"], name="reviews:set_conflict"),
     Route("/{slug}/manage/reviews/{number:int}/conflicts/{conflict_id:int}/lift", lift_conflict, methods=["POST"],
           name="reviews:lift_conflict"),
+    Route("/{slug}/manage/reviews/{number:int}/unit-conflicts/{user_id:int}/lift", lift_unit_conflict, methods=["POST"],
+          name="reviews:lift_unit_conflict"),
+    Route("/{slug}/manage/reviews/{number:int}/unit-conflicts/{user_id:int}/reimpose", reimpose_unit_conflict,
+          methods=["POST"], name="reviews:reimpose_unit_conflict"),
 ]
