@@ -81,9 +81,11 @@ class CriterionRow:
 
 
 async def save_review_form(
-    seminar: Seminar, rows: Sequence[CriterionRow], visible_after_own: bool, authors_see_comments: bool
+    seminar: Seminar, rows: Sequence[CriterionRow], visible_after_own: bool, authors_see_comments: bool,
+    disagreement_points: int | None = None,
 ) -> None:
-    """Replace the criteria by the rows, in their order, and store the two visibility settings.
+    """Replace the criteria by the rows, in their order, and store the two visibility settings and
+    the ranking's disagreement threshold (None: unchanged).
 
     Once a review is submitted the criteria are fixed: changing them would change totals already given.
     """
@@ -92,6 +94,8 @@ async def save_review_form(
         raise UserError(_("The review form needs at least one criterion."))
     if any(row.max_points is None or row.max_points < 1 for row in kept):
         raise UserError(_("Every criterion needs a maximum of at least 1 point."))
+    if disagreement_points is not None and disagreement_points < 1:
+        raise UserError(_("The disagreement threshold is at least 1 point."), field="disagreement_points")
     async with in_transaction():
         current = {c.id: c for c in await Criterion.filter(seminar_id=seminar.id)}
         wanted = [(row.id, row.name, row.description, row.max_points) for row in kept]
@@ -113,6 +117,8 @@ async def save_review_form(
         settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
         settings.reviews_visible_after_own = visible_after_own
         settings.authors_see_comments = authors_see_comments
+        if disagreement_points is not None:
+            settings.disagreement_points = disagreement_points
         settings.version += 1
         await settings.save()
 

@@ -30,6 +30,10 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# The choice on the ranking page that takes a decision back: the paper is undecided again.
+UNDECIDED = "undecided"
+
+
 def parse_choice(outcome: str, award: str) -> tuple[Outcome, Award | None]:
     """The outcome and award chosen on the page; a declined paper gets no award."""
     try:
@@ -51,9 +55,16 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
     """Set the same decision on every paper given (submitted papers of the seminar); returns how many changed.
 
     A paper already decided so keeps its decision untouched, so it is not mailed again.
+    `UNDECIDED` removes the decisions instead (see `undecide`).
     """
-    chosen, grade = parse_choice(outcome, award)
     wanted = sorted(set(paper_ids))
+    if outcome == UNDECIDED:
+        if award:
+            raise UserError(_("An undecided paper cannot receive an award."), field="award")
+        if not wanted:
+            raise UserError(_("Tick at least one paper."))
+        return await undecide(seminar, wanted)
+    chosen, grade = parse_choice(outcome, award)
     if not wanted:
         raise UserError(_("Tick at least one paper."))
     changed = 0
@@ -75,6 +86,25 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
                 continue
             changed += 1
     return changed
+
+
+async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
+    """Remove the decisions of these papers; returns how many were removed (undecided papers count none).
+
+    A decision already mailed is never removed: the city has read it, and taking it back
+    silently would leave them with a decision that no longer exists. It may still be changed,
+    which is mailed again. One mailed paper among those given stops the whole removal.
+    """
+    async with in_transaction():
+        # Locked without a join: PostgreSQL does not lock the nullable side of an outer join.
+        decisions = await Decision.filter(seminar_id=seminar.id, paper_id__in=list(paper_ids)).select_for_update()
+        mailed_ids = [d.paper_id for d in decisions if d.notified_at is not None]  # type: ignore[attr-defined]
+        mailed = sorted(await Paper.filter(id__in=mailed_ids).values_list("number", flat=True)) if mailed_ids else []
+        if mailed:
+            raise UserError(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not "
+                              "removed.", papers="、".join(f"#{n}" for n in mailed)))
+        await Decision.filter(id__in=[d.id for d in decisions]).delete()
+    return len(decisions)
 
 
 async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:

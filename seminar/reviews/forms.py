@@ -111,6 +111,11 @@ class ReviewFormSettingsForm(BaseForm):
     criteria = FieldList(FormField(CriterionRowForm), min_entries=1)
     reviews_visible_after_own = BooleanField(_l("Reviewers see the other reviews of a paper only after submitting their own"))
     authors_see_comments = BooleanField(_l("Cities may read the comments (点评) on their papers once decisions are released"))
+    # Left empty: the threshold stays as it was.
+    disagreement_points = IntegerField(
+        _l("Disagreement threshold (points)"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
 
 
 class DecisionMailForm(BaseForm):

@@ -20,6 +20,7 @@ from seminar.i18n import _
 from seminar.permissions import can_decide, require
 from seminar.reviews import actions, letters, scoring
 from seminar.reviews.decisions import (
+    UNDECIDED,
     decide,
     letter_values,
     mail_plan,
@@ -107,8 +108,12 @@ async def decide_papers(request: Request) -> Response:
                              by=signed_in_user(request))
     except UserError as error:
         return await _ranking_page(request, seminar, [error.message])
-    flash(request, i18n.ngettext("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", count)
-          if count else _("Nothing changed: the papers were already decided so."))
+    if str(data.get("outcome", "")) == UNDECIDED:
+        flash(request, i18n.ngettext("Decision removed for %(num)s paper.", "Decisions removed for %(num)s papers.", count)
+              if count else _("Nothing changed: the papers were undecided already."))
+    else:
+        flash(request, i18n.ngettext("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", count)
+              if count else _("Nothing changed: the papers were already decided so."))
     back = str(request.url_for("reviews:ranking", slug=seminar.slug))
     query = str(data.get("back", ""))
     return redirect_to(f"{back}?{query}" if query else back)

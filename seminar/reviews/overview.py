@@ -124,6 +124,7 @@ class Ranking:
     suggested: dict[str, int]  # for all the seminar's papers
     awarded: dict[str, int]
     decided: dict[str, int]  # outcome → papers decided so
+    threshold: int  # points of difference between totals that flag a disagreement
 
 
 def _award_counts(decisions: list[Decision | None]) -> dict[str, int]:
@@ -135,7 +136,7 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
     """Every submitted paper ranked within its topic by `key`, with its reviews and decision.
 
     The severity-normalised score is computed over all the seminar's submitted reviews (each
-    reviewer's scale from everything they scored), whichever topic is shown. Five queries.
+    reviewer's scale from everything they scored), whichever topic is shown. Six queries.
     """
     topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
     papers = await reviewable_papers(seminar).select_related("city").order_by("number")
@@ -145,6 +146,7 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
     ).select_related("assignment__reviewer").order_by("submitted_at", "id")
     decisions = {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
     criteria = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+    threshold = (await settings_of(seminar)).disagreement_points
 
     paper_ids = {paper.id for paper in papers}
     scored = [
@@ -166,7 +168,8 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
     for topic in shown:
         own = papers_by_topic.get(topic.id if topic else None, [])
         by_id = {paper.id: paper for paper in own}
-        ranked = scoring.rank_topic([p.id for p in own], [s for s in scored if s.paper in by_id], normalised, key=key)
+        ranked = scoring.rank_topic([p.id for p in own], [s for s in scored if s.paper in by_id], normalised, key=key,
+                                    threshold=threshold)
         rows = [
             RankingRow(
                 ranked=row,
@@ -186,6 +189,7 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
         suggested=scoring.suggested_awards(len(papers)),
         awarded=_award_counts(all_decisions),
         decided=dict(Counter(d.outcome.value for d in all_decisions if d is not None)),
+        threshold=threshold,
     )
 
 

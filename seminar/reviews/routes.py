@@ -324,7 +324,8 @@ async def review_form_page(request: Request) -> Response:
             ]
             try:
                 await actions.save_review_form(
-                    seminar, rows, bool(page_form.reviews_visible_after_own.data), bool(page_form.authors_see_comments.data)
+                    seminar, rows, bool(page_form.reviews_visible_after_own.data), bool(page_form.authors_see_comments.data),
+                    page_form.disagreement_points.data,
                 )
             except UserError as error:
                 page_form.form_errors.append(error.message)
@@ -338,6 +339,7 @@ async def review_form_page(request: Request) -> Response:
             ] + [{} for _row in range(EXTRA_CRITERION_ROWS)],
             "reviews_visible_after_own": settings.reviews_visible_after_own,
             "authors_see_comments": settings.authors_see_comments,
+            "disagreement_points": settings.disagreement_points,
         })
     return render(request, "reviews/review_form.html", {
         "seminar": seminar, "form": page_form, "total": sum(c.max_points for c in criteria),

@@ -5,6 +5,7 @@ sending to a real SMTP server), what the city then reads, the .xlsx of all revie
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 import pytest
 from openpyxl import load_workbook
 
+from seminar import i18n
 from seminar.accounts.models import User
 from seminar.config import Settings
+from seminar.i18n import _
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.reviews.actions import ensure_criteria
@@ -513,3 +516,88 @@ async def test_unknown_outcome_has_no_mail_page(client: Client) -> None:
 
     assert response.status_code == 404
     assert "placeholder" not in response.text and "占位符" not in response.text
+
+
+# --- taking a decision back ------------------------------------------------------------
+
+
+async def test_a_decision_is_removed_one_by_one_and_in_bulk(client: Client) -> None:
+    s = await scene()
+    papers = [await make_paper(s.seminar, city=city, status="submitted") for city in ("广州市", "深圳市", "珠海市")]
+    await client.login("organizer@example.org")
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                           {"paper": [str(p.id) for p in papers], "outcome": "discussion", "award": ""})
+
+    one = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(papers[0].id), "outcome": "undecided"})
+    bulk = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                  {"paper": [str(p.id) for p in papers], "outcome": "undecided", "award": ""})
+    page = await client.get(bulk.headers["location"])
+
+    assert one.status_code == bulk.status_code == 303
+    assert flashes(page)[-2:] == [
+        i18n.ngettext("Decision removed for %(num)s paper.", "Decisions removed for %(num)s papers.", 1),
+        i18n.ngettext("Decision removed for %(num)s paper.", "Decisions removed for %(num)s papers.", 2),
+    ]
+    assert not await Decision.exists()
+    assert 'data-decision=""' in row_of(page.text, papers[0].number)
+    assert '<option value="undecided" selected>' in row_of(page.text, papers[0].number)
+
+
+async def test_a_mailed_decision_can_be_changed_but_not_removed(client: Client) -> None:
+    s = await scene()
+    mailed = await make_paper(s.seminar, status="submitted")
+    fresh = await make_paper(s.seminar, city="深圳市", status="submitted")
+    await client.login("organizer@example.org")
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "discussion"})
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(fresh.id), "outcome": "keynote"})
+
+    refused = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                     {"paper": [str(mailed.id), str(fresh.id)], "outcome": "undecided"})
+    with_award = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                        {"paper": str(fresh.id), "outcome": "undecided", "award": "first"})
+    changed = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "keynote"})
+
+    assert refused.status_code == 400
+    assert html.escape(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not removed.",
+                         papers=f"#{mailed.number}"), quote=False) in refused.text
+    assert with_award.status_code == 400
+    assert await Decision.filter(paper_id=fresh.id).exists()  # nothing removed, not even the unmailed one
+    assert changed.status_code == 303
+    decision = await Decision.get(paper_id=mailed.id)
+    assert decision.outcome.value == "keynote" and decision.notified_outcome.value == "discussion"  # type: ignore[union-attr]
+    assert decision.needs_mail
+
+
+# --- the disagreement threshold --------------------------------------------------------
+
+
+async def test_the_disagreement_threshold_is_set_on_the_review_form_page_and_used_by_the_ranking(client: Client) -> None:
+    s = await scene()
+    paper = await make_paper(s.seminar, status="submitted")
+    await make_review(paper, await make_reviewer(s.seminar, email="a@example.org", name="王芳"), points(60))
+    await make_review(paper, await make_reviewer(s.seminar, email="b@example.org", name="赵磊"), points(85))
+    await client.login("organizer@example.org")
+    criteria = await ensure_criteria(s.seminar)
+    data = {"reviews_visible_after_own": "y"}
+    for i, c in enumerate(criteria):
+        data |= {f"criteria-{i}-id": str(c.id), f"criteria-{i}-name": c.name, f"criteria-{i}-description": c.description,
+                 f"criteria-{i}-max_points": str(c.max_points)}
+    flagged = await client.get(f"/{s.seminar.slug}/manage/ranking")
+
+    form_page = await client.get(f"/{s.seminar.slug}/manage/review-form")
+    invalid = await client.post_form(f"/{s.seminar.slug}/manage/review-form", {**data, "disagreement_points": "0"})
+    saved = await client.post_form(f"/{s.seminar.slug}/manage/review-form", {**data, "disagreement_points": "30"})
+    calm = await client.get(f"/{s.seminar.slug}/manage/ranking")
+
+    disagree = _("Reviewers disagree")
+    assert disagree in row_of(flagged.text, paper.number)  # 85 − 60 = 25 > 20, the default
+    assert 'name="disagreement_points"' in form_page.text and 'value="20"' in form_page.text
+    assert invalid.status_code == 400
+    assert saved.status_code == 303
+    assert (await ReviewSettings.get(seminar_id=s.seminar.id)).disagreement_points == 30
+    assert disagree not in row_of(calm.text, paper.number)  # 25 is within 30
+    assert _("Trimmed mean: the highest and the lowest total are left out once a paper has 4 reviews or more. "
+             "Normalised: each reviewer's totals are standardised over everything they scored in the seminar, then put "
+             "back on the 0–100 scale. ⚠ marks papers whose totals differ by more than %(points)s points.",
+             points=30).replace("'", "&#39;") in calm.text
