@@ -29,13 +29,13 @@ async def settings_of(seminar: Seminar) -> ProceedingsSettings:
     return found or ProceedingsSettings(seminar_id=seminar.id)
 
 
-async def _placements(seminar: Seminar, papers: list[Paper]) -> dict[int, Placement]:
-    """Paper id → placement in the book; decided papers only once the seminar has decisions."""
+async def _placements(seminar: Seminar, papers: list[Paper], decided_only: bool = False) -> dict[int, Placement]:
+    """Paper id → placement in the book; decided papers only once the seminar has decisions (or if asked)."""
     decision_model = getattr(review_models, "Decision", None)  # issue 4 adds decisions
     decided: dict[int, str] = {}
     if decision_model is not None:
         decided = dict(await decision_model.filter(seminar_id=seminar.id).values_list("paper_id", "outcome"))
-    if not decided:
+    if not decided and not decided_only:
         return {paper.id: Placement.DISCUSSION for paper in papers}
     kept = {placement.value: placement for placement in Placement}
     return {paper_id: kept[str(outcome)] for paper_id, outcome in decided.items() if str(outcome) in kept}
@@ -83,17 +83,33 @@ async def participants(seminar: Seminar) -> list[Participant]:
     return [Participant(r.name, r.unit.name if r.unit else r.unit_text, r.position) for r in registrations]
 
 
-async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
-    """Everything the book (or one topic's volume) prints, read from the database."""
-    options = await settings_of(seminar)
-    topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
-    if volume is not None:
-        topics = [topic for topic in topics if topic.position == volume]
-    papers = await Paper.filter(
-        seminar_id=seminar.id, status=PaperStatus.SUBMITTED, topic_id__in=[topic.id for topic in topics]
-    ).order_by("number")
-    placements = await _placements(seminar, papers)
-    papers = [paper for paper in papers if paper.id in placements]
+async def included_papers(
+    seminar: Seminar, topics: list[Topic], *, decided_only: bool = False, number: int | None = None
+) -> tuple[list[Paper], dict[int, Placement]]:
+    """The book's papers among these topics (or just the one numbered `number`), in number order, with placements.
+
+    `decided_only` leaves out the preview rule (every submitted paper while nothing is decided):
+    what readers see outside the built book shows decided papers only.
+    """
+    query = Paper.filter(seminar_id=seminar.id, status=PaperStatus.SUBMITTED, topic_id__in=[topic.id for topic in topics])
+    if number is not None:
+        query = query.filter(number=number)
+    papers = await query.order_by("number")
+    placements = await _placements(seminar, papers, decided_only)
+    return [paper for paper in papers if paper.id in placements], placements
+
+
+async def book_papers(
+    seminar: Seminar,
+    topics: list[Topic],
+    *,
+    decided_only: bool = False,
+    number: int | None = None,
+    include_comments: bool = False,
+    with_pdfs: bool = True,
+) -> list[tuple[Paper, BookPaper]]:
+    """Each included paper with what the book prints of it (authors, abstract, the converted text …)."""
+    papers, placements = await included_papers(seminar, topics, decided_only=decided_only, number=number)
     ids = [paper.id for paper in papers]
     authors: dict[int, list[Author]] = defaultdict(list)
     for author in await PaperAuthor.filter(paper_id__in=ids).order_by("position", "id"):
@@ -101,9 +117,12 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
     latest: dict[int, Manuscript] = {}
     for manuscript in await Manuscript.filter(paper_id__in=ids).order_by("version"):
         latest[manuscript.paper_id] = manuscript  # type: ignore[attr-defined]
-    pdf_blobs = [m.blob_id for m in latest.values() if m.kind == ManuscriptKind.PDF]  # type: ignore[attr-defined]
-    pdfs = {sha: bytes(content) for sha, content in await Blob.filter(sha256__in=pdf_blobs).values_list("sha256", "content")}
-    comments = await _comments(ids) if options.include_comments else {}
+    pdf_blobs = [m.blob_id for m in latest.values() if m.kind == ManuscriptKind.PDF] if with_pdfs else []  # type: ignore[attr-defined]
+    pdfs = {
+        sha: bytes(content)
+        for sha, content in (await Blob.filter(sha256__in=pdf_blobs).values_list("sha256", "content") if pdf_blobs else [])
+    }
+    comments = await _comments(ids) if include_comments else {}
 
     def book_paper(paper: Paper) -> BookPaper:
         manuscript = latest.get(paper.id)
@@ -121,8 +140,18 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
             comments=tuple(comments.get(paper.id, ())),
         )
 
+    return [(paper, book_paper(paper)) for paper in papers]
+
+
+async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
+    """Everything the book (or one topic's volume) prints, read from the database."""
+    options = await settings_of(seminar)
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
+    if volume is not None:
+        topics = [topic for topic in topics if topic.position == volume]
+    papers = await book_papers(seminar, topics, include_comments=options.include_comments)
     book_topics = [
-        BookTopic(topic.position, topic.title, tuple(book_paper(p) for p in papers if p.topic_id == topic.id))  # type: ignore[attr-defined]
+        BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))  # type: ignore[attr-defined]
         for topic in topics
     ]
     whole = volume is None
@@ -139,6 +168,24 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,
     )
+
+
+async def public_paper(seminar: Seminar, number: int) -> tuple[Topic, BookPaper] | None:
+    """A decided paper of the book as its public page shows it, with its topic; None if it is not in the book."""
+    topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
+    found = await book_papers(seminar, topics, decided_only=True, number=number, with_pdfs=False)
+    if not found:
+        return None
+    paper, book = found[0]
+    topic = next(topic for topic in topics if topic.id == paper.topic_id)  # type: ignore[attr-defined]
+    return topic, book
+
+
+async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
+    """Paper id → number of every paper that has a public page (decided into the book, not withdrawn)."""
+    topics = await Topic.filter(seminar_id=seminar.id)
+    papers, _placements_of = await included_papers(seminar, topics, decided_only=True)
+    return {paper.id: paper.number for paper in papers}
 
 
 async def builds_of(seminar: Seminar, limit: int = 30) -> list[ProceedingsBuild]:

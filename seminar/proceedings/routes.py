@@ -1,4 +1,4 @@
-"""Proceedings pages: the organizers' build and publish page, previews, and the published book for readers.
+"""Proceedings pages: the organizers' build and publish page, previews, the published book and its papers' pages.
 
 Readers get only a published build; an unpublished or missing book is a 404 for everyone,
 and so is a book the reader may not download (its existence does not leak).
@@ -17,6 +17,7 @@ from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_download_proceedings, can_manage_proceedings, require
 from seminar.proceedings import actions, queries
+from seminar.proceedings.book import Placement, author_lines, numeral
 from seminar.proceedings.delivery import pdf_response
 from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild
@@ -152,6 +153,34 @@ async def download_volume(request: Request) -> Response:
     return await _download(request, request.path_params["number"])
 
 
+async def paper(request: Request) -> Response:
+    """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    require(can_download_proceedings(actor(request), seminar), 404)
+    found = await queries.public_paper(seminar, request.path_params["number"])
+    if found is None:
+        raise HTTPException(status_code=404)
+    topic, book_paper = found
+    placements = {
+        Placement.KEYNOTE: _("Keynote speech"),
+        Placement.DISCUSSION: _("Discussion paper"),
+        Placement.PROCEEDINGS: _("Paper in the proceedings"),
+    }
+    return render(
+        request,
+        "proceedings/paper.html",
+        {
+            "seminar": seminar,
+            "topic": topic,
+            "topic_number": numeral(topic.position),
+            "paper": book_paper,
+            "placement": placements[book_paper.placement],
+            "author_lines": author_lines(book_paper),
+            "book_published": await queries.published_build(seminar, None) is not None,
+        },
+    )
+
+
 routes: list[BaseRoute] = [
     Route("/{slug}/manage/proceedings", manage, methods=["GET", "POST"], name="proceedings:manage"),
     Route("/{slug}/manage/proceedings/build", build, methods=["POST"], name="proceedings:build"),
@@ -163,4 +192,5 @@ routes: list[BaseRoute] = [
     ),
     Route("/{slug}/proceedings.pdf", download, name="proceedings:download"),
     Route("/{slug}/proceedings/topic-{number:int}.pdf", download_volume, name="proceedings:volume"),
+    Route("/{slug}/proceedings/papers/{number:int}", paper, name="proceedings:paper"),
 ]

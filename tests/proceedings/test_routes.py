@@ -9,14 +9,17 @@ from urllib.parse import quote
 from pypdf import PdfReader
 
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.submissions.models import Paper
 from tests.conftest import Client, flashes
 from tests.factories import (
     make_attendee,
+    make_decision,
     make_organizer,
     make_paper,
     make_pdf,
     make_proceedings_build,
     make_seminar,
+    make_submitter,
     make_user,
 )
 
@@ -190,3 +193,96 @@ async def test_a_stranger_is_sent_to_log_in(client: Client) -> None:
     response = await client.get("/gd-2021/manage/proceedings")
 
     assert response.status_code == 303 and response.headers["location"].startswith("http://testserver/login")
+
+
+# ---------- a paper's public page ----------
+
+
+async def _decided_paper(seminar, outcome: str = "keynote", status: str = "submitted", **fields: object):  # type: ignore[no-untyped-def]
+    paper = await make_paper(seminar, status=status, **fields)
+    await make_decision(paper, outcome)
+    return paper
+
+
+async def test_everyone_reads_a_paper_of_public_proceedings_with_authors_and_text(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    paper = await _decided_paper(seminar, subtitle="以<i>广州</i>为例")
+    await make_proceedings_build(seminar)
+
+    response = await client.get(f"/gd-2021/proceedings/papers/{paper.number}")
+
+    assert response.status_code == 200
+    page = response.text
+    assert "第 1 号论文" in page and "专题一" in page and "重点发言" in page
+    assert paper.title in page and "以&lt;i&gt;广州&lt;/i&gt;为例" in page  # only the manuscript is HTML
+    assert "广州市委政法委" in page and "陈静" in page
+    assert "本文总结了以党建引领基层治理的做法。" in page and "党建引领；基层治理；市域社会治理" in page
+    assert '<div class="paper-body"><p>正文</p></div>' in page
+    assert 'href="http://testserver/gd-2021/proceedings.pdf"' in page
+
+
+async def test_without_a_published_book_the_paper_page_has_no_download_link(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    paper = await _decided_paper(seminar, "proceedings")
+    await make_proceedings_build(seminar, published=False)
+
+    response = await client.get(f"/gd-2021/proceedings/papers/{paper.number}")
+
+    assert response.status_code == 200 and "收录论文" in response.text
+    assert "/gd-2021/proceedings.pdf" not in response.text
+
+
+async def test_the_paper_page_of_attendees_only_proceedings_follows_the_download_rule(client: Client) -> None:
+    seminar = await make_seminar()
+    paper = await _decided_paper(seminar, "discussion")
+    attendee = await make_attendee(seminar)
+    submitter = await make_submitter(seminar, city="深圳市")  # another city: a role in the seminar all the same
+    outsider = await make_attendee(await make_seminar(slug="gd-2022"), email="outsider@example.org")
+    url = f"/gd-2021/proceedings/papers/{paper.number}"
+
+    statuses = [(await client.get(url)).status_code]
+    for user in (attendee, submitter, outsider):
+        await client.login(user.email)
+        statuses.append((await client.get(url)).status_code)
+        await client.logout()
+
+    assert statuses == [404, 200, 200, 404]
+
+
+async def test_papers_outside_the_book_have_no_page(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    other = await make_seminar(slug="gd-2022", proceedings_public=True)
+    included = await _decided_paper(seminar)
+    declined = await _decided_paper(seminar, "decline")
+    undecided = await make_paper(seminar, status="submitted")
+    withdrawn = await _decided_paper(seminar, status="withdrawn")
+    elsewhere = await _decided_paper(other)
+    await Paper.filter(id=elsewhere.id).update(number=7)  # a number only the other seminar has
+
+    statuses = {
+        name: (await client.get(f"/{slug}/proceedings/papers/{number}")).status_code
+        for name, slug, number in [
+            ("included", "gd-2021", included.number),
+            ("declined", "gd-2021", declined.number),
+            ("undecided", "gd-2021", undecided.number),
+            ("withdrawn", "gd-2021", withdrawn.number),
+            ("missing", "gd-2021", 99),
+            ("other seminar's number", "gd-2021", 7),
+            ("other seminar", "gd-2022", 7),
+        ]
+    }
+
+    assert statuses == {
+        "included": 200, "declined": 404, "undecided": 404, "withdrawn": 404, "missing": 404,
+        "other seminar's number": 404, "other seminar": 200,
+    }
+
+
+async def test_before_any_decision_no_paper_has_a_public_page(client: Client) -> None:
+    """The book's preview takes every submitted paper while nothing is decided; the public pages do not."""
+    seminar = await make_seminar(proceedings_public=True)
+    paper = await make_paper(seminar, status="submitted")
+
+    response = await client.get(f"/gd-2021/proceedings/papers/{paper.number}")
+
+    assert response.status_code == 404
