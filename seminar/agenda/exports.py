@@ -351,10 +351,16 @@ def _xml_event(parent: ET.Element, event: _FrabEvent, meta: SeminarMeta, zone: Z
     _text(element, "language", meta.language)
     _text(element, "description", _description(event))
     links = ET.SubElement(element, "links")
-    if slot.paper_id in meta.paper_urls:
-        _text(links, "link", slot.title, href=event.url, type="paper")
+    for title, url in _paper_links(slot, meta):
+        _text(links, "link", title, href=url, type="paper")
     if event.url.startswith(("http://", "https://")):
         _text(element, "url", event.url)
+
+
+def _paper_links(slot: Slot, meta: SeminarMeta) -> list[tuple[str, str]]:
+    """(title, address) of the slot's paper and of each discussion contribution's paper that has a public page."""
+    papers = [(slot.title, slot.paper_id)] + [(c.title, c.paper_id) for c in slot.contributions]
+    return [(title, meta.paper_urls[paper_id]) for title, paper_id in papers if paper_id in meta.paper_urls]
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -428,9 +434,7 @@ def _json_event(event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> dict[st
         if person.id is not None:
             entry["id"] = person.id
         persons.append(entry)
-    links = []
-    if slot.paper_id in meta.paper_urls:
-        links.append({"type": "paper", "url": event.url, "title": slot.title})
+    links = [{"type": "paper", "url": url, "title": title} for title, url in _paper_links(slot, meta)]
     return {
         "guid": event.guid,
         "id": event.id,

@@ -3,7 +3,8 @@
 A release never changes, so the public page and every export are the same bytes for as long as
 the release is the latest: they are rendered on the first request (per language) and kept in an
 in-process LRU keyed by (seminar, release, kind, language), with a strong ETag (a hash of the
-bytes). The PDF and the .xlsx, which cost real CPU, are also stored on the release
+bytes). The one thing outside the release they show, links to the papers' public pages while the
+proceedings are public, is part of the kind ("page:papers"). The PDF and the .xlsx, which cost real CPU, are also stored on the release
 (`AgendaFile`), so each server process and each restart reuses the first rendering.
 """
 
@@ -84,7 +85,8 @@ def forget_all() -> None:
 
 # Which release is the latest, per seminar address: asked of the database at most once a second
 # per process, so a request for a cached page costs no query at all. A new release shows at once
-# in the process that published it and within HEAD_SECONDS in the others.
+# in the process that published it and within HEAD_SECONDS in the others; so does a change of
+# whether the proceedings are public (the head carries it).
 HEAD_SECONDS = 1.0
 _heads: dict[str, tuple[float, Any]] = {}
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.routing import NoMatchFound
 
 from seminar.agenda import draft as drafting
 from seminar.agenda.editing import with_rooms
@@ -161,6 +160,7 @@ class ReleaseHead:
     seminar_id: int
     release_id: int
     number: int
+    proceedings_public: bool  # whether the page and files link papers to their public pages
 
 
 async def release_head(slug: str) -> ReleaseHead | None:
@@ -168,11 +168,11 @@ async def release_head(slug: str) -> ReleaseHead | None:
         await AgendaRelease.filter(seminar__slug=slug)
         .order_by("-number")
         .first()
-        .values("seminar_id", "id", "number")
+        .values("seminar_id", "id", "number", proceedings_public="seminar__proceedings_public")
     )
     if row is None:
         return None
-    return ReleaseHead(row["seminar_id"], row["id"], row["number"])
+    return ReleaseHead(row["seminar_id"], row["id"], row["number"], bool(row["proceedings_public"]))
 
 
 async def get_release_or_404(seminar: Seminar, number: int) -> AgendaRelease:
@@ -182,15 +182,18 @@ async def get_release_or_404(seminar: Seminar, number: int) -> AgendaRelease:
     return release
 
 
-def paper_urls(request: Request, seminar: Seminar, paper_ids: set[int]) -> dict[int, str]:
-    """Absolute links to the papers' public pages, when the proceedings are public and such a page exists."""
-    if not seminar.proceedings_public:
-        return {}
-    urls = {}
-    for paper_id in paper_ids:
-        try:
-            path = request.app.url_path_for("proceedings:paper", slug=seminar.slug, paper_id=paper_id)
-        except NoMatchFound:
-            return {}  # no public paper page in this version of the site
-        urls[paper_id] = f"{request.app.state.settings.base_url.rstrip('/')}{path}"
-    return urls
+async def paper_urls(request: Request, seminar: Seminar, paper_ids: set[int]) -> dict[int, str]:
+    """Absolute links to the public pages of those of these papers that are in the proceedings.
+
+    Whether to link at all (the proceedings are public) is the caller's question: it is part of
+    the cache key of what the links end up in.
+    """
+    from seminar.proceedings.queries import public_paper_numbers
+
+    numbers = await public_paper_numbers(seminar)
+    base = request.app.state.settings.base_url.rstrip("/")
+    return {
+        paper_id: base + request.app.url_path_for("proceedings:paper", slug=seminar.slug, number=numbers[paper_id])
+        for paper_id in sorted(paper_ids)
+        if paper_id in numbers
+    }

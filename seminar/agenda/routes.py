@@ -3,7 +3,9 @@
 Editor: every change is a plain POST form (drag and drop posts the same change as JSON) that
 carries the draft's version; a page older than the draft is told so (409) and nothing is lost.
 Public: only the latest release, never the draft; the page and each file come from a cache
-keyed by the release, with a strong ETag answered by 304.
+keyed by the release, with a strong ETag answered by 304. The page and the calendar and frab
+files link papers to their public pages only while the proceedings are public, so whether they
+are is part of their cache key.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from seminar.agenda.queries import (
     get_release_or_404,
     latest_release,
     load_draft,
+    paper_urls,
     release_head,
     releases_of,
     rooms_of,
@@ -533,10 +536,13 @@ async def _release(head_release_id: int) -> tuple[Seminar, AgendaRelease, Agenda
     return release.seminar, release, agenda_from_data(release.data)
 
 
-def _meta(request: Request, seminar: Seminar, release: AgendaRelease, agenda: Agenda) -> SeminarMeta:
-    from seminar.agenda.queries import paper_urls
-
+async def _meta(
+    request: Request, seminar: Seminar, release: AgendaRelease, agenda: Agenda, linked: bool
+) -> SeminarMeta:
+    """`linked`: whether papers link to their public pages — decided by the caller, from the same
+    state as its cache key, never from a seminar row read later."""
     paper_ids = {slot.paper_id for _s, slot in agenda.slots() if slot.paper_id is not None}
+    paper_ids |= {c.paper_id for _s, slot in agenda.slots() for c in slot.contributions}
     return SeminarMeta(
         slug=seminar.slug,
         title=seminar.title,
@@ -544,13 +550,15 @@ def _meta(request: Request, seminar: Seminar, release: AgendaRelease, agenda: Ag
         release=release.number,
         published_at=release.published_at,
         venue=seminar.venue,
-        paper_urls=paper_urls(request, seminar, paper_ids),
+        paper_urls=await paper_urls(request, seminar, paper_ids) if linked else {},
         language="zh" if i18n.get_locale().startswith("zh") else "en",
     )
 
 
-def _page_html(request: Request, template: str, seminar: Seminar, release: AgendaRelease, agenda: Agenda) -> str:
-    meta = _meta(request, seminar, release, agenda)
+async def _page_html(
+    request: Request, template: str, seminar: Seminar, release: AgendaRelease, agenda: Agenda, linked: bool
+) -> str:
+    meta = await _meta(request, seminar, release, agenda, linked)
     i18n.set_time_zone(seminar.time_zone)
     return templates.env.get_template(template).render(
         seminar=seminar,
@@ -576,20 +584,29 @@ _FILES: dict[str, tuple[str, bool]] = {
 }
 
 
-async def _make(request: Request, kind: str, release_id: int) -> bytes:
+# What links papers to their public pages; the print and the spreadsheet never do.
+LINKED_KINDS = {"page", "ics", "xml", "json", "person-ics"}
+
+
+def _cache_kind(kind: str, proceedings_public: bool) -> str:
+    """The cache key's kind: a file with paper links is a different file from the same one without."""
+    return f"{kind}:papers" if proceedings_public and kind.split(":")[0] in LINKED_KINDS else kind
+
+
+async def _make(request: Request, kind: str, release_id: int, linked: bool) -> bytes:
     seminar, release, agenda = await _release(release_id)
     if kind == "page":
-        return _page_html(request, "agenda/public.html", seminar, release, agenda).encode()
+        return (await _page_html(request, "agenda/public.html", seminar, release, agenda, linked)).encode()
     if kind == "ics":
-        return agenda_ics(agenda, _meta(request, seminar, release, agenda))
+        return agenda_ics(agenda, await _meta(request, seminar, release, agenda, linked))
     if kind == "xml":
-        return frab_xml(agenda, _meta(request, seminar, release, agenda))
+        return frab_xml(agenda, await _meta(request, seminar, release, agenda, linked))
     if kind == "json":
-        return frab_json(agenda, _meta(request, seminar, release, agenda))
+        return frab_json(agenda, await _meta(request, seminar, release, agenda, linked))
     if kind == "xlsx":
         return agenda_xlsx(agenda, seminar.title, release.number)
     if kind == "pdf":
-        return await agenda_pdf(_page_html(request, "agenda/print.html", seminar, release, agenda))
+        return await agenda_pdf(await _page_html(request, "agenda/print.html", seminar, release, agenda, False))
     raise AssertionError(kind)
 
 
@@ -598,8 +615,11 @@ def _published(kind: str) -> Callable[[Request], Any]:
         head = await latest_head(request.path_params["slug"], release_head)
         if head is None:
             return await _not_published(request)
+        cache_kind = _cache_kind(kind, head.proceedings_public)
+        linked = cache_kind != kind
         entry = await get_or_make(
-            head.seminar_id, head.release_id, kind, i18n.get_locale(), lambda: _make(request, kind, head.release_id)
+            head.seminar_id, head.release_id, cache_kind, i18n.get_locale(),
+            lambda: _make(request, kind, head.release_id, linked),
         )
         name, inline = _FILES.get(kind, ("", True))
         filename = name.format(slug=request.path_params["slug"], number=head.number)
@@ -645,11 +665,14 @@ async def person_ics(request: Request) -> Response:
     if user is None:
         raise HTTPException(status_code=404)
 
+    cache_kind = _cache_kind(f"person-ics:{user.id}", head.proceedings_public)
+
     async def make() -> bytes:
         seminar, release, agenda = await _release(head.release_id)
-        return people_ics(agenda, _meta(request, seminar, release, agenda), user.name, await _people_for(user, agenda))
+        meta = await _meta(request, seminar, release, agenda, linked=head.proceedings_public)
+        return people_ics(agenda, meta, user.name, await _people_for(user, agenda))
 
-    entry = await get_or_make(head.seminar_id, head.release_id, f"person-ics:{user.id}", i18n.get_locale(), make)
+    entry = await get_or_make(head.seminar_id, head.release_id, cache_kind, i18n.get_locale(), make)
     return _send(request, entry, public=False, filename=f"{request.path_params['slug']}-my-agenda.ics")
 
 

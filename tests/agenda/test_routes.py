@@ -24,7 +24,7 @@ from seminar.agenda.models import AgendaDraft, AgendaFile, AgendaRelease
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.mail.models import OutboxMail
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author
+from seminar.submissions.models import Author, Paper
 from tests.agenda.test_exports import frab_dir, json_validator, xml_schema  # noqa: F401  # fixtures
 from tests.conftest import flashes
 from tests.factories import (
@@ -463,6 +463,48 @@ async def test_a_repeated_request_gets_304_with_the_same_strong_etag(released) -
         assert again.status_code == 304 and again.headers["etag"] == etag and not again.content, path
         assert other.status_code == 200 and other.content == first.content, path
         assert "public" in first.headers["cache-control"], path
+
+
+async def test_papers_are_linked_to_their_pages_only_while_the_proceedings_are_public(  # type: ignore[no-untyped-def]
+    released, xml_schema: etree.XMLSchema, json_validator: jsonschema.protocols.Validator  # noqa: F811
+) -> None:
+    keynote = await Paper.get(title="完成政治任务·广州市的做法")
+    contribution = await Paper.get(title="完成政治任务·珠海市的做法")  # decided discussion
+    keynote_url = f"http://testserver/{SLUG}/proceedings/papers/{keynote.number}"
+    contribution_url = f"http://testserver/{SLUG}/proceedings/papers/{contribution.number}"
+    closed = await released.get(f"/{SLUG}/agenda")
+
+    await Seminar.filter(slug=SLUG).update(proceedings_public=True)
+    published.forget_head(SLUG)  # what every process does within HEAD_SECONDS
+    opened = await released.get(f"/{SLUG}/agenda")
+    ics = await released.get(f"/{SLUG}/agenda.ics")
+    xml = await released.get(f"/{SLUG}/schedule.xml")
+    data = await released.get(f"/{SLUG}/schedule.json")
+    paper_page = await released.get(keynote_url.removeprefix("http://testserver"))
+    await Seminar.filter(slug=SLUG).update(proceedings_public=False)
+    published.forget_head(SLUG)
+    closed_again = await released.get(f"/{SLUG}/agenda")
+
+    assert "/proceedings/papers/" not in closed.text and "/proceedings/papers/" not in closed_again.text
+    assert f'<a href="{keynote_url}">完成政治任务·广州市的做法</a>' in opened.text
+    assert f'<a href="{contribution_url}">完成政治任务·珠海市的做法</a>' in opened.text
+    assert closed.headers["etag"] == closed_again.headers["etag"] != opened.headers["etag"]
+    assert paper_page.status_code == 200 and "完成政治任务·广州市的做法" in paper_page.text
+    events = list(icalendar.Calendar.from_ical(ics.content).walk("VEVENT"))
+    assert str(next(e for e in events if "完成政治任务·广州市的做法" in str(e["summary"]))["url"]) == keynote_url
+    document = etree.fromstring(xml.content)
+    assert xml_schema.validate(document), xml_schema.error_log
+    assert keynote_url in [link.get("href") for link in document.iter("link")]
+    schedule = json.loads(data.content)
+    assert [e.message for e in json_validator.iter_errors(schedule)] == []
+    links = [
+        link["url"]
+        for day in schedule["schedule"]["conference"]["days"]
+        for talks in day["rooms"].values()
+        for talk in talks
+        for link in talk["links"]
+    ]
+    assert keynote_url in links and contribution_url in links
 
 
 async def test_a_speaker_subscribes_to_their_own_slots_at_a_secret_address(released, client) -> None:  # type: ignore[no-untyped-def]
