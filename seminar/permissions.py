@@ -154,6 +154,17 @@ def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:
     return seminar.proceedings_public or has_seminar_role(actor, seminar)
 
 
+def can_read_paper_page(actor: Actor, seminar: ProceedingsScoped, book_published: bool) -> bool:
+    """A paper's public page names its authors: before the book is out (or public), only organizers.
+
+    Under blind review, reviewers and other cities must not learn authors from these pages
+    while the seminar's work is still going on.
+    """
+    if seminar.proceedings_public or actor.is_organizer(seminar.id):
+        return True
+    return book_published and has_seminar_role(actor, seminar)
+
+
 def can_manage_registrations(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers approve or reject registrations and export the participants list."""
     return actor.is_organizer(seminar.id)

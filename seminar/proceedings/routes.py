@@ -15,7 +15,7 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_proceedings, require
+from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
 from seminar.proceedings import actions, queries
 from seminar.proceedings.book import Placement, author_lines, numeral
 from seminar.proceedings.delivery import pdf_response
@@ -156,7 +156,8 @@ async def download_volume(request: Request) -> Response:
 async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
     seminar = await get_seminar_or_404(request.path_params["slug"])
-    require(can_download_proceedings(actor(request), seminar), 404)
+    book_published = await queries.published_build(seminar, None) is not None
+    require(can_read_paper_page(actor(request), seminar, book_published), 404)
     found = await queries.public_paper(seminar, request.path_params["number"])
     if found is None:
         raise HTTPException(status_code=404)
@@ -176,7 +177,7 @@ async def paper(request: Request) -> Response:
             "paper": book_paper,
             "placement": placements[book_paper.placement],
             "author_lines": author_lines(book_paper),
-            "book_published": await queries.published_build(seminar, None) is not None,
+            "book_published": book_published,
         },
     )
 

@@ -240,13 +240,20 @@ async def test_the_paper_page_of_attendees_only_proceedings_follows_the_download
     outsider = await make_attendee(await make_seminar(slug="gd-2022"), email="outsider@example.org")
     url = f"/gd-2021/proceedings/papers/{paper.number}"
 
-    statuses = [(await client.get(url)).status_code]
-    for user in (attendee, submitter, outsider):
-        await client.login(user.email)
-        statuses.append((await client.get(url)).status_code)
-        await client.logout()
+    async def statuses() -> list[int]:
+        found = [(await client.get(url)).status_code]
+        for user in (attendee, submitter, outsider):
+            await client.login(user.email)
+            found.append((await client.get(url)).status_code)
+            await client.logout()
+        return found
 
-    assert statuses == [404, 200, 200, 404]
+    before = await statuses()  # no book yet: authors stay private under blind review
+    await make_proceedings_build(seminar)
+    after = await statuses()
+
+    assert before == [404, 404, 404, 404]
+    assert after == [404, 200, 200, 404]
 
 
 async def test_papers_outside_the_book_have_no_page(client: Client) -> None:
