@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
 from seminar import catalogs, i18n
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Tests here switch the language of the running context: give the next test the default back."""
+    yield
+    i18n.set_locale(i18n.DEFAULT_LOCALE)
+    i18n.set_time_zone("Asia/Shanghai")
 
 
 @pytest.mark.parametrize(
