@@ -28,7 +28,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "SMTP_TLS": "starttls, tls (implicit) or none",
     "MAIL_FROM": "Sender address of every mail",
     "SECURE_COOKIES": "Send the session cookie only over HTTPS (set true in production)",
-    "RUN_WORKER": "Run the mail worker inside the web process (false when workers run apart)",
+    "RUN_WORKER": "Run the workers (mail, proceedings builds) inside the web process (false when they run apart)",
     "DATA_DIR": "Where the SQLite file and the generated secret key live",
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
