@@ -439,7 +439,9 @@ async def test_organizer_downloads_all_submitted_manuscripts_as_one_zip(client: 
     seminar = await open_seminar()
     await make_organizer(seminar)
     papers = await _three_cities_of_papers(seminar)
-    await _manuscript(papers["guangzhou"], 2, make_docx())
+    # Generated once: a .docx regenerated later carries another timestamp inside its zip.
+    latest = make_docx(text="第二稿：根据评审意见修改后的正文。")
+    await _manuscript(papers["guangzhou"], 2, latest)
     await client.login("organizer@example.org")
 
     response = await client.get(f"/{seminar.slug}/manage/papers.zip")
@@ -452,7 +454,7 @@ async def test_organizer_downloads_all_submitted_manuscripts_as_one_zip(client: 
             "广州市-完成政治任务-综治中心提档升级-陈静.docx",
             "深圳市-完成政治任务-=HYPERLINK(＂http：／／evil.example＂)-陈静.txt",
         ]
-        assert archive.read(names[0]) == make_docx()  # the latest version, not the first
+        assert archive.read(names[0]) == latest  # the latest version, not the first
         assert all(info.flag_bits & 0x800 for info in archive.infolist())
     with zipfile.ZipFile(io.BytesIO(only_shenzhen.content)) as archive:
         assert [name[:3] for name in archive.namelist()] == ["深圳市"]
