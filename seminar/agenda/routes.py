@@ -152,6 +152,27 @@ async def editor(request: Request) -> Response:
     return await _editor(request, await _editable_seminar(request))
 
 
+async def _save_form(
+    request: Request, seminar: Seminar, form_: BaseForm, change: Callable[[Agenda], Agenda], done: str
+) -> Response | int:
+    """A form's change to the draft: the redirect when saved, else the status to re-render with.
+
+    On a stale page (409) what was typed stays and the form carries the current version, so
+    saving again applies it; a refused change (400) shows its message on the form.
+    """
+    try:
+        await actions.edit_draft(seminar, form_.data["version"], _user(request), change)
+    except actions.StaleDraft as error:
+        _show_error(form_, error)
+        _refresh_version(form_, (await load_draft(seminar)).version)
+        return 409
+    except UserError as error:
+        _show_error(form_, error)
+        return 400
+    flash(request, done)
+    return redirect(request, "agenda:editor", slug=seminar.slug)
+
+
 async def _apply(
     request: Request, seminar: Seminar, change: Callable[[Agenda], Agenda], done: str
 ) -> Response:
@@ -249,23 +270,17 @@ async def slot_edit(request: Request) -> Response:
         status = 400
         if slot_form.validate():
             values = slot_form.data
-            try:
-                await actions.edit_draft(
-                    seminar, values["version"], _user(request),
-                    lambda a: editing.edit_slot(
-                        a, key, title=values["title"], start=_local(values["start"], seminar),
-                        duration=values["duration"], speaker=values["speaker"] or "",
-                    ),
-                )
-            except actions.StaleDraft as error:
-                _show_error(slot_form, error)
-                _refresh_version(slot_form, (await load_draft(seminar)).version)  # what they typed stays; saving again applies it
-                status = 409
-            except UserError as error:
-                _show_error(slot_form, error)
-            else:
-                flash(request, _("Slot saved."))
-                return redirect(request, "agenda:editor", slug=seminar.slug)
+            saved = await _save_form(
+                request, seminar, slot_form,
+                lambda a: editing.edit_slot(
+                    a, key, title=values["title"], start=_local(values["start"], seminar),
+                    duration=values["duration"], speaker=values["speaker"] or "",
+                ),
+                _("Slot saved."),
+            )
+            if isinstance(saved, Response):
+                return saved
+            status = saved
     else:
         slot_form = SlotForm(
             data={
@@ -300,24 +315,18 @@ async def session_edit(request: Request) -> Response:
         status = 400
         if session_form.validate():
             values = session_form.data
-            try:
-                await actions.edit_draft(
-                    seminar, values["version"], _user(request),
-                    lambda a: editing.edit_session(
-                        a, key, title=values["title"], room_id=values["room"],
-                        start=_local(values["start"], seminar), end=_local(values["end"], seminar),
-                        chair=values["chair"] or "",
-                    ),
-                )
-            except actions.StaleDraft as error:
-                _show_error(session_form, error)
-                _refresh_version(session_form, (await load_draft(seminar)).version)
-                status = 409
-            except UserError as error:
-                _show_error(session_form, error)
-            else:
-                flash(request, _("Session saved."))
-                return redirect(request, "agenda:editor", slug=seminar.slug)
+            saved = await _save_form(
+                request, seminar, session_form,
+                lambda a: editing.edit_session(
+                    a, key, title=values["title"], room_id=values["room"],
+                    start=_local(values["start"], seminar), end=_local(values["end"], seminar),
+                    chair=values["chair"] or "",
+                ),
+                _("Session saved."),
+            )
+            if isinstance(saved, Response):
+                return saved
+            status = saved
     else:
         session_form = SessionForm(
             data={
@@ -366,23 +375,17 @@ async def session_add(request: Request) -> Response:
         status = 400
         if session_form.validate():
             values = session_form.data
-            try:
-                await actions.edit_draft(
-                    seminar, values["version"], _user(request),
-                    lambda a: editing.add_session(
-                        a, key=actions.new_key("session"), title=values["title"], room_id=values["room"],
-                        start=_local(values["start"], seminar), end=_local(values["end"], seminar),
-                    ),
-                )
-            except actions.StaleDraft as error:
-                _show_error(session_form, error)
-                _refresh_version(session_form, (await load_draft(seminar)).version)
-                status = 409
-            except UserError as error:
-                _show_error(session_form, error)
-            else:
-                flash(request, _("Session added."))
-                return redirect(request, "agenda:editor", slug=seminar.slug)
+            saved = await _save_form(
+                request, seminar, session_form,
+                lambda a: editing.add_session(
+                    a, key=actions.new_key("session"), title=values["title"], room_id=values["room"],
+                    start=_local(values["start"], seminar), end=_local(values["end"], seminar),
+                ),
+                _("Session added."),
+            )
+            if isinstance(saved, Response):
+                return saved
+            status = saved
     else:
         start = dt.datetime.combine(seminar.starts_on, dt.time(9))
         session_form = SessionForm(
