@@ -1,0 +1,77 @@
+"""A router that tries only the routes that could match the request's first two path segments.
+
+Starlette's router tries every route in order, and the seminar's own pages (`/{slug}/…`) come
+last because they hold the catch-alls: a request for `/{slug}/schedule.xml` ran over a hundred
+regular expressions before reaching its own. A route whose first segments are plain text
+(`/manage/…`, `/{slug}/agenda`) can only match paths with those segments, so each pair of first
+segments gets the routes that could match it, in their original order. Which route answers,
+405s and slash redirects included, is what the full list would give: a trailing slash added or
+removed changes no segment before the last, and `tests/test_routing.py` checks every route.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette._utils import get_route_path
+from starlette.routing import BaseRoute, Router
+from starlette.types import Receive, Scope, Send
+
+DEPTH = 2
+ANY = None  # a parameter there, or the route ends before: any segment may come
+
+
+def leading_segments(path: str) -> tuple[str, ...]:
+    """The first DEPTH segments of a path, "" for those it lacks (`/a` and `/a/` both give ("a", ""))."""
+    parts = path.lstrip("/").split("/", DEPTH)[:DEPTH]
+    return tuple(parts) + ("",) * (DEPTH - len(parts))
+
+
+def route_pattern(route: BaseRoute) -> tuple[str | None, ...]:
+    """Per leading segment, the text a path must have there to match the route, or ANY."""
+    path = getattr(route, "path", None)
+    if not isinstance(path, str) or not path.startswith("/"):
+        return (ANY,) * DEPTH  # a Host route, or anything without a path
+    pattern: list[str | None] = []
+    for segment in path.lstrip("/").split("/")[:DEPTH]:
+        if ":path}" in segment:
+            break  # the parameter may span segments: nothing after it is known
+        pattern.append(ANY if "{" in segment else segment)
+    return tuple(pattern) + (ANY,) * (DEPTH - len(pattern))
+
+
+def could_match(pattern: tuple[str | None, ...], segments: tuple[str, ...]) -> bool:
+    return all(wanted is ANY or wanted == given for wanted, given in zip(pattern, segments))
+
+
+class SegmentRouter(Router):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._narrowed: dict[tuple[str | None, ...], Router] = {}
+        self._known: tuple[frozenset[str], ...] | None = None  # per position, the texts routes ask for
+
+    def candidates(self, path: str) -> list[BaseRoute]:
+        """The routes that could match `path`, in the router's order."""
+        segments = leading_segments(path)
+        return [route for route in self.routes if could_match(route_pattern(route), segments)]
+
+    def _router_for(self, path: str) -> Router:
+        if self._known is None:  # the routes are fixed once the app serves
+            patterns = [route_pattern(route) for route in self.routes]
+            self._known = tuple(
+                frozenset(p[i] for p in patterns if p[i] is not ANY) for i in range(DEPTH)  # type: ignore[misc]
+            )
+        segments = leading_segments(path)
+        key = tuple(s if s in known else ANY for s, known in zip(segments, self._known))
+        router = self._narrowed.get(key)
+        if router is None:
+            router = Router(self.candidates(path), redirect_slashes=self.redirect_slashes, default=self.default)
+            self._narrowed[key] = router
+        return router
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await super().app(scope, receive, send)
+            return
+        scope.setdefault("router", self)
+        await self._router_for(get_route_path(scope)).app(scope, receive, send)
