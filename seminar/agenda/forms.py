@@ -19,7 +19,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from seminar.agenda.model import SlotKind
@@ -109,14 +117,14 @@ class SlotForm(VersionedForm):
 
 
 KIND_CHOICES = [
-    (SlotKind.BREAK.value, _l("Break")),
-    (SlotKind.KEYNOTE.value, _l("Keynote speech")),
-    (SlotKind.DISCUSSION.value, _l("Discussion")),
-    (SlotKind.COMMENTARY.value, _l("Commentary")),
-    (SlotKind.GUIDANCE.value, _l("Guidance")),
-    (SlotKind.LECTURE.value, _l("Lecture")),
-    (SlotKind.OPENING.value, _l("Opening")),
-    (SlotKind.CLOSING.value, _l("Closing")),
+    SelectChoice(SlotKind.BREAK.value, _l("Break")),
+    SelectChoice(SlotKind.KEYNOTE.value, _l("Keynote speech")),
+    SelectChoice(SlotKind.DISCUSSION.value, _l("Discussion")),
+    SelectChoice(SlotKind.COMMENTARY.value, _l("Commentary")),
+    SelectChoice(SlotKind.GUIDANCE.value, _l("Guidance")),
+    SelectChoice(SlotKind.LECTURE.value, _l("Lecture")),
+    SelectChoice(SlotKind.OPENING.value, _l("Opening")),
+    SelectChoice(SlotKind.CLOSING.value, _l("Closing")),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from seminar.forms import BaseForm
@@ -33,8 +34,8 @@ class BuildForm(BaseForm):
     volume = SelectField(_l("What to build"), choices=[], validate_choice=True)
 
     def set_topics(self, topics: list[tuple[int, str]]) -> None:
-        self.volume.choices = [("", _("The whole book"))] + [
-            (str(position), _("Volume of topic %(number)s: %(title)s", number=position, title=title))
+        self.volume.choices = [SelectChoice("", _("The whole book"))] + [
+            SelectChoice(str(position), _("Volume of topic %(number)s: %(title)s", number=position, title=title))
             for position, title in topics
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import EmailField, Field, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from seminar.accounts.people import is_valid_phone
@@ -32,7 +33,10 @@ class RegistrationForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
 
     def set_units(self, units: list[tuple[int, str]]) -> None:
-        self.unit_id.choices = [("", _("Other (type it below)"))] + [(str(unit_id), name) for unit_id, name in units]
+        self.unit_id.choices = [
+            SelectChoice("", _("Other (type it below)")),
+            *(SelectChoice(str(unit_id), name) for unit_id, name in units),
+        ]
 
     def validate_unit_text(self, field: Field) -> None:
         if not self.unit_id.data and not field.data:

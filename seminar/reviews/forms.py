@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from seminar.forms import BaseForm
@@ -48,11 +49,11 @@ class ReviewForm(BaseForm):
         _l("Confidential note to the organizers"), validators=[Length(max=5000)], filters=[_strip]
     )
     recommendation = RadioField(
-        _l("Recommendation"), choices=[(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
+        _l("Recommendation"), choices=[SelectChoice(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
         validate_choice=False,
     )
     confidence = RadioField(
-        _l("Your confidence"), choices=[(str(k), label) for k, label in CONFIDENCE_LABELS.items()],
+        _l("Your confidence"), choices=[SelectChoice(str(k), label) for k, label in CONFIDENCE_LABELS.items()],
         validate_choice=False,
     )
     version = HiddenField()

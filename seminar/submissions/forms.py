@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from seminar.accounts.people import is_valid_phone
@@ -71,12 +72,12 @@ class PaperForm(BaseForm):
     )
     originality = BooleanField(_l("I confirm that this paper is original and has not been published before."))
     authors = FieldList(FormField(AuthorForm), min_entries=AUTHOR_ROWS, max_entries=AUTHOR_ROWS)
-    contact = RadioField(_l("Contact author"), choices=[(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
-    presenter = RadioField(_l("Presenter"), choices=[(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
+    contact = RadioField(_l("Contact author"), choices=[SelectChoice(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
+    presenter = RadioField(_l("Presenter"), choices=[SelectChoice(str(i), str(i + 1)) for i in range(AUTHOR_ROWS)], default="0")
     version = HiddenField()
 
     def set_topics(self, topics: list[tuple[int, str]]) -> None:
-        self.topic.choices = [(0, _("Choose a topic")), *topics]
+        self.topic.choices = [SelectChoice(0, _("Choose a topic")), *(SelectChoice(value, label) for value, label in topics)]
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
