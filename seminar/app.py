@@ -29,7 +29,7 @@ from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.routing import SegmentRouter
-from seminar.middleware import ActorMiddleware, CsrfMiddleware, SecurityHeadersMiddleware
+from seminar.middleware import ActorMiddleware, CsrfMiddleware, DatabaseUnavailableMiddleware, SecurityHeadersMiddleware
 from seminar.proceedings import worker as proceedings_worker
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
+        Middleware(DatabaseUnavailableMiddleware, default_locale=settings.default_locale),
         Middleware(
             ActorMiddleware,
             default_locale=settings.default_locale,

@@ -1,7 +1,9 @@
-"""Tortoise configuration: one app, every area's models, migrations in the top-level `migrations/`."""
+"""Tortoise configuration (one app, every area's models, migrations in `migrations/`), and telling a
+lost database from a failing query."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +44,64 @@ def is_postgres(database_url: str) -> bool:
 # For Tortoise's own command line (`tortoise -c seminar.db.TORTOISE_ORM makemigrations`):
 # making migrations compares models with migration files and needs no real database.
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")
+
+
+# ---------- Telling a lost database from a bug ----------
+
+# SQLite result codes (low byte) that mean "the file cannot be used right now", not "bad SQL":
+# busy or locked by another process, cannot open, disk I/O error, disk full, read-only file.
+_SQLITE_UNAVAILABLE = {5, 6, 8, 10, 13, 14}
+_DRIVER_MODULES = ("asyncpg", "aiosqlite", "tortoise.backends")
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error, what it was raised from or during, and exceptions it wraps (Tortoise wraps the driver's)."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending += [link for link in (current.__cause__, current.__context__) if link is not None]
+        pending += [argument for argument in current.args if isinstance(argument, BaseException)]
+
+
+def _raised_by_database_driver(error: BaseException) -> bool:
+    """Whether the error passed through the database driver: a refused socket there is the database's."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(_DRIVER_MODULES):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """Whether `error` says the database cannot be reached or used right now (a 503), not that a query is wrong.
+
+    PostgreSQL: refused or dropped connections, a terminated backend, a server shutting down or
+    full. SQLite: a file locked by another process beyond the busy timeout, or unreadable.
+    Tortoise's DBConnectionError is a ConnectionError, so it is covered by the OSError rule.
+    """
+    import sqlite3
+
+    import asyncpg
+
+    unavailable = (
+        asyncpg.PostgresConnectionError,
+        asyncpg.exceptions.OperatorInterventionError,  # terminated backend, shutdown, cannot connect now
+        asyncpg.exceptions.TooManyConnectionsError,
+    )
+    for cause in _causes(error):
+        if isinstance(cause, unavailable):
+            return True
+        if isinstance(cause, asyncpg.InterfaceError) and "closed" in str(cause):
+            return True
+        if isinstance(cause, sqlite3.OperationalError) and (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
+            return True
+        if isinstance(cause, OSError) and _raised_by_database_driver(cause):
+            return True
+    return False

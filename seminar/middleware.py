@@ -1,23 +1,33 @@
-"""Pure ASGI middleware: who is asking and in what language, CSRF, security headers."""
+"""Pure ASGI middleware: who is asking and in what language, CSRF, security headers, a lost database."""
 
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from collections import defaultdict
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.sessions import clear_session, session_expired
+from seminar.db import is_connection_lost
 from seminar.permissions import ANONYMOUS, Actor
 from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, render
 
+logger = logging.getLogger(__name__)
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# What a 503 asks browsers and proxies to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+# The language of the last page a signed-in person was served, kept in the session so that an
+# error page shown while the database (and so their profile) is out of reach still speaks it.
+PAGE_LOCALE = "page_locale"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -120,6 +130,7 @@ class ActorMiddleware:
         if actor.user is not None:
             # Idle timeout is measured from the last request, not from login.
             request.session["seen"] = int(time.time())
+            request.session[PAGE_LOCALE] = locale
         await self.app(scope, receive, send)
 
 
@@ -148,3 +159,52 @@ class CsrfMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, request.receive, send)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database out of reach answers 503 with Retry-After and a page in the reader's language.
+
+    It sits inside the session (so it knows the reader's language) and outside everything that
+    queries the database (the actor, the routes, the audit log). Nothing is kept between
+    requests: the next one simply asks the database again, and the driver reconnects by itself.
+    Errors that are not about reaching the database (a bad query, a bug) pass on as 500s.
+    """
+
+    def __init__(self, app: ASGIApp, default_locale: str) -> None:
+        self.app = app
+        self.default_locale = default_locale
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            if started or not is_connection_lost(error):
+                raise
+            logger.warning(
+                "database unavailable: %s %s answered 503 (%s: %s)",
+                scope["method"], scope["path"], type(error).__name__, str(error)[:200],
+            )
+            response = self._unavailable_page(scope)
+            await response(scope, receive, send)
+
+    def _unavailable_page(self, scope: Scope) -> Response:
+        request = Request(scope)
+        session = scope.get("session", {})
+        locale = scope.get("locale") or i18n.negotiate_locale(
+            session.get(PAGE_LOCALE), session.get("locale"), request.headers.get("accept-language"), self.default_locale
+        )
+        i18n.set_locale(locale)
+        response = render(request, "errors/503.html", {"status_code": 503}, status_code=503)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -14,6 +14,7 @@ import secrets
 import socket
 
 from seminar.config import Settings
+from seminar.db import is_connection_lost
 from seminar.mail import actions
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ logger = logging.getLogger(__name__)
 def default_worker_name() -> str:
     """host:pid:random, unique among live workers, so a claim names exactly one of them."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def log_failed_round(log: logging.Logger, message: str, error: Exception) -> None:
+    """A traceback for a fault; one line for a database that is away (it may be for minutes, every round)."""
+    if is_connection_lost(error):
+        log.warning("%s: database unavailable (%s: %s), trying again", message, type(error).__name__, error)
+    else:
+        log.error("%s", message, exc_info=error)
 
 
 async def send_pending(settings: Settings, worker_name: str = "", batch_size: int = actions.BATCH_SIZE) -> int:
@@ -50,8 +59,8 @@ async def run_forever(settings: Settings, stop: asyncio.Event, worker_name: str 
     while not stop.is_set():
         try:
             sent = await send_pending(settings, worker_name)
-        except Exception:  # a database hiccup must not end the worker: the next round tries again
-            logger.exception("mail worker %s: sending round failed", worker_name)
+        except Exception as error:  # a database hiccup must not end the worker: the next round tries again
+            log_failed_round(logger, f"mail worker {worker_name}: sending round failed", error)
         else:
             if sent:
                 logger.info("mail worker %s: sent %d mail", worker_name, sent)

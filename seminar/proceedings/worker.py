@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from seminar.mail.worker import default_worker_name
+from seminar.mail.worker import default_worker_name, log_failed_round
 from seminar.proceedings import actions
 
 logger = logging.getLogger(__name__)
@@ -35,8 +35,8 @@ async def run_forever(stop: asyncio.Event, worker_name: str = "", poll_seconds: 
     while not stop.is_set():
         try:
             await build_pending(worker_name)
-        except Exception:  # a database hiccup must not end the worker: the next round tries again
-            logger.exception("proceedings worker %s: round failed", worker_name)
+        except Exception as error:  # a database hiccup must not end the worker: the next round tries again
+            log_failed_round(logger, f"proceedings worker {worker_name}: round failed", error)
         try:
             await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
         except TimeoutError:

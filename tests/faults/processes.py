@@ -1,0 +1,79 @@
+"""The site and its workers as operators run them: `seminar …` in processes of their own."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from seminar.config import PROJECT_ROOT
+from tests.faults.network import free_port
+
+
+def seminar_process(command: list[str], database_url: str, data_dir: Path, **environment: str) -> subprocess.Popen[str]:
+    """`seminar <command>` with the given database, output collected for the test's failure message."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "SECRET_KEY": "fault-test-secret",
+        "SMTP_HOST": "",
+        **environment,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "seminar.cli", *command],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def stop(process: subprocess.Popen[str], timeout: float = 20) -> str:
+    """SIGTERM (SIGKILL if it will not go), then its output."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    output, _ = process.communicate()
+    return output or ""
+
+
+def wait_until(condition, timeout: float, message: str, interval: float = 0.05) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        time.sleep(interval)
+
+
+@contextlib.contextmanager
+def served_site(database_url: str, data_dir: Path) -> Iterator[str]:
+    """`seminar serve` (one uvicorn process, no workers inside) on a free port; yields its base URL."""
+    port = free_port()
+    process = seminar_process(
+        ["serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)], database_url, data_dir,
+        RUN_WORKER="false", BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    base_url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"seminar serve ended:\n{stop(process)}")
+        try:
+            return httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(healthy, 90, "seminar serve did not answer within 90 s", interval=0.2)
+        yield base_url
+    finally:
+        stop(process)
