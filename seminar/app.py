@@ -29,7 +29,9 @@ from seminar.db import tortoise_config
 from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.routing import SegmentRouter
-from seminar.middleware import ActorMiddleware, CsrfMiddleware, DatabaseUnavailableMiddleware, SecurityHeadersMiddleware
+from seminar.middleware import (
+    ActorMiddleware, CsrfMiddleware, DatabaseUnavailableMiddleware, SecurityHeadersMiddleware, TwoFactorRequiredMiddleware,
+)
 from seminar.proceedings import worker as proceedings_worker
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
@@ -137,6 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             idle_seconds=settings.session_idle_seconds,
             max_seconds=settings.session_max_seconds,
         ),
+        Middleware(TwoFactorRequiredMiddleware, required=settings.require_totp_for_organizers),
         Middleware(CsrfMiddleware),
         Middleware(AuditMiddleware),
     ]

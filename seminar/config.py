@@ -36,6 +36,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "SESSION_IDLE_MINUTES": "Sign out after this long without a request",
     "SESSION_MAX_HOURS": "Sign out this long after logging in, however active",
     "AUDIT_RETENTION_DAYS": "How long the audit log keeps its entries",
+    "REQUIRE_TOTP_FOR_ORGANIZERS": "Organizers and site administrators must set up two-step verification before going on",
 }
 
 
@@ -78,6 +79,9 @@ class Settings:
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
     audit_retention_days: int = 180
+    require_totp_for_organizers: bool = False
+    # Between a right password and the code from the authenticator app.
+    two_factor_pending_seconds: int = 300
 
     @property
     def smtp_configured(self) -> bool:
@@ -108,4 +112,5 @@ class Settings:
             session_idle_seconds=config("SESSION_IDLE_MINUTES", cast=int, default=120) * 60,
             session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
             audit_retention_days=config("AUDIT_RETENTION_DAYS", cast=int, default=180),
+            require_totp_for_organizers=config("REQUIRE_TOTP_FOR_ORGANIZERS", cast=bool, default=False),
         )

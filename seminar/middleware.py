@@ -9,14 +9,14 @@ from collections import defaultdict
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.sessions import clear_session, session_expired
 from seminar.db import is_connection_lost
-from seminar.permissions import ANONYMOUS, Actor
+from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, render
 
@@ -132,6 +132,38 @@ class ActorMiddleware:
             request.session["seen"] = int(time.time())
             request.session[PAGE_LOCALE] = locale
         await self.app(scope, receive, send)
+
+
+class TwoFactorRequiredMiddleware:
+    """With REQUIRE_TOTP_FOR_ORGANIZERS: an organizer without two-step verification is sent to set it
+    up, whatever they ask for, except the set-up itself, logging in and out and the language switcher."""
+
+    ALLOWED_ROUTES = (
+        "accounts:two_factor", "accounts:two_factor_enable", "accounts:login", "accounts:login_code",
+        "accounts:logout", "accounts:language",
+    )
+
+    def __init__(self, app: ASGIApp, required: bool) -> None:
+        self.app = app
+        self.required = required
+        self._allowed_paths: set[str] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        actor = scope.get("actor")
+        if scope["type"] != "http" or actor is None or not must_set_up_two_factor(actor, self.required):
+            await self.app(scope, receive, send)
+            return
+        router = scope["app"].router
+        if self._allowed_paths is None:
+            self._allowed_paths = {router.url_path_for(name) for name in self.ALLOWED_ROUTES}
+        if scope["path"] in self._allowed_paths:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if scope["method"] == "GET":
+            flash(request, i18n.gettext("Organizers must set up two-step verification before going on."), "info")
+        response = RedirectResponse(router.url_path_for("accounts:two_factor"), status_code=303)
+        await response(scope, receive, send)
 
 
 class CsrfMiddleware:

@@ -103,6 +103,23 @@ def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: SeminarS
     return actor.is_organizer(seminar.id) and actor.user is not None and actor.user.id != person.id
 
 
+def can_reset_two_factor(actor: Actor, seminar: SeminarScoped, person: User) -> bool:
+    """Organizers turn off the second step of someone who lost their phone — never their own (that
+    takes their password and a code), and a site administrator's only if they are one too."""
+    return (
+        actor.is_organizer(seminar.id) and actor.user is not None and actor.user.id != person.id
+        and (actor.is_admin or not person.is_admin)
+    )
+
+
+def must_set_up_two_factor(actor: Actor, required_for_organizers: bool) -> bool:
+    """With REQUIRE_TOTP_FOR_ORGANIZERS, organizers and administrators go nowhere before setting it up."""
+    return (
+        required_for_organizers and actor.user is not None and actor.organizes_any()
+        and not actor.user.two_factor_enabled
+    )
+
+
 def can_read_outbox(actor: Actor, seminar: SeminarScoped | None) -> bool:
     """A seminar's mail is its organizers' business; mail tied to no seminar is the admins'."""
     if seminar is None:

@@ -125,7 +125,7 @@ class Client(httpx.AsyncClient):
     async def post_form(self, url: str, data: dict | None = None, files: dict | None = None, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def, type-arg]
         payload = {"csrf_token": await self.csrf(), **(data or {})}
         response = await self.post(url, data=payload, files=files, **kwargs)
-        if response.status_code == 303 and url in ("/login", "/logout") or "/invitation/" in url or "/password/reset/" in url:
+        if response.status_code == 303 and url in ("/login", "/login/code", "/logout") or "/invitation/" in url or "/password/reset/" in url:
             self._csrf = None  # the session was rotated
         return response
 

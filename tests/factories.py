@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
+from seminar.accounts import totp
+from seminar.accounts.models import RecoveryCode, Role, RoleName, Unit, UnitKind, User
 from seminar.accounts.passwords import hash_password
+from seminar.accounts.sealing import seal
+from seminar.accounts.two_factor import secret_purpose
 from seminar.mail.models import OutboxMail
 from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar, Topic
@@ -68,6 +71,17 @@ async def make_submitter(seminar: Seminar, city: str = "广州市", email: str |
     unit = await make_unit(city, UnitKind.CITY)
     user = await make_user(email=email, name=f"{city}联络员", unit=unit)
     return await grant(user, seminar, RoleName.SUBMITTER)
+
+
+async def make_two_factor(user: User, secret_key: str = "test-secret") -> tuple[bytes, list[str]]:
+    """Two-step verification already on (set up on a phone): the secret and the ten recovery codes."""
+    secret = totp.new_secret()
+    codes = totp.new_recovery_codes()
+    user.totp_secret = seal(secret, secret_key, secret_purpose(user.id))
+    user.totp_enabled_at = dt.datetime.now(dt.UTC)
+    await user.save(update_fields=["totp_secret", "totp_enabled_at"])
+    await RecoveryCode.bulk_create([RecoveryCode(user=user, code_hash=totp.recovery_code_hash(code)) for code in codes])
+    return secret, codes
 
 
 def make_people_xlsx(rows: list[list[object]], header: list[str] | None = None, title: str | None = None) -> bytes:

@@ -82,13 +82,8 @@ async def ensure_units() -> None:
 # --- logging in --------------------------------------------------------------------------
 
 
-async def log_in(email: str, password: str, ip: str, settings: Settings) -> User:
-    """The user with this e-mail and password, or UserError.
-
-    Refuses while the account or the address has too many recent failures, records each failure,
-    and clears the account's failures on success. An unknown e-mail and a wrong password get the
-    same message and take the same time, so nobody learns which accounts exist.
-    """
+async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> None:
+    """UserError while the account or the address has too many recent failed attempts."""
     now = _now()
     window = dt.timedelta(seconds=settings.login_window_seconds)
     by_account = await LoginFailure.filter(email=email, at__gt=now - window).values_list("at", flat=True)
@@ -101,21 +96,44 @@ async def log_in(email: str, password: str, ip: str, settings: Settings) -> User
         raise UserError(
             _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait)
         )
+
+
+async def record_failure(email: str, ip: str) -> None:
+    await LoginFailure.create(email=email, ip=ip)
+
+
+async def finish_login(user: User) -> None:
+    """Every step passed: the account's failures are forgotten and the login time noted."""
+    async with in_transaction():
+        await LoginFailure.filter(email=user.email).delete()
+        user.last_login_at = _now()
+        await user.save(update_fields=["last_login_at"])
+
+
+async def log_in(email: str, password: str, ip: str, settings: Settings) -> User:
+    """The user with this e-mail and password, or UserError.
+
+    Refuses while the account or the address has too many recent failures, records each failure,
+    and clears the account's failures on success. An unknown e-mail and a wrong password get the
+    same message and take the same time, so nobody learns which accounts exist.
+
+    For a person with two-step verification the password is only the first step: their failures
+    stay counted (so a known password does not reset the count of wrong codes) until
+    `two_factor.log_in_second_step` accepts a code.
+    """
+    await refuse_while_throttled(email, ip, settings)
     user = await User.get_or_none(email=email)
     if not await verify_password_async(user.password_hash if user else "", password):
-        await LoginFailure.create(email=email, ip=ip)
+        await record_failure(email, ip)
         raise UserError(_("The e-mail or password is not correct."))
     assert user is not None
     if not user.is_active:
         raise UserError(_("This account has been deactivated. Please contact the seminar organizers."))
-    async with in_transaction():
-        await LoginFailure.filter(email=email).delete()
-        user.last_login_at = now
-        fields = ["last_login_at"]
-        if needs_rehash(user.password_hash):
-            user.password_hash = await hash_password_async(password)
-            fields.append("password_hash")
-        await user.save(update_fields=fields)
+    if needs_rehash(user.password_hash):
+        user.password_hash = await hash_password_async(password)
+        await user.save(update_fields=["password_hash"])
+    if not user.two_factor_enabled:
+        await finish_login(user)
     return user
 
 

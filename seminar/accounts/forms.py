@@ -90,3 +90,16 @@ class InviteForm(BaseForm):
 
 class ImportForm(BaseForm):
     file = FileField(_l("Spreadsheet (.xlsx)"))
+
+
+class TwoFactorCodeForm(BaseForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=40)], filters=[_strip],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
+
+
+class TwoFactorConfirmForm(TwoFactorCodeForm):
+    """Turning the second step off or renewing recovery codes: the password and a code."""
+
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

@@ -74,6 +74,12 @@ class User(Model):
     session_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
+    # Two-step verification: the TOTP secret sealed with a key derived from SECRET_KEY (see
+    # sealing.py). Set but not enabled while the person is still setting it up.
+    totp_secret = fields.CharField(max_length=200, default="")
+    totp_enabled_at = fields.DatetimeField(null=True)
+    # The last time step whose code was accepted: no code is accepted twice.
+    totp_last_step = fields.BigIntField(default=0)
 
     roles: fields.ReverseRelation[Role]
 
@@ -83,6 +89,10 @@ class User(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
 
 class Role(Model):
@@ -131,3 +141,19 @@ class LoginFailure(Model):
 
     class Meta:
         table = "login_failure"
+
+
+class RecoveryCode(Model):
+    """A one-time code for the second step of logging in without the phone, stored only as its SHA-256."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_code"
+        unique_together = (("user", "code_hash"),)

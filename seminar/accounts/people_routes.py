@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar.accounts import actions
+from seminar.accounts import actions, two_factor
 from seminar.accounts.access import mail_links, people_seminar
 from seminar.accounts.forms import ImportForm, InviteForm
 from seminar.accounts.models import RoleName
@@ -18,8 +18,8 @@ from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_deactivate_person, require
-from seminar.web import actor, flash, form, redirect, render
+from seminar.permissions import can_deactivate_person, can_reset_two_factor, require
+from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -140,6 +140,16 @@ async def unlock(request: Request) -> Response:
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
+async def reset_two_factor(request: Request) -> Response:
+    seminar = await people_seminar(request)
+    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
+    require(can_reset_two_factor(actor(request), seminar, person))
+    if person.two_factor_enabled:
+        await two_factor.reset(person, signed_in_user(request), mail_links(request))
+        flash(request, _("Two-step verification of %(name)s is off; they have been told by e-mail.", name=person.name))
+    return redirect(request, "accounts:people", slug=seminar.slug)
+
+
 routes: list[BaseRoute] = [
     Route("/{slug}/manage/people", people, name="accounts:people"),
     Route("/{slug}/manage/people/invite", invite, methods=["GET", "POST"], name="accounts:invite"),
@@ -149,4 +159,5 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/people/{user_id:int}/deactivate", deactivate, methods=["POST"], name="accounts:deactivate"),
     Route("/{slug}/manage/people/{user_id:int}/reactivate", reactivate, methods=["POST"], name="accounts:reactivate"),
     Route("/{slug}/manage/people/{user_id:int}/unlock", unlock, methods=["POST"], name="accounts:unlock"),
+    Route("/{slug}/manage/people/{user_id:int}/two-factor/reset", reset_two_factor, methods=["POST"], name="accounts:reset_two_factor"),
 ]

@@ -12,7 +12,8 @@ from seminar.accounts.access import mail_links
 from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from seminar.accounts.models import Role, RoleName, TokenPurpose, User
 from seminar.accounts.people_routes import routes as people_routes
-from seminar.accounts.sessions import end_session, keep_session, start_session
+from seminar.accounts.two_factor_routes import routes as two_factor_routes
+from seminar.accounts.sessions import end_session, keep_session, start_pending_login, start_session
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
@@ -29,9 +30,13 @@ async def login(request: Request) -> Response:
         except UserError as error:
             login_form.form_errors.append(error.message)
         else:
+            next_url = safe_next(login_form.next.data, str(request.url_for("seminars:index")))
+            if user.two_factor_enabled:
+                start_pending_login(request, user, next_url)
+                return redirect(request, "accounts:login_code")
             start_session(request, user)
             flash(request, _("Welcome, %(name)s.", name=user.name))
-            return redirect_to(safe_next(login_form.next.data, str(request.url_for("seminars:index"))))
+            return redirect_to(next_url)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/login.html", {"form": login_form}, status_code=status)
 
@@ -150,5 +155,6 @@ routes: list[BaseRoute] = [
     Route("/invitation/{token}", invitation, methods=["GET", "POST"], name="accounts:invitation"),
     Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="accounts:forgot_password"),
     Route("/password/reset/{token}", reset_password, methods=["GET", "POST"], name="accounts:reset_password"),
+    *two_factor_routes,
     *people_routes,
 ]

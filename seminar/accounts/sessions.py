@@ -40,3 +40,20 @@ def session_expired(session: dict, now: float, idle_seconds: int, max_seconds: i
     seen = session.get("seen", session.get("since", 0))
     since = session.get("since", seen)
     return now - seen > idle_seconds or now - since > max_seconds
+
+
+PENDING_LOGIN = "pending_login"
+
+
+def start_pending_login(request: Request, user: User, next_url: str) -> None:
+    """The password was right and a code is still due: remember who, not yet signed in."""
+    clear_session(request.session)
+    request.session[PENDING_LOGIN] = {"user_id": user.id, "epoch": user.session_epoch, "at": time.time(), "next": next_url}
+
+
+def pending_login(session: dict, now: float, max_seconds: int) -> dict | None:
+    """The half-finished login, or None when there is none or it is older than `max_seconds`."""
+    pending = session.get(PENDING_LOGIN)
+    if not isinstance(pending, dict) or now - pending.get("at", 0) > max_seconds:
+        return None
+    return pending
