@@ -1,5 +1,7 @@
 // Review form: live total of the scores, and autosave of drafts (every 30 s when changed, and when a field is left).
 // The server answers 409 when the review was saved from another tab: the message is shown and the form is kept.
+// Pressing a button of the form ends autosaving: a save still on its way is awaited first, so the form
+// carries the version that save produced instead of being refused as stale by its own autosave.
 (function () {
   "use strict";
   var form = document.getElementById("review-form");
@@ -23,6 +25,7 @@
   var dirty = false;
   var stopped = false;
   var saving = false;
+  var pendingSubmitter = null;  // the button pressed while a save was on its way
   form.addEventListener("input", function () { dirty = true; });
 
   function show(message, kind) {
@@ -57,9 +60,27 @@
       }
     }).catch(function () {
       dirty = true;
-    }).then(function () { saving = false; });
+    }).then(function () {
+      saving = false;
+      if (pendingSubmitter) {
+        var button = pendingSubmitter;
+        pendingSubmitter = null;
+        form.requestSubmit(button);
+      }
+    });
   }
 
-  form.addEventListener("focusout", save);
+  form.addEventListener("focusout", function (event) {
+    var next = event.relatedTarget;
+    if (next && next.form === form && next.type === "submit") { return; }  // the form is being sent
+    save();
+  });
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    if (saving) {
+      event.preventDefault();
+      pendingSubmitter = event.submitter || form.querySelector("button[type=submit]");
+    }
+  });
   window.setInterval(save, 30000);
 })();
