@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise, connections
@@ -55,6 +55,11 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico where no page names the icon (a PDF or a spreadsheet opened in a tab)."""
+    return FileResponse(PROJECT_ROOT / "static" / "favicon.svg", media_type="image/svg+xml")
+
+
 def _error_template(status_code: int) -> list[str]:
     return [f"errors/{status_code}.html", "errors/error.html"]
 
@@ -82,6 +87,7 @@ def build_routes() -> list[BaseRoute]:
     # Seminar routes hold the /{slug}/… catch-alls, so they come last.
     return [
         Route("/healthz", healthz, name="healthz"),
+        Route("/favicon.ico", favicon, name="favicon"),
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *account_routes,
         *mail_routes,

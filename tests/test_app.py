@@ -11,6 +11,15 @@ async def test_healthz_reports_database_ok(client: Client) -> None:
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+async def test_favicon_ico_is_the_sites_icon_not_a_404(client: Client) -> None:
+    """What a browser asks for when a PDF or a spreadsheet, which name no icon, is open in a tab."""
+    response = await client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.text.lstrip().startswith(("<svg", "<?xml"))
+
+
 async def test_home_lists_seminars_in_simplified_chinese_by_default(client: Client) -> None:
     await make_seminar()
 
