@@ -25,6 +25,15 @@ def test_ci_runs_the_readme_test_command_on_both_databases() -> None:
     assert "TEST_DATABASE_URL=postgres://" in ci
 
 
+def test_ci_installs_what_the_browser_journey_needs_and_does_not_let_it_skip() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+
+    assert "apt_install chromium" in ci
+    assert "cd tests/browser && npm ci" in ci
+    assert "export REQUIRE_BROWSER=1" in ci
+    assert (PROJECT_ROOT / "tests" / "browser" / "package-lock.json").exists()
+
+
 def test_no_template_or_stylesheet_loads_anything_from_another_origin() -> None:
     offenders = [
         str(path.relative_to(PROJECT_ROOT))

@@ -1,0 +1,386 @@
+"""The whole seminar in a real browser, played by the people who run it: an organizer, a city's
+submitter, a reviewer and an attendee, each in their own Chromium window, clicking and typing in the
+Chinese interface of `seminar serve`, every link taken from the mail they receive.
+
+Each step leaves a numbered screenshot; key pages are checked with axe-core. The journey fails on a
+serious or critical accessibility violation, a script error in a page, or a server error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from pypdf import PdfReader
+
+from seminar.i18n import translations
+from tests.browser.conftest import ORGANIZER, Site
+
+CHINESE = translations("zh_Hans")
+SLUG = "gd-2026"
+SEMINAR = "2026年市域社会治理现代化研讨班"
+PAPER = "以网格化治理推进市域社会治理现代化"
+COMMENT = "选题紧扣市域社会治理现代化，网格化经验总结具体，建议补充成效数据。"
+# (e-mail, name, password); a password may not be built on the e-mail's name.
+SUBMITTER = ("gz@example.org", "李明", "Guangzhou-Papers-2026")
+REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
+ATTENDEE = ("attendee@example.org", "陈静", "Canhui-Chen-2026")
+SERIOUS = ("serious", "critical")
+
+
+def t(msgid: str, **values: object) -> str:
+    """What the page says in Simplified Chinese; a msgid without a translation is a mistake in the test."""
+    text = CHINESE.gettext(msgid)
+    assert text != msgid, f"no Simplified Chinese for {msgid!r}"
+    return text % values if values else text
+
+
+def tn(singular: str, plural: str, count: int) -> str:
+    text = CHINESE.ngettext(singular, plural, count)
+    assert text not in (singular, plural), f"no Simplified Chinese for {singular!r}"
+    return text % {"num": count}
+
+
+@dataclass
+class Journey:
+    site: Site
+    shots: Path
+    axe_source: str
+    step: int = 0
+    accessibility: list[dict[str, object]] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def person(self, browser: Browser, who: str) -> Page:
+        """A person at their own computer: their own cookies, a Chinese browser, Beijing time."""
+        context = browser.new_context(
+            base_url=self.site.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.page_errors.append(f"{who} on {page.url}: {error}"))
+        page.on("console", lambda message: message.type == "error" and self.page_errors.append(
+            f"{who} on {page.url}: {message.text}"))
+        page.on("response", lambda response: response.status >= 500 and self.page_errors.append(
+            f"{who}: {response.status} from {response.url}"))
+        return page
+
+    def look(self, page: Page, name: str, check: bool = True) -> None:
+        """A screenshot of the whole page and, unless told not to, axe-core's findings on it."""
+        self.step += 1
+        page.screenshot(path=self.shots / f"{self.step:02d}-{name}.png", full_page=True)
+        if not check:
+            return
+        # Evaluated through the DevTools protocol: the site's CSP (scripts from itself only) stays in force.
+        page.evaluate(self.axe_source)
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            self.accessibility.append({
+                "page": f"{self.step:02d}-{name}",
+                "url": page.url,
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "nodes": [node["target"] for node in violation["nodes"]],
+            })
+
+    def mail_link(self, address: str, path_part: str, timeout: float = 60) -> str:
+        """The link containing `path_part` in the newest mail to `address`, once the worker has sent it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body in reversed(self.site.smtp.bodies_to(address)):
+                for found in re.findall(r"https?://\S+", body):
+                    if path_part in found:
+                        assert found.startswith(self.site.url), f"the mail links to {found}, not to the site"
+                        return found
+            time.sleep(0.25)
+        raise AssertionError(f"no mail to {address} with a link to {path_part} within {timeout} s")
+
+
+def button(scope: Page | Locator, msgid: str, **values: object) -> Locator:
+    return scope.get_by_role("button", name=t(msgid, **values), exact=True)
+
+
+def link(scope: Page | Locator, msgid: str, **values: object) -> Locator:
+    return scope.get_by_role("link", name=t(msgid, **values), exact=True)
+
+
+def labelled(scope: Page | Locator, msgid: str) -> Locator:
+    return scope.get_by_label(t(msgid), exact=True)
+
+
+def main(page: Page) -> Locator:
+    return page.get_by_role("main")
+
+
+def seminar_bar(page: Page) -> Locator:
+    return page.get_by_role("navigation", name=t("Seminar"))
+
+
+def menu(page: Page, title: str, item: str) -> None:
+    """Open one of the organizer's menus in the seminar bar and follow one of its links."""
+    seminar_bar(page).locator("summary", has_text=t(title)).click()
+    link(seminar_bar(page), item).click()
+
+
+def said(page: Page, text: str) -> None:
+    expect(main(page)).to_contain_text(text)
+
+
+def sign_in(journey: Journey, page: Page) -> None:
+    email, name, password = ORGANIZER
+    page.goto("/")
+    link(page.get_by_role("navigation", name=t("Main")), "Log in").click()
+    labelled(page, "E-mail").fill(email)
+    labelled(page, "Password").fill(password)
+    journey.look(page, "login")
+    button(main(page), "Log in").click()
+    said(page, t("Welcome, %(name)s.", name=name))
+
+
+def set_password(journey: Journey, page: Page, person: tuple[str, str, str]) -> None:
+    """Follow the invitation mail's link and choose a password, which signs the person in."""
+    address, name, password = person
+    page.goto(journey.mail_link(address, "/invitation/"))
+    labelled(page, "New password").fill(password)
+    labelled(page, "New password again").fill(password)
+    journey.look(page, "set-password")
+    button(page, "Set password and log in").click()
+    said(page, t("Welcome, %(name)s. Your account is ready.", name=name))
+
+
+def manuscript(path: Path) -> Path:
+    """A .docx as Word writes it: a title and paragraphs, no author in its properties (blind review)."""
+    document = docx.Document()
+    document.core_properties.author = ""
+    document.add_heading(PAPER, level=1)
+    for _ in range(6):
+        document.add_paragraph("广州市坚持党建引领，把网格作为市域社会治理的基本单元，推动资源、服务、管理向基层下沉。" * 4)
+    document.save(path)
+    return path
+
+
+def test_a_seminar_from_invitation_to_the_downloaded_book(
+    live_site: Site, browser_tools: tuple[str, str], screenshot_dir: Path, tmp_path: Path
+) -> None:
+    chromium, axe_source = browser_tools
+    journey = Journey(live_site, screenshot_dir, axe_source)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium)
+        try:
+            organizer = journey.person(browser, "organizer")
+            reviewer = journey.person(browser, "reviewer")
+            organizer_creates_the_seminar_and_invites(journey, organizer, dt.date.today())
+            city_submits_a_paper(journey, journey.person(browser, "submitter"), tmp_path)
+            reviewer_states_preferences(journey, reviewer)
+            organizer_assigns(journey, organizer)
+            reviewer_scores_and_comments(journey, reviewer)
+            organizer_decides(journey, organizer)
+            organizer_publishes_the_agenda(journey, organizer)
+            organizer_publishes_the_proceedings(journey, organizer)
+            attendee_registers_and_downloads_the_book(journey, journey.person(browser, "attendee"))
+        finally:
+            browser.close()
+            report = json.dumps(journey.accessibility, ensure_ascii=False, indent=1)
+            (screenshot_dir / "axe-violations.json").write_text(report, encoding="utf-8")
+
+    serious = [violation for violation in journey.accessibility if violation["impact"] in SERIOUS]
+    assert serious == [], "axe-core found serious or critical violations:\n" + json.dumps(serious, ensure_ascii=False, indent=1)
+    assert journey.page_errors == []
+
+
+def organizer_creates_the_seminar_and_invites(journey: Journey, page: Page, today: dt.date) -> None:
+    sign_in(journey, page)
+    journey.look(page, "seminars")
+    link(page, "New seminar").click()
+    labelled(page, "Title").fill(SEMINAR)
+    labelled(page, "Short name in the address").fill(SLUG)
+    labelled(page, "Organizing unit").select_option(label="省委政法委")
+    labelled(page, "Venue").fill("广州 珠岛宾馆")
+    labelled(page, "First day").fill(str(today + dt.timedelta(days=60)))
+    labelled(page, "Last day").fill(str(today + dt.timedelta(days=61)))
+    labelled(page, "Submission deadline").fill(f"{today + dt.timedelta(days=30)}T18:00")
+    labelled(page, "Review deadline").fill(f"{today + dt.timedelta(days=45)}T18:00")
+    labelled(page, "Reviews per paper").fill("1")
+    journey.look(page, "new-seminar")
+    button(page, "Create seminar").click()
+    said(page, t("Seminar created with six default topics. You are its organizer."))
+    journey.look(page, "dashboard")
+
+    link(page, "Manage people and invitations").click()
+    for (email, name, _password), unit, role in [(SUBMITTER, "广州市", "Submitter"), (REVIEWER, "省委组织部", "Reviewer")]:
+        link(page, "Invite a person").click()
+        labelled(page, "Name").fill(name)
+        labelled(page, "E-mail").fill(email)
+        labelled(page, "Unit").select_option(label=unit)
+        labelled(page, role).check()
+        journey.look(page, f"invite-{role.lower()}")
+        button(page, "Invite").click()
+        said(page, email)
+    journey.look(page, "people")
+
+
+def city_submits_a_paper(journey: Journey, page: Page, tmp_path: Path) -> None:
+    set_password(journey, page, SUBMITTER)
+    journey.look(page, "seminar-home")
+    link(seminar_bar(page), "My papers").click()
+    link(page, "New paper").click()
+    labelled(page, "Paper title").fill(PAPER)
+    labelled(page, "Topic").select_option(index=1)
+    labelled(page, "Abstract").fill("本文总结广州市以网格化治理推进市域社会治理现代化的做法与经验。" * 3)
+    labelled(page, "Keywords").fill("网格化、市域社会治理、基层治理")
+    author = page.get_by_role("group", name=t("Author %(number)s", number=1))
+    labelled(author, "Name").fill(SUBMITTER[1])
+    labelled(author, "Unit").fill("广州市委政法委")
+    labelled(author, "Position").fill("处长")
+    labelled(author, "Mobile or phone").fill("13800138000")
+    labelled(author, "E-mail").fill(SUBMITTER[0])
+    labelled(author, "Contact author").check()
+    labelled(author, "Presenter").check()
+    labelled(page, "I confirm that this paper is original and has not been published before.").check()
+    journey.look(page, "paper-form")
+    button(page, "Save").click()
+    said(page, t("Paper #%(number)s saved as a draft. Now upload the manuscript.", number=1))
+
+    labelled(page, "Upload a manuscript (.docx preferred, or .pdf, .md, .txt)").set_input_files(
+        manuscript(tmp_path / "网格化治理.docx")
+    )
+    button(page, "Upload").click()
+    said(page, t("Version %(version)s of the manuscript uploaded.", version=1))
+    said(page, "网格作为市域社会治理的基本单元")  # the converted text, shown at once
+    journey.look(page, "paper-uploaded")
+    button(page, "Submit the paper").click()
+    said(page, t("Paper #%(number)s submitted. A receipt is on its way by e-mail.", number=1))
+    journey.look(page, "paper-submitted")
+    journey.mail_link(SUBMITTER[0], f"/{SLUG}/papers/1")  # the receipt
+
+
+def reviewer_states_preferences(journey: Journey, page: Page) -> None:
+    set_password(journey, page, REVIEWER)
+    link(seminar_bar(page), "My reviews").click()
+    link(page, "State your preferences for papers").click()
+    paper = page.get_by_role("group", name=re.compile(PAPER))
+    labelled(paper, "Want to review (想审)").check()
+    journey.look(page, "preferences")
+    button(page, "Save preferences").click()
+    said(page, t("Your preferences for %(count)s papers are saved.", count=1))
+
+
+def organizer_assigns(journey: Journey, page: Page) -> None:
+    link(seminar_bar(page), "Dashboard").click()
+    menu(page, "Reviewing", "Assignments")
+    journey.look(page, "assignments")
+    link(page, "Assign automatically").click()
+    journey.look(page, "automatic-assignment")
+    button(page, "Apply: make %(count)s assignments", count=1).click()
+    said(page, t("%(count)s assignments made. The reviewers are told by e-mail.", count=1))
+    journey.look(page, "assigned", check=False)
+
+
+def reviewer_scores_and_comments(journey: Journey, page: Page) -> None:
+    page.goto(journey.mail_link(REVIEWER[0], f"/{SLUG}/reviews/"))
+    main(page).get_by_role("link", name=PAPER).click()
+    for score in main(page).get_by_role("spinbutton").all():  # each criterion, a little under its maximum
+        score.fill(str(int(score.get_attribute("max") or 0) - 2))
+    labelled(page, "Comment to the authors (点评)").fill(COMMENT)
+    labelled(page, "Keynote speech").check()
+    labelled(page, "High").check()
+    before, after = CHINESE.gettext("Draft saved at %(time)s.").split("%(time)s")
+    expect(page.locator("#autosave-status")).to_have_text(re.compile(f"^{re.escape(before)}.+{re.escape(after)}$"))
+    journey.look(page, "review-form")
+    button(page, "Submit review").click()  # at once, as people do, while the autosave may still be on its way
+    said(page, t("Your review of paper #%(number)s is submitted. You may change it until the deadline.", number=1))
+    journey.look(page, "review-submitted", check=False)
+
+
+def organizer_decides(journey: Journey, page: Page) -> None:
+    menu(page, "Reviewing", "Ranking and decisions")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name="#1", exact=True))
+    labelled(row, "Decision").select_option(label=t("Keynote speech (重点发言)"))
+    labelled(row, "Award").select_option(label=t("First prize (一等奖)"))
+    journey.look(page, "ranking")
+    button(row, "Decide").click()
+    said(page, tn("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", 1))
+    said(page, COMMENT)  # the reviewer's 点评, inline
+
+
+def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
+    link(seminar_bar(page), "Agenda editor").click()
+    link(page, "Days, times and rooms").click()
+    labelled(page, "Room name").fill("第一会议室")
+    button(page, "Add room").click()
+    said(page, t("Room “%(name)s” added.", name="第一会议室"))
+    button(page, "Save settings").click()
+    said(page, t("Agenda settings saved."))
+    journey.look(page, "agenda-settings")
+    page.get_by_role("link", name=f"← {t('Agenda editor')}").click()
+    button(page, "Draft from decisions").click()
+    said(page, t("The agenda was drafted from the decisions. Check it, adjust it, then publish it."))
+    said(page, PAPER)
+    journey.look(page, "agenda-draft")
+    button(page, "Publish version %(number)s", number=1).click()
+    said(page, t("Version %(number)s of the agenda is published.", number=1))
+    link(seminar_bar(page), "Seminar agenda").click()
+    said(page, PAPER)
+    journey.look(page, "agenda")
+
+
+def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
+    page.go_back()  # the public agenda is a page of its own, without the seminar bar
+    menu(page, "Manage", "Proceedings")
+    labelled(page, "Preface").fill("本论文集收录本次研讨班交流的论文。")
+    button(page, "Save settings").click()
+    said(page, t("Proceedings settings saved."))
+    button(page, "Build").click()
+    said(page, t("The build is queued; this page shows its progress."))
+    journey.look(page, "proceedings-queued")
+    publish = button(page, "Publish")
+    deadline = time.monotonic() + 240
+    while not publish.count():  # a worker typesets the book: look again now and then, as a person would
+        assert time.monotonic() < deadline, "the book was not built within 4 minutes"
+        assert not main(page).get_by_text(t("Failed"), exact=True).count(), main(page).inner_text()
+        page.wait_for_timeout(1500)
+        page.reload()
+    journey.look(page, "proceedings-built")
+    publish.click()
+    said(page, t("Build #%(id)s is published: readers download it now.", id=1))
+    journey.look(page, "proceedings-published", check=False)
+
+
+def attendee_registers_and_downloads_the_book(journey: Journey, page: Page) -> None:
+    page.goto(f"/{SLUG}/")
+    journey.look(page, "seminar-home-visitor")
+    link(main(page), "Register").click()
+    labelled(page, "Name").fill(ATTENDEE[1])
+    labelled(page, "Unit").select_option(label="深圳市")
+    labelled(page, "Position").fill("科长")
+    labelled(page, "Phone").fill("13900139000")
+    labelled(page, "E-mail").fill(ATTENDEE[0])
+    journey.look(page, "register")
+    button(main(page), "Register").click()
+    said(page, t("You are registered. We have sent you an e-mail with a link to set your password."))
+
+    set_password(journey, page, ATTENDEE)
+    link(seminar_bar(page), "My seminar").click()
+    book = link(main(page), "Proceedings (the whole book)")
+    journey.look(page, "my-seminar")
+    address = book.get_attribute("href") or ""
+    book.click()
+    page.wait_for_timeout(1500)  # Chromium's PDF viewer draws the first pages
+    journey.look(page, "the-book", check=False)
+
+    download = page.request.get(address)  # the same request, with the attendee's cookies, kept as a file
+    assert download.status == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert "论文集.pdf" in urllib.parse.unquote(download.headers["content-disposition"])
+    pdf = download.body()
+    assert pdf.startswith(b"%PDF-")
+    (journey.shots / "论文集.pdf").write_bytes(pdf)
+    text = "".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
+    assert PAPER in text.replace("\n", "")
