@@ -17,16 +17,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 from tortoise import Tortoise
 
@@ -35,6 +30,7 @@ from seminar.agenda.model import DecidedPaper, Decision, Person, Room, TopicRef
 from seminar.agenda.snapshot import agenda_to_data
 from seminar.cli import apply_migrations
 from seminar.db import tortoise_config
+from serving import get, served
 
 SLUG = "bench-2026"
 TOPICS = ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
@@ -104,28 +100,6 @@ async def fill(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str, timeout: float = 120) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  # loopback only
-        return bytes(response.read())
-
-
-def _wait(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            _get(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not answer {url} within {seconds} s")
-
-
 def _milliseconds(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -154,22 +128,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="seminar-bench-") as directory:
         database_url = args.database_url or f"sqlite://{directory}/bench.sqlite3"
         asyncio.run(fill(database_url))
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        environment = {
-            **os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "BASE_URL": base,
-            "RUN_WORKER": "false", "DATA_DIR": directory,
-        }
-        command = [sys.executable, "-m", "seminar.cli", "serve", "--workers", "2", "--port", str(port), "--no-migrate"]
-        server = subprocess.Popen(
-            command, env=environment, cwd=Path(__file__).resolve().parents[1],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait(f"{base}/healthz")
+        with served(database_url, directory, workers=2) as server:
+            base = server.url
             for path, _reference in ENDPOINTS:  # the first request of each renders and caches it
                 for _worker in range(4):
-                    _get(f"{base}/{SLUG}/{path}")
+                    get(f"{base}/{SLUG}/{path}")
             print(f"60 talks, 6 topics, 2 rooms, 2 days · seminar serve --workers 2 · "
                   f"wrk -t2 -c20 -d{args.seconds}s --latency · {'PostgreSQL' if 'postgres' in database_url else 'SQLite'}")
             print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'target':>10}  verdict")
@@ -183,9 +146,6 @@ def main() -> int:
                 if errors:
                     verdict += f" ({errors} errors)"
                 print(f"/{path:<15}{rate:>10.0f}{p50:>9.1f}{p99:>9.1f}{(str(target) if target else '—'):>10}  {verdict}")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return 0 if ok else 1
 
 
