@@ -22,6 +22,10 @@ from seminar.config import Settings
 from seminar.db import tortoise_config
 
 MIN_PASSWORD_LENGTH = 10
+# Idle keep-alive connections stay open this long, longer than a reverse proxy keeps its own
+# (nginx: 60 s). With uvicorn's 5 s, a worker that stalls under load closes a connection the
+# next request has already arrived on: the client gets a reset (bench/load.py saw it at sign-in).
+KEEP_ALIVE_SECONDS = 75
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
@@ -76,7 +80,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         os.environ["BASE_URL"] = address
     print(f"Serving on {address}/ (Ctrl+C to stop)", flush=True)
     # An import string, not an app object: uvicorn needs it to start several worker processes.
-    uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True)
+    uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0
 
 
