@@ -107,6 +107,8 @@ NOT_LISTS: dict[str, str] = {
     "healthz": "one query, no rows",
     "accounts:login": "a form",
     "accounts:profile": "one's own profile form",
+    "accounts:login_code": "the second login step's form",
+    "accounts:two_factor": "one's own two-step verification set-up",
     "accounts:invitation": "a form for one invitation",
     "accounts:forgot_password": "a form",
     "accounts:reset_password": "a form for one token",
