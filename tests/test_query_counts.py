@@ -105,6 +105,7 @@ COUNTED_APART: dict[str, str] = {
 
 NOT_LISTS: dict[str, str] = {
     "healthz": "one query, no rows",
+    "favicon": "a static file",
     "accounts:login": "a form",
     "accounts:profile": "one's own profile form",
     "accounts:login_code": "the second login step's form",
