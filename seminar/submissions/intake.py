@@ -141,13 +141,14 @@ def _docx(data: bytes, max_unpacked: int) -> Intake:
                     _("This document contains macros, which are not accepted. Please save it as a plain .docx."),
                     field="manuscript",
                 )
-            if package.testzip() is not None:
-                raise _corrupt()
+            _check_members(package)
             core = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
         raise _corrupt() from error
     try:
-        converted = mammoth.convert_to_html(io.BytesIO(data))
+        # Never fetch a linked picture: a URL would tell a stranger the paper is being read, a path
+        # would read a file on the server. (Older mammoth versions fetched them by default.)
+        converted = mammoth.convert_to_html(io.BytesIO(data), external_file_access=False)
         raw_text = mammoth.extract_raw_text(io.BytesIO(data)).value
     except Exception as error:  # noqa: BLE001  # mammoth raises many kinds on a broken document: all mean "corrupt"
         raise _corrupt() from error
@@ -158,6 +159,19 @@ def _docx(data: bytes, max_unpacked: int) -> Intake:
         word_count(raw_text),
         property_names(core),
     )
+
+
+def _check_members(package: zipfile.ZipFile) -> None:
+    """Unpack every member once, refusing the package as damaged if a checksum is wrong or an XML
+    part declares a DTD: Word never writes one, and entities are how XML reaches for other files."""
+    for info in package.infolist():
+        is_xml = info.filename.lower().endswith((".xml", ".rels"))
+        with package.open(info) as member:
+            tail = b""
+            while chunk := member.read(1024 * 1024):  # a checksum error is raised at the member's end
+                if is_xml and b"<!DOCTYPE" in tail + chunk:
+                    raise _corrupt()
+                tail = chunk[-16:]
 
 
 def _corrupt() -> IntakeError:

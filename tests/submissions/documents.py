@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from collections.abc import Callable
 
 import docx
 
@@ -57,3 +59,71 @@ def plain_zip() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("photos/readme.txt", "照片")
     return out.getvalue()
+
+
+MACRO_MAIN_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def macro_docx() -> bytes:
+    """A macro-enabled document (.docm) as Word writes it, under whatever name the test gives it."""
+    return repack(
+        make_docx(), extra={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 60},
+        content_types_patch=(DOCX_MAIN_TYPE, MACRO_MAIN_TYPE),
+    )
+
+
+def with_member(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The same package with one member's content changed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, change(content) if item.filename == name else content)
+    return out.getvalue()
+
+
+def _with_dtd(dtd: str, reference: str) -> bytes:
+    """A .docx whose body declares `dtd` and uses `reference` where the paragraph's text was."""
+    marker = "DTD_MARKER"
+
+    def change(xml: bytes) -> bytes:
+        declaration, body = xml.decode().split("?>", 1)
+        return f"{declaration}?><!DOCTYPE w:document [{dtd}]>{body.replace(marker, reference)}".encode()
+
+    return with_member(make_docx(text=marker), "word/document.xml", change)
+
+
+def external_entity_docx(system_id: str) -> bytes:
+    """XXE: the body's text is an entity whose content lives at `system_id` (a file or a URL)."""
+    return _with_dtd(f'<!ENTITY xxe SYSTEM "{system_id}">', "&xxe;")
+
+
+def entity_bomb_docx(levels: int = 9) -> bytes:
+    """"Billion laughs": each entity repeats the one before ten times, 10**levels copies in all."""
+    entities = '<!ENTITY lol0 "哈哈">' + "".join(
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, levels + 1)
+    )
+    return _with_dtd(entities, f"&lol{levels};")
+
+
+def linked_image_docx(target: str) -> bytes:
+    """A .docx whose picture is not inside the file but linked to `target` (a URL or a path), as
+    Word's "Insert › Pictures › Link to file" writes it: `r:link` to an external relationship."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, "PNG")
+    document = docx.Document()
+    document.core_properties.author = ""
+    document.add_paragraph("图片之前的正文。")
+    document.add_picture(io.BytesIO(picture.getvalue()))
+    document.add_paragraph("图片之后的正文。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    def external(rels: bytes) -> bytes:
+        return re.sub(rb'Target="media/[^"]+"', b'Target="' + target.encode() + b'" TargetMode="External"', rels)
+
+    linked = with_member(buffer.getvalue(), "word/_rels/document.xml.rels", external)
+    return with_member(linked, "word/document.xml", lambda xml: xml.replace(b"r:embed=", b"r:link="))

@@ -4,10 +4,18 @@ import pytest
 
 from seminar.submissions.intake import IntakeError, inspect_upload, word_count
 from seminar.submissions.models import ManuscriptKind
-from tests.submissions.documents import PARAGRAPH, make_docx, plain_zip, repack, zip_bomb
-
-MACRO_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
-DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+from tests.submissions.documents import (
+    DOCX_MAIN_TYPE,
+    MACRO_MAIN_TYPE,
+    PARAGRAPH,
+    entity_bomb_docx,
+    external_entity_docx,
+    linked_image_docx,
+    make_docx,
+    plain_zip,
+    repack,
+    zip_bomb,
+)
 
 
 def test_docx_is_converted_to_clean_html_with_word_count() -> None:
@@ -71,7 +79,7 @@ def test_package_with_vba_project_is_refused() -> None:
 
 
 def test_macro_enabled_content_type_is_refused_even_when_named_docx() -> None:
-    renamed = repack(make_docx(), content_types_patch=(DOCX_MAIN_TYPE, MACRO_TYPE))
+    renamed = repack(make_docx(), content_types_patch=(DOCX_MAIN_TYPE, MACRO_MAIN_TYPE))
 
     with pytest.raises(IntakeError) as refused:
         inspect_upload("论文.docx", renamed)
@@ -87,6 +95,20 @@ def test_zip_bomb_is_refused_before_unpacking() -> None:
         inspect_upload("论文.docx", bomb)
 
     assert "100 MB" in refused.value.message
+
+
+@pytest.mark.parametrize("data", [external_entity_docx("file:///etc/passwd"), entity_bomb_docx()], ids=["xxe", "billion-laughs"])
+def test_a_document_declaring_a_dtd_is_refused_as_damaged(data: bytes) -> None:
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", data)
+
+    assert "已损坏" in refused.value.message
+
+
+def test_a_linked_picture_is_left_out_not_fetched() -> None:
+    intake = inspect_upload("论文.docx", linked_image_docx("file:///etc/hostname"))
+
+    assert intake.html == "<p>图片之前的正文。</p><p>图片之后的正文。</p>"
 
 
 def test_file_over_the_size_limit_is_refused() -> None:
