@@ -5,9 +5,9 @@ Pure: plain values in, sheet cells out; no ORM, no HTTP.
 
 Every text cell is stored as text, never as a formula. openpyxl would otherwise write a
 value starting with "=" as a formula, and Excel or WPS re-parses a cell starting with
-= + - @ as one when someone edits it: a paper titled "=HYPERLINK(…)" must stay a title.
-Such cells get Excel's quote prefix (what typing a leading ' does): the text shows and
-prints unchanged, and stays text when edited.
+= + - @ as one when someone edits it: a paper titled "=HYPERLINK(…)" must stay a title. Such cells
+get Excel's quote prefix (what typing a leading ' does): the text shows and prints unchanged,
+and stays text when edited.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A leading tab or carriage return is skipped by some spreadsheet programs before they look for "=".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_FORMAT = "@"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
