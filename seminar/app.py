@@ -30,7 +30,12 @@ from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.routing import SegmentRouter
 from seminar.middleware import (
-    ActorMiddleware, CsrfMiddleware, DatabaseUnavailableMiddleware, SecurityHeadersMiddleware, TwoFactorRequiredMiddleware,
+    ActorMiddleware,
+    CsrfMiddleware,
+    DatabaseUnavailableMiddleware,
+    RequestLimitsMiddleware,
+    SecurityHeadersMiddleware,
+    TwoFactorRequiredMiddleware,
 )
 from seminar.proceedings import worker as proceedings_worker
 from seminar.proceedings.routes import routes as proceedings_routes
@@ -145,6 +150,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             idle_seconds=settings.session_idle_seconds,
             max_seconds=settings.session_max_seconds,
         ),
+        # Inside the actor's: its refusals are pages in the person's language.
+        Middleware(RequestLimitsMiddleware, upload_max_bytes=settings.upload_max_bytes),
         Middleware(TwoFactorRequiredMiddleware, required=settings.require_totp_for_organizers),
         Middleware(CsrfMiddleware),
         Middleware(AuditMiddleware),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from wtforms import Form
+from wtforms import Form, PasswordField, StringField, TextAreaField
 
 from seminar import i18n
 from seminar.web import form as request_form
@@ -13,8 +13,22 @@ from seminar.web import form as request_form
 _WTFORMS_LOCALES = {"zh_Hans": ["zh"], "zh_Hant": ["zh_TW"], "en": ["en"]}
 
 
+def one_line(value: Any) -> Any:
+    """Line breaks in a one-line field (only a script can send them) become spaces.
+
+    Names and titles end up in mail headers, where a line break would make the mail unsendable.
+    """
+    return " ".join(value.splitlines()) if isinstance(value, str) else value
+
+
 class BaseForm(Form):
     class Meta:
+        def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Any:
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, (TextAreaField, PasswordField)):
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), one_line]}
+            return super().bind_field(form, unbound_field, options)  # type: ignore[misc]  # WTForms' DefaultMeta
+
         def get_translations(self, form: Form) -> Any:
             self.locales = _WTFORMS_LOCALES.get(i18n.get_locale(), ["en"])
             return super().get_translations(form)  # type: ignore[misc]  # WTForms' DefaultMeta

@@ -7,7 +7,8 @@ import logging
 import time
 from collections import defaultdict
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,7 +19,7 @@ from seminar.accounts.sessions import clear_session, session_expired
 from seminar.db import is_connection_lost
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
-from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, render
+from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, render
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,90 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# What a form may weigh. The longest legitimate ones (a 前言 or a decision mail of 20,000
+# characters) are a few hundred kilobytes once percent-encoded.
+FORM_MAX_BYTES = 1024 * 1024
+# Around the file, a multipart upload carries the token, the part headers and boundaries.
+UPLOAD_ENVELOPE_BYTES = 1024 * 1024
+
+
+class BodyTooLarge(Exception):
+    """The request body passed its cap while being read."""
+
+
+class RequestLimitsMiddleware:
+    """Refuses what no page of the site sends, before any route or form parser sees it.
+
+    A body over its cap gets 413 as soon as that is known: at once when Content-Length says
+    so, otherwise when the bytes read pass the cap; the rest is never read (the connection is
+    closed, so the server does not drain it either). Without this, the form parser would spool
+    a whole multipart body to disk, or hold a whole urlencoded one in memory, before any route
+    could refuse it. A signed-in person's multipart body may carry an upload (`upload_max_bytes`
+    and its envelope); every other body is a form or JSON of at most `FORM_MAX_BYTES`.
+
+    An address with a NUL character gets 400: PostgreSQL can neither store nor compare text
+    containing one, so a route looking it up would fail with a 500.
+    """
+
+    def __init__(self, app: ASGIApp, upload_max_bytes: int, form_max_bytes: int = FORM_MAX_BYTES) -> None:
+        self.app = app
+        self.upload_max_bytes = upload_max_bytes
+        self.form_max_bytes = form_max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope["query_string"]:
+            await self._refuse(scope, receive, send, "errors/400.html", 400, {})
+            return
+        headers = Headers(scope=scope)
+        # Only signed-in people upload: a stranger's multipart body is held to the form cap.
+        signed_in = scope.get("actor", ANONYMOUS).user is not None
+        is_upload = signed_in and headers.get("content-type", "").startswith("multipart/form-data")
+        if is_upload:  # the page names the file's limit, which the envelope does not change
+            limit, shown = self.upload_max_bytes + UPLOAD_ENVELOPE_BYTES, self.upload_max_bytes
+        else:
+            limit = shown = self.form_max_bytes
+        context = {"is_upload": is_upload, "limit_mb": max(1, shown // 2**20)}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, "errors/413.html", 413, context)
+            return
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge:
+            if response_started:  # a route streaming its answer while reading: nothing more to say
+                raise
+            await self._refuse(scope, receive, send, "errors/413.html", 413, context)
+
+    @staticmethod
+    async def _refuse(
+        scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: dict[str, object]
+    ) -> None:
+        response = render(Request(scope), template, {"status_code": status_code, **context}, status_code=status_code)
+        # Closing the connection after the answer is what stops the server reading the rest.
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
 
 async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: int = 12 * 3600) -> Actor:
@@ -182,9 +267,12 @@ class CsrfMiddleware:
         if not sent:
             content_type = request.headers.get("content-type", "")
             if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-                form = await request.form()
-                scope["seminar.form"] = form
-                value = form.get(CSRF_FIELD, "")
+                try:
+                    value = (await form(request)).get(CSRF_FIELD, "")
+                except HTTPException as error:  # a malformed body: say so, rather than fail with a 500
+                    response = render(request, "errors/400.html", {"status_code": error.status_code}, status_code=400)
+                    await response(scope, receive, send)
+                    return
                 sent = value if isinstance(value, str) else ""
         if not expected or not sent or not hmac.compare_digest(expected, sent):
             response = render(request, "errors/csrf.html", status_code=403)

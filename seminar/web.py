@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+# Control characters no keyboard types; NUL cannot even be stored in PostgreSQL. Tabs and
+# line breaks stay in values (text areas), but not in file names.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FILENAME_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 
 
 def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
@@ -125,12 +130,28 @@ def redirect_to(url: str) -> RedirectResponse:
 
 
 async def form(request: Request) -> FormData:
-    """The request's form, parsed once (the CSRF middleware may have parsed it already)."""
+    """The request's form, parsed once (the CSRF middleware may have parsed it already).
+
+    A malformed body (a multipart without boundary, too many fields, a field over 1 MB)
+    raises HTTPException(400).
+    """
     parsed = request.scope.get("seminar.form")
     if parsed is None:
-        parsed = await request.form()
+        parsed = clean_form(await request.form())
         request.scope["seminar.form"] = parsed
     return parsed
+
+
+def clean_form(parsed: FormData) -> FormData:
+    """The form without control characters in names, values and file names, whatever the client sent."""
+    items: list[tuple[str, str | UploadFile]] = []
+    for key, value in parsed.multi_items():
+        if isinstance(value, str):
+            value = _CONTROL_CHARACTERS.sub("", value)
+        elif value.filename:
+            value.filename = _FILENAME_CONTROL_CHARACTERS.sub("", value.filename)
+        items.append((_CONTROL_CHARACTERS.sub("", key), value))
+    return FormData(items)
 
 
 def client_ip(request: Request) -> str:

@@ -222,6 +222,7 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "missing": await actions.missing_for_submission(paper),
         "may_edit": can_edit_paper(current, paper),
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
+        "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         **await _window(seminar, paper.city_id),  # type: ignore[attr-defined]
     }
 
