@@ -9,7 +9,7 @@ When someone may not even see an object, routes answer 404, not 403, so nothing 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -98,18 +98,39 @@ def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
-def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: SeminarScoped) -> bool:
-    """Organizers switch accounts off and on, but never their own: they would lock themselves out."""
-    return actor.is_organizer(seminar.id) and actor.user is not None and actor.user.id != person.id
+class Account(Protocol):
+    """A person's account, as far as actions on the whole account care."""
+
+    id: int
+    is_admin: bool
 
 
-def can_reset_two_factor(actor: Actor, seminar: SeminarScoped, person: User) -> bool:
-    """Organizers turn off the second step of someone who lost their phone — never their own (that
-    takes their password and a code), and a site administrator's only if they are one too."""
+def can_manage_account(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+    """Unlocking, deactivating, reactivating and turning off the second step act on the whole account, not only on this seminar.
+
+    Organizers may, for the people of their seminar, but not for an administrator nor for anyone
+    who organizes a seminar they do not (`organizes`: the person's seminars as organizer): else
+    inviting someone into one's seminar would be enough to lock them out of everything.
+    """
+    if actor.is_admin:
+        return True
     return (
-        actor.is_organizer(seminar.id) and actor.user is not None and actor.user.id != person.id
-        and (actor.is_admin or not person.is_admin)
+        actor.is_organizer(seminar.id)
+        and not person.is_admin
+        and all(actor.is_organizer(seminar_id) for seminar_id in organizes)
     )
+
+
+def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+    """As `can_manage_account`, but never one's own account: they would lock themselves out."""
+    return actor.user is not None and actor.user.id != person.id and can_manage_account(actor, seminar, person, organizes)
+
+
+def can_reset_two_factor(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+    """Organizers turn off the second step of someone who lost their phone, on the terms of
+    `can_deactivate_person`: never their own (that takes their password and a code), never an
+    administrator's unless they are one too, nor that of an organizer of a seminar they do not organize."""
+    return can_deactivate_person(actor, seminar, person, organizes)
 
 
 def must_set_up_two_factor(actor: Actor, required_for_organizers: bool) -> bool:

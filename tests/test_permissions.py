@@ -66,3 +66,19 @@ def test_submitter_submits_only_for_own_city_in_own_seminar() -> None:
     assert submitter.submits_for(1, 10)
     assert not submitter.submits_for(1, 11)
     assert not submitter.submits_for(2, 10)
+
+
+def test_account_wide_actions_stop_at_an_administrator_and_at_seminars_the_organizer_does_not_organize() -> None:
+    organizer, admin = ACTORS["organizer"], ACTORS["admin"]
+    attendee = User(id=8, email="a@example.org", name="a")
+    other_admin = User(id=9, email="b@example.org", name="b", is_admin=True)
+
+    assert permissions.can_manage_account(organizer, THIS, attendee, organizes=())
+    assert permissions.can_manage_account(organizer, THIS, attendee, organizes={1})  # a fellow organizer here
+    assert not permissions.can_manage_account(organizer, THIS, attendee, organizes={1, 2})  # … who organizes elsewhere too
+    assert not permissions.can_manage_account(organizer, THIS, other_admin, organizes=())
+    assert not permissions.can_manage_account(ACTORS["organizer_elsewhere"], THIS, attendee, organizes=())
+    assert permissions.can_manage_account(admin, THIS, other_admin, organizes={1, 2})
+    assert permissions.can_deactivate_person(organizer, THIS, attendee, organizes=())
+    assert not permissions.can_deactivate_person(admin, THIS, admin.user, organizes=())  # never oneself
+    assert not permissions.can_reset_two_factor(organizer, THIS, attendee, organizes={1, 2})

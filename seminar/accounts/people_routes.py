@@ -10,15 +10,22 @@ from starlette.routing import BaseRoute, Route
 from seminar.accounts import actions, two_factor
 from seminar.accounts.access import mail_links, people_seminar
 from seminar.accounts.forms import ImportForm, InviteForm
-from seminar.accounts.models import RoleName
+from seminar.accounts.models import RoleName, User
 from seminar.accounts.people import normalize_email, status_label
-from seminar.accounts.queries import locked_emails, people_of, person_in_seminar_or_404, units_in_order
+from seminar.accounts.queries import (
+    locked_emails,
+    people_of,
+    person_in_seminar_or_404,
+    seminars_organized_by,
+    units_in_order,
+)
 from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_deactivate_person, can_reset_two_factor, require
+from seminar.permissions import can_deactivate_person, can_manage_account, can_reset_two_factor, require
+from seminar.seminars.models import Seminar
 from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -37,6 +44,7 @@ async def people(request: Request) -> Response:
     context = {
         "seminar": seminar, "people": listed, "role": role, "roles": ROLE_ORDER,
         "status_label": status_label, "locked": locked,
+        "organizes": await seminars_organized_by([person.user.id for person in listed]),
     }
     return render(request, "accounts/people.html", context)
 
@@ -114,36 +122,40 @@ async def resend(request: Request) -> Response:
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
-async def deactivate(request: Request) -> Response:
+async def _account(request: Request) -> tuple[Seminar, User, frozenset[int]]:
+    """The person in the path, and the seminars they organize: acting on their whole account depends on both."""
     seminar = await people_seminar(request)
     person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
-    require(can_deactivate_person(actor(request), seminar, person))
+    return seminar, person, (await seminars_organized_by([person.id])).get(person.id, frozenset())
+
+
+async def deactivate(request: Request) -> Response:
+    seminar, person, organizes = await _account(request)
+    require(can_deactivate_person(actor(request), seminar, person, organizes))
     await actions.deactivate_person(person)
     flash(request, _("%(name)s has been deactivated and can no longer log in.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def reactivate(request: Request) -> Response:
-    seminar = await people_seminar(request)
-    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
-    require(can_deactivate_person(actor(request), seminar, person))
+    seminar, person, organizes = await _account(request)
+    require(can_deactivate_person(actor(request), seminar, person, organizes))
     await actions.reactivate_person(person)
     flash(request, _("%(name)s has been reactivated.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def unlock(request: Request) -> Response:
-    seminar = await people_seminar(request)
-    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
+    seminar, person, organizes = await _account(request)
+    require(can_manage_account(actor(request), seminar, person, organizes))
     await actions.unlock_person(person)
     flash(request, _("%(name)s may log in again at once.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def reset_two_factor(request: Request) -> Response:
-    seminar = await people_seminar(request)
-    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
-    require(can_reset_two_factor(actor(request), seminar, person))
+    seminar, person, organizes = await _account(request)
+    require(can_reset_two_factor(actor(request), seminar, person, organizes))
     if person.two_factor_enabled:
         await two_factor.reset(person, signed_in_user(request), mail_links(request))
         flash(request, _("Two-step verification of %(name)s is off; they have been told by e-mail.", name=person.name))

@@ -50,6 +50,15 @@ async def locked_emails(emails: list[str], attempts: int, window_seconds: int) -
     return {email for email, count in counts.items() if count >= attempts}
 
 
+async def seminars_organized_by(user_ids: list[int]) -> dict[int, frozenset[int]]:
+    """For each of these people who organizes any, the seminars they organize (one query)."""
+    found: dict[int, set[int]] = {}
+    rows = await Role.filter(user_id__in=user_ids, name=RoleName.ORGANIZER).values_list("user_id", "seminar_id")
+    for user_id, seminar_id in rows:
+        found.setdefault(user_id, set()).add(seminar_id)
+    return {user_id: frozenset(ids) for user_id, ids in found.items()}
+
+
 async def person_in_seminar_or_404(seminar: Seminar, user_id: int) -> User:
     """A person with a role in this seminar; anyone else is 'not found' from here."""
     if not await Role.exists(seminar_id=seminar.id, user_id=user_id):

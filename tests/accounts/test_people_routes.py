@@ -13,7 +13,15 @@ from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.seminars.models import Seminar
 from tests.conftest import Client, SmtpServer, counted_queries, flashes, link_in
-from tests.factories import grant, make_organizer, make_people_xlsx, make_seminar, make_submitter, make_user
+from tests.factories import (
+    grant,
+    make_organizer,
+    make_people_xlsx,
+    make_seminar,
+    make_submitter,
+    make_two_factor,
+    make_user,
+)
 
 PEOPLE = "/gd-2021/manage/people"
 
@@ -101,6 +109,53 @@ async def test_an_organizer_cannot_deactivate_themselves(organizer_client: Clien
     assert response.status_code == 403
     await me.refresh_from_db()
     assert me.is_active
+
+
+@pytest.mark.parametrize("action", ["deactivate", "unlock", "two-factor/reset"])
+async def test_inviting_an_administrator_or_another_seminars_organizer_does_not_let_an_organizer_lock_them_out(
+    organizer_client: Client, action: str
+) -> None:
+    """These act on the whole account, beyond this seminar: an organizer's say ends where their seminars end."""
+    admin = await make_user("admin@example.org", name="系统管理员", is_admin=True)
+    colleague = await make_organizer(await make_seminar(slug="gd-2022"), email="other@example.org")
+    for person in (admin, colleague):
+        assert (await invite(organizer_client, email=person.email, roles=("attendee",))).status_code == 303
+        await LoginFailure.create(email=person.email, ip="10.0.0.9")
+        await make_two_factor(person)
+
+    page = await organizer_client.get(PEOPLE)
+    refused = [await organizer_client.post_form(f"{PEOPLE}/{person.id}/{action}") for person in (admin, colleague)]
+
+    assert [response.status_code for response in refused] == [403, 403]
+    for person in (admin, colleague):
+        await person.refresh_from_db()
+        assert person.is_active and person.two_factor_enabled
+        assert await LoginFailure.filter(email=person.email).count() == 1
+        assert f"/people/{person.id}/{action}" not in page.text
+
+
+async def test_an_organizer_cannot_reactivate_an_administrator(organizer_client: Client, seminar: Seminar) -> None:
+    admin = await make_user("admin@example.org", name="系统管理员", is_admin=True, is_active=False)
+    await grant(admin, seminar, RoleName.ATTENDEE)
+
+    response = await organizer_client.post_form(f"{PEOPLE}/{admin.id}/reactivate")
+
+    assert response.status_code == 403
+    await admin.refresh_from_db()
+    assert not admin.is_active
+
+
+async def test_an_administrator_may_switch_off_an_organizer_of_several_seminars(client: Client, seminar: Seminar) -> None:
+    organizer = await make_organizer(seminar)
+    await grant(organizer, await make_seminar(slug="gd-2022"), RoleName.ORGANIZER)
+    await make_user("admin@example.org", name="系统管理员", is_admin=True)
+    await client.login("admin@example.org")
+
+    response = await client.post_form(f"{PEOPLE}/{organizer.id}/deactivate")
+
+    assert response.status_code == 303
+    await organizer.refresh_from_db()
+    assert not organizer.is_active
 
 
 async def test_people_outside_the_seminar_are_not_found(organizer_client: Client) -> None:
