@@ -238,7 +238,7 @@ POLICY: dict[str, tuple[str, ...]] = {
 # and who may read it anywhere.
 SECRETS_TEXT = {
     "note": "机密：与省厅课题报告高度雷同",  # a reviewer's confidential note to the organizers
-    "comment": "建议补充近三年的数据",  # that reviewer's 点评: the seminar does not show cities the comments
+    "comment": "建议补充近三年的数据",  # that reviewer's 点评: for fellow reviewers, not for cities (the seminar says so)
     "phone": "13912345678",  # the contact author's phone
     "conflict": "曾参与该文写作",  # why a reviewer declared a conflict
     "undecided": "广州市网格化管理的探索",  # the title of a paper still under review
@@ -247,7 +247,7 @@ SECRETS_TEXT = {
 #                    anonym attend city_a city_b review confl  organ  other  admin
 SECRETS = {
     "note":         (False, False, False, False, False, False, True,  False, True),
-    "comment":      (False, False, False, False, False, False, True,  False, True),
+    "comment":      (False, False, False, False, True,  False, True,  False, True),
     "phone":        (False, False, True,  False, False, False, True,  False, True),
     "conflict":     (False, False, False, False, False, True,  True,  False, True),
     "undecided":    (False, False, True,  False, True,  False, True,  False, True),
@@ -356,7 +356,8 @@ async def _papers_and_reviews(o: SimpleNamespace) -> None:
     o.criteria = await ensure_criteria(o.seminar)
     o.paper = await make_paper(o.seminar, "广州市", status="submitted")  # the paper of the paths
     await Author.filter(paper_id=o.paper.id).update(phone=SECRETS_TEXT["phone"])
-    o.review = await make_review(o.paper, o.reviewer, status="draft")  # scored, not yet submitted
+    # Two reviews in: each reviewer now reads the other's 点评, never the note to the organizers.
+    await make_review(o.paper, o.reviewer)
     await make_review(o.paper, o.expert, comment_to_authors=SECRETS_TEXT["comment"], confidential_note=SECRETS_TEXT["note"])
     # Assigned before anyone noticed the unit: the conflict by unit must still hide the paper.
     await make_assignment(o.paper, o.conflicted)
@@ -366,7 +367,7 @@ async def _papers_and_reviews(o: SimpleNamespace) -> None:
                                   lifted_by=o.organizer)
     await make_decision(o.paper, "keynote", notified_at=dt.datetime.now(dt.UTC), notified_outcome="keynote")
     o.city_b_paper = await make_paper(o.seminar, "深圳市", title="深圳市矛盾纠纷多元化解的实践", status="submitted")
-    await make_assignment(o.city_b_paper, o.reviewer)  # to be declined
+    await make_assignment(o.city_b_paper, o.reviewer)  # to be drafted, then declined
     await make_decision(o.city_b_paper, "discussion")  # its mail not sent yet
     o.spare_paper = await make_paper(o.seminar, "广州市", title=SECRETS_TEXT["undecided"], status="submitted")
 
@@ -426,6 +427,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "accounts:reactivate": {"user_id": o.retired.id},
         "agenda:person_ics": {"token": person_token(settings.secret_key, o.seminar.id, o.reviewer.id)},
         "submissions:withdraw": {"number": o.spare_paper.number},
+        "reviews:autosave": {"number": o.city_b_paper.number},
         "reviews:decline": {"number": o.city_b_paper.number},
         "reviews:reviewer": {"user_id": o.reviewer.id},
         "reviews:lift_unit_conflict": {"user_id": o.conflicted.id},
@@ -459,10 +461,13 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             "version": str((await Paper.get(id=o.paper.id)).version),
         }
 
-    async def review_form() -> dict[str, Any]:
-        scores = {f"score-{criterion.id}": "10" for criterion in o.criteria}
-        return {**scores, "comment_to_authors": "经验可复制。", "confidential_note": "", "recommendation": "keynote",
-                "confidence": "3", "version": str((await Review.get(id=o.review.id)).version), "action": "save"}
+    def review_form(paper: Paper, action: str) -> Payload:
+        async def payload() -> dict[str, Any]:
+            review = await Review.get_or_none(assignment__paper_id=paper.id, assignment__reviewer_id=o.reviewer.id)
+            scores = {f"score-{criterion.id}": "10" for criterion in o.criteria}
+            return {**scores, "comment_to_authors": "经验可复制。", "confidential_note": "", "recommendation": "keynote",
+                    "confidence": "3", "version": str(review.version if review else 0), "action": action}
+        return payload
 
     def seminar_form(slug: str) -> dict[str, Any]:
         return {
@@ -522,8 +527,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "submissions:withdraw": _fixed({"confirm": "yes"}),
         "submissions:extensions": _fixed({"city": str(o.guangzhou.id), "until": "2027-01-10T17:00"}),
         "reviews:bids": _fixed({f"paper-{o.city_b_paper.id}": "want"}),
-        "reviews:review": review_form,
-        "reviews:autosave": review_form,
+        "reviews:review": review_form(o.paper, "submit"),
+        "reviews:autosave": review_form(o.city_b_paper, "save"),
         "reviews:decline": _fixed({"reason": "与作者系同事"}),
         "reviews:form": criteria_form,
         "reviews:reviewer": _fixed({"topics": [str(o.topics[0].id)], "max_load": "5", "note": "熟悉基层治理"}),
