@@ -67,6 +67,7 @@ from tests.factories import (
     make_room,
     make_seminar,
     make_submitter,
+    make_two_factor,
     make_unit,
     make_user,
 )
@@ -124,10 +125,15 @@ POLICY: dict[str, tuple[str, ...]] = {
     "seminars:topic_delete":            ORGANIZERS,
     # accounts: one's own account, and links whose token is the credential
     "accounts:login":                   EVERYONE,
+    "accounts:login_code":              EVERYONE,  # the second step: only after the password
     "accounts:logout":                  EVERYONE,
     "accounts:language":                EVERYONE,
     "accounts:profile":                 SIGNED_IN,
     "accounts:change_password":         SIGNED_IN,
+    "accounts:two_factor":              SIGNED_IN,
+    "accounts:two_factor_enable":       SIGNED_IN,
+    "accounts:two_factor_disable":      SIGNED_IN,
+    "accounts:recovery_codes":          SIGNED_IN,
     "accounts:invitation":              EVERYONE,
     "accounts:forgot_password":         EVERYONE,
     "accounts:reset_password":          EVERYONE,
@@ -139,6 +145,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "accounts:deactivate":              PEOPLE,
     "accounts:reactivate":              PEOPLE,
     "accounts:unlock":                  PEOPLE,
+    "accounts:reset_two_factor":        PEOPLE,
     # mail and the audit log
     "mail:outbox":                      ADMINS,
     "mail:send_test":                   ADMINS,
@@ -350,6 +357,7 @@ async def _people(o: SimpleNamespace) -> None:
     o.lifted = await make_reviewer(o.seminar, "lifted@example.org", name="吴刚", unit="广州市", unit_kind=UnitKind.CITY)
     o.expert = await make_reviewer(o.seminar, "expert@example.org", name="钱教授", unit="中山大学",
                                    unit_kind=UnitKind.INSTITUTION)
+    await make_two_factor(o.expert)  # and lost the phone: organizers may turn the second step off
 
 
 async def _papers_and_reviews(o: SimpleNamespace) -> None:
@@ -425,6 +433,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "accounts:invitation": {"token": o.invitation},
         "accounts:reset_password": {"token": o.reset},
         "accounts:reactivate": {"user_id": o.retired.id},
+        "accounts:reset_two_factor": {"user_id": o.expert.id},
         "agenda:person_ics": {"token": person_token(settings.secret_key, o.seminar.id, o.reviewer.id)},
         "submissions:withdraw": {"number": o.spare_paper.number},
         "reviews:autosave": {"number": o.city_b_paper.number},
@@ -512,6 +521,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "accounts:forgot_password": _fixed({"email": "nobody@example.org"}),
         "accounts:change_password": _fixed({"current_password": "wrong-password", "password": "a-long-passphrase-1",
                                             "confirm": "a-long-passphrase-1"}),
+        "accounts:login_code": _fixed({"code": "000000"}),
+        "accounts:two_factor_enable": _fixed({"code": "000000"}),
+        "accounts:two_factor_disable": _fixed({"disable-password": "wrong-password", "disable-code": "000000"}),
+        "accounts:recovery_codes": _fixed({"renew-password": "wrong-password", "renew-code": "000000"}),
         # Gated routes: a payload that changes something, as a browser sends the form.
         "seminars:create": _fixed(seminar_form("gd-2027")),
         "seminars:settings": seminar_settings,
@@ -570,9 +583,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 # Gated POSTs whose payload, let in, leaves the database as it was, and why.
-CHANGES_NOTHING = {
-    "accounts:change_password": "one's own password: the payload has the wrong current one, the session must go on",
-}
+CHANGES_NOTHING = dict.fromkeys(
+    ["accounts:change_password", "accounts:two_factor_enable", "accounts:two_factor_disable", "accounts:recovery_codes"],
+    "one's own account: the payload has a wrong password or code, the session must go on as it is",
+)
 # Allowed POSTs that would spoil what the others change: asked last, in this order.
 LAST = (
     "agenda:draft",  # drafts the agenda afresh, replacing the draft the editor's routes change
