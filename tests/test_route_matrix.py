@@ -114,6 +114,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     #                                   anonym  attend  city_a  city_b  review  confl   organ   other   admin
     "healthz":                          EVERYONE,
     "static":                           EVERYONE,
+    "favicon":                          EVERYONE,
     "seminars:index":                   EVERYONE,
     "seminars:landing":                 EVERYONE,
     "seminars:create":                  (LOGIN, DENY,   DENY,   DENY,   DENY,   DENY,   OK,     OK,     OK),
