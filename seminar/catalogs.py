@@ -24,7 +24,7 @@ PACKAGE_DIR = PROJECT_ROOT / "seminar"
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 TRANSLATED_LOCALES = ("zh_Hans", "zh_Hant")
 METHOD_MAP = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n"}, "**.txt": {"extensions": "jinja2.ext.i18n"}}
 
 

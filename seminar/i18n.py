@@ -90,6 +90,11 @@ def lazy_gettext(message: str, **variables: object) -> LazyProxy:
 _ = gettext
 
 
+def N_(message: str) -> str:  # noqa: N802  # the customary gettext name
+    """Marks a message for the catalogs and leaves it in English: it is stored, then translated where shown."""
+    return message
+
+
 def negotiate_locale(
     user_locale: str | None, chosen: str | None, accept_language: str | None, default: str = DEFAULT_LOCALE
 ) -> str:

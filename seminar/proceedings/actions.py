@@ -8,26 +8,31 @@ The build protocol (the worker and `seminar proceedings build` alike):
 2. `claim_build` flips one QUEUED row to RUNNING in a transaction that selects it
    `FOR UPDATE SKIP LOCKED` and repeats `status = queued` in the UPDATE, as the mail outbox does.
 3. `run_build` typesets in a separate process, outside any transaction, then stores the PDF as
-   a blob and marks the build DONE in one transaction — or FAILED with the reason. A worker
-   that dies leaves a RUNNING row; `recover_stale_builds` queues it again (or fails it after
-   `MAX_ATTEMPTS`). No half file exists at any point: the PDF is written in one statement.
+   a blob and marks the build DONE in one transaction — or FAILED with the reason. While it
+   runs, the worker refreshes the build's `heartbeat_at` every `HEARTBEAT_SECONDS`. A worker that
+   dies (killed, its host gone) leaves a RUNNING row whose heartbeat stops; once it is older than
+   `BUILD_LEASE`, `recover_stale_builds` queues it again (or fails it after `MAX_ATTEMPTS`), and
+   should the old worker still be alive after all, its result is dropped: the UPDATE that stores
+   it names the worker. No half file exists at any point: the PDF is written in one statement.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
 from seminar.blobs import store_blob
 from seminar.errors import UserError
-from seminar.i18n import _
+from seminar.i18n import N_, _
 from seminar.proceedings.inputs import input_hash
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.proceedings.queries import book_spec
@@ -36,11 +41,19 @@ from seminar.seminars.models import Seminar
 
 logger = logging.getLogger(__name__)
 
-# Longer than a live build can take (the typesetting child is stopped at TYPESET_TIMEOUT).
+# The typesetting child is stopped after this long, whatever the book.
 TYPESET_TIMEOUT = 20 * 60.0
-STALE_BUILD = dt.timedelta(minutes=30)
-assert TYPESET_TIMEOUT < STALE_BUILD.total_seconds(), "a live build would look stale"
+# A live worker refreshes its build's heartbeat this often; a heartbeat older than the lease
+# means the worker is gone, and another one takes the build over.
+HEARTBEAT_SECONDS = 10.0
+BUILD_LEASE = dt.timedelta(seconds=60)
+assert 3 * HEARTBEAT_SECONDS <= BUILD_LEASE.total_seconds(), "a live build would look stale after one slow beat"
 MAX_ATTEMPTS = 2
+# Stored in English like every build error, shown in the organizer's language (`shown_error`).
+INTERRUPTED = N_(
+    "The build was interrupted on every try (its worker stopped or was killed) and was given up. Build again to retry."
+)
+TRANSLATED_ERRORS = frozenset({INTERRUPTED})
 
 Progress = Callable[[str], None]
 
@@ -51,6 +64,11 @@ def _now() -> dt.datetime:
 
 def _quiet(stage: str) -> None:
     """No progress output (the worker logs instead)."""
+
+
+def shown_error(error: str) -> str:
+    """A build's error as organizers read it: the reasons this module writes, in their language."""
+    return _(error) if error in TRANSLATED_ERRORS else error
 
 
 def dedupe_key(seminar_id: int, volume: int | None, digest: str) -> str:
@@ -100,8 +118,10 @@ async def claim_build(worker_name: str, build_id: int | None = None) -> Proceedi
         candidate = await queued.select_for_update(skip_locked=True).order_by("requested_at", "id").first()
         if candidate is None:
             return None
+        now = _now()
         claimed = await ProceedingsBuild.filter(id=candidate.id, status=BuildStatus.QUEUED).update(
-            status=BuildStatus.RUNNING, claimed_by=worker_name, started_at=_now(), attempts=F("attempts") + 1
+            status=BuildStatus.RUNNING, claimed_by=worker_name, started_at=now, heartbeat_at=now,
+            attempts=F("attempts") + 1,
         )
         if not claimed:
             return None
@@ -118,9 +138,37 @@ async def _fail(build: ProceedingsBuild, reason: str) -> None:
     )
 
 
+@contextlib.asynccontextmanager
+async def _heartbeat(build: ProceedingsBuild) -> AsyncIterator[None]:
+    """Tell other workers, every HEARTBEAT_SECONDS while the block runs, that this build's worker lives."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await ProceedingsBuild.filter(
+                    id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by
+                ).update(heartbeat_at=_now())
+            except Exception as error:  # noqa: BLE001  # a missed beat is not fatal; the lease allows several
+                logger.warning("proceedings build %s: heartbeat not recorded (%s)", build.id, error)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
+
+
 async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> ProceedingsBuild:
     """Typeset a claimed build and record the outcome; never raises for a failed build."""
     assert build.status == BuildStatus.RUNNING and build.claimed_by, "claim the build first"
+    async with _heartbeat(build):
+        return await _typeset_and_store(build, progress)
+
+
+async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> ProceedingsBuild:
     seminar = await Seminar.get(id=build.seminar_id)  # type: ignore[attr-defined]
     try:
         if missing := check_fonts():
@@ -164,20 +212,19 @@ async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> Pro
 
 
 async def recover_stale_builds(now: dt.datetime | None = None) -> int:
-    """Builds RUNNING since before the stale timeout lost their worker: queue them again, or fail them."""
-    cutoff = (now or _now()) - STALE_BUILD
+    """RUNNING builds whose heartbeat is older than the lease lost their worker: queue them again, or fail them."""
+    cutoff = (now or _now()) - BUILD_LEASE
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     async with in_transaction():
-        stale = await ProceedingsBuild.filter(status=BuildStatus.RUNNING, started_at__lt=cutoff).select_for_update(
-            skip_locked=True
-        )
+        stale = await ProceedingsBuild.filter(silent, status=BuildStatus.RUNNING).select_for_update(skip_locked=True)
         for build in stale:
-            running = ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING)
+            running = ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by)
+            logger.warning("proceedings build %s: worker %s stopped mid-build", build.id, build.claimed_by)
             if build.attempts < MAX_ATTEMPTS:
-                await running.update(status=BuildStatus.QUEUED, claimed_by="", started_at=None)
+                await running.update(status=BuildStatus.QUEUED, claimed_by="", started_at=None, heartbeat_at=None)
             else:
                 await running.update(
-                    status=BuildStatus.FAILED, finished_at=_now(), dedupe_key=None,
-                    error=f"the build stopped {build.attempts} times without finishing (worker ended or was killed)",
+                    status=BuildStatus.FAILED, finished_at=_now(), dedupe_key=None, heartbeat_at=None, error=INTERRUPTED
                 )
     if stale:
         logger.warning("proceedings: recovered %d stale builds", len(stale))

@@ -54,6 +54,9 @@ class ProceedingsBuild(Model):
     claimed_by = fields.CharField(max_length=100, default="")
     attempts = fields.IntField(default=0)
     started_at = fields.DatetimeField(null=True)
+    # While running, the building worker refreshes this every few seconds: a build whose
+    # heartbeat is older than the lease has lost its worker and is taken over.
+    heartbeat_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
     seconds = fields.FloatField(null=True)
     pages = fields.IntField(null=True)

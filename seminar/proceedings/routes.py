@@ -66,6 +66,7 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
             "topics": {topic.position: topic.title for topic in topics},
             "fonts_message": missing_fonts_message(missing) if missing else "",
             "BuildStatus": BuildStatus,
+            "shown_error": actions.shown_error,
         },
         status_code=status,
     )

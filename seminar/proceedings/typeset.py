@@ -33,8 +33,10 @@ import asyncio
 import io
 import logging
 import multiprocessing
+import os
 import resource
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -276,7 +278,24 @@ def _insert_pdf_pages(pdf: bytes, anchors: list[set[str]], uploads: Mapping[int,
 # ---------- In a separate process ----------
 
 
+def _exit_with_parent(interval: float = 0.5) -> None:
+    """Stop this process once its parent is gone (killed mid-build): nobody waits for the book any more.
+
+    A SIGKILLed worker cannot stop its child, and the child would typeset on for minutes; when
+    the parent dies the child is handed to another parent, which this thread notices.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _child(spec: BookSpec, base_url: str | None, connection: Connection) -> None:
+    _exit_with_parent()
     try:
         result = typeset(spec, base_url=base_url)
         connection.send(("ok", result))

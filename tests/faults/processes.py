@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -10,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -77,3 +80,59 @@ def served_site(database_url: str, data_dir: Path) -> Iterator[str]:
         yield base_url
     finally:
         stop(process)
+
+
+# ---------- A mail worker in a process of its own ----------
+
+
+def mail_worker_main(database_url: str, smtp_port: int, name: str, ready: Any) -> None:
+    """The real worker loop (`seminar.mail.worker.run_forever`) in a spawned process, with its own
+    database connection; it polls every 50 ms and retries every second, so the test runs in seconds
+    (`seminar worker` waits 5 s between rounds and a minute before the first retry). SIGTERM stops it."""
+    asyncio.run(_mail_worker(database_url, smtp_port, name, ready))
+
+
+async def _mail_worker(database_url: str, smtp_port: int, name: str, ready: Any) -> None:
+    from tortoise import Tortoise
+
+    from seminar.config import Settings
+    from seminar.db import tortoise_config
+    from seminar.mail.worker import run_forever
+
+    settings = Settings(
+        database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_tls="none",
+        mail_poll_seconds=0.05, mail_retry_delays=(1,) * 60,
+    )
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        ready.set()
+        await run_forever(settings, stop, name)
+    finally:
+        await Tortoise.close_connections()
+
+
+@contextlib.contextmanager
+def mail_workers(database_url: str, smtp_port: int, names: tuple[str, ...]) -> Iterator[None]:
+    """Several mail workers at once, each in its own process; stopped (SIGTERM) at the end."""
+    context = multiprocessing.get_context("spawn")
+    workers = []
+    for name in names:
+        ready = context.Event()
+        process = context.Process(target=mail_worker_main, args=(database_url, smtp_port, name, ready), name=name)
+        process.start()
+        workers.append((process, ready))
+    try:
+        for process, ready in workers:
+            if not ready.wait(90):
+                raise AssertionError(f"mail worker {process.name} did not start within 90 s")
+        yield
+    finally:
+        for process, _ready in workers:
+            process.terminate()
+        for process, _ready in workers:
+            process.join(20)
+            if process.is_alive():
+                process.kill()
+                process.join()

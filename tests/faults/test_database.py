@@ -27,7 +27,7 @@ from seminar.db import is_postgres
 from tests.conftest import Client
 from tests.factories import make_seminar, make_user
 from tests.faults.network import TcpProxy
-from tests.faults.processes import served_site, wait_until
+from tests.faults.processes import served_site
 
 APP_NAME = "seminar-fault-site"
 UNAVAILABLE = {  # each language's heading of the 503 page

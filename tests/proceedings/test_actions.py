@@ -179,33 +179,57 @@ async def test_missing_fonts_refuse_the_request_and_fail_a_queued_build_with_the
     assert queued.blob_id is None and queued.dedupe_key is None  # type: ignore[attr-defined]
 
 
-async def test_a_build_whose_worker_died_is_queued_again_then_failed_and_the_published_book_stays() -> None:
+async def test_a_build_whose_worker_went_silent_is_queued_again_then_failed_and_the_published_book_stays() -> None:
     seminar, _papers = await small_seminar()
     published = await make_proceedings_build(seminar)
-    long_ago = dt.datetime.now(dt.UTC) - actions.STALE_BUILD - dt.timedelta(minutes=1)
+    now = dt.datetime.now(dt.UTC)
+    silent_since = now - actions.BUILD_LEASE - dt.timedelta(seconds=1)
     crashed = await ProceedingsBuild.create(
         seminar=seminar, input_hash="a" * 64, dedupe_key="x", status=BuildStatus.RUNNING, claimed_by="dead:1",
-        started_at=long_ago, attempts=1,
+        started_at=now - dt.timedelta(hours=1), heartbeat_at=silent_since, attempts=1,
     )
-    fresh = await ProceedingsBuild.create(
+    long_but_alive = await ProceedingsBuild.create(  # started long ago, but its worker still beats
         seminar=seminar, input_hash="b" * 64, dedupe_key="y", status=BuildStatus.RUNNING, claimed_by="alive:2",
-        started_at=dt.datetime.now(dt.UTC), attempts=1,
+        started_at=now - dt.timedelta(hours=1), heartbeat_at=now, attempts=1,
     )
 
     assert await actions.recover_stale_builds() == 1
 
     await crashed.refresh_from_db()
-    await fresh.refresh_from_db()
-    assert (crashed.status, crashed.claimed_by, crashed.blob_id) == (BuildStatus.QUEUED, "", None)  # type: ignore[attr-defined]
-    assert fresh.status == BuildStatus.RUNNING
+    await long_but_alive.refresh_from_db()
+    assert (crashed.status, crashed.claimed_by, crashed.heartbeat_at, crashed.blob_id) == (BuildStatus.QUEUED, "", None, None)  # type: ignore[attr-defined]
+    assert long_but_alive.status == BuildStatus.RUNNING
 
-    await ProceedingsBuild.filter(id=crashed.id).update(status=BuildStatus.RUNNING, started_at=long_ago, attempts=2)
+    await ProceedingsBuild.filter(id=crashed.id).update(
+        status=BuildStatus.RUNNING, claimed_by="dead:3", heartbeat_at=silent_since, attempts=2
+    )
     await actions.recover_stale_builds()
 
     await crashed.refresh_from_db()
-    assert crashed.status == BuildStatus.FAILED and "2 times" in crashed.error and crashed.dedupe_key is None
+    assert crashed.status == BuildStatus.FAILED and crashed.error == actions.INTERRUPTED and crashed.dedupe_key is None
     await published.refresh_from_db()
     assert published.published and published.status == BuildStatus.DONE
+
+
+async def test_a_running_build_beats_while_it_typesets(monkeypatch: pytest.MonkeyPatch) -> None:
+    seminar, _papers = await small_seminar()
+    monkeypatch.setattr(actions, "HEARTBEAT_SECONDS", 0.2)
+    build, _created = await actions.request_build(seminar, None, None)
+    claimed = await actions.claim_build("test-worker")
+    assert claimed is not None and claimed.heartbeat_at is not None
+    beats: set[dt.datetime] = set()
+
+    async def watch() -> None:
+        while True:
+            beats.add((await ProceedingsBuild.get(id=build.id)).heartbeat_at)  # type: ignore[arg-type]
+            await asyncio.sleep(0.1)
+
+    watching = asyncio.create_task(watch())
+    finished = await actions.run_build(claimed)
+    watching.cancel()
+
+    assert finished.status == BuildStatus.DONE
+    assert len(beats - {None}) >= 3  # the claim's, then at least two beats during the seconds it typeset
 
 
 async def test_publishing_a_build_withdraws_the_one_before_for_that_volume_only() -> None:

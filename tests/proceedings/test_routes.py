@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from pypdf import PdfReader
 
+from seminar.proceedings import actions
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.submissions.models import Paper
 from tests.conftest import Client, flashes
@@ -140,6 +141,21 @@ async def test_organizers_see_builds_with_failed_papers_and_preview_an_unpublish
     assert page.status_code == 200
     assert "#12: RecursionError: too deep" in page.text and "字体缺失" in page.text
     assert preview.status_code == 200 and preview.headers["content-type"] == "application/pdf"
+
+
+async def test_organizers_read_in_their_language_that_a_build_was_interrupted_and_queued_again_or_given_up(
+    client: Client,
+) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    await ProceedingsBuild.create(seminar=seminar, input_hash="e" * 64, status=BuildStatus.QUEUED, attempts=1)
+    await ProceedingsBuild.create(seminar=seminar, input_hash="f" * 64, status=BuildStatus.FAILED, error=actions.INTERRUPTED)
+    await client.login(organizer.email)
+
+    page = await client.get("/gd-2021/manage/proceedings")
+
+    assert "后台进程在生成途中停止，已重新加入生成队列。" in page.text
+    assert "每次生成都因后台进程停止或被终止而中断" in page.text and actions.INTERRUPTED not in page.text
 
 
 async def test_the_build_button_queues_one_build_and_a_second_click_reuses_it(client: Client) -> None:
