@@ -79,6 +79,24 @@ def _raised_by_database_driver(error: BaseException) -> bool:
     return False
 
 
+def is_dropped_connection(error: BaseException) -> bool:
+    """Whether a pooled connection died under the query (the server ended it, a failover): another
+    connection from the pool, or a new one, may well work at once."""
+    import asyncpg
+
+    dropped = (asyncpg.ConnectionDoesNotExistError, asyncpg.exceptions.OperatorInterventionError)
+    for cause in _causes(error):
+        if isinstance(cause, dropped):
+            return True
+        # A backend ended while its connection sat idle in the pool: the driver may read the
+        # server's farewell in the middle of the next query and lose track of its own state.
+        if isinstance(cause, asyncpg.InternalClientError):
+            return True
+        if isinstance(cause, asyncpg.InterfaceError) and "closed" in str(cause):
+            return True
+    return False
+
+
 def is_connection_lost(error: BaseException) -> bool:
     """Whether `error` says the database cannot be reached or used right now (a 503), not that a query is wrong.
 
@@ -95,10 +113,10 @@ def is_connection_lost(error: BaseException) -> bool:
         asyncpg.exceptions.OperatorInterventionError,  # terminated backend, shutdown, cannot connect now
         asyncpg.exceptions.TooManyConnectionsError,
     )
+    if is_dropped_connection(error):
+        return True
     for cause in _causes(error):
         if isinstance(cause, unavailable):
-            return True
-        if isinstance(cause, asyncpg.InterfaceError) and "closed" in str(cause):
             return True
         if isinstance(cause, sqlite3.OperationalError) and (getattr(cause, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
             return True

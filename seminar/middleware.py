@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
@@ -16,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.sessions import clear_session, session_expired
-from seminar.db import is_connection_lost
+from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, render
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 # What a 503 asks browsers and proxies to wait before trying again.
 RETRY_AFTER_SECONDS = 30
+# Long enough for the event loop to read the end of every connection the server has closed.
+DRIVER_CATCH_UP_SECONDS = 0.05
 # The language of the last page a signed-in person was served, kept in the session so that an
 # error page shown while the database (and so their profile) is out of reach still speaks it.
 PAGE_LOCALE = "page_locale"
@@ -305,17 +308,29 @@ class DatabaseUnavailableMiddleware:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, receive, watch)
-        except Exception as error:
-            if started or not is_connection_lost(error):
-                raise
-            logger.warning(
-                "database unavailable: %s %s answered 503 (%s: %s)",
-                scope["method"], scope["path"], type(error).__name__, str(error)[:200],
-            )
-            response = self._unavailable_page(scope)
-            await response(scope, receive, send)
+        # A read whose pooled connection the server had ended is asked once more, on a connection
+        # the driver has meanwhile found dead and replaced: a failover then costs readers nothing.
+        attempts = 2 if scope["method"] in SAFE_METHODS else 1
+        for attempt in range(1, attempts + 1):
+            attempt_scope = dict(scope)  # what the routes wrote in it (path parameters…) starts afresh
+            try:
+                await self.app(attempt_scope, receive, watch)
+                return
+            except Exception as error:
+                if started or not is_connection_lost(error):
+                    raise
+                if attempt < attempts and is_dropped_connection(error):
+                    logger.info("database connection dropped under %s %s: asked again", scope["method"], scope["path"])
+                    await asyncio.sleep(DRIVER_CATCH_UP_SECONDS)
+                    continue
+                failure = error
+                break
+        logger.warning(
+            "database unavailable: %s %s answered 503 (%s: %s)",
+            scope["method"], scope["path"], type(failure).__name__, str(failure)[:200],
+        )
+        response = self._unavailable_page(attempt_scope)
+        await response(scope, receive, send)
 
     def _unavailable_page(self, scope: Scope) -> Response:
         request = Request(scope)

@@ -78,6 +78,10 @@ def served_site(database_url: str, data_dir: Path) -> Iterator[str]:
     try:
         wait_until(healthy, 90, "seminar serve did not answer within 90 s", interval=0.2)
         yield base_url
+    except BaseException as error:
+        # What the server said is what explains a failure seen from outside it.
+        error.add_note(f"seminar serve's output:\n{stop(process)}")
+        raise
     finally:
         stop(process)
 
