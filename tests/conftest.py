@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import lxml.html
 import pytest
 from aiosmtpd.controller import Controller
 from tortoise import Tortoise, connections
@@ -149,6 +150,19 @@ async def client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
 
 def flashes(response: httpx.Response) -> list[str]:
     return [m.strip() for m in re.findall(r'class="flash flash-\w+"[^>]*>(.*?)</div>', response.text, re.S)]
+
+
+def autofill_hints(response: httpx.Response) -> list[tuple[str, str, str]]:
+    """What a page's form fields tell the browser to fill in, in page order: (label, autocomplete,
+    inputmode) of each field with a hint; a field without a label (the account name hidden beside a
+    new password) gives its value instead."""
+    page = lxml.html.fromstring(response.text)
+    labels = {label.get("for"): label.text_content().strip() for label in page.iter("label")}
+    return [
+        (labels.get(element.get("id")) or element.get("value", ""), element.get("autocomplete"), element.get("inputmode", ""))
+        for element in page.iter("input", "select", "textarea")
+        if element.get("autocomplete")
+    ]
 
 
 @dataclass

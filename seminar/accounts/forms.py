@@ -30,19 +30,26 @@ def _unit_id(value: Any) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
+# Autocomplete hints let browsers and password managers fill the right thing: the saved login on
+# the login page, a generated password where one is chosen, the code from a text or app.
+ACCOUNT = {"autocomplete": "username"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
+
+
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip], render_kw=ACCOUNT)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD)
     next = StringField()
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip], render_kw=ACCOUNT)
 
 
 class NewPasswordForm(BaseForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
-    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)], render_kw=NEW_PASSWORD)
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)], render_kw=NEW_PASSWORD)
 
     def validate_for(self, email: str) -> bool:
         """The usual checks plus the password rules, which depend on the account's e-mail."""
@@ -55,7 +62,9 @@ class NewPasswordForm(BaseForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD
+    )
 
 
 class ProfileForm(BaseForm):
@@ -92,14 +101,25 @@ class ImportForm(BaseForm):
     file = FileField(_l("Spreadsheet (.xlsx)"))
 
 
+ONE_TIME_CODE = {"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+
+
 class TwoFactorCodeForm(BaseForm):
+    """A code from the app or a recovery code (letters too, so no digits-only keyboard)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)], filters=[_strip], render_kw=ONE_TIME_CODE)
+
+
+class AppCodeForm(TwoFactorCodeForm):
+    """Setting up: only the app's 6 digits will do, so phones show the digit keyboard."""
+
     code = StringField(
         _l("Code"), validators=[DataRequired(), Length(max=40)], filters=[_strip],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+        render_kw={**ONE_TIME_CODE, "inputmode": "numeric"},
     )
 
 
 class TwoFactorConfirmForm(TwoFactorCodeForm):
     """Turning the second step off or renewing recovery codes: the password and a code."""
 
-    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD)

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar.accounts import two_factor
-from seminar.accounts.forms import TwoFactorCodeForm, TwoFactorConfirmForm
+from seminar.accounts.forms import AppCodeForm, TwoFactorCodeForm, TwoFactorConfirmForm
 from seminar.accounts.models import User
 from seminar.accounts.qr import qr_svg
 from seminar.accounts.sessions import PENDING_LOGIN, keep_session, pending_login, start_session
@@ -92,14 +92,14 @@ async def two_factor_page(request: Request) -> Response:
     user = signed_in_user(request)
     if user.two_factor_enabled:
         return await _render_manage(request, user)
-    return await _render_setup(request, user, TwoFactorCodeForm())
+    return await _render_setup(request, user, AppCodeForm())
 
 
 async def enable(request: Request) -> Response:
     user = signed_in_user(request)
     if user.two_factor_enabled:
         return redirect(request, "accounts:two_factor")
-    code_form = await bind(TwoFactorCodeForm, request)
+    code_form = await bind(AppCodeForm, request)
     if code_form.validate():
         try:
             codes = await two_factor.enable(user, code_form.code.data, request.app.state.settings)

@@ -25,12 +25,23 @@ def _phone(form: BaseForm, field: Field) -> None:
 
 
 class RegistrationForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
+    # Autocomplete hints: a visitor's browser fills in what it knows of them.
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip], render_kw={"autocomplete": "name"}
+    )
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=True)
-    unit_text = StringField(_l("Other unit"), validators=[Length(max=200)], filters=[_strip])
-    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
-    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[_strip])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
+    unit_text = StringField(
+        _l("Other unit"), validators=[Length(max=200)], filters=[_strip], render_kw={"autocomplete": "organization"}
+    )
+    position = StringField(
+        _l("Position"), validators=[Length(max=100)], filters=[_strip], render_kw={"autocomplete": "organization-title"}
+    )
+    phone = StringField(
+        _l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[_strip], render_kw={"autocomplete": "tel"}
+    )
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip], render_kw={"autocomplete": "email"}
+    )
 
     def set_units(self, units: list[tuple[int, str]]) -> None:
         self.unit_id.choices = [

@@ -12,7 +12,7 @@ from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.seminars.models import Seminar
-from tests.conftest import Client, SmtpServer, counted_queries, flashes, link_in
+from tests.conftest import Client, SmtpServer, autofill_hints, counted_queries, flashes, link_in
 from tests.factories import (
     grant,
     make_organizer,
@@ -226,6 +226,9 @@ async def test_invitation_end_to_end_through_smtp(
     assert "李明 邀请您以评审专家、参会人员身份参加“全省市域社会治理现代化试点创新研讨班”。" in body
     assert "有效期至" in body
     assert "全省市域社会治理现代化试点创新研讨班" in invitation.text and "评审专家、参会人员" in invitation.text
+    assert autofill_hints(invitation) == [
+        ("chengang@example.org", "username", ""), ("新密码", "new-password", ""), ("再次输入新密码", "new-password", ""),
+    ]
     assert accepted.status_code == 303 and accepted.headers["location"] == "http://testserver/gd-2021/"
     assert flashes(landing) == ["欢迎，陈刚。您的账号已开通。"]
     user = await User.get(email="chengang@example.org").select_related("unit")

@@ -6,7 +6,7 @@ from seminar.accounts.models import AccountToken, LoginFailure, TokenPurpose, Us
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
-from tests.conftest import Client, SmtpServer, flashes, link_in
+from tests.conftest import Client, SmtpServer, autofill_hints, flashes, link_in
 from tests.factories import PASSWORD, make_user
 
 WRONG = "not-the-password"
@@ -186,6 +186,30 @@ async def test_password_change_refuses_a_short_or_mismatched_password(client: Cl
     assert "密码至少须有 10 个字符。" in short.text
     assert "两次输入的密码不一致。" in mismatch.text
     assert (await client.login("wangfang@example.org")).status_code == 303
+
+
+# --- what browsers fill in --------------------------------------------------------------------
+
+
+async def test_browsers_offer_the_saved_login_and_a_new_password_where_one_is_chosen(client: Client) -> None:
+    await make_user("wangfang@example.org")
+    login = await client.get("/login")
+    forgot = await client.get("/password/forgot")
+    await client.post_form("/password/forgot", {"email": "wangfang@example.org"})
+    reset = await client.get(link_in((await OutboxMail.get(to_address="wangfang@example.org")).body_text))
+    await client.login("wangfang@example.org")
+    profile = await client.get("/profile")
+
+    assert autofill_hints(login) == [("电子邮箱", "username", ""), ("密码", "current-password", "")]
+    assert autofill_hints(forgot) == [("电子邮箱", "username", "")]
+    # The account's name rides along, hidden, so the password manager saves the pair.
+    assert autofill_hints(reset) == [
+        ("wangfang@example.org", "username", ""), ("新密码", "new-password", ""), ("再次输入新密码", "new-password", ""),
+    ]
+    assert autofill_hints(profile) == [
+        ("wangfang@example.org", "username", ""), ("当前密码", "current-password", ""),
+        ("新密码", "new-password", ""), ("再次输入新密码", "new-password", ""),
+    ]
 
 
 # --- password reset ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from seminar.audit.models import AuditEntry
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.seminars.models import Seminar
-from tests.conftest import Client, flashes
+from tests.conftest import Client, autofill_hints, flashes
 from tests.factories import PASSWORD, grant, make_organizer, make_seminar, make_submitter, make_two_factor, make_user
 
 EMAIL = "wangfang@example.org"
@@ -274,6 +274,28 @@ async def test_new_recovery_codes_replace_the_old_ones(client: Client, second_cl
     await password_step(second_client)
     assert (await code_step(second_client, old[0])).status_code == 400
     assert (await code_step(second_client, new[0])).status_code == 303
+
+
+# --- what phones and browsers fill in --------------------------------------------------------
+
+
+async def test_code_fields_take_the_code_from_the_phone_and_password_fields_the_saved_password(client: Client, person: User) -> None:
+    await client.login(EMAIL)
+    setting_up = await client.get("/profile/two-factor")
+    _secret, codes = await make_two_factor(person)
+    await client.logout()
+    await password_step(client)
+    code_page = await client.get("/login/code")
+    await code_step(client, codes[0])
+    manage = await client.get("/profile/two-factor")
+
+    # Setting up takes only the app's digits: the phone shows its digit keyboard.
+    assert autofill_hints(setting_up) == [("验证码", "one-time-code", "numeric")]
+    # A recovery code has letters, so where one is accepted the keyboard stays a full one.
+    assert autofill_hints(code_page) == [("验证码", "one-time-code", "")]
+    assert autofill_hints(manage) == [
+        (EMAIL, "username", ""), ("当前密码", "current-password", ""), ("验证码", "one-time-code", ""),
+    ] * 2
 
 
 # --- organizers ------------------------------------------------------------------------------

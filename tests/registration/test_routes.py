@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from seminar.accounts.models import Role, RoleName, User
 from seminar.mail.models import OutboxMail
 from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
-from tests.conftest import Client, flashes
+from tests.conftest import Client, autofill_hints, flashes
 from tests.factories import make_attendee, make_organizer, make_proceedings_build, make_seminar, make_unit, make_user
 
 DETAILS = {
@@ -31,6 +31,17 @@ async def test_a_visitor_registers_gets_an_account_the_attendee_role_and_an_invi
     assert await Role.filter(user_id=user.id, seminar_id=seminar.id, name=RoleName.ATTENDEE).exists()
     mail = await OutboxMail.get(to_address="wangxm@example.org")
     assert mail.template == "invitation"
+
+
+async def test_the_browser_fills_in_what_it_knows_of_the_visitor(client: Client) -> None:
+    await make_seminar()
+
+    page = await client.get("/gd-2021/register")
+
+    assert autofill_hints(page) == [
+        ("姓名", "name", ""), ("其他单位", "organization", ""), ("职务", "organization-title", ""),
+        ("手机", "tel", ""), ("电子邮箱", "email", ""),
+    ]
 
 
 async def test_with_approval_the_role_comes_only_when_an_organizer_approves(client: Client) -> None:
