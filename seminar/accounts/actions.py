@@ -82,8 +82,8 @@ async def ensure_units() -> None:
 # --- logging in --------------------------------------------------------------------------
 
 
-async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> None:
-    """UserError while the account or the address has too many recent failed attempts."""
+async def refuse_while_throttled(email: str, ip: str, settings: Settings, field: str | None = None) -> None:
+    """UserError (on `field`, if given) while the account or the address has too many recent failed attempts."""
     now = _now()
     window = dt.timedelta(seconds=settings.login_window_seconds)
     by_account = await LoginFailure.filter(email=email, at__gt=now - window).values_list("at", flat=True)
@@ -94,7 +94,7 @@ async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> Non
     )
     if wait:
         raise UserError(
-            _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait)
+            _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait), field=field
         )
 
 
@@ -322,9 +322,15 @@ async def update_profile(user: User, *, name: str, phone: str, position: str, lo
     await user.save(update_fields=["name", "phone", "position", "locale"])
 
 
-async def change_password(user: User, current: str, password: str, confirmation: str) -> None:
-    """Needs the current password; other sessions end, the caller keeps its own going."""
+async def change_password(user: User, current: str, password: str, confirmation: str, ip: str, settings: Settings) -> None:
+    """Needs the current password; other sessions end, the caller keeps its own going.
+
+    The current password is guessed no more easily here than at the login (say, by someone at an
+    unlocked computer): wrong ones count as failed logins and the same throttle applies.
+    """
+    await refuse_while_throttled(user.email, ip, settings, field="current_password")
     if not await verify_password_async(user.password_hash, current):
+        await record_failure(user.email, ip)
         raise UserError(_("The current password is not correct."), field="current_password")
     if problem := password_problem(password, confirmation, user.email):
         raise UserError(problem, field="password")

@@ -88,7 +88,8 @@ async def change_password(request: Request) -> Response:
     if password_form.validate():
         try:
             await actions.change_password(
-                user, password_form.current_password.data, password_form.password.data, password_form.confirm.data
+                user, password_form.current_password.data, password_form.password.data, password_form.confirm.data,
+                client_ip(request), request.app.state.settings,
             )
         except UserError as error:
             getattr(password_form, error.field or "password").errors = [error.message]

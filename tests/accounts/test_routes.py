@@ -158,6 +158,24 @@ async def test_password_change_needs_the_current_password(client: Client) -> Non
     assert user.password_hash == old_hash
 
 
+async def test_guessing_the_current_password_is_throttled_like_the_login(client: Client, second_client: Client, settings: Settings) -> None:
+    user = await make_user("wangfang@example.org")
+    await client.login("wangfang@example.org")
+    old_hash = user.password_hash
+    change = {"password": "a new password", "confirm": "a new password"}
+    for _attempt in range(settings.login_attempts_per_account):
+        await client.post_form("/profile/password", {"current_password": WRONG, **change})
+
+    right = await client.post_form("/profile/password", {"current_password": PASSWORD, **change})
+
+    assert right.status_code == 400
+    assert "登录失败次数过多，请等待 15 分钟后再试。" in right.text
+    await user.refresh_from_db()
+    assert user.password_hash == old_hash
+    # The guesses count against the account everywhere: the login is locked too.
+    assert "登录失败次数过多" in await failed_login(second_client, "wangfang@example.org", PASSWORD)
+
+
 async def test_password_change_ends_other_sessions_but_keeps_this_one(client: Client, second_client: Client) -> None:
     await make_user("wangfang@example.org")
     await client.login("wangfang@example.org")
