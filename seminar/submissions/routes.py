@@ -250,14 +250,8 @@ async def upload(request: Request) -> Response:
     except UserError as error:
         context = await _detail_context(request, seminar, paper)
         return render(request, "submissions/detail.html", {**context, "upload_error": error.message}, status_code=400)
+    # A name in the document properties is warned about by the page itself, for as long as it is true.
     flash(request, _("Version %(version)s of the manuscript uploaded.", version=manuscript.version))
-    if manuscript.author_in_properties:
-        flash(
-            request,
-            _("The document properties name “%(names)s” as author. For blind review, remove the name "
-              "(in Word: File › Info › Inspect Document) and upload again.", names=manuscript.author_in_properties),
-            "warning",
-        )
     return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
 
 

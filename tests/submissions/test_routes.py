@@ -372,8 +372,13 @@ async def test_author_name_in_document_properties_is_flagged_for_blind_review(cl
     page = await client.get(response.headers["location"])
 
     assert any("文档属性中的作者为“王小明”" in message for message in flashes(page))
+    assert page.text.count("文档属性中的作者为“王小明”") == 1  # said once, not by a flash and the page both
     manuscript = await Manuscript.get(paper_id=paper.id)
     assert manuscript.author_in_properties == "王小明"
+    # Still said on the next visit, until a version without the name replaces it.
+    assert "文档属性中的作者为“王小明”" in (await client.get(response.headers["location"])).text
+    await upload(client, seminar, paper, "论文.docx", make_docx())
+    assert "文档属性中的作者" not in (await client.get(response.headers["location"])).text
 
 
 async def test_submitter_finds_my_papers_in_the_seminar_navigation(client: Client) -> None:
