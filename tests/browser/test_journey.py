@@ -133,6 +133,15 @@ def said(page: Page, text: str) -> None:
     expect(main(page)).to_contain_text(text)
 
 
+def beside_its_label(page: Page, checkbox: Locator) -> None:
+    """A checkbox sits on its label's first line, to the left, not on a line of its own above it."""
+    box = checkbox.bounding_box()
+    label = page.locator(f'label[for="{checkbox.get_attribute("id")}"]').bounding_box()
+    assert box and label, "the checkbox and its label are shown"
+    middle = box["y"] + box["height"] / 2
+    assert box["x"] + box["width"] <= label["x"] and label["y"] <= middle <= label["y"] + label["height"], (box, label)
+
+
 def sign_in(journey: Journey, page: Page) -> None:
     email, name, password = ORGANIZER
     page.goto("/")
@@ -243,7 +252,9 @@ def city_submits_a_paper(journey: Journey, page: Page, tmp_path: Path) -> None:
     labelled(author, "E-mail").fill(SUBMITTER[0])
     labelled(author, "Contact author").check()
     labelled(author, "Presenter").check()
-    labelled(page, "I confirm that this paper is original and has not been published before.").check()
+    originality = labelled(page, "I confirm that this paper is original and has not been published before.")
+    originality.check()
+    beside_its_label(page, originality)
     journey.look(page, "paper-form")
     button(page, "Save").click()
     said(page, t("Paper #%(number)s saved as a draft. Now upload the manuscript.", number=1))
@@ -316,6 +327,7 @@ def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     labelled(page, "Room name").fill("第一会议室")
     button(page, "Add room").click()
     said(page, t("Room “%(name)s” added.", name="第一会议室"))
+    beside_its_label(page, labelled(page, "Topics may run in parallel rooms"))
     button(page, "Save settings").click()
     said(page, t("Agenda settings saved."))
     journey.look(page, "agenda-settings")
