@@ -18,6 +18,7 @@ from seminar import i18n, permissions
 from seminar.accounts.roles import role_label, role_labels
 from seminar.config import PROJECT_ROOT
 from seminar.permissions import ANONYMOUS, Actor
+from seminar.submissions.intake import nest_headings
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -33,6 +34,11 @@ _FILENAME_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 
 def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.translations(i18n.get_locale()).ngettext(singular, plural, n)
+
+
+def _manuscript(markup: str, under: int) -> Markup:
+    """A converted manuscript (sanitised when it was uploaded) with its headings nested under the page's level `under`."""
+    return Markup(nest_headings(markup, under))
 
 
 def _csrf_input(request: Request) -> Markup:
@@ -64,7 +70,9 @@ def build_environment() -> Environment:
         role_label=role_label,
         role_labels=role_labels,
     )
-    env.filters.update(date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time)
+    env.filters.update(
+        date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time, manuscript=_manuscript
+    )
     return env
 
 

@@ -29,6 +29,7 @@ from seminar import i18n
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.submissions.intake import nest_headings
 from seminar.web import build_environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -218,7 +219,8 @@ def book_html(
     with i18n.use_locale(spec.locale):
         topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
         bodies = {
-            paper.number: Markup(isolate_anchors(paper.body_html, f"p{paper.number}-"))
+            # Under the paper's h2 title: the manuscript's own top level prints as h3.
+            paper.number: Markup(isolate_anchors(nest_headings(paper.body_html, under=2), f"p{paper.number}-"))
             for topic in spec.topics
             for paper in topic.papers
         }

@@ -21,7 +21,10 @@ from seminar.config import PROJECT_ROOT
 from seminar.proceedings.book import TEMPLATE_DIR, BookSpec
 from seminar.proceedings.typeset import stylesheet_path
 
-CODE_FILES = tuple(PROJECT_ROOT / "seminar" / "proceedings" / name for name in ("book.py", "typeset.py", "numerals.py"))
+CODE_FILES = (
+    *(PROJECT_ROOT / "seminar" / "proceedings" / name for name in ("book.py", "typeset.py", "numerals.py")),
+    PROJECT_ROOT / "seminar" / "submissions" / "intake.py",  # nest_headings, applied to every paper's text
+)
 
 
 def _plain(value: Any) -> Any:

@@ -250,6 +250,40 @@ def sanitize(markup: str) -> str:
     )
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
+
+
+def nest_headings(markup: str, under: int) -> str:
+    """The manuscript's headings moved to nest under the page's heading of level `under`.
+
+    Each heading goes one level below the nearest heading before it of a higher rank in the
+    manuscript (or, for the first ones, below `under`), capped at 6: a paper shown inside a page's
+    h2 section starts at h3, levels the author skipped (Heading 1, then Heading 4) close up, and
+    the page's outline has no gaps. `markup` is sanitised HTML, whose headings carry no attributes
+    that could hide a `>`.
+
+    >>> nest_headings("<h1>一、总体情况</h1><p>正文</p><h4>（一）做法</h4>", under=2)
+    '<h3>一、总体情况</h3><p>正文</p><h4>（一）做法</h4>'
+    """
+    if not 0 < under < 6:
+        raise ValueError(f"headings cannot nest under level {under}")
+    # The open sections: (the manuscript's level, the level it is shown at), outermost first.
+    open_sections: list[tuple[int, int]] = []
+    shown = under
+
+    def moved(match: re.Match[str]) -> str:
+        nonlocal shown
+        closing, level, attributes = match.groups()
+        if not closing:
+            while open_sections and open_sections[-1][0] >= int(level):
+                open_sections.pop()
+            shown = min(6, (open_sections[-1][1] if open_sections else under) + 1)
+            open_sections.append((int(level), shown))
+        return f"<{closing}h{shown}{attributes}>"
+
+    return _HEADING_TAG.sub(moved, markup)
+
+
 # Counted one per character as Word's 字数 does: CJK ideographs, kana, and full-width
 # (Chinese) punctuation, including the curly quotes, dashes and ellipsis Chinese text uses.
 _CJK = (

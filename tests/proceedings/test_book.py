@@ -55,6 +55,14 @@ def test_text_fields_are_escaped_and_only_the_sanitised_body_is_markup() -> None
     assert "<p><strong>正文</strong></p>" in html
 
 
+def test_the_manuscripts_headings_nest_under_the_papers_title() -> None:
+    paper = BookPaper(1, "论文", body_html="<h1>一、基本情况</h1><p>正文</p><h2>（一）做法</h2>")
+    html = book_html(spec(topics=[BookTopic(1, "专题", [paper])]))
+
+    article = html[html.index('id="paper-1"'):]
+    assert re.findall(r"<(h\d)[ >]", article) == ["h2", "h3", "h4"]  # the title, then the text's two levels
+
+
 def test_the_stylesheet_is_never_inlined() -> None:
     assert "<style" not in book_html(spec())
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from seminar.proceedings import actions
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
-from seminar.submissions.models import Paper
+from seminar.submissions.models import Manuscript, Paper
 from tests.conftest import Client, flashes
 from tests.factories import (
     make_attendee,
@@ -235,6 +235,17 @@ async def test_everyone_reads_a_paper_of_public_proceedings_with_authors_and_tex
     assert "本文总结了以党建引领基层治理的做法。" in page and "党建引领；基层治理；市域社会治理" in page
     assert '<div class="paper-body"><p>正文</p></div>' in page
     assert 'href="http://testserver/gd-2021/proceedings.pdf"' in page
+
+
+async def test_the_papers_own_headings_nest_under_its_title(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    paper = await _decided_paper(seminar)
+    await Manuscript.filter(paper_id=paper.id).update(html="<h1>一、基本情况</h1><p>正文</p><h3>（一）做法</h3>")
+
+    page = (await client.get(f"/gd-2021/proceedings/papers/{paper.number}")).text
+
+    assert f"<h1>{paper.title}</h1>" in page
+    assert "<h2>一、基本情况</h2><p>正文</p><h3>（一）做法</h3>" in page
 
 
 async def test_without_a_published_book_the_paper_page_has_no_download_link(client: Client) -> None:

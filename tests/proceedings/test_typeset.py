@@ -35,7 +35,8 @@ def chinese(rng: random.Random, n: int) -> str:
 def body_html(rng: random.Random, with_table: bool) -> str:
     """About 1,500 characters of a manuscript as mammoth converts it: headings, a list, a table."""
     parts = ["<h1>一、基本情况</h1>", f"<p>{MARKER}，{chinese(rng, 280)}。</p>",
-             "<h2>（一）主要做法</h2>", f"<ul><li>{chinese(rng, 30)}</li><li>{chinese(rng, 40)}</li></ul>"]
+             "<h2>（一）主要做法</h2>", f"<ul><li>{chinese(rng, 30)}</li><li>{chinese(rng, 40)}</li></ul>",
+             "<h3>1.网格划分</h3>", f"<p>{chinese(rng, 60)}。</p>"]
     if with_table:
         rows = "".join(f"<tr><td>第{i}季度</td><td>{i * 131}</td><td>{90 + i}%</td></tr>" for i in range(1, 5))
         parts.append(f"<table><thead><tr><th>时间</th><th>化解纠纷</th><th>化解率</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -209,6 +210,27 @@ def test_outline_has_one_entry_per_topic_and_paper_in_book_order(book: Built) ->
     for kids in children:
         for entry in kids:
             assert book.reader.get_destination_page_number(entry) == book.physical(entries[entry.title])
+
+
+def printed_sizes(built: Built) -> dict[str, set[float]]:
+    """Each run of text in the book with the sizes, in points, it is printed at."""
+    sizes: dict[str, set[float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.setdefault(text.strip(), set()).add(round(size * tm[0] * cm[0], 1))
+
+    for page in built.reader.pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_the_manuscripts_headings_print_at_their_sizes_under_the_paper_title(book: Built) -> None:
+    """Nested under the paper's h2 title, Word's Heading 1 and 2 (now h3, h4) still print at 14 pt, Heading 3 at 12."""
+    sizes = printed_sizes(book)
+
+    assert sizes["一、基本情况"] == sizes["（一）主要做法"] == {14.0}
+    assert sizes["1.网格划分"] == {12.0}
 
 
 def test_fonts_are_embedded_noto_cjk_and_text_is_extractable(book: Built) -> None:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import io
+import re
+
+import docx
 import pytest
 
-from seminar.submissions.intake import IntakeError, inspect_upload, word_count
+from seminar.submissions.intake import IntakeError, inspect_upload, nest_headings, word_count
 from seminar.submissions.models import ManuscriptKind
 from tests.submissions.documents import (
     DOCX_MAIN_TYPE,
@@ -155,3 +159,52 @@ def test_pdf_is_accepted_without_preview() -> None:
 )
 def test_word_count_counts_like_word(text: str, expected: int) -> None:
     assert word_count(text) == expected
+
+
+# --- headings of the manuscript inside a page ------------------------------------------------
+
+
+def headings(markup: str) -> list[str]:
+    return [f"h{level} {text}" for level, text in re.findall(r"<h([1-6])>(.*?)</h\1>", markup)]
+
+
+def test_a_word_paper_shown_in_a_pages_h2_section_starts_at_h3_without_gaps() -> None:
+    """Heading 1 and Heading 4, as a city's Word file often has them, become h3 and h4 under the page's h2."""
+    document = docx.Document()
+    document.core_properties.author = ""
+    for text, level in [("一、基本情况", 1), ("（一）主要做法", 4), ("（二）取得成效", 4), ("二、对策建议", 1)]:
+        document.add_heading(text, level=level)
+        document.add_paragraph(PARAGRAPH)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    converted = inspect_upload("论文.docx", buffer.getvalue()).html
+
+    assert headings(nest_headings(converted, under=2)) == ["h3 一、基本情况", "h4 （一）主要做法", "h4 （二）取得成效", "h3 二、对策建议"]
+    assert PARAGRAPH in nest_headings(converted, under=2)
+
+
+def test_levels_move_down_together_and_stop_at_h6() -> None:
+    body = "<h1>一</h1><h2>二</h2><h3>三</h3><h4>四</h4><h5>五</h5><h2>二</h2>"
+
+    assert headings(nest_headings(body, under=1)) == ["h2 一", "h3 二", "h4 三", "h5 四", "h6 五", "h3 二"]
+    assert headings(nest_headings(body, under=2)) == ["h3 一", "h4 二", "h5 三", "h6 四", "h6 五", "h4 二"]
+
+
+def test_headings_of_one_level_stay_siblings_after_a_skipped_level() -> None:
+    body = "<h1>三、成效</h1><h2>（一）进展</h2><h4>1. 综治中心</h4><h4>2. 平台融合</h4><h2>（二）不足</h2><h1>四、思考</h1>"
+
+    assert headings(nest_headings(body, under=2)) == [
+        "h3 三、成效", "h4 （一）进展", "h5 1. 综治中心", "h5 2. 平台融合", "h4 （二）不足", "h3 四、思考",
+    ]
+
+
+def test_a_paper_starting_below_its_top_level_starts_right_under_the_page() -> None:
+    body = "<h2>引言</h2><p>正文</p><h1>一、总体情况</h1><h2>（一）做法</h2>"
+
+    assert headings(nest_headings(body, under=2)) == ["h3 引言", "h3 一、总体情况", "h4 （一）做法"]
+
+
+def test_only_heading_tags_change() -> None:
+    body = '<p>标签&lt;h1&gt;照印</p><table><tr><th>h1</th></tr></table><a id="_Toc1" href="#x">目录</a>'
+
+    assert nest_headings(body, under=2) == body

@@ -82,6 +82,8 @@ async def test_city_creates_uploads_previews_and_submits_and_receipts_arrive(
     assert uploaded.status_code == 303
     assert f"#{paper.number}" in page.text and "坚持和发展新时代“枫桥经验”" in page.text
     assert "约" in page.text and "字" in page.text
+    # The document's Heading 1 nests under the page's h2 (第1版正文) for screen readers' outline.
+    assert "<h3>党建引领基层治理的实践与思考</h3>" in page.text and "<h1>党建引领" not in page.text
     assert f"论文#{paper.number}已报送，回执将通过电子邮件发送。" in flashes(after)
     await paper.refresh_from_db()
     assert paper.status is PaperStatus.SUBMITTED and paper.keywords == ["党建引领", "市域社会治理", "枫桥经验"]
