@@ -8,6 +8,7 @@ serious or critical accessibility violation, a script error in a page, or a serv
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -21,6 +22,7 @@ import docx
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from seminar.accounts import totp
 from seminar.i18n import translations
 from tests.browser.conftest import ORGANIZER, Site
 
@@ -204,8 +206,36 @@ def test_a_seminar_from_invitation_to_the_downloaded_book(
     assert journey.page_errors == []
 
 
+def organizer_turns_on_two_step_verification(journey: Journey, page: Page) -> None:
+    """With the key shown as text, the code an authenticator app would show; then a login with a recovery code."""
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=ORGANIZER[1], exact=True).click()
+    link(main(page), "Set up two-step verification").click()
+    key = main(page).locator("code.secret-key").inner_text().replace(" ", "")
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    code = labelled(page, "Code")
+    code.fill(totp.totp(secret, time.time()))
+    journey.look(page, "two-factor-setup")
+    button(page, "Turn on").click()
+    said(page, t("Two-step verification is on. From now on you log in with your password and a code."))
+    recovery_codes = main(page).locator("ol.recovery-codes code").all_inner_texts()
+    assert len(recovery_codes) == 10
+    journey.look(page, "recovery-codes")
+
+    button(page.get_by_role("navigation", name=t("Main")), "Log out").click()
+    link(page.get_by_role("navigation", name=t("Main")), "Log in").click()
+    labelled(page, "E-mail").fill(ORGANIZER[0])
+    labelled(page, "Password").fill(ORGANIZER[2])
+    button(main(page), "Log in").click()
+    labelled(page, "Code").fill(recovery_codes[0])
+    journey.look(page, "login-code")
+    button(main(page), "Verify").click()
+    said(page, t("Welcome, %(name)s.", name=ORGANIZER[1]))
+    said(page, t("You used a recovery code: %(count)s left. Make new ones on the two-step verification page.", count=9))
+
+
 def organizer_creates_the_seminar_and_invites(journey: Journey, page: Page, today: dt.date) -> None:
     sign_in(journey, page)
+    organizer_turns_on_two_step_verification(journey, page)
     journey.look(page, "seminars")
     link(page, "New seminar").click()
     labelled(page, "Title").fill(SEMINAR)
