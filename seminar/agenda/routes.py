@@ -248,6 +248,16 @@ async def arrange(request: Request) -> Response:
     return JSONResponse({"version": new_version})
 
 
+async def _not_in_draft(request: Request, seminar: Seminar, message: str) -> Response:
+    """A key this seminar's draft does not have (deleted meanwhile, or never here): back to the editor.
+    A POST gets the editor with 400, as the editor's buttons do: a redirect would tell the audit log
+    that something was saved."""
+    flash(request, message, "error")
+    if request.method == "POST":
+        return await _editor(request, seminar, 400)
+    return redirect(request, "agenda:editor", slug=seminar.slug)
+
+
 def _session_choices(agenda: Agenda) -> list[tuple[str, str]]:
     return [
         (s.key, f"{i18n.format_date(s.start.date(), 'short')} {s.start:%H:%M} {s.room.name} · {s.title}")
@@ -261,8 +271,7 @@ async def slot_edit(request: Request) -> Response:
     current = await load_draft(seminar)
     found = current.agenda.find_slot(key)
     if found is None:
-        flash(request, _("That slot is no longer in the agenda."), "error")
-        return redirect(request, "agenda:editor", slug=seminar.slug)
+        return await _not_in_draft(request, seminar, _("That slot is no longer in the agenda."))
     session, slot = found
     status = 200
     if request.method == "POST":
@@ -306,8 +315,7 @@ async def session_edit(request: Request) -> Response:
     current = await load_draft(seminar, rooms)
     session = next((s for s in current.agenda.sessions if s.key == key), None)
     if session is None:
-        flash(request, _("That session is no longer in the agenda."), "error")
-        return redirect(request, "agenda:editor", slug=seminar.slug)
+        return await _not_in_draft(request, seminar, _("That session is no longer in the agenda."))
     status = 200
     session_form: BaseForm
     if request.method == "POST":

@@ -1,0 +1,205 @@
+"""Another seminar's objects through this seminar's address (insecure direct object references).
+
+The route matrix asks every route inside one seminar. Here a second seminar B holds the same kinds
+of objects (topics, rooms, agenda sessions and slots, releases, papers, reviews, conflicts, people,
+registrations, mail, proceedings builds), and people of seminar A ask every route that names an
+object, under A's address, with B's objects in the path: A's organizer for the organizers' routes,
+A's 广州市 submitter for a city's paper routes, A's reviewer for the reviewer's routes — each of
+them only where the matrix lets them in for A's own objects. Every such request must answer 404,
+and the database must stay as it was, row for row.
+
+What a bug would look like, and why the data makes it show:
+- a paper looked up by number alone: B's papers are numbered after A's (A has 1–3, B 1–6 and its
+  papers in the paths are 4–6), so a number that forgets the seminar finds only B's paper;
+- an object looked up by id and checked against its own seminar: the submitter and the reviewer
+  hold the same roles in B (B's paper in the path is also 广州市's, and the reviewer is assigned to
+  it), so a check on B instead of A would let them in;
+- an object of B under an object of A (a conflict, a person's unit conflict): every mix of A's and
+  B's objects in a path with several is asked too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from starlette.applications import Starlette
+
+from seminar.accounts.models import LoginFailure, RoleName, UnitKind, User
+from seminar.agenda import actions as agenda_actions
+from seminar.agenda.queries import load_draft
+from seminar.config import Settings
+from seminar.registration.models import Registration, RegistrationStatus
+from seminar.seminars.models import Seminar, Topic
+from tests.conftest import Client, counted_queries
+from tests.factories import (
+    grant,
+    make_mail,
+    make_paper,
+    make_proceedings_build,
+    make_reviewer,
+    make_two_factor,
+    make_unit,
+    make_user,
+)
+from tests.test_route_matrix import (
+    EMAILS,
+    OK,
+    ROLES,
+    SLUG,
+    UNSAFE,
+    _ask,
+    _book_and_agenda,
+    _changes,
+    _database_state,
+    _outcome,
+    _papers_and_reviews,
+    _params,
+    _payloads,
+    _per_route,
+    _writes,
+    app,  # noqa: F401  (the app with a real SMTP server, as the matrix asks it)
+    build_world,
+    empty_agenda_cache,  # noqa: F401
+    expected,
+    served_routes,
+)
+
+OTHER_SLUG = "sz-2022"  # the matrix's world already has it: the seminar its other organizer runs
+# Path parameters that name no object of a seminar.
+NOT_OBJECTS = {"slug", "outcome", "version"}
+# Routes whose parameters name objects, but not through a seminar's address, and why they are left out.
+OUT_OF_SCOPE = {
+    "static": "a file of the site",
+    "accounts:invitation": "the token is the credential and names no seminar",
+    "accounts:reset_password": "the token is the credential and names no seminar",
+}
+ASKERS = ("organizer", "city_a", "reviewer")  # the people of seminar A who ask
+# The agenda editor finds sessions and slots by key in this seminar's own draft, so another seminar's key
+# is simply not there; a key not there is a stale page (someone else just deleted it), answered with a
+# message rather than 404. Such a key must get exactly the answer of a key that never existed, and write nothing.
+MADE_UP_KEY = "slot-00000000"
+
+
+async def build_other_seminar(settings: Settings) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
+    """Seminar B with the objects the matrix's seminar has (built after it): its path parameters, the
+    per-route ones, and the payloads that would change B's objects."""
+    o = SimpleNamespace()
+    o.seminar = await Seminar.get(slug=OTHER_SLUG)
+    o.topics = await Topic.filter(seminar_id=o.seminar.id).order_by("position")
+    o.organizer = await User.get(email=EMAILS["other_organizer"])
+    o.guangzhou = await make_unit("广州市", UnitKind.CITY)
+    # A's reviewer and A's 广州市 submitter hold the same roles here: a check against B would let them in.
+    o.reviewer = await grant(await User.get(email=EMAILS["reviewer"]), o.seminar, RoleName.REVIEWER)
+    await grant(await User.get(email=EMAILS["city_a"]), o.seminar, RoleName.SUBMITTER)
+    o.conflicted = await make_reviewer(o.seminar, "b-conflicted@example.org", name="何平", unit="广州市委政法委")
+    o.lifted = await make_reviewer(o.seminar, "b-lifted@example.org", name="冯涛", unit="广州市", unit_kind=UnitKind.CITY)
+    o.expert = await make_reviewer(o.seminar, "b-expert@example.org", name="许教授", unit="暨南大学",
+                                   unit_kind=UnitKind.INSTITUTION)
+    await make_two_factor(o.expert)
+    for _number in range(3):  # B's papers in the paths come after A's numbers: a lookup by number alone finds them
+        await make_paper(o.seminar, "深圳市", title="深圳市社区网格治理的做法")
+    await _papers_and_reviews(o)
+    await _book_and_agenda(o)
+    o.volume_3 = await make_proceedings_build(o.seminar, volume=3, input_hash="3" * 64)
+    await agenda_actions.publish(o.seminar, (await load_draft(o.seminar)).version, o.organizer)
+    o.mail = await make_mail("b-reader@example.org", "林峰", seminar=o.seminar)
+    o.newcomer = await make_user(email="b-newcomer@example.org", name="唐雪")
+    await User.filter(id=o.newcomer.id).update(password_hash="")
+    await grant(o.newcomer, o.seminar, RoleName.ATTENDEE)
+    for _attempt in range(3):
+        await LoginFailure.create(email=o.newcomer.email, ip="192.0.2.8")
+    o.retired = await make_user(email="b-retired@example.org", name="韩冰", is_active=False)
+    await grant(o.retired, o.seminar, RoleName.ATTENDEE)
+    visitor = await make_user(email="b-visitor@example.org", name="邓琳")
+    o.pending = await Registration.create(seminar=o.seminar, user=visitor, name="邓琳", email=visitor.email,
+                                          status=RegistrationStatus.PENDING, unit_text="省社科联")
+    o.invitation = o.reset = "unused"  # the token routes are out of scope
+    # Slot keys made from ids differ between the seminars, fixed ones ("closing-speech") do not: take B's own.
+    a_agenda = (await load_draft(await Seminar.get(slug=SLUG))).agenda
+    a_keys = {s.key for s in a_agenda.sessions} | {slot.key for s in a_agenda.sessions for slot in s.slots}
+    b_slots = [slot for s in (await load_draft(o.seminar)).agenda.sessions for slot in s.slots]
+    b_slot = next(slot for slot in reversed(b_slots) if slot.key not in a_keys and slot.key != o.keynote.key)
+    b_session = next(s for s in (await load_draft(o.seminar)).agenda.sessions
+                     if s.key not in a_keys and s.key != o.session.key)
+    per_route = _per_route(o, settings) | {
+        "agenda:session_delete": {"key": b_session.key},  # the matrix's literal key is in both seminars
+        "agenda:slot_delete": {"key": b_slot.key},
+        "proceedings:volume": {"number": 3},  # A has volumes 1 and 2
+        "agenda:release": {"number": 2},  # A has release 1
+        "reviews:reviewer": {"user_id": o.expert.id},  # the matrix's is the reviewer both seminars share
+    }
+    return _params(o), per_route, _payloads(o, settings)
+
+
+def _object_parameters(parameters: set[str]) -> list[str]:
+    return sorted(parameters - NOT_OBJECTS)
+
+
+@pytest.mark.parametrize("role", ASKERS)
+async def test_another_seminars_objects_are_not_found_here(
+    role: str, client: Client, app: Starlette, smtp_settings: Settings  # noqa: F811
+) -> None:
+    routes, path_parameters = served_routes(app)
+    world = await build_world(smtp_settings)
+    b_params, b_per_route, b_payloads = await build_other_seminar(smtp_settings)
+    await client.login(EMAILS[role])
+    column = ROLES.index(role)
+    asked = [(name, method) for name, method in routes
+             if _object_parameters(path_parameters[name]) and name not in OUT_OF_SCOPE
+             and expected(name, method)[column] == OK]
+    assert asked, f"{role} may open no route that names an object: nothing would be tested"
+    wrong: list[str] = []
+
+    async def ask(name: str, method: str, from_b: tuple[str, ...]) -> None:
+        a_values = {**world.params, **world.per_route.get(name, {})}
+        b_values = {**b_params, **b_per_route.get(name, {})}
+        area = name.split(":")[0]
+        for parameter in from_b:  # the test's own guard: B's object must not be one of A's (numbers: of A's kind)
+            a_known = {values.get(parameter) for route, values in [("", world.params), *world.per_route.items()]
+                       if route.split(":")[0] in ("", area)}
+            assert b_values[parameter] not in a_known, f"{name}: B's {parameter} {b_values[parameter]} is also A's"
+        values = {**a_values, **{parameter: b_values[parameter] for parameter in from_b}, "slug": SLUG}
+        url = str(app.url_path_for(name, **{k: v for k, v in values.items() if k in path_parameters[name]}))
+        # What a bug would apply: to B's object, with B's versions; a key is looked for in A's draft, at A's version.
+        payloads = world.payloads if "key" in from_b else b_payloads
+        payload = await payloads[name]() if method == UNSAFE and name in payloads else {}
+        with counted_queries() as statements:
+            response = await _ask(client, method, url, dict(payload))
+        got, writes = _outcome(method, response), _writes(statements)
+        if writes:
+            wrong.append(f"{name} {method} {url}: wrote {writes}")
+        if "key" in from_b:
+            made_up = url.replace(f"/{values['key']}", f"/{MADE_UP_KEY}")
+            answer = await _ask(client, method, made_up, dict(payload))
+            if (response.status_code, response.headers.get("location")) != (answer.status_code, answer.headers.get("location")):
+                wrong.append(f"{name} {method} {url}: answered {response.status_code}, a made-up key {answer.status_code}")
+        elif got != "404":
+            wrong.append(f"{name} {method} {url}: expected 404, got {got} ({response.status_code})")
+
+    before = await _database_state()
+    count = 0
+    for name, method in asked:
+        objects = _object_parameters(path_parameters[name])
+        for size in range(1, len(objects) + 1):
+            for from_b in itertools.combinations(objects, size):
+                await ask(name, method, from_b)
+                count += 1
+    changed = _changes(before, await _database_state())
+
+    assert not wrong, f"{role} ({count} requests):\n" + "\n".join(wrong)
+    assert not changed, f"{role}: requests for seminar B's objects changed the database:\n" + "\n".join(changed)
+
+
+def test_every_route_naming_an_object_is_asked_by_someone(app: Starlette) -> None:  # noqa: F811
+    """A new route with an object in its path is asked by one of A's people, or listed out of scope."""
+    routes, path_parameters = served_routes(app)
+    columns = [ROLES.index(role) for role in ASKERS]
+    unasked = sorted({name for name, method in routes
+                      if _object_parameters(path_parameters[name]) and name not in OUT_OF_SCOPE
+                      and not any(expected(name, method)[column] == OK for column in columns)})
+    assert not unasked, f"routes naming an object that none of {ASKERS} may open in their own seminar: {unasked}"
+    assert set(OUT_OF_SCOPE) <= {name for name, _method in routes}, "OUT_OF_SCOPE names a route that is gone"
