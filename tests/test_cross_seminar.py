@@ -16,6 +16,10 @@ What a bug would look like, and why the data makes it show:
   it), so a check on B instead of A would let them in;
 - an object of B under an object of A (a conflict, a person's unit conflict): every mix of A's and
   B's objects in a path with several is asked too.
+
+Forms that name objects in their fields (a paper and a reviewer to assign, papers to decide, a bid,
+a paper's topic, a session's room, a reviewer's topics) are sent under A's address with B's objects
+in them too: refused or ignored, nothing written.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from seminar.agenda.queries import load_draft
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Paper
 from tests.conftest import Client, counted_queries
 from tests.factories import (
     grant,
@@ -51,6 +56,7 @@ from tests.test_route_matrix import (
     ROLES,
     SLUG,
     UNSAFE,
+    World,
     _ask,
     _book_and_agenda,
     _changes,
@@ -84,8 +90,8 @@ ASKERS = ("organizer", "city_a", "reviewer")  # the people of seminar A who ask
 MADE_UP_KEY = "slot-00000000"
 
 
-async def build_other_seminar(settings: Settings) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, Any]]:
-    """Seminar B with the objects the matrix's seminar has (built after it): its path parameters, the
+async def build_other_seminar(settings: Settings) -> SimpleNamespace:
+    """Seminar B with the objects the matrix's seminar has (built after it), its path parameters, the
     per-route ones, and the payloads that would change B's objects."""
     o = SimpleNamespace()
     o.seminar = await Seminar.get(slug=OTHER_SLUG)
@@ -132,20 +138,27 @@ async def build_other_seminar(settings: Settings) -> tuple[dict[str, Any], dict[
         "agenda:release": {"number": 2},  # A has release 1
         "reviews:reviewer": {"user_id": o.expert.id},  # the matrix's is the reviewer both seminars share
     }
-    return _params(o), per_route, _payloads(o, settings)
+    o.params, o.per_route, o.payloads = _params(o), per_route, _payloads(o, settings)
+    return o
 
 
 def _object_parameters(parameters: set[str]) -> list[str]:
     return sorted(parameters - NOT_OBJECTS)
 
 
+@pytest.fixture
+async def two_seminars(client: Client, smtp_settings: Settings) -> tuple[World, SimpleNamespace]:
+    """The matrix's seminar A, and seminar B built after it."""
+    return await build_world(smtp_settings), await build_other_seminar(smtp_settings)
+
+
 @pytest.mark.parametrize("role", ASKERS)
 async def test_another_seminars_objects_are_not_found_here(
-    role: str, client: Client, app: Starlette, smtp_settings: Settings  # noqa: F811
+    role: str, client: Client, app: Starlette, two_seminars: tuple[World, SimpleNamespace]  # noqa: F811
 ) -> None:
     routes, path_parameters = served_routes(app)
-    world = await build_world(smtp_settings)
-    b_params, b_per_route, b_payloads = await build_other_seminar(smtp_settings)
+    world, b = two_seminars
+    b_params, b_per_route, b_payloads = b.params, b.per_route, b.payloads
     await client.login(EMAILS[role])
     column = ROLES.index(role)
     asked = [(name, method) for name, method in routes
@@ -203,3 +216,54 @@ def test_every_route_naming_an_object_is_asked_by_someone(app: Starlette) -> Non
                       and not any(expected(name, method)[column] == OK for column in columns)})
     assert not unasked, f"routes naming an object that none of {ASKERS} may open in their own seminar: {unasked}"
     assert set(OUT_OF_SCOPE) <= {name for name, _method in routes}, "OUT_OF_SCOPE names a route that is gone"
+
+
+# Forms that name objects in their fields, under A's address with B's objects there (who sends it, what).
+# A bug would act on B's object or tie it to A; the form must refuse or ignore it, and write nothing.
+def _foreign_fields(a_paper: Paper, b: SimpleNamespace) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        ("organizer", "reviews:assign", {"paper": str(a_paper.id), "reviewer": str(b.expert.id)}),  # B's reviewer only
+        ("organizer", "reviews:assign", {"paper": str(b.city_b_paper.id), "reviewer": str(b.conflicted.id)}),
+        ("organizer", "reviews:assign", {"paper": str(b.city_b_paper.id), "reviewer": str(b.reviewer.id)}),
+        ("organizer", "reviews:unassign", {"paper": str(b.city_b_paper.id), "reviewer": str(b.reviewer.id)}),
+        ("organizer", "reviews:decide", {"paper": [str(b.city_b_paper.id)], "outcome": "proceedings", "award": ""}),
+        ("organizer", "reviews:set_conflict", {"reviewer": str(b.expert.id), "reason": "同一课题组"}),
+        ("reviewer", "reviews:bids", {f"paper-{b.city_b_paper.id}": "want"}),
+    ]
+
+
+@pytest.mark.parametrize("role", ASKERS)
+async def test_another_seminars_objects_in_a_form_are_refused(
+    role: str, client: Client, app: Starlette, two_seminars: tuple[World, SimpleNamespace]  # noqa: F811
+) -> None:
+    _routes, path_parameters = served_routes(app)
+    world, b = two_seminars
+    a_paper = await Paper.get(seminar__slug=SLUG, number=world.params["number"])
+    cases = [(name, payload) for asker, name, payload in _foreign_fields(a_paper, b) if asker == role]
+    cases += [(name, b.payloads[name]) for name in FOREIGN_PAYLOADS.get(role, ())]
+    await client.login(EMAILS[role])
+    wrong: list[str] = []
+    before = await _database_state()
+    for name, payload in cases:
+        assert expected(name, UNSAFE)[ROLES.index(role)] == OK, f"{role} may not send {name} even with A's objects"
+        values = {**world.params, **world.per_route.get(name, {})}
+        url = str(app.url_path_for(name, **{k: v for k, v in values.items() if k in path_parameters[name]}))
+        data = await payload() if callable(payload) else payload
+        with counted_queries() as statements:
+            response = await _ask(client, UNSAFE, url, dict(data))
+        if writes := _writes(statements):
+            wrong.append(f"{name} {data}: {response.status_code}, wrote {writes}")
+        elif response.status_code >= 500:
+            wrong.append(f"{name} {data}: answered {response.status_code}")
+    # Refused or ignored (the bids page only reads the fields of this seminar's papers), but not written;
+    # a POST that ended in a redirect is in the audit log all the same.
+    changed = [change for change in _changes(before, await _database_state()) if not change.startswith("audit_entry ")]
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+    assert not changed, "\n".join(changed)
+
+
+# The matrix's payloads, made from B's objects (B's topic in a paper, B's room in a session, B's topics in a profile).
+FOREIGN_PAYLOADS = {
+    "organizer": ("agenda:session_add", "reviews:reviewer"),
+    "city_a": ("submissions:new",),
+}
