@@ -21,12 +21,21 @@ def one_line(value: Any) -> Any:
     return " ".join(value.splitlines()) if isinstance(value, str) else value
 
 
+def absent_as_empty(value: Any) -> Any:
+    """A text field missing from the posted form (only a script omits one) reads as left empty,
+    so its validators answer instead of a NOT NULL column failing on None."""
+    return "" if value is None else value
+
+
 class BaseForm(Form):
     class Meta:
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Any:
             field_class = unbound_field.field_class
-            if issubclass(field_class, StringField) and not issubclass(field_class, (TextAreaField, PasswordField)):
-                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()), one_line]}
+            if issubclass(field_class, StringField):
+                filters = [absent_as_empty, *unbound_field.kwargs.get("filters", ())]
+                if not issubclass(field_class, (TextAreaField, PasswordField)):
+                    filters.append(one_line)
+                options = {**options, "filters": filters}
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]  # WTForms' DefaultMeta
 
         def get_translations(self, form: Form) -> Any:

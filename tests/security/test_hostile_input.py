@@ -687,6 +687,26 @@ async def test_other_forms_refuse_long_fields_the_same_way(city: City, url: str,
     assert await footprint() == before
 
 
+async def test_a_form_posted_without_its_text_fields_is_answered_like_one_left_empty(client: Client) -> None:
+    seminar = await open_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    from tests.seminars.test_routes import seminar_form
+
+    without_description = {k: v for k, v in seminar_form(slug="gd-2031").items() if k != "description"}
+    created = await client.post_form("/manage/seminars/new", without_description)
+    assert created.status_code == 303  # the description is optional: left out, it is empty
+    assert (await Seminar.get(slug="gd-2031")).description == ""
+
+    before = await footprint()
+    without_title = {k: v for k, v in seminar_form(slug="gd-2032").items() if k != "title"}
+    refused = await client.post_form("/manage/seminars/new", without_title)
+    assert refused.status_code == 400
+    assert error_messages(refused.text) == ["该字段是必填字段。"]
+    assert await footprint() == before
+    await assert_still_serving(client, seminar)
+
+
 async def test_a_review_comment_over_its_limit_is_refused_and_the_draft_is_not_saved(client: Client) -> None:
     seminar = await open_seminar()
     await ensure_criteria(seminar)
