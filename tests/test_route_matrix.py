@@ -104,10 +104,10 @@ ITS_REVIEWER = (LOGIN, HIDE, HIDE, HIDE, OK, HIDE, HIDE, HIDE, HIDE)
 READERS = (HIDE, OK, OK, OK, OK, OK, OK, HIDE, OK)
 SIGNED_IN = (LOGIN, OK, OK, OK, OK, OK, OK, OK, OK)
 EVERYONE = (OK,) * 9
-ADMINS = (DENY, DENY, DENY, DENY, DENY, DENY, DENY, DENY, OK)
+ADMINS = (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, OK)
 # Mail and the audit log answer 403 even before login: there is nothing there to come back to.
-SEMINAR_MAIL = (DENY, DENY, DENY, DENY, DENY, DENY, OK, DENY, OK)
-ONE_MAIL = (DENY, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE, OK)
+SEMINAR_MAIL = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, DENY, OK)
+ONE_MAIL = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE, OK)
 
 # A key "area:name" covers every method of the route; "area:name POST" one method only.
 POLICY: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,7 @@ from seminar.pagination import page_number, paginate
 from seminar.permissions import can_read_audit_log, require
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, render
+from seminar.web import actor, render, signed_in_user
 
 
 def _day(text: str) -> dt.date | None:
@@ -53,12 +53,14 @@ async def _audit_page(request: Request, seminar: Seminar | None) -> Response:
 
 
 async def site_log(request: Request) -> Response:
+    signed_in_user(request)
     require(can_read_audit_log(actor(request), None))
     return await _audit_page(request, None)
 
 
 async def seminar_log(request: Request) -> Response:
     seminar = await get_seminar_or_404(request.path_params["slug"])
+    signed_in_user(request)
     require(can_read_audit_log(actor(request), seminar))
     return await _audit_page(request, seminar)
 

@@ -18,10 +18,10 @@ from seminar.mail.models import MailStatus, OutboxMail
 from seminar.mail.queries import attempts_of, count_by_status, filter_outbox, outbox_of
 from seminar.mail.worker import default_worker_name
 from seminar.pagination import page_number, paginate
-from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, is_signed_in, require
+from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, require
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, flash, redirect, render
+from seminar.web import actor, flash, redirect, render, signed_in_user
 
 
 def _settings(request: Request) -> Settings:
@@ -48,20 +48,22 @@ async def _outbox_page(request: Request, seminar: Seminar | None) -> Response:
 
 
 async def site_outbox(request: Request) -> Response:
+    signed_in_user(request)
     require(can_read_all_mail(actor(request)))
     return await _outbox_page(request, None)
 
 
 async def seminar_outbox(request: Request) -> Response:
     seminar = await get_seminar_or_404(request.path_params["slug"])
+    signed_in_user(request)
     require(can_read_outbox(actor(request), seminar))
     return await _outbox_page(request, seminar)
 
 
 async def _visible_mail(request: Request) -> OutboxMail:
-    """The mail in the URL: 403 (with a login link) when signed out, 404 when not the actor's to see."""
+    """The mail in the URL: the login page when signed out, 404 when not the actor's to see."""
+    signed_in_user(request)
     current = actor(request)
-    require(is_signed_in(current))
     mail = await OutboxMail.get_or_none(id=request.path_params["mail_id"]).select_related("seminar")
     if mail is None:
         raise HTTPException(status_code=404)
@@ -121,6 +123,7 @@ async def send_test_message(request: Request) -> Response:
     current = actor(request)
     slug = request.path_params.get("slug")
     seminar = await get_seminar_or_404(slug) if slug else None
+    signed_in_user(request)
     require(can_read_outbox(current, seminar))
     assert current.user is not None, "can_read_outbox admits signed-in users only"
     mail = await actions.queue_test_message(

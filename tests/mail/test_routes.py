@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import html
 import re
 
@@ -115,14 +117,15 @@ async def test_mail_tied_to_no_seminar_is_for_administrators_only(client: Client
 
 
 @pytest.mark.parametrize("path", ["/manage/outbox", "/gd-2021/manage/outbox", "/manage/outbox/{mail_id}"])
-async def test_anonymous_visitor_is_refused_with_a_login_link(client: Client, path: str) -> None:
+async def test_anonymous_visitor_is_sent_to_log_in_and_back(client: Client, path: str) -> None:
     seminar = await make_seminar()
     mail = await make_mail(seminar=seminar)
+    address = path.format(mail_id=mail.id)
 
-    response = await client.get(path.format(mail_id=mail.id))
+    response = await client.get(address)
 
-    assert response.status_code == 403
-    assert "/login?next=" in response.text
+    assert response.status_code == 303
+    assert response.headers["location"] == f"http://testserver/login?next={quote(address, safe='')}"
     assert mail.subject not in response.text
 
 
