@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -112,38 +113,42 @@ async def enable(request: Request) -> Response:
     return await _render_setup(request, user, code_form, status_code=400)
 
 
-async def disable(request: Request) -> Response:
+async def _confirmed(
+    request: Request, prefix: str, form_name: str, act: Callable[[User, TwoFactorConfirmForm], Awaitable[Response]]
+) -> Response:
+    """A change to one's two-step verification that asks for the password and a code first."""
     user = signed_in_user(request)
     if not user.two_factor_enabled:
         return redirect(request, "accounts:two_factor")
-    disable_form = await bind(TwoFactorConfirmForm, request, prefix=DISABLE_PREFIX)
-    if disable_form.validate():
+    confirm_form = await bind(TwoFactorConfirmForm, request, prefix=prefix)
+    if confirm_form.validate():
         try:
-            await two_factor.disable(user, disable_form.password.data, disable_form.code.data, client_ip(request), request.app.state.settings)
+            return await act(user, confirm_form)
         except UserError as error:
-            _show_error(disable_form, error)
-        else:
-            flash(request, _("Two-step verification is off. You log in with your password alone."))
-            return redirect(request, "accounts:profile")
-    return await _render_manage(request, user, disable_form=disable_form, status_code=400)
+            _show_error(confirm_form, error)
+    return await _render_manage(request, user, status_code=400, **{form_name: confirm_form})
+
+
+async def disable(request: Request) -> Response:
+    async def turn_off(user: User, confirm: TwoFactorConfirmForm) -> Response:
+        settings = request.app.state.settings
+        await two_factor.disable(user, confirm.password.data, confirm.code.data, client_ip(request), settings)
+        flash(request, _("Two-step verification is off. You log in with your password alone."))
+        return redirect(request, "accounts:profile")
+
+    return await _confirmed(request, DISABLE_PREFIX, "disable_form", turn_off)
 
 
 async def renew_recovery_codes(request: Request) -> Response:
-    user = signed_in_user(request)
-    if not user.two_factor_enabled:
-        return redirect(request, "accounts:two_factor")
-    renew_form = await bind(TwoFactorConfirmForm, request, prefix=RENEW_PREFIX)
-    if renew_form.validate():
-        try:
-            codes = await two_factor.regenerate_recovery_codes(
-                user, renew_form.password.data, renew_form.code.data, client_ip(request), request.app.state.settings
-            )
-        except UserError as error:
-            _show_error(renew_form, error)
-        else:
-            flash(request, _("New recovery codes have been made; the old ones no longer work."))
-            return _show_codes(request, codes)
-    return await _render_manage(request, user, renew_form=renew_form, status_code=400)
+    async def renew(user: User, confirm: TwoFactorConfirmForm) -> Response:
+        settings = request.app.state.settings
+        codes = await two_factor.regenerate_recovery_codes(
+            user, confirm.password.data, confirm.code.data, client_ip(request), settings
+        )
+        flash(request, _("New recovery codes have been made; the old ones no longer work."))
+        return _show_codes(request, codes)
+
+    return await _confirmed(request, RENEW_PREFIX, "renew_form", renew)
 
 
 routes: list[BaseRoute] = [

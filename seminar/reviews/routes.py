@@ -8,6 +8,7 @@ the organizer pages answer 403 to other signed-in people (the seminar itself is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -585,36 +586,39 @@ async def _unit_pair(request: Request) -> tuple[Seminar, Paper, User, UnitConfli
     return seminar, paper, person, await bind(UnitConflictForm, request)
 
 
-async def lift_unit_conflict(request: Request) -> Response:
-    """Lift the conflict by unit of one reviewer with this paper, with a reason kept in the history."""
+async def _change_unit_conflict(
+    request: Request,
+    change: Callable[[Seminar, Paper, User, str, User], Awaitable[None]],
+    done: str,
+) -> Response:
+    """Lift or re-impose one reviewer's conflict by unit with this paper, with its reason kept in the history."""
     seminar, paper, person, reason_form = await _unit_pair(request)
     try:
         if not reason_form.validate():
             raise UserError(reason_form.first_error or _("Check the form."))
-        await actions.lift_unit_conflict(seminar, paper, person, reason_form.reason.data or "", by=signed_in_user(request))
+        await change(seminar, paper, person, reason_form.reason.data or "", signed_in_user(request))
     except UserError as error:
-        message = error.message
-    else:
-        flash(request, _("The conflict by unit of %(name)s with paper #%(number)s is lifted.", name=person.name, number=paper.number))
-        return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
-    return render(request, "reviews/paper.html", await _paper_context(seminar, paper, ConflictForm(), {}, {person.id: message}),
-                  status_code=400)
+        context = await _paper_context(seminar, paper, ConflictForm(), {}, {person.id: error.message})
+        return render(request, "reviews/paper.html", context, status_code=400)
+    flash(request, done % {"name": person.name, "number": paper.number})
+    return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+
+
+async def lift_unit_conflict(request: Request) -> Response:
+    return await _change_unit_conflict(
+        request,
+        lambda seminar, paper, person, reason, by: actions.lift_unit_conflict(seminar, paper, person, reason, by=by),
+        _("The conflict by unit of %(name)s with paper #%(number)s is lifted."),
+    )
 
 
 async def reimpose_unit_conflict(request: Request) -> Response:
-    """Put a lifted conflict by unit back in force; an assignment of the pair ends with it."""
-    seminar, paper, person, reason_form = await _unit_pair(request)
-    try:
-        if not reason_form.validate():
-            raise UserError(reason_form.first_error or _("Check the form."))
-        await actions.reimpose_unit_conflict(paper, person, reason_form.reason.data or "", by=signed_in_user(request))
-    except UserError as error:
-        message = error.message
-    else:
-        flash(request, _("The conflict by unit of %(name)s with paper #%(number)s is in force again.", name=person.name, number=paper.number))
-        return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
-    return render(request, "reviews/paper.html", await _paper_context(seminar, paper, ConflictForm(), {}, {person.id: message}),
-                  status_code=400)
+    """An assignment of the pair ends with the re-imposed conflict."""
+    return await _change_unit_conflict(
+        request,
+        lambda _seminar, paper, person, reason, by: actions.reimpose_unit_conflict(paper, person, reason, by=by),
+        _("The conflict by unit of %(name)s with paper #%(number)s is in force again."),
+    )
 
 
 routes: list[BaseRoute] = [
