@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
 from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from seminar.accounts.people import password_problem
-from seminar.accounts.roles import role_labels
+from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import EMAIL, SpreadsheetError, read_people, row_problem
 from seminar.accounts.throttle import minutes_to_wait
 from seminar.accounts.tokens import new_token, token_hash
@@ -246,6 +246,18 @@ async def reactivate_person(user: User) -> None:
 async def unlock_person(user: User) -> None:
     """Forget the account's failed logins, so a locked-out person may try again at once."""
     await LoginFailure.filter(email=user.email).delete()
+
+
+async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
+    """Take away every role `user` holds in `seminar` (what they wrote stays); the roles taken, in order.
+
+    Their account, their sessions and their other seminars are untouched: the roles are read on
+    every request, so they lose this seminar's pages at their next one.
+    """
+    async with in_transaction():
+        held = [RoleName(name) for name in await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True)]
+        await Role.filter(user_id=user.id, seminar_id=seminar.id).delete()
+    return sorted(held, key=ROLE_ORDER.index)
 
 
 # --- link tokens -------------------------------------------------------------------------
