@@ -11,14 +11,16 @@ logging out ends.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from seminar.accounts.models import LoginFailure, Role, RoleName, User
+from seminar.accounts.models import LoginFailure, LoginSession, Role, RoleName, User
 from seminar.app import SESSION_COOKIE
+from seminar.config import Settings
 from seminar.seminars.models import Seminar
 from tests.conftest import Client, flashes
 from tests.factories import (
@@ -205,3 +207,74 @@ async def test_an_administrator_may(browsers: Callable[[], Client], seminars: tu
     }
     assert changed[action]
 
+
+# --- item 7: logging out ends the session on the server ------------------------------------------
+
+
+def _cookie(browser: Client) -> str:
+    value = browser.cookies.get(SESSION_COOKIE)
+    assert value, "signed in: the browser holds a session cookie"
+    return value
+
+
+async def _sent_with(browsers: Callable[[], Client], cookie: str, url: str) -> httpx.Response:
+    """A request from another machine carrying nothing but the copied cookie."""
+    return await browsers().get(url, headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
+
+
+async def test_a_copy_of_the_cookie_taken_before_logout_is_refused_after_it(
+    browsers: Callable[[], Client], seminars: tuple[Seminar, Seminar]
+) -> None:
+    seminar_a, _seminar_b = seminars
+    person = await _person_of_a("submitter", seminar_a)
+    laptop, phone = browsers(), browsers()
+    await laptop.login(person.email)
+    await phone.login(person.email)
+    copied = _cookie(laptop)
+    assert (await _sent_with(browsers, copied, "/profile")).status_code == 200  # the copy works until logout
+
+    await laptop.logout()
+    refused = await _sent_with(browsers, copied, HOME_IN_A["submitter"])
+
+    assert refused.status_code == 303
+    assert refused.headers["location"] == f"http://testserver/login?next=%2F{A}%2Fpapers%2F"
+    assert (await _sent_with(browsers, copied, "/profile")).status_code == 303
+    # Logging out on the laptop ended the laptop's session only: the phone is still signed in.
+    assert (await phone.get(HOME_IN_A["submitter"])).status_code == 200
+    assert person.name in (await phone.get("/profile")).text
+
+
+async def test_changing_the_password_still_ends_the_other_sessions_and_keeps_this_one(
+    browsers: Callable[[], Client], seminars: tuple[Seminar, Seminar]
+) -> None:
+    seminar_a, _seminar_b = seminars
+    person = await _person_of_a("reviewer", seminar_a)
+    laptop, phone = browsers(), browsers()
+    await laptop.login(person.email)
+    await phone.login(person.email)
+
+    response = await laptop.post_form(
+        "/profile/password",
+        {"current_password": "demo-password", "password": "a-long-passphrase-1", "confirm": "a-long-passphrase-1"},
+    )
+
+    assert response.status_code == 303
+    assert (await laptop.get("/profile")).status_code == 200
+    assert (await phone.get("/profile")).status_code == 303
+
+
+async def test_sessions_past_their_longest_life_are_forgotten_at_the_next_login(
+    browsers: Callable[[], Client], seminars: tuple[Seminar, Seminar], settings: Settings
+) -> None:
+    seminar_a, _seminar_b = seminars
+    person = await _person_of_a("reviewer", seminar_a)
+    earlier = browsers()
+    await earlier.login(person.email)
+    await LoginSession.filter(user_id=person.id).update(
+        started_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=settings.session_max_seconds + 60)
+    )
+
+    await browsers().login(person.email)
+
+    assert await LoginSession.filter(user_id=person.id).count() == 1
+    assert (await earlier.get("/profile")).status_code == 303
