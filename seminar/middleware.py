@@ -16,7 +16,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
-from seminar.accounts.sessions import clear_session, session_expired
+from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
+from seminar.accounts.tokens import token_hash
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
@@ -169,9 +170,17 @@ async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: i
         clear_session(session)
         session["expired"] = True
         return ANONYMOUS
-    user = await User.get_or_none(id=user_id, is_active=True)
+    # The session's row and its user in one query: a session logged out (its row deleted), an
+    # account switched off, or one whose password changed since (a new epoch) is signed in no more.
+    # (Filtering the user by the session's key costs less than loading the session with its user.)
+    key = session.get(SESSION_KEY)
+    user = (
+        await User.get_or_none(id=user_id, is_active=True, login_sessions__key_hash=token_hash(key))
+        if isinstance(key, str) else None
+    )
     if user is None or user.session_epoch != session.get("epoch"):
         session.pop("user_id", None)
+        session.pop(SESSION_KEY, None)
         return ANONYMOUS
     roles: dict[int, set[str]] = defaultdict(set)
     for seminar_id, name in await Role.filter(user_id=user.id).values_list("seminar_id", "name"):

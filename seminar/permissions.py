@@ -105,32 +105,40 @@ class Account(Protocol):
     is_admin: bool
 
 
-def can_manage_account(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+def can_manage_account(actor: Actor, seminar: SeminarScoped, person: Account, seminars: Collection[int]) -> bool:
     """Unlocking, deactivating, reactivating and turning off the second step act on the whole account, not only on this seminar.
 
-    Organizers may, for the people of their seminar, but not for an administrator nor for anyone
-    who organizes a seminar they do not (`organizes`: the person's seminars as organizer): else
-    inviting someone into one's seminar would be enough to lock them out of everything.
+    Only an administrator, or an organizer of every seminar the person belongs to (`seminars`:
+    those where they hold any role): else inviting a reviewer or city submitter of another seminar
+    into one's own would be enough to lock them out of theirs. Never an administrator's account
+    but by another administrator. Everyone else may only take away the person's roles here
+    (`can_remove_from_seminar`).
     """
     if actor.is_admin:
         return True
     return (
         actor.is_organizer(seminar.id)
         and not person.is_admin
-        and all(actor.is_organizer(seminar_id) for seminar_id in organizes)
+        and all(actor.is_organizer(seminar_id) for seminar_id in seminars)
     )
 
 
-def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+def can_deactivate_person(actor: Actor, seminar: SeminarScoped, person: Account, seminars: Collection[int]) -> bool:
     """As `can_manage_account`, but never one's own account: they would lock themselves out."""
-    return actor.user is not None and actor.user.id != person.id and can_manage_account(actor, seminar, person, organizes)
+    return actor.user is not None and actor.user.id != person.id and can_manage_account(actor, seminar, person, seminars)
 
 
-def can_reset_two_factor(actor: Actor, seminar: SeminarScoped, person: Account, organizes: Collection[int]) -> bool:
+def can_reset_two_factor(actor: Actor, seminar: SeminarScoped, person: Account, seminars: Collection[int]) -> bool:
     """Organizers turn off the second step of someone who lost their phone, on the terms of
     `can_deactivate_person`: never their own (that takes their password and a code), never an
-    administrator's unless they are one too, nor that of an organizer of a seminar they do not organize."""
-    return can_deactivate_person(actor, seminar, person, organizes)
+    administrator's unless they are one too, nor that of anyone who also belongs to a seminar they do not organize."""
+    return can_deactivate_person(actor, seminar, person, seminars)
+
+
+def can_remove_from_seminar(actor: Actor, seminar: SeminarScoped, person: Account) -> bool:
+    """An organizer takes away every role a person holds in this seminar; their account and
+    their other seminars stay as they are. Never one's own roles: they would lose the seminar."""
+    return actor.user is not None and actor.user.id != person.id and actor.is_organizer(seminar.id)
 
 
 def must_set_up_two_factor(actor: Actor, required_for_organizers: bool) -> bool:

@@ -120,6 +120,7 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
         await LoginFailure.create(email=o.newcomer.email, ip="192.0.2.8")
     o.retired = await make_user(email="b-retired@example.org", name="韩冰", is_active=False)
     await grant(o.retired, o.seminar, RoleName.ATTENDEE)
+    o.leaving = await grant(await make_user(email="b-leaving@example.org", name="罗军"), o.seminar, RoleName.ATTENDEE)
     visitor = await make_user(email="b-visitor@example.org", name="邓琳")
     o.pending = await Registration.create(seminar=o.seminar, user=visitor, name="邓琳", email=visitor.email,
                                           status=RegistrationStatus.PENDING, unit_text="省社科联")

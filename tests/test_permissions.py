@@ -68,17 +68,41 @@ def test_submitter_submits_only_for_own_city_in_own_seminar() -> None:
     assert not submitter.submits_for(2, 10)
 
 
-def test_account_wide_actions_stop_at_an_administrator_and_at_seminars_the_organizer_does_not_organize() -> None:
+def test_account_wide_actions_are_for_admins_and_organizers_of_every_seminar_the_person_belongs_to() -> None:
     organizer, admin = ACTORS["organizer"], ACTORS["admin"]
+    organizer_of_both = _actor({1: {"organizer"}, 2: {"organizer"}})
     attendee = User(id=8, email="a@example.org", name="a")
     other_admin = User(id=9, email="b@example.org", name="b", is_admin=True)
 
-    assert permissions.can_manage_account(organizer, THIS, attendee, organizes=())
-    assert permissions.can_manage_account(organizer, THIS, attendee, organizes={1})  # a fellow organizer here
-    assert not permissions.can_manage_account(organizer, THIS, attendee, organizes={1, 2})  # … who organizes elsewhere too
-    assert not permissions.can_manage_account(organizer, THIS, other_admin, organizes=())
-    assert not permissions.can_manage_account(ACTORS["organizer_elsewhere"], THIS, attendee, organizes=())
-    assert permissions.can_manage_account(admin, THIS, other_admin, organizes={1, 2})
-    assert permissions.can_deactivate_person(organizer, THIS, attendee, organizes=())
-    assert not permissions.can_deactivate_person(admin, THIS, admin.user, organizes=())  # never oneself
-    assert not permissions.can_reset_two_factor(organizer, THIS, attendee, organizes={1, 2})
+    assert permissions.can_manage_account(organizer, THIS, attendee, seminars={1})
+    # In any role elsewhere (a reviewer or a city's submitter of seminar 2, invited here): not this organizer's to lock out.
+    assert not permissions.can_manage_account(organizer, THIS, attendee, seminars={1, 2})
+    assert permissions.can_manage_account(organizer_of_both, THIS, attendee, seminars={1, 2})
+    assert not permissions.can_manage_account(organizer, THIS, other_admin, seminars={1})
+    assert not permissions.can_manage_account(ACTORS["organizer_elsewhere"], THIS, attendee, seminars={1})
+    assert not permissions.can_manage_account(ACTORS["reviewer"], THIS, attendee, seminars={1})
+    assert permissions.can_manage_account(admin, THIS, other_admin, seminars={1, 2})
+    assert permissions.can_deactivate_person(organizer, THIS, attendee, seminars={1})
+    assert not permissions.can_deactivate_person(organizer, THIS, attendee, seminars={1, 2})
+    assert not permissions.can_deactivate_person(admin, THIS, admin.user, seminars={1})  # never oneself
+    assert not permissions.can_reset_two_factor(organizer, THIS, attendee, seminars={1, 2})
+    assert permissions.can_reset_two_factor(organizer_of_both, THIS, attendee, seminars={1, 2})
+
+
+REMOVERS = {"anonymous": False, "attendee": False, "submitter": False, "reviewer": False, "organizer": True,
+            "organizer_elsewhere": False, "admin": True}
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_taking_away_the_roles_in_this_seminar_is_for_its_organizers(actor_name: str) -> None:
+    """Whatever other seminars the person belongs to: their account and those seminars are untouched."""
+    person = User(id=8, email="a@example.org", name="a", is_admin=True)
+
+    assert permissions.can_remove_from_seminar(ACTORS[actor_name], THIS, person) is REMOVERS[actor_name]
+
+
+def test_nobody_takes_away_their_own_roles() -> None:
+    organizer = ACTORS["organizer"]
+    assert organizer.user is not None
+
+    assert not permissions.can_remove_from_seminar(organizer, THIS, organizer.user)

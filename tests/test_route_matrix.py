@@ -145,6 +145,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "accounts:resend":                  PEOPLE,
     "accounts:deactivate":              PEOPLE,
     "accounts:reactivate":              PEOPLE,
+    "accounts:remove":                  PEOPLE,
     "accounts:unlock":                  PEOPLE,
     "accounts:reset_two_factor":        PEOPLE,
     # mail and the audit log
@@ -411,6 +412,8 @@ async def _mail_links_and_registrations(o: SimpleNamespace) -> None:
     for _attempt in range(3):  # someone guessed at the newcomer's account: organizers may unlock it
         await LoginFailure.create(email=o.newcomer.email, ip="192.0.2.7")
     o.retired = await make_user(email="retired@example.org", name="郑强", is_active=False)
+    o.leaving = await make_user(email="leaving@example.org", name="冯涛")  # to be taken out of the seminar
+    await grant(o.leaving, o.seminar, RoleName.ATTENDEE)
     await grant(o.retired, o.seminar, RoleName.ATTENDEE)
     o.reset, digest = new_token()
     await AccountToken.create(token_hash=digest, purpose=TokenPurpose.PASSWORD_RESET, user=o.reviewer,
@@ -434,6 +437,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "accounts:invitation": {"token": o.invitation},
         "accounts:reset_password": {"token": o.reset},
         "accounts:reactivate": {"user_id": o.retired.id},
+        "accounts:remove": {"user_id": o.leaving.id},
         "accounts:reset_two_factor": {"user_id": o.expert.id},
         "agenda:person_ics": {"token": person_token(settings.secret_key, o.seminar.id, o.reviewer.id)},
         "submissions:withdraw": {"number": o.spare_paper.number},

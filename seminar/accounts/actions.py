@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from seminar.accounts.models import AccountToken, LoginFailure, Role, RoleName, TokenPurpose, Unit, User
+from seminar.accounts.models import AccountToken, LoginFailure, LoginSession, Role, RoleName, TokenPurpose, Unit, User
 from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from seminar.accounts.people import password_problem
-from seminar.accounts.roles import role_labels
+from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import EMAIL, SpreadsheetError, read_people, row_problem
 from seminar.accounts.throttle import minutes_to_wait
 from seminar.accounts.tokens import new_token, token_hash
@@ -108,6 +108,23 @@ async def finish_login(user: User) -> None:
         await LoginFailure.filter(email=user.email).delete()
         user.last_login_at = _now()
         await user.save(update_fields=["last_login_at"])
+
+
+async def open_session(user: User, max_seconds: int) -> str:
+    """A new signed-in session for `user`: the key its cookie carries (the database keeps its hash).
+
+    Sessions older than the longest a session lasts are forgotten on the way; each statement
+    commits on its own, so logins at the same moment never wait on one another's clean-up.
+    """
+    await LoginSession.filter(started_at__lt=_now() - dt.timedelta(seconds=max_seconds)).delete()
+    key, digest = new_token()
+    await LoginSession.create(key_hash=digest, user=user)
+    return key
+
+
+async def close_session(key: str) -> None:
+    """Logging out: the session ends on the server, whoever still holds a copy of its cookie."""
+    await LoginSession.filter(key_hash=token_hash(key)).delete()
 
 
 async def log_in(email: str, password: str, ip: str, settings: Settings) -> User:
@@ -236,7 +253,9 @@ async def resend_invitation(seminar: Seminar, user: User, inviter: User | None, 
 
 async def deactivate_person(user: User) -> None:
     """Switch the account off; every session it has ends at its next request."""
-    await User.filter(id=user.id).update(is_active=False, session_epoch=F("session_epoch") + 1)
+    async with in_transaction():
+        await User.filter(id=user.id).update(is_active=False, session_epoch=F("session_epoch") + 1)
+        await LoginSession.filter(user_id=user.id).delete()
 
 
 async def reactivate_person(user: User) -> None:
@@ -246,6 +265,18 @@ async def reactivate_person(user: User) -> None:
 async def unlock_person(user: User) -> None:
     """Forget the account's failed logins, so a locked-out person may try again at once."""
     await LoginFailure.filter(email=user.email).delete()
+
+
+async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
+    """Take away every role `user` holds in `seminar` (what they wrote stays); the roles taken, in order.
+
+    Their account, their sessions and their other seminars are untouched: the roles are read on
+    every request, so they lose this seminar's pages at their next one.
+    """
+    async with in_transaction():
+        held = [RoleName(name) for name in await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True)]
+        await Role.filter(user_id=user.id, seminar_id=seminar.id).delete()
+    return sorted(held, key=ROLE_ORDER.index)
 
 
 # --- link tokens -------------------------------------------------------------------------

@@ -131,6 +131,24 @@ class AccountToken(Model):
         table = "account_token"
 
 
+class LoginSession(Model):
+    """One signed-in browser: its cookie carries the key, the database only the key's SHA-256.
+
+    Logging out deletes the row, so a copy of the cookie taken before stops working with it.
+    """
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="login_sessions", on_delete=fields.CASCADE
+    )
+    # Rows older than the longest session (SESSION_MAX_HOURS) are deleted at the next login.
+    started_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "login_session"
+
+
 class LoginFailure(Model):
     """One failed login: throttling counts recent rows per account and per address."""
 

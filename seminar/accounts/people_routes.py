@@ -1,4 +1,4 @@
-"""People of a seminar, for its organizers: list, invite one, import many, resend, deactivate."""
+"""People of a seminar, for its organizers: list, invite one, import many, resend, remove, deactivate."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from seminar.accounts.queries import (
     locked_emails,
     people_of,
     person_in_seminar_or_404,
-    seminars_organized_by,
+    seminars_of,
     units_in_order,
 )
 from seminar.accounts.roles import ROLE_ORDER, role_labels
@@ -24,7 +24,13 @@ from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_deactivate_person, can_manage_account, can_reset_two_factor, require
+from seminar.permissions import (
+    can_deactivate_person,
+    can_manage_account,
+    can_remove_from_seminar,
+    can_reset_two_factor,
+    require,
+)
 from seminar.seminars.models import Seminar
 from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
@@ -44,7 +50,7 @@ async def people(request: Request) -> Response:
     context = {
         "seminar": seminar, "people": listed, "role": role, "roles": ROLE_ORDER,
         "status_label": status_label, "locked": locked,
-        "organizes": await seminars_organized_by([person.user.id for person in listed]),
+        "seminars_of": await seminars_of([person.user.id for person in listed]),
     }
     return render(request, "accounts/people.html", context)
 
@@ -123,39 +129,48 @@ async def resend(request: Request) -> Response:
 
 
 async def _account(request: Request) -> tuple[Seminar, User, frozenset[int]]:
-    """The person in the path, and the seminars they organize: acting on their whole account depends on both."""
+    """The person in the path, and every seminar they belong to: acting on their whole account depends on both."""
     seminar = await people_seminar(request)
     person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
-    return seminar, person, (await seminars_organized_by([person.id])).get(person.id, frozenset())
+    return seminar, person, (await seminars_of([person.id])).get(person.id, frozenset())
+
+
+async def remove(request: Request) -> Response:
+    seminar = await people_seminar(request)
+    person = await person_in_seminar_or_404(seminar, request.path_params["user_id"])
+    require(can_remove_from_seminar(actor(request), seminar, person))
+    roles = await actions.remove_from_seminar(seminar, person)
+    flash(request, _("%(name)s no longer has the role %(roles)s in this seminar.", name=person.name, roles=role_labels(roles)))
+    return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def deactivate(request: Request) -> Response:
-    seminar, person, organizes = await _account(request)
-    require(can_deactivate_person(actor(request), seminar, person, organizes))
+    seminar, person, seminars = await _account(request)
+    require(can_deactivate_person(actor(request), seminar, person, seminars))
     await actions.deactivate_person(person)
     flash(request, _("%(name)s has been deactivated and can no longer log in.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def reactivate(request: Request) -> Response:
-    seminar, person, organizes = await _account(request)
-    require(can_deactivate_person(actor(request), seminar, person, organizes))
+    seminar, person, seminars = await _account(request)
+    require(can_deactivate_person(actor(request), seminar, person, seminars))
     await actions.reactivate_person(person)
     flash(request, _("%(name)s has been reactivated.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def unlock(request: Request) -> Response:
-    seminar, person, organizes = await _account(request)
-    require(can_manage_account(actor(request), seminar, person, organizes))
+    seminar, person, seminars = await _account(request)
+    require(can_manage_account(actor(request), seminar, person, seminars))
     await actions.unlock_person(person)
     flash(request, _("%(name)s may log in again at once.", name=person.name))
     return redirect(request, "accounts:people", slug=seminar.slug)
 
 
 async def reset_two_factor(request: Request) -> Response:
-    seminar, person, organizes = await _account(request)
-    require(can_reset_two_factor(actor(request), seminar, person, organizes))
+    seminar, person, seminars = await _account(request)
+    require(can_reset_two_factor(actor(request), seminar, person, seminars))
     if person.two_factor_enabled:
         await two_factor.reset(person, signed_in_user(request), mail_links(request))
         flash(request, _("Two-step verification of %(name)s is off; they have been told by e-mail.", name=person.name))
@@ -168,6 +183,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/people/import", import_people, methods=["GET", "POST"], name="accounts:import"),
     Route("/{slug}/manage/people/template.xlsx", import_template, name="accounts:import_template"),
     Route("/{slug}/manage/people/{user_id:int}/resend", resend, methods=["POST"], name="accounts:resend"),
+    Route("/{slug}/manage/people/{user_id:int}/remove", remove, methods=["POST"], name="accounts:remove"),
     Route("/{slug}/manage/people/{user_id:int}/deactivate", deactivate, methods=["POST"], name="accounts:deactivate"),
     Route("/{slug}/manage/people/{user_id:int}/reactivate", reactivate, methods=["POST"], name="accounts:reactivate"),
     Route("/{slug}/manage/people/{user_id:int}/unlock", unlock, methods=["POST"], name="accounts:unlock"),

@@ -50,11 +50,10 @@ async def locked_emails(emails: list[str], attempts: int, window_seconds: int) -
     return {email for email, count in counts.items() if count >= attempts}
 
 
-async def seminars_organized_by(user_ids: list[int]) -> dict[int, frozenset[int]]:
-    """For each of these people who organizes any, the seminars they organize (one query)."""
+async def seminars_of(user_ids: list[int]) -> dict[int, frozenset[int]]:
+    """For each of these people, every seminar where they hold any role (one query)."""
     found: dict[int, set[int]] = {}
-    rows = await Role.filter(user_id__in=user_ids, name=RoleName.ORGANIZER).values_list("user_id", "seminar_id")
-    for user_id, seminar_id in rows:
+    for user_id, seminar_id in await Role.filter(user_id__in=user_ids).values_list("user_id", "seminar_id"):
         found.setdefault(user_id, set()).add(seminar_id)
     return {user_id: frozenset(ids) for user_id, ids in found.items()}
 

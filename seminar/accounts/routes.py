@@ -34,7 +34,7 @@ async def login(request: Request) -> Response:
             if user.two_factor_enabled:
                 start_pending_login(request, user, next_url)
                 return redirect(request, "accounts:login_code")
-            start_session(request, user)
+            await start_session(request, user)
             flash(request, _("Welcome, %(name)s.", name=user.name))
             return redirect_to(next_url)
     status = 400 if request.method == "POST" else 200
@@ -42,7 +42,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    end_session(request)
+    await end_session(request)
     flash(request, _("You are logged out."))
     return redirect(request, "seminars:index")
 
@@ -118,7 +118,7 @@ async def _token_page(request: Request, purpose: TokenPurpose, template: str) ->
                 user = await actions.reset_password(row, password_form.password.data, password_form.confirm.data)
         except UserError as error:
             return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
-        start_session(request, user)
+        await start_session(request, user)
         if purpose == TokenPurpose.INVITATION and row.seminar is not None:
             flash(request, _("Welcome, %(name)s. Your account is ready.", name=user.name))
             return redirect(request, "seminars:landing", slug=row.seminar.slug)

@@ -1,4 +1,8 @@
-"""Signing in and out: the session is rotated (cleared, new CSRF token) at every change of user."""
+"""Signing in and out: the session is rotated (cleared, new CSRF token) at every change of user.
+
+The cookie is signed and carries the user, their session epoch and the key of a `LoginSession`
+row: logging out deletes the row, so the cookie stops working everywhere, copies included.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,27 @@ import time
 
 from starlette.requests import Request
 
+from seminar.accounts.actions import close_session, open_session
 from seminar.accounts.models import User
 
+# Where the cookie keeps the key of its `LoginSession` row.
+SESSION_KEY = "key"
 
-def start_session(request: Request, user: User) -> None:
+
+async def start_session(request: Request, user: User) -> None:
+    key = await open_session(user, request.app.state.settings.session_max_seconds)
     locale = request.session.get("locale")
     request.session.clear()
     now = int(time.time())
-    request.session.update({"user_id": user.id, "epoch": user.session_epoch, "since": now, "seen": now})
+    request.session.update({"user_id": user.id, "epoch": user.session_epoch, SESSION_KEY: key, "since": now, "seen": now})
     if locale:
         request.session["locale"] = locale
 
 
-def end_session(request: Request) -> None:
+async def end_session(request: Request) -> None:
+    key = request.session.get(SESSION_KEY)
+    if isinstance(key, str):
+        await close_session(key)
     clear_session(request.session)
 
 

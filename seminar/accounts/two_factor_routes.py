@@ -55,7 +55,7 @@ async def login_code(request: Request) -> Response:
         except UserError as error:
             _show_error(code_form, error)
         else:
-            start_session(request, step.user)
+            await start_session(request, step.user)
             flash(request, _("Welcome, %(name)s.", name=step.user.name))
             if step.recovery_codes_left is not None:
                 flash(request, _("You used a recovery code: %(count)s left. Make new ones on the two-step verification page.", count=step.recovery_codes_left), "info")
