@@ -19,6 +19,7 @@ from seminar.accounts.people import is_valid_phone, normalize_email, normalize_p
 from seminar.accounts.roles import SPREADSHEET_NAMES, UnknownRole, parse_roles
 from seminar.i18n import _
 from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
+from seminar.text import visible
 
 NAME, UNIT, POSITION, PHONE, EMAIL, ROLES = "姓名", "单位", "职务", "手机", "邮箱", "角色"
 COLUMNS = (NAME, UNIT, POSITION, PHONE, EMAIL, ROLES)
@@ -63,7 +64,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a phone number Excel stored as a number
-    return str(value).strip()
+    return visible(str(value)).strip()
 
 
 def _heading(value: object) -> str:
