@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('ip', fields.CharField(db_index=True, max_length=45)),
                 ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'registration_attempt', 'app': 'models', 'pk_attr': 'id', 'table_description': "A visitor's registration that sent a mail: throttling counts recent rows per e-mail and per address."},
+            options={'table': 'registration_attempt', 'app': 'models', 'pk_attr': 'id', 'table_description': "A registration sent by a visitor (each may mail someone): throttling counts recent rows per e-mail and per address."},
             bases=['Model'],
         ),
     ]

@@ -51,7 +51,7 @@ class Registration(Model):
 
 
 class RegistrationAttempt(Model):
-    """A visitor's registration that sent a mail: throttling counts recent rows per e-mail and per address."""
+    """A registration sent by a visitor (each may mail someone): throttling counts recent rows per e-mail and per address."""
 
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, db_index=True)
