@@ -56,7 +56,7 @@ async def _grant_attendee(seminar: Seminar, registration: Registration, by: User
 async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> None:
     """UserError while the client address or the e-mail has had too many recent visitor registrations.
 
-    Each visitor's registration mails the address typed in; the limits keep a stranger from
+    A visitor's registration may mail the address typed in; the limits keep a stranger from
     mailing a list of addresses, or one inbox over and over, through the form.
     """
     now = _now()
@@ -84,8 +84,8 @@ async def register_visitor(
 
     An unknown e-mail gets an account and a registration (approved at once unless the seminar
     approves registrations first, then the invitation to set a password). A known one changes
-    nothing: its holder is mailed that someone tried to register with the address, and how to
-    register after logging in. Either way the page says the same, so the form does not tell
+    nothing: its holder (if the account is active) is mailed that someone tried to register with
+    the address, and how to register after logging in. Either way the page says the same, so the form does not tell
     who has an account.
     """
     options = await settings_of(seminar)
