@@ -163,12 +163,17 @@ def _ask_password() -> str:
 def cmd_createadmin(args: argparse.Namespace, settings: Settings) -> int:
     from seminar.accounts.models import User
     from seminar.accounts.passwords import hash_password
+    from seminar.accounts.people import AddressError, canonical_email
 
     password = args.password if args.password is not None else _ask_password()
     if len(password) < MIN_PASSWORD_LENGTH:
         print(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr)
         return 2
-    email = args.email.strip().lower()
+    try:
+        email = canonical_email(args.email)
+    except AddressError as error:
+        print(error.message, file=sys.stderr)
+        return 2
     outcome: list[str] = []
 
     async def work() -> None:

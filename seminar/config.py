@@ -72,6 +72,10 @@ class Settings:
     login_attempts_per_account: int = 5
     login_attempts_per_ip: int = 20
     login_window_seconds: int = 900
+    # Registrations by visitors (each mails someone): per client address and per e-mail.
+    registrations_per_ip: int = 10
+    registrations_per_email: int = 3
+    registration_window_seconds: int = 3600
     token_lifetime_hours: int = 72
     mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
     mail_poll_seconds: float = 5.0

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import Field, Form, PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 from seminar import i18n
+from seminar.accounts.people import AddressError, canonical_email, normalize_email
 from seminar.web import form as request_form
 
 _WTFORMS_LOCALES = {"zh_Hans": ["zh"], "zh_Hant": ["zh_TW"], "en": ["en"]}
@@ -25,6 +27,26 @@ def absent_as_empty(value: Any) -> Any:
     """A text field missing from the posted form (only a script omits one) reads as left empty,
     so its validators answer instead of a NOT NULL column failing on None."""
     return "" if value is None else value
+
+
+class EmailAddress:
+    """An e-mail field's check: the field's data becomes the address in its canonical form.
+
+    `new` addresses (an invitation, a registration, an author) are also refused when they mix
+    scripts, as a look-alike of another address would; an address only looked up (logging in,
+    a forgotten password) is just put in canonical form, so it finds the account as stored.
+    """
+
+    def __init__(self, *, new: bool = True) -> None:
+        self.normalize = normalize_email if new else canonical_email
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.data:
+            return  # DataRequired or Optional decides
+        try:
+            field.data = self.normalize(field.data)
+        except AddressError as error:
+            raise ValidationError(error.message) from None
 
 
 class BaseForm(Form):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from seminar.config import PROJECT_ROOT
 from seminar.permissions import ANONYMOUS, Actor, require
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.submissions.intake import nest_headings
+from seminar.text import visible, visible_filename
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -31,10 +31,6 @@ SeminarPredicate = Callable[[Actor, "Seminar"], bool]
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-# Control characters no keyboard types; NUL cannot even be stored in PostgreSQL. Tabs and
-# line breaks stay in values (text areas), but not in file names.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FILENAME_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f]")
 
 
 def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
@@ -184,14 +180,15 @@ async def form(request: Request) -> FormData:
 
 
 def clean_form(parsed: FormData) -> FormData:
-    """The form without control characters in names, values and file names, whatever the client sent."""
+    """The form without control or invisible format characters (bidi overrides, zero-width spaces)
+    in names, values and file names, whatever the client sent: see `seminar.text`."""
     items: list[tuple[str, str | UploadFile]] = []
     for key, value in parsed.multi_items():
         if isinstance(value, str):
-            value = _CONTROL_CHARACTERS.sub("", value)
+            value = visible(value)
         elif value.filename:
-            value.filename = _FILENAME_CONTROL_CHARACTERS.sub("", value.filename)
-        items.append((_CONTROL_CHARACTERS.sub("", key), value))
+            value.filename = visible_filename(value.filename)
+        items.append((visible(key), value))
     return FormData(items)
 
 

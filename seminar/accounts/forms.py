@@ -4,7 +4,7 @@ from typing import Any
 
 from wtforms import EmailField, Field, FileField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from seminar import i18n
@@ -12,7 +12,7 @@ from seminar.accounts.models import RoleName, Unit
 from seminar.accounts.people import is_valid_phone, password_problem
 from seminar.accounts.roles import ROLE_ORDER, role_label
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, EmailAddress
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
@@ -38,13 +38,13 @@ NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip], render_kw=ACCOUNT)
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[_strip], render_kw=ACCOUNT)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD)
     next = StringField()
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()], filters=[_strip], render_kw=ACCOUNT)
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[_strip], render_kw=ACCOUNT)
 
 
 class NewPasswordForm(BaseForm):
@@ -80,7 +80,7 @@ class ProfileForm(BaseForm):
 
 class InviteForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[_strip])
     unit = SelectField(_l("Unit"), coerce=_unit_id, validate_choice=True)  # blank allowed: invited experts
     position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 
 from email_validator import EmailNotValidError, validate_email
@@ -37,13 +38,56 @@ def status_label(status: PersonStatus | str) -> str:
     return labels[PersonStatus(status)]
 
 
-def normalize_email(text: str) -> str:
-    """The address as stored and compared (lower case); ValueError if it is not an address."""
+class AddressError(ValueError):
+    """An e-mail address that cannot be used; `message` is in the user's language."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# Scripts that are written together in one word: Chinese with Latin letters (and Japanese and
+# Korean with theirs). Any other mix, such as Latin with a Cyrillic "а", is a look-alike.
+_EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
+
+
+def _script(letter: str) -> str:
+    """The script of a letter by its Unicode name: "LATIN SMALL LETTER A" → LATIN."""
+    return unicodedata.name(letter, "UNKNOWN").split(" ", 1)[0]
+
+
+def mixes_scripts(part: str) -> bool:
+    """Whether one part of an address (the local part or one label of the domain) mixes letters
+    of scripts that are not written together, e.g. Latin with Cyrillic or Greek."""
+    scripts = {_script(character) for character in part if character.isalpha()}
+    return len(scripts) > 1 and not scripts <= _EAST_ASIAN | {"LATIN"}
+
+
+def canonical_email(text: str) -> str:
+    """The address as stored and compared: NFKC (full-width letters become ASCII), the domain
+    in Unicode as UTS 46 maps it (so a typed "xn--" form finds the same account), all in lower
+    case. AddressError if it is not an address."""
     try:
-        checked = validate_email(text.strip(), check_deliverability=False)
+        checked = validate_email(unicodedata.normalize("NFKC", text).strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValueError(str(error)) from error
+        raise AddressError(_("“%(value)s” is not a valid e-mail address", value=text.strip())) from error
     return checked.normalized.lower()
+
+
+def normalize_email(text: str) -> str:
+    """A newly entered address in its canonical form; AddressError if it is not an address or
+    if a part of it mixes scripts (a look-alike of another address)."""
+    address = canonical_email(text)
+    local_part, _at, domain = address.rpartition("@")
+    if any(mixes_scripts(part) for part in (local_part, *domain.split("."))):
+        raise AddressError(
+            _(
+                "“%(value)s” mixes letters of different alphabets (such as Latin and Cyrillic), so it may imitate "
+                "another address. Check it and type it by hand instead of pasting it.",
+                value=text.strip(),
+            )
+        )
+    return address
 
 
 def normalize_phone(text: str) -> str:

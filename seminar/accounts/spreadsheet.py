@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from openpyxl import load_workbook
 
 from seminar.accounts.models import RoleName
-from seminar.accounts.people import is_valid_phone, normalize_email, normalize_phone
+from seminar.accounts.people import AddressError, is_valid_phone, normalize_email, normalize_phone
 from seminar.accounts.roles import SPREADSHEET_NAMES, UnknownRole, parse_roles
 from seminar.i18n import _
 from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
+from seminar.text import visible
 
 NAME, UNIT, POSITION, PHONE, EMAIL, ROLES = "姓名", "单位", "职务", "手机", "邮箱", "角色"
 COLUMNS = (NAME, UNIT, POSITION, PHONE, EMAIL, ROLES)
@@ -63,7 +64,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a phone number Excel stored as a number
-    return str(value).strip()
+    return visible(str(value)).strip()
 
 
 def _heading(value: object) -> str:
@@ -134,8 +135,8 @@ def _check_row(
     if cells[EMAIL]:
         try:
             email = normalize_email(cells[EMAIL])
-        except ValueError:
-            problems.append(row_problem(number, EMAIL, _("“%(value)s” is not a valid e-mail address", value=cells[EMAIL])))
+        except AddressError as error:
+            problems.append(row_problem(number, EMAIL, error.message))
         else:
             if email in first_row_of:
                 problems.append(row_problem(number, EMAIL, _("this e-mail address is already in row %(row)s", row=first_row_of[email])))

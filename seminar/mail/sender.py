@@ -10,6 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 
 import aiosmtplib
+from email_validator import EmailNotValidError, validate_email
 
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
@@ -29,14 +30,36 @@ class SendFailure:
     permanent: bool
 
 
+def ascii_domain(address: str) -> str:
+    """`address` with an internationalised domain in its IDNA form (user@例子.公司 →
+    user@xn--fsqu00a.xn--55qx5d), as SMTP envelopes and headers carry it; ValueError if the
+    domain cannot be written so. Addresses are stored with the readable domain."""
+    local_part, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        checked = validate_email(f"a@{domain}", check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError as error:
+        raise ValueError(f"the domain of {address} cannot be written in IDNA: {error}") from error
+    return f"{local_part}@{checked.ascii_domain}"
+
+
+def _ascii_mailbox(mailbox: str) -> str | Address:
+    """The MAIL_FROM setting ("Name <address>") with the address's domain in IDNA form."""
+    name, address = email.utils.parseaddr(mailbox)
+    if not address or ascii_domain(address) == address:
+        return mailbox
+    return Address(display_name=name, addr_spec=ascii_domain(address))
+
+
 def build_message(mail: OutboxMail, settings: Settings) -> EmailMessage:
     """The message as sent: the stored Message-ID makes a repeated send recognisable as one mail.
 
     Raises ValueError (or an email.errors defect) when the stored address cannot be used.
     """
     message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = Address(display_name=mail.to_name, addr_spec=mail.to_address)
+    message["From"] = _ascii_mailbox(settings.mail_from)
+    message["To"] = Address(display_name=mail.to_name, addr_spec=ascii_domain(mail.to_address))
     message["Subject"] = mail.subject
     message["Date"] = email.utils.format_datetime(dt.datetime.now(dt.UTC))
     message["Message-ID"] = mail.message_id

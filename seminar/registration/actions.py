@@ -3,23 +3,31 @@
 An approved registration holds the attendee role in the seminar: that role opens the "my
 seminar" page and the published proceedings. A visitor without an account gets one (no
 password yet) and, once approved, the invitation link of `seminar.accounts` to set a password;
-a signed-in person gets the role at once (or on approval) and the usual role notice.
+a visitor giving the e-mail of an existing account changes nothing, and its holder is told by
+mail; a signed-in person gets the role at once (or on approval) and the usual role notice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.actions import Invitee, Links, invite_person
 from seminar.accounts.models import Role, RoleName, User
+from seminar.accounts.throttle import minutes_to_wait
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
-from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
+from seminar.mail.outbox import queue_mail
+from seminar.registration.models import Registration, RegistrationAttempt, RegistrationSettings, RegistrationStatus
 from seminar.seminars.models import Seminar
+
+
+class Throttled(UserError):
+    """Too many recent registrations by visitors from this address or for this e-mail."""
 
 
 def _now() -> dt.datetime:
@@ -45,34 +53,89 @@ async def _grant_attendee(seminar: Seminar, registration: Registration, by: User
     await invite_person(seminar, invitee, [RoleName.ATTENDEE], by, settings, links)
 
 
-async def register(
-    seminar: Seminar, values: dict[str, Any], user: User | None, settings: Settings, links: Links
-) -> Registration:
-    """Record a registration; approve it at once unless the seminar approves registrations first.
+async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> None:
+    """UserError while the client address or the e-mail has had too many recent visitor registrations.
 
-    `user` is the signed-in person (their details are updated where they were empty); None
-    for a visitor, who gets an account under the given e-mail — unless one exists, then they log in first.
+    A visitor's registration may mail the address typed in; the limits keep a stranger from
+    mailing a list of addresses, or one inbox over and over, through the form.
+    """
+    now = _now()
+    window = dt.timedelta(seconds=settings.registration_window_seconds)
+    by_email = await RegistrationAttempt.filter(email=email, at__gt=now - window).values_list("at", flat=True)
+    by_address = await RegistrationAttempt.filter(ip=ip, at__gt=now - window).values_list("at", flat=True)
+    wait = max(
+        minutes_to_wait(by_email, settings.registrations_per_email, window, now),  # type: ignore[arg-type]  # values_list of a datetime field
+        minutes_to_wait(by_address, settings.registrations_per_ip, window, now),  # type: ignore[arg-type]
+    )
+    if wait:
+        raise Throttled(
+            _(
+                "Too many registrations from this network or for this e-mail address. Please wait %(minutes)s "
+                "minute(s) and try again, or ask the organizers to invite you.",
+                minutes=wait,
+            )
+        )
+
+
+async def register_visitor(
+    seminar: Seminar, values: dict[str, Any], ip: str, settings: Settings, links: Links
+) -> None:
+    """A registration by someone not signed in, answered the same whether the e-mail has an account.
+
+    An unknown e-mail gets an account and a registration (approved at once unless the seminar
+    approves registrations first, then the invitation to set a password). A known one changes
+    nothing: its holder (if the account is active) is mailed that someone tried to register with
+    the address, and how to register after logging in. Either way the page says the same, so the form does not tell
+    who has an account.
     """
     options = await settings_of(seminar)
     if not options.is_open:
         raise UserError(_("Registration for this seminar is closed."))
+    await refuse_while_throttled(values["email"], ip, settings)
     async with in_transaction():
-        if user is None:
-            if await User.filter(email=values["email"]).exists():
-                raise UserError(
-                    _("An account with this e-mail exists. Please log in first, then register."), field="email"
-                )
+        await RegistrationAttempt.filter(at__lt=_now() - dt.timedelta(seconds=settings.registration_window_seconds)).delete()
+        await RegistrationAttempt.create(email=values["email"], ip=ip)
+        holder = await User.get_or_none(email=values["email"])
+        if holder is None:
             user = await User.create(
                 email=values["email"], name=values["name"], unit_id=values["unit_id"],
                 position=values["position"], phone=values["phone"],
             )
-        elif await Registration.filter(seminar_id=seminar.id, user_id=user.id).exists():
+            await _record(seminar, options, user, values, settings, links)
+        elif holder.is_active:
+            await queue_mail(
+                template="registration_account_exists", to_address=holder.email, to_name=holder.name,
+                locale=holder.locale, seminar_id=seminar.id,
+                context={
+                    "seminar_title": seminar.title,
+                    "register_link": links.url("accounts:login")
+                    + "?" + urlencode({"next": links.path_for("registration:register", slug=seminar.slug)}),
+                    "reset_link": links.url("accounts:forgot_password"),
+                },
+            )
+
+
+async def register(
+    seminar: Seminar, values: dict[str, Any], user: User, settings: Settings, links: Links
+) -> Registration:
+    """Record a signed-in person's registration; approve it at once unless the seminar approves registrations first."""
+    options = await settings_of(seminar)
+    if not options.is_open:
+        raise UserError(_("Registration for this seminar is closed."))
+    async with in_transaction():
+        if await Registration.filter(seminar_id=seminar.id, user_id=user.id).exists():
             raise UserError(_("You have already registered for this seminar."))
-        registration = await Registration.create(seminar_id=seminar.id, user_id=user.id, **values)
-        if not options.requires_approval:
-            registration.status, registration.decided_at = RegistrationStatus.APPROVED, _now()
-            await registration.save(update_fields=["status", "decided_at"])
-            await _grant_attendee(seminar, registration, None, settings, links)
+        return await _record(seminar, options, user, values, settings, links)
+
+
+async def _record(
+    seminar: Seminar, options: RegistrationSettings, user: User, values: dict[str, Any], settings: Settings, links: Links
+) -> Registration:
+    registration = await Registration.create(seminar_id=seminar.id, user_id=user.id, **values)
+    if not options.requires_approval:
+        registration.status, registration.decided_at = RegistrationStatus.APPROVED, _now()
+        await registration.save(update_fields=["status", "decided_at"])
+        await _grant_attendee(seminar, registration, None, settings, links)
     return registration
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from wtforms import EmailField, Field, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, EmailAddress
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
@@ -40,7 +40,7 @@ class RegistrationForm(BaseForm):
         _l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[_strip], render_kw={"autocomplete": "tel"}
     )
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip], render_kw={"autocomplete": "email"}
+        _l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[_strip], render_kw={"autocomplete": "email"}
     )
 
     def set_units(self, units: list[tuple[int, str]]) -> None:

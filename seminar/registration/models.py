@@ -48,3 +48,15 @@ class Registration(Model):
         table = "registration"
         unique_together = (("seminar", "user"),)
         ordering = ["created_at", "id"]
+
+
+class RegistrationAttempt(Model):
+    """A registration sent by a visitor (each may mail someone): throttling counts recent rows per e-mail and per address."""
+
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    ip = fields.CharField(max_length=45, db_index=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "registration_attempt"

@@ -22,7 +22,7 @@ from seminar.seminars.models import Seminar
 from seminar.seminars.rules import to_local
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions.routes import content_disposition
-from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
+from seminar.web import actor, client_ip, flash, form, redirect, render, seminar_page, signed_in_user
 
 
 async def _units() -> list[tuple[int, str]]:
@@ -46,25 +46,39 @@ async def register(request: Request) -> Response:
         status = 400
         if registration_form.validate():
             try:
+                if user is None:
+                    return await _register_visitor(request, seminar, registration_form)
                 registration = await actions.register(
                     seminar, registration_form.values(), user, request.app.state.settings, mail_links(request)
                 )
+            except actions.Throttled as error:
+                registration_form.form_errors.append(error.message)
+                status = 429
             except UserError as error:
                 registration_form.form_errors.append(error.message)
             else:
-                if registration.status == RegistrationStatus.APPROVED and user is None:
-                    flash(request, _("You are registered. We have sent you an e-mail with a link to set your password."))
-                elif registration.status == RegistrationStatus.APPROVED:
+                if registration.status == RegistrationStatus.APPROVED:
                     flash(request, _("You are registered for this seminar."))
                 else:
                     flash(request, _("Thank you. The organizers will review your registration and let you know."))
-                target = "registration:me" if user else "seminars:landing"
-                return redirect(request, target, slug=seminar.slug)
+                return redirect(request, "registration:me", slug=seminar.slug)
     return render(
         request, "registration/register.html",
         {"seminar": seminar, "form": registration_form, "existing": existing, "options": options},
         status_code=status,
     )
+
+
+async def _register_visitor(request: Request, seminar: Seminar, registration_form: RegistrationForm) -> Response:
+    """The same answer whether or not the e-mail has an account: only its holder learns which by mail."""
+    await actions.register_visitor(
+        seminar, registration_form.values(), client_ip(request), request.app.state.settings, mail_links(request)
+    )
+    if (await actions.settings_of(seminar)).requires_approval:
+        flash(request, _("Thank you. The organizers will review your registration and let you know."))
+    else:
+        flash(request, _("Thank you. We have sent an e-mail to the address you gave: follow it to finish."))
+    return redirect(request, "seminars:landing", slug=seminar.slug)
 
 
 def _agenda_url(request: Request, seminar: Seminar) -> str | None:

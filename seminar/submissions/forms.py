@@ -18,11 +18,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, EmailAddress
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.submissions.rules import MAX_KEYWORDS, TITLE_MAX_LENGTH, parse_keywords
@@ -52,7 +52,7 @@ class AuthorForm(BaseForm):
     unit = StringField(_l("Unit"), validators=[Length(max=200)], filters=[_strip])
     job_title = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
     phone = StringField(_l("Mobile or phone"), validators=[Length(max=30), _phone], filters=[_strip])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)], filters=[_strip])
+    email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress(), Length(max=254)], filters=[_strip])
 
     @property
     def is_filled(self) -> bool:

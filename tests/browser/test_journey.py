@@ -437,7 +437,7 @@ def attendee_registers_and_downloads_the_book(journey: Journey, page: Page) -> N
     labelled(page, "E-mail").fill(ATTENDEE[0])
     journey.look(page, "register")
     button(main(page), "Register").click()
-    said(page, t("You are registered. We have sent you an e-mail with a link to set your password."))
+    said(page, t("Thank you. We have sent an e-mail to the address you gave: follow it to finish."))
 
     set_password(journey, page, ATTENDEE)
     link(seminar_bar(page), "My seminar").click()

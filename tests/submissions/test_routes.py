@@ -276,7 +276,7 @@ async def test_stale_form_is_refused_and_nothing_is_overwritten(client: Client) 
     ("overrides", "message"),
     [
         ({"authors-0-phone": "12345"}, "“12345”不是有效的电话号码"),
-        ({"authors-0-email": "not-an-email"}, "无效的 Email 地址"),
+        ({"authors-0-email": "not-an-email"}, "“not-an-email”不是有效的电子邮箱"),
         ({"keywords": "一、二、三、四、五、六"}, "关键词最多填写5个。"),
         ({"title": ""}, "题目"),
         ({"authors-1-unit": ""}, "此项为必填项。"),
