@@ -12,7 +12,6 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO
 from xml.etree.ElementTree import ParseError
 
 import mammoth
@@ -167,9 +166,8 @@ def _docx(data: bytes, max_unpacked: int, max_characters: int) -> Intake:
                     field="manuscript",
                 )
             _check_members(package)
-            with package.open("word/document.xml") as body:
-                if _text_length(body, stop_after=max_characters) > max_characters:
-                    raise _too_long(max_characters)
+            if _text_length(package, stop_after=max_characters) > max_characters:
+                raise _too_long(max_characters)
             core = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
         raise _corrupt() from error
@@ -194,19 +192,27 @@ def _docx(data: bytes, max_unpacked: int, max_characters: int) -> Intake:
 _WORD_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 
 
-def _text_length(document_xml: IO[bytes], stop_after: int) -> int:
-    """The characters of text in a .docx body (its `w:t` runs), counted as the XML streams by,
-    so a document far over the limit is refused before it is converted; stops past `stop_after`."""
+def _text_length(package: zipfile.ZipFile, stop_after: int) -> int:
+    """The characters of text (`w:t` runs) in every XML part of a .docx, counted as the XML streams
+    by, so a document far over the limit is refused before it is converted; stops past `stop_after`.
+    Every part that reads as XML, whatever its name: the converter also reads footnotes and
+    endnotes, from parts of whatever name the package's relationships give."""
     length = 0
-    try:
-        for _event, element in iterparse(document_xml, events=("end",), forbid_dtd=True):
-            if element.tag == _WORD_TEXT:
-                length += len(element.text or "")
-                if length > stop_after:
-                    break
-            element.clear()  # only the running count is kept
-    except (ParseError, DefusedXmlException) as error:
-        raise _corrupt() from error
+    for info in package.infolist():
+        with package.open(info) as part:
+            if not part.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                continue
+        try:
+            with package.open(info) as part:
+                for _event, element in iterparse(part, events=("end",), forbid_dtd=True):
+                    if element.tag == _WORD_TEXT:
+                        length += len(element.text or "")
+                        if length > stop_after:
+                            return length
+                    element.clear()  # only the running count is kept
+        except (ParseError, DefusedXmlException):
+            # Not XML after all (a picture, say). Should the converter read it, it fails there instead.
+            continue
     return length
 
 

@@ -24,6 +24,9 @@ from tests.submissions.documents import (
 )
 
 
+WORD_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
 def test_docx_is_converted_to_clean_html_with_word_count() -> None:
     intake = inspect_upload("论文.docx", make_docx())
 
@@ -123,6 +126,29 @@ def test_file_over_the_size_limit_is_refused() -> None:
         inspect_upload("论文.docx", make_docx(), max_bytes=1024 * 1024 // 100)
 
     assert "大于" in refused.value.message
+
+
+@pytest.mark.parametrize("filename", ["论文.txt", "论文.md"])
+def test_text_at_the_length_limit_is_taken_and_one_character_more_is_refused(filename: str) -> None:
+    assert inspect_upload(filename, ("治" * 500).encode(), max_characters=500).word_count == 500
+
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload(filename, ("治" * 501).encode(), max_characters=500)
+
+    assert refused.value.message.startswith("稿件正文超过 500 个字符")
+
+
+def test_text_in_any_xml_part_of_a_docx_counts_towards_the_length_limit() -> None:
+    words = "<w:r><w:t>" + "注" * 600 + "</w:t></w:r>"
+    notes = f'<?xml version="1.0"?><w:footnotes xmlns:w="{WORD_NAMESPACE}"><w:p>{words}</w:p></w:footnotes>'
+    # Footnotes under a name of the package's choosing: the relationships, not the name, say what a part is.
+    padded = repack(make_docx(), extra={"word/notes.bin": notes.encode()})
+
+    assert inspect_upload("论文.docx", padded, max_characters=700).word_count
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", padded, max_characters=600)
+
+    assert "600 个字符" in refused.value.message
 
 
 def test_markdown_is_rendered_and_raw_html_is_not_passed_through() -> None:
