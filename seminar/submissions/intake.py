@@ -118,7 +118,7 @@ def inspect_upload(
     # No encoding we read takes more than four bytes a character: longer is too long unread.
     if kind is ManuscriptKind.TXT and len(data) > 4 * max_characters:
         raise _too_long(max_characters)
-    text, encoding = _decode_text(data, extension, max_characters)
+    text, encoding = _decode_text(data, extension, max_characters, markdown=kind is ManuscriptKind.MD)
     body, dropped = _markdown(text) if kind is ManuscriptKind.MD else (_paragraphs(text), 0)
     # The download serves the bytes as uploaded, so it must name their real encoding.
     content_type = CONTENT_TYPES[kind].replace("utf-8", encoding)
@@ -259,7 +259,7 @@ def property_names(core_xml: bytes) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _decode_text(data: bytes, extension: str, max_characters: int) -> tuple[str, str]:
+def _decode_text(data: bytes, extension: str, max_characters: int, markdown: bool) -> tuple[str, str]:
     if data.startswith(BINARY_MAGICS):
         raise _mismatch(extension)
     encoding = "utf-8"
@@ -272,7 +272,7 @@ def _decode_text(data: bytes, extension: str, max_characters: int) -> tuple[str,
         except UnicodeDecodeError as error:
             raise _mismatch(extension) from error
     # Before any other pass over the text. A picture written into Markdown is not text.
-    if len(text) > max_characters and len(_DATA_URI_TEXT.sub("", text)) > max_characters:
+    if len(text) > max_characters and (not markdown or len(_DATA_URI_TEXT.sub("", text)) > max_characters):
         raise _too_long(max_characters)
     if any(ord(char) < 32 and char not in "\t\n\r\f" for char in text):
         raise _mismatch(extension)
