@@ -17,16 +17,20 @@ from xml.etree.ElementTree import ParseError
 import mammoth
 import nh3
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import fromstring, iterparse
 from markdown_it import MarkdownIt
 
 from seminar.errors import UserError
 from seminar.i18n import _
+from seminar.submissions.images import ImageBudget, checked_image
 from seminar.submissions.models import ManuscriptKind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A .docx of a few thousand characters unpacks to well under a megabyte, images included.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Papers run to 3,000–15,000 字; ten times the longest leaves room for appendices and tables.
+# Past it the file is not a paper, and converting and typesetting it would only cost time.
+MAX_CHARACTERS = 200_000
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -56,7 +60,10 @@ ALLOWED_TAGS = {
     "em", "strong", "b", "i", "u", "s", "sup", "sub", "a", "img",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "id"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|bmp);base64,", re.I)
+LINK_SCHEMES = {"http", "https", "mailto"}
+# A link within the text (a footnote, a heading): never "#" alone, which the typesetter would
+# resolve to the book's own path on the server.
+FRAGMENT_LINK = re.compile(r"#[^\s#]+")
 
 
 class IntakeError(UserError):
@@ -71,10 +78,16 @@ class Intake:
     word_count: int | None
     # Names found in the document properties: blind review would reveal them.
     property_names: tuple[str, ...] = ()
+    # Pictures left out: not a PNG, JPEG, GIF, WebP or BMP inside the file, damaged, or too large.
+    dropped_images: int = 0
 
 
 def inspect_upload(
-    filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, max_unpacked: int = MAX_UNPACKED_BYTES
+    filename: str,
+    data: bytes,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unpacked: int = MAX_UNPACKED_BYTES,
+    max_characters: int = MAX_CHARACTERS,
 ) -> Intake:
     """Check and convert one uploaded manuscript, or raise `IntakeError` saying why not."""
     if not data:
@@ -97,16 +110,19 @@ def inspect_upload(
     if kind is None:
         raise IntakeError(_("Please upload a .docx, .pdf, .md or .txt file."), field="manuscript")
     if kind is ManuscriptKind.DOCX:
-        return _docx(data, max_unpacked)
+        return _docx(data, max_unpacked, max_characters)
     if kind is ManuscriptKind.PDF:
         if not data.startswith(PDF_MAGIC):
             raise _mismatch(extension)
         return Intake(kind, CONTENT_TYPES[kind], "", None)
-    text, encoding = _decode_text(data, extension)
-    body = _markdown(text) if kind is ManuscriptKind.MD else _paragraphs(text)
+    # No encoding we read takes more than four bytes a character: longer is too long unread.
+    if kind is ManuscriptKind.TXT and len(data) > 4 * max_characters:
+        raise _too_long(max_characters)
+    text, encoding = _decode_text(data, extension, max_characters, markdown=kind is ManuscriptKind.MD)
+    body, dropped = _markdown(text) if kind is ManuscriptKind.MD else (_paragraphs(text), 0)
     # The download serves the bytes as uploaded, so it must name their real encoding.
     content_type = CONTENT_TYPES[kind].replace("utf-8", encoding)
-    return Intake(kind, content_type, body, word_count(text))
+    return Intake(kind, content_type, body, word_count(text), dropped_images=dropped)
 
 
 def _mismatch(extension: str) -> IntakeError:
@@ -117,7 +133,15 @@ def _mismatch(extension: str) -> IntakeError:
     )
 
 
-def _docx(data: bytes, max_unpacked: int) -> Intake:
+def _too_long(max_characters: int) -> IntakeError:
+    return IntakeError(
+        _("The manuscript is longer than %(limit)s characters, far more than a paper. Please check that "
+          "this is the paper's file, or shorten it, and upload again.", limit=f"{max_characters:,}"),
+        field="manuscript",
+    )
+
+
+def _docx(data: bytes, max_unpacked: int, max_characters: int) -> Intake:
     if not data.startswith(ZIP_MAGIC):
         raise _mismatch(".docx")
     try:
@@ -142,6 +166,8 @@ def _docx(data: bytes, max_unpacked: int) -> Intake:
                     field="manuscript",
                 )
             _check_members(package)
+            if _text_length(package, stop_after=max_characters) > max_characters:
+                raise _too_long(max_characters)
             core = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
         raise _corrupt() from error
@@ -152,13 +178,42 @@ def _docx(data: bytes, max_unpacked: int) -> Intake:
         raw_text = mammoth.extract_raw_text(io.BytesIO(data)).value
     except Exception as error:  # noqa: BLE001  # mammoth raises many kinds on a broken document: all mean "corrupt"
         raise _corrupt() from error
+    body, dropped = clean(converted.value)
     return Intake(
         ManuscriptKind.DOCX,
         CONTENT_TYPES[ManuscriptKind.DOCX],
-        sanitize(converted.value),
+        body,
         word_count(raw_text),
         property_names(core),
+        dropped,
     )
+
+
+_WORD_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+
+
+def _text_length(package: zipfile.ZipFile, stop_after: int) -> int:
+    """The characters of text (`w:t` runs) in every XML part of a .docx, counted as the XML streams
+    by, so a document far over the limit is refused before it is converted; stops past `stop_after`.
+    Every part that reads as XML, whatever its name: the converter also reads footnotes and
+    endnotes, from parts of whatever name the package's relationships give."""
+    length = 0
+    for info in package.infolist():
+        with package.open(info) as part:
+            if not part.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                continue
+        try:
+            with package.open(info) as part:
+                for _event, element in iterparse(part, events=("end",), forbid_dtd=True):
+                    if element.tag == _WORD_TEXT:
+                        length += len(element.text or "")
+                        if length > stop_after:
+                            return length
+                    element.clear()  # only the running count is kept
+        except (ParseError, DefusedXmlException):
+            # Not XML after all (a picture, say). Should the converter read it, it fails there instead.
+            continue
+    return length
 
 
 def _check_members(package: zipfile.ZipFile) -> None:
@@ -204,7 +259,7 @@ def property_names(core_xml: bytes) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _decode_text(data: bytes, extension: str) -> tuple[str, str]:
+def _decode_text(data: bytes, extension: str, max_characters: int, markdown: bool) -> tuple[str, str]:
     if data.startswith(BINARY_MAGICS):
         raise _mismatch(extension)
     encoding = "utf-8"
@@ -216,14 +271,20 @@ def _decode_text(data: bytes, extension: str) -> tuple[str, str]:
             text, encoding = data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError as error:
             raise _mismatch(extension) from error
+    # Before any other pass over the text. A picture written into Markdown is not text.
+    if len(text) > max_characters and (not markdown or len(_DATA_URI_TEXT.sub("", text)) > max_characters):
+        raise _too_long(max_characters)
     if any(ord(char) < 32 and char not in "\t\n\r\f" for char in text):
         raise _mismatch(extension)
     return text, encoding
 
 
-def _markdown(text: str) -> str:
+_DATA_URI_TEXT = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=\s]*", re.I)
+
+
+def _markdown(text: str) -> tuple[str, int]:
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return sanitize(renderer.render(text))
+    return clean(renderer.render(text))
 
 
 def _paragraphs(text: str) -> str:
@@ -231,23 +292,50 @@ def _paragraphs(text: str) -> str:
     return "".join("<p>" + "<br>".join(html.escape(line) for line in block.split("\n")) + "</p>" for block in blocks)
 
 
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src":
-        return value if DATA_IMAGE.match(value) else None
-    if attribute == "href" and value.lower().startswith("data:"):
-        return None
-    return value
+def _link(value: str) -> str | None:
+    """An absolute http, https or mailto link, or a link within the text; nothing else. A relative
+    link or `file:` would point into the server when the book is typeset, and `//host` too."""
+    value = value.strip()
+    if FRAGMENT_LINK.fullmatch(value):
+        return value
+    scheme, colon, _rest = value.partition(":")
+    return value if colon and scheme.lower() in LINK_SCHEMES else None
 
 
-def sanitize(markup: str) -> str:
-    """Only document structure survives: no script, style, event handler, or image from elsewhere."""
-    return nh3.clean(
+# nh3 writes attributes in double quotes with any `"` inside escaped, so a tag ends at the first `>`
+# outside quotes.
+_IMAGE_WITHOUT_SOURCE = re.compile(r'<img(?:\s+(?!src=)[a-z]+="[^"]*")*\s*/?>')
+
+
+def clean(markup: str) -> tuple[str, int]:
+    """Only document structure survives: no script, style, event handler, link into the server, or
+    picture from elsewhere, and only pictures whose bytes are sound (`images.checked_image`).
+    Returns the HTML and the number of pictures left out."""
+    budget = ImageBudget()
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "img" and attribute == "src":
+            return checked_image(value, budget)
+        if attribute == "href":
+            return _link(value)
+        return value
+
+    cleaned = nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "data"},
-        attribute_filter=_attribute_filter,
+        url_schemes=LINK_SCHEMES | {"data"},
+        attribute_filter=keep,
     )
+    # A picture whose source was refused goes entirely (an empty frame would only puzzle readers),
+    # and so does a paragraph that held only that picture. Neither converter writes empty ones.
+    cleaned, dropped = _IMAGE_WITHOUT_SOURCE.subn("", cleaned)
+    return cleaned.replace("<p></p>", ""), dropped
+
+
+def sanitize(markup: str) -> str:
+    """`clean`'s HTML alone."""
+    return clean(markup)[0]
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")

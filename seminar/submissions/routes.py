@@ -39,7 +39,8 @@ from seminar.submissions import actions, rules
 from seminar.submissions.archive import manuscript_name, stream_zip, unique_names
 from seminar.submissions.export import PaperRow, paper_list_xlsx, sort_key
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm
-from seminar.submissions.intake import inspect_upload
+from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
+from seminar.submissions.intake import MAX_CHARACTERS, inspect_upload
 from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper, PaperStatus
 from seminar.submissions.queries import (
     city_topic_counts,
@@ -217,6 +218,7 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "may_edit": can_edit_paper(current, paper),
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
+        "max_characters": MAX_CHARACTERS,
         **await _window(seminar, paper.city_id),  # type: ignore[attr-defined]
     }
 
@@ -246,6 +248,14 @@ async def upload(request: Request) -> Response:
         return render(request, "submissions/detail.html", {**context, "upload_error": error.message}, status_code=400)
     # A name in the document properties is warned about by the page itself, for as long as it is true.
     flash(request, _("Version %(version)s of the manuscript uploaded.", version=manuscript.version))
+    if intake.dropped_images:
+        flash(request, _(
+            "%(count)s pictures were left out: only PNG, JPEG, GIF, WebP and BMP pictures saved inside the "
+            "file are kept, each up to %(pixels)s megapixels and %(size)s MB, at most %(images)s in a paper. "
+            "Insert the pictures again in one of these formats (not linked, not as drawings) and upload again.",
+            count=intake.dropped_images, pixels=MAX_IMAGE_PIXELS // 1_000_000, size=MAX_IMAGE_BYTES // (1024 * 1024),
+            images=MAX_IMAGES,
+        ), "error")
     return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
 
 

@@ -4,10 +4,42 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 
 import docx
+from PIL import Image
+
+
+def png(width: int = 8, height: int = 8, color: str = "red") -> bytes:
+    """A real PNG picture, as a phone or Excel would save it."""
+    picture = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(picture, "PNG")
+    return picture.getvalue()
+
+
+# An SVG that reaches for a local file: what a picture labelled PNG must never turn out to be.
+HOSTILE_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200">'
+    b'<image href="file:///etc/hostname" width="200" height="200"/></svg>'
+)
+
+
+def bilevel_png(width: int, height: int) -> bytes:
+    """A real, white, one-bit PNG of any size, written row by row: a few hundred KB on disk for a
+    picture that would take gigabytes once decoded (a "decompression bomb")."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    packer = zlib.compressobj(9)
+    row = b"\0" + b"\xff" * ((width + 7) // 8)
+    pixels = b"".join(packer.compress(row) for _row in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
 
 PARAGRAPH = "坚持和发展新时代“枫桥经验”，推动矛盾纠纷多元化解，建设更高水平的平安广东。"
 
@@ -107,23 +139,54 @@ def entity_bomb_docx(levels: int = 9) -> bytes:
     return _with_dtd(entities, f"&lol{levels};")
 
 
-def linked_image_docx(target: str) -> bytes:
-    """A .docx whose picture is not inside the file but linked to `target` (a URL or a path), as
-    Word's "Insert › Pictures › Link to file" writes it: `r:link` to an external relationship."""
-    from PIL import Image
-
-    picture = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(picture, "PNG")
+def picture_docx(picture: bytes | None = None) -> bytes:
+    """A .docx with one PNG picture between two paragraphs, as Word's "Insert › Pictures" saves it.
+    `picture` replaces the bytes of `word/media/image1.png`, keeping its name and declared type."""
     document = docx.Document()
     document.core_properties.author = ""
     document.add_paragraph("图片之前的正文。")
-    document.add_picture(io.BytesIO(picture.getvalue()))
+    document.add_picture(io.BytesIO(png()))
     document.add_paragraph("图片之后的正文。")
     buffer = io.BytesIO()
     document.save(buffer)
+    if picture is None:
+        return buffer.getvalue()
+    return with_member(buffer.getvalue(), "word/media/image1.png", lambda _png: picture)
+
+
+def linked_image_docx(target: str) -> bytes:
+    """A .docx whose picture is not inside the file but linked to `target` (a URL or a path), as
+    Word's "Insert › Pictures › Link to file" writes it: `r:link` to an external relationship."""
 
     def external(rels: bytes) -> bytes:
         return re.sub(rb'Target="media/[^"]+"', b'Target="' + target.encode() + b'" TargetMode="External"', rels)
 
-    linked = with_member(buffer.getvalue(), "word/_rels/document.xml.rels", external)
+    linked = with_member(picture_docx(), "word/_rels/document.xml.rels", external)
     return with_member(linked, "word/document.xml", lambda xml: xml.replace(b"r:embed=", b"r:link="))
+
+
+def hyperlink_docx(targets: dict[str, str]) -> bytes:
+    """A .docx of one paragraph holding a hyperlink per (text, target), as Word's "Insert › Link"
+    writes them: a target starting with "#" is a bookmark in the document, any other an external
+    relationship (a URL, or a path as Word saves a link to a file)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.core_properties.author = ""
+    paragraph = document.add_paragraph("参见：")
+    for text, target in targets.items():
+        link = OxmlElement("w:hyperlink")
+        if target.startswith("#"):
+            link.set(qn("w:anchor"), target[1:])
+        else:
+            link.set(qn("r:id"), document.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+        run, words = OxmlElement("w:r"), OxmlElement("w:t")
+        words.text = text
+        run.append(words)
+        link.append(run)
+        paragraph._p.append(link)  # noqa: SLF001  # python-docx has no API for hyperlinks
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

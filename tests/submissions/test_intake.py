@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -17,9 +18,13 @@ from tests.submissions.documents import (
     linked_image_docx,
     make_docx,
     plain_zip,
+    png,
     repack,
     zip_bomb,
 )
+
+
+WORD_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def test_docx_is_converted_to_clean_html_with_word_count() -> None:
@@ -42,13 +47,14 @@ def test_docx_with_author_in_core_properties_is_reported_for_blind_review() -> N
 def test_images_stay_inline_and_scripts_and_foreign_images_are_removed() -> None:
     from seminar.submissions.intake import sanitize
 
+    inline = "data:image/png;base64," + base64.b64encode(png()).decode()
     cleaned = sanitize(
-        '<p onclick="x()">a<script>alert(1)</script></p><img src="data:image/png;base64,iVBORw0KGgo=">'
+        f'<p onclick="x()">a<script>alert(1)</script></p><img src="{inline}">'
         '<img src="http://evil.example/x.png"><a href="javascript:alert(1)">j</a><a href="data:text/html,x">d</a>'
     )
 
     assert "script" not in cleaned and "onclick" not in cleaned
-    assert 'src="data:image/png;base64,iVBORw0KGgo="' in cleaned
+    assert f'src="{inline}"' in cleaned
     assert "evil.example" not in cleaned
     assert "javascript:" not in cleaned and "data:text/html" not in cleaned
 
@@ -120,6 +126,29 @@ def test_file_over_the_size_limit_is_refused() -> None:
         inspect_upload("论文.docx", make_docx(), max_bytes=1024 * 1024 // 100)
 
     assert "大于" in refused.value.message
+
+
+@pytest.mark.parametrize("filename", ["论文.txt", "论文.md"])
+def test_text_at_the_length_limit_is_taken_and_one_character_more_is_refused(filename: str) -> None:
+    assert inspect_upload(filename, ("治" * 500).encode(), max_characters=500).word_count == 500
+
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload(filename, ("治" * 501).encode(), max_characters=500)
+
+    assert refused.value.message.startswith("稿件正文超过 500 个字符")
+
+
+def test_text_in_any_xml_part_of_a_docx_counts_towards_the_length_limit() -> None:
+    words = "<w:r><w:t>" + "注" * 600 + "</w:t></w:r>"
+    notes = f'<?xml version="1.0"?><w:footnotes xmlns:w="{WORD_NAMESPACE}"><w:p>{words}</w:p></w:footnotes>'
+    # Footnotes under a name of the package's choosing: the relationships, not the name, say what a part is.
+    padded = repack(make_docx(), extra={"word/notes.bin": notes.encode()})
+
+    assert inspect_upload("论文.docx", padded, max_characters=700).word_count
+    with pytest.raises(IntakeError) as refused:
+        inspect_upload("论文.docx", padded, max_characters=600)
+
+    assert "600 个字符" in refused.value.message
 
 
 def test_markdown_is_rendered_and_raw_html_is_not_passed_through() -> None:
