@@ -83,16 +83,18 @@ def people_xlsx(rows: int) -> bytes:
 
 
 async def slowest_health_answer(client: httpx.AsyncClient, request: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
-    """Send `request` and, until it is answered, ask /healthz every 0.1 s; its answer and the longest /healthz took."""
+    """Send `request` and, until it is answered, ask /healthz every 0.1 s; its answer and the longest
+    a /healthz answer came after it was due. In process, an event loop busy converting delays the
+    asking too: a pause that ends in a late wake-up counts as well."""
     task = asyncio.ensure_future(request)
-    slowest = 0.0
-    await asyncio.sleep(0.2)  # the upload is being converted by now (its body is read in milliseconds)
+    slowest, due = 0.0, time.monotonic()
     while not task.done():
-        started = time.monotonic()
         health = await client.get("/healthz", timeout=300)
-        slowest = max(slowest, time.monotonic() - started)
         assert health.status_code == 200
+        slowest = max(slowest, time.monotonic() - due)
+        due = time.monotonic() + 0.1
         await asyncio.sleep(0.1)
+        slowest = max(slowest, time.monotonic() - due)
     return await task, slowest
 
 
@@ -118,7 +120,7 @@ async def test_a_docx_holding_a_long_table_is_refused_at_the_time_limit_while_th
         f"该文档转换超过 {CPU_SECONDS} 秒，已停止。一篇论文通常几秒即可转换完成：请检查文件中是否只有论文本身"
         "（不含特别长的表格），或将论文以 PDF 格式上传。"
     ]
-    assert slowest < ANSWER_WITHIN
+    assert slowest < ANSWER_WITHIN, f"/healthz answered after {slowest:.2f} s"
     assert await footprint() == before
 
 
@@ -195,7 +197,7 @@ async def test_a_50000_row_people_list_is_refused_at_the_row_cap_while_the_site_
 
     assert response.status_code == 400
     assert "文件超过 2000 行，请拆分为多个文件。" in response.text
-    assert slowest < ANSWER_WITHIN
+    assert slowest < ANSWER_WITHIN, f"/healthz answered after {slowest:.2f} s"
     # Only the first 2,001 rows are read, well within the time limit, whatever follows them.
     assert time.monotonic() - started < Limits.cpu_seconds
     assert await User.all().count() == 1  # the organizer
@@ -224,6 +226,6 @@ async def test_a_real_server_answers_healthz_within_a_second_while_a_20000_row_t
 
     assert response.status_code == 400
     assert "该文档转换超过 3 秒，已停止。" in " ".join(error_messages(response.text))
-    assert slowest < ANSWER_WITHIN
+    assert slowest < ANSWER_WITHIN, f"/healthz answered after {slowest:.2f} s"
     assert await Manuscript.filter(paper_id=paper.id).count() == 0
     assert (await Paper.get(id=paper.id)).version == paper.version
