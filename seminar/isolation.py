@@ -17,9 +17,9 @@ Start method: `forkserver`. A server process is started once, imports the module
 and the imports (`spawn`), and the child is not a copy of a web process with threads, sockets
 and a database pool (`fork` of a threaded process can deadlock on a lock held by another
 thread), and `RLIMIT_AS` applies to a small process, not a copy of the web process's address
-space. Measured for a call converting a two-paragraph .txt, on the 2-core test machine shared
-with other test runs (load 8–10): fork ~80 ms, forkserver ~140 ms, spawn ~4,700 ms (each
-child imports the app again); the conversion itself takes 1.4 ms in process.
+space. Measured for a call converting a two-paragraph .txt (1.2 ms in process) on the 2-core
+test machine, median of 20: fork 13 ms, forkserver 17 ms, spawn 920 ms (each child imports the
+app again); with the machine loaded by other test runs (load 8–10): 80, 140 and 4,700 ms.
 
 `run_limited` blocks; `run_limited_async` waits in a thread of a small pool of its own, so at
 most `MAX_CONCURRENT` children per process run at once and the event loop stays free.
