@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise import Tortoise, connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from seminar import i18n
+from seminar import i18n, isolation
 from seminar.accounts.routes import routes as account_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
@@ -120,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # a full collection no longer walks it, a pause that was the slowest requests' cause.
             gc.collect()
             gc.freeze()
+            # In the background: the first upload after start-up need not wait for it (seconds).
+            fork_server = asyncio.create_task(asyncio.to_thread(isolation.start_fork_server))
             stop = asyncio.Event()
             workers = []
             if settings.run_worker:
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 stop.set()
                 for worker in workers:
                     await worker
+                await fork_server
 
     middleware = [
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),

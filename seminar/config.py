@@ -12,6 +12,8 @@ from pathlib import Path
 
 from starlette.config import Config
 
+from seminar.isolation import Limits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -33,6 +35,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
     "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
+    "CONVERSION_SECONDS": "CPU time one manuscript conversion or spreadsheet import may take, in seconds",
+    "CONVERSION_MEMORY_MB": "Memory one manuscript conversion or spreadsheet import may use, in megabytes",
     "SESSION_IDLE_MINUTES": "Sign out after this long without a request",
     "SESSION_MAX_HOURS": "Sign out this long after logging in, however active",
     "AUDIT_RETENTION_DAYS": "How long the audit log keeps its entries",
@@ -80,6 +84,8 @@ class Settings:
     mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
     mail_poll_seconds: float = 5.0
     upload_max_bytes: int = 20 * 1024 * 1024
+    conversion_seconds: int = Limits.cpu_seconds
+    conversion_memory_bytes: int = Limits.memory_bytes
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
     audit_retention_days: int = 180
@@ -90,6 +96,10 @@ class Settings:
     @property
     def smtp_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def conversion_limits(self) -> Limits:
+        return Limits(cpu_seconds=self.conversion_seconds, memory_bytes=self.conversion_memory_bytes)
 
     @classmethod
     def from_environment(cls, env_file: str | Path = ".env") -> Settings:
@@ -113,6 +123,8 @@ class Settings:
             default_locale=config("DEFAULT_LOCALE", default="zh_Hans"),
             time_zone=config("TIME_ZONE", default="Asia/Shanghai"),
             upload_max_bytes=config("UPLOAD_MAX_MB", cast=int, default=20) * 1024 * 1024,
+            conversion_seconds=config("CONVERSION_SECONDS", cast=int, default=Limits.cpu_seconds),
+            conversion_memory_bytes=config("CONVERSION_MEMORY_MB", cast=int, default=Limits().memory_mb) * 1024 * 1024,
             session_idle_seconds=config("SESSION_IDLE_MINUTES", cast=int, default=120) * 60,
             session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
             audit_retention_days=config("AUDIT_RETENTION_DAYS", cast=int, default=180),

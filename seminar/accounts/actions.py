@@ -18,13 +18,22 @@ from seminar.accounts.models import AccountToken, LoginFailure, LoginSession, Ro
 from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from seminar.accounts.people import password_problem
 from seminar.accounts.roles import ROLE_ORDER, role_labels
-from seminar.accounts.spreadsheet import EMAIL, SpreadsheetError, read_people, row_problem
+from seminar.accounts.spreadsheet import (
+    EMAIL,
+    PersonRow,
+    SpreadsheetError,
+    over_limit,
+    read_people,
+    row_problem,
+    unreadable,
+)
 from seminar.accounts.throttle import minutes_to_wait
 from seminar.accounts.tokens import new_token, token_hash
 from seminar.accounts.units import UNITS
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
+from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
 from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar
 
@@ -226,7 +235,7 @@ async def import_people(seminar: Seminar, data: bytes, inviter: User | None, set
         units[name] = unit_id
         if name_hant:
             units.setdefault(name_hant, unit_id)
-    people = read_people(data, units)
+    people = await read_people_limited(data, units, settings.conversion_limits)
     problems: list[str] = []
     async with in_transaction():
         for person in people:
@@ -238,6 +247,16 @@ async def import_people(seminar: Seminar, data: bytes, inviter: User | None, set
         if problems:
             raise SpreadsheetError(problems)  # leaving the block by an exception rolls everything back
     return len(people)
+
+
+async def read_people_limited(data: bytes, units: dict[str, int], limits: Limits) -> list[PersonRow]:
+    """`read_people` in a child process under the conversion limits: the site goes on answering meanwhile."""
+    try:
+        return await run_limited_async(read_people, data, units, limits=limits)
+    except LimitExceeded as exceeded:
+        raise over_limit(exceeded) from None
+    except ChildFailed:
+        raise unreadable() from None
 
 
 async def resend_invitation(seminar: Seminar, user: User, inviter: User | None, settings: Settings, links: Links) -> None:

@@ -2,22 +2,27 @@
 
 The whole file is checked before anything is imported; `read_people` either returns every
 row, cleaned, or raises `SpreadsheetError` with every problem found, each naming its row and
-column, so the organizer can fix the file in one go.
+column, so the organizer can fix the file in one go. It is given untrusted bytes: the web
+process runs it in a child with time and memory limits (`seminar.isolation`).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
+from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from seminar.accounts.models import RoleName
 from seminar.accounts.people import AddressError, is_valid_phone, normalize_email, normalize_phone
 from seminar.accounts.roles import SPREADSHEET_NAMES, UnknownRole, parse_roles
 from seminar.i18n import _
+from seminar.isolation import LimitExceeded
 from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
 from seminar.text import visible
 
@@ -31,6 +36,8 @@ _HEADING_ALIASES = {
     "郵箱": EMAIL, "电子邮箱": EMAIL, "電子郵箱": EMAIL, "电子邮件": EMAIL, "電子郵件": EMAIL,
 }
 MAX_ROWS = 2000
+# The six columns, perhaps after a few of the organizer's own; what lies further right is never read.
+MAX_COLUMNS = 50
 # A small .xlsx can unpack to gigabytes (a zip bomb): refuse before parsing.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 _HEADER_SEARCH_ROWS = 10  # a title row or two may sit above the header
@@ -72,44 +79,103 @@ def _heading(value: object) -> str:
     return _HEADING_ALIASES.get(text, text)
 
 
-def _open_rows(data: bytes) -> list[tuple[object, ...]]:
-    unreadable = SpreadsheetError(
-        [_("The file is not a readable .xlsx workbook. Save it as .xlsx in Excel or WPS and upload it again.")]
-    )
+def _open_rows(data: bytes) -> Iterator[tuple[object, ...]]:
+    """The first sheet's rows, read one at a time: nothing past the rows asked for is parsed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise unreadable from None
+        raise unreadable() from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise SpreadsheetError([_("The workbook is too large when unpacked. Remove unused sheets and try again.")])
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        return list(sheet.iter_rows(max_row=MAX_ROWS + _HEADER_SEARCH_ROWS + 1, values_only=True))
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        target = next(
+            rel.target for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
+        # Not load_workbook: it opens every sheet, and parses a sheet without a <dimension>
+        # whole to learn its size (a 50,000-row list took 44 s before the row cap could refuse it).
+        # The first sheet's own parser yields its rows one at a time.
+        parser = WorkSheetParser(reader.archive.open(target), reader.shared_strings, data_only=True)
     except Exception:  # noqa: BLE001  # openpyxl raises many kinds of error on a damaged file; all mean "unreadable"
-        raise unreadable from None
+        raise unreadable() from None
+    return _readable(_values(parser.parse()))
+
+
+def _values(rows: Iterator[tuple[int, list[dict[str, Any]]]]) -> Iterator[tuple[object, ...]]:
+    """Each row's values in its first `MAX_COLUMNS` columns; a row the file leaves out is empty."""
+    expected = 1
+    for number, cells in rows:
+        for _missing in range(expected, number):
+            yield ()
+        values: list[object] = [None] * MAX_COLUMNS
+        for cell in cells:
+            if 1 <= cell["column"] <= MAX_COLUMNS:
+                values[cell["column"] - 1] = cell["value"]
+        yield tuple(values)
+        expected = max(expected, number + 1)
+
+
+def _readable(rows: Iterator[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    try:
+        yield from rows
+    except Exception:  # noqa: BLE001  # a damaged row further down the sheet is found only when it is read
+        raise unreadable() from None
+
+
+def unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        [_("The file is not a readable .xlsx workbook. Save it as .xlsx in Excel or WPS and upload it again.")]
+    )
+
+
+def over_limit(exceeded: LimitExceeded) -> SpreadsheetError:
+    """What the organizer reads when reading the workbook ran out of time or memory in its child process."""
+    if exceeded.kind == "time":
+        message = _(
+            "Reading this workbook took longer than %(seconds)s seconds and was stopped. Keep only the list "
+            "of people in the first sheet (at most %(count)s rows), save it as .xlsx and upload it again.",
+            seconds=exceeded.limits.cpu_seconds, count=MAX_ROWS,
+        )
+    else:
+        message = _(
+            "Reading this workbook needed more than %(limit)s MB of memory and was stopped. Keep only the list "
+            "of people in the first sheet (at most %(count)s rows), save it as .xlsx and upload it again.",
+            limit=exceeded.limits.memory_mb, count=MAX_ROWS,
+        )
+    return SpreadsheetError([message])
+
+
+def too_many_rows() -> SpreadsheetError:
+    return SpreadsheetError([_("The file has more than %(count)s rows. Split it into smaller files.", count=MAX_ROWS)])
 
 
 def read_people(data: bytes, units: Mapping[str, int]) -> list[PersonRow]:
-    """Every person in the first sheet of an .xlsx; `units` maps unit names to their ids."""
+    """Every person in the first sheet of an .xlsx; `units` maps unit names to their ids.
+
+    Rows are read as they are checked, and reading stops at the first row past `MAX_ROWS`.
+    """
     rows = _open_rows(data)
-    header_index = next(
-        (i for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if any(_heading(v) in COLUMNS for v in row)), None
-    )
-    headings = [_heading(v) for v in rows[header_index]] if header_index is not None else []
+    top = list(islice(rows, _HEADER_SEARCH_ROWS))
+    header_index = next((i for i, row in enumerate(top) if any(_heading(v) in COLUMNS for v in row)), None)
+    headings = [_heading(v) for v in top[header_index]] if header_index is not None else []
     if missing := [column for column in COLUMNS if column not in headings]:
         raise SpreadsheetError([_("Missing columns: %(columns)s.", columns=_(", ").join(missing))])
     assert header_index is not None
     position = {column: headings.index(column) for column in COLUMNS}
-    body = rows[header_index + 1 :]
-    if len(body) > MAX_ROWS:
-        raise SpreadsheetError([_("The file has more than %(count)s rows. Split it into smaller files.", count=MAX_ROWS)])
+    body = chain(top[header_index + 1 :], rows)
 
     people: list[PersonRow] = []
     problems: list[str] = []
     first_row_of: dict[str, int] = {}
-    for number, values in enumerate(body, start=header_index + 2):
+    for count, values in enumerate(body, start=1):
+        if count > MAX_ROWS:
+            raise too_many_rows()
+        number = header_index + 1 + count  # the row number Excel shows
         cells = {column: _text(values[i]) if i < len(values) else "" for column, i in position.items()}
         if not any(cells.values()):
             continue

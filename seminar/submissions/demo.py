@@ -21,10 +21,11 @@ from docx.shared import Pt
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Unit, User
+from seminar.isolation import Limits
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.actions import store_manuscript
 from seminar.submissions.demo_data import CLOSINGS, PAPERS, TOPIC_FRAMES, DemoPaper
-from seminar.submissions.intake import inspect_upload
+from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
 
 SURNAMES = (
@@ -290,7 +291,7 @@ async def _file_manuscript(paper: Paper, demo: DemoPaper, topic: Topic, by: User
     """Upload the generated .docx through the real intake, then submit it if the demo says so (without receipts)."""
     data = manuscript_docx(demo, topic.title)
     filename = f"{demo.city}-{topic.title}-{demo.title}.docx"
-    await store_manuscript(paper, filename, data, inspect_upload(filename, data), by)
+    await store_manuscript(paper, filename, data, await inspect_upload_limited(filename, data, limits=Limits()), by)
     if demo.submitted:
         current = await Paper.get(id=paper.id)
         await Paper.filter(id=paper.id).update(

@@ -40,7 +40,8 @@ from seminar.submissions.archive import manuscript_name, stream_zip, unique_name
 from seminar.submissions.export import PaperRow, paper_list_xlsx, sort_key
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm
 from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
-from seminar.submissions.intake import MAX_CHARACTERS, inspect_upload
+from seminar.submissions.intake import MAX_CHARACTERS
+from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper, PaperStatus
 from seminar.submissions.queries import (
     city_topic_counts,
@@ -241,7 +242,9 @@ async def upload(request: Request) -> Response:
             raise UserError(_("Choose a file to upload."), field="manuscript")
         # One byte more than allowed is enough to know it is too large.
         data = await upload_file.read(settings.upload_max_bytes + 1)
-        intake = inspect_upload(upload_file.filename, data, max_bytes=settings.upload_max_bytes)
+        intake = await inspect_upload_limited(
+            upload_file.filename, data, max_bytes=settings.upload_max_bytes, limits=settings.conversion_limits
+        )
         manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=_user(request))
     except UserError as error:
         context = await _detail_context(request, seminar, paper)

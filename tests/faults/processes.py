@@ -59,12 +59,12 @@ def wait_until(condition, timeout: float, message: str, interval: float = 0.05) 
 
 
 @contextlib.contextmanager
-def served_site(database_url: str, data_dir: Path) -> Iterator[str]:
+def served_site(database_url: str, data_dir: Path, **environment: str) -> Iterator[str]:
     """`seminar serve` (one uvicorn process, no workers inside) on a free port; yields its base URL."""
     port = free_port()
     process = seminar_process(
         ["serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)], database_url, data_dir,
-        RUN_WORKER="false", BASE_URL=f"http://127.0.0.1:{port}",
+        RUN_WORKER="false", BASE_URL=f"http://127.0.0.1:{port}", **environment,
     )
     base_url = f"http://127.0.0.1:{port}"
 
