@@ -36,6 +36,7 @@ from seminar.proceedings.typeset import OVER_MEMORY, OVER_TIME, Budget, typeset,
 from seminar.proceedings.worker import build_pending
 from tests.factories import make_organizer
 from tests.security.test_hostile_input import City, city  # noqa: F401  # the fixture: a signed-in city submitter
+from tests.submissions.test_routes import create_paper
 
 SECRET_SIZE = (37, 23)  # a picture outside the app, recognisable in the book by its size
 
@@ -245,3 +246,50 @@ def test_a_paper_over_its_memory_budget_is_replaced_by_a_notice() -> None:
     assert result.report.failed_papers == {2: OVER_MEMORY}
     text = text_of(result.pdf)
     assert "正常正文" in text and "本文排版失败：原稿篇幅过长或结构过于复杂" in text
+
+
+# ---------- through the real upload form and a real build ----------
+
+
+async def test_a_hostile_city_uploads_through_the_form_and_the_built_book_opens_no_local_path_and_carries_no_script(
+    city: City, tmp_path: Path, caplog: pytest.LogCaptureFixture  # noqa: F811  # the imported fixture
+) -> None:
+    seminar, client = city.seminar, city.client
+    secret = secret_png(tmp_path)
+    image = svg_posing_as_png(secret.as_uri(), "file:///etc/hostname", "file:///dev/zero")
+    markdown = f"# 一、总体思路\n\n正文第一段。\n\n![图]({image})\n\n[链接](../../etc/passwd)\n".encode()
+    assert (await city.upload("论文.md", markdown)).status_code == 303
+    second = await create_paper(client, seminar, title="城市上传的PDF论文")
+    uploaded = await client.post_form(
+        f"/{seminar.slug}/papers/{second.number}/upload",
+        files={"manuscript": ("论文.pdf", hostile_pdf(), "application/octet-stream")},
+    )
+    assert uploaded.status_code == 303
+    for paper in (city.paper, second):
+        assert (await client.post_form(f"/{seminar.slug}/papers/{paper.number}/submit")).status_code == 303
+
+    organizer = await make_organizer(seminar)
+    await client.logout()
+    await client.login(organizer.email)
+    for paper, outcome in ((city.paper, "keynote"), (second, "proceedings")):
+        decided = await client.post_form(
+            f"/{seminar.slug}/manage/decisions", {"paper": str(paper.id), "outcome": outcome, "award": ""}
+        )
+        assert decided.status_code == 303
+    assert (await client.post_form(f"/{seminar.slug}/manage/proceedings/build", {"volume": ""})).status_code == 303
+    caplog.set_level(logging.INFO, logger="seminar.proceedings.actions")
+    assert await build_pending("test-worker") == 1
+
+    build = await ProceedingsBuild.get()
+    assert build.error == "" and build.failed_papers == {}
+    [record] = [record for record in caplog.records if hasattr(record, "opened_files")]
+    assert_no_local_path_outside_the_allow_list(record.requested_urls, record.refused_urls, record.opened_files)
+    preview = await client.get(f"/{seminar.slug}/manage/proceedings/builds/{build.id}.pdf")
+    assert preview.status_code == 200
+    text = text_of(preview.content)
+    assert "正文第一段" in text and "上传的PDF正文" in text
+    assert Path("/etc/hostname").read_text().strip() not in text
+    assert SECRET_SIZE not in image_sizes(preview.content)
+    assert active_parts(preview.content) == []
+    page = await client.get(f"/{seminar.slug}/manage/proceedings")
+    assert page.status_code == 200 and "base64," not in page.text
