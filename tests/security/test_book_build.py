@@ -78,7 +78,7 @@ def assert_no_local_path_outside_the_allow_list(requested: list[str], refused: l
 
 def test_an_svg_posing_as_a_png_gets_no_local_file_into_the_book(tmp_path: Path) -> None:
     secret = secret_png(tmp_path)
-    image = svg_posing_as_png(secret.as_uri(), "file:///etc/hostname", "file:///dev/zero", "http://127.0.0.1:9/x.png")
+    image = svg_posing_as_png(secret.as_uri(), "file:///etc/hostname", "http://127.0.0.1:9/x.png")
     spec = book(
         BookPaper(1, "城市论文", body_html=f'<p>正文</p><p><img src="{image}" alt="图"></p>'),
         BookPaper(2, "相对路径", body_html='<p><img src="../../../../etc/hostname"><img src="../favicon.svg"></p>'),
@@ -256,7 +256,7 @@ async def test_a_hostile_city_uploads_through_the_form_and_the_built_book_opens_
 ) -> None:
     seminar, client = city.seminar, city.client
     secret = secret_png(tmp_path)
-    image = svg_posing_as_png(secret.as_uri(), "file:///etc/hostname", "file:///dev/zero")
+    image = svg_posing_as_png(secret.as_uri(), "file:///etc/hostname")
     markdown = f"# 一、总体思路\n\n正文第一段。\n\n![图]({image})\n\n[链接](../../etc/passwd)\n".encode()
     assert (await city.upload("论文.md", markdown)).status_code == 303
     second = await create_paper(client, seminar, title="城市上传的PDF论文")
