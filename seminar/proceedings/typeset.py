@@ -293,9 +293,14 @@ def typeset(
     counts: dict[int, int] = {}
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
 
-    def alone(number: int) -> AbstractContextManager[None]:
+    @contextmanager
+    def alone(number: int) -> Iterator[None]:
         events("paper", number)
-        return _paper_memory(budget, memory_limited)
+        try:
+            with _paper_memory(budget, memory_limited):
+                yield
+        finally:  # what follows is the book's again, not this paper's
+            events("step", "book")
 
     for number, paper in papers.items():
         if paper.pdf_pages is not None and number not in failures:
