@@ -36,7 +36,14 @@ from seminar.i18n import N_, _
 from seminar.proceedings.inputs import input_hash
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.proceedings.queries import book_spec
-from seminar.proceedings.typeset import BuildError, check_fonts, missing_fonts_message, typeset_async
+from seminar.proceedings.typeset import (
+    OVER_BUDGET,
+    BuildError,
+    check_fonts,
+    describe_data_uris,
+    missing_fonts_message,
+    typeset_async,
+)
 from seminar.seminars.models import Seminar
 
 logger = logging.getLogger(__name__)
@@ -53,7 +60,7 @@ MAX_ATTEMPTS = 2
 INTERRUPTED = N_(
     "The build was interrupted on every try (its worker stopped or was killed) and was given up. Build again to retry."
 )
-TRANSLATED_ERRORS = frozenset({INTERRUPTED})
+TRANSLATED_ERRORS = frozenset({INTERRUPTED, *OVER_BUDGET})
 
 Progress = Callable[[str], None]
 
@@ -67,8 +74,8 @@ def _quiet(stage: str) -> None:
 
 
 def shown_error(error: str) -> str:
-    """A build's error as organizers read it: the reasons this module writes, in their language."""
-    return _(error) if error in TRANSLATED_ERRORS else error
+    """A build's error or a paper's reason as organizers read it: ours in their language, an embedded image in a few words."""
+    return _(error) if error in TRANSLATED_ERRORS else describe_data_uris(error)
 
 
 def dedupe_key(seminar_id: int, volume: int | None, digest: str) -> str:
@@ -188,6 +195,14 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
     progress(f"Storing the PDF ({len(result.pdf) // 1024} KB)")
     digest = input_hash(spec)
     report = result.report
+    # What the typesetter asked for and read, for the operator (and the tests): a manuscript that
+    # tried to reach a local file or the network shows up here as refused.
+    logger.info(
+        "proceedings build %s: %d resources asked, %d refused, %d files read", build.id, len(report.requested_urls),
+        len(report.refused_urls), len(report.opened_files),
+        extra={"requested_urls": report.requested_urls, "refused_urls": report.refused_urls,
+               "opened_files": report.opened_files},
+    )
     try:
         async with in_transaction() as connection:
             sha = await store_blob(result.pdf, connection)

@@ -143,22 +143,27 @@ def pdf_page_count(data: bytes) -> int:
 
 
 _ID = re.compile(r'\bid="([^"]*)"')
-_LOCAL_HREF = re.compile(r'\bhref="#([^"]*)"')
+_HREF = re.compile(r'\bhref="([^"]*)"')
+_WEB_LINK = re.compile(r"(?:https?://|mailto:)\S", re.IGNORECASE)
 
 
 def isolate_anchors(body_html: str, prefix: str) -> str:
     """Give a manuscript's own anchors (Word's footnote links) ids that cannot clash across papers.
 
-    Links to anchors the sanitiser removed would point nowhere; they lose their href.
+    Links to anchors the sanitiser removed would point nowhere; they lose their href. So do
+    links that are neither web addresses nor mail: a relative or `file:` link would become a
+    `file:///…` link in the PDF, naming the install path.
     """
     ids = set(_ID.findall(body_html))
     body = _ID.sub(lambda match: f'id="{prefix}{match.group(1)}"', body_html)
 
     def relink(match: re.Match[str]) -> str:
         target = match.group(1)
-        return f'href="#{prefix}{target}"' if target in ids else ""
+        if target.startswith("#"):
+            return f'href="#{prefix}{target[1:]}"' if target[1:] in ids else ""
+        return match.group(0) if _WEB_LINK.match(target.strip()) else ""
 
-    return _LOCAL_HREF.sub(relink, body)
+    return _HREF.sub(relink, body)
 
 
 def is_chinese(locale: str) -> bool:

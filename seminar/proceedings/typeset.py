@@ -34,27 +34,27 @@ import io
 import logging
 import multiprocessing
 import os
+import re
 import resource
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from seminar.config import PROJECT_ROOT
-from seminar.i18n import _, use_locale
+from seminar.i18n import N_, _, use_locale
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
+from seminar.proceedings.fetcher import book_fetcher
+from seminar.proceedings.pdfpages import insert_pdf_pages
 
 STYLESHEET = PROJECT_ROOT / "static" / "proceedings" / "book.css"
 STATIC_DIR = PROJECT_ROOT / "static"
 REQUIRED_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK TC", "Noto Sans CJK TC")
-MM = 72 / 25.4
-# Where an uploaded page goes on its placeholder: between the running head and the folio.
-INSERT_BOX_MM = (14.0, 26.0, 196.0, 265.0)  # left, bottom, right, top (PDF coordinates, from the bottom)
 
 
 class BuildError(Exception):
@@ -68,6 +68,11 @@ class BuildReport:
     failed_papers: dict[int, str] = field(default_factory=dict)  # paper number → reason
     seconds: float = 0.0
     peak_rss_bytes: int = 0  # of the process that typeset the book
+    # The fetcher's log (see `fetcher.py`): every URL asked (data: URIs shortened), the ones
+    # refused with the reason, and the real path of every local file read.
+    requested_urls: list[str] = field(default_factory=list)
+    refused_urls: list[str] = field(default_factory=list)
+    opened_files: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,17 +132,10 @@ def _stylesheet():  # type: ignore[no-untyped-def]
     return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
-def _url_fetcher():  # type: ignore[no-untyped-def]
-    # Manuscript images are data: URIs; the book never fetches anything from the network.
-    from weasyprint import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data", "file"})
-
-
-def _document(html: str, base_url: str):  # type: ignore[no-untyped-def]
+def _document(html: str, base_url: str, fetcher):  # type: ignore[no-untyped-def]
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=base_url, url_fetcher=_url_fetcher()).render(
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[_stylesheet()], font_config=_font_config()
     )
 
@@ -169,43 +167,176 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__
 
 
+# ---------- Budgets ----------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one paper, and the book around it, may cost the typesetter.
+
+    A paper is laid out alone (under `paper_seconds` and `paper_memory_bytes` of address space
+    more than the process held before it) when it looks big — more than `suspect_characters` of
+    text or `suspect_tags` elements, images not counted — or when the whole book failed or
+    stalled. A paper over its budget is replaced by a notice. The typesetting process as a whole
+    is limited to `book_memory_bytes` of address space (RLIMIT_AS), and the book's own steps
+    (parsing, styling, each page, writing the PDF) to `step_seconds` each without progress.
+    """
+
+    paper_seconds: float = 60.0
+    paper_memory_bytes: int = 1024 * 2**20
+    book_memory_bytes: int = 6 * 2**30
+    step_seconds: float = 180.0
+    suspect_characters: int = 100_000
+    suspect_tags: int = 10_000
+
+
+DEFAULT_BUDGET = Budget()
+# Stored in English on the build, shown in the organizer's language.
+OVER_TIME = N_("Too long or too complex: typesetting it alone took longer than the time allowed for one paper.")
+OVER_MEMORY = N_("Too long or too complex: typesetting it alone needed more memory than allowed for one paper.")
+OVER_BUDGET = (OVER_TIME, OVER_MEMORY)
+
+Events = Callable[[str, object], None]
+
+
+def _no_events(kind: str, value: object) -> None:
+    """In the caller's process nobody watches the time: events go nowhere."""
+
+
+_DATA_URI = re.compile(r"data:[^\"')\s]*")
+
+
+def suspects(spec: BookSpec, budget: Budget) -> list[int]:
+    """Papers big enough to be laid out alone, under their budget, before the book is."""
+    found = []
+    for topic in spec.topics:
+        for paper in topic.papers:
+            text = _DATA_URI.sub("", paper.body_html)
+            if len(text) > budget.suspect_characters or text.count("<") > budget.suspect_tags:
+                found.append(paper.number)
+    return found
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+@contextmanager
+def _paper_memory(budget: Budget, limited: bool) -> Iterator[None]:
+    """While one paper is laid out, the process may grow by the paper's memory budget only."""
+    if not limited:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    allowed = _address_space() + budget.paper_memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (allowed if hard == resource.RLIM_INFINITY else min(allowed, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+class _Progress(logging.Handler):
+    """WeasyPrint's progress log (one line per step and per page) as `page` events: the watchdog sees the book move."""
+
+    def __init__(self, events: Events) -> None:
+        super().__init__(logging.INFO)
+        self.events = events
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.events("page", record.getMessage())
+
+
+@contextmanager
+def _progress_events(events: Events) -> Iterator[None]:
+    if events is _no_events:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    handler, level = _Progress(events), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
 # ---------- The build ----------
 
 
-def typeset(spec: BookSpec, *, base_url: str | None = None) -> TypesetResult:
-    """The book as PDF bytes with its report. Runs in the calling process: see `typeset_in_subprocess`."""
+def typeset(
+    spec: BookSpec,
+    *,
+    base_url: str | None = None,
+    budget: Budget = DEFAULT_BUDGET,
+    known: Mapping[int, str] | None = None,
+    isolate_all: bool = False,
+    events: Events = _no_events,
+    memory_limited: bool = False,
+) -> TypesetResult:
+    """The book as PDF bytes with its report. Runs in the calling process: see `typeset_in_subprocess`.
+
+    `known` are papers already found over budget (replaced by a notice); `isolate_all` lays out
+    every paper alone first. `events` tells a watching parent which paper is being laid out
+    (`paper`), that the book moves on to its next stage (`step`) or lays out a page (`page`);
+    the parent enforces the time budgets.
+    """
     started = time.perf_counter()
     _fonts_checked()
     base = base_url or STATIC_DIR.as_uri() + "/"
+    fetcher = book_fetcher()
     report = BuildReport()
-    failures: dict[int, str] = {}  # paper number → technical reason, for the report
+    failures: dict[int, str] = dict(known or {})  # paper number → technical reason, for the report
     counts: dict[int, int] = {}
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
-    for number, paper in papers.items():
-        if paper.pdf_pages is not None:
-            try:
-                counts[number] = pdf_page_count(paper.pdf_pages)
-            except ValueError as error:
-                failures[number] = str(error)
-    with _weasyprint_warnings() as warnings:
+
+    @contextmanager
+    def alone(number: int) -> Iterator[None]:
+        events("paper", number)
         try:
-            document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base)
+            with _paper_memory(budget, memory_limited):
+                yield
+        finally:  # what follows is the book's again, not this paper's
+            events("step", "book")
+
+    for number, paper in papers.items():
+        if paper.pdf_pages is not None and number not in failures:
+            try:
+                with alone(number):
+                    counts[number] = pdf_page_count(paper.pdf_pages)
+            except (ValueError, MemoryError) as error:
+                failures[number] = OVER_MEMORY if isinstance(error, MemoryError) else str(error)
+    events("step", "book")
+    with _weasyprint_warnings() as warnings, _progress_events(events):
+        vet = [number for number in papers if number not in counts] if isolate_all else suspects(spec, budget)
+        failures.update(_failing_papers(spec, base, fetcher, failures, counts, vet, alone))
+        events("step", "book")
+        try:
+            document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher)
         except Exception as error:  # noqa: BLE001 — any layout failure triggers the isolation pass
-            culprits = _failing_papers(spec, base, _notices(spec, failures), counts)
+            rest = [number for number in papers if number not in counts and number not in vet]
+            culprits = _failing_papers(spec, base, fetcher, failures, counts, rest, alone)
             if not culprits:
                 raise BuildError(_reason(error)) from error
             failures.update(culprits)
+            events("step", "book")
             try:
-                document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base)
+                document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher)
             except Exception as again:  # noqa: BLE001
                 raise BuildError(_reason(again)) from again
         pdf = document.write_pdf()
-        report.warnings = list(warnings)
+        with use_locale(spec.locale):
+            report.warnings = [describe_data_uris(warning) for warning in warnings]
     report.pages = len(document.pages)
     if counts:
         anchors = [set(page.anchors) for page in document.pages]
-        pdf = _insert_pdf_pages(pdf, anchors, {number: papers[number].pdf_pages for number in counts})
+        uploads = {number: papers[number].pdf_pages or b"" for number in counts}
+        pdf = insert_pdf_pages(pdf, anchors, uploads, guard=alone)
     report.failed_papers = failures
+    report.requested_urls, report.refused_urls, report.opened_files = fetcher.requested, fetcher.refused, fetcher.opened
     report.seconds = time.perf_counter() - started
     report.peak_rss_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return TypesetResult(pdf, report)
@@ -216,7 +347,9 @@ def _notices(spec: BookSpec, failures: Mapping[int, str]) -> dict[int, str]:
     uploaded_pdf = {paper.number for topic in spec.topics for paper in topic.papers if paper.pdf_pages is not None}
     with use_locale(spec.locale):
         return {
-            number: _("the uploaded PDF file cannot be read")
+            number: _("the manuscript is too long or too complex to typeset")
+            if reason in OVER_BUDGET
+            else _("the uploaded PDF file cannot be read")
             if number in uploaded_pdf
             else _("the manuscript's structure is nested too deeply")
             if reason.startswith("RecursionError")
@@ -230,49 +363,41 @@ def render_pdf(spec: BookSpec, *, base_url: str | None = None) -> bytes:
 
 
 def _failing_papers(
-    spec: BookSpec, base_url: str, notices: Mapping[int, str], counts: Mapping[int, int]
+    spec: BookSpec,
+    base_url: str,
+    fetcher: object,
+    failures: Mapping[int, str],
+    counts: Mapping[int, int],
+    numbers: list[int],
+    alone: Callable[[int], AbstractContextManager[None]],
 ) -> dict[int, str]:
-    """Each paper laid out alone; the ones that fail, with the reason."""
-    failures: dict[int, str] = {}
-    for topic in spec.topics:
-        for paper in topic.papers:
-            if paper.number in notices or paper.number in counts:
-                continue
-            try:
-                _document(book_html(spec, notices=notices, pdf_pages=counts, only_paper=paper.number), base_url)
-            except Exception as error:  # noqa: BLE001
-                failures[paper.number] = _reason(error)
-    return failures
+    """Each of these papers laid out alone, within its budget; the ones that fail, with the reason."""
+    notices = _notices(spec, failures)
+    found: dict[int, str] = {}
+    for number in numbers:
+        if number in failures or number in counts:
+            continue
+        try:
+            with alone(number):
+                _document(book_html(spec, notices=notices, pdf_pages=counts, only_paper=number), base_url, fetcher)
+        except MemoryError:
+            found[number] = OVER_MEMORY
+        except Exception as error:  # noqa: BLE001
+            found[number] = _reason(error)
+    return found
 
 
-def _insert_pdf_pages(pdf: bytes, anchors: list[set[str]], uploads: Mapping[int, bytes | None]) -> bytes:
-    """Lay each uploaded page under its placeholder page, scaled into the text area."""
-    from pypdf import PdfReader, PdfWriter, Transformation
+def describe_data_uris(text: str) -> str:
+    """A message with every data: URI in it replaced by a few words (a warning once quoted a 518 KB image)."""
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    left, bottom, right, top = (value * MM for value in INSERT_BOX_MM)
-    for number, data in uploads.items():
-        assert data is not None  # only papers with pdf_pages have a page count
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        for index, source in enumerate(reader.pages):
-            target_index = next(i for i, names in enumerate(anchors) if f"pdf-{number}-{index}" in names)
-            if source.rotation:
-                # Turn a rotated (landscape) page upright in its content so the scaling below is right.
-                source = PdfWriter().add_page(source)
-                source.transfer_rotation_to_content()
-            box = source.cropbox
-            width, height = float(box.width), float(box.height)
-            scale = min((right - left) / width, (top - bottom) / height)
-            x = left + ((right - left) - width * scale) / 2 - float(box.left) * scale
-            y = bottom + ((top - bottom) - height * scale) / 2 - float(box.bottom) * scale
-            writer.pages[target_index].merge_transformed_page(
-                source, Transformation().scale(scale).translate(x, y), over=False
-            )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def describe(match: re.Match[str]) -> str:
+        uri = match.group(0)
+        head, _comma, payload = uri.partition(",")
+        kind = head[5:].split(";")[0].split("/")[-1].upper() or "TEXT"
+        size = len(payload) * 3 // 4 if ";base64" in head.lower() else len(payload)
+        return _("an embedded %(kind)s image (%(size)s KB)", kind=kind, size=max(1, round(size / 1024)))
+
+    return _DATA_URI.sub(describe, text)
 
 
 # ---------- In a separate process ----------
@@ -294,10 +419,21 @@ def _exit_with_parent(interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _child(spec: BookSpec, base_url: str | None, connection: Connection) -> None:
+def _child(
+    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection
+) -> None:
     _exit_with_parent()
+    # No manuscript may take the machine's memory: past this, allocations fail (MemoryError) instead.
+    resource.setrlimit(resource.RLIMIT_AS, (budget.book_memory_bytes, budget.book_memory_bytes))
+
+    def events(kind: str, value: object) -> None:
+        connection.send((kind, value))
+
     try:
-        result = typeset(spec, base_url=base_url)
+        result = typeset(
+            spec, base_url=base_url, budget=budget, known=known, isolate_all=isolate_all, events=events,
+            memory_limited=True,
+        )
         connection.send(("ok", result))
     except BaseException as error:  # noqa: BLE001 — everything must reach the parent as a message
         connection.send(("error", _reason(error) if not isinstance(error, BuildError) else str(error)))
@@ -305,26 +441,56 @@ def _child(spec: BookSpec, base_url: str | None, connection: Connection) -> None
         connection.close()
 
 
-def typeset_in_subprocess(spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None) -> TypesetResult:
-    """`typeset` in a fresh spawned process, so the caller's event loop and memory are untouched.
+@dataclass
+class _Stopped:
+    """The child was stopped or died: while laying out `paper` alone (it is over budget), or elsewhere."""
 
-    The child is killed after `timeout` seconds; a crash, a kill or a timeout is a `BuildError`.
-    """
+    paper: int | None
+    reason: str
+
+
+def _run_child(
+    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool,
+    deadline: float | None, timeout: float | None,
+) -> TypesetResult | _Stopped:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(spec, base_url, sender), name="proceedings-typeset", daemon=True)
+    process = context.Process(
+        target=_child, args=(spec, base_url, budget, known, isolate_all, sender), name="proceedings-typeset", daemon=True
+    )
     process.start()
     sender.close()
     answered = False
+    paper: int | None = None
+    # Starting the process (imports, fonts) counts as a step of the book.
+    step_ends = time.monotonic() + budget.step_seconds
     try:
-        if not receiver.poll(timeout):
-            raise BuildError(f"typesetting took longer than {timeout:.0f} s and was stopped")
-        try:
-            status, payload = receiver.recv()
-            answered = True
-        except EOFError as error:
-            process.join(5)
-            raise BuildError(f"the typesetting process ended unexpectedly (exit code {process.exitcode})") from error
+        while True:
+            limit = step_ends if deadline is None else min(step_ends, deadline)
+            if not receiver.poll(max(0.0, limit - time.monotonic())):
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise BuildError(f"typesetting took longer than {timeout:.0f} s and was stopped")
+                if paper is not None:
+                    return _Stopped(paper, OVER_TIME)
+                return _Stopped(None, f"a step of the typesetting made no progress for {budget.step_seconds:.0f} s")
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                process.join(5)
+                if paper is not None:
+                    return _Stopped(paper, OVER_MEMORY)
+                return _Stopped(None, f"the typesetting process ended unexpectedly (exit code {process.exitcode})")
+            if kind == "paper":
+                paper, step_ends = payload, time.monotonic() + budget.paper_seconds  # type: ignore[assignment]
+            elif kind == "step" or kind == "page" and paper is None:
+                # A page laid out moves the book on; within a paper laid out alone its budget runs on.
+                paper, step_ends = None, time.monotonic() + budget.step_seconds
+            elif kind == "ok":
+                answered = True
+                return payload  # type: ignore[return-value]
+            elif kind == "error":
+                answered = True
+                raise BuildError(str(payload))
     finally:
         # Once it has answered the child only has to exit; after a timeout it must not go on.
         process.join(10 if answered else 0.1)
@@ -332,18 +498,42 @@ def typeset_in_subprocess(spec: BookSpec, *, base_url: str | None = None, timeou
             process.kill()
         process.join()
         receiver.close()
-    if status != "ok":
-        raise BuildError(payload)
-    return payload
+
+
+def typeset_in_subprocess(
+    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET
+) -> TypesetResult:
+    """`typeset` in a fresh spawned process, so the caller's event loop and memory are untouched.
+
+    The child tells which paper it lays out alone; one that overruns its time, or kills the
+    child (out of memory), is replaced by a notice and a new child carries on without it. A
+    book that stalls outside any paper is typeset once more with every paper vetted alone
+    first. The child is killed after `timeout` seconds in all; a timeout is a `BuildError`.
+    """
+    deadline = None if timeout is None else time.monotonic() + timeout
+    known: dict[int, str] = {}
+    isolate_all = False
+    while True:
+        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout)
+        if isinstance(outcome, TypesetResult):
+            return outcome
+        if outcome.paper is not None:
+            known[outcome.paper] = outcome.reason
+        elif not isolate_all:
+            isolate_all = True
+        else:
+            raise BuildError(outcome.reason)
 
 
 def render_pdf_in_subprocess(spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None) -> bytes:
     return typeset_in_subprocess(spec, base_url=base_url, timeout=timeout).pdf
 
 
-async def typeset_async(spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None) -> TypesetResult:
+async def typeset_async(
+    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET
+) -> TypesetResult:
     """For the worker's event loop: a thread waits for the child process, the loop stays free."""
-    return await asyncio.to_thread(typeset_in_subprocess, spec, base_url=base_url, timeout=timeout)
+    return await asyncio.to_thread(typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget)
 
 
 def stylesheet_path() -> Path:

@@ -75,6 +75,15 @@ def test_word_footnote_anchors_cannot_clash_between_papers() -> None:
     assert "#gone" not in isolated  # a link to an anchor the sanitiser removed goes nowhere
 
 
+def test_only_web_and_mail_links_keep_their_target_in_the_book() -> None:
+    body = ('<p><a href="https://www.gov.cn/a">政府网</a><a href="mailto:x@example.org">信</a>'
+            '<a href="../../etc/passwd">相对</a><a href="file:///etc/passwd">文件</a><a href="javascript:alert(1)">脚本</a></p>')
+    isolated = isolate_anchors(body, "p3-")
+    assert 'href="https://www.gov.cn/a"' in isolated and 'href="mailto:x@example.org"' in isolated
+    assert "passwd" not in isolated and "javascript" not in isolated
+    assert "相对" in isolated and "文件" in isolated  # the text stays, only the link goes
+
+
 def test_authors_are_grouped_under_their_units() -> None:
     paper = BookPaper(1, "题", authors=[("张三", "广州市委政法委"), ("王五", "佛山市委政法委"), ("李四", "广州市委政法委")])
     assert author_lines(paper) == [("广州市委政法委", ["张三", "李四"]), ("佛山市委政法委", ["王五"])]

@@ -320,3 +320,26 @@ async def test_before_any_decision_no_paper_has_a_public_page(client: Client) ->
     response = await client.get(f"/gd-2021/proceedings/papers/{paper.number}")
 
     assert response.status_code == 404
+
+
+async def test_build_states_read_as_build_words_and_an_unloadable_image_is_described_not_quoted(client: Client) -> None:
+    """A failed build is 生成失败 (not the mail word 发送失败), a queued one 排队中; a 518 KB image stays out of the page."""
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    image = "data:image/png;base64," + "iVBORw0K" * 88_400  # 707 KB of base64, 518 KB of image
+    await ProceedingsBuild.create(seminar=seminar, input_hash="e" * 64, status=BuildStatus.QUEUED)
+    await ProceedingsBuild.create(seminar=seminar, input_hash="f" * 64, status=BuildStatus.FAILED, error="字体缺失")
+    await make_proceedings_build(
+        seminar, published=False, warnings=[f"Failed to load image at '{image}': ValueError: broken"],
+        failed_papers={"7": actions.OVER_BUDGET[0]},
+    )
+    await client.login(organizer.email)
+
+    page = await client.get("/gd-2021/manage/proceedings")
+
+    assert page.status_code == 200
+    assert "生成失败" in page.text and "发送失败" not in page.text
+    assert "排队中" in page.text and "入队时间" not in page.text
+    assert "一张嵌入的 PNG 图片（518 KB）" in page.text and "iVBORw0K" not in page.text
+    assert len(page.content) < 100_000
+    assert "#7: 篇幅过长或结构过于复杂：单独排版本文所用时间超过了每篇论文的时限。" in page.text
