@@ -11,6 +11,7 @@ from seminar import i18n
 from seminar.accounts.access import mail_links
 from seminar.accounts.models import Role, Unit
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_download_proceedings, can_manage_registrations, require
@@ -23,7 +24,6 @@ from seminar.seminars.models import Seminar
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import to_local
 from seminar.spreadsheets import XLSX_TYPE
-from seminar.submissions.routes import content_disposition
 from seminar.web import actor, flash, form, redirect, render, signed_in_user
 
 
