@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,11 +18,15 @@ from starlette.templating import Jinja2Templates
 from seminar import i18n, permissions
 from seminar.accounts.roles import role_label, role_labels
 from seminar.config import PROJECT_ROOT
-from seminar.permissions import ANONYMOUS, Actor
+from seminar.permissions import ANONYMOUS, Actor, require
+from seminar.seminars.queries import get_seminar_or_404
 from seminar.submissions.intake import nest_headings
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
+    from seminar.seminars.models import Seminar
+
+SeminarPredicate = Callable[[Actor, "Seminar"], bool]
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 CSRF_FIELD = "csrf_token"
@@ -90,6 +95,34 @@ def signed_in_user(request: Request) -> User:
         login = request.url_for("accounts:login").include_query_params(next=request.url.path)
         raise HTTPException(status_code=303, headers={"Location": str(login)})
     return user
+
+
+async def seminar_page(
+    request: Request,
+    allowed: SeminarPredicate | None = None,
+    *,
+    refused: int = 403,
+    hidden_unless: SeminarPredicate | None = None,
+    sign_in: bool = True,
+) -> Seminar:
+    """The seminar named in the path, if this person may open the page; its times are shown in its zone.
+
+    Every seminar page checks in this order, so a page answers the same whoever asks:
+    1. no seminar by that name: 404, for everyone, signed in or not (a login page would say it might exist);
+    2. `sign_in` and nobody signed in: the login page, then back here;
+    3. `hidden_unless` false: 404, where the policy hides the page from, e.g., outsiders but not members;
+    4. `allowed` false: `refused` (403, or 404 where even the page's existence must not leak).
+    """
+    seminar = await get_seminar_or_404(request.path_params["slug"])
+    if sign_in:
+        signed_in_user(request)
+    current = actor(request)
+    if hidden_unless is not None:
+        require(hidden_unless(current, seminar), status_code=404)
+    if allowed is not None:
+        require(allowed(current, seminar), status_code=refused)
+    i18n.set_time_zone(seminar.time_zone)
+    return seminar
 
 
 def csrf_token(request: Request) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from seminar.accounts.actions import Links
-from seminar.permissions import can_manage_people, has_seminar_role, require
+from seminar.permissions import can_manage_people, has_seminar_role
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, signed_in_user
+from seminar.web import seminar_page
 
 
 def mail_links(request: Request) -> Links:
@@ -18,9 +17,4 @@ def mail_links(request: Request) -> Links:
 
 async def people_seminar(request: Request) -> Seminar:
     """The seminar whose people the organizer manages: 404 to outsiders, 403 to its other members."""
-    signed_in_user(request)
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    current = actor(request)
-    require(has_seminar_role(current, seminar), status_code=404)
-    require(can_manage_people(current, seminar))
-    return seminar
+    return await seminar_page(request, can_manage_people, hidden_unless=has_seminar_role)

@@ -15,8 +15,7 @@ from seminar.audit.record import prune_audit_log
 from seminar.pagination import page_number, paginate
 from seminar.permissions import can_read_audit_log, require
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, render, signed_in_user
+from seminar.web import actor, render, signed_in_user, seminar_page
 
 
 def _day(text: str) -> dt.date | None:
@@ -59,10 +58,7 @@ async def site_log(request: Request) -> Response:
 
 
 async def seminar_log(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    signed_in_user(request)
-    require(can_read_audit_log(actor(request), seminar))
-    return await _audit_page(request, seminar)
+    return await _audit_page(request, await seminar_page(request, can_read_audit_log))
 
 
 routes: list[BaseRoute] = [

@@ -20,8 +20,7 @@ from seminar.mail.worker import default_worker_name
 from seminar.pagination import page_number, paginate
 from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, require
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, flash, redirect, render, signed_in_user
+from seminar.web import actor, flash, redirect, render, signed_in_user, seminar_page
 
 
 def _settings(request: Request) -> Settings:
@@ -54,10 +53,7 @@ async def site_outbox(request: Request) -> Response:
 
 
 async def seminar_outbox(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    signed_in_user(request)
-    require(can_read_outbox(actor(request), seminar))
-    return await _outbox_page(request, seminar)
+    return await _outbox_page(request, await seminar_page(request, can_read_outbox))
 
 
 async def _visible_mail(request: Request) -> OutboxMail:
@@ -120,10 +116,9 @@ async def send_now(request: Request) -> Response:
 
 async def send_test_message(request: Request) -> Response:
     """Queue a test message to the signed-in user, in the outbox it was asked from."""
-    current = actor(request)
-    slug = request.path_params.get("slug")
-    seminar = await get_seminar_or_404(slug) if slug else None
+    seminar = await seminar_page(request, can_read_outbox) if "slug" in request.path_params else None
     signed_in_user(request)
+    current = actor(request)
     require(can_read_outbox(current, seminar))
     assert current.user is not None, "can_read_outbox admits signed-in users only"
     mail = await actions.queue_test_message(

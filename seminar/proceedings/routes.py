@@ -24,16 +24,12 @@ from seminar.proceedings.models import BuildStatus, ProceedingsBuild
 from seminar.proceedings.numerals import chinese_number
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404, topics_of
-from seminar.web import actor, flash, redirect, render, signed_in_user
+from seminar.seminars.queries import topics_of
+from seminar.web import actor, flash, redirect, render, seminar_page
 
 
 async def _managed_seminar(request: Request) -> Seminar:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    signed_in_user(request)
-    require(can_manage_proceedings(actor(request), seminar))
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_manage_proceedings)
 
 
 async def _build(request: Request, seminar: Seminar) -> ProceedingsBuild:
@@ -136,8 +132,7 @@ async def unpublish(request: Request) -> Response:
 
 
 async def _download(request: Request, volume: int | None) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    require(can_download_proceedings(actor(request), seminar), 404)
+    seminar = await seminar_page(request, can_download_proceedings, refused=404, sign_in=False)
     published = await queries.published_build(seminar, volume)
     if published is None or published.blob_id is None:  # type: ignore[attr-defined]
         raise HTTPException(status_code=404)
@@ -156,7 +151,7 @@ async def download_volume(request: Request) -> Response:
 
 async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = await seminar_page(request, sign_in=False)
     book_published = await queries.published_build(seminar, None) is not None
     require(can_read_paper_page(actor(request), seminar, book_published), 404)
     found = await queries.public_paper(seminar, request.path_params["number"])

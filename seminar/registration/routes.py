@@ -7,24 +7,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
-from seminar import i18n
 from seminar.accounts.access import mail_links
 from seminar.accounts.models import Role, Unit
 from seminar.errors import UserError
 from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_registrations, require
+from seminar.permissions import can_download_proceedings, can_manage_registrations
 from seminar.proceedings.queries import published_volumes
 from seminar.registration import actions
 from seminar.registration.export import ParticipantRow, participants_xlsx
 from seminar.registration.forms import RegistrationForm
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import to_local
 from seminar.spreadsheets import XLSX_TYPE
-from seminar.web import actor, flash, form, redirect, render, signed_in_user
+from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
 
 async def _units() -> list[tuple[int, str]]:
@@ -32,7 +30,7 @@ async def _units() -> list[tuple[int, str]]:
 
 
 async def register(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = await seminar_page(request, sign_in=False)
     user = actor(request).user
     existing = await Registration.get_or_none(seminar_id=seminar.id, user_id=user.id) if user else None
     options = await actions.settings_of(seminar)
@@ -78,9 +76,8 @@ def _agenda_url(request: Request, seminar: Seminar) -> str | None:
 
 
 async def me(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = await seminar_page(request)
     user = signed_in_user(request)
-    i18n.set_time_zone(seminar.time_zone)
     registration = await Registration.get_or_none(seminar_id=seminar.id, user_id=user.id)
     roles = [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)]
     books = await published_volumes(seminar) if can_download_proceedings(actor(request), seminar) else []
@@ -92,11 +89,7 @@ async def me(request: Request) -> Response:
 
 
 async def _managed_seminar(request: Request) -> Seminar:
-    signed_in_user(request)
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    require(can_manage_registrations(actor(request), seminar))
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_manage_registrations)
 
 
 async def participants(request: Request) -> Response:

@@ -18,7 +18,7 @@ from seminar.errors import UserError
 from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_decide, require
+from seminar.permissions import can_decide
 from seminar.reviews import actions, letters, scoring
 from seminar.reviews.decisions import (
     UNDECIDED,
@@ -39,13 +39,11 @@ from seminar.reviews.routes import _links, _managed_seminar
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.archive import manuscript_name
 from seminar.spreadsheets import XLSX_TYPE
-from seminar.web import actor, flash, form, redirect, redirect_to, render, signed_in_user
+from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
 
 
 async def _deciding_seminar(request: Request) -> Seminar:
-    seminar = await _managed_seminar(request)
-    require(can_decide(actor(request), seminar))
-    return seminar
+    return await seminar_page(request, can_decide)
 
 
 async def progress(request: Request) -> Response:

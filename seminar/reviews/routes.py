@@ -56,29 +56,20 @@ from seminar.reviews.queries import (
     settings_of,
 )
 from seminar.seminars.models import Seminar, Topic
-from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import countdown
 from seminar.submissions.models import Author, Blob, Manuscript, Paper
-from seminar.web import actor, flash, form, redirect, render, signed_in_user
+from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
 PROPOSAL_SALT = "reviews-proposal"
 DEFAULT_SEED = 2024
 
 
 async def _reviewer_seminar(request: Request) -> Seminar:
-    signed_in_user(request)
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    require(can_review(actor(request), seminar), 404)
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_review, refused=404)
 
 
 async def _managed_seminar(request: Request) -> Seminar:
-    signed_in_user(request)
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    require(can_manage_reviews(actor(request), seminar))
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_manage_reviews)
 
 
 def _links(request: Request, seminar: Seminar) -> actions.MailLinks:

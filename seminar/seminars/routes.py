@@ -23,18 +23,14 @@ from seminar.proceedings.queries import published_build
 from seminar.seminars import actions
 from seminar.seminars.forms import SeminarForm, TopicForm
 from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_seminar_or_404, get_topic_or_404, role_counts, topics_of, unit_choices
+from seminar.seminars.queries import get_topic_or_404, role_counts, topics_of, unit_choices
 from seminar.seminars.rules import countdown, days_until, index_order, to_local
-from seminar.web import actor, flash, form, redirect, render, signed_in_user
+from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
 
 async def _managed_seminar(request: Request) -> Seminar:
     """The seminar named in the path, which the actor must organize; times shown in its zone."""
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    signed_in_user(request)
-    require(can_manage_seminar(actor(request), seminar))
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_manage_seminar)
 
 
 def _show_error(form_: BaseForm, error: UserError) -> None:
@@ -55,8 +51,7 @@ async def index(request: Request) -> Response:
 
 
 async def landing(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    i18n.set_time_zone(seminar.time_zone)
+    seminar = await seminar_page(request, sign_in=False)
     published = await published_build(seminar, None) is not None
     return render(
         request,

@@ -33,7 +33,6 @@ from seminar.permissions import (
 )
 from seminar.reviews.overview import released_decision
 from seminar.seminars.models import Seminar, Topic
-from seminar.seminars.queries import get_seminar_or_404
 from seminar.seminars.rules import countdown, to_aware
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions import actions, rules
@@ -50,17 +49,12 @@ from seminar.submissions.queries import (
     paper_rows,
     visible_papers,
 )
-from seminar.web import actor, flash, form, redirect, render, signed_in_user
+from seminar.web import actor, flash, form, redirect, render, seminar_page
 
 
 async def _seminar(request: Request) -> Seminar:
     """The seminar in the path, if its paper pages exist for this person; times shown in its zone."""
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    current = actor(request)
-    signed_in_user(request)
-    require(can_see_submissions(current, seminar), 404)
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
+    return await seminar_page(request, can_see_submissions, refused=404)
 
 
 async def _paper(request: Request) -> tuple[Seminar, Paper]:
