@@ -48,9 +48,8 @@ from seminar.agenda.snapshot import agenda_from_data
 from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
-from seminar.permissions import can_edit_agenda, require
-from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import actor, flash, form, redirect, render, signed_in_user
+from seminar.permissions import can_edit_agenda
+from seminar.web import actor, flash, form, redirect, render, seminar_page
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -63,14 +62,6 @@ Change = Callable[[Agenda], Agenda]
 HELPERS = {"kind_label": kind_label, "names": names}
 
 # ---------- helpers ----------
-
-
-async def _editable_seminar(request: Request) -> Seminar:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
-    signed_in_user(request)
-    require(can_edit_agenda(actor(request), seminar))
-    i18n.set_time_zone(seminar.time_zone)
-    return seminar
 
 
 def _user(request: Request) -> User | None:
@@ -95,7 +86,7 @@ async def _editor(request: Request, seminar: Seminar, status_code: int = 200) ->
 
 
 async def editor(request: Request) -> Response:
-    return await _editor(request, await _editable_seminar(request))
+    return await _editor(request, await seminar_page(request, can_edit_agenda))
 
 
 async def _attempt(request: Request, seminar: Seminar, action: Awaitable[T]) -> T | Response:
@@ -156,14 +147,14 @@ async def _post(
 
 
 async def draft(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     drafting = actions.draft_from_decisions(seminar, await _opened_version(request), _user(request))
     done = _("The agenda was drafted from the decisions. Check it, adjust it, then publish it.")
     return await _finish(request, seminar, drafting, done)
 
 
 async def slot_move(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     data = await form(request)
     direction, target = data.get("direction"), data.get("session")
@@ -176,20 +167,20 @@ async def slot_move(request: Request) -> Response:
 
 
 async def slot_delete(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     return await _apply(request, seminar, lambda a: editing.delete_slot(a, key), _("Slot deleted."))
 
 
 async def session_delete(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     return await _apply(request, seminar, lambda a: editing.delete_session(a, key), _("Session deleted."))
 
 
 async def arrange(request: Request) -> Response:
     """Drag and drop: {"version": n, "sessions": {session key: [slot keys in order]}} → the new version."""
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     try:
         body = json.loads(await request.body())
         version = int(body["version"])
@@ -225,7 +216,7 @@ def _session_choices(agenda: Agenda) -> list[tuple[str, str]]:
 
 
 async def slot_edit(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     current = await load_draft(seminar)
     found = current.agenda.find_slot(key)
@@ -250,7 +241,7 @@ async def slot_edit(request: Request) -> Response:
 
 
 async def session_edit(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     rooms = await rooms_of(seminar)
     current = await load_draft(seminar, rooms)
@@ -274,7 +265,7 @@ async def session_edit(request: Request) -> Response:
 
 
 async def slot_add(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     key = request.path_params["key"]
     slot_form = await bind(NewSlotForm, request)
     if not slot_form.validate():
@@ -292,7 +283,7 @@ async def slot_add(request: Request) -> Response:
 
 
 async def session_add(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     rooms = await rooms_of(seminar)
     current = await load_draft(seminar, rooms)
     if request.method == "POST":
@@ -315,7 +306,7 @@ async def session_add(request: Request) -> Response:
 
 
 async def agenda_settings(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     saved = await settings_of(seminar)
     if request.method == "POST":
         settings_form = await bind(AgendaSettingsForm, request)
@@ -335,7 +326,7 @@ async def agenda_settings(request: Request) -> Response:
 
 
 async def room_add(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     room_form = await bind(RoomForm, request)
     if room_form.validate():
         try:
@@ -350,7 +341,7 @@ async def room_add(request: Request) -> Response:
 
 
 async def room_edit(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     room = await get_room_or_404(seminar, request.path_params["room_id"])
     room_form = await bind(RoomForm, request)
     if room_form.validate():
@@ -366,7 +357,7 @@ async def room_edit(request: Request) -> Response:
 
 
 async def room_delete(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     room = await get_room_or_404(seminar, request.path_params["room_id"])
     try:
         await actions.delete_room(seminar, room)
@@ -381,7 +372,7 @@ async def room_delete(request: Request) -> Response:
 
 
 async def publish(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     publish_form = await bind(PublishForm, request)
     if not publish_form.validate():
         raise HTTPException(status_code=400)
@@ -403,13 +394,13 @@ async def publish(request: Request) -> Response:
 
 
 async def releases(request: Request) -> Response:
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     return render(request, "agenda/releases.html", {"seminar": seminar, "releases": await releases_of(seminar)})
 
 
 async def release_page(request: Request) -> Response:
     """One past release as it was published, for organizers comparing versions."""
-    seminar = await _editable_seminar(request)
+    seminar = await seminar_page(request, can_edit_agenda)
     release = await get_release_or_404(seminar, request.path_params["number"])
     days = days_of(agenda_from_data(release.data))
     context = {"seminar": seminar, "release": release, "days": days, **HELPERS}

@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar import i18n
 from seminar.agenda import editor_routes
 from seminar.agenda.published import CachedFile, kind_label, latest_head, names
 from seminar.agenda.published_files import (
@@ -29,8 +28,7 @@ from seminar.agenda.published_files import (
 )
 from seminar.agenda.queries import my_agenda_of, release_head
 from seminar.files import bytes_response
-from seminar.seminars.queries import get_seminar_or_404
-from seminar.web import render, signed_in_user
+from seminar.web import render, seminar_page, signed_in_user
 
 __all__ = ["person_token", "routes"]
 
@@ -46,7 +44,7 @@ def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = 
 
 
 async def _not_published(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = await seminar_page(request, sign_in=False)
     return render(request, "agenda/none.html", {"seminar": seminar}, status_code=404)
 
 
@@ -77,12 +75,11 @@ async def person_ics(request: Request) -> Response:
 
 
 async def my_agenda(request: Request) -> Response:
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = await seminar_page(request)
     user = signed_in_user(request)
     mine = await my_agenda_of(seminar, user)
     if mine is None:
         return render(request, "agenda/none.html", {"seminar": seminar}, status_code=404)
-    i18n.set_time_zone(seminar.time_zone)
     token = person_token(request.app.state.settings.secret_key, seminar.id, user.id)
     url = absolute_url(request, "agenda:person_ics", slug=seminar.slug, token=token)
     return render(
