@@ -30,8 +30,6 @@ from seminar.agenda.queries import my_agenda_of, release_head
 from seminar.files import bytes_response
 from seminar.web import render, seminar_page, signed_in_user
 
-__all__ = ["person_token", "routes"]
-
 
 def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = True, public: bool = True) -> Response:
     headers = {
