@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -73,3 +74,40 @@ def test_settings_are_read_from_the_environment_file(tmp_path: Path, monkeypatch
     assert (settings.smtp_host, settings.smtp_port) == ("mail.example.org", 587)
     assert settings.secret_key == (tmp_path / "secret_key").read_text()  # generated on first run
     assert Settings.from_environment(env_file).secret_key == settings.secret_key  # and kept
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The modules a file imports when it runs: imports under `if TYPE_CHECKING:` are for annotations only."""
+    tree = ast.parse(path.read_text("utf-8"))
+    type_only = {
+        id(node)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+        for statement in block.body
+        for node in ast.walk(statement)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return found
+
+
+def test_agenda_route_modules_issue_no_queries() -> None:
+    """Route modules hold handlers: reads are in queries.py, writes in actions.py. A route module
+    that imports no models and no Tortoise cannot query (the lead extends this to every area)."""
+    route_modules = sorted((PROJECT_ROOT / "seminar" / "agenda").glob("*routes.py"))
+    offenders = {
+        str(path.relative_to(PROJECT_ROOT)): sorted(
+            name for name in _runtime_imports(path)
+            if name == "tortoise" or name.startswith("tortoise.") or re.match(r"seminar(\.\w+)*\.models\b", name)
+        )
+        for path in route_modules
+    }
+
+    assert {path: found for path, found in offenders.items() if found} == {}
+    assert route_modules  # the glob still finds them

@@ -22,6 +22,7 @@ from seminar.accounts.queries import (
 from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import (
@@ -112,7 +113,7 @@ async def import_template(request: Request) -> Response:
     filename = f"people-{seminar.slug}.xlsx"
     return Response(
         template_workbook(units), media_type=XLSX_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 

@@ -1,14 +1,16 @@
 """The editor's forms: settings, rooms, a slot, a session, a new slot, publishing.
 
 Every form that changes the draft carries the draft's `version` as the page showed it.
-Times are typed as the seminar's local time (datetime-local, no zone) and get its zone in the route.
+Times are typed as the seminar's local time (datetime-local, no zone) and get its zone by `as_local`.
+The last section fills the forms from the agenda and puts refusals on them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from wtforms import (
     BooleanField,
@@ -30,9 +32,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from seminar.agenda.model import SlotKind
+from seminar.agenda.model import Session, Slot, SlotKind
+from seminar.errors import UserError
 from seminar.forms import BaseForm
 from seminar.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from seminar.agenda.models import AgendaSettings
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -151,3 +157,50 @@ class SessionForm(VersionedForm):
 class PublishForm(VersionedForm):
     notify_speakers = BooleanField(_l("Write to the speakers whose slots changed"))
     notify_participants = BooleanField(_l("Write to everyone taking part in the seminar"))
+
+
+# ---------- between the forms and the agenda ----------
+
+
+def as_local(value: dt.datetime, time_zone: str) -> dt.datetime:
+    """A typed local time (no zone) as the seminar's time: agendas are read where they happen."""
+    return value.replace(tzinfo=ZoneInfo(time_zone))
+
+
+def as_typed(value: dt.datetime, time_zone: str) -> dt.datetime:
+    return value.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+
+
+def show_error(form: BaseForm, error: UserError) -> None:
+    """A refusal beside the field it names, else at the top of the form."""
+    if error.field and error.field in form and error.field != "version":
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def refresh_version(form: BaseForm, version: int) -> None:
+    """After a conflict: what was typed stays, and saving again applies it to the current draft."""
+    form.version.data = version  # type: ignore[attr-defined]
+    form.version.raw_data = [str(version)]  # type: ignore[attr-defined]
+
+
+def slot_data(version: int, slot: Slot, time_zone: str) -> dict[str, Any]:
+    return {
+        "version": version, "title": slot.title, "start": as_typed(slot.start, time_zone),
+        "duration": slot.duration, "speaker": slot.speaker.name if slot.speaker else "",
+    }
+
+
+def session_data(version: int, session: Session, time_zone: str) -> dict[str, Any]:
+    return {
+        "version": version, "title": session.title, "room": session.room.id,
+        "start": as_typed(session.start, time_zone), "end": as_typed(session.end, time_zone),
+        "chair": session.chair.name if session.chair else "",
+    }
+
+
+def settings_data(saved: AgendaSettings) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(saved, name) for name in SETTINGS_FIELDS}
+    values["days"] = "\n".join(saved.days)
+    return values

@@ -33,17 +33,6 @@ from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "agenda" / "print.css"
 CACHE_SIZE = 512
 
-MEDIA_TYPES = {
-    "page": "text/html; charset=utf-8",
-    "ics": "text/calendar; charset=utf-8",
-    "person-ics": "text/calendar; charset=utf-8",
-    "xml": "application/xml; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
-PERSISTED = {"pdf", "xlsx"}
-
 
 @dataclass(frozen=True)
 class CachedFile:
@@ -107,9 +96,16 @@ def forget_head(slug: str) -> None:
 
 
 async def get_or_make(
-    seminar_id: int, release_id: int, kind: str, locale: str, make: Callable[[], Awaitable[bytes]]
+    seminar_id: int,
+    release_id: int,
+    kind: str,
+    locale: str,
+    make: Callable[[], Awaitable[bytes]],
+    *,
+    media_type: str,
+    persisted: bool = False,
 ) -> CachedFile:
-    """The cached bytes, else the stored ones (PDF, .xlsx), else `make()` once however many ask at once."""
+    """The cached bytes, else the stored ones (`persisted`: PDF, .xlsx), else `make()` once however many ask at once."""
     key = (seminar_id, release_id, kind, locale)
     if (found := cached(key)) is not None:
         return found
@@ -117,14 +113,13 @@ async def get_or_make(
     async with lock:
         if (found := cached(key)) is not None:
             return found
-        media_type = MEDIA_TYPES[kind.split(":")[0]]
-        if kind in PERSISTED:
+        if persisted:
             stored = await AgendaFile.get_or_none(release_id=release_id, kind=kind, locale=locale)
             if stored is not None:
                 return _remember(key, CachedFile(bytes(stored.content), stored.etag, media_type))
         content = await make()
         entry = CachedFile(content, make_etag(content), media_type)
-        if kind in PERSISTED:
+        if persisted:
             try:
                 await AgendaFile.create(
                     release_id=release_id, kind=kind, locale=locale, content=content, etag=entry.etag

@@ -1,4 +1,5 @@
-"""Reading the agenda's rows: rooms, settings, the draft as an `Agenda`, the decided papers, releases."""
+"""Reading the agenda's rows: rooms, settings, the draft as an `Agenda`, the decided papers, releases,
+and what the editor and a speaker's own agenda show."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from seminar.accounts.models import User
 from seminar.agenda import draft as drafting
+from seminar.agenda.checks import Problem, find_problems
 from seminar.agenda.editing import with_rooms
-from seminar.agenda.model import Agenda, DecidedPaper, Decision, Person, TopicRef
+from seminar.agenda.model import Agenda, DecidedPaper, Decision, Person, Session, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
+from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author
@@ -24,6 +28,13 @@ AGENDA_OUTCOMES = {"keynote": Decision.KEYNOTE, "discussion": Decision.DISCUSSIO
 
 async def rooms_of(seminar: Seminar) -> list[Room]:
     return await Room.filter(seminar_id=seminar.id).order_by("position", "id")
+
+
+async def get_room_or_404(seminar: Seminar, room_id: int) -> Room:
+    room = await Room.get_or_none(id=room_id, seminar_id=seminar.id)
+    if room is None:
+        raise HTTPException(status_code=404)
+    return room
 
 
 def room_refs(rooms: list[Room]) -> tuple[RoomRef, ...]:
@@ -175,6 +186,10 @@ async def release_head(slug: str) -> ReleaseHead | None:
     return ReleaseHead(row["seminar_id"], row["id"], row["number"], bool(row["proceedings_public"]))
 
 
+async def release_with_seminar(release_id: int) -> AgendaRelease:
+    return await AgendaRelease.get(id=release_id).select_related("seminar")
+
+
 async def get_release_or_404(seminar: Seminar, number: int) -> AgendaRelease:
     release = await AgendaRelease.get_or_none(seminar_id=seminar.id, number=number)
     if release is None:
@@ -197,3 +212,76 @@ async def paper_urls(request: Request, seminar: Seminar, paper_ids: set[int]) ->
         for paper_id in sorted(paper_ids)
         if paper_id in numbers
     }
+
+
+@dataclass(frozen=True)
+class EditorView:
+    """What the organizers' editor shows besides its forms: the draft, its problems, rooms, settings."""
+
+    draft: Draft
+    days: list[Day]
+    problems: list[Problem]
+    flagged: set[str]  # slot keys a problem names
+    flagged_sessions: set[str]
+    rooms: list[Room]
+    settings: AgendaSettings
+    latest: AgendaRelease | None
+
+
+async def editor_view(seminar: Seminar) -> EditorView:
+    rooms = await rooms_of(seminar)
+    current = await load_draft(seminar, rooms)
+    problems = find_problems(current.agenda, await decided_papers(seminar)) if current.agenda.sessions else []
+    return EditorView(
+        draft=current,
+        days=days_of(current.agenda),
+        problems=problems,
+        flagged={key for problem in problems for key in problem.slot_keys},
+        flagged_sessions={key for problem in problems for key in problem.session_keys},
+        rooms=rooms,
+        settings=await settings_of(seminar),
+        latest=await latest_release(seminar),
+    )
+
+
+async def active_user(user_id: int) -> User | None:
+    return await User.get_or_none(id=user_id, is_active=True)
+
+
+async def people_for(user: User, agenda: Agenda) -> list[Person]:
+    """The names the agenda knows this account by: its account, the papers it is an author of, its name as chair."""
+    paper_ids = set(
+        await Author.filter(email__iexact=user.email).values_list("paper_id", flat=True)  # type: ignore[call-overload]
+    ) if user.email else set()
+    people: dict[tuple[str, int | str], Person] = {("id", user.id): Person(user.id, user.name)}
+    for session, slot in agenda.slots():
+        if slot.paper_id in paper_ids and slot.speaker is not None:
+            people.setdefault(slot.speaker.identity, slot.speaker)
+        for contribution in slot.contributions:
+            if contribution.paper_id in paper_ids and contribution.speaker is not None:
+                people.setdefault(contribution.speaker.identity, contribution.speaker)
+        if session.chair is not None and session.chair.id is None and session.chair.name == user.name:
+            people.setdefault(session.chair.identity, session.chair)
+    return list(people.values())
+
+
+@dataclass(frozen=True)
+class MyAgenda:
+    """A signed-in person's part of the latest release: the slots they speak in, the sessions they chair."""
+
+    release: AgendaRelease
+    mine: list[tuple[Session, Slot]]
+    chaired: list[Session]
+
+
+async def my_agenda_of(seminar: Seminar, user: User) -> MyAgenda | None:
+    latest = await latest_release(seminar)
+    if latest is None:
+        return None
+    agenda = agenda_from_data(latest.data)
+    people = {p.identity for p in await people_for(user, agenda)}
+    return MyAgenda(
+        release=latest,
+        mine=[(s, slot) for s, slot in agenda.slots() if any(p.identity in people for p in slot.people())],
+        chaired=[s for s in agenda.sessions if s.chair is not None and s.chair.identity in people],
+    )

@@ -2,7 +2,7 @@
 
 The PDF lives in the database as a blob; to serve ranges without holding the book in memory it
 is copied once into `DATA_DIR/proceedings/<sha256>.pdf` (written to a temporary name, then
-renamed, so no reader ever sees half a file) and sent by Starlette's `FileResponse`, which
+renamed, so no reader ever sees half a file) and sent by `seminar.files.file_response`, which
 answers `Range` with 206 (or 416 for a range past the end) and honours `If-Range`.
 """
 
@@ -13,21 +13,14 @@ import tempfile
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
+from seminar.files import file_response, not_modified
 from seminar.submissions.models import Blob
 
 
 def etag_of(sha256: str) -> str:
     return f'"{sha256}"'
-
-
-def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names this entity (weak or strong, or `*`)."""
-    if not if_none_match:
-        return False
-    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    return "*" in tags or etag in tags
 
 
 async def cached_file(sha256: str, data_dir: Path) -> Path:
@@ -48,10 +41,8 @@ async def pdf_response(request: Request, sha256: str, filename: str, *, public: 
     etag = etag_of(sha256)
     # A public book may sit in shared caches; an attendees-only book only in the reader's own.
     cache_control = "public, max-age=0, must-revalidate" if public else "private, max-age=0, must-revalidate"
-    headers = {"ETag": etag, "Cache-Control": cache_control}
-    if matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
+    headers = {"Cache-Control": cache_control}
+    if (unchanged := not_modified(request, etag, headers)) is not None:
+        return unchanged
     path = await cached_file(sha256, request.app.state.settings.data_dir)
-    return FileResponse(
-        path, media_type="application/pdf", filename=filename, content_disposition_type="inline", headers=headers
-    )
+    return file_response(path, "application/pdf", filename=filename, inline=True, etag=etag, headers=headers)

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, NoMatchFound, Route
 from seminar.accounts.access import mail_links
 from seminar.accounts.models import Role, Unit
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_download_proceedings, can_manage_registrations
@@ -21,7 +22,6 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seminars.models import Seminar
 from seminar.seminars.rules import to_local
 from seminar.spreadsheets import XLSX_TYPE
-from seminar.submissions.routes import content_disposition
 from seminar.web import actor, client_ip, flash, form, redirect, render, seminar_page, signed_in_user
 
 

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_decide
@@ -37,7 +38,6 @@ from seminar.reviews.queries import reviewable_papers, settings_of
 from seminar.reviews.routes import _links, _managed_seminar
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.archive import manuscript_name
-from seminar.submissions.routes import content_disposition
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
 

@@ -21,6 +21,7 @@ from seminar import i18n
 from seminar.accounts.models import User
 from seminar.config import Settings
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import (
@@ -57,7 +58,6 @@ from seminar.reviews.queries import (
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown
 from seminar.submissions.models import Author, Blob, Manuscript, Paper
-from seminar.submissions.routes import content_disposition
 from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
 PROPOSAL_SALT = "reviews-proposal"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
@@ -21,6 +20,7 @@ from seminar import i18n
 from seminar.accounts.models import Unit, UnitKind
 from seminar.config import Settings
 from seminar.errors import UserError
+from seminar.files import content_disposition
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import (
@@ -289,12 +289,6 @@ async def withdraw(request: Request) -> Response:
             flash(request, _("Paper #%(number)s withdrawn.", number=paper.number))
         return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
     return render(request, "submissions/withdraw.html", {"seminar": seminar, "paper": paper})
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the real name RFC 5987-encoded (Chinese survives)."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 async def download(request: Request) -> Response:
