@@ -119,7 +119,9 @@ class RequestLimitsMiddleware:
             limit, shown = self.upload_max_bytes + UPLOAD_ENVELOPE_BYTES, self.upload_max_bytes
         else:
             limit = shown = self.form_max_bytes
-        context = {"is_upload": is_upload, "limit_mb": max(1, shown // 2**20)}
+        # A file sent after the session ended meets the stranger's cap: say why, not "1 MB".
+        signed_out_upload = not signed_in and headers.get("content-type", "").startswith("multipart/form-data")
+        context = {"is_upload": is_upload, "signed_out_upload": signed_out_upload, "limit_mb": max(1, shown // 2**20)}
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, "errors/413.html", 413, context)

@@ -21,6 +21,8 @@ class SystemRequirement:
     present_if: str  # a file or a command that exists once the package is installed
 
 
+APT_LOCK_WAIT_SECONDS = 300
+
 REQUIREMENTS = [
     SystemRequirement("fonts-noto-cjk", "Chinese fonts for PDFs (论文集, agenda)", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
     SystemRequirement("libharfbuzz-subset0", "fast font subsetting in WeasyPrint", "/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0"),
@@ -56,8 +58,17 @@ def ensure_system_packages(echo: bool = True) -> bool:
         if echo:
             print(f"Installing Debian packages: {' '.join(names)}")
         environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *names], check=True, env=environment)
+        # Another apt or an unattended upgrade may hold the package lock: wait for it a while.
+        wait = ["-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT_SECONDS}"]
+        for command in (["apt-get", *wait, "update", "-qq"], ["apt-get", *wait, "install", "-y", "-qq", *names]):
+            if subprocess.run(command, env=environment).returncode != 0:
+                print(
+                    f"Could not install {' '.join(names)}: `apt-get {command[3]}` failed "
+                    f"(another apt-get or dpkg may still hold the package lock after {APT_LOCK_WAIT_SECONDS} s, "
+                    "or the package list is unreachable). When it has finished, run `seminar setup` again, "
+                    f"or install them yourself: apt-get install {' '.join(names)}"
+                )
+                return False
         return not missing_requirements()
     print("These system packages are missing:")
     for requirement in missing:
@@ -65,5 +76,5 @@ def ensure_system_packages(echo: bool = True) -> bool:
     if is_debian():
         print(f"Install them with:  sudo apt-get install {' '.join(names)}")
     else:
-        print("Install the Noto CJK fonts and HarfBuzz's subset library with your system's package manager.")
+        print("Install the Noto CJK fonts, HarfBuzz's subset library and poppler's utilities with your system's package manager.")
     return False

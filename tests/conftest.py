@@ -35,7 +35,8 @@ from seminar.db import is_postgres, tortoise_config
 # Real argon2id, at a cost that keeps the suite quick (production keeps the library's default).
 configure_hasher(time_cost=1, memory_cost=1024, parallelism=1)
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+# The project's shared folder beside the clone; SEMINAR_SHARED_DIR points elsewhere (a test of the skips uses it).
+SHARED_DIR = Path(os.environ.get("SEMINAR_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
 
 
 def _postgres_parts(url: str) -> tuple[str, str]:
@@ -248,3 +249,26 @@ def counted_queries() -> Iterator[list[str]]:
         logger.removeHandler(handler)
         logger.setLevel(level)
         logger.propagate = propagate
+
+
+def skip_summary(reasons: list[str]) -> list[str]:
+    """One line per reason a test was skipped, the most frequent first, each with its count."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        reason = reason.removeprefix("Skipped: ")
+        counts[reason] = counts.get(reason, 0) + 1
+    return [
+        f"{count} test{'s' if count > 1 else ''} skipped: {reason}"
+        for reason, count in sorted(counts.items(), key=lambda item: -item[1])
+    ]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say why tests were skipped even under -q: a clone without ../shared skips the frab checks."""
+    reasons = [
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3
+    ]
+    for line in skip_summary(reasons):
+        terminalreporter.write_line(line, yellow=True)

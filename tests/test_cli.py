@@ -12,6 +12,8 @@ from pathlib import Path
 from seminar.accounts.passwords import verify_password
 from seminar.config import PROJECT_ROOT
 
+from tests.patience import patience
+
 
 def run_seminar(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     environment = {
@@ -26,7 +28,7 @@ def run_seminar(data_dir: Path, *args: str, stdin: str = "") -> subprocess.Compl
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=patience(120),
     )
 
 

@@ -56,6 +56,16 @@ def is_valid_phone(text: str) -> bool:
     return bool(_MOBILE.match(phone) or _LANDLINE.match(phone))
 
 
+def _address_pieces(email: str) -> set[str]:
+    """The parts of an address's name a guesser would try: zhuhai.clerk gives zhuhai.clerk, zhuhai and clerk.
+
+    Pieces are the runs of letters or of digits; shorter than four characters they are too common
+    (li, wang, 01) to forbid.
+    """
+    local_part = email.strip().lower().partition("@")[0]
+    return {piece for piece in (local_part, *re.findall(r"[^\W\d_]+|\d+", local_part)) if len(piece) >= 4}
+
+
 def password_problem(password: str, confirmation: str, email: str) -> str | None:
     """Why a new password cannot be used, in the user's language, or None if it can."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -63,8 +73,7 @@ def password_problem(password: str, confirmation: str, email: str) -> str | None
     lowered = password.strip().lower()
     if lowered == email.strip().lower():
         return _("The password must not be your e-mail address.")
-    local_part = email.strip().lower().partition("@")[0]
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4 or (len(local_part) >= 4 and local_part in lowered):
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4 or any(piece in lowered for piece in _address_pieces(email)):
         return _("This password is too easy to guess: choose one that is not common and not based on your e-mail.")
     if password != confirmation:
         return _("The two passwords do not match.")

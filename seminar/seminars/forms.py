@@ -40,6 +40,10 @@ def _valid_slug(form: BaseForm, field: Field) -> None:
         raise ValidationError(problem)
 
 
+# The page marks the field required (an empty name is one of `slug_problem`'s answers).
+_valid_slug.field_flags = {"required": True}  # type: ignore[attr-defined]  # WTForms reads flags off the validator
+
+
 class SeminarForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(

@@ -56,6 +56,23 @@ def test_password_based_on_the_email_name_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
+    ("password", "email"),
+    [
+        ("zhuhai1234", "zhuhai.clerk@example.org"),  # a piece of the name, not the whole name
+        ("Clerk-Office-77", "zhuhai.clerk@example.org"),
+        ("huizhou_2026_ok", "huizhou_zhb@example.org"),
+        ("mail-20261125x", "chen20261125@example.org"),  # the digits of the name are a piece too
+    ],
+)
+def test_password_containing_a_piece_of_the_email_name_is_refused(password: str, email: str) -> None:
+    assert password_problem(password, password, email) == "密码过于简单：请勿使用常见密码或基于电子邮箱的密码。"
+
+
+def test_pieces_shorter_than_four_characters_do_not_count() -> None:
+    assert password_problem("li-ming-harbour", "li-ming-harbour", "li.zx@example.org") is None
+
+
+@pytest.mark.parametrize(
     ("is_active", "has_password", "expected"),
     [(True, False, PersonStatus.INVITED), (True, True, PersonStatus.ACTIVE), (False, True, PersonStatus.DEACTIVATED)],
 )

@@ -207,6 +207,30 @@ async def test_people_list_query_count_does_not_grow_with_people(organizer_clien
 # --- inviting one person ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("roles", "subject", "says"),
+    [
+        (("attendee",), "参会邀请", "办理参会报名并下载论文集"),
+        (("submitter",), "论文报送账号", "报送本单位的论文"),
+        (("reviewer", "attendee"), "论文评审邀请", "撰写点评意见"),
+        (("organizer", "reviewer"), "会务管理账号", "作为会务组成员"),
+    ],
+)
+async def test_an_invitation_is_worded_for_what_the_person_will_do(
+    organizer_client: Client, seminar: Seminar, smtp_settings: Settings, smtp_server: SmtpServer,
+    roles: tuple[str, ...], subject: str, says: str,
+) -> None:
+    await invite(organizer_client, roles=roles)
+    assert await send_pending(smtp_settings) == 1
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == f"“全省市域社会治理现代化试点创新研讨班”{subject}"
+    [body] = smtp_server.bodies_to("chengang@example.org")
+    assert says in body
+    if roles != ("attendee",):
+        assert "参会" not in message["Subject"]
+
+
 async def test_invitation_end_to_end_through_smtp(
     organizer_client: Client, seminar: Seminar, smtp_settings: Settings, smtp_server: SmtpServer
 ) -> None:
@@ -222,7 +246,8 @@ async def test_invitation_end_to_end_through_smtp(
     landing = await organizer_client.get(accepted.headers["location"])
 
     assert flashes(listing) == ["已授予 chengang@example.org 评审专家、参会人员角色，系统将发送邮件通知。"]
-    assert smtp_server.messages[0]["Subject"] == "“全省市域社会治理现代化试点创新研讨班”参会邀请"
+    assert smtp_server.messages[0]["Subject"] == "“全省市域社会治理现代化试点创新研讨班”论文评审邀请"
+    assert "请您在评审截止前登录系统阅读分配给您的论文" in body
     assert "李明 邀请您以评审专家、参会人员身份参加“全省市域社会治理现代化试点创新研讨班”。" in body
     assert "有效期至" in body
     assert "全省市域社会治理现代化试点创新研讨班" in invitation.text and "评审专家、参会人员" in invitation.text

@@ -24,6 +24,7 @@ import pytest
 
 from seminar.config import DOCUMENTED_SETTINGS
 from tests.conftest import SmtpServer, _free_port
+from tests.patience import patience
 
 BROWSER_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -84,7 +85,7 @@ def _seminar_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "seminar.cli"]
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = patience(90)) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -117,7 +118,7 @@ def live_site(database: str, smtp_server: SmtpServer, screenshot_dir: Path, tmp_
     }
     command = _seminar_command()
     # The working directory holds no .env, so nothing but this environment configures the site.
-    run = dict(cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=120)
+    run = dict(cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=patience(120))
     for arguments in (["units"], ["createadmin", "--email", ORGANIZER[0], "--name", ORGANIZER[1], "--password", ORGANIZER[2]]):
         result = subprocess.run([*command, *arguments], **run)  # type: ignore[call-overload]
         assert result.returncode == 0, result.stderr
@@ -135,7 +136,7 @@ def live_site(database: str, smtp_server: SmtpServer, screenshot_dir: Path, tmp_
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=patience(30))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

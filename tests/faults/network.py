@@ -8,6 +8,8 @@ import threading
 from concurrent.futures import Future
 from typing import Any
 
+from tests.patience import patience
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -32,7 +34,7 @@ class TcpProxy:
 
     def _call(self, coroutine: Any) -> Any:
         future: Future[Any] = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-        return future.result(timeout=10)
+        return future.result(timeout=patience(10))
 
     def start(self) -> TcpProxy:
         self._thread.start()
@@ -48,7 +50,7 @@ class TcpProxy:
     def stop(self) -> None:
         self._call(self._cut())
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=patience(10))
         self._loop.close()
 
     async def _listen(self) -> None:

@@ -18,6 +18,7 @@ import httpx
 
 from seminar.config import PROJECT_ROOT
 from tests.faults.network import free_port
+from tests.patience import patience
 
 
 def seminar_process(command: list[str], database_url: str, data_dir: Path, **environment: str) -> subprocess.Popen[str]:
@@ -36,7 +37,7 @@ def seminar_process(command: list[str], database_url: str, data_dir: Path, **env
     )
 
 
-def stop(process: subprocess.Popen[str], timeout: float = 20) -> str:
+def stop(process: subprocess.Popen[str], timeout: float = patience(20)) -> str:
     """SIGTERM (SIGKILL if it will not go), then its output."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -76,7 +77,7 @@ def served_site(database_url: str, data_dir: Path) -> Iterator[str]:
             return False
 
     try:
-        wait_until(healthy, 90, "seminar serve did not answer within 90 s", interval=0.2)
+        wait_until(healthy, patience(90), "seminar serve did not answer in time", interval=0.2)
         yield base_url
     except BaseException as error:
         # What the server said is what explains a failure seen from outside it.

@@ -21,6 +21,7 @@ from tests.conftest import SmtpServer
 from tests.factories import make_mail
 from tests.faults.network import free_port
 from tests.faults.processes import mail_workers
+from tests.patience import patience
 
 WORKERS = ("worker-1", "worker-2")
 # Recipient → how many mails each gets: before the outage, and queued while the server is down.
@@ -56,17 +57,17 @@ async def test_smtp_down_then_back_every_mail_is_delivered_exactly_once_by_two_w
             before = await queue(BEFORE)
             await eventually(
                 lambda: _all_sent(before),
-                60, "the mail queued before the outage was not sent",
+                patience(60), "the mail queued before the outage was not sent",
             )
 
             server.stop()  # the SMTP server goes away
             during = await queue(DURING)
-            await eventually(lambda: _all_tried(during), 60, "the workers did not try the mail while the server was down")
+            await eventually(lambda: _all_tried(during), patience(60), "the workers did not try the mail while the server was down")
             assert await OutboxMail.filter(id__in=[mail.id for mail in during], status=MailStatus.SENT).count() == 0
 
             server = Controller(smtp, hostname=smtp.host, port=smtp.port)  # back, on the same port
             server.start()
-            await eventually(lambda: _all_sent(before + during), 60, "the mail queued during the outage was not sent")
+            await eventually(lambda: _all_sent(before + during), patience(60), "the mail queued during the outage was not sent")
     finally:
         server.stop()
 

@@ -24,6 +24,7 @@ from tests.conftest import Client
 from tests.factories import make_organizer, make_proceedings_build
 from tests.faults.processes import seminar_process, stop
 from tests.proceedings.test_actions import TITLES, pdf_of, pdf_text, small_seminar
+from tests.patience import patience
 
 PROC = Path("/proc")
 
@@ -54,7 +55,7 @@ def running(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-async def typesetting_child(worker_pid: int, timeout: float = 90) -> int:
+async def typesetting_child(worker_pid: int, timeout: float = patience(90)) -> int:
     """The spawned process in which the worker typesets (not multiprocessing's resource tracker)."""
     for _tick in range(int(timeout / 0.05)):
         for child in children(worker_pid):

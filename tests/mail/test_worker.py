@@ -15,6 +15,7 @@ from seminar.mail.actions import STALE_CLAIM
 from seminar.mail.models import MailAttempt, MailStatus, OutboxMail
 from tests.conftest import SmtpServer, _free_port
 from tests.factories import make_mail
+from tests.patience import patience
 
 
 async def test_send_pending_delivers_queued_mail_with_chinese_name_subject_and_both_parts(
@@ -158,7 +159,7 @@ async def test_worker_skips_mail_another_worker_holds_locked(
     holder = asyncio.create_task(other_worker_claiming())
     await locked.wait()
     try:
-        sent = await asyncio.wait_for(worker.send_pending(smtp_settings, "worker-b"), timeout=10)
+        sent = await asyncio.wait_for(worker.send_pending(smtp_settings, "worker-b"), timeout=patience(10))
     finally:
         release.set()
         await holder
@@ -213,7 +214,7 @@ async def test_run_forever_sends_mail_and_stops_when_told(smtp_settings: Setting
             break
         await asyncio.sleep(0.01)
     stop.set()
-    await asyncio.wait_for(task, timeout=5)
+    await asyncio.wait_for(task, timeout=patience(5))
 
     assert task.done() and task.exception() is None
     assert len(smtp_server.messages) == 1
@@ -242,7 +243,7 @@ async def test_run_forever_keeps_going_after_an_error(
                 break
             await asyncio.sleep(0.01)
         stop.set()
-        await asyncio.wait_for(task, timeout=5)
+        await asyncio.wait_for(task, timeout=patience(5))
 
     assert len(rounds) >= 3
     assert "sending round failed" in caplog.text

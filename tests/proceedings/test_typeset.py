@@ -22,6 +22,8 @@ from seminar.proceedings.typeset import (
     typeset_in_subprocess,
 )
 
+from tests.patience import patience
+
 MARKER = "市域社会治理现代化试点工作"
 WORDS = "坚持发展新时代枫桥经验推进平安建设法治政府基层治理网格化服务管理矛盾纠纷多元化解机制综合执法"
 FOREIGN_TITLE = "城市报送的PDF论文"
@@ -129,7 +131,7 @@ def load(spec: BookSpec, result: TypesetResult, tmp_path: Path) -> Built:
 def book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     spec = small_book()
     # The worker's way: a spawned process typesets, the caller only waits.
-    return load(spec, typeset_in_subprocess(spec, timeout=120), tmp_path_factory.mktemp("book"))
+    return load(spec, typeset_in_subprocess(spec, timeout=patience(120)), tmp_path_factory.mktemp("book"))
 
 
 def toc_entries(built: Built) -> dict[str, int]:

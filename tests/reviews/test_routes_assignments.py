@@ -116,6 +116,19 @@ async def test_matrix_marks_conflicts_and_assigns_one_pair_with_a_mail(client: C
     assert paper.title in mail.body_text and "广州市" not in mail.body_text
 
 
+async def test_matrix_explains_every_mark_and_the_numbers_under_the_names(client: Client) -> None:
+    seminar = await organized()
+    await make_paper(seminar, city="广州市", status="submitted")
+    await make_reviewer(seminar, email="reviewer01@example.org", name="王芳")
+    await client.login("organizer@example.org")
+
+    matrix = await client.get(f"/{seminar.slug}/manage/assignments")
+
+    assert ">+</button>" in matrix.text and "+ 未表态" in matrix.text
+    assert "专家姓名下方的数字为已分配论文篇数" in matrix.text
+    assert '<small title="已分配篇数">0</small>' in matrix.text
+
+
 async def test_forced_assignment_of_a_conflicted_pair_is_refused_with_the_reason(client: Client) -> None:
     seminar = await organized()
     paper = await make_paper(seminar, city="广州市", status="submitted")

@@ -293,7 +293,8 @@ async def test_a_stranger_gets_the_form_cap_even_for_a_multipart_body(client: Cl
 
     response = await client.post("/login", content=stream.body(), headers={"content-type": MULTIPART})
 
-    assert response.status_code == 413 and "表单提交的内容不能超过1 MB。此次提交未被读取，未保存任何内容。" in response.text
+    # Files are sent by signed-in people only: a signed-out one is told why the file went nowhere.
+    assert response.status_code == 413 and "文件发送前登录已失效，文件未被接收，也未保存任何内容。请重新登录后再次上传。" in response.text
     assert FORM_MAX_BYTES < stream.pulled <= FORM_MAX_BYTES + stream.chunk + len(stream.head)
     assert await footprint() == before
     await assert_still_serving(client)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import httpx
+import lxml.html
 
 from seminar.accounts.models import Role, RoleName, UnitKind
 from seminar.seminars.models import Seminar, Topic
@@ -221,6 +222,30 @@ async def test_topics_page_lists_topics_in_order(client: Client) -> None:
     assert response.status_code == 200
     shown = re.findall(r"<h2>专题 \d：(.*?)</h2>", response.text)
     assert shown == DEFAULT_TOPICS
+
+
+
+async def test_topics_are_numbered_once_and_offer_only_the_moves_that_exist(client: Client) -> None:
+    await _signed_in_organizer(client)
+
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/topics")).text)
+
+    assert not page.xpath("//ol[@class='topic-list']")  # the heading's 专题 N is the only number
+    items = page.xpath("//ul[@class='topic-list']/li")
+    moves = [[button.text_content() for button in item.xpath(".//button[@name='direction']")] for item in items]
+    assert moves[0] == ["下移"] and moves[-1] == ["上移"]
+    assert all(middle == ["上移", "下移"] for middle in moves[1:-1])
+
+
+async def test_the_seminar_menus_close_each_other_and_the_address_name_is_marked_required(client: Client) -> None:
+    await _signed_in_organizer(client)
+
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/settings")).text)
+
+    menus = page.xpath("//details[@class='nav-menu']")
+    assert len(menus) == 2 and {menu.get("name") for menu in menus} == {"seminar-menus"}
+    [slug_field] = page.xpath("//div[contains(@class, 'field')][.//input[@name='slug']]")
+    assert slug_field.xpath(".//span[@class='required']")
 
 
 async def test_add_topic_appends_it_at_the_end(client: Client) -> None:
