@@ -41,6 +41,7 @@ from seminar.proceedings import worker as proceedings_worker
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
+from seminar.reviews.decision_routes import routes as review_decision_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
@@ -100,6 +101,7 @@ def build_routes() -> list[BaseRoute]:
         *submission_routes,
         *review_routes,
         *review_organizer_routes,
+        *review_decision_routes,
         *proceedings_routes,
         *registration_routes,
         *agenda_routes,

@@ -267,6 +267,12 @@ def can_bid(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_reviewer(seminar.id)
 
 
+def can_bid_on(actor: Actor, paper: PaperScoped, declared_by_self: bool) -> bool:
+    """A reviewer bids on papers free of conflict. A conflict they declared themselves leaves the paper
+    listed, to take it back; one by unit or set by an organizer hides it altogether."""
+    return actor.is_reviewer(paper.seminar_id) and (not actor.has_conflict(paper.id) or declared_by_self)
+
+
 def can_review(actor: Actor, seminar: SeminarScoped) -> bool:
     """Whether the seminar has a "my reviews" page for this person."""
     return actor.is_reviewer(seminar.id)

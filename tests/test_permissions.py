@@ -106,3 +106,21 @@ def test_nobody_takes_away_their_own_roles() -> None:
     assert organizer.user is not None
 
     assert not permissions.can_remove_from_seminar(organizer, THIS, organizer.user)
+
+
+@dataclass
+class FakePaper:
+    id: int
+    seminar_id: int
+
+
+def test_a_reviewer_bids_on_papers_free_of_conflict_and_sees_those_they_declared_to_take_it_back() -> None:
+    reviewer = Actor(user=User(id=7, email="r@example.org", name="r"), roles={1: frozenset({"reviewer"})},
+                     conflicted_paper_ids=frozenset({21}))
+    free, conflicted, elsewhere = FakePaper(20, 1), FakePaper(21, 1), FakePaper(22, 2)
+
+    assert permissions.can_bid_on(reviewer, free, declared_by_self=False)
+    assert not permissions.can_bid_on(reviewer, conflicted, declared_by_self=False)  # by unit or by an organizer
+    assert permissions.can_bid_on(reviewer, conflicted, declared_by_self=True)
+    assert not permissions.can_bid_on(reviewer, elsewhere, declared_by_self=False)
+    assert not permissions.can_bid_on(ACTORS["organizer"], free, declared_by_self=False)

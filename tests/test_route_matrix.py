@@ -48,7 +48,7 @@ from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Conflict, ConflictSource, Review, UnitConflictLift
-from seminar.reviews.routes import PROPOSAL_SALT
+from seminar.reviews.proposals import PROPOSAL_SALT
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Paper
 from tests.conftest import Client, counted_queries

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
-
-from tortoise import Tortoise
-
 from seminar.accounts.models import Unit
+from seminar.agenda.models import AgendaRelease
+from seminar.agenda.snapshot import agenda_from_data
 from seminar.i18n import DEFAULT_LOCALE
 from seminar.proceedings.book import AgendaRow, Author, BookPaper, BookSpec, BookTopic, Participant, Placement
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.registration.models import Registration, RegistrationStatus
-from seminar.reviews import models as review_models
+from seminar.reviews.models import Decision, Review, ReviewStatus
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author as PaperAuthor
 from seminar.submissions.models import Blob, Manuscript, ManuscriptKind, Paper, PaperStatus
@@ -31,10 +29,7 @@ async def settings_of(seminar: Seminar) -> ProceedingsSettings:
 
 async def _placements(seminar: Seminar, papers: list[Paper], decided_only: bool = False) -> dict[int, Placement]:
     """Paper id → placement in the book; decided papers only once the seminar has decisions (or if asked)."""
-    decision_model = getattr(review_models, "Decision", None)  # issue 4 adds decisions
-    decided: dict[int, str] = {}
-    if decision_model is not None:
-        decided = dict(await decision_model.filter(seminar_id=seminar.id).values_list("paper_id", "outcome"))
+    decided = dict(await Decision.filter(seminar_id=seminar.id).values_list("paper_id", "outcome"))
     if not decided and not decided_only:
         return {paper.id: Placement.DISCUSSION for paper in papers}
     kept = {placement.value: placement for placement in Placement}
@@ -42,8 +37,8 @@ async def _placements(seminar: Seminar, papers: list[Paper], decided_only: bool 
 
 
 async def _comments(paper_ids: list[int]) -> dict[int, list[str]]:
-    rows = await review_models.Review.filter(
-        assignment__paper_id__in=paper_ids, status=review_models.ReviewStatus.SUBMITTED
+    rows = await Review.filter(
+        assignment__paper_id__in=paper_ids, status=ReviewStatus.SUBMITTED
     ).order_by("submitted_at", "id").values_list("assignment__paper_id", "comment_to_authors")
     comments: dict[int, list[str]] = defaultdict(list)
     for paper_id, text in rows:
@@ -54,15 +49,9 @@ async def _comments(paper_ids: list[int]) -> dict[int, list[str]]:
 
 async def agenda_rows(seminar: Seminar) -> list[AgendaRow] | None:
     """The latest released agenda as printed rows, or None while the seminar has none."""
-    # The agenda's release records may not be installed: then the book has no agenda appendix.
-    release_model: Any = Tortoise.apps["models"].get("AgendaRelease")
-    if release_model is None:
-        return None
-    release = await release_model.filter(seminar_id=seminar.id).order_by("-number").first()
+    release = await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
     if release is None:
         return None
-    from seminar.agenda.snapshot import agenda_from_data
-
     agenda = agenda_from_data(release.data)
     rows: list[AgendaRow] = []
     for session in sorted(agenda.sessions, key=lambda s: (s.start, s.room.name)):

@@ -1,5 +1,7 @@
-"""Deciding papers and telling the cities: decisions one by one or in bulk, the seminar's letter wording,
-and the decision mails through the outbox.
+"""State changes once reviews are in: deciding papers (one by one or in bulk), the seminar's letter
+wording, and the decision mails through the outbox. The changes of reviewing itself (criteria,
+profiles, bids, conflicts, assignments, reviews) are in `actions`; what these pages read is in
+`queries` and `overview`.
 
 Each change runs in one transaction; the mails are queued in the same transaction that marks
 the decisions notified, so a decision is never marked sent without its mail, nor mailed twice.
@@ -8,22 +10,20 @@ the decisions notified, so a decision is never marked sent without its mail, nor
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from seminar.accounts.models import Role, RoleName, User
+from seminar.accounts.models import User
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
 from seminar.reviews import letters
 from seminar.reviews.models import Award, Decision, DecisionMailTemplate, Outcome
 from seminar.reviews.overview import comments_for_authors
-from seminar.reviews.queries import settings_of
+from seminar.reviews.queries import mail_plan, mail_template, settings_of
 from seminar.seminars.models import Seminar
-from seminar.submissions.models import Author, Paper, PaperStatus
+from seminar.submissions.models import Paper, PaperStatus
 
 
 def now() -> dt.datetime:
@@ -107,12 +107,6 @@ async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
     return len(decisions)
 
 
-async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:
-    """The seminar's subject and body for the outcome, or the default wording."""
-    stored = await DecisionMailTemplate.get_or_none(seminar_id=seminar.id, outcome=outcome)
-    return (stored.subject, stored.body) if stored else letters.DEFAULT_TEMPLATES[outcome.value]
-
-
 async def save_mail_template(seminar: Seminar, outcome: Outcome, subject: str, body: str) -> None:
     """Store the wording after checking its placeholders (LetterError names any unknown one)."""
     letters.check_template(subject, body)
@@ -122,72 +116,6 @@ async def save_mail_template(seminar: Seminar, outcome: Outcome, subject: str, b
         await DecisionMailTemplate.update_or_create(
             seminar_id=seminar.id, outcome=outcome, defaults={"subject": subject.strip(), "body": body.strip()}
         )
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str
-    locale: str = ""
-
-
-def letter_values(seminar: Seminar, paper: Paper, outcome: Outcome, award: Award | None, recipient: str,
-                  comments: Sequence[str], comments_allowed: bool) -> dict[str, object]:
-    """The placeholders' values for one paper and recipient (paper with topic and city loaded)."""
-    return {
-        "paper_number": paper.number,
-        "paper_title": paper.title,
-        "topic": paper.topic.title if paper.topic else "",
-        "decision": letters.OUTCOME_NAMES[outcome.value],
-        "award": letters.award_text(award.value if award else None),
-        "city": paper.city.name,
-        "comments": letters.comments_text(comments, comments_allowed),
-        "seminar": seminar.title,
-        "recipient": recipient,
-    }
-
-
-async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
-    """paper id → the contact author(s) with an address and the active submitters of the paper's city, once each."""
-    seminar_ids = {p.seminar_id for p in papers}  # type: ignore[attr-defined]
-    contacts = await Author.filter(paper_id__in=[p.id for p in papers], is_contact=True).exclude(email="").order_by("position")
-    submitters = await Role.filter(
-        seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
-        user__unit_id__in=list({p.city_id for p in papers}),  # type: ignore[attr-defined]
-    ).select_related("user").order_by("user__name", "user_id")
-    by_city: dict[tuple[int, int], list[User]] = defaultdict(list)
-    for role in submitters:
-        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)  # type: ignore[attr-defined]
-    contacts_of: dict[int, list[Author]] = defaultdict(list)
-    for author in contacts:
-        contacts_of[author.paper_id].append(author)  # type: ignore[attr-defined]
-    found: dict[int, list[Recipient]] = {}
-    for paper in papers:
-        people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
-        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]  # type: ignore[attr-defined]
-        seen: set[str] = set()
-        found[paper.id] = [r for r in people if not (r.email.lower() in seen or seen.add(r.email.lower()))]  # type: ignore[func-returns-value]
-    return found
-
-
-@dataclass(frozen=True)
-class MailPlan:
-    """The decision mails to send now: decisions never mailed or changed since."""
-
-    decisions: list[Decision]
-    recipients: dict[int, list[Recipient]]
-
-    @property
-    def mail_count(self) -> int:
-        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)  # type: ignore[attr-defined]
-
-
-async def mail_plan(seminar: Seminar) -> MailPlan:
-    decisions = await Decision.filter(
-        seminar_id=seminar.id, paper__status=PaperStatus.SUBMITTED
-    ).select_related("paper__city", "paper__topic").order_by("paper__number")
-    pending = [d for d in decisions if d.needs_mail]
-    return MailPlan(pending, await recipients_of([d.paper for d in pending]))
 
 
 async def send_decision_mails(seminar: Seminar) -> tuple[int, int]:
@@ -214,7 +142,7 @@ async def send_decision_mails(seminar: Seminar) -> tuple[int, int]:
         for decision in plan.decisions:
             subject, body = wording[decision.outcome]
             for recipient in plan.recipients.get(decision.paper_id, []):  # type: ignore[attr-defined]
-                letter = letters.render_letter(subject, body, letter_values(
+                letter = letters.render_letter(subject, body, letters.letter_values(
                     seminar, decision.paper, decision.outcome, decision.award, recipient.name,
                     comments.get(decision.paper_id, []), settings.authors_see_comments,  # type: ignore[attr-defined]
                 ))

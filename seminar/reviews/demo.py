@@ -27,7 +27,8 @@ from seminar.reviews.models import (
     ReviewStatus,
 )
 from seminar.reviews.overview import ranking
-from seminar.reviews.queries import propose_assignments, reviewable_papers, reviewers_of
+from seminar.reviews.proposals import propose_assignments
+from seminar.reviews.queries import reviewable_papers, reviewers_of
 from seminar.reviews.scoring import suggested_awards
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper

@@ -3,7 +3,7 @@
 Organizers write the subject and body with `{placeholder}`s (Python's format syntax, read by
 `string.Formatter`). Anything but the names in PLACEHOLDERS is refused before a mail is shown
 or sent, naming the offending placeholder; a literal brace is written twice ({{ or }}).
-Pure: plain strings in, plain strings out.
+Pure: plain strings in, plain strings out (`letter_values` reads a loaded paper's attributes, and queries nothing).
 """
 
 from __future__ import annotations
@@ -12,8 +12,15 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from seminar.errors import UserError
 from seminar.i18n import _
+
+if TYPE_CHECKING:
+    from seminar.reviews.models import Award, Outcome
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Paper
 
 PLACEHOLDERS = (
     "paper_number", "paper_title", "topic", "decision", "award", "city", "comments", "seminar", "recipient",
@@ -117,3 +124,19 @@ def render_letter(subject: str, body: str, values: Mapping[str, object]) -> Lett
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return Letter(" ".join(subject.format_map(filled).split()), text.strip() + "\n")
+
+
+def letter_values(seminar: Seminar, paper: Paper, outcome: Outcome, award: Award | None, recipient: str,
+                  comments: Sequence[str], comments_allowed: bool) -> dict[str, object]:
+    """The placeholders' values for one paper and recipient (paper with topic and city loaded)."""
+    return {
+        "paper_number": paper.number,
+        "paper_title": paper.title,
+        "topic": paper.topic.title if paper.topic else "",
+        "decision": OUTCOME_NAMES[outcome.value],
+        "award": award_text(award.value if award else None),
+        "city": paper.city.name,
+        "comments": comments_text(comments, comments_allowed),
+        "seminar": seminar.title,
+        "recipient": recipient,
+    }

@@ -191,6 +191,10 @@ class Review(Model):
     class Meta:
         table = "review"
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status is ReviewStatus.SUBMITTED
+
 
 class Outcome(StrEnum):
     """Where a decision puts a paper; the values match `Recommendation` (and the agenda's and book's)."""

@@ -1,222 +1,317 @@
-"""The organizers' side of reviewing once reviews come in: progress and reminders, the ranking per topic,
-decisions (one by one and in bulk), decision mails (wording, preview, sending) and the .xlsx of all reviews.
+"""The organizers' pages for running reviewing: the review form, reviewer profiles, the assignment matrix and
+the solver's proposal, and one paper's reviews and conflicts (set, lift; by unit: lift, re-impose).
 
 Everything here is for the seminar's organizers: other signed-in people get 403 (the seminar is public).
+What follows the reviews (progress, ranking, decisions, decision mails, export) is in `decision_routes`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar import i18n
 from seminar.errors import UserError
 from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_decide
-from seminar.reviews import actions, letters, scoring
-from seminar.reviews.decisions import (
-    UNDECIDED,
-    decide,
-    letter_values,
-    mail_plan,
-    mail_template,
-    recipients_of,
-    save_mail_template,
-    send_decision_mails,
+from seminar.permissions import can_manage_reviews
+from seminar.reviews import actions, overview, queries
+from seminar.reviews.access import form_status, mail_links
+from seminar.reviews.assign import AssignmentInfeasible
+from seminar.reviews.forms import (
+    EXTRA_CRITERION_ROWS,
+    ConflictForm,
+    LiftConflictForm,
+    ProfileForm,
+    ReviewFormSettingsForm,
+    UnitConflictForm,
 )
-from seminar.reviews.export import reviews_xlsx
-from seminar.reviews.forms import DecisionMailForm
-from seminar.reviews.models import Award, Decision, Outcome
-from seminar.reviews.overview import SORT_KEYS, comments_for_authors, export_rows, ranking, review_progress
-from seminar.reviews.queries import reviewable_papers, settings_of
-from seminar.reviews.routes import _links, _managed_seminar
-from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.archive import manuscript_name
-from seminar.spreadsheets import XLSX_TYPE
-from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
+from seminar.reviews.proposals import DEFAULT_SEED, proposal_token, propose_assignments, proposed_pairs
+from seminar.seminars.queries import topics_of
+from seminar.web import flash, form, redirect, render, seminar_page, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.reviews.models import Criterion, ReviewerProfile, ReviewSettings
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Paper
 
 
-async def _deciding_seminar(request: Request) -> Seminar:
-    return await seminar_page(request, can_decide)
+def _criterion_rows(page_form: ReviewFormSettingsForm) -> list[actions.CriterionRow]:
+    return [
+        actions.CriterionRow(
+            id=int(entry.form.id.data) if str(entry.form.id.data or "").isdigit() else None,
+            name=entry.form.name.data or "",
+            description=entry.form.description.data or "",
+            max_points=entry.form.max_points.data,
+        )
+        for entry in page_form.criteria
+    ]
 
 
-async def progress(request: Request) -> Response:
-    seminar = await _managed_seminar(request)
-    found = await review_progress(seminar)
-    return render(request, "reviews/progress.html", {
+def _review_form_data(criteria: list[Criterion], settings: ReviewSettings) -> dict[str, Any]:
+    return {
+        "criteria": [
+            {"id": str(c.id), "name": c.name, "description": c.description, "max_points": c.max_points} for c in criteria
+        ] + [{} for _row in range(EXTRA_CRITERION_ROWS)],
+        "reviews_visible_after_own": settings.reviews_visible_after_own,
+        "authors_see_comments": settings.authors_see_comments,
+        "disagreement_points": settings.disagreement_points,
+    }
+
+
+async def review_form_page(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    criteria = await actions.ensure_criteria(seminar)
+    settings = await queries.settings_of(seminar)
+    if request.method == "POST":
+        page_form = await bind(ReviewFormSettingsForm, request)
+        if page_form.validate():
+            try:
+                await actions.save_review_form(
+                    seminar, _criterion_rows(page_form), bool(page_form.reviews_visible_after_own.data),
+                    bool(page_form.authors_see_comments.data), page_form.disagreement_points.data,
+                )
+            except UserError as error:
+                page_form.form_errors.append(error.message)
+            else:
+                flash(request, _("The review form is saved."))
+                return redirect(request, "reviews:form", slug=seminar.slug)
+    else:
+        page_form = ReviewFormSettingsForm(data=_review_form_data(criteria, settings))
+    return render(request, "reviews/review_form.html", {
+        "seminar": seminar, "form": page_form, "total": sum(c.max_points for c in criteria),
+    }, status_code=form_status(request))
+
+
+async def reviewers(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    return render(request, "reviews/reviewers.html", {
         "seminar": seminar,
-        "progress": found,
-        "deadline": seminar.review_deadline,
-        "outstanding_count": len(found.outstanding_reviewers),
+        "reviewers": await queries.reviewers_of(seminar),
+        "profiles": await queries.profiles_of(seminar),
+        "topics": {t.id: t for t in await topics_of(seminar)},
+        "loads": await overview.reviewer_loads(seminar),
     })
 
 
-async def remind(request: Request) -> Response:
-    seminar = await _managed_seminar(request)
-    count = await actions.remind_reviewers(seminar, _links(request, seminar))
-    if count:
-        flash(request, i18n.ngettext("A reminder is on its way to %(num)s reviewer.",
-                                     "Reminders are on their way to %(num)s reviewers.", count))
-    else:
-        flash(request, _("No reviewer has outstanding reviews: nobody was reminded."))
-    return redirect(request, "reviews:progress", slug=seminar.slug)
+def _profile_form_data(profile: ReviewerProfile | None) -> dict[str, Any]:
+    return {
+        "topics": profile.topic_ids if profile else [],
+        "max_load": profile.max_load if profile else None,
+        "note": profile.note if profile else "",
+    }
 
 
-def _ranking_query(request: Request) -> tuple[scoring.SortKey, int | None]:
-    sort = request.query_params.get("sort", "")
-    key: scoring.SortKey = sort if sort in SORT_KEYS else "trimmed"  # type: ignore[assignment]
-    topic = request.query_params.get("topic", "")
-    return key, int(topic) if topic.isdigit() else None
-
-
-async def _ranking_page(request: Request, seminar: Seminar, errors: list[str] | None = None) -> Response:
-    key, topic_id = _ranking_query(request)
-    found = await ranking(seminar, key, topic_id)
-    return render(request, "reviews/ranking.html", {
-        "seminar": seminar,
-        "ranking": found,
-        "sort": key,
-        "topic_id": topic_id,
-        "topics": await Topic.filter(seminar_id=seminar.id).order_by("position", "id"),
-        "outcomes": list(Outcome),
-        "awards": list(Award),
-        "errors": errors or [],
-        "back": request.url.query,
-    }, status_code=400 if errors else 200)
-
-
-async def ranking_page(request: Request) -> Response:
-    seminar = await _deciding_seminar(request)
-    return await _ranking_page(request, seminar)
-
-
-async def decide_papers(request: Request) -> Response:
-    """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all."""
-    seminar = await _deciding_seminar(request)
-    data = await form(request)
-    paper_ids = [int(value) for value in data.getlist("paper") if str(value).isdigit()]
-    try:
-        count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
-                             by=signed_in_user(request))
-    except UserError as error:
-        return await _ranking_page(request, seminar, [error.message])
-    if str(data.get("outcome", "")) == UNDECIDED:
-        flash(request, i18n.ngettext("Decision removed for %(num)s paper.", "Decisions removed for %(num)s papers.", count)
-              if count else _("Nothing changed: the papers were undecided already."))
-    else:
-        flash(request, i18n.ngettext("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", count)
-              if count else _("Nothing changed: the papers were already decided so."))
-    back = str(request.url_for("reviews:ranking", slug=seminar.slug))
-    query = str(data.get("back", ""))
-    return redirect_to(f"{back}?{query}" if query else back)
-
-
-def _outcome(request: Request) -> Outcome:
-    try:
-        return Outcome(request.path_params["outcome"])
-    except ValueError as error:
-        raise HTTPException(status_code=404) from error
-
-
-async def decision_mail(request: Request) -> Response:
-    """Edit one outcome's wording; "preview" fills it in for a chosen paper, "save" stores it. Nothing is sent here."""
-    seminar = await _deciding_seminar(request)
-    outcome = _outcome(request)
-    papers = await reviewable_papers(seminar).select_related("city", "topic").order_by("number")
-    decisions = {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
-    if request.method == "POST":
-        mail_form = await bind(DecisionMailForm, request)
-    else:
-        subject, body = await mail_template(seminar, outcome)
-        first = next((p for p in papers if p.id in decisions and decisions[p.id].outcome is outcome), papers[0] if papers else None)
-        requested = request.query_params.get("paper", "")
-        chosen = next((p for p in papers if str(p.number) == requested), first)
-        mail_form = DecisionMailForm(data={"subject": subject, "body": body, "paper": chosen.number if chosen else None})
-    mail_form.paper.choices = [(p.number, f"#{p.number} {p.title}") for p in papers]
-    action = str((await form(request)).get("action", "")) if request.method == "POST" else "preview"
-    preview: dict[str, Any] | None = None
-    status = 200
-    if mail_form.validate() if request.method == "POST" else True:
+async def reviewer(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    person = await queries.reviewer_or_404(seminar, request.path_params["user_id"])
+    profile = (await queries.profiles_of(seminar)).get(person.id)
+    topics = await topics_of(seminar)
+    is_post = request.method == "POST"
+    profile_form = await bind(ProfileForm, request) if is_post else ProfileForm(data=_profile_form_data(profile))
+    profile_form.topics.choices = [(t.id, t.title) for t in topics]
+    if is_post and profile_form.validate():
         try:
-            letters.check_template(mail_form.subject.data or "", mail_form.body.data or "")
-            if action == "save":
-                await save_mail_template(seminar, outcome, mail_form.subject.data or "", mail_form.body.data or "")
-                flash(request, _("The wording of this decision mail is saved."))
-                return redirect(request, "reviews:decision_mail", slug=seminar.slug, outcome=outcome.value)
-            paper = next((p for p in papers if p.number == mail_form.paper.data), None)
-            if paper is not None:
-                preview = await _preview(seminar, paper, outcome, decisions.get(paper.id), mail_form)
+            await actions.save_profile(seminar, person, profile_form.topics.data or [], profile_form.max_load.data,
+                                       profile_form.note.data or "")
         except UserError as error:
-            mail_form.form_errors.append(error.message)
-            status = 400
-    else:
-        status = 400
-    return render(request, "reviews/decision_mail.html", {
-        "seminar": seminar,
-        "outcome": outcome,
-        "outcomes": list(Outcome),
-        "form": mail_form,
-        "preview": preview,
-        "placeholders": letters.PLACEHOLDERS,
-        "settings": await settings_of(seminar),
-    }, status_code=status)
-
-
-async def _preview(seminar: Seminar, paper: Any, outcome: Outcome, decision: Decision | None,
-                   mail_form: DecisionMailForm) -> dict[str, Any]:
-    settings = await settings_of(seminar)
-    comments = (await comments_for_authors([paper.id])).get(paper.id, []) if settings.authors_see_comments else []
-    recipients = (await recipients_of([paper])).get(paper.id, [])
-    award = decision.award if decision is not None and decision.outcome is outcome else None
-    name = recipients[0].name if recipients else _("(recipient)")
-    letter = letters.render_letter(
-        mail_form.subject.data or "", mail_form.body.data or "",
-        letter_values(seminar, paper, outcome, award, name, comments, settings.authors_see_comments),
-    )
-    return {"letter": letter, "paper": paper, "recipients": recipients}
-
-
-async def send_decisions(request: Request) -> Response:
-    """GET: what would be sent (papers, mails); POST: queue them all in one transaction."""
-    seminar = await _deciding_seminar(request)
-    if request.method == "POST":
-        try:
-            papers, mails = await send_decision_mails(seminar)
-        except UserError as error:
-            flash(request, error.message, "error")
-            return redirect(request, "reviews:send_decisions", slug=seminar.slug)
-        if papers:
-            flash(request, _("%(mails)s decision mails for %(papers)s papers are in the outbox.", mails=mails, papers=papers))
+            profile_form.form_errors.append(error.message)
         else:
-            flash(request, _("There are no new or changed decisions to send."))
-        return redirect(request, "reviews:ranking", slug=seminar.slug)
-    plan = await mail_plan(seminar)
-    return render(request, "reviews/send_decisions.html", {
-        "seminar": seminar, "plan": plan, "settings": await settings_of(seminar),
-        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],  # type: ignore[attr-defined]
-    })
+            flash(request, _("The profile of %(name)s is saved.", name=person.name))
+            return redirect(request, "reviews:reviewers", slug=seminar.slug)
+    return render(request, "reviews/reviewer.html", {"seminar": seminar, "person": person, "form": profile_form},
+                  status_code=form_status(request))
 
 
-async def export(request: Request) -> Response:
-    seminar = await _managed_seminar(request)
-    criteria, rows = await export_rows(seminar)
-    data = reviews_xlsx(seminar.title, criteria, rows)
-    filename = manuscript_name(seminar.title, "", "评审意见", [], ".xlsx")
-    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+async def assignments(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    return render(request, "reviews/assignments.html", {"seminar": seminar, **await overview.assignment_matrix(seminar)})
+
+
+async def _pair(request: Request, seminar: Seminar) -> tuple[Paper, User, bool]:
+    data = await form(request)
+    paper_id, reviewer_id = str(data.get("paper", "")), str(data.get("reviewer", ""))
+    if not paper_id.isdigit() or not reviewer_id.isdigit():
+        raise HTTPException(status_code=400)
+    paper, person = await queries.pair_or_404(seminar, int(paper_id), int(reviewer_id))
+    return paper, person, data.get("force") == "yes"
+
+
+def _back(request: Request, seminar: Seminar, paper: Paper) -> Response:
+    """Back where the button was: the paper's review page or the matrix."""
+    if (request.scope.get("seminar.form") or {}).get("next") == "paper":
+        return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+    return redirect(request, "reviews:assignments", slug=seminar.slug)
+
+
+async def assign(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    paper, person, force = await _pair(request, seminar)
+    try:
+        await actions.assign(seminar, paper, person, by=signed_in_user(request), links=mail_links(request, seminar), force=force)
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        flash(request, _("%(name)s now reviews paper #%(number)s. An e-mail is on its way.", name=person.name, number=paper.number))
+    return _back(request, seminar, paper)
+
+
+async def unassign(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    paper, person, _force = await _pair(request, seminar)
+    found = await queries.assignment_or_404(paper, person)
+    try:
+        await actions.unassign(found)
+    except UserError as error:
+        flash(request, error.message, "error")
+    else:
+        flash(request, _("%(name)s no longer reviews paper #%(number)s.", name=person.name, number=paper.number))
+    return _back(request, seminar, paper)
+
+
+async def _apply_proposal(request: Request, seminar: Seminar) -> Response:
+    """Exactly the previewed pairs, carried signed in the page."""
+    pairs = proposed_pairs(request.app.state.settings.secret_key, seminar, str((await form(request)).get("proposal", "")))
+    if pairs is None:
+        flash(request, _("The proposal could not be read. Here is a new one."), "error")
+        return redirect(request, "reviews:auto", slug=seminar.slug)
+    try:
+        count = await actions.apply_assignments(seminar, pairs, by=signed_in_user(request), links=mail_links(request, seminar))
+    except UserError as error:
+        flash(request, error.message, "error")
+        return redirect(request, "reviews:auto", slug=seminar.slug)
+    flash(request, _("%(count)s assignments made. The reviewers are told by e-mail.", count=count))
+    return redirect(request, "reviews:assignments", slug=seminar.slug)
+
+
+async def auto_assign(request: Request) -> Response:
+    """Preview the solver's proposal (GET); apply exactly the previewed pairs (POST)."""
+    seminar = await seminar_page(request, can_manage_reviews)
+    if request.method == "POST":
+        return await _apply_proposal(request, seminar)
+    seed_text = request.query_params.get("seed", "")
+    try:
+        proposal = await propose_assignments(seminar, int(seed_text) if seed_text.isdigit() else DEFAULT_SEED)
+    except AssignmentInfeasible as error:
+        return render(request, "reviews/auto.html", {"seminar": seminar, "error": error.message, "proposal": None})
+    token = proposal_token(request.app.state.settings.secret_key, seminar, proposal)
+    return render(request, "reviews/auto.html", {"seminar": seminar, "proposal": proposal, "token": token, "error": None})
+
+
+async def _paper_page(request: Request, seminar: Seminar, paper: Paper, conflict_form: ConflictForm | None = None,
+                      lift_errors: dict[int, str] | None = None, unit_errors: dict[int, str] | None = None) -> Response:
+    """The paper's review page; after a refused change with the form or error to show, and 400."""
+    people = await queries.reviewers_of(seminar)
+    conflict_form = conflict_form or ConflictForm()
+    conflict_form.reviewer.choices = [(u.id, u.name) for u in people]
+    context = await overview.paper_page(seminar, paper, await actions.ensure_criteria(seminar), people)
+    unit_rows = {u.id for u, _reason, _lift in context["unit_conflicts"]}
+    return render(request, "reviews/paper.html", {
+        **context,
+        "unit_errors": unit_errors or {},
+        # An error about a reviewer without a row in the table (no conflict by unit) is shown above it.
+        "unit_other_errors": [m for rid, m in (unit_errors or {}).items() if rid not in unit_rows],
+        "conflict_form": conflict_form,
+        "lift_form": LiftConflictForm(),
+        "lift_errors": lift_errors or {},
+    }, status_code=400 if request.method == "POST" else 200)
+
+
+async def paper_reviews(request: Request) -> Response:
+    """One paper for organizers: its reviewers, conflicts (set and lift, with history) and submitted reviews."""
+    seminar = await seminar_page(request, can_manage_reviews)
+    return await _paper_page(request, seminar, await queries.get_paper_or_404(seminar, request.path_params["number"]))
+
+
+async def set_conflict(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    paper = await queries.get_paper_or_404(seminar, request.path_params["number"])
+    conflict_form = await bind(ConflictForm, request)
+    conflict_form.reviewer.choices = [(u.id, u.name) for u in await queries.reviewers_of(seminar)]
+    if conflict_form.validate():
+        person = await queries.person(conflict_form.reviewer.data)
+        try:
+            await actions.set_conflict(seminar, paper, person, conflict_form.reason.data or "", by=signed_in_user(request))
+        except UserError as error:
+            conflict_form.form_errors.append(error.message)
+        else:
+            flash(request, _("Conflict of %(name)s with paper #%(number)s recorded.", name=person.name, number=paper.number))
+            return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+    return await _paper_page(request, seminar, paper, conflict_form)
+
+
+async def lift_conflict(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    paper = await queries.get_paper_or_404(seminar, request.path_params["number"])
+    conflict = await queries.conflict_or_404(paper, request.path_params["conflict_id"])
+    lift_form = await bind(LiftConflictForm, request)
+    if not lift_form.validate():
+        return await _paper_page(request, seminar, paper, lift_errors={conflict.id: _("Give a reason for lifting the conflict.")})
+    try:
+        await actions.lift_conflict(conflict, lift_form.lift_reason.data or "", by=signed_in_user(request))
+    except UserError as error:
+        return await _paper_page(request, seminar, paper, lift_errors={conflict.id: error.message})
+    flash(request, _("Conflict lifted."))
+    return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+
+
+async def _change_unit_conflict(
+    request: Request,
+    change: Callable[[Seminar, Paper, User, str, User], Awaitable[None]],
+    done: str,
+) -> Response:
+    """Lift or re-impose one reviewer's conflict by unit with this paper, with its reason kept in the history."""
+    seminar = await seminar_page(request, can_manage_reviews)
+    paper = await queries.get_paper_or_404(seminar, request.path_params["number"])
+    person = await queries.reviewer_or_404(seminar, request.path_params["user_id"])
+    reason_form = await bind(UnitConflictForm, request)
+    try:
+        if not reason_form.validate():
+            raise UserError(reason_form.first_error or _("Check the form."))
+        await change(seminar, paper, person, reason_form.reason.data or "", signed_in_user(request))
+    except UserError as error:
+        return await _paper_page(request, seminar, paper, unit_errors={person.id: error.message})
+    flash(request, done % {"name": person.name, "number": paper.number})
+    return redirect(request, "reviews:paper", slug=seminar.slug, number=paper.number)
+
+
+async def lift_unit_conflict(request: Request) -> Response:
+    return await _change_unit_conflict(
+        request,
+        lambda seminar, paper, person, reason, by: actions.lift_unit_conflict(seminar, paper, person, reason, by=by),
+        _("The conflict by unit of %(name)s with paper #%(number)s is lifted."),
+    )
+
+
+async def reimpose_unit_conflict(request: Request) -> Response:
+    """An assignment of the pair ends with the re-imposed conflict."""
+    return await _change_unit_conflict(
+        request,
+        lambda _seminar, paper, person, reason, by: actions.reimpose_unit_conflict(paper, person, reason, by=by),
+        _("The conflict by unit of %(name)s with paper #%(number)s is in force again."),
+    )
 
 
 routes: list[BaseRoute] = [
-    Route("/{slug}/manage/reviews", progress, name="reviews:progress"),
-    Route("/{slug}/manage/reviews/remind", remind, methods=["POST"], name="reviews:remind"),
-    Route("/{slug}/manage/reviews.xlsx", export, name="reviews:export"),
-    Route("/{slug}/manage/ranking", ranking_page, name="reviews:ranking"),
-    Route("/{slug}/manage/decisions", decide_papers, methods=["POST"], name="reviews:decide"),
-    Route("/{slug}/manage/decisions/send", send_decisions, methods=["GET", "POST"], name="reviews:send_decisions"),
-    Route("/{slug}/manage/decisions/mail/{outcome}", decision_mail, methods=["GET", "POST"], name="reviews:decision_mail"),
+    Route("/{slug}/manage/review-form", review_form_page, methods=["GET", "POST"], name="reviews:form"),
+    Route("/{slug}/manage/reviewers", reviewers, name="reviews:reviewers"),
+    Route("/{slug}/manage/reviewers/{user_id:int}", reviewer, methods=["GET", "POST"], name="reviews:reviewer"),
+    Route("/{slug}/manage/assignments", assignments, name="reviews:assignments"),
+    Route("/{slug}/manage/assignments/assign", assign, methods=["POST"], name="reviews:assign"),
+    Route("/{slug}/manage/assignments/remove", unassign, methods=["POST"], name="reviews:unassign"),
+    Route("/{slug}/manage/assignments/auto", auto_assign, methods=["GET", "POST"], name="reviews:auto"),
+    Route("/{slug}/manage/reviews/{number:int}", paper_reviews, name="reviews:paper"),
+    Route("/{slug}/manage/reviews/{number:int}/conflicts", set_conflict, methods=["POST"], name="reviews:set_conflict"),
+    Route("/{slug}/manage/reviews/{number:int}/conflicts/{conflict_id:int}/lift", lift_conflict, methods=["POST"],
+          name="reviews:lift_conflict"),
+    Route("/{slug}/manage/reviews/{number:int}/unit-conflicts/{user_id:int}/lift", lift_unit_conflict, methods=["POST"],
+          name="reviews:lift_unit_conflict"),
+    Route("/{slug}/manage/reviews/{number:int}/unit-conflicts/{user_id:int}/reimpose", reimpose_unit_conflict,
+          methods=["POST"], name="reviews:reimpose_unit_conflict"),
 ]

@@ -1,4 +1,5 @@
-"""What the organizers' review pages show: progress, the ranking per topic, the export rows, and what a city reads.
+"""What the organizers' review pages show: progress, the ranking per topic, the export rows, the assignment
+matrix, one paper's reviews and conflicts, a decision mail's preview; and what a city reads.
 
 Each loader sends a fixed number of queries however many papers and reviewers there are; the
 figures come from `scoring` (one definition for the page, the export and the tests).
@@ -9,13 +10,33 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from seminar.accounts.models import User
-from seminar.reviews import scoring
+from seminar.i18n import _
+from seminar.reviews import letters, rules, scoring
 from seminar.reviews.export import ReviewRow
-from seminar.reviews.models import Assignment, Award, Criterion, Decision, Review, ReviewStatus
-from seminar.reviews.queries import reviewable_papers, reviewers_of, settings_of
+from seminar.reviews.models import (
+    Assignment,
+    Award,
+    Bid,
+    Conflict,
+    Criterion,
+    Decision,
+    Outcome,
+    Review,
+    ReviewStatus,
+    UnitConflictLift,
+)
+from seminar.reviews.queries import (
+    conflict_map,
+    profiles_of,
+    recipients_of,
+    reviewable_papers,
+    reviewers_of,
+    settings_of,
+)
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper
 
@@ -254,3 +275,90 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
         decision.notified_outcome.value, decision.notified_award.value if decision.notified_award else None,
         decision.notified_at, comments,
     ), settings.authors_see_comments
+
+
+async def reviewer_loads(seminar: Seminar) -> dict[int, int]:
+    """reviewer id → how many papers they review (declined assignments not counted)."""
+    loads: dict[int, int] = {}
+    for reviewer_id in await Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True).values_list("reviewer_id", flat=True):
+        loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
+    return loads
+
+
+async def assignment_matrix(seminar: Seminar) -> dict[str, Any]:
+    """The assignments page: papers × reviewers with conflicts, assignments, declines, bids and loads."""
+    papers = await reviewable_papers(seminar).select_related("topic", "city").order_by("number")
+    people = await reviewers_of(seminar)
+    conflicts = await conflict_map(seminar, people, papers)
+    rows = await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "declined_at")
+    assigned = {(p, r) for p, r, declined in rows if declined is None}
+    declined = {(p, r) for p, r, declined_at in rows if declined_at is not None}
+    bid_rows = await Bid.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "preference")
+    return {
+        "papers": papers,
+        "reviewers": people,
+        "conflicts": conflicts,
+        "assigned": assigned,
+        "declined": declined,
+        "bids": {(p, r): str(pref) for p, r, pref in bid_rows},
+        "loads": {u.id: sum(1 for _p, r in assigned if r == u.id) for u in people},
+        "counts": {p.id: sum(1 for q, _r in assigned if q == p.id) for p in papers},
+        "profiles": await profiles_of(seminar),
+    }
+
+
+async def paper_page(seminar: Seminar, paper: Paper, criteria: list[Criterion], people: list[User]) -> dict[str, Any]:
+    """One paper for organizers: its reviewers and reviews, conflicts (with history) and who may still be assigned."""
+    conflicts = await conflict_map(seminar, people, [paper])
+    assignments = await Assignment.filter(paper_id=paper.id).select_related("reviewer").order_by("created_at", "id")
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in assignments])}  # type: ignore[attr-defined]
+    history = await Conflict.filter(paper_id=paper.id).select_related("reviewer", "created_by", "lifted_by").order_by("created_at", "id")
+    assigned_ids = {a.reviewer_id for a in assignments if a.declined_at is None}  # type: ignore[attr-defined]
+    lifts = await UnitConflictLift.filter(paper_id=paper.id).select_related(
+        "reviewer", "lifted_by", "reimposed_by").order_by("lifted_at", "id")
+    in_force = {lift.reviewer_id: lift for lift in lifts if lift.reimposed_at is None}  # type: ignore[attr-defined]
+    # Every reviewer whose unit is or belongs to the paper's city, with the lift in force if any.
+    by_unit = [
+        (u, _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=u.unit.name), in_force.get(u.id))
+        for u in people
+        if u.unit is not None and rules.is_automatic_conflict(u.unit.id, u.unit.parent_id, paper.city_id)  # type: ignore[attr-defined]
+    ]
+    return {
+        "seminar": seminar,
+        "paper": paper,
+        "assignments": assignments,
+        "reviews": reviews,
+        "criteria": criteria,
+        "history": history,
+        "unit_conflicts": by_unit,
+        "unit_lifts": lifts,
+        "candidates": [u for u in people if u.id not in assigned_ids and (paper.id, u.id) not in conflicts],
+    }
+
+
+async def letter_preview(seminar: Seminar, paper: Paper, outcome: Outcome, decision: Decision | None,
+                         subject: str, body: str) -> dict[str, Any]:
+    """A decision mail as the paper's first recipient would read it, and who would receive it."""
+    settings = await settings_of(seminar)
+    comments = (await comments_for_authors([paper.id])).get(paper.id, []) if settings.authors_see_comments else []
+    recipients = (await recipients_of([paper])).get(paper.id, [])
+    award = decision.award if decision is not None and decision.outcome is outcome else None
+    name = recipients[0].name if recipients else _("(recipient)")
+    letter = letters.render_letter(
+        subject, body, letters.letter_values(seminar, paper, outcome, award, name, comments, settings.authors_see_comments),
+    )
+    return {"letter": letter, "paper": paper, "recipients": recipients}
+
+
+# The decisions in the order the pages offer them.
+OUTCOMES = list(Outcome)
+
+
+async def ranking_page(seminar: Seminar, key: scoring.SortKey, topic_id: int | None) -> dict[str, Any]:
+    """The ranking page: papers per topic in the chosen order, with the choices of decision and award."""
+    return {
+        "ranking": await ranking(seminar, key, topic_id),
+        "topics": await Topic.filter(seminar_id=seminar.id).order_by("position", "id"),
+        "outcomes": OUTCOMES,
+        "awards": list(Award),
+    }

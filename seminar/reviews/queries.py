@@ -1,20 +1,41 @@
-"""Loading what reviewing pages show: a reviewer's papers and conflicts, the seminar's reviewers, criteria."""
+"""Loading what reviewing pages show: a reviewer's papers, reviews and bids, the seminar's reviewers,
+criteria and conflicts, the objects a path or form names (404 when not this seminar's), and the
+decision mails' wording and recipients. The organizers' overviews (progress, ranking, matrix) are in
+`overview`; which papers a person may see is asked of `seminar.permissions`.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, Subquery
 
+from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.i18n import _
-from seminar.permissions import Actor, can_review_paper
-from seminar.reviews import rules
-from seminar.reviews.models import Assignment, Conflict, Criterion, ReviewerProfile, ReviewSettings, UnitConflictLift
+from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of
+from seminar.reviews import letters, rules
+from seminar.reviews.models import (
+    Assignment,
+    Bid,
+    Conflict,
+    ConflictSource,
+    Criterion,
+    Decision,
+    DecisionMailTemplate,
+    Outcome,
+    Review,
+    ReviewerProfile,
+    ReviewSettings,
+    ReviewStatus,
+    UnitConflictLift,
+)
 from seminar.seminars.models import Seminar
-from seminar.submissions.models import Paper, PaperStatus
+from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 
 
 async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
@@ -114,92 +135,204 @@ async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
     return paper
 
 
-@dataclass(frozen=True)
-class ProposedRow:
-    paper: Paper
-    kept: list[User]  # assigned already
-    added: list[tuple[User, list[str]]]  # proposed now, with the reasons
+# --- a reviewer's pages ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Proposal:
-    rows: list[ProposedRow]
-    loads: list[tuple[User, int, int, int]]  # reviewer, assigned already, proposed now, maximum
-    pairs: list[tuple[int, int]]  # (paper id, reviewer id) to create
-    seed: int
+async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignment, Review | None]]:
+    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun."""
+    user = actor.user
+    assert user is not None, "the page is for signed-in reviewers"
+    assignments = await Assignment.filter(
+        seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
+    ).select_related("paper").order_by("paper__number")
+    visible = [a for a in assignments if can_review_paper(actor, a.paper)]
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}  # type: ignore[attr-defined]
+    return [(a, reviews.get(a.id)) for a in visible]
 
 
-async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
-    """The solver's optimal completion of the current assignments (see `assign.solve`).
+async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:
+    """Ids of the papers the reviewer declared a conflict with (and has not taken back)."""
+    return set(await Conflict.filter(
+        seminar_id=seminar.id, reviewer_id=user.id, source=ConflictSource.DECLARED, lifted_at__isnull=True
+    ).values_list("paper_id", flat=True))
 
-    Existing assignments are fixed; declined ones and conflicts are forbidden pairs (a conflict by
-    unit that an organizer lifted is not); affinity comes from bids and topics of expertise. Raises `AssignmentInfeasible` with the reason.
-    """
-    from seminar.reviews import affinity as affinity_module
-    from seminar.reviews.assign import balanced_loads, solve
-    from seminar.reviews.models import Bid
 
-    papers = await reviewable_papers(seminar).select_related("topic").order_by("number")
-    reviewers = await reviewers_of(seminar)
-    profiles = await profiles_of(seminar)
-    bids = {
-        (paper_id, reviewer_id): str(preference)
-        for paper_id, reviewer_id, preference in await Bid.filter(seminar_id=seminar.id).values_list(
-            "paper_id", "reviewer_id", "preference"
-        )
+async def papers_to_bid_on(actor: Actor, seminar: Seminar, declared: set[int]) -> list[Paper]:
+    """Submitted papers in the reviewer's topics (all topics if none chosen) that `can_bid_on` lets them see."""
+    user = actor.user
+    assert user is not None, "the page is for signed-in reviewers"
+    profile = (await profiles_of(seminar)).get(user.id)
+    papers = reviewable_papers(seminar)
+    if profile is not None and profile.topic_ids:
+        papers = papers.filter(topic_id__in=profile.topic_ids)
+    found = await papers.select_related("topic", "city").order_by("topic__position", "number")
+    return [p for p in found if can_bid_on(actor, p, p.id in declared)]
+
+
+async def bids_of(seminar: Seminar, user: User) -> dict[int, str]:
+    """paper id → the reviewer's preference, as stored."""
+    rows = await Bid.filter(seminar_id=seminar.id, reviewer_id=user.id).values_list("paper_id", "preference")
+    return {int(paper_id): str(preference) for paper_id, preference in rows}
+
+
+async def assignment_of(paper: Paper, reviewer: User) -> Assignment:
+    """The reviewer's assignment to a paper `get_review_paper_or_404` let through: it exists."""
+    return await Assignment.get(paper_id=paper.id, reviewer_id=reviewer.id)
+
+
+async def review_of(assignment: Assignment) -> Review | None:
+    return await Review.get_or_none(assignment_id=assignment.id)
+
+
+async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
+    """The paper's latest manuscript and its bytes, or None before any upload."""
+    latest = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
+    if latest is None:
+        return None
+    blob = await Blob.get(sha256=latest.blob_id)  # type: ignore[attr-defined]
+    return latest, bytes(blob.content)
+
+
+async def review_page(
+    actor: Actor, seminar: Seminar, paper: Paper, assignment: Assignment, review: Review | None, criteria: list[Criterion]
+) -> dict[str, Any]:
+    """What the review page shows besides the form: the paper, its manuscript, and fellow reviews when `can_see_reviews_of`."""
+    settings = await settings_of(seminar)
+    own_submitted = review is not None and review.status is ReviewStatus.SUBMITTED
+    others: list[Review] = []
+    if can_see_reviews_of(actor, paper, own_submitted, settings.reviews_visible_after_own):
+        others = await Review.filter(
+            assignment__paper_id=paper.id, status=ReviewStatus.SUBMITTED, assignment__declined_at__isnull=True
+        ).exclude(assignment_id=assignment.id).order_by("submitted_at", "id")
+    show_identity = rules.shows_identity(seminar.blind_review, False)
+    return {
+        "seminar": seminar,
+        "paper": paper,
+        "assignment": assignment,
+        "review": review,
+        "criteria": criteria,
+        "others": others,
+        "others_hidden": not others and settings.reviews_visible_after_own and not own_submitted,
+        "show_identity": show_identity,
+        "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
+        "manuscript": await Manuscript.filter(paper_id=paper.id).order_by("-version").first(),
+        "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
+        "deadline": seminar.review_deadline,
     }
-    assignments = await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "declined_at")
-    active = {(p, r) for p, r, declined in assignments if declined is None}
-    declined = {(p, r) for p, r, declined_at in assignments if declined_at is not None}
-    stored = set(
-        await Conflict.filter(seminar_id=seminar.id, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")
-    )
-    lifted = await lifted_unit_conflicts(seminar)
-    paper_infos = [affinity_module.PaperInfo(p.id, p.topic_id, p.city_id) for p in papers]  # type: ignore[attr-defined]
-    reviewer_infos = [
-        affinity_module.ReviewerInfo(
-            id=u.id,
-            unit_id=u.unit_id,  # type: ignore[attr-defined]
-            unit_parent_id=u.unit.parent_id if u.unit else None,  # type: ignore[attr-defined]
-            topic_ids=frozenset(profiles[u.id].topic_ids) if u.id in profiles else frozenset(),
-            max_load=profiles[u.id].max_load if u.id in profiles else None,
-        )
-        for u in reviewers
-    ]
-    # Declining is final for the pair: the solver must not ask the same reviewer again.
-    forbidden = stored | declined
-    matrix = affinity_module.affinity_matrix(paper_infos, reviewer_infos, bids, forbidden, lifted=lifted, seed=seed)
-    paper_index = {p.id: i for i, p in enumerate(papers)}
-    reviewer_index = {u.id: j for j, u in enumerate(reviewers)}
-    fixed = [(paper_index[p], reviewer_index[r]) for p, r in active if p in paper_index and r in reviewer_index]
-    min_load, max_load = balanced_loads(
-        len(papers), len(reviewers), seminar.reviews_per_paper, [info.max_load for info in reviewer_infos]
-    )
-    result = solve(
-        matrix, seminar.reviews_per_paper, min_load, max_load, fixed=fixed,
-        paper_labels=[f"#{p.number}" for p in papers],
-        reviewer_labels=[u.name for u in reviewers],
-        groups=[p.topic.title if p.topic else None for p in papers],
-    ) if papers and reviewers else [[] for _p in papers]
-    rows: list[ProposedRow] = []
-    pairs: list[tuple[int, int]] = []
-    added_count: dict[int, int] = {}
-    for i, paper in enumerate(papers):
-        kept = [reviewers[j] for j in result[i] if (paper.id, reviewers[j].id) in active]
-        added = []
-        for j in result[i]:
-            reviewer = reviewers[j]
-            if (paper.id, reviewer.id) in active:
-                continue
-            reasons = affinity_module.explain(
-                paper_infos[i], reviewer_infos[j], bids.get((paper.id, reviewer.id)), conflicts=forbidden, lifted=lifted
-            )
-            added.append((reviewer, reasons))
-            pairs.append((paper.id, reviewer.id))
-            added_count[reviewer.id] = added_count.get(reviewer.id, 0) + 1
-        rows.append(ProposedRow(paper, kept, added))
-    loads = [
-        (u, sum(1 for p, r in active if r == u.id and p in paper_index), added_count.get(u.id, 0), max_load[j] if max_load else 0)
-        for j, u in enumerate(reviewers)
-    ]
-    return Proposal(rows, loads, pairs, seed)
+
+
+# --- the organizers' pages ---------------------------------------------------------------
+
+
+async def reviewer_or_404(seminar: Seminar, user_id: int) -> User:
+    """One of the seminar's active reviewers; anyone else is not found here."""
+    person = next((u for u in await reviewers_of(seminar) if u.id == user_id), None)
+    if person is None:
+        raise HTTPException(status_code=404)
+    return person
+
+
+async def pair_or_404(seminar: Seminar, paper_id: int, reviewer_id: int) -> tuple[Paper, User]:
+    """A paper of this seminar and a person, as named in an assignment form."""
+    paper = await Paper.get_or_none(id=paper_id, seminar_id=seminar.id)
+    person = await User.get_or_none(id=reviewer_id)
+    if paper is None or person is None:
+        raise HTTPException(status_code=404)
+    return paper, person
+
+
+async def assignment_or_404(paper: Paper, reviewer: User) -> Assignment:
+    found = await Assignment.get_or_none(paper_id=paper.id, reviewer_id=reviewer.id)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+async def conflict_or_404(paper: Paper, conflict_id: int) -> Conflict:
+    found = await Conflict.get_or_none(id=conflict_id, paper_id=paper.id)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+async def person(user_id: int) -> User:
+    """A person a validated form names (its choices were the seminar's reviewers)."""
+    return await User.get(id=user_id)
+
+
+# --- decision mails ----------------------------------------------------------------------
+
+
+async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
+    """paper id → its decision, for the papers decided so far."""
+    return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+
+
+async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:
+    """The seminar's subject and body for the outcome, or the default wording."""
+    stored = await DecisionMailTemplate.get_or_none(seminar_id=seminar.id, outcome=outcome)
+    return (stored.subject, stored.body) if stored else letters.DEFAULT_TEMPLATES[outcome.value]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    locale: str = ""
+
+
+async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
+    """paper id → the contact author(s) with an address and the active submitters of the paper's city, once each."""
+    seminar_ids = {p.seminar_id for p in papers}  # type: ignore[attr-defined]
+    contacts = await Author.filter(paper_id__in=[p.id for p in papers], is_contact=True).exclude(email="").order_by("position")
+    submitters = await Role.filter(
+        seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
+        user__unit_id__in=list({p.city_id for p in papers}),  # type: ignore[attr-defined]
+    ).select_related("user").order_by("user__name", "user_id")
+    by_city: dict[tuple[int, int], list[User]] = defaultdict(list)
+    for role in submitters:
+        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)  # type: ignore[attr-defined]
+    contacts_of: dict[int, list[Author]] = defaultdict(list)
+    for author in contacts:
+        contacts_of[author.paper_id].append(author)  # type: ignore[attr-defined]
+    found: dict[int, list[Recipient]] = {}
+    for paper in papers:
+        people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
+        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]  # type: ignore[attr-defined]
+        seen: set[str] = set()
+        found[paper.id] = [r for r in people if not (r.email.lower() in seen or seen.add(r.email.lower()))]  # type: ignore[func-returns-value]
+    return found
+
+
+@dataclass(frozen=True)
+class MailPlan:
+    """The decision mails to send now: decisions never mailed or changed since."""
+
+    decisions: list[Decision]
+    recipients: dict[int, list[Recipient]]
+
+    @property
+    def mail_count(self) -> int:
+        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)  # type: ignore[attr-defined]
+
+
+async def mail_plan(seminar: Seminar) -> MailPlan:
+    decisions = await Decision.filter(
+        seminar_id=seminar.id, paper__status=PaperStatus.SUBMITTED
+    ).select_related("paper__city", "paper__topic").order_by("paper__number")
+    pending = [d for d in decisions if d.needs_mail]
+    return MailPlan(pending, await recipients_of([d.paper for d in pending]))
+
+
+def outcome_or_404(value: str) -> Outcome:
+    """The outcome a decision-mail address names."""
+    try:
+        return Outcome(value)
+    except ValueError as error:
+        raise HTTPException(status_code=404) from error
+
+
+async def papers_to_decide(seminar: Seminar) -> tuple[list[Paper], dict[int, Decision]]:
+    """The submitted papers by number (with city and topic, as letters need them) and their decisions so far."""
+    papers = await reviewable_papers(seminar).select_related("city", "topic").order_by("number")
+    return papers, await decisions_of(seminar)

@@ -1,0 +1,185 @@
+"""The organizers' side of reviewing once reviews come in: progress and reminders, the ranking per topic,
+decisions (one by one and in bulk), decision mails (wording, preview, sending) and the .xlsx of all reviews.
+
+Everything here is for the seminar's organizers: other signed-in people get 403 (the seminar is public).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from seminar import i18n
+from seminar.errors import UserError
+from seminar.forms import bind
+from seminar.i18n import _
+from seminar.permissions import can_decide, can_manage_reviews
+from seminar.reviews import actions, letters, overview, queries, scoring
+from seminar.reviews.access import mail_links
+from seminar.reviews.decisions import UNDECIDED, decide, save_mail_template, send_decision_mails
+from seminar.reviews.export import reviews_xlsx
+from seminar.reviews.forms import DecisionMailForm
+from seminar.spreadsheets import XLSX_TYPE
+from seminar.submissions.archive import manuscript_name
+from seminar.files import content_disposition
+from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.reviews.models import Decision, Outcome
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Paper
+
+
+async def progress(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    found = await overview.review_progress(seminar)
+    return render(request, "reviews/progress.html", {
+        "seminar": seminar,
+        "progress": found,
+        "deadline": seminar.review_deadline,
+        "outstanding_count": len(found.outstanding_reviewers),
+    })
+
+
+async def remind(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    count = await actions.remind_reviewers(seminar, mail_links(request, seminar))
+    if count:
+        flash(request, i18n.ngettext("A reminder is on its way to %(num)s reviewer.",
+                                     "Reminders are on their way to %(num)s reviewers.", count))
+    else:
+        flash(request, _("No reviewer has outstanding reviews: nobody was reminded."))
+    return redirect(request, "reviews:progress", slug=seminar.slug)
+
+
+def _ranking_query(request: Request) -> tuple[scoring.SortKey, int | None]:
+    sort = request.query_params.get("sort", "")
+    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"  # type: ignore[assignment]
+    topic = request.query_params.get("topic", "")
+    return key, int(topic) if topic.isdigit() else None
+
+
+async def _ranking_page(request: Request, seminar: Seminar, errors: list[str] | None = None) -> Response:
+    key, topic_id = _ranking_query(request)
+    return render(request, "reviews/ranking.html", {
+        "seminar": seminar,
+        **await overview.ranking_page(seminar, key, topic_id),
+        "sort": key,
+        "topic_id": topic_id,
+        "errors": errors or [],
+        "back": request.url.query,
+    }, status_code=400 if errors else 200)
+
+
+async def ranking_page(request: Request) -> Response:
+    seminar = await seminar_page(request, can_decide)
+    return await _ranking_page(request, seminar)
+
+
+async def decide_papers(request: Request) -> Response:
+    """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all."""
+    seminar = await seminar_page(request, can_decide)
+    data = await form(request)
+    paper_ids = [int(value) for value in data.getlist("paper") if str(value).isdigit()]
+    try:
+        count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
+                             by=signed_in_user(request))
+    except UserError as error:
+        return await _ranking_page(request, seminar, [error.message])
+    if str(data.get("outcome", "")) == UNDECIDED:
+        flash(request, i18n.ngettext("Decision removed for %(num)s paper.", "Decisions removed for %(num)s papers.", count)
+              if count else _("Nothing changed: the papers were undecided already."))
+    else:
+        flash(request, i18n.ngettext("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", count)
+              if count else _("Nothing changed: the papers were already decided so."))
+    back = str(request.url_for("reviews:ranking", slug=seminar.slug))
+    query = str(data.get("back", ""))
+    return redirect_to(f"{back}?{query}" if query else back)
+
+
+async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, papers: list[Paper],
+                     decisions: dict[int, Decision]) -> DecisionMailForm:
+    """The posted form, or the stored wording with a paper to preview: the one asked for, else the first so decided."""
+    if request.method == "POST":
+        mail_form = await bind(DecisionMailForm, request)
+    else:
+        subject, body = await queries.mail_template(seminar, outcome)
+        first = next((p for p in papers if p.id in decisions and decisions[p.id].outcome is outcome), papers[0] if papers else None)
+        requested = request.query_params.get("paper", "")
+        chosen = next((p for p in papers if str(p.number) == requested), first)
+        mail_form = DecisionMailForm(data={"subject": subject, "body": body, "paper": chosen.number if chosen else None})
+    mail_form.paper.choices = [(p.number, f"#{p.number} {p.title}") for p in papers]
+    return mail_form
+
+
+async def decision_mail(request: Request) -> Response:
+    """Edit one outcome's wording; "preview" fills it in for a chosen paper, "save" stores it. Nothing is sent here."""
+    seminar = await seminar_page(request, can_decide)
+    outcome = queries.outcome_or_404(request.path_params["outcome"])
+    papers, decisions = await queries.papers_to_decide(seminar)
+    mail_form = await _mail_form(request, seminar, outcome, papers, decisions)
+    is_post = request.method == "POST"
+    action = str((await form(request)).get("action", "")) if is_post else "preview"
+    subject, body = mail_form.subject.data or "", mail_form.body.data or ""
+    preview: dict[str, Any] | None = None
+    status = 400
+    if not is_post or mail_form.validate():
+        try:
+            letters.check_template(subject, body)
+            if action == "save":
+                await save_mail_template(seminar, outcome, subject, body)
+                flash(request, _("The wording of this decision mail is saved."))
+                return redirect(request, "reviews:decision_mail", slug=seminar.slug, outcome=outcome.value)
+            paper = next((p for p in papers if p.number == mail_form.paper.data), None)
+            if paper is not None:
+                preview = await overview.letter_preview(seminar, paper, outcome, decisions.get(paper.id), subject, body)
+            status = 200
+        except UserError as error:
+            mail_form.form_errors.append(error.message)
+    return render(request, "reviews/decision_mail.html", {
+        "seminar": seminar, "outcome": outcome, "outcomes": overview.OUTCOMES, "form": mail_form, "preview": preview,
+        "placeholders": letters.PLACEHOLDERS, "settings": await queries.settings_of(seminar),
+    }, status_code=status)
+
+
+async def send_decisions(request: Request) -> Response:
+    """GET: what would be sent (papers, mails); POST: queue them all in one transaction."""
+    seminar = await seminar_page(request, can_decide)
+    if request.method == "POST":
+        try:
+            papers, mails = await send_decision_mails(seminar)
+        except UserError as error:
+            flash(request, error.message, "error")
+            return redirect(request, "reviews:send_decisions", slug=seminar.slug)
+        if papers:
+            flash(request, _("%(mails)s decision mails for %(papers)s papers are in the outbox.", mails=mails, papers=papers))
+        else:
+            flash(request, _("There are no new or changed decisions to send."))
+        return redirect(request, "reviews:ranking", slug=seminar.slug)
+    plan = await queries.mail_plan(seminar)
+    return render(request, "reviews/send_decisions.html", {
+        "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
+        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],  # type: ignore[attr-defined]
+    })
+
+
+async def export(request: Request) -> Response:
+    seminar = await seminar_page(request, can_manage_reviews)
+    criteria, rows = await overview.export_rows(seminar)
+    data = reviews_xlsx(seminar.title, criteria, rows)
+    filename = manuscript_name(seminar.title, "", "评审意见", [], ".xlsx")
+    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+
+
+routes: list[BaseRoute] = [
+    Route("/{slug}/manage/reviews", progress, name="reviews:progress"),
+    Route("/{slug}/manage/reviews/remind", remind, methods=["POST"], name="reviews:remind"),
+    Route("/{slug}/manage/reviews.xlsx", export, name="reviews:export"),
+    Route("/{slug}/manage/ranking", ranking_page, name="reviews:ranking"),
+    Route("/{slug}/manage/decisions", decide_papers, methods=["POST"], name="reviews:decide"),
+    Route("/{slug}/manage/decisions/send", send_decisions, methods=["GET", "POST"], name="reviews:send_decisions"),
+    Route("/{slug}/manage/decisions/mail/{outcome}", decision_mail, methods=["GET", "POST"], name="reviews:decision_mail"),
+]
