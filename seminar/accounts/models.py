@@ -47,6 +47,7 @@ class Unit(Model):
     parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "models.Unit", related_name="children", null=True, on_delete=fields.SET_NULL
     )
+    parent_id: int | None
 
     class Meta:
         table = "unit"
@@ -65,6 +66,7 @@ class User(Model):
     unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "models.Unit", related_name="users", null=True, on_delete=fields.SET_NULL
     )
+    unit_id: int | None
     locale = fields.CharField(max_length=10, default="")
     # Empty until the invitee sets a password through the invitation link.
     password_hash = fields.CharField(max_length=200, default="")
@@ -100,9 +102,11 @@ class Role(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="roles", on_delete=fields.CASCADE
     )
+    user_id: int
     seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="roles", on_delete=fields.CASCADE
     )
+    seminar_id: int
     name = fields.CharEnumField(RoleName, max_length=20)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -120,9 +124,11 @@ class AccountToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     seminar: fields.ForeignKeyNullableRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="tokens", null=True, on_delete=fields.CASCADE
     )
+    seminar_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
@@ -168,6 +174,7 @@ class RecoveryCode(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
     )
+    user_id: int
     code_hash = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
     used_at = fields.DatetimeField(null=True)

@@ -7,15 +7,24 @@ Times inside are ISO strings with the offset of the seminar's zone (aware, never
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.seminars.models import Seminar
 
 
 class Room(Model):
     """A room of the seminar's venue. The first by position is the plenary hall."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="agenda_rooms", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="agenda_rooms", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     name = fields.CharField(max_length=100)
     capacity = fields.IntField(null=True)
     position = fields.IntField(default=0)
@@ -29,8 +38,11 @@ class AgendaSettings(Model):
     """What the automatic draft lays out: days, day times and minutes per kind of slot."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.OneToOneField("models.Seminar", related_name="agenda_settings", on_delete=fields.CASCADE)
-    days = fields.JSONField(default=list)  # ISO dates
+    seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
+        "models.Seminar", related_name="agenda_settings", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    days: fields.JSONField[list[str]] = fields.JSONField(default=list)  # ISO dates
     day_start = fields.CharField(max_length=5, default="09:00")
     lunch_start = fields.CharField(max_length=5, default="12:00")  # empty: no lunch break
     lunch_end = fields.CharField(max_length=5, default="14:00")
@@ -56,13 +68,17 @@ class AgendaDraft(Model):
     """The organizers' working copy. `version` is bumped on every save: a stale edit is refused."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.OneToOneField("models.Seminar", related_name="agenda_draft", on_delete=fields.CASCADE)
-    data = fields.JSONField()
+    seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
+        "models.Seminar", related_name="agenda_draft", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField()
     version = fields.IntField(default=1)
     updated_at = fields.DatetimeField(auto_now=True)
-    updated_by = fields.ForeignKeyField(
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="agenda_drafts_edited", null=True, on_delete=fields.SET_NULL
     )
+    updated_by_id: int | None
 
     class Meta:
         table = "agenda_draft"
@@ -76,14 +92,18 @@ class AgendaRelease(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="agenda_releases", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="agenda_releases", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     number = fields.IntField()
-    data = fields.JSONField()
-    changelog = fields.JSONField(default=list)
+    data: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    changelog: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     published_at = fields.DatetimeField()
-    published_by = fields.ForeignKeyField(
+    published_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="agenda_releases_published", null=True, on_delete=fields.SET_NULL
     )
+    published_by_id: int | None
 
     class Meta:
         table = "agenda_release"
@@ -95,7 +115,10 @@ class AgendaFile(Model):
     """An expensive export (PDF, .xlsx) of a release, made once and shared by every server process."""
 
     id = fields.IntField(primary_key=True)
-    release = fields.ForeignKeyField("models.AgendaRelease", related_name="files", on_delete=fields.CASCADE)
+    release: fields.ForeignKeyRelation[AgendaRelease] = fields.ForeignKeyField(
+        "models.AgendaRelease", related_name="files", on_delete=fields.CASCADE
+    )
+    release_id: int
     kind = fields.CharField(max_length=20)
     locale = fields.CharField(max_length=10)
     content = fields.BinaryField()

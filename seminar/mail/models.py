@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 
 class MailStatus(StrEnum):
@@ -18,9 +22,10 @@ class MailStatus(StrEnum):
 
 class OutboxMail(Model):
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField(
+    seminar: fields.ForeignKeyNullableRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="mails", null=True, on_delete=fields.SET_NULL
     )
+    seminar_id: int | None
     template = fields.CharField(max_length=100)
     locale = fields.CharField(max_length=10)
     to_address = fields.CharField(max_length=254)
@@ -51,6 +56,7 @@ class MailAttempt(Model):
     mail: fields.ForeignKeyRelation[OutboxMail] = fields.ForeignKeyField(
         "models.OutboxMail", related_name="attempt_log", on_delete=fields.CASCADE
     )
+    mail_id: int
     at = fields.DatetimeField(auto_now_add=True)
     worker = fields.CharField(max_length=100, default="")
     error = fields.TextField(default="")

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Blob
 
 DEFAULT_MARK = "内部资料 注意保存"
 
@@ -21,7 +27,10 @@ class ProceedingsSettings(Model):
     """The 前言, the cover mark and which optional parts the book of one seminar has."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.OneToOneField("models.Seminar", related_name="proceedings_settings", on_delete=fields.CASCADE)
+    seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
+        "models.Seminar", related_name="proceedings_settings", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     preface = fields.TextField(default="")
     mark = fields.CharField(max_length=50, default=DEFAULT_MARK)
     include_comments = fields.BooleanField(default=False)
@@ -42,14 +51,18 @@ class ProceedingsBuild(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="proceedings_builds", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="proceedings_builds", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     volume = fields.IntField(null=True)
     status = fields.CharEnumField(BuildStatus, max_length=10, default=BuildStatus.QUEUED, db_index=True)
     input_hash = fields.CharField(max_length=64)
     dedupe_key = fields.CharField(max_length=100, null=True, unique=True)
-    requested_by = fields.ForeignKeyField(
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="proceedings_builds", null=True, on_delete=fields.SET_NULL
     )
+    requested_by_id: int | None
     requested_at = fields.DatetimeField(auto_now_add=True)
     claimed_by = fields.CharField(max_length=100, default="")
     attempts = fields.IntField(default=0)
@@ -63,9 +76,12 @@ class ProceedingsBuild(Model):
     size = fields.BigIntField(null=True)
     error = fields.TextField(default="")
     # Paper number (as text: JSON keys) → why its content was replaced by a notice.
-    failed_papers = fields.JSONField(default=dict)
-    warnings = fields.JSONField(default=list)
-    blob = fields.ForeignKeyField("models.Blob", related_name="proceedings_builds", null=True, on_delete=fields.RESTRICT)
+    failed_papers: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    blob: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
+        "models.Blob", related_name="proceedings_builds", null=True, on_delete=fields.RESTRICT
+    )
+    blob_id: str | None
     published = fields.BooleanField(default=False)
     published_at = fields.DatetimeField(null=True)
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import Unit, User
+    from seminar.seminars.models import Seminar
 
 
 class RegistrationStatus(StrEnum):
@@ -16,7 +21,10 @@ class RegistrationStatus(StrEnum):
 
 class RegistrationSettings(Model):
     id = fields.IntField(primary_key=True)
-    seminar = fields.OneToOneField("models.Seminar", related_name="registration_settings", on_delete=fields.CASCADE)
+    seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
+        "models.Seminar", related_name="registration_settings", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     is_open = fields.BooleanField(default=True)
     requires_approval = fields.BooleanField(default=False)
 
@@ -28,10 +36,19 @@ class Registration(Model):
     """One registration of a person for one seminar, with the details they gave (name, 单位, 职务, phone)."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="registrations", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField("models.User", related_name="registrations", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="registrations", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="registrations", on_delete=fields.CASCADE
+    )
+    user_id: int
     name = fields.CharField(max_length=100)
-    unit = fields.ForeignKeyField("models.Unit", related_name="registrations", null=True, on_delete=fields.SET_NULL)
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="registrations", null=True, on_delete=fields.SET_NULL
+    )
+    unit_id: int | None
     # A unit not in the list of units, as the person typed it.
     unit_text = fields.CharField(max_length=200, default="")
     position = fields.CharField(max_length=100, default="")
@@ -40,9 +57,10 @@ class Registration(Model):
     status = fields.CharEnumField(RegistrationStatus, max_length=10, default=RegistrationStatus.PENDING)
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
-    decided_by = fields.ForeignKeyField(
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="registrations_decided", null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: int | None
 
     class Meta:
         table = "registration"

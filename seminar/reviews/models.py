@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Paper
 
 
 class ConflictSource(StrEnum):
@@ -36,7 +42,10 @@ class Criterion(Model):
     """One weighted criterion of the review form of a seminar (选题 15, 观点 25 …)."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="criteria", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="criteria", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     position = fields.IntField()
     name = fields.CharField(max_length=50)
     description = fields.CharField(max_length=300, default="")
@@ -51,7 +60,10 @@ class ReviewSettings(Model):
     """How reviews are shown: to fellow reviewers of a paper, and later to the city of the authors."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.OneToOneField("models.Seminar", related_name="review_settings", on_delete=fields.CASCADE)
+    seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
+        "models.Seminar", related_name="review_settings", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     # A reviewer reads the others' reviews of a paper only after submitting their own: no anchoring.
     reviews_visible_after_own = fields.BooleanField(default=True)
     authors_see_comments = fields.BooleanField(default=False)
@@ -67,9 +79,15 @@ class ReviewerProfile(Model):
     """What a reviewer knows about (topic ids of the seminar) and how many papers they take at most."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="reviewer_profiles", on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField("models.User", related_name="reviewer_profiles", on_delete=fields.CASCADE)
-    topic_ids = fields.JSONField(default=list)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="reviewer_profiles", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="reviewer_profiles", on_delete=fields.CASCADE
+    )
+    user_id: int
+    topic_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
     # None: the balanced share of the papers.
     max_load = fields.IntField(null=True)
     note = fields.CharField(max_length=300, default="")
@@ -88,19 +106,30 @@ class Conflict(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="conflicts", on_delete=fields.CASCADE)
-    paper = fields.ForeignKeyField("models.Paper", related_name="conflicts", on_delete=fields.CASCADE)
-    reviewer = fields.ForeignKeyField("models.User", related_name="conflicts", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
+        "models.Paper", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    reviewer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="conflicts", on_delete=fields.CASCADE
+    )
+    reviewer_id: int
     source = fields.CharEnumField(ConflictSource, max_length=20)
     reason = fields.CharField(max_length=300, default="")
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="conflicts_created", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     lifted_at = fields.DatetimeField(null=True)
-    lifted_by = fields.ForeignKeyField(
+    lifted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="conflicts_lifted", null=True, on_delete=fields.SET_NULL
     )
+    lifted_by_id: int | None
     lift_reason = fields.CharField(max_length=300, default="")
 
     class Meta:
@@ -116,18 +145,29 @@ class UnitConflictLift(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
-    paper = fields.ForeignKeyField("models.Paper", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
-    reviewer = fields.ForeignKeyField("models.User", related_name="unit_conflict_lifts", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="unit_conflict_lifts", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
+        "models.Paper", related_name="unit_conflict_lifts", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    reviewer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="unit_conflict_lifts", on_delete=fields.CASCADE
+    )
+    reviewer_id: int
     reason = fields.CharField(max_length=300)
-    lifted_by = fields.ForeignKeyField(
+    lifted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="unit_conflicts_lifted", null=True, on_delete=fields.SET_NULL
     )
+    lifted_by_id: int | None
     lifted_at = fields.DatetimeField(auto_now_add=True)
     reimposed_at = fields.DatetimeField(null=True)
-    reimposed_by = fields.ForeignKeyField(
+    reimposed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="unit_conflicts_reimposed", null=True, on_delete=fields.SET_NULL
     )
+    reimposed_by_id: int | None
     reimpose_reason = fields.CharField(max_length=300, default="")
 
     class Meta:
@@ -139,9 +179,18 @@ class Bid(Model):
     """The wish of a reviewer about one paper: 想审 / 可以 / 不想审."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="bids", on_delete=fields.CASCADE)
-    paper = fields.ForeignKeyField("models.Paper", related_name="bids", on_delete=fields.CASCADE)
-    reviewer = fields.ForeignKeyField("models.User", related_name="bids", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="bids", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
+        "models.Paper", related_name="bids", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    reviewer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="bids", on_delete=fields.CASCADE
+    )
+    reviewer_id: int
     preference = fields.CharEnumField(Preference, max_length=20)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -154,13 +203,23 @@ class Assignment(Model):
     """A reviewer asked to review a paper. A declined one stays, with the reason, and is not asked again."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="assignments", on_delete=fields.CASCADE)
-    paper = fields.ForeignKeyField("models.Paper", related_name="assignments", on_delete=fields.CASCADE)
-    reviewer = fields.ForeignKeyField("models.User", related_name="assignments", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="assignments", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
+        "models.Paper", related_name="assignments", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    reviewer: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="assignments", on_delete=fields.CASCADE
+    )
+    reviewer_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="assignments_made", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     declined_at = fields.DatetimeField(null=True)
     decline_reason = fields.CharField(max_length=500, default="")
 
@@ -175,8 +234,11 @@ class Review(Model):
     """Scores per criterion (criterion id → points), 点评, a note for organizers, a recommendation."""
 
     id = fields.IntField(primary_key=True)
-    assignment = fields.OneToOneField("models.Assignment", related_name="review", on_delete=fields.CASCADE)
-    scores = fields.JSONField(default=dict)
+    assignment: fields.OneToOneRelation[Assignment] = fields.OneToOneField(
+        "models.Assignment", related_name="review", on_delete=fields.CASCADE
+    )
+    assignment_id: int
+    scores: fields.JSONField[dict[str, int]] = fields.JSONField(default=dict)
     total = fields.IntField(null=True)
     comment_to_authors = fields.TextField(default="")
     confidential_note = fields.TextField(default="")
@@ -222,11 +284,20 @@ class Decision(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="decisions", on_delete=fields.CASCADE)
-    paper = fields.OneToOneField("models.Paper", related_name="decision", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="decisions", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.OneToOneRelation[Paper] = fields.OneToOneField(
+        "models.Paper", related_name="decision", on_delete=fields.CASCADE
+    )
+    paper_id: int
     outcome = fields.CharEnumField(Outcome, max_length=20)
     award = fields.CharEnumField(Award, max_length=20, null=True)
-    decided_by = fields.ForeignKeyField("models.User", related_name="decisions_made", null=True, on_delete=fields.SET_NULL)
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="decisions_made", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
     decided_at = fields.DatetimeField()
     notified_at = fields.DatetimeField(null=True)
     notified_outcome = fields.CharEnumField(Outcome, max_length=20, null=True)
@@ -246,7 +317,10 @@ class DecisionMailTemplate(Model):
     """A seminar's own wording of the decision mail for one outcome, with placeholders as in `letters.PLACEHOLDERS`."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="decision_mail_templates", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="decision_mail_templates", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     outcome = fields.CharEnumField(Outcome, max_length=20)
     subject = fields.CharField(max_length=300)
     body = fields.TextField()

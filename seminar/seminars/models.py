@@ -19,6 +19,7 @@ class Seminar(Model):
     organizer_unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "models.Unit", related_name="organized_seminars", null=True, on_delete=fields.SET_NULL
     )
+    organizer_unit_id: int | None
     venue = fields.CharField(max_length=200, default="")
     starts_on = fields.DateField()
     ends_on = fields.DateField()
@@ -52,6 +53,7 @@ class Topic(Model):
     seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="topics", on_delete=fields.CASCADE
     )
+    seminar_id: int
     position = fields.IntField()
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")

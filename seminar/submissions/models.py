@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import Unit, User
+    from seminar.seminars.models import Seminar, Topic
 
 
 class PaperStatus(StrEnum):
@@ -25,22 +30,34 @@ class Paper(Model):
     """A paper of one city for one topic of a seminar, known to everyone by its number (#12)."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="papers", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="papers", on_delete=fields.CASCADE
+    )
+    seminar_id: int
     # Deleting a topic must not delete the papers filed under it.
-    topic = fields.ForeignKeyField("models.Topic", related_name="papers", null=True, on_delete=fields.SET_NULL)
-    city = fields.ForeignKeyField("models.Unit", related_name="papers", on_delete=fields.RESTRICT)
+    topic: fields.ForeignKeyNullableRelation[Topic] = fields.ForeignKeyField(
+        "models.Topic", related_name="papers", null=True, on_delete=fields.SET_NULL
+    )
+    topic_id: int | None
+    city: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="papers", on_delete=fields.RESTRICT
+    )
+    city_id: int
     number = fields.IntField()
     title = fields.CharField(max_length=200)
     subtitle = fields.CharField(max_length=200, default="")
     abstract = fields.TextField(default="")
-    keywords = fields.JSONField(default=list)
+    keywords: fields.JSONField[list[str]] = fields.JSONField(default=list)
     status = fields.CharEnumField(PaperStatus, max_length=20, default=PaperStatus.DRAFT, db_index=True)
     originality_confirmed = fields.BooleanField(default=False)
     # Bumped on every change: a form opened before a change is refused, not applied.
     version = fields.IntField(default=1)
     # The version last sent in: a submitted paper changed since then may be submitted again.
     submitted_version = fields.IntField(null=True)
-    created_by = fields.ForeignKeyField("models.User", related_name="papers", null=True, on_delete=fields.SET_NULL)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="papers", null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
     submitted_at = fields.DatetimeField(null=True)
     withdrawn_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -65,6 +82,7 @@ class Author(Model):
     paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
         "models.Paper", related_name="authors", on_delete=fields.CASCADE
     )
+    paper_id: int
     position = fields.IntField()
     name = fields.CharField(max_length=100)
     unit = fields.CharField(max_length=200, default="")
@@ -98,10 +116,12 @@ class Manuscript(Model):
     paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
         "models.Paper", related_name="manuscripts", on_delete=fields.CASCADE
     )
+    paper_id: int
     version = fields.IntField()
     blob: fields.ForeignKeyRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name="manuscripts", on_delete=fields.RESTRICT
     )
+    blob_id: str
     # Shown and offered as the download name, never used as a path.
     original_filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=100)
@@ -110,9 +130,10 @@ class Manuscript(Model):
     word_count = fields.IntField(null=True)
     # Names found in the document properties (blind review would reveal them).
     author_in_properties = fields.CharField(max_length=300, default="")
-    uploaded_by = fields.ForeignKeyField(
+    uploaded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="manuscripts", null=True, on_delete=fields.SET_NULL
     )
+    uploaded_by_id: int | None
     uploaded_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -125,12 +146,19 @@ class DeadlineExtension(Model):
     """A later submission deadline granted to one city."""
 
     id = fields.IntField(primary_key=True)
-    seminar = fields.ForeignKeyField("models.Seminar", related_name="deadline_extensions", on_delete=fields.CASCADE)
-    city = fields.ForeignKeyField("models.Unit", related_name="deadline_extensions", on_delete=fields.CASCADE)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="deadline_extensions", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    city: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="deadline_extensions", on_delete=fields.CASCADE
+    )
+    city_id: int
     until = fields.DatetimeField()
-    granted_by = fields.ForeignKeyField(
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="granted_extensions", null=True, on_delete=fields.SET_NULL
     )
+    granted_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
