@@ -37,7 +37,6 @@ import os
 import re
 import resource
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -48,6 +47,7 @@ from pathlib import Path
 
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import N_, _, use_locale
+from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages
@@ -403,26 +403,10 @@ def describe_data_uris(text: str) -> str:
 # ---------- In a separate process ----------
 
 
-def _exit_with_parent(interval: float = 0.5) -> None:
-    """Stop this process once its parent is gone (killed mid-build): nobody waits for the book any more.
-
-    A SIGKILLed worker cannot stop its child, and the child would typeset on for minutes; when
-    the parent dies the child is handed to another parent, which this thread notices.
-    """
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(interval)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
 def _child(
     spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection
 ) -> None:
-    _exit_with_parent()
+    exit_with_parent()
     # No manuscript may take the machine's memory: past this, allocations fail (MemoryError) instead.
     resource.setrlimit(resource.RLIMIT_AS, (budget.book_memory_bytes, budget.book_memory_bytes))
 
