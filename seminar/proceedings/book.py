@@ -30,7 +30,7 @@ from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.submissions.intake import nest_headings
-from seminar.web import build_environment
+from seminar.templating import build_environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 BOOK_TEMPLATE = "proceedings/book.html"
