@@ -21,15 +21,11 @@ from seminar.submissions import rules
 from seminar.submissions.intake import Intake
 from seminar.blobs import store_blob
 from seminar.submissions.models import Author, DeadlineExtension, Manuscript, Paper, PaperStatus
+from seminar.submissions.queries import city_deadline, paper_draft
 
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-async def city_deadline(seminar: Seminar, city_id: int) -> dt.datetime | None:
-    extension = await DeadlineExtension.get_or_none(seminar_id=seminar.id, city_id=city_id)
-    return rules.effective_deadline(seminar.submission_deadline, extension.until if extension else None)
 
 
 async def ensure_open(seminar: Seminar, city_id: int) -> None:
@@ -96,7 +92,7 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
         updated = await Paper.get(id=paper.id).using_db(connection)
         if updated.status is PaperStatus.SUBMITTED:
             # A submitted paper stays complete: an edit that breaks it is refused as a whole.
-            problems = rules.missing_for_submission(await _draft(updated, connection))
+            problems = rules.missing_for_submission(await paper_draft(updated, connection))
             if problems:
                 raise UserError(" ".join(problems))
     return updated
@@ -142,23 +138,6 @@ def _display_name(filename: str) -> str:
     return name[-255:]
 
 
-async def _draft(paper: Paper, connection: Any = None) -> rules.PaperDraft:
-    authors = await Author.filter(paper_id=paper.id).using_db(connection).order_by("position")
-    return rules.PaperDraft(
-        title=paper.title,
-        has_topic=paper.topic_id is not None,  # type: ignore[attr-defined]
-        abstract=paper.abstract,
-        keywords=paper.keywords,
-        originality_confirmed=paper.originality_confirmed,
-        authors=[rules.AuthorDraft(a.name, a.unit, a.is_contact) for a in authors],
-        has_manuscript=await Manuscript.filter(paper_id=paper.id).using_db(connection).exists(),
-    )
-
-
-async def missing_for_submission(paper: Paper) -> list[str]:
-    return rules.missing_for_submission(await _draft(paper))
-
-
 async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
     """Send the paper in (or again, after a withdrawal or a revision) and queue the receipts.
 
@@ -173,7 +152,7 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         current = await Paper.get(id=paper.id).using_db(connection)
         if current.status is PaperStatus.SUBMITTED and current.submitted_version == current.version:
             raise UserError(_("This paper is already submitted and has not changed since."))
-        if problems := rules.missing_for_submission(await _draft(current, connection)):
+        if problems := rules.missing_for_submission(await paper_draft(current, connection)):
             raise UserError(_("The paper cannot be submitted yet:") + " " + " ".join(problems))
         if current.status is not PaperStatus.SUBMITTED:
             submitted = (
