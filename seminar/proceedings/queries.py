@@ -9,15 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
 from seminar.accounts.models import Unit
 from seminar.agenda.models import AgendaRelease
 from seminar.agenda.snapshot import agenda_from_data
-from seminar.i18n import DEFAULT_LOCALE
-from seminar.proceedings.book import AgendaRow, Author, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.i18n import DEFAULT_LOCALE, _
+from seminar.proceedings.book import (
+    AgendaRow,
+    Author,
+    BookPaper,
+    BookSpec,
+    BookTopic,
+    Participant,
+    Placement,
+    author_lines,
+    numeral,
+)
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Review, ReviewStatus
+from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.seminars.models import Seminar, Topic
+from seminar.seminars.queries import topics_of
 from seminar.submissions.models import Author as PaperAuthor
 from seminar.submissions.models import Blob, Manuscript, ManuscriptKind, Paper, PaperStatus
 
@@ -170,6 +186,28 @@ async def public_paper(seminar: Seminar, number: int) -> tuple[Topic, BookPaper]
     return topic, book
 
 
+async def public_paper_page(seminar: Seminar, number: int, book_published: bool) -> dict[str, Any] | None:
+    """What a paper's public page shows, or None if the paper is not in the book."""
+    found = await public_paper(seminar, number)
+    if found is None:
+        return None
+    topic, book_paper = found
+    placements = {
+        Placement.KEYNOTE: _("Keynote speech"),
+        Placement.DISCUSSION: _("Discussion paper"),
+        Placement.PROCEEDINGS: _("Paper in the proceedings"),
+    }
+    return {
+        "seminar": seminar,
+        "topic": topic,
+        "topic_number": numeral(topic.position),
+        "paper": book_paper,
+        "placement": placements[book_paper.placement],
+        "author_lines": author_lines(book_paper),
+        "book_published": book_published,
+    }
+
+
 async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
     """Paper id → number of every paper that has a public page (decided into the book, not withdrawn)."""
     topics = await Topic.filter(seminar_id=seminar.id)
@@ -179,6 +217,26 @@ async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
 
 async def builds_of(seminar: Seminar, limit: int = 30) -> list[ProceedingsBuild]:
     return await ProceedingsBuild.filter(seminar_id=seminar.id).order_by("-requested_at", "-id").limit(limit)
+
+
+async def build_or_404(seminar: Seminar, build_id: int) -> ProceedingsBuild:
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+    if build is None:
+        raise HTTPException(status_code=404)
+    return build
+
+
+async def manage_page(seminar: Seminar) -> dict[str, Any]:
+    """The organizers' page besides its forms: the seminar's topics by position, the latest builds, missing fonts."""
+    topics = await topics_of(seminar)
+    missing = check_fonts()
+    return {
+        "seminar": seminar,
+        "builds": await builds_of(seminar),
+        "topics": {topic.position: topic.title for topic in topics},
+        "fonts_message": missing_fonts_message(missing) if missing else "",
+        "BuildStatus": BuildStatus,
+    }
 
 
 async def published_build(seminar: Seminar, volume: int | None) -> ProceedingsBuild | None:
