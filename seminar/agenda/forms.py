@@ -12,16 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    Field,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, DateTimeLocalField, Field, IntegerField, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -34,7 +25,7 @@ from wtforms.widgets import HiddenInput
 
 from seminar.agenda.model import Session, Slot, SlotKind
 from seminar.errors import UserError
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
