@@ -111,7 +111,7 @@ def negotiate_locale(
     """
     for candidate in (user_locale, chosen):
         if candidate in LOCALES:
-            return candidate  # type: ignore[return-value]  # checked by `in`
+            return candidate
     fallback = default if default in LOCALES else DEFAULT_LOCALE
     for tag in _accepted_tags(accept_language or ""):
         match = _match_tag(tag)

@@ -207,7 +207,7 @@ def run_limited(function: Callable[P, T], *args: P.args, limits: Limits = Limits
             process.join()
         receiver.close()
     if status == "ok":
-        return payload  # type: ignore[no-any-return]  # the function's own result, unpickled
+        return payload
     if status == "memory":
         raise LimitExceeded("memory", limits)
     if status == "raised":

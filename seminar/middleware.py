@@ -190,7 +190,7 @@ async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: i
     return Actor(
         user=user,
         roles={seminar_id: frozenset(names) for seminar_id, names in roles.items()},
-        unit_id=user.unit_id,  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+        unit_id=user.unit_id,
         assigned_paper_ids=assigned,
         conflicted_paper_ids=conflicted,
     )

@@ -258,7 +258,7 @@ async def session_edit(request: Request) -> Response:
         session_form, status = posted
     else:
         session_form, status = SessionForm(data=session_data(current.version, session, seminar.time_zone)), 200
-    session_form.room.choices = [(room.id, room.name) for room in rooms]  # type: ignore[attr-defined]
+    session_form.room.choices = [(room.id, room.name) for room in rooms]
     new_slot = NewSlotForm(data={"version": current.version})
     context = {"seminar": seminar, "session": session, "form": session_form, "slot_form": new_slot, **HELPERS}
     return render(request, "agenda/session.html", context, status_code=status)
@@ -298,7 +298,7 @@ async def session_add(request: Request) -> Response:
         start = dt.datetime.combine(seminar.starts_on, dt.time(9))
         initial = {"version": current.version, "start": start, "end": start + dt.timedelta(hours=1)}
         session_form, status = SessionForm(data=initial), 200
-    session_form.room.choices = [(room.id, room.name) for room in rooms]  # type: ignore[attr-defined]
+    session_form.room.choices = [(room.id, room.name) for room in rooms]
     return render(request, "agenda/session_new.html", {"seminar": seminar, "form": session_form}, status_code=status)
 
 
@@ -312,7 +312,7 @@ async def agenda_settings(request: Request) -> Response:
         settings_form = await bind(AgendaSettingsForm, request)
         if settings_form.validate():
             try:
-                await actions.save_settings(seminar, settings_form.values())  # type: ignore[attr-defined]
+                await actions.save_settings(seminar, settings_form.values())
             except UserError as error:
                 show_error(settings_form, error)
             else:
@@ -330,7 +330,7 @@ async def room_add(request: Request) -> Response:
     room_form = await bind(RoomForm, request)
     if room_form.validate():
         try:
-            room = await actions.add_room(seminar, room_form.name.data, room_form.capacity.data)  # type: ignore[attr-defined]
+            room = await actions.add_room(seminar, room_form.name.data, room_form.capacity.data)
         except UserError as error:
             flash(request, error.message, "error")
         else:
@@ -346,7 +346,7 @@ async def room_edit(request: Request) -> Response:
     room_form = await bind(RoomForm, request)
     if room_form.validate():
         try:
-            await actions.update_room(room, room_form.name.data, room_form.capacity.data)  # type: ignore[attr-defined]
+            await actions.update_room(room, room_form.name.data, room_form.capacity.data)
         except UserError as error:
             flash(request, error.message, "error")
         else:

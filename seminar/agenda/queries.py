@@ -115,7 +115,7 @@ async def speakers_of(paper_ids: list[int]) -> dict[int, Speaker]:
     authors = await Author.filter(paper_id__in=paper_ids).order_by("paper_id", "position", "id")
     by_paper: dict[int, list[Author]] = {}
     for author in authors:
-        by_paper.setdefault(author.paper_id, []).append(author)  # type: ignore[attr-defined]
+        by_paper.setdefault(author.paper_id, []).append(author)
     found = {}
     for paper_id, own in by_paper.items():
         presenter = next((a for a in own if a.is_presenter), own[0])
@@ -135,7 +135,7 @@ async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
     chosen = [
         row for row in rows
         if row.decision is not None and row.decision.outcome.value in AGENDA_OUTCOMES
-        and row.paper.topic_id is not None  # type: ignore[attr-defined]
+        and row.paper.topic_id is not None
     ]
     speakers = await speakers_of([row.paper.id for row in chosen])
     papers = []
@@ -146,7 +146,7 @@ async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
         papers.append(
             DecidedPaper(
                 paper_id=row.paper.id,
-                topic_id=row.paper.topic_id,  # type: ignore[attr-defined]
+                topic_id=row.paper.topic_id,
                 decision=AGENDA_OUTCOMES[row.decision.outcome.value],
                 score=float(score or 0.0),
                 title=row.paper.title,
@@ -251,7 +251,7 @@ async def active_user(user_id: int) -> User | None:
 async def people_for(user: User, agenda: Agenda) -> list[Person]:
     """The names the agenda knows this account by: its account, the papers it is an author of, its name as chair."""
     paper_ids = set(
-        await Author.filter(email__iexact=user.email).values_list("paper_id", flat=True)  # type: ignore[call-overload]
+        await Author.filter(email__iexact=user.email).values_list("paper_id", flat=True)
     ) if user.email else set()
     people: dict[tuple[str, int | str], Person] = {("id", user.id): Person(user.id, user.name)}
     for session, slot in agenda.slots():

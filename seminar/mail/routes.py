@@ -63,7 +63,7 @@ async def _visible_mail(request: Request) -> OutboxMail:
     mail = await OutboxMail.get_or_none(id=request.path_params["mail_id"]).select_related("seminar")
     if mail is None:
         raise HTTPException(status_code=404)
-    require(can_see_seminar_mail(current, mail.seminar_id), 404)  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+    require(can_see_seminar_mail(current, mail.seminar_id), 404)
     return mail
 
 

@@ -104,7 +104,7 @@ def book_fetcher(roots: tuple[Path, ...] | None = None):  # type: ignore[no-unty
 
     allowed = tuple(Path(os.path.realpath(root)) for root in (roots or (BOOK_FILES,)))
 
-    class BookFetcher(URLFetcher):  # type: ignore[misc]
+    class BookFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=set(), allow_redirects=False, timeout=1)
             self.requested: list[str] = []

@@ -465,13 +465,13 @@ def _run_child(
                     return _Stopped(paper, OVER_MEMORY)
                 return _Stopped(None, f"the typesetting process ended unexpectedly (exit code {process.exitcode})")
             if kind == "paper":
-                paper, step_ends = payload, time.monotonic() + budget.paper_seconds  # type: ignore[assignment]
+                paper, step_ends = payload, time.monotonic() + budget.paper_seconds
             elif kind == "step" or kind == "page" and paper is None:
                 # A page laid out moves the book on; within a paper laid out alone its budget runs on.
                 paper, step_ends = None, time.monotonic() + budget.step_seconds
             elif kind == "ok":
                 answered = True
-                return payload  # type: ignore[return-value]
+                return payload
             elif kind == "error":
                 answered = True
                 raise BuildError(str(payload))

@@ -46,10 +46,10 @@ async def save_settings(seminar: Seminar, *, is_open: bool, requires_approval: b
 
 
 async def _grant_attendee(seminar: Seminar, registration: Registration, by: User | None, settings: Settings, links: Links) -> None:
-    user = await User.get(id=registration.user_id)  # type: ignore[attr-defined]
+    user = await User.get(id=registration.user_id)
     if await Role.filter(user_id=user.id, seminar_id=seminar.id, name=RoleName.ATTENDEE).exists():
         return
-    invitee = Invitee(user.name, user.email, user.unit_id, user.position, user.phone)  # type: ignore[attr-defined]
+    invitee = Invitee(user.name, user.email, user.unit_id, user.position, user.phone)
     await invite_person(seminar, invitee, [RoleName.ATTENDEE], by, settings, links)
 
 
@@ -158,5 +158,5 @@ async def reject(registration: Registration, seminar: Seminar, by: User) -> None
             status=RegistrationStatus.REJECTED, decided_at=_now(), decided_by_id=by.id
         )
         await Role.filter(
-            user_id=registration.user_id, seminar_id=seminar.id, name=RoleName.ATTENDEE  # type: ignore[attr-defined]
+            user_id=registration.user_id, seminar_id=seminar.id, name=RoleName.ATTENDEE
         ).delete()

@@ -173,7 +173,7 @@ async def save_bids(seminar: Seminar, reviewer: User, choices: Mapping[int, str]
             except ValueError:
                 continue
             if declared is not None:  # choosing a preference takes one's own declaration back
-                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id  # type: ignore[attr-defined]
+                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id
                 declared.lift_reason = _("Withdrawn by the reviewer.")
                 await declared.save()
             await Bid.update_or_create(
@@ -219,7 +219,7 @@ async def lift_unit_conflict(seminar: Seminar, paper: Paper, reviewer: User, rea
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
     await reviewer.fetch_related("unit")
     unit = reviewer.unit
-    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):  # type: ignore[attr-defined]
+    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):
         raise UserError(_("%(name)s has no conflict by unit with this paper.", name=reviewer.name))
     async with in_transaction():
         if await UnitConflictLift.exists(paper_id=paper.id, reviewer_id=reviewer.id, reimposed_at__isnull=True):
@@ -296,7 +296,7 @@ async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links
                   name=reviewer.name, count=load)
             )
         if existing is not None:  # asked again after declining
-            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id  # type: ignore[attr-defined]
+            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id
             await existing.save()
             assignment = existing
         else:

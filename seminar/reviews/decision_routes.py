@@ -57,7 +57,7 @@ async def remind(request: Request) -> Response:
 
 def _ranking_query(request: Request) -> tuple[scoring.SortKey, int | None]:
     sort = request.query_params.get("sort", "")
-    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"  # type: ignore[assignment]
+    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"
     topic = request.query_params.get("topic", "")
     return key, int(topic) if topic.isdigit() else None
 
@@ -162,7 +162,7 @@ async def send_decisions(request: Request) -> Response:
     plan = await queries.mail_plan(seminar)
     return render(request, "reviews/send_decisions.html", {
         "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
-        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],  # type: ignore[attr-defined]
+        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],
     })
 
 

@@ -47,7 +47,7 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
     assigned = await Assignment.filter(
         reviewer_id=user.id, seminar_id__in=list(seminar_ids), declined_at__isnull=True
     ).values_list("paper_id", flat=True)
-    unit_id: int | None = user.unit_id  # type: ignore[attr-defined]  # Tortoise's _id attribute
+    unit_id: int | None = user.unit_id
     condition = Q(id__in=Subquery(Conflict.filter(reviewer_id=user.id, lifted_at__isnull=True).values("paper_id")))
     if unit_id is not None:
         lifted = UnitConflictLift.filter(reviewer_id=user.id, reimposed_at__isnull=True).values("paper_id")
@@ -83,7 +83,7 @@ async def lifted_unit_conflicts(seminar: Seminar) -> set[tuple[int, int]]:
 
 
 async def profiles_of(seminar: Seminar) -> dict[int, ReviewerProfile]:
-    return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}
 
 
 def reviewable_papers(seminar: Seminar):  # type: ignore[no-untyped-def]  # Tortoise's QuerySet[Paper]
@@ -105,16 +105,16 @@ async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequ
     for reviewer in reviewers:
         unit = reviewer.unit
         for paper in papers:
-            city_id: int = paper.city_id  # type: ignore[attr-defined]
+            city_id: int = paper.city_id
             if (paper.id, reviewer.id) in lifted:
                 continue
-            if unit is not None and rules.is_automatic_conflict(unit.id, unit.parent_id, city_id):  # type: ignore[attr-defined]
+            if unit is not None and rules.is_automatic_conflict(unit.id, unit.parent_id, city_id):
                 found[(paper.id, reviewer.id)] = ConflictNote(
                     "automatic", _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=unit.name)
                 )
     stored = await Conflict.filter(seminar_id=seminar.id, lifted_at__isnull=True).order_by("id")
     for conflict in stored:
-        key = (conflict.paper_id, conflict.reviewer_id)  # type: ignore[attr-defined]
+        key = (conflict.paper_id, conflict.reviewer_id)
         found.setdefault(key, ConflictNote(conflict.source.value, conflict.reason))
     return found
 
@@ -146,7 +146,7 @@ async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignm
         seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
     ).select_related("paper").order_by("paper__number")
     visible = [a for a in assignments if can_review_paper(actor, a.paper)]
-    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}  # type: ignore[attr-defined]
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}
     return [(a, reviews.get(a.id)) for a in visible]
 
 
@@ -189,7 +189,7 @@ async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
     latest = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
     if latest is None:
         return None
-    blob = await Blob.get(sha256=latest.blob_id)  # type: ignore[attr-defined]
+    blob = await Blob.get(sha256=latest.blob_id)
     return latest, bytes(blob.content)
 
 
@@ -265,7 +265,7 @@ async def person(user_id: int) -> User:
 
 async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
     """paper id → its decision, for the papers decided so far."""
-    return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}
 
 
 async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:
@@ -283,22 +283,22 @@ class Recipient:
 
 async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
     """paper id → the contact author(s) with an address and the active submitters of the paper's city, once each."""
-    seminar_ids = {p.seminar_id for p in papers}  # type: ignore[attr-defined]
+    seminar_ids = {p.seminar_id for p in papers}
     contacts = await Author.filter(paper_id__in=[p.id for p in papers], is_contact=True).exclude(email="").order_by("position")
     submitters = await Role.filter(
         seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
-        user__unit_id__in=list({p.city_id for p in papers}),  # type: ignore[attr-defined]
+        user__unit_id__in=list({p.city_id for p in papers}),
     ).select_related("user").order_by("user__name", "user_id")
     by_city: dict[tuple[int, int], list[User]] = defaultdict(list)
     for role in submitters:
-        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)  # type: ignore[attr-defined]
+        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)
     contacts_of: dict[int, list[Author]] = defaultdict(list)
     for author in contacts:
-        contacts_of[author.paper_id].append(author)  # type: ignore[attr-defined]
+        contacts_of[author.paper_id].append(author)
     found: dict[int, list[Recipient]] = {}
     for paper in papers:
         people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
-        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]  # type: ignore[attr-defined]
+        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]
         seen: set[str] = set()
         found[paper.id] = [r for r in people if not (r.email.lower() in seen or seen.add(r.email.lower()))]  # type: ignore[func-returns-value]
     return found
@@ -313,7 +313,7 @@ class MailPlan:
 
     @property
     def mail_count(self) -> int:
-        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)  # type: ignore[attr-defined]
+        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)
 
 
 async def mail_plan(seminar: Seminar) -> MailPlan:

@@ -84,7 +84,7 @@ def _settings_data(seminar: Seminar) -> dict[str, object]:
         "title": seminar.title,
         "slug": seminar.slug,
         "description": seminar.description,
-        "organizer_unit": seminar.organizer_unit_id,  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        "organizer_unit": seminar.organizer_unit_id,
         "venue": seminar.venue,
         "starts_on": seminar.starts_on,
         "ends_on": seminar.ends_on,

@@ -255,7 +255,7 @@ async def build_demo_papers(seminar: Seminar, submitters: Mapping[int, User], no
     units = {unit.name: unit for unit in await Unit.filter(name__in={paper.city for paper in PAPERS})}
     topics = {topic.position: topic for topic in await Topic.filter(seminar_id=seminar.id)}
     existing = {
-        (paper.city_id, paper.title): paper  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        (paper.city_id, paper.title): paper
         for paper in await Paper.filter(seminar_id=seminar.id)
     }
     with_manuscript = set(await Manuscript.filter(paper__seminar_id=seminar.id).values_list("paper_id", flat=True))

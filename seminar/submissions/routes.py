@@ -157,7 +157,7 @@ def _form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
     return {
         "title": paper.title,
         "subtitle": paper.subtitle,
-        "topic": paper.topic_id,  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        "topic": paper.topic_id,
         "abstract": paper.abstract,
         "keywords": "、".join(paper.keywords),
         "originality": paper.originality_confirmed,
@@ -171,7 +171,7 @@ def _form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
 async def edit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
-    window = await _window(seminar, paper.city_id)  # type: ignore[attr-defined]
+    window = await _window(seminar, paper.city_id)
     if not window["is_open"]:
         flash(request, window["closed_message"], "error")
         return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
@@ -206,7 +206,7 @@ async def edit(request: Request) -> Response:
 async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> dict[str, Any]:
     # Only the metadata: the blob content stays in the database until someone downloads it.
     manuscripts = await Manuscript.filter(paper_id=paper.id).order_by("-version").select_related("uploaded_by")
-    sizes = dict(await Blob.filter(sha256__in=[m.blob_id for m in manuscripts]).values_list("sha256", "size"))  # type: ignore[attr-defined]
+    sizes = dict(await Blob.filter(sha256__in=[m.blob_id for m in manuscripts]).values_list("sha256", "size"))
     current = actor(request)
     return {
         "seminar": seminar,
@@ -220,7 +220,7 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "max_characters": MAX_CHARACTERS,
-        **await _window(seminar, paper.city_id),  # type: ignore[attr-defined]
+        **await _window(seminar, paper.city_id),
     }
 
 
@@ -296,7 +296,7 @@ async def download(request: Request) -> Response:
     manuscript = await Manuscript.get_or_none(paper_id=paper.id, version=request.path_params["version"])
     if manuscript is None:
         raise HTTPException(status_code=404)
-    blob = await Blob.get(sha256=manuscript.blob_id)  # type: ignore[attr-defined]
+    blob = await Blob.get(sha256=manuscript.blob_id)
     return Response(
         bytes(blob.content),
         media_type=manuscript.content_type,
@@ -310,7 +310,7 @@ async def all_papers(request: Request) -> Response:
     papers, filters = filtered_papers(actor(request), seminar, request.query_params)
     found = await papers.select_related("topic", "city").order_by("city__sort_order", "number")
     contacts = {
-        a.paper_id: a  # type: ignore[attr-defined]
+        a.paper_id: a
         for a in await Author.filter(paper_id__in=[p.id for p in found], is_contact=True)
     }
     return render(
