@@ -19,6 +19,7 @@ from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
+from seminar.db import column
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author
 
@@ -250,9 +251,9 @@ async def active_user(user_id: int) -> User | None:
 
 async def people_for(user: User, agenda: Agenda) -> list[Person]:
     """The names the agenda knows this account by: its account, the papers it is an author of, its name as chair."""
-    paper_ids = set(
-        await Author.filter(email__iexact=user.email).values_list("paper_id", flat=True)
-    ) if user.email else set()
+    paper_ids: set[int] = (
+        set(await column(Author.filter(email__iexact=user.email), "paper_id")) if user.email else set()
+    )
     people: dict[tuple[str, int | str], Person] = {("id", user.id): Person(user.id, user.name)}
     for session, slot in agenda.slots():
         if slot.paper_id in paper_ids and slot.speaker is not None:

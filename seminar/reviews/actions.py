@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -128,7 +129,7 @@ async def save_profile(
 ) -> ReviewerProfile:
     if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
-    valid = set(await Topic.filter(seminar_id=seminar.id).values_list("id", flat=True))
+    valid = set(await column(Topic.filter(seminar_id=seminar.id), "id"))
     chosen = sorted(set(topic_ids) & valid)
     if max_load is not None and max_load < 0:
         raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -99,7 +100,7 @@ async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
         # Locked without a join: PostgreSQL does not lock the nullable side of an outer join.
         decisions = await Decision.filter(seminar_id=seminar.id, paper_id__in=list(paper_ids)).select_for_update()
         mailed_ids = [d.paper_id for d in decisions if d.notified_at is not None]
-        mailed = sorted(await Paper.filter(id__in=mailed_ids).values_list("number", flat=True)) if mailed_ids else []
+        mailed = sorted(await column(Paper.filter(id__in=mailed_ids), "number")) if mailed_ids else []
         if mailed:
             raise UserError(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not "
                               "removed.", papers="、".join(f"#{n}" for n in mailed)))

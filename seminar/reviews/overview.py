@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from seminar.accounts.models import User
+from seminar.db import column
 from seminar.i18n import _
 from seminar.reviews import letters, rules, scoring
 from seminar.reviews.export import ReviewRow
@@ -280,7 +281,7 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
 async def reviewer_loads(seminar: Seminar) -> dict[int, int]:
     """reviewer id → how many papers they review (declined assignments not counted)."""
     loads: dict[int, int] = {}
-    for reviewer_id in await Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True).values_list("reviewer_id", flat=True):
+    for reviewer_id in await column(Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True), "reviewer_id"):
         loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
     return loads
 

@@ -16,6 +16,7 @@ from tortoise.expressions import Q, Subquery
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
+from seminar.db import column
 from seminar.i18n import _
 from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of
 from seminar.reviews import letters, rules
@@ -44,16 +45,16 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
     Conflicts are the stored ones not lifted, plus papers of the reviewer's own city (the unit
     itself, or the city it belongs to) unless an organizer lifted that conflict for the pair.
     """
-    assigned = await Assignment.filter(
+    assigned = await column(Assignment.filter(
         reviewer_id=user.id, seminar_id__in=list(seminar_ids), declined_at__isnull=True
-    ).values_list("paper_id", flat=True)
+    ), "paper_id")
     unit_id: int | None = user.unit_id
     condition = Q(id__in=Subquery(Conflict.filter(reviewer_id=user.id, lifted_at__isnull=True).values("paper_id")))
     if unit_id is not None:
         lifted = UnitConflictLift.filter(reviewer_id=user.id, reimposed_at__isnull=True).values("paper_id")
         by_unit = Q(city_id=unit_id) | Q(city_id__in=Subquery(Unit.filter(id=unit_id).values("parent_id")))
         condition |= by_unit & ~Q(id__in=Subquery(lifted))
-    conflicted = await Paper.filter(condition, seminar_id__in=list(seminar_ids)).values_list("id", flat=True)
+    conflicted = await column(Paper.filter(condition, seminar_id__in=list(seminar_ids)), "id")
     return frozenset(int(i) for i in assigned), frozenset(int(i) for i in conflicted)
 
 
@@ -152,9 +153,9 @@ async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignm
 
 async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:
     """Ids of the papers the reviewer declared a conflict with (and has not taken back)."""
-    return set(await Conflict.filter(
+    return set(await column(Conflict.filter(
         seminar_id=seminar.id, reviewer_id=user.id, source=ConflictSource.DECLARED, lifted_at__isnull=True
-    ).values_list("paper_id", flat=True))
+    ), "paper_id"))
 
 
 async def papers_to_bid_on(actor: Actor, seminar: Seminar, declared: set[int]) -> list[Paper]:
