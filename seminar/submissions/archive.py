@@ -71,6 +71,9 @@ class _Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # zipfile never closes a stream it was given; the method makes _Sink the stream it asks for
+
     def take(self) -> bytes:
         data, self._chunks = b"".join(self._chunks), []
         return data
