@@ -7,6 +7,7 @@ import hmac
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -153,7 +154,7 @@ class RequestLimitsMiddleware:
 
     @staticmethod
     async def _refuse(
-        scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: dict[str, object]
+        scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: Mapping[str, object]
     ) -> None:
         response = render(Request(scope), template, {"status_code": status_code, **context}, status_code=status_code)
         # Closing the connection after the answer is what stops the server reading the rest.

@@ -65,7 +65,7 @@ async def invite(request: Request) -> Response:
             name=invite_form.name.data, email=normalize_email(invite_form.email.data), unit_id=invite_form.unit.data,
             position=invite_form.position.data, phone=invite_form.phone.data,
         )
-        roles = [RoleName(value) for value in invite_form.roles.data]
+        roles = [RoleName(value) for value in invite_form.roles.data or []]
         try:
             await actions.invite_person(seminar, invitee, roles, actor(request).user, request.app.state.settings, mail_links(request))
         except UserError as error:

@@ -41,9 +41,10 @@ def _time_of_day(form: BaseForm, field: Field) -> None:
         raise ValidationError(_l("Write the time as hh:mm, e.g. 09:00."))
 
 
-def _days(form: BaseForm, field: Field) -> None:
+def _parse_days(text: str) -> list[dt.date]:
+    """The agenda's days, in order, from the field's text; ValidationError unless there is one or more."""
     days = []
-    for part in re.split(r"[\s,，、;；]+", field.data or ""):
+    for part in re.split(r"[\s,，、;；]+", text):
         if not part:
             continue
         try:
@@ -52,7 +53,11 @@ def _days(form: BaseForm, field: Field) -> None:
             raise ValidationError(_l("Write each day as yyyy-mm-dd, one per line.")) from None
     if not days:
         raise ValidationError(_l("Choose at least one day for the agenda."))
-    field.parsed = sorted(set(days))
+    return sorted(set(days))
+
+
+def _days(form: BaseForm, field: Field) -> None:
+    _parse_days(field.data or "")
 
 
 class VersionedForm(BaseForm):
@@ -85,7 +90,7 @@ class AgendaSettingsForm(BaseForm):
 
     def values(self) -> dict[str, Any]:
         values = {name: self[name].data for name in self._fields if name not in ("days",)}
-        values["days"] = [day.isoformat() for day in self.days.parsed]  # type: ignore[attr-defined]
+        values["days"] = [day.isoformat() for day in _parse_days(self.days.data)]  # validated: parses
         for name in ("lecture_title", "lecturer"):
             values[name] = (values[name] or "").strip()
         return values

@@ -47,7 +47,7 @@ async def settings_of(seminar: Seminar) -> AgendaSettings:
     found = await AgendaSettings.get_or_none(seminar_id=seminar.id)
     if found is not None:
         return found
-    days = []
+    days: list[str] = []
     day = seminar.starts_on
     while day <= seminar.ends_on and len(days) < 14:
         days.append(day.isoformat())
@@ -141,7 +141,7 @@ async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
     speakers = await speakers_of([row.paper.id for row in chosen])
     papers = []
     for row in chosen:
-        assert row.decision is not None
+        assert row.decision is not None and row.paper.topic_id is not None  # as chosen above
         score = row.ranked.trimmed if row.ranked.trimmed is not None else row.ranked.mean
         speaker = speakers.get(row.paper.id)
         papers.append(

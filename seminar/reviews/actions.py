@@ -110,7 +110,7 @@ async def save_review_form(
         for criterion_id in set(current) - {row.id for row in kept if row.id is not None}:
             await Criterion.filter(id=criterion_id).delete()
         for position, row in enumerate(kept, start=1):
-            values = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
+            values: dict[str, Any] = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
             if row.id is not None and row.id in current:
                 await Criterion.filter(id=row.id).update(**values)
             else:

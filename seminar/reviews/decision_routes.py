@@ -83,7 +83,7 @@ async def decide_papers(request: Request) -> Response:
     """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all."""
     seminar = await seminar_page(request, can_decide)
     data = await form(request)
-    paper_ids = [int(value) for value in data.getlist("paper") if str(value).isdigit()]
+    paper_ids = [int(value) for value in data.getlist("paper") if isinstance(value, str) and value.isdigit()]
     try:
         count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
                              by=signed_in_user(request))

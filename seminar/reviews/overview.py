@@ -173,7 +173,7 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
     paper_ids = {paper.id for paper in papers}
     scored = [
         scoring.ScoredReview(r.assignment.reviewer_id, r.assignment.paper_id, r.total)
-        for r in reviews if r.assignment.paper_id in paper_ids
+        for r in reviews if r.assignment.paper_id in paper_ids and r.total is not None  # total__isnull=False above
     ]
     normalised = scoring.normalised_scores(scored)
     reviews_of: dict[int, list[Review]] = defaultdict(list)
@@ -195,7 +195,7 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
         rows = [
             RankingRow(
                 ranked=row,
-                paper=by_id[row.paper],  # type: ignore[index]
+                paper=by_id[row.paper],
                 reviews=reviews_of.get(row.paper, []),
                 tally=dict(Counter(r.recommendation.value for r in reviews_of.get(row.paper, []) if r.recommendation)),
                 decision=decisions.get(row.paper),

@@ -290,7 +290,7 @@ async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
         seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
         user__unit_id__in=list({p.city_id for p in papers}),
     ).select_related("user").order_by("user__name", "user_id")
-    by_city: dict[tuple[int, int], list[User]] = defaultdict(list)
+    by_city: dict[tuple[int, int | None], list[User]] = defaultdict(list)
     for role in submitters:
         by_city[(role.seminar_id, role.user.unit_id)].append(role.user)
     contacts_of: dict[int, list[Author]] = defaultdict(list)

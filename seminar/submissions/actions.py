@@ -93,7 +93,7 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
                 field="version",
             )
         await _replace_authors(paper, values["authors"], connection)
-        updated = await Paper.get(id=paper.id).using_db(connection)
+        updated = await Paper.get(id=paper.id, using_db=connection)
         if updated.status is PaperStatus.SUBMITTED:
             # A submitted paper stays complete: an edit that breaks it is refused as a whole.
             problems = rules.missing_for_submission(await _draft(updated, connection))
@@ -170,7 +170,7 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
     async with in_transaction() as connection:
         # The seminar row serialises submissions, so two last papers cannot both squeeze under the quota.
         await Seminar.filter(id=seminar.id).select_for_update().using_db(connection).first()
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         if current.status is PaperStatus.SUBMITTED and current.submitted_version == current.version:
             raise UserError(_("This paper is already submitted and has not changed since."))
         if problems := rules.missing_for_submission(await _draft(current, connection)):
@@ -191,7 +191,7 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         await Paper.filter(id=paper.id).using_db(connection).update(
             status=PaperStatus.SUBMITTED, submitted_at=moment, submitted_version=current.version, withdrawn_at=None
         )
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, event, moment, paper_url)
     return current
 
@@ -208,7 +208,7 @@ async def withdraw_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         )
         if not changed:
             raise UserError(_("Only a submitted paper can be withdrawn."))
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, "withdrawn", moment, paper_url)
     return current
 
