@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,6 +25,7 @@ from seminar.agenda.forms import (
     RoomForm,
     SessionForm,
     SlotForm,
+    VersionedForm,
     as_local,
     refresh_version,
     session_data,
@@ -46,7 +47,7 @@ from seminar.agenda.queries import (
 )
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.errors import UserError
-from seminar.forms import BaseForm, bind
+from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_edit_agenda
 from seminar.web import actor, flash, form, redirect, render, seminar_page
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
 
 T = TypeVar("T")
-F = TypeVar("F", bound=BaseForm)
+F = TypeVar("F", bound=VersionedForm)
 Change = Callable[[Agenda], Agenda]
 # The agenda's templates show kinds and people through these.
 HELPERS = {"kind_label": kind_label, "names": names}
@@ -115,7 +116,7 @@ async def _apply(request: Request, seminar: Seminar, change: Change, done: str) 
     return await _finish(request, seminar, edit, done)
 
 
-async def _save_form(request: Request, seminar: Seminar, form_: BaseForm, change: Change, done: str) -> Response | int:
+async def _save_form(request: Request, seminar: Seminar, form_: VersionedForm, change: Change, done: str) -> Response | int:
     """A form's change to the draft: the redirect when saved, else the status to re-render with.
 
     On a stale page (409) what was typed stays and the form carries the current version, so
@@ -138,7 +139,7 @@ async def _post(
     request: Request, seminar: Seminar, form_class: type[F], change: Callable[[Agenda, dict[str, Any]], Agenda], done: str
 ) -> Response | tuple[F, int]:
     """A posted form: the redirect when its change is saved, else the form to show again and its status."""
-    form_ = cast(F, await bind(form_class, request))
+    form_ = await bind(form_class, request)
     if not form_.validate():
         return form_, 400
     values = form_.data

@@ -175,10 +175,10 @@ def show_error(form: BaseForm, error: UserError) -> None:
         form.form_errors.append(error.message)
 
 
-def refresh_version(form: BaseForm, version: int) -> None:
+def refresh_version(form: VersionedForm, version: int) -> None:
     """After a conflict: what was typed stays, and saving again applies it to the current draft."""
-    form.version.data = version  # type: ignore[attr-defined]
-    form.version.raw_data = [str(version)]  # type: ignore[attr-defined]
+    form.version.data = version
+    form.version.raw_data = [str(version)]
 
 
 def slot_data(version: int, slot: Slot, time_zone: str) -> dict[str, Any]:

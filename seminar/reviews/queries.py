@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
@@ -87,7 +88,7 @@ async def profiles_of(seminar: Seminar) -> dict[int, ReviewerProfile]:
     return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}
 
 
-def reviewable_papers(seminar: Seminar):  # type: ignore[no-untyped-def]  # Tortoise's QuerySet[Paper]
+def reviewable_papers(seminar: Seminar) -> QuerySet[Paper]:
     """Papers that are reviewed: the submitted ones."""
     return Paper.filter(seminar_id=seminar.id, status=PaperStatus.SUBMITTED)
 
@@ -300,8 +301,10 @@ async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
     for paper in papers:
         people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
         people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]
-        seen: set[str] = set()
-        found[paper.id] = [r for r in people if not (r.email.lower() in seen or seen.add(r.email.lower()))]  # type: ignore[func-returns-value]
+        once: dict[str, Recipient] = {}
+        for person in people:
+            once.setdefault(person.email.lower(), person)
+        found[paper.id] = list(once.values())
     return found
 
 
