@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from starlette.requests import Request
 import wtforms
+from starlette.requests import Request
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import ValidationError

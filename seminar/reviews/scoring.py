@@ -1,8 +1,8 @@
 """Review arithmetic: totals, means, severity normalisation, disagreement, ranking, award shares.
 
 Everything here takes plain numbers and keys (criterion ids, reviewer ids, paper ids: any
-hashable, each function generic in them) and returns plain numbers, so the organizer's ranking page, the export and the tests share one
-definition of every figure.
+hashable, and the functions are generic in them) and returns plain numbers, so the organizer's
+ranking page, the export and the tests share one definition of every figure.
 """
 
 from __future__ import annotations
