@@ -144,7 +144,7 @@ async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignm
     assert user is not None, "the page is for signed-in reviewers"
     assignments = await Assignment.filter(
         seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
-    ).select_related("paper").order_by("paper__number")
+    ).select_related("paper__topic").order_by("paper__number")
     visible = [a for a in assignments if can_review_paper(actor, a.paper)]
     reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}  # type: ignore[attr-defined]
     return [(a, reviews.get(a.id)) for a in visible]
