@@ -268,6 +268,11 @@ async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
     return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
 
 
+async def is_decided(paper: Paper) -> bool:
+    """Whether the organizers have decided on the paper, mailed or not: then the city no longer changes it."""
+    return await Decision.exists(paper_id=paper.id)
+
+
 async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:
     """The seminar's subject and body for the outcome, or the default wording."""
     stored = await DecisionMailTemplate.get_or_none(seminar_id=seminar.id, outcome=outcome)
