@@ -6,6 +6,7 @@ Everything here is for the seminar's organizers: other signed-in people get 403 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -97,7 +98,9 @@ async def decide_papers(request: Request) -> Response:
               if count else _("Nothing changed: the papers were already decided so."))
     back = str(request.url_for("reviews:ranking", slug=seminar.slug))
     query = str(data.get("back", ""))
-    return redirect_to(f"{back}?{query}" if query else back)
+    row = str(data.get("row", ""))  # one row's form: back to that row, not to the top of a long page
+    anchor = f"#{row}" if re.fullmatch(r"paper-\d+", row) else ""
+    return redirect_to((f"{back}?{query}" if query else back) + anchor)
 
 
 async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, papers: list[Paper],

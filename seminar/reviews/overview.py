@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Subquery
+
 from seminar.accounts.models import User
 from seminar.db import column
 from seminar.i18n import _
@@ -279,9 +281,12 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
 
 
 async def reviewer_loads(seminar: Seminar) -> dict[int, int]:
-    """reviewer id → how many papers they review (declined assignments not counted)."""
+    """reviewer id → how many papers they review (declined assignments and papers no longer reviewed not counted)."""
     loads: dict[int, int] = {}
-    for reviewer_id in await column(Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True), "reviewer_id"):
+    reviewed = Subquery(reviewable_papers(seminar).values("id"))
+    for reviewer_id in await column(Assignment.filter(
+        seminar_id=seminar.id, declined_at__isnull=True, paper_id__in=reviewed
+    ), "reviewer_id"):
         loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
     return loads
 
@@ -292,8 +297,9 @@ async def assignment_matrix(seminar: Seminar) -> dict[str, Any]:
     people = await reviewers_of(seminar)
     conflicts = await conflict_map(seminar, people, papers)
     rows = await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "declined_at")
-    assigned = {(p, r) for p, r, declined in rows if declined is None}
-    declined = {(p, r) for p, r, declined_at in rows if declined_at is not None}
+    shown = {paper.id for paper in papers}  # a withdrawn paper's assignments count in no load
+    assigned = {(p, r) for p, r, declined in rows if declined is None and p in shown}
+    declined = {(p, r) for p, r, declined_at in rows if declined_at is not None and p in shown}
     bid_rows = await Bid.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "preference")
     return {
         "papers": papers,

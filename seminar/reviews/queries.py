@@ -146,7 +146,7 @@ async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignm
     assert user is not None, "the page is for signed-in reviewers"
     assignments = await Assignment.filter(
         seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
-    ).select_related("paper").order_by("paper__number")
+    ).select_related("paper__topic").order_by("paper__number")
     visible = [a for a in assignments if can_review_paper(actor, a.paper)]
     reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}
     return [(a, reviews.get(a.id)) for a in visible]
@@ -268,6 +268,11 @@ async def person(user_id: int) -> User:
 async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
     """paper id → its decision, for the papers decided so far."""
     return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}
+
+
+async def is_decided(paper: Paper) -> bool:
+    """Whether the organizers have decided on the paper, mailed or not: then the city no longer changes it."""
+    return await Decision.exists(paper_id=paper.id)
 
 
 async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:

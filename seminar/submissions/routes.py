@@ -24,6 +24,7 @@ from seminar.files import content_disposition
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import (
+    can_change_paper,
     can_edit_paper,
     can_extend_deadline,
     can_see_all_papers,
@@ -32,6 +33,7 @@ from seminar.permissions import (
     require,
 )
 from seminar.reviews.overview import released_decision
+from seminar.reviews.queries import is_decided
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown, to_aware
 from seminar.spreadsheets import XLSX_TYPE
@@ -168,9 +170,20 @@ def _form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
     }
 
 
+async def _refused_once_decided(request: Request, seminar: Seminar, paper: Paper) -> Response | None:
+    """Back to the paper with the reason, if the organizers have decided on it (a page opened before)."""
+    if can_change_paper(actor(request), paper, await is_decided(paper)):
+        return None
+    flash(request, _("The organizers have decided on this paper, so it can no longer be edited or withdrawn. "
+                     "Write to them if something must change."), "error")
+    return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
+
+
 async def edit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
     window = await _window(seminar, paper.city_id)
     if not window["is_open"]:
         flash(request, window["closed_message"], "error")
@@ -217,6 +230,7 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "latest": manuscripts[0] if manuscripts else None,
         "missing": await actions.missing_for_submission(paper),
         "may_edit": can_edit_paper(current, paper),
+        "may_change": can_change_paper(current, paper, await is_decided(paper)),
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "max_characters": MAX_CHARACTERS,
@@ -247,6 +261,7 @@ async def upload(request: Request) -> Response:
         )
         manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=_user(request))
     except UserError as error:
+        flash(request, error.message, "error")  # at the top, where the reloaded page is read first
         context = await _detail_context(request, seminar, paper)
         return render(request, "submissions/detail.html", {**context, "upload_error": error.message}, status_code=400)
     # A name in the document properties is warned about by the page itself, for as long as it is true.
@@ -277,6 +292,8 @@ async def submit(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
     if request.method == "POST":
         if (await form(request)).get("confirm") != "yes":
             flash(request, _("Tick the box to confirm the withdrawal."), "error")
