@@ -16,8 +16,9 @@ from tortoise.queryset import QuerySet
 
 from seminar import i18n
 from seminar.accounts.models import Unit, UnitKind
-from seminar.permissions import Actor, can_edit_paper, can_see_paper
+from seminar.permissions import Actor, can_change_paper, can_edit_paper, can_see_paper
 from seminar.reviews.overview import released_decision
+from seminar.reviews.queries import is_decided
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown
 from seminar.submissions import rules
@@ -235,6 +236,7 @@ async def paper_page(
         "latest": manuscripts[0] if manuscripts else None,
         "missing": await missing_for_submission(paper),
         "may_edit": can_edit_paper(actor, paper),
+        "may_change": can_change_paper(actor, paper, await is_decided(paper)),
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": upload_max_bytes,
         "max_characters": MAX_CHARACTERS,

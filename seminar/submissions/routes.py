@@ -22,6 +22,7 @@ from seminar.files import content_disposition
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import (
+    can_change_paper,
     can_edit_paper,
     can_extend_deadline,
     can_see_all_papers,
@@ -29,6 +30,7 @@ from seminar.permissions import (
     can_submit_papers,
     require,
 )
+from seminar.reviews.queries import is_decided
 from seminar.seminars.rules import to_aware
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions import actions, queries
@@ -107,9 +109,20 @@ async def new(request: Request) -> Response:
     return _paper_form(request, seminar, paper_form, None, 400 if request.method == "POST" else 200)
 
 
+async def _refused_once_decided(request: Request, seminar: Seminar, paper: Paper) -> Response | None:
+    """Back to the paper with the reason, if the organizers have decided on it (a page opened before)."""
+    if can_change_paper(actor(request), paper, await is_decided(paper)):
+        return None
+    flash(request, _("The organizers have decided on this paper, so it can no longer be edited or withdrawn. "
+                     "Write to them if something must change."), "error")
+    return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
+
+
 async def edit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
     window = await queries.submission_window(seminar, paper.city_id)
     if not window.is_open:
         flash(request, window.closed_message, "error")
@@ -166,6 +179,7 @@ async def upload(request: Request) -> Response:
         )
         manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=signed_in_user(request))
     except UserError as error:
+        flash(request, error.message, "error")  # at the top, where the reloaded page is read first
         context = await queries.paper_page(
             actor(request), seminar, paper, upload_max_bytes=settings.upload_max_bytes, decision=False
         )
@@ -192,6 +206,8 @@ async def submit(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
     if request.method == "POST":
         if (await form(request)).get("confirm") != "yes":
             flash(request, _("Tick the box to confirm the withdrawal."), "error")
@@ -252,7 +268,8 @@ async def extensions(request: Request) -> Response:
     seminar = await _seminar(request)
     require(can_extend_deadline(actor(request), seminar), 404)
     extension_form = await bind(ExtensionForm, request)
-    extension_form.city.choices = [(unit.id, unit.name) for unit in await queries.cities()]
+    cities = {unit.id: unit.name for unit in await queries.cities()}
+    extension_form.city.choices = list(cities.items())
     if request.method == "POST" and extension_form.validate():
         until = to_aware(extension_form.until.data, seminar.time_zone)
         assert until is not None, "the field is required"
@@ -261,7 +278,7 @@ async def extensions(request: Request) -> Response:
         except UserError as error:
             _show_error(extension_form, error)
         else:
-            city = dict(extension_form.city.choices)[extension.city_id]
+            city = cities[extension.city_id]
             flash(request, _("%(city)s may now submit until %(until)s.", city=city, until=i18n.format_datetime(extension.until)))
             return redirect(request, "submissions:extensions", slug=seminar.slug)
     context = {"seminar": seminar, "form": extension_form, "extensions": await queries.extensions_of(seminar)}
