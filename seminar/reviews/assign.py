@@ -57,11 +57,10 @@ Balance is a preference, not a constraint
 ------------------------------------------
 With `balance=True` every reviewer has a fair band of loads (`balanced_loads`: the reviews
 spread as evenly as each reviewer's maximum and the papers they may review allow), and each
-review outside the band costs `BALANCE_WEIGHT` in the objective. In the LP a reviewer's load
-L_r = Σ_p x[p][r] is split over three columns with one entry each (−1 in the reviewer's row):
-up to the band's bottom (rewarded), inside the band (free), above its top (penalised). The
-objective stays a sum of per-reviewer convex functions on a network, so the matrix is still
-totally unimodular and the optimum integral and exact; and since the band only moves the
+review outside the band costs `BALANCE_WEIGHT` in the objective. In the LP the reviewer's row
+holds the load in its band, with two columns of one entry each that let it out at that cost
+(a shortfall below, an excess above; see `_LinearProgram`): the matrix is still totally
+unimodular, so the optimum is integral and exact; and since the band only moves the
 objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
 review can gain in affinity (at most 7 between a "rather not" and a "want" on one's topic), so
 when the band is reachable the loads stay inside it, as the hard bounds of old did.
@@ -419,7 +418,13 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
         if lp.solve():
             entering = _entering(weights, active, lp.paper_values, lp.reviewer_prices, need)
             if not entering.any():
+                if lp.held and not lp.band_holds_by_price():
+                    lp.release()
+                    continue
                 break
+        elif lp.held:
+            lp.release()
+            continue
         elif active.sum() == free.sum():
             return None
         else:
@@ -475,12 +480,20 @@ def _entering(weights: Matrix, active: NDArray[np.bool_], paper_values: NDArray[
 
 
 class _LinearProgram:
-    """max Σ a·x + w·(under-band part) − w·(over-band part) over the pairs added so far.
+    """max Σ a·x − w·Σ_r (s_r + o_r) over the pairs added so far.
 
-    Rows: paper p: Σ_r x = need; reviewer r: Σ_p x − u_r − m_r − o_r = 0, where the load
-    columns u ∈ [low, fair_low] (+w), m ∈ [0, fair_high − fair_low] (0) and o ∈ [0, high −
-    fair_high] (−w) split the load at the fair band (a concave reward, so u fills first).
-    The pair columns x ∈ [0, 1] follow the 3·R load columns. One HiGHS instance lives through
+    Rows: paper p: Σ_r x = need; reviewer r: fair_low ≤ Σ_p x + s_r − o_r ≤ fair_high (the
+    band clipped into the hard bounds), pair columns x ∈ [0, 1]. The load columns s ∈ [0,
+    fair_low − low] (a shortfall below the band) and o ∈ [0, high − fair_high] (an excess
+    above it) each cost w a review and carry one entry, so the matrix stays totally
+    unimodular; at the optimum s + o is exactly the load's distance from its band. Without
+    balance the band is the hard bounds and there are no load columns (the LP of old).
+
+    The load columns enter only when needed (`release`): the LP first holds every load in
+    its band, which HiGHS solves several times faster. That optimum is also the penalised
+    one when no load column would enter, i.e. when −w ≤ π_r (for s) and π_r ≤ w (for o):
+    then the same basis is optimal for both. Otherwise, or when the band cannot be held,
+    the load columns are added and the LP solved on, warm. One HiGHS instance lives through
     all the rounds: added columns start non-basic at zero, so each re-solve starts from the
     previous optimal basis.
     """
@@ -488,28 +501,25 @@ class _LinearProgram:
     def __init__(self, values: Matrix, need: Ints, bands: _Bands) -> None:
         self.values = values
         self.n_papers = values.shape[0]
-        n_reviewers = values.shape[1]
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         no_entries = (0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
         self.highs.addRows(len(need), need.astype(np.float64), need.astype(np.float64), *no_entries)
-        zeros = np.zeros(n_reviewers)
-        self.highs.addRows(n_reviewers, zeros, zeros, *no_entries)
         # The band, clipped into the hard bounds: low ≤ a ≤ b ≤ high.
-        a = np.clip(bands.fair_low, bands.low, bands.high)
-        b = np.clip(bands.fair_high, a, bands.high)
-        lower = np.concatenate([bands.low, zeros, zeros]).astype(np.float64)
-        upper = np.concatenate([a, b - a, bands.high - b]).astype(np.float64)
-        cost = np.concatenate([np.full(n_reviewers, bands.weight), zeros, np.full(n_reviewers, -bands.weight)])
-        self.load_columns = 3 * n_reviewers
-        rows = self.n_papers + np.tile(np.arange(n_reviewers, dtype=np.int32), 3)
-        self.highs.addCols(self.load_columns, cost, lower, upper, self.load_columns,
-                           np.arange(self.load_columns, dtype=np.int32), rows, -np.ones(self.load_columns))
+        self.a = np.clip(bands.fair_low, bands.low, bands.high)
+        self.b = np.clip(bands.fair_high, self.a, bands.high)
+        self.shortfall_room = self.a - bands.low
+        self.excess_room = bands.high - self.b
+        self.weight = bands.weight
+        self.highs.addRows(len(self.a), self.a.astype(np.float64), self.b.astype(np.float64), *no_entries)
+        self.held = bool(bands.weight) and bool((self.shortfall_room > 0).any() or (self.excess_room > 0).any())
         self.pairs = np.zeros((0, 2), dtype=np.int64)
+        self.pair_columns = np.zeros(0, dtype=np.int64)  # the HiGHS column of each pair
+        self.n_columns = 0
         self.solution = np.zeros(0)
         self.paper_values = np.zeros(len(need))
-        self.reviewer_prices = zeros
+        self.reviewer_prices = np.zeros(len(self.a))
 
     def add(self, mask: NDArray[np.bool_]) -> None:
         pairs = np.argwhere(mask)
@@ -522,6 +532,25 @@ class _LinearProgram:
         self.highs.addCols(count, self.values[pairs[:, 0], pairs[:, 1]], np.zeros(count), np.ones(count),
                            2 * count, np.arange(0, 2 * count, 2, dtype=np.int32), rows, np.ones(2 * count))
         self.pairs = np.concatenate([self.pairs, pairs])
+        self.pair_columns = np.concatenate([self.pair_columns, self.n_columns + np.arange(count)])
+        self.n_columns += count
+
+    def band_holds_by_price(self) -> bool:
+        """Whether no load column would enter: the held optimum is the penalised one."""
+        prices = self.reviewer_prices
+        return bool((prices[self.shortfall_room > 0] >= -self.weight - PRICING_TOLERANCE).all()
+                    and (prices[self.excess_room > 0] <= self.weight + PRICING_TOLERANCE).all())
+
+    def release(self) -> None:
+        """Add the load columns: loads may leave their band, at w a review."""
+        for room, sign in ((self.shortfall_room, 1.0), (self.excess_room, -1.0)):
+            reviewers = np.flatnonzero(room > 0)
+            count = len(reviewers)
+            rows = (self.n_papers + reviewers).astype(np.int32)
+            self.highs.addCols(count, np.full(count, -self.weight), np.zeros(count), room[reviewers].astype(np.float64),
+                               count, np.arange(count, dtype=np.int32), rows, np.full(count, sign))
+            self.n_columns += count
+        self.held = False
 
     def solve(self) -> bool:
         """Solve (warm) and keep the solution and duals; False when infeasible."""
@@ -532,7 +561,7 @@ class _LinearProgram:
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"HiGHS failed on the assignment LP: {self.highs.modelStatusToString(status)}")
         solution = self.highs.getSolution()
-        self.solution = np.asarray(solution.col_value)[self.load_columns:]
+        self.solution = np.asarray(solution.col_value)[self.pair_columns]
         duals = np.asarray(solution.row_dual)
         # For a maximisation HiGHS reports duals with reduced cost = a − Σ row duals, which
         # must be ≤ 0 for a column left at zero: u_p for paper rows, π_r for reviewer rows.
@@ -542,10 +571,10 @@ class _LinearProgram:
 
     def integral_solution(self) -> NDArray[np.float64]:
         """The same columns with integrality imposed (never needed at a simplex vertex)."""
-        count = self.load_columns + len(self.pairs)
+        count = self.n_columns
         self.highs.changeColsIntegrality(count, np.arange(count, dtype=np.int32),
                                          np.full(count, highspy.HighsVarType.kInteger, dtype=np.uint8))
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("HiGHS failed on the assignment MIP")
-        return np.round(np.asarray(self.highs.getSolution().col_value))[self.load_columns:]
+        return np.round(np.asarray(self.highs.getSolution().col_value))[self.pair_columns]
