@@ -77,6 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 import highspy
 import numpy as np
@@ -355,7 +356,7 @@ def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) 
 
 
 def _refuse(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints,
-            labels: _Labels) -> None:
+            labels: _Labels) -> NoReturn:
     found = feasibility.obstruction(allowed, need, low, high, fixed)
     assert found is not None, "the LP found no assignment, so Hall's condition fails somewhere"
     raise AssignmentInfeasible(describe(found, allowed, fixed, need, low, labels), found)
