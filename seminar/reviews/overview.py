@@ -38,7 +38,7 @@ from seminar.reviews.queries import (
     settings_of,
 )
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Paper
+from seminar.submissions.models import Paper, PaperStatus
 
 
 @dataclass
@@ -278,9 +278,10 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
 
 
 async def reviewer_loads(seminar: Seminar) -> dict[int, int]:
-    """reviewer id → how many papers they review (declined assignments not counted)."""
+    """reviewer id → how many papers they review (declined assignments and withdrawn papers not counted)."""
     loads: dict[int, int] = {}
-    for reviewer_id in await Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True).values_list("reviewer_id", flat=True):
+    open_assignments = Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED)
+    for reviewer_id in await open_assignments.values_list("reviewer_id", flat=True):
         loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
     return loads
 
@@ -294,6 +295,7 @@ async def assignment_matrix(seminar: Seminar) -> dict[str, Any]:
     assigned = {(p, r) for p, r, declined in rows if declined is None}
     declined = {(p, r) for p, r, declined_at in rows if declined_at is not None}
     bid_rows = await Bid.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "preference")
+    shown = {paper.id for paper in papers}
     return {
         "papers": papers,
         "reviewers": people,
@@ -301,7 +303,8 @@ async def assignment_matrix(seminar: Seminar) -> dict[str, Any]:
         "assigned": assigned,
         "declined": declined,
         "bids": {(p, r): str(pref) for p, r, pref in bid_rows},
-        "loads": {u.id: sum(1 for _p, r in assigned if r == u.id) for u in people},
+        # A withdrawn paper's assignments rest: they count again if the city sends the paper in again.
+        "loads": {u.id: sum(1 for p, r in assigned if r == u.id and p in shown) for u in people},
         "counts": {p.id: sum(1 for q, _r in assigned if q == p.id) for p in papers},
         "profiles": await profiles_of(seminar),
     }
