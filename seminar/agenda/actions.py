@@ -25,6 +25,7 @@ from seminar.agenda.queries import (
     topic_refs,
 )
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _, use_locale
 from seminar.mail.outbox import queue_mail
@@ -107,7 +108,7 @@ async def add_room(seminar: Seminar, name: str, capacity: int | None) -> Room:
 
 async def update_room(room: Room, name: str, capacity: int | None) -> Room:
     name = name.strip()
-    if await Room.filter(seminar_id=room.seminar_id, name=name).exclude(id=room.id).exists():  # type: ignore[attr-defined]
+    if await Room.filter(seminar_id=room.seminar_id, name=name).exclude(id=room.id).exists():
         raise UserError(_("The seminar already has a room called “%(name)s”.", name=name), field="name")
     room.name, room.capacity = name, capacity
     await room.save()
@@ -129,7 +130,7 @@ async def draft_from_decisions(seminar: Seminar, opened_version: int, by: User |
     if settings is None:
         raise UserError(_("Save the agenda settings (days and times) before drafting."))
     rooms = await rooms_of(seminar)
-    left_out = set(await AgendaLeftOut.filter(seminar_id=seminar.id).values_list("paper_id", flat=True))
+    left_out = set(await column(AgendaLeftOut.filter(seminar_id=seminar.id), "paper_id"))
     papers = [paper for paper in await decided_papers(seminar) if paper.paper_id not in left_out]
     agenda = drafting.draft_agenda(await topic_refs(seminar), papers, draft_settings(settings, rooms, seminar.time_zone))
     return await save_draft(seminar, agenda, opened_version, by)

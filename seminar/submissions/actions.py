@@ -78,8 +78,8 @@ async def create_paper(seminar: Seminar, city: Unit, values: dict[str, Any], by:
 
 async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int) -> Paper:
     """Save the form, unless the paper changed since the form was opened."""
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]  # Tortoise's _id attribute
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     await _check_topic(seminar, values["topic_id"])
     async with in_transaction() as connection:
         fields = {key: value for key, value in values.items() if key != "authors"}
@@ -94,7 +94,7 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
                 field="version",
             )
         await _replace_authors(paper, values["authors"], connection)
-        updated = await Paper.get(id=paper.id).using_db(connection)
+        updated = await Paper.get(id=paper.id, using_db=connection)
         if updated.status is PaperStatus.SUBMITTED:
             # A submitted paper stays complete: an edit that breaks it is refused as a whole.
             problems = rules.missing_for_submission(await _draft(updated, connection))
@@ -105,8 +105,8 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
 
 async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: Intake, by: User) -> Manuscript:
     """Store the file (once per content) and a new manuscript version, while the city's window is open."""
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     return await store_manuscript(paper, filename, data, intake, by)
 
 
@@ -147,7 +147,7 @@ async def _draft(paper: Paper, connection: Any = None) -> rules.PaperDraft:
     authors = await Author.filter(paper_id=paper.id).using_db(connection).order_by("position")
     return rules.PaperDraft(
         title=paper.title,
-        has_topic=paper.topic_id is not None,  # type: ignore[attr-defined]
+        has_topic=paper.topic_id is not None,
         abstract=paper.abstract,
         keywords=paper.keywords,
         originality_confirmed=paper.originality_confirmed,
@@ -167,13 +167,13 @@ async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
     what sending it in sets off (`consequences.paper_sent_in`): a withdrawn paper's reviewers are
     told their work resumes, a paper arriving after reviewing began is announced to the organizers.
     """
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    city_id: int = paper.city_id  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    city_id: int = paper.city_id
     await ensure_open(seminar, city_id)
     async with in_transaction() as connection:
         # The seminar row serialises submissions, so two last papers cannot both squeeze under the quota.
         await Seminar.filter(id=seminar.id).select_for_update().using_db(connection).first()
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         if current.status is PaperStatus.SUBMITTED and current.submitted_version == current.version:
             raise UserError(_("This paper is already submitted and has not changed since."))
         if problems := rules.missing_for_submission(await _draft(current, connection)):
@@ -195,7 +195,7 @@ async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
         await Paper.filter(id=paper.id).using_db(connection).update(
             status=PaperStatus.SUBMITTED, submitted_at=moment, submitted_version=current.version, withdrawn_at=None
         )
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, event, moment, links.paper_url)
         await consequences.paper_sent_in(current, seminar, previous_status, sent_in_before, links)
     return current
@@ -204,8 +204,8 @@ async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
 async def withdraw_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
     """Withdraw a submitted paper, queue the receipts and, in the same transaction, what withdrawing
     sets off (`consequences.paper_withdrawn`): its reviewers are told their review is no longer needed."""
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     moment = now()
     async with in_transaction() as connection:
         changed = (
@@ -215,7 +215,7 @@ async def withdraw_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
         )
         if not changed:
             raise UserError(_("Only a submitted paper can be withdrawn."))
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, "withdrawn", moment, links.paper_url)
         await consequences.paper_withdrawn(current, seminar, links)
     return current
