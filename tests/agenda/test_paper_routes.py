@@ -43,6 +43,9 @@ async def test_a_withdrawn_paper_is_a_finding_in_the_draft_and_the_published_ver
     topic = await Topic.get(seminar_id=seminar.id, position=2)
     paper = await Paper.get(seminar_id=seminar.id, title=f"{topic.title}·深圳市的做法")  # a keynote of topic 2
     await make_submitter(seminar, "深圳市", email="shenzhen@example.org")
+    # A decided paper stays with its city only once undecided (its decision not mailed yet): then it may go.
+    undecided = await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "undecided"})
+    assert undecided.status_code == 303
     await client.logout()
     await client.login("shenzhen@example.org")
     await client.post_form(f"/{SLUG}/papers/{paper.number}/withdraw", {"confirm": "yes"})
