@@ -35,6 +35,7 @@ from seminar.seminars.rules import to_aware
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions import actions, queries
 from seminar.submissions.archive import manuscript_name, stream_zip
+from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.export import paper_list_xlsx
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm, paper_form_data
 from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
@@ -65,6 +66,16 @@ async def _organizers_seminar(request: Request) -> Seminar:
 def _paper_url(request: Request, seminar: Seminar, paper: Paper) -> str:
     settings: Settings = request.app.state.settings
     return settings.base_url + request.url_for("submissions:detail", slug=seminar.slug, number=paper.number).path
+
+
+def _links(request: Request, seminar: Seminar, paper: Paper) -> PaperLinks:
+    """Where the mails of sending in or withdrawing point: the paper, the reviewers' and organizers' pages."""
+    base = request.app.state.settings.base_url
+    return PaperLinks(
+        paper_url=_paper_url(request, seminar, paper),
+        my_reviews_url=base + request.url_for("reviews:mine", slug=seminar.slug).path,
+        assignments_url=base + request.url_for("reviews:assignments", slug=seminar.slug).path,
+    )
 
 
 def _show_error(form_: BaseForm, error: UserError) -> None:
@@ -195,7 +206,7 @@ async def submit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
     try:
-        await actions.submit_paper(paper, by=signed_in_user(request), paper_url=_paper_url(request, seminar, paper))
+        await actions.submit_paper(paper, by=signed_in_user(request), links=_links(request, seminar, paper))
     except UserError as error:
         flash(request, error.message, "error")
     else:
@@ -213,7 +224,7 @@ async def withdraw(request: Request) -> Response:
             flash(request, _("Tick the box to confirm the withdrawal."), "error")
             return redirect(request, "submissions:withdraw", slug=seminar.slug, number=paper.number)
         try:
-            await actions.withdraw_paper(paper, by=signed_in_user(request), paper_url=_paper_url(request, seminar, paper))
+            await actions.withdraw_paper(paper, by=signed_in_user(request), links=_links(request, seminar, paper))
         except UserError as error:
             flash(request, error.message, "error")
         else:
