@@ -345,3 +345,17 @@ async def papers_to_decide(seminar: Seminar) -> tuple[list[Paper], dict[int, Dec
     """The submitted papers by number (with city and topic, as letters need them) and their decisions so far."""
     papers = await reviewable_papers(seminar).select_related("city", "topic").order_by("number")
     return papers, await decisions_of(seminar)
+
+
+async def papers_under_blind_review(seminar: Seminar) -> set[int]:
+    """Ids of the papers still under blind review: the seminar reviews blind, and a reviewer asked (not
+    declined) has not submitted their review yet. Their authors stay hidden outside the organizers' pages."""
+    if not seminar.blind_review:
+        return set()
+    open_assignments = dict(await Assignment.filter(
+        seminar_id=seminar.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED
+    ).values_list("id", "paper_id"))
+    done = set(await column(Review.filter(
+        assignment_id__in=list(open_assignments), status=ReviewStatus.SUBMITTED
+    ), "assignment_id")) if open_assignments else set()
+    return {int(paper_id) for assignment_id, paper_id in open_assignments.items() if assignment_id not in done}
