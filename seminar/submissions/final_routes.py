@@ -71,7 +71,7 @@ async def final_versions(request: Request) -> Response:
 
 async def review_final(request: Request) -> Response:
     seminar = await seminar_page(request, can_accept_final_versions, refused=404)
-    final = await queries.get_waiting_final_or_404(seminar, request.path_params["number"], request.path_params["version"])
+    final = await queries.get_final_or_404(seminar, request.path_params["number"], request.path_params["version"])
     data = await form(request)
     accept = data.get("action") == "accept"
     try:

@@ -227,7 +227,7 @@ async def final_versions_page(seminar: Seminar) -> FinalVersionsPage:
     return FinalVersionsPage(awaiting, without)
 
 
-async def get_waiting_final_or_404(seminar: Seminar, number: int, version: int) -> FinalVersion:
+async def get_final_or_404(seminar: Seminar, number: int, version: int) -> FinalVersion:
     """The final version `version` of paper `number` of this seminar, or 404."""
     final = await FinalVersion.get_or_none(
         paper__seminar_id=seminar.id, paper__number=number, manuscript__version=version
