@@ -140,8 +140,10 @@ async def store_manuscript(paper: Paper, filename: str, data: bytes, intake: Int
 
 
 async def _store_manuscript(
-    paper: Paper, filename: str, data: bytes, intake: Intake, by: User, connection: Any
+    paper: Paper, filename: str, data: bytes, intake: Intake, by: User, connection: Any, revises: bool = True
 ) -> Manuscript:
+    """The new version; `revises` bumps the paper's version, so a submitted paper asks to be submitted again
+    (a final version does not: it goes to the organizers on its own way)."""
     locked = await Paper.filter(id=paper.id).select_for_update().using_db(connection).first()
     assert locked is not None, "the route loaded this paper a moment ago"
     digest = await store_blob(data, connection)
@@ -159,7 +161,8 @@ async def _store_manuscript(
         uploaded_by_id=by.id,
         using_db=connection,
     )
-    await Paper.filter(id=paper.id).using_db(connection).update(version=locked.version + 1, updated_at=now())
+    if revises:
+        await Paper.filter(id=paper.id).using_db(connection).update(version=locked.version + 1, updated_at=now())
     return manuscript
 
 
@@ -175,7 +178,7 @@ async def upload_final_version(
     if problem := await final_version_problem(paper, seminar):
         raise UserError(problem, field="manuscript")
     async with in_transaction() as connection:
-        manuscript = await _store_manuscript(paper, filename, data, intake, by, connection)
+        manuscript = await _store_manuscript(paper, filename, data, intake, by, connection, revises=False)
         await FinalVersion.filter(paper_id=paper.id, status=FinalVersionStatus.PENDING).using_db(connection).update(
             status=FinalVersionStatus.SUPERSEDED
         )

@@ -58,6 +58,8 @@ async def test_a_decided_paper_printed_in_a_published_book_keeps_its_manuscript_
     assert "组织方已对本论文作出决定，稿件不能再在此更换。收到采用通知后，请在本页提交定稿。" in flashes(plain)
     assert sent == f"http://testserver/gd-2021/papers/{paper.number}"
     assert await Manuscript.filter(paper_id=paper.id).count() == 2  # v1 reviewed, v2 the final version
+    await paper.refresh_from_db()
+    assert paper.submitted_version == paper.version  # not "changed since submitted": nothing to submit again
     assert while_waiting == ["<p>正文</p>"]
     assert accepted.status_code == 303
     assert after == ["<p>定稿正文。</p>"]
