@@ -301,7 +301,7 @@ async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
 # --- link tokens -------------------------------------------------------------------------
 
 
-async def usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
+async def _usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
     """The token row behind a link, with its user and seminar, or UserError saying what is wrong."""
     row = await AccountToken.get_or_none(token_hash=token_hash(token), purpose=purpose).select_related("user", "seminar")
     ask_again = (
@@ -318,6 +318,16 @@ async def usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
     if not row.user.is_active:
         raise UserError(_("This account has been deactivated. Please contact the seminar organizers."))
     return row
+
+
+async def usable_invitation(token: str) -> AccountToken:
+    """The invitation behind a link, with its user and seminar, or UserError saying what is wrong."""
+    return await _usable_token(token, TokenPurpose.INVITATION)
+
+
+async def usable_reset_link(token: str) -> AccountToken:
+    """The password reset behind a link, with its user, or UserError saying what is wrong."""
+    return await _usable_token(token, TokenPurpose.PASSWORD_RESET)
 
 
 async def _use_token(row: AccountToken, password: str, confirmation: str) -> User:
@@ -365,6 +375,12 @@ async def reset_password(row: AccountToken, password: str, confirmation: str) ->
 
 
 # --- profile -----------------------------------------------------------------------------
+
+
+async def set_language(user: User, locale: str) -> None:
+    """The language `user` chose in the switcher, used from then on wherever they sign in."""
+    user.locale = locale
+    await user.save(update_fields=["locale"])
 
 
 async def update_profile(user: User, *, name: str, phone: str, position: str, locale: str) -> None:

@@ -88,6 +88,10 @@ class InviteForm(BaseForm):
         _l("Roles"), validators=[DataRequired()], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
 
+    @property
+    def chosen_roles(self) -> list[RoleName]:
+        return [RoleName(value) for value in self.roles.data]
+
     def validate_unit(self, field: Field) -> None:
         if field.data is None and RoleName.SUBMITTER.value in (self.roles.data or []):
             raise ValidationError(_("A submitter needs a unit: papers are submitted for it."))
