@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import ast
 import re
+import tokenize
 from pathlib import Path
 
 from seminar.config import DOCUMENTED_SETTINGS, PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 CONFIGURATION = (PROJECT_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+DEVELOPMENT = (PROJECT_ROOT / "docs" / "development.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_in_the_configuration_table_of_the_docs() -> None:
@@ -22,11 +24,44 @@ def test_every_setting_is_in_the_configuration_table_of_the_docs() -> None:
 
 def test_ci_runs_the_readme_test_command_on_both_databases() -> None:
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
-    test_command = "python3 -m pip install -q uv && uv run --locked seminar setup && uv run --locked pytest -q"
+    install, tests = "python3 -m pip install -q uv", "uv run --locked seminar setup && uv run --locked pytest -q"
 
-    assert test_command in README
-    assert test_command in ci
-    assert "TEST_DATABASE_URL=postgres://" in ci
+    assert f"{install} && {tests}" in README
+    assert re.search(f"^{re.escape(install)}$", ci, re.M)  # CI installs uv once, then type-checks, then tests
+    assert re.search(f"^{re.escape(tests)}$", ci, re.M)
+    assert re.search(r"^TEST_DATABASE_URL=postgres://\S+ uv run --locked pytest -q$", ci, re.M)
+
+
+def test_ci_type_checks_the_code_before_the_tests() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text()
+
+    assert 'files = ["seminar"]' in pyproject
+    assert ci.index("uv run --locked mypy") < ci.index("uv run --locked pytest")
+    assert "uv run mypy" in DEVELOPMENT
+
+
+def _type_ignores(path: Path) -> list[tuple[int, str]]:
+    """(line, comment) of each comment in the file that tells mypy to ignore something."""
+    with path.open("rb") as source:
+        return [
+            (token.start[0], token.string)
+            for token in tokenize.tokenize(source.readline)
+            if token.type == tokenize.COMMENT and re.search(r"type:\s*ignore", token.string)
+        ]
+
+
+def test_every_type_ignore_in_the_checked_code_names_the_error_and_why() -> None:
+    """mypy checks seminar/: where it is told to look away, `# type: ignore[code]  # reason` says from what and why."""
+    named = re.compile(r"# type: ignore\[[a-z-]+(, [a-z-]+)*\]  # \S")
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{line}: {comment}"
+        for path in sorted((PROJECT_ROOT / "seminar").rglob("*.py"))
+        for line, comment in _type_ignores(path)
+        if not named.search(comment)
+    ]
+
+    assert offenders == []
 
 
 def test_ci_installs_what_the_browser_journey_needs_and_does_not_let_it_skip() -> None:

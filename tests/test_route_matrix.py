@@ -440,6 +440,8 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "accounts:remove": {"user_id": o.leaving.id},
         "accounts:reset_two_factor": {"user_id": o.expert.id},
         "agenda:person_ics": {"token": person_token(settings.secret_key, o.seminar.id, o.reviewer.id)},
+        # The paper of the paths is decided: the city no longer edits or withdraws it (tests/submissions).
+        "submissions:edit": {"number": o.spare_paper.number},
         "submissions:withdraw": {"number": o.spare_paper.number},
         "reviews:autosave": {"number": o.city_b_paper.number},
         "reviews:decline": {"number": o.city_b_paper.number},

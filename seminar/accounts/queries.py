@@ -13,6 +13,7 @@ from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
 from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
 from seminar.config import Settings
+from seminar.db import column
 from seminar.seminars.models import Seminar
 
 
@@ -47,7 +48,7 @@ async def people_of(seminar: Seminar, role: RoleName | None = None) -> list[Pers
 async def locked_emails(emails: list[str], attempts: int, window_seconds: int) -> set[str]:
     """Which of these accounts are locked out by recent failed logins (one query)."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=window_seconds)
-    failures = await LoginFailure.filter(email__in=emails, at__gt=since).values_list("email", flat=True)
+    failures = await column(LoginFailure.filter(email__in=emails, at__gt=since), "email")
     counts = Counter(failures)
     return {email for email, count in counts.items() if count >= attempts}
 

@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -109,7 +110,7 @@ async def save_review_form(
         for criterion_id in set(current) - {row.id for row in kept if row.id is not None}:
             await Criterion.filter(id=criterion_id).delete()
         for position, row in enumerate(kept, start=1):
-            values = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
+            values: dict[str, Any] = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
             if row.id is not None and row.id in current:
                 await Criterion.filter(id=row.id).update(**values)
             else:
@@ -128,7 +129,7 @@ async def save_profile(
 ) -> ReviewerProfile:
     if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
-    valid = set(await Topic.filter(seminar_id=seminar.id).values_list("id", flat=True))
+    valid = set(await column(Topic.filter(seminar_id=seminar.id), "id"))
     chosen = sorted(set(topic_ids) & valid)
     if max_load is not None and max_load < 0:
         raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
@@ -173,7 +174,7 @@ async def save_bids(seminar: Seminar, reviewer: User, choices: Mapping[int, str]
             except ValueError:
                 continue
             if declared is not None:  # choosing a preference takes one's own declaration back
-                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id  # type: ignore[attr-defined]
+                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id
                 declared.lift_reason = _("Withdrawn by the reviewer.")
                 await declared.save()
             await Bid.update_or_create(
@@ -219,7 +220,7 @@ async def lift_unit_conflict(seminar: Seminar, paper: Paper, reviewer: User, rea
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
     await reviewer.fetch_related("unit")
     unit = reviewer.unit
-    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):  # type: ignore[attr-defined]
+    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):
         raise UserError(_("%(name)s has no conflict by unit with this paper.", name=reviewer.name))
     async with in_transaction():
         if await UnitConflictLift.exists(paper_id=paper.id, reviewer_id=reviewer.id, reimposed_at__isnull=True):
@@ -296,7 +297,7 @@ async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links
                   name=reviewer.name, count=load)
             )
         if existing is not None:  # asked again after declining
-            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id  # type: ignore[attr-defined]
+            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id
             await existing.save()
             assignment = existing
         else:

@@ -6,6 +6,7 @@ Everything here is for the seminar's organizers: other signed-in people get 403 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -57,7 +58,7 @@ async def remind(request: Request) -> Response:
 
 def _ranking_query(request: Request) -> tuple[scoring.SortKey, int | None]:
     sort = request.query_params.get("sort", "")
-    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"  # type: ignore[assignment]
+    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"
     topic = request.query_params.get("topic", "")
     return key, int(topic) if topic.isdigit() else None
 
@@ -83,7 +84,7 @@ async def decide_papers(request: Request) -> Response:
     """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all."""
     seminar = await seminar_page(request, can_decide)
     data = await form(request)
-    paper_ids = [int(value) for value in data.getlist("paper") if str(value).isdigit()]
+    paper_ids = [int(value) for value in data.getlist("paper") if isinstance(value, str) and value.isdigit()]
     try:
         count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
                              by=signed_in_user(request))
@@ -97,7 +98,9 @@ async def decide_papers(request: Request) -> Response:
               if count else _("Nothing changed: the papers were already decided so."))
     back = str(request.url_for("reviews:ranking", slug=seminar.slug))
     query = str(data.get("back", ""))
-    return redirect_to(f"{back}?{query}" if query else back)
+    row = str(data.get("row", ""))  # one row's form: back to that row, not to the top of a long page
+    anchor = f"#{row}" if re.fullmatch(r"paper-\d+", row) else ""
+    return redirect_to((f"{back}?{query}" if query else back) + anchor)
 
 
 async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, papers: list[Paper],
@@ -162,7 +165,7 @@ async def send_decisions(request: Request) -> Response:
     plan = await queries.mail_plan(seminar)
     return render(request, "reviews/send_decisions.html", {
         "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
-        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],  # type: ignore[attr-defined]
+        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],
     })
 
 

@@ -8,19 +8,15 @@ from wtforms import (
     BooleanField,
     FieldList,
     FormField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, HiddenField, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 from seminar.reviews.models import Recommendation
 

@@ -263,7 +263,7 @@ async def lift_conflict(request: Request) -> Response:
 
 async def _change_unit_conflict(
     request: Request,
-    change: Callable[[Seminar, Paper, User, str, User], Awaitable[None]],
+    change: Callable[[Seminar, Paper, User, str, User], Awaitable[object]],
     done: str,
 ) -> Response:
     """Lift or re-impose one reviewer's conflict by unit with this paper, with its reason kept in the history."""

@@ -59,12 +59,12 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
         await Conflict.filter(seminar_id=seminar.id, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")
     )
     lifted = await lifted_unit_conflicts(seminar)
-    paper_infos = [affinity_module.PaperInfo(p.id, p.topic_id, p.city_id) for p in papers]  # type: ignore[attr-defined]
+    paper_infos = [affinity_module.PaperInfo(p.id, p.topic_id, p.city_id) for p in papers]
     reviewer_infos = [
         affinity_module.ReviewerInfo(
             id=u.id,
-            unit_id=u.unit_id,  # type: ignore[attr-defined]
-            unit_parent_id=u.unit.parent_id if u.unit else None,  # type: ignore[attr-defined]
+            unit_id=u.unit_id,
+            unit_parent_id=u.unit.parent_id if u.unit else None,
             topic_ids=frozenset(profiles[u.id].topic_ids) if u.id in profiles else frozenset(),
             max_load=profiles[u.id].max_load if u.id in profiles else None,
         )

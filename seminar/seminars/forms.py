@@ -5,21 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    Field,
-    IntegerField,
-    SelectField,
-    SelectChoice,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateField, DateTimeLocalField, Field, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 from seminar.seminars.defaults import TIME_ZONES
 from seminar.seminars.rules import Schedule, schedule_problems, slug_problem, to_local

@@ -39,7 +39,6 @@ REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
 ATTENDEE = ("attendee@example.org", "陈静", "Canhui-Chen-2026")
 SERIOUS = ("serious", "critical")
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 def t(msgid: str, **values: object) -> str:
@@ -65,12 +64,9 @@ class Journey:
     accessibility: list[dict[str, object]] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
-    def person(self, browser: Browser, who: str, phone: bool = False) -> Page:
-        """A person at their own computer (or phone): their own cookies, a Chinese browser, Beijing time."""
-        context = browser.new_context(
-            base_url=self.site.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-            viewport=PHONE if phone else DESKTOP, is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1,
-        )
+    def person(self, browser: Browser, who: str) -> Page:
+        """A person at their own computer: their own cookies, a Chinese browser, Beijing time."""
+        context = browser.new_context(base_url=self.site.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESKTOP)
         page = context.new_page()
         page.on("pageerror", lambda error: self.page_errors.append(f"{who} on {page.url}: {error}"))
         page.on("console", lambda message: message.type == "error" and self.page_errors.append(
@@ -245,7 +241,6 @@ def test_a_seminar_from_invitation_to_the_downloaded_book(
             reviewer_scores_and_comments(journey, reviewer)
             organizer_decides(journey, organizer)
             organizer_publishes_the_agenda(journey, organizer)
-            someone_reads_the_agenda_on_a_phone(journey, journey.person(browser, "phone reader", phone=True))
             organizer_publishes_the_proceedings(journey, organizer)
             administrator_reads_the_audit_log(journey, organizer)
             attendee_registers_and_downloads_the_book(journey, journey.person(browser, "attendee"))
@@ -439,19 +434,27 @@ def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     said(page, PAPER)
     journey.look(page, "agenda")
     journey.illustrate(page, "agenda")
+    agenda_on_a_phone(journey, page)
 
 
-def someone_reads_the_agenda_on_a_phone(journey: Journey, page: Page) -> None:
-    """The public agenda on a phone: one column, nothing wider than the screen."""
-    page.goto(f"/{SLUG}/agenda")
-    said(page, PAPER)
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+def agenda_on_a_phone(journey: Journey, page: Page) -> None:
+    """The site's header, with the person's name, on a phone; nothing touches the screen's edge or breaks a room's name."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    header = page.locator("header.site-header")
+    brand = header.get_by_role("link", name=t("Seminars"), exact=True).bounding_box()
+    room = page.locator(".agenda-topics .room-name").first
+    assert brand and brand["x"] >= 8, f"the header's text starts at {brand}"
+    assert header.get_by_text(ORGANIZER[1], exact=True).is_visible()
+    assert link(seminar_bar(page), "Seminar agenda").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert len(room.evaluate("element => [...element.getClientRects()]")) == 1, "the room's name wraps"
     journey.look(page, "agenda-phone")
-    journey.illustrate(page, "agenda-phone", height=PHONE["height"])
+    journey.illustrate(page, "agenda-phone", height=844)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
-    page.go_back()  # the public agenda is a page of its own, without the seminar bar
+    page.go_back()  # the public agenda's seminar bar has no organizers' menus
     menu(page, "Manage", "Proceedings")
     labelled(page, "Preface").fill("本论文集收录本次研讨班交流的论文。")
     button(page, "Save settings").click()

@@ -13,6 +13,7 @@ from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewerProfile, ReviewSettings, ReviewStatus
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Paper
 from tests.conftest import Client, SmtpServer, counted_queries, flashes
 from tests.factories import make_assignment, make_organizer, make_paper, make_reviewer, make_seminar, make_unit
 
@@ -127,6 +128,24 @@ async def test_matrix_explains_every_mark_and_the_numbers_under_the_names(client
     assert ">+</button>" in matrix.text and "+ 未表态" in matrix.text
     assert "专家姓名下方的数字为已分配论文篇数" in matrix.text
     assert '<small title="已分配篇数">0</small>' in matrix.text
+
+
+async def test_a_withdrawn_papers_assignment_counts_in_no_reviewers_load(client: Client) -> None:
+    seminar = await organized()
+    kept = await make_paper(seminar, city="广州市", status="submitted")
+    withdrawn = await make_paper(seminar, city="深圳市", status="submitted", title="深圳市矛盾纠纷多元化解机制研究")
+    reviewer = await make_reviewer(seminar, email="reviewer01@example.org", name="王芳")
+    await make_assignment(kept, reviewer)
+    await make_assignment(withdrawn, reviewer)
+    await Paper.filter(id=withdrawn.id).update(status="withdrawn")
+    await client.login("organizer@example.org")
+
+    matrix = await client.get(f"/{seminar.slug}/manage/assignments")
+    listing = await client.get(f"/{seminar.slug}/manage/reviewers")
+
+    assert '<small title="已分配篇数">1</small>' in matrix.text
+    assert withdrawn.title not in matrix.text
+    assert re.search(r"<td>王芳</td>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td class=\"number\">1</td>", listing.text)
 
 
 async def test_forced_assignment_of_a_conflicted_pair_is_refused_with_the_reason(client: Client) -> None:
