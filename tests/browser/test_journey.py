@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize, expect, sync_playwright
 from pypdf import PdfReader
 
 from seminar.accounts import totp
@@ -38,7 +38,7 @@ SUBMITTER = ("gz@example.org", "李明", "Guangzhou-Papers-2026")
 REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
 ATTENDEE = ("attendee@example.org", "陈静", "Canhui-Chen-2026")
 SERIOUS = ("serious", "critical")
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = ViewportSize(width=1280, height=900)
 
 
 def t(msgid: str, **values: object) -> str:
@@ -104,8 +104,8 @@ class Journey:
         if part is not None:
             part.screenshot(path=path)
         else:
-            size = page.evaluate("() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]")
-            clip = {"x": 0, "y": 0, "width": size[0], "height": min(height, size[1])}
+            width, full_height = page.evaluate("() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+            clip = FloatRect(x=0, y=0, width=width, height=min(height, full_height))
             page.screenshot(path=path, full_page=True, clip=clip)
         shrink_png(path)
 
