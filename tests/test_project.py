@@ -141,3 +141,34 @@ def test_route_modules_import_no_models() -> None:
     ]
 
     assert offenders == []
+
+
+def test_every_library_the_code_imports_is_a_runtime_dependency() -> None:
+    """The Docker image installs no dev dependencies: a library only in the dev group breaks there."""
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[\[<>=!~ ;]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in project["dependencies"]}
+    distributions = packages_distributions()
+    missing: dict[str, set[str]] = {}
+    for path in (PROJECT_ROOT / "seminar").rglob("*.py"):
+        if path.name == "catalogs.py":
+            continue  # a developer's tool (`python -m seminar.catalogs`), run with the dev group installed
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "seminar" or top in sys.stdlib_module_names:
+                    continue
+                owners = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                if not owners & declared:
+                    missing.setdefault(top, set()).add(str(path.relative_to(PROJECT_ROOT)))
+    assert not missing, f"imported by seminar/ but not in [project].dependencies: {missing}"
