@@ -19,7 +19,7 @@ from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.db import column
 from seminar.i18n import _
-from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of
+from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of, can_write_review
 from seminar.reviews import letters, rules
 from seminar.reviews.models import (
     Assignment,
@@ -37,7 +37,7 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.seminars.models import Seminar
-from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
+from seminar.submissions.models import Author, Blob, FinalVersion, Manuscript, Paper, PaperStatus
 
 
 async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
@@ -186,9 +186,16 @@ async def review_of(assignment: Assignment) -> Review | None:
     return await Review.get_or_none(assignment_id=assignment.id)
 
 
+def reviewed_manuscripts(paper: Paper) -> QuerySet[Manuscript]:
+    """The paper's manuscripts as its reviewers know them: final versions (定稿) sent after the decision are
+    the organizers' and the book's business, so reviewers keep the version they reviewed."""
+    finals = FinalVersion.filter(paper_id=paper.id).values("manuscript_id")
+    return Manuscript.filter(paper_id=paper.id).exclude(id__in=Subquery(finals))
+
+
 async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
-    """The paper's latest manuscript and its bytes, or None before any upload."""
-    latest = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
+    """The paper's latest manuscript (as reviewers know it) and its bytes, or None before any upload."""
+    latest = await reviewed_manuscripts(paper).order_by("-version").first()
     if latest is None:
         return None
     blob = await Blob.get(sha256=latest.blob_id)
@@ -217,8 +224,11 @@ async def review_page(
         "others_hidden": not others and settings.reviews_visible_after_own and not own_submitted,
         "show_identity": show_identity,
         "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
-        "manuscript": await Manuscript.filter(paper_id=paper.id).order_by("-version").first(),
+        "manuscript": await reviewed_manuscripts(paper).order_by("-version").first(),
         "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
+        # Withdrawn by its city: the page shows the paper and the reviewer's draft, read-only.
+        "withdrawn": paper.status is PaperStatus.WITHDRAWN,
+        "writable": rules.is_review_open(i18n.local_now(), seminar.review_deadline) and can_write_review(actor, paper),
         "deadline": seminar.review_deadline,
     }
 

@@ -10,7 +10,16 @@ from seminar.proceedings.queries import book_spec
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import FinalVersion, FinalVersionStatus, Manuscript, Paper
 from tests.conftest import Client, flashes
-from tests.factories import make_decision, make_organizer, make_paper, make_proceedings_build, make_seminar, make_submitter
+from tests.factories import (
+    make_decision,
+    make_organizer,
+    make_paper,
+    make_proceedings_build,
+    make_review,
+    make_reviewer,
+    make_seminar,
+    make_submitter,
+)
 
 NEXT_WEEK = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
 YESTERDAY = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
@@ -196,3 +205,20 @@ async def test_the_published_book_s_paper_page_keeps_the_printed_version_and_org
     assert '<div class="paper-body"><p>正文</p></div>' in public_page.text
     assert "定稿正文" not in public_page.text
     assert f"第 {book.id} 号生成版本" in manage_page.text and "收录的是第1版；论文集现应收录第2版" in manage_page.text
+
+
+async def test_reviewers_keep_the_version_they_reviewed_after_a_final_version_arrives(client: Client) -> None:
+    seminar = await make_seminar()
+    reviewer = await make_reviewer(seminar)
+    paper = await make_paper(seminar, "广州市", status="submitted")
+    await make_review(paper, reviewer, status="draft")
+    await make_decision(paper, "keynote", **TOLD)
+    final = await Manuscript.create(paper=paper, version=2, blob_id="0" * 64, original_filename="定稿.txt",
+                                    content_type="text/plain", kind="txt", html="<p>定稿正文</p>")
+    await FinalVersion.create(manuscript=final, paper=paper)
+    await client.login(reviewer.email)
+
+    page = await client.get(f"/gd-2021/reviews/{paper.number}")
+
+    assert page.status_code == 200
+    assert "<p>正文</p>" in page.text and "定稿正文" not in page.text

@@ -7,7 +7,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_registration_attempt')]
+    dependencies = [('models', '0007_agenda_left_out')]
 
     initial = False
 
