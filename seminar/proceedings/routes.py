@@ -109,7 +109,20 @@ async def publish(request: Request) -> Response:
         flash(request, error.message, "error")
     else:
         flash(request, _("Build #%(id)s is published: readers download it now.", id=found.id))
+        under_review, printed = await queries.papers_under_blind_review_in(seminar, found)
+        if under_review:
+            flash(request, _("Reviews in blind mode are still open for %(papers)s: their paper pages do not show "
+                             "the authors until every review of the paper is in.", papers=_numbers(under_review)),
+                  "warning")
+        if printed:
+            flash(request, _("This build's PDF names the authors of %(papers)s, which are under blind review now: "
+                             "unpublish it, or build the book again to leave them out.", papers=_numbers(printed)),
+                  "error")
     return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+def _numbers(numbers: list[int]) -> str:
+    return "、".join(f"#{number}" for number in numbers)
 
 
 async def unpublish(request: Request) -> Response:
@@ -139,9 +152,9 @@ async def download_volume(request: Request) -> Response:
 async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
     seminar = await seminar_page(request, sign_in=False)
-    book_published = await queries.published_build(seminar, None) is not None
-    require(can_read_paper_page(actor(request), seminar, book_published), 404)
-    context = await queries.public_paper_page(seminar, request.path_params["number"], book_published)
+    published = await queries.published_build(seminar, None)
+    require(can_read_paper_page(actor(request), seminar, published is not None), 404)
+    context = await queries.public_paper_page(actor(request), seminar, request.path_params["number"], published)
     if context is None:
         raise HTTPException(status_code=404)
     return render(request, "proceedings/paper.html", context)

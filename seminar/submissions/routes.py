@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -37,9 +36,9 @@ from seminar.submissions import actions, queries
 from seminar.submissions.archive import manuscript_name, stream_zip
 from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.export import paper_list_xlsx
+from seminar.submissions.final_routes import received_manuscript
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm, paper_form_data
 from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
-from seminar.submissions.inspection import inspect_upload_limited
 from seminar.web import actor, flash, form, redirect, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
@@ -179,16 +178,9 @@ async def upload(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
     settings: Settings = request.app.state.settings
-    upload_file = (await form(request)).get("manuscript")
     try:
-        if not isinstance(upload_file, UploadFile) or not upload_file.filename:
-            raise UserError(_("Choose a file to upload."), field="manuscript")
-        # One byte more than allowed is enough to know it is too large.
-        data = await upload_file.read(settings.upload_max_bytes + 1)
-        intake = await inspect_upload_limited(
-            upload_file.filename, data, max_bytes=settings.upload_max_bytes, limits=settings.conversion_limits
-        )
-        manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=signed_in_user(request))
+        filename, data, intake = await received_manuscript(request)
+        manuscript = await actions.upload_manuscript(paper, filename, data, intake, by=signed_in_user(request))
     except UserError as error:
         flash(request, error.message, "error")  # at the top, where the reloaded page is read first
         context = await queries.paper_page(
