@@ -35,28 +35,33 @@ class BuildStage(StrEnum):
 Report = Callable[[BuildStage, int], None]
 
 # WeasyPrint's progress log: "Step 1 - Fetching and parsing HTML - …" … "Step 5 - Creating layout - Page 12" …
-_STEP = re.compile(r"Step (\d+) - .*?(?:Page (\d+))?")
+_STEP = re.compile(r"Step (\d+) - ")
+_PAGE = re.compile(r"- Page (\d+)")
 
 
 class TypesetEvents:
     """Reads the typesetting child's events (see `typeset.typeset`) as stages and counts for `report`.
 
     Papers laid out alone count as CHECKING; the whole book's steps as PREPARING, LAYOUT (pages
-    so far, never going back on a repagination) and WRITING. A new pass over the whole book (after
-    papers were replaced by a notice) counts its pages from the start again.
+    so far, never going back on a repagination) and WRITING, which includes merging uploaded PDF
+    pages in (papers handled alone again). A new pass over the whole book (after papers were
+    replaced by a notice) counts its pages from the start again.
     """
 
     def __init__(self, report: Report) -> None:
         self.report = report
         self.checked: set[int] = set()
         self.in_paper = False
+        self.writing = False
         self.pages = 0
 
     def started(self) -> None:
         self.report(BuildStage.STARTING, 0)
 
     def __call__(self, kind: str, value: object) -> None:
-        if kind == "paper" and isinstance(value, int):
+        if kind == "paper" and self.writing:
+            self.report(BuildStage.WRITING, self.pages)
+        elif kind == "paper" and isinstance(value, int):
             self.in_paper = True
             self.checked.add(value)
             self.report(BuildStage.CHECKING, len(self.checked))
@@ -65,13 +70,15 @@ class TypesetEvents:
         elif kind == "page" and not self.in_paper and (match := _STEP.match(str(value))):
             step = int(match.group(1))
             if step == 1:
-                self.pages = 0
+                self.pages, self.writing = 0, False
             if step < 5:
                 self.report(BuildStage.PREPARING, 0)
             elif step == 5:
-                self.pages = max(self.pages, int(match.group(2) or 0))
+                if page := _PAGE.search(str(value)):
+                    self.pages = max(self.pages, int(page.group(1)))
                 self.report(BuildStage.LAYOUT, self.pages)
             else:
+                self.writing = True
                 self.report(BuildStage.WRITING, self.pages)
 
 
