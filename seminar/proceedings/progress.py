@@ -107,8 +107,8 @@ def build_progress(
     seconds: float | None = None,
 ) -> Progress:
     """A build's progress bar. `elapsed` since it started (0 while queued), `previous_seconds` the
-    time the last finished build of the same book took (None: there is none); `pages` and `seconds`
-    of a finished build."""
+    time the last finished build of the same book took from start to end (None: there is none);
+    `pages` and `seconds` (its typesetting time, as the list of builds shows it) of a finished build."""
     if status == BuildStatus.QUEUED:
         return Progress(_("Waiting in the queue"), seconds_left=previous_seconds)
     if status == BuildStatus.DONE:

@@ -216,7 +216,7 @@ def _progress(build: ProceedingsBuild, before: ProceedingsBuild | None, now: dt.
     return build_progress(
         build.status, build.stage, build.progress_done, build.progress_total,
         elapsed=(now - build.started_at).total_seconds() if build.started_at else 0.0,
-        previous_seconds=_duration(before) if before else None, pages=build.pages, seconds=_duration(build),
+        previous_seconds=_duration(before) if before else None, pages=build.pages, seconds=build.seconds,
     )
 
 

@@ -1,6 +1,6 @@
 // Live progress of long jobs (templates/_macros/progress.html). Each [data-progress-url] element
-// polls its JSON status (seminar/progress.py: stage, done of maximum, seconds left, finished): at
-// once after a change, then less and less often while nothing moves (at most every 10 s, every 30 s
+// polls its JSON status (seminar/progress.py: stage, done of maximum, seconds left, finished): every
+// second while it moves, then less and less often while nothing does (at most every 5 s; every 30 s
 // while the server does not answer). The bar and its caption follow; screen readers hear each new
 // stage and the end through the page's [data-progress-announce] element. Once the job has finished,
 // the enclosing [data-progress-region] is replaced by the same region of a fresh copy of the page,
@@ -10,7 +10,7 @@
   "use strict";
 
   var FIRST_DELAY = 1000;
-  var LONGEST_DELAY = 10000;
+  var LONGEST_DELAY = 5000;
   var LONGEST_DELAY_UNANSWERED = 30000;
 
   function announce(text) {
@@ -89,7 +89,7 @@
           });
           return;
         }
-        delay = status.text === lastText ? Math.min(delay * 1.5, LONGEST_DELAY) : FIRST_DELAY;
+        delay = status.text === lastText ? Math.min(delay * 1.25, LONGEST_DELAY) : FIRST_DELAY;
         lastText = status.text;
         lastStage = status.stage;
         again(delay);
