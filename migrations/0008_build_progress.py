@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_registration_attempt')]
+    dependencies = [('models', '0007_agenda_left_out')]
 
     initial = False
 
