@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
@@ -57,6 +57,7 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
     build_form = BuildForm()
     build_form.set_topics([(topic.position, topic.title) for topic in topics])
     missing = check_fonts()
+    builds = await queries.builds_of(seminar)
     return render(
         request,
         "proceedings/manage.html",
@@ -64,7 +65,8 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
             "seminar": seminar,
             "form": settings_form,
             "build_form": build_form,
-            "builds": await queries.builds_of(seminar),
+            "builds": builds,
+            "progress": await queries.progress_of(seminar, builds),
             "outdated": await queries.outdated_in_published(seminar),
             "topics": {topic.position: topic.title for topic in topics},
             "fonts_message": missing_fonts_message(missing) if missing else "",
@@ -108,6 +110,17 @@ async def build(request: Request) -> Response:
         else:
             flash(request, _("Build #%(id)s of the same content is already under way.", id=requested.id))
     return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+async def status(request: Request) -> Response:
+    """A build's progress as JSON, for the live progress bar of the proceedings page (static/js/progress.js)."""
+    seminar = await _managed_seminar(request)
+    found = await queries.build_status(seminar, request.path_params["build_id"])
+    if found is None:
+        raise HTTPException(status_code=404)
+    build, progress = found
+    page = request.url_for("proceedings:manage", slug=seminar.slug).path + f"#build-{build.id}"
+    return JSONResponse(progress.as_json(page), headers={"Cache-Control": "no-store"})
 
 
 async def preview(request: Request) -> Response:
@@ -205,6 +218,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/proceedings", manage, methods=["GET", "POST"], name="proceedings:manage"),
     Route("/{slug}/manage/proceedings/build", build, methods=["POST"], name="proceedings:build"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}.pdf", preview, name="proceedings:preview"),
+    Route("/{slug}/manage/proceedings/builds/{build_id:int}/status", status, name="proceedings:status"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}/publish", publish, methods=["POST"], name="proceedings:publish"),
     Route(
         "/{slug}/manage/proceedings/builds/{build_id:int}/unpublish", unpublish, methods=["POST"],
