@@ -32,7 +32,9 @@ from seminar.proceedings.book import (
     numeral,
 )
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.progress import build_progress
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
+from seminar.progress import Progress
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Review, ReviewStatus
 from seminar.reviews.queries import papers_under_blind_review
@@ -289,12 +291,15 @@ async def build_or_404(seminar: Seminar, build_id: int) -> ProceedingsBuild:
 
 
 async def manage_page(seminar: Seminar) -> dict[str, Any]:
-    """The organizers' page besides its forms: the seminar's topics by position, the latest builds, missing fonts."""
+    """The organizers' page besides its forms: topics by position, the latest builds and the progress of those
+    under way, published builds a newer final version has outdated, missing fonts."""
     topics = await topics_of(seminar)
     missing = check_fonts()
+    builds = await builds_of(seminar)
     return {
         "seminar": seminar,
-        "builds": await builds_of(seminar),
+        "builds": builds,
+        "progress": await progress_of(seminar, builds),
         "outdated": await outdated_in_published(seminar),
         "topics": {topic.position: topic.title for topic in topics},
         "fonts_message": missing_fonts_message(missing) if missing else "",
@@ -312,3 +317,51 @@ async def published_volumes(seminar: Seminar) -> list[ProceedingsBuild]:
     """The published book and volumes, the whole book first, then topics in order."""
     builds = await ProceedingsBuild.filter(seminar_id=seminar.id, published=True, status=BuildStatus.DONE)
     return sorted(builds, key=lambda build: -1 if build.volume is None else build.volume)
+
+
+def _same_book(build: ProceedingsBuild, other: ProceedingsBuild) -> bool:
+    return other.seminar_id == build.seminar_id and other.volume == build.volume and other.id != build.id
+
+
+def _duration(build: ProceedingsBuild) -> float | None:
+    if build.started_at is not None and build.finished_at is not None:
+        return (build.finished_at - build.started_at).total_seconds()
+    return build.seconds
+
+
+async def previous_build(build: ProceedingsBuild) -> ProceedingsBuild | None:
+    """The last finished build of the same book or volume: its time and page count foretell this one's."""
+    done = ProceedingsBuild.filter(seminar_id=build.seminar_id, status=BuildStatus.DONE).exclude(id=build.id)
+    done = done.filter(volume__isnull=True) if build.volume is None else done.filter(volume=build.volume)
+    return await done.order_by("-finished_at", "-id").first()
+
+
+def _progress(build: ProceedingsBuild, before: ProceedingsBuild | None, now: dt.datetime) -> Progress:
+    return build_progress(
+        build.status, build.stage, build.progress_done, build.progress_total,
+        elapsed=(now - build.started_at).total_seconds() if build.started_at else 0.0,
+        previous_seconds=_duration(before) if before else None, pages=build.pages, seconds=build.seconds,
+    )
+
+
+async def build_status(seminar: Seminar, build_id: int) -> tuple[ProceedingsBuild, Progress] | None:
+    """One build of this seminar and its progress bar; None if the seminar has no such build."""
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+    if build is None:
+        return None
+    finished = build.status in (BuildStatus.DONE, BuildStatus.FAILED)
+    before = None if finished else await previous_build(build)
+    return build, _progress(build, before, dt.datetime.now(dt.UTC))
+
+
+async def progress_of(seminar: Seminar, builds: list[ProceedingsBuild]) -> dict[int, Progress]:
+    """Build id → progress bar of each queued or running build among these (one query, whatever their number)."""
+    active = [build for build in builds if build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)]
+    if not active:
+        return {}
+    done = await ProceedingsBuild.filter(seminar_id=seminar.id, status=BuildStatus.DONE).order_by("-finished_at", "-id")
+    now = dt.datetime.now(dt.UTC)
+    return {
+        build.id: _progress(build, next((other for other in done if _same_book(build, other)), None), now)
+        for build in active
+    }

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
@@ -92,6 +92,17 @@ async def build(request: Request) -> Response:
     return redirect(request, "proceedings:manage", slug=seminar.slug)
 
 
+async def status(request: Request) -> Response:
+    """A build's progress as JSON, for the live progress bar of the proceedings page (static/js/progress.js)."""
+    seminar = await _managed_seminar(request)
+    found = await queries.build_status(seminar, request.path_params["build_id"])
+    if found is None:
+        raise HTTPException(status_code=404)
+    build, progress = found
+    page = request.url_for("proceedings:manage", slug=seminar.slug).path + f"#build-{build.id}"
+    return JSONResponse(progress.as_json(page), headers={"Cache-Control": "no-store"})
+
+
 async def preview(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     found = await _build(request, seminar)
@@ -164,6 +175,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/proceedings", manage, methods=["GET", "POST"], name="proceedings:manage"),
     Route("/{slug}/manage/proceedings/build", build, methods=["POST"], name="proceedings:build"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}.pdf", preview, name="proceedings:preview"),
+    Route("/{slug}/manage/proceedings/builds/{build_id:int}/status", status, name="proceedings:status"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}/publish", publish, methods=["POST"], name="proceedings:publish"),
     Route(
         "/{slug}/manage/proceedings/builds/{build_id:int}/unpublish", unpublish, methods=["POST"],

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import hashlib
 import io
 from urllib.parse import quote
 
+import lxml.html
+import pytest
 from pypdf import PdfReader
 
 from seminar.proceedings import actions
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.submissions.models import Manuscript, Paper
 from tests.conftest import Client, flashes
+from tests.proceedings.test_actions import small_seminar
 from tests.factories import (
     make_attendee,
     make_decision,
@@ -401,3 +406,112 @@ async def test_publishing_a_book_while_blind_reviews_are_open_warns_and_names_th
         f"#{hidden.number}、#{printed.number} 的匿名评审尚未结束：在该论文的评审意见全部提交之前，其论文页面不显示作者。",
         f"此次生成的 PDF 印有 #{printed.number} 的作者，而这些论文目前仍在匿名评审中：请取消发布，或重新生成论文集以隐去作者。",
     ]
+
+
+# ---------- live progress ----------
+
+RUNNING_STAGES = ["正在读取论文和设置", "正在启动排版程序", "正在逐篇检查论文", "正在读取和排定版式", "正在排版页面",
+                  "正在写入 PDF", "正在保存 PDF"]
+
+
+async def make_earlier_book(seminar: object, seconds: float, pages: int) -> None:
+    """A finished build of the same book that took `seconds` from start to end, as the estimate's yardstick."""
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await make_proceedings_build(seminar, published=False, pages=pages, started_at=start,
+                                 finished_at=start + dt.timedelta(seconds=seconds))
+
+
+async def test_the_proceedings_page_shows_a_queued_builds_progress_bar_and_a_reload_link(client: Client) -> None:
+    seminar = await make_seminar(topics=1)
+    organizer = await make_organizer(seminar)
+    await make_paper(seminar, status="submitted")
+    await make_earlier_book(seminar, 11.5, pages=7)
+    await client.login(organizer.email)
+
+    await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+    page = await client.get("/gd-2021/manage/proceedings")
+
+    queued = await ProceedingsBuild.get(status=BuildStatus.QUEUED)
+    [widget] = lxml.html.fromstring(page.text).xpath(f"//*[@id='builds']//*[@id='build-{queued.id}']//*[@class='job-progress']")
+    assert widget.get("data-progress-url") == f"http://testserver/gd-2021/manage/proceedings/builds/{queued.id}/status"
+    assert widget.xpath(".//progress")[0].get("aria-label") == f"第 {queued.id} 号生成任务的进度"
+    assert widget.xpath(".//*[@data-progress-text]")[0].text_content() == "排队中 · 预计还需 12秒钟"
+    [reload] = widget.xpath(".//*[@data-progress-reload]//a")
+    assert (reload.text_content(), reload.get("href")) == (
+        "刷新页面查看进度", f"http://testserver/gd-2021/manage/proceedings#build-{queued.id}"
+    )
+    assert '<script src="http://testserver/static/js/progress.js" defer>' in page.text
+    assert len(lxml.html.fromstring(page.text).xpath("//*[@class='job-progress']")) == 1  # finished builds have none
+
+
+async def test_a_builds_status_follows_it_from_the_queue_through_its_stages_to_the_finished_book(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 论文集 page said "Queued" 60 s after an 11.5 s build had finished: its status now moves with the build."""
+    monkeypatch.setattr(actions, "PROGRESS_SECONDS", 0.05)
+    seminar, _papers = await small_seminar()
+    organizer = await make_organizer(seminar)
+    await make_earlier_book(seminar, 11.5, pages=7)
+    await client.login(organizer.email)
+    await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+    build = await ProceedingsBuild.get(status=BuildStatus.QUEUED)
+    status = f"/gd-2021/manage/proceedings/builds/{build.id}/status"
+
+    queued = (await client.get(status)).json()
+    claimed = await actions.claim_build("test-worker")
+    assert claimed is not None
+    collecting = (await client.get(status)).json()
+    running = asyncio.create_task(actions.run_build(claimed))
+    answers = []
+    while not running.done():
+        answers.append((await client.get(status)).json())
+        await asyncio.sleep(0.05)
+    finished = (await client.get(status)).json()
+    page = await client.get(finished["url"])
+
+    assert queued == {
+        "stage": "排队中", "done": None, "maximum": None, "value": None, "seconds_left": 12,
+        "text": "排队中 · 预计还需 12秒钟", "finished": False, "failed": False,
+        "url": f"/gd-2021/manage/proceedings#build-{build.id}",
+    }
+    assert collecting["stage"] == "正在读取论文和设置" and not collecting["finished"]
+    stages = [answer["stage"] for answer in answers if not answer["finished"]]
+    assert set(stages) <= set(RUNNING_STAGES) and stages == sorted(stages, key=RUNNING_STAGES.index)
+    counted = [answer for answer in answers if answer["stage"] == "正在排版页面"]
+    assert all(answer["maximum"] >= 7 and 1 <= answer["value"] <= answer["maximum"] for answer in counted)
+    await build.refresh_from_db()
+    assert build.status == BuildStatus.DONE
+    assert finished["finished"] and not finished["failed"]
+    assert finished["text"].startswith(f"已完成：共 {build.pages} 页，用时 ")
+    [row] = lxml.html.fromstring(page.text).xpath(f"//*[@id='builds']//*[@id='build-{build.id}']")
+    assert "已完成" in row.text_content() and not row.xpath(".//*[@class='job-progress']")
+    assert [button.text_content() for button in row.xpath(".//button")] == ["发布"]
+
+
+async def test_a_failed_builds_status_is_finished_and_says_so(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    failed = await ProceedingsBuild.create(seminar=seminar, input_hash="f" * 64, status=BuildStatus.FAILED, error="字体缺失")
+    await client.login(organizer.email)
+
+    answer = (await client.get(f"/gd-2021/manage/proceedings/builds/{failed.id}/status")).json()
+
+    assert (answer["text"], answer["finished"], answer["failed"]) == ("生成失败", True, True)
+
+
+async def test_the_status_of_another_seminars_build_is_404_and_only_organizers_read_it(client: Client) -> None:
+    seminar = await make_seminar()
+    other = await make_seminar(slug="gd-2022")
+    organizer = await make_organizer(seminar)
+    theirs = await make_proceedings_build(other)
+    attendee = await make_attendee(seminar)
+    ours = await ProceedingsBuild.create(seminar=seminar, input_hash="e" * 64)
+
+    await client.login(organizer.email)
+    elsewhere = await client.get(f"/gd-2021/manage/proceedings/builds/{theirs.id}/status")
+    await client.logout()
+    await client.login(attendee.email)
+    refused = await client.get(f"/gd-2021/manage/proceedings/builds/{ours.id}/status")
+
+    assert elsewhere.status_code == 404 and "application/json" not in elsewhere.headers["content-type"]
+    assert refused.status_code == 403 and "排队中" not in refused.text

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from seminar.proceedings.book import AgendaRow, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.typeset import (
     BuildError,
     TypesetResult,
@@ -98,6 +99,7 @@ class Built:
     path: Path
     pages: list[str]  # pdftotext of each physical page
     reader: PdfReader
+    reported: list[tuple[BuildStage, int]] = field(default_factory=list)  # what the progress bar heard
 
     def physical(self, printed: int) -> int:
         """The physical page (0-based) that carries printed number N; dividers print none."""
@@ -130,8 +132,24 @@ def load(spec: BookSpec, result: TypesetResult, tmp_path: Path) -> Built:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     spec = small_book()
-    # The worker's way: a spawned process typesets, the caller only waits.
-    return load(spec, typeset_in_subprocess(spec, timeout=patience(120)), tmp_path_factory.mktemp("book"))
+    heard: list[tuple[BuildStage, int]] = []
+    # The worker's way: a spawned process typesets, the caller waits and hears how far it got.
+    result = typeset_in_subprocess(spec, timeout=patience(120), report=lambda stage, done: heard.append((stage, done)))
+    built = load(spec, result, tmp_path_factory.mktemp("book"))
+    built.reported = heard
+    return built
+
+
+def test_the_typesetter_reports_its_stages_in_order_and_counts_every_page(book: Built) -> None:
+    stages = [stage for stage, _done in book.reported]
+    last_pass = len(stages) - stages[::-1].index(BuildStage.PREPARING)
+    pages = [done for stage, done in book.reported[last_pass:] if stage == BuildStage.LAYOUT]
+
+    assert stages[0] == BuildStage.STARTING and stages[-1] == BuildStage.WRITING
+    # The unreadable PDF and the paper nested too deeply were found by laying papers out one at a time.
+    assert BuildStage.CHECKING in stages[:last_pass]
+    # Page after page, up to the book's last, never back (a repagination lays them out again).
+    assert pages == sorted(pages) and sorted(set(pages)) == list(range(1, book.result.report.pages + 1))
 
 
 def toc_entries(built: Built) -> dict[str, int]:
