@@ -33,8 +33,9 @@ from seminar.agenda.forms import (
     show_error,
     slot_data,
 )
+from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, SlotKind
-from seminar.agenda.published import days_of, forget_head, kind_label, names
+from seminar.agenda.published import days_of, forget_head, names
 from seminar.agenda.published_files import absolute_url
 from seminar.agenda.queries import (
     editor_view,
