@@ -303,9 +303,9 @@ def program_of(agenda: Agenda, topic_numbers: Mapping[int, int] | None = None,
 
 # ---------- the title over two lines ----------
 
-# Where a title may break: before an opening bracket or quote, after a comma, colon or dash.
+# Where a title may break: before an opening bracket or quote, after a comma, colon, dash or closing bracket.
 _BREAK_BEFORE = "（(《“〔【"
-_BREAK_AFTER = "，,：:；;、——）)》”〕】"
+_BREAK_AFTER = "，,：:；;——）)》”〕】"  # not after "、": a list stays together
 SHORTEST_LINE = 4  # no line shorter than this many characters ("用）" alone is what this prevents)
 
 
