@@ -10,13 +10,15 @@ and the public page all render these rows (templates/agenda/_program.html), so t
   专题辅导, 休息) is one row, not a heading and again a row;
 - each row's label only where it says something the title does not ("重点发言：题目", never
   "点评：点评" or "开班：开班式");
-- people with their 单位, the 研讨交流 speakers included.
+- people with their 单位 (and 职务 where typed): each session's 主持人, its 点评人 beside the 点评
+  row, speakers and the 研讨交流 contributors.
 
 Pure: plain data in (the agenda, the topics' numbers, the units known for people), plain data out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,6 +41,8 @@ class Affiliations:
     authors: Mapping[int, Mapping[str, str]] = field(default_factory=dict)  # paper id → author name → unit
 
     def unit_of(self, person: Person, paper_id: int | None = None) -> str:
+        if person.unit:
+            return person.unit  # typed for this session (主持人, 点评人)
         if person.id is not None and self.accounts.get(person.id):
             return self.accounts[person.id]
         if paper_id is not None:
@@ -51,6 +55,7 @@ class ProgramPerson:
     name: str
     unit: str = ""
     role: str = ""  # "主持人" before the name, where the row needs to say so
+    position: str = ""  # 职务, where it is known
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,7 @@ def _person(person: Person | None, affiliations: Affiliations, paper_id: int | N
             role: str = "") -> ProgramPerson | None:
     if person is None or not person.name.strip():
         return None
-    return ProgramPerson(person.name.strip(), affiliations.unit_of(person, paper_id), role)
+    return ProgramPerson(person.name.strip(), affiliations.unit_of(person, paper_id), role, person.position)
 
 
 def _row(slot: Slot, zone: dt.tzinfo, affiliations: Affiliations) -> ProgramRow:
@@ -218,6 +223,15 @@ def _session(session: Session, zone: dt.tzinfo, room: str, topic_numbers: Mappin
     chair = _person(session.chair, affiliations, role=_("Chair"))
     people: tuple[ProgramPerson, ...] = (chair,) if chair else ()
     rows = tuple(_row(slot, zone, affiliations) for slot in session.slots)
+    commentator = _person(session.commentator, affiliations)
+    if commentator is not None:
+        # The 点评人 stands beside the 点评 row; a session without one names them under its heading.
+        commenting = [row.key for row in rows if row.kind == SlotKind.COMMENTARY.value and not row.people]
+        if commenting:
+            rows = tuple(dataclasses.replace(row, people=(commentator,)) if row.key == commenting[0] else row
+                         for row in rows)
+        else:
+            people += (dataclasses.replace(commentator, role=_("Commentator")),)
     kind = "session"
     if len(session.slots) == 1 and _same_item(session, session.slots[0]):
         only = rows[0]

@@ -229,3 +229,35 @@ def test_the_books_appendix_prints_the_same_rows() -> None:
     flat = re.sub(r"\s+", "", text)
     assert "第一会议室" in flat and "第二会议室" in flat
     assert "郑浩然" in flat and "乳源瑶族自治县委政法委" in flat and "王主持" in flat
+
+
+async def test_a_sessions_chair_and_commentator_with_unit_and_position_are_printed(organizer_client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    stored = await _draft(organizer_client)
+    topic = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+    form = {
+        "version": str(stored["version"]), "title": topic.title, "room": str(topic.room.id),
+        "start": f"{topic.start:%Y-%m-%dT%H:%M}", "end": f"{topic.end:%Y-%m-%dT%H:%M}",
+        "chair": "林主持", "chair_unit": "省委政法委", "chair_position": "副秘书长",
+        "commentator": "周点评", "commentator_unit": "中山大学", "commentator_position": "教授",
+    }
+
+    saved = await organizer_client.post_form(f"{EDITOR}/sessions/{topic.key}", form)
+    assert saved.status_code == 303, saved.text
+    assert (await organizer_client.get(f"{EDITOR}/sessions/{topic.key}")).text.count('value="中山大学"') == 1
+    assert (await _publish(organizer_client, stored["version"] + 1)).status_code == 303
+    response = await organizer_client.get(f"/{SLUG}/agenda.pdf")
+
+    flat = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
+    assert "主持人：林主持省委政法委副秘书长" in flat
+    assert re.search(r"点评周点评中山大学教授", flat), flat
+
+
+def test_a_commentator_without_a_commentary_row_is_named_under_the_heading() -> None:
+    agenda = Agenda((HALL,), (
+        session("topic-1", HALL, "09:00", "09:10", slot("k1", "09:00", 10, title="发言"), topic_id=11,
+                title="完成政治任务", commentator=Person(None, "周点评", "中山大学", "教授")),
+    ))
+    (day,) = program_of(agenda, {11: 1})
+    (heading,) = [line for line in day.rows() if isinstance(line, ProgramSession)]
+
+    assert [(p.role, p.name, p.unit, p.position) for p in heading.people] == [("点评人", "周点评", "中山大学", "教授")]
