@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, Person, Session, Slot, SlotKind
-from seminar.i18n import _, format_date, get_locale
+from seminar.i18n import LOCALE_NAMES, _, format_date, get_locale, use_locale
 from seminar.proceedings.numerals import chinese_number
 
 SIGN_IN_MINUTES = 30  # the 签到 row opens this long before a day's first session
@@ -176,12 +176,15 @@ def _squeeze(text: str) -> str:
 
 
 def row_label(kind: SlotKind, title: str) -> str:
-    """The kind's label, unless the title already says it (点评/点评, 开班/开班式, 点评/综合点评)."""
-    label = kind_label(kind)
-    own, said = _squeeze(label), _squeeze(title)
-    if not own or own in said or (said and said in own):
-        return ""
-    return label
+    """The kind's label, unless the title already says it (点评/点评, 开班/开班式, 点评/综合点评) in any
+    of the site's languages: a title typed in Chinese is not labelled again when read in English."""
+    said = _squeeze(title).casefold()
+    for locale in LOCALE_NAMES:
+        with use_locale(locale):
+            own = _squeeze(kind_label(kind)).casefold()
+        if not own or own in said or (said and said in own):
+            return ""
+    return kind_label(kind)
 
 
 def _same_item(session: Session, slot: Slot) -> bool:

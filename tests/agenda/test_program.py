@@ -21,6 +21,7 @@ from seminar.agenda.program import (
     row_label,
     topic_index,
 )
+from seminar.i18n import use_locale
 from seminar.proceedings.book import BookSpec
 from seminar.proceedings.typeset import render_pdf
 from tests.agenda.builders import DAY, HALL, SIDE, session, slot
@@ -53,6 +54,13 @@ from tests.agenda.test_routes import (  # noqa: F401  # fixtures
 )
 def test_a_row_is_labelled_only_where_its_title_does_not_say_it(kind: SlotKind, title: str, label: str) -> None:
     assert row_label(kind, title) == label
+
+
+def test_a_chinese_title_is_not_labelled_again_in_english() -> None:
+    with use_locale("en"):
+        assert (row_label(SlotKind.COMMENTARY, "点评"), row_label(SlotKind.KEYNOTE, "把支部建在小区上")) == (
+            "", "Keynote speech"
+        )
 
 
 @pytest.mark.parametrize(
