@@ -39,6 +39,13 @@ async def get_room_or_404(seminar: Seminar, room_id: int) -> Room:
     return room
 
 
+async def paper_id_or_404(seminar: Seminar, paper_id: int) -> int:
+    """A paper of this seminar named in an address: another seminar's paper is not found here."""
+    if not await Paper.exists(id=paper_id, seminar_id=seminar.id):
+        raise HTTPException(status_code=404)
+    return paper_id
+
+
 def room_refs(rooms: list[Room]) -> tuple[RoomRef, ...]:
     return tuple(RoomRef(room.id, room.name, room.capacity) for room in rooms)
 

@@ -210,6 +210,12 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
                 "status": BuildStatus.DONE, "blob_id": sha, "finished_at": _now(), "seconds": report.seconds,
                 "pages": report.pages, "size": len(result.pdf), "warnings": report.warnings[:50],
                 "failed_papers": {str(number): reason for number, reason in report.failed_papers.items()},
+                "manuscripts": {
+                    str(paper.number): paper.manuscript_version for topic in spec.topics for paper in topic.papers
+                },
+                "hidden_authors": sorted(
+                    paper.number for topic in spec.topics for paper in topic.papers if paper.authors_withheld
+                ),
             }
             if digest != build.input_hash:  # the inputs changed while the build waited in the queue
                 key = dedupe_key(build.seminar_id, build.volume, digest)

@@ -65,6 +65,9 @@ class BookPaper:
     body_html: str = ""  # sanitised HTML of the converted manuscript: inserted as it is
     pdf_pages: bytes | None = None  # a paper uploaded only as PDF: its pages go into the book
     comments: Sequence[str] = ()  # 点评, plain text; printed when the book includes comments
+    manuscript_version: int | None = None  # the version printed: the accepted final version, else the reviewed one
+    # Under blind review when the book was built: `authors` is empty and the book prints none.
+    authors_withheld: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,10 @@ class ProceedingsBuild(Model):
     # Paper number (as text: JSON keys) → why its content was replaced by a notice.
     failed_papers: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # Paper number (as text) → the manuscript version the build printed (None: no manuscript).
+    manuscripts: fields.JSONField[dict[str, int | None]] = fields.JSONField(default=dict)
+    # Numbers of the papers whose authors the build left out: under blind review when it was built.
+    hidden_authors: fields.JSONField[list[int]] = fields.JSONField(default=list)
     blob: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name="proceedings_builds", null=True, on_delete=fields.RESTRICT
     )

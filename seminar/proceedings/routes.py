@@ -15,7 +15,13 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
+from seminar.permissions import (
+    can_download_proceedings,
+    can_manage_proceedings,
+    can_read_paper_page,
+    can_see_authors_in_book,
+    require,
+)
 from seminar.proceedings import actions, queries
 from seminar.proceedings.book import Placement, author_lines, numeral
 from seminar.proceedings.delivery import pdf_response
@@ -59,6 +65,7 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
             "form": settings_form,
             "build_form": build_form,
             "builds": await queries.builds_of(seminar),
+            "outdated": await queries.outdated_in_published(seminar),
             "topics": {topic.position: topic.title for topic in topics},
             "fonts_message": missing_fonts_message(missing) if missing else "",
             "BuildStatus": BuildStatus,
@@ -120,7 +127,20 @@ async def publish(request: Request) -> Response:
         flash(request, error.message, "error")
     else:
         flash(request, _("Build #%(id)s is published: readers download it now.", id=found.id))
+        under_review, printed = await queries.papers_under_blind_review_in(seminar, found)
+        if under_review:
+            flash(request, _("Reviews in blind mode are still open for %(papers)s: their paper pages do not show "
+                             "the authors until every review of the paper is in.", papers=_numbers(under_review)),
+                  "warning")
+        if printed:
+            flash(request, _("This build's PDF names the authors of %(papers)s, which are under blind review now: "
+                             "unpublish it, or build the book again to leave them out.", papers=_numbers(printed)),
+                  "error")
     return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+def _numbers(numbers: list[int]) -> str:
+    return "、".join(f"#{number}" for number in numbers)
 
 
 async def unpublish(request: Request) -> Response:
@@ -152,12 +172,14 @@ async def download_volume(request: Request) -> Response:
 async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
     seminar = await seminar_page(request, sign_in=False)
-    book_published = await queries.published_build(seminar, None) is not None
+    published = await queries.published_build(seminar, None)
+    book_published = published is not None
     require(can_read_paper_page(actor(request), seminar, book_published), 404)
-    found = await queries.public_paper(seminar, request.path_params["number"])
+    found = await queries.public_paper(seminar, request.path_params["number"], published)
     if found is None:
         raise HTTPException(status_code=404)
-    topic, book_paper = found
+    topic, book_paper, under_blind_review = found
+    shows_authors = can_see_authors_in_book(actor(request), seminar, under_blind_review)
     placements = {
         Placement.KEYNOTE: _("Keynote speech"),
         Placement.DISCUSSION: _("Discussion paper"),
@@ -172,7 +194,8 @@ async def paper(request: Request) -> Response:
             "topic_number": numeral(topic.position),
             "paper": book_paper,
             "placement": placements[book_paper.placement],
-            "author_lines": author_lines(book_paper),
+            "author_lines": author_lines(book_paper) if shows_authors else [],
+            "under_blind_review": under_blind_review,
             "book_published": book_published,
         },
     )

@@ -19,6 +19,8 @@ from tests.factories import (
     make_paper,
     make_pdf,
     make_proceedings_build,
+    make_review,
+    make_reviewer,
     make_seminar,
     make_submitter,
     make_user,
@@ -343,3 +345,59 @@ async def test_build_states_read_as_build_words_and_an_unloadable_image_is_descr
     assert "一张嵌入的 PNG 图片（518 KB）" in page.text and "iVBORw0K" not in page.text
     assert len(page.content) < 100_000
     assert "#7: 篇幅过长或结构过于复杂：单独排版本文所用时间超过了每篇论文的时限。" in page.text
+
+
+async def test_a_book_published_while_blind_reviews_are_open_hides_the_authors_of_papers_still_under_review(
+    client: Client,
+) -> None:
+    seminar = await make_seminar()  # blind review, proceedings for the seminar's people only
+    organizer = await make_organizer(seminar)
+    attendee = await make_attendee(seminar)
+    reviewer = await make_reviewer(seminar)
+    under_review = await _decided_paper(seminar)
+    reviewed = await _decided_paper(seminar, "discussion")
+    await make_review(under_review, reviewer, status="draft")
+    await make_review(reviewed, reviewer)
+    await make_proceedings_build(seminar)
+
+    pages = {}
+    for person in (attendee, reviewer, organizer):
+        await client.login(person.email)
+        pages[person.email] = [(await client.get(f"/gd-2021/proceedings/papers/{paper.number}")).text
+                               for paper in (under_review, reviewed)]
+        await client.logout()
+
+    for person in (attendee, reviewer):
+        hidden, shown = pages[person.email]
+        assert "陈静" not in hidden and "广州市委政法委" not in hidden
+        assert "本文匿名评审结束后显示作者。" in hidden
+        assert "陈静" in shown
+    organizers_view, _shown = pages[organizer.email]
+    assert "陈静" in organizers_view and "本文匿名评审尚未结束，读者看不到作者；您作为组织方可以看到。" in organizers_view
+
+
+async def test_publishing_a_book_while_blind_reviews_are_open_warns_and_names_the_papers(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    reviewer = await make_reviewer(seminar)
+    hidden = await _decided_paper(seminar)
+    printed = await _decided_paper(seminar, "discussion")
+    for paper in (hidden, printed):
+        await make_review(paper, reviewer, status="draft")
+    # Built while only the first was under review; the second was assigned afterwards.
+    build = await make_proceedings_build(
+        seminar, published=False, manuscripts={str(hidden.number): 1, str(printed.number): 1},
+        hidden_authors=[hidden.number],
+    )
+    await client.login(organizer.email)
+
+    response = await client.post_form(f"/gd-2021/manage/proceedings/builds/{build.id}/publish")
+    shown = flashes(await client.get(response.headers["location"]))
+
+    await build.refresh_from_db()
+    assert build.published
+    assert shown == [
+        f"第 {build.id} 号生成版本已发布，参会人员现可下载。",
+        f"#{hidden.number}、#{printed.number} 的匿名评审尚未结束：在该论文的评审意见全部提交之前，其论文页面不显示作者。",
+        f"此次生成的 PDF 印有 #{printed.number} 的作者，而这些论文目前仍在匿名评审中：请取消发布，或重新生成论文集以隐去作者。",
+    ]
