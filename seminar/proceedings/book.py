@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from seminar import i18n
 from seminar.config import PROJECT_ROOT
+from seminar.agenda.program import ProgramDay
 from seminar.i18n import _
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.submissions.intake import nest_headings
@@ -77,14 +78,6 @@ class BookTopic:
 
 
 @dataclass(frozen=True)
-class AgendaRow:
-    time: str  # as it should be printed: "9:00—9:30" or "4月21日 上午"
-    item: str
-    speaker: str = ""
-    day: str = ""  # a new day heading row is printed when this changes
-
-
-@dataclass(frozen=True)
 class Participant:
     name: str
     unit: str = ""
@@ -102,7 +95,7 @@ class BookSpec:
     preface_text: str = ""  # plain text, blank lines separate paragraphs
     locale: str = i18n.DEFAULT_LOCALE  # zh_Hans, zh_Hant or en
     include_comments: bool = False
-    agenda: Sequence[AgendaRow] | None = None  # 附录: 日程
+    agenda: Sequence[ProgramDay] | None = None  # 附录: 日程, as the published agenda prints it
     participants: Sequence[Participant] | None = None  # 附录: 名单
 
 

@@ -16,12 +16,13 @@ from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Unit
 from seminar.agenda.models import AgendaRelease
+from seminar.agenda.program import ProgramDay
+from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
-from seminar.i18n import DEFAULT_LOCALE, _
+from seminar.i18n import DEFAULT_LOCALE, _, use_locale
 from seminar.permissions import Actor, can_see_authors_in_book
 from seminar.proceedings.book import (
-    AgendaRow,
     Author,
     BookPaper,
     BookSpec,
@@ -70,22 +71,13 @@ async def _comments(paper_ids: list[int]) -> dict[int, list[str]]:
     return comments
 
 
-async def agenda_rows(seminar: Seminar) -> list[AgendaRow] | None:
-    """The latest released agenda as printed rows, or None while the seminar has none."""
+async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[ProgramDay] | None:
+    """The latest released agenda as it is printed (`agenda.program`), or None while the seminar has none."""
     release = await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
     if release is None:
         return None
-    agenda = agenda_from_data(release.data)
-    rows: list[AgendaRow] = []
-    for session in sorted(agenda.sessions, key=lambda s: (s.start, s.room.name)):
-        day = f"{session.start.month}月{session.start.day}日"
-        rows.append(AgendaRow(f"{session.start:%H:%M}—{session.end:%H:%M}", session.title,
-                              session.chair.name if session.chair else "", day))
-        for slot in session.slots:
-            end = slot.start + dt.timedelta(minutes=slot.duration)
-            rows.append(AgendaRow(f"{slot.start:%H:%M}—{end:%H:%M}", slot.title,
-                                  slot.speaker.name if slot.speaker else "", day))
-    return rows
+    with use_locale(locale):
+        return await agenda_program(seminar.id, agenda_from_data(release.data))
 
 
 async def participants(seminar: Seminar) -> list[Participant]:

@@ -13,7 +13,9 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from seminar.proceedings.book import AgendaRow, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.agenda.model import Agenda, Person, SlotKind
+from seminar.agenda.program import program_of
+from seminar.proceedings.book import BookPaper, BookSpec, BookTopic, Participant, Placement
 from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.typeset import (
     BuildError,
@@ -23,6 +25,7 @@ from seminar.proceedings.typeset import (
     typeset_in_subprocess,
 )
 
+from tests.agenda.builders import HALL, session, slot
 from tests.patience import patience
 
 MARKER = "市域社会治理现代化试点工作"
@@ -87,7 +90,11 @@ def small_book() -> BookSpec:
         title="全省市域社会治理研讨班", organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21),
         topics=[first, second], mark="内部资料 注意保存", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
         include_comments=True,
-        agenda=[AgendaRow("9:00—9:30", "开班式", "省委政法委领导", day="4月21日"), AgendaRow("9:30—12:00", "专题一交流发言", "各市")],
+        agenda=program_of(Agenda((HALL,), (
+            session("opening", HALL, "09:00", "09:30",
+                    slot("opening-1", "09:00", 30, SlotKind.OPENING, "开班式", speaker=Person(None, "省委政法委领导"))),
+            session("topic-1", HALL, "09:30", "12:00", slot("k1", "09:30", 150, title="专题一交流发言"), topic_id=1),
+        ))),
         participants=[Participant("王五", "深圳市委政法委", "副书记"), Participant("赵六", "珠海市委政法委", "处长")],
     )
 
