@@ -28,6 +28,7 @@ from markupsafe import Markup
 from seminar import i18n
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
+from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.submissions.intake import nest_headings
 from seminar.web import build_environment
@@ -188,6 +189,15 @@ def author_lines(paper: BookPaper) -> list[tuple[str, list[str]]]:
     return list(units.items())
 
 
+def trimmed_body(paper: BookPaper) -> Trimmed:
+    """The manuscript without its leading title, authors, 摘要 and 关键词 where they repeat the form's,
+    which the book and the paper's page print above it (see `frontmatter`)."""
+    return trim_front_matter(
+        paper.body_html, title=paper.title, subtitle=paper.subtitle, authors=[(name, unit) for name, unit in paper.authors],
+        abstract=paper.abstract, keywords=paper.keywords,
+    )
+
+
 def paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
 
@@ -225,7 +235,7 @@ def book_html(
         topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
         bodies = {
             # Under the paper's h2 title: the manuscript's own top level prints as h3.
-            paper.number: Markup(isolate_anchors(nest_headings(paper.body_html, under=2), f"p{paper.number}-"))
+            paper.number: Markup(isolate_anchors(nest_headings(trimmed_body(paper).html, under=2), f"p{paper.number}-"))
             for topic in spec.topics
             for paper in topic.papers
         }

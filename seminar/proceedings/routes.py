@@ -17,8 +17,9 @@ from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
 from seminar.proceedings import actions, queries
-from seminar.proceedings.book import Placement, author_lines, numeral
+from seminar.proceedings.book import Placement, author_lines, numeral, trimmed_body
 from seminar.proceedings.delivery import pdf_response
+from seminar.proceedings.frontmatter import dropped_summary
 from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild
 from seminar.proceedings.numerals import chinese_number
@@ -163,6 +164,7 @@ async def paper(request: Request) -> Response:
         Placement.DISCUSSION: _("Discussion paper"),
         Placement.PROCEEDINGS: _("Paper in the proceedings"),
     }
+    body = trimmed_body(book_paper)
     return render(
         request,
         "proceedings/paper.html",
@@ -171,6 +173,9 @@ async def paper(request: Request) -> Response:
             "topic": topic,
             "topic_number": numeral(topic.position),
             "paper": book_paper,
+            "body_html": body.html,
+            # Organizers see what of the manuscript's beginning the book leaves out as a repeat of the form.
+            "dropped_front_matter": dropped_summary(body) if can_manage_proceedings(actor(request), seminar) else "",
             "placement": placements[book_paper.placement],
             "author_lines": author_lines(book_paper),
             "book_published": book_published,

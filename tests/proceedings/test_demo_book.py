@@ -1,0 +1,77 @@
+"""The 论文集 typeset from the demo's own Word manuscripts, read back from the PDF as a 会务组 reads it.
+
+The manuscripts are the ones `seminar demo` uploads (official layout: title, ——subtitle, 摘要,
+关键词, then the body with a table), converted as an upload is; the book is the demo's title and
+topics. No database: the spec is filled the way `queries.book_spec` fills it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from seminar.demo import ORGANIZER_UNIT, SEMINAR_TITLE
+from seminar.proceedings.book import Author, BookPaper, BookSpec, BookTopic, Placement
+from seminar.proceedings.typeset import typeset_in_subprocess
+from seminar.seminars.defaults import DEFAULT_TOPICS
+from seminar.submissions.demo import abstract_of, manuscript_docx
+from seminar.submissions.demo_data import PAPERS
+from seminar.submissions.intake import inspect_upload
+
+from tests.patience import patience
+
+TOPICS = (1, 2)  # two topics: a whole book's worth of structure in a few seconds
+
+
+def demo_spec() -> BookSpec:
+    topics = []
+    number = 0
+    for position in TOPICS:
+        title = DEFAULT_TOPICS[position - 1].title
+        papers = []
+        for demo in (paper for paper in PAPERS if paper.topic == position and paper.submitted):
+            number += 1
+            body = inspect_upload("论文.docx", manuscript_docx(demo, title)).html
+            papers.append(BookPaper(
+                number=number, title=demo.title, subtitle=demo.subtitle,
+                placement=Placement.KEYNOTE if number % 3 == 1 else Placement.DISCUSSION,
+                authors=tuple(Author(f"作者{number}", unit) for unit in demo.units),
+                abstract=abstract_of(demo), keywords=demo.keywords, body_html=body,
+            ))
+        topics.append(BookTopic(position, title, tuple(papers)))
+    return BookSpec(
+        title=SEMINAR_TITLE, organizer=ORGANIZER_UNIT, date=dt.date(2021, 4, 21), topics=tuple(topics),
+        mark="内部资料 注意保存",
+    )
+
+
+class DemoBook:
+    def __init__(self, spec: BookSpec, pdf: bytes) -> None:
+        self.spec = spec
+        self.reader = PdfReader(io.BytesIO(pdf))
+        self.pages = [page.extract_text() or "" for page in self.reader.pages]
+        self.text = "\n".join(self.pages)
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> DemoBook:
+    spec = demo_spec()
+    pdf = typeset_in_subprocess(spec, timeout=patience(180)).pdf
+    (tmp_path_factory.mktemp("demo") / "book.pdf").write_bytes(pdf)
+    return DemoBook(spec, pdf)
+
+
+def test_every_paper_prints_its_abstract_and_keywords_once(demo_book: DemoBook) -> None:
+    papers = [paper for topic in demo_book.spec.topics for paper in topic.papers]
+    assert len(papers) > 10
+    assert demo_book.text.count("摘要：") == len(papers)
+    assert demo_book.text.count("关键词：") == len(papers)
+    for paper in papers:
+        # The subtitle once under the title (the TOC names titles only).
+        assert demo_book.text.replace("\n", "").count(paper.subtitle or paper.title) >= 1
+        if paper.subtitle:
+            assert demo_book.text.replace("\n", "").count("——" + paper.subtitle) == 1, paper.title
