@@ -30,10 +30,13 @@ from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.proceedings.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.web import build_environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
+# Full-width characters on a line of the cover title: 154 mm of text block at 22 pt (二号), less a margin.
+COVER_TITLE_WIDTH = 19
 BOOK_TEMPLATE = "proceedings/book.html"
 
 
@@ -102,6 +105,7 @@ class BookSpec:
     include_comments: bool = False
     agenda: Sequence[AgendaRow] | None = None  # 附录: 日程
     participants: Sequence[Participant] | None = None  # 附录: 名单
+    volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,28 @@ def author_lines(paper: BookPaper) -> list[tuple[str, list[str]]]:
     return list(units.items())
 
 
+def volume_topic(spec: BookSpec) -> BookTopic | None:
+    """The topic a volume prints, None for the whole book."""
+    return next((topic for topic in spec.topics if topic.position == spec.volume), None) if spec.volume else None
+
+
+def topic_heading(topic: BookTopic) -> str:
+    """专题一　完成政治任务."""
+    return _("Topic %(number)s", number=numeral(topic.position)) + "　" + topic.title
+
+
+def document_title(spec: BookSpec) -> str:
+    """The PDF's title: the book's (…研讨班论文集), and a volume's with its topic after it."""
+    book = _("%(title)s: collected papers", title=spec.title)
+    topic = volume_topic(spec)
+    return _("%(book)s · %(volume)s", book=book, volume=topic_heading(topic)) if topic else book
+
+
+def cover_title_lines(spec: BookSpec) -> list[str]:
+    """The cover title in lines broken between words (`titlelines`); English is left to the typesetter."""
+    return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
+
+
 def trimmed_body(paper: BookPaper) -> Trimmed:
     """The manuscript without its leading title, authors, 摘要 and 关键词 where they repeat the form's,
     which the book and the paper's page print above it (see `frontmatter`)."""
@@ -206,7 +232,7 @@ def paragraphs(text: str) -> list[str]:
 def environment() -> Environment:
     """The site's template environment (autoescape, gettext) with the book's own helpers."""
     env = build_environment()
-    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs)
+    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs, topic_heading=topic_heading)
     return env
 
 
@@ -249,6 +275,9 @@ def book_html(
             lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"),
             chinese=is_chinese(spec.locale),
             cover_date=cover_date(spec.date, spec.locale),
+            cover_lines=cover_title_lines(spec),
+            document_title=document_title(spec),
+            volume=volume_topic(spec),
             preface_html=Markup(spec.preface_html),
             topics=topics,
             bodies=bodies,

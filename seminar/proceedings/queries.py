@@ -156,6 +156,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         include_comments=options.include_comments,
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,
+        volume=volume,
     )
 
 

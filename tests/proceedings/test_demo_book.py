@@ -7,6 +7,7 @@ topics. No database: the spec is filled the way `queries.book_spec` fills it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
@@ -75,3 +76,25 @@ def test_every_paper_prints_its_abstract_and_keywords_once(demo_book: DemoBook) 
         assert demo_book.text.replace("\n", "").count(paper.subtitle or paper.title) >= 1
         if paper.subtitle:
             assert demo_book.text.replace("\n", "").count("——" + paper.subtitle) == 1, paper.title
+
+
+def cover_lines(book: DemoBook) -> list[str]:
+    return [line.strip() for line in book.pages[0].splitlines() if line.strip()]
+
+
+def test_the_cover_title_breaks_between_words(demo_book: DemoBook) -> None:
+    lines = cover_lines(demo_book)
+    assert "全省市域社会治理现代化试点创新研讨班" in lines and "（发挥政治引领作用）" in lines
+    assert lines.index("（发挥政治引领作用）") == lines.index("全省市域社会治理现代化试点创新研讨班") + 1
+    assert demo_book.reader.metadata.title == SEMINAR_TITLE + "论文集"
+
+
+def test_a_topic_volume_has_its_own_cover_and_title(demo_book: DemoBook) -> None:
+    whole = demo_book.spec
+    topic = whole.topics[0]
+    spec = dataclasses.replace(whole, topics=(dataclasses.replace(topic, papers=topic.papers[:1]),), volume=1)
+    volume = DemoBook(spec, typeset_in_subprocess(spec, timeout=patience(120)).pdf)
+
+    assert "专题一　完成政治任务" in cover_lines(volume) and "专题一" not in demo_book.pages[0]
+    assert volume.reader.metadata.title == SEMINAR_TITLE + "论文集·专题一　完成政治任务"
+    assert volume.reader.metadata.title != demo_book.reader.metadata.title
