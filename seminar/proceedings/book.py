@@ -12,6 +12,7 @@ Every text is escaped except two fields the caller vouches for: `BookPaper.body_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -29,6 +30,7 @@ from seminar import i18n
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
+from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.proceedings.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
@@ -215,13 +217,15 @@ def cover_title_lines(spec: BookSpec) -> list[str]:
     return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
 
 
-def trimmed_body(paper: BookPaper) -> Trimmed:
-    """The manuscript without its leading title, authors, 摘要 and 关键词 where they repeat the form's,
-    which the book and the paper's page print above it (see `frontmatter`)."""
-    return trim_front_matter(
+def paper_body(paper: BookPaper) -> Trimmed:
+    """The manuscript as printed: without its leading title, authors, 摘要 and 关键词 where they repeat
+    the form's, which the book and the paper's page print above it (`frontmatter`); with table
+    headers, short tables and captions marked to stay together (`keeptogether`)."""
+    trimmed = trim_front_matter(
         paper.body_html, title=paper.title, subtitle=paper.subtitle, authors=[(name, unit) for name, unit in paper.authors],
         abstract=paper.abstract, keywords=paper.keywords,
     )
+    return dataclasses.replace(trimmed, html=keep_together(trimmed.html))
 
 
 def paragraphs(text: str) -> list[str]:
@@ -261,7 +265,7 @@ def book_html(
         topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
         bodies = {
             # Under the paper's h2 title: the manuscript's own top level prints as h3.
-            paper.number: Markup(isolate_anchors(nest_headings(trimmed_body(paper).html, under=2), f"p{paper.number}-"))
+            paper.number: Markup(isolate_anchors(nest_headings(paper_body(paper).html, under=2), f"p{paper.number}-"))
             for topic in spec.topics
             for paper in topic.papers
         }

@@ -17,7 +17,7 @@ from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
 from seminar.proceedings import actions, queries
-from seminar.proceedings.book import Placement, author_lines, numeral, trimmed_body
+from seminar.proceedings.book import Placement, author_lines, numeral, paper_body
 from seminar.proceedings.delivery import pdf_response
 from seminar.proceedings.frontmatter import dropped_summary
 from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
@@ -164,7 +164,7 @@ async def paper(request: Request) -> Response:
         Placement.DISCUSSION: _("Discussion paper"),
         Placement.PROCEEDINGS: _("Paper in the proceedings"),
     }
-    body = trimmed_body(book_paper)
+    body = paper_body(book_paper)
     return render(
         request,
         "proceedings/paper.html",

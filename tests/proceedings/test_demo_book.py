@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import docx
 import pytest
 from pypdf import PdfReader
 
@@ -26,6 +27,34 @@ from seminar.submissions.intake import inspect_upload
 from tests.patience import patience
 
 TOPICS = (1, 2)  # two topics: a whole book's worth of structure in a few seconds
+LONG_TABLE_ROWS = 70
+HEADER = ("所在城市", "主要做法与成效")
+SHORT_TABLES = 12
+
+
+def long_table_docx() -> bytes:
+    """A manuscript with a table over two pages, its first row bold as Word users set a header."""
+    document = docx.Document()
+    document.add_paragraph("各地做法一览如下。")
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.paragraphs[0].add_run(heading).bold = True
+    for n in range(1, LONG_TABLE_ROWS + 1):
+        row = table.add_row().cells
+        row[0].text, row[1].text = f"第{n}行", "建立矛盾纠纷多元化解机制，推动综治中心规范化建设。"
+    document.add_paragraph("以上做法各有特色。")
+    # Short tables after text of growing length: without care, some would fall across a page break.
+    for k in range(1, SHORT_TABLES + 1):
+        document.add_paragraph("推动综治中心规范化建设，" * (9 * k))
+        short = document.add_table(rows=0, cols=2)
+        short.style = "Table Grid"
+        for row_number in range(1, 9):
+            row = short.add_row().cells
+            row[0].text, row[1].text = f"短表{k}之{row_number}", "数据"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def demo_spec() -> BookSpec:
@@ -42,6 +71,12 @@ def demo_spec() -> BookSpec:
                 placement=Placement.KEYNOTE if number % 3 == 1 else Placement.DISCUSSION,
                 authors=tuple(Author(f"作者{number}", unit) for unit in demo.units),
                 abstract=abstract_of(demo), keywords=demo.keywords, body_html=body,
+            ))
+        if position == TOPICS[-1]:
+            number += 1
+            papers.append(BookPaper(
+                number=number, title="各地做法一览", authors=(Author("作者", "省委政法委"),),
+                body_html=inspect_upload("一览.docx", long_table_docx()).html,
             ))
         topics.append(BookTopic(position, title, tuple(papers)))
     return BookSpec(
@@ -67,7 +102,7 @@ def demo_book(tmp_path_factory: pytest.TempPathFactory) -> DemoBook:
 
 
 def test_every_paper_prints_its_abstract_and_keywords_once(demo_book: DemoBook) -> None:
-    papers = [paper for topic in demo_book.spec.topics for paper in topic.papers]
+    papers = [paper for topic in demo_book.spec.topics for paper in topic.papers if paper.abstract]
     assert len(papers) > 10
     assert demo_book.text.count("摘要：") == len(papers)
     assert demo_book.text.count("关键词：") == len(papers)
@@ -98,3 +133,16 @@ def test_a_topic_volume_has_its_own_cover_and_title(demo_book: DemoBook) -> None
     assert "专题一　完成政治任务" in cover_lines(volume) and "专题一" not in demo_book.pages[0]
     assert volume.reader.metadata.title == SEMINAR_TITLE + "论文集·专题一　完成政治任务"
     assert volume.reader.metadata.title != demo_book.reader.metadata.title
+
+
+def test_a_table_over_a_page_break_repeats_its_header(demo_book: DemoBook) -> None:
+    pages = [page for page in demo_book.pages if "第1行" in page or f"第{LONG_TABLE_ROWS}行" in page or "第35行" in page]
+    assert len(pages) >= 2  # the table does run over a page break
+    for page in pages:
+        assert all(heading in page for heading in HEADER)
+
+
+def test_short_tables_after_text_of_any_length_stay_on_one_page(demo_book: DemoBook) -> None:
+    for k in range(1, SHORT_TABLES + 1):
+        holding = [page for page in demo_book.pages if f"短表{k}之" in page]
+        assert len(holding) == 1 and all(f"短表{k}之{n}" in holding[0] for n in range(1, 9)), k
