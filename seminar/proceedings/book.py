@@ -246,6 +246,7 @@ def book_html(
     notices: Mapping[int, str] | None = None,
     pdf_pages: Mapping[int, int] | None = None,
     only_paper: int | None = None,
+    created: dt.datetime | None = None,
 ) -> str:
     """The whole book as one HTML document.
 
@@ -289,4 +290,5 @@ def book_html(
             pdf_pages=counts,
             appendices=appendices,
             only_paper=only_paper,
+            created=(created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -30,6 +31,7 @@ TOPICS = (1, 2)  # two topics: a whole book's worth of structure in a few second
 LONG_TABLE_ROWS = 70
 HEADER = ("所在城市", "主要做法与成效")
 SHORT_TABLES = 12
+LONG_TITLE = "关于推进市域社会治理现代化试点工作中矛盾纠纷多元化解机制和综治中心规范化建设情况的"
 
 
 def long_table_docx() -> bytes:
@@ -75,9 +77,18 @@ def demo_spec() -> BookSpec:
         if position == TOPICS[-1]:
             number += 1
             papers.append(BookPaper(
-                number=number, title="各地做法一览", authors=(Author("作者", "省委政法委"),),
+                # A 目录 entry that runs over two lines.
+                number=number, title="各地做法一览：矛盾纠纷多元化解与综治中心规范化建设",
+                authors=(Author("作者", "省委政法委"), Author("作者二", "广州市南沙区南沙街道办事处综合治理办公室")),
                 body_html=inspect_upload("一览.docx", long_table_docx()).html,
             ))
+            # Long titles of every length around a 目录 line: one of them fills its line to the end.
+            for length in range(28, 40):
+                number += 1
+                papers.append(BookPaper(
+                    number=number, title=LONG_TITLE[:length - 4] + "调研报告", placement=Placement.PROCEEDINGS,
+                    authors=(Author("作者", "省委政法委"),), body_html="<p>正文。</p>",
+                ))
         topics.append(BookTopic(position, title, tuple(papers)))
     return BookSpec(
         title=SEMINAR_TITLE, organizer=ORGANIZER_UNIT, date=dt.date(2021, 4, 21), topics=tuple(topics),
@@ -86,8 +97,9 @@ def demo_spec() -> BookSpec:
 
 
 class DemoBook:
-    def __init__(self, spec: BookSpec, pdf: bytes) -> None:
+    def __init__(self, spec: BookSpec, pdf: bytes, started: dt.datetime | None = None) -> None:
         self.spec = spec
+        self.started = started  # when the build began
         self.reader = PdfReader(io.BytesIO(pdf))
         self.pages = [page.extract_text() or "" for page in self.reader.pages]
         self.text = "\n".join(self.pages)
@@ -95,10 +107,11 @@ class DemoBook:
 
 @pytest.fixture(scope="module")
 def demo_book(tmp_path_factory: pytest.TempPathFactory) -> DemoBook:
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     spec = demo_spec()
     pdf = typeset_in_subprocess(spec, timeout=patience(180)).pdf
     (tmp_path_factory.mktemp("demo") / "book.pdf").write_bytes(pdf)
-    return DemoBook(spec, pdf)
+    return DemoBook(spec, pdf, started)
 
 
 def test_every_paper_prints_its_abstract_and_keywords_once(demo_book: DemoBook) -> None:
@@ -146,3 +159,28 @@ def test_short_tables_after_text_of_any_length_stay_on_one_page(demo_book: DemoB
     for k in range(1, SHORT_TABLES + 1):
         holding = [page for page in demo_book.pages if f"短表{k}之" in page]
         assert len(holding) == 1 and all(f"短表{k}之{n}" in holding[0] for n in range(1, 9)), k
+
+
+def test_a_toc_entry_that_wraps_keeps_its_page_number_on_its_last_line(demo_book: DemoBook) -> None:
+    toc = [page for page in demo_book.pages[:6] if "目　录" in page or "目 录" in page or "目录" in page]
+    assert toc
+    lines = [line for page in toc for line in page.splitlines()]
+    assert any("广州市南沙区南沙街道办事处" in line for line in lines)
+    assert not [line for line in lines if re.fullmatch(r"[\s.．·…]*\d+\s*", line)]
+
+
+def test_the_viewers_page_labels_are_the_printed_numbers(demo_book: DemoBook) -> None:
+    labels = demo_book.reader.page_labels
+    assert labels[0] == "封面" and labels[1] == "i"
+    folios = 0
+    for label, text in zip(labels, demo_book.pages, strict=True):
+        if found := re.search(r"—\s*(\d+)\s*—\s*$", text.strip()):
+            assert label == found.group(1)
+            folios += 1
+    assert folios > 20
+
+
+def test_the_file_is_dated_when_it_was_made(demo_book: DemoBook) -> None:
+    created = demo_book.reader.metadata.creation_date
+    assert created is not None
+    assert demo_book.started is not None and demo_book.started <= created <= dt.datetime.now(dt.UTC)
