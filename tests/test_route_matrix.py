@@ -557,7 +557,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "reviews:lift_conflict": _fixed({"lift_reason": "经核实无利害关系"}),
         "reviews:lift_unit_conflict": _fixed({"reason": "已调离该市"}),
         "reviews:reimpose_unit_conflict": _fixed({"reason": "仍有往来"}),
-        "reviews:decide": _fixed({"paper": [str(o.city_b_paper.id)], "outcome": "proceedings", "award": ""}),
+        # Confirmed: the paper has fewer submitted reviews than the seminar requires.
+        "reviews:decide": _fixed({"paper": [str(o.city_b_paper.id)], "outcome": "proceedings", "award": "",
+                                  "confirmed": [str(o.city_b_paper.id)]}),
+        "reviews:send_decisions": _fixed({"confirmed": [str(o.paper.id), str(o.city_b_paper.id)]}),
         "reviews:decision_mail": _fixed({"subject": "关于论文{paper_number}的通知", "body": "{recipient}：{decision}",
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),

@@ -101,14 +101,6 @@ def _typed(scores: dict[str, int], typed_scores: dict[str, str]) -> dict[str, st
     return {**{key: str(value) for key, value in scores.items()}, **typed_scores}
 
 
-def _stored_form(review: Review | None) -> ReviewForm:
-    """The form filled from the stored review; a draft's text fields that are too long are marked, as when posted."""
-    review_form = ReviewForm(data=_review_form_data(review))
-    if review is not None and not review.is_submitted:
-        review_form.validate()
-    return review_form
-
-
 async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewForm, actions.ReviewInput, dict[str, str]]:
     """The posted form, what it says, and per criterion key what is wrong with its score (kept as typed)."""
     review_form = await bind(ReviewForm, request)
@@ -161,19 +153,21 @@ async def _keep_as_draft(seminar: Seminar, assignment: Assignment, values: actio
 
 
 async def review_page(request: Request) -> Response:
-    """GET: the form as stored. POST "save": the draft is stored as typed, valid or not, and invalid fields are
-    marked; "submit" is refused until every field is valid (the draft is stored meanwhile)."""
+    """GET: the form as stored. POST "save": the draft is stored with the scores as typed, valid or not, and
+    invalid ones are marked; "submit" is refused until every field is valid (the draft is stored meanwhile).
+    A text over its length limit is never stored: it is marked, and the page keeps it."""
     seminar, paper, assignment = await _reviewer_paper(request)
     review = await queries.review_of(assignment)
     if request.method == "GET":
         typed = _typed(review.scores, review.typed_scores) if review else {}
-        return await _render_review(request, seminar, paper, assignment, review, _stored_form(review), typed)
+        return await _render_review(request, seminar, paper, assignment, review, ReviewForm(data=_review_form_data(review)), typed)
     review_form, values, problems = await _read_review_post(request, seminar)
     submit = (await form(request)).get("action") == "submit"
     is_draft = review is None or not review.is_submitted
+    too_long = bool(review_form.errors)  # before any message is added to the form's own errors
     status = 400
     try:
-        if review_form.errors and (submit or not is_draft):
+        if too_long:
             raise UserError(_("Correct the marked fields."))
         saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit)
     except actions.StaleReview as error:
@@ -181,12 +175,12 @@ async def review_page(request: Request) -> Response:
         status = 409
     except UserError as error:
         review_form.form_errors.append(error.message)
-        if submit and is_draft:
+        if submit and is_draft and not too_long:
             review = await _keep_as_draft(seminar, assignment, values, review_form) or review
     else:
         if saved.is_submitted:
             flash(request, _("Your review of paper #%(number)s is submitted. You may change it until the deadline.", number=paper.number))
-        elif _marks(review_form, problems):
+        elif problems:
             flash(request, _("Draft saved. Correct the marked fields before you submit."), "warning")
         else:
             flash(request, _("Draft saved."))
@@ -198,10 +192,14 @@ async def review_page(request: Request) -> Response:
 async def autosave(request: Request) -> Response:
     """The page's script saves a draft here every half minute and when a field is left (JSON answer).
 
-    Whatever was typed is stored, valid or not; `marks` says, by input id, what is still wrong.
+    Scores are stored as typed, valid or not; `marks` says, by input id, what is still wrong. A text over
+    its length limit is refused (400, with its mark) and nothing is stored.
     """
     seminar, _paper, assignment = await _reviewer_paper(request)
     review_form, values, problems = await _read_review_post(request, seminar)
+    marks = _marks(review_form, problems)
+    if review_form.errors:
+        return JSONResponse({"error": _("Correct the marked fields."), "marks": marks}, status_code=400)
     review = await queries.review_of(assignment)
     if review is not None and review.is_submitted:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
@@ -212,7 +210,6 @@ async def autosave(request: Request) -> Response:
     except UserError as error:
         return JSONResponse({"error": error.message}, status_code=400)
     moment = saved.updated_at or dt.datetime.now(dt.UTC)
-    marks = _marks(review_form, problems)
     message = _("Draft saved at %(time)s.", time=i18n.format_time(moment))
     if marks:
         message += " " + _("The marked fields are kept as typed; correct them before you submit.")

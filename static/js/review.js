@@ -1,6 +1,6 @@
 // Review form: a score that is no valid score is marked in its row as it is typed and left out of the live
-// total; drafts autosave (every 30 s when changed, and when a field is left), invalid values included, and the
-// server's answer marks (or unmarks) each field where it is.
+// total; drafts autosave (every 30 s when changed, and when a field is left), invalid scores included, and the
+// server's answer marks (or unmarks) each field where it is (a text over its length limit is not saved).
 // The server answers 409 when the review was saved from another tab: the message is shown and the form is kept.
 // Pressing a button of the form ends autosaving: a save still on its way is awaited first, so the form
 // carries the version that save produced instead of being refused as stale by its own autosave.
@@ -111,6 +111,7 @@
       } else {
         // 409: saved elsewhere. Stop autosaving so this tab never overwrites the other; keep what is typed.
         if (result.status === 409) { stopped = true; }
+        if (result.body.marks) { applyMarks(result.body.marks); }
         dirty = true;
         show(result.body.error, "error");
       }
