@@ -222,6 +222,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "agenda:room_edit":                 ORGANIZERS,
     "agenda:room_delete":               ORGANIZERS,
     "agenda:draft":                     ORGANIZERS,
+    "agenda:undo_draft":                ORGANIZERS,
     "agenda:arrange":                   ORGANIZERS,
     "agenda:session_add":               ORGANIZERS,
     "agenda:session":                   ORGANIZERS,
@@ -574,7 +575,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         }),
         "agenda:room_add": _fixed({"name": "第四会议室", "capacity": "80"}),
         "agenda:room_edit": _fixed({"name": "主会场", "capacity": "300"}),
-        "agenda:draft": draft(),
+        "agenda:draft": draft(mode="replace"),  # over the world's draft: replaced, the old one kept for undo
+        "agenda:undo_draft": draft(),
         "agenda:arrange": arrange,
         "agenda:session_add": session_form,
         "agenda:session": session_form,
@@ -598,6 +600,7 @@ CHANGES_NOTHING = dict.fromkeys(
 # Allowed POSTs that would spoil what the others change: asked last, in this order.
 LAST = (
     "agenda:draft",  # drafts the agenda afresh, replacing the draft the editor's routes change
+    "agenda:undo_draft",  # brings back the draft that drafting replaced
     "accounts:logout",
 )
 
