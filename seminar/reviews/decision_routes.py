@@ -80,7 +80,8 @@ async def ranking_page(request: Request) -> Response:
 
 
 def _ids(values: list[Any]) -> list[int]:
-    return [int(value) for value in values if str(value).isdigit()]
+    """Paper ids from form values, each one id or several separated by commas (the "all of them" box)."""
+    return [int(part) for value in values for part in str(value).split(",") if part.strip().isdigit()]
 
 
 async def decide_papers(request: Request) -> Response:

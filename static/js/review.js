@@ -93,6 +93,7 @@
     if (!dirty || stopped || saving) { return; }
     saving = true;
     dirty = false;
+    var again = false;
     var data = new FormData(form);
     data.delete("action");
     var token = form.querySelector("input[name=csrf_token]");
@@ -108,6 +109,7 @@
         form.querySelector("input[name=version]").value = String(result.body.version);
         applyMarks(result.body.marks || {});
         show(result.body.message, "ok");
+        again = dirty;  // typed while this save was on its way: save that too, now
       } else {
         // 409: saved elsewhere. Stop autosaving so this tab never overwrites the other; keep what is typed.
         if (result.status === 409) { stopped = true; }
@@ -123,6 +125,8 @@
         var button = pendingSubmitter;
         pendingSubmitter = null;
         form.requestSubmit(button);
+      } else if (again) {
+        save();
       }
     });
   }

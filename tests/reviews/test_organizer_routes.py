@@ -307,7 +307,7 @@ async def test_deciding_a_paper_nobody_scored_asks_first_says_why_and_decides_on
 
     assert asked.status_code == 409
     assert "1 篇论文已提交的评审意见少于本研讨班要求的 3 份。" in asked.text
-    assert f"#{unscored.number} 网格化管理的广州实践: 已提交评审意见 0/3 份" in html.unescape(asked.text)
+    assert f"#{unscored.number} 网格化管理的广州实践：已提交评审意见 0/3 份" in html.unescape(asked.text)
     assert f'name="confirmed" value="{unscored.id}"' in asked.text
     assert nothing_yet == 0
     assert confirmed.status_code == 303 and confirmed.headers["location"].endswith("?sort=mean")
@@ -342,14 +342,29 @@ async def test_mailing_an_award_for_a_paper_nobody_scored_asks_first_and_sends_o
 
     text = html.unescape(page.text)
     assert "1 篇论文已提交的评审意见少于本研讨班要求的 3 份，但通知邮件会宣布评审结果" in text
-    assert f"#{paper.number} 网格化管理的广州实践" in text and "已提交评审意见 0/3 份" in text
-    assert "邮件将宣布获得“优秀奖（优秀奖）”" in text or "邮件将宣布获得“优秀奖”" in text
+    assert f"仍然发送：#{paper.number} 网格化管理的广州实践（已提交评审意见 0/3 份；研讨交流；邮件将宣布获得“优秀奖”）" in text
     assert refused.status_code == 409
     assert "如仍要发送，请逐篇勾选" in refused.text
     assert nothing_sent == 0
     assert sent.status_code == 303
     assert await OutboxMail.filter(template="reviews/decision").count() == 1
     assert (await Decision.get(paper_id=paper.id)).notified_at is not None
+
+
+async def test_the_send_page_confirms_all_papers_short_of_reviews_with_one_box(client: Client) -> None:
+    s = await scene()
+    papers = [await make_paper(s.seminar, city=city, status="submitted") for city in ("广州市", "深圳市")]
+    for paper in papers:
+        await Decision.create(seminar=s.seminar, paper=paper, outcome="proceedings", decided_at=dt.datetime.now(dt.UTC))
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{s.seminar.slug}/manage/decisions/send")
+    box = re.search(r'<input type="checkbox" name="confirmed" value="([\d,]+)" form="send-form">\s*以上论文全部仍然发送', page.text)
+    assert box is not None
+    sent = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", {"confirmed": box.group(1)})
+
+    assert sent.status_code == 303
+    assert await OutboxMail.filter(template="reviews/decision").count() == 2
 
 
 # --- decision mails --------------------------------------------------------------------
