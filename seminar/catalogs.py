@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -76,9 +78,12 @@ def _read(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def _known_translations(locale: str) -> dict[object, str | tuple[str, ...]]:
+Translation = str | tuple[str, ...] | list[str] | None  # as Babel types it; a plural entry has its forms, ("",) untranslated
+
+
+def _known_translations(locale: str) -> dict[object, Translation]:
     """Every translation any area already has, so a text shared by two areas is translated once."""
-    known: dict[object, str | tuple[str, ...]] = {}
+    known: dict[object, Translation] = {}
     for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
         for message in _read(po_path, locale):
             if message.id and not _is_blank(message.string):
@@ -98,7 +103,7 @@ def update(area: str) -> None:
             if not message.id:
                 continue
             old = existing.get(message.id)
-            string = old.string if old is not None else ""
+            string: Translation = old.string if old is not None else ""
             if locale == "zh_Hans" and _is_blank(string):
                 string = known_simplified.get(message.id, string)
             if locale == "zh_Hant" and _is_blank(string):
@@ -111,22 +116,29 @@ def update(area: str) -> None:
             write_po(handle, fresh, width=100, omit_header=True, sort_output=False)
 
 
-def _is_blank(string: str | tuple[str, ...] | None) -> bool:
+def _is_blank(string: Translation) -> bool:
     """An untranslated entry; plural entries are tuples such as ("",)."""
-    if isinstance(string, tuple):
-        return not any(string)
-    return not string
+    if string is None or isinstance(string, str):
+        return not string
+    return not any(string)
 
 
-def _to_traditional(text: str | tuple[str, ...]) -> str | tuple[str, ...]:
-    if not text:
-        return text
-    from opencc import OpenCC  # dev dependency: only needed when catalogs are updated
+def _to_traditional(text: Translation) -> str | tuple[str, ...]:
+    if text is None or isinstance(text, str):
+        return _s2t(text) if text else ""
+    return tuple(_s2t(part) if part else part for part in text)
 
-    converter = OpenCC("s2t")
-    if isinstance(text, tuple):
-        return tuple(converter.convert(part) for part in text)
-    return converter.convert(text)
+
+@cache
+def _converter() -> Any:
+    from opencc import OpenCC  # dev dependency: only needed when catalogs are updated; untyped
+
+    return OpenCC("s2t")
+
+
+def _s2t(text: str) -> str:
+    converted: str = _converter().convert(text)
+    return converted
 
 
 def missing_translations() -> dict[str, list[str]]:
@@ -157,7 +169,7 @@ def conflicting_translations() -> dict[str, set[str]]:
         for message in _read(po_path, "zh_Hans"):
             if message.id and not _is_blank(message.string):
                 key = message.id if isinstance(message.id, str) else message.id[0]
-                value = message.string if isinstance(message.string, str) else "|".join(message.string)
+                value = message.string if isinstance(message.string, str) else "|".join(message.string or ())
                 seen.setdefault(key, set()).add(value)
     return {key: values for key, values in seen.items() if len(values) > 1}
 

@@ -140,7 +140,7 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Paper #{number} replaced by a notice: {reason}")
         print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
         if args.out:
-            blob = await Blob.get(sha256=build.blob_id)  # type: ignore[attr-defined]
+            blob = await Blob.get(sha256=build.blob_id)
             Path(args.out).write_bytes(bytes(blob.content))
             print(f"Written to {args.out}")
         outcome.append(0)

@@ -1,11 +1,14 @@
-"""Tortoise configuration (one app, every area's models, migrations in `migrations/`), and telling a
-lost database from a failing query."""
+"""Tortoise configuration (one app, every area's models, migrations in `migrations/`), telling a
+lost database from a failing query, and `column`, one field of every row a query finds."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tortoise.queryset import QuerySet
 
 MODEL_MODULES = [
     "seminar.accounts.models",
@@ -123,3 +126,9 @@ def is_connection_lost(error: BaseException) -> bool:
         if isinstance(cause, OSError) and _raised_by_database_driver(cause):
             return True
     return False
+
+
+async def column(query: QuerySet[Any], field: str) -> list[Any]:
+    """`field` of every row the query finds, as a list of values: `values_list(field, flat=True)`,
+    which Tortoise types as a list of tuples whatever `flat` says."""
+    return await query.values_list(field, flat=True)

@@ -1,11 +1,18 @@
-"""WTForms base: built-in messages in the user's language; our own messages go through gettext."""
+"""WTForms base: built-in messages in the user's language; our own messages go through gettext.
+
+The text fields here are WTForms' own, typed as what `BaseForm` makes of them: their `data` is
+always a str (a field missing from the post reads as empty), so forms import them from here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
+import wtforms
 from starlette.requests import Request
-from wtforms import Field, Form, PasswordField, StringField, TextAreaField
+from wtforms import Field, Form
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import ValidationError
 
 from seminar import i18n
@@ -53,9 +60,9 @@ class BaseForm(Form):
     class Meta:
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Any:
             field_class = unbound_field.field_class
-            if issubclass(field_class, StringField):
+            if issubclass(field_class, wtforms.StringField):
                 filters = [absent_as_empty, *unbound_field.kwargs.get("filters", ())]
-                if not issubclass(field_class, (TextAreaField, PasswordField)):
+                if not issubclass(field_class, (wtforms.TextAreaField, wtforms.PasswordField)):
                     filters.append(one_line)
                 options = {**options, "filters": filters}
             return super().bind_field(form, unbound_field, options)  # type: ignore[misc]  # WTForms' DefaultMeta
@@ -66,13 +73,44 @@ class BaseForm(Form):
 
     @property
     def first_error(self) -> str | None:
-        for errors in self.errors.values():
-            if errors:
-                return str(errors[0])
-        return None
+        return _first_message(self.errors)
 
 
-async def bind(form_class: type[BaseForm], request: Request, **kwargs: Any) -> BaseForm:
+def _first_message(errors: Mapping[str, Any]) -> str | None:
+    """The first message of a form's errors; a subform's (FormField) errors are a mapping again."""
+    for messages in errors.values():
+        if isinstance(messages, Mapping):
+            if (message := _first_message(messages)) is not None:
+                return message
+        elif messages:
+            return str(messages[0])
+    return None
+
+
+class StringField(wtforms.StringField):
+    data: str
+
+
+class TextAreaField(wtforms.TextAreaField):
+    data: str
+
+
+class PasswordField(wtforms.PasswordField):
+    data: str
+
+
+class EmailField(wtforms.EmailField):
+    data: str
+
+
+class HiddenField(wtforms.HiddenField):
+    data: str
+
+
+FormT = TypeVar("FormT", bound=BaseForm)
+
+
+async def bind(form_class: type[FormT], request: Request, **kwargs: Any) -> FormT:
     """A form filled from the POSTed data (or from `obj`/`data` on GET)."""
     formdata = await request_form(request) if request.method == "POST" else None
     return form_class(formdata=formdata, **kwargs)

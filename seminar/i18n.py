@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -82,9 +83,13 @@ def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     return text % {"num": n, **variables}
 
 
-def lazy_gettext(message: str, **variables: object) -> LazyProxy:
-    """For strings defined at import time (form labels): translated when shown."""
-    return LazyProxy(gettext, message, enable_cache=False, **variables)
+def lazy_gettext(message: str, **variables: object) -> str:
+    """For strings defined at import time (form labels): translated when shown.
+
+    The LazyProxy acts as the str it becomes (str(), %, +, Markup escaping), so it is typed as one:
+    WTForms' labels and messages take a str.
+    """
+    return cast(str, LazyProxy(gettext, message, enable_cache=False, **variables))
 
 
 _ = gettext
@@ -106,7 +111,7 @@ def negotiate_locale(
     """
     for candidate in (user_locale, chosen):
         if candidate in LOCALES:
-            return candidate  # type: ignore[return-value]  # checked by `in`
+            return candidate
     fallback = default if default in LOCALES else DEFAULT_LOCALE
     for tag in _accepted_tags(accept_language or ""):
         match = _match_tag(tag)

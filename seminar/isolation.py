@@ -41,11 +41,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Literal, TypeVar
 
 from seminar.i18n import get_locale, use_locale
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 START_METHOD = "forkserver"
@@ -170,7 +169,9 @@ def start_fork_server() -> None:
         multiprocessing.forkserver.ensure_running()
 
 
-def run_limited(function: Callable[P, T], *args: P.args, limits: Limits = Limits(), **kwargs: P.kwargs) -> T:
+# The arguments are not checked against `function` (Callable[..., T]): a ParamSpec cannot have the
+# keyword-only `limits` between its *args and **kwargs.
+def run_limited(function: Callable[..., T], *args: object, limits: Limits = Limits(), **kwargs: object) -> T:
     """`function(*args, **kwargs)` in a child process under `limits`; its result, or what it raised.
 
     `function` must be importable by name, and its arguments and result picklable. Raises
@@ -207,7 +208,7 @@ def run_limited(function: Callable[P, T], *args: P.args, limits: Limits = Limits
             process.join()
         receiver.close()
     if status == "ok":
-        return payload  # type: ignore[no-any-return]  # the function's own result, unpickled
+        return payload
     if status == "memory":
         raise LimitExceeded("memory", limits)
     if status == "raised":
@@ -216,7 +217,7 @@ def run_limited(function: Callable[P, T], *args: P.args, limits: Limits = Limits
 
 
 async def run_limited_async(
-    function: Callable[P, T], *args: P.args, limits: Limits = Limits(), **kwargs: P.kwargs
+    function: Callable[..., T], *args: object, limits: Limits = Limits(), **kwargs: object
 ) -> T:
     """`run_limited` from the event loop: a thread of the isolation pool waits, the loop goes on."""
     call = functools.partial(run_limited, function, *args, limits=limits, **kwargs)

@@ -7,6 +7,7 @@ import hmac
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -153,7 +154,7 @@ class RequestLimitsMiddleware:
 
     @staticmethod
     async def _refuse(
-        scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: dict[str, object]
+        scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: Mapping[str, object]
     ) -> None:
         response = render(Request(scope), template, {"status_code": status_code, **context}, status_code=status_code)
         # Closing the connection after the answer is what stops the server reading the rest.
@@ -190,7 +191,7 @@ async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: i
     return Actor(
         user=user,
         roles={seminar_id: frozenset(names) for seminar_id, names in roles.items()},
-        unit_id=user.unit_id,  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+        unit_id=user.unit_id,
         assigned_paper_ids=assigned,
         conflicted_paper_ids=conflicted,
     )

@@ -246,6 +246,12 @@ def can_edit_paper(actor: Actor, paper: CityScoped) -> bool:
     return actor.submits_for(paper.seminar_id, paper.city_id)
 
 
+def can_change_paper(actor: Actor, paper: CityScoped, decided: bool) -> bool:
+    """The city edits the details of its paper and withdraws it until the organizers decide on it;
+    after that the agenda and the book are built on it, and only the organizers change it."""
+    return can_edit_paper(actor, paper) and not decided
+
+
 def can_extend_deadline(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 

@@ -59,7 +59,7 @@ class SegmentRouter(Router):
         if self._known is None:  # the routes are fixed once the app serves
             patterns = [route_pattern(route) for route in self.routes]
             self._known = tuple(
-                frozenset(p[i] for p in patterns if p[i] is not ANY) for i in range(DEPTH)  # type: ignore[misc]
+                frozenset(text for p in patterns if (text := p[i]) is not None) for i in range(DEPTH)  # ANY is None
             )
         segments = leading_segments(path)
         key = tuple(s if s in known else ANY for s, known in zip(segments, self._known))

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,6 +44,13 @@ class Column:
     text: bool = False
     # Long or multi-line values (one author per line) wrap instead of spilling over.
     wrap: bool = False
+
+
+def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
+    """A cell of a sheet being filled: none is merged yet (a merge's first cell stays a Cell)."""
+    cell = sheet.cell(row=row, column=column)
+    assert isinstance(cell, Cell), "cells are written before any merge"
+    return cell
 
 
 def set_value(cell: Cell, value: CellValue) -> None:
@@ -76,14 +84,14 @@ def write_table(
     """
     header_row = 1
     if title:
-        set_value(sheet.cell(row=1, column=1), title)
+        set_value(_cell(sheet, 1, 1), title)
         sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
         sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
         sheet.row_dimensions[1].height = 28
         header_row = 2
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=index)
+        cell = _cell(sheet, header_row, index)
         set_value(cell, column.heading)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -92,7 +100,7 @@ def write_table(
     last_row = header_row
     for last_row, values in enumerate(rows, start=header_row + 1):
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-            cell = sheet.cell(row=last_row, column=index)
+            cell = _cell(sheet, last_row, index)
             set_value(cell, value)
             if column.text:
                 cell.number_format = TEXT_FORMAT
@@ -107,7 +115,7 @@ def write_table(
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     # As wide as one page, as many pages long as it takes.
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
 

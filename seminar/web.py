@@ -157,6 +157,13 @@ def render(
     return templates.TemplateResponse(request, template, values, status_code=status_code)
 
 
+def render_part(request: Request, template: str) -> str:
+    """A part of a page for the person asking, without taking their flash messages: what a page cached
+    for everyone fills in per request, e.g. `render_part(request, "_account_nav.html")`."""
+    values = {"request": request, "actor": actor(request), "csrf_input": lambda: _csrf_input(request)}
+    return templates.env.get_template(template).render(values)
+
+
 def redirect(request: Request, name: str, **path_params: Any) -> RedirectResponse:
     """After a POST: 303, so the browser follows with a GET."""
     return RedirectResponse(request.url_for(name, **path_params), status_code=303)

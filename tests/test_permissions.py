@@ -124,3 +124,35 @@ def test_a_reviewer_bids_on_papers_free_of_conflict_and_sees_those_they_declared
     assert permissions.can_bid_on(reviewer, conflicted, declared_by_self=True)
     assert not permissions.can_bid_on(reviewer, elsewhere, declared_by_self=False)
     assert not permissions.can_bid_on(ACTORS["organizer"], free, declared_by_self=False)
+
+
+@dataclass
+class FakeCityPaper:
+    seminar_id: int
+    city_id: int
+
+
+# actor → may change (own city's paper undecided, own city's paper decided, another city's paper)
+CHANGERS = {
+    "anonymous": (False, False, False),
+    "attendee": (False, False, False),
+    "submitter": (True, False, False),
+    "reviewer": (False, False, False),
+    "organizer": (False, False, False),  # organizers decide; the city's details stay the city's
+    "organizer_elsewhere": (False, False, False),
+    "admin": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("actor_name", list(CHANGERS))
+def test_a_city_changes_its_paper_only_until_it_is_decided(actor_name: str) -> None:
+    own, other = FakeCityPaper(1, 10), FakeCityPaper(1, 11)
+    actor = ACTORS[actor_name]
+
+    answers = (
+        permissions.can_change_paper(actor, own, decided=False),
+        permissions.can_change_paper(actor, own, decided=True),
+        permissions.can_change_paper(actor, other, decided=False),
+    )
+
+    assert answers == CHANGERS[actor_name]

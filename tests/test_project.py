@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tokenize
 from pathlib import Path
 
 from seminar.config import DOCUMENTED_SETTINGS, PROJECT_ROOT
@@ -24,6 +25,38 @@ def test_ci_runs_the_readme_test_command_on_both_databases() -> None:
     assert test_command in README
     assert "uv run --locked seminar setup && uv run --locked pytest" in ci
     assert "TEST_DATABASE_URL=postgres://" in ci
+
+
+def test_ci_type_checks_the_code_before_the_tests() -> None:
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text()
+
+    assert 'files = ["seminar"]' in pyproject
+    assert ci.index("uv run --locked mypy") < ci.index("uv run --locked pytest")
+    assert "uv run mypy" in README
+
+
+def _type_ignores(path: Path) -> list[tuple[int, str]]:
+    """(line, comment) of each comment in the file that tells mypy to ignore something."""
+    with path.open("rb") as source:
+        return [
+            (token.start[0], token.string)
+            for token in tokenize.tokenize(source.readline)
+            if token.type == tokenize.COMMENT and re.search(r"type:\s*ignore", token.string)
+        ]
+
+
+def test_every_type_ignore_in_the_checked_code_names_the_error_and_why() -> None:
+    """mypy checks seminar/: where it is told to look away, `# type: ignore[code]  # reason` says from what and why."""
+    named = re.compile(r"# type: ignore\[[a-z-]+(, [a-z-]+)*\]  # \S")
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{line}: {comment}"
+        for path in sorted((PROJECT_ROOT / "seminar").rglob("*.py"))
+        for line, comment in _type_ignores(path)
+        if not named.search(comment)
+    ]
+
+    assert offenders == []
 
 
 def test_ci_installs_what_the_browser_journey_needs_and_does_not_let_it_skip() -> None:
@@ -77,7 +110,7 @@ def test_settings_are_read_from_the_environment_file(tmp_path: Path, monkeypatch
 
 
 # Areas whose route modules hold handlers only; the others join as they are cleaned up (issue 12).
-AREAS_WITH_THIN_ROUTES = ("agenda", "reviews")
+AREAS_WITH_THIN_ROUTES = ("accounts", "agenda", "audit", "mail", "reviews", "seminars")
 
 
 def _runtime_imports(node: ast.AST) -> list[str]:
@@ -103,3 +136,34 @@ def test_route_modules_import_no_models() -> None:
     ]
 
     assert offenders == []
+
+
+def test_every_library_the_code_imports_is_a_runtime_dependency() -> None:
+    """The Docker image installs no dev dependencies: a library only in the dev group breaks there."""
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[\[<>=!~ ;]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in project["dependencies"]}
+    distributions = packages_distributions()
+    missing: dict[str, set[str]] = {}
+    for path in (PROJECT_ROOT / "seminar").rglob("*.py"):
+        if path.name == "catalogs.py":
+            continue  # a developer's tool (`python -m seminar.catalogs`), run with the dev group installed
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "seminar" or top in sys.stdlib_module_names:
+                    continue
+                owners = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                if not owners & declared:
+                    missing.setdefault(top, set()).add(str(path.relative_to(PROJECT_ROOT)))
+    assert not missing, f"imported by seminar/ but not in [project].dependencies: {missing}"

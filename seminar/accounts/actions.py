@@ -31,6 +31,7 @@ from seminar.accounts.throttle import minutes_to_wait
 from seminar.accounts.tokens import new_token, token_hash
 from seminar.accounts.units import UNITS
 from seminar.config import Settings
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
@@ -95,11 +96,11 @@ async def refuse_while_throttled(email: str, ip: str, settings: Settings, field:
     """UserError (on `field`, if given) while the account or the address has too many recent failed attempts."""
     now = _now()
     window = dt.timedelta(seconds=settings.login_window_seconds)
-    by_account = await LoginFailure.filter(email=email, at__gt=now - window).values_list("at", flat=True)
-    by_address = await LoginFailure.filter(ip=ip, at__gt=now - window).values_list("at", flat=True)
+    by_account = await column(LoginFailure.filter(email=email, at__gt=now - window), "at")
+    by_address = await column(LoginFailure.filter(ip=ip, at__gt=now - window), "at")
     wait = max(
-        minutes_to_wait(by_account, settings.login_attempts_per_account, window, now),  # type: ignore[arg-type]  # values_list of a datetime field
-        minutes_to_wait(by_address, settings.login_attempts_per_ip, window, now),  # type: ignore[arg-type]
+        minutes_to_wait(by_account, settings.login_attempts_per_account, window, now),
+        minutes_to_wait(by_address, settings.login_attempts_per_ip, window, now),
     )
     if wait:
         raise UserError(
@@ -293,7 +294,7 @@ async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
     every request, so they lose this seminar's pages at their next one.
     """
     async with in_transaction():
-        held = [RoleName(name) for name in await Role.filter(user_id=user.id, seminar_id=seminar.id).values_list("name", flat=True)]
+        held = [RoleName(name) for name in await column(Role.filter(user_id=user.id, seminar_id=seminar.id), "name")]
         await Role.filter(user_id=user.id, seminar_id=seminar.id).delete()
     return sorted(held, key=ROLE_ORDER.index)
 
@@ -301,7 +302,7 @@ async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
 # --- link tokens -------------------------------------------------------------------------
 
 
-async def usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
+async def _usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
     """The token row behind a link, with its user and seminar, or UserError saying what is wrong."""
     row = await AccountToken.get_or_none(token_hash=token_hash(token), purpose=purpose).select_related("user", "seminar")
     ask_again = (
@@ -318,6 +319,16 @@ async def usable_token(token: str, purpose: TokenPurpose) -> AccountToken:
     if not row.user.is_active:
         raise UserError(_("This account has been deactivated. Please contact the seminar organizers."))
     return row
+
+
+async def usable_invitation(token: str) -> AccountToken:
+    """The invitation behind a link, with its user and seminar, or UserError saying what is wrong."""
+    return await _usable_token(token, TokenPurpose.INVITATION)
+
+
+async def usable_reset_link(token: str) -> AccountToken:
+    """The password reset behind a link, with its user, or UserError saying what is wrong."""
+    return await _usable_token(token, TokenPurpose.PASSWORD_RESET)
 
 
 async def _use_token(row: AccountToken, password: str, confirmation: str) -> User:
@@ -365,6 +376,12 @@ async def reset_password(row: AccountToken, password: str, confirmation: str) ->
 
 
 # --- profile -----------------------------------------------------------------------------
+
+
+async def set_language(user: User, locale: str) -> None:
+    """The language `user` chose in the switcher, used from then on wherever they sign in."""
+    user.locale = locale
+    await user.save(update_fields=["locale"])
 
 
 async def update_profile(user: User, *, name: str, phone: str, position: str, locale: str) -> None:

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, Field, FileField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, FileField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -12,7 +11,7 @@ from seminar.accounts.models import RoleName, Unit
 from seminar.accounts.people import is_valid_phone, password_problem
 from seminar.accounts.roles import ROLE_ORDER, role_label
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm, EmailAddress
+from seminar.forms import BaseForm, EmailAddress, EmailField, PasswordField, SelectChoice, StringField
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
@@ -87,6 +86,10 @@ class InviteForm(BaseForm):
     roles = SelectMultipleField(
         _l("Roles"), validators=[DataRequired()], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
+
+    @property
+    def chosen_roles(self) -> list[RoleName]:
+        return [RoleName(value) for value in self.roles.data or []]
 
     def validate_unit(self, field: Field) -> None:
         if field.data is None and RoleName.SUBMITTER.value in (self.roles.data or []):

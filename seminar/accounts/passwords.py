@@ -23,9 +23,10 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        _hasher.verify(password_hash or _DUMMY_HASH, password)  # raises unless the password matches
     except (VerificationError, InvalidHashError):
         return False
+    return bool(password_hash)
 
 
 def needs_rehash(password_hash: str) -> bool:

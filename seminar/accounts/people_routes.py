@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar.accounts import actions, two_factor
+from seminar.accounts import actions, queries, two_factor
 from seminar.accounts.access import mail_links, people_seminar
 from seminar.accounts.forms import ImportForm, InviteForm
-from seminar.accounts.models import RoleName, User
-from seminar.accounts.people import normalize_email, status_label
-from seminar.accounts.queries import (
-    locked_emails,
-    people_of,
-    person_in_seminar_or_404,
-    seminars_of,
-    units_in_order,
-)
-from seminar.accounts.roles import ROLE_ORDER, role_labels
+from seminar.accounts.people import normalize_email
+from seminar.accounts.queries import person_in_seminar_or_404, seminars_of, units_in_order
+from seminar.accounts.roles import role_labels, role_named
 from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
 from seminar.files import content_disposition
@@ -32,8 +27,11 @@ from seminar.permissions import (
     can_reset_two_factor,
     require,
 )
-from seminar.seminars.models import Seminar
 from seminar.web import actor, flash, form, redirect, render, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.seminars.models import Seminar
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,18 +39,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 async def people(request: Request) -> Response:
     seminar = await people_seminar(request)
-    chosen = request.query_params.get("role", "")
-    role = RoleName(chosen) if chosen in {r.value for r in RoleName} else None
-    listed = await people_of(seminar, role)
-    settings = request.app.state.settings
-    locked = await locked_emails(
-        [person.user.email for person in listed], settings.login_attempts_per_account, settings.login_window_seconds
-    )
-    context = {
-        "seminar": seminar, "people": listed, "role": role, "roles": ROLE_ORDER,
-        "status_label": status_label, "locked": locked,
-        "seminars_of": await seminars_of([person.user.id for person in listed]),
-    }
+    role = role_named(request.query_params.get("role", ""))
+    context = await queries.people_page(seminar, role, request.app.state.settings)
     return render(request, "accounts/people.html", context)
 
 
@@ -65,7 +53,7 @@ async def invite(request: Request) -> Response:
             name=invite_form.name.data, email=normalize_email(invite_form.email.data), unit_id=invite_form.unit.data,
             position=invite_form.position.data, phone=invite_form.phone.data,
         )
-        roles = [RoleName(value) for value in invite_form.roles.data]
+        roles = invite_form.chosen_roles
         try:
             await actions.invite_person(seminar, invitee, roles, actor(request).user, request.app.state.settings, mail_links(request))
         except UserError as error:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
-from seminar.accounts.people import PersonStatus, person_status
+from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
+from seminar.config import Settings
+from seminar.db import column
 from seminar.seminars.models import Seminar
 
 
@@ -45,7 +48,7 @@ async def people_of(seminar: Seminar, role: RoleName | None = None) -> list[Pers
 async def locked_emails(emails: list[str], attempts: int, window_seconds: int) -> set[str]:
     """Which of these accounts are locked out by recent failed logins (one query)."""
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=window_seconds)
-    failures = await LoginFailure.filter(email__in=emails, at__gt=since).values_list("email", flat=True)
+    failures = await column(LoginFailure.filter(email__in=emails, at__gt=since), "email")
     counts = Counter(failures)
     return {email for email, count in counts.items() if count >= attempts}
 
@@ -67,3 +70,28 @@ async def person_in_seminar_or_404(seminar: Seminar, user_id: int) -> User:
 
 async def units_in_order() -> list[Unit]:
     return await Unit.all().order_by("sort_order", "id")
+
+
+async def people_page(seminar: Seminar, role: RoleName | None, settings: Settings) -> dict[str, Any]:
+    """What the people page lists: everyone with a role (or with `role`), who of them is locked out, and
+    every seminar each belongs to (account-wide actions depend on it); three queries however many people."""
+    listed = await people_of(seminar, role)
+    emails = [person.user.email for person in listed]
+    return {
+        "seminar": seminar, "people": listed, "role": role, "roles": ROLE_ORDER, "status_label": status_label,
+        "locked": await locked_emails(emails, settings.login_attempts_per_account, settings.login_window_seconds),
+        "seminars_of": await seminars_of([person.user.id for person in listed]),
+    }
+
+
+async def roles_in(seminar: Seminar | None, user: User) -> list[RoleName]:
+    """The roles `user` holds in `seminar`, as their invitation names them; none without a seminar."""
+    if seminar is None:
+        return []
+    return [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)]
+
+
+async def with_unit(user: User) -> User:
+    """`user` with their unit loaded (one query), as their profile shows it."""
+    await user.fetch_related("unit")
+    return user

@@ -32,6 +32,11 @@ _SEPARATORS = re.compile(r"[、,，;；/\s]+")
 ROLE_ORDER = (RoleName.ORGANIZER, RoleName.REVIEWER, RoleName.SUBMITTER, RoleName.ATTENDEE)
 
 
+def role_named(value: str) -> RoleName | None:
+    """The role whose value is `value` (`role_named("reviewer")` → RoleName.REVIEWER), or None for anything else."""
+    return RoleName(value) if value in {role.value for role in RoleName} else None
+
+
 def role_label(role: RoleName | str) -> str:
     """The role's name in the current language, e.g. `role_label(RoleName.REVIEWER)` → 评审专家."""
     labels = {

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
-from seminar.accounts import actions
+from seminar.accounts import actions, queries
 from seminar.accounts.access import mail_links
 from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
-from seminar.accounts.models import Role, RoleName, TokenPurpose, User
 from seminar.accounts.people_routes import routes as people_routes
 from seminar.accounts.two_factor_routes import routes as two_factor_routes
 from seminar.accounts.sessions import end_session, keep_session, start_pending_login, start_session
@@ -18,6 +21,9 @@ from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.web import actor, client_ip, flash, form, redirect, redirect_to, render, safe_next, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import AccountToken, User
 
 
 async def login(request: Request) -> Response:
@@ -54,14 +60,12 @@ async def language(request: Request) -> Response:
         request.session["locale"] = locale
         current = actor(request).user
         if current is not None:
-            current.locale = locale
-            await current.save(update_fields=["locale"])
+            await actions.set_language(current, locale)
     return redirect_to(safe_next(str(data.get("next", "")), "/"))
 
 
 async def _render_profile(request: Request, user: User, profile_form: ProfileForm, password_form: ChangePasswordForm, status_code: int = 200) -> Response:
-    await user.fetch_related("unit")
-    context = {"user": user, "form": profile_form, "password_form": password_form}
+    context = {"user": await queries.with_unit(user), "form": profile_form, "password_form": password_form}
     return render(request, "accounts/profile.html", context, status_code=status_code)
 
 
@@ -100,41 +104,54 @@ async def change_password(request: Request) -> Response:
     return await _render_profile(request, user, ProfileForm(obj=user), password_form, status_code=400)
 
 
-async def _token_page(request: Request, purpose: TokenPurpose, template: str) -> Response:
+@dataclass(frozen=True)
+class _Link:
+    """What differs between an invitation link and a password-reset link."""
+
+    load: Callable[[str], Awaitable[AccountToken]]
+    use: Callable[[AccountToken, str, str], Awaitable[User]]
+    template: str
+    welcomes: bool  # an invitation lands on its seminar's page with a welcome
+
+
+INVITATION = _Link(actions.usable_invitation, actions.accept_invitation, "accounts/invitation.html", welcomes=True)
+PASSWORD_RESET = _Link(actions.usable_reset_link, actions.reset_password, "accounts/reset_password.html", welcomes=False)
+
+
+def _link_invalid(request: Request, error: UserError) -> Response:
+    return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
+
+
+async def _token_page(request: Request, link: _Link) -> Response:
     """Shared by invitation and reset links: show the form, or a clear page when the link is spent."""
     try:
-        row = await actions.usable_token(request.path_params["token"], purpose)
+        row = await link.load(request.path_params["token"])
     except UserError as error:
-        return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
+        return _link_invalid(request, error)
     password_form = await bind(NewPasswordForm, request)
-    roles: list[RoleName] = []
-    if row.seminar is not None:
-        roles = [role.name for role in await Role.filter(user_id=row.user.id, seminar_id=row.seminar.id)]
     if request.method == "POST" and password_form.validate_for(row.user.email):
         try:
-            if purpose == TokenPurpose.INVITATION:
-                user = await actions.accept_invitation(row, password_form.password.data, password_form.confirm.data)
-            else:
-                user = await actions.reset_password(row, password_form.password.data, password_form.confirm.data)
+            user = await link.use(row, password_form.password.data, password_form.confirm.data)
         except UserError as error:
-            return render(request, "accounts/link_invalid.html", {"message": error.message}, status_code=400)
+            return _link_invalid(request, error)
         await start_session(request, user)
-        if purpose == TokenPurpose.INVITATION and row.seminar is not None:
+        if link.welcomes and row.seminar is not None:
             flash(request, _("Welcome, %(name)s. Your account is ready.", name=user.name))
             return redirect(request, "seminars:landing", slug=row.seminar.slug)
         flash(request, _("Your password has been changed. Other sessions have been logged out."))
         return redirect(request, "seminars:index")
     status = 400 if request.method == "POST" else 200
+    roles = await queries.roles_in(row.seminar, row.user)
     context = {"form": password_form, "person": row.user, "seminar": row.seminar, "roles": roles, "expires_at": row.expires_at}
-    return render(request, template, context, status_code=status)
+    return render(request, link.template, context, status_code=status)
 
 
 async def invitation(request: Request) -> Response:
-    return await _token_page(request, TokenPurpose.INVITATION, "accounts/invitation.html")
+    return await _token_page(request, INVITATION)
 
 
 async def reset_password(request: Request) -> Response:
-    return await _token_page(request, TokenPurpose.PASSWORD_RESET, "accounts/reset_password.html")
+    return await _token_page(request, PASSWORD_RESET)
 
 
 async def forgot_password(request: Request) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,13 +12,15 @@ from starlette.routing import BaseRoute, Route
 
 from seminar.accounts import two_factor
 from seminar.accounts.forms import AppCodeForm, TwoFactorCodeForm, TwoFactorConfirmForm
-from seminar.accounts.models import User
 from seminar.accounts.qr import qr_svg
 from seminar.accounts.sessions import PENDING_LOGIN, keep_session, pending_login, start_session
 from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.web import client_ip, flash, redirect, redirect_to, render, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
 
 DISABLE_PREFIX = "disable-"
 RENEW_PREFIX = "renew-"

@@ -106,7 +106,7 @@ async def add_room(seminar: Seminar, name: str, capacity: int | None) -> Room:
 
 async def update_room(room: Room, name: str, capacity: int | None) -> Room:
     name = name.strip()
-    if await Room.filter(seminar_id=room.seminar_id, name=name).exclude(id=room.id).exists():  # type: ignore[attr-defined]
+    if await Room.filter(seminar_id=room.seminar_id, name=name).exclude(id=room.id).exists():
         raise UserError(_("The seminar already has a room called “%(name)s”.", name=name), field="name")
     room.name, room.capacity = name, capacity
     await room.save()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,6 +25,7 @@ from seminar.agenda.forms import (
     RoomForm,
     SessionForm,
     SlotForm,
+    VersionedForm,
     as_local,
     refresh_version,
     session_data,
@@ -47,7 +48,7 @@ from seminar.agenda.queries import (
 )
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.errors import UserError
-from seminar.forms import BaseForm, bind
+from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_edit_agenda
 from seminar.web import actor, flash, form, redirect, render, seminar_page
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
 
 T = TypeVar("T")
-F = TypeVar("F", bound=BaseForm)
+F = TypeVar("F", bound=VersionedForm)
 Change = Callable[[Agenda], Agenda]
 # The agenda's templates show kinds and people through these.
 HELPERS = {"kind_label": kind_label, "names": names}
@@ -116,7 +117,7 @@ async def _apply(request: Request, seminar: Seminar, change: Change, done: str) 
     return await _finish(request, seminar, edit, done)
 
 
-async def _save_form(request: Request, seminar: Seminar, form_: BaseForm, change: Change, done: str) -> Response | int:
+async def _save_form(request: Request, seminar: Seminar, form_: VersionedForm, change: Change, done: str) -> Response | int:
     """A form's change to the draft: the redirect when saved, else the status to re-render with.
 
     On a stale page (409) what was typed stays and the form carries the current version, so
@@ -139,7 +140,7 @@ async def _post(
     request: Request, seminar: Seminar, form_class: type[F], change: Callable[[Agenda, dict[str, Any]], Agenda], done: str
 ) -> Response | tuple[F, int]:
     """A posted form: the redirect when its change is saved, else the form to show again and its status."""
-    form_ = cast(F, await bind(form_class, request))
+    form_ = await bind(form_class, request)
     if not form_.validate():
         return form_, 400
     values = form_.data
@@ -286,7 +287,7 @@ async def session_edit(request: Request) -> Response:
         session_form, status = posted
     else:
         session_form, status = SessionForm(data=session_data(current.version, session, seminar.time_zone)), 200
-    session_form.room.choices = [(room.id, room.name) for room in rooms]  # type: ignore[attr-defined]
+    session_form.room.choices = [(room.id, room.name) for room in rooms]
     new_slot = NewSlotForm(data={"version": current.version})
     context = {"seminar": seminar, "session": session, "form": session_form, "slot_form": new_slot, **HELPERS}
     return render(request, "agenda/session.html", context, status_code=status)
@@ -326,7 +327,7 @@ async def session_add(request: Request) -> Response:
         start = dt.datetime.combine(seminar.starts_on, dt.time(9))
         initial = {"version": current.version, "start": start, "end": start + dt.timedelta(hours=1)}
         session_form, status = SessionForm(data=initial), 200
-    session_form.room.choices = [(room.id, room.name) for room in rooms]  # type: ignore[attr-defined]
+    session_form.room.choices = [(room.id, room.name) for room in rooms]
     return render(request, "agenda/session_new.html", {"seminar": seminar, "form": session_form}, status_code=status)
 
 
@@ -340,7 +341,7 @@ async def agenda_settings(request: Request) -> Response:
         settings_form = await bind(AgendaSettingsForm, request)
         if settings_form.validate():
             try:
-                await actions.save_settings(seminar, settings_form.values())  # type: ignore[attr-defined]
+                await actions.save_settings(seminar, settings_form.values())
             except UserError as error:
                 show_error(settings_form, error)
             else:
@@ -358,7 +359,7 @@ async def room_add(request: Request) -> Response:
     room_form = await bind(RoomForm, request)
     if room_form.validate():
         try:
-            room = await actions.add_room(seminar, room_form.name.data, room_form.capacity.data)  # type: ignore[attr-defined]
+            room = await actions.add_room(seminar, room_form.name.data, room_form.capacity.data)
         except UserError as error:
             flash(request, error.message, "error")
         else:
@@ -374,7 +375,7 @@ async def room_edit(request: Request) -> Response:
     room_form = await bind(RoomForm, request)
     if room_form.validate():
         try:
-            await actions.update_room(room, room_form.name.data, room_form.capacity.data)  # type: ignore[attr-defined]
+            await actions.update_room(room, room_form.name.data, room_form.capacity.data)
         except UserError as error:
             flash(request, error.message, "error")
         else:

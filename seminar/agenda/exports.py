@@ -360,7 +360,8 @@ def _xml_event(parent: ET.Element, event: _FrabEvent, meta: SeminarMeta, zone: Z
 def _paper_links(slot: Slot, meta: SeminarMeta) -> list[tuple[str, str]]:
     """(title, address) of the slot's paper and of each discussion contribution's paper that has a public page."""
     papers = [(slot.title, slot.paper_id)] + [(c.title, c.paper_id) for c in slot.contributions]
-    return [(title, meta.paper_urls[paper_id]) for title, paper_id in papers if paper_id in meta.paper_urls]
+    return [(title, meta.paper_urls[paper_id]) for title, paper_id in papers
+            if paper_id is not None and paper_id in meta.paper_urls]
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:

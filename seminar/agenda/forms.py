@@ -12,16 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    Field,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, DateTimeLocalField, Field, IntegerField, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -34,7 +25,7 @@ from wtforms.widgets import HiddenInput
 
 from seminar.agenda.model import Session, Slot, SlotKind
 from seminar.errors import UserError
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
@@ -50,9 +41,10 @@ def _time_of_day(form: BaseForm, field: Field) -> None:
         raise ValidationError(_l("Write the time as hh:mm, e.g. 09:00."))
 
 
-def _days(form: BaseForm, field: Field) -> None:
+def _parse_days(text: str) -> list[dt.date]:
+    """The agenda's days, in order, from the field's text; ValidationError unless there is one or more."""
     days = []
-    for part in re.split(r"[\s,，、;；]+", field.data or ""):
+    for part in re.split(r"[\s,，、;；]+", text):
         if not part:
             continue
         try:
@@ -61,7 +53,11 @@ def _days(form: BaseForm, field: Field) -> None:
             raise ValidationError(_l("Write each day as yyyy-mm-dd, one per line.")) from None
     if not days:
         raise ValidationError(_l("Choose at least one day for the agenda."))
-    field.parsed = sorted(set(days))
+    return sorted(set(days))
+
+
+def _days(form: BaseForm, field: Field) -> None:
+    _parse_days(field.data or "")
 
 
 class VersionedForm(BaseForm):
@@ -94,7 +90,7 @@ class AgendaSettingsForm(BaseForm):
 
     def values(self) -> dict[str, Any]:
         values = {name: self[name].data for name in self._fields if name not in ("days",)}
-        values["days"] = [day.isoformat() for day in self.days.parsed]  # type: ignore[attr-defined]
+        values["days"] = [day.isoformat() for day in _parse_days(self.days.data)]  # validated: parses
         for name in ("lecture_title", "lecturer"):
             values[name] = (values[name] or "").strip()
         return values
@@ -179,10 +175,10 @@ def show_error(form: BaseForm, error: UserError) -> None:
         form.form_errors.append(error.message)
 
 
-def refresh_version(form: BaseForm, version: int) -> None:
+def refresh_version(form: VersionedForm, version: int) -> None:
     """After a conflict: what was typed stays, and saving again applies it to the current draft."""
-    form.version.data = version  # type: ignore[attr-defined]
-    form.version.raw_data = [str(version)]  # type: ignore[attr-defined]
+    form.version.data = version
+    form.version.raw_data = [str(version)]
 
 
 def slot_data(version: int, slot: Slot, time_zone: str) -> dict[str, Any]:

@@ -130,6 +130,22 @@ async def get_or_make(
         return _remember(key, entry)
 
 
+# The header's account links in the cached page are a stranger's ("Log in"), between these markers;
+# a signed-in person's request gets their own put in their place (agenda/public.html).
+ACCOUNT_START, ACCOUNT_END = b"<!--account-->", b"<!--/account-->"
+
+
+def with_account(page: CachedFile, account: str) -> CachedFile:
+    """The cached page with `account` (rendered for the person asking) as its header's account links.
+
+    The ETag names both, so a person's 304 holds until the release or their own links change.
+    """
+    start = page.content.index(ACCOUNT_START) + len(ACCOUNT_START)
+    end = page.content.index(ACCOUNT_END, start)
+    content = page.content[:start] + account.encode() + page.content[end:]
+    return CachedFile(content, make_etag(page.etag.encode() + account.encode()), page.media_type)
+
+
 # ---------- What the page and the print show ----------
 
 

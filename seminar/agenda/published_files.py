@@ -33,6 +33,7 @@ from seminar.agenda.published import (
 )
 from seminar.agenda.queries import ReleaseHead, active_user, paper_urls, people_for, release_with_seminar
 from seminar.agenda.snapshot import agenda_from_data
+from seminar.permissions import ANONYMOUS
 from seminar.web import templates
 
 if TYPE_CHECKING:
@@ -85,7 +86,12 @@ async def _meta(request: Request, published: Release, linked: bool) -> SeminarMe
 async def _html(request: Request, template: str, published: Release, linked: bool) -> str:
     meta = await _meta(request, published, linked)
     i18n.set_time_zone(published.seminar.time_zone)
+    path = request.app.url_path_for
     return templates.env.get_template(template).render(
+        # The same page for everyone: no request, no one signed in, paths rather than the asker's host.
+        actor=ANONYMOUS,
+        flashes=[],
+        url_for=lambda name, /, **params: path(name, **params),
         seminar=published.seminar,
         release=published.release,
         agenda=published.agenda,
@@ -94,7 +100,6 @@ async def _html(request: Request, template: str, published: Release, linked: boo
         paper_urls=meta.paper_urls,
         kind_label=kind_label,
         names=names,
-        path=request.app.url_path_for,
         published=i18n.format_datetime(published.release.published_at),
     )
 

@@ -21,6 +21,7 @@ from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.seminars.models import Seminar, Topic
@@ -50,7 +51,7 @@ async def settings_of(seminar: Seminar) -> AgendaSettings:
     found = await AgendaSettings.get_or_none(seminar_id=seminar.id)
     if found is not None:
         return found
-    days = []
+    days: list[str] = []
     day = seminar.starts_on
     while day <= seminar.ends_on and len(days) < 14:
         days.append(day.isoformat())
@@ -150,7 +151,7 @@ async def speakers_of(paper_ids: list[int]) -> dict[int, Speaker]:
     authors = await Author.filter(paper_id__in=paper_ids).order_by("paper_id", "position", "id")
     by_paper: dict[int, list[Author]] = {}
     for author in authors:
-        by_paper.setdefault(author.paper_id, []).append(author)  # type: ignore[attr-defined]
+        by_paper.setdefault(author.paper_id, []).append(author)
     found = {}
     for paper_id, own in by_paper.items():
         presenter = next((a for a in own if a.is_presenter), own[0])
@@ -170,18 +171,18 @@ async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
     chosen = [
         row for row in rows
         if row.decision is not None and row.decision.outcome.value in AGENDA_OUTCOMES
-        and row.paper.topic_id is not None  # type: ignore[attr-defined]
+        and row.paper.topic_id is not None
     ]
     speakers = await speakers_of([row.paper.id for row in chosen])
     papers = []
     for row in chosen:
-        assert row.decision is not None
+        assert row.decision is not None and row.paper.topic_id is not None  # as chosen above
         score = row.ranked.trimmed if row.ranked.trimmed is not None else row.ranked.mean
         speaker = speakers.get(row.paper.id)
         papers.append(
             DecidedPaper(
                 paper_id=row.paper.id,
-                topic_id=row.paper.topic_id,  # type: ignore[attr-defined]
+                topic_id=row.paper.topic_id,
                 decision=AGENDA_OUTCOMES[row.decision.outcome.value],
                 score=float(score or 0.0),
                 title=row.paper.title,
@@ -285,9 +286,9 @@ async def active_user(user_id: int) -> User | None:
 
 async def people_for(user: User, agenda: Agenda) -> list[Person]:
     """The names the agenda knows this account by: its account, the papers it is an author of, its name as chair."""
-    paper_ids = set(
-        await Author.filter(email__iexact=user.email).values_list("paper_id", flat=True)  # type: ignore[call-overload]
-    ) if user.email else set()
+    paper_ids: set[int] = (
+        set(await column(Author.filter(email__iexact=user.email), "paper_id")) if user.email else set()
+    )
     people: dict[tuple[str, int | str], Person] = {("id", user.id): Person(user.id, user.name)}
     for session, slot in agenda.slots():
         if slot.paper_id in paper_ids and slot.speaker is not None:

@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar.agenda import editor_routes
-from seminar.agenda.published import CachedFile, kind_label, latest_head, names
+from seminar import i18n
+from seminar.agenda.published import CachedFile, kind_label, latest_head, names, with_account
 from seminar.agenda.published_files import (
     FILES,
     absolute_url,
@@ -28,7 +29,7 @@ from seminar.agenda.published_files import (
 )
 from seminar.agenda.queries import my_agenda_of, release_head
 from seminar.files import bytes_response
-from seminar.web import render, seminar_page, signed_in_user
+from seminar.web import actor, render, render_part, seminar_page, signed_in_user
 
 
 def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = True, public: bool = True) -> Response:
@@ -49,11 +50,19 @@ async def _not_published(request: Request) -> Response:
 def _published(kind: str) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         slug = request.path_params["slug"]
+        if (chosen := request.query_params.get("lang")) in i18n.LOCALES:  # the page's language links
+            i18n.set_locale(chosen)
         head = await latest_head(slug, release_head)
         if head is None:
             return await _not_published(request)
         entry = await published_file(request, kind, head)
-        return _send(request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline)
+        signed_in = actor(request).is_authenticated
+        if kind == "page" and signed_in:
+            entry = with_account(entry, render_part(request, "_account_nav.html"))
+        return _send(
+            request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline,
+            public=not (kind == "page" and signed_in),
+        )
 
     endpoint.__name__ = f"published_{kind}"
     return endpoint

@@ -71,7 +71,9 @@ class AuditMiddleware:
             return
         if self._names is None:
             self._names = endpoint_names(scope["app"].routes)
-        action = self._names.get(scope.get("endpoint"), scope["path"])  # type: ignore[arg-type]
+        path: str = scope["path"]
+        endpoint = scope.get("endpoint")
+        action = path if endpoint is None else self._names.get(endpoint, path)
         if not is_audited(action, scope["method"], status["code"]):
             return
         try:

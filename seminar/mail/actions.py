@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
 from seminar.config import Settings
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail import sender
@@ -87,9 +88,9 @@ async def claim_due_mails(
             status=MailStatus.SENDING, claimed_by=worker_name, claimed_at=now
         )
         if claimed != len(ids):  # only where the database did not lock: keep what we really got
-            ids = await OutboxMail.filter(
-                id__in=ids, status=MailStatus.SENDING, claimed_by=worker_name
-            ).values_list("id", flat=True)
+            ids = await column(
+                OutboxMail.filter(id__in=ids, status=MailStatus.SENDING, claimed_by=worker_name), "id"
+            )
     mails = [mail for mail in candidates if mail.id in ids]
     for mail in mails:
         mail.status, mail.claimed_by, mail.claimed_at = MailStatus.SENDING, worker_name, now

@@ -48,6 +48,10 @@ class OutboxMail(Model):
         table = "outbox_mail"
         ordering = ["-id"]
 
+    @property
+    def is_sent(self) -> bool:
+        return self.status == MailStatus.SENT
+
 
 class MailAttempt(Model):
     """One try at sending: when, by which worker, and the SMTP error if it failed."""

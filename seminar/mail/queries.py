@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from starlette.exceptions import HTTPException
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from seminar.mail.models import MailAttempt, MailStatus, OutboxMail
+from seminar.pagination import paginate
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 STATUSES = tuple(status.value for status in MailStatus)
 
@@ -38,3 +45,20 @@ async def count_by_status(query: QuerySet[OutboxMail]) -> dict[str, int]:
 
 async def attempts_of(mail: OutboxMail) -> list[MailAttempt]:
     return await MailAttempt.filter(mail_id=mail.id).order_by("id")
+
+
+async def get_mail_or_404(mail_id: int) -> OutboxMail:
+    """One outbox mail with its seminar (None for site mail); whether the actor may see it is asked by the caller."""
+    mail = await OutboxMail.get_or_none(id=mail_id).select_related("seminar")
+    if mail is None:
+        raise HTTPException(status_code=404)
+    return mail
+
+
+async def outbox_page(seminar: Seminar | None, status: str, search: str, number: int) -> dict[str, Any]:
+    """What an outbox page lists: page `number` of the matching mails and the count of each status (four queries)."""
+    mails = outbox_of(seminar.id if seminar else None)
+    return {
+        "page": await paginate(filter_outbox(mails, status, search), number),
+        "counts": await count_by_status(mails),
+    }

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -13,14 +13,15 @@ from seminar import i18n
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
-from seminar.mail import actions
-from seminar.mail.models import MailStatus, OutboxMail
-from seminar.mail.queries import attempts_of, count_by_status, filter_outbox, outbox_of
+from seminar.mail import actions, queries
 from seminar.mail.worker import default_worker_name
-from seminar.pagination import page_number, paginate
+from seminar.pagination import page_number
 from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, require
-from seminar.seminars.models import Seminar
 from seminar.web import actor, flash, redirect, render, signed_in_user, seminar_page
+
+if TYPE_CHECKING:
+    from seminar.mail.models import OutboxMail
+    from seminar.seminars.models import Seminar
 
 
 def _settings(request: Request) -> Settings:
@@ -28,17 +29,15 @@ def _settings(request: Request) -> Settings:
 
 
 async def _outbox_page(request: Request, seminar: Seminar | None) -> Response:
-    mails = outbox_of(seminar.id if seminar else None)
     status = request.query_params.get("status", "")
     search = request.query_params.get("q", "").strip()
-    page = await paginate(filter_outbox(mails, status, search), page_number(request))
+    listing = await queries.outbox_page(seminar, status, search, page_number(request))
     return render(
         request,
         "mail/outbox.html",
         {
             "seminar": seminar,
-            "page": page,
-            "counts": await count_by_status(mails),
+            **listing,
             "status": status,
             "search": search,
             "smtp_configured": _settings(request).smtp_configured,
@@ -59,11 +58,8 @@ async def seminar_outbox(request: Request) -> Response:
 async def _visible_mail(request: Request) -> OutboxMail:
     """The mail in the URL: the login page when signed out, 404 when not the actor's to see."""
     signed_in_user(request)
-    current = actor(request)
-    mail = await OutboxMail.get_or_none(id=request.path_params["mail_id"]).select_related("seminar")
-    if mail is None:
-        raise HTTPException(status_code=404)
-    require(can_see_seminar_mail(current, mail.seminar_id), 404)  # type: ignore[attr-defined]  # Tortoise adds the _id attribute
+    mail = await queries.get_mail_or_404(request.path_params["mail_id"])
+    require(can_see_seminar_mail(actor(request), mail.seminar_id), 404)
     return mail
 
 
@@ -74,7 +70,7 @@ async def detail(request: Request) -> Response:
         "mail/detail.html",
         {
             "mail": mail,
-            "attempts": await attempts_of(mail),
+            "attempts": await queries.attempts_of(mail),
             "actionable": mail.status in actions.ACTIONABLE,
             "smtp_configured": _settings(request).smtp_configured,
         },
@@ -107,7 +103,7 @@ async def send_now(request: Request) -> Response:
     except UserError as error:
         flash(request, error.message, "error")
     else:
-        if result.status == MailStatus.SENT:
+        if result.is_sent:
             flash(request, _("The mail was sent."))
         else:
             flash(request, _("The mail could not be sent: %(error)s", error=result.last_error), "error")

@@ -176,7 +176,7 @@ async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> Pro
 
 
 async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> ProceedingsBuild:
-    seminar = await Seminar.get(id=build.seminar_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=build.seminar_id)
     try:
         if missing := check_fonts():
             raise BuildError(missing_fonts_message(missing))
@@ -212,7 +212,7 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
                 "failed_papers": {str(number): reason for number, reason in report.failed_papers.items()},
             }
             if digest != build.input_hash:  # the inputs changed while the build waited in the queue
-                key = dedupe_key(build.seminar_id, build.volume, digest)  # type: ignore[attr-defined]
+                key = dedupe_key(build.seminar_id, build.volume, digest)
                 taken = await ProceedingsBuild.filter(dedupe_key=key).using_db(connection).exists()
                 values.update(input_hash=digest, dedupe_key=None if taken else key)
             done = await ProceedingsBuild.filter(
@@ -268,7 +268,7 @@ async def publish_build(build: ProceedingsBuild) -> None:
     if build.status != BuildStatus.DONE:
         raise UserError(_("Only a finished build can be published."))
     async with in_transaction():
-        same_volume = ProceedingsBuild.filter(seminar_id=build.seminar_id, published=True)  # type: ignore[attr-defined]
+        same_volume = ProceedingsBuild.filter(seminar_id=build.seminar_id, published=True)
         same_volume = same_volume.filter(volume__isnull=True) if build.volume is None else same_volume.filter(volume=build.volume)
         await same_volume.update(published=False)
         await ProceedingsBuild.filter(id=build.id).update(published=True, published_at=_now())

@@ -183,7 +183,7 @@ def author_lines(paper: BookPaper) -> list[tuple[str, list[str]]]:
     """Authors grouped under their unit, in order of first appearance: 广州市委政法委　张三　李四."""
     units: dict[str, list[str]] = {}
     for author in paper.authors:
-        name, unit = author[0], author[1] if len(author) > 1 else ""
+        name, unit = author
         units.setdefault(unit, []).append(name)
     return list(units.items())
 

@@ -25,10 +25,14 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from seminar.config import PROJECT_ROOT
+
+if TYPE_CHECKING:  # imported where it is used, as it takes a while to import
+    from weasyprint.urls import URLFetcher
 
 BOOK_FILES = PROJECT_ROOT / "static" / "proceedings"
 MAX_FILE_BYTES = 20 * 2**20  # the largest static file the book may read (a font is a few MB)
@@ -98,13 +102,13 @@ def allowed_file(url: str, roots: tuple[Path, ...]) -> Path:
     return real
 
 
-def book_fetcher(roots: tuple[Path, ...] | None = None):  # type: ignore[no-untyped-def]  # weasyprint has no type hints
+def book_fetcher(roots: tuple[Path, ...] | None = None) -> URLFetcher:
     """A fresh fetcher for one build: its `requested` and `opened` lists are that build's log."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     allowed = tuple(Path(os.path.realpath(root)) for root in (roots or (BOOK_FILES,)))
 
-    class BookFetcher(URLFetcher):  # type: ignore[misc]
+    class BookFetcher(URLFetcher):
         def __init__(self) -> None:
             super().__init__(allowed_protocols=set(), allow_redirects=False, timeout=1)
             self.requested: list[str] = []

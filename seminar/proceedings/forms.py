@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, SelectField
 from wtforms.validators import Length
 
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 

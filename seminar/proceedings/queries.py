@@ -68,7 +68,7 @@ async def agenda_rows(seminar: Seminar) -> list[AgendaRow] | None:
 async def participants(seminar: Seminar) -> list[Participant]:
     registrations = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.APPROVED).select_related("unit")
     order = {unit_id: sort for unit_id, sort in await Unit.all().values_list("id", "sort_order")}
-    registrations.sort(key=lambda r: (order.get(r.unit_id, 10_000), r.unit.name if r.unit else r.unit_text, r.id))  # type: ignore[attr-defined]
+    registrations.sort(key=lambda r: (order.get(r.unit_id, 10_000), r.unit.name if r.unit else r.unit_text, r.id))
     return [Participant(r.name, r.unit.name if r.unit else r.unit_text, r.position) for r in registrations]
 
 
@@ -102,11 +102,11 @@ async def book_papers(
     ids = [paper.id for paper in papers]
     authors: dict[int, list[Author]] = defaultdict(list)
     for author in await PaperAuthor.filter(paper_id__in=ids).order_by("position", "id"):
-        authors[author.paper_id].append(Author(author.name, author.unit))  # type: ignore[attr-defined]
+        authors[author.paper_id].append(Author(author.name, author.unit))
     latest: dict[int, Manuscript] = {}
     for manuscript in await Manuscript.filter(paper_id__in=ids).order_by("version"):
-        latest[manuscript.paper_id] = manuscript  # type: ignore[attr-defined]
-    pdf_blobs = [m.blob_id for m in latest.values() if m.kind == ManuscriptKind.PDF] if with_pdfs else []  # type: ignore[attr-defined]
+        latest[manuscript.paper_id] = manuscript
+    pdf_blobs = [m.blob_id for m in latest.values() if m.kind == ManuscriptKind.PDF] if with_pdfs else []
     pdfs = {
         sha: bytes(content)
         for sha, content in (await Blob.filter(sha256__in=pdf_blobs).values_list("sha256", "content") if pdf_blobs else [])
@@ -125,7 +125,7 @@ async def book_papers(
             abstract=paper.abstract,
             keywords=tuple(paper.keywords or ()),
             body_html="" if is_pdf or manuscript is None else manuscript.html,
-            pdf_pages=pdfs.get(manuscript.blob_id) if is_pdf and manuscript else None,  # type: ignore[attr-defined]
+            pdf_pages=pdfs.get(manuscript.blob_id) if is_pdf and manuscript else None,
             comments=tuple(comments.get(paper.id, ())),
         )
 
@@ -140,11 +140,11 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         topics = [topic for topic in topics if topic.position == volume]
     papers = await book_papers(seminar, topics, include_comments=options.include_comments)
     book_topics = [
-        BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))  # type: ignore[attr-defined]
+        BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))
         for topic in topics
     ]
     whole = volume is None
-    organizer = await Unit.get_or_none(id=seminar.organizer_unit_id) if seminar.organizer_unit_id else None  # type: ignore[attr-defined]
+    organizer = await Unit.get_or_none(id=seminar.organizer_unit_id) if seminar.organizer_unit_id else None
     return BookSpec(
         title=seminar.title,
         organizer=organizer.name if organizer else "",
@@ -166,7 +166,7 @@ async def public_paper(seminar: Seminar, number: int) -> tuple[Topic, BookPaper]
     if not found:
         return None
     paper, book = found[0]
-    topic = next(topic for topic in topics if topic.id == paper.topic_id)  # type: ignore[attr-defined]
+    topic = next(topic for topic in topics if topic.id == paper.topic_id)
     return topic, book
 
 

@@ -106,9 +106,9 @@ async def build(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     found = await _build(request, seminar)
-    if found.status != BuildStatus.DONE or found.blob_id is None:  # type: ignore[attr-defined]
+    if found.status != BuildStatus.DONE or found.blob_id is None:
         raise HTTPException(status_code=404)
-    return await pdf_response(request, found.blob_id, book_filename(found.volume), public=False)  # type: ignore[attr-defined]
+    return await pdf_response(request, found.blob_id, book_filename(found.volume), public=False)
 
 
 async def publish(request: Request) -> Response:
@@ -134,10 +134,10 @@ async def unpublish(request: Request) -> Response:
 async def _download(request: Request, volume: int | None) -> Response:
     seminar = await seminar_page(request, can_download_proceedings, refused=404, sign_in=False)
     published = await queries.published_build(seminar, volume)
-    if published is None or published.blob_id is None:  # type: ignore[attr-defined]
+    if published is None or published.blob_id is None:
         raise HTTPException(status_code=404)
     return await pdf_response(
-        request, published.blob_id, book_filename(volume), public=seminar.proceedings_public  # type: ignore[attr-defined]
+        request, published.blob_id, book_filename(volume), public=seminar.proceedings_public
     )
 
 

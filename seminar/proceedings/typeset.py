@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import N_, _, use_locale
@@ -51,6 +52,12 @@ from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages
+
+if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes a while
+    from weasyprint import CSS
+    from weasyprint.document import Document
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 STYLESHEET = PROJECT_ROOT / "static" / "proceedings" / "book.css"
 STATIC_DIR = PROJECT_ROOT / "static"
@@ -119,20 +126,20 @@ def _fonts_checked() -> None:
 
 
 @cache
-def _font_config():  # type: ignore[no-untyped-def]  # weasyprint has no type hints
+def _font_config() -> FontConfiguration:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
 
 
 @cache
-def _stylesheet():  # type: ignore[no-untyped-def]
+def _stylesheet() -> CSS:
     from weasyprint import CSS
 
     return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
-def _document(html: str, base_url: str, fetcher):  # type: ignore[no-untyped-def]
+def _document(html: str, base_url: str, fetcher: URLFetcher) -> Document:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
@@ -465,13 +472,13 @@ def _run_child(
                     return _Stopped(paper, OVER_MEMORY)
                 return _Stopped(None, f"the typesetting process ended unexpectedly (exit code {process.exitcode})")
             if kind == "paper":
-                paper, step_ends = payload, time.monotonic() + budget.paper_seconds  # type: ignore[assignment]
+                paper, step_ends = payload, time.monotonic() + budget.paper_seconds
             elif kind == "step" or kind == "page" and paper is None:
                 # A page laid out moves the book on; within a paper laid out alone its budget runs on.
                 paper, step_ends = None, time.monotonic() + budget.step_seconds
             elif kind == "ok":
                 answered = True
-                return payload  # type: ignore[return-value]
+                return payload
             elif kind == "error":
                 answered = True
                 raise BuildError(str(payload))

@@ -19,6 +19,7 @@ from seminar.accounts.actions import Invitee, Links, invite_person
 from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.throttle import minutes_to_wait
 from seminar.config import Settings
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -46,10 +47,10 @@ async def save_settings(seminar: Seminar, *, is_open: bool, requires_approval: b
 
 
 async def _grant_attendee(seminar: Seminar, registration: Registration, by: User | None, settings: Settings, links: Links) -> None:
-    user = await User.get(id=registration.user_id)  # type: ignore[attr-defined]
+    user = await User.get(id=registration.user_id)
     if await Role.filter(user_id=user.id, seminar_id=seminar.id, name=RoleName.ATTENDEE).exists():
         return
-    invitee = Invitee(user.name, user.email, user.unit_id, user.position, user.phone)  # type: ignore[attr-defined]
+    invitee = Invitee(user.name, user.email, user.unit_id, user.position, user.phone)
     await invite_person(seminar, invitee, [RoleName.ATTENDEE], by, settings, links)
 
 
@@ -61,11 +62,11 @@ async def refuse_while_throttled(email: str, ip: str, settings: Settings) -> Non
     """
     now = _now()
     window = dt.timedelta(seconds=settings.registration_window_seconds)
-    by_email = await RegistrationAttempt.filter(email=email, at__gt=now - window).values_list("at", flat=True)
-    by_address = await RegistrationAttempt.filter(ip=ip, at__gt=now - window).values_list("at", flat=True)
+    by_email = await column(RegistrationAttempt.filter(email=email, at__gt=now - window), "at")
+    by_address = await column(RegistrationAttempt.filter(ip=ip, at__gt=now - window), "at")
     wait = max(
-        minutes_to_wait(by_email, settings.registrations_per_email, window, now),  # type: ignore[arg-type]  # values_list of a datetime field
-        minutes_to_wait(by_address, settings.registrations_per_ip, window, now),  # type: ignore[arg-type]
+        minutes_to_wait(by_email, settings.registrations_per_email, window, now),
+        minutes_to_wait(by_address, settings.registrations_per_ip, window, now),
     )
     if wait:
         raise Throttled(
@@ -158,5 +159,5 @@ async def reject(registration: Registration, seminar: Seminar, by: User) -> None
             status=RegistrationStatus.REJECTED, decided_at=_now(), decided_by_id=by.id
         )
         await Role.filter(
-            user_id=registration.user_id, seminar_id=seminar.id, name=RoleName.ATTENDEE  # type: ignore[attr-defined]
+            user_id=registration.user_id, seminar_id=seminar.id, name=RoleName.ATTENDEE
         ).delete()

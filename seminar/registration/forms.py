@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import EmailField, Field, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, SelectField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm, EmailAddress
+from seminar.forms import BaseForm, EmailAddress, EmailField, SelectChoice, StringField
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 

@@ -35,7 +35,7 @@ async def register(request: Request) -> Response:
     existing = await Registration.get_or_none(seminar_id=seminar.id, user_id=user.id) if user else None
     options = await actions.settings_of(seminar)
     initial = (
-        {"name": user.name, "unit_id": str(user.unit_id or ""), "position": user.position,  # type: ignore[attr-defined]
+        {"name": user.name, "unit_id": str(user.unit_id or ""), "position": user.position,
          "phone": user.phone, "email": user.email}
         if user else {}
     )

@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -34,7 +35,8 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.reviews.overview import review_progress
-from seminar.reviews.queries import conflict_map, criterion_specs
+from seminar.reviews.proposals import load_bounds
+from seminar.reviews.queries import conflict_map, criterion_specs, settings_of
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
 
@@ -109,7 +111,7 @@ async def save_review_form(
         for criterion_id in set(current) - {row.id for row in kept if row.id is not None}:
             await Criterion.filter(id=criterion_id).delete()
         for position, row in enumerate(kept, start=1):
-            values = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
+            values: dict[str, Any] = {"position": position, "name": row.name, "description": row.description, "max_points": row.max_points}
             if row.id is not None and row.id in current:
                 await Criterion.filter(id=row.id).update(**values)
             else:
@@ -124,20 +126,39 @@ async def save_review_form(
 
 
 async def save_profile(
-    seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str
+    seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str,
+    min_load: int | None = None,
 ) -> ReviewerProfile:
+    """A reviewer's topics, note and own load bounds (None: the seminar's)."""
     if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
-    valid = set(await Topic.filter(seminar_id=seminar.id).values_list("id", flat=True))
+    valid = set(await column(Topic.filter(seminar_id=seminar.id), "id"))
     chosen = sorted(set(topic_ids) & valid)
-    if max_load is not None and max_load < 0:
-        raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
+    _check_loads(min_load, max_load)
     async with in_transaction():
         profile, _created = await ReviewerProfile.update_or_create(
             seminar_id=seminar.id, user_id=reviewer.id,
-            defaults={"topic_ids": chosen, "max_load": max_load, "note": note},
+            defaults={"topic_ids": chosen, "min_load": min_load, "max_load": max_load, "note": note},
         )
     return profile
+
+
+async def save_load_settings(seminar: Seminar, min_load: int, max_load: int | None) -> None:
+    """The seminar's bounds on each reviewer's papers in automatic assignment (profiles may override them)."""
+    _check_loads(min_load, max_load)
+    async with in_transaction():
+        settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
+        settings.min_load, settings.max_load = min_load, max_load
+        await settings.save(update_fields=["min_load", "max_load"])
+
+
+def _check_loads(min_load: int | None, max_load: int | None) -> None:
+    if max_load is not None and max_load < 0:
+        raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
+    if min_load is not None and min_load < 0:
+        raise UserError(_("The minimum number of papers cannot be negative."), field="min_load")
+    if min_load is not None and max_load is not None and min_load > max_load:
+        raise UserError(_("The minimum number of papers cannot be above the maximum."), field="min_load")
 
 
 async def _withdraw_assignment_for_conflict(paper_id: int, reviewer_id: int, reason: str) -> None:
@@ -173,7 +194,7 @@ async def save_bids(seminar: Seminar, reviewer: User, choices: Mapping[int, str]
             except ValueError:
                 continue
             if declared is not None:  # choosing a preference takes one's own declaration back
-                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id  # type: ignore[attr-defined]
+                declared.lifted_at, declared.lifted_by_id = now(), reviewer.id
                 declared.lift_reason = _("Withdrawn by the reviewer.")
                 await declared.save()
             await Bid.update_or_create(
@@ -219,7 +240,7 @@ async def lift_unit_conflict(seminar: Seminar, paper: Paper, reviewer: User, rea
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
     await reviewer.fetch_related("unit")
     unit = reviewer.unit
-    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):  # type: ignore[attr-defined]
+    if unit is None or not rules.is_automatic_conflict(unit.id, unit.parent_id, paper.city_id):
         raise UserError(_("%(name)s has no conflict by unit with this paper.", name=reviewer.name))
     async with in_transaction():
         if await UnitConflictLift.exists(paper_id=paper.id, reviewer_id=reviewer.id, reimposed_at__isnull=True):
@@ -289,14 +310,15 @@ async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links
         if existing is not None and existing.declined_at is None:
             raise UserError(_("%(name)s already reviews paper #%(number)s.", name=reviewer.name, number=paper.number))
         profile = await ReviewerProfile.get_or_none(seminar_id=seminar.id, user_id=reviewer.id)
+        _minimum, maximum = load_bounds(await settings_of(seminar), profile)
         load = await Assignment.filter(seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True).count()
-        if not force and profile is not None and profile.max_load is not None and load >= profile.max_load:
+        if not force and maximum is not None and load >= maximum:
             raise UserError(
                 _("%(name)s already has %(count)s papers, the maximum set for them. Assign anyway to go beyond it.",
                   name=reviewer.name, count=load)
             )
         if existing is not None:  # asked again after declining
-            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id  # type: ignore[attr-defined]
+            existing.declined_at, existing.decline_reason, existing.created_by_id = None, "", by.id
             await existing.save()
             assignment = existing
         else:

@@ -6,6 +6,7 @@ Everything here is for the seminar's organizers: other signed-in people get 403 
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -57,7 +58,7 @@ async def remind(request: Request) -> Response:
 
 def _ranking_query(request: Request) -> tuple[scoring.SortKey, int | None]:
     sort = request.query_params.get("sort", "")
-    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"  # type: ignore[assignment]
+    key: scoring.SortKey = sort if sort in overview.SORT_KEYS else "trimmed"
     topic = request.query_params.get("topic", "")
     return key, int(topic) if topic.isdigit() else None
 
@@ -81,7 +82,7 @@ async def ranking_page(request: Request) -> Response:
 
 def _ids(values: list[Any]) -> list[int]:
     """Paper ids from form values, each one id or several separated by commas (the "all of them" box)."""
-    return [int(part) for value in values for part in str(value).split(",") if part.strip().isdigit()]
+    return [int(part) for value in values if isinstance(value, str) for part in value.split(",") if part.strip().isdigit()]
 
 
 async def decide_papers(request: Request) -> Response:
@@ -112,7 +113,9 @@ async def decide_papers(request: Request) -> Response:
               if count else _("Nothing changed: the papers were already decided so."))
     back = str(request.url_for("reviews:ranking", slug=seminar.slug))
     query = str(data.get("back", ""))
-    return redirect_to(f"{back}?{query}" if query else back)
+    row = str(data.get("row", ""))  # one row's form: back to that row, not to the top of a long page
+    anchor = f"#{row}" if re.fullmatch(r"paper-\d+", row) else ""
+    return redirect_to((f"{back}?{query}" if query else back) + anchor)
 
 
 async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, papers: list[Paper],
@@ -165,8 +168,8 @@ async def _send_page(request: Request, seminar: Seminar, missing: ReviewsMissing
     shortfalls = await queries.short_of_reviews(seminar, [d.paper for d in plan.decisions])
     return render(request, "reviews/send_decisions.html", {
         "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
-        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],  # type: ignore[attr-defined]
-        "shortfalls": shortfalls, "decision_of": {d.paper_id: d for d in plan.decisions},  # type: ignore[attr-defined]
+        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],
+        "shortfalls": shortfalls, "decision_of": {d.paper_id: d for d in plan.decisions},
         "required": seminar.reviews_per_paper, "missing": missing,
     }, status_code=409 if missing else 200)
 

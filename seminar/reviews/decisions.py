@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
+from seminar.db import column
 from seminar.errors import UserError
 from seminar import i18n
 from seminar.i18n import _
@@ -90,7 +91,7 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
         papers = await Paper.filter(seminar_id=seminar.id, id__in=wanted, status=PaperStatus.SUBMITTED)
         if len(papers) != len(wanted):
             raise UserError(_("Only submitted papers of this seminar can be decided."))
-        existing = {d.paper_id: d for d in await Decision.filter(paper_id__in=wanted).select_for_update()}  # type: ignore[attr-defined]
+        existing = {d.paper_id: d for d in await Decision.filter(paper_id__in=wanted).select_for_update()}
         changing = [p for p in papers if p.id not in existing or (existing[p.id].outcome, existing[p.id].award) != (chosen, grade)]
         if shortfalls := await short_of_reviews(seminar, changing, confirmed):
             raise ReviewsMissing(shortfalls, seminar.reviews_per_paper)
@@ -119,8 +120,8 @@ async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
     async with in_transaction():
         # Locked without a join: PostgreSQL does not lock the nullable side of an outer join.
         decisions = await Decision.filter(seminar_id=seminar.id, paper_id__in=list(paper_ids)).select_for_update()
-        mailed_ids = [d.paper_id for d in decisions if d.notified_at is not None]  # type: ignore[attr-defined]
-        mailed = sorted(await Paper.filter(id__in=mailed_ids).values_list("number", flat=True)) if mailed_ids else []
+        mailed_ids = [d.paper_id for d in decisions if d.notified_at is not None]
+        mailed = sorted(await column(Paper.filter(id__in=mailed_ids), "number")) if mailed_ids else []
         if mailed:
             raise UserError(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not "
                               "removed.", papers="、".join(f"#{n}" for n in mailed)))
@@ -162,14 +163,14 @@ async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ())
                                   decision=letters.OUTCOME_NAMES[outcome.value], problem=error.message)) from error
             wording[outcome] = (subject, body)
         settings = await settings_of(seminar)
-        comments = await comments_for_authors([d.paper_id for d in plan.decisions]) if settings.authors_see_comments else {}  # type: ignore[attr-defined]
+        comments = await comments_for_authors([d.paper_id for d in plan.decisions]) if settings.authors_see_comments else {}
         mails = 0
         for decision in plan.decisions:
             subject, body = wording[decision.outcome]
-            for recipient in plan.recipients.get(decision.paper_id, []):  # type: ignore[attr-defined]
+            for recipient in plan.recipients.get(decision.paper_id, []):
                 letter = letters.render_letter(subject, body, letters.letter_values(
                     seminar, decision.paper, decision.outcome, decision.award, recipient.name,
-                    comments.get(decision.paper_id, []), settings.authors_see_comments,  # type: ignore[attr-defined]
+                    comments.get(decision.paper_id, []), settings.authors_see_comments,
                 ))
                 await queue_mail(
                     template="reviews/decision", to_address=recipient.email, to_name=recipient.name,

@@ -104,13 +104,13 @@ async def _profiles(seminar: Seminar, reviewers: Sequence[User], topics: Sequenc
 async def _bids(seminar: Seminar, reviewers: Sequence[User], papers: Sequence[Paper]) -> None:
     if await Bid.exists(seminar_id=seminar.id):
         return
-    profiles = {p.user_id: set(p.topic_ids) for p in await ReviewerProfile.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    profiles = {p.user_id: set(p.topic_ids) for p in await ReviewerProfile.filter(seminar_id=seminar.id)}
     choices = (Preference.WANT, Preference.WILLING, Preference.WILLING, Preference.UNWILLING)
     await Bid.bulk_create([
         Bid(seminar_id=seminar.id, paper_id=paper.id, reviewer_id=reviewer.id,
             preference=choices[_number(paper.title, reviewer.email, "bid") % len(choices)])
         for reviewer in reviewers for paper in papers
-        if paper.topic_id in profiles.get(reviewer.id, set())  # type: ignore[attr-defined]
+        if paper.topic_id in profiles.get(reviewer.id, set())
         and _number(paper.title, reviewer.email, "bids?") % 3 != 0  # not everyone states every preference
     ])
 

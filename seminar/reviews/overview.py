@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Subquery
+
 from seminar.accounts.models import User
+from seminar.db import column
 from seminar.i18n import _
 from seminar.reviews import letters, rules, scoring
 from seminar.reviews.export import ReviewRow
@@ -165,22 +168,22 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
         assignment__seminar_id=seminar.id, assignment__declined_at__isnull=True, status=ReviewStatus.SUBMITTED,
         total__isnull=False,
     ).select_related("assignment__reviewer").order_by("submitted_at", "id")
-    decisions = {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    decisions = {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}
     criteria = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
     threshold = (await settings_of(seminar)).disagreement_points
 
     paper_ids = {paper.id for paper in papers}
     scored = [
-        scoring.ScoredReview(r.assignment.reviewer_id, r.assignment.paper_id, r.total)  # type: ignore[attr-defined]
-        for r in reviews if r.assignment.paper_id in paper_ids  # type: ignore[attr-defined]
+        scoring.ScoredReview(r.assignment.reviewer_id, r.assignment.paper_id, r.total)
+        for r in reviews if r.assignment.paper_id in paper_ids and r.total is not None  # total__isnull=False above
     ]
     normalised = scoring.normalised_scores(scored)
     reviews_of: dict[int, list[Review]] = defaultdict(list)
     for review in reviews:
-        reviews_of[review.assignment.paper_id].append(review)  # type: ignore[attr-defined]
+        reviews_of[review.assignment.paper_id].append(review)
     papers_by_topic: dict[int | None, list[Paper]] = defaultdict(list)
     for paper in papers:
-        papers_by_topic[paper.topic_id].append(paper)  # type: ignore[attr-defined]
+        papers_by_topic[paper.topic_id].append(paper)
     shown: list[Topic | None] = [t for t in topics if topic_id is None or t.id == topic_id]
     if topic_id is None and papers_by_topic.get(None):
         shown.append(None)  # papers whose topic was deleted
@@ -194,10 +197,10 @@ async def ranking(seminar: Seminar, key: scoring.SortKey = "trimmed", topic_id: 
         rows = [
             RankingRow(
                 ranked=row,
-                paper=by_id[row.paper],  # type: ignore[index]
-                reviews=reviews_of.get(row.paper, []),  # type: ignore[arg-type]
-                tally=dict(Counter(r.recommendation.value for r in reviews_of.get(row.paper, []) if r.recommendation)),  # type: ignore[arg-type]
-                decision=decisions.get(row.paper),  # type: ignore[arg-type]
+                paper=by_id[row.paper],
+                reviews=reviews_of.get(row.paper, []),
+                tally=dict(Counter(r.recommendation.value for r in reviews_of.get(row.paper, []) if r.recommendation)),
+                decision=decisions.get(row.paper),
             )
             for row in ranked
         ]
@@ -269,7 +272,7 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
     decision = await Decision.get_or_none(paper_id=paper.id)
     if decision is None or decision.notified_at is None or decision.notified_outcome is None:
         return None, False
-    settings = await settings_of(await Seminar.get(id=paper.seminar_id))  # type: ignore[attr-defined]
+    settings = await settings_of(await Seminar.get(id=paper.seminar_id))
     comments = (await comments_for_authors([paper.id])).get(paper.id, []) if settings.authors_see_comments else []
     return Released(
         decision.notified_outcome.value, decision.notified_award.value if decision.notified_award else None,
@@ -278,9 +281,12 @@ async def released_decision(paper: Paper) -> tuple[Released | None, bool]:
 
 
 async def reviewer_loads(seminar: Seminar) -> dict[int, int]:
-    """reviewer id → how many papers they review (declined assignments not counted)."""
+    """reviewer id → how many papers they review (declined assignments and papers no longer reviewed not counted)."""
     loads: dict[int, int] = {}
-    for reviewer_id in await Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True).values_list("reviewer_id", flat=True):
+    reviewed = Subquery(reviewable_papers(seminar).values("id"))
+    for reviewer_id in await column(Assignment.filter(
+        seminar_id=seminar.id, declined_at__isnull=True, paper_id__in=reviewed
+    ), "reviewer_id"):
         loads[reviewer_id] = loads.get(reviewer_id, 0) + 1
     return loads
 
@@ -291,8 +297,9 @@ async def assignment_matrix(seminar: Seminar) -> dict[str, Any]:
     people = await reviewers_of(seminar)
     conflicts = await conflict_map(seminar, people, papers)
     rows = await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "declined_at")
-    assigned = {(p, r) for p, r, declined in rows if declined is None}
-    declined = {(p, r) for p, r, declined_at in rows if declined_at is not None}
+    shown = {paper.id for paper in papers}  # a withdrawn paper's assignments count in no load
+    assigned = {(p, r) for p, r, declined in rows if declined is None and p in shown}
+    declined = {(p, r) for p, r, declined_at in rows if declined_at is not None and p in shown}
     bid_rows = await Bid.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id", "preference")
     return {
         "papers": papers,
@@ -311,17 +318,17 @@ async def paper_page(seminar: Seminar, paper: Paper, criteria: list[Criterion], 
     """One paper for organizers: its reviewers and reviews, conflicts (with history) and who may still be assigned."""
     conflicts = await conflict_map(seminar, people, [paper])
     assignments = await Assignment.filter(paper_id=paper.id).select_related("reviewer").order_by("created_at", "id")
-    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in assignments])}  # type: ignore[attr-defined]
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in assignments])}
     history = await Conflict.filter(paper_id=paper.id).select_related("reviewer", "created_by", "lifted_by").order_by("created_at", "id")
-    assigned_ids = {a.reviewer_id for a in assignments if a.declined_at is None}  # type: ignore[attr-defined]
+    assigned_ids = {a.reviewer_id for a in assignments if a.declined_at is None}
     lifts = await UnitConflictLift.filter(paper_id=paper.id).select_related(
         "reviewer", "lifted_by", "reimposed_by").order_by("lifted_at", "id")
-    in_force = {lift.reviewer_id: lift for lift in lifts if lift.reimposed_at is None}  # type: ignore[attr-defined]
+    in_force = {lift.reviewer_id: lift for lift in lifts if lift.reimposed_at is None}
     # Every reviewer whose unit is or belongs to the paper's city, with the lift in force if any.
     by_unit = [
         (u, _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=u.unit.name), in_force.get(u.id))
         for u in people
-        if u.unit is not None and rules.is_automatic_conflict(u.unit.id, u.unit.parent_id, paper.city_id)  # type: ignore[attr-defined]
+        if u.unit is not None and rules.is_automatic_conflict(u.unit.id, u.unit.parent_id, paper.city_id)
     ]
     return {
         "seminar": seminar,

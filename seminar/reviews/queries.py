@@ -13,9 +13,11 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
+from seminar.db import column
 from seminar.i18n import _
 from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of
 from seminar.reviews import letters, rules
@@ -44,16 +46,16 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
     Conflicts are the stored ones not lifted, plus papers of the reviewer's own city (the unit
     itself, or the city it belongs to) unless an organizer lifted that conflict for the pair.
     """
-    assigned = await Assignment.filter(
+    assigned = await column(Assignment.filter(
         reviewer_id=user.id, seminar_id__in=list(seminar_ids), declined_at__isnull=True
-    ).values_list("paper_id", flat=True)
-    unit_id: int | None = user.unit_id  # type: ignore[attr-defined]  # Tortoise's _id attribute
+    ), "paper_id")
+    unit_id: int | None = user.unit_id
     condition = Q(id__in=Subquery(Conflict.filter(reviewer_id=user.id, lifted_at__isnull=True).values("paper_id")))
     if unit_id is not None:
         lifted = UnitConflictLift.filter(reviewer_id=user.id, reimposed_at__isnull=True).values("paper_id")
         by_unit = Q(city_id=unit_id) | Q(city_id__in=Subquery(Unit.filter(id=unit_id).values("parent_id")))
         condition |= by_unit & ~Q(id__in=Subquery(lifted))
-    conflicted = await Paper.filter(condition, seminar_id__in=list(seminar_ids)).values_list("id", flat=True)
+    conflicted = await column(Paper.filter(condition, seminar_id__in=list(seminar_ids)), "id")
     return frozenset(int(i) for i in assigned), frozenset(int(i) for i in conflicted)
 
 
@@ -83,10 +85,10 @@ async def lifted_unit_conflicts(seminar: Seminar) -> set[tuple[int, int]]:
 
 
 async def profiles_of(seminar: Seminar) -> dict[int, ReviewerProfile]:
-    return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    return {p.user_id: p for p in await ReviewerProfile.filter(seminar_id=seminar.id)}
 
 
-def reviewable_papers(seminar: Seminar):  # type: ignore[no-untyped-def]  # Tortoise's QuerySet[Paper]
+def reviewable_papers(seminar: Seminar) -> QuerySet[Paper]:
     """Papers that are reviewed: the submitted ones."""
     return Paper.filter(seminar_id=seminar.id, status=PaperStatus.SUBMITTED)
 
@@ -105,16 +107,16 @@ async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequ
     for reviewer in reviewers:
         unit = reviewer.unit
         for paper in papers:
-            city_id: int = paper.city_id  # type: ignore[attr-defined]
+            city_id: int = paper.city_id
             if (paper.id, reviewer.id) in lifted:
                 continue
-            if unit is not None and rules.is_automatic_conflict(unit.id, unit.parent_id, city_id):  # type: ignore[attr-defined]
+            if unit is not None and rules.is_automatic_conflict(unit.id, unit.parent_id, city_id):
                 found[(paper.id, reviewer.id)] = ConflictNote(
                     "automatic", _("The reviewer's unit %(unit)s is or belongs to the paper's city.", unit=unit.name)
                 )
     stored = await Conflict.filter(seminar_id=seminar.id, lifted_at__isnull=True).order_by("id")
     for conflict in stored:
-        key = (conflict.paper_id, conflict.reviewer_id)  # type: ignore[attr-defined]
+        key = (conflict.paper_id, conflict.reviewer_id)
         found.setdefault(key, ConflictNote(conflict.source.value, conflict.reason))
     return found
 
@@ -144,17 +146,17 @@ async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignm
     assert user is not None, "the page is for signed-in reviewers"
     assignments = await Assignment.filter(
         seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
-    ).select_related("paper").order_by("paper__number")
+    ).select_related("paper__topic").order_by("paper__number")
     visible = [a for a in assignments if can_review_paper(actor, a.paper)]
-    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}  # type: ignore[attr-defined]
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}
     return [(a, reviews.get(a.id)) for a in visible]
 
 
 async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:
     """Ids of the papers the reviewer declared a conflict with (and has not taken back)."""
-    return set(await Conflict.filter(
+    return set(await column(Conflict.filter(
         seminar_id=seminar.id, reviewer_id=user.id, source=ConflictSource.DECLARED, lifted_at__isnull=True
-    ).values_list("paper_id", flat=True))
+    ), "paper_id"))
 
 
 async def papers_to_bid_on(actor: Actor, seminar: Seminar, declared: set[int]) -> list[Paper]:
@@ -189,7 +191,7 @@ async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
     latest = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
     if latest is None:
         return None
-    blob = await Blob.get(sha256=latest.blob_id)  # type: ignore[attr-defined]
+    blob = await Blob.get(sha256=latest.blob_id)
     return latest, bytes(blob.content)
 
 
@@ -265,7 +267,12 @@ async def person(user_id: int) -> User:
 
 async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
     """paper id → its decision, for the papers decided so far."""
-    return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}  # type: ignore[attr-defined]
+    return {d.paper_id: d for d in await Decision.filter(seminar_id=seminar.id)}
+
+
+async def is_decided(paper: Paper) -> bool:
+    """Whether the organizers have decided on the paper, mailed or not: then the city no longer changes it."""
+    return await Decision.exists(paper_id=paper.id)
 
 
 async def submitted_review_counts(paper_ids: Sequence[int]) -> dict[int, int]:
@@ -311,24 +318,26 @@ class Recipient:
 
 async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
     """paper id → the contact author(s) with an address and the active submitters of the paper's city, once each."""
-    seminar_ids = {p.seminar_id for p in papers}  # type: ignore[attr-defined]
+    seminar_ids = {p.seminar_id for p in papers}
     contacts = await Author.filter(paper_id__in=[p.id for p in papers], is_contact=True).exclude(email="").order_by("position")
     submitters = await Role.filter(
         seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
-        user__unit_id__in=list({p.city_id for p in papers}),  # type: ignore[attr-defined]
+        user__unit_id__in=list({p.city_id for p in papers}),
     ).select_related("user").order_by("user__name", "user_id")
-    by_city: dict[tuple[int, int], list[User]] = defaultdict(list)
+    by_city: dict[tuple[int, int | None], list[User]] = defaultdict(list)
     for role in submitters:
-        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)  # type: ignore[attr-defined]
+        by_city[(role.seminar_id, role.user.unit_id)].append(role.user)
     contacts_of: dict[int, list[Author]] = defaultdict(list)
     for author in contacts:
-        contacts_of[author.paper_id].append(author)  # type: ignore[attr-defined]
+        contacts_of[author.paper_id].append(author)
     found: dict[int, list[Recipient]] = {}
     for paper in papers:
         people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
-        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]  # type: ignore[attr-defined]
-        seen: set[str] = set()
-        found[paper.id] = [r for r in people if not (r.email.lower() in seen or seen.add(r.email.lower()))]  # type: ignore[func-returns-value]
+        people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]
+        once: dict[str, Recipient] = {}
+        for person in people:
+            once.setdefault(person.email.lower(), person)
+        found[paper.id] = list(once.values())
     return found
 
 
@@ -341,7 +350,7 @@ class MailPlan:
 
     @property
     def mail_count(self) -> int:
-        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)  # type: ignore[attr-defined]
+        return sum(len(self.recipients.get(d.paper_id, [])) for d in self.decisions)
 
 
 async def mail_plan(seminar: Seminar) -> MailPlan:

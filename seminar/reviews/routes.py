@@ -8,7 +8,6 @@ form) and `decision_routes` (progress, ranking, decisions and their mails).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -209,7 +208,7 @@ async def autosave(request: Request) -> Response:
         return JSONResponse({"error": error.message}, status_code=409)
     except UserError as error:
         return JSONResponse({"error": error.message}, status_code=400)
-    moment = saved.updated_at or dt.datetime.now(dt.UTC)
+    moment = saved.updated_at  # set by every save
     message = _("Draft saved at %(time)s.", time=i18n.format_time(moment))
     if marks:
         message += " " + _("The marked fields are kept as typed; correct them before you submit.")

@@ -36,7 +36,7 @@ CONFIDENCE_LEVELS = (1, 2, 3)
 
 def is_automatic_conflict(reviewer_unit_id: int | None, reviewer_unit_parent_id: int | None, city_id: int) -> bool:
     """A reviewer from the paper's city, or from a unit belonging to that city, never reviews it."""
-    return city_id is not None and city_id in (reviewer_unit_id, reviewer_unit_parent_id)
+    return city_id in (reviewer_unit_id, reviewer_unit_parent_id)
 
 
 def is_review_open(now: dt.datetime, deadline: dt.datetime | None) -> bool:

@@ -1,8 +1,8 @@
 """Review arithmetic: totals, means, severity normalisation, disagreement, ranking, award shares.
 
-Everything here takes plain numbers and keys (criterion ids, reviewer ids, paper ids) and
-returns plain numbers, so the organizer's ranking page, the export and the tests share one
-definition of every figure.
+Everything here takes plain numbers and keys (criterion ids, reviewer ids, paper ids: any
+hashable, and the functions are generic in them) and returns plain numbers, so the organizer's
+ranking page, the export and the tests share one definition of every figure.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, NamedTuple
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 
 from seminar.errors import UserError
 from seminar.i18n import _
@@ -20,12 +20,15 @@ from seminar.i18n import _
 Number = int | float
 DISAGREEMENT_POINTS = 20.0  # of 100: the default threshold of the disagreement flag
 SCALE = (0.0, 100.0)
+K = TypeVar("K", bound=Hashable)  # a criterion's key
+R = TypeVar("R", bound=Hashable)  # a reviewer's key
+P = TypeVar("P", bound=Hashable)  # a paper's key
 
 
 class IncompleteReview(UserError):
     """Submitting needs a score for every criterion (a draft may be partial)."""
 
-    def __init__(self, criteria: Sequence[Hashable], names: Mapping[Hashable, str] | None = None) -> None:
+    def __init__(self, criteria: Sequence[K], names: Mapping[K, str] | None = None) -> None:
         self.criteria = list(criteria)
         super().__init__(_("Score every criterion: %(names)s.", names=_names(self.criteria, names)))
 
@@ -33,19 +36,19 @@ class IncompleteReview(UserError):
 class ScoreOutOfRange(UserError):
     """A score below 0 or above the criterion's maximum."""
 
-    def __init__(self, criteria: Sequence[Hashable], names: Mapping[Hashable, str] | None = None,
-                 max_points: Mapping[Hashable, int] | None = None) -> None:
+    def __init__(self, criteria: Sequence[K], names: Mapping[K, str] | None = None,
+                 max_points: Mapping[K, int] | None = None) -> None:
         self.criteria = list(criteria)
         labels = {key: f"{(names or {}).get(key, key)} (0–{(max_points or {}).get(key, '?')})" for key in self.criteria}
         super().__init__(_("These scores are out of range: %(names)s.", names=_names(self.criteria, labels)))
 
 
-def _names(criteria: Sequence[Hashable], names: Mapping[Hashable, str] | None) -> str:
+def _names(criteria: Sequence[K], names: Mapping[K, str] | None) -> str:
     return "、".join(str((names or {}).get(key, key)) for key in criteria)
 
 
-def review_total(scores: Mapping[Hashable, Number | None], max_points: Mapping[Hashable, int],
-                 names: Mapping[Hashable, str] | None = None) -> Number:
+def review_total(scores: Mapping[K, Number | None], max_points: Mapping[K, int],
+                 names: Mapping[K, str] | None = None) -> Number:
     """The sum of the scores of the current criteria, each checked to be within 0..its maximum.
 
     `max_points` maps each criterion (its key, e.g. the id as a string) to its maximum
@@ -53,14 +56,15 @@ def review_total(scores: Mapping[Hashable, Number | None], max_points: Mapping[H
     gives the criteria's names for the messages. Raises IncompleteReview (a criterion
     without a score) or ScoreOutOfRange, naming the criteria in the form's order.
     """
-    missing = [key for key in max_points if scores.get(key) is None]
+    given = {key: score for key in max_points if (score := scores.get(key)) is not None}
+    missing = [key for key in max_points if key not in given]
     if missing:
         raise IncompleteReview(missing, names)
     outside = [key for key, top in max_points.items()
-               if isinstance(scores[key], bool) or not 0 <= scores[key] <= top]  # type: ignore[operator]
+               if isinstance(given[key], bool) or not 0 <= given[key] <= top]
     if outside:
         raise ScoreOutOfRange(outside, names, max_points)
-    return sum(scores[key] for key in max_points)  # type: ignore[misc]
+    return sum(given[key] for key in max_points)
 
 
 def mean(values: Iterable[Number]) -> float | None:
@@ -80,13 +84,13 @@ def trimmed_mean(totals: Iterable[Number]) -> float | None:
     return mean(items)
 
 
-class ScoredReview(NamedTuple):
-    reviewer: Hashable
-    paper: Hashable
+class ScoredReview(NamedTuple, Generic[R, P]):
+    reviewer: R
+    paper: P
     total: Number
 
 
-def normalised_scores(reviews: Iterable[ScoredReview | tuple[Hashable, Hashable, Number]]) -> dict[Hashable, float]:
+def normalised_scores(reviews: Iterable[ScoredReview[R, P] | tuple[R, P, Number]]) -> dict[P, float]:
     """Each paper's score after removing the reviewers' severity, on the 0–100 scale.
 
     Let M and S be the mean and the (population) standard deviation of all totals, and
@@ -102,18 +106,18 @@ def normalised_scores(reviews: Iterable[ScoredReview | tuple[Hashable, Hashable,
     85. Use all the seminar's reviews, not one topic's, so that each reviewer's scale is
     estimated from everything they scored.
     """
-    items = [ScoredReview(*review) for review in reviews]
+    items = [ScoredReview(reviewer, paper, total) for reviewer, paper, total in reviews]
     if not items:
         return {}
     overall_mean = statistics.fmean(review.total for review in items)
     overall_sd = statistics.pstdev([review.total for review in items])
-    by_reviewer: dict[Hashable, list[Number]] = defaultdict(list)
+    by_reviewer: dict[R, list[Number]] = defaultdict(list)
     for review in items:
         by_reviewer[review.reviewer].append(review.total)
     scale = {reviewer: (statistics.fmean(totals), statistics.pstdev(totals), len(totals))
              for reviewer, totals in by_reviewer.items()}
 
-    z_by_paper: dict[Hashable, list[float]] = defaultdict(list)
+    z_by_paper: dict[P, list[float]] = defaultdict(list)
     for review in items:
         own_mean, own_sd, count = scale[review.reviewer]
         if overall_sd == 0:
@@ -148,10 +152,10 @@ SortKey = Literal["mean", "trimmed", "normalised"]
 
 
 @dataclass(frozen=True)
-class RankedPaper:
+class RankedPaper(Generic[P]):
     """One row of a topic's ranking; the figures are None for a paper without submitted reviews."""
 
-    paper: Hashable
+    paper: P
     rank: int | None  # 1, 2, 2, 4 … by the chosen key; None without a score
     totals: tuple[Number, ...]
     mean: float | None
@@ -161,9 +165,9 @@ class RankedPaper:
     disagreement: bool
 
 
-def rank_topic(papers: Iterable[Hashable], reviews: Iterable[ScoredReview | tuple[Hashable, Hashable, Number]],
-               normalised: Mapping[Hashable, float] | None = None, *, key: SortKey = "trimmed",
-               threshold: float = DISAGREEMENT_POINTS) -> list[RankedPaper]:
+def rank_topic(papers: Iterable[P], reviews: Iterable[ScoredReview[Any, P] | tuple[Any, P, Number]],
+               normalised: Mapping[P, float] | None = None, *, key: SortKey = "trimmed",
+               threshold: float = DISAGREEMENT_POINTS) -> list[RankedPaper[P]]:
     """The papers of one topic, best first by `key`, ties by the other two figures, then as given.
 
     `reviews` are the submitted reviews of these papers (others are ignored); `normalised`
@@ -171,11 +175,10 @@ def rank_topic(papers: Iterable[Hashable], reviews: Iterable[ScoredReview | tupl
     key come last, unranked. Equal scores share a rank (1, 2, 2, 4).
     """
     order = list(dict.fromkeys(papers))
-    totals: dict[Hashable, list[Number]] = {paper: [] for paper in order}
-    for review in reviews:
-        scored = ScoredReview(*review)
-        if scored.paper in totals:
-            totals[scored.paper].append(scored.total)
+    totals: dict[P, list[Number]] = {paper: [] for paper in order}
+    for _reviewer, paper, total in reviews:
+        if paper in totals:
+            totals[paper].append(total)
     rows = [
         RankedPaper(
             paper=paper, rank=None, totals=tuple(values), mean=mean(values), trimmed=trimmed_mean(values),
@@ -186,11 +189,11 @@ def rank_topic(papers: Iterable[Hashable], reviews: Iterable[ScoredReview | tupl
     ]
     keys: list[SortKey] = [key, *(k for k in ("trimmed", "mean", "normalised") if k != key)]
 
-    def sort_key(row: RankedPaper) -> tuple[tuple[bool, float], ...]:
+    def sort_key(row: RankedPaper[P]) -> tuple[tuple[bool, float], ...]:
         return tuple((getattr(row, k) is None, -(getattr(row, k) or 0.0)) for k in keys)
 
     rows.sort(key=sort_key)
-    ranked: list[RankedPaper] = []
+    ranked: list[RankedPaper[P]] = []
     for position, row in enumerate(rows, start=1):
         value = getattr(row, key)
         if value is None:

@@ -134,11 +134,11 @@ async def _order(seminar_id: int) -> list[int]:
 async def move_topic(topic: Topic, offset: int) -> None:
     """Move one place up (−1) or down (+1); at either end nothing moves."""
     async with in_transaction():
-        await _renumber(topic.seminar_id, moved(await _order(topic.seminar_id), topic.id, offset))  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        await _renumber(topic.seminar_id, moved(await _order(topic.seminar_id), topic.id, offset))
 
 
 async def delete_topic(topic: Topic) -> None:
-    seminar_id: int = topic.seminar_id  # type: ignore[attr-defined]  # Tortoise's _id attribute
+    seminar_id: int = topic.seminar_id
     async with in_transaction():
         await topic.delete()
         await _renumber(seminar_id, await _order(seminar_id))

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    Field,
-    IntegerField,
-    SelectField,
-    SelectChoice,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, DateField, DateTimeLocalField, Field, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from seminar.forms import BaseForm
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 from seminar.seminars.defaults import TIME_ZONES
-from seminar.seminars.rules import Schedule, schedule_problems, slug_problem
+from seminar.seminars.rules import Schedule, schedule_problems, slug_problem, to_local
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 # What a datetime-local input sends and shows: minutes, no zone (the seminar's zone applies).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -77,6 +70,30 @@ class SeminarForm(BaseForm):
     time_zone = SelectField(_l("Time zone"), choices=[SelectChoice(zone) for zone in TIME_ZONES], default=TIME_ZONES[0])
     # The version the form was opened at: a save against a newer version is refused.
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    @classmethod
+    def of(cls, seminar: Seminar) -> SeminarForm:
+        """The form filled with the seminar as saved, its times in its own zone."""
+        zone = seminar.time_zone
+        return cls(data={
+            "title": seminar.title,
+            "slug": seminar.slug,
+            "description": seminar.description,
+            "organizer_unit": seminar.organizer_unit_id,
+            "venue": seminar.venue,
+            "starts_on": seminar.starts_on,
+            "ends_on": seminar.ends_on,
+            "submission_opens_at": to_local(seminar.submission_opens_at, zone),
+            "submission_deadline": to_local(seminar.submission_deadline, zone),
+            "review_deadline": to_local(seminar.review_deadline, zone),
+            "notification_on": seminar.notification_on,
+            "reviews_per_paper": seminar.reviews_per_paper,
+            "blind_review": seminar.blind_review,
+            "city_quota": seminar.city_quota,
+            "proceedings_public": seminar.proceedings_public,
+            "time_zone": zone,
+            "version": seminar.version,
+        })
 
     def set_units(self, units: Sequence[tuple[int, str]]) -> None:
         self.organizer_unit.choices = [

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from starlette.exceptions import HTTPException
 from tortoise.functions import Count
 
 from seminar.accounts.models import Role, Unit
+from seminar.accounts.roles import ROLE_ORDER
+from seminar.i18n import _
 from seminar.seminars.models import Seminar, Topic
+from seminar.seminars.rules import key_dates
 
 
 async def get_seminar_or_404(slug: str) -> Seminar:
@@ -14,6 +20,11 @@ async def get_seminar_or_404(slug: str) -> Seminar:
     if seminar is None:
         raise HTTPException(status_code=404)
     return seminar
+
+
+async def all_seminars() -> list[Seminar]:
+    """Every seminar with its organizing unit, in no particular order (`rules.index_order` sorts them)."""
+    return await Seminar.all().select_related("organizer_unit")
 
 
 async def get_topic_or_404(seminar: Seminar, topic_id: int) -> Topic:
@@ -42,3 +53,21 @@ async def role_counts(seminar: Seminar) -> dict[str, int]:
 async def unit_choices() -> list[tuple[int, str]]:
     """Units an organizing unit can be chosen from, in the official order."""
     return list(await Unit.all().order_by("sort_order", "id").values_list("id", "name"))
+
+
+async def manage_page(seminar: Seminar, now: dt.datetime) -> dict[str, Any]:
+    """What the seminar's dashboard shows: its key dates seen from `now`, how many people hold each role, how many topics."""
+    moments: list[tuple[str, dt.date | dt.datetime | None]] = [
+        (_("Submission opens"), seminar.submission_opens_at),
+        (_("Submission deadline"), seminar.submission_deadline),
+        (_("Review deadline"), seminar.review_deadline),
+        (_("Authors notified"), seminar.notification_on),
+        (_("Seminar begins"), seminar.starts_on),
+    ]
+    return {
+        "seminar": seminar,
+        "key_dates": key_dates(moments, now),
+        "role_counts": await role_counts(seminar),
+        "role_order": ROLE_ORDER,
+        "topic_count": await Topic.filter(seminar_id=seminar.id).count(),
+    }

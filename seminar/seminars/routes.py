@@ -7,6 +7,8 @@ leaks nothing. Visitors who are not signed in are sent to the login page first.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,18 +16,19 @@ from starlette.routing import BaseRoute, Route
 from wtforms.widgets import HiddenInput
 
 from seminar import i18n
-from seminar.accounts.roles import ROLE_ORDER
 from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import can_create_seminar, can_manage_seminar, require
 from seminar.proceedings.queries import published_build
-from seminar.seminars import actions
+from seminar.seminars import actions, queries
 from seminar.seminars.forms import SeminarForm, TopicForm
-from seminar.seminars.models import Seminar
-from seminar.seminars.queries import get_topic_or_404, role_counts, topics_of, unit_choices
-from seminar.seminars.rules import countdown, days_until, index_order, to_local
+from seminar.seminars.queries import get_topic_or_404, topics_of, unit_choices
+from seminar.seminars.rules import index_order
 from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 
 async def _managed_seminar(request: Request) -> Seminar:
@@ -45,8 +48,7 @@ def _status(request: Request) -> int:
 
 
 async def index(request: Request) -> Response:
-    seminars = await Seminar.all().select_related("organizer_unit")
-    ordered = index_order(seminars, i18n.local_now().date())
+    ordered = index_order(await queries.all_seminars(), i18n.local_now().date())
     return render(request, "seminars/index.html", {"seminars": ordered})
 
 
@@ -61,15 +63,13 @@ async def landing(request: Request) -> Response:
 
 
 async def create(request: Request) -> Response:
-    signed_in_user(request)
-    current = actor(request)
-    require(can_create_seminar(current))
+    user = signed_in_user(request)
+    require(can_create_seminar(actor(request)))
     seminar_form = await bind(SeminarForm, request)
     seminar_form.set_units(await unit_choices())
     if request.method == "POST" and seminar_form.validate():
-        assert current.user is not None
         try:
-            seminar = await actions.create_seminar(seminar_form.values(), creator=current.user)
+            seminar = await actions.create_seminar(seminar_form.values(), creator=user)
         except UserError as error:
             _show_error(seminar_form, error)
         else:
@@ -78,81 +78,27 @@ async def create(request: Request) -> Response:
     return render(request, "seminars/create.html", {"form": seminar_form}, status_code=_status(request))
 
 
-def _settings_data(seminar: Seminar) -> dict[str, object]:
-    zone = seminar.time_zone
-    return {
-        "title": seminar.title,
-        "slug": seminar.slug,
-        "description": seminar.description,
-        "organizer_unit": seminar.organizer_unit_id,  # type: ignore[attr-defined]  # Tortoise's _id attribute
-        "venue": seminar.venue,
-        "starts_on": seminar.starts_on,
-        "ends_on": seminar.ends_on,
-        "submission_opens_at": to_local(seminar.submission_opens_at, zone),
-        "submission_deadline": to_local(seminar.submission_deadline, zone),
-        "review_deadline": to_local(seminar.review_deadline, zone),
-        "notification_on": seminar.notification_on,
-        "reviews_per_paper": seminar.reviews_per_paper,
-        "blind_review": seminar.blind_review,
-        "city_quota": seminar.city_quota,
-        "proceedings_public": seminar.proceedings_public,
-        "time_zone": zone,
-        "version": seminar.version,
-    }
-
-
 async def settings(request: Request) -> Response:
     seminar = await _managed_seminar(request)
-    status = 200
-    if request.method == "POST":
-        settings_form = await bind(SeminarForm, request)
-        settings_form.set_units(await unit_choices())
-        status = 400
-        if settings_form.validate():
-            try:
-                saved = await actions.update_seminar(
-                    seminar, settings_form.values(), opened_version=settings_form.version.data or 0
-                )
-            except UserError as error:
-                _show_error(settings_form, error)
-                status = 409 if error.field == "version" else 400
-            else:
-                flash(request, _("Settings saved."))
-                return redirect(request, "seminars:settings", slug=saved.slug)
-    else:
-        settings_form = SeminarForm(data=_settings_data(seminar))
-        settings_form.set_units(await unit_choices())
-    return render(
-        request, "seminars/settings.html", {"seminar": seminar, "form": settings_form}, status_code=status
-    )
+    posted = request.method == "POST"
+    settings_form = await bind(SeminarForm, request) if posted else SeminarForm.of(seminar)
+    settings_form.set_units(await unit_choices())
+    status = _status(request)
+    if posted and settings_form.validate():
+        try:
+            saved = await actions.update_seminar(seminar, settings_form.values(), opened_version=settings_form.version.data or 0)
+        except UserError as error:
+            _show_error(settings_form, error)
+            status = 409 if error.field == "version" else 400
+        else:
+            flash(request, _("Settings saved."))
+            return redirect(request, "seminars:settings", slug=saved.slug)
+    return render(request, "seminars/settings.html", {"seminar": seminar, "form": settings_form}, status_code=status)
 
 
 async def manage(request: Request) -> Response:
     seminar = await _managed_seminar(request)
-    now = i18n.local_now()
-    moments = [
-        (_("Submission opens"), seminar.submission_opens_at),
-        (_("Submission deadline"), seminar.submission_deadline),
-        (_("Review deadline"), seminar.review_deadline),
-        (_("Authors notified"), seminar.notification_on),
-        (_("Seminar begins"), seminar.starts_on),
-    ]
-    key_dates = [
-        {"label": label, "moment": moment, "countdown": countdown(moment, now), "past": days_until(moment, now) < 0}
-        for label, moment in moments
-        if moment is not None
-    ]
-    return render(
-        request,
-        "seminars/manage.html",
-        {
-            "seminar": seminar,
-            "key_dates": key_dates,
-            "role_counts": await role_counts(seminar),
-            "role_order": ROLE_ORDER,
-            "topic_count": len(await topics_of(seminar)),
-        },
-    )
+    return render(request, "seminars/manage.html", await queries.manage_page(seminar, i18n.local_now()))
 
 
 async def topics(request: Request) -> Response:

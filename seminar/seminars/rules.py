@@ -113,6 +113,23 @@ def countdown(moment: dt.date | dt.datetime, now: dt.datetime) -> str:
     return _("%(days)s days ago", days=-days) if days != -1 else _("yesterday")
 
 
+@dataclass(frozen=True)
+class KeyDate:
+    label: str
+    moment: dt.date | dt.datetime
+    countdown: str
+    past: bool
+
+
+def key_dates(moments: Sequence[tuple[str, dt.date | dt.datetime | None]], now: dt.datetime) -> list[KeyDate]:
+    """The moments that are set, in the order given, each with how far it is from `now` and whether it has passed."""
+    return [
+        KeyDate(label, moment, countdown(moment, now), days_until(moment, now) < 0)
+        for label, moment in moments
+        if moment is not None
+    ]
+
+
 class Dated(Protocol):
     starts_on: dt.date
     ends_on: dt.date

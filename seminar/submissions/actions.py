@@ -77,8 +77,8 @@ async def create_paper(seminar: Seminar, city: Unit, values: dict[str, Any], by:
 
 async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int) -> Paper:
     """Save the form, unless the paper changed since the form was opened."""
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]  # Tortoise's _id attribute
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     await _check_topic(seminar, values["topic_id"])
     async with in_transaction() as connection:
         fields = {key: value for key, value in values.items() if key != "authors"}
@@ -93,7 +93,7 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
                 field="version",
             )
         await _replace_authors(paper, values["authors"], connection)
-        updated = await Paper.get(id=paper.id).using_db(connection)
+        updated = await Paper.get(id=paper.id, using_db=connection)
         if updated.status is PaperStatus.SUBMITTED:
             # A submitted paper stays complete: an edit that breaks it is refused as a whole.
             problems = rules.missing_for_submission(await _draft(updated, connection))
@@ -104,8 +104,8 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
 
 async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: Intake, by: User) -> Manuscript:
     """Store the file (once per content) and a new manuscript version, while the city's window is open."""
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     return await store_manuscript(paper, filename, data, intake, by)
 
 
@@ -146,7 +146,7 @@ async def _draft(paper: Paper, connection: Any = None) -> rules.PaperDraft:
     authors = await Author.filter(paper_id=paper.id).using_db(connection).order_by("position")
     return rules.PaperDraft(
         title=paper.title,
-        has_topic=paper.topic_id is not None,  # type: ignore[attr-defined]
+        has_topic=paper.topic_id is not None,
         abstract=paper.abstract,
         keywords=paper.keywords,
         originality_confirmed=paper.originality_confirmed,
@@ -164,13 +164,13 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
 
     Checked in order: the city's deadline, completeness, the city's quota.
     """
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    city_id: int = paper.city_id  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    city_id: int = paper.city_id
     await ensure_open(seminar, city_id)
     async with in_transaction() as connection:
         # The seminar row serialises submissions, so two last papers cannot both squeeze under the quota.
         await Seminar.filter(id=seminar.id).select_for_update().using_db(connection).first()
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         if current.status is PaperStatus.SUBMITTED and current.submitted_version == current.version:
             raise UserError(_("This paper is already submitted and has not changed since."))
         if problems := rules.missing_for_submission(await _draft(current, connection)):
@@ -191,14 +191,14 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         await Paper.filter(id=paper.id).using_db(connection).update(
             status=PaperStatus.SUBMITTED, submitted_at=moment, submitted_version=current.version, withdrawn_at=None
         )
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, event, moment, paper_url)
     return current
 
 
 async def withdraw_paper(paper: Paper, by: User, paper_url: str) -> Paper:
-    seminar = await Seminar.get(id=paper.seminar_id)  # type: ignore[attr-defined]
-    await ensure_open(seminar, paper.city_id)  # type: ignore[attr-defined]
+    seminar = await Seminar.get(id=paper.seminar_id)
+    await ensure_open(seminar, paper.city_id)
     moment = now()
     async with in_transaction() as connection:
         changed = (
@@ -208,7 +208,7 @@ async def withdraw_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         )
         if not changed:
             raise UserError(_("Only a submitted paper can be withdrawn."))
-        current = await Paper.get(id=paper.id).using_db(connection)
+        current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, "withdrawn", moment, paper_url)
     return current
 

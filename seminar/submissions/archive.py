@@ -71,6 +71,9 @@ class _Sink:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # zipfile never closes a stream it was given; the method makes _Sink the stream it asks for
+
     def take(self) -> bytes:
         data, self._chunks = b"".join(self._chunks), []
         return data
@@ -80,7 +83,7 @@ async def stream_zip(entries: AsyncIterator[tuple[str, dt.datetime, bytes]]) -> 
     """The zip's bytes, a member at a time; `entries` gives each member's name, local time and content."""
     sink = _Sink()
     # The sink cannot seek, so zipfile writes sizes after each member (data descriptors).
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         async for name, moment, content in entries:
             info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -21,6 +21,7 @@ from docx.shared import Pt
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Unit, User
+from seminar.db import column
 from seminar.isolation import Limits
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.actions import store_manuscript
@@ -255,10 +256,10 @@ async def build_demo_papers(seminar: Seminar, submitters: Mapping[int, User], no
     units = {unit.name: unit for unit in await Unit.filter(name__in={paper.city for paper in PAPERS})}
     topics = {topic.position: topic for topic in await Topic.filter(seminar_id=seminar.id)}
     existing = {
-        (paper.city_id, paper.title): paper  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        (paper.city_id, paper.title): paper
         for paper in await Paper.filter(seminar_id=seminar.id)
     }
-    with_manuscript = set(await Manuscript.filter(paper__seminar_id=seminar.id).values_list("paper_id", flat=True))
+    with_manuscript = set(await column(Manuscript.filter(paper__seminar_id=seminar.id), "paper_id"))
     people = authors_of(PAPERS)
     for index, demo in enumerate(PAPERS):
         city, topic = units[demo.city], topics[demo.topic]

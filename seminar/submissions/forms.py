@@ -7,22 +7,25 @@ from typing import Any
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    EmailField,
     Field,
     FieldList,
     FormField,
-    HiddenField,
     RadioField,
     SelectField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm, EmailAddress
+from seminar.forms import (
+    BaseForm,
+    EmailAddress,
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.submissions.rules import MAX_KEYWORDS, TITLE_MAX_LENGTH, parse_keywords

@@ -78,7 +78,7 @@ async def paper_rows(papers: list[Paper], time_zone: str) -> list[PaperRow]:
     ids = [paper.id for paper in papers]
     authors: dict[int, list[AuthorRow]] = {paper_id: [] for paper_id in ids}
     for author in await Author.filter(paper_id__in=ids).order_by("position", "id"):
-        authors[author.paper_id].append(  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        authors[author.paper_id].append(
             AuthorRow(author.name, author.unit, author.job_title, author.phone, author.email)
         )
     manuscripts = await latest_manuscripts(ids)

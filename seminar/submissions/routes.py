@@ -24,6 +24,7 @@ from seminar.files import content_disposition
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import (
+    can_change_paper,
     can_edit_paper,
     can_extend_deadline,
     can_see_all_papers,
@@ -32,6 +33,7 @@ from seminar.permissions import (
     require,
 )
 from seminar.reviews.overview import released_decision
+from seminar.reviews.queries import is_decided
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown, to_aware
 from seminar.spreadsheets import XLSX_TYPE
@@ -157,7 +159,7 @@ def _form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
     return {
         "title": paper.title,
         "subtitle": paper.subtitle,
-        "topic": paper.topic_id,  # type: ignore[attr-defined]  # Tortoise's _id attribute
+        "topic": paper.topic_id,
         "abstract": paper.abstract,
         "keywords": "、".join(paper.keywords),
         "originality": paper.originality_confirmed,
@@ -168,10 +170,21 @@ def _form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
     }
 
 
+async def _refused_once_decided(request: Request, seminar: Seminar, paper: Paper) -> Response | None:
+    """Back to the paper with the reason, if the organizers have decided on it (a page opened before)."""
+    if can_change_paper(actor(request), paper, await is_decided(paper)):
+        return None
+    flash(request, _("The organizers have decided on this paper, so it can no longer be edited or withdrawn. "
+                     "Write to them if something must change."), "error")
+    return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
+
+
 async def edit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
-    window = await _window(seminar, paper.city_id)  # type: ignore[attr-defined]
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
+    window = await _window(seminar, paper.city_id)
     if not window["is_open"]:
         flash(request, window["closed_message"], "error")
         return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
@@ -206,7 +219,7 @@ async def edit(request: Request) -> Response:
 async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> dict[str, Any]:
     # Only the metadata: the blob content stays in the database until someone downloads it.
     manuscripts = await Manuscript.filter(paper_id=paper.id).order_by("-version").select_related("uploaded_by")
-    sizes = dict(await Blob.filter(sha256__in=[m.blob_id for m in manuscripts]).values_list("sha256", "size"))  # type: ignore[attr-defined]
+    sizes = dict(await Blob.filter(sha256__in=[m.blob_id for m in manuscripts]).values_list("sha256", "size"))
     current = actor(request)
     return {
         "seminar": seminar,
@@ -217,10 +230,11 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "latest": manuscripts[0] if manuscripts else None,
         "missing": await actions.missing_for_submission(paper),
         "may_edit": can_edit_paper(current, paper),
+        "may_change": can_change_paper(current, paper, await is_decided(paper)),
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "max_characters": MAX_CHARACTERS,
-        **await _window(seminar, paper.city_id),  # type: ignore[attr-defined]
+        **await _window(seminar, paper.city_id),
     }
 
 
@@ -247,6 +261,7 @@ async def upload(request: Request) -> Response:
         )
         manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=_user(request))
     except UserError as error:
+        flash(request, error.message, "error")  # at the top, where the reloaded page is read first
         context = await _detail_context(request, seminar, paper)
         return render(request, "submissions/detail.html", {**context, "upload_error": error.message}, status_code=400)
     # A name in the document properties is warned about by the page itself, for as long as it is true.
@@ -277,6 +292,8 @@ async def submit(request: Request) -> Response:
 async def withdraw(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
+    if (refused := await _refused_once_decided(request, seminar, paper)) is not None:
+        return refused
     if request.method == "POST":
         if (await form(request)).get("confirm") != "yes":
             flash(request, _("Tick the box to confirm the withdrawal."), "error")
@@ -296,7 +313,7 @@ async def download(request: Request) -> Response:
     manuscript = await Manuscript.get_or_none(paper_id=paper.id, version=request.path_params["version"])
     if manuscript is None:
         raise HTTPException(status_code=404)
-    blob = await Blob.get(sha256=manuscript.blob_id)  # type: ignore[attr-defined]
+    blob = await Blob.get(sha256=manuscript.blob_id)
     return Response(
         bytes(blob.content),
         media_type=manuscript.content_type,
@@ -310,7 +327,7 @@ async def all_papers(request: Request) -> Response:
     papers, filters = filtered_papers(actor(request), seminar, request.query_params)
     found = await papers.select_related("topic", "city").order_by("city__sort_order", "number")
     contacts = {
-        a.paper_id: a  # type: ignore[attr-defined]
+        a.paper_id: a
         for a in await Author.filter(paper_id__in=[p.id for p in found], is_contact=True)
     }
     return render(

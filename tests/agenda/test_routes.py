@@ -536,7 +536,52 @@ async def test_a_repeated_request_gets_304_with_the_same_strong_etag(released) -
         assert etag.startswith('"') and not etag.startswith("W/"), path
         assert again.status_code == 304 and again.headers["etag"] == etag and not again.content, path
         assert other.status_code == 200 and other.content == first.content, path
-        assert "public" in first.headers["cache-control"], path
+        # The page carries the signed-in organizer's own header links: for their browser only.
+        assert ("private" if path == "agenda" else "public") in first.headers["cache-control"], path
+
+
+async def test_the_public_page_has_the_site_header_with_links_to_each_language(released) -> None:  # type: ignore[no-untyped-def]
+    await released.logout()
+
+    page = await released.get(f"/{SLUG}/agenda")
+    english = await released.get(f"/{SLUG}/agenda", params={"lang": "en"})
+    english_pdf_link = re.search(r'href="([^"]+agenda\.pdf[^"]*)"', english.text)
+
+    assert '<a href="/">研讨班</a>' in page.text.replace(' class="brand"', "")
+    assert '<a href="/login">登录</a>' in page.text
+    assert f'<a href="/{SLUG}/" class="seminar-name">' in page.text  # the way back to the seminar
+    assert f'<a href="/{SLUG}/agenda?lang=en">English</a>' in page.text
+    assert f'<a href="/{SLUG}/agenda?lang=zh_Hant">繁體中文</a>' in page.text
+    assert "<h1>Seminar agenda</h1>" in english.text and '<a href="/login">Log in</a>' in english.text
+    assert english_pdf_link and english_pdf_link.group(1) == f"/{SLUG}/agenda.pdf?lang=en"
+    assert "public" in page.headers["cache-control"] and "set-cookie" not in page.headers
+
+
+async def test_a_signed_in_visitor_sees_their_own_header_and_the_cache_keeps_no_one(released) -> None:  # type: ignore[no-untyped-def]
+    seminar = await Seminar.get(slug=SLUG)
+    await make_submitter(seminar, city="深圳市", email="shenzhen@example.org")
+
+    organizer_page = await released.get(f"/{SLUG}/agenda")
+    organizer_again = await released.get(
+        f"/{SLUG}/agenda", headers={"If-None-Match": organizer_page.headers["etag"]}
+    )
+    await released.logout()
+    await released.login("shenzhen@example.org")
+    city_page = await released.get(f"/{SLUG}/agenda")
+    city_csrf = await released.csrf()
+    await released.logout()
+    stranger_page = await released.get(f"/{SLUG}/agenda")
+
+    assert ">李明</a>" in organizer_page.text and "退出登录" in organizer_page.text
+    assert organizer_again.status_code == 304
+    assert ">深圳市联络员</a>" in city_page.text and "李明" not in city_page.text
+    assert f'value="{city_csrf}"' in city_page.text  # its 退出登录 form works
+    assert organizer_page.headers["etag"] != city_page.headers["etag"] != stranger_page.headers["etag"]
+    assert "private" in city_page.headers["cache-control"]
+    assert '<a href="/login">登录</a>' in stranger_page.text
+    assert "李明" not in stranger_page.text and "深圳市联络员" not in stranger_page.text
+    cached = b"".join(entry.content for entry in published._cache.values())
+    assert "李明".encode() not in cached and "深圳市联络员".encode() not in cached and b"csrf_token" not in cached
 
 
 async def test_papers_are_linked_to_their_pages_only_while_the_proceedings_are_public(  # type: ignore[no-untyped-def]

@@ -419,10 +419,26 @@ def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     link(seminar_bar(page), "Seminar agenda").click()
     said(page, PAPER)
     journey.look(page, "agenda")
+    agenda_on_a_phone(journey, page)
+
+
+def agenda_on_a_phone(journey: Journey, page: Page) -> None:
+    """The site's header, with the person's name, on a phone; nothing touches the screen's edge or breaks a room's name."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    header = page.locator("header.site-header")
+    brand = header.get_by_role("link", name=t("Seminars"), exact=True).bounding_box()
+    room = page.locator(".agenda-topics .room-name").first
+    assert brand and brand["x"] >= 8, f"the header's text starts at {brand}"
+    assert header.get_by_text(ORGANIZER[1], exact=True).is_visible()
+    assert link(seminar_bar(page), "Seminar agenda").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert len(room.evaluate("element => [...element.getClientRects()]")) == 1, "the room's name wraps"
+    journey.look(page, "agenda-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
-    page.go_back()  # the public agenda is a page of its own, without the seminar bar
+    page.go_back()  # the public agenda's seminar bar has no organizers' menus
     menu(page, "Manage", "Proceedings")
     preface = labelled(page, "Preface")
     preface.fill("本论文集收录本次研讨班交流的论文。")

@@ -281,6 +281,25 @@ async def test_decide_one_paper_then_several_in_bulk(client: Client) -> None:
     assert "一等奖 0 / 1 · 二等奖 1 / 0 · 三等奖 1 / 0 · 优秀奖 1 / 0" in page.text
 
 
+async def test_deciding_one_row_brings_the_organizer_back_to_that_row(client: Client) -> None:
+    s = await scene()
+    papers = [await make_paper(s.seminar, city=city, status="submitted") for city in ("广州市", "深圳市")]
+    await client.login("organizer@example.org")
+    page = await client.get(f"/{s.seminar.slug}/manage/ranking?sort=mean")
+    row_form = re.search(rf'<form [^>]*id="decide-{papers[1].id}".*?</form>', page.text, re.S)
+    assert row_form
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', row_form.group(0)))
+
+    decided = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                     {**fields, "outcome": "keynote", "award": ""})
+
+    assert decided.status_code == 303
+    assert decided.headers["location"] == (
+        f"http://testserver/{s.seminar.slug}/manage/ranking?sort=mean#paper-{papers[1].number}"
+    )
+    assert await Decision.filter(paper_id=papers[1].id).exists()
+
+
 async def test_an_award_for_a_declined_paper_is_refused_and_nothing_changes(client: Client) -> None:
     s = await scene()
     paper = await make_paper(s.seminar, status="submitted")

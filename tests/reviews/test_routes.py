@@ -4,6 +4,7 @@ and what a reviewer may see (own-first, blind review, conflicts) with data aroun
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from seminar.accounts.models import User
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewSettings, ReviewStatus
-from seminar.seminars.models import Seminar
+from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Blob, Manuscript, Paper
 from tests.conftest import Client, flashes
 from tests.factories import (
@@ -82,6 +83,27 @@ async def test_my_reviews_lists_assigned_papers_with_progress_and_deadline(clien
     assert other.title not in page.text  # not assigned
     assert "已分配：1 · 草稿：0 · 已提交：0" in page.text
     assert "评审截止时间" in page.text
+
+
+async def test_my_reviews_shows_each_papers_topic(client: Client) -> None:
+    s = await scene()
+    topic = await Topic.get(seminar_id=s.seminar.id, position=3)
+    other = await make_paper(s.seminar, city="深圳市", status="submitted", title="深圳市矛盾纠纷多元化解机制研究", topic=topic)
+    await make_assignment(other, s.reviewer)
+    await client.login("reviewer01@example.org")
+
+    page = await client.get(f"/{s.seminar.slug}/reviews/")
+
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][:3]
+        for row in re.findall(r"<tr>(.*?)</tr>", page.text.split("<tbody>")[1], re.S)
+    ]
+    first_topic = await Topic.get(seminar_id=s.seminar.id, position=1)
+    assert "<th>专题</th>" in page.text
+    assert rows == [
+        [f"#{s.paper.number}", first_topic.title, s.paper.title],
+        [f"#{other.number}", topic.title, other.title],
+    ]
 
 
 async def test_review_page_shows_text_and_hides_city_and_authors_in_blind_review(client: Client) -> None:

@@ -248,6 +248,19 @@ async def test_the_seminar_menus_close_each_other_and_the_address_name_is_marked
     assert slug_field.xpath(".//span[@class='required']")
 
 
+async def test_the_review_form_and_the_per_city_deadlines_are_in_the_organizers_menus(client: Client) -> None:
+    await _signed_in_organizer(client)
+
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/settings")).text)
+
+    menus = {
+        menu.findtext("summary"): [(link.text_content(), link.get("href")) for link in menu.xpath(".//a")]
+        for menu in page.xpath("//details[@class='nav-menu']")
+    }
+    assert ("评审表", "http://testserver/gd-2021/manage/review-form") in menus["评审"]
+    assert ("延期报送", "http://testserver/gd-2021/manage/deadlines") in menus["管理"]
+
+
 async def test_add_topic_appends_it_at_the_end(client: Client) -> None:
     seminar = await _signed_in_organizer(client)
 
@@ -390,6 +403,22 @@ async def test_landing_shows_chinese_dates_topics_and_manage_link_only_for_organ
     assert re.findall(r"<li><strong>(.*?)</strong>", public.text) == DEFAULT_TOPICS
     assert ">管理</a>" not in public.text
     assert 'href="http://testserver/gd-2021/manage/">管理</a>' in organizer.text
+
+
+async def test_a_citys_landing_page_leads_with_submitting_papers(client: Client) -> None:
+    seminar = await make_seminar()
+    await make_submitter(seminar, city="广州市", email="guangzhou@example.org")
+
+    public = await client.get("/gd-2021/")
+    await client.login("guangzhou@example.org")
+    city = await client.get("/gd-2021/")
+
+    def buttons(response: httpx.Response) -> list[str]:
+        return [a.text_content() for a in lxml.html.fromstring(response.text).xpath("//p[@class='seminar-links']/a")]
+
+    assert buttons(public) == ["报名"]
+    assert buttons(city)[0] == "报送论文"
+    assert 'class="button primary" href="http://testserver/gd-2021/papers/"' in city.text
 
 
 async def test_index_lists_upcoming_first_and_offers_new_seminar_to_organizers(client: Client) -> None:

@@ -8,8 +8,10 @@ import pytest
 
 from seminar.seminars.rules import (
     Schedule,
+    KeyDate,
     countdown,
     index_order,
+    key_dates,
     moved,
     schedule_problems,
     slug_problem,
@@ -106,6 +108,23 @@ def test_countdown_counts_calendar_days_in_the_local_zone(moment: dt.date | dt.d
     now = dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
 
     assert countdown(moment, now) == expected
+
+
+def test_key_dates_leaves_out_unset_moments_and_marks_past_ones() -> None:
+    now = dt.datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+    deadline = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    moments: list[tuple[str, dt.date | dt.datetime | None]] = [
+        ("截稿", deadline),
+        ("评审截止", None),
+        ("开班", dt.date(2026, 11, 25)),
+        ("通知作者", dt.date(2026, 12, 1)),
+    ]
+
+    assert key_dates(moments, now) == [
+        KeyDate("截稿", deadline, "5 天前", past=True),
+        KeyDate("开班", dt.date(2026, 11, 25), "今天", past=False),
+        KeyDate("通知作者", dt.date(2026, 12, 1), "还有 6 天", past=False),
+    ]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from seminar.mail.worker import send_pending
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 from tests.conftest import Client, SmtpServer, flashes
-from tests.factories import grant, make_organizer, make_paper, make_seminar, make_submitter, make_unit, make_user
+from tests.factories import grant, make_decision, make_organizer, make_paper, make_seminar, make_submitter, make_unit, make_user
 from tests.submissions.documents import make_docx
 
 NEXT_WEEK = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
@@ -150,6 +150,30 @@ async def test_withdraw_needs_confirmation_then_sends_receipt(client: Client) ->
 
     subjects = await OutboxMail.all().values_list("subject", flat=True)
     assert subjects and all(subject == f"回执：论文#{paper.number}已撤回" for subject in subjects)
+
+
+async def test_a_decided_paper_is_neither_edited_nor_withdrawn_by_the_city(client: Client) -> None:
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    decided = await make_paper(seminar, "广州市", status="submitted")
+    undecided = await make_paper(seminar, "广州市", title="深化矛盾纠纷多元化解", status="submitted")
+    await make_decision(decided, "keynote")
+    await client.login("guangzhou@example.org")
+    edit, withdraw = f"/{seminar.slug}/papers/{decided.number}/edit", f"/{seminar.slug}/papers/{decided.number}/withdraw"
+
+    page = await client.get(f"/{seminar.slug}/papers/{decided.number}")
+    other_page = await client.get(f"/{seminar.slug}/papers/{undecided.number}")
+    edit_page = await client.get(edit)
+    withdrawn = await client.post_form(withdraw, {"confirm": "yes"})
+    edited = await client.post_form(edit, {**await paper_form(seminar, title="改过的题目"), "version": str(decided.version)})
+
+    reason = "组织方已对本论文作出决定，论文信息不能再修改，也不能撤回。如需变更，请联系组织方。"
+    assert reason in page.text and f'href="{edit}"' not in page.text and f'href="{withdraw}"' not in page.text
+    assert f'href="/{seminar.slug}/papers/{undecided.number}/withdraw"' in other_page.text.replace("http://testserver", "")
+    assert edit_page.status_code == withdrawn.status_code == edited.status_code == 303
+    assert flashes(await client.get(withdrawn.headers["location"])) == [reason, reason]
+    await decided.refresh_from_db()
+    assert decided.status is PaperStatus.SUBMITTED and decided.title == "坚持党建引领 推进市域社会治理现代化"
 
 
 async def test_after_the_deadline_everything_is_read_only(client: Client) -> None:
@@ -306,7 +330,9 @@ async def test_bad_upload_is_refused_on_the_paper_page_and_stores_nothing(client
     response = await upload(client, seminar, paper, "论文.docx", b"MZ\x90\x00" + b"\0" * 100)
 
     assert response.status_code == 400
-    assert "文件内容与扩展名 .docx 不符" in response.text
+    # At the top of the page, where the reloaded page is read first (after the draft's own message).
+    assert "文件内容与扩展名 .docx 不符" in flashes(response)[-1]
+    assert response.text.index('class="flash flash-error"') < response.text.index("<h1>")
     assert await Manuscript.all().count() == 0 and await Blob.all().count() == 0
 
 

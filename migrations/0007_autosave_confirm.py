@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_registration_attempt')]
+    dependencies = [('models', '0006_assignment_loads')]
 
     initial = False
 
