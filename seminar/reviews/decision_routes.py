@@ -102,6 +102,7 @@ async def decide_papers(request: Request) -> Response:
         return render(request, "reviews/confirm_decision.html", {
             "seminar": seminar, "missing": missing, "paper_ids": paper_ids, "outcome": outcome, "award": award,
             "confirmed": sorted({*confirmed, *(s.paper.id for s in missing.shortfalls)}), "back": str(data.get("back", "")),
+            "row": str(data.get("row", "")),
         }, status_code=409)
     except UserError as error:
         return await _ranking_page(request, seminar, [error.message])

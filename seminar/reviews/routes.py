@@ -122,7 +122,7 @@ async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewF
 def _marks(review_form: ReviewForm, problems: dict[str, str]) -> dict[str, str]:
     """What is wrong, by the id of the input it belongs to (the page's script marks each where it is)."""
     marks = {f"score-{key}": message for key, message in problems.items()}
-    marks.update({name: str(errors[0]) for name, errors in review_form.errors.items() if errors and name not in (None, "version")})
+    marks.update({field.id: str(field.errors[0]) for field in review_form if field.errors and field.name != "version"})
     return marks
 
 

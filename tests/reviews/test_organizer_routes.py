@@ -290,9 +290,12 @@ async def test_deciding_one_row_brings_the_organizer_back_to_that_row(client: Cl
     assert row_form
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', row_form.group(0)))
 
-    decided = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                                     {**fields, "outcome": "keynote", "award": ""})
+    asked = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                   {**fields, "outcome": "keynote", "award": ""})  # nobody reviewed it: asked first
+    confirmation = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', asked.text))
+    decided = await client.post_form(f"/{s.seminar.slug}/manage/decisions", confirmation)
 
+    assert asked.status_code == 409
     assert decided.status_code == 303
     assert decided.headers["location"] == (
         f"http://testserver/{s.seminar.slug}/manage/ranking?sort=mean#paper-{papers[1].number}"
