@@ -311,7 +311,9 @@ async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links
             raise UserError(_("%(name)s already reviews paper #%(number)s.", name=reviewer.name, number=paper.number))
         profile = await ReviewerProfile.get_or_none(seminar_id=seminar.id, user_id=reviewer.id)
         _minimum, maximum = load_bounds(await settings_of(seminar), profile)
-        load = await Assignment.filter(seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True).count()
+        load = await Assignment.filter(
+            seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED
+        ).count()
         if not force and maximum is not None and load >= maximum:
             raise UserError(
                 _("%(name)s already has %(count)s papers, the maximum set for them. Assign anyway to go beyond it.",
@@ -399,6 +401,11 @@ class ReviewInput:
     typed_scores: dict[str, str] = field(default_factory=dict)
 
 
+def withdrawn_message() -> str:
+    return _("The city has withdrawn this paper: your review is kept as it is, but it cannot be changed "
+             "unless the paper is sent in again.")
+
+
 def _ensure_open(seminar: Seminar) -> None:
     if not rules.is_review_open(now(), seminar.review_deadline):
         raise UserError(rules.review_closed_message())
@@ -420,6 +427,10 @@ async def save_review(
     recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
     confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
     async with in_transaction():
+        # The paper's row is locked too: a withdrawal and a save of its review happen one after the other.
+        paper = await Paper.filter(id=assignment.paper_id).select_for_update().first()
+        if paper is None or paper.status is not PaperStatus.SUBMITTED:
+            raise UserError(withdrawn_message())
         review = await Review.filter(assignment_id=assignment.id).select_for_update().first()
         current_version = review.version if review is not None else 0
         if current_version != opened_version:

@@ -20,7 +20,7 @@ from seminar.errors import UserError
 from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_bid, can_review
+from seminar.permissions import can_bid, can_review, can_write_review
 from seminar.reviews import actions, queries, rules
 from seminar.reviews.access import form_status
 from seminar.reviews.forms import DeclineForm, ReviewForm
@@ -37,10 +37,12 @@ async def mine(request: Request) -> Response:
     seminar = await seminar_page(request, can_review, refused=404)
     rows = await queries.reviews_to_write(actor(request), seminar)
     now = i18n.local_now()
+    # A withdrawn paper stays listed, marked so, for the reviewer to read their draft; it is no work to do.
+    current = [(a, review) for a, review in rows if can_write_review(actor(request), a.paper)]
     return render(request, "reviews/mine.html", {
         "seminar": seminar,
         "rows": rows,
-        "progress": rules.progress([review.status.value if review else None for _a, review in rows]),
+        "progress": rules.progress([review.status.value if review else None for _a, review in current]),
         "deadline": seminar.review_deadline,
         "is_open": rules.is_review_open(now, seminar.review_deadline),
         "countdown": countdown(seminar.review_deadline, now) if seminar.review_deadline else "",
@@ -164,6 +166,10 @@ async def review_page(request: Request) -> Response:
     submit = (await form(request)).get("action") == "submit"
     is_draft = review is None or not review.is_submitted
     too_long = bool(review_form.errors)  # before any message is added to the form's own errors
+    typed = _typed(values.scores, values.typed_scores)
+    if not can_write_review(actor(request), paper):  # withdrawn since the page was opened: what was typed is shown again
+        review_form.form_errors.append(actions.withdrawn_message())
+        return await _render_review(request, seminar, paper, assignment, review, review_form, typed, 403)
     status = 400
     try:
         if too_long:
@@ -184,7 +190,6 @@ async def review_page(request: Request) -> Response:
         else:
             flash(request, _("Draft saved."))
         return redirect(request, "reviews:review", slug=seminar.slug, number=paper.number)
-    typed = _typed(values.scores, values.typed_scores)
     return await _render_review(request, seminar, paper, assignment, review, review_form, typed, status)
 
 
@@ -194,7 +199,9 @@ async def autosave(request: Request) -> Response:
     Scores are stored as typed, valid or not; `marks` says, by input id, what is still wrong. A text over
     its length limit is refused (400, with its mark) and nothing is stored.
     """
-    seminar, _paper, assignment = await _reviewer_paper(request)
+    seminar, paper, assignment = await _reviewer_paper(request)
+    if not can_write_review(actor(request), paper):
+        return JSONResponse({"error": actions.withdrawn_message()}, status_code=403)
     review_form, values, problems = await _read_review_post(request, seminar)
     marks = _marks(review_form, problems)
     if review_form.errors:

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_assignment_loads')]
+    dependencies = [('models', '0007_agenda_left_out')]
 
     initial = False
 
