@@ -41,13 +41,14 @@ from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
+from seminar.db import column
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Conflict, ConflictSource, Review, UnitConflictLift
+from seminar.reviews.models import Conflict, ConflictSource, Decision, Review, UnitConflictLift
 from seminar.reviews.proposals import PROPOSAL_SALT
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Paper
@@ -529,6 +530,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             return {"version": str((await load_draft(o.seminar)).version), **values}
         return payload
 
+    async def unreviewed_decisions() -> dict[str, Any]:
+        """Confirms mailing the decisions of papers with fewer reviews than required: all of them here."""
+        return {"confirmed": [str(paper_id) for paper_id in await column(Decision.filter(seminar_id=o.seminar.id), "paper_id")]}
+
     async def arrange() -> dict[str, Any]:
         order = [slot.key for slot in reversed(o.session.slots)]
         return {"json": {"version": (await load_draft(o.seminar)).version, "sessions": {o.session.key: order}}}
@@ -579,7 +584,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         # Confirmed: the paper has fewer submitted reviews than the seminar requires.
         "reviews:decide": _fixed({"paper": [str(o.city_b_paper.id)], "outcome": "proceedings", "award": "",
                                   "confirmed": [str(o.city_b_paper.id)]}),
-        "reviews:send_decisions": _fixed({"confirmed": [str(o.paper.id), str(o.city_b_paper.id)]}),
+        "reviews:send_decisions": unreviewed_decisions,
         "reviews:decision_mail": _fixed({"subject": "关于论文{paper_number}的通知", "body": "{recipient}：{decision}",
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),

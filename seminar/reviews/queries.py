@@ -280,12 +280,12 @@ async def is_decided(paper: Paper) -> bool:
 
 async def submitted_review_counts(paper_ids: Sequence[int]) -> dict[int, int]:
     """paper id → how many reviews of it are submitted (by reviewers who have not declined); papers without any left out."""
-    rows = await Review.filter(
+    rows = await column(Review.filter(
         assignment__paper_id__in=list(paper_ids), assignment__declined_at__isnull=True, status=ReviewStatus.SUBMITTED
-    ).values_list("assignment__paper_id", flat=True)
+    ), "assignment__paper_id")
     counts: dict[int, int] = defaultdict(int)
     for paper_id in rows:
-        counts[int(paper_id)] += 1  # type: ignore[call-overload]  # values_list's rows are typed loosely
+        counts[paper_id] += 1
     return dict(counts)
 
 
