@@ -226,7 +226,7 @@ async def _one_more_of_everything(world: World) -> None:
 
     await make_room(seminar, f"第{n}会议室", 50)
     draft = await load_draft(seminar)
-    version = await agenda_actions.draft_from_decisions(seminar, draft.version, organizer)
+    version = await agenda_actions.draft_from_decisions(seminar, draft.version, organizer, agenda_actions.DraftingMode.REPLACE)
     await agenda_actions.publish(seminar, version, organizer)
 
 

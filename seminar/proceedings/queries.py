@@ -21,7 +21,7 @@ from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
 from seminar.i18n import DEFAULT_LOCALE, _, use_locale
-from seminar.permissions import Actor, can_see_authors_in_book
+from seminar.permissions import Actor, can_manage_proceedings, can_see_authors_in_book
 from seminar.proceedings.book import (
     Author,
     BookPaper,
@@ -31,7 +31,9 @@ from seminar.proceedings.book import (
     Placement,
     author_lines,
     numeral,
+    paper_body,
 )
+from seminar.proceedings.frontmatter import dropped_summary
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.proceedings.progress import build_progress
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
@@ -181,6 +183,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         include_comments=options.include_comments,
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,
+        volume=volume,
     )
 
 
@@ -252,11 +255,15 @@ async def public_paper_page(
         Placement.DISCUSSION: _("Discussion paper"),
         Placement.PROCEEDINGS: _("Paper in the proceedings"),
     }
+    body = paper_body(book_paper)
     return {
         "seminar": seminar,
         "topic": topic,
         "topic_number": numeral(topic.position),
         "paper": book_paper,
+        "body_html": body.html,
+        # Organizers see what of the manuscript's beginning the book leaves out as a repeat of the form.
+        "dropped_front_matter": dropped_summary(body) if can_manage_proceedings(actor, seminar) else "",
         "placement": placements[book_paper.placement],
         "author_lines": author_lines(book_paper) if shows_authors else [],
         "under_blind_review": under_blind_review,
