@@ -30,10 +30,8 @@ memory back when it exits. A crash or timeout of the child is a `BuildError`, ne
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import multiprocessing
-import os
 import re
 import resource
 import subprocess

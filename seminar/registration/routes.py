@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from seminar.accounts.access import mail_links
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_manage_registrations
@@ -138,10 +138,8 @@ async def reject(request: Request) -> Response:
 async def export(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     filename = f"{seminar.title}-参会人员名单.xlsx"
-    return Response(
-        participants_xlsx(seminar.title, await queries.participant_rows(seminar)), media_type=XLSX_TYPE,
-        headers={"Content-Disposition": content_disposition(filename)},
-    )
+    data = participants_xlsx(seminar.title, await queries.participant_rows(seminar))
+    return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 routes: list[BaseRoute] = [

@@ -25,7 +25,7 @@ from seminar.reviews.export import reviews_xlsx
 from seminar.reviews.forms import DecisionMailForm
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions.archive import manuscript_name
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ async def export(request: Request) -> Response:
     criteria, rows = await overview.export_rows(seminar)
     data = reviews_xlsx(seminar.title, criteria, rows)
     filename = manuscript_name(seminar.title, "", "评审意见", [], ".xlsx")
-    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+    return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 routes: list[BaseRoute] = [

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_bid, can_review, can_write_review
@@ -246,7 +246,7 @@ async def manuscript(request: Request) -> Response:
     latest, content = found
     extension = latest.original_filename.rsplit(".", 1)[-1] if "." in latest.original_filename else latest.kind.value
     name = latest.original_filename if rules.shows_identity(seminar.blind_review, False) else f"paper-{paper.number}.{extension}"
-    return Response(content, media_type=latest.content_type, headers={"Content-Disposition": content_disposition(name)})
+    return bytes_response(request, content, latest.content_type, filename=name)
 
 
 routes: list[BaseRoute] = [

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from seminar import i18n
 from seminar.config import Settings
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response, content_disposition
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _
 from seminar.permissions import (
@@ -231,11 +231,7 @@ async def download(request: Request) -> Response:
     if found is None:
         raise HTTPException(status_code=404)
     manuscript, content = found
-    return Response(
-        content,
-        media_type=manuscript.content_type,
-        headers={"Content-Disposition": content_disposition(manuscript.original_filename)},
-    )
+    return bytes_response(request, content, manuscript.content_type, filename=manuscript.original_filename)
 
 
 async def all_papers(request: Request) -> Response:
@@ -249,7 +245,7 @@ async def export_xlsx(request: Request) -> Response:
     papers = await queries.listed_papers(actor(request), seminar, request.query_params)
     data = paper_list_xlsx(seminar.title, await queries.paper_rows(papers, seminar.time_zone))
     filename = manuscript_name(seminar.title, "", "论文清单", [], ".xlsx")
-    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+    return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 async def download_all(request: Request) -> Response:
