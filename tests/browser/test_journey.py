@@ -473,6 +473,7 @@ def agenda_on_a_phone(journey: Journey, page: Page) -> None:
 def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
     page.go_back()  # the public agenda's seminar bar has no organizers' menus
     menu(page, "Manage", "Proceedings")
+    page.wait_for_load_state()  # keep-typed.js listens once the page's deferred scripts have run
     preface = labelled(page, "Preface")
     preface.fill("本论文集收录本次研讨班交流的论文。")
     page.reload()  # before saving: what was typed is put back
