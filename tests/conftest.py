@@ -268,6 +268,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("simulation")
     group.addoption("--simulation-steps", type=int, default=None, help="steps of the simulation (default: the short run)")
     group.addoption("--simulation-seed", type=int, default=None, help="seed of the simulation's random walk")
+    group.addoption("--simulation-all", action="store_true", help="check the simulation's pending invariants too")
     group.addoption("--simulation-typeset", action="store_true", help="typeset the book for real when the simulation builds it")
 
 

@@ -330,7 +330,7 @@ class Simulation:
             (1, "publish the book", self.publish_book),
         ]
         if papers:
-            number = r.choice(papers)
+            number = r.choice(submitted if submitted and r.random() < 0.8 else papers)
             found += [
                 (3, "assign by hand", lambda: self.assign(number, reviewer, force=r.random() < 0.3)),
                 (1, "unassign", lambda: self.unassign(number, reviewer)),
@@ -907,7 +907,7 @@ class Simulation:
                 self.fail(f"the decided papers {missing} are not in the agenda draft, and the checks say nothing")
 
 
-EPISODE_STEPS = 300  # a seminar's life in this many steps; a longer run plays several, each afresh
+EPISODE_STEPS = 500  # a seminar's life in this many steps; a longer run plays several, each afresh
 
 
 def episode_seed(seed: int, episode: int) -> int:
