@@ -77,7 +77,7 @@ PENDING: dict[str, str] = {
     "withdrawn paper leaves the reviewers' queues": "consequences",
     "a withdrawn or undecided paper in an agenda has a check finding": "consequences",
     "a decided paper missing from the agenda draft has a check finding": "consequences",
-    "the book prints each topic's papers in agenda order": "book-order",
+    "a reviewer reads no author of a paper under blind review on the book's pages": "final-version",
 }
 
 
@@ -769,9 +769,22 @@ class Simulation:
             pages.append(queue_page)
             for number in sorted(listed)[:1]:
                 pages.append(await self.expect(person.client.get(self.url("reviews:review", number=number)), 200, "a review"))
+            if listed and self.checks("a reviewer reads no author of a paper under blind review on the book's pages"):
+                pages.append(await self.expect(person.client.get(self.url("proceedings:paper", number=self.pick(sorted(listed)))),
+                                               (200, 404), "a paper's page in the book"))
         elif person.role == "attendee":
             pages.append(await self.expect(person.client.get(self.url("registration:me")), 200, "my seminar"))
             pages.append(await self.expect(person.client.get(self.url("agenda:public")), (200, 404), "the agenda"))
+            if m.papers:
+                number = self.pick(sorted(m.papers))
+                decision = m.decisions.get(number)
+                readable = bool(m.books_published) and m.papers[number].status == SUBMITTED and (
+                    decision is not None and decision.outcome in BOOK_OUTCOMES)
+                page = await self.expect(person.client.get(self.url("proceedings:paper", number=number)), (200, 404),
+                                         "a paper's page in the book")
+                if (page.status_code == 200) != readable:
+                    self.fail(f"#{number}'s page in the book answers the attendee {page.status_code}, the model says "
+                              f"{'readable' if readable else 'not there'}")
         else:
             pages.append(await self.expect(person.client.get(self.url("agenda:editor")), 200, "the agenda editor"))
             pages.append(await self.expect(person.client.get(self.url("reviews:ranking")), 200, "the ranking"))
