@@ -52,6 +52,8 @@ class Model:
     cities: dict[str, str]  # key → city name
     reviewer_cities: dict[str, str]  # reviewer key → the city key their unit belongs to (conflict by unit)
     topics: int  # positions 1 … topics
+    reviewers: tuple[str, ...]  # reviewer keys
+    reviews_per_paper: int
     seminar_open: bool = True
     extended: set[str] = field(default_factory=set)
     papers: dict[int, PaperModel] = field(default_factory=dict)
@@ -120,6 +122,40 @@ class Model:
             n for n, p in self.papers.items()
             if p.status == SUBMITTED and (not self.is_conflicted(n, reviewer) or (n, reviewer) in self.declared)
         }
+
+    def completion_exists(self) -> bool:
+        """Whether reviewers can be added so that every submitted paper has `reviews_per_paper` of them, keeping
+        every assignment made, asking nobody again who declined, no conflict, no maximum exceeded (a flow problem,
+        solved by augmenting paths: the instances are small)."""
+        submitted = sorted(n for n, p in self.papers.items() if p.status == SUBMITTED)
+        active = {key for key, a in self.assignments.items() if a.active and key[0] in submitted}
+        need = {n: max(0, self.reviews_per_paper - sum(1 for m, _r in active if m == n)) for n in submitted}
+        room = {
+            r: (sum(need.values()) if r not in self.max_load else max(0, self.max_load[r] - sum(1 for _n, s in active if s == r)))
+            for r in self.reviewers
+        }
+        allowed = {n: [r for r in self.reviewers if (n, r) not in self.assignments and not self.is_conflicted(n, r)]
+                   for n in submitted}
+        taken: dict[tuple[int, str], bool] = {}
+        used = dict.fromkeys(self.reviewers, 0)
+
+        def augment(paper: int, seen: set[str]) -> bool:
+            for reviewer in allowed[paper]:
+                if reviewer in seen or taken.get((paper, reviewer)):
+                    continue
+                seen.add(reviewer)
+                if used[reviewer] < room[reviewer]:
+                    used[reviewer] += 1
+                    taken[(paper, reviewer)] = True
+                    return True
+                for other in [n for (n, r), on in taken.items() if on and r == reviewer]:
+                    if augment(other, seen):
+                        taken[(other, reviewer)] = False
+                        taken[(paper, reviewer)] = True
+                        return True
+            return False
+
+        return all(augment(paper, set()) for paper in submitted for _slot in range(need[paper]))
 
     # --- decisions and the book ---------------------------------------------------------
 
