@@ -194,8 +194,8 @@ class Simulation:
         for key, city in CITIES.items():
             await self._person(key, "city", await make_submitter(self.seminar, city, f"{key}@example.org"), city=key)
         guangzhou = await make_unit("广州市", UnitKind.CITY)
-        for key, (name, unit, kind, city) in REVIEWERS.items():
-            if city:
+        for key, (name, unit, kind, home) in REVIEWERS.items():
+            if home:
                 await make_unit(unit, kind, parent=guangzhou)
             await self._person(key, "reviewer", await make_reviewer(self.seminar, f"{key}@example.org", name, unit, kind))
         await self._person("attendee", "attendee", await make_attendee(self.seminar, "attendee@example.org"))
@@ -206,7 +206,7 @@ class Simulation:
         await self._set_up_agenda()
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self._stack.__aexit__(*exc)
 
     async def _person(self, key: str, role: str, user: User, city: str | None = None) -> None:
@@ -229,7 +229,7 @@ class Simulation:
             self.typeset_specs.append(spec)
             return TypesetResult(make_pdf(1), BuildReport(pages=1))
 
-        proceedings_actions.typeset_async = record  # type: ignore[assignment]
+        proceedings_actions.typeset_async = record
         try:
             yield
         finally:
