@@ -6,16 +6,19 @@ whether every constraint holds, and the optimality gap against bounds computed h
 independently of the solver:
 
 * the Lagrangian bound from the solver's reviewer prices π: for ANY prices,
-  Σ_r (max(π_r,0)·max_r − max(−π_r,0)·min_r) + Σ_p (the 3 largest affinity[p][r] − π_r)
-  bounds every feasible assignment from above (weak duality), so objective = bound proves
-  optimality whatever the solver did;
-* the full LP relaxation over all allowed pairs (one HiGHS call, up to 1,000×100);
+  Σ_r max over loads L of (π_r·L − w·(L outside r's fair band)) + Σ_p (the 3 largest
+  affinity[p][r] − π_r) bounds every feasible assignment's affinity − w·imbalance from above
+  (weak duality), so value = bound proves optimality whatever the solver did;
+* the full LP over all allowed pairs, with the same balance columns (scipy, up to 1,000×100);
 * the loose bound "every paper gets its 3 best reviewers", ignoring loads.
 
 Instances: 21 cities, topics (6, or one per ~300 papers) of uneven popularity, reviewers from
 the cities (a conflict with their own city's papers, ≈1/21 of the pairs) with 1–3 topics of
 expertise and a few declared conflicts, bids (想审/可以/不想审) on ~40 papers mostly of their
-topics, one reviewer in ten with a personal maximum load, balanced loads otherwise.
+topics, one reviewer in ten with a personal maximum load, no other bound: the loads are drawn
+to their fair band by the objective (`balance=True`), as the automatic assignment page does.
+The "outside band" column counts reviews outside the fair bands (0: balanced as hard bounds
+would have been); "loads" the smallest and largest load of reviewers without a maximum.
 """
 
 from __future__ import annotations
@@ -34,14 +37,14 @@ from seminar.reviews.affinity import (
     WANT,
     WILLING,
 )
-from seminar.reviews.assign import balanced_loads, optimise
+from seminar.reviews.assign import BALANCE_WEIGHT, optimise
 
 REVIEWS = 3
 SIZES = [(100, 20), (1_000, 100), (10_000, 1_000)]
 CITIES = 21
 
 
-def instance(n_papers: int, n_reviewers: int, seed: int) -> tuple[np.ndarray, list[int], list[int]]:
+def instance(n_papers: int, n_reviewers: int, seed: int) -> tuple[np.ndarray, list[int | None]]:
     rng = np.random.default_rng(seed)
     n_topics = max(6, n_papers // 300)
     popularity = rng.dirichlet(np.full(n_topics, 2.0))
@@ -76,14 +79,22 @@ def instance(n_papers: int, n_reviewers: int, seed: int) -> tuple[np.ndarray, li
     demand = REVIEWS * n_papers
     for r in rng.choice(n_reviewers, size=n_reviewers // 10, replace=False):
         caps[r] = max(1, demand // n_reviewers // 2)
-    low, high = balanced_loads(n_papers, n_reviewers, REVIEWS, caps)
-    return values, low, high
+    return values, caps
 
 
-def lagrangian_bound(values: np.ndarray, prices: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+def hard_high(values: np.ndarray, caps: list[int | None]) -> np.ndarray:
+    reach = (~np.isnan(values)).sum(axis=0)
+    return np.array([reach[r] if c is None else min(c, reach[r]) for r, c in enumerate(caps)])
+
+
+def lagrangian_bound(values: np.ndarray, prices: np.ndarray, high: np.ndarray,
+                     fair_low: np.ndarray, fair_high: np.ndarray) -> float:
     adjusted = np.where(np.isnan(values), -np.inf, values - prices[None, :])
     best = -np.partition(-adjusted, REVIEWS - 1, axis=1)[:, :REVIEWS]
-    return float(best.sum() + (np.maximum(prices, 0) * high).sum() - (np.maximum(-prices, 0) * low).sum())
+    # π·L − w·deviation(L) is concave in L: its maximum over [0, high] is at a breakpoint.
+    points = np.stack([np.zeros_like(high), np.clip(fair_low, 0, high), np.clip(fair_high, 0, high), high])
+    deviation = np.maximum(fair_low - points, 0) + np.maximum(points - fair_high, 0)
+    return float(best.sum() + (prices * points - BALANCE_WEIGHT * deviation).max(axis=0).sum())
 
 
 def top_k_bound(values: np.ndarray) -> float:
@@ -91,17 +102,29 @@ def top_k_bound(values: np.ndarray) -> float:
     return float((-np.partition(-filled, REVIEWS - 1, axis=1)[:, :REVIEWS]).sum())
 
 
-def full_lp_bound(values: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+def full_lp_bound(values: np.ndarray, high: np.ndarray, fair_low: np.ndarray, fair_high: np.ndarray) -> float:
+    """The same LP (pairs and balance columns, see assign._LinearProgram) over every allowed pair, by scipy."""
     pairs = np.argwhere(~np.isnan(values))
     n_papers, n_reviewers = values.shape
-    columns = np.arange(len(pairs))
-    ones = np.ones(len(pairs))
-    by_paper = sparse.csr_array((ones, (pairs[:, 0], columns)), shape=(n_papers, len(pairs)))
-    by_reviewer = sparse.csr_array((ones, (pairs[:, 1], columns)), shape=(n_reviewers, len(pairs)))
-    result = linprog(-values[pairs[:, 0], pairs[:, 1]], A_eq=by_paper, b_eq=np.full(n_papers, REVIEWS),
-                     A_ub=sparse.vstack([by_reviewer, -by_reviewer]), b_ub=np.concatenate([high, -low]),
-                     bounds=(0, 1), method="highs")
-    return -float(result.fun)
+    count = len(pairs)
+    columns = np.arange(count)
+    ones = np.ones(count)
+    by_paper = sparse.csr_array((ones, (pairs[:, 0], columns)), shape=(n_papers, count + 3 * n_reviewers))
+    loads = np.tile(np.arange(n_reviewers), 3)
+    by_reviewer = sparse.csr_array(
+        (np.concatenate([ones, -np.ones(3 * n_reviewers)]),
+         (np.concatenate([pairs[:, 1], loads]), np.concatenate([columns, count + np.arange(3 * n_reviewers)]))),
+        shape=(n_reviewers, count + 3 * n_reviewers))
+    a = np.clip(fair_low, 0, high)
+    b = np.clip(fair_high, a, high)
+    cost = np.concatenate([values[pairs[:, 0], pairs[:, 1]], np.full(n_reviewers, BALANCE_WEIGHT),
+                           np.zeros(n_reviewers), np.full(n_reviewers, -BALANCE_WEIGHT)])
+    bounds = [(0, 1)] * count + [(0, u) for u in np.concatenate([a, b - a, high - b])]
+    result = linprog(-cost, A_eq=sparse.vstack([by_paper, by_reviewer]),
+                     b_eq=np.concatenate([np.full(n_papers, REVIEWS), np.zeros(n_reviewers)]),
+                     bounds=bounds, method="highs")
+    # The LP's value counts w per review up to the band's bottom; the solver's, w per review short of it.
+    return -float(result.fun) - BALANCE_WEIGHT * float(a.sum())
 
 
 def feasible(values: np.ndarray, papers: list[list[int]], low: np.ndarray, high: np.ndarray) -> bool:
@@ -116,22 +139,27 @@ def feasible(values: np.ndarray, papers: list[list[int]], low: np.ndarray, high:
 def main() -> None:
     optimise([[1.0]], 1, [0], [1])  # HiGHS prints its banner once, at first use: before the table
     header = (f"{'papers×reviewers':>17} {'allowed pairs':>13} {'LP columns':>10} {'rounds':>6} "
-              f"{'solve s':>8} {'objective':>12} {'Lagrangian gap':>14} {'full-LP gap':>11} "
-              f"{'top-3 bound':>12} {'feasible':>8}")
+              f"{'solve s':>8} {'objective':>12} {'outside band':>12} {'loads':>7} {'Lagrangian gap':>14} "
+              f"{'full-LP gap':>11} {'top-3 bound':>12} {'feasible':>8}")
     print(header)
     print("-" * len(header))
     for seed, (n_papers, n_reviewers) in enumerate(SIZES, start=1):
-        values, low_list, high_list = instance(n_papers, n_reviewers, seed)
-        low, high = np.array(low_list), np.array(high_list)
+        values, caps = instance(n_papers, n_reviewers, seed)
+        high = hard_high(values, caps)
         started = time.perf_counter()
-        solution = optimise(values, REVIEWS, low_list, high_list)
+        solution = optimise(values, REVIEWS, [0] * n_reviewers, caps, balance=True)
         elapsed = time.perf_counter() - started
-        bound = lagrangian_bound(values, np.array(solution.reviewer_prices), low, high)
-        full = f"{full_lp_bound(values, low, high) - solution.objective:11.1e}" if n_papers <= 1_000 else f"{'—':>11}"
+        fair_low, fair_high = np.array(solution.fair_low), np.array(solution.fair_high)
+        value = solution.objective - BALANCE_WEIGHT * solution.imbalance
+        bound = lagrangian_bound(values, np.array(solution.reviewer_prices), high, fair_low, fair_high)
+        full = (f"{full_lp_bound(values, high, fair_low, fair_high) - value:11.1e}" if n_papers <= 1_000
+                else f"{'—':>11}")
+        load = np.bincount([r for team in solution.papers for r in team], minlength=n_reviewers)
+        free = load[[c is None for c in caps]]
         print(f"{n_papers:>8}×{n_reviewers:<8} {int((~np.isnan(values)).sum()):>13,} {solution.columns:>10,} "
-              f"{solution.rounds:>6} {elapsed:>8.2f} {solution.objective:>12.3f} "
-              f"{bound - solution.objective:>14.1e} {full} {top_k_bound(values):>12.3f} "
-              f"{'yes' if feasible(values, solution.papers, low, high) else 'NO':>8}", flush=True)
+              f"{solution.rounds:>6} {elapsed:>8.2f} {solution.objective:>12.3f} {solution.imbalance:>12} "
+              f"{f'{free.min()}–{free.max()}':>7} {bound - value:>14.1e} {full} {top_k_bound(values):>12.3f} "
+              f"{'yes' if feasible(values, solution.papers, np.zeros(n_reviewers), high) else 'NO':>8}", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ from seminar.isolation import Limits
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
-# Every setting with its default and a help line; the README's configuration table is
-# checked against this list by tests/test_readme.py.
+# Every setting with its default and a help line; the configuration table of docs/configuration.md
+# is checked against this list by tests/test_project.py.
 DOCUMENTED_SETTINGS: dict[str, str] = {
     "DATABASE_URL": "Database URL: sqlite://path or postgres://user@host:port/name",
     "SECRET_KEY": "Signs session cookies and tokens; generated into data/secret_key if absent",

@@ -293,6 +293,26 @@ def can_review_paper(actor: Actor, paper: PaperScoped) -> bool:
     )
 
 
+class ReviewedPaper(Protocol):
+    """A paper, as far as writing its review cares: its id, seminar and whether its city still sends it in."""
+
+    id: int
+    seminar_id: int
+
+    @property
+    def status(self) -> str:  # PaperStatus: "submitted", "withdrawn" …
+        ...
+
+
+def can_write_review(actor: Actor, paper: ReviewedPaper) -> bool:
+    """The score form takes posts from the paper's reviewer while the paper is submitted.
+
+    A withdrawn paper's page stays open to its reviewers (`can_review_paper`), read-only, with
+    their draft: the city may send it in again, and their work then goes on where it stopped.
+    """
+    return can_review_paper(actor, paper) and paper.status == "submitted"
+
+
 def can_see_reviews_of(actor: Actor, paper: PaperScoped, own_review_submitted: bool, after_own: bool = True) -> bool:
     """Organizers read every review; a fellow reviewer once their own is in (or at once, if the seminar says so)."""
     if actor.is_organizer(paper.seminar_id):

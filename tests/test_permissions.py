@@ -156,3 +156,30 @@ def test_a_city_changes_its_paper_only_until_it_is_decided(actor_name: str) -> N
     )
 
     assert answers == CHANGERS[actor_name]
+
+
+@dataclass
+class FakeReviewedPaper:
+    id: int
+    seminar_id: int
+    status: str
+
+
+ASSIGNED_REVIEWER = Actor(user=User(id=7, email="r@example.org", name="r"), roles={1: frozenset({"reviewer"})},
+                          assigned_paper_ids=frozenset({20, 21, 23}), conflicted_paper_ids=frozenset({23}))
+
+
+@pytest.mark.parametrize(("actor", "paper", "sees", "writes"), [
+    (ASSIGNED_REVIEWER, FakeReviewedPaper(20, 1, "submitted"), True, True),
+    # Withdrawn by its city: the page stays, read-only, with the reviewer's draft.
+    (ASSIGNED_REVIEWER, FakeReviewedPaper(21, 1, "withdrawn"), True, False),
+    (ASSIGNED_REVIEWER, FakeReviewedPaper(22, 1, "submitted"), False, False),  # not assigned
+    (ASSIGNED_REVIEWER, FakeReviewedPaper(23, 1, "submitted"), False, False),  # conflicted
+    (ACTORS["organizer"], FakeReviewedPaper(20, 1, "submitted"), False, False),
+    (ACTORS["submitter"], FakeReviewedPaper(20, 1, "submitted"), False, False),
+])
+def test_a_review_is_written_by_its_reviewer_while_the_paper_is_submitted(
+    actor: Actor, paper: FakeReviewedPaper, sees: bool, writes: bool
+) -> None:
+    assert permissions.can_review_paper(actor, paper) is sees
+    assert permissions.can_write_review(actor, paper) is writes

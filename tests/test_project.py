@@ -1,4 +1,6 @@
-"""The project keeps its promises: documented settings, the README's commands, CI, no CDN."""
+"""The project keeps its promises: documented settings, the README's commands, CI, no CDN.
+
+The documentation's links and length are checked in tests/test_docs.py."""
 
 from __future__ import annotations
 
@@ -10,21 +12,24 @@ from pathlib import Path
 from seminar.config import DOCUMENTED_SETTINGS, PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+CONFIGURATION = (PROJECT_ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+DEVELOPMENT = (PROJECT_ROOT / "docs" / "development.md").read_text(encoding="utf-8")
 
 
-def test_every_setting_is_in_the_readme_configuration_table() -> None:
-    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", README, re.M))
+def test_every_setting_is_in_the_configuration_table_of_the_docs() -> None:
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", CONFIGURATION, re.M))
 
     assert documented == set(DOCUMENTED_SETTINGS)
 
 
 def test_ci_runs_the_readme_test_command_on_both_databases() -> None:
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
-    test_command = "python3 -m pip install -q uv && uv run seminar setup && uv run pytest"
+    install, tests = "python3 -m pip install -q uv", "uv run --locked seminar setup && uv run --locked pytest -q"
 
-    assert test_command in README
-    assert "uv run --locked seminar setup && uv run --locked pytest" in ci
-    assert "TEST_DATABASE_URL=postgres://" in ci
+    assert f"{install} && {tests}" in README
+    assert re.search(f"^{re.escape(install)}$", ci, re.M)  # CI installs uv once, then type-checks, then tests
+    assert re.search(f"^{re.escape(tests)}$", ci, re.M)
+    assert re.search(r"^TEST_DATABASE_URL=postgres://\S+ uv run --locked pytest -q$", ci, re.M)
 
 
 def test_ci_type_checks_the_code_before_the_tests() -> None:
@@ -33,7 +38,7 @@ def test_ci_type_checks_the_code_before_the_tests() -> None:
 
     assert 'files = ["seminar"]' in pyproject
     assert ci.index("uv run --locked mypy") < ci.index("uv run --locked pytest")
-    assert "uv run mypy" in README
+    assert "uv run mypy" in DEVELOPMENT
 
 
 def _type_ignores(path: Path) -> list[tuple[int, str]]:
@@ -136,3 +141,34 @@ def test_route_modules_import_no_models() -> None:
     ]
 
     assert offenders == []
+
+
+def test_every_library_the_code_imports_is_a_runtime_dependency() -> None:
+    """The Docker image installs no dev dependencies: a library only in the dev group breaks there."""
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[\[<>=!~ ;]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in project["dependencies"]}
+    distributions = packages_distributions()
+    missing: dict[str, set[str]] = {}
+    for path in (PROJECT_ROOT / "seminar").rglob("*.py"):
+        if path.name == "catalogs.py":
+            continue  # a developer's tool (`python -m seminar.catalogs`), run with the dev group installed
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "seminar" or top in sys.stdlib_module_names:
+                    continue
+                owners = {d.lower().replace("_", "-") for d in distributions.get(top, [top])}
+                if not owners & declared:
+                    missing.setdefault(top, set()).add(str(path.relative_to(PROJECT_ROOT)))
+    assert not missing, f"imported by seminar/ but not in [project].dependencies: {missing}"

@@ -40,7 +40,7 @@ from seminar.accounts.models import AccountToken, LoginFailure, RoleName, TokenP
 from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
-from seminar.agenda.models import AgendaSettings
+from seminar.agenda.models import AgendaLeftOut, AgendaSettings
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
@@ -187,6 +187,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "reviews:assign":                   ORGANIZERS,
     "reviews:unassign":                 ORGANIZERS,
     "reviews:auto":                     ORGANIZERS,
+    "reviews:loads":                    ORGANIZERS,
     "reviews:paper":                    ORGANIZERS,
     "reviews:set_conflict":             ORGANIZERS,
     "reviews:lift_conflict":            ORGANIZERS,
@@ -233,6 +234,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "agenda:publish":                   ORGANIZERS,
     "agenda:releases":                  ORGANIZERS,
     "agenda:release":                   ORGANIZERS,
+    "agenda:paper_place":               ORGANIZERS,
+    "agenda:paper_remove":              ORGANIZERS,
+    "agenda:paper_leave_out":           ORGANIZERS,
+    "agenda:paper_put_back":            ORGANIZERS,
     "agenda:public":                    EVERYONE,
     "agenda:ics":                       EVERYONE,
     "agenda:xlsx":                      EVERYONE,
@@ -380,6 +385,11 @@ async def _papers_and_reviews(o: SimpleNamespace) -> None:
     await make_assignment(o.city_b_paper, o.reviewer)  # to be drafted, then declined
     await make_decision(o.city_b_paper, "discussion")  # its mail not sent yet
     o.spare_paper = await make_paper(o.seminar, "广州市", title=SECRETS_TEXT["undecided"], status="submitted")
+    # Decided for the agenda: one to place, take out and leave out, one an organizer left out (after drafting).
+    o.contribution = await make_paper(o.seminar, "深圳市", title="深圳市社区网格员队伍建设", status="submitted")
+    await make_decision(o.contribution, "discussion")
+    o.left_out = await make_paper(o.seminar, "深圳市", title="深圳市智慧法院建设的探索", status="submitted")
+    await make_decision(o.left_out, "keynote")
 
 
 async def _book_and_agenda(o: SimpleNamespace) -> None:
@@ -391,6 +401,7 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
     await AgendaSettings.create(seminar=o.seminar, days=[o.seminar.starts_on.isoformat()])
     await agenda_actions.draft_from_decisions(o.seminar, 0, o.organizer)
     await agenda_actions.publish(o.seminar, 1, o.organizer)
+    await AgendaLeftOut.create(seminar=o.seminar, paper=o.left_out, reason="作者因公出国")
     evening = dt.datetime.combine(o.seminar.starts_on, dt.time(18), ZoneInfo(o.seminar.time_zone))
     await agenda_actions.edit_draft(o.seminar, 1, o.organizer, lambda agenda: editing.add_session(
         agenda, key="session-empty", title="自由交流", room_id=o.hall.id, start=evening, end=evening + dt.timedelta(hours=1)))
@@ -457,6 +468,10 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "agenda:slot_add": {"key": o.session.key},
         "agenda:session_delete": {"key": "session-empty"},
         "agenda:slot_delete": {"key": o.other_session.slots[-1].key},
+        "agenda:paper_place": {"paper_id": o.contribution.id},
+        "agenda:paper_remove": {"paper_id": o.contribution.id},
+        "agenda:paper_leave_out": {"paper_id": o.contribution.id},
+        "agenda:paper_put_back": {"paper_id": o.left_out.id},
         "seminars:topic_delete": {"topic_id": o.topics[5].id},
     }
 
@@ -555,6 +570,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "reviews:assign": _fixed({"paper": str(o.city_b_paper.id), "reviewer": str(o.conflicted.id)}),
         "reviews:unassign": _fixed({"paper": str(o.city_b_paper.id), "reviewer": str(o.reviewer.id)}),
         "reviews:auto": proposal,
+        "reviews:loads": _fixed({"min_load": "0", "max_load": "8"}),
         "reviews:set_conflict": _fixed({"reviewer": str(o.reviewer.id), "reason": "同一课题组"}),
         "reviews:lift_conflict": _fixed({"lift_reason": "经核实无利害关系"}),
         "reviews:lift_unit_conflict": _fixed({"reason": "已调离该市"}),
@@ -583,6 +599,9 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "agenda:slot_move": draft(direction="down"),
         "agenda:slot_delete": draft(),
         "agenda:publish": draft(),
+        "agenda:paper_place": draft(),
+        "agenda:paper_remove": draft(),
+        "agenda:paper_leave_out": _fixed({"reason": "作者因病不能到会"}),
     }
 
 

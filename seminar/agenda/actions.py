@@ -12,17 +12,20 @@ from tortoise.transactions import in_transaction
 from seminar.accounts.models import Role, User
 from seminar.agenda import draft as drafting
 from seminar.agenda.changes import Change, diff_releases
-from seminar.agenda.model import Agenda, Slot
-from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
+from seminar.agenda.model import Agenda, DecidedPaper, Slot
+from seminar.agenda import editing
+from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.queries import (
     decided_papers,
     draft_settings,
     load_draft,
     rooms_of,
+    settings_of,
     speakers_of,
     topic_refs,
 )
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _, use_locale
 from seminar.mail.outbox import queue_mail
@@ -127,10 +130,50 @@ async def draft_from_decisions(seminar: Seminar, opened_version: int, by: User |
     if settings is None:
         raise UserError(_("Save the agenda settings (days and times) before drafting."))
     rooms = await rooms_of(seminar)
-    agenda = drafting.draft_agenda(
-        await topic_refs(seminar), await decided_papers(seminar), draft_settings(settings, rooms, seminar.time_zone)
-    )
+    left_out = set(await column(AgendaLeftOut.filter(seminar_id=seminar.id), "paper_id"))
+    papers = [paper for paper in await decided_papers(seminar) if paper.paper_id not in left_out]
+    agenda = drafting.draft_agenda(await topic_refs(seminar), papers, draft_settings(settings, rooms, seminar.time_zone))
     return await save_draft(seminar, agenda, opened_version, by)
+
+
+async def _decided(seminar: Seminar, paper_id: int) -> DecidedPaper:
+    found = next((p for p in await decided_papers(seminar) if p.paper_id == paper_id), None)
+    if found is None:
+        raise UserError(_("That paper is not decided as a keynote or a discussion contribution (or was withdrawn)."))
+    return found
+
+
+async def place_paper(seminar: Seminar, paper_id: int, opened_version: int, by: User | None) -> int:
+    """Put a decided paper where its decision says, in its topic's session (see `editing.place_paper`)."""
+    paper = await _decided(seminar, paper_id)
+    settings = await settings_of(seminar)
+    return await edit_draft(seminar, opened_version, by, lambda agenda: editing.place_paper(
+        agenda, paper, key=new_key("slot"), keynote_minutes=settings.keynote_minutes,
+        discussion_minutes=settings.discussion_minutes, per_speaker_minutes=settings.per_speaker_minutes,
+    ))
+
+
+async def remove_paper(seminar: Seminar, paper_id: int, opened_version: int, by: User | None) -> int:
+    """Take a paper out of the draft (a withdrawn one, or one no longer decided for the agenda)."""
+    return await edit_draft(seminar, opened_version, by, lambda agenda: editing.remove_paper(agenda, paper_id))
+
+
+async def leave_out_paper(seminar: Seminar, paper_id: int, reason: str, by: User | None) -> None:
+    """Mark a decided paper as left out of the agenda on purpose: the checks stop asking, drafting passes it over."""
+    if not reason.strip():
+        raise UserError(_("Say why the paper is left out of the agenda."), field="reason")
+    await _decided(seminar, paper_id)
+    async with in_transaction():
+        await AgendaLeftOut.update_or_create(
+            paper_id=paper_id, defaults={"seminar_id": seminar.id, "reason": reason.strip()[:300],
+                                         "left_out_by_id": by.id if by else None},
+        )
+
+
+async def put_back_paper(seminar: Seminar, paper_id: int) -> None:
+    """Take back a "left out": the checks ask again where the paper goes."""
+    if not await AgendaLeftOut.filter(seminar_id=seminar.id, paper_id=paper_id).delete():
+        raise UserError(_("That paper is not left out of the agenda."))
 
 
 def _changelog(changes: list[Change]) -> list[dict[str, str]]:

@@ -2,64 +2,65 @@
 
 Overlaps are found by sorting and sweeping, so three slots on top of one another give all
 three pairs, not only neighbours; the cost grows with the number of overlaps, not its square.
+
+Papers are checked against their current state (`PaperState`): a withdrawn paper anywhere in
+the draft or the latest published version, a placed paper whose decision no longer puts it on
+the agenda or puts it elsewhere, and a decided paper with no place unless the organizers left
+it out. Every finding names what it is about (paper, slot) and says how to fix it (`Problem.fix`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
+from seminar.agenda.findings import Fix, FixAction, Problem, ProblemKind, PublishedAgenda
 from seminar.agenda.labels import span_label
 from seminar.agenda.model import (
     CLOSING_REMARK_KINDS,
     Agenda,
     DecidedPaper,
-    Decision,
+    PaperState,
     Person,
     Session,
     Slot,
-    SlotKind,
 )
+from seminar.agenda.paper_checks import keynote_problems, paper_problems, published_problems
 from seminar.i18n import _
 
-
-class ProblemKind(StrEnum):
-    BAD_TIMES = "bad_times"  # a slot or session that ends before (or when) it starts
-    UNKNOWN_ROOM = "unknown_room"
-    ROOM_OVERLAP = "room_overlap"
-    PERSON_CLASH = "person_clash"
-    SESSION_OVERRUN = "session_overrun"
-    SLOT_OUTSIDE_SESSION = "slot_outside_session"
-    KEYNOTE_NOT_DECIDED = "keynote_not_decided"
-    KEYNOTE_WITHOUT_SLOT = "keynote_without_slot"
-    TOPIC_WITHOUT_COMMENTARY = "topic_without_commentary"
+# The findings' types live in `findings`; importers of the checks find them here too.
+__all__ = ["Fix", "FixAction", "Problem", "ProblemKind", "PublishedAgenda", "find_problems", "overlapping_pairs"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    kind: ProblemKind
-    message: str
-    slot_keys: tuple[str, ...] = ()
-    session_keys: tuple[str, ...] = ()
-    paper_id: int | None = None  # for a decided keynote that has no slot
+def find_problems(
+    agenda: Agenda,
+    decisions: Iterable[DecidedPaper],
+    papers: Mapping[int, PaperState] | None = None,
+    published: PublishedAgenda | None = None,
+) -> list[Problem]:
+    """Every problem, grouped by kind in the order of `ProblemKind`, each group in agenda order.
 
-
-def find_problems(agenda: Agenda, decisions: Iterable[DecidedPaper]) -> list[Problem]:
-    """Every problem, grouped by kind in the order of `ProblemKind`, each group in agenda order."""
+    `papers` (paper id → state) holds every paper the agenda holds or that is decided for it;
+    without it only keynote slots are checked against `decisions`.
+    """
     decided = list(decisions)
-    return [
+    found = [
         *_bad_times(agenda),
         *_unknown_rooms(agenda),
         *_room_overlaps(agenda),
         *_person_clashes(agenda),
         *_slots_against_sessions(agenda),
-        *_keynotes(agenda, decided),
+        *(paper_problems(agenda, decided, papers) if papers is not None else keynote_problems(agenda, decided)),
         *_topics_without_commentary(agenda),
+        *(published_problems(published, papers) if papers is not None and published is not None else ()),
     ]
+    order = {kind: index for index, kind in enumerate(ProblemKind)}
+    return sorted(found, key=lambda problem: order[problem.kind])  # stable: agenda order within a kind
+
+
 
 
 T = TypeVar("T")
@@ -237,38 +238,6 @@ def _slots_against_sessions(agenda: Agenda) -> Iterator[Problem]:
     yield from outside
 
 
-def _keynotes(agenda: Agenda, decided: list[DecidedPaper]) -> Iterator[Problem]:
-    keynote_papers = {p.paper_id: p for p in decided if p.decision == Decision.KEYNOTE}
-    placed: set[int] = set()
-    for session, slot in agenda.slots():
-        if slot.kind != SlotKind.KEYNOTE:
-            continue
-        if slot.paper_id is not None and slot.paper_id in keynote_papers:
-            placed.add(slot.paper_id)
-            continue
-        yield Problem(
-            ProblemKind.KEYNOTE_NOT_DECIDED,
-            _(
-                "The keynote slot “%(title)s” (%(time)s) holds a paper that was not decided as a keynote.",
-                title=slot.title,
-                time=span_label(slot.start, slot.end),
-            )
-            if slot.paper_id is not None
-            else _(
-                "The keynote slot “%(title)s” (%(time)s) holds no paper.",
-                title=slot.title,
-                time=span_label(slot.start, slot.end),
-            ),
-            (slot.key,),
-            (session.key,),
-        )
-    for paper in sorted(keynote_papers.values(), key=lambda p: (p.topic_id, -p.score, p.paper_id)):
-        if paper.paper_id not in placed:
-            yield Problem(
-                ProblemKind.KEYNOTE_WITHOUT_SLOT,
-                _("The keynote “%(title)s” has no slot in the agenda.", title=paper.title),
-                paper_id=paper.paper_id,
-            )
 
 
 def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:

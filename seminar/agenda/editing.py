@@ -15,7 +15,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from seminar.agenda.model import Agenda, Person, Room, Session, Slot, SlotKind
+from seminar.agenda import labels
+from seminar.agenda.model import Agenda, Contribution, DecidedPaper, Decision, Person, Room, Session, Slot, SlotKind
 from seminar.errors import UserError
 from seminar.i18n import _
 
@@ -220,3 +221,65 @@ def delete_session(agenda: Agenda, key: str) -> Agenda:
     if session.slots:
         raise UserError(_("Move or delete the session's slots first."))
     return _sorted(agenda, [s for s in agenda.sessions if s.key != key])
+
+
+def _laid_out(session: Session) -> Session:
+    """The session's slots one after another from its start, its end moved later if they need it."""
+    session = retimed(session)
+    last = session.slots[-1].end if session.slots else session.start
+    return dataclasses.replace(session, end=max(session.end, last))
+
+
+def _without_paper(session: Session, paper_id: int) -> Session:
+    slots = []
+    for slot in session.slots:
+        if slot.paper_id == paper_id and slot.kind == SlotKind.KEYNOTE:
+            continue
+        kept = tuple(c for c in slot.contributions if c.paper_id != paper_id)
+        slots.append(slot if kept == slot.contributions else dataclasses.replace(slot, contributions=kept))
+    return dataclasses.replace(session, slots=tuple(slots))
+
+
+def remove_paper(agenda: Agenda, paper_id: int) -> Agenda:
+    """Take a paper out: its keynote slot goes, or it leaves the discussion; the sessions close up."""
+    changed = [
+        retimed(trimmed) for session in agenda.sessions
+        if (trimmed := _without_paper(session, paper_id)) != session
+    ]
+    if not changed:
+        raise UserError(_("That paper is not in the agenda."))
+    return _replace(agenda, *changed)
+
+
+def place_paper(
+    agenda: Agenda, paper: DecidedPaper, *, key: str, keynote_minutes: int, discussion_minutes: int,
+    per_speaker_minutes: int,
+) -> Agenda:
+    """Put a decided paper where its decision says, in the first session of its topic (taking it out of
+    wherever it was): a keynote slot after the topic's keynotes, or a contribution to its discussion
+    (a discussion slot is added after the keynotes if there is none). The session's slots close up
+    and its end moves later if they need it; overlaps that follow are the checks' to report."""
+    cleared = _sorted(agenda, [_without_paper(s, paper.paper_id) for s in agenda.sessions])
+    session = next((s for s in cleared.sessions if s.topic_id == paper.topic_id), None)
+    if session is None:
+        raise UserError(_("The paper's topic has no session in the agenda: add a session for it, then place the paper."))
+    slots = list(session.slots)
+    after_keynotes = max((i + 1 for i, s in enumerate(slots) if s.kind == SlotKind.KEYNOTE), default=0)
+    if paper.decision == Decision.KEYNOTE:
+        _check_minutes(keynote_minutes)
+        slots.insert(after_keynotes, Slot(key, SlotKind.KEYNOTE, session.start, keynote_minutes, paper.title,
+                                          paper.paper_id, paper.speaker))
+    else:
+        contribution = Contribution(paper.paper_id, paper.title, paper.speaker)
+        index = next((i for i, s in enumerate(slots) if s.kind == SlotKind.DISCUSSION), None)
+        if index is None:
+            slots.insert(after_keynotes, Slot(key, SlotKind.DISCUSSION, session.start, max(discussion_minutes, per_speaker_minutes),
+                                              labels.discussion_title(), contributions=(contribution,)))
+        else:
+            found = slots[index]
+            contributions = (*found.contributions, contribution)
+            minutes = max(found.duration, per_speaker_minutes * len(contributions))
+            slots[index] = dataclasses.replace(found, contributions=contributions, duration=minutes)
+    placed = _laid_out(dataclasses.replace(session, slots=tuple(slots)))
+    changed = [placed, *(retimed(s) for s in cleared.sessions if s.key != placed.key and s not in agenda.sessions)]
+    return _replace(cleared, *changed)

@@ -75,6 +75,24 @@ class DecidedPaper:
 
 
 @dataclass(frozen=True)
+class PaperState:
+    """What the checks know of a paper the agenda holds or should hold, whatever its state."""
+
+    paper_id: int
+    number: int
+    title: str
+    topic_id: int | None
+    withdrawn: bool = False
+    outcome: str | None = None  # the decision: keynote, discussion, proceedings, decline; None: undecided
+    left_out: str | None = None  # why the organizers leave it out of the agenda, if they do
+
+    @property
+    def label(self) -> str:
+        """How findings name the paper: its number and title."""
+        return f"#{self.number}“{self.title}”"
+
+
+@dataclass(frozen=True)
 class Contribution:
     """One short speech inside a discussion slot (研讨交流)."""
 

@@ -15,6 +15,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from seminar.accounts.models import User
     from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Paper
 
 
 class Room(Model):
@@ -109,6 +110,33 @@ class AgendaRelease(Model):
         table = "agenda_release"
         unique_together = (("seminar", "number"),)
         ordering = ["-number"]
+
+
+class AgendaLeftOut(Model):
+    """A decided paper an organizer leaves out of the agenda on purpose, and why.
+
+    The agenda's checks stop asking where the paper goes, and drafting from the decisions passes
+    over it. A new or removed decision takes the mark away (`submissions.consequences`).
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="agenda_left_out", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    paper: fields.OneToOneRelation[Paper] = fields.OneToOneField(
+        "models.Paper", related_name="agenda_left_out", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    reason = fields.CharField(max_length=300)
+    left_out_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="agenda_papers_left_out", null=True, on_delete=fields.SET_NULL
+    )
+    left_out_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agenda_left_out"
 
 
 class AgendaFile(Model):

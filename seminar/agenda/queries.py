@@ -12,16 +12,16 @@ from starlette.requests import Request
 
 from seminar.accounts.models import User
 from seminar.agenda import draft as drafting
-from seminar.agenda.checks import Problem, find_problems
+from seminar.agenda.checks import Problem, PublishedAgenda, find_problems
 from seminar.agenda.editing import with_rooms
-from seminar.agenda.model import Agenda, DecidedPaper, Decision, Person, Session, Slot, TopicRef
+from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
-from seminar.agenda.models import AgendaDraft, AgendaRelease, AgendaSettings, Room
+from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author
+from seminar.submissions.models import Author, Paper, PaperStatus
 
 # Decision outcomes that give a paper a place in the agenda.
 AGENDA_OUTCOMES = {"keynote": Decision.KEYNOTE, "discussion": Decision.DISCUSSION}
@@ -157,6 +157,25 @@ async def decided_papers(seminar: Seminar) -> list[DecidedPaper]:
     return papers
 
 
+async def paper_states(seminar: Seminar) -> dict[int, PaperState]:
+    """Paper id → what the checks need of it (number, title, topic, withdrawn, decision, left out), for every
+    paper sent in; three queries."""
+    from seminar.reviews.models import Decision as DecisionRow
+
+    outcomes = dict(await DecisionRow.filter(seminar_id=seminar.id).values_list("paper_id", "outcome"))
+    left_out = dict(await AgendaLeftOut.filter(seminar_id=seminar.id).values_list("paper_id", "reason"))
+    rows = await Paper.filter(seminar_id=seminar.id).exclude(status=PaperStatus.DRAFT).values_list(
+        "id", "number", "title", "topic_id", "status"
+    )
+    return {
+        int(paper_id): PaperState(
+            int(paper_id), int(number), str(title), topic_id, status == PaperStatus.WITHDRAWN,
+            str(outcomes[paper_id]) if paper_id in outcomes else None, left_out.get(paper_id),
+        )
+        for paper_id, number, title, topic_id, status in rows
+    }
+
+
 async def releases_of(seminar: Seminar) -> list[AgendaRelease]:
     return await AgendaRelease.filter(seminar_id=seminar.id).select_related("published_by").order_by("-number")
 
@@ -222,6 +241,7 @@ class EditorView:
     draft: Draft
     days: list[Day]
     problems: list[Problem]
+    left_out: list[tuple[PaperState, str]]  # decided papers left out on purpose, with the reason
     flagged: set[str]  # slot keys a problem names
     flagged_sessions: set[str]
     rooms: list[Room]
@@ -232,16 +252,23 @@ class EditorView:
 async def editor_view(seminar: Seminar) -> EditorView:
     rooms = await rooms_of(seminar)
     current = await load_draft(seminar, rooms)
-    problems = find_problems(current.agenda, await decided_papers(seminar)) if current.agenda.sessions else []
+    latest = await latest_release(seminar)
+    states = await paper_states(seminar)
+    published = PublishedAgenda(latest.number, agenda_from_data(latest.data)) if latest is not None else None
+    problems = (
+        find_problems(current.agenda, await decided_papers(seminar), states, published)
+        if current.agenda.sessions else []
+    )
     return EditorView(
         draft=current,
         days=days_of(current.agenda),
         problems=problems,
+        left_out=sorted(((s, s.left_out) for s in states.values() if s.left_out is not None), key=lambda r: r[0].number),
         flagged={key for problem in problems for key in problem.slot_keys},
         flagged_sessions={key for problem in problems for key in problem.session_keys},
         rooms=rooms,
         settings=await settings_of(seminar),
-        latest=await latest_release(seminar),
+        latest=latest,
     )
 
 

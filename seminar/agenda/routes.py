@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar.agenda import editor_routes
+from seminar.agenda import editor_routes, paper_routes
 from seminar import i18n
 from seminar.agenda.published import CachedFile, kind_label, latest_head, names, with_account
 from seminar.agenda.published_files import (
@@ -101,6 +101,7 @@ async def my_agenda(request: Request) -> Response:
 
 routes: list[BaseRoute] = [
     *editor_routes.routes,
+    *paper_routes.routes,
     *(Route(f"/{{slug}}/{entry.path}", _published(kind), name=entry.route) for kind, entry in FILES.items()),
     Route("/{slug}/agenda/my", my_agenda, name="agenda:my"),
     Route("/{slug}/agenda/person/{token}.ics", person_ics, name="agenda:person_ics"),

@@ -35,7 +35,8 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.reviews.overview import review_progress
-from seminar.reviews.queries import conflict_map, criterion_specs
+from seminar.reviews.proposals import load_bounds
+from seminar.reviews.queries import conflict_map, criterion_specs, settings_of
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
 
@@ -125,20 +126,39 @@ async def save_review_form(
 
 
 async def save_profile(
-    seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str
+    seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str,
+    min_load: int | None = None,
 ) -> ReviewerProfile:
+    """A reviewer's topics, note and own load bounds (None: the seminar's)."""
     if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
     valid = set(await column(Topic.filter(seminar_id=seminar.id), "id"))
     chosen = sorted(set(topic_ids) & valid)
-    if max_load is not None and max_load < 0:
-        raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
+    _check_loads(min_load, max_load)
     async with in_transaction():
         profile, _created = await ReviewerProfile.update_or_create(
             seminar_id=seminar.id, user_id=reviewer.id,
-            defaults={"topic_ids": chosen, "max_load": max_load, "note": note},
+            defaults={"topic_ids": chosen, "min_load": min_load, "max_load": max_load, "note": note},
         )
     return profile
+
+
+async def save_load_settings(seminar: Seminar, min_load: int, max_load: int | None) -> None:
+    """The seminar's bounds on each reviewer's papers in automatic assignment (profiles may override them)."""
+    _check_loads(min_load, max_load)
+    async with in_transaction():
+        settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
+        settings.min_load, settings.max_load = min_load, max_load
+        await settings.save(update_fields=["min_load", "max_load"])
+
+
+def _check_loads(min_load: int | None, max_load: int | None) -> None:
+    if max_load is not None and max_load < 0:
+        raise UserError(_("The maximum number of papers cannot be negative."), field="max_load")
+    if min_load is not None and min_load < 0:
+        raise UserError(_("The minimum number of papers cannot be negative."), field="min_load")
+    if min_load is not None and max_load is not None and min_load > max_load:
+        raise UserError(_("The minimum number of papers cannot be above the maximum."), field="min_load")
 
 
 async def _withdraw_assignment_for_conflict(paper_id: int, reviewer_id: int, reason: str) -> None:
@@ -290,8 +310,11 @@ async def assign(seminar: Seminar, paper: Paper, reviewer: User, by: User, links
         if existing is not None and existing.declined_at is None:
             raise UserError(_("%(name)s already reviews paper #%(number)s.", name=reviewer.name, number=paper.number))
         profile = await ReviewerProfile.get_or_none(seminar_id=seminar.id, user_id=reviewer.id)
-        load = await Assignment.filter(seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True).count()
-        if not force and profile is not None and profile.max_load is not None and load >= profile.max_load:
+        _minimum, maximum = load_bounds(await settings_of(seminar), profile)
+        load = await Assignment.filter(
+            seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED
+        ).count()
+        if not force and maximum is not None and load >= maximum:
             raise UserError(
                 _("%(name)s already has %(count)s papers, the maximum set for them. Assign anyway to go beyond it.",
                   name=reviewer.name, count=load)
@@ -376,6 +399,11 @@ class ReviewInput:
     confidence: int | None
 
 
+def withdrawn_message() -> str:
+    return _("The city has withdrawn this paper: your review is kept as it is, but it cannot be changed "
+             "unless the paper is sent in again.")
+
+
 def _ensure_open(seminar: Seminar) -> None:
     if not rules.is_review_open(now(), seminar.review_deadline):
         raise UserError(rules.review_closed_message())
@@ -396,6 +424,10 @@ async def save_review(
     recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
     confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
     async with in_transaction():
+        # The paper's row is locked too: a withdrawal and a save of its review happen one after the other.
+        paper = await Paper.filter(id=assignment.paper_id).select_for_update().first()
+        if paper is None or paper.status is not PaperStatus.SUBMITTED:
+            raise UserError(withdrawn_message())
         review = await Review.filter(assignment_id=assignment.id).select_for_update().first()
         current_version = review.version if review is not None else 0
         if current_version != opened_version:

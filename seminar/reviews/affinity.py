@@ -43,7 +43,6 @@ class ReviewerInfo:
     unit_id: int | None
     unit_parent_id: int | None  # the city a district or department belongs to
     topic_ids: frozenset[int] = field(default_factory=frozenset)  # topics of expertise
-    max_load: int | None = None  # None: the balanced share
 
 
 def unit_conflict(paper: PaperInfo, reviewer: ReviewerInfo) -> bool:

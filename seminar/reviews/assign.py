@@ -53,17 +53,31 @@ depending on machine load (150,000 of 9.5 million pairs, 3 rounds); the objectiv
 the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all pairs exactly.
 A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
 
-Infeasibility is diagnosed before solving by cheap counting checks that name the constraint
-that cannot be met (a paper with too few reviewers without conflict, a reviewer whose
-minimum load cannot be reached, total demand against total capacity, a group of papers —
-a topic — whose demand exceeds what the reviewers allowed on it can take); anything subtler
-that the LP finds infeasible gets a general message.
+Balance is a preference, not a constraint
+------------------------------------------
+With `balance=True` every reviewer has a fair band of loads (`balanced_loads`: the reviews
+spread as evenly as each reviewer's maximum and the papers they may review allow), and each
+review outside the band costs `BALANCE_WEIGHT` in the objective. In the LP the reviewer's row
+holds the load in its band, with two columns of one entry each that let it out at that cost
+(a shortfall below, an excess above; see `_LinearProgram`): the matrix is still totally
+unimodular, so the optimum is integral and exact; and since the band only moves the
+objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
+review can gain in affinity (at most 7 between a "rather not" and a "want" on one's topic), so
+when the band is reachable the loads stay inside it, as the hard bounds of old did.
+
+When there is no assignment
+---------------------------
+Only the hard bounds (explicit minimum and maximum loads, reviews per paper, conflicts) can
+make the problem infeasible. Cheap counts run first; when one fails, or the LP finds no
+solution, `feasibility.obstruction` names the cause: a set of papers failing Hall's condition
+or a set of reviewers whose minimums cannot be met (see there); the exception carries it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 import highspy
 import numpy as np
@@ -71,6 +85,8 @@ from numpy.typing import NDArray
 
 from seminar.errors import UserError
 from seminar.i18n import _
+from seminar.reviews import feasibility
+from seminar.reviews.feasibility import Obstruction, Shortage
 
 # Candidates per paper (beyond its need) and per reviewer (beyond the minimum load) in the
 # first LP; column generation adds whatever else matters.
@@ -79,12 +95,20 @@ EXTRA_CANDIDATES = 12
 SMALL_PROBLEM = 50_000
 # A left-out pair whose reduced cost exceeds this enters the LP (HiGHS' dual tolerance is 1e-7).
 PRICING_TOLERANCE = 1e-7
+# What one review outside a reviewer's fair band costs (affinities span −2 … 5.01 a pair).
+BALANCE_WEIGHT = 100.0
 
 Matrix = NDArray[np.float64]
+Ints = NDArray[np.int64]
 
 
 class AssignmentInfeasible(UserError):
-    """No assignment meets all the constraints; the message says which one fails."""
+    """No assignment meets all the constraints; the message says which one fails, and
+    `obstruction` (when the cause is a set of papers or reviewers) says it as data."""
+
+    def __init__(self, message: str, obstruction: Obstruction | None = None) -> None:
+        super().__init__(message)
+        self.obstruction = obstruction
 
 
 @dataclass(frozen=True)
@@ -96,30 +120,34 @@ class Solution:
     reviewer_prices: list[float]  # LP dual price π_r of one more review for reviewer r
     columns: int  # pairs that entered the LP
     rounds: int  # LPs solved (one per pricing round, plus any widening)
+    fair_low: list[int]  # the fair band of each reviewer's load (the hard bounds without balance)
+    fair_high: list[int]
+    imbalance: int  # reviews outside the fair bands, in all (the LP maximised objective − weight · this)
 
 
 def solve(
     affinity: Sequence[Sequence[float | None]] | Matrix,
     reviews_per_paper: int | Sequence[int],
     min_load: Sequence[int],
-    max_load: Sequence[int],
+    max_load: Sequence[int | None],
     *,
     fixed: Iterable[tuple[int, int]] = (),
+    balance: bool = False,
     paper_labels: Sequence[str] | None = None,
     reviewer_labels: Sequence[str] | None = None,
-    groups: Sequence[Hashable | None] | None = None,
 ) -> list[list[int]]:
     """For each paper, the sorted indices of its reviewers in an assignment of maximum affinity.
 
-    `fixed` pairs (paper, reviewer) are existing assignments: they stay, count towards the
-    paper's `reviews_per_paper` and the reviewer's loads, and appear in the result.
-    `paper_labels` / `reviewer_labels` name papers and reviewers in error messages (default
-    "#1", "#2" … by position). `groups` gives each paper's group label (say its topic, as
-    shown to users, or None) for the per-group capacity check. Raises AssignmentInfeasible.
+    `min_load` / `max_load` are hard bounds per reviewer (None: no maximum). With `balance`
+    the loads are drawn towards their fair band (see the module's docstring), which never
+    makes a feasible problem infeasible. `fixed` pairs (paper, reviewer) are existing
+    assignments: they stay, count towards the paper's `reviews_per_paper` and the reviewer's
+    loads, and appear in the result. `paper_labels` / `reviewer_labels` name papers and
+    reviewers in error messages (default "#1", "#2" … by position). Raises AssignmentInfeasible.
     """
     return optimise(
         affinity, reviews_per_paper, min_load, max_load,
-        fixed=fixed, paper_labels=paper_labels, reviewer_labels=reviewer_labels, groups=groups,
+        fixed=fixed, balance=balance, paper_labels=paper_labels, reviewer_labels=reviewer_labels,
     ).papers
 
 
@@ -127,22 +155,23 @@ def optimise(
     affinity: Sequence[Sequence[float | None]] | Matrix,
     reviews_per_paper: int | Sequence[int],
     min_load: Sequence[int],
-    max_load: Sequence[int],
+    max_load: Sequence[int | None],
     *,
     fixed: Iterable[tuple[int, int]] = (),
+    balance: bool = False,
     paper_labels: Sequence[str] | None = None,
     reviewer_labels: Sequence[str] | None = None,
-    groups: Sequence[Hashable | None] | None = None,
 ) -> Solution:
-    """`solve` with the objective, the reviewer prices and solver statistics."""
+    """`solve` with the objective, the reviewer prices, the fair bands and solver statistics."""
     values = _matrix(affinity, len(min_load))
     n_papers, n_reviewers = values.shape
     need = _per_paper(reviews_per_paper, n_papers)
-    low = np.asarray(min_load, dtype=np.int64)
-    high = np.asarray(max_load, dtype=np.int64)
-    if low.shape != (n_reviewers,) or high.shape != (n_reviewers,):
+    if len(min_load) != n_reviewers or len(max_load) != n_reviewers:
         raise ValueError("min_load and max_load need one entry per reviewer (column of affinity)")
-    if (low < 0).any():
+    low = np.asarray(min_load, dtype=np.int64)
+    # -1 marks "no maximum" from here on, as in `feasibility`.
+    high = np.array([-1 if m is None else m for m in max_load], dtype=np.int64)
+    if (low < 0).any() or ((high < 0) & np.array([m is not None for m in max_load], dtype=bool)).any():
         raise ValueError("loads cannot be negative")
     labels = _Labels(n_papers, n_reviewers, paper_labels, reviewer_labels)
 
@@ -158,19 +187,36 @@ def optimise(
             )
         fixed_mask[paper, reviewer] = True
 
-    _check_counts(allowed, fixed_mask, need, low, high, labels)
-    if groups is not None:
-        _check_groups(allowed, fixed_mask, need, high, groups)
+    _check_settings(fixed_mask, need, low, high, labels)
+    reach = allowed.sum(axis=0)
+    hard_high = np.where(high < 0, reach, np.minimum(high, reach))
+    if _counts_fail(allowed, need, low, hard_high):
+        _refuse(allowed, fixed_mask, need, low, high, labels)
+    if balance:
+        fair_low_list, fair_high_list = balanced_loads(n_papers, n_reviewers, need.tolist(), hard_high.tolist(), low.tolist())
+        fair_low, fair_high = np.array(fair_low_list, dtype=np.int64), np.array(fair_high_list, dtype=np.int64)
+    else:
+        fair_low, fair_high = low, hard_high
 
     free = allowed & ~fixed_mask
+    fixed_load = fixed_mask.sum(axis=0)
+    bands = _Bands(
+        low=np.maximum(low - fixed_load, 0), high=np.maximum(hard_high - fixed_load, 0),
+        fair_low=np.maximum(fair_low - fixed_load, 0), fair_high=np.maximum(fair_high - fixed_load, 0),
+        weight=BALANCE_WEIGHT if balance else 0.0,
+    )
     need_left = need - fixed_mask.sum(axis=1)
-    high_left = high - fixed_mask.sum(axis=0)
-    low_left = np.maximum(low - fixed_mask.sum(axis=0), 0)
-    chosen, prices, columns, rounds = _solve_residual(values, free, need_left, low_left, high_left)
+    solved = _solve_residual(values, free, need_left, bands)
+    if solved is None:
+        _refuse(allowed, fixed_mask, need, low, high, labels)
+    chosen, prices, columns, rounds = solved
 
     papers = [sorted(chosen[p] + np.flatnonzero(fixed_mask[p]).tolist()) for p in range(n_papers)]
     objective = float(sum(values[p, r] for p, row in enumerate(papers) for r in row))
-    return Solution(papers, objective, prices.tolist(), columns, rounds)
+    loads = np.bincount([r for row in papers for r in row], minlength=n_reviewers)
+    imbalance = int((np.maximum(fair_low - loads, 0) + np.maximum(loads - fair_high, 0)).sum()) if balance else 0
+    return Solution(papers, objective, prices.tolist(), columns, rounds,
+                    fair_low.tolist(), fair_high.tolist(), imbalance)
 
 
 def balanced_loads(
@@ -178,14 +224,18 @@ def balanced_loads(
     n_reviewers: int,
     reviews_per_paper: int | Sequence[int],
     max_per_reviewer: int | Sequence[int | None] | None = None,
+    min_per_reviewer: Sequence[int] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """(min_load, max_load) spreading the reviews as evenly as the reviewers' caps allow.
+    """(low, high): the fair band of each reviewer's load, spreading the reviews as evenly
+    as the reviewers' caps and floors allow.
 
     Without caps every reviewer gets ⌊average⌋..⌈average⌉ reviews (exactly the average when
-    it is whole). With caps (a reviewer's own maximum, None for no cap) the level t rises
-    evenly: reviewer r gets min(cap_r, s)..min(cap_r, t) where t is the smallest and s the
-    largest whole level whose loads add up to at least / at most the demand. When the caps
-    cannot cover the demand the maximum loads are the caps and the solver reports it.
+    it is whole). With caps (a reviewer's own maximum, None for no cap) and floors (their
+    minimum) the level t rises evenly: reviewer r gets clip(s)..clip(t), clip(level) =
+    min(cap_r, max(floor_r, level)), where t is the smallest and s the largest whole level
+    whose loads add up to at least / at most the demand. When the caps cannot cover the
+    demand the bands are the caps. Pass as caps what each reviewer can actually take (their
+    maximum, and no more than the papers they may review): the band is then reachable alone.
     """
     demand = int(reviews_per_paper) * n_papers if isinstance(reviews_per_paper, int) else int(sum(reviews_per_paper))
     if n_reviewers == 0:
@@ -196,14 +246,24 @@ def balanced_loads(
         caps = list(max_per_reviewer)
         if len(caps) != n_reviewers:
             raise ValueError("max_per_reviewer needs one entry per reviewer")
-    cap = [demand if c is None else max(0, min(c, demand)) for c in caps]
+    cap = np.array([demand if c is None else max(0, min(c, demand)) for c in caps], dtype=np.int64)
+    floor = np.minimum(np.asarray(min_per_reviewer if min_per_reviewer is not None else [0] * n_reviewers,
+                                  dtype=np.int64), cap)
 
-    def total(level: int) -> int:
-        return sum(min(c, level) for c in cap)
+    def loads(level: int) -> Ints:
+        return np.minimum(cap, np.maximum(floor, level))
 
-    top = next((t for t in range(demand + 1) if total(t) >= demand), demand)
-    bottom = top if total(top) == demand else top - 1
-    return [min(c, bottom) for c in cap], [min(c, top) for c in cap]
+    # The smallest level whose loads cover the demand (loads rise with the level).
+    lo, hi = 0, demand
+    while lo < hi:
+        middle = (lo + hi) // 2
+        if int(loads(middle).sum()) >= demand:
+            hi = middle
+        else:
+            lo = middle + 1
+    top = lo
+    bottom = top if int(loads(top).sum()) == demand else top - 1
+    return loads(bottom).tolist(), loads(top).tolist()
 
 
 # --- input and checks -------------------------------------------------------------------
@@ -224,7 +284,7 @@ def _matrix(affinity: Sequence[Sequence[float | None]] | Matrix, n_reviewers: in
     return values
 
 
-def _per_paper(reviews_per_paper: int | Sequence[int], n_papers: int) -> NDArray[np.int64]:
+def _per_paper(reviews_per_paper: int | Sequence[int], n_papers: int) -> Ints:
     if isinstance(reviews_per_paper, int):
         need = np.full(n_papers, reviews_per_paper, dtype=np.int64)
     else:
@@ -248,99 +308,110 @@ class _Labels:
     def reviewer(self, index: int) -> str:
         return self.reviewers[index]
 
+    def some_papers(self, indices: Sequence[int]) -> str:
+        return _some([self.papers[i] for i in indices])
+
+    def some_reviewers(self, indices: Sequence[int]) -> str:
+        return _some([self.reviewers[i] for i in indices])
+
+
+def _some(names: list[str], shown: int = 8) -> str:
+    """At most `shown` names, then how many more."""
+    text = _(", ").join(names[:shown])
+    if len(names) > shown:
+        text += _(" and %(count)d more", count=len(names) - shown)
+    return text
+
 
 def _first(mask: NDArray[np.bool_]) -> int | None:
     hits = np.flatnonzero(mask)
     return int(hits[0]) if hits.size else None
 
 
-def _check_counts(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: NDArray[np.int64],
-                  low: NDArray[np.int64], high: NDArray[np.int64], labels: _Labels) -> None:
+def _check_settings(fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints, labels: _Labels) -> None:
+    """Contradictions in the input itself: existing assignments beyond a need or a maximum, a minimum above its maximum."""
     fixed_per_paper = fixed.sum(axis=1)
     fixed_per_reviewer = fixed.sum(axis=0)
+    capped = high >= 0
     if (p := _first(fixed_per_paper > need)) is not None:
         raise AssignmentInfeasible(_(
             "Paper %(paper)s already has %(assigned)d reviewers, more than the %(needed)d it needs.",
             paper=labels.paper(p), assigned=int(fixed_per_paper[p]), needed=int(need[p])))
-    if (r := _first(fixed_per_reviewer > high)) is not None:
+    if (r := _first(capped & (fixed_per_reviewer > high))) is not None:
         raise AssignmentInfeasible(_(
             "Reviewer %(reviewer)s already has %(assigned)d papers, more than their maximum load of %(maximum)d.",
             reviewer=labels.reviewer(r), assigned=int(fixed_per_reviewer[r]), maximum=int(high[r])))
-    if (r := _first(low > high)) is not None:
+    if (r := _first(capped & (low > high))) is not None:
         raise AssignmentInfeasible(_(
             "Reviewer %(reviewer)s: the minimum load %(minimum)d is above the maximum load %(maximum)d.",
             reviewer=labels.reviewer(r), minimum=int(low[r]), maximum=int(high[r])))
-    available = allowed.sum(axis=1)
-    if (p := _first(available < need)) is not None:
-        raise AssignmentInfeasible(_(
-            "Paper %(paper)s needs %(needed)d reviewers but only %(available)d have no conflict with it.",
-            paper=labels.paper(p), needed=int(need[p]), available=int(available[p])))
-    reachable = allowed.sum(axis=0)
-    if (r := _first(reachable < low)) is not None:
-        raise AssignmentInfeasible(_(
-            "Reviewer %(reviewer)s must review at least %(minimum)d papers but only %(available)d "
-            "papers have no conflict with them.",
-            reviewer=labels.reviewer(r), minimum=int(low[r]), available=int(reachable[r])))
+
+
+def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) -> bool:
+    """Cheap necessary conditions (each paper alone, each reviewer alone, the totals); when
+    one fails the diagnosis runs at once instead of an LP that cannot succeed."""
     demand = int(need.sum())
-    capacity = int(np.minimum(high, reachable).sum())
-    if demand > capacity:
-        raise AssignmentInfeasible(_(
-            "The papers need %(demand)d reviews in total, but the reviewers can take at most %(capacity)d "
-            "(their maximum loads, counting only papers without conflict).",
-            demand=demand, capacity=capacity))
-    minimum = int(np.maximum(low, fixed_per_reviewer).sum())
-    if demand < minimum:
-        raise AssignmentInfeasible(_(
-            "The papers need only %(demand)d reviews in total, but the reviewers' minimum loads add up "
-            "to %(minimum)d.",
-            demand=demand, minimum=minimum))
+    return bool((allowed.sum(axis=1) < need).any() or (allowed.sum(axis=0) < low).any()
+                or demand > int(high.sum()) or demand < int(low.sum()))
 
 
-def _check_groups(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: NDArray[np.int64],
-                  high: NDArray[np.int64], groups: Sequence[Hashable | None]) -> None:
-    """Hall's condition for each group of papers: its demand against what can reach it.
+def _refuse(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints,
+            labels: _Labels) -> NoReturn:
+    found = feasibility.obstruction(allowed, need, low, high, fixed)
+    assert found is not None, "the LP found no assignment, so Hall's condition fails somewhere"
+    raise AssignmentInfeasible(describe(found, allowed, fixed, need, low, labels), found)
 
-    A reviewer contributes to a group at most their maximum load and at most the number of
-    the group's papers they have no conflict with; their reviews already fixed elsewhere use
-    up part of the maximum load.
-    """
-    if len(groups) != allowed.shape[0]:
-        raise ValueError("groups needs one entry per paper")
-    keys = np.array([g is not None for g in groups])
-    by_group: dict[Hashable, list[int]] = {}
-    for p, group in enumerate(groups):
-        if keys[p]:
-            by_group.setdefault(group, []).append(p)
-    for group, members in by_group.items():
-        rows = np.array(members)
-        inside = fixed[rows].sum(axis=0)
-        elsewhere = fixed.sum(axis=0) - inside
-        reach = allowed[rows].sum(axis=0)
-        capacity = np.minimum(np.maximum(high - elsewhere, 0), reach)
-        demand = int(need[rows].sum())
-        if demand > int(capacity.sum()):
-            raise AssignmentInfeasible(_(
-                "%(group)s has %(papers)d papers needing %(reviews)d reviews, but its %(reviewers)d "
-                "reviewers without conflicts can take only %(capacity)d.",
-                group=group, papers=len(members), reviews=demand,
-                reviewers=int((reach > 0).sum()), capacity=int(capacity.sum())))
+
+def describe(found: Obstruction, allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: Ints, low: Ints,
+             labels: _Labels) -> str:
+    """The obstruction in one sentence of the user's language."""
+    if isinstance(found, Shortage):
+        if len(found.papers) == 1 and not fixed[found.papers[0]].any() and allowed[found.papers[0]].sum() < need[found.papers[0]]:
+            p = found.papers[0]
+            return _("Paper %(paper)s needs %(needed)d reviewers but only %(available)d have no conflict with it.",
+                     paper=labels.paper(p), needed=int(need[p]), available=int(allowed[p].sum()))
+        return _(
+            "Papers %(papers)s still need %(needed)d reviews, but the %(count)d reviewers without conflict with "
+            "them can give only %(available)d within their maximum loads.",
+            papers=labels.some_papers(found.papers), needed=found.needed, count=len(found.reviewers),
+            available=found.available)
+    if len(found.reviewers) == 1 and not fixed[:, found.reviewers[0]].any():
+        r = found.reviewers[0]
+        return _("Reviewer %(reviewer)s must review at least %(minimum)d papers but only %(available)d "
+                 "papers have no conflict with them.",
+                 reviewer=labels.reviewer(r), minimum=int(low[r]), available=found.available)
+    return _(
+        "Reviewers %(reviewers)s must still review %(minimum)d papers in all (their minimum loads), but the "
+        "papers they may review still need only %(available)d reviews.",
+        reviewers=labels.some_reviewers(found.reviewers), minimum=found.minimum, available=found.available)
 
 
 # --- the solver ---------------------------------------------------------------------------
 
 
-def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: NDArray[np.int64],
-                    low: NDArray[np.int64], high: NDArray[np.int64]
-                    ) -> tuple[list[list[int]], NDArray[np.float64], int, int]:
-    """The optimum over the free pairs, with the demands and loads the fixed pairs left."""
+@dataclass(frozen=True)
+class _Bands:
+    """What the fixed pairs leave of each reviewer's hard bounds and fair band."""
+
+    low: Ints
+    high: Ints
+    fair_low: Ints
+    fair_high: Ints
+    weight: float  # the cost of one review outside the fair band (0: no balance)
+
+
+def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: _Bands
+                    ) -> tuple[list[list[int]], NDArray[np.float64], int, int] | None:
+    """The optimum over the free pairs, with the demands and loads the fixed pairs left; None if infeasible."""
     n_papers, n_reviewers = values.shape
     chosen: list[list[int]] = [[] for _ in range(n_papers)]
-    if n_papers == 0 or (int(need.sum()) == 0 and int(low.sum()) == 0):
+    if n_papers == 0 or (int(need.sum()) == 0 and int(bands.low.sum()) == 0):
         return chosen, np.zeros(n_reviewers), 0, 0
     weights = np.where(free, values, -np.inf)
     extra = n_reviewers if int(free.sum()) <= SMALL_PROBLEM else EXTRA_CANDIDATES
-    active = _candidates(weights, need, low, extra)
-    lp = _LinearProgram(values, need, low, high)
+    wanted = np.maximum(bands.low, np.minimum(bands.fair_low, bands.high)) if bands.weight else bands.low
+    active = _candidates(weights, need, wanted, extra)
+    lp = _LinearProgram(values, need, bands)
     lp.add(active)
     rounds = 0
     while True:
@@ -348,15 +419,18 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: NDArray[np.in
         if lp.solve():
             entering = _entering(weights, active, lp.paper_values, lp.reviewer_prices, need)
             if not entering.any():
+                if lp.held and not lp.band_holds_by_price():
+                    lp.release()
+                    continue
                 break
+        elif lp.held:
+            lp.release()
+            continue
         elif active.sum() == free.sum():
-            raise AssignmentInfeasible(_(
-                "No assignment meets all the constraints at once (reviews per paper, reviewer loads "
-                "and conflicts together). Raise some maximum loads, lower the minimum loads or the "
-                "reviews per paper, or review the conflicts."))
+            return None
         else:
             extra *= 2
-            entering = _candidates(weights, need, low, extra) & ~active
+            entering = _candidates(weights, need, wanted, extra) & ~active
         active |= entering
         lp.add(entering)
 
@@ -407,14 +481,25 @@ def _entering(weights: Matrix, active: NDArray[np.bool_], paper_values: NDArray[
 
 
 class _LinearProgram:
-    """max Σ a·x over the pairs added so far; paper rows = need, low ≤ reviewer rows ≤ high, 0 ≤ x ≤ 1.
+    """max Σ a·x − w·Σ_r (s_r + o_r) over the pairs added so far.
 
-    One HiGHS instance lives through all the rounds: added columns start non-basic at zero,
-    so each re-solve starts from the previous optimal basis.
+    Rows: paper p: Σ_r x = need; reviewer r: fair_low ≤ Σ_p x + s_r − o_r ≤ fair_high (the
+    band clipped into the hard bounds), pair columns x ∈ [0, 1]. The load columns s ∈ [0,
+    fair_low − low] (a shortfall below the band) and o ∈ [0, high − fair_high] (an excess
+    above it) each cost w a review and carry one entry, so the matrix stays totally
+    unimodular; at the optimum s + o is exactly the load's distance from its band. Without
+    balance the band is the hard bounds and there are no load columns (the LP of old).
+
+    The load columns enter only when needed (`release`): the LP first holds every load in
+    its band, which HiGHS solves several times faster. That optimum is also the penalised
+    one when no load column would enter, i.e. when −w ≤ π_r (for s) and π_r ≤ w (for o):
+    then the same basis is optimal for both. Otherwise, or when the band cannot be held,
+    the load columns are added and the LP solved on, warm. One HiGHS instance lives through
+    all the rounds: added columns start non-basic at zero, so each re-solve starts from the
+    previous optimal basis.
     """
 
-    def __init__(self, values: Matrix, need: NDArray[np.int64], low: NDArray[np.int64],
-                 high: NDArray[np.int64]) -> None:
+    def __init__(self, values: Matrix, need: Ints, bands: _Bands) -> None:
         self.values = values
         self.n_papers = values.shape[0]
         self.highs = highspy.Highs()
@@ -422,11 +507,20 @@ class _LinearProgram:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         no_entries = (0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
         self.highs.addRows(len(need), need.astype(np.float64), need.astype(np.float64), *no_entries)
-        self.highs.addRows(len(low), low.astype(np.float64), high.astype(np.float64), *no_entries)
+        # The band, clipped into the hard bounds: low ≤ a ≤ b ≤ high.
+        self.a = np.clip(bands.fair_low, bands.low, bands.high)
+        self.b = np.clip(bands.fair_high, self.a, bands.high)
+        self.shortfall_room = self.a - bands.low
+        self.excess_room = bands.high - self.b
+        self.weight = bands.weight
+        self.highs.addRows(len(self.a), self.a.astype(np.float64), self.b.astype(np.float64), *no_entries)
+        self.held = bool(bands.weight) and bool((self.shortfall_room > 0).any() or (self.excess_room > 0).any())
         self.pairs = np.zeros((0, 2), dtype=np.int64)
+        self.pair_columns = np.zeros(0, dtype=np.int64)  # the HiGHS column of each pair
+        self.n_columns = 0
         self.solution = np.zeros(0)
         self.paper_values = np.zeros(len(need))
-        self.reviewer_prices = np.zeros(len(low))
+        self.reviewer_prices = np.zeros(len(self.a))
 
     def add(self, mask: NDArray[np.bool_]) -> None:
         pairs = np.argwhere(mask)
@@ -439,6 +533,25 @@ class _LinearProgram:
         self.highs.addCols(count, self.values[pairs[:, 0], pairs[:, 1]], np.zeros(count), np.ones(count),
                            2 * count, np.arange(0, 2 * count, 2, dtype=np.int32), rows, np.ones(2 * count))
         self.pairs = np.concatenate([self.pairs, pairs])
+        self.pair_columns = np.concatenate([self.pair_columns, self.n_columns + np.arange(count)])
+        self.n_columns += count
+
+    def band_holds_by_price(self) -> bool:
+        """Whether no load column would enter: the held optimum is the penalised one."""
+        prices = self.reviewer_prices
+        return bool((prices[self.shortfall_room > 0] >= -self.weight - PRICING_TOLERANCE).all()
+                    and (prices[self.excess_room > 0] <= self.weight + PRICING_TOLERANCE).all())
+
+    def release(self) -> None:
+        """Add the load columns: loads may leave their band, at w a review."""
+        for room, sign in ((self.shortfall_room, 1.0), (self.excess_room, -1.0)):
+            reviewers = np.flatnonzero(room > 0)
+            count = len(reviewers)
+            rows = (self.n_papers + reviewers).astype(np.int32)
+            self.highs.addCols(count, np.full(count, -self.weight), np.zeros(count), room[reviewers].astype(np.float64),
+                               count, np.arange(count, dtype=np.int32), rows, np.full(count, sign))
+            self.n_columns += count
+        self.held = False
 
     def solve(self) -> bool:
         """Solve (warm) and keep the solution and duals; False when infeasible."""
@@ -449,7 +562,7 @@ class _LinearProgram:
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"HiGHS failed on the assignment LP: {self.highs.modelStatusToString(status)}")
         solution = self.highs.getSolution()
-        self.solution = np.asarray(solution.col_value)
+        self.solution = np.asarray(solution.col_value)[self.pair_columns]
         duals = np.asarray(solution.row_dual)
         # For a maximisation HiGHS reports duals with reduced cost = a − Σ row duals, which
         # must be ≤ 0 for a column left at zero: u_p for paper rows, π_r for reviewer rows.
@@ -459,10 +572,10 @@ class _LinearProgram:
 
     def integral_solution(self) -> NDArray[np.float64]:
         """The same columns with integrality imposed (never needed at a simplex vertex)."""
-        count = len(self.pairs)
+        count = self.n_columns
         self.highs.changeColsIntegrality(count, np.arange(count, dtype=np.int32),
                                          np.full(count, highspy.HighsVarType.kInteger, dtype=np.uint8))
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError("HiGHS failed on the assignment MIP")
-        return np.round(np.asarray(self.highs.getSolution().col_value))
+        return np.round(np.asarray(self.highs.getSolution().col_value))[self.pair_columns]

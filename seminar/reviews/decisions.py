@@ -24,6 +24,7 @@ from seminar.reviews.models import Award, Decision, DecisionMailTemplate, Outcom
 from seminar.reviews.overview import comments_for_authors
 from seminar.reviews.queries import mail_plan, mail_template, settings_of
 from seminar.seminars.models import Seminar
+from seminar.submissions import consequences
 from seminar.submissions.models import Paper, PaperStatus
 
 
@@ -68,7 +69,7 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
     chosen, grade = parse_choice(outcome, award)
     if not wanted:
         raise UserError(_("Tick at least one paper."))
-    changed = 0
+    changed: dict[int, tuple[str | None, str | None]] = {}
     async with in_transaction():
         papers = await Paper.filter(seminar_id=seminar.id, id__in=wanted, status=PaperStatus.SUBMITTED)
         if len(papers) != len(wanted):
@@ -85,8 +86,9 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
                 )
             else:
                 continue
-            changed += 1
-    return changed
+            changed[paper.id] = (decision.outcome.value if decision else None, chosen.value)
+        await consequences.decisions_changed(changed)
+    return len(changed)
 
 
 async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
@@ -105,6 +107,7 @@ async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
             raise UserError(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not "
                               "removed.", papers="、".join(f"#{n}" for n in mailed)))
         await Decision.filter(id__in=[d.id for d in decisions]).delete()
+        await consequences.decisions_changed({d.paper_id: (d.outcome.value, None) for d in decisions})
     return len(decisions)
 
 

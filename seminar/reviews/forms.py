@@ -74,10 +74,20 @@ class ProfileForm(BaseForm):
         _l("Topics of expertise"), coerce=int,
         widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
     )
+    min_load = IntegerField(
+        _l("Fewest papers for this reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
     max_load = IntegerField(
         _l("Most papers for this reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)]
     )
     note = StringField(_l("Note"), validators=[Length(max=300)], filters=[_strip])
+
+
+class LoadSettingsForm(BaseForm):
+    """The seminar's bounds on every reviewer's papers in automatic assignment (a profile may override them)."""
+
+    min_load = IntegerField(_l("Fewest papers per reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    max_load = IntegerField(_l("Most papers per reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
 class ConflictForm(BaseForm):

@@ -70,13 +70,17 @@ class ReviewSettings(Model):
     # The ranking flags a paper whose reviewers' totals differ by more than this many points.
     disagreement_points = fields.IntField(default=20)
     version = fields.IntField(default=1)
+    # Loads of every reviewer in automatic assignment, unless their profile says otherwise:
+    # hard bounds, shown on that page. The defaults (0, no maximum) can never make it impossible.
+    min_load = fields.IntField(default=0)
+    max_load = fields.IntField(null=True)
 
     class Meta:
         table = "review_settings"
 
 
 class ReviewerProfile(Model):
-    """What a reviewer knows about (topic ids of the seminar) and how many papers they take at most."""
+    """What a reviewer knows about (topic ids of the seminar) and how many papers they take at least and at most."""
 
     id = fields.IntField(primary_key=True)
     seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
@@ -88,7 +92,8 @@ class ReviewerProfile(Model):
     )
     user_id: int
     topic_ids: fields.JSONField[list[int]] = fields.JSONField(default=list)
-    # None: the balanced share of the papers.
+    # None: the seminar's setting (ReviewSettings.min_load / max_load).
+    min_load = fields.IntField(null=True)
     max_load = fields.IntField(null=True)
     note = fields.CharField(max_length=300, default="")
 

@@ -22,16 +22,22 @@ from seminar.i18n import _
 from seminar.permissions import can_manage_reviews
 from seminar.reviews import actions, overview, queries
 from seminar.reviews.access import form_status, mail_links
-from seminar.reviews.assign import AssignmentInfeasible
 from seminar.reviews.forms import (
     EXTRA_CRITERION_ROWS,
     ConflictForm,
     LiftConflictForm,
+    LoadSettingsForm,
     ProfileForm,
     ReviewFormSettingsForm,
     UnitConflictForm,
 )
-from seminar.reviews.proposals import DEFAULT_SEED, proposal_token, propose_assignments, proposed_pairs
+from seminar.reviews.proposals import (
+    DEFAULT_SEED,
+    ProposalRefused,
+    proposal_token,
+    propose_assignments,
+    proposed_pairs,
+)
 from seminar.seminars.queries import topics_of
 from seminar.web import flash, form, redirect, render, seminar_page, signed_in_user
 
@@ -103,6 +109,7 @@ async def reviewers(request: Request) -> Response:
 def _profile_form_data(profile: ReviewerProfile | None) -> dict[str, Any]:
     return {
         "topics": profile.topic_ids if profile else [],
+        "min_load": profile.min_load if profile else None,
         "max_load": profile.max_load if profile else None,
         "note": profile.note if profile else "",
     }
@@ -119,14 +126,15 @@ async def reviewer(request: Request) -> Response:
     if is_post and profile_form.validate():
         try:
             await actions.save_profile(seminar, person, profile_form.topics.data or [], profile_form.max_load.data,
-                                       profile_form.note.data or "")
+                                       profile_form.note.data or "", min_load=profile_form.min_load.data)
         except UserError as error:
             profile_form.form_errors.append(error.message)
         else:
             flash(request, _("The profile of %(name)s is saved.", name=person.name))
             return redirect(request, "reviews:reviewers", slug=seminar.slug)
-    return render(request, "reviews/reviewer.html", {"seminar": seminar, "person": person, "form": profile_form},
-                  status_code=form_status(request))
+    return render(request, "reviews/reviewer.html", {
+        "seminar": seminar, "person": person, "form": profile_form, "settings": await queries.settings_of(seminar),
+    }, status_code=form_status(request))
 
 
 async def assignments(request: Request) -> Response:
@@ -191,17 +199,41 @@ async def _apply_proposal(request: Request, seminar: Seminar) -> Response:
 
 
 async def auto_assign(request: Request) -> Response:
-    """Preview the solver's proposal (GET); apply exactly the previewed pairs (POST)."""
+    """Preview the solver's proposal, or why there is none (GET); apply exactly the previewed pairs (POST)."""
     seminar = await seminar_page(request, can_manage_reviews)
     if request.method == "POST":
         return await _apply_proposal(request, seminar)
+    settings = await queries.settings_of(seminar)
+    return await _auto_page(request, seminar, LoadSettingsForm(data={"min_load": settings.min_load,
+                                                                     "max_load": settings.max_load}))
+
+
+async def _auto_page(request: Request, seminar: Seminar, loads_form: LoadSettingsForm) -> Response:
     seed_text = request.query_params.get("seed", "")
+    context: dict[str, Any] = {"seminar": seminar, "loads_form": loads_form, "proposal": None, "refusal": None}
     try:
         proposal = await propose_assignments(seminar, int(seed_text) if seed_text.isdigit() else DEFAULT_SEED)
-    except AssignmentInfeasible as error:
-        return render(request, "reviews/auto.html", {"seminar": seminar, "error": error.message, "proposal": None})
-    token = proposal_token(request.app.state.settings.secret_key, seminar, proposal)
-    return render(request, "reviews/auto.html", {"seminar": seminar, "proposal": proposal, "token": token, "error": None})
+    except ProposalRefused as refused:
+        context["refusal"] = refused.refusal
+    else:
+        context["proposal"] = proposal
+        context["token"] = proposal_token(request.app.state.settings.secret_key, seminar, proposal)
+    return render(request, "reviews/auto.html", context, status_code=form_status(request))
+
+
+async def load_settings(request: Request) -> Response:
+    """The seminar's bounds on each reviewer's papers, set on the automatic assignment page."""
+    seminar = await seminar_page(request, can_manage_reviews)
+    loads_form = await bind(LoadSettingsForm, request)
+    if loads_form.validate():
+        try:
+            await actions.save_load_settings(seminar, loads_form.min_load.data or 0, loads_form.max_load.data)
+        except UserError as error:
+            loads_form.form_errors.append(error.message)
+        else:
+            flash(request, _("The papers per reviewer are saved."))
+            return redirect(request, "reviews:auto", slug=seminar.slug)
+    return await _auto_page(request, seminar, loads_form)
 
 
 async def _paper_page(request: Request, seminar: Seminar, paper: Paper, conflict_form: ConflictForm | None = None,
@@ -306,6 +338,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/assignments/assign", assign, methods=["POST"], name="reviews:assign"),
     Route("/{slug}/manage/assignments/remove", unassign, methods=["POST"], name="reviews:unassign"),
     Route("/{slug}/manage/assignments/auto", auto_assign, methods=["GET", "POST"], name="reviews:auto"),
+    Route("/{slug}/manage/assignments/loads", load_settings, methods=["POST"], name="reviews:loads"),
     Route("/{slug}/manage/reviews/{number:int}", paper_reviews, name="reviews:paper"),
     Route("/{slug}/manage/reviews/{number:int}/conflicts", set_conflict, methods=["POST"], name="reviews:set_conflict"),
     Route("/{slug}/manage/reviews/{number:int}/conflicts/{conflict_id:int}/lift", lift_conflict, methods=["POST"],

@@ -19,7 +19,7 @@ from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.db import column
 from seminar.i18n import _
-from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of
+from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of, can_write_review
 from seminar.reviews import letters, rules
 from seminar.reviews.models import (
     Assignment,
@@ -219,6 +219,9 @@ async def review_page(
         "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
         "manuscript": await Manuscript.filter(paper_id=paper.id).order_by("-version").first(),
         "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
+        # Withdrawn by its city: the page shows the paper and the reviewer's draft, read-only.
+        "withdrawn": paper.status is PaperStatus.WITHDRAWN,
+        "writable": rules.is_review_open(i18n.local_now(), seminar.review_deadline) and can_write_review(actor, paper),
         "deadline": seminar.review_deadline,
     }
 

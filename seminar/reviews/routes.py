@@ -20,7 +20,7 @@ from seminar.errors import UserError
 from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_bid, can_review
+from seminar.permissions import can_bid, can_review, can_write_review
 from seminar.reviews import actions, queries, rules
 from seminar.reviews.access import form_status
 from seminar.reviews.forms import DeclineForm, ReviewForm
@@ -37,10 +37,12 @@ async def mine(request: Request) -> Response:
     seminar = await seminar_page(request, can_review, refused=404)
     rows = await queries.reviews_to_write(actor(request), seminar)
     now = i18n.local_now()
+    # A withdrawn paper stays listed, marked so, for the reviewer to read their draft; it is no work to do.
+    current = [(a, review) for a, review in rows if can_write_review(actor(request), a.paper)]
     return render(request, "reviews/mine.html", {
         "seminar": seminar,
         "rows": rows,
-        "progress": rules.progress([review.status.value if review else None for _a, review in rows]),
+        "progress": rules.progress([review.status.value if review else None for _a, review in current]),
         "deadline": seminar.review_deadline,
         "is_open": rules.is_review_open(now, seminar.review_deadline),
         "countdown": countdown(seminar.review_deadline, now) if seminar.review_deadline else "",
@@ -130,7 +132,10 @@ async def review_page(request: Request) -> Response:
     review_form, values, typed, problems = await _read_review_post(request, seminar)
     submit = (await form(request)).get("action") == "submit"
     status = 400
-    if review_form.validate() and not problems:
+    if not can_write_review(actor(request), paper):  # withdrawn since the page was opened: what was typed is shown again
+        review_form.form_errors.append(actions.withdrawn_message())
+        status = 403
+    elif review_form.validate() and not problems:
         try:
             saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit)
         except actions.StaleReview as error:
@@ -150,7 +155,9 @@ async def review_page(request: Request) -> Response:
 
 async def autosave(request: Request) -> Response:
     """The page's script saves a draft here every half minute and when a field is left (JSON answer)."""
-    seminar, _paper, assignment = await _reviewer_paper(request)
+    seminar, paper, assignment = await _reviewer_paper(request)
+    if not can_write_review(actor(request), paper):
+        return JSONResponse({"error": actions.withdrawn_message()}, status_code=403)
     review_form, values, _typed, problems = await _read_review_post(request, seminar)
     if not review_form.validate() or problems:
         message = next(iter(problems.values()), None) or review_form.first_error or _("Check the form.")

@@ -17,7 +17,8 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions import rules
+from seminar.submissions import consequences, rules
+from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.intake import Intake
 from seminar.blobs import store_blob
 from seminar.submissions.models import Author, DeadlineExtension, Manuscript, Paper, PaperStatus
@@ -159,10 +160,12 @@ async def missing_for_submission(paper: Paper) -> list[str]:
     return rules.missing_for_submission(await _draft(paper))
 
 
-async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
+async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
     """Send the paper in (or again, after a withdrawal or a revision) and queue the receipts.
 
-    Checked in order: the city's deadline, completeness, the city's quota.
+    Checked in order: the city's deadline, completeness, the city's quota. In the same transaction
+    what sending it in sets off (`consequences.paper_sent_in`): a withdrawn paper's reviewers are
+    told their work resumes, a paper arriving after reviewing began is announced to the organizers.
     """
     seminar = await Seminar.get(id=paper.seminar_id)
     city_id: int = paper.city_id
@@ -187,16 +190,20 @@ async def submit_paper(paper: Paper, by: User, paper_url: str) -> Paper:
                       "Withdraw one first, or keep this one as a draft.", count=submitted)
                 )
         event = "resubmitted" if current.submitted_at is not None else "submitted"
+        previous_status, sent_in_before = current.status.value, current.submitted_at is not None
         moment = now()
         await Paper.filter(id=paper.id).using_db(connection).update(
             status=PaperStatus.SUBMITTED, submitted_at=moment, submitted_version=current.version, withdrawn_at=None
         )
         current = await Paper.get(id=paper.id, using_db=connection)
-        await _queue_receipts(current, seminar, by, event, moment, paper_url)
+        await _queue_receipts(current, seminar, by, event, moment, links.paper_url)
+        await consequences.paper_sent_in(current, seminar, previous_status, sent_in_before, links)
     return current
 
 
-async def withdraw_paper(paper: Paper, by: User, paper_url: str) -> Paper:
+async def withdraw_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
+    """Withdraw a submitted paper, queue the receipts and, in the same transaction, what withdrawing
+    sets off (`consequences.paper_withdrawn`): its reviewers are told their review is no longer needed."""
     seminar = await Seminar.get(id=paper.seminar_id)
     await ensure_open(seminar, paper.city_id)
     moment = now()
@@ -209,7 +216,8 @@ async def withdraw_paper(paper: Paper, by: User, paper_url: str) -> Paper:
         if not changed:
             raise UserError(_("Only a submitted paper can be withdrawn."))
         current = await Paper.get(id=paper.id, using_db=connection)
-        await _queue_receipts(current, seminar, by, "withdrawn", moment, paper_url)
+        await _queue_receipts(current, seminar, by, "withdrawn", moment, links.paper_url)
+        await consequences.paper_withdrawn(current, seminar, links)
     return current
 
 

@@ -38,6 +38,7 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown, to_aware
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions import actions, rules
+from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.archive import manuscript_name, stream_zip, unique_names
 from seminar.submissions.export import PaperRow, paper_list_xlsx, sort_key
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm
@@ -75,6 +76,16 @@ def _user(request: Request) -> Any:
 def _paper_url(request: Request, seminar: Seminar, paper: Paper) -> str:
     settings: Settings = request.app.state.settings
     return settings.base_url + request.url_for("submissions:detail", slug=seminar.slug, number=paper.number).path
+
+
+def _links(request: Request, seminar: Seminar, paper: Paper) -> PaperLinks:
+    """Where the mails of sending in or withdrawing point: the paper, the reviewers' and organizers' pages."""
+    base = request.app.state.settings.base_url
+    return PaperLinks(
+        paper_url=_paper_url(request, seminar, paper),
+        my_reviews_url=base + request.url_for("reviews:mine", slug=seminar.slug).path,
+        assignments_url=base + request.url_for("reviews:assignments", slug=seminar.slug).path,
+    )
 
 
 def _show_error(form_: BaseForm, error: UserError) -> None:
@@ -281,7 +292,7 @@ async def submit(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
     try:
-        await actions.submit_paper(paper, by=_user(request), paper_url=_paper_url(request, seminar, paper))
+        await actions.submit_paper(paper, by=_user(request), links=_links(request, seminar, paper))
     except UserError as error:
         flash(request, error.message, "error")
     else:
@@ -299,7 +310,7 @@ async def withdraw(request: Request) -> Response:
             flash(request, _("Tick the box to confirm the withdrawal."), "error")
             return redirect(request, "submissions:withdraw", slug=seminar.slug, number=paper.number)
         try:
-            await actions.withdraw_paper(paper, by=_user(request), paper_url=_paper_url(request, seminar, paper))
+            await actions.withdraw_paper(paper, by=_user(request), links=_links(request, seminar, paper))
         except UserError as error:
             flash(request, error.message, "error")
         else:

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from seminar.agenda.checks import Problem, ProblemKind, find_problems
+from seminar.agenda.checks import FixAction, Problem, ProblemKind, PublishedAgenda, find_problems
 from seminar.agenda.draft import DraftSettings, draft_agenda
-from seminar.agenda.model import Contribution, Person, Room, SlotKind, TopicRef
+from seminar.agenda.model import Contribution, PaperState, Person, Room, SlotKind, TopicRef
 from tests.agenda.builders import (
     DAY,
     HALL,
@@ -272,6 +272,7 @@ def test_a_keynote_slot_whose_paper_was_decided_for_discussion() -> None:
             "重点发言“论文5”（2026年12月10日 10:00–10:10）所安排的论文未确定为重点发言。",
             ("k5",),
             ("t1",),
+            paper_id=5,
         )
     ]
 
@@ -372,3 +373,127 @@ def test_the_checks_work_across_days() -> None:
     )
 
     assert find_problems(plan, []) == []
+
+
+# --- papers against their state: withdrawn, decided, left out -----------------------------------
+
+
+def topic_session(*slots, topic_id: int = 1, key: str = "t1"):  # type: ignore[no-untyped-def]
+    return session(key, HALL, "10:00", "11:00", *slots, topic_id=topic_id, title="平安建设")
+
+
+def state(paper_id: int, outcome: str | None, topic_id: int = 1, **fields: object) -> PaperState:
+    return PaperState(paper_id, paper_id, f"论文{paper_id}", topic_id, outcome=outcome, **fields)  # type: ignore[arg-type]
+
+
+def contributions(*paper_ids: int) -> tuple[Contribution, ...]:
+    return tuple(Contribution(p, f"论文{p}", person(p)) for p in paper_ids)
+
+
+def test_a_withdrawn_paper_in_the_draft_names_the_paper_and_the_slot_and_says_to_take_it_out() -> None:
+    plan = agenda(topic_session(
+        slot("k5", "10:00", 10, title="论文5", paper_id=5),
+        slot("d", "10:10", 20, SlotKind.DISCUSSION, "研讨交流", contributions=contributions(6)),
+        slot("c", "10:30", 10, SlotKind.COMMENTARY),
+    ))
+    papers = {5: state(5, "keynote", withdrawn=True), 6: state(6, "discussion", withdrawn=True)}
+
+    problems = find_problems(plan, [discussion(6, 1)], papers)
+
+    assert problems == [
+        Problem(ProblemKind.PAPER_WITHDRAWN, "论文#5“论文5”已被所在市撤回，但仍在“论文5”（2026年12月10日 10:00–10:10）中。",
+                ("k5",), ("t1",), 5),
+        Problem(ProblemKind.PAPER_WITHDRAWN, "论文#6“论文6”已被所在市撤回，但仍在“研讨交流”（2026年12月10日 10:10–10:30）中。",
+                ("d",), ("t1",), 6),
+    ]
+    assert problems[0].fix.text == "请将该论文移出议程。"
+    assert problems[0].fix.actions == (FixAction.REMOVE_PAPER,)
+
+
+def test_a_withdrawn_paper_in_the_published_version_is_a_finding_until_a_version_without_it_is_published() -> None:
+    published = agenda(topic_session(slot("k5", "10:00", 10, title="论文5", paper_id=5), slot("c", "10:10", 10, SlotKind.COMMENTARY)))
+    corrected = agenda(topic_session(slot("c", "10:00", 10, SlotKind.COMMENTARY)))
+    papers = {5: state(5, "keynote", withdrawn=True)}
+
+    problems = find_problems(corrected, [], papers, PublishedAgenda(1, published))
+
+    assert problems == [
+        Problem(ProblemKind.PUBLISHED_WITHDRAWN,
+                "已发布的第1版仍在“论文5”（2026年12月10日 10:00–10:10）中列有论文#5“论文5”，但该论文已被所在市撤回。",
+                paper_id=5)
+    ]
+    assert problems[0].fix.actions == (FixAction.PUBLISH,)
+    assert find_problems(corrected, [], papers, PublishedAgenda(2, corrected)) == []
+
+
+def test_a_decided_paper_without_a_place_is_a_finding_until_placed_or_left_out() -> None:
+    plan = agenda(topic_session(
+        slot("k5", "10:00", 10, paper_id=5),
+        slot("d", "10:10", 20, SlotKind.DISCUSSION, contributions=contributions(6)),
+        slot("c", "10:30", 10, SlotKind.COMMENTARY),
+    ))
+    decided = [keynote(5, 1), keynote(7, 1), discussion(6, 1), discussion(8, 1)]
+    papers = {5: state(5, "keynote"), 6: state(6, "discussion"), 7: state(7, "keynote"), 8: state(8, "discussion")}
+
+    problems = find_problems(plan, decided, papers)
+    left_out = find_problems(plan, decided, {**papers, 8: state(8, "discussion", left_out="作者因公出国")})
+
+    assert [(p.kind, p.message, p.paper_id) for p in problems] == [
+        (ProblemKind.KEYNOTE_WITHOUT_SLOT, "重点发言论文#7“论文7”尚未排入议程。", 7),
+        (ProblemKind.DISCUSSION_WITHOUT_PLACE, "研讨交流论文#8“论文8”尚未排入议程。", 8),
+    ]
+    assert problems[1].fix.actions == (FixAction.PLACE_PAPER, FixAction.LEAVE_OUT)
+    assert kinds(left_out) == [ProblemKind.KEYNOTE_WITHOUT_SLOT]
+
+
+@pytest.mark.parametrize(("outcome", "expected", "words"), [
+    ("proceedings", ProblemKind.PAPER_NOT_ON_AGENDA, "其评审结果为：仅收入论文集"),
+    ("decline", ProblemKind.PAPER_NOT_ON_AGENDA, "其评审结果为：不采用"),
+    (None, ProblemKind.PAPER_NOT_ON_AGENDA, "其评审结果为：尚未决定"),
+    ("keynote", ProblemKind.PAPER_IN_WRONG_PLACE, "已确定为重点发言"),
+])
+def test_a_contribution_whose_decision_changed_says_what_it_is_now(outcome: str | None, expected: ProblemKind, words: str) -> None:
+    plan = agenda(topic_session(
+        slot("d", "10:00", 20, SlotKind.DISCUSSION, "研讨交流", contributions=contributions(6)),
+        slot("c", "10:20", 10, SlotKind.COMMENTARY),
+    ))
+    decided = [keynote(6, 1)] if outcome == "keynote" else []
+
+    problems = find_problems(plan, decided, {6: state(6, outcome)})
+
+    assert kinds(problems) == [expected]
+    assert words in problems[0].message and "论文#6“论文6”" in problems[0].message
+    assert problems[0].slot_keys == ("d",)
+
+
+def test_a_paper_placed_under_another_topic_is_told_to_move_to_its_own() -> None:
+    plan = agenda(topic_session(
+        slot("d", "10:00", 20, SlotKind.DISCUSSION, contributions=contributions(6)),
+        slot("c", "10:20", 10, SlotKind.COMMENTARY),
+    ))
+
+    problems = find_problems(plan, [discussion(6, 2)], {6: state(6, "discussion", topic_id=2)})
+
+    assert kinds(problems) == [ProblemKind.PAPER_IN_OTHER_TOPIC]
+    assert problems[0].fix.actions == (FixAction.PLACE_PAPER,)
+
+
+def test_every_finding_says_how_to_fix_it_and_where() -> None:
+    plan = agenda(
+        session("s", Room(99, "临时会场"), "09:00", "08:00", slot("x", "09:00", 0, SlotKind.OPENING), title="开班式"),
+        topic_session(
+            slot("k", "10:00", 70, speaker=person(1)),
+            slot("k5", "10:05", 10, paper_id=5),
+            slot("d", "10:15", 20, SlotKind.DISCUSSION, contributions=contributions(6, 9, 10)),
+            slot("z", "12:00", 10, SlotKind.OPENING),
+        ),
+        session("t2", SIDE, "10:00", "11:00", slot("y", "10:00", 10, SlotKind.LECTURE, speaker=person(1)), topic_id=2),
+    )
+    papers = {5: state(5, "keynote", withdrawn=True), 6: state(6, "decline"), 7: state(7, "keynote"),
+              9: state(9, "keynote"), 10: state(10, "discussion", topic_id=2), 11: state(11, "discussion")}
+    decided = [keynote(7, 1), keynote(9, 1), discussion(10, 2), discussion(11, 1)]
+
+    problems = find_problems(plan, decided, papers, PublishedAgenda(1, plan))
+
+    assert set(kinds(problems)) == set(ProblemKind)
+    assert all(problem.fix.text and problem.fix.actions for problem in problems)

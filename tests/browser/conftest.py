@@ -4,6 +4,9 @@ mailing a real SMTP server.
 
 Without Chromium or without `npm ci` in tests/browser the journey skips and says why; with
 REQUIRE_BROWSER=1 (as .ci/run sets it) a missing piece fails it instead.
+
+With DOCS_SCREENSHOTS=1 the journey also refreshes the pictures of the guides in docs/images
+(see docs/development.md).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from seminar.config import DOCUMENTED_SETTINGS
+from seminar.config import DOCUMENTED_SETTINGS, PROJECT_ROOT
 from tests.conftest import SmtpServer, _free_port
 from tests.patience import patience
 
@@ -30,6 +34,7 @@ BROWSER_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ORGANIZER = ("organizer@example.org", "组织者", "Organizer-Pass-2026")
 SCREENSHOTS = pytest.StashKey[Path]()
+DOCS_IMAGES = PROJECT_ROOT / "docs" / "images"
 
 
 def chromium_executable() -> str | None:
@@ -65,6 +70,19 @@ def screenshot_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
         old.unlink()
     request.config.stash[SCREENSHOTS] = folder
     return folder
+
+
+@pytest.fixture
+def docs_images() -> Path | None:
+    """docs/images when DOCS_SCREENSHOTS=1 asks the journey to refresh the guides' pictures, else None."""
+    return DOCS_IMAGES if os.environ.get("DOCS_SCREENSHOTS") == "1" else None
+
+
+def shrink_png(path: Path) -> None:
+    """Rewrite a screenshot with a 256-colour palette and no dithering: a third of the size, text as sharp."""
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]

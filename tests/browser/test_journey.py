@@ -4,6 +4,7 @@ Chinese interface of `seminar serve`, every link taken from the mail they receiv
 
 Each step leaves a numbered screenshot; key pages are checked with axe-core. The journey fails on a
 serious or critical accessibility violation, a script error in a page, or a server error.
+With DOCS_SCREENSHOTS=1 it also saves the pictures of the guides in docs/images (`illustrate`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize, expect, sync_playwright
 from pypdf import PdfReader
 
 from seminar.accounts import totp
 from seminar.i18n import translations
-from tests.browser.conftest import ORGANIZER, Site
+from tests.browser.conftest import ORGANIZER, Site, shrink_png
 from tests.patience import patience
 
 CHINESE = translations("zh_Hans")
@@ -37,6 +38,7 @@ SUBMITTER = ("gz@example.org", "李明", "Guangzhou-Papers-2026")
 REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
 ATTENDEE = ("attendee@example.org", "陈静", "Canhui-Chen-2026")
 SERIOUS = ("serious", "critical")
+DESKTOP = ViewportSize(width=1280, height=900)
 
 
 def t(msgid: str, **values: object) -> str:
@@ -57,15 +59,14 @@ class Journey:
     site: Site
     shots: Path
     axe_source: str
+    docs_images: Path | None = None
     step: int = 0
     accessibility: list[dict[str, object]] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def person(self, browser: Browser, who: str) -> Page:
         """A person at their own computer: their own cookies, a Chinese browser, Beijing time."""
-        context = browser.new_context(
-            base_url=self.site.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
-        )
+        context = browser.new_context(base_url=self.site.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESKTOP)
         page = context.new_page()
         page.on("pageerror", lambda error: self.page_errors.append(f"{who} on {page.url}: {error}"))
         page.on("console", lambda message: message.type == "error" and self.page_errors.append(
@@ -92,6 +93,21 @@ class Journey:
                 "help": violation["help"],
                 "nodes": [node["target"] for node in violation["nodes"]],
             })
+
+    def illustrate(self, page: Page, name: str, part: Locator | None = None, height: int = DESKTOP["height"]) -> None:
+        """With DOCS_SCREENSHOTS=1, docs/images/<name>.png for the guides: one part of the page, or its top
+        `height` pixels (less if the page is shorter), in 256 colours. Without it, nothing."""
+        if self.docs_images is None:
+            return
+        self.docs_images.mkdir(parents=True, exist_ok=True)
+        path = self.docs_images / f"{name}.png"
+        if part is not None:
+            part.screenshot(path=path)
+        else:
+            width, full_height = page.evaluate("() => [document.documentElement.clientWidth, document.documentElement.scrollHeight]")
+            clip = FloatRect(x=0, y=0, width=width, height=min(height, full_height))
+            page.screenshot(path=path, full_page=True, clip=clip)
+        shrink_png(path)
 
     def mail_link(self, address: str, path_part: str, timeout: float = patience(60)) -> str:
         """The link containing `path_part` in the newest mail to `address`, once the worker has sent it."""
@@ -163,6 +179,7 @@ def set_password(journey: Journey, page: Page, person: tuple[str, str, str]) -> 
     labelled(page, "New password").fill(password)
     labelled(page, "New password again").fill(password)
     journey.look(page, "set-password")
+    journey.illustrate(page, "set-password")
     button(page, "Set password and log in").click()
     said(page, t("Welcome, %(name)s. Your account is ready.", name=name))
 
@@ -208,10 +225,10 @@ def manuscript(path: Path) -> Path:
 
 
 def test_a_seminar_from_invitation_to_the_downloaded_book(
-    live_site: Site, browser_tools: tuple[str, str], screenshot_dir: Path, tmp_path: Path
+    live_site: Site, browser_tools: tuple[str, str], screenshot_dir: Path, docs_images: Path | None, tmp_path: Path
 ) -> None:
     chromium, axe_source = browser_tools
-    journey = Journey(live_site, screenshot_dir, axe_source)
+    journey = Journey(live_site, screenshot_dir, axe_source, docs_images)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium)
         try:
@@ -225,6 +242,7 @@ def test_a_seminar_from_invitation_to_the_downloaded_book(
             organizer_decides(journey, organizer)
             organizer_publishes_the_agenda(journey, organizer)
             organizer_publishes_the_proceedings(journey, organizer)
+            administrator_reads_the_audit_log(journey, organizer)
             attendee_registers_and_downloads_the_book(journey, journey.person(browser, "attendee"))
         finally:
             browser.close()
@@ -245,6 +263,7 @@ def organizer_turns_on_two_step_verification(journey: Journey, page: Page) -> No
     code = labelled(page, "Code")
     code.fill(totp.totp(secret, time.time()))
     journey.look(page, "two-factor-setup")
+    journey.illustrate(page, "two-factor-setup")
     button(page, "Turn on").click()
     said(page, t("Two-step verification is on. From now on you log in with your password and a code."))
     recovery_codes = main(page).locator("ol.recovery-codes code").all_inner_texts()
@@ -267,6 +286,7 @@ def organizer_creates_the_seminar_and_invites(journey: Journey, page: Page, toda
     sign_in(journey, page)
     organizer_turns_on_two_step_verification(journey, page)
     journey.look(page, "seminars")
+    journey.illustrate(page, "seminars")
     link(page, "New seminar").click()
     labelled(page, "Title").fill(SEMINAR)
     labelled(page, "Short name in the address").fill(SLUG)
@@ -278,9 +298,11 @@ def organizer_creates_the_seminar_and_invites(journey: Journey, page: Page, toda
     labelled(page, "Review deadline").fill(f"{today + dt.timedelta(days=45)}T18:00")
     labelled(page, "Reviews per paper").fill("1")
     journey.look(page, "new-seminar")
+    journey.illustrate(page, "new-seminar")
     button(page, "Create seminar").click()
     said(page, t("Seminar created with six default topics. You are its organizer."))
     journey.look(page, "dashboard")
+    journey.illustrate(page, "dashboard")
 
     link(page, "Manage people and invitations").click()
     for (email, name, _password), unit, role in [(SUBMITTER, "广州市", "Submitter"), (REVIEWER, "省委组织部", "Reviewer")]:
@@ -290,9 +312,11 @@ def organizer_creates_the_seminar_and_invites(journey: Journey, page: Page, toda
         labelled(page, "Unit").select_option(label=unit)
         labelled(page, role).check()
         journey.look(page, f"invite-{role.lower()}")
+        journey.illustrate(page, "invite")
         button(page, "Invite").click()
         said(page, email)
     journey.look(page, "people")
+    journey.illustrate(page, "people", height=600)
 
 
 def city_submits_a_paper(journey: Journey, page: Page, tmp_path: Path) -> None:
@@ -316,6 +340,7 @@ def city_submits_a_paper(journey: Journey, page: Page, tmp_path: Path) -> None:
     originality.check()
     beside_its_label(page, originality)
     journey.look(page, "paper-form")
+    journey.illustrate(page, "paper-form")
     button(page, "Save").click()
     said(page, t("Paper #%(number)s saved as a draft. Now upload the manuscript.", number=1))
 
@@ -330,6 +355,7 @@ def city_submits_a_paper(journey: Journey, page: Page, tmp_path: Path) -> None:
     button(page, "Submit the paper").click()
     said(page, t("Paper #%(number)s submitted. A receipt is on its way by e-mail.", number=1))
     journey.look(page, "paper-submitted")
+    journey.illustrate(page, "paper-submitted")
     journey.mail_link(SUBMITTER[0], f"/{SLUG}/papers/1")  # the receipt
 
 
@@ -340,6 +366,7 @@ def reviewer_states_preferences(journey: Journey, page: Page) -> None:
     paper = page.get_by_role("group", name=re.compile(PAPER))
     labelled(paper, "Want to review (想审)").check()
     journey.look(page, "preferences")
+    journey.illustrate(page, "preferences")
     button(page, "Save preferences").click()
     said(page, t("Your preferences for %(count)s papers are saved.", count=1))
 
@@ -350,6 +377,7 @@ def organizer_assigns(journey: Journey, page: Page) -> None:
     journey.look(page, "assignments")
     link(page, "Assign automatically").click()
     journey.look(page, "automatic-assignment")
+    journey.illustrate(page, "automatic-assignment")
     button(page, "Apply: make %(count)s assignments", count=1).click()
     said(page, t("%(count)s assignments made. The reviewers are told by e-mail.", count=1))
     journey.look(page, "assigned", check=False)
@@ -366,6 +394,7 @@ def reviewer_scores_and_comments(journey: Journey, page: Page) -> None:
     before, after = CHINESE.gettext("Draft saved at %(time)s.").split("%(time)s")
     expect(page.locator("#autosave-status")).to_have_text(re.compile(f"^{re.escape(before)}.+{re.escape(after)}$"))
     journey.look(page, "review-form")
+    journey.illustrate(page, "review-form", part=main(page).locator("section", has=page.get_by_role("heading", name=t("Your review"))))
     button(page, "Submit review").click()  # at once, as people do, while the autosave may still be on its way
     said(page, t("Your review of paper #%(number)s is submitted. You may change it until the deadline.", number=1))
     journey.look(page, "review-submitted", check=False)
@@ -377,6 +406,7 @@ def organizer_decides(journey: Journey, page: Page) -> None:
     labelled(row, "Decision").select_option(label=t("Keynote speech (重点发言)"))
     labelled(row, "Award").select_option(label=t("First prize (一等奖)"))
     journey.look(page, "ranking")
+    journey.illustrate(page, "ranking")
     button(row, "Decide").click()
     said(page, tn("Decision recorded for %(num)s paper.", "Decision recorded for %(num)s papers.", 1))
     said(page, COMMENT)  # the reviewer's 点评, inline
@@ -397,11 +427,13 @@ def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     said(page, t("The agenda was drafted from the decisions. Check it, adjust it, then publish it."))
     said(page, PAPER)
     journey.look(page, "agenda-draft")
+    journey.illustrate(page, "agenda-editor", height=1100)
     button(page, "Publish version %(number)s", number=1).click()
     said(page, t("Version %(number)s of the agenda is published.", number=1))
     link(seminar_bar(page), "Seminar agenda").click()
     said(page, PAPER)
     journey.look(page, "agenda")
+    journey.illustrate(page, "agenda")
     agenda_on_a_phone(journey, page)
 
 
@@ -417,6 +449,7 @@ def agenda_on_a_phone(journey: Journey, page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert len(room.evaluate("element => [...element.getClientRects()]")) == 1, "the room's name wraps"
     journey.look(page, "agenda-phone")
+    journey.illustrate(page, "agenda-phone", height=844)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -437,6 +470,7 @@ def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
         page.wait_for_timeout(1500)
         page.reload()
     journey.look(page, "proceedings-built")
+    journey.illustrate(page, "proceedings")
     publish.click()
     said(page, t("Build #%(id)s is published: readers download it now.", id=1))
     journey.look(page, "proceedings-published", check=False)
@@ -452,6 +486,7 @@ def attendee_registers_and_downloads_the_book(journey: Journey, page: Page) -> N
     labelled(page, "Phone").fill("13900139000")
     labelled(page, "E-mail").fill(ATTENDEE[0])
     journey.look(page, "register")
+    journey.illustrate(page, "register")
     button(main(page), "Register").click()
     said(page, t("Thank you. We have sent an e-mail to the address you gave: follow it to finish."))
 
@@ -459,6 +494,7 @@ def attendee_registers_and_downloads_the_book(journey: Journey, page: Page) -> N
     link(seminar_bar(page), "My seminar").click()
     book = link(main(page), "Proceedings (the whole book)")
     journey.look(page, "my-seminar")
+    journey.illustrate(page, "my-seminar", height=600)
     address = book.get_attribute("href") or ""
     book.click()
     page.wait_for_timeout(1500)  # Chromium's PDF viewer draws the first pages
@@ -473,3 +509,11 @@ def attendee_registers_and_downloads_the_book(journey: Journey, page: Page) -> N
     (journey.shots / "论文集.pdf").write_bytes(pdf)
     text = "".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
     assert PAPER in text.replace("\n", "")
+
+
+def administrator_reads_the_audit_log(journey: Journey, page: Page) -> None:
+    """The organizer is also the site's administrator (`seminar createadmin`): the whole site's log."""
+    link(page.get_by_role("navigation", name=t("Main")), "Audit log").click()
+    said(page, f"POST /{SLUG}/manage/proceedings/builds/1/publish")  # the book's publication, just now
+    journey.look(page, "audit-log")
+    journey.illustrate(page, "audit-log")

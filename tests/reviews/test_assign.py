@@ -15,6 +15,7 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.reviews import assign
 from seminar.reviews.assign import AssignmentInfeasible, balanced_loads, optimise, solve
+from seminar.reviews.feasibility import Shortage
 
 Affinity = list[list[float | None]]
 
@@ -25,8 +26,12 @@ def clean_database() -> None:
 
 
 def brute_force(affinity: Affinity, need: int, low: Sequence[int], high: Sequence[int],
-                fixed: set[tuple[int, int]] = frozenset()) -> float | None:
-    """The best total over every way of giving each paper `need` reviewers; None if none is feasible."""
+                fixed: set[tuple[int, int]] = frozenset(),
+                band: tuple[Sequence[int], Sequence[int]] | None = None) -> float | None:
+    """The best total over every way of giving each paper `need` reviewers; None if none is feasible.
+
+    With a band, each review outside a reviewer's band costs assign.BALANCE_WEIGHT.
+    """
     n_reviewers = len(low)
     options = [
         [team for team in itertools.combinations(range(n_reviewers), need)
@@ -40,7 +45,10 @@ def brute_force(affinity: Affinity, need: int, low: Sequence[int], high: Sequenc
             for r in team:
                 load[r] += 1
         if all(low[r] <= load[r] <= high[r] for r in range(n_reviewers)):
-            total = sum(affinity[p][r] for p, team in enumerate(teams) for r in team)
+            total = sum(affinity[p][r] for p, team in enumerate(teams) for r in team)  # type: ignore[misc]
+            if band is not None:
+                total -= assign.BALANCE_WEIGHT * sum(max(0, band[0][r] - load[r]) + max(0, load[r] - band[1][r])
+                                                     for r in range(n_reviewers))
             best = total if best is None else max(best, total)
     return best
 
@@ -101,6 +109,32 @@ def test_optimal_against_brute_force_on_small_random_instances(seed: int) -> Non
         assert best is not None
         assert solution.objective == pytest.approx(best, abs=1e-9)
         assert_valid(solution.papers, affinity, need, low, high, fixed)
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_balanced_optimum_against_brute_force_with_the_same_penalty(seed: int) -> None:
+    rng = random.Random(500 + seed)
+    need = rng.choice([1, 2])
+    n_reviewers = rng.randint(3, 5)
+    n_papers = rng.randint(1, 5 if need == 1 or n_reviewers <= 4 else 4)
+    affinity = random_instance(rng, n_papers, n_reviewers, conflict_rate=0.3)
+    low = [rng.choice([0, 0, 1]) for _ in range(n_reviewers)]
+    high: list[int | None] = [rng.choice([None, lo + rng.randint(0, 3)]) for lo in low]
+    allowed = [(p, r) for p in range(n_papers) for r in range(n_reviewers) if affinity[p][r] is not None]
+    fixed = set(rng.sample(allowed, k=min(len(allowed), rng.choice([0, 0, 1]))))
+    hard = [n_papers if h is None else h for h in high]
+
+    try:
+        solution = optimise(affinity, need, low, high, fixed=fixed, balance=True)
+    except AssignmentInfeasible as refused:
+        assert brute_force(affinity, need, low, hard, fixed) is None
+        assert refused.obstruction is not None or refused.message
+    else:
+        best = brute_force(affinity, need, low, hard, fixed, band=(solution.fair_low, solution.fair_high))
+        assert best is not None
+        value = solution.objective - assign.BALANCE_WEIGHT * solution.imbalance
+        assert value == pytest.approx(best, abs=1e-9)
+        assert_valid(solution.papers, affinity, need, low, hard, fixed)
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -205,10 +239,11 @@ def english(call: object) -> str:
     ([[1.0, None, None], [1.0, 1.0, 1.0]], 2, [0, 0, 0], [5, 5, 5],
      "Paper #1 needs 2 reviewers but only 1 have no conflict with it."),
     ([[1.0, 1.0]] * 3, 1, [0, 0], [1, 1],
-     ("The papers need 3 reviews in total, but the reviewers can take at most 2 "
-      "(their maximum loads, counting only papers without conflict).")),
+     ("Papers #1, #2, #3 still need 3 reviews, but the 2 reviewers without conflict with them "
+      "can give only 2 within their maximum loads.")),
     ([[1.0, 1.0]] * 3, 1, [2, 2], [3, 3],
-     "The papers need only 3 reviews in total, but the reviewers' minimum loads add up to 4."),
+     ("Reviewers #1, #2 must still review 4 papers in all (their minimum loads), but the papers "
+      "they may review still need only 3 reviews.")),
     ([[1.0, None], [1.0, None], [1.0, 1.0]], 1, [0, 2], [3, 3],
      "Reviewer #2 must review at least 2 papers but only 1 papers have no conflict with them."),
     ([[1.0, 1.0]], 1, [2, 0], [1, 1],
@@ -219,27 +254,59 @@ def test_infeasible_instances_name_the_constraint(affinity: Affinity, need: int,
     assert english(lambda: solve(affinity, need, low, high)) == message
 
 
-def test_a_topic_whose_papers_outnumber_its_reviewers_capacity() -> None:
+def test_a_topic_whose_papers_outnumber_its_reviewers_capacity_is_named_by_its_papers() -> None:
     # Topic A: three papers that only reviewers 0 and 1 may review, one paper each at most;
     # the totals add up because reviewers 2 and 3 have room, but only on topic B.
     affinity: Affinity = [
         [1.0, 1.0, None, None], [1.0, 1.0, None, None], [1.0, 1.0, None, None],
         [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0],
     ]
-    topics = ["Topic A", "Topic A", "Topic A", "Topic B", "Topic B", "Topic B"]
-    message = english(lambda: solve(affinity, 1, [0] * 4, [1, 1, 10, 10], groups=topics))
-    assert message == ("Topic A has 3 papers needing 3 reviews, but its 2 reviewers without conflicts "
-                       "can take only 2.")
-    # Without the groups the LP finds it out, with the general message.
-    assert english(lambda: solve(affinity, 1, [0] * 4, [1, 1, 10, 10])).startswith("No assignment")
+    with pytest.raises(AssignmentInfeasible) as caught:
+        solve(affinity, 1, [0] * 4, [1, 1, 10, 10])
+
+    found = caught.value.obstruction
+    assert isinstance(found, Shortage)
+    assert (found.papers, found.reviewers, found.needed, found.available) == ((0, 1, 2), (0, 1), 3, 2)
 
 
-def test_infeasible_only_in_combination_gets_the_general_message() -> None:
+def test_infeasible_only_in_combination_names_the_two_papers_that_compete() -> None:
     # Every count adds up (8 reviews needed, 9 possible), yet papers 1 and 2 both need
     # reviewer 1, who takes one paper at most.
     affinity: Affinity = [[1.0, 1.0, None, None], [1.0, 1.0, None, None], [1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     message = english(lambda: solve(affinity, 2, [0] * 4, [1, 10, 10, 10]))
-    assert message.startswith("No assignment meets all the constraints at once")
+    assert message == ("Papers #1, #2 still need 4 reviews, but the 2 reviewers without conflict with them "
+                       "can give only 3 within their maximum loads.")
+
+
+def test_balance_prefers_the_fair_band_but_never_refuses() -> None:
+    # 4 papers × 2 reviews over 4 reviewers: the fair band is exactly 2 each. Reviewer 0 is
+    # everyone's favourite, yet gets only 2; reviewer 3 may review only paper 0, so can reach
+    # only 1: the others take up the slack instead of the problem becoming infeasible.
+    affinity: Affinity = [[5.0, 1.0, 1.0, 1.0], [5.0, 1.0, 1.0, None], [5.0, 1.0, 1.0, None], [5.0, 1.0, 1.0, None]]
+
+    solution = optimise(affinity, 2, [0] * 4, [None] * 4, balance=True)
+
+    loads = [sum(r in team for team in solution.papers) for r in range(4)]
+    assert (solution.fair_low, solution.fair_high) == ([2, 2, 2, 1], [3, 3, 3, 1])
+    assert loads[3] == 1 and loads[0] == 3 and sum(loads) == 8
+    assert solution.imbalance == 0
+    assert_valid(solution.papers, affinity, 2, [0] * 4, [4] * 4)
+
+
+def test_the_issue_13_case_hidden_minimum_no_longer_refuses() -> None:
+    """Issue 13: 30 papers × 3 over 5 reviewers gave everyone a hidden minimum of 18; one
+    reviewer's conflicts left them 17 papers, and 自动分配 refused. Now it assigns: that
+    reviewer takes all 17 and the others share the rest evenly."""
+    affinity: Affinity = [[1.0] * 5 for _ in range(30)]
+    for p in range(13):
+        affinity[p][4] = None
+
+    solution = optimise(affinity, 3, [0] * 5, [None] * 5, balance=True)
+
+    loads = [sum(r in team for team in solution.papers) for r in range(5)]
+    assert (solution.fair_low, solution.fair_high) == ([18, 18, 18, 18, 17], [19, 19, 19, 19, 17])
+    assert loads[4] == 17 and sorted(loads[:4]) == [18, 18, 18, 19]
+    assert solution.imbalance == 0
 
 
 def test_fixed_pairs_that_cannot_stand_are_refused_with_the_reason() -> None:
@@ -290,7 +357,7 @@ def test_the_integrality_fallback_gives_the_same_optimum() -> None:
     # Never needed at a simplex vertex (the matrix is totally unimodular), but it must work.
     values = np.array([[3.0, 1.0, 2.0], [2.0, 2.0, np.nan], [1.0, 3.0, 2.0]])
     need, low, high = np.array([2, 1, 1]), np.zeros(3, dtype=np.int64), np.array([2, 2, 2])
-    lp = assign._LinearProgram(values, need, low, high)
+    lp = assign._LinearProgram(values, need, assign._Bands(low, high, low, high, 0.0))
     lp.add(~np.isnan(values))
     assert lp.solve()
     x = lp.integral_solution()

@@ -317,3 +317,113 @@ async def test_matrix_query_count_does_not_grow_with_papers(client: Client) -> N
         await client.get(f"/{seminar.slug}/manage/assignments")
 
     assert len(three) == len(one)
+
+
+async def _after_a_withdrawal_a_late_paper_and_a_conflict(**profile: object) -> tuple[Seminar, list, list]:  # type: ignore[type-arg]
+    """Issue 13's seminar in small: one review per paper, two reviewers. 王芳 works for 广州市; a
+    深圳市 paper was withdrawn after 周敏 was assigned to it, a 珠海市 paper came late, and 王芳
+    declared a conflict with the other 深圳市 paper: she may review only the late paper."""
+    seminar = await organized(reviews_per_paper=1)
+    wang = await make_reviewer(seminar, email="r1@example.org", name="王芳", unit="广州市", unit_kind="city")
+    zhou = await make_reviewer(seminar, email="r2@example.org", name="周敏", unit="省委政法委", **profile)
+    papers = [
+        await make_paper(seminar, city="广州市", status="submitted", title="广州市党建引领网格化治理"),
+        await make_paper(seminar, city="广州市", status="submitted", title="广州市“粤平安”社会治理云平台"),
+        await make_paper(seminar, city="深圳市", status="submitted", title="深圳市智慧政法建设实践"),
+    ]
+    withdrawn = await make_paper(seminar, city="深圳市", status="withdrawn", title="深圳市前海法治示范区")
+    await make_assignment(withdrawn, zhou)
+    papers.append(await make_paper(seminar, city="珠海市", status="submitted", title="珠海市横琴社会治理协同"))
+    await Conflict.create(seminar=seminar, paper=papers[2], reviewer=wang, source="declared", reason="曾指导该文")
+    return seminar, papers, [wang, zhou]
+
+
+async def test_auto_assign_after_a_withdrawal_a_late_paper_and_a_conflict_proposes_instead_of_refusing(
+    client: Client,
+) -> None:
+    # Before: an even share of 2 papers each was a hidden minimum, and 王芳 can reach only 1.
+    seminar, papers, (wang, zhou) = await _after_a_withdrawal_a_late_paper_and_a_conflict()
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+
+    assert page.status_code == 200
+    assert "无法完成分配" not in page.text
+    assert "应用：新增 4 项分配" in page.text
+    token = re.search(r'name="proposal" value="([^"]+)"', page.text)
+    assert token
+    await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": token.group(1)})
+    pairs = set(await Assignment.filter(seminar_id=seminar.id, paper__status="submitted").values_list("paper__number", "reviewer__name"))
+    assert pairs == {(papers[0].number, "周敏"), (papers[1].number, "周敏"), (papers[2].number, "周敏"),
+                     (papers[3].number, "王芳")}
+
+
+async def test_auto_assign_without_room_names_the_short_papers_and_the_maximum_to_raise(client: Client) -> None:
+    seminar, papers, (wang, zhou) = await _after_a_withdrawal_a_late_paper_and_a_conflict(max_load=2)
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    text = html.unescape(page.text)
+
+    assert page.status_code == 200
+    assert "无法完成分配" in text
+    short = re.search(r'<ul class="short-papers">(.*?)</ul>', page.text, re.S)
+    assert short and re.findall(r"#(\d+) ", short.group(1)) == [str(p.number) for p in papers[:3]]
+    candidates = re.search(r'<table class="candidates">(.*?)</table>', page.text, re.S)
+    assert candidates and re.findall(r"<tr><td>(.*?)</td><td class=\"number\">(\d+)</td><td class=\"number\">(\d+)</td>",
+                                     candidates.group(1)) == [("周敏", "3", "2")]
+    assert "无论怎样分配，这些论文都缺少 1 份评审" in text
+    assert f'/{seminar.slug}/manage/reviewers/{zhou.id}">将周敏的上限从 2 篇提高到 3 篇' in text
+    assert 'name="proposal"' not in page.text
+    assert not await Assignment.filter(paper__status="submitted").exists()
+
+
+async def test_raising_the_offered_maximum_makes_the_assignment_possible(client: Client) -> None:
+    seminar, papers, (wang, zhou) = await _after_a_withdrawal_a_late_paper_and_a_conflict(max_load=2)
+    await client.login("organizer@example.org")
+
+    saved = await client.post_form(f"/{seminar.slug}/manage/reviewers/{zhou.id}",
+                                   {"max_load": "3", "min_load": "", "note": ""})
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+
+    assert saved.status_code == 303
+    assert "应用：新增 4 项分配" in page.text
+
+
+async def test_seminar_load_settings_are_shown_and_bound_every_reviewer_without_their_own(client: Client) -> None:
+    seminar, papers, (wang, zhou) = await _after_a_withdrawal_a_late_paper_and_a_conflict()
+    await client.login("organizer@example.org")
+
+    saved = await client.post_form(f"/{seminar.slug}/manage/assignments/loads", {"min_load": "0", "max_load": "2"})
+    page = await client.get(saved.headers["location"])
+    settings = await ReviewSettings.get(seminar_id=seminar.id)
+
+    assert saved.status_code == 303
+    assert (settings.min_load, settings.max_load) == (0, 2)
+    assert flashes(page)[0] == "每位评审专家的论文数已保存。"
+    assert re.search(r'name="max_load"[^>]*value="2"', page.text)
+    assert "无法完成分配" in page.text  # 周敏 now takes at most 2 of the 3 papers 王芳 may not review
+
+
+async def test_seminar_minimum_above_its_maximum_is_refused_and_changes_nothing(client: Client) -> None:
+    seminar = await organized()
+    await client.login("organizer@example.org")
+
+    response = await client.post_form(f"/{seminar.slug}/manage/assignments/loads", {"min_load": "5", "max_load": "2"})
+
+    assert response.status_code == 400
+    assert "最少论文数不能高于最多论文数。" in response.text
+    assert not await ReviewSettings.filter(seminar_id=seminar.id, min_load=5).exists()
+
+
+async def test_minimums_that_cannot_be_met_name_the_reviewers_and_offer_to_lower_them(client: Client) -> None:
+    seminar, papers, (wang, zhou) = await _after_a_withdrawal_a_late_paper_and_a_conflict()
+    await ReviewerProfile.create(seminar=seminar, user=wang, min_load=2)
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    text = html.unescape(page.text)
+
+    assert "无法完成分配" in text
+    assert re.findall(r"<li>(.*?):", re.search(r'<ul class="short-reviewers">(.*?)</ul>', page.text, re.S).group(1)) == ["王芳"]  # type: ignore[union-attr]
+    assert f'/{seminar.slug}/manage/reviewers/{wang.id}">将王芳的下限从 2 篇降低到 1 篇' in text

@@ -97,7 +97,9 @@ class Model:
         return (number, reviewer) in self.declared or self.reviewer_cities.get(reviewer) == self.papers[number].city
 
     def load(self, reviewer: str) -> int:
-        return sum(1 for (_n, r), a in self.assignments.items() if r == reviewer and a.active)
+        """Papers the reviewer has to review: a withdrawn paper's assignment stays, but counts in no load."""
+        return sum(1 for (n, r), a in self.assignments.items()
+                   if r == reviewer and a.active and self.papers[n].status == SUBMITTED)
 
     def may_assign(self, number: int, reviewer: str, force: bool) -> bool:
         existing = self.assignments.get((number, reviewer))
@@ -112,6 +114,10 @@ class Model:
         """Whether the paper is in the reviewer's queue at all (else its pages are a 404)."""
         found = self.assignments.get((number, reviewer))
         return found is not None and found.active and not self.is_conflicted(number, reviewer)
+
+    def may_write(self, number: int, reviewer: str) -> bool:
+        """Whether the score form takes the reviewer's posts: a withdrawn paper's stays listed, read-only."""
+        return self.may_review(number, reviewer) and self.papers[number].status == SUBMITTED
 
     def queue(self, reviewer: str) -> set[int]:
         """The papers on the reviewer's "my reviews" page."""

@@ -75,10 +75,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Invariant name → the branch whose feature it waits for. Checked only once taken out of this list.
 PENDING: dict[str, str] = {
-    "withdrawn paper leaves the reviewers' queues": "consequences",
-    "a withdrawn or undecided paper in an agenda has a check finding": "consequences",
-    "a decided paper missing from the agenda draft has a check finding": "consequences",
-    "the solver proposes whenever a completion exists": "assign-explain",
     "a reviewer reads no author of a paper under blind review on the book's pages": "final-version",
 }
 
@@ -126,6 +122,16 @@ def form_values(html: str, action: str) -> dict[str, Any]:
                     values[name] = value
             return values
     raise InvariantFailed(f"no form with action {action!r} on the page")
+
+
+def queue_rows(html: str) -> dict[int, str]:
+    """A reviewer's queue as paper number → the markup of its row."""
+    rows = {}
+    for row in lxml.html.fromstring(html).iter("tr"):
+        markup = lxml.html.tostring(row, encoding="unicode")
+        if (link := re.search(rf'/{SLUG}/reviews/(\d+)"', markup)) is not None:
+            rows[int(link.group(1))] = markup
+    return rows
 
 
 def local(moment: dt.datetime) -> str:
@@ -458,12 +464,8 @@ class Simulation:
             return False
         await self.expect(client.post_form(self.url("submissions:withdraw", number=number), {"confirm": "yes"}),
                           303, "withdraw a paper")
-        if expected:
+        if expected:  # its assignments stay, read-only, to go on should the city send it in again
             paper.status, paper.dirty = WITHDRAWN, True
-            if self.checks("withdrawn paper leaves the reviewers' queues"):
-                for (n, _r), assignment in self.model.assignments.items():
-                    if n == number:
-                        assignment.active = False
         return expected
 
     # ---------- the organizer ----------
@@ -530,7 +532,7 @@ class Simulation:
         if match is None:  # nothing to add, or no assignment exists (the page says why)
             wanted = any(sum(1 for (m, _r), a in self.model.assignments.items() if m == n and a.active) < 2
                          for n, p in self.model.papers.items() if p.status == SUBMITTED)
-            if wanted and self.model.completion_exists() and self.checks("the solver proposes whenever a completion exists"):
+            if wanted and self.model.completion_exists():
                 said = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', page.text, re.S)
                 self.fail(f"the solver proposes nothing although every paper can get its reviewers: {said}")
             return False
@@ -702,8 +704,9 @@ class Simulation:
         page = await self.expect(client.get(self.url("reviews:review", number=number)), 200, "the review page")
         data = {**form_values(page.text, f"/reviews/{number}"), **self._review_data(number, reviewer, complete), "action": action}
         data.pop("decline", None)
-        response = await self.expect(client.post_form(self.url("reviews:review", number=number), data), (303, 400), "save a review")
-        expected = complete or assignment.review != SUBMITTED
+        response = await self.expect(client.post_form(self.url("reviews:review", number=number), data), (303, 400, 403),
+                                     "save a review")
+        expected = self.model.may_write(number, reviewer) and (complete or assignment.review != SUBMITTED)
         if (response.status_code == 303) != expected:
             self.fail(f"{reviewer}'s review of #{number}: answered {response.status_code}, the model says {expected}")
         if expected:
@@ -718,8 +721,8 @@ class Simulation:
         page = await self.expect(client.get(self.url("reviews:review", number=number)), 200, "the review page")
         data = {**form_values(page.text, f"/reviews/{number}"), **self._review_data(number, reviewer, False)}
         response = await self.expect(client.post(self.url("reviews:autosave", number=number), data=data,
-                                                 headers={"X-CSRF-Token": await client.csrf()}), (200, 400), "autosave")
-        expected = assignment.review != SUBMITTED
+                                                 headers={"X-CSRF-Token": await client.csrf()}), (200, 400, 403), "autosave")
+        expected = self.model.may_write(number, reviewer) and assignment.review != SUBMITTED
         if (response.status_code == 200) != expected:
             self.fail(f"{reviewer}'s autosave of #{number}: answered {response.status_code}, the model says {expected}")
         if expected:
@@ -780,8 +783,12 @@ class Simulation:
             if listed != m.queue(key):
                 self.fail(f"{key}'s queue lists {sorted(listed)}, the model says {sorted(m.queue(key))}")
             withdrawn = sorted(n for n in listed if m.papers[n].status == WITHDRAWN)
-            if withdrawn and self.checks("withdrawn paper leaves the reviewers' queues"):
-                self.fail(f"{key}'s queue still lists the withdrawn papers {withdrawn}")
+            # A withdrawn paper stays listed for its draft to be read, marked so: it is no work to do.
+            rows = queue_rows(queue_page.text)
+            unmarked = [n for n in withdrawn if "badge muted" not in rows.get(n, "")]
+            marked = [n for n in sorted(listed) if n not in withdrawn and "badge muted" in rows.get(n, "")]
+            if unmarked or marked:
+                self.fail(f"{key}'s queue lists the withdrawn papers {unmarked} as work to do, or marks {marked} withdrawn")
             pages.append(queue_page)
             for number in sorted(listed)[:1]:
                 pages.append(await self.expect(person.client.get(self.url("reviews:review", number=number)), 200, "a review"))
@@ -908,9 +915,8 @@ class Simulation:
     async def check_agenda_findings(self) -> None:
         """A paper in an agenda that is withdrawn or no longer decided for it is named by the editor's checks,
         and so is a decided paper missing from the draft."""
-        wants_withdrawn = self.checks("a withdrawn or undecided paper in an agenda has a check finding")
-        wants_missing = self.checks("a decided paper missing from the agenda draft has a check finding")
-        if not (wants_withdrawn or wants_missing) or not (self.model.draft_papers or self.model.published_papers):
+        wants_withdrawn = wants_missing = True
+        if not (self.model.draft_papers or self.model.published_papers):
             return
         view = await editor_view(self.seminar)
         draft = view.draft.agenda
