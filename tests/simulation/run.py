@@ -913,8 +913,8 @@ class Simulation:
                 self.fail(f"a “{mail.template}” mail went to {mail.to_address}, who is no reviewer")
 
     async def check_agenda_findings(self) -> None:
-        """A paper in an agenda that is withdrawn or no longer decided for it is named by the editor's checks,
-        and so is a decided paper missing from the draft."""
+        """A withdrawn paper in the draft or the published agenda, a paper in the draft no longer decided for it,
+        and a decided paper missing from the draft are named by the editor's checks."""
         wants_withdrawn = wants_missing = True
         if not (self.model.draft_papers or self.model.published_papers):
             return
@@ -932,7 +932,10 @@ class Simulation:
         named_numbers = {numbers[i] for i in named if i in numbers}
         wanted = self.model.agenda_papers()
         if wants_withdrawn:
-            held = set(self.model.draft_papers) | set(self.model.published_papers or ())
+            # The published version is checked for withdrawn papers; one whose decision changed since is named
+            # while the draft holds it, and after a new draft only the next version publishes the change.
+            withdrawn = {n for n in self.model.published_papers or () if self.paper_of(n).status == WITHDRAWN}
+            held = set(self.model.draft_papers) | withdrawn
             stale = sorted(n for n in held if n not in wanted and n not in named_numbers)
             if stale:
                 self.fail(f"the agenda holds {stale}, withdrawn or no longer decided for it, and the checks say nothing")
