@@ -971,4 +971,6 @@ async def simulate(
             for name, count in theirs.items():
                 mine[name] = mine.get(name, 0) + count  # type: ignore[assignment]
         episode += 1
+        print(f"episode {episode} (seed {episode_seed(seed, episode - 1)}): {total.steps} steps, "
+              f"{len(total.states)} distinct states, {total.seconds:.0f} s", flush=True)
     return total
