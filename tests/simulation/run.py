@@ -124,6 +124,23 @@ def form_values(html: str, action: str) -> dict[str, Any]:
     raise InvariantFailed(f"no form with action {action!r} on the page")
 
 
+def confirmation(html: str, path: str) -> dict[str, Any] | None:
+    """The form a page shows to confirm a change before it is made (one posting to `path` with a field or button
+    named confirm…), filled in as a person clicking it would send it; None when the page asks nothing."""
+    for candidate in lxml.html.fromstring(html).forms:
+        if (candidate.get("method") or "").lower() != "post" or not (candidate.get("action") or "").endswith(path):
+            continue
+        asked = {e.get("name"): e.get("value") or "yes" for e in candidate.iter("input", "button")
+                 if (e.get("name") or "").startswith("confirm")}
+        if asked:
+            values: dict[str, Any] = {}
+            for name, value in candidate.form_values():
+                values[name] = [*values[name], value] if isinstance(values.get(name), list) else (
+                    [values[name], value] if name in values else value)
+            return {**values, **asked}
+    return None
+
+
 def queue_rows(html: str) -> dict[int, str]:
     """A reviewer's queue as paper number → the markup of its row."""
     rows = {}
@@ -262,6 +279,17 @@ class Simulation:
         if response.status_code not in wanted:
             said = flashes(response) + re.findall(r'class="(?:error|errors)[^"]*"[^>]*>(.*?)<', response.text, re.S)
             self.fail(f"{what}: expected {wanted}, got {response.status_code}: {said or response.text[:300]}")
+        return response
+
+    async def confirmed(self, client: Client, url: str, data: dict[str, Any], status: tuple[int, ...], what: str) -> httpx.Response:
+        """Post a form; should the app ask first (a page with a confirm… button posting to the same address), confirm,
+        as the organizer would who chose the action: the model's prediction is about the change itself."""
+        response = await self.expect(client.post_form(url, data), (*status, 200), what)
+        asked = confirmation(response.text, url) if response.status_code != 303 else None
+        if asked is not None:
+            response = await self.expect(client.post_form(url, asked), status, f"{what}, confirmed")
+        elif response.status_code == 200:
+            self.fail(f"{what}: answered 200 without asking anything")
         return response
 
     def fail(self, message: str) -> None:
@@ -561,7 +589,7 @@ class Simulation:
         expected = self.model.may_decide(numbers, outcome)
         self.log.append(f"organizer decides {', '.join(f'#{n}' for n in numbers)}: {outcome} {award}".rstrip())
         data = {"paper": [str(self.paper_of(n).id) for n in numbers], "outcome": outcome, "award": award}
-        await self.expect(self.people["organizer"].client.post_form(self.url("reviews:decide"), data), (303, 400), "decide")
+        await self.confirmed(self.people["organizer"].client, self.url("reviews:decide"), data, (303, 400), "decide")
         if not expected:
             return False
         for number in numbers:
@@ -587,8 +615,8 @@ class Simulation:
 
     async def draft_agenda(self) -> bool:
         self.log.append("organizer drafts the agenda from the decisions")
-        response = await self.expect(self.people["organizer"].client.post_form(
-            self.url("agenda:draft"), {"version": str(await self._draft_version())}), (303, 409), "draft the agenda")
+        response = await self.confirmed(self.people["organizer"].client, self.url("agenda:draft"),
+                                        {"version": str(await self._draft_version())}, (303, 409), "draft the agenda")
         draft = await load_draft(self.seminar)
         held = agenda_paper_numbers(draft.agenda, self.numbers_by_id())
         if response.status_code == 303 and draft.version and held != self.model.agenda_papers():
