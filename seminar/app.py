@@ -45,6 +45,7 @@ from seminar.reviews.decision_routes import routes as review_decision_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
+from seminar.submissions.final_routes import routes as final_version_routes
 from seminar.submissions.routes import routes as submission_routes
 from seminar.web import render
 
@@ -99,6 +100,7 @@ def build_routes() -> list[BaseRoute]:
         *mail_routes,
         *audit_routes,
         *submission_routes,
+        *final_version_routes,
         *review_routes,
         *review_organizer_routes,
         *review_decision_routes,

@@ -211,6 +211,11 @@ def can_read_paper_page(actor: Actor, seminar: ProceedingsScoped, book_published
     return book_published and has_seminar_role(actor, seminar)
 
 
+def can_see_authors_in_book(actor: Actor, seminar: SeminarScoped, under_blind_review: bool) -> bool:
+    """A book's paper page names the authors, unless the paper is still under blind review: then only organizers see them."""
+    return actor.is_organizer(seminar.id) or not under_blind_review
+
+
 def can_manage_registrations(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers approve or reject registrations and export the participants list."""
     return actor.is_organizer(seminar.id)
@@ -250,6 +255,16 @@ def can_change_paper(actor: Actor, paper: CityScoped, decided: bool) -> bool:
     """The city edits the details of its paper and withdraws it until the organizers decide on it;
     after that the agenda and the book are built on it, and only the organizers change it."""
     return can_edit_paper(actor, paper) and not decided
+
+
+def can_send_final_version(actor: Actor, paper: CityScoped) -> bool:
+    """The city sends the final version (定稿) of its paper; whether the decision and the deadline allow it is checked apart."""
+    return can_edit_paper(actor, paper)
+
+
+def can_accept_final_versions(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers accept a final version for the book, or return it to the city with a reason."""
+    return actor.is_organizer(seminar.id)
 
 
 def can_extend_deadline(actor: Actor, seminar: SeminarScoped) -> bool:

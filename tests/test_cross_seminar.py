@@ -9,8 +9,9 @@ them only where the matrix lets them in for A's own objects. Every such request 
 and the database must stay as it was, row for row.
 
 What a bug would look like, and why the data makes it show:
-- a paper looked up by number alone: B's papers are numbered after A's (A has 1–3, B 1–6 and its
-  papers in the paths are 4–6), so a number that forgets the seminar finds only B's paper;
+- a paper looked up by number alone: B's papers are numbered after A's (B first makes as many
+  fillers as A has papers, so B's papers in the paths carry numbers A does not have), so a number
+  that forgets the seminar finds only B's paper;
 - an object looked up by id and checked against its own seminar: the submitter and the reviewer
   hold the same roles in B (B's paper in the path is also 广州市's, and the reviewer is assigned to
   it), so a check on B instead of A would let them in;
@@ -106,7 +107,8 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     o.expert = await make_reviewer(o.seminar, "b-expert@example.org", name="许教授", unit="暨南大学",
                                    unit_kind=UnitKind.INSTITUTION)
     await make_two_factor(o.expert)
-    for _number in range(3):  # B's papers in the paths come after A's numbers: a lookup by number alone finds them
+    a_papers = await Paper.filter(seminar__slug=SLUG).count()
+    for _number in range(a_papers):  # B's papers in the paths come after A's numbers: a lookup by number alone finds them
         await make_paper(o.seminar, "深圳市", title="深圳市社区网格治理的做法")
     await _papers_and_reviews(o)
     await _book_and_agenda(o)

@@ -41,6 +41,7 @@ EXPECTED = {
     "can_manage_people":       (False, False, False, False, True, False, True),
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
+    "can_accept_final_versions": (False, False, False, False, True, False, True),
 }
 
 
@@ -183,3 +184,19 @@ def test_a_review_is_written_by_its_reviewer_while_the_paper_is_submitted(
 ) -> None:
     assert permissions.can_review_paper(actor, paper) is sees
     assert permissions.can_write_review(actor, paper) is writes
+
+
+@dataclass
+class FakeCityPaper:
+    seminar_id: int
+    city_id: int
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_only_the_paper_s_own_city_sends_its_final_version(actor_name: str) -> None:
+    own, other_city = FakeCityPaper(1, 10), FakeCityPaper(1, 11)
+
+    sends = permissions.can_send_final_version(ACTORS[actor_name], own)
+
+    assert sends is (actor_name == "submitter")
+    assert not permissions.can_send_final_version(ACTORS[actor_name], other_city)

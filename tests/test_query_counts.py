@@ -126,6 +126,7 @@ NOT_LISTS: dict[str, str] = {
     "reviews:manuscript": "one manuscript's bytes",
     "reviews:form": "the seminar's handful of criteria",
     "proceedings:preview": "one build's PDF",
+    "proceedings:status": "one build's progress (JSON)",
     "proceedings:download": "the published book's PDF",
     "proceedings:volume": "one published volume's PDF",
     "proceedings:paper": "one paper's page",

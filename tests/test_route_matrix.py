@@ -50,7 +50,7 @@ from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Conflict, ConflictSource, Review, UnitConflictLift
 from seminar.reviews.proposals import PROPOSAL_SALT
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author, Paper
+from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
 from tests.factories import (
     grant,
@@ -173,6 +173,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "submissions:export":               ALL_PAPERS,
     "submissions:download_all":         ALL_PAPERS,
     "submissions:extensions":           ALL_PAPERS,
+    "submissions:upload_final":         CITY_A_EDITS,
+    "submissions:final_versions":       ALL_PAPERS,
+    "submissions:review_final":         ALL_PAPERS,
     # reviewing: the reviewer's pages, then the organizers'
     "reviews:mine":                     (LOGIN, HIDE,   HIDE,   HIDE,   OK,     OK,     HIDE,   HIDE,   HIDE),
     "reviews:bids":                     (LOGIN, HIDE,   HIDE,   HIDE,   OK,     OK,     HIDE,   HIDE,   HIDE),
@@ -204,6 +207,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "proceedings:manage":               ORGANIZERS,
     "proceedings:build":                ORGANIZERS,
     "proceedings:preview":              ORGANIZERS,
+    "proceedings:status":               ORGANIZERS,
     "proceedings:publish":              ORGANIZERS,
     "proceedings:unpublish":            ORGANIZERS,
     "proceedings:download":             READERS,
@@ -385,6 +389,10 @@ async def _papers_and_reviews(o: SimpleNamespace) -> None:
     await make_assignment(o.city_b_paper, o.reviewer)  # to be drafted, then declined
     await make_decision(o.city_b_paper, "discussion")  # its mail not sent yet
     o.spare_paper = await make_paper(o.seminar, "广州市", title=SECRETS_TEXT["undecided"], status="submitted")
+    # City A sent the final version of its decided paper: organizers accept or return it.
+    o.final = await Manuscript.create(paper=o.paper, version=2, blob_id="0" * 64, original_filename="定稿.txt",
+                                      content_type="text/plain", kind="txt", html="<p>定稿</p>")
+    await FinalVersion.create(manuscript=o.final, paper=o.paper)
     # Decided for the agenda: one to place, take out and leave out, one an organizer left out (after drafting).
     o.contribution = await make_paper(o.seminar, "深圳市", title="深圳市社区网格员队伍建设", status="submitted")
     await make_decision(o.contribution, "discussion")
@@ -451,15 +459,20 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "accounts:remove": {"user_id": o.leaving.id},
         "accounts:reset_two_factor": {"user_id": o.expert.id},
         "agenda:person_ics": {"token": person_token(settings.secret_key, o.seminar.id, o.reviewer.id)},
-        # The paper of the paths is decided: the city no longer edits or withdraws it (tests/submissions).
+        # The paper of the paths is decided: the city no longer edits, uploads to or withdraws it
+        # (tests/submissions), but sends its final version.
         "submissions:edit": {"number": o.spare_paper.number},
+        "submissions:upload": {"number": o.spare_paper.number},
+        "submissions:submit": {"number": o.spare_paper.number},  # sent again after the upload above
         "submissions:withdraw": {"number": o.spare_paper.number},
+        "submissions:review_final": {"version": o.final.version},
         "reviews:autosave": {"number": o.city_b_paper.number},
         "reviews:decline": {"number": o.city_b_paper.number},
         "reviews:reviewer": {"user_id": o.reviewer.id},
         "reviews:lift_unit_conflict": {"user_id": o.conflicted.id},
         "reviews:reimpose_unit_conflict": {"user_id": o.lifted.id},
         "proceedings:preview": {"build_id": o.book.id},
+        "proceedings:status": {"build_id": o.book.id},
         "proceedings:unpublish": {"build_id": o.volume.id},
         "proceedings:volume": {"number": 1},
         "agenda:release": {"number": 1},
@@ -560,6 +573,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "submissions:edit": paper_form,
         "submissions:upload": _fixed({"files": {"manuscript": ("论文.txt", "市域社会治理的实践。".encode(), "text/plain")}}),
         "submissions:withdraw": _fixed({"confirm": "yes"}),
+        "submissions:upload_final": _fixed({"files": {"manuscript": ("定稿.txt", "市域社会治理的实践。".encode(), "text/plain")}}),
+        "submissions:review_final": _fixed({"action": "return", "reason": "请删去正文中的作者姓名"}),
         "submissions:extensions": _fixed({"city": str(o.guangzhou.id), "until": "2027-01-10T17:00"}),
         "reviews:bids": _fixed({f"paper-{o.city_b_paper.id}": "want"}),
         "reviews:review": review_form(o.paper, "submit"),

@@ -59,13 +59,30 @@ def _check_minutes(minutes: int) -> None:
         raise UserError(_("A slot cannot last longer than a day."), field="duration")
 
 
-def _person(name: str, current: Person | None) -> Person | None:
+def _person(name: str, current: Person | None, unit: str | None = None, position: str | None = None) -> Person | None:
+    """The person typed; `unit` and `position` None: keep what the current person has."""
     name = name.strip()
     if not name:
         return None
-    if current is not None and current.name == name:
-        return current  # unchanged: keep the account it may be tied to
-    return Person(None, name)
+    person = current if current is not None and current.name == name else Person(None, name)
+    # Unchanged name: keep the account it may be tied to.
+    return dataclasses.replace(
+        person,
+        unit=person.unit if unit is None else unit.strip(),
+        position=person.position if position is None else position.strip(),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionPeople:
+    """The 主持人 and 点评人 as the session form gives them: name, 单位, 职务."""
+
+    chair: str = ""
+    chair_unit: str = ""
+    chair_position: str = ""
+    commentator: str = ""
+    commentator_unit: str = ""
+    commentator_position: str = ""
 
 
 def retimed(session: Session) -> Session:
@@ -184,7 +201,8 @@ def _check_span(start: dt.datetime, end: dt.datetime) -> None:
 
 
 def edit_session(
-    agenda: Agenda, key: str, *, title: str, room_id: int, start: dt.datetime, end: dt.datetime, chair: str
+    agenda: Agenda, key: str, *, title: str, room_id: int, start: dt.datetime, end: dt.datetime,
+    people: SessionPeople,
 ) -> Agenda:
     """Moving a session's start moves its slots with it, so they keep their places inside."""
     session = _session(agenda, key)
@@ -197,7 +215,10 @@ def edit_session(
     slots = tuple(dataclasses.replace(slot, start=slot.start + shift) for slot in session.slots)
     changed = dataclasses.replace(
         session, title=title, room=_room(agenda, room_id), start=start, end=end,
-        chair=_person(chair, session.chair), slots=slots,
+        chair=_person(people.chair, session.chair, people.chair_unit, people.chair_position),
+        commentator=_person(people.commentator, session.commentator, people.commentator_unit,
+                            people.commentator_position),
+        slots=slots,
     )
     return _replace(agenda, changed)
 

@@ -29,12 +29,14 @@ from seminar.agenda.forms import (
     as_local,
     refresh_version,
     session_data,
+    session_people,
     settings_data,
     show_error,
     slot_data,
 )
+from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, SlotKind
-from seminar.agenda.published import days_of, forget_head, kind_label, names
+from seminar.agenda.published import days_of, forget_head, names
 from seminar.agenda.published_files import absolute_url
 from seminar.agenda.queries import (
     editor_view,
@@ -252,7 +254,7 @@ async def session_edit(request: Request) -> Response:
     if request.method == "POST":
         posted = await _post(request, seminar, SessionForm, lambda a, v: editing.edit_session(
             a, key, title=v["title"], room_id=v["room"], start=as_local(v["start"], seminar.time_zone),
-            end=as_local(v["end"], seminar.time_zone), chair=v["chair"] or "",
+            end=as_local(v["end"], seminar.time_zone), people=session_people(v),
         ), _("Session saved."))
         if isinstance(posted, Response):
             return posted

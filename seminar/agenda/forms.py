@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from seminar.agenda.editing import SessionPeople
 from seminar.agenda.model import Session, Slot, SlotKind
 from seminar.errors import UserError
 from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
@@ -144,6 +146,11 @@ class SessionForm(VersionedForm):
     start = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format=LOCAL_FORMATS)
     end = DateTimeLocalField(_l("Ends at"), validators=[InputRequired()], format=LOCAL_FORMATS)
     chair = StringField(_l("Chair"), validators=[Length(max=100)])
+    chair_unit = StringField(_l("Chair's unit"), validators=[Length(max=200)])
+    chair_position = StringField(_l("Chair's position"), validators=[Length(max=100)])
+    commentator = StringField(_l("Commentator"), validators=[Length(max=100)])
+    commentator_unit = StringField(_l("Commentator's unit"), validators=[Length(max=200)])
+    commentator_position = StringField(_l("Commentator's position"), validators=[Length(max=100)])
 
     def validate_end(self, field: Field) -> None:
         if self.start.data and field.data and field.data <= self.start.data:
@@ -193,7 +200,17 @@ def session_data(version: int, session: Session, time_zone: str) -> dict[str, An
         "version": version, "title": session.title, "room": session.room.id,
         "start": as_typed(session.start, time_zone), "end": as_typed(session.end, time_zone),
         "chair": session.chair.name if session.chair else "",
+        "chair_unit": session.chair.unit if session.chair else "",
+        "chair_position": session.chair.position if session.chair else "",
+        "commentator": session.commentator.name if session.commentator else "",
+        "commentator_unit": session.commentator.unit if session.commentator else "",
+        "commentator_position": session.commentator.position if session.commentator else "",
     }
+
+
+def session_people(values: Mapping[str, Any]) -> SessionPeople:
+    """The 主持人 and 点评人 typed in the session form."""
+    return SessionPeople(**{name: values.get(name) or "" for name in SessionPeople.__dataclass_fields__})
 
 
 def settings_data(saved: AgendaSettings) -> dict[str, Any]:

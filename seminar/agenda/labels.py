@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from seminar.agenda.model import Person
+from seminar.agenda.model import Person, SlotKind
 from seminar.i18n import _, format_date, get_locale
 
 
@@ -59,3 +59,16 @@ def closing_commentary_title() -> str:
 
 def closing_speech_title() -> str:
     return _("Closing speech")
+
+
+def kind_label(kind: SlotKind) -> str:
+    return {
+        SlotKind.OPENING: _("Opening"),
+        SlotKind.LECTURE: _("Lecture"),
+        SlotKind.KEYNOTE: _("Keynote speech"),
+        SlotKind.DISCUSSION: _("Discussion"),
+        SlotKind.COMMENTARY: _("Commentary"),
+        SlotKind.GUIDANCE: _("Guidance"),
+        SlotKind.BREAK: _("Break"),
+        SlotKind.CLOSING: _("Closing"),
+    }[kind]

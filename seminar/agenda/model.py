@@ -45,6 +45,8 @@ class Person:
 
     id: int | None
     name: str
+    unit: str = ""  # 单位, as typed for a session's 主持人 or 点评人; empty: the account's or the paper's
+    position: str = ""  # 职务
 
     @property
     def identity(self) -> tuple[str, int | str]:
@@ -140,8 +142,9 @@ class Session:
     room: Room
     start: dt.datetime
     end: dt.datetime
-    chair: Person | None = None
+    chair: Person | None = None  # 主持人
     slots: tuple[Slot, ...] = ()
+    commentator: Person | None = None  # 点评人 of a topic's session
 
     def __post_init__(self) -> None:
         assert self.start.tzinfo is not None and self.end.tzinfo is not None, (

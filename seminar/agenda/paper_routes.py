@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar.agenda import actions
+from seminar.agenda import actions, queries
 from seminar.agenda.editor_routes import _editor, _finish, _opened_version, _user
 from seminar.errors import UserError
 from seminar.i18n import _
@@ -21,21 +21,24 @@ from seminar.web import flash, form, redirect, seminar_page
 
 async def place(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
-    placing = actions.place_paper(seminar, request.path_params["paper_id"], await _opened_version(request), _user(request))
+    paper_id = await queries.paper_id_or_404(seminar, request.path_params["paper_id"])
+    placing = actions.place_paper(seminar, paper_id, await _opened_version(request), _user(request))
     return await _finish(request, seminar, placing, _("The paper is placed as it was decided. Check its time."))
 
 
 async def remove(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
-    removing = actions.remove_paper(seminar, request.path_params["paper_id"], await _opened_version(request), _user(request))
+    paper_id = await queries.paper_id_or_404(seminar, request.path_params["paper_id"])
+    removing = actions.remove_paper(seminar, paper_id, await _opened_version(request), _user(request))
     return await _finish(request, seminar, removing, _("The paper is taken out of the draft."))
 
 
 async def leave_out(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
+    paper_id = await queries.paper_id_or_404(seminar, request.path_params["paper_id"])
     reason = str((await form(request)).get("reason", ""))
     try:
-        await actions.leave_out_paper(seminar, request.path_params["paper_id"], reason, _user(request))
+        await actions.leave_out_paper(seminar, paper_id, reason, _user(request))
     except UserError as error:
         flash(request, error.message, "error")
         return await _editor(request, seminar, 400)
@@ -45,8 +48,9 @@ async def leave_out(request: Request) -> Response:
 
 async def put_back(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
+    paper_id = await queries.paper_id_or_404(seminar, request.path_params["paper_id"])
     try:
-        await actions.put_back_paper(seminar, request.path_params["paper_id"])
+        await actions.put_back_paper(seminar, paper_id)
     except UserError as error:
         flash(request, error.message, "error")
         return await _editor(request, seminar, 400)

@@ -24,7 +24,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from seminar.agenda.labels import people_label
-from seminar.agenda.model import Agenda, Person, Room, Session, SlotKind
+from seminar.agenda.model import Agenda, Person, Room, Session
 from seminar.agenda.models import AgendaFile
 from seminar.config import PROJECT_ROOT
 from seminar.i18n import _, format_date
@@ -190,19 +190,6 @@ def topics_of(agenda: Agenda) -> list[Session]:
         if session.topic_id is not None:
             seen.setdefault(session.topic_id, session)
     return list(seen.values())
-
-
-def kind_label(kind: SlotKind) -> str:
-    return {
-        SlotKind.OPENING: _("Opening"),
-        SlotKind.LECTURE: _("Lecture"),
-        SlotKind.KEYNOTE: _("Keynote speech"),
-        SlotKind.DISCUSSION: _("Discussion"),
-        SlotKind.COMMENTARY: _("Commentary"),
-        SlotKind.GUIDANCE: _("Guidance"),
-        SlotKind.BREAK: _("Break"),
-        SlotKind.CLOSING: _("Closing"),
-    }[kind]
 
 
 def names(people: tuple[Person, ...]) -> str:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from seminar import i18n
 from seminar.agenda.exports import SeminarMeta, agenda_ics, frab_json, frab_xml, people_ics
+from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda
 from seminar.agenda.published import (
     CachedFile,
@@ -27,11 +28,11 @@ from seminar.agenda.published import (
     agenda_xlsx,
     days_of,
     get_or_make,
-    kind_label,
     names,
     topics_of,
 )
-from seminar.agenda.queries import ReleaseHead, active_user, paper_urls, people_for, release_with_seminar
+from seminar.agenda.program import agenda_title_lines, topic_index
+from seminar.agenda.queries import ReleaseHead, active_user, paper_urls, people_for, program, release_with_seminar
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.permissions import ANONYMOUS
 from seminar.web import templates
@@ -96,6 +97,9 @@ async def _html(request: Request, template: str, published: Release, linked: boo
         release=published.release,
         agenda=published.agenda,
         days=days_of(published.agenda),
+        program=await program(published.seminar.id, published.agenda),
+        title_lines=agenda_title_lines(published.seminar.title),
+        topic_index=topic_index,
         topics=topics_of(published.agenda),
         paper_urls=meta.paper_urls,
         kind_label=kind_label,

@@ -17,6 +17,7 @@ from seminar.agenda.editing import with_rooms
 from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
+from seminar.agenda.program import Affiliations, ProgramDay, program_of
 from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
@@ -36,6 +37,13 @@ async def get_room_or_404(seminar: Seminar, room_id: int) -> Room:
     if room is None:
         raise HTTPException(status_code=404)
     return room
+
+
+async def paper_id_or_404(seminar: Seminar, paper_id: int) -> int:
+    """A paper of this seminar named in an address: another seminar's paper is not found here."""
+    if not await Paper.exists(id=paper_id, seminar_id=seminar.id):
+        raise HTTPException(status_code=404)
+    return paper_id
 
 
 def room_refs(rooms: list[Room]) -> tuple[RoomRef, ...]:
@@ -313,3 +321,28 @@ async def my_agenda_of(seminar: Seminar, user: User) -> MyAgenda | None:
         mine=[(s, slot) for s, slot in agenda.slots() if any(p.identity in people for p in slot.people())],
         chaired=[s for s in agenda.sessions if s.chair is not None and s.chair.identity in people],
     )
+
+
+async def program(seminar_id: int, agenda: Agenda) -> list[ProgramDay]:
+    """The agenda as printed (`program.program_of`), with its topics' numbers and people's 单位:
+    an account's unit, else the unit the paper's author gave (else the paper's city)."""
+    topics = await Topic.filter(seminar_id=seminar_id).values_list("id", "position")
+    numbers = {int(topic_id): int(position) for topic_id, position in topics}
+    people = [person for _session, slot in agenda.slots() for person in slot.people()]
+    people += [session.chair for session in agenda.sessions if session.chair is not None]
+    account_ids = {person.id for person in people if person.id is not None}
+    accounts: dict[int, str] = {}
+    if account_ids:
+        for user_id, unit in await User.filter(id__in=account_ids).values_list("id", "unit__name"):
+            if unit:
+                accounts[int(user_id)] = str(unit)
+    paper_ids = {slot.paper_id for _session, slot in agenda.slots() if slot.paper_id is not None}
+    paper_ids |= {c.paper_id for _session, slot in agenda.slots() for c in slot.contributions}
+    authors: dict[int, dict[str, str]] = {}
+    if paper_ids:
+        rows = await Author.filter(paper_id__in=paper_ids).order_by("paper_id", "position", "id").values_list(
+            "paper_id", "name", "unit", "paper__city__name"
+        )
+        for paper_id, name, unit, city in rows:
+            authors.setdefault(int(paper_id), {}).setdefault(str(name).strip(), str(unit or city or ""))
+    return program_of(agenda, numbers, Affiliations(accounts, authors))

@@ -17,7 +17,8 @@ from starlette.routing import BaseRoute, Route
 
 from seminar.agenda import editor_routes, paper_routes
 from seminar import i18n
-from seminar.agenda.published import CachedFile, kind_label, latest_head, names, with_account
+from seminar.agenda.labels import kind_label
+from seminar.agenda.published import CachedFile, latest_head, names, with_account
 from seminar.agenda.published_files import (
     FILES,
     absolute_url,

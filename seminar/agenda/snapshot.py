@@ -25,6 +25,7 @@ def agenda_to_data(agenda: Agenda) -> dict[str, Any]:
                 "start": session.start.isoformat(),
                 "end": session.end.isoformat(),
                 "chair": _person(session.chair),
+                **({"commentator": _person(session.commentator)} if session.commentator else {}),
                 "slots": [
                     {
                         "key": slot.key,
@@ -66,6 +67,7 @@ def agenda_from_data(data: dict[str, Any]) -> Agenda:
                 start=when(session["start"]),
                 end=when(session["end"]),
                 chair=_to_person(session["chair"]),
+                commentator=_to_person(session.get("commentator")),
                 slots=tuple(
                     Slot(
                         key=slot["key"],
@@ -98,8 +100,14 @@ def _to_room(data: dict[str, Any]) -> Room:
 
 
 def _person(person: Person | None) -> dict[str, Any] | None:
-    return None if person is None else {"id": person.id, "name": person.name}
+    """A person's id and name; 单位 and 职务 only when typed, so agendas without them keep their data."""
+    if person is None:
+        return None
+    extra = {name: value for name, value in (("unit", person.unit), ("position", person.position)) if value}
+    return {"id": person.id, "name": person.name, **extra}
 
 
 def _to_person(data: dict[str, Any] | None) -> Person | None:
-    return None if data is None else Person(data["id"], data["name"])
+    if data is None:
+        return None
+    return Person(data["id"], data["name"], data.get("unit", ""), data.get("position", ""))

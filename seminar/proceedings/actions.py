@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -35,7 +36,8 @@ from seminar.errors import UserError
 from seminar.i18n import N_, _
 from seminar.proceedings.inputs import input_hash
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
-from seminar.proceedings.queries import book_spec
+from seminar.proceedings.progress import BuildStage
+from seminar.proceedings.queries import book_spec, previous_build
 from seminar.proceedings.typeset import (
     OVER_BUDGET,
     BuildError,
@@ -53,6 +55,8 @@ TYPESET_TIMEOUT = 20 * 60.0
 # A live worker refreshes its build's heartbeat this often; a heartbeat older than the lease
 # means the worker is gone, and another one takes the build over.
 HEARTBEAT_SECONDS = 10.0
+# How often a running build's stage and count are written to its row, when they changed.
+PROGRESS_SECONDS = 1.0
 BUILD_LEASE = dt.timedelta(seconds=60)
 assert 3 * HEARTBEAT_SECONDS <= BUILD_LEASE.total_seconds(), "a live build would look stale after one slow beat"
 MAX_ATTEMPTS = 2
@@ -128,7 +132,7 @@ async def claim_build(worker_name: str, build_id: int | None = None) -> Proceedi
         now = _now()
         claimed = await ProceedingsBuild.filter(id=candidate.id, status=BuildStatus.QUEUED).update(
             status=BuildStatus.RUNNING, claimed_by=worker_name, started_at=now, heartbeat_at=now,
-            attempts=F("attempts") + 1,
+            attempts=F("attempts") + 1, stage=BuildStage.COLLECTING, progress_done=0, progress_total=None,
         )
         if not claimed:
             return None
@@ -145,17 +149,49 @@ async def _fail(build: ProceedingsBuild, reason: str) -> None:
     )
 
 
+class _Stage:
+    """The latest stage and count of a running build, handed from the typesetting thread to the event loop."""
+
+    def __init__(self, expected_pages: int | None) -> None:
+        self.expected_pages = expected_pages
+        self._lock = threading.Lock()
+        self._latest: tuple[BuildStage, int, int | None] = (BuildStage.COLLECTING, 0, None)
+        self._written: tuple[BuildStage, int, int | None] = self._latest
+
+    def report(self, stage: BuildStage, done: int) -> None:
+        """Called from any thread."""
+        with self._lock:
+            self._latest = (stage, done, self.expected_pages if stage == BuildStage.LAYOUT else None)
+
+    def changed(self) -> tuple[BuildStage, int, int | None] | None:
+        """The stage and count not yet written, or None."""
+        with self._lock:
+            if self._latest == self._written:
+                return None
+            self._written = self._latest
+            return self._latest
+
+
 @contextlib.asynccontextmanager
-async def _heartbeat(build: ProceedingsBuild) -> AsyncIterator[None]:
-    """Tell other workers, every HEARTBEAT_SECONDS while the block runs, that this build's worker lives."""
+async def _heartbeat(build: ProceedingsBuild, stage: _Stage) -> AsyncIterator[None]:
+    """While the block runs: the build's stage and count when they change (every PROGRESS_SECONDS
+    at most), and every HEARTBEAT_SECONDS at least a beat, telling other workers that its worker lives."""
 
     async def beat() -> None:
+        last_beat = asyncio.get_running_loop().time()
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(min(PROGRESS_SECONDS, HEARTBEAT_SECONDS))
+            values: dict[str, Any] = {}
+            if news := stage.changed():
+                values.update(stage=news[0], progress_done=news[1], progress_total=news[2])
+            now = asyncio.get_running_loop().time()
+            if not values and now - last_beat < HEARTBEAT_SECONDS:
+                continue
             try:
                 await ProceedingsBuild.filter(
                     id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by
-                ).update(heartbeat_at=_now())
+                ).update(heartbeat_at=_now(), **values)
+                last_beat = now
             except Exception as error:  # noqa: BLE001  # a missed beat is not fatal; the lease allows several
                 logger.warning("proceedings build %s: heartbeat not recorded (%s)", build.id, error)
 
@@ -171,11 +207,13 @@ async def _heartbeat(build: ProceedingsBuild) -> AsyncIterator[None]:
 async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> ProceedingsBuild:
     """Typeset a claimed build and record the outcome; never raises for a failed build."""
     assert build.status == BuildStatus.RUNNING and build.claimed_by, "claim the build first"
-    async with _heartbeat(build):
-        return await _typeset_and_store(build, progress)
+    before = await previous_build(build)
+    stage = _Stage(before.pages if before else None)
+    async with _heartbeat(build, stage):
+        return await _typeset_and_store(build, progress, stage)
 
 
-async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> ProceedingsBuild:
+async def _typeset_and_store(build: ProceedingsBuild, progress: Progress, stage: _Stage) -> ProceedingsBuild:
     seminar = await Seminar.get(id=build.seminar_id)
     try:
         if missing := check_fonts():
@@ -184,7 +222,7 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
         spec = await book_spec(seminar, build.volume)
         papers = sum(len(topic.papers) for topic in spec.topics)
         progress(f"Typesetting {papers} papers in a separate process")
-        result = await typeset_async(spec, timeout=TYPESET_TIMEOUT)
+        result = await typeset_async(spec, timeout=TYPESET_TIMEOUT, report=stage.report)
     except Exception as error:  # noqa: BLE001  # every failure is recorded on the build
         reason = str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}"
         if not isinstance(error, BuildError):
@@ -193,6 +231,7 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
         progress(f"Failed: {reason}")
         return await ProceedingsBuild.get(id=build.id)
     progress(f"Storing the PDF ({len(result.pdf) // 1024} KB)")
+    stage.report(BuildStage.STORING, 0)
     digest = input_hash(spec)
     report = result.report
     # What the typesetter asked for and read, for the operator (and the tests): a manuscript that
@@ -210,6 +249,12 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress) -> Pro
                 "status": BuildStatus.DONE, "blob_id": sha, "finished_at": _now(), "seconds": report.seconds,
                 "pages": report.pages, "size": len(result.pdf), "warnings": report.warnings[:50],
                 "failed_papers": {str(number): reason for number, reason in report.failed_papers.items()},
+                "manuscripts": {
+                    str(paper.number): paper.manuscript_version for topic in spec.topics for paper in topic.papers
+                },
+                "hidden_authors": sorted(
+                    paper.number for topic in spec.topics for paper in topic.papers if paper.authors_withheld
+                ),
             }
             if digest != build.input_hash:  # the inputs changed while the build waited in the queue
                 key = dedupe_key(build.seminar_id, build.volume, digest)
@@ -236,7 +281,10 @@ async def recover_stale_builds(now: dt.datetime | None = None) -> int:
             running = ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by)
             logger.warning("proceedings build %s: worker %s stopped mid-build", build.id, build.claimed_by)
             if build.attempts < MAX_ATTEMPTS:
-                await running.update(status=BuildStatus.QUEUED, claimed_by="", started_at=None, heartbeat_at=None)
+                await running.update(
+                    status=BuildStatus.QUEUED, claimed_by="", started_at=None, heartbeat_at=None, stage="",
+                    progress_done=0, progress_total=None,
+                )
             else:
                 await running.update(
                     status=BuildStatus.FAILED, finished_at=_now(), dedupe_key=None, heartbeat_at=None, error=INTERRUPTED

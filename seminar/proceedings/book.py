@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from seminar import i18n
 from seminar.config import PROJECT_ROOT
+from seminar.agenda.program import ProgramDay
 from seminar.i18n import _
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.submissions.intake import nest_headings
@@ -64,6 +65,9 @@ class BookPaper:
     body_html: str = ""  # sanitised HTML of the converted manuscript: inserted as it is
     pdf_pages: bytes | None = None  # a paper uploaded only as PDF: its pages go into the book
     comments: Sequence[str] = ()  # 点评, plain text; printed when the book includes comments
+    manuscript_version: int | None = None  # the version printed: the accepted final version, else the reviewed one
+    # Under blind review when the book was built: `authors` is empty and the book prints none.
+    authors_withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,6 @@ class BookTopic:
     position: int  # 专题一 is 1
     title: str
     papers: Sequence[BookPaper] = ()
-
-
-@dataclass(frozen=True)
-class AgendaRow:
-    time: str  # as it should be printed: "9:00—9:30" or "4月21日 上午"
-    item: str
-    speaker: str = ""
-    day: str = ""  # a new day heading row is printed when this changes
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ class BookSpec:
     preface_text: str = ""  # plain text, blank lines separate paragraphs
     locale: str = i18n.DEFAULT_LOCALE  # zh_Hans, zh_Hant or en
     include_comments: bool = False
-    agenda: Sequence[AgendaRow] | None = None  # 附录: 日程
+    agenda: Sequence[ProgramDay] | None = None  # 附录: 日程, as the published agenda prints it
     participants: Sequence[Participant] | None = None  # 附录: 名单
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+from seminar.proceedings.progress import BuildStatus
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -14,13 +15,6 @@ if TYPE_CHECKING:
     from seminar.submissions.models import Blob
 
 DEFAULT_MARK = "内部资料 注意保存"
-
-
-class BuildStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
 
 
 class ProceedingsSettings(Model):
@@ -70,6 +64,11 @@ class ProceedingsBuild(Model):
     # While running, the building worker refreshes this every few seconds: a build whose
     # heartbeat is older than the lease has lost its worker and is taken over.
     heartbeat_at = fields.DatetimeField(null=True)
+    # What the running build is doing (a `BuildStage`) and how far it got: `progress_done` of
+    # `progress_total` (None: not known beforehand). The worker writes them while it typesets.
+    stage = fields.CharField(max_length=20, default="")
+    progress_done = fields.IntField(default=0)
+    progress_total = fields.IntField(null=True)
     finished_at = fields.DatetimeField(null=True)
     seconds = fields.FloatField(null=True)
     pages = fields.IntField(null=True)
@@ -78,6 +77,10 @@ class ProceedingsBuild(Model):
     # Paper number (as text: JSON keys) → why its content was replaced by a notice.
     failed_papers: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # Paper number (as text) → the manuscript version the build printed (None: no manuscript).
+    manuscripts: fields.JSONField[dict[str, int | None]] = fields.JSONField(default=dict)
+    # Numbers of the papers whose authors the build left out: under blind review when it was built.
+    hidden_authors: fields.JSONField[list[int]] = fields.JSONField(default=list)
     blob: fields.ForeignKeyNullableRelation[Blob] = fields.ForeignKeyField(
         "models.Blob", related_name="proceedings_builds", null=True, on_delete=fields.RESTRICT
     )

@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
+
 from seminar.accounts.models import Unit
 from seminar.agenda.models import AgendaRelease
+from seminar.agenda.program import ProgramDay
+from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
-from seminar.i18n import DEFAULT_LOCALE
-from seminar.proceedings.book import AgendaRow, Author, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.db import column
+from seminar.i18n import DEFAULT_LOCALE, use_locale
+from seminar.proceedings.book import Author, BookPaper, BookSpec, BookTopic, Participant, Placement
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.progress import build_progress
+from seminar.progress import Progress
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Review, ReviewStatus
+from seminar.reviews.queries import papers_under_blind_review
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author as PaperAuthor
-from seminar.submissions.models import Blob, Manuscript, ManuscriptKind, Paper, PaperStatus
+from seminar.submissions.models import Blob, ManuscriptKind, Paper, PaperStatus
+from seminar.submissions.queries import book_manuscripts, book_versions
 
 
 async def settings_of(seminar: Seminar) -> ProceedingsSettings:
@@ -47,22 +56,13 @@ async def _comments(paper_ids: list[int]) -> dict[int, list[str]]:
     return comments
 
 
-async def agenda_rows(seminar: Seminar) -> list[AgendaRow] | None:
-    """The latest released agenda as printed rows, or None while the seminar has none."""
+async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[ProgramDay] | None:
+    """The latest released agenda as it is printed (`agenda.program`), or None while the seminar has none."""
     release = await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
     if release is None:
         return None
-    agenda = agenda_from_data(release.data)
-    rows: list[AgendaRow] = []
-    for session in sorted(agenda.sessions, key=lambda s: (s.start, s.room.name)):
-        day = f"{session.start.month}月{session.start.day}日"
-        rows.append(AgendaRow(f"{session.start:%H:%M}—{session.end:%H:%M}", session.title,
-                              session.chair.name if session.chair else "", day))
-        for slot in session.slots:
-            end = slot.start + dt.timedelta(minutes=slot.duration)
-            rows.append(AgendaRow(f"{slot.start:%H:%M}—{end:%H:%M}", slot.title,
-                                  slot.speaker.name if slot.speaker else "", day))
-    return rows
+    with use_locale(locale):
+        return await agenda_program(seminar.id, agenda_from_data(release.data))
 
 
 async def participants(seminar: Seminar) -> list[Participant]:
@@ -112,16 +112,22 @@ async def book_papers(
     number: int | None = None,
     include_comments: bool = False,
     with_pdfs: bool = True,
+    withhold_authors: set[int] | frozenset[int] = frozenset(),
+    pinned: dict[int, int] | None = None,
 ) -> list[tuple[Paper, BookPaper]]:
-    """Each included paper with what the book prints of it (authors, abstract, the converted text …)."""
+    """Each included paper with what the book prints of it (authors, abstract, the converted text …).
+
+    The manuscript is the one the book prints (`book_manuscripts`: the accepted final version, else the
+    reviewed one), or the version `pinned` gives (number → version, e.g. what a published build printed).
+    Papers in `withhold_authors` (ids) are printed without their authors.
+    """
     papers, placements = await included_papers(seminar, topics, decided_only=decided_only, number=number)
     ids = [paper.id for paper in papers]
     authors: dict[int, list[Author]] = defaultdict(list)
     for author in await PaperAuthor.filter(paper_id__in=ids).order_by("position", "id"):
         authors[author.paper_id].append(Author(author.name, author.unit))
-    latest: dict[int, Manuscript] = {}
-    for manuscript in await Manuscript.filter(paper_id__in=ids).order_by("version"):
-        latest[manuscript.paper_id] = manuscript
+    pins = {paper.id: pinned[paper.number] for paper in papers if pinned and paper.number in pinned}
+    latest = await book_manuscripts(ids, pins)
     pdf_blobs = [m.blob_id for m in latest.values() if m.kind == ManuscriptKind.PDF] if with_pdfs else []
     pdfs = {
         sha: bytes(content)
@@ -137,12 +143,14 @@ async def book_papers(
             title=paper.title,
             placement=placements[paper.id],
             subtitle=paper.subtitle,
-            authors=tuple(authors[paper.id]),
+            authors=() if paper.id in withhold_authors else tuple(authors[paper.id]),
             abstract=paper.abstract,
             keywords=tuple(paper.keywords or ()),
             body_html="" if is_pdf or manuscript is None else manuscript.html,
             pdf_pages=pdfs.get(manuscript.blob_id) if is_pdf and manuscript else None,
             comments=tuple(comments.get(paper.id, ())),
+            manuscript_version=manuscript.version if manuscript else None,
+            authors_withheld=paper.id in withhold_authors,
         )
 
     return [(paper, book_paper(paper)) for paper in papers]
@@ -154,7 +162,9 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
     topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
     if volume is not None:
         topics = [topic for topic in topics if topic.position == volume]
-    papers = await book_papers(seminar, topics, include_comments=options.include_comments)
+    # While reviews in blind mode are open, the book does not name the authors of the papers still under review.
+    papers = await book_papers(seminar, topics, include_comments=options.include_comments,
+                               withhold_authors=await papers_under_blind_review(seminar))
     book_topics = [
         BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))
         for topic in topics
@@ -175,15 +185,58 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
     )
 
 
-async def public_paper(seminar: Seminar, number: int) -> tuple[Topic, BookPaper] | None:
-    """A decided paper of the book as its public page shows it, with its topic; None if it is not in the book."""
+async def public_paper(
+    seminar: Seminar, number: int, published: ProceedingsBuild | None
+) -> tuple[Topic, BookPaper, bool] | None:
+    """A decided paper of the book as its public page shows it, with its topic and whether it is under blind
+    review now (its authors are then for organizers only); None if it is not in the book.
+
+    The text is the version the `published` book printed, if it printed the paper: a final version
+    accepted since shows once the book is built and published again.
+    """
     topics = await Topic.filter(seminar_id=seminar.id).order_by("position", "id")
-    found = await book_papers(seminar, topics, decided_only=True, number=number, with_pdfs=False)
+    printed = (published.manuscripts if published else {}).get(str(number))
+    found = await book_papers(
+        seminar, topics, decided_only=True, number=number, with_pdfs=False,
+        pinned={number: printed} if printed is not None else None,
+    )
     if not found:
         return None
     paper, book = found[0]
     topic = next(topic for topic in topics if topic.id == paper.topic_id)
-    return topic, book
+    return topic, book, paper.id in await papers_under_blind_review(seminar)
+
+
+async def papers_under_blind_review_in(seminar: Seminar, build: ProceedingsBuild) -> tuple[list[int], list[int]]:
+    """Numbers of the build's papers under blind review now: all of them, and those whose authors the build prints."""
+    under_review = await papers_under_blind_review(seminar)
+    numbers = sorted(await column(Paper.filter(id__in=sorted(under_review)), "number")) if under_review else []
+    in_build = [n for n in numbers if not build.manuscripts or str(n) in build.manuscripts]
+    return in_build, [n for n in in_build if n not in build.hidden_authors]
+
+
+@dataclass(frozen=True)
+class OutdatedPaper:
+    number: int
+    printed: int | None  # the version the published build printed
+    current: int  # the version the book prints now
+
+
+async def outdated_in_published(seminar: Seminar) -> dict[int, list[OutdatedPaper]]:
+    """Published build id → its papers the book now prints in another version (an accepted final version)."""
+    published = [build for build in await published_volumes(seminar) if build.manuscripts]
+    if not published:
+        return {}
+    numbers = {int(number) for build in published for number in build.manuscripts}
+    by_number = dict(await Paper.filter(seminar_id=seminar.id, number__in=sorted(numbers)).values_list("number", "id"))
+    versions = await book_versions(list(by_number.values()))
+    outdated: dict[int, list[OutdatedPaper]] = {}
+    for build in published:
+        for number_text, printed in sorted(build.manuscripts.items(), key=lambda item: int(item[0])):
+            current = versions.get(by_number.get(int(number_text), -1))
+            if current is not None and current != printed:
+                outdated.setdefault(build.id, []).append(OutdatedPaper(int(number_text), printed, current))
+    return outdated
 
 
 async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
@@ -207,3 +260,51 @@ async def published_volumes(seminar: Seminar) -> list[ProceedingsBuild]:
     """The published book and volumes, the whole book first, then topics in order."""
     builds = await ProceedingsBuild.filter(seminar_id=seminar.id, published=True, status=BuildStatus.DONE)
     return sorted(builds, key=lambda build: -1 if build.volume is None else build.volume)
+
+
+def _same_book(build: ProceedingsBuild, other: ProceedingsBuild) -> bool:
+    return other.seminar_id == build.seminar_id and other.volume == build.volume and other.id != build.id
+
+
+def _duration(build: ProceedingsBuild) -> float | None:
+    if build.started_at is not None and build.finished_at is not None:
+        return (build.finished_at - build.started_at).total_seconds()
+    return build.seconds
+
+
+async def previous_build(build: ProceedingsBuild) -> ProceedingsBuild | None:
+    """The last finished build of the same book or volume: its time and page count foretell this one's."""
+    done = ProceedingsBuild.filter(seminar_id=build.seminar_id, status=BuildStatus.DONE).exclude(id=build.id)
+    done = done.filter(volume__isnull=True) if build.volume is None else done.filter(volume=build.volume)
+    return await done.order_by("-finished_at", "-id").first()
+
+
+def _progress(build: ProceedingsBuild, before: ProceedingsBuild | None, now: dt.datetime) -> Progress:
+    return build_progress(
+        build.status, build.stage, build.progress_done, build.progress_total,
+        elapsed=(now - build.started_at).total_seconds() if build.started_at else 0.0,
+        previous_seconds=_duration(before) if before else None, pages=build.pages, seconds=build.seconds,
+    )
+
+
+async def build_status(seminar: Seminar, build_id: int) -> tuple[ProceedingsBuild, Progress] | None:
+    """One build of this seminar and its progress bar; None if the seminar has no such build."""
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+    if build is None:
+        return None
+    finished = build.status in (BuildStatus.DONE, BuildStatus.FAILED)
+    before = None if finished else await previous_build(build)
+    return build, _progress(build, before, dt.datetime.now(dt.UTC))
+
+
+async def progress_of(seminar: Seminar, builds: list[ProceedingsBuild]) -> dict[int, Progress]:
+    """Build id → progress bar of each queued or running build among these (one query, whatever their number)."""
+    active = [build for build in builds if build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)]
+    if not active:
+        return {}
+    done = await ProceedingsBuild.filter(seminar_id=seminar.id, status=BuildStatus.DONE).order_by("-finished_at", "-id")
+    now = dt.datetime.now(dt.UTC)
+    return {
+        build.id: _progress(build, next((other for other in done if _same_book(build, other)), None), now)
+        for build in active
+    }

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
+from seminar.permissions import (
+    can_download_proceedings,
+    can_manage_proceedings,
+    can_read_paper_page,
+    can_see_authors_in_book,
+    require,
+)
 from seminar.proceedings import actions, queries
 from seminar.proceedings.book import Placement, author_lines, numeral
 from seminar.proceedings.delivery import pdf_response
@@ -51,6 +57,7 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
     build_form = BuildForm()
     build_form.set_topics([(topic.position, topic.title) for topic in topics])
     missing = check_fonts()
+    builds = await queries.builds_of(seminar)
     return render(
         request,
         "proceedings/manage.html",
@@ -58,7 +65,9 @@ async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSe
             "seminar": seminar,
             "form": settings_form,
             "build_form": build_form,
-            "builds": await queries.builds_of(seminar),
+            "builds": builds,
+            "progress": await queries.progress_of(seminar, builds),
+            "outdated": await queries.outdated_in_published(seminar),
             "topics": {topic.position: topic.title for topic in topics},
             "fonts_message": missing_fonts_message(missing) if missing else "",
             "BuildStatus": BuildStatus,
@@ -103,6 +112,17 @@ async def build(request: Request) -> Response:
     return redirect(request, "proceedings:manage", slug=seminar.slug)
 
 
+async def status(request: Request) -> Response:
+    """A build's progress as JSON, for the live progress bar of the proceedings page (static/js/progress.js)."""
+    seminar = await _managed_seminar(request)
+    found = await queries.build_status(seminar, request.path_params["build_id"])
+    if found is None:
+        raise HTTPException(status_code=404)
+    build, progress = found
+    page = request.url_for("proceedings:manage", slug=seminar.slug).path + f"#build-{build.id}"
+    return JSONResponse(progress.as_json(page), headers={"Cache-Control": "no-store"})
+
+
 async def preview(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     found = await _build(request, seminar)
@@ -120,7 +140,20 @@ async def publish(request: Request) -> Response:
         flash(request, error.message, "error")
     else:
         flash(request, _("Build #%(id)s is published: readers download it now.", id=found.id))
+        under_review, printed = await queries.papers_under_blind_review_in(seminar, found)
+        if under_review:
+            flash(request, _("Reviews in blind mode are still open for %(papers)s: their paper pages do not show "
+                             "the authors until every review of the paper is in.", papers=_numbers(under_review)),
+                  "warning")
+        if printed:
+            flash(request, _("This build's PDF names the authors of %(papers)s, which are under blind review now: "
+                             "unpublish it, or build the book again to leave them out.", papers=_numbers(printed)),
+                  "error")
     return redirect(request, "proceedings:manage", slug=seminar.slug)
+
+
+def _numbers(numbers: list[int]) -> str:
+    return "、".join(f"#{number}" for number in numbers)
 
 
 async def unpublish(request: Request) -> Response:
@@ -152,12 +185,14 @@ async def download_volume(request: Request) -> Response:
 async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
     seminar = await seminar_page(request, sign_in=False)
-    book_published = await queries.published_build(seminar, None) is not None
+    published = await queries.published_build(seminar, None)
+    book_published = published is not None
     require(can_read_paper_page(actor(request), seminar, book_published), 404)
-    found = await queries.public_paper(seminar, request.path_params["number"])
+    found = await queries.public_paper(seminar, request.path_params["number"], published)
     if found is None:
         raise HTTPException(status_code=404)
-    topic, book_paper = found
+    topic, book_paper, under_blind_review = found
+    shows_authors = can_see_authors_in_book(actor(request), seminar, under_blind_review)
     placements = {
         Placement.KEYNOTE: _("Keynote speech"),
         Placement.DISCUSSION: _("Discussion paper"),
@@ -172,7 +207,8 @@ async def paper(request: Request) -> Response:
             "topic_number": numeral(topic.position),
             "paper": book_paper,
             "placement": placements[book_paper.placement],
-            "author_lines": author_lines(book_paper),
+            "author_lines": author_lines(book_paper) if shows_authors else [],
+            "under_blind_review": under_blind_review,
             "book_published": book_published,
         },
     )
@@ -182,6 +218,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/proceedings", manage, methods=["GET", "POST"], name="proceedings:manage"),
     Route("/{slug}/manage/proceedings/build", build, methods=["POST"], name="proceedings:build"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}.pdf", preview, name="proceedings:preview"),
+    Route("/{slug}/manage/proceedings/builds/{build_id:int}/status", status, name="proceedings:status"),
     Route("/{slug}/manage/proceedings/builds/{build_id:int}/publish", publish, methods=["POST"], name="proceedings:publish"),
     Route(
         "/{slug}/manage/proceedings/builds/{build_id:int}/unpublish", unpublish, methods=["POST"],

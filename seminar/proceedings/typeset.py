@@ -52,6 +52,7 @@ from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages
+from seminar.proceedings.progress import Report, TypesetEvents
 
 if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes a while
     from weasyprint import CSS
@@ -442,7 +443,7 @@ class _Stopped:
 
 def _run_child(
     spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool,
-    deadline: float | None, timeout: float | None,
+    deadline: float | None, timeout: float | None, watch: Events = _no_events,
 ) -> TypesetResult | _Stopped:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
@@ -471,6 +472,7 @@ def _run_child(
                 if paper is not None:
                     return _Stopped(paper, OVER_MEMORY)
                 return _Stopped(None, f"the typesetting process ended unexpectedly (exit code {process.exitcode})")
+            watch(kind, payload)
             if kind == "paper":
                 paper, step_ends = payload, time.monotonic() + budget.paper_seconds
             elif kind == "step" or kind == "page" and paper is None:
@@ -492,7 +494,8 @@ def _run_child(
 
 
 def typeset_in_subprocess(
-    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET
+    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
+    report: Report | None = None,
 ) -> TypesetResult:
     """`typeset` in a fresh spawned process, so the caller's event loop and memory are untouched.
 
@@ -500,12 +503,19 @@ def typeset_in_subprocess(
     child (out of memory), is replaced by a notice and a new child carries on without it. A
     book that stalls outside any paper is typeset once more with every paper vetted alone
     first. The child is killed after `timeout` seconds in all; a timeout is a `BuildError`.
+    `report` hears the stage and count as the child moves on (see `progress.TypesetEvents`), in
+    the calling thread.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
     known: dict[int, str] = {}
     isolate_all = False
+    watch: Events = _no_events
+    if report is not None:
+        events = TypesetEvents(report)
+        events.started()
+        watch = events
     while True:
-        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout)
+        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout, watch)
         if isinstance(outcome, TypesetResult):
             return outcome
         if outcome.paper is not None:
@@ -521,10 +531,14 @@ def render_pdf_in_subprocess(spec: BookSpec, *, base_url: str | None = None, tim
 
 
 async def typeset_async(
-    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET
+    spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
+    report: Report | None = None,
 ) -> TypesetResult:
-    """For the worker's event loop: a thread waits for the child process, the loop stays free."""
-    return await asyncio.to_thread(typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget)
+    """For the worker's event loop: a thread waits for the child process, the loop stays free
+    (`report` is called in that thread)."""
+    return await asyncio.to_thread(
+        typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget, report=report
+    )
 
 
 def stylesheet_path() -> Path:

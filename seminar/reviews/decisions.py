@@ -25,7 +25,7 @@ from seminar.reviews.overview import comments_for_authors
 from seminar.reviews.queries import mail_plan, mail_template, settings_of
 from seminar.seminars.models import Seminar
 from seminar.submissions import consequences
-from seminar.submissions.models import Paper, PaperStatus
+from seminar.submissions.models import Manuscript, Paper, PaperStatus
 
 
 def now() -> dt.datetime:
@@ -75,11 +75,15 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
         if len(papers) != len(wanted):
             raise UserError(_("Only submitted papers of this seminar can be decided."))
         existing = {d.paper_id: d for d in await Decision.filter(paper_id__in=wanted).select_for_update()}
+        # The version each paper was reviewed in: what the book prints until a final version is accepted.
+        reviewed: dict[int, int] = {}
+        for paper_id, version in await Manuscript.filter(paper_id__in=wanted).values_list("paper_id", "version"):
+            reviewed[int(paper_id)] = max(int(version), reviewed.get(int(paper_id), 0))
         for paper in papers:
             decision = existing.get(paper.id)
             if decision is None:
                 await Decision.create(seminar_id=seminar.id, paper_id=paper.id, outcome=chosen, award=grade,
-                                      decided_by_id=by.id, decided_at=now())
+                                      decided_by_id=by.id, decided_at=now(), reviewed_version=reviewed.get(paper.id))
             elif (decision.outcome, decision.award) != (chosen, grade):
                 await Decision.filter(id=decision.id).update(
                     outcome=chosen, award=grade, decided_by_id=by.id, decided_at=now(), version=decision.version + 1

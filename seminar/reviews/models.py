@@ -304,6 +304,9 @@ class Decision(Model):
     )
     decided_by_id: int | None
     decided_at = fields.DatetimeField()
+    # The manuscript version current when the paper was first decided: the version that was
+    # reviewed, which the book prints until the organizers accept a final version.
+    reviewed_version = fields.IntField(null=True)
     notified_at = fields.DatetimeField(null=True)
     notified_outcome = fields.CharEnumField(Outcome, max_length=20, null=True)
     notified_award = fields.CharEnumField(Award, max_length=20, null=True)

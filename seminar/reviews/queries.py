@@ -37,7 +37,7 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.seminars.models import Seminar
-from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
+from seminar.submissions.models import Author, Blob, FinalVersion, Manuscript, Paper, PaperStatus
 
 
 async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
@@ -186,9 +186,16 @@ async def review_of(assignment: Assignment) -> Review | None:
     return await Review.get_or_none(assignment_id=assignment.id)
 
 
+def reviewed_manuscripts(paper: Paper) -> QuerySet[Manuscript]:
+    """The paper's manuscripts as its reviewers know them: final versions (定稿) sent after the decision are
+    the organizers' and the book's business, so reviewers keep the version they reviewed."""
+    finals = FinalVersion.filter(paper_id=paper.id).values("manuscript_id")
+    return Manuscript.filter(paper_id=paper.id).exclude(id__in=Subquery(finals))
+
+
 async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
-    """The paper's latest manuscript and its bytes, or None before any upload."""
-    latest = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
+    """The paper's latest manuscript (as reviewers know it) and its bytes, or None before any upload."""
+    latest = await reviewed_manuscripts(paper).order_by("-version").first()
     if latest is None:
         return None
     blob = await Blob.get(sha256=latest.blob_id)
@@ -217,7 +224,7 @@ async def review_page(
         "others_hidden": not others and settings.reviews_visible_after_own and not own_submitted,
         "show_identity": show_identity,
         "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
-        "manuscript": await Manuscript.filter(paper_id=paper.id).order_by("-version").first(),
+        "manuscript": await reviewed_manuscripts(paper).order_by("-version").first(),
         "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
         # Withdrawn by its city: the page shows the paper and the reviewer's draft, read-only.
         "withdrawn": paper.status is PaperStatus.WITHDRAWN,
@@ -348,3 +355,17 @@ async def papers_to_decide(seminar: Seminar) -> tuple[list[Paper], dict[int, Dec
     """The submitted papers by number (with city and topic, as letters need them) and their decisions so far."""
     papers = await reviewable_papers(seminar).select_related("city", "topic").order_by("number")
     return papers, await decisions_of(seminar)
+
+
+async def papers_under_blind_review(seminar: Seminar) -> set[int]:
+    """Ids of the papers still under blind review: the seminar reviews blind, and a reviewer asked (not
+    declined) has not submitted their review yet. Their authors stay hidden outside the organizers' pages."""
+    if not seminar.blind_review:
+        return set()
+    open_assignments = dict(await Assignment.filter(
+        seminar_id=seminar.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED
+    ).values_list("id", "paper_id"))
+    done = set(await column(Review.filter(
+        assignment_id__in=list(open_assignments), status=ReviewStatus.SUBMITTED
+    ), "assignment_id")) if open_assignments else set()
+    return {int(paper_id) for assignment_id, paper_id in open_assignments.items() if assignment_id not in done}

@@ -20,7 +20,7 @@ from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import Schedule, is_valid_zone, moved, schedule_problems, slug_problem, to_aware
 
-_DATETIME_FIELDS = ("submission_opens_at", "submission_deadline", "review_deadline")
+_DATETIME_FIELDS = ("submission_opens_at", "submission_deadline", "review_deadline", "final_version_deadline")
 
 
 def _slug_taken(slug: str) -> UserError:

@@ -57,6 +57,10 @@ class SeminarForm(BaseForm):
     )
     review_deadline = DateTimeLocalField(_l("Review deadline"), validators=[Optional()], format=LOCAL_FORMATS)
     notification_on = DateField(_l("Authors notified on"), validators=[Optional()])
+    final_version_deadline = DateTimeLocalField(
+        _l("Deadline for final versions"), validators=[Optional()], format=LOCAL_FORMATS,
+        description=_l("Cities with an accepted paper send its final version (定稿) until then. Leave empty for no deadline."),
+    )
     reviews_per_paper = IntegerField(
         _l("Reviews per paper"), default=3, validators=[DataRequired(), NumberRange(min=1, max=10)]
     )
@@ -87,6 +91,7 @@ class SeminarForm(BaseForm):
             "submission_deadline": to_local(seminar.submission_deadline, zone),
             "review_deadline": to_local(seminar.review_deadline, zone),
             "notification_on": seminar.notification_on,
+            "final_version_deadline": to_local(seminar.final_version_deadline, zone),
             "reviews_per_paper": seminar.reviews_per_paper,
             "blind_review": seminar.blind_review,
             "city_quota": seminar.city_quota,
@@ -133,6 +138,7 @@ class SeminarForm(BaseForm):
                 "submission_deadline",
                 "review_deadline",
                 "notification_on",
+                "final_version_deadline",
                 "reviews_per_paper",
                 "blind_review",
                 "city_quota",

@@ -27,6 +27,8 @@ class Seminar(Model):
     submission_deadline = fields.DatetimeField(null=True)
     review_deadline = fields.DatetimeField(null=True)
     notification_on = fields.DateField(null=True)
+    # Cities with a positive decision upload their final version (定稿) until then; None: no deadline.
+    final_version_deadline = fields.DatetimeField(null=True)
     reviews_per_paper = fields.IntField(default=3)
     blind_review = fields.BooleanField(default=True)
     # Papers one city may submit; None means no limit.

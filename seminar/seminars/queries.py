@@ -62,6 +62,7 @@ async def manage_page(seminar: Seminar, now: dt.datetime) -> dict[str, Any]:
         (_("Submission deadline"), seminar.submission_deadline),
         (_("Review deadline"), seminar.review_deadline),
         (_("Authors notified"), seminar.notification_on),
+        (_("Deadline for final versions"), seminar.final_version_deadline),
         (_("Seminar begins"), seminar.starts_on),
     ]
     return {

@@ -1,4 +1,5 @@
-"""Changing papers: create, update, upload a manuscript, submit, withdraw, extend a city's deadline.
+"""Changing papers: create, update, upload a manuscript, submit, withdraw, extend a city's deadline,
+send a final version (定稿) and accept or return it.
 
 Each function runs in one transaction; receipts go to the mail outbox inside it, so a paper
 is never submitted without its receipt queued, and never receipted without being submitted.
@@ -20,8 +21,18 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.submissions import consequences, rules
 from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.intake import Intake
+from seminar.submissions.queries import final_version_problem
 from seminar.blobs import store_blob
-from seminar.submissions.models import Author, DeadlineExtension, Manuscript, Paper, PaperStatus
+from seminar.reviews.models import Decision
+from seminar.submissions.models import (
+    Author,
+    DeadlineExtension,
+    FinalVersion,
+    FinalVersionStatus,
+    Manuscript,
+    Paper,
+    PaperStatus,
+)
 
 
 def now() -> dt.datetime:
@@ -104,7 +115,17 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
 
 
 async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: Intake, by: User) -> Manuscript:
-    """Store the file (once per content) and a new manuscript version, while the city's window is open."""
+    """Store the file (once per content) and a new manuscript version, while the city's window is open.
+
+    Not once the paper is decided: the version that was reviewed stays the paper's manuscript, and
+    only a final version the organizers accept replaces it in the book (`upload_final_version`).
+    """
+    if await Decision.exists(paper_id=paper.id):
+        raise UserError(
+            _("The organizers have decided on this paper, so its manuscript no longer changes here. "
+              "Once they tell you it is accepted, send the final version on this page."),
+            field="manuscript",
+        )
     seminar = await Seminar.get(id=paper.seminar_id)
     await ensure_open(seminar, paper.city_id)
     return await store_manuscript(paper, filename, data, intake, by)
@@ -116,25 +137,85 @@ async def store_manuscript(paper: Paper, filename: str, data: bytes, intake: Int
     The demo files its papers through here so that it works on any day.
     """
     async with in_transaction() as connection:
-        locked = await Paper.filter(id=paper.id).select_for_update().using_db(connection).first()
-        assert locked is not None, "the route loaded this paper a moment ago"
-        digest = await store_blob(data, connection)
-        latest = await Manuscript.filter(paper_id=paper.id).using_db(connection).order_by("-version").first()
-        manuscript = await Manuscript.create(
-            paper_id=paper.id,
-            version=(latest.version if latest else 0) + 1,
-            blob_id=digest,
-            original_filename=_display_name(filename),
-            content_type=intake.content_type,
-            kind=intake.kind,
-            html=intake.html,
-            word_count=intake.word_count,
-            author_in_properties="、".join(intake.property_names)[:300],
-            uploaded_by_id=by.id,
-            using_db=connection,
-        )
+        return await _store_manuscript(paper, filename, data, intake, by, connection)
+
+
+async def _store_manuscript(
+    paper: Paper, filename: str, data: bytes, intake: Intake, by: User, connection: Any, revises: bool = True
+) -> Manuscript:
+    """The new version; `revises` bumps the paper's version, so a submitted paper asks to be submitted again
+    (a final version does not: it goes to the organizers on its own way)."""
+    locked = await Paper.filter(id=paper.id).select_for_update().using_db(connection).first()
+    assert locked is not None, "the route loaded this paper a moment ago"
+    digest = await store_blob(data, connection)
+    latest = await Manuscript.filter(paper_id=paper.id).using_db(connection).order_by("-version").first()
+    manuscript = await Manuscript.create(
+        paper_id=paper.id,
+        version=(latest.version if latest else 0) + 1,
+        blob_id=digest,
+        original_filename=_display_name(filename),
+        content_type=intake.content_type,
+        kind=intake.kind,
+        html=intake.html,
+        word_count=intake.word_count,
+        author_in_properties="、".join(intake.property_names)[:300],
+        uploaded_by_id=by.id,
+        using_db=connection,
+    )
+    if revises:
         await Paper.filter(id=paper.id).using_db(connection).update(version=locked.version + 1, updated_at=now())
     return manuscript
+
+
+async def upload_final_version(
+    paper: Paper, filename: str, data: bytes, intake: Intake, by: User
+) -> Manuscript:
+    """Store a new manuscript version as the paper's final version (定稿), waiting for the organizers.
+
+    A final version still waiting is superseded by the new one: the organizers look at the newest.
+    The book does not change until they accept it.
+    """
+    seminar = await Seminar.get(id=paper.seminar_id)
+    if problem := await final_version_problem(paper, seminar):
+        raise UserError(problem, field="manuscript")
+    async with in_transaction() as connection:
+        manuscript = await _store_manuscript(paper, filename, data, intake, by, connection, revises=False)
+        await FinalVersion.filter(paper_id=paper.id, status=FinalVersionStatus.PENDING).using_db(connection).update(
+            status=FinalVersionStatus.SUPERSEDED
+        )
+        await FinalVersion.create(manuscript_id=manuscript.id, paper_id=paper.id, using_db=connection)
+    return manuscript
+
+
+async def review_final_version(final: FinalVersion, accept: bool, reason: str, by: User, paper_url: str) -> None:
+    """Accept a waiting final version for the book, or return it to the city with `reason`; tell the city by mail.
+
+    The mail goes in the same transaction, in each recipient's language.
+    """
+    reason = reason.strip()
+    if not accept and not reason:
+        raise UserError(_("Say why the final version is returned: the city reads it."), field="reason")
+    async with in_transaction() as connection:
+        changed = await FinalVersion.filter(id=final.id, status=FinalVersionStatus.PENDING).using_db(connection).update(
+            status=FinalVersionStatus.ACCEPTED if accept else FinalVersionStatus.RETURNED,
+            return_reason="" if accept else reason[:500],
+            reviewed_by_id=by.id,
+            reviewed_at=now(),
+        )
+        if not changed:
+            raise UserError(_("This final version is no longer waiting: someone dealt with it, or the city sent a newer one."))
+        manuscript = await Manuscript.get(id=final.manuscript_id, using_db=connection).select_related("uploaded_by")
+        paper = await Paper.get(id=final.paper_id, using_db=connection)
+        seminar = await Seminar.get(id=paper.seminar_id, using_db=connection)
+        context = {
+            "seminar": seminar, "paper": paper, "manuscript": manuscript, "accepted": accept, "reason": reason,
+            "paper_url": paper_url,
+        }
+        for address, (name, locale) in (await _recipients(paper, manuscript.uploaded_by)).items():
+            await queue_mail(
+                template="submissions/final_version", to_address=address, to_name=name, locale=locale,
+                context=context, seminar_id=seminar.id,
+            )
 
 
 def _display_name(filename: str) -> str:
@@ -227,10 +308,7 @@ async def _queue_receipts(
     """One receipt each to the contact author and the person who acted (once if they are the same)."""
     await paper.fetch_related("topic", "city")
     manuscript = await Manuscript.filter(paper_id=paper.id).order_by("-version").first()
-    contact = await Author.filter(paper_id=paper.id, is_contact=True).first()
-    recipients: dict[str, tuple[str, str]] = {by.email.lower(): (by.name, by.locale)}
-    if contact is not None and contact.email:
-        recipients.setdefault(contact.email.lower(), (contact.name, ""))
+    recipients = await _recipients(paper, by)
     context = {
         "seminar": seminar,
         "paper": paper,
@@ -250,6 +328,17 @@ async def _queue_receipts(
             context=context,
             seminar_id=seminar.id,
         )
+
+
+async def _recipients(paper: Paper, person: User | None) -> dict[str, tuple[str, str]]:
+    """Address → (name, locale) of `person` (who acted, or who uploaded) and the contact author, once each."""
+    recipients: dict[str, tuple[str, str]] = {}
+    if person is not None and person.email:
+        recipients[person.email.lower()] = (person.name, person.locale)
+    contact = await Author.filter(paper_id=paper.id, is_contact=True).first()
+    if contact is not None and contact.email:
+        recipients.setdefault(contact.email.lower(), (contact.name, ""))
+    return recipients
 
 
 async def extend_deadline(seminar: Seminar, city_id: int, until: dt.datetime, by: User) -> DeadlineExtension:

@@ -22,7 +22,7 @@ class PaperEvent(StrEnum):
     DECIDED = "decided"
     DECISION_CHANGED = "decision_changed"
     DECISION_REMOVED = "decision_removed"
-    FINAL_VERSION = "final_version"  # 定稿: planned, see docs/lifecycle.md
+    FINAL_VERSION = "final_version"  # 定稿: submissions.actions.upload_final_version, see docs/lifecycle.md
 
 
 def submission_event(previous_status: str, sent_in_before: bool, reviewing_started: bool) -> PaperEvent | None:

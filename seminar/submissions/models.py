@@ -19,6 +19,16 @@ class PaperStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class FinalVersionStatus(StrEnum):
+    """Where a final version (定稿) stands: waiting for the organizers, accepted for the book, or returned."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    # A newer final version came before the organizers looked at this one.
+    SUPERSEDED = "superseded"
+
+
 class ManuscriptKind(StrEnum):
     DOCX = "docx"
     PDF = "pdf"
@@ -140,6 +150,38 @@ class Manuscript(Model):
         table = "manuscript"
         unique_together = (("paper", "version"),)
         ordering = ["-version"]
+
+
+class FinalVersion(Model):
+    """A manuscript version the city sent as its final version (定稿) after a positive decision.
+
+    The book prints the newest accepted one; until the organizers accept one it prints the
+    version that was reviewed (`Decision.reviewed_version`).
+    """
+
+    id = fields.IntField(primary_key=True)
+    manuscript: fields.OneToOneRelation[Manuscript] = fields.OneToOneField(
+        "models.Manuscript", related_name="final_version", on_delete=fields.CASCADE
+    )
+    manuscript_id: int
+    paper: fields.ForeignKeyRelation[Paper] = fields.ForeignKeyField(
+        "models.Paper", related_name="final_versions", on_delete=fields.CASCADE
+    )
+    paper_id: int
+    status = fields.CharEnumField(
+        FinalVersionStatus, max_length=10, default=FinalVersionStatus.PENDING, db_index=True
+    )
+    reviewed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="final_versions_reviewed", null=True, on_delete=fields.SET_NULL
+    )
+    reviewed_by_id: int | None
+    reviewed_at = fields.DatetimeField(null=True)
+    # Why the organizers returned it, as the city reads it.
+    return_reason = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "final_version"
+        ordering = ["id"]
 
 
 class DeadlineExtension(Model):

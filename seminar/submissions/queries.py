@@ -12,10 +12,13 @@ from starlette.exceptions import HTTPException
 from tortoise.queryset import QuerySet
 
 from seminar.accounts.models import Unit, UnitKind
+from seminar.db import column
 from seminar.permissions import Actor, can_see_paper
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.export import AuthorRow, PaperRow
-from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
+from seminar.reviews.models import Decision
+from seminar.submissions import rules
+from seminar.submissions.models import Author, FinalVersion, FinalVersionStatus, Manuscript, Paper, PaperStatus
 
 FILTERS = ("topic", "city", "status")
 
@@ -126,3 +129,109 @@ async def city_topic_counts(seminar: Seminar) -> CountTable:
         rows.append((city, cells, sum(count for (city_id, _topic), count in counts.items() if city_id == city.id)))
     column_totals = [sum(counts[(city.id, topic.id)] for city in cities) for topic in topics]
     return CountTable(topics, rows, column_totals, len(pairs))
+
+
+async def book_versions(paper_ids: list[int]) -> dict[int, int]:
+    """Paper id → the manuscript version the book prints (`rules.book_version`); papers without a manuscript left out."""
+    facts: dict[int, list[rules.VersionFacts]] = {paper_id: [] for paper_id in paper_ids}
+    finals = dict(await FinalVersion.filter(paper_id__in=paper_ids).values_list("manuscript_id", "status"))
+    for manuscript_id, paper_id, version in await Manuscript.filter(paper_id__in=paper_ids).values_list(
+        "id", "paper_id", "version"
+    ):
+        status = finals.get(manuscript_id)
+        facts[int(paper_id)].append(rules.VersionFacts(int(version), str(status) if status is not None else None))
+    reviewed = dict(await Decision.filter(paper_id__in=paper_ids).values_list("paper_id", "reviewed_version"))
+    chosen = {paper_id: rules.book_version(versions, reviewed.get(paper_id)) for paper_id, versions in facts.items()}
+    return {paper_id: version for paper_id, version in chosen.items() if version is not None}
+
+
+async def book_manuscripts(paper_ids: list[int], pinned: Mapping[int, int] | None = None) -> dict[int, Manuscript]:
+    """Paper id → the manuscript the book prints, converted text included; `pinned` (paper id → version)
+    overrides the choice, e.g. with the versions a published build printed."""
+    versions = {**await book_versions(paper_ids), **(pinned or {})}
+    wanted = [(paper_id, version) for paper_id, version in versions.items()]
+    if not wanted:
+        return {}
+    manuscripts = await Manuscript.filter(paper_id__in=[paper_id for paper_id, _version in wanted])
+    return {m.paper_id: m for m in manuscripts if versions.get(m.paper_id) == m.version}
+
+
+async def final_version_problem(paper: Paper, seminar: Seminar) -> str | None:
+    """Why the city cannot send a final version of `paper` now (see `rules.final_version_problem`), or None."""
+    decision = await Decision.get_or_none(paper_id=paper.id)
+    released = decision.notified_outcome.value if decision and decision.notified_at and decision.notified_outcome else None
+    if paper.status is not PaperStatus.SUBMITTED:
+        released = None
+    return rules.final_version_problem(released, seminar.final_version_deadline, dt.datetime.now(dt.UTC))
+
+
+@dataclass(frozen=True)
+class FinalVersionState:
+    """What a paper's page shows about its final version (定稿)."""
+
+    decided: bool
+    book_version: int | None  # the version the book prints now
+    finals: dict[int, FinalVersion]  # manuscript id → its record, for versions sent as final versions
+    problem: str | None  # why the city cannot send a final version now; None: it can
+    accepted_positive: bool  # the city has been told the paper is accepted
+
+
+async def final_version_state(paper: Paper, seminar: Seminar) -> FinalVersionState:
+    decision = await Decision.get_or_none(paper_id=paper.id)
+    problem = await final_version_problem(paper, seminar)
+    return FinalVersionState(
+        decided=decision is not None,
+        book_version=(await book_versions([paper.id])).get(paper.id),
+        finals={final.manuscript_id: final for final in await FinalVersion.filter(paper_id=paper.id)},
+        problem=problem,
+        accepted_positive=bool(
+            decision and decision.notified_at and decision.notified_outcome
+            and decision.notified_outcome.value in rules.POSITIVE_OUTCOMES
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AwaitingFinal:
+    """A final version waiting for the organizers, with what the list shows of it."""
+
+    final: FinalVersion
+    paper: Paper
+    manuscript: Manuscript
+    book_version: int | None  # what the book prints meanwhile
+
+
+@dataclass(frozen=True)
+class FinalVersionsPage:
+    awaiting: list[AwaitingFinal]
+    # Papers told of a positive decision that have no final version accepted or waiting.
+    without_final: list[Paper]
+
+
+async def final_versions_page(seminar: Seminar) -> FinalVersionsPage:
+    """The organizers' list of final versions: those waiting (oldest first), and accepted papers still without one."""
+    waiting = await FinalVersion.filter(
+        paper__seminar_id=seminar.id, status=FinalVersionStatus.PENDING
+    ).select_related("paper__city", "manuscript").order_by("id")
+    versions = await book_versions([final.paper_id for final in waiting])
+    awaiting = [AwaitingFinal(final, final.paper, final.manuscript, versions.get(final.paper_id)) for final in waiting]
+    told = await column(Decision.filter(
+        seminar_id=seminar.id, notified_at__isnull=False, notified_outcome__in=sorted(rules.POSITIVE_OUTCOMES),
+        paper__status=PaperStatus.SUBMITTED,
+    ), "paper_id")
+    covered = await column(FinalVersion.filter(
+        paper_id__in=told, status__in=[FinalVersionStatus.PENDING, FinalVersionStatus.ACCEPTED]
+    ), "paper_id")
+    missing = set(told) - set(covered)
+    without = await Paper.filter(id__in=sorted(missing)).select_related("city").order_by("number")
+    return FinalVersionsPage(awaiting, without)
+
+
+async def get_final_or_404(seminar: Seminar, number: int, version: int) -> FinalVersion:
+    """The final version `version` of paper `number` of this seminar, or 404."""
+    final = await FinalVersion.get_or_none(
+        paper__seminar_id=seminar.id, paper__number=number, manuscript__version=version
+    ).select_related("paper")
+    if final is None:
+        raise HTTPException(status_code=404)
+    return final

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -41,14 +40,15 @@ from seminar.submissions import actions, rules
 from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.archive import manuscript_name, stream_zip, unique_names
 from seminar.submissions.export import PaperRow, paper_list_xlsx, sort_key
+from seminar.submissions.final_routes import received_manuscript
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm
 from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
 from seminar.submissions.intake import MAX_CHARACTERS
-from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper, PaperStatus
 from seminar.submissions.queries import (
     city_topic_counts,
     filtered_papers,
+    final_version_state,
     get_paper_or_404,
     latest_manuscripts,
     paper_rows,
@@ -242,6 +242,8 @@ async def _detail_context(request: Request, seminar: Seminar, paper: Paper) -> d
         "missing": await actions.missing_for_submission(paper),
         "may_edit": can_edit_paper(current, paper),
         "may_change": can_change_paper(current, paper, await is_decided(paper)),
+        "final": await final_version_state(paper, seminar),
+        "final_deadline": seminar.final_version_deadline,
         "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
         "upload_max_bytes": request.app.state.settings.upload_max_bytes,
         "max_characters": MAX_CHARACTERS,
@@ -260,17 +262,9 @@ async def detail(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     seminar, paper = await _paper(request)
     require(can_edit_paper(actor(request), paper), 404)
-    settings: Settings = request.app.state.settings
-    upload_file = (await form(request)).get("manuscript")
     try:
-        if not isinstance(upload_file, UploadFile) or not upload_file.filename:
-            raise UserError(_("Choose a file to upload."), field="manuscript")
-        # One byte more than allowed is enough to know it is too large.
-        data = await upload_file.read(settings.upload_max_bytes + 1)
-        intake = await inspect_upload_limited(
-            upload_file.filename, data, max_bytes=settings.upload_max_bytes, limits=settings.conversion_limits
-        )
-        manuscript = await actions.upload_manuscript(paper, upload_file.filename, data, intake, by=_user(request))
+        filename, data, intake = await received_manuscript(request)
+        manuscript = await actions.upload_manuscript(paper, filename, data, intake, by=_user(request))
     except UserError as error:
         flash(request, error.message, "error")  # at the top, where the reloaded page is read first
         context = await _detail_context(request, seminar, paper)

@@ -97,3 +97,44 @@ def closed_message(now: dt.datetime, opens_at: dt.datetime | None) -> str:
 def over_quota(submitted_by_city: int, quota: int | None) -> bool:
     """Whether one more submitted paper would exceed the city's quota (None: no limit)."""
     return quota is not None and submitted_by_city >= quota
+
+
+# Decisions after which a paper goes into the book, and so has a final version (定稿).
+POSITIVE_OUTCOMES = frozenset({"keynote", "discussion", "proceedings"})
+
+
+def final_version_problem(released_outcome: str | None, deadline: dt.datetime | None, now: dt.datetime) -> str | None:
+    """Why the city cannot send a final version now, or None if it can.
+
+    Only once the city has been told of a positive decision (`released_outcome`, the outcome in
+    the decision mail), and until the seminar's final-version deadline if it has one.
+    """
+    if released_outcome not in POSITIVE_OUTCOMES:
+        return _("A final version can be sent once the organizers have told you that the paper is accepted.")
+    if deadline is not None and now > deadline:
+        return _("The deadline for final versions has passed. Write to the organizers if the paper must still change.")
+    return None
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """One manuscript version of a paper, as far as choosing the book's version cares."""
+
+    version: int
+    final_status: str | None = None  # None: an ordinary upload; else a `FinalVersionStatus` value
+
+
+def book_version(versions: Sequence[VersionFacts], reviewed_version: int | None) -> int | None:
+    """The manuscript version the book prints: the newest accepted final version; else the version
+    that was reviewed (current when the paper was decided); else, for a paper not decided (or decided
+    before versions were recorded), the newest ordinary upload. None when there is no manuscript.
+
+    A final version waiting for the organizers, or returned, is never printed.
+    """
+    accepted = [v.version for v in versions if v.final_status == "accepted"]
+    if accepted:
+        return max(accepted)
+    ordinary = [v.version for v in versions if v.final_status is None]
+    if reviewed_version is not None and reviewed_version in ordinary:
+        return reviewed_version
+    return max(ordinary, default=None)

@@ -56,8 +56,9 @@ def session(
     chair: Person | None = None,
     title: str | None = None,
     day: dt.date = DAY,
+    commentator: Person | None = None,
 ) -> Session:
-    return Session(key, topic_id, title or key, room, at(start, day), at(end, day), chair, slots)
+    return Session(key, topic_id, title or key, room, at(start, day), at(end, day), chair, slots, commentator)
 
 
 def agenda(*sessions: Session, rooms: tuple[Room, ...] = (HALL, SIDE)) -> Agenda:

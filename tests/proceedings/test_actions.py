@@ -88,6 +88,8 @@ async def test_the_worker_builds_the_book_from_docx_papers_and_stores_it() -> No
     text = pdf_text(pdf)
     assert all(title in text for title in TITLES)
     assert build.size == len(pdf)
+    # What it printed of each paper, for the organizers to see when a newer final version is accepted.
+    assert build.manuscripts == {str(paper.number): 2 for paper in _papers} and build.hidden_authors == []  # the .docx
 
 
 async def test_an_unchanged_book_is_not_built_again_and_an_edit_builds_anew() -> None:

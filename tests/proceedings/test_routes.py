@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import hashlib
 import io
 from urllib.parse import quote
 
+import lxml.html
+import pytest
 from pypdf import PdfReader
 
 from seminar.proceedings import actions
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.submissions.models import Manuscript, Paper
 from tests.conftest import Client, flashes
+from tests.proceedings.test_actions import small_seminar
 from tests.factories import (
     make_attendee,
     make_decision,
@@ -19,6 +24,8 @@ from tests.factories import (
     make_paper,
     make_pdf,
     make_proceedings_build,
+    make_review,
+    make_reviewer,
     make_seminar,
     make_submitter,
     make_user,
@@ -343,3 +350,168 @@ async def test_build_states_read_as_build_words_and_an_unloadable_image_is_descr
     assert "一张嵌入的 PNG 图片（518 KB）" in page.text and "iVBORw0K" not in page.text
     assert len(page.content) < 100_000
     assert "#7: 篇幅过长或结构过于复杂：单独排版本文所用时间超过了每篇论文的时限。" in page.text
+
+
+async def test_a_book_published_while_blind_reviews_are_open_hides_the_authors_of_papers_still_under_review(
+    client: Client,
+) -> None:
+    seminar = await make_seminar()  # blind review, proceedings for the seminar's people only
+    organizer = await make_organizer(seminar)
+    attendee = await make_attendee(seminar)
+    reviewer = await make_reviewer(seminar)
+    under_review = await _decided_paper(seminar)
+    reviewed = await _decided_paper(seminar, "discussion")
+    await make_review(under_review, reviewer, status="draft")
+    await make_review(reviewed, reviewer)
+    await make_proceedings_build(seminar)
+
+    pages = {}
+    for person in (attendee, reviewer, organizer):
+        await client.login(person.email)
+        pages[person.email] = [(await client.get(f"/gd-2021/proceedings/papers/{paper.number}")).text
+                               for paper in (under_review, reviewed)]
+        await client.logout()
+
+    for person in (attendee, reviewer):
+        hidden, shown = pages[person.email]
+        assert "陈静" not in hidden and "广州市委政法委" not in hidden
+        assert "本文匿名评审结束后显示作者。" in hidden
+        assert "陈静" in shown
+    organizers_view, _shown = pages[organizer.email]
+    assert "陈静" in organizers_view and "本文匿名评审尚未结束，读者看不到作者；您作为组织方可以看到。" in organizers_view
+
+
+async def test_publishing_a_book_while_blind_reviews_are_open_warns_and_names_the_papers(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    reviewer = await make_reviewer(seminar)
+    hidden = await _decided_paper(seminar)
+    printed = await _decided_paper(seminar, "discussion")
+    for paper in (hidden, printed):
+        await make_review(paper, reviewer, status="draft")
+    # Built while only the first was under review; the second was assigned afterwards.
+    build = await make_proceedings_build(
+        seminar, published=False, manuscripts={str(hidden.number): 1, str(printed.number): 1},
+        hidden_authors=[hidden.number],
+    )
+    await client.login(organizer.email)
+
+    response = await client.post_form(f"/gd-2021/manage/proceedings/builds/{build.id}/publish")
+    shown = flashes(await client.get(response.headers["location"]))
+
+    await build.refresh_from_db()
+    assert build.published
+    assert shown == [
+        f"第 {build.id} 号生成版本已发布，参会人员现可下载。",
+        f"#{hidden.number}、#{printed.number} 的匿名评审尚未结束：在该论文的评审意见全部提交之前，其论文页面不显示作者。",
+        f"此次生成的 PDF 印有 #{printed.number} 的作者，而这些论文目前仍在匿名评审中：请取消发布，或重新生成论文集以隐去作者。",
+    ]
+
+
+# ---------- live progress ----------
+
+RUNNING_STAGES = ["正在读取论文和设置", "正在启动排版程序", "正在逐篇检查论文", "正在读取和排定版式", "正在排版页面",
+                  "正在写入 PDF", "正在保存 PDF"]
+
+
+async def make_earlier_book(seminar: object, seconds: float, pages: int) -> None:
+    """A finished build of the same book that took `seconds` from start to end, as the estimate's yardstick."""
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await make_proceedings_build(seminar, published=False, pages=pages, started_at=start,
+                                 finished_at=start + dt.timedelta(seconds=seconds))
+
+
+async def test_the_proceedings_page_shows_a_queued_builds_progress_bar_and_a_reload_link(client: Client) -> None:
+    seminar = await make_seminar(topics=1)
+    organizer = await make_organizer(seminar)
+    await make_paper(seminar, status="submitted")
+    await make_earlier_book(seminar, 11.5, pages=7)
+    await client.login(organizer.email)
+
+    await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+    page = await client.get("/gd-2021/manage/proceedings")
+
+    queued = await ProceedingsBuild.get(status=BuildStatus.QUEUED)
+    [widget] = lxml.html.fromstring(page.text).xpath(f"//*[@id='builds']//*[@id='build-{queued.id}']//*[@class='job-progress']")
+    assert widget.get("data-progress-url") == f"http://testserver/gd-2021/manage/proceedings/builds/{queued.id}/status"
+    assert widget.xpath(".//progress")[0].get("aria-label") == f"第 {queued.id} 号生成任务的进度"
+    assert widget.xpath(".//*[@data-progress-text]")[0].text_content() == "排队中 · 预计还需 12秒钟"
+    [reload] = widget.xpath(".//*[@data-progress-reload]//a")
+    assert (reload.text_content(), reload.get("href")) == (
+        "刷新页面查看进度", f"http://testserver/gd-2021/manage/proceedings#build-{queued.id}"
+    )
+    assert '<script src="http://testserver/static/js/progress.js" defer>' in page.text
+    assert len(lxml.html.fromstring(page.text).xpath("//*[@class='job-progress']")) == 1  # finished builds have none
+
+
+async def test_a_builds_status_follows_it_from_the_queue_through_its_stages_to_the_finished_book(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 论文集 page said "Queued" 60 s after an 11.5 s build had finished: its status now moves with the build."""
+    monkeypatch.setattr(actions, "PROGRESS_SECONDS", 0.05)
+    seminar, _papers = await small_seminar()
+    organizer = await make_organizer(seminar)
+    await make_earlier_book(seminar, 11.5, pages=7)
+    await client.login(organizer.email)
+    await client.post_form("/gd-2021/manage/proceedings/build", {"volume": ""})
+    build = await ProceedingsBuild.get(status=BuildStatus.QUEUED)
+    status = f"/gd-2021/manage/proceedings/builds/{build.id}/status"
+
+    queued = (await client.get(status)).json()
+    claimed = await actions.claim_build("test-worker")
+    assert claimed is not None
+    collecting = (await client.get(status)).json()
+    running = asyncio.create_task(actions.run_build(claimed))
+    answers = []
+    while not running.done():
+        answers.append((await client.get(status)).json())
+        await asyncio.sleep(0.05)
+    finished = (await client.get(status)).json()
+    page = await client.get(finished["url"])
+
+    assert queued == {
+        "stage": "排队中", "done": None, "maximum": None, "value": None, "seconds_left": 12,
+        "text": "排队中 · 预计还需 12秒钟", "finished": False, "failed": False,
+        "url": f"/gd-2021/manage/proceedings#build-{build.id}",
+    }
+    assert collecting["stage"] == "正在读取论文和设置" and not collecting["finished"]
+    stages = [answer["stage"] for answer in answers if not answer["finished"]]
+    assert set(stages) <= set(RUNNING_STAGES) and stages == sorted(stages, key=RUNNING_STAGES.index)
+    counted = [answer for answer in answers if answer["stage"] == "正在排版页面"]
+    assert all(answer["maximum"] >= 7 and 1 <= answer["value"] <= answer["maximum"] for answer in counted)
+    await build.refresh_from_db()
+    assert build.status == BuildStatus.DONE
+    assert finished["finished"] and not finished["failed"]
+    assert finished["text"].startswith(f"已完成：共 {build.pages} 页，用时 ")
+    [row] = lxml.html.fromstring(page.text).xpath(f"//*[@id='builds']//*[@id='build-{build.id}']")
+    assert "已完成" in row.text_content() and not row.xpath(".//*[@class='job-progress']")
+    assert [button.text_content() for button in row.xpath(".//button")] == ["发布"]
+
+
+async def test_a_failed_builds_status_is_finished_and_says_so(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    failed = await ProceedingsBuild.create(seminar=seminar, input_hash="f" * 64, status=BuildStatus.FAILED, error="字体缺失")
+    await client.login(organizer.email)
+
+    answer = (await client.get(f"/gd-2021/manage/proceedings/builds/{failed.id}/status")).json()
+
+    assert (answer["text"], answer["finished"], answer["failed"]) == ("生成失败", True, True)
+
+
+async def test_the_status_of_another_seminars_build_is_404_and_only_organizers_read_it(client: Client) -> None:
+    seminar = await make_seminar()
+    other = await make_seminar(slug="gd-2022")
+    organizer = await make_organizer(seminar)
+    theirs = await make_proceedings_build(other)
+    attendee = await make_attendee(seminar)
+    ours = await ProceedingsBuild.create(seminar=seminar, input_hash="e" * 64)
+
+    await client.login(organizer.email)
+    elsewhere = await client.get(f"/gd-2021/manage/proceedings/builds/{theirs.id}/status")
+    await client.logout()
+    await client.login(attendee.email)
+    refused = await client.get(f"/gd-2021/manage/proceedings/builds/{ours.id}/status")
+
+    assert elsewhere.status_code == 404 and "application/json" not in elsewhere.headers["content-type"]
+    assert refused.status_code == 403 and "排队中" not in refused.text

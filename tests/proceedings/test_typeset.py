@@ -6,14 +6,17 @@ import datetime as dt
 import random
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from seminar.proceedings.book import AgendaRow, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.agenda.model import Agenda, Person, SlotKind
+from seminar.agenda.program import program_of
+from seminar.proceedings.book import BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.typeset import (
     BuildError,
     TypesetResult,
@@ -22,6 +25,7 @@ from seminar.proceedings.typeset import (
     typeset_in_subprocess,
 )
 
+from tests.agenda.builders import HALL, session, slot
 from tests.patience import patience
 
 MARKER = "市域社会治理现代化试点工作"
@@ -86,7 +90,11 @@ def small_book() -> BookSpec:
         title="全省市域社会治理研讨班", organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21),
         topics=[first, second], mark="内部资料 注意保存", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
         include_comments=True,
-        agenda=[AgendaRow("9:00—9:30", "开班式", "省委政法委领导", day="4月21日"), AgendaRow("9:30—12:00", "专题一交流发言", "各市")],
+        agenda=program_of(Agenda((HALL,), (
+            session("opening", HALL, "09:00", "09:30",
+                    slot("opening-1", "09:00", 30, SlotKind.OPENING, "开班式", speaker=Person(None, "省委政法委领导"))),
+            session("topic-1", HALL, "09:30", "12:00", slot("k1", "09:30", 150, title="专题一交流发言"), topic_id=1),
+        ))),
         participants=[Participant("王五", "深圳市委政法委", "副书记"), Participant("赵六", "珠海市委政法委", "处长")],
     )
 
@@ -98,6 +106,7 @@ class Built:
     path: Path
     pages: list[str]  # pdftotext of each physical page
     reader: PdfReader
+    reported: list[tuple[BuildStage, int]] = field(default_factory=list)  # what the progress bar heard
 
     def physical(self, printed: int) -> int:
         """The physical page (0-based) that carries printed number N; dividers print none."""
@@ -130,8 +139,24 @@ def load(spec: BookSpec, result: TypesetResult, tmp_path: Path) -> Built:
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Built:
     spec = small_book()
-    # The worker's way: a spawned process typesets, the caller only waits.
-    return load(spec, typeset_in_subprocess(spec, timeout=patience(120)), tmp_path_factory.mktemp("book"))
+    heard: list[tuple[BuildStage, int]] = []
+    # The worker's way: a spawned process typesets, the caller waits and hears how far it got.
+    result = typeset_in_subprocess(spec, timeout=patience(120), report=lambda stage, done: heard.append((stage, done)))
+    built = load(spec, result, tmp_path_factory.mktemp("book"))
+    built.reported = heard
+    return built
+
+
+def test_the_typesetter_reports_its_stages_in_order_and_counts_every_page(book: Built) -> None:
+    stages = [stage for stage, _done in book.reported]
+    last_pass = len(stages) - stages[::-1].index(BuildStage.PREPARING)
+    pages = [done for stage, done in book.reported[last_pass:] if stage == BuildStage.LAYOUT]
+
+    assert stages[0] == BuildStage.STARTING and stages[-1] == BuildStage.WRITING
+    # The unreadable PDF and the paper nested too deeply were found by laying papers out one at a time.
+    assert BuildStage.CHECKING in stages[:last_pass]
+    # Page after page, up to the book's last, never back (a repagination lays them out again).
+    assert pages == sorted(pages) and sorted(set(pages)) == list(range(1, book.result.report.pages + 1))
 
 
 def toc_entries(built: Built) -> dict[str, int]:

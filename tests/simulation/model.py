@@ -78,7 +78,8 @@ class Model:
         return self.is_open(self.papers[number].city) and number not in self.decisions
 
     def may_upload(self, number: int) -> bool:
-        return self.is_open(self.papers[number].city)
+        """A new manuscript version while open and undecided (after that only a final version, 定稿)."""
+        return self.is_open(self.papers[number].city) and number not in self.decisions
 
     def may_submit(self, number: int) -> bool:
         paper = self.papers[number]
@@ -118,6 +119,10 @@ class Model:
     def may_write(self, number: int, reviewer: str) -> bool:
         """Whether the score form takes the reviewer's posts: a withdrawn paper's stays listed, read-only."""
         return self.may_review(number, reviewer) and self.papers[number].status == SUBMITTED
+
+    def under_blind_review(self, number: int) -> bool:
+        """A reviewer asked (and not declined) has not submitted: the authors stay hidden from reviewers."""
+        return any(n == number and a.active and a.review != SUBMITTED for (n, _r), a in self.assignments.items())
 
     def queue(self, reviewer: str) -> set[int]:
         """The papers on the reviewer's "my reviews" page."""

@@ -42,6 +42,8 @@ async def test_simulation_holds_every_invariant(app: Starlette, database: str, r
     assert len(coverage.states) > steps // 10, "the walk stays in too few states to test much"
 
 
-@pytest.mark.parametrize("invariant", sorted(PENDING))
-def test_pending_invariant(invariant: str) -> None:
-    pytest.skip(f"pending invariant of the simulation, enabled once branch {PENDING[invariant]} is merged: {invariant}")
+if PENDING:  # an invariant waiting for another branch's feature says so in every run's summary
+
+    @pytest.mark.parametrize("invariant", sorted(PENDING))
+    def test_pending_invariant(invariant: str) -> None:
+        pytest.skip(f"pending invariant of the simulation, enabled once branch {PENDING[invariant]} is merged: {invariant}")

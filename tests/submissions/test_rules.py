@@ -7,7 +7,10 @@ import pytest
 from seminar.submissions.rules import (
     AuthorDraft,
     PaperDraft,
+    VersionFacts,
+    book_version,
     effective_deadline,
+    final_version_problem,
     is_open,
     missing_for_submission,
     over_quota,
@@ -96,3 +99,42 @@ def test_is_open(now: dt.datetime, opens: dt.datetime | None, deadline: dt.datet
 @pytest.mark.parametrize(("submitted", "quota", "expected"), [(0, 1, False), (1, 1, True), (5, None, False), (2, 3, False)])
 def test_over_quota(submitted: int, quota: int | None, expected: bool) -> None:
     assert over_quota(submitted, quota) is expected
+
+
+@pytest.mark.parametrize(
+    ("versions", "reviewed", "expected"),
+    [
+        ([], None, None),  # no manuscript at all
+        ([VersionFacts(1), VersionFacts(2)], None, 2),  # undecided: the newest upload
+        ([VersionFacts(1), VersionFacts(2)], 1, 1),  # decided on version 1: that one
+        ([VersionFacts(1), VersionFacts(2, "pending")], 1, 1),  # a final version waiting is not printed
+        ([VersionFacts(1), VersionFacts(2, "returned")], 1, 1),
+        ([VersionFacts(1), VersionFacts(2, "accepted"), VersionFacts(3, "pending")], 1, 2),
+        ([VersionFacts(1), VersionFacts(2, "accepted"), VersionFacts(3, "accepted")], 1, 3),
+        ([VersionFacts(1), VersionFacts(2, "superseded"), VersionFacts(3, "accepted")], 1, 3),
+        ([VersionFacts(1), VersionFacts(2, "pending")], None, 1),  # decided before versions were recorded
+        ([VersionFacts(2)], 1, 2),  # the reviewed version is gone: the newest ordinary upload
+    ],
+)
+def test_book_version(versions: list[VersionFacts], reviewed: int | None, expected: int | None) -> None:
+    assert book_version(versions, reviewed) == expected
+
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+TOLD_FIRST = "收到组织方的采用通知后才能提交定稿。"
+TOO_LATE = "定稿提交截止时间已过。如论文仍需修改，请联系组织方。"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "deadline", "expected"),
+    [
+        ("keynote", None, None),
+        ("discussion", NOW + dt.timedelta(minutes=1), None),
+        ("proceedings", NOW, None),  # up to the minute of the deadline
+        ("keynote", NOW - dt.timedelta(minutes=1), TOO_LATE),
+        ("decline", None, TOLD_FIRST),
+        (None, None, TOLD_FIRST),  # undecided, or the decision not mailed yet
+    ],
+)
+def test_final_version_problem(outcome: str | None, deadline: dt.datetime | None, expected: str | None) -> None:
+    assert final_version_problem(outcome, deadline, NOW) == expected
