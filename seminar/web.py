@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -14,12 +14,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from seminar import i18n, permissions
+from seminar import i18n, permissions, templating
 from seminar.accounts.roles import role_label, role_labels
-from seminar.config import PROJECT_ROOT
 from seminar.permissions import ANONYMOUS, Actor, require
 from seminar.seminars.queries import get_seminar_or_404
-from seminar.submissions.intake import nest_headings
 from seminar.text import visible, visible_filename
 
 if TYPE_CHECKING:
@@ -28,18 +26,8 @@ if TYPE_CHECKING:
 
 SeminarPredicate = Callable[[Actor, "Seminar"], bool]
 
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-
-
-def _jinja_ngettext(singular: str, plural: str, n: int) -> str:
-    return i18n.translations(i18n.get_locale()).ngettext(singular, plural, n)
-
-
-def _manuscript(markup: str, under: int) -> Markup:
-    """A converted manuscript (sanitised when it was uploaded) with its headings nested under the page's level `under`."""
-    return Markup(nest_headings(markup, under))
 
 
 def _csrf_input(request: Request) -> Markup:
@@ -48,32 +36,9 @@ def _csrf_input(request: Request) -> Markup:
 
 
 def build_environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
-        lambda message: i18n.translations(i18n.get_locale()).gettext(message),
-        _jinja_ngettext,
-        newstyle=True,
-    )
-    env.globals.update(
-        can=permissions,
-        format_date=i18n.format_date,
-        format_datetime=i18n.format_datetime,
-        format_time=i18n.format_time,
-        get_locale=i18n.get_locale,
-        locale_names=i18n.LOCALE_NAMES,
-        html_lang=lambda: i18n.HTML_LANG[i18n.get_locale()],
-        role_label=role_label,
-        role_labels=role_labels,
-    )
-    env.filters.update(
-        date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time, manuscript=_manuscript
-    )
+    """The shared environment (`seminar.templating`) with what web pages add: `can.…` predicates, role labels."""
+    env = templating.build_environment()
+    env.globals.update(can=permissions, role_label=role_label, role_labels=role_labels)
     return env
 
 

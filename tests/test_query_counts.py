@@ -29,7 +29,7 @@ from seminar.audit.models import AuditEntry
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Bid, Conflict
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author, Blob, DeadlineExtension, Manuscript, Paper
+from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
 from tests.factories import (
     make_assignment,
@@ -66,6 +66,7 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "submissions:all": (ORGANIZER, "/{slug}/manage/papers"),
     "submissions:export": (ORGANIZER, "/{slug}/manage/papers.xlsx"),
     "submissions:extensions": (ORGANIZER, "/{slug}/manage/deadlines"),
+    "submissions:final_versions": (ORGANIZER, "/{slug}/manage/final-versions"),
     "reviews:mine": (REVIEWER, "/{slug}/reviews/"),
     "reviews:bids": (REVIEWER, "/{slug}/reviews/bids"),
     "reviews:review": (REVIEWER, "/{slug}/reviews/{first}"),
@@ -211,8 +212,12 @@ async def _one_more_of_everything(world: World) -> None:
     await make_assignment(other, world.reviewer)
     await Bid.create(seminar=seminar, paper=own, reviewer=world.reviewer, preference="want")
     await Bid.create(seminar=seminar, paper=other, reviewer=world.reviewer, preference="willing")
-    await make_decision(own, "discussion")
-    await make_decision(other, "proceedings")
+    told = {"notified_at": dt.datetime.now(dt.UTC)}
+    await make_decision(own, "discussion", notified_outcome="discussion", **told)  # told, no 定稿 yet
+    await make_decision(other, "proceedings", notified_outcome="proceedings", **told)
+    final = await Manuscript.create(paper=other, version=2, blob=blob, original_filename=f"定稿{n}.txt",
+                                    content_type="text/plain; charset=utf-8", kind="txt", html="<p>定稿</p>", word_count=2)
+    await FinalVersion.create(paper=other, manuscript=final)  # waiting for the organizers
     await DeadlineExtension.create(seminar=seminar, city=await make_unit(city), until=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
                                    granted_by=organizer)
 
@@ -226,7 +231,7 @@ async def _one_more_of_everything(world: World) -> None:
 
     await make_room(seminar, f"第{n}会议室", 50)
     draft = await load_draft(seminar)
-    version = await agenda_actions.draft_from_decisions(seminar, draft.version, organizer)
+    version = await agenda_actions.draft_from_decisions(seminar, draft.version, organizer, agenda_actions.DraftingMode.REPLACE)
     await agenda_actions.publish(seminar, version, organizer)
 
 

@@ -41,13 +41,14 @@ from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
+from seminar.db import column
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Conflict, ConflictSource, Review, UnitConflictLift
+from seminar.reviews.models import Conflict, ConflictSource, Decision, Review, UnitConflictLift
 from seminar.reviews.proposals import PROPOSAL_SALT
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
@@ -227,6 +228,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "agenda:room_edit":                 ORGANIZERS,
     "agenda:room_delete":               ORGANIZERS,
     "agenda:draft":                     ORGANIZERS,
+    "agenda:undo_draft":                ORGANIZERS,
     "agenda:arrange":                   ORGANIZERS,
     "agenda:session_add":               ORGANIZERS,
     "agenda:session":                   ORGANIZERS,
@@ -541,6 +543,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             return {"version": str((await load_draft(o.seminar)).version), **values}
         return payload
 
+    async def unreviewed_decisions() -> dict[str, Any]:
+        """Confirms mailing the decisions of papers with fewer reviews than required: all of them here."""
+        return {"confirmed": [str(paper_id) for paper_id in await column(Decision.filter(seminar_id=o.seminar.id), "paper_id")]}
+
     async def arrange() -> dict[str, Any]:
         order = [slot.key for slot in reversed(o.session.slots)]
         return {"json": {"version": (await load_draft(o.seminar)).version, "sessions": {o.session.key: order}}}
@@ -590,7 +596,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "reviews:lift_conflict": _fixed({"lift_reason": "经核实无利害关系"}),
         "reviews:lift_unit_conflict": _fixed({"reason": "已调离该市"}),
         "reviews:reimpose_unit_conflict": _fixed({"reason": "仍有往来"}),
-        "reviews:decide": _fixed({"paper": [str(o.city_b_paper.id)], "outcome": "proceedings", "award": ""}),
+        # Confirmed: the paper has fewer submitted reviews than the seminar requires.
+        "reviews:decide": _fixed({"paper": [str(o.city_b_paper.id)], "outcome": "proceedings", "award": "",
+                                  "confirmed": [str(o.city_b_paper.id)]}),
+        "reviews:send_decisions": unreviewed_decisions,
         "reviews:decision_mail": _fixed({"subject": "关于论文{paper_number}的通知", "body": "{recipient}：{decision}",
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),
@@ -604,7 +613,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         }),
         "agenda:room_add": _fixed({"name": "第四会议室", "capacity": "80"}),
         "agenda:room_edit": _fixed({"name": "主会场", "capacity": "300"}),
-        "agenda:draft": draft(),
+        "agenda:draft": draft(mode="replace"),  # over the world's draft: replaced, the old one kept for undo
+        "agenda:undo_draft": draft(),
         "agenda:arrange": arrange,
         "agenda:session_add": session_form,
         "agenda:session": session_form,
@@ -631,6 +641,7 @@ CHANGES_NOTHING = dict.fromkeys(
 # Allowed POSTs that would spoil what the others change: asked last, in this order.
 LAST = (
     "agenda:draft",  # drafts the agenda afresh, replacing the draft the editor's routes change
+    "agenda:undo_draft",  # brings back the draft that drafting replaced
     "accounts:logout",
 )
 

@@ -8,15 +8,11 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+# Defined with the pure list of units; imported from here too (migrations, tests).
+from seminar.accounts.units import UnitKind as UnitKind
+
 if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
-
-
-class UnitKind(StrEnum):
-    CITY = "city"
-    SPECIAL_ZONE = "special_zone"
-    DEPARTMENT = "department"
-    INSTITUTION = "institution"
 
 
 class RoleName(StrEnum):

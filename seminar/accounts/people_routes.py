@@ -17,7 +17,7 @@ from seminar.accounts.queries import person_in_seminar_or_404, seminars_of, unit
 from seminar.accounts.roles import role_labels, role_named
 from seminar.accounts.spreadsheet import SpreadsheetError, template_workbook
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import (
@@ -99,10 +99,7 @@ async def import_template(request: Request) -> Response:
     seminar = await people_seminar(request)
     units = [unit.name for unit in await units_in_order()]
     filename = f"people-{seminar.slug}.xlsx"
-    return Response(
-        template_workbook(units), media_type=XLSX_TYPE,
-        headers={"Content-Disposition": content_disposition(filename)},
-    )
+    return bytes_response(request, template_workbook(units), XLSX_TYPE, filename=filename)
 
 
 async def resend(request: Request) -> Response:

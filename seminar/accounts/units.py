@@ -8,8 +8,16 @@ writes it to the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from seminar.accounts.models import UnitKind
+
+class UnitKind(StrEnum):
+    """What a unit is; stored with it (`models.Unit.kind`)."""
+
+    CITY = "city"
+    SPECIAL_ZONE = "special_zone"
+    DEPARTMENT = "department"
+    INSTITUTION = "institution"
 
 
 @dataclass(frozen=True)

@@ -6,26 +6,27 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, User
 from seminar.agenda import draft as drafting
 from seminar.agenda.changes import Change, diff_releases
-from seminar.agenda.model import Agenda, DecidedPaper, Slot
 from seminar.agenda import editing
+from seminar.agenda.merge import merge_drafts
+from seminar.agenda.model import Agenda, DecidedPaper, Slot
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.queries import (
     decided_papers,
     draft_settings,
+    fresh_draft,
     load_draft,
     rooms_of,
     settings_of,
     speakers_of,
-    topic_refs,
 )
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
-from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _, use_locale
 from seminar.mail.outbox import queue_mail
@@ -124,16 +125,62 @@ async def delete_room(seminar: Seminar, room: Room) -> None:
     await room.delete()
 
 
-async def draft_from_decisions(seminar: Seminar, opened_version: int, by: User | None) -> int:
-    """Lay the agenda out afresh from the decisions; an overflow raises and changes nothing."""
-    settings = await AgendaSettings.get_or_none(seminar_id=seminar.id)
-    if settings is None:
-        raise UserError(_("Save the agenda settings (days and times) before drafting."))
-    rooms = await rooms_of(seminar)
-    left_out = set(await column(AgendaLeftOut.filter(seminar_id=seminar.id), "paper_id"))
-    papers = [paper for paper in await decided_papers(seminar) if paper.paper_id not in left_out]
-    agenda = drafting.draft_agenda(await topic_refs(seminar), papers, draft_settings(settings, rooms, seminar.time_zone))
-    return await save_draft(seminar, agenda, opened_version, by)
+class DraftingMode(StrEnum):
+    MERGE = "merge"  # add new papers, drop those no longer decided, keep the rest as edited
+    REPLACE = "replace"  # the fresh draft instead of the edited one
+
+
+class ChooseHowToDraft(UserError):
+    """The draft has sessions: drafting from the decisions must be told to merge or to replace."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The agenda already has a draft: choose whether to merge the decisions into it or to replace it."))
+
+
+async def draft_from_decisions(seminar: Seminar, opened_version: int, by: User | None, mode: str = "") -> int:
+    """Lay the agenda out from the decisions; an overflow raises and changes nothing.
+
+    A first draft (none saved, or one without sessions) is saved as laid out. Over a draft with
+    sessions, `mode` says how (`DraftingMode`; none: `ChooseHowToDraft` is raised), and the draft it
+    replaces is kept for one `undo_drafting`.
+    """
+    fresh = await fresh_draft(seminar)
+    current = await load_draft(seminar)
+    if current.version != opened_version:
+        raise StaleDraft()
+    if not current.agenda.sessions:
+        return await save_draft(seminar, fresh, opened_version, by)
+    if mode == DraftingMode.MERGE:
+        agenda = merge_drafts(current.agenda, fresh).agenda
+    elif mode == DraftingMode.REPLACE:
+        agenda = fresh
+    else:
+        raise ChooseHowToDraft()
+    async with in_transaction():
+        row = await AgendaDraft.filter(seminar_id=seminar.id).select_for_update().first()
+        if row is None or row.version != opened_version:
+            raise StaleDraft()
+        await AgendaDraft.filter(id=row.id).update(
+            data=agenda_to_data(agenda), version=opened_version + 1, updated_by_id=by.id if by else None,
+            updated_at=now(), previous_data=row.data, previous_saved_at=row.updated_at,
+        )
+    return opened_version + 1
+
+
+async def undo_drafting(seminar: Seminar, opened_version: int, by: User | None) -> int:
+    """Bring back the draft the last drafting from the decisions replaced; the current one takes its place,
+    so undoing again brings it back (nothing is lost either way)."""
+    async with in_transaction():
+        row = await AgendaDraft.filter(seminar_id=seminar.id).select_for_update().first()
+        if row is None or row.version != opened_version:
+            raise StaleDraft()
+        if row.previous_data is None:
+            raise UserError(_("There is no earlier draft to bring back."))
+        await AgendaDraft.filter(id=row.id).update(
+            data=row.previous_data, version=opened_version + 1, updated_by_id=by.id if by else None,
+            updated_at=now(), previous_data=row.data, previous_saved_at=row.updated_at,
+        )
+    return opened_version + 1
 
 
 async def _decided(seminar: Seminar, paper_id: int) -> DecidedPaper:

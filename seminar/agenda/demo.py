@@ -27,6 +27,6 @@ async def build_demo_agenda(seminar: Seminar) -> int | None:
     if not await decided_papers(seminar):
         return None
     current = await load_draft(seminar)
-    version = await actions.draft_from_decisions(seminar, current.version, None)
+    version = await actions.draft_from_decisions(seminar, current.version, None, actions.DraftingMode.REPLACE)
     published = await actions.publish(seminar, version, None)
     return published.release.number

@@ -43,6 +43,7 @@ from seminar.agenda.queries import (
     get_release_or_404,
     get_room_or_404,
     load_draft,
+    redraft,
     releases_of,
     rooms_of,
     settings_of,
@@ -150,10 +151,37 @@ async def _post(
 
 
 async def draft(request: Request) -> Response:
+    """Draft from the decisions. Over a draft with sessions, a page first shows what merging and what replacing
+    would change (409: nothing changed yet); its buttons post again with the chosen `mode`."""
     seminar = await seminar_page(request, can_edit_agenda)
-    drafting = actions.draft_from_decisions(seminar, await _opened_version(request), _user(request))
-    done = _("The agenda was drafted from the decisions. Check it, adjust it, then publish it.")
-    return await _finish(request, seminar, drafting, done)
+    mode = str((await form(request)).get("mode", ""))
+    drafting = actions.draft_from_decisions(seminar, await _opened_version(request), _user(request), mode)
+    try:
+        await drafting
+    except actions.ChooseHowToDraft:
+        plan = await redraft(seminar)
+        context = {"seminar": seminar, "plan": plan, "merge": actions.DraftingMode.MERGE, "replace": actions.DraftingMode.REPLACE}
+        return render(request, "agenda/redraft.html", context, status_code=409)
+    except actions.StaleDraft as error:
+        flash(request, error.message, "error")
+        return await _editor(request, seminar, 409)
+    except UserError as error:
+        flash(request, error.message, "error")
+        return await _editor(request, seminar, 400)
+    if mode == actions.DraftingMode.MERGE:
+        flash(request, _("The decisions are merged into the draft. Undo brings back the draft as it was."))
+    elif mode == actions.DraftingMode.REPLACE:
+        flash(request, _("The draft is replaced by a fresh one from the decisions. Undo brings back the draft as it was."))
+    else:
+        flash(request, _("The agenda was drafted from the decisions. Check it, adjust it, then publish it."))
+    return redirect(request, "agenda:editor", slug=seminar.slug)
+
+
+async def undo_draft(request: Request) -> Response:
+    seminar = await seminar_page(request, can_edit_agenda)
+    undo = actions.undo_drafting(seminar, await _opened_version(request), _user(request))
+    done = _("The earlier draft is back. The one it replaced can be brought back the same way.")
+    return await _finish(request, seminar, undo, done)
 
 
 async def slot_move(request: Request) -> Response:
@@ -417,6 +445,7 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/agenda/rooms/{room_id:int}", room_edit, methods=["POST"], name="agenda:room_edit"),
     Route("/{slug}/manage/agenda/rooms/{room_id:int}/delete", room_delete, methods=["POST"], name="agenda:room_delete"),
     Route("/{slug}/manage/agenda/draft", draft, methods=["POST"], name="agenda:draft"),
+    Route("/{slug}/manage/agenda/draft/undo", undo_draft, methods=["POST"], name="agenda:undo_draft"),
     Route("/{slug}/manage/agenda/arrange", arrange, methods=["POST"], name="agenda:arrange"),
     Route("/{slug}/manage/agenda/sessions/new", session_add, methods=["GET", "POST"], name="agenda:session_add"),
     Route("/{slug}/manage/agenda/sessions/{key}", session_edit, methods=["GET", "POST"], name="agenda:session"),

@@ -80,6 +80,9 @@ class AgendaDraft(Model):
         "models.User", related_name="agenda_drafts_edited", null=True, on_delete=fields.SET_NULL
     )
     updated_by_id: int | None
+    # The draft as it was before the last drafting from the decisions, for one undo (which swaps the two).
+    previous_data: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    previous_saved_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "agenda_draft"

@@ -12,8 +12,10 @@ from starlette.requests import Request
 
 from seminar.accounts.models import User
 from seminar.agenda import draft as drafting
+from seminar.agenda.changes import Change, diff_releases
 from seminar.agenda.checks import Problem, PublishedAgenda, find_problems
 from seminar.agenda.editing import with_rooms
+from seminar.agenda.merge import Merged, merge_drafts
 from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
@@ -21,6 +23,8 @@ from seminar.agenda.program import Affiliations, ProgramDay, program_of
 from seminar.agenda.published import Day, days_of
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
+from seminar.errors import UserError
+from seminar.i18n import _
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Paper, PaperStatus
 
@@ -96,6 +100,8 @@ class Draft:
     agenda: Agenda
     version: int  # 0: nothing saved yet
     updated_at: dt.datetime | None
+    # When the draft that the last drafting from the decisions replaced was saved; None: nothing to undo.
+    previous_saved_at: dt.datetime | None = None
 
 
 async def load_draft(seminar: Seminar, rooms: list[Room] | None = None) -> Draft:
@@ -103,7 +109,36 @@ async def load_draft(seminar: Seminar, rooms: list[Room] | None = None) -> Draft
     row = await AgendaDraft.get_or_none(seminar_id=seminar.id)
     if row is None:
         return Draft(Agenda(room_refs(rooms), (), seminar.time_zone), 0, None)
-    return Draft(with_rooms(agenda_from_data(row.data), room_refs(rooms)), row.version, row.updated_at)
+    previous = row.previous_saved_at if row.previous_data is not None else None
+    return Draft(with_rooms(agenda_from_data(row.data), room_refs(rooms)), row.version, row.updated_at, previous)
+
+
+async def fresh_draft(seminar: Seminar) -> Agenda:
+    """The agenda laid out afresh from the decisions (not saved); an overflow or missing settings raise a UserError."""
+    settings = await AgendaSettings.get_or_none(seminar_id=seminar.id)
+    if settings is None:
+        raise UserError(_("Save the agenda settings (days and times) before drafting."))
+    rooms = await rooms_of(seminar)
+    left_out = set(await column(AgendaLeftOut.filter(seminar_id=seminar.id), "paper_id"))
+    papers = [paper for paper in await decided_papers(seminar) if paper.paper_id not in left_out]
+    return drafting.draft_agenda(await topic_refs(seminar), papers, draft_settings(settings, rooms, seminar.time_zone))
+
+
+@dataclass(frozen=True)
+class Redraft:
+    """What drafting from the decisions would do to an edited draft: merged, or replaced (with its changes)."""
+
+    current: Draft
+    fresh: Agenda
+    merged: Merged
+    replaced: list[Change]
+
+
+async def redraft(seminar: Seminar) -> Redraft:
+    """The fresh draft, what merging it into the current draft changes, and what replacing the draft changes."""
+    fresh = await fresh_draft(seminar)
+    current = await load_draft(seminar)
+    return Redraft(current, fresh, merge_drafts(current.agenda, fresh), diff_releases(current.agenda, fresh))
 
 
 async def topic_refs(seminar: Seminar) -> list[TopicRef]:

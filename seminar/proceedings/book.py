@@ -12,6 +12,7 @@ Every text is escaped except two fields the caller vouches for: `BookPaper.body_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -29,11 +30,16 @@ from seminar import i18n
 from seminar.config import PROJECT_ROOT
 from seminar.agenda.program import ProgramDay
 from seminar.i18n import _
+from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
+from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.proceedings.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
-from seminar.web import build_environment
+from seminar.templating import build_environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
+# Full-width characters on a line of the cover title: 154 mm of text block at 22 pt (二号), less a margin.
+COVER_TITLE_WIDTH = 19
 BOOK_TEMPLATE = "proceedings/book.html"
 
 
@@ -97,6 +103,7 @@ class BookSpec:
     include_comments: bool = False
     agenda: Sequence[ProgramDay] | None = None  # 附录: 日程, as the published agenda prints it
     participants: Sequence[Participant] | None = None  # 附录: 名单
+    volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,39 @@ def author_lines(paper: BookPaper) -> list[tuple[str, list[str]]]:
     return list(units.items())
 
 
+def volume_topic(spec: BookSpec) -> BookTopic | None:
+    """The topic a volume prints, None for the whole book."""
+    return next((topic for topic in spec.topics if topic.position == spec.volume), None) if spec.volume else None
+
+
+def topic_heading(topic: BookTopic) -> str:
+    """专题一　完成政治任务."""
+    return _("Topic %(number)s", number=numeral(topic.position)) + "　" + topic.title
+
+
+def document_title(spec: BookSpec) -> str:
+    """The PDF's title: the book's (…研讨班论文集), and a volume's with its topic after it."""
+    book = _("%(title)s: collected papers", title=spec.title)
+    topic = volume_topic(spec)
+    return _("%(book)s · %(volume)s", book=book, volume=topic_heading(topic)) if topic else book
+
+
+def cover_title_lines(spec: BookSpec) -> list[str]:
+    """The cover title in lines broken between words (`titlelines`); English is left to the typesetter."""
+    return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
+
+
+def paper_body(paper: BookPaper) -> Trimmed:
+    """The manuscript as printed: without its leading title, authors, 摘要 and 关键词 where they repeat
+    the form's, which the book and the paper's page print above it (`frontmatter`); with table
+    headers, short tables and captions marked to stay together (`keeptogether`)."""
+    trimmed = trim_front_matter(
+        paper.body_html, title=paper.title, subtitle=paper.subtitle, authors=[(name, unit) for name, unit in paper.authors],
+        abstract=paper.abstract, keywords=paper.keywords,
+    )
+    return dataclasses.replace(trimmed, html=keep_together(trimmed.html))
+
+
 def paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if block.strip()]
 
@@ -192,7 +232,7 @@ def paragraphs(text: str) -> list[str]:
 def environment() -> Environment:
     """The site's template environment (autoescape, gettext) with the book's own helpers."""
     env = build_environment()
-    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs)
+    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs, topic_heading=topic_heading)
     return env
 
 
@@ -202,6 +242,7 @@ def book_html(
     notices: Mapping[int, str] | None = None,
     pdf_pages: Mapping[int, int] | None = None,
     only_paper: int | None = None,
+    created: dt.datetime | None = None,
 ) -> str:
     """The whole book as one HTML document.
 
@@ -221,7 +262,7 @@ def book_html(
         topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
         bodies = {
             # Under the paper's h2 title: the manuscript's own top level prints as h3.
-            paper.number: Markup(isolate_anchors(nest_headings(paper.body_html, under=2), f"p{paper.number}-"))
+            paper.number: Markup(isolate_anchors(nest_headings(paper_body(paper).html, under=2), f"p{paper.number}-"))
             for topic in spec.topics
             for paper in topic.papers
         }
@@ -235,6 +276,9 @@ def book_html(
             lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"),
             chinese=is_chinese(spec.locale),
             cover_date=cover_date(spec.date, spec.locale),
+            cover_lines=cover_title_lines(spec),
+            document_title=document_title(spec),
+            volume=volume_topic(spec),
             preface_html=Markup(spec.preface_html),
             topics=topics,
             bodies=bodies,
@@ -242,4 +286,5 @@ def book_html(
             pdf_pages=counts,
             appendices=appendices,
             only_paper=only_paper,
+            created=(created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
         )

@@ -88,6 +88,10 @@ class ProceedingsBuild(Model):
     published = fields.BooleanField(default=False)
     published_at = fields.DatetimeField(null=True)
 
+    @property
+    def is_done(self) -> bool:
+        return self.status == BuildStatus.DONE
+
     class Meta:
         table = "proceedings_build"
         ordering = ["-requested_at", "-id"]

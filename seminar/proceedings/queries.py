@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Unit
 from seminar.agenda.models import AgendaRelease
@@ -17,15 +20,29 @@ from seminar.agenda.program import ProgramDay
 from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
-from seminar.i18n import DEFAULT_LOCALE, use_locale
-from seminar.proceedings.book import Author, BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.i18n import DEFAULT_LOCALE, _, use_locale
+from seminar.permissions import Actor, can_manage_proceedings, can_see_authors_in_book
+from seminar.proceedings.book import (
+    Author,
+    BookPaper,
+    BookSpec,
+    BookTopic,
+    Participant,
+    Placement,
+    author_lines,
+    numeral,
+    paper_body,
+)
+from seminar.proceedings.frontmatter import dropped_summary
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.proceedings.progress import build_progress
+from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.progress import Progress
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Review, ReviewStatus
 from seminar.reviews.queries import papers_under_blind_review
 from seminar.seminars.models import Seminar, Topic
+from seminar.seminars.queries import topics_of
 from seminar.submissions.models import Author as PaperAuthor
 from seminar.submissions.models import Blob, ManuscriptKind, Paper, PaperStatus
 from seminar.submissions.queries import book_manuscripts, book_versions
@@ -182,6 +199,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         include_comments=options.include_comments,
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,
+        volume=volume,
     )
 
 
@@ -239,6 +257,36 @@ async def outdated_in_published(seminar: Seminar) -> dict[int, list[OutdatedPape
     return outdated
 
 
+async def public_paper_page(
+    actor: Actor, seminar: Seminar, number: int, published: ProceedingsBuild | None
+) -> dict[str, Any] | None:
+    """What a paper's public page shows (the text the `published` book printed), or None if the paper is not in the book."""
+    found = await public_paper(seminar, number, published)
+    if found is None:
+        return None
+    topic, book_paper, under_blind_review = found
+    shows_authors = can_see_authors_in_book(actor, seminar, under_blind_review)
+    placements = {
+        Placement.KEYNOTE: _("Keynote speech"),
+        Placement.DISCUSSION: _("Discussion paper"),
+        Placement.PROCEEDINGS: _("Paper in the proceedings"),
+    }
+    body = paper_body(book_paper)
+    return {
+        "seminar": seminar,
+        "topic": topic,
+        "topic_number": numeral(topic.position),
+        "paper": book_paper,
+        "body_html": body.html,
+        # Organizers see what of the manuscript's beginning the book leaves out as a repeat of the form.
+        "dropped_front_matter": dropped_summary(body) if can_manage_proceedings(actor, seminar) else "",
+        "placement": placements[book_paper.placement],
+        "author_lines": author_lines(book_paper) if shows_authors else [],
+        "under_blind_review": under_blind_review,
+        "book_published": published is not None,
+    }
+
+
 async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
     """Paper id → number of every paper that has a public page (decided into the book, not withdrawn)."""
     topics = await Topic.filter(seminar_id=seminar.id)
@@ -248,6 +296,30 @@ async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
 
 async def builds_of(seminar: Seminar, limit: int = 30) -> list[ProceedingsBuild]:
     return await ProceedingsBuild.filter(seminar_id=seminar.id).order_by("-requested_at", "-id").limit(limit)
+
+
+async def build_or_404(seminar: Seminar, build_id: int) -> ProceedingsBuild:
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+    if build is None:
+        raise HTTPException(status_code=404)
+    return build
+
+
+async def manage_page(seminar: Seminar) -> dict[str, Any]:
+    """The organizers' page besides its forms: topics by position, the latest builds and the progress of those
+    under way, published builds a newer final version has outdated, missing fonts."""
+    topics = await topics_of(seminar)
+    missing = check_fonts()
+    builds = await builds_of(seminar)
+    return {
+        "seminar": seminar,
+        "builds": builds,
+        "progress": await progress_of(seminar, builds),
+        "outdated": await outdated_in_published(seminar),
+        "topics": {topic.position: topic.title for topic in topics},
+        "fonts_message": missing_fonts_message(missing) if missing else "",
+        "BuildStatus": BuildStatus,
+    }
 
 
 async def published_build(seminar: Seminar, volume: int | None) -> ProceedingsBuild | None:

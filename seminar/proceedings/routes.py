@@ -6,6 +6,8 @@ and so is a book the reader may not download (its existence does not leak).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -15,23 +17,17 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import (
-    can_download_proceedings,
-    can_manage_proceedings,
-    can_read_paper_page,
-    can_see_authors_in_book,
-    require,
-)
+from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
 from seminar.proceedings import actions, queries
-from seminar.proceedings.book import Placement, author_lines, numeral
 from seminar.proceedings.delivery import pdf_response
 from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
-from seminar.proceedings.models import BuildStatus, ProceedingsBuild
 from seminar.proceedings.numerals import chinese_number
-from seminar.proceedings.typeset import check_fonts, missing_fonts_message
-from seminar.seminars.models import Seminar
 from seminar.seminars.queries import topics_of
 from seminar.web import actor, flash, redirect, render, seminar_page
+
+if TYPE_CHECKING:
+    from seminar.proceedings.models import ProceedingsBuild
+    from seminar.seminars.models import Seminar
 
 
 async def _managed_seminar(request: Request) -> Seminar:
@@ -39,10 +35,7 @@ async def _managed_seminar(request: Request) -> Seminar:
 
 
 async def _build(request: Request, seminar: Seminar) -> ProceedingsBuild:
-    build = await ProceedingsBuild.get_or_none(id=request.path_params["build_id"], seminar_id=seminar.id)
-    if build is None:
-        raise HTTPException(status_code=404)
-    return build
+    return await queries.build_or_404(seminar, request.path_params["build_id"])
 
 
 def book_filename(volume: int | None) -> str:
@@ -53,26 +46,13 @@ def book_filename(volume: int | None) -> str:
 
 
 async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSettingsForm, status: int = 200) -> Response:
-    topics = await topics_of(seminar)
+    context = await queries.manage_page(seminar)
     build_form = BuildForm()
-    build_form.set_topics([(topic.position, topic.title) for topic in topics])
-    missing = check_fonts()
-    builds = await queries.builds_of(seminar)
+    build_form.set_topics(list(context["topics"].items()))
     return render(
         request,
         "proceedings/manage.html",
-        {
-            "seminar": seminar,
-            "form": settings_form,
-            "build_form": build_form,
-            "builds": builds,
-            "progress": await queries.progress_of(seminar, builds),
-            "outdated": await queries.outdated_in_published(seminar),
-            "topics": {topic.position: topic.title for topic in topics},
-            "fonts_message": missing_fonts_message(missing) if missing else "",
-            "BuildStatus": BuildStatus,
-            "shown_error": actions.shown_error,
-        },
+        {**context, "form": settings_form, "build_form": build_form, "shown_error": actions.shown_error},
         status_code=status,
     )
 
@@ -105,7 +85,7 @@ async def build(request: Request) -> Response:
     else:
         if created:
             flash(request, _("The build is queued; this page shows its progress."))
-        elif requested.status == BuildStatus.DONE:
+        elif requested.is_done:
             flash(request, _("Nothing has changed since build #%(id)s: it is the current book.", id=requested.id))
         else:
             flash(request, _("Build #%(id)s of the same content is already under way.", id=requested.id))
@@ -126,7 +106,7 @@ async def status(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     found = await _build(request, seminar)
-    if found.status != BuildStatus.DONE or found.blob_id is None:
+    if not found.is_done or found.blob_id is None:
         raise HTTPException(status_code=404)
     return await pdf_response(request, found.blob_id, book_filename(found.volume), public=False)
 
@@ -169,9 +149,7 @@ async def _download(request: Request, volume: int | None) -> Response:
     published = await queries.published_build(seminar, volume)
     if published is None or published.blob_id is None:
         raise HTTPException(status_code=404)
-    return await pdf_response(
-        request, published.blob_id, book_filename(volume), public=seminar.proceedings_public
-    )
+    return await pdf_response(request, published.blob_id, book_filename(volume), public=seminar.proceedings_public)
 
 
 async def download(request: Request) -> Response:
@@ -186,32 +164,11 @@ async def paper(request: Request) -> Response:
     """One paper of the book as a web page, for the readers of the book: its authors are published with it."""
     seminar = await seminar_page(request, sign_in=False)
     published = await queries.published_build(seminar, None)
-    book_published = published is not None
-    require(can_read_paper_page(actor(request), seminar, book_published), 404)
-    found = await queries.public_paper(seminar, request.path_params["number"], published)
-    if found is None:
+    require(can_read_paper_page(actor(request), seminar, published is not None), 404)
+    context = await queries.public_paper_page(actor(request), seminar, request.path_params["number"], published)
+    if context is None:
         raise HTTPException(status_code=404)
-    topic, book_paper, under_blind_review = found
-    shows_authors = can_see_authors_in_book(actor(request), seminar, under_blind_review)
-    placements = {
-        Placement.KEYNOTE: _("Keynote speech"),
-        Placement.DISCUSSION: _("Discussion paper"),
-        Placement.PROCEEDINGS: _("Paper in the proceedings"),
-    }
-    return render(
-        request,
-        "proceedings/paper.html",
-        {
-            "seminar": seminar,
-            "topic": topic,
-            "topic_number": numeral(topic.position),
-            "paper": book_paper,
-            "placement": placements[book_paper.placement],
-            "author_lines": author_lines(book_paper) if shows_authors else [],
-            "under_blind_review": under_blind_review,
-            "book_published": book_published,
-        },
-    )
+    return render(request, "proceedings/paper.html", context)
 
 
 routes: list[BaseRoute] = [

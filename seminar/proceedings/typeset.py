@@ -30,10 +30,8 @@ memory back when it exits. A crash or timeout of the child is a `BuildError`, ne
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import multiprocessing
-import os
 import re
 import resource
 import subprocess
@@ -51,7 +49,7 @@ from seminar.i18n import N_, _, use_locale
 from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
-from seminar.proceedings.pdfpages import insert_pdf_pages
+from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
 from seminar.proceedings.progress import Report, TypesetEvents
 
 if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes a while
@@ -339,10 +337,14 @@ def typeset(
         with use_locale(spec.locale):
             report.warnings = [describe_data_uris(warning) for warning in warnings]
     report.pages = len(document.pages)
+    anchors = [set(page.anchors) for page in document.pages]
     if counts:
-        anchors = [set(page.anchors) for page in document.pages]
         uploads = {number: papers[number].pdf_pages or b"" for number in counts}
         pdf = insert_pdf_pages(pdf, anchors, uploads, guard=alone)
+    # Printed page 1 is the first topic's divider (the stylesheet restarts the counter there).
+    body_start = next((index for index, names in enumerate(anchors) if any(name.startswith("topic-") for name in names)), None)
+    with use_locale(spec.locale):
+        pdf = label_pages(pdf, _("Cover"), body_start)
     report.failed_papers = failures
     report.requested_urls, report.refused_urls, report.opened_files = fetcher.requested, fetcher.refused, fetcher.opened
     report.seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
 from seminar.registration.models import Registration, RegistrationAttempt, RegistrationSettings, RegistrationStatus
+from seminar.registration.queries import settings_of
 from seminar.seminars.models import Seminar
 
 
@@ -33,11 +34,6 @@ class Throttled(UserError):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-async def settings_of(seminar: Seminar) -> RegistrationSettings:
-    found = await RegistrationSettings.get_or_none(seminar_id=seminar.id)
-    return found or RegistrationSettings(seminar_id=seminar.id)
 
 
 async def save_settings(seminar: Seminar, *, is_open: bool, requires_approval: bool) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wtforms import Field, SelectField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -12,6 +12,9 @@ from seminar.accounts.spreadsheet import phone_problem
 from seminar.forms import BaseForm, EmailAddress, EmailField, SelectChoice, StringField
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
 
 
 def _strip(value: Any) -> Any:
@@ -62,3 +65,13 @@ class RegistrationForm(BaseForm):
             "phone": self.phone.data,
             "email": (self.email.data or "").lower(),
         }
+
+
+def registration_form_data(user: User | None) -> dict[str, Any]:
+    """The form filled in with what the signed-in person's account says; empty for a visitor."""
+    if user is None:
+        return {}
+    return {
+        "name": user.name, "unit_id": str(user.unit_id or ""), "position": user.position,
+        "phone": user.phone, "email": user.email,
+    }

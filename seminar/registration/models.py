@@ -62,6 +62,10 @@ class Registration(Model):
     )
     decided_by_id: int | None
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == RegistrationStatus.APPROVED
+
     class Meta:
         table = "registration"
         unique_together = (("seminar", "user"),)

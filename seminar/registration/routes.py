@@ -2,66 +2,48 @@
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from seminar.accounts.access import mail_links
-from seminar.accounts.models import Role, Unit
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_registrations
-from seminar.proceedings.queries import published_volumes
-from seminar.registration import actions
-from seminar.registration.export import ParticipantRow, participants_xlsx
-from seminar.registration.forms import RegistrationForm
-from seminar.registration.models import Registration, RegistrationStatus
-from seminar.seminars.models import Seminar
-from seminar.seminars.rules import to_local
+from seminar.permissions import can_manage_registrations
+from seminar.registration import actions, queries
+from seminar.registration.export import participants_xlsx
+from seminar.registration.forms import RegistrationForm, registration_form_data
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.web import actor, client_ip, flash, form, redirect, render, seminar_page, signed_in_user
 
-
-async def _units() -> list[tuple[int, str]]:
-    return list(await Unit.all().order_by("sort_order", "id").values_list("id", "name"))
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
+    from seminar.registration.models import Registration
+    from seminar.seminars.models import Seminar
 
 
 async def register(request: Request) -> Response:
     seminar = await seminar_page(request, sign_in=False)
     user = actor(request).user
-    existing = await Registration.get_or_none(seminar_id=seminar.id, user_id=user.id) if user else None
-    options = await actions.settings_of(seminar)
-    initial = (
-        {"name": user.name, "unit_id": str(user.unit_id or ""), "position": user.position,
-         "phone": user.phone, "email": user.email}
-        if user else {}
-    )
-    registration_form = await bind(RegistrationForm, request, data=initial)
-    registration_form.set_units(await _units())
+    existing = await queries.registration_of(seminar, user) if user else None
+    options = await queries.settings_of(seminar)
+    registration_form = await bind(RegistrationForm, request, data=registration_form_data(user))
+    registration_form.set_units(await queries.unit_choices())
     status = 200
     if request.method == "POST" and existing is None:
         status = 400
         if registration_form.validate():
             try:
-                if user is None:
-                    return await _register_visitor(request, seminar, registration_form)
-                registration = await actions.register(
-                    seminar, registration_form.values(), user, request.app.state.settings, mail_links(request)
-                )
+                return await _register(request, seminar, user, registration_form)
             except actions.Throttled as error:
                 registration_form.form_errors.append(error.message)
                 status = 429
             except UserError as error:
                 registration_form.form_errors.append(error.message)
-            else:
-                if registration.status == RegistrationStatus.APPROVED:
-                    flash(request, _("You are registered for this seminar."))
-                else:
-                    flash(request, _("Thank you. The organizers will review your registration and let you know."))
-                return redirect(request, "registration:me", slug=seminar.slug)
     return render(
         request, "registration/register.html",
         {"seminar": seminar, "form": registration_form, "existing": existing, "options": options},
@@ -69,12 +51,26 @@ async def register(request: Request) -> Response:
     )
 
 
+async def _register(request: Request, seminar: Seminar, user: User | None, registration_form: RegistrationForm) -> Response:
+    """Register the signed-in person, or the visitor; UserError leaves everything as it was."""
+    if user is None:
+        return await _register_visitor(request, seminar, registration_form)
+    registration = await actions.register(
+        seminar, registration_form.values(), user, request.app.state.settings, mail_links(request)
+    )
+    if registration.is_approved:
+        flash(request, _("You are registered for this seminar."))
+    else:
+        flash(request, _("Thank you. The organizers will review your registration and let you know."))
+    return redirect(request, "registration:me", slug=seminar.slug)
+
+
 async def _register_visitor(request: Request, seminar: Seminar, registration_form: RegistrationForm) -> Response:
     """The same answer whether or not the e-mail has an account: only its holder learns which by mail."""
     await actions.register_visitor(
         seminar, registration_form.values(), client_ip(request), request.app.state.settings, mail_links(request)
     )
-    if (await actions.settings_of(seminar)).requires_approval:
+    if (await queries.settings_of(seminar)).requires_approval:
         flash(request, _("Thank you. The organizers will review your registration and let you know."))
     else:
         flash(request, _("Thank you. We have sent an e-mail to the address you gave: follow it to finish."))
@@ -91,15 +87,8 @@ def _agenda_url(request: Request, seminar: Seminar) -> str | None:
 
 async def me(request: Request) -> Response:
     seminar = await seminar_page(request)
-    user = signed_in_user(request)
-    registration = await Registration.get_or_none(seminar_id=seminar.id, user_id=user.id)
-    roles = [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)]
-    books = await published_volumes(seminar) if can_download_proceedings(actor(request), seminar) else []
-    return render(
-        request, "registration/me.html",
-        {"seminar": seminar, "registration": registration, "roles": roles, "books": books,
-         "agenda_url": _agenda_url(request, seminar)},
-    )
+    context = await queries.my_seminar_page(actor(request), seminar, signed_in_user(request))
+    return render(request, "registration/me.html", {**context, "agenda_url": _agenda_url(request, seminar)})
 
 
 async def _managed_seminar(request: Request) -> Seminar:
@@ -115,19 +104,11 @@ async def participants(request: Request) -> Response:
         )
         flash(request, _("Registration settings saved."))
         return redirect(request, "registration:participants", slug=seminar.slug)
-    registrations = await Registration.filter(seminar_id=seminar.id).select_related("unit").order_by("created_at", "id")
-    return render(
-        request, "registration/participants.html",
-        {"seminar": seminar, "registrations": registrations, "options": await actions.settings_of(seminar),
-         "Status": RegistrationStatus},
-    )
+    return render(request, "registration/participants.html", await queries.participants_page(seminar))
 
 
 async def _registration(request: Request, seminar: Seminar) -> Registration:
-    found = await Registration.get_or_none(id=request.path_params["registration_id"], seminar_id=seminar.id)
-    if found is None:
-        raise HTTPException(status_code=404)
-    return found
+    return await queries.registration_or_404(seminar, request.path_params["registration_id"])
 
 
 async def approve(request: Request) -> Response:
@@ -156,19 +137,9 @@ async def reject(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     seminar = await _managed_seminar(request)
-    registrations = await Registration.filter(seminar_id=seminar.id).select_related("unit").order_by("created_at", "id")
-    rows = [
-        ParticipantRow(
-            r.name, r.unit.name if r.unit else r.unit_text, r.position, r.phone, r.email, r.status.value,
-            to_local(r.created_at, seminar.time_zone) or r.created_at,
-        )
-        for r in registrations
-    ]
     filename = f"{seminar.title}-参会人员名单.xlsx"
-    return Response(
-        participants_xlsx(seminar.title, rows), media_type=XLSX_TYPE,
-        headers={"Content-Disposition": content_disposition(filename)},
-    )
+    data = participants_xlsx(seminar.title, await queries.participant_rows(seminar))
+    return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 routes: list[BaseRoute] = [

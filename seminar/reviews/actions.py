@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -390,13 +390,15 @@ async def decline_assignment(assignment: Assignment, reason: str) -> None:
 
 @dataclass(frozen=True)
 class ReviewInput:
-    """What the review form sends: scores already read by `rules.read_scores`."""
+    """What the review form sends: scores already read by `rules.read_scores`, and the text of the score
+    inputs that are no valid score (`typed_scores`), which a draft keeps and a submitted review never has."""
 
     scores: dict[str, int]
     comment_to_authors: str
     confidential_note: str
     recommendation: str
     confidence: int | None
+    typed_scores: dict[str, str] = field(default_factory=dict)
 
 
 def withdrawn_message() -> str:
@@ -412,7 +414,8 @@ def _ensure_open(seminar: Seminar) -> None:
 async def save_review(
     seminar: Seminar, assignment: Assignment, values: ReviewInput, opened_version: int, submit: bool
 ) -> Review:
-    """Save a draft (scores may be missing) or submit (all required). A submitted review stays submitted.
+    """Save a draft (scores may be missing or invalid: kept as typed) or submit (all required and valid).
+    A submitted review stays submitted, and is never saved with an invalid score.
 
     `opened_version` is the version the page was opened with (0: no review yet); a save from a page
     opened before another save is refused with `StaleReview`, and the stored review stays as it was.
@@ -439,21 +442,24 @@ async def save_review(
         final = submit or (review is not None and review.status is ReviewStatus.SUBMITTED)
         total: int | None = None
         if final:
-            missing = rules.missing_scores(values.scores, criteria)
+            missing = rules.missing_scores({**values.scores, **dict.fromkeys(values.typed_scores, 0)}, criteria)
             problems = [_("Score every criterion: %(names)s.", names="、".join(missing))] if missing else []
             if recommendation is None:
                 problems.append(_("Choose a recommendation."))
             if confidence is None:
                 problems.append(_("Choose how confident you are."))
+            if values.typed_scores:
+                problems.append(_("Correct the marked scores."))
             if problems:
                 raise UserError(" ".join(problems))
             total = int(scoring.review_total(
                 values.scores, {c.key: c.max_points for c in criteria}, {c.key: c.name for c in criteria}
             ))
-        elif values.scores and not rules.missing_scores(values.scores, criteria):
+        elif values.scores and not rules.missing_scores(values.scores, criteria) and not values.typed_scores:
             total = sum(values.scores.values())
         fields: dict[str, Any] = {
             "scores": values.scores,
+            "typed_scores": {} if final else values.typed_scores,
             "total": total,
             "comment_to_authors": values.comment_to_authors,
             "confidential_note": values.confidential_note,

@@ -20,12 +20,12 @@ from seminar.i18n import _
 from seminar.permissions import can_decide, can_manage_reviews
 from seminar.reviews import actions, letters, overview, queries, scoring
 from seminar.reviews.access import mail_links
-from seminar.reviews.decisions import UNDECIDED, decide, save_mail_template, send_decision_mails
+from seminar.reviews.decisions import UNDECIDED, ReviewsMissing, decide, save_mail_template, send_decision_mails
 from seminar.reviews.export import reviews_xlsx
 from seminar.reviews.forms import DecisionMailForm
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.submissions.archive import manuscript_name
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.web import flash, form, redirect, redirect_to, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
@@ -80,14 +80,30 @@ async def ranking_page(request: Request) -> Response:
     return await _ranking_page(request, seminar)
 
 
+def _ids(values: list[Any]) -> list[int]:
+    """Paper ids from form values, each one id or several separated by commas (the "all of them" box)."""
+    return [int(part) for value in values if isinstance(value, str) for part in value.split(",") if part.strip().isdigit()]
+
+
 async def decide_papers(request: Request) -> Response:
-    """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all."""
+    """One POST for one paper (its row's form) or many (the ticked rows): same outcome and award for all.
+
+    Papers with fewer submitted reviews than required get a page that says so and asks to confirm (409:
+    nothing changed); confirming posts the same decision again with those papers' ids as `confirmed`.
+    """
     seminar = await seminar_page(request, can_decide)
     data = await form(request)
-    paper_ids = [int(value) for value in data.getlist("paper") if isinstance(value, str) and value.isdigit()]
+    paper_ids = _ids(data.getlist("paper"))
+    confirmed = _ids(data.getlist("confirmed"))
+    outcome, award = str(data.get("outcome", "")), str(data.get("award", ""))
     try:
-        count = await decide(seminar, paper_ids, str(data.get("outcome", "")), str(data.get("award", "")),
-                             by=signed_in_user(request))
+        count = await decide(seminar, paper_ids, outcome, award, by=signed_in_user(request), confirmed=confirmed)
+    except ReviewsMissing as missing:
+        return render(request, "reviews/confirm_decision.html", {
+            "seminar": seminar, "missing": missing, "paper_ids": paper_ids, "outcome": outcome, "award": award,
+            "confirmed": sorted({*confirmed, *(s.paper.id for s in missing.shortfalls)}), "back": str(data.get("back", "")),
+            "row": str(data.get("row", "")),
+        }, status_code=409)
     except UserError as error:
         return await _ranking_page(request, seminar, [error.message])
     if str(data.get("outcome", "")) == UNDECIDED:
@@ -148,12 +164,26 @@ async def decision_mail(request: Request) -> Response:
     }, status_code=status)
 
 
+async def _send_page(request: Request, seminar: Seminar, missing: ReviewsMissing | None = None) -> Response:
+    plan = await queries.mail_plan(seminar)
+    shortfalls = await queries.short_of_reviews(seminar, [d.paper for d in plan.decisions])
+    return render(request, "reviews/send_decisions.html", {
+        "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
+        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],
+        "shortfalls": shortfalls, "decision_of": {d.paper_id: d for d in plan.decisions},
+        "required": seminar.reviews_per_paper, "missing": missing,
+    }, status_code=409 if missing else 200)
+
+
 async def send_decisions(request: Request) -> Response:
-    """GET: what would be sent (papers, mails); POST: queue them all in one transaction."""
+    """GET: what would be sent (papers, mails), and which papers lack reviews; POST: queue them all in one
+    transaction, once every paper short of reviews is ticked as confirmed (else 409 and nothing is sent)."""
     seminar = await seminar_page(request, can_decide)
     if request.method == "POST":
         try:
-            papers, mails = await send_decision_mails(seminar)
+            papers, mails = await send_decision_mails(seminar, confirmed=_ids((await form(request)).getlist("confirmed")))
+        except ReviewsMissing as missing:
+            return await _send_page(request, seminar, missing)
         except UserError as error:
             flash(request, error.message, "error")
             return redirect(request, "reviews:send_decisions", slug=seminar.slug)
@@ -162,11 +192,7 @@ async def send_decisions(request: Request) -> Response:
         else:
             flash(request, _("There are no new or changed decisions to send."))
         return redirect(request, "reviews:ranking", slug=seminar.slug)
-    plan = await queries.mail_plan(seminar)
-    return render(request, "reviews/send_decisions.html", {
-        "seminar": seminar, "plan": plan, "settings": await queries.settings_of(seminar),
-        "without_recipients": [d.paper for d in plan.decisions if not plan.recipients.get(d.paper_id)],
-    })
+    return await _send_page(request, seminar)
 
 
 async def export(request: Request) -> Response:
@@ -174,7 +200,7 @@ async def export(request: Request) -> Response:
     criteria, rows = await overview.export_rows(seminar)
     data = reviews_xlsx(seminar.title, criteria, rows)
     filename = manuscript_name(seminar.title, "", "评审意见", [], ".xlsx")
-    return Response(data, media_type=XLSX_TYPE, headers={"Content-Disposition": content_disposition(filename)})
+    return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 routes: list[BaseRoute] = [

@@ -10,19 +10,20 @@ the decisions notified, so a decision is never marked sent without its mail, nor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
 from seminar.db import column
 from seminar.errors import UserError
+from seminar import i18n
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
 from seminar.reviews import letters
 from seminar.reviews.models import Award, Decision, DecisionMailTemplate, Outcome
 from seminar.reviews.overview import comments_for_authors
-from seminar.reviews.queries import mail_plan, mail_template, settings_of
+from seminar.reviews.queries import Shortfall, mail_plan, mail_template, settings_of, short_of_reviews
 from seminar.seminars.models import Seminar
 from seminar.submissions import consequences
 from seminar.submissions.models import Manuscript, Paper, PaperStatus
@@ -30,6 +31,20 @@ from seminar.submissions.models import Manuscript, Paper, PaperStatus
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class ReviewsMissing(UserError):
+    """Deciding, or mailing the decision of, papers with fewer submitted reviews than the seminar requires:
+    the organizer is asked to confirm, paper by paper, and nothing changes until they do."""
+
+    def __init__(self, shortfalls: Sequence[Shortfall], required: int) -> None:
+        self.shortfalls = list(shortfalls)
+        self.required = required
+        super().__init__(i18n.ngettext(
+            "%(num)s paper has fewer submitted reviews than the %(required)s this seminar requires.",
+            "%(num)s papers have fewer submitted reviews than the %(required)s this seminar requires.",
+            len(self.shortfalls), required=required,
+        ))
 
 
 # The choice on the ranking page that takes a decision back: the paper is undecided again.
@@ -53,10 +68,13 @@ def parse_choice(outcome: str, award: str) -> tuple[Outcome, Award | None]:
     return chosen, grade
 
 
-async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award: str, by: User) -> int:
+async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award: str, by: User,
+                 confirmed: Collection[int] = ()) -> int:
     """Set the same decision on every paper given (submitted papers of the seminar); returns how many changed.
 
     A paper already decided so keeps its decision untouched, so it is not mailed again.
+    A paper to be decided with fewer submitted reviews than the seminar requires raises `ReviewsMissing`
+    (and nothing changes) unless its id is among `confirmed`.
     `UNDECIDED` removes the decisions instead (see `undecide`).
     """
     wanted = sorted(set(paper_ids))
@@ -75,6 +93,9 @@ async def decide(seminar: Seminar, paper_ids: Iterable[int], outcome: str, award
         if len(papers) != len(wanted):
             raise UserError(_("Only submitted papers of this seminar can be decided."))
         existing = {d.paper_id: d for d in await Decision.filter(paper_id__in=wanted).select_for_update()}
+        changing = [p for p in papers if p.id not in existing or (existing[p.id].outcome, existing[p.id].award) != (chosen, grade)]
+        if shortfalls := await short_of_reviews(seminar, changing, confirmed):
+            raise ReviewsMissing(shortfalls, seminar.reviews_per_paper)
         # The version each paper was reviewed in: what the book prints until a final version is accepted.
         reviewed: dict[int, int] = {}
         for paper_id, version in await Manuscript.filter(paper_id__in=wanted).values_list("paper_id", "version"):
@@ -126,15 +147,19 @@ async def save_mail_template(seminar: Seminar, outcome: Outcome, subject: str, b
         )
 
 
-async def send_decision_mails(seminar: Seminar) -> tuple[int, int]:
+async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ()) -> tuple[int, int]:
     """Queue one mail per recipient for every decision not yet mailed (or changed since) and mark them notified.
 
     Returns (papers, mails). The wording of every outcome involved is checked first: an unknown
-    placeholder stops everything, and nothing is queued.
+    placeholder stops everything, and nothing is queued. So does a paper with fewer submitted reviews
+    than the seminar requires whose id is not among `confirmed` (`ReviewsMissing`): its mail would
+    announce the outcome of a review that did not take place.
     """
     async with in_transaction():
         await Seminar.filter(id=seminar.id).select_for_update().first()  # two clicks must not mail twice
         plan = await mail_plan(seminar)
+        if shortfalls := await short_of_reviews(seminar, [d.paper for d in plan.decisions], confirmed):
+            raise ReviewsMissing(shortfalls, seminar.reviews_per_paper)
         wording = {}
         for outcome in {d.outcome for d in plan.decisions}:
             subject, body = await mail_template(seminar, outcome)

@@ -175,7 +175,8 @@ async def _decisions(seminar: Seminar, organizer: User) -> None:
     for paper_id, chosen in outcome.items():
         groups.setdefault((chosen, award.get(paper_id, "")), []).append(paper_id)
     for (chosen, grade), paper_ids in sorted(groups.items()):
-        await decide(seminar, paper_ids, chosen, grade, by=organizer)
+        # Some reviews are still drafts or not started: the demo's organizer confirms deciding anyway.
+        await decide(seminar, paper_ids, chosen, grade, by=organizer, confirmed=paper_ids)
 
 
 async def build_demo_reviews(seminar: Seminar, organizer: User, base_url: str, now: dt.datetime) -> DemoReviews:

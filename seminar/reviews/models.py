@@ -244,6 +244,9 @@ class Review(Model):
     )
     assignment_id: int
     scores: fields.JSONField[dict[str, int]] = fields.JSONField(default=dict)
+    # What a draft holds in score inputs that is no valid score (criterion id → the text as typed, e.g. "30"
+    # in a field of 25 points): kept so that nothing typed is lost, never counted. Empty once submitted.
+    typed_scores: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     total = fields.IntField(null=True)
     comment_to_authors = fields.TextField(default="")
     confidential_note = fields.TextField(default="")

@@ -16,7 +16,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar.errors import UserError
-from seminar.files import content_disposition
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_manage_reviews

@@ -7,7 +7,7 @@ decision mails' wording and recipients. The organizers' overviews (progress, ran
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,6 +283,34 @@ async def decisions_of(seminar: Seminar) -> dict[int, Decision]:
 async def is_decided(paper: Paper) -> bool:
     """Whether the organizers have decided on the paper, mailed or not: then the city no longer changes it."""
     return await Decision.exists(paper_id=paper.id)
+
+
+async def submitted_review_counts(paper_ids: Sequence[int]) -> dict[int, int]:
+    """paper id → how many reviews of it are submitted (by reviewers who have not declined); papers without any left out."""
+    rows = await column(Review.filter(
+        assignment__paper_id__in=list(paper_ids), assignment__declined_at__isnull=True, status=ReviewStatus.SUBMITTED
+    ), "assignment__paper_id")
+    counts: dict[int, int] = defaultdict(int)
+    for paper_id in rows:
+        counts[paper_id] += 1
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A paper with fewer submitted reviews than its seminar requires."""
+
+    paper: Paper
+    submitted: int
+
+
+async def short_of_reviews(seminar: Seminar, papers: Sequence[Paper], confirmed: Collection[int] = ()) -> list[Shortfall]:
+    """The papers, in the order given, with fewer submitted reviews than `seminar.reviews_per_paper`,
+    leaving out those whose id the organizer `confirmed` to go ahead with."""
+    asked = [paper for paper in papers if paper.id not in confirmed]
+    short = rules.short_of_reviews(await submitted_review_counts([p.id for p in asked]), [p.id for p in asked],
+                                   seminar.reviews_per_paper)
+    return [Shortfall(paper, short[paper.id]) for paper in asked if paper.id in short]
 
 
 async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.errors import UserError
-from seminar.files import content_disposition
+from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_bid, can_review, can_write_review
@@ -97,8 +97,15 @@ def _review_form_data(review: Review | None) -> dict[str, Any]:
     }
 
 
-async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewForm, actions.ReviewInput, dict[str, str], dict[str, str]]:
+def _typed(scores: dict[str, int], typed_scores: dict[str, str]) -> dict[str, str]:
+    """The score inputs as the page shows them: valid scores, and what was typed where no valid score is."""
+    return {**{key: str(value) for key, value in scores.items()}, **typed_scores}
+
+
+async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewForm, actions.ReviewInput, dict[str, str]]:
+    """The posted form, what it says, and per criterion key what is wrong with its score (kept as typed)."""
     review_form = await bind(ReviewForm, request)
+    review_form.validate()
     data = await form(request)
     criteria = queries.criterion_specs(await actions.ensure_criteria(seminar))
     typed = {c.key: str(data.get(f"score-{c.key}", "")) for c in criteria}
@@ -109,59 +116,96 @@ async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewF
         confidential_note=review_form.confidential_note.data or "",
         recommendation=review_form.recommendation.data or "",
         confidence=review_form.confidence_value,
+        typed_scores={key: typed[key].strip() for key in problems},
     )
-    return review_form, values, typed, problems
+    return review_form, values, problems
+
+
+def _marks(review_form: ReviewForm, problems: dict[str, str]) -> dict[str, str]:
+    """What is wrong, by the id of the input it belongs to (the page's script marks each where it is)."""
+    marks = {f"score-{key}": message for key, message in problems.items()}
+    marks.update({field.id: str(field.errors[0]) for field in review_form if field.errors and field.name != "version"})
+    return marks
 
 
 async def _render_review(
     request: Request, seminar: Seminar, paper: Paper, assignment: Assignment, review: Review | None,
-    fields: dict[str, Any], status_code: int = 200,
+    review_form: ReviewForm, typed: dict[str, str], status_code: int = 200,
 ) -> Response:
+    """The review page; scores that are no valid score are marked in their row and left out of the total."""
     criteria = await actions.ensure_criteria(seminar)
     context = await queries.review_page(actor(request), seminar, paper, assignment, review, criteria)
-    return render(request, "reviews/review.html", {**context, **fields}, status_code=status_code)
+    scores, problems = rules.read_scores(typed, queries.criterion_specs(criteria))
+    return render(request, "reviews/review.html", {
+        **context, "form": review_form, "typed": typed, "score_problems": problems, "valid_total": sum(scores.values()),
+    }, status_code=status_code)
+
+
+async def _keep_as_draft(seminar: Seminar, assignment: Assignment, values: actions.ReviewInput,
+                         review_form: ReviewForm) -> Review | None:
+    """After a refused submission: what was typed, stored as the draft (None when even that is not possible)."""
+    try:
+        kept = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False)
+    except UserError:
+        return None
+    review_form.version.data = str(kept.version)
+    review_form.form_errors.append(_("What you typed is saved as a draft."))
+    return kept
 
 
 async def review_page(request: Request) -> Response:
+    """GET: the form as stored. POST "save": the draft is stored with the scores as typed, valid or not, and
+    invalid ones are marked; "submit" is refused until every field is valid (the draft is stored meanwhile).
+    A text over its length limit is never stored: it is marked, and the page keeps it."""
     seminar, paper, assignment = await _reviewer_paper(request)
     review = await queries.review_of(assignment)
     if request.method == "GET":
-        typed = {k: str(v) for k, v in (review.scores if review else {}).items()}
-        fields = {"form": ReviewForm(data=_review_form_data(review)), "typed": typed, "score_problems": {}}
-        return await _render_review(request, seminar, paper, assignment, review, fields)
-    review_form, values, typed, problems = await _read_review_post(request, seminar)
+        typed = _typed(review.scores, review.typed_scores) if review else {}
+        return await _render_review(request, seminar, paper, assignment, review, ReviewForm(data=_review_form_data(review)), typed)
+    review_form, values, problems = await _read_review_post(request, seminar)
     submit = (await form(request)).get("action") == "submit"
-    status = 400
+    is_draft = review is None or not review.is_submitted
+    too_long = bool(review_form.errors)  # before any message is added to the form's own errors
+    typed = _typed(values.scores, values.typed_scores)
     if not can_write_review(actor(request), paper):  # withdrawn since the page was opened: what was typed is shown again
         review_form.form_errors.append(actions.withdrawn_message())
-        status = 403
-    elif review_form.validate() and not problems:
-        try:
-            saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit)
-        except actions.StaleReview as error:
-            review_form.form_errors.append(error.message)
-            status = 409
-        except UserError as error:
-            review_form.form_errors.append(error.message)
+        return await _render_review(request, seminar, paper, assignment, review, review_form, typed, 403)
+    status = 400
+    try:
+        if too_long:
+            raise UserError(_("Correct the marked fields."))
+        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit)
+    except actions.StaleReview as error:
+        review_form.form_errors.append(error.message)
+        status = 409
+    except UserError as error:
+        review_form.form_errors.append(error.message)
+        if submit and is_draft and not too_long:
+            review = await _keep_as_draft(seminar, assignment, values, review_form) or review
+    else:
+        if saved.is_submitted:
+            flash(request, _("Your review of paper #%(number)s is submitted. You may change it until the deadline.", number=paper.number))
+        elif problems:
+            flash(request, _("Draft saved. Correct the marked fields before you submit."), "warning")
         else:
-            if saved.is_submitted:
-                flash(request, _("Your review of paper #%(number)s is submitted. You may change it until the deadline.", number=paper.number))
-            else:
-                flash(request, _("Draft saved."))
-            return redirect(request, "reviews:review", slug=seminar.slug, number=paper.number)
-    fields = {"form": review_form, "typed": typed, "score_problems": problems}
-    return await _render_review(request, seminar, paper, assignment, review, fields, status)
+            flash(request, _("Draft saved."))
+        return redirect(request, "reviews:review", slug=seminar.slug, number=paper.number)
+    return await _render_review(request, seminar, paper, assignment, review, review_form, typed, status)
 
 
 async def autosave(request: Request) -> Response:
-    """The page's script saves a draft here every half minute and when a field is left (JSON answer)."""
+    """The page's script saves a draft here every half minute and when a field is left (JSON answer).
+
+    Scores are stored as typed, valid or not; `marks` says, by input id, what is still wrong. A text over
+    its length limit is refused (400, with its mark) and nothing is stored.
+    """
     seminar, paper, assignment = await _reviewer_paper(request)
     if not can_write_review(actor(request), paper):
         return JSONResponse({"error": actions.withdrawn_message()}, status_code=403)
-    review_form, values, _typed, problems = await _read_review_post(request, seminar)
-    if not review_form.validate() or problems:
-        message = next(iter(problems.values()), None) or review_form.first_error or _("Check the form.")
-        return JSONResponse({"error": message}, status_code=400)
+    review_form, values, problems = await _read_review_post(request, seminar)
+    marks = _marks(review_form, problems)
+    if review_form.errors:
+        return JSONResponse({"error": _("Correct the marked fields."), "marks": marks}, status_code=400)
     review = await queries.review_of(assignment)
     if review is not None and review.is_submitted:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
@@ -172,11 +216,10 @@ async def autosave(request: Request) -> Response:
     except UserError as error:
         return JSONResponse({"error": error.message}, status_code=400)
     moment = saved.updated_at  # set by every save
-    return JSONResponse({
-        "version": saved.version,
-        "saved_at": moment.isoformat(),
-        "message": _("Draft saved at %(time)s.", time=i18n.format_time(moment)),
-    })
+    message = _("Draft saved at %(time)s.", time=i18n.format_time(moment))
+    if marks:
+        message += " " + _("The marked fields are kept as typed; correct them before you submit.")
+    return JSONResponse({"version": saved.version, "saved_at": moment.isoformat(), "message": message, "marks": marks})
 
 
 async def decline(request: Request) -> Response:
@@ -203,7 +246,7 @@ async def manuscript(request: Request) -> Response:
     latest, content = found
     extension = latest.original_filename.rsplit(".", 1)[-1] if "." in latest.original_filename else latest.kind.value
     name = latest.original_filename if rules.shows_identity(seminar.blind_review, False) else f"paper-{paper.number}.{extension}"
-    return Response(content, media_type=latest.content_type, headers={"Content-Disposition": content_disposition(name)})
+    return bytes_response(request, content, latest.content_type, filename=name)
 
 
 routes: list[BaseRoute] = [

@@ -83,6 +83,14 @@ def missing_scores(scores: Mapping[str, int], criteria: Sequence[CriterionSpec])
     return [criterion.name for criterion in criteria if criterion.key not in scores]
 
 
+def short_of_reviews(submitted: Mapping[int, int], paper_ids: Iterable[int], required: int) -> dict[int, int]:
+    """The papers (of `paper_ids`) with fewer submitted reviews than the seminar requires, each with how many it has.
+
+    Deciding such a paper, or mailing its decision ("经专家评审…"), needs the organizer's confirmation.
+    """
+    return {paper_id: submitted.get(paper_id, 0) for paper_id in paper_ids if submitted.get(paper_id, 0) < required}
+
+
 @dataclass(frozen=True)
 class Progress:
     assigned: int

@@ -21,7 +21,7 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.submissions import consequences, rules
 from seminar.submissions.consequences import PaperLinks
 from seminar.submissions.intake import Intake
-from seminar.submissions.queries import final_version_problem
+from seminar.submissions.queries import city_deadline, final_version_problem, paper_draft
 from seminar.blobs import store_blob
 from seminar.reviews.models import Decision
 from seminar.submissions.models import (
@@ -37,11 +37,6 @@ from seminar.submissions.models import (
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-async def city_deadline(seminar: Seminar, city_id: int) -> dt.datetime | None:
-    extension = await DeadlineExtension.get_or_none(seminar_id=seminar.id, city_id=city_id)
-    return rules.effective_deadline(seminar.submission_deadline, extension.until if extension else None)
 
 
 async def ensure_open(seminar: Seminar, city_id: int) -> None:
@@ -108,7 +103,7 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
         updated = await Paper.get(id=paper.id, using_db=connection)
         if updated.status is PaperStatus.SUBMITTED:
             # A submitted paper stays complete: an edit that breaks it is refused as a whole.
-            problems = rules.missing_for_submission(await _draft(updated, connection))
+            problems = rules.missing_for_submission(await paper_draft(updated, connection))
             if problems:
                 raise UserError(" ".join(problems))
     return updated
@@ -224,23 +219,6 @@ def _display_name(filename: str) -> str:
     return name[-255:]
 
 
-async def _draft(paper: Paper, connection: Any = None) -> rules.PaperDraft:
-    authors = await Author.filter(paper_id=paper.id).using_db(connection).order_by("position")
-    return rules.PaperDraft(
-        title=paper.title,
-        has_topic=paper.topic_id is not None,
-        abstract=paper.abstract,
-        keywords=paper.keywords,
-        originality_confirmed=paper.originality_confirmed,
-        authors=[rules.AuthorDraft(a.name, a.unit, a.is_contact) for a in authors],
-        has_manuscript=await Manuscript.filter(paper_id=paper.id).using_db(connection).exists(),
-    )
-
-
-async def missing_for_submission(paper: Paper) -> list[str]:
-    return rules.missing_for_submission(await _draft(paper))
-
-
 async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
     """Send the paper in (or again, after a withdrawal or a revision) and queue the receipts.
 
@@ -257,7 +235,7 @@ async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
         current = await Paper.get(id=paper.id, using_db=connection)
         if current.status is PaperStatus.SUBMITTED and current.submitted_version == current.version:
             raise UserError(_("This paper is already submitted and has not changed since."))
-        if problems := rules.missing_for_submission(await _draft(current, connection)):
+        if problems := rules.missing_for_submission(await paper_draft(current, connection)):
             raise UserError(_("The paper cannot be submitted yet:") + " " + " ".join(problems))
         if current.status is not PaperStatus.SUBMITTED:
             submitted = (

@@ -218,7 +218,8 @@ def manuscript_docx(paper: DemoPaper, topic_title: str) -> bytes:
         elif kind == "table":
             table = document.add_table(rows=1, cols=2)
             table.style = "Table Grid"
-            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "主要举措", "内容"
+            for cell, heading in zip(table.rows[0].cells, ("主要举措", "内容"), strict=True):
+                cell.paragraphs[0].add_run(heading).bold = True  # the header row, bold as Word users set it
             for number, measure in zip(CHINESE_NUMERALS, text.split("\t"), strict=False):
                 row = table.add_row().cells
                 row[0].text, row[1].text = f"举措{number}", measure

@@ -7,12 +7,13 @@ book is built again). Reads come from `queries`, changes from `actions`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from seminar.accounts.models import User
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
@@ -21,6 +22,9 @@ from seminar.submissions import actions, queries
 from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.intake import Intake
 from seminar.web import actor, flash, form, redirect, render, seminar_page
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import User
 
 
 async def received_manuscript(request: Request) -> tuple[str, bytes, Intake]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wtforms import (
     BooleanField,
@@ -29,6 +29,9 @@ from seminar.forms import (
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.submissions.rules import MAX_KEYWORDS, TITLE_MAX_LENGTH, parse_keywords
+
+if TYPE_CHECKING:
+    from seminar.submissions.models import Author, Paper
 
 AUTHOR_ROWS = 3
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -62,6 +65,27 @@ class AuthorForm(BaseForm):
         return any(self[name].data for name in ("name", "unit", "job_title", "phone", "email"))
 
 
+def paper_form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
+    """The paper form filled in with the paper as saved, empty author rows after its authors."""
+    rows: list[dict[str, Any]] = [
+        {"name": a.name, "unit": a.unit, "job_title": a.job_title, "phone": a.phone, "email": a.email}
+        for a in authors
+    ]
+    rows += [{} for _row in range(AUTHOR_ROWS - len(rows))]
+    return {
+        "title": paper.title,
+        "subtitle": paper.subtitle,
+        "topic": paper.topic_id,
+        "abstract": paper.abstract,
+        "keywords": "、".join(paper.keywords),
+        "originality": paper.originality_confirmed,
+        "authors": rows[:AUTHOR_ROWS],
+        "contact": str(next((i for i, a in enumerate(authors) if a.is_contact), 0)),
+        "presenter": str(next((i for i, a in enumerate(authors) if a.is_presenter), 0)),
+        "version": paper.version,
+    }
+
+
 class PaperForm(BaseForm):
     title = StringField(_l("Paper title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
     subtitle = StringField(_l("Subtitle"), validators=[Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
@@ -81,6 +105,12 @@ class PaperForm(BaseForm):
 
     def set_topics(self, topics: list[tuple[int, str]]) -> None:
         self.topic.choices = [SelectChoice(0, _("Choose a topic")), *(SelectChoice(value, label) for value, label in topics)]
+
+    @property
+    def opened_version(self) -> int:
+        """The paper's version when the form was opened (0 if the field was tampered with)."""
+        version = self.version.data or ""
+        return int(version) if version.isdigit() else 0
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import PurePosixPath
 from xml.etree.ElementTree import ParseError
 
@@ -23,7 +24,6 @@ from markdown_it import MarkdownIt
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.submissions.images import ImageBudget, checked_image
-from seminar.submissions.models import ManuscriptKind
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A .docx of a few thousand characters unpacks to well under a megabyte, images included.
@@ -37,6 +37,16 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PDF_MAGIC = b"%PDF-"
 # Things that are never text, whatever the name says: executables, archives, images, PDF, Office.
 BINARY_MAGICS = (ZIP_MAGIC, OLE_MAGIC, PDF_MAGIC, b"MZ", b"\x7fELF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!")
+
+
+class ManuscriptKind(StrEnum):
+    """The kinds of file a manuscript may be, as stored with it (`models.Manuscript.kind`)."""
+
+    DOCX = "docx"
+    PDF = "pdf"
+    MD = "md"
+    TXT = "txt"
+
 
 CONTENT_TYPES = {
     ManuscriptKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

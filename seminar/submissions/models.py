@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+# Defined with the pure code that reads uploads; imported from here too (migrations, tests).
+from seminar.submissions.intake import ManuscriptKind as ManuscriptKind
+
 if TYPE_CHECKING:
     from seminar.accounts.models import Unit, User
     from seminar.seminars.models import Seminar, Topic
@@ -27,13 +30,6 @@ class FinalVersionStatus(StrEnum):
     RETURNED = "returned"
     # A newer final version came before the organizers looked at this one.
     SUPERSEDED = "superseded"
-
-
-class ManuscriptKind(StrEnum):
-    DOCX = "docx"
-    PDF = "pdf"
-    MD = "md"
-    TXT = "txt"
 
 
 class Paper(Model):

@@ -1,26 +1,110 @@
-"""Loading papers for the person asking: what they may see, and the counts organizers ask for."""
+"""Loading papers for the person asking: what they may see, what each page shows, the counts organizers ask for."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 
+from seminar import i18n
 from seminar.accounts.models import Unit, UnitKind
 from seminar.db import column
-from seminar.permissions import Actor, can_see_paper
-from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.export import AuthorRow, PaperRow
+from seminar.permissions import Actor, can_change_paper, can_edit_paper, can_see_paper
 from seminar.reviews.models import Decision
+from seminar.reviews.overview import released_decision
+from seminar.reviews.queries import is_decided
+from seminar.seminars.models import Seminar, Topic
+from seminar.seminars.rules import countdown
 from seminar.submissions import rules
-from seminar.submissions.models import Author, FinalVersion, FinalVersionStatus, Manuscript, Paper, PaperStatus
+from seminar.submissions.archive import manuscript_name, unique_names
+from seminar.submissions.export import AuthorRow, PaperRow, sort_key
+from seminar.submissions.intake import MAX_CHARACTERS
+from seminar.submissions.models import (
+    Author,
+    Blob,
+    DeadlineExtension,
+    FinalVersion,
+    FinalVersionStatus,
+    Manuscript,
+    Paper,
+    PaperStatus,
+)
 
 FILTERS = ("topic", "city", "status")
+
+
+async def city_deadline(seminar: Seminar, city_id: int) -> dt.datetime | None:
+    extension = await DeadlineExtension.get_or_none(seminar_id=seminar.id, city_id=city_id)
+    return rules.effective_deadline(seminar.submission_deadline, extension.until if extension else None)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A city's submission window as its pages show it."""
+
+    deadline: dt.datetime | None
+    is_open: bool
+    closed_message: str
+    countdown: str
+    extended: bool
+
+
+async def submission_window(seminar: Seminar, city_id: int) -> Window:
+    """The city's deadline, whether it is still open, and how long is left."""
+    deadline = await city_deadline(seminar, city_id)
+    now = i18n.local_now()
+    return Window(
+        deadline=deadline,
+        is_open=rules.is_open(now, seminar.submission_opens_at, deadline),
+        closed_message=rules.closed_message(now, seminar.submission_opens_at),
+        countdown=countdown(deadline, now) if deadline else "",
+        extended=deadline != seminar.submission_deadline,
+    )
+
+
+async def paper_draft(paper: Paper, connection: BaseDBAsyncClient | None = None) -> rules.PaperDraft:
+    """What `rules.missing_for_submission` looks at, read through `connection` inside a transaction."""
+    authors = await Author.filter(paper_id=paper.id).using_db(connection).order_by("position")
+    return rules.PaperDraft(
+        title=paper.title,
+        has_topic=paper.topic_id is not None,
+        abstract=paper.abstract,
+        keywords=paper.keywords,
+        originality_confirmed=paper.originality_confirmed,
+        authors=[rules.AuthorDraft(a.name, a.unit, a.is_contact) for a in authors],
+        has_manuscript=await Manuscript.filter(paper_id=paper.id).using_db(connection).exists(),
+    )
+
+
+async def missing_for_submission(paper: Paper) -> list[str]:
+    return rules.missing_for_submission(await paper_draft(paper))
+
+
+async def city_of(actor: Actor) -> Unit:
+    """The unit a submitter submits for."""
+    assert actor.unit_id is not None, "a submitter submits for a unit"
+    return await Unit.get(id=actor.unit_id)
+
+
+async def cities() -> list[Unit]:
+    """Every city and special zone, in official order."""
+    return await Unit.filter(kind__in=[UnitKind.CITY, UnitKind.SPECIAL_ZONE]).order_by("sort_order", "id")
+
+
+async def topic_choices(seminar: Seminar) -> list[tuple[int, str]]:
+    return list(await Topic.filter(seminar_id=seminar.id).order_by("position", "id").values_list("id", "title"))
+
+
+async def authors_of(paper: Paper) -> list[Author]:
+    return await Author.filter(paper_id=paper.id).order_by("position")
 
 
 def visible_papers(actor: Actor, seminar: Seminar) -> QuerySet[Paper]:
@@ -121,13 +205,13 @@ async def city_topic_counts(seminar: Seminar) -> CountTable:
     counts = Counter((city_id, topic_id) for city_id, topic_id in pairs)
     city_ids = {city_id for city_id, _topic in pairs}
     # Every city appears, even with no paper yet: the empty rows are the ones to chase.
-    cities = await Unit.filter(kind__in=[UnitKind.CITY, UnitKind.SPECIAL_ZONE]).order_by("sort_order", "id")
-    cities += [unit for unit in await Unit.filter(id__in=city_ids).order_by("sort_order", "id") if unit not in cities]
+    listed = await cities()
+    listed += [unit for unit in await Unit.filter(id__in=city_ids).order_by("sort_order", "id") if unit not in listed]
     rows = []
-    for city in cities:
+    for city in listed:
         cells = [counts[(city.id, topic.id)] for topic in topics]
         rows.append((city, cells, sum(count for (city_id, _topic), count in counts.items() if city_id == city.id)))
-    column_totals = [sum(counts[(city.id, topic.id)] for city in cities) for topic in topics]
+    column_totals = [sum(counts[(city.id, topic.id)] for city in listed) for topic in topics]
     return CountTable(topics, rows, column_totals, len(pairs))
 
 
@@ -235,3 +319,123 @@ async def get_final_or_404(seminar: Seminar, number: int, version: int) -> Final
     if final is None:
         raise HTTPException(status_code=404)
     return final
+
+
+# --- what each page shows ------------------------------------------------------------------
+
+
+async def my_papers_page(actor: Actor, seminar: Seminar) -> dict[str, Any]:
+    """A city's own papers, the city, and its submission window."""
+    papers = await visible_papers(actor, seminar).select_related("topic").order_by("number")
+    city = await city_of(actor)
+    return {
+        "seminar": seminar,
+        "papers": papers,
+        "city": city,
+        "submitted_count": sum(1 for p in papers if p.status is PaperStatus.SUBMITTED),
+        **dataclasses.asdict(await submission_window(seminar, city.id)),
+    }
+
+
+async def paper_page(
+    actor: Actor, seminar: Seminar, paper: Paper, *, upload_max_bytes: int, decision: bool
+) -> dict[str, Any]:
+    """A paper's page: authors, manuscript versions, what is missing, its window; its released decision if `decision`."""
+    # Only the metadata: the blob content stays in the database until someone downloads it.
+    manuscripts = await Manuscript.filter(paper_id=paper.id).order_by("-version").select_related("uploaded_by")
+    sizes = dict(await Blob.filter(sha256__in=[m.blob_id for m in manuscripts]).values_list("sha256", "size"))
+    context = {
+        "seminar": seminar,
+        "paper": paper,
+        "authors": await authors_of(paper),
+        "manuscripts": manuscripts,
+        "sizes": sizes,
+        "latest": manuscripts[0] if manuscripts else None,
+        "missing": await missing_for_submission(paper),
+        "may_edit": can_edit_paper(actor, paper),
+        "may_change": can_change_paper(actor, paper, await is_decided(paper)),
+        "final": await final_version_state(paper, seminar),
+        "final_deadline": seminar.final_version_deadline,
+        "changed_since_submitted": paper.status is PaperStatus.SUBMITTED and paper.submitted_version != paper.version,
+        "upload_max_bytes": upload_max_bytes,
+        "max_characters": MAX_CHARACTERS,
+        **dataclasses.asdict(await submission_window(seminar, paper.city_id)),
+    }
+    if decision:
+        context["released"], context["comments_allowed"] = await released_decision(paper)
+    return context
+
+
+async def all_papers_page(actor: Actor, seminar: Seminar, params: Mapping[str, str], query: str) -> dict[str, Any]:
+    """The organizers' list as filtered in `params`, with each paper's contact and the city × topic table."""
+    papers, filters = filtered_papers(actor, seminar, params)
+    found = await papers.select_related("topic", "city").order_by("city__sort_order", "number")
+    contacts = {a.paper_id: a for a in await Author.filter(paper_id__in=[p.id for p in found], is_contact=True)}
+    return {
+        "seminar": seminar,
+        "papers": found,
+        "contacts": contacts,
+        "filters": filters,
+        "query": query,
+        "topics": await topic_choices(seminar),
+        "cities": await cities(),
+        "statuses": list(PaperStatus),
+        "table": await city_topic_counts(seminar),
+    }
+
+
+async def listed_papers(
+    actor: Actor, seminar: Seminar, params: Mapping[str, str], *, submitted_only: bool = False
+) -> list[Paper]:
+    """The organizers' list as filtered in `params`, with topic and city, for the export and the zip."""
+    papers, _filters = filtered_papers(actor, seminar, params)
+    if submitted_only:
+        papers = papers.filter(status=PaperStatus.SUBMITTED)
+    return await papers.select_related("topic", "city")
+
+
+async def manuscript_file(paper: Paper, version: int) -> tuple[Manuscript, bytes] | None:
+    """One manuscript version of `paper` with its bytes, or None if it has no such version."""
+    manuscript = await Manuscript.get_or_none(paper_id=paper.id, version=version)
+    if manuscript is None:
+        return None
+    blob = await Blob.get(sha256=manuscript.blob_id)
+    return manuscript, bytes(blob.content)
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    name: str
+    uploaded_at: dt.datetime
+    blob_id: str
+
+
+async def archive_entries(papers: list[Paper], time_zone: str) -> list[ArchiveEntry]:
+    """The latest manuscript of each of `papers` that has one, named for the zip, in the export's order."""
+    latest = await latest_manuscripts([paper.id for paper in papers])
+    by_number = {paper.number: paper for paper in papers}
+    rows: list[PaperRow] = sorted(
+        (row for row in await paper_rows(papers, time_zone) if by_number[row.number].id in latest), key=sort_key
+    )
+    chosen = [latest[by_number[row.number].id] for row in rows]
+    names = unique_names(
+        manuscript_name(row.city, row.topic, row.title, [a.name for a in row.authors], f".{manuscript.kind}")
+        for row, manuscript in zip(rows, chosen, strict=True)
+    )
+    zone = ZoneInfo(time_zone)
+    return [
+        ArchiveEntry(name, manuscript.uploaded_at.astimezone(zone), manuscript.blob_id)
+        for name, manuscript in zip(names, chosen, strict=True)
+    ]
+
+
+async def archive_files(entries: list[ArchiveEntry]) -> AsyncIterator[tuple[str, dt.datetime, bytes]]:
+    """Each entry's name, local time and content for `archive.stream_zip`."""
+    for entry in entries:
+        # One blob at a time: the zip never holds more than one manuscript in memory.
+        blob = await Blob.get(sha256=entry.blob_id)
+        yield entry.name, entry.uploaded_at, bytes(blob.content)
+
+
+async def extensions_of(seminar: Seminar) -> list[DeadlineExtension]:
+    return await DeadlineExtension.filter(seminar_id=seminar.id).select_related("city").order_by("city__sort_order")

@@ -81,7 +81,8 @@ async def test_a_newly_decided_paper_is_a_finding_until_it_is_placed_or_left_out
     late = await make_paper(seminar, city="佛山市", title="佛山市“粤平安”社会治理云平台建设", status="submitted", topic=topic)
     other = await make_paper(seminar, city="江门市", title="江门市侨乡矛盾纠纷调处经验", status="submitted", topic=topic)
     for paper in (late, other):
-        decided = await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion"})
+        decided = await client.post_form(f"/{SLUG}/manage/decisions",  # confirmed: nobody has reviewed it
+                                         {"paper": str(paper.id), "outcome": "discussion", "confirmed": str(paper.id)})
         assert decided.status_code == 303
 
     page = await client.get(EDITOR)
@@ -100,7 +101,7 @@ async def test_a_newly_decided_paper_is_a_finding_until_it_is_placed_or_left_out
     after = await client.get(EDITOR)
     assert not any(f"#{late.number}“" in line or f"#{other.number}“" in line for line in findings(after.text))
     assert f"#{other.number}“{other.title}”: 作者因公出国，不能到会" in " ".join(after.text.split())
-    redrafted = await client.post_form(f"{EDITOR}/draft", {"version": str(stored["version"])})
+    redrafted = await client.post_form(f"{EDITOR}/draft", {"version": str(stored["version"]), "mode": "merge"})
     assert redrafted.status_code == 303
     assert other.id not in paper_ids_in(await _stored()) and late.id in paper_ids_in(await _stored())
 
@@ -111,10 +112,10 @@ async def test_changing_the_decision_of_a_paper_left_out_asks_about_it_again(org
     seminar = await Seminar.get(slug=SLUG)
     topic = await Topic.get(seminar_id=seminar.id, position=1)
     paper = await make_paper(seminar, city="江门市", title="江门市侨乡矛盾纠纷调处经验", status="submitted", topic=topic)
-    await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion"})
+    await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion", "confirmed": str(paper.id)})
     await client.post_form(f"{EDITOR}/papers/{paper.id}/leave-out", {"reason": "作者因公出国"})
 
-    await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "keynote"})
+    await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "keynote", "confirmed": str(paper.id)})
 
     assert await AgendaLeftOut.filter(paper_id=paper.id).count() == 0
     assert f"重点发言论文#{paper.number}“{paper.title}”尚未排入议程。" in " ".join(findings((await client.get(EDITOR)).text))

@@ -179,6 +179,80 @@ async def test_settings_refuse_a_day_that_ends_before_it_starts(organizer_client
     assert "08:00" in response.text  # what was typed stays
 
 
+async def _edited_draft_and_a_new_decision(client) -> tuple[str, Paper]:  # type: ignore[no-untyped-def]
+    """A draft whose first keynote the organizer retitled (version 2), and a paper decided afterwards."""
+    key = _keynote(await _draft(client))
+    edit = {"version": "1", "title": "组织者改过的题目", "start": "2026-12-10T10:35", "duration": "12", "speaker": ""}
+    assert (await client.post_form(f"{EDITOR}/slots/{key}", edit)).status_code == 303
+    seminar = await Seminar.get(slug=SLUG)
+    topic = await Topic.filter(seminar_id=seminar.id).order_by("position").first()
+    late = await make_paper(seminar, city="佛山市", title="网格化管理的佛山实践", status="submitted", topic=topic)
+    await make_decision(late, "keynote")
+    return key, late
+
+
+async def test_drafting_over_an_edited_draft_shows_what_will_change_and_changes_nothing_yet(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key, _late = await _edited_draft_and_a_new_decision(organizer_client)
+
+    response = await organizer_client.post_form(f"{EDITOR}/draft", {"version": "2"})
+
+    assert response.status_code == 409
+    topic = await Topic.filter(seminar__slug=SLUG).order_by("position").first()
+    assert topic is not None
+    assert f"已添加：“网格化管理的佛山实践”，作为重点发言，安排在“{topic.title}”。" in response.text
+    assert 'name="mode" value="merge"' in response.text and 'name="mode" value="replace"' in response.text
+    stored = await _stored()
+    assert stored["version"] == 2 and stored["agenda"].find_slot(key)[1].title == "组织者改过的题目"
+
+
+async def test_merging_keeps_the_edits_adds_the_new_paper_and_drops_a_withdrawn_one_and_undo_brings_it_back(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key, late = await _edited_draft_and_a_new_decision(organizer_client)
+    withdrawn = await Paper.get(title__contains="深圳市的做法", topic__position=2)
+    await Paper.filter(id=withdrawn.id).update(status="withdrawn")
+    before = await _stored()
+
+    merged = await organizer_client.post_form(f"{EDITOR}/draft", {"version": "2", "mode": "merge"})
+    after = await _stored()
+    editor = await organizer_client.get(EDITOR)
+    undone = await organizer_client.post_form(f"{EDITOR}/draft/undo", {"version": "3"})
+    restored = await _stored()
+
+    assert merged.status_code == 303
+    papers = {slot.paper_id for _s, slot in after["agenda"].slots()} | {
+        c.paper_id for _s, slot in after["agenda"].slots() for c in slot.contributions
+    }
+    assert late.id in papers and withdrawn.id not in papers
+    assert after["agenda"].find_slot(key)[1].title == "组织者改过的题目"  # the edit survives
+    assert "撤销" in editor.text and "合并" in " ".join(flashes(editor))
+    assert undone.status_code == 303
+    assert restored["version"] == 4 and restored["agenda"] == before["agenda"]
+    again = await organizer_client.post_form(f"{EDITOR}/draft/undo", {"version": "4"})  # and back again
+    assert again.status_code == 303 and (await _stored())["agenda"] == after["agenda"]
+
+
+async def test_replacing_lays_the_agenda_out_afresh_and_can_be_undone(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    key, late = await _edited_draft_and_a_new_decision(organizer_client)
+    before = await _stored()
+
+    replaced = await organizer_client.post_form(f"{EDITOR}/draft", {"version": "2", "mode": "replace"})
+    after = await _stored()
+    undone = await organizer_client.post_form(f"{EDITOR}/draft/undo", {"version": "3"})
+
+    assert replaced.status_code == 303
+    assert after["agenda"].find_slot(key)[1].title != "组织者改过的题目"
+    assert any(slot.paper_id == late.id for _s, slot in after["agenda"].slots())
+    assert undone.status_code == 303 and (await _stored())["agenda"] == before["agenda"]
+
+
+async def test_undo_without_an_earlier_draft_changes_nothing(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    await _draft(organizer_client)
+
+    response = await organizer_client.post_form(f"{EDITOR}/draft/undo", {"version": "1"})
+
+    assert response.status_code == 400
+    assert (await _stored())["version"] == 1
+
+
 # ---------- editing ----------
 
 

@@ -386,9 +386,26 @@ def organizer_assigns(journey: Journey, page: Page) -> None:
 def reviewer_scores_and_comments(journey: Journey, page: Page) -> None:
     page.goto(journey.mail_link(REVIEWER[0], f"/{SLUG}/reviews/"))
     main(page).get_by_role("link", name=PAPER).click()
-    for score in main(page).get_by_role("spinbutton").all():  # each criterion, a little under its maximum
-        score.fill(str(int(score.get_attribute("max") or 0) - 2))
-    labelled(page, "Comment to the authors (点评)").fill(COMMENT)
+    scores = main(page).get_by_role("spinbutton").all()
+    tops = [int(score.get_attribute("max") or 0) for score in scores]
+    for score, top in zip(scores, tops, strict=True):  # each criterion, a little under its maximum
+        score.fill(str(top - 2))
+    scores[1].fill(str(tops[1] + 5))  # a slip of the finger: over the maximum, marked where it is, not counted
+    comment = labelled(page, "Comment to the authors (点评)")
+    with page.expect_response(lambda r: r.url.endswith("/autosave") and COMMENT.encode() in (r.request.post_data_buffer or b"")) as saved:
+        comment.fill(COMMENT)
+        comment.blur()
+    assert saved.value.status == 200  # the draft is kept, the wrong score with it
+    page.reload()  # nothing typed is lost
+    expect(comment).to_have_value(COMMENT)
+    expect(scores[1]).to_have_value(str(tops[1] + 5))
+    expect(scores[1]).to_have_attribute("aria-invalid", "true")
+    valid_total = sum(top - 2 for top in tops)
+    expect(page.locator("#review-total")).to_have_text(str(valid_total - (tops[1] - 2)))
+    journey.look(page, "review-form-marked")
+    scores[1].fill(str(tops[1] - 2))
+    expect(scores[1]).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#review-total")).to_have_text(str(valid_total))
     labelled(page, "Keynote speech").check()
     labelled(page, "High").check()
     before, after = CHINESE.gettext("Draft saved at %(time)s.").split("%(time)s")
@@ -456,7 +473,12 @@ def agenda_on_a_phone(journey: Journey, page: Page) -> None:
 def organizer_publishes_the_proceedings(journey: Journey, page: Page) -> None:
     page.go_back()  # the public agenda's seminar bar has no organizers' menus
     menu(page, "Manage", "Proceedings")
-    labelled(page, "Preface").fill("本论文集收录本次研讨班交流的论文。")
+    preface = labelled(page, "Preface")
+    preface.fill("本论文集收录本次研讨班交流的论文。")
+    page.reload()  # before saving: what was typed is put back
+    expect(preface).to_have_value("本论文集收录本次研讨班交流的论文。")
+    said(page, t("What you typed here and did not send is back. It stays in this browser until you send the form."))
+    journey.look(page, "preface-kept")
     button(page, "Save settings").click()
     said(page, t("Proceedings settings saved."))
     button(page, "Build").click()

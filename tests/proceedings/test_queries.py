@@ -43,7 +43,7 @@ async def test_deciding_records_the_version_reviewed_which_the_book_prints_after
     await _add_version(paper, 2, "修改稿")
     by = await User.get(id=organizer.id)
 
-    await decide(seminar, [paper.id], "keynote", "", by=by)
+    await decide(seminar, [paper.id], "keynote", "", by=by, confirmed=[paper.id])  # decided without reviews
     await _add_version(paper, 3, "决定后才上传的稿件")  # e.g. through the demo or an older page
 
     decision = await Decision.get(paper_id=paper.id)

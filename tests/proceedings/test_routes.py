@@ -255,6 +255,25 @@ async def test_the_papers_own_headings_nest_under_its_title(client: Client) -> N
     assert "<h2>一、基本情况</h2><p>正文</p><h3>（一）做法</h3>" in page
 
 
+async def test_the_manuscripts_repeat_of_the_form_is_left_out_and_organizers_are_told(client: Client) -> None:
+    seminar = await make_seminar(proceedings_public=True)
+    paper = await _decided_paper(seminar)
+    await Manuscript.filter(paper_id=paper.id).update(html=(
+        f"<h1>{paper.title}</h1><p>【摘 要】{paper.abstract}</p><p>关键词：党建引领，基层治理</p>"
+        "<h1>一、基本情况</h1><p>正文</p>"
+    ))
+    url = f"/gd-2021/proceedings/papers/{paper.number}"
+
+    page = (await client.get(url)).text
+    assert page.count(paper.abstract) == 1 and "【摘 要】" not in page and "党建引领，基层治理" not in page
+    assert "<h2>一、基本情况</h2><p>正文</p>" in page
+    assert "已省略" not in page  # readers are not told about the manuscript
+
+    await client.login((await make_organizer(seminar)).email)
+    page = (await client.get(url)).text
+    assert "开头与表单重复的内容已省略（网页与论文集均不再印出）：标题、摘要、关键词。" in page
+
+
 async def test_without_a_published_book_the_paper_page_has_no_download_link(client: Client) -> None:
     seminar = await make_seminar(proceedings_public=True)
     paper = await _decided_paper(seminar, "proceedings")

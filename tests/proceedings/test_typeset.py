@@ -282,7 +282,7 @@ def test_body_pages_have_running_heads_and_dash_folios(book: Built) -> None:
 
 
 def test_metadata_title_author_and_language(book: Built) -> None:
-    assert book.reader.metadata.title == "全省市域社会治理研讨班"
+    assert book.reader.metadata.title == "全省市域社会治理研讨班论文集"
     assert book.reader.metadata.author == "中共广东省委政法委员会"
     assert book.reader.trailer["/Root"]["/Lang"] == "zh-Hans"
 

@@ -22,6 +22,7 @@ from seminar.mail.worker import send_pending
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Decision, DecisionMailTemplate, ReviewSettings
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.models import Paper
 from tests.conftest import Client, SmtpServer, counted_queries, flashes
 from tests.factories import (
     make_assignment,
@@ -56,6 +57,11 @@ async def scene(**fields: object) -> Scene:
     organizer = await make_organizer(seminar)
     await ensure_criteria(seminar)
     return Scene(seminar, organizer)
+
+
+def confirming(*papers: Paper) -> dict[str, list[str]]:
+    """The fields that confirm deciding (or mailing the decision of) papers without the reviews the seminar requires."""
+    return {"confirmed": [str(paper.id) for paper in papers]}
 
 
 def row_of(page: str, number: int) -> str:
@@ -258,9 +264,10 @@ async def test_decide_one_paper_then_several_in_bulk(client: Client) -> None:
     await client.login("organizer@example.org")
 
     one = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                                 {"paper": str(papers[0].id), "outcome": "keynote", "award": "first"})
+                                 {"paper": str(papers[0].id), "outcome": "keynote", "award": "first", **confirming(*papers)})
     bulk = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                                  {"paper": [str(papers[1].id), str(papers[2].id)], "outcome": "discussion", "award": ""})
+                                  {"paper": [str(papers[1].id), str(papers[2].id)], "outcome": "discussion", "award": "",
+                                   **confirming(*papers)})
 
     assert one.status_code == bulk.status_code == 303
     page = await client.get(bulk.headers["location"])
@@ -283,9 +290,12 @@ async def test_deciding_one_row_brings_the_organizer_back_to_that_row(client: Cl
     assert row_form
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', row_form.group(0)))
 
-    decided = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                                     {**fields, "outcome": "keynote", "award": ""})
+    asked = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
+                                   {**fields, "outcome": "keynote", "award": ""})  # nobody reviewed it: asked first
+    confirmation = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', asked.text))
+    decided = await client.post_form(f"/{s.seminar.slug}/manage/decisions", confirmation)
 
+    assert asked.status_code == 409
     assert decided.status_code == 303
     assert decided.headers["location"] == (
         f"http://testserver/{s.seminar.slug}/manage/ranking?sort=mean#paper-{papers[1].number}"
@@ -304,6 +314,79 @@ async def test_an_award_for_a_declined_paper_is_refused_and_nothing_changes(clie
     assert response.status_code == 400
     assert "不采用的论文不能获奖。" in response.text
     assert await Decision.all().count() == 0
+
+
+async def test_deciding_a_paper_nobody_scored_asks_first_says_why_and_decides_only_when_confirmed(client: Client) -> None:
+    s = await scene()
+    unscored = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践")
+    await make_review(unscored, await make_reviewer(s.seminar, email="wang@example.org"), points(80), status="draft")
+    await client.login("organizer@example.org")
+    choice = {"paper": str(unscored.id), "outcome": "proceedings", "award": "excellence", "back": "sort=mean"}
+
+    asked = await client.post_form(f"/{s.seminar.slug}/manage/decisions", choice)
+    nothing_yet = await Decision.all().count()
+    confirmed = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {**choice, "confirmed": str(unscored.id)})
+
+    assert asked.status_code == 409
+    assert "1 篇论文已提交的评审意见少于本研讨班要求的 3 份。" in asked.text
+    assert f"#{unscored.number} 网格化管理的广州实践：已提交评审意见 0/3 份" in html.unescape(asked.text)
+    assert f'name="confirmed" value="{unscored.id}"' in asked.text
+    assert nothing_yet == 0
+    assert confirmed.status_code == 303 and confirmed.headers["location"].endswith("?sort=mean")
+    decision = await Decision.get(paper_id=unscored.id)
+    assert (decision.outcome.value, decision.award.value) == ("proceedings", "excellence")  # type: ignore[union-attr]
+
+
+async def test_deciding_papers_with_the_required_reviews_asks_nothing(client: Client) -> None:
+    s = await scene(reviews_per_paper=2)
+    paper = await make_paper(s.seminar, status="submitted")
+    for index in (1, 2):
+        await make_review(paper, await make_reviewer(s.seminar, email=f"r{index}@example.org"), points(80))
+    await client.login("organizer@example.org")
+
+    response = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(paper.id), "outcome": "keynote"})
+
+    assert response.status_code == 303
+    assert (await Decision.get(paper_id=paper.id)).outcome.value == "keynote"
+
+
+async def test_mailing_an_award_for_a_paper_nobody_scored_asks_first_and_sends_only_when_ticked(client: Client) -> None:
+    s = await scene()
+    paper = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践")
+    await Decision.create(seminar=s.seminar, paper=paper, outcome="discussion", award="excellence",
+                          decided_at=dt.datetime.now(dt.UTC))
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{s.seminar.slug}/manage/decisions/send")
+    refused = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+    nothing_sent = await OutboxMail.filter(template="reviews/decision").count()
+    sent = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", {"confirmed": str(paper.id)})
+
+    text = html.unescape(page.text)
+    assert "1 篇论文已提交的评审意见少于本研讨班要求的 3 份，但通知邮件会宣布评审结果" in text
+    assert f"仍然发送：#{paper.number} 网格化管理的广州实践（已提交评审意见 0/3 份；研讨交流；邮件将宣布获得“优秀奖”）" in text
+    assert refused.status_code == 409
+    assert "如仍要发送，请逐篇勾选" in refused.text
+    assert nothing_sent == 0
+    assert sent.status_code == 303
+    assert await OutboxMail.filter(template="reviews/decision").count() == 1
+    assert (await Decision.get(paper_id=paper.id)).notified_at is not None
+
+
+async def test_the_send_page_confirms_all_papers_short_of_reviews_with_one_box(client: Client) -> None:
+    s = await scene()
+    papers = [await make_paper(s.seminar, city=city, status="submitted") for city in ("广州市", "深圳市")]
+    for paper in papers:
+        await Decision.create(seminar=s.seminar, paper=paper, outcome="proceedings", decided_at=dt.datetime.now(dt.UTC))
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{s.seminar.slug}/manage/decisions/send")
+    box = re.search(r'<input type="checkbox" name="confirmed" value="([\d,]+)" form="send-form">\s*以上论文全部仍然发送', page.text)
+    assert box is not None
+    sent = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", {"confirmed": box.group(1)})
+
+    assert sent.status_code == 303
+    assert await OutboxMail.filter(template="reviews/decision").count() == 2
 
 
 # --- decision mails --------------------------------------------------------------------
@@ -352,7 +435,7 @@ async def test_preview_fills_in_the_wording_for_a_chosen_paper_and_save_keeps_it
 async def test_decision_mails_reach_the_contact_author_and_the_city_with_comments_only_when_allowed(
     client: Client, smtp_settings: Settings, smtp_server: SmtpServer, authors_see_comments: bool
 ) -> None:
-    s = await scene()
+    s = await scene(reviews_per_paper=1)
     await ReviewSettings.create(seminar=s.seminar, authors_see_comments=authors_see_comments)
     await make_submitter(s.seminar, city="广州市", email="gz@example.org")
     await make_submitter(s.seminar, city="深圳市", email="sz@example.org")
@@ -386,16 +469,17 @@ async def test_sending_again_mails_only_changed_decisions(client: Client) -> Non
     first = await make_paper(s.seminar, status="submitted")
     second = await make_paper(s.seminar, city="深圳市", status="submitted")
     await client.login("organizer@example.org")
+    both = confirming(first, second)
     await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                           {"paper": [str(first.id), str(second.id)], "outcome": "discussion"})
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+                           {"paper": [str(first.id), str(second.id)], "outcome": "discussion", **both})
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", both)
     assert await OutboxMail.filter(template="reviews/decision").count() == 2
 
     await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                           {"paper": [str(first.id), str(second.id)], "outcome": "discussion"})  # unchanged
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(second.id), "outcome": "keynote"})
+                           {"paper": [str(first.id), str(second.id)], "outcome": "discussion"})  # unchanged: nothing to confirm
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(second.id), "outcome": "keynote", **both})
     confirm = await client.get(f"/{s.seminar.slug}/manage/decisions/send")
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", both)
     nothing = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
 
     assert "将向 1 篇论文" in confirm.text
@@ -412,7 +496,7 @@ async def test_sending_again_mails_only_changed_decisions(client: Client) -> Non
 async def test_city_reads_decision_and_comments_only_after_the_mail_and_only_when_allowed(
     client: Client, authors_see_comments: bool
 ) -> None:
-    s = await scene()
+    s = await scene(reviews_per_paper=1)
     await ReviewSettings.create(seminar=s.seminar, authors_see_comments=authors_see_comments)
     await make_submitter(s.seminar, city="广州市", email="gz@example.org")
     paper = await make_paper(s.seminar, status="submitted")
@@ -545,7 +629,7 @@ async def test_a_decision_is_removed_one_by_one_and_in_bulk(client: Client) -> N
     papers = [await make_paper(s.seminar, city=city, status="submitted") for city in ("广州市", "深圳市", "珠海市")]
     await client.login("organizer@example.org")
     await client.post_form(f"/{s.seminar.slug}/manage/decisions",
-                           {"paper": [str(p.id) for p in papers], "outcome": "discussion", "award": ""})
+                           {"paper": [str(p.id) for p in papers], "outcome": "discussion", "award": "", **confirming(*papers)})
 
     one = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(papers[0].id), "outcome": "undecided"})
     bulk = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
@@ -567,15 +651,16 @@ async def test_a_mailed_decision_can_be_changed_but_not_removed(client: Client) 
     mailed = await make_paper(s.seminar, status="submitted")
     fresh = await make_paper(s.seminar, city="深圳市", status="submitted")
     await client.login("organizer@example.org")
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "discussion"})
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
-    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(fresh.id), "outcome": "keynote"})
+    both = confirming(mailed, fresh)
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "discussion", **both})
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", both)
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(fresh.id), "outcome": "keynote", **both})
 
     refused = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
                                      {"paper": [str(mailed.id), str(fresh.id)], "outcome": "undecided"})
     with_award = await client.post_form(f"/{s.seminar.slug}/manage/decisions",
                                         {"paper": str(fresh.id), "outcome": "undecided", "award": "first"})
-    changed = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "keynote"})
+    changed = await client.post_form(f"/{s.seminar.slug}/manage/decisions", {"paper": str(mailed.id), "outcome": "keynote", **both})
 
     assert refused.status_code == 400
     assert html.escape(_("The decision on %(papers)s was already mailed to the city: it can be changed, but not removed.",

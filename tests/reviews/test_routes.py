@@ -221,7 +221,7 @@ async def test_save_partial_draft_then_submit_complete_review(client: Client) ->
     assert flashes(after) == [f"您对论文 #{s.paper.number} 的评审意见已提交，截止时间前仍可修改。"]
 
 
-async def test_submit_with_a_missing_score_is_refused_and_keeps_what_was_typed(client: Client) -> None:
+async def test_submit_with_a_missing_score_is_refused_and_keeps_what_was_typed_as_a_draft(client: Client) -> None:
     s = await scene()
     await client.login("reviewer01@example.org")
 
@@ -232,21 +232,96 @@ async def test_submit_with_a_missing_score_is_refused_and_keeps_what_was_typed(c
     assert response.status_code == 400
     assert "请为每项评分：文字表达。" in response.text
     assert "选题紧扣专题，经验具体，建议压缩背景部分。" in response.text
-    assert not await Review.exists()
+    review = await Review.get(assignment__paper_id=s.paper.id)
+    assert review.status is ReviewStatus.DRAFT and review.total is None
+    assert review.comment_to_authors == "选题紧扣专题，经验具体，建议压缩背景部分。"
+    assert 'name="version" type="hidden" value="1"' in response.text  # the next try is not refused as stale
 
 
-async def test_score_out_of_range_is_refused_for_drafts_too(client: Client) -> None:
+def score_row(page: str, criterion: Criterion) -> str:
+    """The table row of one criterion's score input."""
+    start = page.rindex("<tr", 0, page.index(f'id="score-{criterion.id}"'))
+    return page[start:page.index("</tr>", start)]
+
+
+def total_shown(page: str) -> str:
+    start = page.index('<output id="review-total"')
+    return page[page.index(">", start) + 1:page.index("</output>", start)]
+
+
+async def test_autosave_keeps_an_out_of_range_score_marked_and_the_comment_typed_meanwhile(client: Client) -> None:
     s = await scene()
     await client.login("reviewer01@example.org")
+    criteria = await Criterion.filter(seminar_id=s.seminar.id).order_by("position")
+    typed = await scores_form(s.seminar, ["13", "30", "17", "21", "12"], comment_to_authors="观点部分还需补充典型案例。")
+
+    saved = await client.post(f"/{s.seminar.slug}/reviews/{s.paper.number}/autosave", data=typed,
+                              headers={"X-CSRF-Token": await client.csrf()})
+    reloaded = await open_review(client, s)
+
+    assert saved.status_code == 200
+    assert saved.json()["marks"] == {f"score-{criteria[1].id}": "“观点”的评分范围为 0 至 25 分。"}
+    assert "标记的内容已按原样保存" in saved.json()["message"]
+    assert "观点部分还需补充典型案例。" in reloaded  # the comment typed meanwhile survives the reload
+    row = score_row(reloaded, criteria[1])
+    assert 'value="30"' in row and 'aria-invalid="true"' in row and "“观点”的评分范围为 0 至 25 分。" in row
+    assert 'aria-invalid' not in score_row(reloaded, criteria[0])
+    assert total_shown(reloaded) == "63"  # 13 + 17 + 21 + 12: the 30 is not counted (it showed 93)
+    review = await Review.get(assignment__paper_id=s.paper.id)
+    assert review.status is ReviewStatus.DRAFT and review.total is None
+    assert review.typed_scores == {str(criteria[1].id): "30"}
+
+
+async def test_save_draft_with_an_out_of_range_score_stores_it_and_marks_it_where_it_is(client: Client) -> None:
+    s = await scene()
+    await client.login("reviewer01@example.org")
+    criteria = await Criterion.filter(seminar_id=s.seminar.id).order_by("position")
 
     response = await client.post_form(
         f"/{s.seminar.slug}/reviews/{s.paper.number}", await scores_form(s.seminar, ["16"], action="save")
     )
+    page = await client.get(response.headers["location"])
+
+    assert response.status_code == 303
+    assert flashes(page) == ["草稿已保存。请在提交前更正标记的内容。"]
+    row = score_row(page.text, criteria[0])
+    assert 'value="16"' in row and "“选题”的评分范围为 0 至 15 分。" in row
+    assert total_shown(page.text) == "0"
+
+
+async def test_submit_is_refused_until_every_score_is_valid(client: Client) -> None:
+    s = await scene()
+    await client.login("reviewer01@example.org")
+    url = f"/{s.seminar.slug}/reviews/{s.paper.number}"
+    criteria = await Criterion.filter(seminar_id=s.seminar.id).order_by("position")
+
+    refused = await client.post_form(url, await scores_form(s.seminar, ["13", "30", "17", "21", "12"], action="submit"))
+    draft = await Review.get(assignment__paper_id=s.paper.id)
+    fixed = await client.post_form(url, await scores_form(s.seminar, ["13", "25", "17", "21", "12"], action="submit",
+                                                          version=str(draft.version)))
+
+    assert refused.status_code == 400
+    assert "请更正标记的评分。" in refused.text
+    assert "“观点”的评分范围为 0 至 25 分。" in score_row(refused.text, criteria[1])
+    assert total_shown(refused.text) == "63"
+    assert draft.status is ReviewStatus.DRAFT and draft.typed_scores == {str(criteria[1].id): "30"}
+    assert fixed.status_code == 303
+    review = await Review.get(assignment__paper_id=s.paper.id)
+    assert review.status is ReviewStatus.SUBMITTED and review.total == 88 and review.typed_scores == {}
+
+
+async def test_a_submitted_review_is_never_saved_with_an_invalid_score(client: Client) -> None:
+    s = await scene()
+    await client.login("reviewer01@example.org")
+    url = f"/{s.seminar.slug}/reviews/{s.paper.number}"
+    await client.post_form(url, await scores_form(s.seminar, FULL, action="submit"))
+
+    response = await client.post_form(url, await scores_form(s.seminar, ["99", *FULL[1:]], action="submit", version="1"))
 
     assert response.status_code == 400
-    assert "“选题”的评分范围为 0 至 15 分。" in response.text
-    assert 'value="16"' in response.text
-    assert not await Review.exists()
+    assert 'value="99"' in response.text  # still in the form
+    review = await Review.get(assignment__paper_id=s.paper.id)
+    assert review.status is ReviewStatus.SUBMITTED and review.total == 85 and review.version == 1
 
 
 async def test_review_after_the_deadline_is_refused(client: Client) -> None:

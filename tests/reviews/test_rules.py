@@ -78,3 +78,16 @@ def test_progress_counts_each_status() -> None:
     found = rules.progress([None, "draft", "submitted", "submitted"])
 
     assert (found.assigned, found.drafted, found.submitted, found.outstanding) == (4, 1, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "required", "expected"),
+    [
+        ({}, 3, {1: 0, 2: 0}),  # nobody scored either paper
+        ({1: 3, 2: 2}, 3, {2: 2}),
+        ({1: 4, 2: 3}, 3, {}),  # more than required is enough too
+        ({1: 1}, 1, {2: 0}),
+    ],
+)
+def test_short_of_reviews(submitted: dict[int, int], required: int, expected: dict[int, int]) -> None:
+    assert rules.short_of_reviews(submitted, [1, 2], required) == expected

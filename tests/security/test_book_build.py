@@ -273,7 +273,8 @@ async def test_a_hostile_city_uploads_through_the_form_and_the_built_book_opens_
     await client.login(organizer.email)
     for paper, outcome in ((city.paper, "keynote"), (second, "proceedings")):
         decided = await client.post_form(
-            f"/{seminar.slug}/manage/decisions", {"paper": str(paper.id), "outcome": outcome, "award": ""}
+            f"/{seminar.slug}/manage/decisions",
+            {"paper": str(paper.id), "outcome": outcome, "award": "", "confirmed": str(paper.id)},  # not reviewed
         )
         assert decided.status_code == 303
     assert (await client.post_form(f"/{seminar.slug}/manage/proceedings/build", {"volume": ""})).status_code == 303

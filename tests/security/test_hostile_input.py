@@ -496,7 +496,11 @@ async def test_markup_in_a_papers_fields_is_text_on_every_page_in_the_receipt_an
         page = await client.get(url)
         assert page.status_code == 200, url
         assert_escaped(page.text)
-    decided = await client.post_form(f"/{seminar.slug}/manage/decisions", {"paper": str(city.paper.id), "outcome": "keynote", "award": ""})
+    choice = {"paper": str(city.paper.id), "outcome": "keynote", "award": ""}
+    asked = await client.post_form(f"/{seminar.slug}/manage/decisions", choice)  # nobody reviewed it: the page asks first
+    assert asked.status_code == 409
+    assert_escaped(asked.text)
+    decided = await client.post_form(f"/{seminar.slug}/manage/decisions", {**choice, "confirmed": str(city.paper.id)})
     assert decided.status_code == 303
     await Seminar.filter(id=seminar.id).update(proceedings_public=True)
     assert (await client.post_form(f"/{seminar.slug}/manage/proceedings/build", {"volume": ""})).status_code == 303
@@ -540,8 +544,9 @@ async def test_markup_in_review_comments_is_text_for_organizers_cities_and_in_th
         page = await client.get(url)
         assert page.status_code == 200, url
         assert_escaped(page.text)
-    await client.post_form(f"/{seminar.slug}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion", "award": ""})
-    assert (await client.post_form(f"/{seminar.slug}/manage/decisions/send")).status_code == 303
+    confirmed = {"confirmed": str(paper.id)}  # one review of the three required
+    await client.post_form(f"/{seminar.slug}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion", "award": "", **confirmed})
+    assert (await client.post_form(f"/{seminar.slug}/manage/decisions/send", confirmed)).status_code == 303
     assert "<script>alert(" not in (await client.get(f"/{seminar.slug}/manage/outbox")).text
     assert await send_pending(smtp_settings, "test-worker") >= 1
     [to_city] = [m for m in smtp_server.messages if submitter.email in m["To"]]
