@@ -123,19 +123,22 @@ def form_values(html: str, action: str) -> dict[str, Any]:
 
 
 def confirmation(html: str, path: str) -> dict[str, Any] | None:
-    """The form a page shows to confirm a change before it is made (one posting to `path` with a field or button
-    named confirm…), filled in as a person clicking it would send it; None when the page asks nothing."""
-    for candidate in lxml.html.fromstring(html).forms:
-        if (candidate.get("method") or "").lower() != "post" or not (candidate.get("action") or "").endswith(path):
+    """The form a page shows to confirm a change before it is made (one posting to `path`, or to the page itself,
+    with fields named confirm…, also those outside it naming it by `form=`), filled in as a person confirming
+    sends it (every confirm… box ticked); None when the page asks nothing."""
+    page = lxml.html.fromstring(html)
+    for candidate in page.forms:
+        if (candidate.get("method") or "").lower() != "post" or not (candidate.get("action") or path).endswith(path):
             continue
-        asked = {e.get("name"): e.get("value") or "yes" for e in candidate.iter("input", "button")
-                 if (e.get("name") or "").startswith("confirm")}
+        outside = [e for e in page.iter("input") if candidate.get("id") and e.get("form") == candidate.get("id")]
+        asked = [e for e in [*candidate.iter("input", "button"), *outside] if (e.get("name") or "").startswith("confirm")]
         if asked:
             values: dict[str, Any] = {}
-            for name, value in candidate.form_values():
+            pairs = [*candidate.form_values(), *((e.get("name"), e.get("value") or "yes") for e in asked if e.get("type") == "checkbox")]
+            for name, value in pairs:
                 values[name] = [*values[name], value] if isinstance(values.get(name), list) else (
                     [values[name], value] if name in values else value)
-            return {**values, **asked}
+            return values
     return None
 
 
@@ -280,9 +283,9 @@ class Simulation:
         return response
 
     async def confirmed(self, client: Client, url: str, data: dict[str, Any], status: tuple[int, ...], what: str) -> httpx.Response:
-        """Post a form; should the app ask first (a page with a confirm… button posting to the same address), confirm,
+        """Post a form; should the app ask first (a page with confirm… fields posting to the same address), confirm,
         as the organizer would who chose the action: the model's prediction is about the change itself."""
-        response = await self.expect(client.post_form(url, data), (*status, 200), what)
+        response = await self.expect(client.post_form(url, data), (*status, 200, 409), what)
         asked = confirmation(response.text, url) if response.status_code != 303 else None
         if asked is not None:
             response = await self.expect(client.post_form(url, asked), status, f"{what}, confirmed")
@@ -602,7 +605,7 @@ class Simulation:
     async def send_decisions(self) -> bool:
         expected = self.model.unmailed()
         self.log.append(f"organizer mails the decisions on {', '.join(f'#{n}' for n in expected) or 'nothing'}")
-        await self.expect(self.people["organizer"].client.post_form(self.url("reviews:send_decisions")), 303, "send decisions")
+        await self.confirmed(self.people["organizer"].client, self.url("reviews:send_decisions"), {}, (303,), "send decisions")
         for number in expected:
             decision = self.model.decisions[number]
             decision.mailed = (decision.outcome, decision.award)
@@ -613,11 +616,18 @@ class Simulation:
 
     async def draft_agenda(self) -> bool:
         self.log.append("organizer drafts the agenda from the decisions")
-        response = await self.confirmed(self.people["organizer"].client, self.url("agenda:draft"),
-                                        {"version": str(await self._draft_version())}, (303, 409), "draft the agenda")
+        client, version = self.people["organizer"].client, str(await self._draft_version())
+        response = await self.expect(client.post_form(self.url("agenda:draft"), {"version": version}), (303, 409),
+                                     "draft the agenda")
+        mode = "replace"
+        if response.status_code == 409 and 'name="mode"' in response.text:  # over a draft: merge or replace, it asks
+            mode = self.random.choice(("merge", "replace"))
+            self.log[-1] += f" ({mode})"
+            response = await self.expect(client.post_form(self.url("agenda:draft"), {"version": version, "mode": mode}),
+                                         (303, 409), "draft the agenda")
         draft = await load_draft(self.seminar)
         held = agenda_paper_numbers(draft.agenda, self.numbers_by_id())
-        if response.status_code == 303 and draft.version and held != self.model.agenda_papers():
+        if mode == "replace" and response.status_code == 303 and draft.version and held != self.model.agenda_papers():
             if not (await self.people["organizer"].client.get(self.url("agenda:editor"))).text.count("flash-error"):
                 self.fail(f"the new draft holds papers {sorted(held)}, the decisions say {sorted(self.model.agenda_papers())}")
         changed = held != self.model.draft_papers
