@@ -263,6 +263,15 @@ def skip_summary(reasons: list[str]) -> list[str]:
     ]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The simulation (tests/simulation) runs a short seeded walk by default; these make it longer or another one."""
+    group = parser.getgroup("simulation")
+    group.addoption("--simulation-steps", type=int, default=None, help="steps of the simulation (default: the short run)")
+    group.addoption("--simulation-seed", type=int, default=None, help="seed of the simulation's random walk")
+    group.addoption("--simulation-all", action="store_true", help="check the simulation's pending invariants too")
+    group.addoption("--simulation-typeset", action="store_true", help="typeset the book for real when the simulation builds it")
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say why tests were skipped even under -q: a clone without ../shared skips the frab checks."""
     reasons = [

@@ -2,7 +2,7 @@
 
 Which papers: before any decision every submitted paper (so organizers can preview the book);
 once papers are decided, those decided keynote, discussion or proceedings-only, never declined
-or withdrawn ones. Within a placement, papers keep their numbers' order.
+or withdrawn ones. Within a placement, papers follow the published agenda, then their numbers' order.
 """
 
 from __future__ import annotations
@@ -102,7 +102,23 @@ async def included_papers(
         query = query.filter(number=number)
     papers = await query.order_by("number")
     placements = await _placements(seminar, papers, decided_only)
+    order = await agenda_order(seminar)
+    papers.sort(key=lambda paper: (order.get(paper.id, len(order)), paper.number))
     return [paper for paper in papers if paper.id in placements], placements
+
+
+async def agenda_order(seminar: Seminar) -> dict[int, int]:
+    """Paper id → its place in the latest published agenda (by time, then within a discussion slot), so the book
+    prints each topic's keynotes and discussion papers as they are presented; empty while nothing is published."""
+    release = await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
+    if release is None:
+        return {}
+    order: dict[int, int] = {}
+    for session in sorted(agenda_from_data(release.data).sessions, key=lambda s: (s.start, s.room.name)):
+        for slot in sorted(session.slots, key=lambda s: s.start):
+            for paper_id in ([slot.paper_id] if slot.paper_id is not None else []) + [c.paper_id for c in slot.contributions]:
+                order.setdefault(paper_id, len(order))
+    return order
 
 
 async def book_papers(

@@ -161,9 +161,14 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     if not papers or not reviewers:
         return Proposal([ProposedRow(p, [], []) for p in papers],
                         [ReviewerLoad(u, kept_count[j], 0, *bounds[j], 0, 0) for j, u in enumerate(reviewers)], [], seed)
+    # What the organizers assigned by hand stays whatever the settings say — a third reviewer for a contested paper,
+    # a reviewer assigned past their maximum — and is never a reason to leave the other papers without reviewers.
+    kept_per_paper = [sum(1 for i, _j in fixed if i == index) for index in range(len(papers))]
+    need = [max(seminar.reviews_per_paper, kept) for kept in kept_per_paper]
+    highs = [None if high is None else max(high, kept_count[j]) for j, (_low, high) in enumerate(bounds)]
     try:
         solution = optimise(
-            matrix, seminar.reviews_per_paper, [low for low, _high in bounds], [high for _low, high in bounds],
+            matrix, need, [low for low, _high in bounds], highs,
             fixed=fixed, balance=True,
             paper_labels=[f"#{p.number}" for p in papers], reviewer_labels=[u.name for u in reviewers],
         )

@@ -19,7 +19,19 @@ from seminar.reviews import models as review_models
 from seminar.seminars.models import Seminar
 from seminar.submissions.intake import inspect_upload
 from seminar.submissions.models import Blob, Manuscript, Paper
-from tests.factories import make_organizer, make_paper, make_proceedings_build, make_seminar
+from seminar.agenda import actions as agenda_actions
+from seminar.agenda.models import AgendaSettings
+from seminar.reviews.actions import ensure_criteria
+from tests.factories import (
+    make_decision,
+    make_organizer,
+    make_paper,
+    make_proceedings_build,
+    make_reviewer,
+    make_review,
+    make_room,
+    make_seminar,
+)
 from tests.submissions.documents import make_docx
 
 TITLES = ("坚持党建引领推进市域治理", "枫桥经验的广州实践", "网格化服务管理的深圳探索")
@@ -155,6 +167,27 @@ async def test_declined_and_withdrawn_papers_stay_out_and_keynotes_come_first() 
 
     listed = [(paper.title, paper.placement.value) for topic in spec.topics for paper in topic.papers]
     assert sorted(listed) == sorted([(TITLES[0], "discussion"), (TITLES[1], "keynote")])
+
+
+async def test_keynotes_are_printed_in_the_order_the_published_agenda_presents_them() -> None:
+    seminar = await make_seminar(topics=1)
+    organizer = await make_organizer(seminar)
+    await ensure_criteria(seminar)
+    reviewer = await make_reviewer(seminar)
+    papers = [await make_paper(seminar, city=city, title=title, status="submitted")
+              for city, title in zip(("广州市", "深圳市", "佛山市"), TITLES, strict=True)]
+    for paper, scores in zip(papers, ([5, 5, 5, 5, 5], [15, 25, 20, 25, 15], [10, 15, 10, 15, 10]), strict=True):
+        await make_review(paper, reviewer, scores=scores)
+        await make_decision(paper, "keynote")
+    await make_room(seminar)
+    await AgendaSettings.create(seminar=seminar, days=[seminar.starts_on.isoformat()])
+    await agenda_actions.draft_from_decisions(seminar, 0, organizer)
+    await agenda_actions.publish(seminar, 1, organizer)  # keynotes by score: 深圳, 佛山, then 广州
+    from seminar.proceedings.queries import book_spec
+
+    spec = await book_spec(seminar)
+
+    assert [paper.title for paper in spec.topics[0].papers] == [TITLES[1], TITLES[2], TITLES[0]]
 
 
 def _no_fonts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -255,6 +255,29 @@ async def test_auto_assign_preview_shows_reasons_and_apply_fills_only_the_missin
     assert papers[0].title not in body and "广州市" not in body
 
 
+async def test_auto_assign_completes_the_others_when_a_paper_has_an_extra_reviewer_and_one_is_past_their_maximum(
+    client: Client,
+) -> None:
+    # Before: "无法完成分配：论文#1已有 3 位评审专家，超过所需的 2 位。", then the same for 王芳's maximum (found by the simulation).
+    seminar, papers, (wang, zhou, _huang) = await _auto_scene()
+    extra = await make_reviewer(seminar, email="r4@example.org", name="钱进", unit="省委宣传部")
+    for reviewer in (wang, zhou, extra):
+        await make_assignment(papers[0], reviewer)  # a third reviewer for a contested paper
+    await ReviewerProfile.filter(user_id=wang.id).update(max_load=0)  # lowered after assigning her
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    token = re.search(r'name="proposal" value="([^"]+)"', page.text)
+    assert token, page.text[-3000:]
+    await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": token.group(1)})
+
+    assert "无法完成分配" not in page.text
+    reviewers = await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer__name")
+    assert sorted(name for paper_id, name in reviewers if paper_id == papers[0].id) == sorted(["王芳", "周敏", "钱进"])
+    assert all(len([1 for paper_id, _name in reviewers if paper_id == paper.id]) == 2 for paper in papers[1:])
+    assert [name for _paper_id, name in reviewers].count("王芳") == 1
+
+
 async def test_auto_assign_infeasible_shows_the_solvers_reason_and_changes_nothing(client: Client) -> None:
     seminar = await organized(reviews_per_paper=3)
     paper = await make_paper(seminar, city="深圳市", status="submitted")

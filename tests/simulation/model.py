@@ -1,0 +1,220 @@
+"""What should be true of the simulated seminar, as plain data: the model the simulation checks the app against.
+
+No ORM and no HTTP here. Each `may_…` answers whether the README's rules let an action succeed now;
+the runner then asks the app, and compares what the app stored with what the model expects.
+`fingerprint()` is the abstract state, hashed to count the distinct states a run visits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SUBMITTED, DRAFT, WITHDRAWN = "submitted", "draft", "withdrawn"
+OUTCOMES = ("keynote", "discussion", "proceedings", "decline")
+AGENDA_OUTCOMES = ("keynote", "discussion")  # what the agenda draft places
+BOOK_OUTCOMES = ("keynote", "discussion", "proceedings")  # what the book prints, in this order per topic
+AWARDS = ("", "first", "second", "third", "excellence")
+
+
+@dataclass
+class PaperModel:
+    number: int
+    id: int
+    city: str  # the city's key, e.g. "c1"
+    topic: int  # the topic's position
+    title: str
+    author: str  # the one author's name: secret from reviewers (blind review) and from other cities
+    phone: str  # the author's phone: for the city and the organizers only
+    email: str
+    status: str = DRAFT
+    manuscripts: int = 0
+    dirty: bool = True  # changed since it was last submitted (a new paper was never submitted)
+
+
+@dataclass
+class DecisionModel:
+    outcome: str
+    award: str
+    mailed: tuple[str, str] | None = None  # (outcome, award) as last mailed to the city
+
+
+@dataclass
+class AssignmentModel:
+    active: bool = True  # False once declined or ended by a conflict
+    review: str = ""  # "", "draft" or "submitted"
+    note: str = ""  # the review's confidential note, for the organizers alone
+
+
+@dataclass
+class Model:
+    quota: int
+    cities: dict[str, str]  # key → city name
+    reviewer_cities: dict[str, str]  # reviewer key → the city key their unit belongs to (conflict by unit)
+    topics: int  # positions 1 … topics
+    reviewers: tuple[str, ...]  # reviewer keys
+    reviews_per_paper: int
+    seminar_open: bool = True
+    extended: set[str] = field(default_factory=set)
+    papers: dict[int, PaperModel] = field(default_factory=dict)
+    decisions: dict[int, DecisionModel] = field(default_factory=dict)
+    assignments: dict[tuple[int, str], AssignmentModel] = field(default_factory=dict)
+    declared: set[tuple[int, str]] = field(default_factory=set)  # conflicts reviewers declared, in force
+    max_load: dict[str, int] = field(default_factory=dict)
+    draft_papers: frozenset[int] = frozenset()  # paper numbers the agenda draft holds
+    published_papers: frozenset[int] | None = None  # … and the latest published version
+    books_published: int = 0
+
+    # --- submissions -------------------------------------------------------------------
+
+    def is_open(self, city: str) -> bool:
+        return self.seminar_open or city in self.extended
+
+    def submitted_of(self, city: str) -> int:
+        return sum(1 for p in self.papers.values() if p.city == city and p.status == SUBMITTED)
+
+    def may_change(self, number: int) -> bool:
+        """Edit details or withdraw: while open and undecided."""
+        return self.is_open(self.papers[number].city) and number not in self.decisions
+
+    def may_upload(self, number: int) -> bool:
+        """A new manuscript version while open and undecided (after that only a final version, 定稿)."""
+        return self.is_open(self.papers[number].city) and number not in self.decisions
+
+    def may_submit(self, number: int) -> bool:
+        paper = self.papers[number]
+        if not self.is_open(paper.city) or paper.manuscripts == 0:
+            return False
+        if paper.status == SUBMITTED:
+            return paper.dirty
+        return self.submitted_of(paper.city) < self.quota
+
+    def may_withdraw(self, number: int) -> bool:
+        return self.may_change(number) and self.papers[number].status == SUBMITTED
+
+    # --- reviewing ---------------------------------------------------------------------
+
+    def is_conflicted(self, number: int, reviewer: str) -> bool:
+        return (number, reviewer) in self.declared or self.reviewer_cities.get(reviewer) == self.papers[number].city
+
+    def load(self, reviewer: str) -> int:
+        """Papers the reviewer has to review: a withdrawn paper's assignment stays, but counts in no load."""
+        return sum(1 for (n, r), a in self.assignments.items()
+                   if r == reviewer and a.active and self.papers[n].status == SUBMITTED)
+
+    def may_assign(self, number: int, reviewer: str, force: bool) -> bool:
+        existing = self.assignments.get((number, reviewer))
+        if self.papers[number].status != SUBMITTED or self.is_conflicted(number, reviewer):
+            return False
+        if existing is not None and existing.active:
+            return False
+        bound = self.max_load.get(reviewer)
+        return force or bound is None or self.load(reviewer) < bound
+
+    def may_review(self, number: int, reviewer: str) -> bool:
+        """Whether the paper is in the reviewer's queue at all (else its pages are a 404)."""
+        found = self.assignments.get((number, reviewer))
+        return found is not None and found.active and not self.is_conflicted(number, reviewer)
+
+    def may_write(self, number: int, reviewer: str) -> bool:
+        """Whether the score form takes the reviewer's posts: a withdrawn paper's stays listed, read-only."""
+        return self.may_review(number, reviewer) and self.papers[number].status == SUBMITTED
+
+    def under_blind_review(self, number: int) -> bool:
+        """A reviewer asked (and not declined) has not submitted: the authors stay hidden from reviewers."""
+        return any(n == number and a.active and a.review != SUBMITTED for (n, _r), a in self.assignments.items())
+
+    def queue(self, reviewer: str) -> set[int]:
+        """The papers on the reviewer's "my reviews" page."""
+        return {n for (n, r) in self.assignments if r == reviewer and self.may_review(n, r)}
+
+    def visible_for_bids(self, reviewer: str) -> set[int]:
+        return {
+            n for n, p in self.papers.items()
+            if p.status == SUBMITTED and (not self.is_conflicted(n, reviewer) or (n, reviewer) in self.declared)
+        }
+
+    def completion_exists(self) -> bool:
+        """Whether reviewers can be added so that every submitted paper has `reviews_per_paper` of them, keeping
+        every assignment made, asking nobody again who declined, no conflict, no maximum exceeded (a flow problem,
+        solved by augmenting paths: the instances are small)."""
+        submitted = sorted(n for n, p in self.papers.items() if p.status == SUBMITTED)
+        active = {key for key, a in self.assignments.items() if a.active and key[0] in submitted}
+        need = {n: max(0, self.reviews_per_paper - sum(1 for m, _r in active if m == n)) for n in submitted}
+        room = {
+            r: (sum(need.values()) if r not in self.max_load else max(0, self.max_load[r] - sum(1 for _n, s in active if s == r)))
+            for r in self.reviewers
+        }
+        allowed = {n: [r for r in self.reviewers if (n, r) not in self.assignments and not self.is_conflicted(n, r)]
+                   for n in submitted}
+        taken: dict[tuple[int, str], bool] = {}
+        used = dict.fromkeys(self.reviewers, 0)
+
+        def augment(paper: int, seen: set[str]) -> bool:
+            for reviewer in allowed[paper]:
+                if reviewer in seen or taken.get((paper, reviewer)):
+                    continue
+                seen.add(reviewer)
+                if used[reviewer] < room[reviewer]:
+                    used[reviewer] += 1
+                    taken[(paper, reviewer)] = True
+                    return True
+                for other in [n for (n, r), on in taken.items() if on and r == reviewer]:
+                    if augment(other, seen):
+                        taken[(other, reviewer)] = False
+                        taken[(paper, reviewer)] = True
+                        return True
+            return False
+
+        return all(augment(paper, set()) for paper in submitted for _slot in range(need[paper]))
+
+    # --- decisions and the book ---------------------------------------------------------
+
+    def may_decide(self, numbers: list[int], outcome: str) -> bool:
+        if not numbers:
+            return False
+        if outcome == "undecided":
+            return not any(self.decisions[n].mailed for n in numbers if n in self.decisions)
+        return all(self.papers[n].status == SUBMITTED for n in numbers)
+
+    def unmailed(self) -> list[int]:
+        return sorted(n for n, d in self.decisions.items() if d.mailed != (d.outcome, d.award))
+
+    def book_papers(self) -> list[tuple[int, list[tuple[str, list[int]]]]]:
+        """The book's papers: per topic, keynotes, discussion and proceedings-only papers, each by number.
+        Before any decision, every submitted paper (a preview), as discussion papers."""
+        submitted = {n: p for n, p in self.papers.items() if p.status == SUBMITTED}
+        if not self.decisions:
+            placed = {n: "discussion" for n in submitted}
+        else:
+            placed = {n: d.outcome for n, d in self.decisions.items() if n in submitted and d.outcome in BOOK_OUTCOMES}
+        topics = range(1, self.topics + 1)
+        return [
+            (topic, [(outcome, sorted(n for n, o in placed.items() if o == outcome and submitted[n].topic == topic))
+                     for outcome in BOOK_OUTCOMES])
+            for topic in topics
+        ]
+
+    def agenda_papers(self) -> frozenset[int]:
+        """What a fresh draft holds: the submitted papers decided as keynote or discussion."""
+        return frozenset(
+            n for n, d in self.decisions.items() if d.outcome in AGENDA_OUTCOMES and self.papers[n].status == SUBMITTED
+        )
+
+    # --- counting states ------------------------------------------------------------------
+
+    def fingerprint(self) -> str:
+        """The abstract state (what the invariants depend on), hashed: two runs in the same state share it."""
+        state = (
+            self.seminar_open,
+            tuple(sorted(self.extended)),
+            tuple((n, p.status, p.manuscripts > 0, p.dirty) for n, p in sorted(self.papers.items())),
+            tuple((n, d.outcome, d.award, d.mailed) for n, d in sorted(self.decisions.items())),
+            tuple((k, a.active, a.review) for k, a in sorted(self.assignments.items())),
+            tuple(sorted(self.declared)),
+            tuple(sorted(self.max_load.items())),
+            tuple(sorted(self.draft_papers)),
+            tuple(sorted(self.published_papers)) if self.published_papers is not None else None,
+            self.books_published > 0,
+        )
+        return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
