@@ -29,6 +29,7 @@ class ProblemKind(StrEnum):
     DISCUSSION_WITHOUT_PLACE = "discussion_without_place"
     TOPIC_WITHOUT_COMMENTARY = "topic_without_commentary"
     PUBLISHED_WITHDRAWN = "published_withdrawn"  # the public agenda still lists a withdrawn paper
+    PUBLISHED_NOT_ON_AGENDA = "published_not_on_agenda"  # …or a paper whose decision no longer puts it there
 
 
 class FixAction(StrEnum):
@@ -65,7 +66,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class PublishedAgenda:
-    """The latest published version, checked for papers that have since been withdrawn."""
+    """The latest published version, checked for papers since withdrawn or decided off the agenda."""
 
     number: int
     agenda: Agenda
@@ -100,6 +101,9 @@ def _fix(problem: Problem) -> Fix:
                    (A.PLACE_PAPER, A.LEAVE_OUT))
     if kind is ProblemKind.TOPIC_WITHOUT_COMMENTARY:
         return Fix(_("Add a commentary slot to the topic's session."), (A.EDIT_SESSION,))
+    if kind is ProblemKind.PUBLISHED_NOT_ON_AGENDA:
+        return Fix(_("Take the paper out of the draft, or change its decision back; then publish a new version."),
+                   (A.DECIDE, A.PUBLISH))
     assert kind is ProblemKind.PUBLISHED_WITHDRAWN, f"no fix written for {kind}: add one to _fix"
     return Fix(_("Take the paper out of the draft, then publish a new version."), (A.PUBLISH,))
 

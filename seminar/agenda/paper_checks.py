@@ -143,12 +143,21 @@ def _keynote_not_decided(session: Session, slot: Slot) -> Problem:
 
 
 def published_problems(published: PublishedAgenda, papers: Mapping[int, PaperState]) -> Iterator[Problem]:
+    """What readers of the public agenda still see although the paper is withdrawn or decided off the agenda."""
     for at in _placements(published.agenda):
         state = papers.get(at.paper_id)
-        if state is not None and state.withdrawn:
+        if state is None:
+            continue
+        if state.withdrawn:
             yield Problem(ProblemKind.PUBLISHED_WITHDRAWN, _(
                 "The published version %(number)s still lists paper %(paper)s in “%(slot)s” (%(time)s), "
                 "but its city withdrew it.", number=published.number, paper=state.label, **_where(at.slot)),
+                paper_id=at.paper_id)
+        elif state.outcome not in (Decision.KEYNOTE.value, Decision.DISCUSSION.value):
+            yield Problem(ProblemKind.PUBLISHED_NOT_ON_AGENDA, _(
+                "The published version %(number)s still lists paper %(paper)s in “%(slot)s” (%(time)s), "
+                "but its decision is now: %(outcome)s.", number=published.number, paper=state.label,
+                outcome=_outcome_label(state.outcome), **_where(at.slot)),
                 paper_id=at.paper_id)
 
 

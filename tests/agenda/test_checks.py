@@ -426,6 +426,23 @@ def test_a_withdrawn_paper_in_the_published_version_is_a_finding_until_a_version
     assert find_problems(corrected, [], papers, PublishedAgenda(2, corrected)) == []
 
 
+def test_a_paper_decided_off_the_agenda_after_publishing_is_a_finding_until_a_version_without_it_is_published() -> None:
+    published = agenda(topic_session(slot("k5", "10:00", 10, title="论文5", paper_id=5), slot("c", "10:10", 10, SlotKind.COMMENTARY)))
+    redrafted = agenda(topic_session(slot("c", "10:00", 10, SlotKind.COMMENTARY)))
+    papers = {5: state(5, "decline")}  # was the keynote; the decision changed, the draft was made again
+
+    problems = find_problems(redrafted, [], papers, PublishedAgenda(1, published))
+
+    assert problems == [
+        Problem(ProblemKind.PUBLISHED_NOT_ON_AGENDA,
+                "已发布的第1版仍在“论文5”（2026年12月10日 10:00–10:10）中列有论文#5“论文5”，但其评审结果现为：不采用。",
+                paper_id=5)
+    ]
+    assert problems[0].fix.actions == (FixAction.DECIDE, FixAction.PUBLISH)
+    assert find_problems(redrafted, [], papers, PublishedAgenda(2, redrafted)) == []
+    assert find_problems(redrafted, [], {5: state(5, "keynote")}, PublishedAgenda(1, published)) != problems
+
+
 def test_a_decided_paper_without_a_place_is_a_finding_until_placed_or_left_out() -> None:
     plan = agenda(topic_session(
         slot("k5", "10:00", 10, paper_id=5),
