@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from seminar.agenda.editing import retimed
 from seminar.agenda.labels import span_label
-from seminar.agenda.model import Agenda, Contribution, Session, Slot, SlotKind
+from seminar.agenda.model import Agenda, Contribution, Placement, Session, Slot, SlotKind
 from seminar.i18n import _
 
 
@@ -49,28 +49,11 @@ class Merged:
     changes: tuple[MergeChange, ...]
 
 
-@dataclass(frozen=True)
-class _Place:
-    """Where an agenda puts a paper: as a keynote slot of its own, or as a contribution inside a slot."""
-
-    session: Session
-    slot: Slot
-    title: str
-
-    @property
-    def is_keynote(self) -> bool:
-        return self.slot.paper_id is not None
-
-
-def placements(agenda: Agenda) -> dict[int, _Place]:
+def placements(agenda: Agenda) -> dict[int, Placement]:
     """paper id → where the agenda places it (the first place, should a paper be placed twice)."""
-    found: dict[int, _Place] = {}
-    for session in agenda.sessions:
-        for slot in session.slots:
-            if slot.paper_id is not None:
-                found.setdefault(slot.paper_id, _Place(session, slot, slot.title))
-            for contribution in slot.contributions:
-                found.setdefault(contribution.paper_id, _Place(session, slot, contribution.title))
+    found: dict[int, Placement] = {}
+    for place in agenda.placements():
+        found.setdefault(place.paper_id, place)
     return found
 
 
@@ -78,7 +61,7 @@ def merge_drafts(edited: Agenda, fresh: Agenda) -> Merged:
     """The edited draft with the fresh draft's new papers added and its missing ones dropped (see the module)."""
     before, after = placements(edited), placements(fresh)
     changes: list[MergeChange] = []
-    moved = {p for p in before.keys() & after.keys() if before[p].is_keynote != after[p].is_keynote}
+    moved = {p for p in before.keys() & after.keys() if before[p].own_slot != after[p].own_slot}
     gone = [p for p in before if p not in after or p in moved]
     sessions = list(edited.sessions)
     for paper_id in gone:
@@ -100,12 +83,12 @@ def merge_drafts(edited: Agenda, fresh: Agenda) -> Merged:
         sessions, where = _with_paper(sessions, fresh, paper_id, place)
         if paper_id in moved:
             summary = _("Moved: “%(title)s” is now a keynote speech, in “%(session)s”.", title=place.title, session=where) \
-                if place.is_keynote else \
+                if place.own_slot else \
                 _("Moved: “%(title)s” is now a discussion contribution, in “%(session)s”.", title=place.title, session=where)
             changes.append(MergeChange(MergeKind.MOVED, paper_id, summary))
         else:
             summary = _("Added: “%(title)s” as a keynote speech, in “%(session)s”.", title=place.title, session=where) \
-                if place.is_keynote else \
+                if place.own_slot else \
                 _("Added: “%(title)s” as a discussion contribution, in “%(session)s”.", title=place.title, session=where)
             changes.append(MergeChange(MergeKind.ADDED, paper_id, summary))
     order = {room.id: index for index, room in enumerate(edited.rooms)}
@@ -133,18 +116,18 @@ def _keys(sessions: list[Session]) -> set[str]:
     return {s.key for s in sessions} | {slot.key for s in sessions for slot in s.slots}
 
 
-def _with_paper(sessions: list[Session], fresh: Agenda, paper_id: int, place: _Place) -> tuple[list[Session], str]:
+def _with_paper(sessions: list[Session], fresh: Agenda, paper_id: int, place: Placement) -> tuple[list[Session], str]:
     """The sessions with the paper placed as the fresh draft has it, and the title of the session it went to."""
     topic_id = place.session.topic_id
     home = next((s for s in sessions if topic_id is not None and s.topic_id == topic_id), None)
-    if place.is_keynote and home is not None:
+    if place.own_slot and home is not None:
         keynote = place.slot
         if keynote.key in _keys(sessions):  # the key is taken (a slot kept from an earlier paper): a new one
             keynote = dataclasses.replace(keynote, key=f"{keynote.key}-{len(_keys(sessions))}")
         last = max((i for i, s in enumerate(home.slots) if s.kind is SlotKind.KEYNOTE), default=-1)
         slots = (*home.slots[:last + 1], keynote, *home.slots[last + 1:])
         return _replaced(sessions, _laid_out(dataclasses.replace(home, slots=slots))), home.title
-    if not place.is_keynote:
+    if not place.own_slot:
         contribution = next(c for c in place.slot.contributions if c.paper_id == paper_id)
         target = _discussion_slot(sessions, place.slot.key, topic_id)
         if target is not None:

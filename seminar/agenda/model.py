@@ -157,6 +157,29 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """Where an agenda puts a paper: as the paper of a slot of its own, or as a contribution inside a slot."""
+
+    session: Session
+    slot: Slot
+    paper_id: int
+    title: str
+    own_slot: bool
+
+    @property
+    def as_keynote(self) -> bool:
+        return self.own_slot and self.slot.kind == SlotKind.KEYNOTE
+
+
+def slot_placements(session: Session, slot: Slot) -> Iterator[Placement]:
+    """The slot's own paper, then its contributions."""
+    if slot.paper_id is not None:
+        yield Placement(session, slot, slot.paper_id, slot.title, True)
+    for contribution in slot.contributions:
+        yield Placement(session, slot, contribution.paper_id, contribution.title, False)
+
+
+@dataclass(frozen=True)
 class Agenda:
     rooms: tuple[Room, ...]
     sessions: tuple[Session, ...]
@@ -176,6 +199,11 @@ class Agenda:
         pairs = [(session, slot) for session in self.sessions for slot in session.slots]
         pairs.sort(key=lambda pair: (pair[1].start, order.get(pair[0].room.id, len(order)), pair[1].key))
         return iter(pairs)
+
+    def placements(self) -> Iterator[Placement]:
+        """Every paper the agenda places, in the order of `slots`."""
+        for session, slot in self.slots():
+            yield from slot_placements(session, slot)
 
     def find_slot(self, key: str) -> tuple[Session, Slot] | None:
         for session in self.sessions:

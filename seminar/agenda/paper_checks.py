@@ -6,11 +6,12 @@ papers. Pure: the states come in as `PaperState`s.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from seminar.agenda.findings import Problem, ProblemKind, PublishedAgenda
 from seminar.agenda.labels import span_label
-from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Session, Slot, SlotKind
+from seminar.agenda.model import (
+    Agenda, DecidedPaper, Decision, PaperState, Placement, Session, Slot, SlotKind, slot_placements,
+)
 from seminar.i18n import _
 
 
@@ -32,26 +33,6 @@ def keynote_problems(agenda: Agenda, decided: list[DecidedPaper]) -> Iterator[Pr
                 _("The keynote %(paper)s has no slot in the agenda.", paper=f"“{paper.title}”"),
                 paper_id=paper.paper_id,
             )
-
-
-@dataclass(frozen=True)
-class _Placement:
-    session: Session
-    slot: Slot
-    paper_id: int
-    as_keynote: bool  # in a keynote slot; otherwise a contribution to a discussion (or another slot's paper)
-
-
-def _slot_placements(session: Session, slot: Slot) -> Iterator[_Placement]:
-    if slot.paper_id is not None:
-        yield _Placement(session, slot, slot.paper_id, slot.kind == SlotKind.KEYNOTE)
-    for contribution in slot.contributions:
-        yield _Placement(session, slot, contribution.paper_id, False)
-
-
-def _placements(agenda: Agenda) -> Iterator[_Placement]:
-    for session, slot in agenda.slots():
-        yield from _slot_placements(session, slot)
 
 
 def _where(slot: Slot) -> dict[str, str]:
@@ -106,7 +87,7 @@ def paper_problems(agenda: Agenda, decided: list[DecidedPaper], papers: Mapping[
             yield Problem(ProblemKind.PAPER_IN_OTHER_TOPIC, _(
                 "Paper %(paper)s is in “%(slot)s” (%(time)s) of the session “%(session)s”, which is not its topic's.",
                 paper=state.label, session=at.session.title, **_where(at.slot)), keys, sessions, at.paper_id)
-    anywhere = {at.paper_id for at in _placements(agenda)}
+    anywhere = {at.paper_id for at in agenda.placements()}
     for paper in sorted(decided, key=lambda p: (p.decision != Decision.KEYNOTE, p.topic_id, -p.score, p.paper_id)):
         state = papers.get(paper.paper_id)
         if paper.paper_id in placed or (state is not None and (state.left_out is not None or state.withdrawn)):
@@ -123,12 +104,12 @@ def paper_problems(agenda: Agenda, decided: list[DecidedPaper], papers: Mapping[
                           paper_id=paper.paper_id)
 
 
-def _each_slot_and_placement(agenda: Agenda) -> Iterator[_Placement | Problem]:
+def _each_slot_and_placement(agenda: Agenda) -> Iterator[Placement | Problem]:
     """In agenda order: each slot's papers, or the finding of a keynote slot without one."""
     for session, slot in agenda.slots():
         if slot.kind == SlotKind.KEYNOTE and slot.paper_id is None:
             yield _keynote_not_decided(session, slot)
-        yield from _slot_placements(session, slot)
+        yield from slot_placements(session, slot)
 
 
 def _keynote_not_decided(session: Session, slot: Slot) -> Problem:
@@ -144,7 +125,7 @@ def _keynote_not_decided(session: Session, slot: Slot) -> Problem:
 
 def published_problems(published: PublishedAgenda, papers: Mapping[int, PaperState]) -> Iterator[Problem]:
     """What readers of the public agenda still see although the paper is withdrawn or decided off the agenda."""
-    for at in _placements(published.agenda):
+    for at in published.agenda.placements():
         state = papers.get(at.paper_id)
         if state is None:
             continue
