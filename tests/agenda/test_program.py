@@ -245,8 +245,8 @@ async def test_a_sessions_chair_and_commentator_with_unit_and_position_are_print
     form = {
         "version": str(stored["version"]), "title": topic.title, "room": str(topic.room.id),
         "start": f"{topic.start:%Y-%m-%dT%H:%M}", "end": f"{topic.end:%Y-%m-%dT%H:%M}",
-        "chair": "林主持", "chair_unit": "省委政法委", "chair_position": "副秘书长",
-        "commentator": "周点评", "commentator_unit": "中山大学", "commentator_position": "教授",
+        "chair-name": "林主持", "chair-unit": "省委政法委", "chair-position": "副秘书长",
+        "commentators-0-name": "周点评", "commentators-0-unit": "中山大学", "commentators-0-position": "教授",
     }
 
     saved = await organizer_client.post_form(f"{EDITOR}/sessions/{topic.key}", form)
@@ -263,7 +263,7 @@ async def test_a_sessions_chair_and_commentator_with_unit_and_position_are_print
 def test_a_commentator_without_a_commentary_row_is_named_under_the_heading() -> None:
     agenda = Agenda((HALL,), (
         session("topic-1", HALL, "09:00", "09:10", slot("k1", "09:00", 10, title="发言"), topic_id=11,
-                title="完成政治任务", commentator=Person(None, "周点评", "中山大学", "教授")),
+                title="完成政治任务", commentators=(Person(None, "周点评", "中山大学", "教授"),)),
     ))
     (day,) = program_of(agenda, {11: 1})
     (heading,) = [line for line in day.rows() if isinstance(line, ProgramSession)]
