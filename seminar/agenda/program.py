@@ -212,7 +212,8 @@ def _person(person: Person | None, affiliations: Affiliations, paper_id: int | N
 def _row(slot: Slot, zone: dt.tzinfo, affiliations: Affiliations,
          commentators: tuple[ProgramPerson, ...] = ()) -> ProgramRow:
     """`commentators`: the session's 点评人, printed beside its commentary row."""
-    role = _("Lecturer") if slot.kind == SlotKind.LECTURE else ""
+    role = {SlotKind.LECTURE: _("Lecturer"), SlotKind.OPENING: _("Speech"), SlotKind.CLOSING: _("Speech")}.get(
+        slot.kind, "")
     speaker = _person(slot.speaker, affiliations, slot.paper_id, role)
     return ProgramRow(
         key=slot.key,

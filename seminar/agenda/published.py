@@ -215,9 +215,14 @@ def _kind(kind: str) -> str:
 
 def _item(row: ProgramRow) -> str:
     """The row's title, with the 研讨交流's speeches numbered under it."""
-    lines = [row.title]
-    lines += [f"{n}. {c.title}" + (f"（{_who(c.person)}）" if c.person else "")
-              for n, c in enumerate(row.contributions, start=1)]
+    return "\n".join([row.title, *(f"{n}. {c.title}" for n, c in enumerate(row.contributions, start=1))])
+
+
+def _speakers(people: Iterable[ProgramPerson], row: ProgramRow | None = None) -> str:
+    """One person a line with their 单位; a 研讨交流's speakers numbered as its speeches are."""
+    lines = [_who(p) for p in people]
+    if row is not None:
+        lines += [f"{n}. {_who(c.person) if c.person else '—'}" for n, c in enumerate(row.contributions, start=1)]
     return "\n".join(lines)
 
 
@@ -238,16 +243,16 @@ def agenda_xlsx(days: Sequence[ProgramDay], title: str) -> bytes:
     rows: list[list[CellValue]] = []
     marked: list[int] = []
 
-    def add(day: ProgramDay, time: str, room: str, session: str, kind: str, item: str,
-            people: Iterable[ProgramPerson], chair: ProgramPerson | None = None) -> None:
+    def add(day: ProgramDay, time: str, room: str, session: str, kind: str, item: str, speakers: str = "",
+            chair: ProgramPerson | None = None) -> None:
         if kind == SlotKind.KEYNOTE.value:
             marked.append(len(rows))
-        rows.append([len(rows) + 1, day.label, time, room, session, _kind(kind), item,
-                     "\n".join(_who(p) for p in people), _who(chair) if chair else ""])
+        rows.append([len(rows) + 1, day.label, time, room, session, _kind(kind), item, speakers,
+                     _who(chair) if chair else ""])
 
     for day in days:
         if day.sign_in is not None:
-            add(day, day.sign_in.time, "", "", "", day.sign_in.title, ())
+            add(day, day.sign_in.time, "", "", "", day.sign_in.title)
         for block in day.blocks:
             for room in block.rooms:
                 for session in room.sessions:
@@ -255,11 +260,11 @@ def agenda_xlsx(days: Sequence[ProgramDay], title: str) -> bytes:
                     others = [p for p in session.people if p is not session.chair]
                     if session.single:
                         item = f"{session.label}{_colon()}{session.heading}" if session.label else session.heading
-                        add(day, session.time, where, "", session.kind, item, others, session.chair)
+                        add(day, session.time, where, "", session.kind, item, _speakers(others), session.chair)
                         continue
                     for row in session.rows:
                         add(day, row.time, where, session.heading, row.kind, _item(row),
-                            [*others, *row.people], session.chair)
+                            _speakers([*others, *row.people], row), session.chair)
     workbook, sheet = new_workbook(_("Seminar agenda"))
     write_table(sheet, columns, rows, title=_("%(title)s: agenda", title=title), marked=marked,
                 footer=_("Page &P of &N"))
