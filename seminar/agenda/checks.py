@@ -243,12 +243,17 @@ def _slots_against_sessions(agenda: Agenda) -> Iterator[Problem]:
 
 
 
-def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:
-    sessions_by_topic: dict[int, list[Session]] = defaultdict(list)
+def _sessions_by_topic(agenda: Agenda) -> list[list[Session]]:
+    """Each topic's sessions by start, topics in the order their first session starts."""
+    found: dict[int, list[Session]] = defaultdict(list)
     for session in sorted(agenda.sessions, key=lambda s: (s.start, s.key)):
         if session.topic_id is not None:
-            sessions_by_topic[session.topic_id].append(session)
-    for sessions in sessions_by_topic.values():
+            found[session.topic_id].append(session)
+    return list(found.values())
+
+
+def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:
+    for sessions in _sessions_by_topic(agenda):
         if not any(slot.kind in CLOSING_REMARK_KINDS for session in sessions for slot in session.slots):
             yield Problem(
                 ProblemKind.TOPIC_WITHOUT_COMMENTARY,
@@ -259,11 +264,7 @@ def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:
 
 def _topic_sessions_without_commentators(agenda: Agenda) -> Iterator[Problem]:
     """A topic's session where its 点评 is held (or, with no 点评 slot yet, its first session) names no 点评人."""
-    sessions_by_topic: dict[int, list[Session]] = defaultdict(list)
-    for session in sorted(agenda.sessions, key=lambda s: (s.start, s.key)):
-        if session.topic_id is not None:
-            sessions_by_topic[session.topic_id].append(session)
-    for sessions in sessions_by_topic.values():
+    for sessions in _sessions_by_topic(agenda):
         commenting = [session for session in sessions if session.commentary_slot is not None] or sessions[:1]
         for session in commenting:
             if not session.commentators:
