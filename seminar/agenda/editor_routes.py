@@ -38,7 +38,6 @@ from seminar.agenda.forms import (
 from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, SlotKind
 from seminar.agenda.published import days_of, forget_head, names
-from seminar.agenda.published_files import absolute_url
 from seminar.agenda.queries import (
     editor_view,
     get_release_or_404,
@@ -54,7 +53,7 @@ from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
 from seminar.permissions import can_edit_agenda
-from seminar.web import actor, flash, form, redirect, render, seminar_page
+from seminar.web import absolute_url, actor, flash, form, redirect, render, seminar_page
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User

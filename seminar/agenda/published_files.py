@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
@@ -191,10 +191,6 @@ async def published_file(request: Request, kind: str, head: ReleaseHead) -> Cach
 def file_name(kind: str, slug: str, number: int) -> str:
     return FILES[kind].filename.format(slug=slug, number=number)
 
-
-def absolute_url(request: Request, name: str, **params: Any) -> str:
-    """A page's full address, for what leaves the site: a calendar subscription, a mail."""
-    return f"{request.app.state.settings.base_url.rstrip('/')}{request.app.url_path_for(name, **params)}"
 
 
 # ---------- a person's own calendar ----------
