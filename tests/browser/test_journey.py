@@ -582,6 +582,18 @@ def organizer_decides(journey: Journey, page: Page) -> None:
     said(page, COMMENT)  # the reviewer's 点评, inline
 
 
+def organizer_names_the_commentator(page: Page) -> None:
+    """A topic session without 点评人 is a finding; its fix link leads to the session form."""
+    checks = main(page).locator(".agenda-checks")
+    link(checks, "Edit session").first.click()
+    commentator = page.get_by_role("group", name=t("Commentator %(number)s", number=1))
+    labelled(commentator, "Name").fill("李明")
+    labelled(commentator, "Unit").fill("省委政法委")
+    labelled(commentator, "Position").fill("副秘书长")
+    button(page, "Save session").click()
+    said(page, t("Session saved."))
+
+
 def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     link(seminar_bar(page), "Agenda editor").click()
     link(page, "Days, times and rooms").click()
@@ -596,6 +608,7 @@ def organizer_publishes_the_agenda(journey: Journey, page: Page) -> None:
     button(page, "Draft from decisions").click()
     said(page, t("The agenda was drafted from the decisions. Check it, adjust it, then publish it."))
     said(page, PAPER)
+    organizer_names_the_commentator(page)
     expect(main(page).locator(".agenda-checks")).to_contain_text(t("No problems found."))
     journey.look(page, "agenda-draft")
     journey.illustrate(page, "agenda-editor", height=1100)
