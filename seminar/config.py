@@ -31,7 +31,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "MAIL_FROM": "Sender address of every mail",
     "SECURE_COOKIES": "Send the session cookie only over HTTPS (set true in production)",
     "RUN_WORKER": "Run the workers (mail, proceedings builds) inside the web process (false when they run apart)",
-    "DATA_DIR": "Where the SQLite file and the generated secret key live",
+    "DATA_DIR": "Where the SQLite file, the generated secret key and the metrics files live",
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
     "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
