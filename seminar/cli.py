@@ -77,7 +77,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     # First: nothing may count a metric before every process knows where to write it.
-    multiprocess.use_directory(multiprocess.metrics_directory(settings.data_dir), clean=True)
+    multiprocess.use_directory(multiprocess.metrics_directory(settings.data_dir))
     if not args.no_migrate:
         cmd_migrate(args, settings)
     host_in_url = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
@@ -94,10 +94,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    # Beside `seminar serve` on the same host and DATA_DIR, the worker's counts add up with the site's.
-    multiprocess.use_directory(multiprocess.metrics_directory(settings.data_dir), clean=False)
     from seminar.operations.background import run_workers
-    from seminar.operations.metrics import process_stopping
 
     async def work() -> None:
         stop = asyncio.Event()
@@ -109,7 +106,6 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         await run_workers(settings, stop)
 
     asyncio.run(_with_database(settings, work))
-    process_stopping()
     print("Worker stopped.")
     return 0
 

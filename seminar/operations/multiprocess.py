@@ -1,5 +1,5 @@
-"""The directory where each process of the site writes its metrics (prometheus-client's multiprocess
-mode), so that a scrape answered by any uvicorn worker adds up all of them.
+"""The directory where each process of `seminar serve` writes its metrics (prometheus-client's
+multiprocess mode), so that a scrape answered by any uvicorn worker adds up all of them.
 
 prometheus-client decides between one process and many when it is first imported, from the
 environment variable PROMETHEUS_MULTIPROC_DIR; `seminar serve` sets it (and uvicorn's worker
@@ -9,44 +9,25 @@ processes inherit it) before anything imports the library. Hence this module imp
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
-_PID_IN_NAME = re.compile(r"_(\d+)\.db$")
 
 
 def metrics_directory(data_dir: Path) -> Path:
     return data_dir / "metrics"
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process: running
-    return True
-
-
-def remove_stopped_processes(directory: Path) -> None:
-    """What processes that have ended left in the directory: a previous run's counts would be added to
-    this one's. A `seminar worker` still running keeps its files."""
-    for path in directory.glob("*.db"):
-        match = _PID_IN_NAME.search(path.name)
-        if match is None or not _running(int(match.group(1))):
-            path.unlink(missing_ok=True)
-
-
-def use_directory(directory: Path, clean: bool) -> None:
-    """Every process started from now on (and this one) writes its metrics into `directory`."""
-    if "prometheus_client" in sys.modules and os.environ.get(VARIABLE) != str(directory):
+def use_directory(directory: Path) -> None:
+    """This process and every process started from it write their metrics into `directory`, emptied
+    first: what a previous run left would be added to this one's counts (and in a container, whose
+    process ids repeat at every start, even be counted on by a new process of the same id)."""
+    if "prometheus_client" in sys.modules:
         raise RuntimeError("prometheus_client was imported before its multiprocess directory was set")
     directory.mkdir(parents=True, exist_ok=True)
-    if clean:
-        remove_stopped_processes(directory)
+    for path in directory.glob("*.db"):
+        path.unlink(missing_ok=True)
     os.environ[VARIABLE] = str(directory)
 
 

@@ -228,6 +228,12 @@ COUNT_REQUESTS = textwrap.dedent("""
         observe_request("accounts:login", "GET", 200, 0.02)
     LOGINS.labels("failure").inc()
 """)
+USE_DIRECTORY = textwrap.dedent("""
+    import os
+    from pathlib import Path
+    from seminar.operations.multiprocess import use_directory
+    use_directory(Path(os.environ.pop("PROMETHEUS_MULTIPROC_DIR")))
+""")
 SCRAPE = textwrap.dedent("""
     import sys
     from seminar.operations.metrics import DatabaseReading, exposition
@@ -245,8 +251,6 @@ def run_python(code: str, directory: Path, *arguments: str) -> str:
 
 
 def test_processes_writing_to_one_directory_add_up_in_a_scrape_by_a_third(tmp_path: Path) -> None:
-    from seminar.operations.multiprocess import remove_stopped_processes
-
     run_python(COUNT_REQUESTS, tmp_path, "3")
     run_python(COUNT_REQUESTS, tmp_path, "4")
 
@@ -257,6 +261,6 @@ def test_processes_writing_to_one_directory_add_up_in_a_scrape_by_a_third(tmp_pa
     assert value(exposition, "seminar_logins_total", outcome="failure") == 2
     assert len(list(tmp_path.glob("counter_*.db"))) >= 2  # one file per process
 
-    # `seminar serve` starts by removing what stopped processes left: a new run counts from zero.
-    remove_stopped_processes(tmp_path)
+    # `seminar serve` starts by emptying the directory: a new run counts from zero.
+    run_python(USE_DIRECTORY, tmp_path)
     assert value(run_python(SCRAPE, tmp_path), "seminar_http_requests_total", status="200", **login) == 0
