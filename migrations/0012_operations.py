@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_autosave_confirm')]
+    dependencies = [('models', '0011_agenda_people')]
 
     initial = False
 
