@@ -26,7 +26,6 @@ from seminar.audit.routes import routes as audit_routes
 from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
-from seminar.mail import worker as mail_worker
 from seminar.mail.routes import routes as mail_routes
 from seminar.routing import SegmentRouter
 from seminar.middleware import (
@@ -37,7 +36,10 @@ from seminar.middleware import (
     SecurityHeadersMiddleware,
     TwoFactorRequiredMiddleware,
 )
-from seminar.proceedings import worker as proceedings_worker
+from seminar.operations import logs, metrics
+from seminar.operations.background import run_workers
+from seminar.operations.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from seminar.operations.routes import routes as operations_routes
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
@@ -85,9 +87,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    """The 500 page, sent by Starlette's outermost handler: outside the request's middleware, so the
+    request's log context and its id header are put back here."""
+    info = logs.request_info(request.scope)
+    with logs.request_context(info):
+        logger.error("unhandled error", exc_info=exc)
     i18n.set_locale(request.scope.get("locale", i18n.DEFAULT_LOCALE))
-    return render(request, _error_template(500), {"status_code": 500}, status_code=500)
+    response = render(request, _error_template(500), {"status_code": 500}, status_code=500)
+    if info is not None:
+        response.headers[REQUEST_ID_HEADER] = info.id
+    return response
 
 
 def build_routes() -> list[BaseRoute]:
@@ -96,6 +105,7 @@ def build_routes() -> list[BaseRoute]:
         Route("/healthz", healthz, name="healthz"),
         Route("/favicon.ico", favicon, name="favicon"),
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        *operations_routes,
         *account_routes,
         *mail_routes,
         *audit_routes,
@@ -127,19 +137,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # In the background: the first upload after start-up need not wait for it (seconds).
             fork_server = asyncio.create_task(asyncio.to_thread(isolation.start_fork_server))
             stop = asyncio.Event()
-            workers = []
-            if settings.run_worker:
-                workers.append(asyncio.create_task(mail_worker.run_forever(settings, stop)))
-                workers.append(asyncio.create_task(proceedings_worker.run_forever(stop)))
+            workers = asyncio.create_task(run_workers(settings, stop)) if settings.run_worker else None
             try:
                 yield
             finally:
                 stop.set()
-                for worker in workers:
-                    await worker
+                if workers is not None:
+                    await workers
                 await fork_server
+                metrics.process_stopping()
 
     middleware = [
+        Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(
             SessionMiddleware,
@@ -172,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Swapped in before the first request builds the middleware stack around `app.router`.
     app.router = SegmentRouter(app.router.routes, lifespan=lifespan)
     app.state.settings = settings
+    app.state.metrics_networks = metrics.allowed_networks(settings.metrics_allowed_ips)
     return app
 
 

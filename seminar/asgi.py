@@ -5,6 +5,11 @@ Each worker process imports this module and builds its own app from the environm
 
 from __future__ import annotations
 
+import logging
+
 from seminar.app import create_app
 
+# uvicorn sets up logging in each worker (`logs.logging_config`), not warnings: they would reach
+# standard error as bare text, a line a JSON log collector cannot read.
+logging.captureWarnings(True)
 app = create_app()

@@ -1,4 +1,4 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, demo.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, demo, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -21,6 +21,7 @@ from tortoise.migrations.api import migrate
 
 from seminar.config import Settings
 from seminar.db import tortoise_config
+from seminar.operations import logs, multiprocess
 
 if TYPE_CHECKING:  # imported where used, so a command loads only what it needs
     from seminar.accounts.password_rules import PasswordOwner
@@ -29,6 +30,10 @@ if TYPE_CHECKING:  # imported where used, so a command loads only what it needs
 # (nginx: 60 s). With uvicorn's 5 s, a worker that stalls under load closes a connection the
 # next request has already arrived on: the client gets a reset (bench/load.py saw it at sign-in).
 KEEP_ALIVE_SECONDS = 75
+# How long uvicorn waits for a worker process to answer its health check before it kills the
+# worker and starts another. uvicorn's 5 s is shorter than a new process takes to import the app
+# on a busy machine (load 10 on two cores): every worker was killed before it started, forever.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
@@ -74,6 +79,8 @@ def _base_url_configured(env_file: str = ".env") -> bool:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    # First: nothing may count a metric before every process knows where to write it.
+    multiprocess.use_directory(multiprocess.metrics_directory(settings.data_dir))
     if not args.no_migrate:
         cmd_migrate(args, settings)
     host_in_url = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
@@ -84,13 +91,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Serving on {address}/ (Ctrl+C to stop)", flush=True)
     # An import string, not an app object: uvicorn needs it to start several worker processes.
     uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS)
+                timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                log_config=logs.logging_config(settings.log_format), access_log=False)
     return 0
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from seminar.mail.worker import run_forever
-    from seminar.proceedings import worker as proceedings_worker
+    from seminar.operations.background import run_workers
 
     async def work() -> None:
         stop = asyncio.Event()
@@ -99,7 +106,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(signum, stop.set)
         mode = "sending via " + settings.smtp_host if settings.smtp_configured else "no SMTP_HOST: mail stays in the outbox"
         print(f"Worker running: mail ({mode}) and proceedings builds; Ctrl+C to stop.", flush=True)
-        await asyncio.gather(run_forever(settings, stop), proceedings_worker.run_forever(stop))
+        await run_workers(settings, stop)
 
     asyncio.run(_with_database(settings, work))
     print("Worker stopped.")
@@ -248,6 +255,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Versions of what the site runs on, read from this machine alone; 1 when something is missing."""
+    from seminar.operations import doctor, queries
+
+    sections = doctor.local_sections()
+
+    async def work() -> None:
+        sections.append(doctor.database_section(*await queries.database_server()))
+
+    asyncio.run(_with_database(settings, work))
+    print(doctor.as_text(sections))
+    missing = [item.name for section in sections for item in section.items if item.missing]
+    if missing:
+        print(f"Missing: {', '.join(missing)}.", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     scheme, sep, rest = url.partition("://")
@@ -299,12 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     demo.add_argument("--no-proceedings", action="store_true", help="skip typesetting the 论文集 (about 20 s)")
     demo.set_defaults(handler=cmd_demo)
+
+    commands.add_parser(
+        "doctor", help="list the versions of Python, its packages, the system libraries, fonts and the database server"
+    ).set_defaults(handler=cmd_doctor)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_environment()
+    logs.configure(settings.log_format)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
     return handler(args, settings)
 

@@ -31,7 +31,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "MAIL_FROM": "Sender address of every mail",
     "SECURE_COOKIES": "Send the session cookie only over HTTPS (set true in production)",
     "RUN_WORKER": "Run the workers (mail, proceedings builds) inside the web process (false when they run apart)",
-    "DATA_DIR": "Where the SQLite file and the generated secret key live",
+    "DATA_DIR": "Where the SQLite file, the generated secret key and the metrics files live",
     "DEFAULT_LOCALE": "Language for visitors with no preference: zh_Hans, zh_Hant or en",
     "TIME_ZONE": "Time zone of dates shown and typed",
     "UPLOAD_MAX_MB": "Largest manuscript upload accepted, in megabytes",
@@ -41,6 +41,10 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "SESSION_MAX_HOURS": "Sign out this long after logging in, however active",
     "AUDIT_RETENTION_DAYS": "How long the audit log keeps its entries",
     "REQUIRE_TOTP_FOR_ORGANIZERS": "Organizers and site administrators must set up two-step verification before going on",
+    "LOG_FORMAT": "text (one readable line per event) or json (one JSON object per line)",
+    "TRUST_REQUEST_ID": "Take each request's id from the X-Request-ID header the reverse proxy sets",
+    "METRICS_ALLOWED_IPS": "Addresses or networks (comma-separated) that may read /metrics without the token",
+    "METRICS_TOKEN": "Bearer token that opens /metrics from any address; empty: no token opens it",
 }
 
 
@@ -92,6 +96,10 @@ class Settings:
     require_totp_for_organizers: bool = False
     # Between a right password and the code from the authenticator app.
     two_factor_pending_seconds: int = 300
+    log_format: str = "text"
+    trust_request_id: bool = False
+    metrics_allowed_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    metrics_token: str = ""
 
     @property
     def smtp_configured(self) -> bool:
@@ -129,4 +137,11 @@ class Settings:
             session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
             audit_retention_days=config("AUDIT_RETENTION_DAYS", cast=int, default=180),
             require_totp_for_organizers=config("REQUIRE_TOTP_FOR_ORGANIZERS", cast=bool, default=False),
+            log_format=config("LOG_FORMAT", default="text").lower(),
+            trust_request_id=config("TRUST_REQUEST_ID", cast=bool, default=False),
+            metrics_allowed_ips=tuple(
+                address.strip() for address in config("METRICS_ALLOWED_IPS", default="127.0.0.1,::1").split(",")
+                if address.strip()
+            ),
+            metrics_token=config("METRICS_TOKEN", default=""),
         )

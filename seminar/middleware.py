@@ -8,6 +8,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -20,6 +21,8 @@ from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.db import is_connection_lost, is_dropped_connection
+from seminar.operations.logs import note_user
+from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, render
@@ -76,6 +79,8 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+# The reason a refused upload is counted under (`seminar_uploads_refused_total`) when its body is over the cap.
+UPLOAD_TOO_LARGE = "too_large"
 # What a form may weigh. The longest legitimate ones (a 前言 or a decision mail of 20,000
 # characters) are a few hundred kilobytes once percent-encoded.
 FORM_MAX_BYTES = 1024 * 1024
@@ -126,7 +131,7 @@ class RequestLimitsMiddleware:
         context = {"is_upload": is_upload, "signed_out_upload": signed_out_upload, "limit_mb": max(1, shown // 2**20)}
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(scope, receive, send, "errors/413.html", 413, context)
+            await self._refuse_too_large(scope, receive, send, context)
             return
         received = 0
         response_started = False
@@ -150,7 +155,12 @@ class RequestLimitsMiddleware:
         except BodyTooLarge:
             if response_started:  # a route streaming its answer while reading: nothing more to say
                 raise
-            await self._refuse(scope, receive, send, "errors/413.html", 413, context)
+            await self._refuse_too_large(scope, receive, send, context)
+
+    async def _refuse_too_large(self, scope: Scope, receive: Receive, send: Send, context: Mapping[str, Any]) -> None:
+        if context["is_upload"] or context["signed_out_upload"]:
+            UPLOADS_REFUSED.labels(UPLOAD_TOO_LARGE).inc()
+        await self._refuse(scope, receive, send, "errors/413.html", 413, context)
 
     @staticmethod
     async def _refuse(
@@ -216,6 +226,8 @@ class ActorMiddleware:
         request = Request(scope)
         actor = await load_actor(request.session, self.idle_seconds, self.max_seconds)
         scope["actor"] = actor
+        if actor.user is not None:
+            note_user(scope, actor.user.id)
         locale = i18n.negotiate_locale(
             actor.user.locale if actor.user else None,
             request.session.get("locale"),
@@ -332,15 +344,12 @@ class DatabaseUnavailableMiddleware:
                 if started or not is_connection_lost(error):
                     raise
                 if attempt < attempts and is_dropped_connection(error):
-                    logger.info("database connection dropped under %s %s: asked again", scope["method"], scope["path"])
+                    logger.info("database connection dropped under the request: asked again")
                     await asyncio.sleep(DRIVER_CATCH_UP_SECONDS)
                     continue
                 failure = error
                 break
-        logger.warning(
-            "database unavailable: %s %s answered 503 (%s: %s)",
-            scope["method"], scope["path"], type(failure).__name__, str(failure)[:200],
-        )
+        logger.warning("database unavailable: answered 503 (%s: %s)", type(failure).__name__, str(failure)[:200])
         response = self._unavailable_page(attempt_scope)
         await response(scope, receive, send)
 

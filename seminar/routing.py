@@ -17,6 +17,8 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Router
 from starlette.types import Receive, Scope, Send
 
+from seminar.operations.logs import note_routed
+
 DEPTH = 2
 ANY = None  # a parameter there, or the route ends before: any segment may come
 
@@ -74,4 +76,5 @@ class SegmentRouter(Router):
             await super().app(scope, receive, send)
             return
         scope.setdefault("router", self)
+        note_routed(scope)
         await self._router_for(get_route_path(scope)).app(scope, receive, send)

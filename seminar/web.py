@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from seminar import i18n, permissions, templating
 from seminar.accounts.roles import role_label, role_labels
+from seminar.operations.logs import note_seminar, request_info
 from seminar.permissions import ANONYMOUS, Actor, require
 from seminar.seminars.queries import get_seminar_or_404
 from seminar.text import visible, visible_filename
@@ -75,6 +76,7 @@ async def seminar_page(
     4. `allowed` false: `refused` (403, or 404 where even the page's existence must not leak).
     """
     seminar = await get_seminar_or_404(request.path_params["slug"])
+    note_seminar(request.scope, seminar.slug)
     if sign_in:
         signed_in_user(request)
     current = actor(request)
@@ -110,8 +112,10 @@ def pop_flashes(request: Request) -> list[tuple[str, str]]:
 def render(
     request: Request, template: str | list[str], context: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
+    info = request_info(request.scope)
     values = {
         "actor": actor(request),
+        "request_id": info.id if info else "",
         "flashes": pop_flashes(request),
         "csrf_input": lambda: _csrf_input(request),
         "csrf_token": lambda: csrf_token(request),

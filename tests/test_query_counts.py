@@ -106,6 +106,9 @@ COUNTED_APART: dict[str, str] = {
 
 NOT_LISTS: dict[str, str] = {
     "healthz": "one query, no rows",
+    "operations:readyz": "four checks, a fixed number of queries",
+    "operations:metrics": "counts and a handful of aggregate queries, however many rows",
+    "operations:system": "the readiness checks and the installed versions",
     "favicon": "a static file",
     "accounts:login": "a form",
     "accounts:profile": "one's own profile form",

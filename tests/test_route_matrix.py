@@ -42,6 +42,7 @@ from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
 from seminar.db import column
+from seminar.operations.models import WorkerHeartbeat
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
@@ -116,6 +117,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "healthz":                          EVERYONE,
     "static":                           EVERYONE,
     "favicon":                          EVERYONE,
+    # operations: the probes and the scraper (from the local host, as the tests ask) and the system page
+    "operations:readyz":                EVERYONE,
+    "operations:metrics":               EVERYONE,
+    "operations:system":                ADMINS,
     "seminars:index":                   EVERYONE,
     "seminars:landing":                 EVERYONE,
     "seminars:create":                  (LOGIN, DENY,   DENY,   DENY,   DENY,   DENY,   OK,     OK,     OK),
@@ -371,6 +376,8 @@ async def _people(o: SimpleNamespace) -> None:
     o.expert = await make_reviewer(o.seminar, "expert@example.org", name="钱教授", unit="中山大学",
                                    unit_kind=UnitKind.INSTITUTION)
     await make_two_factor(o.expert)  # and lost the phone: organizers may turn the second step off
+    now = dt.datetime.now(dt.UTC)  # a worker runs, so the site is ready
+    await WorkerHeartbeat.create(name="matrix:1", started_at=now, beat_at=now)
 
 
 async def _papers_and_reviews(o: SimpleNamespace) -> None:

@@ -37,6 +37,7 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
 from seminar.mail.outbox import queue_mail
+from seminar.operations.metrics import LOCKOUTS, LOGINS
 from seminar.seminars.models import Seminar
 
 # At most this many reset mails per account and hour, so nobody can flood an inbox.
@@ -104,17 +105,20 @@ async def refuse_while_throttled(email: str, ip: str, settings: Settings, field:
         minutes_to_wait(by_address, settings.login_attempts_per_ip, window, now),
     )
     if wait:
+        LOCKOUTS.inc()
         raise UserError(
             _("Too many failed attempts. Please wait %(minutes)s minute(s) and try again.", minutes=wait), field=field
         )
 
 
 async def record_failure(email: str, ip: str) -> None:
+    LOGINS.labels("failure").inc()
     await LoginFailure.create(email=email, ip=ip)
 
 
 async def finish_login(user: User) -> None:
     """Every step passed: the account's failures are forgotten and the login time noted."""
+    LOGINS.labels("success").inc()
     async with in_transaction():
         await LoginFailure.filter(email=user.email).delete()
         user.last_login_at = _now()

@@ -27,6 +27,7 @@ from seminar.mail import sender
 from seminar.mail.models import MailAttempt, MailStatus, OutboxMail
 from seminar.mail.outbox import queue_mail
 from seminar.mail.schedule import next_attempt_at
+from seminar.operations.metrics import MAIL_DELIVERIES
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +108,13 @@ async def deliver(settings: Settings, mail: OutboxMail, worker_name: str) -> boo
         await sender.send_message(sender.build_message(mail, settings), settings)
     except Exception as error:  # noqa: BLE001  # every failure is recorded on the mail and retried
         failure = sender.describe_failure(error)
-        await _record_failure(settings, mail, worker_name, failure)
-        logger.warning("mail %s to %s not sent: %s", mail.id, mail.to_address, failure.error)
+        gave_up = await _record_failure(settings, mail, worker_name, failure) == MailStatus.FAILED
+        MAIL_DELIVERIES.labels("failed" if gave_up else "retry").inc()
+        # The SMTP server's reply may quote the address: the log line masks it.
+        logger.warning(
+            "mail %s (%s) not sent, attempt %d%s: %s", mail.id, mail.template, mail.attempts,
+            ", given up" if gave_up else "", failure.error,
+        )
         return False
     now = _now()
     async with in_transaction():
@@ -117,12 +123,15 @@ async def deliver(settings: Settings, mail: OutboxMail, worker_name: str) -> boo
             status=MailStatus.SENT, sent_at=now, attempts=mail.attempts + 1, last_error="", claimed_at=None
         )
     mail.status, mail.sent_at, mail.attempts = MailStatus.SENT, now, mail.attempts + 1
+    MAIL_DELIVERIES.labels("sent").inc()
+    logger.info("mail %s (%s) sent, attempt %d", mail.id, mail.template, mail.attempts)
     return True
 
 
 async def _record_failure(
     settings: Settings, mail: OutboxMail, worker_name: str, failure: sender.SendFailure
-) -> None:
+) -> MailStatus:
+    """The mail back in the queue (PENDING) or given up (FAILED); returns which."""
     attempts = mail.attempts + 1
     retry_at = next_attempt_at(attempts, settings.mail_retry_delays, _now(), failure.permanent)
     status = MailStatus.PENDING if retry_at is not None else MailStatus.FAILED
@@ -137,6 +146,7 @@ async def _record_failure(
             claimed_at=None,
         )
     mail.status, mail.attempts, mail.last_error = status, attempts, failure.error
+    return status
 
 
 async def _requeue(mail: OutboxMail) -> bool:

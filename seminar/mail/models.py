@@ -43,6 +43,8 @@ class OutboxMail(Model):
     last_error = fields.TextField(default="")
     sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The request that queued the mail: the worker's lines about sending it carry the same id.
+    request_id = fields.CharField(max_length=64, default="")
 
     class Meta:
         table = "outbox_mail"

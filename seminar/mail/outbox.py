@@ -9,6 +9,7 @@ from jinja2 import TemplateNotFound
 
 from seminar import i18n
 from seminar.mail.models import OutboxMail
+from seminar.operations.logs import current_request_id
 from seminar.web import templates
 
 # Subjects and text parts are plain text: escaping them would put "&#39;" and "&amp;" in the
@@ -54,4 +55,5 @@ async def queue_mail(
         body_text=text,
         body_html=html,
         message_id=f"<{secrets.token_hex(16)}@{domain}>",
+        request_id=current_request_id(),
     )

@@ -16,6 +16,7 @@ import socket
 from seminar.config import Settings
 from seminar.db import is_connection_lost
 from seminar.mail import actions
+from seminar.operations.logs import working_for
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ async def send_pending(settings: Settings, worker_name: str = "", batch_size: in
     sent = 0
     while batch := await actions.claim_due_mails(worker_name, due_before=started, limit=batch_size):
         for mail in batch:
-            sent += await actions.deliver(settings, mail, worker_name)
+            with working_for(mail.request_id):
+                sent += await actions.deliver(settings, mail, worker_name)
     return sent
 
 

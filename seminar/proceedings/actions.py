@@ -34,6 +34,7 @@ from seminar.accounts.models import User
 from seminar.blobs import store_blob
 from seminar.errors import UserError
 from seminar.i18n import N_, _
+from seminar.operations.logs import current_request_id
 from seminar.proceedings.inputs import input_hash
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
 from seminar.proceedings.progress import BuildStage
@@ -113,7 +114,7 @@ async def request_build(seminar: Seminar, volume: int | None, by: User | None) -
         async with in_transaction():
             build = await ProceedingsBuild.create(
                 seminar_id=seminar.id, volume=volume, input_hash=key.rsplit(":", 1)[1], dedupe_key=key,
-                requested_by_id=by.id if by else None,
+                requested_by_id=by.id if by else None, request_id=current_request_id(),
             )
     except IntegrityError:  # a request at the same moment got there first: that is our build
         return await ProceedingsBuild.get(dedupe_key=key), False

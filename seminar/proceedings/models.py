@@ -87,6 +87,8 @@ class ProceedingsBuild(Model):
     blob_id: str | None
     published = fields.BooleanField(default=False)
     published_at = fields.DatetimeField(null=True)
+    # The request that asked for the build: the worker's lines about it carry the same id.
+    request_id = fields.CharField(max_length=64, default="")
 
     @property
     def is_done(self) -> bool:

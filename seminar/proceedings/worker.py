@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from seminar.mail.worker import default_worker_name, log_failed_round
+from seminar.operations.logs import working_for
+from seminar.operations.metrics import BUILD_SECONDS
 from seminar.proceedings import actions
 
 logger = logging.getLogger(__name__)
@@ -23,8 +26,11 @@ async def build_pending(worker_name: str = "") -> int:
     await actions.recover_stale_builds()
     ran = 0
     while build := await actions.claim_build(worker_name):
-        result = await actions.run_build(build)
-        logger.info("proceedings build %s: %s", result.id, result.status)
+        with working_for(build.request_id):
+            started = time.monotonic()
+            result = await actions.run_build(build)
+            BUILD_SECONDS.labels(str(result.status)).observe(time.monotonic() - started)
+            logger.info("proceedings build %s: %s", result.id, result.status)
         ran += 1
     return ran
 

@@ -36,6 +36,8 @@ RESERVED_SLUGS = frozenset(
         "profile",
         "language",
         "healthz",
+        "readyz",
+        "metrics",
         "api",
         "admin",
     }

@@ -12,7 +12,8 @@ import logging
 
 from seminar.i18n import _
 from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
-from seminar.submissions.intake import DEFAULT_MAX_BYTES, Intake, IntakeError, inspect_upload
+from seminar.operations.metrics import UPLOADS_REFUSED
+from seminar.submissions.intake import DEFAULT_MAX_BYTES, Intake, IntakeError, file_extension, inspect_upload
 
 logger = logging.getLogger(__name__)
 
@@ -20,18 +21,25 @@ logger = logging.getLogger(__name__)
 async def inspect_upload_limited(
     filename: str, data: bytes, *, limits: Limits, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Intake:
-    """`inspect_upload` in a child process; an upload over the limits is an `IntakeError` that names the limit."""
+    """`inspect_upload` in a child process; an upload over the limits is an `IntakeError` that names the limit.
+
+    Every refusal is counted by its reason."""
     try:
-        return await run_limited_async(inspect_upload, filename, data, max_bytes=max_bytes, limits=limits)
-    except LimitExceeded as exceeded:
-        raise over_limit(exceeded) from None
-    except ChildFailed as failure:
-        logger.warning("converting %r failed: %s", filename, failure)
-        raise IntakeError(
-            _("This document could not be converted. Please open it in Word or WPS, save it again and upload it, "
-              "or upload the paper as PDF."),
-            field="manuscript",
-        ) from None
+        try:
+            return await run_limited_async(inspect_upload, filename, data, max_bytes=max_bytes, limits=limits)
+        except LimitExceeded as exceeded:
+            raise over_limit(exceeded) from None
+        except ChildFailed as failure:
+            # Not the file's name: it often names its author.
+            logger.warning("converting a %s file of %d bytes failed: %s", file_extension(filename) or "nameless", len(data), failure)
+            raise IntakeError(
+                _("This document could not be converted. Please open it in Word or WPS, save it again and upload it, "
+                  "or upload the paper as PDF."),
+                "conversion_failed",
+            ) from None
+    except IntakeError as refusal:
+        UPLOADS_REFUSED.labels(refusal.reason).inc()
+        raise
 
 
 def over_limit(exceeded: LimitExceeded) -> IntakeError:
@@ -49,4 +57,4 @@ def over_limit(exceeded: LimitExceeded) -> IntakeError:
             "or upload the paper as PDF.",
             limit=exceeded.limits.memory_mb,
         )
-    return IntakeError(message, field="manuscript")
+    return IntakeError(message, f"conversion_{exceeded.kind}")

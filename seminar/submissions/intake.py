@@ -77,7 +77,21 @@ FRAGMENT_LINK = re.compile(r"#[^\s#]+")
 
 
 class IntakeError(UserError):
-    """The upload is refused; the message tells the city what to do instead."""
+    """The upload is refused; the message tells the city what to do instead, `reason` tells the
+    operator's metrics why (one of `REFUSALS`)."""
+
+    def __init__(self, message: str, reason: str = "refused", field: str | None = "manuscript") -> None:
+        # `reason` and `field` have defaults: the error crosses the conversion child's pipe pickled,
+        # and unpickling calls the class with the message alone before restoring the attributes.
+        super().__init__(message, field=field)
+        self.reason = reason
+
+
+# Why uploads are refused, as `seminar_uploads_refused_total` counts them.
+REFUSALS = (
+    "empty", "too_large", "old_word", "macros", "file_type", "mismatch", "too_long", "not_docx",
+    "unpacked_too_large", "damaged", "conversion_time", "conversion_memory", "conversion_failed",
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,11 @@ class Intake:
     dropped_images: int = 0
 
 
+def file_extension(filename: str) -> str:
+    """".docx" of "论文.DOCX", whichever slashes the browser sent the path with; "" without one."""
+    return PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+
+
 def inspect_upload(
     filename: str,
     data: bytes,
@@ -101,24 +120,24 @@ def inspect_upload(
 ) -> Intake:
     """Check and convert one uploaded manuscript, or raise `IntakeError` saying why not."""
     if not data:
-        raise IntakeError(_("The file is empty."), field="manuscript")
+        raise IntakeError(_("The file is empty."), "empty")
     if len(data) > max_bytes:
         raise IntakeError(
             _("The file is larger than %(limit)s MB. Please reduce its size (for example, compress its pictures).",
               limit=max_bytes // (1024 * 1024) or 1),
-            field="manuscript",
+            "too_large",
         )
-    extension = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    extension = file_extension(filename)
     if extension in OLD_WORD_EXTENSIONS or data.startswith(OLE_MAGIC):
         raise IntakeError(
             _("This is an old Word (.doc) file. Please open it in Word or WPS and save it as .docx, then upload again."),
-            field="manuscript",
+            "old_word",
         )
     if extension in MACRO_EXTENSIONS:
-        raise IntakeError(_("Files with macros (.docm) are not accepted. Please save the paper as .docx."), field="manuscript")
+        raise IntakeError(_("Files with macros (.docm) are not accepted. Please save the paper as .docx."), "macros")
     kind = EXTENSIONS.get(extension)
     if kind is None:
-        raise IntakeError(_("Please upload a .docx, .pdf, .md or .txt file."), field="manuscript")
+        raise IntakeError(_("Please upload a .docx, .pdf, .md or .txt file."), "file_type")
     if kind is ManuscriptKind.DOCX:
         return _docx(data, max_unpacked, max_characters)
     if kind is ManuscriptKind.PDF:
@@ -139,7 +158,7 @@ def _mismatch(extension: str) -> IntakeError:
     return IntakeError(
         _("The content of this file does not match its extension %(extension)s. Please upload the real document.",
           extension=extension),
-        field="manuscript",
+        "mismatch",
     )
 
 
@@ -147,7 +166,7 @@ def _too_long(max_characters: int) -> IntakeError:
     return IntakeError(
         _("The manuscript is longer than %(limit)s characters, far more than a paper. Please check that "
           "this is the paper's file, or shorten it, and upload again.", limit=f"{max_characters:,}"),
-        field="manuscript",
+        "too_long",
     )
 
 
@@ -160,20 +179,20 @@ def _docx(data: bytes, max_unpacked: int, max_characters: int) -> Intake:
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise IntakeError(
                     _("This file is a zip archive, not a Word document. Please upload the .docx itself."),
-                    field="manuscript",
+                    "not_docx",
                 )
             # zipfile never unpacks more than a member's declared size, so the declared sizes bound the work.
             if sum(info.file_size for info in package.infolist()) > max_unpacked:
                 raise IntakeError(
                     _("This document unpacks to more than %(limit)s MB and is refused as unsafe.",
                       limit=max_unpacked // (1024 * 1024)),
-                    field="manuscript",
+                    "unpacked_too_large",
                 )
             content_types = package.read("[Content_Types].xml").decode("utf-8", "replace").lower()
             if any(name.lower().endswith("vbaproject.bin") for name in names) or "macroenabled" in content_types:
                 raise IntakeError(
                     _("This document contains macros, which are not accepted. Please save it as a plain .docx."),
-                    field="manuscript",
+                    "macros",
                 )
             _check_members(package)
             if _text_length(package, stop_after=max_characters) > max_characters:
@@ -242,7 +261,7 @@ def _check_members(package: zipfile.ZipFile) -> None:
 def _corrupt() -> IntakeError:
     return IntakeError(
         _("This Word document is damaged and cannot be read. Please open it in Word or WPS, save it again and upload."),
-        field="manuscript",
+        "damaged",
     )
 
 
