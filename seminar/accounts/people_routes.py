@@ -95,7 +95,7 @@ async def import_people(request: Request) -> Response:
             flash(request, _("%(count)s people have been imported and will receive an e-mail.", count=count))
             return redirect(request, "accounts:people", slug=seminar.slug)
     status = 400 if problems else 200
-    context = {"seminar": seminar, "form": import_form, "problems": problems}
+    context = {"seminar": seminar, "form": import_form, "problems": problems, "max_bytes": MAX_UPLOAD_BYTES}
     return render(request, "accounts/import.html", context, status_code=status)
 
 

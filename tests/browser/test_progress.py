@@ -1,7 +1,7 @@
 """Long work followed live, in Chromium against `seminar serve` and its workers: the 论文集 page's
 queued build's progress bar moves, and the finished build's row (with 发布) replaces it without a
-reload, so the preface typed meanwhile stays in its field; the review progress page follows the
-reminders it queued as the mail worker sends them to the SMTP server, until 已发送 3/3.
+reload, so the preface typed meanwhile stays in its field; after importing people, the people page
+follows the invitations as the mail worker sends them to the SMTP server, until 已发送 3/3.
 
 (The page once said "Queued" 60 s after an 11.5 s build had finished: nothing on it ever changed.)
 """
@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from seminar.reviews.actions import ensure_criteria
 from seminar.seminars.models import Seminar
 from tests.browser.conftest import ORGANIZER, Site
-from tests.browser.test_journey import SERIOUS, Journey, button, labelled, main, said, t, tn
-from tests.factories import make_assignment, make_paper, make_reviewer, make_seminar
+from tests.browser.test_journey import SERIOUS, Journey, button, labelled, main, said, t
+from tests.factories import make_paper, make_people_xlsx, make_seminar
 from tests.patience import patience
 
 TYPED = "本论文集收录本次研讨班交流的论文。（尚未保存）"
@@ -85,38 +84,35 @@ def test_the_proceedings_page_shows_the_build_moving_and_finished_without_a_relo
         expect(page.locator("[data-progress-announce]")).to_contain_text("已完成：共 ")
 
 
-@pytest.fixture
-async def reminding(live_site: Site) -> AsyncIterator[Seminar]:
-    """A seminar whose three reviewers have not reviewed the paper assigned to them."""
-    seminar = await make_seminar(slug="gd-2026", topics=1)
-    await ensure_criteria(seminar)
-    paper = await make_paper(seminar, status="submitted")
-    for number in range(3):
-        await make_assignment(paper, await make_reviewer(seminar, email=f"expert{number}@example.org", name=f"专家{number}"))
-    yield seminar
-
-
-def test_the_review_progress_page_follows_the_reminders_until_they_are_sent(
-    live_site: Site, reminding: Seminar, browser_tools: tuple[str, str], screenshot_dir: Path
+def test_the_people_page_follows_the_invitations_of_an_import_until_they_are_sent(
+    live_site: Site, seminar: Seminar, browser_tools: tuple[str, str], screenshot_dir: Path, tmp_path: Path
 ) -> None:
+    people = tmp_path / "名单.xlsx"
+    people.write_bytes(make_people_xlsx(
+        [[f"专家{n}", "广州市", "教授", "", f"expert{n}@example.org", "评审专家"] for n in range(3)]
+    ))
     live_site.smtp.delay = 1.0  # a distant mail server: the bar has time to move
     with organizer_in_chromium(live_site, browser_tools, screenshot_dir) as (journey, page):
-        page.goto(f"/{reminding.slug}/manage/reviews")
+        page.goto(f"/{seminar.slug}/manage/people/import")
+        page.wait_for_load_state()  # upload.js sends the form
+        labelled(page, "Spreadsheet (.xlsx)").set_input_files(people)
 
-        button(page, "Remind reviewers with outstanding reviews").click()
-        said(page, tn("A reminder is on its way to %(num)s reviewer.", "Reminders are on their way to %(num)s reviewers.", 3))
+        button(page, "Import and send invitations").click()
+        said(page, t("%(count)s people have been imported and will receive an e-mail.", count=3))
         region = page.locator("#mail-batch")
-        expect(region.get_by_role("heading")).to_have_text(t("Reminders to reviewers"))
+        expect(region.get_by_role("heading")).to_have_text(t("Invitations of the imported people"))
         expect(region.get_by_role("progressbar")).to_be_visible()
         expect(region.get_by_role("link", name=t("Reload to see the progress"))).to_be_hidden()  # the script polls
         page.evaluate("window.sameDocument = true")
-        journey.look(page, "reminders-sending")
+        journey.look(page, "invitations-sending")
         # Once the last mail is sent, the bar gives way to what came of it.
         expect(page.locator("#mail-batch progress")).to_have_count(0, timeout=patience(120) * 1000)
-        journey.look(page, "reminders-sent")
+        journey.look(page, "invitations-sent")
 
         done = t("sent %(done)s of %(total)s", done=3, total=3)
         assert page.evaluate("window.sameDocument") is True, "the page was reloaded"
         expect(page.locator("#mail-batch")).to_contain_text(done)
         expect(page.locator("[data-progress-announce]")).to_contain_text(done)
-        assert len(live_site.smtp.messages) == 3
+        assert sorted(message["To"].addresses[0].addr_spec for message in live_site.smtp.messages) == [
+            f"expert{n}@example.org" for n in range(3)
+        ]
