@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
@@ -21,7 +22,9 @@ from tortoise.migrations.api import migrate
 from seminar.config import Settings
 from seminar.db import tortoise_config
 
-MIN_PASSWORD_LENGTH = 10
+if TYPE_CHECKING:  # imported where used, so a command loads only what it needs
+    from seminar.accounts.password_rules import PasswordOwner
+
 # Idle keep-alive connections stay open this long, longer than a reverse proxy keeps its own
 # (nginx: 60 s). With uvicorn's 5 s, a worker that stalls under load closes a connection the
 # next request has already arrived on: the client gets a reset (bench/load.py saw it at sign-in).
@@ -149,31 +152,43 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
     return outcome[0]
 
 
-def _ask_password() -> str:
+def _password_problem(password: str, confirmation: str, owner: PasswordOwner) -> str | None:
+    """The site's password rules, in the operators' English."""
+    from seminar.accounts.password_rules import password_problem
+    from seminar.i18n import use_locale
+
+    with use_locale("en"):
+        return password_problem(password, confirmation, owner)
+
+
+def _ask_password(owner: PasswordOwner) -> str:
     while True:
         first = getpass.getpass("Password: ")
-        if len(first) < MIN_PASSWORD_LENGTH:
-            print(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        if problem := _password_problem(first, getpass.getpass("Password again: "), owner):
+            print(problem)
             continue
-        if getpass.getpass("Password again: ") == first:
-            return first
-        print("The passwords differ; try again.")
+        return first
 
 
 def cmd_createadmin(args: argparse.Namespace, settings: Settings) -> int:
     from seminar.accounts.models import User
+    from seminar.accounts.password_rules import PasswordOwner
     from seminar.accounts.passwords import hash_password
     from seminar.accounts.people import AddressError, canonical_email
 
-    password = args.password if args.password is not None else _ask_password()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        print(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", file=sys.stderr)
-        return 2
     try:
         email = canonical_email(args.email)
     except AddressError as error:
         print(error.message, file=sys.stderr)
         return 2
+    owner = PasswordOwner(name=args.name, email=email)
+    if args.password is None:
+        password = _ask_password(owner)
+    elif problem := _password_problem(args.password, args.password, owner):
+        print(problem, file=sys.stderr)
+        return 2
+    else:
+        password = args.password
     outcome: list[str] = []
 
     async def work() -> None:

@@ -265,7 +265,7 @@ async def build_demo(
     paper_count = await build_demo_papers(seminar, submitters, now=noon) if papers else 0
     assert organizer is not None, "the cast always holds the organizer"
     reviewing = await build_demo_reviews(seminar, organizer, base_url, now=noon) if papers else None
-    release = await build_demo_agenda(seminar) if papers and agenda else None
+    release = await build_demo_agenda(seminar, REVIEWERS) if papers and agenda else None
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
     return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,

@@ -1,4 +1,5 @@
-"""Tables as Chinese office .xlsx: a header row that repeats on every printed A4 landscape page.
+"""Tables as Chinese office .xlsx: a header row that repeats on every printed A4 landscape page,
+宋体 throughout, print margins and a page-number footer ("第 1 页，共 3 页").
 
 Shared by every area that hands organizers a spreadsheet (people templates, paper lists).
 Pure: plain values in, sheet cells out; no ORM, no HTTP.
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +36,15 @@ CellValue = str | int | float | dt.datetime | dt.date | None
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# The typeface of Chinese office documents; Excel and WPS both know it by this name.
+FONT_NAME = "宋体"
+_FONT = Font(name=FONT_NAME, size=11)
+_BOLD = Font(name=FONT_NAME, size=11, bold=True)
+_MARKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+# Excel's header/footer codes: &P the page, &N the number of pages.
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+# In inches, as Excel stores them: about 2 cm at the sides and the top, room for the footer below.
+_MARGINS = PageMargins(left=0.7, right=0.7, top=0.75, bottom=0.9, header=0.3, footer=0.4)
 
 
 @dataclass(frozen=True)
@@ -76,16 +87,19 @@ def write_table(
     rows: Iterable[Sequence[CellValue]],
     title: str = "",
     blank_text_rows: int = 0,
+    marked: Collection[int] = (),
+    footer: str = PAGE_FOOTER,
 ) -> None:
     """Fill `sheet`: an optional merged title row, the bold header, the rows, print and view settings.
 
     `blank_text_rows` formats that many empty rows below the data as text too, for a
-    template people fill in by hand.
+    template people fill in by hand. `marked` rows (counted from 0 among `rows`) print bold on a
+    light grey, e.g. an agenda's 重点发言. `footer` is Excel's footer code (&P, &N), centred.
     """
     header_row = 1
     if title:
         set_value(_cell(sheet, 1, 1), title)
-        sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+        sheet.cell(row=1, column=1).font = Font(name=FONT_NAME, bold=True, size=14)
         sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
         sheet.row_dimensions[1].height = 28
@@ -93,12 +107,13 @@ def write_table(
     for index, column in enumerate(columns, start=1):
         cell = _cell(sheet, header_row, index)
         set_value(cell, column.heading)
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last_row = header_row
     for last_row, values in enumerate(rows, start=header_row + 1):
+        mark = last_row - header_row - 1 in marked
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = _cell(sheet, last_row, index)
             set_value(cell, value)
@@ -106,14 +121,26 @@ def write_table(
                 cell.number_format = TEXT_FORMAT
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
             cell.border = _BORDER
+            cell.font = _BOLD if mark else _FONT
+            if mark:
+                cell.fill = _MARKED_FILL
     for row in range(last_row + 1, last_row + 1 + blank_text_rows):
         for index, column in enumerate(columns, start=1):
+            blank = _cell(sheet, row, index)
+            blank.font = _FONT
             if column.text:
-                sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
+                blank.number_format = TEXT_FORMAT
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_margins = _MARGINS
+    sheet.print_options.horizontalCentered = True
+    page_footer = sheet.oddFooter
+    assert page_footer is not None, "openpyxl gives every sheet its footers"
+    page_footer.center.text = footer
+    page_footer.center.font = f"{FONT_NAME},Regular"
+    page_footer.center.size = 10
     # As wide as one page, as many pages long as it takes.
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth = 1

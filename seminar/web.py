@@ -138,6 +138,11 @@ def redirect_to(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def absolute_url(request: Request, name: str, **params: Any) -> str:
+    """A page's full address, for what leaves the site: a calendar subscription, a mail."""
+    return f"{request.app.state.settings.base_url.rstrip('/')}{request.app.url_path_for(name, **params)}"
+
+
 async def form(request: Request) -> FormData:
     """The request's form, parsed once (the CSRF middleware may have parsed it already).
 

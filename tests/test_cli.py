@@ -73,17 +73,22 @@ def test_createadmin_again_updates_the_same_account(tmp_path: Path) -> None:
     assert verify_password(str(password_hash), "second-password")
 
 
-def test_createadmin_asks_for_the_password_and_refuses_a_short_one(tmp_path: Path) -> None:
+def test_createadmin_asks_for_the_password_and_refuses_a_short_or_easy_one(tmp_path: Path) -> None:
     run_seminar(tmp_path, "migrate")
 
     short = run_seminar(tmp_path, "createadmin", "--email", "a@example.org", "--name", "甲", "--password", "short")
+    easy = run_seminar(tmp_path, "createadmin", "--email", "a@example.org", "--name", "系统管理员", "--password", "xitongguanliyuan1")
     prompted = run_seminar(
-        tmp_path, "createadmin", "--email", "b@example.org", "--name", "乙", stdin="typed-password\ntyped-password\n"
+        tmp_path, "createadmin", "--email", "b@example.org", "--name", "王芳",
+        stdin="wangfang1990\nwangfang1990\ntyped-password\ntyped-password\n",
     )
 
     assert short.returncode == 2
     assert "at least 10 characters" in short.stderr
+    assert easy.returncode == 2
+    assert "This password is too easy to guess. It contains your name" in easy.stderr
     assert prompted.returncode == 0, prompted.stderr
+    assert "This password is too easy to guess." in prompted.stdout  # asked again after the first
     [(email, password_hash)] = query(tmp_path, "SELECT email, password_hash FROM user")
     assert email == "b@example.org"
     assert verify_password(str(password_hash), "typed-password")

@@ -176,3 +176,28 @@ async def test_demo_reviewing_has_the_solvers_assignment_reviews_with_comments_a
     await client.login("organizer@example.org")
     page = await client.get("/gd-2021/manage/ranking")
     assert page.status_code == 200 and page.text.count('<tr id="paper-') == submitted_papers
+
+
+async def test_demo_agenda_names_chairs_commentators_and_the_lecturer_and_puts_nobody_in_two_places(client: Client) -> None:
+    from seminar.agenda.checks import ProblemKind, find_problems
+    from seminar.agenda.models import AgendaRelease
+    from seminar.agenda.snapshot import agenda_from_data
+
+    await build_demo(today=TODAY)
+    agenda = agenda_from_data((await AgendaRelease.get(number=1)).data)
+
+    topics = [s for s in agenda.sessions if s.topic_id is not None]
+    assert len(topics) == 6
+    assert all(s.chair and s.chair.unit == "省委政法委" and s.chair.position for s in topics)
+    for session in topics:
+        official, expert = session.commentators
+        assert official.unit in ("省委组织部", "省委政法委") and expert.unit not in ("省委组织部", "省委政法委")
+        assert official.position and expert.position
+    lecture = next(slot for _s, slot in agenda.slots() if slot.kind.value == "lecture")
+    assert lecture.speaker is not None and (lecture.speaker.unit, lecture.title) == ("省委党校", "发挥政治引领作用　推进市域社会治理现代化")
+    kinds = {problem.kind for problem in find_problems(agenda, [])}
+    assert ProblemKind.PERSON_CLASH not in kinds and ProblemKind.TOPIC_WITHOUT_COMMENTATOR not in kinds
+    assert [(s.day, f"{s.time:%H:%M}") for s in agenda.sign_in] == [(agenda.days[0], "08:00")]
+
+    page = await client.get("/gd-2021/agenda")
+    assert "08:00—09:00" in page.text and "辅导人" in page.text and "省委组织部" in page.text

@@ -51,3 +51,22 @@ def test_title_row_header_and_print_settings() -> None:
     assert sheet.print_title_rows == "$2:$2"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.column_dimensions["A"].width == 30
+
+
+def test_every_cell_in_song_typeface_marked_rows_bold_and_margins_and_page_numbers_for_print() -> None:
+    workbook, sheet = new_workbook("清单")
+    write_table(sheet, COLUMNS, [["甲", "1", None], ["乙", "2", None]], title="研讨班", marked=[1], footer="第 &P 页")
+    sheet = load_workbook(io.BytesIO(to_bytes(workbook)))["清单"]
+
+    cells = [sheet["A1"], *(sheet.cell(r, c) for r in (2, 3, 4) for c in (1, 2, 3))]
+    assert {cell.font.name for cell in cells} == {"宋体"}
+    assert [sheet.cell(r, 1).font.b for r in (3, 4)] == [False, True]  # the second data row is marked
+    assert sheet.cell(4, 1).fill.fgColor.rgb.endswith("F2F2F2") and sheet.cell(3, 1).fill.fill_type is None
+    assert sheet.page_margins.left >= 0.5 and sheet.page_margins.top >= 0.5
+    assert sheet.oddFooter.center.text == "第 &P 页" and sheet.print_options.horizontalCentered
+
+
+def test_the_footer_counts_pages_in_chinese_unless_told_otherwise() -> None:
+    sheet = load_workbook(io.BytesIO(_written([["题目一", "1", None]])))["清单"]
+
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"

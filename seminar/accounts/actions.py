@@ -7,6 +7,7 @@ transaction, so a rolled-back change sends nothing. Problems a person can fix ar
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import AccountToken, LoginFailure, LoginSession, Role, RoleName, TokenPurpose, Unit, User
 from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
-from seminar.accounts.people import password_problem
+from seminar.accounts.password_rules import PasswordOwner, password_problem
 from seminar.accounts.roles import ROLE_ORDER, role_labels
 from seminar.accounts.spreadsheet import (
     EMAIL,
@@ -364,6 +365,23 @@ async def remove_from_seminar(seminar: Seminar, user: User) -> list[RoleName]:
     return sorted(held, key=ROLE_ORDER.index)
 
 
+# --- new passwords -----------------------------------------------------------------------
+
+
+async def _refuse_weak_password(user: User, password: str, confirmation: str) -> None:
+    """UserError on the password field unless `password` may become `user`'s new password.
+
+    The estimate takes tens of milliseconds of CPU, so it runs in a thread, like argon2.
+    """
+    unit = await Unit.get_or_none(id=user.unit_id) if user.unit_id else None
+    owner = PasswordOwner(
+        name=user.name, email=user.email, phone=user.phone,
+        unit=unit.name if unit else "", unit_pinyin=unit.pinyin if unit else "",
+    )
+    if problem := await asyncio.to_thread(password_problem, password, confirmation, owner):
+        raise UserError(problem, field="password")
+
+
 # --- link tokens -------------------------------------------------------------------------
 
 
@@ -398,8 +416,7 @@ async def usable_reset_link(token: str) -> AccountToken:
 
 async def _use_token(row: AccountToken, password: str, confirmation: str) -> User:
     user = row.user
-    if problem := password_problem(password, confirmation, user.email):
-        raise UserError(problem, field="password")
+    await _refuse_weak_password(user, password, confirmation)
     async with in_transaction():
         # Two tabs submitting one link: only the first claims it.
         claimed = await AccountToken.filter(id=row.id, used_at=None).update(used_at=_now())
@@ -464,8 +481,7 @@ async def change_password(user: User, current: str, password: str, confirmation:
     if not await verify_password_async(user.password_hash, current):
         await record_failure(user.email, ip)
         raise UserError(_("The current password is not correct."), field="current_password")
-    if problem := password_problem(password, confirmation, user.email):
-        raise UserError(problem, field="password")
+    await _refuse_weak_password(user, password, confirmation)
     user.password_hash = await hash_password_async(password)
     user.session_epoch += 1
     await user.save(update_fields=["password_hash", "session_epoch"])

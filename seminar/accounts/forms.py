@@ -8,7 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from seminar import i18n
 from seminar.accounts.models import RoleName, Unit
-from seminar.accounts.people import is_valid_phone, password_problem
+from seminar.accounts.people import is_valid_phone
 from seminar.accounts.roles import ROLE_ORDER, role_label
 from seminar.accounts.spreadsheet import phone_problem
 from seminar.forms import BaseForm, EmailAddress, EmailField, PasswordField, SelectChoice, StringField
@@ -47,17 +47,10 @@ class ForgotPasswordForm(BaseForm):
 
 
 class NewPasswordForm(BaseForm):
+    """The password rules depend on who the person is, so the action applies them, not the form."""
+
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)], render_kw=NEW_PASSWORD)
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)], render_kw=NEW_PASSWORD)
-
-    def validate_for(self, email: str) -> bool:
-        """The usual checks plus the password rules, which depend on the account's e-mail."""
-        if not self.validate():
-            return False
-        if problem := password_problem(self.password.data, self.confirm.data, email):
-            self.password.errors = [problem]
-            return False
-        return True
 
 
 class ChangePasswordForm(NewPasswordForm):

@@ -129,17 +129,20 @@ async def _token_page(request: Request, link: _Link) -> Response:
     except UserError as error:
         return _link_invalid(request, error)
     password_form = await bind(NewPasswordForm, request)
-    if request.method == "POST" and password_form.validate_for(row.user.email):
+    if request.method == "POST" and password_form.validate():
         try:
             user = await link.use(row, password_form.password.data, password_form.confirm.data)
         except UserError as error:
-            return _link_invalid(request, error)
-        await start_session(request, user)
-        if link.welcomes and row.seminar is not None:
-            flash(request, _("Welcome, %(name)s. Your account is ready.", name=user.name))
-            return redirect(request, "seminars:landing", slug=row.seminar.slug)
-        flash(request, _("Your password has been changed. Other sessions have been logged out."))
-        return redirect(request, "seminars:index")
+            if error.field is None:
+                return _link_invalid(request, error)
+            getattr(password_form, error.field).errors = [error.message]
+        else:
+            await start_session(request, user)
+            if link.welcomes and row.seminar is not None:
+                flash(request, _("Welcome, %(name)s. Your account is ready.", name=user.name))
+                return redirect(request, "seminars:landing", slug=row.seminar.slug)
+            flash(request, _("Your password has been changed. Other sessions have been logged out."))
+            return redirect(request, "seminars:index")
     status = 400 if request.method == "POST" else 200
     roles = await queries.roles_in(row.seminar, row.user)
     context = {"form": password_form, "person": row.user, "seminar": row.seminar, "roles": roles, "expires_at": row.expires_at}

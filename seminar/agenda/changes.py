@@ -128,20 +128,22 @@ def _changes_of(old_session: Session, old: Slot, new_session: Session, new: Slot
             ChangeKind.RETITLED,
             _("Retitled: “%(old_title)s” is now “%(new_title)s”.", old_title=old.title, new_title=new.title),
         )
-    if _speakers(old) != _speakers(new):
+    if _speakers(old_session, old) != _speakers(new_session, new):
         yield change(
             ChangeKind.SPEAKERS_CHANGED,
             _(
                 "Speakers of “%(title)s”: %(old_names)s, now %(new_names)s.",
                 title=new.title,
-                old_names=people_label(old.people()),
-                new_names=people_label(new.people()),
+                old_names=people_label(old_session.speakers(old)),
+                new_names=people_label(new_session.speakers(new)),
             ),
         )
 
 
-def _speakers(slot: Slot) -> tuple[object, ...]:
-    """Who speaks and, for a discussion, which paper each speaks on, in order."""
+def _speakers(session: Session, slot: Slot) -> tuple[object, ...]:
+    """Who speaks and, for a discussion, which paper each speaks on, in order; in the commentary slot, its 点评人."""
     speaker = slot.speaker.identity if slot.speaker else None
     contributions = tuple((c.paper_id, c.speaker.identity if c.speaker else None) for c in slot.contributions)
-    return (speaker, contributions)
+    commentary = session.commentary_slot
+    commentators = tuple(p.identity for p in session.commentators) if commentary and commentary.key == slot.key else ()
+    return (speaker, contributions, commentators)

@@ -55,6 +55,7 @@ def find_problems(
         *_slots_against_sessions(agenda),
         *(paper_problems(agenda, decided, papers) if papers is not None else keynote_problems(agenda, decided)),
         *_topics_without_commentary(agenda),
+        *_topic_sessions_without_commentators(agenda),
         *(published_problems(published, papers) if papers is not None and published is not None else ()),
     ]
     order = {kind: index for index, kind in enumerate(ProblemKind)}
@@ -155,12 +156,14 @@ class _Appearance:
 
 def _appearances(agenda: Agenda) -> Iterator[_Appearance]:
     for session in agenda.sessions:
-        if session.chair is not None:
+        # The 主持人 is there the whole session; so are 点评人 when it has no commentary slot to place them in.
+        whole = (session.chair, *(session.commentators if session.commentary_slot is None else ()))
+        for person in dict.fromkeys(p for p in whole if p is not None):
             yield _Appearance(
-                session.chair, session.title, session.room.name, session.start, session.end, session.key, None
+                person, session.title, session.room.name, session.start, session.end, session.key, None
             )
         for slot in session.slots:
-            for person in slot.people():
+            for person in session.speakers(slot):
                 yield _Appearance(
                     person, slot.title, session.room.name, slot.start, slot.end, session.key, slot.key
                 )
@@ -240,15 +243,38 @@ def _slots_against_sessions(agenda: Agenda) -> Iterator[Problem]:
 
 
 
-def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:
-    sessions_by_topic: dict[int, list[Session]] = defaultdict(list)
+def _sessions_by_topic(agenda: Agenda) -> list[list[Session]]:
+    """Each topic's sessions by start, topics in the order their first session starts."""
+    found: dict[int, list[Session]] = defaultdict(list)
     for session in sorted(agenda.sessions, key=lambda s: (s.start, s.key)):
         if session.topic_id is not None:
-            sessions_by_topic[session.topic_id].append(session)
-    for sessions in sessions_by_topic.values():
+            found[session.topic_id].append(session)
+    return list(found.values())
+
+
+def _topics_without_commentary(agenda: Agenda) -> Iterator[Problem]:
+    for sessions in _sessions_by_topic(agenda):
         if not any(slot.kind in CLOSING_REMARK_KINDS for session in sessions for slot in session.slots):
             yield Problem(
                 ProblemKind.TOPIC_WITHOUT_COMMENTARY,
                 _("The topic “%(title)s” has no commentary slot.", title=sessions[0].title),
                 session_keys=tuple(session.key for session in sessions),
             )
+
+
+def _topic_sessions_without_commentators(agenda: Agenda) -> Iterator[Problem]:
+    """A topic's session where its 点评 is held (or, with no 点评 slot yet, its first session) names no 点评人."""
+    for sessions in _sessions_by_topic(agenda):
+        commenting = [session for session in sessions if session.commentary_slot is not None] or sessions[:1]
+        for session in commenting:
+            if not session.commentators:
+                yield Problem(
+                    ProblemKind.TOPIC_WITHOUT_COMMENTATOR,
+                    _(
+                        "The session “%(title)s” (%(room)s, %(time)s) names no commentator.",
+                        title=session.title,
+                        room=session.room.name,
+                        time=span_label(session.start, session.end),
+                    ),
+                    session_keys=(session.key,),
+                )

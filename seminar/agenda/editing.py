@@ -74,15 +74,31 @@ def _person(name: str, current: Person | None, unit: str | None = None, position
 
 
 @dataclasses.dataclass(frozen=True)
-class SessionPeople:
-    """The 主持人 and 点评人 as the session form gives them: name, 单位, 职务."""
+class TypedPerson:
+    """A person as a form gives them: name, 单位, 职务."""
 
-    chair: str = ""
-    chair_unit: str = ""
-    chair_position: str = ""
-    commentator: str = ""
-    commentator_unit: str = ""
-    commentator_position: str = ""
+    name: str = ""
+    unit: str = ""
+    position: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionPeople:
+    """The 主持人 and the 点评人 (any number, in speaking order) as the session form gives them."""
+
+    chair: TypedPerson = TypedPerson()
+    commentators: tuple[TypedPerson, ...] = ()
+
+
+def _people(typed: Sequence[TypedPerson], current: Sequence[Person]) -> tuple[Person, ...]:
+    """The people typed, rows without a name left out, each name once; a name already there keeps its account."""
+    known = {person.name: person for person in current}
+    found: dict[str, Person] = {}
+    for row in typed:
+        person = _person(row.name, known.get(row.name.strip()), row.unit, row.position)
+        if person is not None:
+            found.setdefault(person.name, person)
+    return tuple(found.values())
 
 
 def retimed(session: Session) -> Session:
@@ -106,8 +122,9 @@ def with_rooms(agenda: Agenda, rooms: Sequence[Room]) -> Agenda:
 
 
 def edit_slot(
-    agenda: Agenda, key: str, *, title: str, start: dt.datetime, duration: int, speaker: str
+    agenda: Agenda, key: str, *, title: str, start: dt.datetime, duration: int, speaker: TypedPerson
 ) -> Agenda:
+    """A session that is this one slot under the same title (专题辅导, 开班式) takes the new title too."""
     session, slot = _slot(agenda, key)
     title = title.strip()
     if not title:
@@ -115,10 +132,11 @@ def edit_slot(
     _check_minutes(duration)
     changed = dataclasses.replace(
         slot, title=title, start=start.astimezone(agenda.zone), duration=duration,
-        speaker=_person(speaker, slot.speaker),
+        speaker=_person(speaker.name, slot.speaker, speaker.unit, speaker.position),
     )
     slots = tuple(changed if s.key == key else s for s in session.slots)
-    return _replace(agenda, dataclasses.replace(session, slots=slots))
+    same_title = len(session.slots) == 1 and session.title == slot.title
+    return _replace(agenda, dataclasses.replace(session, slots=slots, title=title if same_title else session.title))
 
 
 def move_slot(agenda: Agenda, key: str, offset: int) -> Agenda:
@@ -215,9 +233,8 @@ def edit_session(
     slots = tuple(dataclasses.replace(slot, start=slot.start + shift) for slot in session.slots)
     changed = dataclasses.replace(
         session, title=title, room=_room(agenda, room_id), start=start, end=end,
-        chair=_person(people.chair, session.chair, people.chair_unit, people.chair_position),
-        commentator=_person(people.commentator, session.commentator, people.commentator_unit,
-                            people.commentator_position),
+        chair=_person(people.chair.name, session.chair, people.chair.unit, people.chair.position),
+        commentators=_people(people.commentators, session.commentators),
         slots=slots,
     )
     return _replace(agenda, changed)

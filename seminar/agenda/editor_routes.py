@@ -33,11 +33,11 @@ from seminar.agenda.forms import (
     settings_data,
     show_error,
     slot_data,
+    slot_speaker,
 )
 from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, SlotKind
 from seminar.agenda.published import days_of, forget_head, names
-from seminar.agenda.published_files import absolute_url
 from seminar.agenda.queries import (
     editor_view,
     get_release_or_404,
@@ -55,7 +55,7 @@ from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
 from seminar.mail.queries import latest_batch
 from seminar.permissions import can_edit_agenda
-from seminar.web import actor, flash, form, redirect, render, seminar_page
+from seminar.web import absolute_url, actor, flash, form, redirect, render, seminar_page
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -259,13 +259,14 @@ async def slot_edit(request: Request) -> Response:
     if request.method == "POST":
         posted = await _post(request, seminar, SlotForm, lambda a, v: editing.edit_slot(
             a, key, title=v["title"], start=as_local(v["start"], seminar.time_zone), duration=v["duration"],
-            speaker=v["speaker"] or "",
+            speaker=slot_speaker(v),
         ), _("Slot saved."))
         if isinstance(posted, Response):
             return posted
         slot_form, status = posted
     else:
         slot_form, status = SlotForm(data=slot_data(current.version, slot, seminar.time_zone)), 200
+    slot_form.label_for(slot.kind)
     context = {
         "seminar": seminar, "session": session, "slot": slot, "form": slot_form, "version": current.version,
         "sessions": _session_choices(current.agenda), **HELPERS,

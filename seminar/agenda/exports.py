@@ -8,6 +8,10 @@ Breaks are left out: they are the gaps between events.
 
 Times carry the seminar's zone: iCalendar writes TZID=Asia/Shanghai with its VTIMEZONE (what
 Outlook, Google and Apple calendars all read), the frab files write ISO times with the offset.
+
+People: each event's persons (frab) are those who speak in it — its speaker, the 研讨交流
+contributors, the session's 点评人 in its commentary slot; every event's description lists them
+with their 单位 and 职务, and the session's 主持人 (`_people_lines`).
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from seminar.agenda.labels import people_label
+from seminar.agenda.labels import people_label, person_label
 from seminar.agenda.model import Agenda, Person, Room, Session, Slot, SlotKind
-from seminar.i18n import _
+from seminar.agenda.program import Affiliations
+from seminar.i18n import _, get_locale
 
 GENERATOR = "seminar"
 FRAB_JSON_SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -46,6 +51,7 @@ class SeminarMeta:
     venue: str = ""
     paper_urls: Mapping[int, str] = field(default_factory=dict)  # absolute; only papers the public may open
     language: str = "zh"
+    affiliations: Affiliations = field(default_factory=Affiliations)  # people's 单位 where none was typed
 
     @property
     def version(self) -> str:
@@ -82,12 +88,49 @@ def exported_slots(agenda: Agenda) -> list[tuple[Session, Slot]]:
 
 
 def slots_of(agenda: Agenda, person: Person) -> list[tuple[Session, Slot]]:
-    """The slots a person speaks in (as speaker or discussion contributor), in time order."""
+    """The slots a person speaks in (as speaker, discussion contributor or 点评人), in time order."""
     return [
         (session, slot)
         for session, slot in exported_slots(agenda)
-        if any(p.identity == person.identity for p in slot.people())
+        if any(p.identity == person.identity for p in session.speakers(slot))
     ]
+
+
+def _named(session: Session, slot: Slot) -> tuple[Person, ...]:
+    """Who gives the slot, as its title's line names them: its speaker, and in the session's commentary
+    slot its 点评人 (a discussion's contributors are listed under it instead)."""
+    named: tuple[Person, ...] = (slot.speaker,) if slot.speaker is not None else ()
+    commentary = session.commentary_slot
+    if commentary is not None and commentary.key == slot.key:
+        named += tuple(person for person in session.commentators if person not in named)
+    return named
+
+
+def _who(meta: SeminarMeta, person: Person, paper_id: int | None = None) -> str:
+    """周海燕（中山大学 教授）: the name with the 单位 and 职务 known for it."""
+    return person_label(person.name, meta.affiliations.unit_of(person, paper_id), person.position)
+
+
+def _list(names: Iterable[str]) -> str:
+    return ("、" if get_locale().startswith("zh") else ", ").join(names)
+
+
+def _people_lines(meta: SeminarMeta, session: Session, slot: Slot) -> list[str]:
+    """The slot's people with their 单位 and 职务, one role a line: its speaker (辅导人 of a lecture), the
+    点评人 where they speak, the 研讨交流 contributions, the session's 主持人."""
+    lines = []
+    if slot.speaker is not None:
+        who = _who(meta, slot.speaker, slot.paper_id)
+        lines.append(_("Lecturer: %(name)s", name=who) if slot.kind == SlotKind.LECTURE
+                     else _("Speaker: %(name)s", name=who))
+    commentary = session.commentary_slot
+    here = commentary is None or commentary.key == slot.key  # without a commentary slot, on every slot
+    if session.commentators and here:
+        lines.append(_("Commentators: %(names)s", names=_list(_who(meta, p) for p in session.commentators)))
+    lines.extend(_contribution_lines(meta, slot))
+    if session.chair is not None:
+        lines.append(_("Chair: %(name)s", name=_who(meta, session.chair)))
+    return lines
 
 
 def chaired_sessions(agenda: Agenda, person: Person) -> list[Session]:
@@ -161,29 +204,18 @@ def _event(meta: SeminarMeta, key: str, start: dt.datetime, end: dt.datetime, ro
 
 
 def _slot_event(meta: SeminarMeta, session: Session, slot: Slot) -> icalendar.Event:
+    """The people go in the description, with their 单位: ATTENDEE needs an address (a mailto: URI),
+    and the agenda publishes none."""
     event = _event(meta, slot.key, slot.start, slot.end, session.room)
-    people = slot.people()
-    summary = (
-        _("%(title)s (%(names)s)", title=slot.title, names=people_label(people))
-        if slot.speaker
-        else slot.title
-    )
+    named = _named(session, slot)
+    summary = _("%(title)s (%(names)s)", title=slot.title, names=people_label(named)) if named else slot.title
     event.add("summary", summary)
-    if lines := _slot_lines(session, slot):
+    lines = [session.title] if session.title != slot.title else []
+    if lines := lines + _people_lines(meta, session, slot):
         event.add("description", "\n".join(lines))
     if slot.paper_id is not None and slot.paper_id in meta.paper_urls:
         event.add("url", meta.paper_urls[slot.paper_id])
     return event
-
-
-def _slot_lines(session: Session, slot: Slot) -> list[str]:
-    lines = [session.title] if session.title != slot.title else []
-    if slot.speaker is not None:
-        lines.append(_("Speaker: %(name)s", name=slot.speaker.name))
-    lines.extend(_contribution_lines(slot))
-    if session.chair is not None:
-        lines.append(_("Chair: %(name)s", name=session.chair.name))
-    return lines
 
 
 def _session_lines(session: Session) -> str:
@@ -219,7 +251,7 @@ def _frab_events(agenda: Agenda, meta: SeminarMeta) -> list[_FrabEvent]:
                 guid=event_guid(meta, slot.key),
                 slug=f"{meta.acronym}-{slot.kind.value}-{number}",
                 url=url or f"{meta.agenda_url}#{quote(slot.key, safe='')}",
-                persons=slot.people(),
+                persons=session.speakers(slot),
             )
         )
     return events
@@ -274,20 +306,16 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _contribution_lines(slot: Slot) -> list[str]:
+def _contribution_lines(meta: SeminarMeta, slot: Slot) -> list[str]:
     return [
         _(
             "%(number)s. %(speaker)s: %(title)s",
             number=number,
-            speaker=contribution.speaker.name if contribution.speaker else "—",
+            speaker=_who(meta, contribution.speaker, contribution.paper_id) if contribution.speaker else "—",
             title=contribution.title,
         )
         for number, contribution in enumerate(slot.contributions, start=1)
     ]
-
-
-def _description(event: _FrabEvent) -> str:
-    return "\n".join(_contribution_lines(event.slot))
 
 
 def frab_xml(agenda: Agenda, meta: SeminarMeta) -> bytes:
@@ -349,12 +377,20 @@ def _xml_event(parent: ET.Element, event: _FrabEvent, meta: SeminarMeta, zone: Z
             attributes["id"] = str(person.id)
         _text(persons, "person", person.name, **attributes)
     _text(element, "language", meta.language)
-    _text(element, "description", _description(event))
+    _text(element, "description", "\n".join(_people_lines(meta, session, slot)))
     links = ET.SubElement(element, "links")
     for title, url in _paper_links(slot, meta):
         _text(links, "link", title, href=url, type="paper")
     if event.url.startswith(("http://", "https://")):
         _text(element, "url", event.url)
+
+
+def _unit(meta: SeminarMeta, slot: Slot, person: Person) -> str:
+    """The person's 单位, looked up under the paper they speak for in this slot, if any."""
+    papers = [(slot.speaker, slot.paper_id), *((c.speaker, c.paper_id) for c in slot.contributions)]
+    paper_id = next((paper for speaker, paper in papers
+                     if speaker is not None and paper is not None and speaker.identity == person.identity), None)
+    return meta.affiliations.unit_of(person, paper_id)
 
 
 def _paper_links(slot: Slot, meta: SeminarMeta) -> list[tuple[str, str]]:
@@ -434,6 +470,8 @@ def _json_event(event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> dict[st
         entry: dict[str, Any] = {"name": person.name, "guid": _person_guid(meta, person)}
         if person.id is not None:
             entry["id"] = person.id
+        if where := " ".join(part for part in (_unit(meta, slot, person), person.position) if part):
+            entry["biography"] = where  # 单位 and 职务: all the agenda knows of a person
         persons.append(entry)
     links = [{"type": "paper", "url": url, "title": title} for title, url in _paper_links(slot, meta)]
     return {
@@ -452,7 +490,7 @@ def _json_event(event: _FrabEvent, meta: SeminarMeta, zone: ZoneInfo) -> dict[st
         "type": slot.kind.value,
         "language": meta.language,
         "abstract": "",
-        "description": _description(event),
+        "description": "\n".join(_people_lines(meta, session, slot)),
         "persons": persons,
         "links": links,
     }

@@ -28,6 +28,7 @@ class ProblemKind(StrEnum):
     KEYNOTE_WITHOUT_SLOT = "keynote_without_slot"
     DISCUSSION_WITHOUT_PLACE = "discussion_without_place"
     TOPIC_WITHOUT_COMMENTARY = "topic_without_commentary"
+    TOPIC_WITHOUT_COMMENTATOR = "topic_without_commentator"  # a topic's session names no 点评人
     PUBLISHED_WITHDRAWN = "published_withdrawn"  # the public agenda still lists a withdrawn paper
     PUBLISHED_NOT_ON_AGENDA = "published_not_on_agenda"  # …or a paper whose decision no longer puts it there
 
@@ -101,6 +102,8 @@ def _fix(problem: Problem) -> Fix:
                    (A.PLACE_PAPER, A.LEAVE_OUT))
     if kind is ProblemKind.TOPIC_WITHOUT_COMMENTARY:
         return Fix(_("Add a commentary slot to the topic's session."), (A.EDIT_SESSION,))
+    if kind is ProblemKind.TOPIC_WITHOUT_COMMENTATOR:
+        return Fix(_("Name the commentators (name, unit, position) in the session's form."), (A.EDIT_SESSION,))
     if kind is ProblemKind.PUBLISHED_NOT_ON_AGENDA:
         return Fix(_("Take the paper out of the draft, or change its decision back; then publish a new version."),
                    (A.DECIDE, A.PUBLISH))

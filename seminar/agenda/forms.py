@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from wtforms import BooleanField, DateTimeLocalField, Field, IntegerField, SelectField
+from wtforms import BooleanField, DateTimeLocalField, Field, FieldList, FormField, IntegerField, SelectField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -24,16 +24,18 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from seminar.agenda.editing import SessionPeople
-from seminar.agenda.model import Session, Slot, SlotKind
+from seminar.agenda.editing import SessionPeople, TypedPerson
+from seminar.agenda.model import Person, Session, Slot, SlotKind
+from seminar.agenda.program import day_label
 from seminar.errors import UserError
-from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
+from seminar.forms import BaseForm, HiddenField, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from seminar.agenda.models import AgendaSettings
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+MAX_DAYS = 62  # a seminar lasts days: a cap on the 签到 rows a post may carry
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -66,6 +68,22 @@ class VersionedForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
+class SignInForm(BaseForm):
+    """One day's 签到: when it opens, or none that day."""
+
+    day = HiddenField()
+    time = StringField(_l("Sign-in opens at"), validators=[_time_of_day])
+    none = BooleanField(_l("No sign-in this day"))
+
+    @property
+    def day_label(self) -> str:
+        """2027年1月21日（星期四）: the day the row is for."""
+        try:
+            return day_label(dt.date.fromisoformat(self.day.data))
+        except ValueError:
+            return self.day.data
+
+
 class AgendaSettingsForm(BaseForm):
     days = TextAreaField(
         _l("Days of the agenda"), validators=[_days], description=_l("One date per line, e.g. 2026-12-10.")
@@ -85,21 +103,29 @@ class AgendaSettingsForm(BaseForm):
     lecture_minutes = IntegerField(_l("Minutes of the expert lecture"), validators=[InputRequired(), NumberRange(0, 480)])
     lecture_title = StringField(_l("Title of the expert lecture"), validators=[Length(max=200)])
     lecturer = StringField(_l("Lecturer"), validators=[Length(max=100)])
+    lecturer_unit = StringField(_l("Lecturer's unit"), validators=[Length(max=200)])
+    lecturer_position = StringField(_l("Lecturer's position"), validators=[Length(max=100)])
     closing_commentary_minutes = IntegerField(_l("Minutes of the overall commentary"),
                                               validators=[InputRequired(), NumberRange(0, 240)])
     closing_minutes = IntegerField(_l("Minutes of the closing speech"), validators=[InputRequired(), NumberRange(0, 240)])
     parallel_rooms = BooleanField(_l("Topics may run in parallel rooms"))
+    sign_in = FieldList(FormField(SignInForm), max_entries=MAX_DAYS)
 
     def values(self) -> dict[str, Any]:
-        values = {name: self[name].data for name in self._fields if name not in ("days",)}
+        values = {name: self[name].data for name in self._fields if name not in ("days", "sign_in")}
         values["days"] = [day.isoformat() for day in _parse_days(self.days.data)]  # validated: parses
-        for name in ("lecture_title", "lecturer"):
+        values["sign_in"] = {
+            row["day"]: "" if row["none"] else row["time"]
+            for row in self.sign_in.data
+            if row["day"] in values["days"] and (row["none"] or row["time"])
+        }
+        for name in ("lecture_title", "lecturer", "lecturer_unit", "lecturer_position"):
             values[name] = (values[name] or "").strip()
         return values
 
 
 SETTINGS_FIELDS = tuple(
-    name for name in vars(AgendaSettingsForm) if not name.startswith("_") and name not in ("values", "days")
+    name for name in vars(AgendaSettingsForm) if not name.startswith("_") and name not in ("values", "days", "sign_in")
 )
 
 
@@ -118,6 +144,16 @@ class SlotForm(VersionedForm):
     start = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format=LOCAL_FORMATS)
     duration = IntegerField(_l("Minutes"), validators=[InputRequired(), _positive_minutes, NumberRange(max=1440)])
     speaker = StringField(_l("Speaker"), validators=[Length(max=100)])
+    speaker_unit = StringField(_l("Speaker's unit"), validators=[Length(max=200)])
+    speaker_position = StringField(_l("Speaker's position"), validators=[Length(max=100)])
+
+    def label_for(self, kind: SlotKind) -> None:
+        """A lecture's form asks for its title and its lecturer (专题辅导: 题目, 主讲人)."""
+        if kind is SlotKind.LECTURE:
+            self.title.label.text = str(_l("Title of the lecture"))
+            self.speaker.label.text = str(_l("Lecturer"))
+            self.speaker_unit.label.text = str(_l("Lecturer's unit"))
+            self.speaker_position.label.text = str(_l("Lecturer's position"))
 
 
 KIND_CHOICES = [
@@ -140,17 +176,29 @@ class NewSlotForm(VersionedForm):
     speaker = StringField(_l("Speaker"), validators=[Length(max=100)])
 
 
+class PersonForm(BaseForm):
+    """One person of a session: name, 单位, 职务; a row without a name is nobody."""
+
+    name = StringField(_l("Name"), validators=[Length(max=100)])
+    unit = StringField(_l("Unit"), validators=[Length(max=200)])
+    position = StringField(_l("Position"), validators=[Length(max=100)])
+
+    def validate_unit(self, field: Field) -> None:
+        if (field.data or self.position.data) and not self.name.data.strip():
+            raise ValidationError(_l("Give the person's name, or leave the row empty."))
+
+
+COMMENTATOR_ROWS = 3  # empty rows the session form offers beyond the 点评人 it has
+MAX_COMMENTATORS = 12
+
+
 class SessionForm(VersionedForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=300)])
     room = SelectField(_l("Room"), coerce=int, validate_choice=False)
     start = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format=LOCAL_FORMATS)
     end = DateTimeLocalField(_l("Ends at"), validators=[InputRequired()], format=LOCAL_FORMATS)
-    chair = StringField(_l("Chair"), validators=[Length(max=100)])
-    chair_unit = StringField(_l("Chair's unit"), validators=[Length(max=200)])
-    chair_position = StringField(_l("Chair's position"), validators=[Length(max=100)])
-    commentator = StringField(_l("Commentator"), validators=[Length(max=100)])
-    commentator_unit = StringField(_l("Commentator's unit"), validators=[Length(max=200)])
-    commentator_position = StringField(_l("Commentator's position"), validators=[Length(max=100)])
+    chair = FormField(PersonForm, label=_l("Chair"))
+    commentators = FieldList(FormField(PersonForm), label=_l("Commentators"), max_entries=MAX_COMMENTATORS)
 
     def validate_end(self, field: Field) -> None:
         if self.start.data and field.data and field.data <= self.start.data:
@@ -189,31 +237,49 @@ def refresh_version(form: VersionedForm, version: int) -> None:
 
 
 def slot_data(version: int, slot: Slot, time_zone: str) -> dict[str, Any]:
+    speaker = slot.speaker or Person(None, "")
     return {
         "version": version, "title": slot.title, "start": as_typed(slot.start, time_zone),
-        "duration": slot.duration, "speaker": slot.speaker.name if slot.speaker else "",
+        "duration": slot.duration, "speaker": speaker.name, "speaker_unit": speaker.unit,
+        "speaker_position": speaker.position,
     }
+
+
+def _person_row(person: Person | None) -> dict[str, str]:
+    return {"name": person.name, "unit": person.unit, "position": person.position} if person else {}
 
 
 def session_data(version: int, session: Session, time_zone: str) -> dict[str, Any]:
+    """The form as the session is, with empty 点评人 rows after those it has."""
+    commentators = [_person_row(person) for person in session.commentators]
+    commentators += [{} for _row in range(min(COMMENTATOR_ROWS, MAX_COMMENTATORS - len(commentators)))]
     return {
         "version": version, "title": session.title, "room": session.room.id,
         "start": as_typed(session.start, time_zone), "end": as_typed(session.end, time_zone),
-        "chair": session.chair.name if session.chair else "",
-        "chair_unit": session.chair.unit if session.chair else "",
-        "chair_position": session.chair.position if session.chair else "",
-        "commentator": session.commentator.name if session.commentator else "",
-        "commentator_unit": session.commentator.unit if session.commentator else "",
-        "commentator_position": session.commentator.position if session.commentator else "",
+        "chair": _person_row(session.chair), "commentators": commentators,
     }
+
+
+def typed_person(values: Mapping[str, Any] | None) -> TypedPerson:
+    values = values or {}
+    return TypedPerson(*((values.get(name) or "").strip() for name in ("name", "unit", "position")))
 
 
 def session_people(values: Mapping[str, Any]) -> SessionPeople:
     """The 主持人 and 点评人 typed in the session form."""
-    return SessionPeople(**{name: values.get(name) or "" for name in SessionPeople.__dataclass_fields__})
+    return SessionPeople(typed_person(values.get("chair")), tuple(map(typed_person, values.get("commentators") or ())))
+
+
+def slot_speaker(values: Mapping[str, Any]) -> TypedPerson:
+    """The speaker typed in the slot form."""
+    return typed_person({"name": values.get("speaker"), "unit": values.get("speaker_unit"),
+                         "position": values.get("speaker_position")})
 
 
 def settings_data(saved: AgendaSettings) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(saved, name) for name in SETTINGS_FIELDS}
     values["days"] = "\n".join(saved.days)
+    values["sign_in"] = [
+        {"day": day, "time": saved.sign_in.get(day, ""), "none": saved.sign_in.get(day) == ""} for day in saved.days
+    ]
     return values

@@ -29,6 +29,15 @@ def people_label(people: tuple[Person, ...]) -> str:
     return separator.join(person.name for person in people) if people else "—"
 
 
+def person_label(name: str, unit: str = "", position: str = "") -> str:
+    """周海燕（中山大学 教授） in Chinese, "周海燕 (中山大学 教授)" in English: as the printed agenda
+    writes a person inline; the name alone when neither is known."""
+    where = " ".join(part for part in (unit, position) if part)
+    if not where:
+        return name
+    return f"{name}（{where}）" if get_locale().startswith("zh") else f"{name} ({where})"
+
+
 def opening_title() -> str:
     return _("Opening ceremony")
 

@@ -144,7 +144,22 @@ class Session:
     end: dt.datetime
     chair: Person | None = None  # 主持人
     slots: tuple[Slot, ...] = ()
-    commentator: Person | None = None  # 点评人 of a topic's session
+    commentators: tuple[Person, ...] = ()  # 点评人, in the order they speak
+
+    @property
+    def commentary_slot(self) -> Slot | None:
+        """The slot the 点评人 speak in: the session's first 点评 (or 辅导) slot, if it has one."""
+        return next((slot for slot in self.slots if slot.kind in CLOSING_REMARK_KINDS), None)
+
+    def speakers(self, slot: Slot) -> tuple[Person, ...]:
+        """Everyone who speaks in one of this session's slots: its own speakers, and the session's
+        点评人 in its commentary slot; each once."""
+        if slot.key != getattr(self.commentary_slot, "key", None):
+            return slot.people()
+        found = {person.identity: person for person in slot.people()}
+        for person in self.commentators:
+            found.setdefault(person.identity, person)
+        return tuple(found.values())
 
     def __post_init__(self) -> None:
         assert self.start.tzinfo is not None and self.end.tzinfo is not None, (
@@ -180,10 +195,21 @@ def slot_placements(session: Session, slot: Slot) -> Iterator[Placement]:
 
 
 @dataclass(frozen=True)
+class SignIn:
+    """When a day's 签到 opens; `time` None: that day has no 签到."""
+
+    day: dt.date
+    time: dt.time | None
+
+
+@dataclass(frozen=True)
 class Agenda:
     rooms: tuple[Room, ...]
     sessions: tuple[Session, ...]
     time_zone: str = DEFAULT_TIME_ZONE
+    # The 签到 times set for days (from the settings, frozen into each release); a day not listed
+    # opens its 签到 `program.SIGN_IN_MINUTES` before its first session.
+    sign_in: tuple[SignIn, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:

@@ -57,6 +57,11 @@ class AgendaSettings(Model):
     lecture_minutes = fields.IntField(default=60)
     lecture_title = fields.CharField(max_length=200, default="")
     lecturer = fields.CharField(max_length=100, default="")
+    lecturer_unit = fields.CharField(max_length=200, default="")
+    lecturer_position = fields.CharField(max_length=100, default="")
+    # ISO date → when that day's 签到 opens ("08:30"), or "" for no 签到 that day; a day not here
+    # opens its 签到 half an hour before its first session.
+    sign_in: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
     closing_commentary_minutes = fields.IntField(default=30)
     closing_minutes = fields.IntField(default=30)
     parallel_rooms = fields.BooleanField(default=False)

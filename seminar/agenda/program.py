@@ -3,15 +3,16 @@
 One layout for every printed form of a published agenda — the PDF, the book's 日程安排 appendix
 and the public page all render these rows (templates/agenda/_program.html), so they read alike:
 
-- each day headed with its year and weekday, 2027年1月21日（星期四）, opened by a 签到 row;
+- each day headed with its year and weekday, 2027年1月21日（星期四）, opened by a 签到 row at the
+  time set for the day (`Agenda.sign_in`; by default the half hour before its first session);
 - sessions that overlap in time in several rooms form one parallel block, grouped by room; a
   session held the same way in every room at once (a shared break) is printed once;
 - each session once, with its 专题N: a session that is a single item of the same name (开班式,
-  专题辅导, 休息) is one row, not a heading and again a row;
+  专题辅导, 休息) is one row, not a heading and again a row ("专题辅导：题目" with its 辅导人);
 - each row's label only where it says something the title does not ("重点发言：题目", never
   "点评：点评" or "开班：开班式");
-- people with their 单位 (and 职务 where typed): each session's 主持人, its 点评人 beside the 点评
-  row, speakers and the 研讨交流 contributors.
+- people with their 单位 (and 职务 where typed): each session's 主持人, its 点评人 (as many as
+  it has) beside the 点评 row, speakers and the 研讨交流 contributors.
 
 Pure: plain data in (the agenda, the topics' numbers, the units known for people), plain data out.
 """
@@ -90,6 +91,8 @@ class ProgramSession:
     kind: str = "session"  # a one-item session takes its item's kind ("opening", "break" …)
     topic_id: int | None = None
     topic_number: int | None = None  # 1 for 专题一
+    label: str = ""  # a one-item session's kind, where its title does not say it: "专题辅导"
+    chair: ProgramPerson | None = None  # the 主持人, also first among `people`
 
     @property
     def single(self) -> bool:
@@ -187,10 +190,15 @@ def row_label(kind: SlotKind, title: str) -> str:
     return kind_label(kind)
 
 
+# Kinds a session may be nothing but (开班式, 专题辅导, 休息, 总结讲话): printed as one row.
+_PLENARY_KINDS = frozenset({SlotKind.BREAK, SlotKind.OPENING, SlotKind.CLOSING, SlotKind.LECTURE})
+
+
 def _same_item(session: Session, slot: Slot) -> bool:
+    """Whether a session of one slot is that slot: the same title, or a title that only names the
+    slot's kind (a session "专题辅导" holding the lecture "法治建设的几个问题")."""
     return _squeeze(session.title) == _squeeze(slot.title) or (
-        row_label(slot.kind, session.title) == "" and not slot.speaker and not slot.contributions
-        and slot.kind in (SlotKind.BREAK, SlotKind.OPENING, SlotKind.CLOSING, SlotKind.LECTURE)
+        row_label(slot.kind, session.title) == "" and slot.kind in _PLENARY_KINDS and not slot.contributions
     )
 
 
@@ -201,15 +209,19 @@ def _person(person: Person | None, affiliations: Affiliations, paper_id: int | N
     return ProgramPerson(person.name.strip(), affiliations.unit_of(person, paper_id), role, person.position)
 
 
-def _row(slot: Slot, zone: dt.tzinfo, affiliations: Affiliations) -> ProgramRow:
-    speaker = _person(slot.speaker, affiliations, slot.paper_id)
+def _row(slot: Slot, zone: dt.tzinfo, affiliations: Affiliations,
+         commentators: tuple[ProgramPerson, ...] = ()) -> ProgramRow:
+    """`commentators`: the session's 点评人, printed beside its commentary row."""
+    role = {SlotKind.LECTURE: _("Lecturer"), SlotKind.OPENING: _("Speech"), SlotKind.CLOSING: _("Speech")}.get(
+        slot.kind, "")
+    speaker = _person(slot.speaker, affiliations, slot.paper_id, role)
     return ProgramRow(
         key=slot.key,
         kind=slot.kind.value,
         time=span(slot.start.astimezone(zone), slot.end.astimezone(zone)),
         label=row_label(slot.kind, slot.title),
         title=slot.title,
-        people=(speaker,) if speaker else (),
+        people=(*((speaker,) if speaker else ()), *commentators),
         contributions=tuple(
             ProgramContribution(c.title, _person(c.speaker, affiliations, c.paper_id), c.paper_id)
             for c in slot.contributions
@@ -220,36 +232,37 @@ def _row(slot: Slot, zone: dt.tzinfo, affiliations: Affiliations) -> ProgramRow:
 
 def _session(session: Session, zone: dt.tzinfo, room: str, topic_numbers: Mapping[int, int],
              affiliations: Affiliations) -> ProgramSession:
-    heading = session.title
+    heading, label = session.title, ""
     if session.topic_id is not None and session.topic_id in topic_numbers:
         heading = f"{topic_label(topic_numbers[session.topic_id])}　{session.title}"
     chair = _person(session.chair, affiliations, role=_("Chair"))
     people: tuple[ProgramPerson, ...] = (chair,) if chair else ()
-    rows = tuple(_row(slot, zone, affiliations) for slot in session.slots)
-    commentator = _person(session.commentator, affiliations)
-    if commentator is not None:
-        # The 点评人 stands beside the 点评 row; a session without one names them under its heading.
-        commenting = [row.key for row in rows if row.kind == SlotKind.COMMENTARY.value and not row.people]
-        if commenting:
-            rows = tuple(dataclasses.replace(row, people=(commentator,)) if row.key == commenting[0] else row
-                         for row in rows)
-        else:
-            people += (dataclasses.replace(commentator, role=_("Commentator")),)
+    commentators = tuple(p for p in (_person(c, affiliations) for c in session.commentators) if p is not None)
+    commentary = session.commentary_slot
+    rows = tuple(
+        _row(slot, zone, affiliations, commentators if commentary is not None and slot.key == commentary.key else ())
+        for slot in session.slots
+    )
+    if commentary is None:
+        # No commentary row to stand beside: the 点评人 are named under the session's heading.
+        people += tuple(dataclasses.replace(c, role=_("Commentator")) for c in commentators)
     kind = "session"
     if len(session.slots) == 1 and _same_item(session, session.slots[0]):
         only = rows[0]
         people = people + only.people
         kind, rows = only.kind, ()
+        heading, label = only.title, only.label
     if kind == SlotKind.BREAK.value:
         room = ""
     return ProgramSession(session.key, span(session.start.astimezone(zone), session.end.astimezone(zone)),
                           heading, room, people, rows, kind, session.topic_id,
-                          topic_numbers.get(session.topic_id) if session.topic_id is not None else None)
+                          topic_numbers.get(session.topic_id) if session.topic_id is not None else None, label,
+                          chair)
 
 
 def _shape(session: Session) -> tuple[object, ...]:
     """What a session prints, without its room: sessions alike in every room at once print once."""
-    return (session.start, session.end, session.title, session.topic_id, session.chair,
+    return (session.start, session.end, session.title, session.topic_id, session.chair, session.commentators,
             tuple((s.kind, s.start, s.duration, s.title, s.speaker, s.contributions) for s in session.slots))
 
 
@@ -275,6 +288,7 @@ def program_of(agenda: Agenda, topic_numbers: Mapping[int, int] | None = None,
     zone = agenda.zone
     order = {room.id: index for index, room in enumerate(agenda.rooms)}
     one_room = len({session.room.id for session in agenda.sessions}) <= 1
+    set_times = {entry.day: entry.time for entry in agenda.sign_in}
     days: list[ProgramDay] = []
     by_day: dict[dt.date, list[Session]] = {}
     for session in sorted(agenda.sessions, key=lambda s: (s.start, order.get(s.room.id, len(order)), s.key)):
@@ -308,14 +322,23 @@ def program_of(agenda: Agenda, topic_numbers: Mapping[int, int] | None = None,
                     )
                 )
             blocks.append(ProgramBlock(span(start, end), tuple(columns)))
-        first = sessions[0].start.astimezone(zone)
-        opening = (
-            ProgramRow(f"sign-in-{day.isoformat()}", "sign-in",
-                       span(first - dt.timedelta(minutes=SIGN_IN_MINUTES), first), "", _("Sign-in"))
-            if sign_in else None
-        )
+        opening = _sign_in_row(day, sessions[0].start.astimezone(zone), set_times) if sign_in else None
         days.append(ProgramDay(day, day_label(day), opening, tuple(blocks)))
     return days
+
+
+def _sign_in_row(day: dt.date, first: dt.datetime, set_times: Mapping[dt.date, dt.time | None]) -> ProgramRow | None:
+    """The day's 签到: from the time set for it until the first session (just the time, if that is not
+    earlier), by default the half hour before; None where the day is set to have none."""
+    if day in set_times:
+        time = set_times[day]
+        if time is None:
+            return None
+        opens = dt.datetime.combine(day, time, tzinfo=first.tzinfo)
+    else:
+        opens = first - dt.timedelta(minutes=SIGN_IN_MINUTES)
+    shown = span(opens, first) if opens < first else f"{opens:%H:%M}"
+    return ProgramRow(f"sign-in-{day.isoformat()}", "sign-in", shown, "", _("Sign-in"))
 
 
 # ---------- the title over two lines ----------

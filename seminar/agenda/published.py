@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
@@ -23,12 +23,13 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from seminar.agenda.labels import people_label
-from seminar.agenda.model import Agenda, Person, Room, Session
+from seminar.agenda.labels import kind_label, people_label, person_label
+from seminar.agenda.model import Agenda, Person, Room, Session, SlotKind
 from seminar.agenda.models import AgendaFile
+from seminar.agenda.program import ProgramDay, ProgramPerson, ProgramRow
 from seminar.config import PROJECT_ROOT
-from seminar.i18n import _, format_date
-from seminar.spreadsheets import Column, new_workbook, to_bytes, write_table
+from seminar.i18n import _, format_date, get_locale
+from seminar.spreadsheets import CellValue, Column, new_workbook, to_bytes, write_table
 
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "agenda" / "print.css"
 CACHE_SIZE = 512
@@ -199,36 +200,74 @@ def names(people: tuple[Person, ...]) -> str:
 # ---------- .xlsx 议程表 ----------
 
 
-def agenda_xlsx(agenda: Agenda, title: str, number: int) -> bytes:
+def _who(person: ProgramPerson) -> str:
+    named = person_label(person.name, person.unit, person.position)
+    return f"{person.role}{_colon()}{named}" if person.role else named
+
+
+def _colon() -> str:
+    return "：" if get_locale().startswith("zh") else ": "
+
+
+def _kind(kind: str) -> str:
+    return kind_label(SlotKind(kind)) if kind in SlotKind.__members__.values() else ""
+
+
+def _item(row: ProgramRow) -> str:
+    """The row's title, with the 研讨交流's speeches numbered under it."""
+    return "\n".join([row.title, *(f"{n}. {c.title}" for n, c in enumerate(row.contributions, start=1))])
+
+
+def _speakers(people: Iterable[ProgramPerson], row: ProgramRow | None = None) -> str:
+    """One person a line with their 单位; a 研讨交流's speakers numbered as its speeches are."""
+    lines = [_who(p) for p in people]
+    if row is not None:
+        lines += [f"{n}. {_who(c.person) if c.person else '—'}" for n, c in enumerate(row.contributions, start=1)]
+    return "\n".join(lines)
+
+
+def agenda_xlsx(days: Sequence[ProgramDay], title: str) -> bytes:
+    """The printed agenda's rows as a table: 序号, day, time, room, session (专题N), kind, item, speakers with
+    their 单位, 主持人; 重点发言 rows marked. Built from the same `program` as the PDF, so they agree."""
     columns = [
-        Column(_("Date"), 16),
+        Column(_("Serial number"), 6),
+        Column(_("Date"), 15, wrap=True),
         Column(_("Time"), 13, text=True),
-        Column(_("Room"), 14, wrap=True),
-        Column(_("Session"), 26, wrap=True),
-        Column(_("Item"), 44, wrap=True),
-        Column(_("Speakers"), 30, wrap=True),
-        Column(_("Chair"), 12, wrap=True),
+        Column(_("Room"), 12, wrap=True),
+        Column(_("Session"), 24, wrap=True),
+        Column(_("Kind"), 10, wrap=True),
+        Column(_("Item"), 42, wrap=True),
+        Column(_("Speakers and their units"), 34, wrap=True),
+        Column(_("Chair"), 24, wrap=True),
     ]
-    zone = agenda.zone
-    rows = []
-    for session, slot in agenda.slots():
-        start = slot.start.astimezone(zone)
-        item = slot.title
-        if slot.contributions:
-            item += "\n" + "\n".join(f"{n}. {c.title}" for n, c in enumerate(slot.contributions, start=1))
-        rows.append(
-            [
-                format_date(start.date(), "long"),
-                f"{start:%H:%M}–{slot.end.astimezone(zone):%H:%M}",
-                session.room.name,
-                session.title,
-                item,
-                "\n".join(p.name for p in slot.people()),
-                session.chair.name if session.chair else "",
-            ]
-        )
+    rows: list[list[CellValue]] = []
+    marked: list[int] = []
+
+    def add(day: ProgramDay, time: str, room: str, session: str, kind: str, item: str, speakers: str = "",
+            chair: ProgramPerson | None = None) -> None:
+        if kind == SlotKind.KEYNOTE.value:
+            marked.append(len(rows))
+        rows.append([len(rows) + 1, day.label, time, room, session, _kind(kind), item, speakers,
+                     _who(chair) if chair else ""])
+
+    for day in days:
+        if day.sign_in is not None:
+            add(day, day.sign_in.time, "", "", "", day.sign_in.title)
+        for block in day.blocks:
+            for room in block.rooms:
+                for session in room.sessions:
+                    where = "" if session.kind == SlotKind.BREAK.value else room.name
+                    others = [p for p in session.people if p is not session.chair]
+                    if session.single:
+                        item = f"{session.label}{_colon()}{session.heading}" if session.label else session.heading
+                        add(day, session.time, where, "", session.kind, item, _speakers(others), session.chair)
+                        continue
+                    for row in session.rows:
+                        add(day, row.time, where, session.heading, row.kind, _item(row),
+                            _speakers([*others, *row.people], row), session.chair)
     workbook, sheet = new_workbook(_("Seminar agenda"))
-    write_table(sheet, columns, rows, title=_("%(title)s — agenda, version %(number)s", title=title, number=number))
+    write_table(sheet, columns, rows, title=_("%(title)s: agenda", title=title), marked=marked,
+                footer=_("Page &P of &N"))
     return to_bytes(workbook)
 
 

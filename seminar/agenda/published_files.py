@@ -14,7 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
@@ -31,8 +31,16 @@ from seminar.agenda.published import (
     names,
     topics_of,
 )
-from seminar.agenda.program import agenda_title_lines, topic_index
-from seminar.agenda.queries import ReleaseHead, active_user, paper_urls, people_for, program, release_with_seminar
+from seminar.agenda.program import ProgramDay, agenda_title_lines, program_of, topic_index
+from seminar.agenda.queries import (
+    ReleaseHead,
+    active_user,
+    affiliations_of,
+    paper_urls,
+    people_for,
+    release_with_seminar,
+    topic_numbers,
+)
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.permissions import ANONYMOUS
 from seminar.web import templates
@@ -81,6 +89,7 @@ async def _meta(request: Request, published: Release, linked: bool) -> SeminarMe
         venue=seminar.venue,
         paper_urls=await paper_urls(request, seminar, paper_ids) if linked else {},
         language="zh" if i18n.get_locale().startswith("zh") else "en",
+        affiliations=await affiliations_of(agenda),
     )
 
 
@@ -97,7 +106,7 @@ async def _html(request: Request, template: str, published: Release, linked: boo
         release=published.release,
         agenda=published.agenda,
         days=days_of(published.agenda),
-        program=await program(published.seminar.id, published.agenda),
+        program=await _program(published, meta),
         title_lines=agenda_title_lines(published.seminar.title),
         topic_index=topic_index,
         topics=topics_of(published.agenda),
@@ -106,6 +115,10 @@ async def _html(request: Request, template: str, published: Release, linked: boo
         names=names,
         published=i18n.format_datetime(published.release.published_at),
     )
+
+
+async def _program(published: Release, meta: SeminarMeta) -> list[ProgramDay]:
+    return program_of(published.agenda, await topic_numbers(published.seminar.id), meta.affiliations)
 
 
 async def _page(request: Request, published: Release, linked: bool) -> bytes:
@@ -117,7 +130,8 @@ async def _pdf(request: Request, published: Release, linked: bool) -> bytes:
 
 
 async def _xlsx(request: Request, published: Release, linked: bool) -> bytes:
-    return agenda_xlsx(published.agenda, published.seminar.title, published.release.number)
+    days = await _program(published, await _meta(request, published, False))
+    return agenda_xlsx(days, published.seminar.title)
 
 
 def _export(write: Callable[[Agenda, SeminarMeta], bytes]) -> Writer:
@@ -177,10 +191,6 @@ async def published_file(request: Request, kind: str, head: ReleaseHead) -> Cach
 def file_name(kind: str, slug: str, number: int) -> str:
     return FILES[kind].filename.format(slug=slug, number=number)
 
-
-def absolute_url(request: Request, name: str, **params: Any) -> str:
-    """A page's full address, for what leaves the site: a calendar subscription, a mail."""
-    return f"{request.app.state.settings.base_url.rstrip('/')}{request.app.url_path_for(name, **params)}"
 
 
 # ---------- a person's own calendar ----------

@@ -3,6 +3,7 @@ and what the editor and a speaker's own agenda show."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from seminar.agenda.changes import Change, diff_releases
 from seminar.agenda.checks import Problem, PublishedAgenda, find_problems
 from seminar.agenda.editing import with_rooms
 from seminar.agenda.merge import Merged, merge_drafts
-from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, Slot, TopicRef
+from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, SignIn, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.program import Affiliations, ProgramDay, program_of
@@ -88,7 +89,10 @@ def draft_settings(settings: AgendaSettings, rooms: list[Room], time_zone: str) 
         opening_minutes=settings.opening_minutes,
         lecture_minutes=settings.lecture_minutes,
         lecture_title=settings.lecture_title,
-        lecturer=Person(None, settings.lecturer) if settings.lecturer.strip() else None,
+        lecturer=(
+            Person(None, settings.lecturer.strip(), settings.lecturer_unit, settings.lecturer_position)
+            if settings.lecturer.strip() else None
+        ),
         closing_commentary_minutes=settings.closing_commentary_minutes,
         closing_minutes=settings.closing_minutes,
         parallel_rooms=settings.parallel_rooms,
@@ -104,13 +108,27 @@ class Draft:
     previous_saved_at: dt.datetime | None = None
 
 
+def sign_in_times(settings: AgendaSettings | None) -> tuple[SignIn, ...]:
+    """The 签到 times set for the agenda's days (`AgendaSettings.sign_in`)."""
+    if settings is None:
+        return ()
+    return tuple(
+        SignIn(dt.date.fromisoformat(day), _time(text))
+        for day, text in sorted(settings.sign_in.items()) if day in settings.days
+    )
+
+
 async def load_draft(seminar: Seminar, rooms: list[Room] | None = None) -> Draft:
+    """The draft with the seminar's current rooms and the 签到 times of its settings (which publishing freezes
+    into the release)."""
     rooms = rooms if rooms is not None else await rooms_of(seminar)
     row = await AgendaDraft.get_or_none(seminar_id=seminar.id)
+    sign_in = sign_in_times(await AgendaSettings.get_or_none(seminar_id=seminar.id))
     if row is None:
-        return Draft(Agenda(room_refs(rooms), (), seminar.time_zone), 0, None)
+        return Draft(Agenda(room_refs(rooms), (), seminar.time_zone, sign_in), 0, None)
     previous = row.previous_saved_at if row.previous_data is not None else None
-    return Draft(with_rooms(agenda_from_data(row.data), room_refs(rooms)), row.version, row.updated_at, previous)
+    agenda = dataclasses.replace(with_rooms(agenda_from_data(row.data), room_refs(rooms)), sign_in=sign_in)
+    return Draft(agenda, row.version, row.updated_at, previous)
 
 
 async def fresh_draft(seminar: Seminar) -> Agenda:
@@ -320,19 +338,22 @@ async def active_user(user_id: int) -> User | None:
 
 
 async def people_for(user: User, agenda: Agenda) -> list[Person]:
-    """The names the agenda knows this account by: its account, the papers it is an author of, its name as chair."""
+    """The names the agenda knows this account by: its account, the papers it is an author of, its name as
+    主持人 or 点评人."""
     paper_ids: set[int] = (
         set(await column(Author.filter(email__iexact=user.email), "paper_id")) if user.email else set()
     )
     people: dict[tuple[str, int | str], Person] = {("id", user.id): Person(user.id, user.name)}
-    for session, slot in agenda.slots():
+    for _session, slot in agenda.slots():
         if slot.paper_id in paper_ids and slot.speaker is not None:
             people.setdefault(slot.speaker.identity, slot.speaker)
         for contribution in slot.contributions:
             if contribution.paper_id in paper_ids and contribution.speaker is not None:
                 people.setdefault(contribution.speaker.identity, contribution.speaker)
-        if session.chair is not None and session.chair.id is None and session.chair.name == user.name:
-            people.setdefault(session.chair.identity, session.chair)
+    for session in agenda.sessions:
+        for person in (session.chair, *session.commentators):
+            if person is not None and person.id is None and person.name == user.name:
+                people.setdefault(person.identity, person)
     return list(people.values())
 
 
@@ -353,26 +374,34 @@ async def my_agenda_of(seminar: Seminar, user: User) -> MyAgenda | None:
     people = {p.identity for p in await people_for(user, agenda)}
     return MyAgenda(
         release=latest,
-        mine=[(s, slot) for s, slot in agenda.slots() if any(p.identity in people for p in slot.people())],
+        mine=[(s, slot) for s, slot in agenda.slots() if any(p.identity in people for p in s.speakers(slot))],
         chaired=[s for s in agenda.sessions if s.chair is not None and s.chair.identity in people],
     )
 
 
 async def program(seminar_id: int, agenda: Agenda) -> list[ProgramDay]:
-    """The agenda as printed (`program.program_of`), with its topics' numbers and people's 单位:
-    an account's unit, else the unit the paper's author gave (else the paper's city)."""
+    """The agenda as printed (`program.program_of`), with its topics' numbers and people's 单位."""
+    return program_of(agenda, await topic_numbers(seminar_id), await affiliations_of(agenda))
+
+
+async def topic_numbers(seminar_id: int) -> dict[int, int]:
+    """Topic id → its number (1 for 专题一)."""
     topics = await Topic.filter(seminar_id=seminar_id).values_list("id", "position")
-    numbers = {int(topic_id): int(position) for topic_id, position in topics}
+    return {int(topic_id): int(position) for topic_id, position in topics}
+
+
+async def affiliations_of(agenda: Agenda) -> Affiliations:
+    """The 单位 of the agenda's people where none was typed: an account's unit, else the unit the paper's
+    author gave (else the paper's city)."""
     people = [person for _session, slot in agenda.slots() for person in slot.people()]
-    people += [session.chair for session in agenda.sessions if session.chair is not None]
+    people += [person for session in agenda.sessions for person in (session.chair, *session.commentators) if person]
     account_ids = {person.id for person in people if person.id is not None}
     accounts: dict[int, str] = {}
     if account_ids:
         for user_id, unit in await User.filter(id__in=account_ids).values_list("id", "unit__name"):
             if unit:
                 accounts[int(user_id)] = str(unit)
-    paper_ids = {slot.paper_id for _session, slot in agenda.slots() if slot.paper_id is not None}
-    paper_ids |= {c.paper_id for _session, slot in agenda.slots() for c in slot.contributions}
+    paper_ids = {place.paper_id for place in agenda.placements()}
     authors: dict[int, dict[str, str]] = {}
     if paper_ids:
         rows = await Author.filter(paper_id__in=paper_ids).order_by("paper_id", "position", "id").values_list(
@@ -380,4 +409,4 @@ async def program(seminar_id: int, agenda: Agenda) -> list[ProgramDay]:
         )
         for paper_id, name, unit, city in rows:
             authors.setdefault(int(paper_id), {}).setdefault(str(name).strip(), str(unit or city or ""))
-    return program_of(agenda, numbers, Affiliations(accounts, authors))
+    return Affiliations(accounts, authors)

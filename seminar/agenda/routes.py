@@ -21,7 +21,6 @@ from seminar.agenda.labels import kind_label
 from seminar.agenda.published import CachedFile, latest_head, names, with_account
 from seminar.agenda.published_files import (
     FILES,
-    absolute_url,
     file_name,
     person_calendar,
     person_token,
@@ -30,7 +29,7 @@ from seminar.agenda.published_files import (
 )
 from seminar.agenda.queries import my_agenda_of, release_head
 from seminar.files import bytes_response
-from seminar.web import actor, render, render_part, seminar_page, signed_in_user
+from seminar.web import absolute_url, actor, render, render_part, seminar_page, signed_in_user
 
 
 def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = True, public: bool = True) -> Response:

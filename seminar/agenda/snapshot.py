@@ -6,15 +6,18 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from seminar.agenda.model import Agenda, Contribution, Person, Room, Session, Slot, SlotKind
+from seminar.agenda.model import Agenda, Contribution, Person, Room, Session, SignIn, Slot, SlotKind
 
 FORMAT = 1
 
 
 def agenda_to_data(agenda: Agenda) -> dict[str, Any]:
+    """Keys added since the format began (`commentators`, `sign_in`) are written only when they hold
+    something, so an agenda without them stores the same data as before."""
     return {
         "format": FORMAT,
         "time_zone": agenda.time_zone,
+        **({"sign_in": {s.day.isoformat(): _time(s.time) for s in agenda.sign_in}} if agenda.sign_in else {}),
         "rooms": [_room(room) for room in agenda.rooms],
         "sessions": [
             {
@@ -25,7 +28,7 @@ def agenda_to_data(agenda: Agenda) -> dict[str, Any]:
                 "start": session.start.isoformat(),
                 "end": session.end.isoformat(),
                 "chair": _person(session.chair),
-                **({"commentator": _person(session.commentator)} if session.commentator else {}),
+                **({"commentators": [_person(p) for p in session.commentators]} if session.commentators else {}),
                 "slots": [
                     {
                         "key": slot.key,
@@ -67,7 +70,7 @@ def agenda_from_data(data: dict[str, Any]) -> Agenda:
                 start=when(session["start"]),
                 end=when(session["end"]),
                 chair=_to_person(session["chair"]),
-                commentator=_to_person(session.get("commentator")),
+                commentators=_to_people(session),
                 slots=tuple(
                     Slot(
                         key=slot["key"],
@@ -88,7 +91,21 @@ def agenda_from_data(data: dict[str, Any]) -> Agenda:
             for session in data["sessions"]
         ),
         time_zone=data["time_zone"],
+        sign_in=tuple(
+            SignIn(dt.date.fromisoformat(day), dt.time.fromisoformat(time) if time else None)
+            for day, time in sorted(data.get("sign_in", {}).items())
+        ),
     )
+
+
+def _time(time: dt.time | None) -> str | None:
+    return f"{time:%H:%M}" if time is not None else None
+
+
+def _to_people(session: dict[str, Any]) -> tuple[Person, ...]:
+    """A session's 点评人; drafts saved before there could be several held one, as `commentator`."""
+    listed = session.get("commentators") or [session.get("commentator")]
+    return tuple(person for data in listed if (person := _to_person(data)) is not None)
 
 
 def _room(room: Room) -> dict[str, Any]:

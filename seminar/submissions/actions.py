@@ -109,11 +109,12 @@ async def update_paper(paper: Paper, values: dict[str, Any], opened_version: int
     return updated
 
 
-async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: Intake, by: User) -> Manuscript:
-    """Store the file (once per content) and a new manuscript version, while the city's window is open.
+async def ensure_uploadable(paper: Paper) -> None:
+    """Refuse a manuscript outside the city's window, or once the paper is decided: the version that
+    was reviewed stays the paper's manuscript, and only a final version the organizers accept
+    replaces it in the book (`upload_final_version`).
 
-    Not once the paper is decided: the version that was reviewed stays the paper's manuscript, and
-    only a final version the organizers accept replaces it in the book (`upload_final_version`).
+    The upload route asks before it converts the file, so a refused upload costs no conversion.
     """
     if await Decision.exists(paper_id=paper.id):
         raise UserError(
@@ -123,6 +124,12 @@ async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: In
         )
     seminar = await Seminar.get(id=paper.seminar_id)
     await ensure_open(seminar, paper.city_id)
+
+
+async def upload_manuscript(paper: Paper, filename: str, data: bytes, intake: Intake, by: User) -> Manuscript:
+    """Store the file (once per content) and a new manuscript version, if `ensure_uploadable` still
+    allows it (the window may have closed while the file was converted)."""
+    await ensure_uploadable(paper)
     return await store_manuscript(paper, filename, data, intake, by)
 
 
@@ -162,23 +169,32 @@ async def _store_manuscript(
     return manuscript
 
 
+async def ensure_final_version_allowed(paper: Paper) -> Seminar:
+    """Refuse a final version before the city was told of a positive decision, or after the deadline for
+    final versions; the paper's seminar otherwise. Asked before the file is converted, as `ensure_uploadable`."""
+    seminar = await Seminar.get(id=paper.seminar_id)
+    if problem := await final_version_problem(paper, seminar):
+        raise UserError(problem, field="manuscript")
+    return seminar
+
+
 async def upload_final_version(
-    paper: Paper, filename: str, data: bytes, intake: Intake, by: User
+    paper: Paper, filename: str, data: bytes, intake: Intake, by: User, final_versions_url: str
 ) -> Manuscript:
-    """Store a new manuscript version as the paper's final version (定稿), waiting for the organizers.
+    """Store a new manuscript version as the paper's final version (定稿), waiting for the organizers,
+    and, in the same transaction, mail them that it waits (`consequences.final_version_sent`).
 
     A final version still waiting is superseded by the new one: the organizers look at the newest.
     The book does not change until they accept it.
     """
-    seminar = await Seminar.get(id=paper.seminar_id)
-    if problem := await final_version_problem(paper, seminar):
-        raise UserError(problem, field="manuscript")
+    seminar = await ensure_final_version_allowed(paper)
     async with in_transaction() as connection:
         manuscript = await _store_manuscript(paper, filename, data, intake, by, connection, revises=False)
         await FinalVersion.filter(paper_id=paper.id, status=FinalVersionStatus.PENDING).using_db(connection).update(
             status=FinalVersionStatus.SUPERSEDED
         )
         await FinalVersion.create(manuscript_id=manuscript.id, paper_id=paper.id, using_db=connection)
+        await consequences.final_version_sent(paper, seminar, manuscript.version, final_versions_url)
     return manuscript
 
 

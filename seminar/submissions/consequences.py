@@ -89,26 +89,44 @@ async def paper_sent_in(paper: Paper, seminar: Seminar, previous_status: str, se
     return event
 
 
-async def _tell_organizers_of_late_paper(paper: Paper, seminar: Seminar, links: PaperLinks) -> None:
-    await paper.fetch_related("city", "topic")
+async def _tell_organizers(template: str, seminar: Seminar, context: dict[str, object]) -> None:
+    """One mail to each active organizer of the seminar, in their language."""
     organizers = await Role.filter(
         seminar_id=seminar.id, name=RoleName.ORGANIZER, user__is_active=True
     ).select_related("user").order_by("user_id")
     for role in organizers:
         await queue_mail(
-            template="submissions/late_paper",
+            template=template,
             to_address=role.user.email,
             to_name=role.user.name,
             locale=role.user.locale,
-            context={
-                "seminar": seminar,
-                "paper": {"number": paper.number, "title": paper.title},
-                "city": paper.city.name,
-                "topic": paper.topic.title if paper.topic else "",
-                "assignments_url": links.assignments_url,
-            },
+            context={"seminar": seminar, **context},
             seminar_id=seminar.id,
         )
+
+
+async def _tell_organizers_of_late_paper(paper: Paper, seminar: Seminar, links: PaperLinks) -> None:
+    await paper.fetch_related("city", "topic")
+    await _tell_organizers("submissions/late_paper", seminar, {
+        "paper": {"number": paper.number, "title": paper.title},
+        "city": paper.city.name,
+        "topic": paper.topic.title if paper.topic else "",
+        "assignments_url": links.assignments_url,
+    })
+
+
+async def final_version_sent(paper: Paper, seminar: Seminar, version: int, final_versions_url: str) -> None:
+    """The city sent a final version (定稿): the organizers are told it waits for them to accept or return it.
+
+    Nothing else follows until they do: the book keeps printing the version that was reviewed.
+    """
+    await paper.fetch_related("city")
+    await _tell_organizers("submissions/final_version_sent", seminar, {
+        "paper": {"number": paper.number, "title": paper.title},
+        "city": paper.city.name,
+        "version": version,
+        "final_versions_url": final_versions_url,
+    })
 
 
 async def decisions_changed(changes: dict[int, tuple[str | None, str | None]]) -> None:

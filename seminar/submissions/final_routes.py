@@ -21,7 +21,7 @@ from seminar.permissions import can_accept_final_versions, can_see_submissions, 
 from seminar.submissions import actions, queries
 from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.intake import Intake
-from seminar.web import actor, flash, form, redirect, render, seminar_page
+from seminar.web import absolute_url, actor, flash, form, redirect, render, seminar_page
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -47,18 +47,17 @@ def _user(request: Request) -> User:
     return user
 
 
-def _paper_url(request: Request, slug: str, number: int) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.base_url + request.url_for("submissions:detail", slug=slug, number=number).path
-
-
 async def upload_final(request: Request) -> Response:
     seminar = await seminar_page(request, can_see_submissions, refused=404)
     paper = await queries.get_paper_or_404(actor(request), seminar, request.path_params["number"])
     require(can_send_final_version(actor(request), paper), 404)
     try:
+        await actions.ensure_final_version_allowed(paper)  # before converting: a refused upload costs none
         filename, data, intake = await received_manuscript(request)
-        manuscript = await actions.upload_final_version(paper, filename, data, intake, by=_user(request))
+        manuscript = await actions.upload_final_version(
+            paper, filename, data, intake, by=_user(request),
+            final_versions_url=absolute_url(request, "submissions:final_versions", slug=seminar.slug),
+        )
     except UserError as error:
         flash(request, error.message, "error")
     else:
@@ -81,7 +80,7 @@ async def review_final(request: Request) -> Response:
     try:
         await actions.review_final_version(
             final, accept, str(data.get("reason", "")), by=_user(request),
-            paper_url=_paper_url(request, seminar.slug, final.paper.number),
+            paper_url=absolute_url(request, "submissions:detail", slug=seminar.slug, number=final.paper.number),
         )
     except UserError as error:
         flash(request, error.message, "error")

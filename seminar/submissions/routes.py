@@ -39,7 +39,7 @@ from seminar.submissions.export import paper_list_xlsx
 from seminar.submissions.final_routes import received_manuscript
 from seminar.submissions.forms import AUTHOR_ROWS, ExtensionForm, PaperForm, paper_form_data
 from seminar.submissions.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGES
-from seminar.web import actor, flash, form, redirect, render, seminar_page, signed_in_user
+from seminar.web import absolute_url, actor, flash, form, redirect, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
@@ -62,18 +62,12 @@ async def _organizers_seminar(request: Request) -> Seminar:
     return seminar
 
 
-def _paper_url(request: Request, seminar: Seminar, paper: Paper) -> str:
-    settings: Settings = request.app.state.settings
-    return settings.base_url + request.url_for("submissions:detail", slug=seminar.slug, number=paper.number).path
-
-
 def _links(request: Request, seminar: Seminar, paper: Paper) -> PaperLinks:
     """Where the mails of sending in or withdrawing point: the paper, the reviewers' and organizers' pages."""
-    base = request.app.state.settings.base_url
     return PaperLinks(
-        paper_url=_paper_url(request, seminar, paper),
-        my_reviews_url=base + request.url_for("reviews:mine", slug=seminar.slug).path,
-        assignments_url=base + request.url_for("reviews:assignments", slug=seminar.slug).path,
+        paper_url=absolute_url(request, "submissions:detail", slug=seminar.slug, number=paper.number),
+        my_reviews_url=absolute_url(request, "reviews:mine", slug=seminar.slug),
+        assignments_url=absolute_url(request, "reviews:assignments", slug=seminar.slug),
     )
 
 
@@ -179,6 +173,7 @@ async def upload(request: Request) -> Response:
     require(can_edit_paper(actor(request), paper), 404)
     settings: Settings = request.app.state.settings
     try:
+        await actions.ensure_uploadable(paper)  # before converting: a refused upload costs none
         filename, data, intake = await received_manuscript(request)
         manuscript = await actions.upload_manuscript(paper, filename, data, intake, by=signed_in_user(request))
     except UserError as error:

@@ -280,17 +280,31 @@ async def test_an_expired_invitation_is_refused_and_changes_nothing(organizer_cl
     assert (await User.get(email="chengang@example.org")).password_hash == ""
 
 
-async def test_invitation_password_rules_are_enforced(organizer_client: Client) -> None:
-    await invite(organizer_client)
-    mail = await OutboxMail.get(to_address="chengang@example.org")
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "chengang1990",  # 陈刚's name in pinyin and a year (his address does not spell it)
+        "Gang.Chen.19900101",  # given name first, separators, a birthday
+        "zhongshandaxue1",  # his unit
+        "cg-13912345678",  # his phone
+        "cg.zsu@example.org",  # his address
+    ],
+)
+async def test_invitation_refuses_a_password_built_on_the_persons_details_saying_why(organizer_client: Client, weak: str) -> None:
+    await invite(organizer_client, email="cg.zsu@example.org")
+    mail = await OutboxMail.get(to_address="cg.zsu@example.org")
     await organizer_client.logout()
     link = link_in(mail.body_text)
 
-    response = await organizer_client.post_form(link, {"password": "chengang@example.org", "confirm": "chengang@example.org"})
+    refused = await organizer_client.post_form(link, {"password": weak, "confirm": weak})
+    accepted = await organizer_client.post_form(link, {"password": "qing-shan-liu-shui-42", "confirm": "qing-shan-liu-shui-42"})
 
-    assert response.status_code == 400
-    assert "密码不能与电子邮箱相同。" in response.text
-    assert await AccountToken.filter(used_at=None).count() == 1
+    assert refused.status_code == 400
+    assert "密码太容易被猜中。它包含您的姓名、电子邮箱、单位或电话号码，或本网站的名称。再加一两个词，不常用的词更好。" in refused.text
+    assert 'name="password"' in refused.text  # the form again, not a spent link
+    assert accepted.status_code == 303
+    await organizer_client.logout()
+    assert (await organizer_client.login("cg.zsu@example.org", "qing-shan-liu-shui-42")).status_code == 303
 
 
 async def test_inviting_someone_with_an_account_grants_the_role_and_sends_a_notice(organizer_client: Client, seminar: Seminar) -> None:

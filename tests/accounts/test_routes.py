@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from seminar.accounts.models import AccountToken, LoginFailure, TokenPurpose, User
 from seminar.config import Settings
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from tests.conftest import Client, SmtpServer, autofill_hints, flashes, link_in
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_unit, make_user
 
 WRONG = "not-the-password"
 
@@ -206,6 +208,28 @@ async def test_password_change_refuses_a_short_or_mismatched_password(client: Cl
     assert (await client.login("wangfang@example.org")).status_code == 303
 
 
+@pytest.mark.parametrize(
+    ("weak", "says"),
+    [
+        ("wangfang1990", "它包含您的姓名、电子邮箱、单位或电话号码，或本网站的名称。"),  # her name in pinyin and a year
+        ("shenzhen2026!", "它包含您的姓名、电子邮箱、单位或电话号码，或本网站的名称。"),  # her unit
+        ("woaini1314520", "它由中文密码中常见的词或数字组成，如 woaini、5201314。"),
+        ("Lily19900101", "日期往往很容易被猜中。"),
+        ("1qaz2wsx3edc", "这是非常常用的密码。"),
+    ],
+)
+async def test_password_change_refuses_an_easy_password_saying_why(client: Client, weak: str, says: str) -> None:
+    unit = await make_unit("深圳市", pinyin="shenzhen")
+    await make_user("fw.sz@example.org", name="王芳", unit=unit, phone="13800138000")
+    await client.login("fw.sz@example.org")
+
+    response = await client.post_form("/profile/password", {"current_password": PASSWORD, "password": weak, "confirm": weak})
+
+    assert response.status_code == 400
+    assert "密码太容易被猜中。" + says in response.text
+    assert (await client.login("fw.sz@example.org")).status_code == 303  # the old password still works
+
+
 # --- what browsers fill in --------------------------------------------------------------------
 
 
@@ -256,6 +280,23 @@ async def test_password_reset_end_to_end_through_smtp(
     assert (await second_client.get("/profile")).status_code == 303  # the other session ended
     again = await client.get(link)
     assert again.status_code == 400 and "该链接已使用过" in again.text
+
+
+async def test_a_reset_refuses_an_easy_password_in_the_browsers_chinese_and_the_link_stays_usable(client: Client) -> None:
+    user = await make_user("fw.sz@example.org", name="王芳")
+    await client.post_form("/password/forgot", {"email": "fw.sz@example.org"})
+    link = link_in((await OutboxMail.get(to_address="fw.sz@example.org")).body_text)
+    traditional = {"Accept-Language": "zh-TW,zh;q=0.8"}
+
+    refused = await client.post_form(link, {"password": "Fang.Wang.1990", "confirm": "Fang.Wang.1990"}, headers=traditional)
+    accepted = await client.post_form(link, {"password": "qing-shan-liu-shui-42", "confirm": "qing-shan-liu-shui-42"})
+
+    assert refused.status_code == 400
+    assert "密碼太容易被猜中。它包含您的姓名、電子郵箱、單位或電話號碼，或本網站的名稱。" in refused.text
+    assert accepted.status_code == 303
+    old_hash = user.password_hash
+    await user.refresh_from_db()
+    assert user.password_hash != old_hash
 
 
 async def test_forgot_password_says_the_same_for_unknown_addresses_and_sends_nothing(client: Client) -> None:

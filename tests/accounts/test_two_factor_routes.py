@@ -7,6 +7,7 @@ step or the next one is accepted however the step boundary falls while a test ru
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 import time
@@ -24,6 +25,7 @@ from seminar.mail.models import OutboxMail
 from seminar.seminars.models import Seminar
 from tests.conftest import Client, autofill_hints, flashes
 from tests.factories import PASSWORD, grant, make_organizer, make_seminar, make_submitter, make_two_factor, make_user
+from tests.patience import patience
 
 EMAIL = "wangfang@example.org"
 PEOPLE = "/gd-2021/manage/people"
@@ -153,6 +155,28 @@ async def test_a_code_is_accepted_once_only(client: Client, second_client: Clien
     assert "该验证码已使用过，请等待下一个。" in replayed.text
     assert not await signed_in(second_client)
     assert (await code_step(second_client, code(secret, 1))).status_code == 303
+
+
+async def test_the_code_of_the_step_before_or_after_is_accepted_two_steps_away_is_not(
+    client: Client, second_client: Client, person: User
+) -> None:
+    """A phone's clock a little off, or a code typed as it changed: one step either side will do."""
+    secret, _codes = await make_two_factor(person)
+    step_left = totp.STEP_SECONDS - time.time() % totp.STEP_SECONDS
+    if step_left < patience(2):  # so that "now" stays one step while the codes are tried
+        await asyncio.sleep(step_left)
+    await password_step(client)
+
+    too_old = await code_step(client, code(secret, -2))
+    too_new = await code_step(client, code(secret, 2))
+    a_step_behind = await code_step(client, code(secret, -1))
+    await password_step(second_client)
+    a_step_ahead = await code_step(second_client, code(secret, 1))
+
+    assert too_old.status_code == too_new.status_code == 400
+    assert "验证码不正确，请检查手机时间，或使用恢复码。" in too_new.text
+    assert a_step_behind.status_code == 303 and a_step_ahead.status_code == 303
+    assert await signed_in(client) and await signed_in(second_client)
 
 
 async def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client: Client, second_client: Client, person: User) -> None:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 import pytest
 
 from seminar.agenda.changes import ChangeKind, diff_releases
 from seminar.agenda.draft import DraftSettings, draft_agenda
-from seminar.agenda.model import Agenda, Contribution, Person, Session, Slot, SlotKind, TopicRef
+from seminar.agenda.model import Agenda, Contribution, Person, Session, SignIn, Slot, SlotKind, TopicRef
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
 from seminar.i18n import use_locale
 from tests.agenda.builders import DAY, HALL, SIDE, agenda, at, person, session, slot, topic_papers
@@ -221,3 +222,36 @@ def test_a_release_snapshot_survives_json_unchanged() -> None:
     first: Session = restored.sessions[0]
     opening: Slot = first.slots[0]
     assert (first.chair, f"{opening.start:%H:%M %Z}") == (Person(None, "王书记"), "09:00 CST")
+
+
+def test_new_commentators_change_the_speakers_of_the_commentary() -> None:
+    old = v1()
+    topic = next(s for s in old.sessions if s.key == "topic-1")
+    new = dataclasses.replace(old, sessions=tuple(
+        dataclasses.replace(s, commentators=(Person(None, "王点评"), Person(None, "周点评"))) if s is topic else s
+        for s in old.sessions
+    ))
+
+    assert summary(old, new) == [
+        (ChangeKind.SPEAKERS_CHANGED, "topic-1-commentary", "更换发言人：“点评”由topic-1的点评人改为王点评、周点评。"),
+    ]
+
+
+def test_people_and_sign_in_times_survive_json_and_an_older_single_commentator_is_read() -> None:
+    zhou = Person(None, "周点评", "中山大学", "教授")
+    plan = dataclasses.replace(v1(), sign_in=(SignIn(DAY, dt.time(8, 0)), SignIn(DAY + dt.timedelta(days=1), None)))
+    plan = dataclasses.replace(plan, sessions=tuple(
+        dataclasses.replace(s, chair=Person(None, "林主持", "省委政法委", "副秘书长"),
+                            commentators=(zhou, Person(7, "王点评"))) if s.key == "topic-1" else s
+        for s in plan.sessions
+    ))
+    data = json.loads(json.dumps(agenda_to_data(plan)))
+    older = json.loads(json.dumps(data))
+    topic = next(s for s in older["sessions"] if s["key"] == "topic-1")
+    topic["commentator"] = topic.pop("commentators")[0]
+
+    assert agenda_from_data(data) == plan
+    assert data["sign_in"] == {"2026-12-10": "08:00", "2026-12-11": None}
+    assert next(s for s in agenda_from_data(older).sessions if s.key == "topic-1").commentators == (zhou,)
+    assert "commentators" not in next(s for s in data["sessions"] if s["key"] == "opening")
+    assert "sign_in" not in agenda_to_data(v1())  # nothing new is stored where nothing was set

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -30,12 +31,63 @@ def kinds(problems: list[Problem]) -> list[ProblemKind]:
     return [problem.kind for problem in problems]
 
 
-def test_a_drafted_agenda_has_no_problems() -> None:
+def test_a_drafted_agenda_has_no_problems_but_its_commentators_to_name() -> None:
     topics = [TopicRef(1, "平安建设"), TopicRef(2, "法治宣传"), TopicRef(3, "数字政法")]
     papers = [p for topic in topics for p in topic_papers(topic.id)]
     settings = DraftSettings(days=(DAY,), rooms=(HALL, SIDE), parallel_rooms=True)
 
-    assert find_problems(draft_agenda(topics, papers, settings), papers) == []
+    problems = find_problems(draft_agenda(topics, papers, settings), papers)
+
+    assert [(p.kind, p.session_keys) for p in problems] == [
+        (ProblemKind.TOPIC_WITHOUT_COMMENTATOR, ("topic-1",)),
+        (ProblemKind.TOPIC_WITHOUT_COMMENTATOR, ("topic-2",)),
+        (ProblemKind.TOPIC_WITHOUT_COMMENTATOR, ("topic-3",)),
+    ]
+
+
+def test_a_topic_session_without_a_commentator_is_named_with_its_room_and_time_and_the_fix() -> None:
+    plan = agenda(
+        session("t1", HALL, "10:00", "10:50", slot("k1", "10:00", 40, SlotKind.DISCUSSION), slot("c1", "10:40", 10, SlotKind.COMMENTARY),
+                topic_id=1, title="平安建设", commentators=()),
+        session("t2", SIDE, "10:00", "10:50", slot("k2", "10:00", 40, SlotKind.DISCUSSION), slot("c2", "10:40", 10, SlotKind.COMMENTARY),
+                topic_id=2, title="法治宣传", commentators=(Person(None, "周点评", "中山大学", "教授"),)),
+        # Not a topic's session: the 综合点评 is not checked for its 点评人.
+        session("closing", HALL, "11:00", "11:30", slot("cc", "11:00", 30, SlotKind.COMMENTARY, "综合点评")),
+    )
+
+    problems = find_problems(plan, [])
+
+    assert [(p.kind, p.message, p.session_keys) for p in problems] == [
+        (ProblemKind.TOPIC_WITHOUT_COMMENTATOR,
+         "场次“平安建设”（第一会议室，2026年12月10日 10:00–10:50）未安排点评人。", ("t1",)),
+    ]
+    assert problems[0].fix.text == "在场次表单中填写点评人（姓名、单位、职务）。"
+    assert problems[0].fix.actions == (FixAction.EDIT_SESSION,)
+
+
+def test_a_topic_over_two_sessions_needs_its_commentator_where_the_commentary_is() -> None:
+    morning = session("t1a", HALL, "10:00", "10:40", slot("k1", "10:00", 40, SlotKind.DISCUSSION), topic_id=1, commentators=())
+    afternoon = session("t1b", HALL, "14:00", "14:40", slot("k2", "14:00", 30, SlotKind.DISCUSSION),
+                        slot("c1", "14:30", 10, SlotKind.COMMENTARY), topic_id=1, commentators=())
+
+    assert [p.session_keys for p in find_problems(agenda(morning, afternoon), [])] == [("t1b",)]
+    named = dataclasses.replace(afternoon, commentators=(Person(None, "周点评"),))
+    assert find_problems(agenda(morning, named), []) == []
+
+
+def test_a_commentator_in_two_parallel_sessions_is_in_two_places_at_the_commentary() -> None:
+    zhou = Person(None, "周点评", "中山大学")
+    plan = agenda(
+        session("t1", HALL, "10:00", "10:50", slot("k1", "10:00", 40, SlotKind.DISCUSSION), slot("c1", "10:40", 10, SlotKind.COMMENTARY),
+                topic_id=1, commentators=(zhou,)),
+        session("t2", SIDE, "10:00", "10:50", slot("k2", "10:00", 40, SlotKind.DISCUSSION), slot("c2", "10:40", 10, SlotKind.COMMENTARY),
+                topic_id=2, commentators=(zhou, Person(None, "李点评"))),
+    )
+
+    problems = find_problems(plan, [])
+
+    assert [(p.kind, p.slot_keys) for p in problems] == [(ProblemKind.PERSON_CLASH, ("c1", "c2"))]
+    assert "周点评" in problems[0].message
 
 
 def test_overlapping_slots_in_one_room_are_reported_in_chinese() -> None:
@@ -504,7 +556,8 @@ def test_every_finding_says_how_to_fix_it_and_where() -> None:
             slot("d", "10:15", 20, SlotKind.DISCUSSION, contributions=contributions(6, 9, 10)),
             slot("z", "12:00", 10, SlotKind.OPENING),
         ),
-        session("t2", SIDE, "10:00", "11:00", slot("y", "10:00", 10, SlotKind.LECTURE, speaker=person(1)), topic_id=2),
+        session("t2", SIDE, "10:00", "11:00", slot("y", "10:00", 10, SlotKind.LECTURE, speaker=person(1)), topic_id=2,
+                commentators=()),
     )
     papers = {5: state(5, "keynote", withdrawn=True), 6: state(6, "decline"), 7: state(7, "keynote"),
               9: state(9, "keynote"), 10: state(10, "discussion", topic_id=2), 11: state(11, "discussion")}

@@ -18,6 +18,7 @@ from lxml import etree
 from seminar.agenda.draft import DraftSettings, draft_agenda
 from seminar.agenda.exports import SeminarMeta, agenda_ics, event_guid, frab_json, frab_xml, person_ics
 from seminar.agenda.model import Agenda, DecidedPaper, Decision, Person, SlotKind, TopicRef
+from seminar.agenda.program import Affiliations
 from tests.agenda.builders import DAY, HALL, SIDE, ZONE, topic_papers
 from tests.conftest import SHARED_DIR
 
@@ -56,6 +57,25 @@ def seminar_agenda() -> Agenda:
     )
 
 
+ZHOU = Person(None, "周点评", "中山大学", "教授")
+WANG = Person(None, "王点评", "省委组织部", "组织一处处长")
+LECTURER = Person(None, "孙辅导", "省委党校", "政法教研部教授")
+PEOPLE_META = dataclasses.replace(META, affiliations=Affiliations(authors={101: {"发言人101": "广州市委政法委"}}))
+
+
+def agenda_with_people() -> Agenda:
+    """The seminar's agenda with a lecture and its lecturer, and two 点评人 for 专题1 (whose chair is CHAIR)."""
+    topics = [TopicRef(n, f"专题{n}") for n in range(1, 11)]
+    papers = [p for topic in topics for p in topic_papers(topic.id)]
+    settings = DraftSettings(days=(DAY, NEXT_DAY), rooms=(HALL, SIDE), parallel_rooms=True,
+                             lecture_title="市域社会治理的几个问题", lecturer=LECTURER)
+    drafted = draft_agenda(topics, papers, settings)
+    return dataclasses.replace(drafted, sessions=tuple(
+        dataclasses.replace(s, chair=CHAIR, commentators=(WANG, ZHOU)) if s.key == "topic-1" else s
+        for s in drafted.sessions
+    ))
+
+
 @pytest.fixture(scope="module")
 def frab_dir() -> Path:
     if not (FRAB_DIR / "schedule.xml.xsd").exists():
@@ -81,16 +101,18 @@ def json_validator(frab_dir: Path) -> jsonschema.protocols.Validator:
     return validator_class(schema, format_checker=jsonschema.FormatChecker())
 
 
-def test_frab_xml_validates_against_the_shared_schema(xml_schema: etree.XMLSchema) -> None:
-    document = etree.fromstring(frab_xml(seminar_agenda(), META))
+@pytest.mark.parametrize("plan", [seminar_agenda, agenda_with_people])
+def test_frab_xml_validates_against_the_shared_schema(xml_schema: etree.XMLSchema, plan: Callable[[], Agenda]) -> None:
+    document = etree.fromstring(frab_xml(plan(), PEOPLE_META))
 
     assert xml_schema.validate(document), xml_schema.error_log
 
 
+@pytest.mark.parametrize("plan", [seminar_agenda, agenda_with_people])
 def test_frab_json_validates_against_the_shared_schema(
-    json_validator: jsonschema.protocols.Validator,
+    json_validator: jsonschema.protocols.Validator, plan: Callable[[], Agenda]
 ) -> None:
-    document = json.loads(frab_json(seminar_agenda(), META))
+    document = json.loads(frab_json(plan(), PEOPLE_META))
 
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in json_validator.iter_errors(document)]
     assert errors == []
@@ -261,3 +283,50 @@ def test_a_persons_calendar_holds_only_their_own_slots_and_the_sessions_they_cha
         ("session-topic-2.gd-2026@yantao.example.gov.cn", "主持：专题2")
     ]
     assert nobody == []
+
+
+# ---------- people ----------
+
+
+def test_frab_events_have_the_commentators_and_the_lecturer_as_persons_with_units_in_the_description() -> None:
+    plan = agenda_with_people()
+
+    xml = etree.fromstring(frab_xml(plan, PEOPLE_META))
+    data = json.loads(frab_json(plan, PEOPLE_META))
+
+    events = list(xml.iter("event"))
+    commentary = next(e for e in events if e.findtext("type") == "commentary" and e.findtext("track") == "专题1")
+    assert [p.text for p in commentary.findall("persons/person")] == ["王点评", "周点评"]
+    assert commentary.findtext("description").splitlines() == [
+        "点评人：王点评（省委组织部 组织一处处长）、周点评（中山大学 教授）",
+        "主持人：王主任",
+    ]
+    lecture = next(e for e in events if e.findtext("type") == "lecture")
+    assert lecture.findtext("title") == "市域社会治理的几个问题"
+    assert [p.text for p in lecture.findall("persons/person")] == ["孙辅导"]
+    assert lecture.findtext("description") == "辅导人：孙辅导（省委党校 政法教研部教授）"
+    json_events = [e for day in data["schedule"]["conference"]["days"] for room in day["rooms"].values() for e in room]
+    json_commentary = next(e for e in json_events if e["guid"] == commentary.get("guid"))
+    assert [(p["name"], p.get("biography")) for p in json_commentary["persons"]] == [
+        ("王点评", "省委组织部 组织一处处长"), ("周点评", "中山大学 教授")]
+    keynote = next(e for e in json_events if e["title"] == "论文101")
+    assert keynote["persons"][0]["biography"] == "广州市委政法委"  # the unit the paper's author gave
+    assert keynote["description"].splitlines() == ["发言人：发言人101（广州市委政法委）", "主持人：王主任"]
+
+
+def test_the_calendar_names_the_people_with_their_units_and_a_commentator_gets_their_own_slot() -> None:
+    plan = agenda_with_people()
+
+    events = {str(e["UID"]).split(".")[0]: e for e in _events(agenda_ics(plan, PEOPLE_META))}
+    mine = _events(person_ics(plan, PEOPLE_META, ZHOU))
+
+    commentary = events["topic-1-commentary"]
+    assert str(commentary["SUMMARY"]) == "点评（王点评、周点评）"
+    assert str(commentary["DESCRIPTION"]).splitlines() == [
+        "专题1",
+        "点评人：王点评（省委组织部 组织一处处长）、周点评（中山大学 教授）",
+        "主持人：王主任",
+    ]
+    assert str(events["lecture"]["DESCRIPTION"]) == "辅导人：孙辅导（省委党校 政法教研部教授）"
+    assert "ATTENDEE" not in events["lecture"]  # an attendee needs an address; the agenda has none
+    assert [str(e["UID"]).split(".")[0] for e in mine] == ["topic-1-commentary"]

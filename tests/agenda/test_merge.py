@@ -57,7 +57,7 @@ def test_a_manual_placement_is_kept_and_reported() -> None:
 
 
 def test_a_newly_decided_keynote_goes_after_its_topics_keynotes_and_the_session_is_laid_out_again() -> None:
-    edited = editing.edit_slot(drafted(BASE), "keynote-101", title="改过的题目", start=at("09:30"), duration=15, speaker="张三")
+    edited = editing.edit_slot(drafted(BASE), "keynote-101", title="改过的题目", start=at("09:30"), duration=15, speaker=editing.TypedPerson("张三"))
 
     merged = merge_drafts(edited, drafted([*BASE, keynote(103, 1, 70)]))
 

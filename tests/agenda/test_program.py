@@ -3,6 +3,8 @@ page and book appendix that show them."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -10,7 +12,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from seminar.agenda.model import Agenda, Contribution, Person, SlotKind
+from seminar.agenda.model import Agenda, Contribution, Person, SignIn, SlotKind
 from seminar.agenda.program import (
     SHORTEST_LINE,
     Affiliations,
@@ -31,6 +33,7 @@ from tests.agenda.test_routes import (  # noqa: F401  # fixtures
     SLUG,
     _draft,
     _publish,
+    _stored,
     empty_cache,
     organizer_client,
 )
@@ -245,8 +248,8 @@ async def test_a_sessions_chair_and_commentator_with_unit_and_position_are_print
     form = {
         "version": str(stored["version"]), "title": topic.title, "room": str(topic.room.id),
         "start": f"{topic.start:%Y-%m-%dT%H:%M}", "end": f"{topic.end:%Y-%m-%dT%H:%M}",
-        "chair": "林主持", "chair_unit": "省委政法委", "chair_position": "副秘书长",
-        "commentator": "周点评", "commentator_unit": "中山大学", "commentator_position": "教授",
+        "chair-name": "林主持", "chair-unit": "省委政法委", "chair-position": "副秘书长",
+        "commentators-0-name": "周点评", "commentators-0-unit": "中山大学", "commentators-0-position": "教授",
     }
 
     saved = await organizer_client.post_form(f"{EDITOR}/sessions/{topic.key}", form)
@@ -263,9 +266,151 @@ async def test_a_sessions_chair_and_commentator_with_unit_and_position_are_print
 def test_a_commentator_without_a_commentary_row_is_named_under_the_heading() -> None:
     agenda = Agenda((HALL,), (
         session("topic-1", HALL, "09:00", "09:10", slot("k1", "09:00", 10, title="发言"), topic_id=11,
-                title="完成政治任务", commentator=Person(None, "周点评", "中山大学", "教授")),
+                title="完成政治任务", commentators=(Person(None, "周点评", "中山大学", "教授"),)),
     ))
     (day,) = program_of(agenda, {11: 1})
     (heading,) = [line for line in day.rows() if isinstance(line, ProgramSession)]
 
     assert [(p.role, p.name, p.unit, p.position) for p in heading.people] == [("点评人", "周点评", "中山大学", "教授")]
+
+
+# ---------- people: 点评人, 辅导人, 主持人; 签到 ----------
+
+
+ZHOU = Person(None, "周点评", "中山大学", "教授")
+WANG = Person(None, "王点评", "省委组织部", "组织一处处长")
+
+
+def test_every_commentator_stands_beside_the_commentary_row_in_speaking_order() -> None:
+    agenda = Agenda((HALL,), (
+        session("topic-1", HALL, "09:00", "09:20", slot("k1", "09:00", 10, title="发言"),
+                slot("c1", "09:10", 10, SlotKind.COMMENTARY, "点评"), topic_id=11, title="完成政治任务",
+                chair=Person(None, "林主持", "省委政法委", "副秘书长"), commentators=(WANG, ZHOU)),
+    ))
+    (day,) = program_of(agenda, {11: 1})
+    rows = {line.key: line for line in day.rows()}
+
+    commentary = rows["c1"]
+    assert isinstance(commentary, ProgramRow)
+    assert [(p.role, p.name, p.unit, p.position) for p in commentary.people] == [
+        ("", "王点评", "省委组织部", "组织一处处长"), ("", "周点评", "中山大学", "教授")]
+    heading = rows["topic-1"]
+    assert isinstance(heading, ProgramSession) and heading.heading == "专题一　完成政治任务"
+    assert [(p.role, p.name) for p in heading.people] == [("主持人", "林主持")]
+
+
+def test_a_lecture_is_one_row_labelled_with_its_kind_and_its_lecturer_with_unit_and_position() -> None:
+    lecturer = Person(None, "孙辅导", "省委党校", "政法教研部教授")
+    agenda = Agenda((HALL,), (
+        session("lecture", HALL, "09:20", "10:20",
+                slot("lecture", "09:20", 60, SlotKind.LECTURE, "市域社会治理的几个问题", speaker=lecturer),
+                title="专题辅导", chair=Person(None, "林主持", "省委政法委")),
+    ))
+    (day,) = program_of(agenda)
+    (line,) = [line for line in day.rows() if line.key == "lecture"]
+
+    assert isinstance(line, ProgramSession) and line.single and line.kind == "lecture"
+    assert (line.label, line.heading) == ("专题辅导", "市域社会治理的几个问题")
+    assert [(p.role, p.name, p.unit, p.position) for p in line.people] == [
+        ("主持人", "林主持", "省委政法委", ""), ("辅导人", "孙辅导", "省委党校", "政法教研部教授")]
+
+
+@pytest.mark.parametrize(
+    ("sign_in", "printed"),
+    [
+        ((), "08:30—09:00"),  # nothing set: the half hour before the first session
+        ((SignIn(DAY, dt.time(8, 0)),), "08:00—09:00"),
+        ((SignIn(DAY, dt.time(9, 15)),), "09:15"),  # after the first session starts: just its time
+        ((SignIn(DAY, None),), None),  # set to none that day
+        ((SignIn(DAY + dt.timedelta(days=1), None),), "08:30—09:00"),  # another day's setting
+    ],
+)
+def test_the_sign_in_row_follows_the_days_setting(sign_in: tuple[SignIn, ...], printed: str | None) -> None:
+    agenda = dataclasses.replace(_two_rooms(), sign_in=sign_in)
+
+    (day,) = program_of(agenda, {11: 1, 12: 2}, UNITS)
+
+    assert (day.sign_in.time if day.sign_in else None) == printed
+
+
+async def _edit_session(client, stored: dict, key: str, **fields: str):  # type: ignore[no-untyped-def]  # noqa: F811
+    session = next(s for s in stored["agenda"].sessions if s.key == key)
+    form = {
+        "version": str(stored["version"]), "title": session.title, "room": str(session.room.id),
+        "start": f"{session.start:%Y-%m-%dT%H:%M}", "end": f"{session.end:%Y-%m-%dT%H:%M}", **fields,
+    }
+    return await client.post_form(f"{EDITOR}/sessions/{key}", form)
+
+
+def _pdf_text(content: bytes) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
+
+
+async def test_several_commentators_a_lecturer_and_a_sign_in_time_typed_in_the_editor_are_printed(organizer_client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    settings = {**SETTINGS, "lecture_title": "市域社会治理的几个问题", "lecturer": "孙辅导",
+                "lecturer_unit": "省委党校", "lecturer_position": "政法教研部教授",
+                "sign_in-0-day": "2026-12-10", "sign_in-0-time": "08:10"}
+    assert (await organizer_client.post_form(f"{EDITOR}/settings", settings)).status_code == 303
+    stored = await _draft(organizer_client)
+    topic = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+    page = await organizer_client.get(f"{EDITOR}/sessions/{topic.key}")
+    assert page.text.count('name="commentators-') == 3 * 3  # three empty rows of name, unit, position
+
+    saved = await _edit_session(
+        organizer_client, stored, topic.key,
+        **{"chair-name": "林主持", "chair-unit": "省委政法委", "chair-position": "副秘书长",
+           "commentators-0-name": "王点评", "commentators-0-unit": "省委组织部", "commentators-0-position": "组织一处处长",
+           "commentators-1-name": "", "commentators-1-unit": "", "commentators-1-position": "",
+           "commentators-2-name": "周点评", "commentators-2-unit": "中山大学", "commentators-2-position": "教授"},
+    )
+    assert saved.status_code == 303, saved.text
+    again = await organizer_client.get(f"{EDITOR}/sessions/{topic.key}")
+    assert again.text.count('name="commentators-') == 5 * 3  # the two named, then three empty rows
+    assert (await _publish(organizer_client, stored["version"] + 1)).status_code == 303
+
+    flat = _pdf_text((await organizer_client.get(f"/{SLUG}/agenda.pdf")).content)
+    assert "08:10—09:00签到" in flat
+    assert "专题辅导：市域社会治理的几个问题" in flat and "辅导人：孙辅导省委党校政法教研部教授" in flat
+    assert "主持人：林主持省委政法委副秘书长" in flat
+    assert re.search(r"点评王点评省委组织部组织一处处长周点评中山大学教授", flat), flat
+    page_text = (await organizer_client.get(f"/{SLUG}/agenda")).text
+    assert "王点评" in page_text and "周点评" in page_text and "08:10—09:00" in page_text
+
+
+async def test_a_row_with_a_unit_but_no_name_is_refused_and_what_was_typed_stays(organizer_client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    stored = await _draft(organizer_client)
+    topic = next(s for s in stored["agenda"].sessions if s.topic_id is not None)
+
+    refused = await _edit_session(organizer_client, stored, topic.key,
+                                  **{"commentators-0-name": "", "commentators-0-unit": "中山大学"})
+
+    assert refused.status_code == 400
+    assert "请填写姓名，或将此行留空。" in refused.text and 'value="中山大学"' in refused.text
+    assert (await _stored())["version"] == stored["version"]
+
+
+async def test_a_day_set_to_no_sign_in_prints_none_and_the_setting_shows_again(organizer_client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    settings = {**SETTINGS, "sign_in-0-day": "2026-12-10", "sign_in-0-time": "", "sign_in-0-none": "y"}
+    assert (await organizer_client.post_form(f"{EDITOR}/settings", settings)).status_code == 303
+    form = (await organizer_client.get(f"{EDITOR}/settings")).text
+    stored = await _draft(organizer_client)
+    assert (await _publish(organizer_client, stored["version"])).status_code == 303
+
+    flat = _pdf_text((await organizer_client.get(f"/{SLUG}/agenda.pdf")).content)
+    (box,) = re.findall(r'<input[^>]*name="sign_in-0-none"[^>]*>', form)
+    assert "2026年12月10日（星期四）" in form and "checked" in box
+    assert "签到" not in flat
+
+
+async def test_a_new_sign_in_time_alone_can_be_published_as_a_new_version(organizer_client) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    stored = await _draft(organizer_client)
+    assert (await _publish(organizer_client, stored["version"])).status_code == 303
+    unchanged = await _publish(organizer_client, stored["version"])
+    settings = {**SETTINGS, "sign_in-0-day": "2026-12-10", "sign_in-0-time": "08:00"}
+    assert (await organizer_client.post_form(f"{EDITOR}/settings", settings)).status_code == 303
+
+    changed = await _publish(organizer_client, stored["version"])
+
+    assert unchanged.status_code == 400 and changed.status_code == 303
+    flat = _pdf_text((await organizer_client.get(f"/{SLUG}/agenda.pdf")).content)
+    assert "08:00—09:00签到" in flat

@@ -521,6 +521,76 @@ async def test_icalendar_and_spreadsheet_parse_back(released) -> None:  # type: 
     assert "完成政治任务·广州市的做法" in values
 
 
+@pytest.fixture
+async def released_with_people(organizer_client) -> AsyncIterator:  # type: ignore[no-untyped-def, type-arg]
+    """Released with a lecture (lecturer with 单位 and 职务), and each topic's session with a 主持人 and two 点评人."""
+    settings = {**SETTINGS, "lecture_title": "市域社会治理的几个问题", "lecturer": "孙辅导",
+                "lecturer_unit": "省委党校", "lecturer_position": "教授"}
+    assert (await organizer_client.post_form(f"{EDITOR}/settings", settings)).status_code == 303
+    stored = await _draft(organizer_client)
+    version = stored["version"]
+    for number, session in enumerate((s for s in stored["agenda"].sessions if s.topic_id is not None), start=1):
+        form = {
+            "version": str(version), "title": session.title, "room": str(session.room.id),
+            "start": f"{session.start:%Y-%m-%dT%H:%M}", "end": f"{session.end:%Y-%m-%dT%H:%M}",
+            "chair-name": "林主持", "chair-unit": "省委政法委", "chair-position": "副处长",
+            "commentators-0-name": f"王点评{number}", "commentators-0-unit": "省委组织部",
+            "commentators-1-name": f"周点评{number}", "commentators-1-unit": "中山大学", "commentators-1-position": "教授",
+        }
+        assert (await organizer_client.post_form(f"{EDITOR}/sessions/{session.key}", form)).status_code == 303
+        version += 1
+    assert (await _publish(organizer_client, version)).status_code == 303
+    yield organizer_client
+
+
+async def test_the_spreadsheet_is_the_printed_agenda_as_an_office_table(released_with_people) -> None:  # type: ignore[no-untyped-def]
+    response = await released_with_people.get(f"/{SLUG}/agenda.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert sheet["A1"].value.endswith("日程安排")
+    assert [c.value for c in sheet[2]] == ["序号", "日期", "时间", "会场", "场次", "类别", "议程内容", "发言人及单位", "主持人"]
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+    assert rows[0][1:7] == ("2026年12月10日（星期四）", "08:30—09:00", None, None, None, "签到")
+    lecture = next(row for row in rows if row[5] == "专题辅导")
+    assert (lecture[6], lecture[7]) == ("专题辅导：市域社会治理的几个问题", "辅导人：孙辅导（省委党校 教授）")
+    keynotes = [index for index, row in enumerate(rows, start=3) if row[5] == "重点发言"]
+    first = rows[keynotes[0] - 3]
+    assert first[4] == "专题一　完成政治任务" and first[6] == "完成政治任务·广州市的做法"
+    assert first[7] == "广州市1号发言人（广州市委政法委）" and first[8] == "主持人：林主持（省委政法委 副处长）"
+    commentary = next(row for row in rows if row[5] == "点评" and row[4] == "专题一　完成政治任务")
+    assert commentary[7] == "王点评1（省委组织部）\n周点评1（中山大学 教授）"
+    discussion = next(row for row in rows if row[5] == "研讨交流" and row[4] == "专题一　完成政治任务")
+    titles, speakers = discussion[6].splitlines(), discussion[7].splitlines()
+    assert titles[0] == "研讨交流"
+    assert sorted(t[3:] for t in titles[1:]) == ["完成政治任务·汕头市的做法", "完成政治任务·珠海市的做法"]
+    assert [line[:3] for line in titles[1:]] == [line[:3] for line in speakers] == ["1. ", "2. "]
+    assert all("（" in line and "政法委）" in line for line in speakers)
+    # 重点发言 rows, and only they, are marked; everything is in 宋体; A4 landscape, margins, footer, titles.
+    marked = [r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 7).font.b]
+    assert marked == keynotes and sheet.cell(keynotes[0], 7).fill.fgColor.rgb.endswith("F2F2F2")
+    visible = [sheet["A1"], *(sheet.cell(r, c) for r in range(2, sheet.max_row + 1) for c in range(1, 10))]
+    assert {cell.font.name for cell in visible} == {"宋体"}
+    assert sheet.print_title_rows == "$2:$2" and sheet.page_setup.orientation == "landscape"
+    assert sheet.page_margins.left >= 0.5 and sheet.page_margins.bottom >= 0.75
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+
+
+async def test_frab_files_with_people_validate_and_name_the_commentators(  # type: ignore[no-untyped-def]
+    released_with_people, xml_schema: etree.XMLSchema, json_validator: jsonschema.protocols.Validator  # noqa: F811
+) -> None:
+    xml = etree.fromstring((await released_with_people.get(f"/{SLUG}/schedule.xml")).content)
+    data = json.loads((await released_with_people.get(f"/{SLUG}/schedule.json")).content)
+    calendar = icalendar.Calendar.from_ical((await released_with_people.get(f"/{SLUG}/agenda.ics")).content)
+
+    assert xml_schema.validate(xml), xml_schema.error_log
+    assert [e.message for e in json_validator.iter_errors(data)] == []
+    commentaries = [e for e in xml.iter("event") if e.findtext("type") == "commentary" and e.findtext("track") != "综合点评及总结讲话"]
+    assert [[p.text for p in e.findall("persons/person")] for e in commentaries] == [["王点评1", "周点评1"], ["王点评2", "周点评2"]]
+    keynote = next(e for e in calendar.walk("VEVENT") if "完成政治任务·广州市的做法" in str(e["SUMMARY"]))
+    assert str(keynote["DESCRIPTION"]).splitlines()[-2:] == ["发言人：广州市1号发言人（广州市委政法委）", "主持人：林主持（省委政法委 副处长）"]
+
+
 async def test_the_pdf_has_pages_with_chinese_text_and_is_stored_once(released) -> None:  # type: ignore[no-untyped-def]
     response = await released.get(f"/{SLUG}/agenda.pdf")
 

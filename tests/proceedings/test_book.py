@@ -111,3 +111,14 @@ def test_traditional_and_english_books() -> None:
     english = book_html(spec(locale="en"))
     assert '<html lang="en">' in english and "Topic 3" in english and "April 2021" in english
     assert 'data-folio-before=""' in english and 'data-folio-before="— "' in book_html(spec())
+
+
+def test_a_paper_under_blind_review_says_so_where_its_authors_would_be_in_the_book_s_language() -> None:
+    withheld = BookPaper(1, "仍在评审的论文", authors_withheld=True, body_html="<p>正文</p>")
+    books = {locale: book_html(spec(topics=[BookTopic(1, "专题", [withheld])], locale=locale))
+             for locale in ("zh_Hans", "zh_Hant", "en")}
+
+    assert "（匿名评审进行中，作者信息暂不公开）" in books["zh_Hans"]
+    assert "（匿名評審進行中，作者信息暫不公開）" in books["zh_Hant"]
+    assert "(Blind review under way: the authors are not yet disclosed)" in books["en"]
+    assert "暂不公开" not in book_html(spec())  # papers with their authors say nothing of the kind

@@ -319,6 +319,29 @@ def test_english_book_has_plain_page_numbers(tmp_path: Path) -> None:
     assert "2" in last_lines
 
 
+def test_a_paper_still_under_blind_review_says_where_its_authors_would_be_that_they_are_not_yet_disclosed(
+    tmp_path: Path,
+) -> None:
+    rng = random.Random(8)
+    spec = BookSpec(
+        title="市域治理研讨班", organizer="省委政法委", date=dt.date(2022, 11, 3),
+        topics=[BookTopic(1, "发挥政治引领作用", [
+            paper(rng, 1, Placement.KEYNOTE, "评审已结束的论文"),
+            paper(rng, 2, Placement.DISCUSSION, "仍在匿名评审的论文", authors=(), authors_withheld=True),
+        ])],
+    )
+    built = load(spec, typeset(spec), tmp_path)
+
+    def page_of(title: str) -> str:
+        return flat(next(page for page in built.pages if title in flat(page) and "目录" not in flat(page)))
+
+    reviewed, under_review = page_of("评审已结束的论文"), page_of("仍在匿名评审的论文")
+    assert "广州市委政法委张三李四" in reviewed and "暂不公开" not in reviewed
+    title_to_abstract = under_review[under_review.index("仍在匿名评审的论文"):under_review.index("摘要")]
+    assert title_to_abstract == "仍在匿名评审的论文（匿名评审进行中，作者信息暂不公开）"
+    assert "张三" not in under_review
+
+
 def test_a_build_that_takes_too_long_is_stopped_without_a_file() -> None:
     with pytest.raises(BuildError, match="longer than"):
         typeset_in_subprocess(one_paper_book("zh_Hans"), timeout=0.05)

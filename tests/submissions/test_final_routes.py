@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from seminar.accounts.models import User
+from seminar.config import Settings
 from seminar.mail.models import OutboxMail
+from seminar.mail.worker import send_pending
 from seminar.proceedings.queries import book_spec
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import FinalVersion, FinalVersionStatus, Manuscript, Paper
-from tests.conftest import Client, flashes
+from tests.conftest import Client, SmtpServer, flashes, link_in
 from tests.factories import (
     make_decision,
     make_organizer,
@@ -20,6 +23,7 @@ from tests.factories import (
     make_seminar,
     make_submitter,
 )
+from tests.submissions.documents import make_docx
 
 NEXT_WEEK = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
 YESTERDAY = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
@@ -93,11 +97,63 @@ async def test_accepting_a_final_version_mails_the_uploader_and_the_contact_auth
     response = await client.post_form(f"/gd-2021/manage/final-versions/{paper.number}/2", {"action": "accept"})
 
     assert flashes(await client.get(response.headers["location"])) == [f"论文#{paper.number}的第2版已接受为定稿，收入论文集。"]
-    mails = {mail.to_address: mail.subject for mail in await OutboxMail.all()}
+    mails = {mail.to_address: mail.subject for mail in await OutboxMail.filter(template="submissions/final_version")}
     assert mails == {
         "guangzhou@example.org": f"Final version of paper #{paper.number} accepted",
         f"author{paper.id}@example.org": f"论文#{paper.number}定稿已接受",
     }
+
+
+async def test_a_final_version_sent_mails_each_organizer_in_their_language_with_the_page_to_accept_it(
+    client: Client, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    seminar = await make_seminar(title="全省市域社会治理现代化研讨班")
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    organizer = await make_organizer(seminar)
+    english = await make_organizer(seminar, email="english@example.org")
+    await User.filter(id=english.id).update(locale="en")
+    paper = await make_paper(seminar, "广州市", status="submitted", title="网格化治理的广州实践")
+    await make_decision(paper, "keynote", **TOLD)
+    await client.login("guangzhou@example.org")
+
+    sent = await _upload(client, paper, "final", "定稿正文。")
+    delivered = await send_pending(smtp_settings, "test-worker")
+    await client.logout()
+    [chinese] = smtp_server.bodies_to(organizer.email)
+    [in_english] = smtp_server.bodies_to(english.email)
+    await client.login(organizer.email)
+    opened = await client.get(link_in(chinese))
+
+    assert sent == f"http://testserver/gd-2021/papers/{paper.number}"
+    assert delivered == 2  # the organizers only: the city hears when its final version is accepted or returned
+    subjects = {message["To"].addresses[0].addr_spec: message["Subject"] for message in smtp_server.messages}
+    assert subjects == {
+        organizer.email: f"论文#{paper.number}已提交定稿，待您审核",
+        english.email: f"Paper #{paper.number} has a final version waiting for you",
+    }
+    assert (f"广州市已为“全省市域社会治理现代化研讨班”提交论文#{paper.number}“网格化治理的广州实践”的定稿（第2版）。"
+            "在您接受之前，论文集仍收入评审时的版本。") in chinese
+    assert "has sent version 2 of paper" in in_english
+    assert link_in(chinese) == link_in(in_english) == "/gd-2021/manage/final-versions"
+    assert f'action="http://testserver/gd-2021/manage/final-versions/{paper.number}/2"' in opened.text
+
+
+async def test_a_refused_final_version_is_not_converted_the_city_reads_why(client: Client) -> None:
+    seminar = await make_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await make_organizer(seminar)
+    paper = await make_paper(seminar, "广州市", status="submitted")
+    await make_decision(paper, "keynote")  # decided, the city not told yet
+    await client.login("guangzhou@example.org")
+
+    response = await client.post_form(
+        f"/gd-2021/papers/{paper.number}/final", files={"manuscript": ("定稿.docx", make_docx()[:3000], "application/octet-stream")}
+    )
+
+    shown = flashes(await client.get(response.headers["location"]))
+    assert "收到组织方的采用通知后才能提交定稿。" in shown
+    assert "该Word文档已损坏，无法读取。请用Word或WPS打开并重新保存后上传。" not in shown
+    assert await OutboxMail.filter(to_address="organizer@example.org").count() == 0
 
 
 async def test_a_final_version_is_returned_only_with_a_reason_which_the_city_reads(client: Client) -> None:
@@ -127,7 +183,7 @@ async def test_a_final_version_is_returned_only_with_a_reason_which_the_city_rea
     assert again_flashes == ["此定稿已不在待处理状态：已有人处理，或报送地市已提交更新的版本。"]
     assert await FinalVersion.filter(paper_id=paper.id).values_list("status", flat=True) == [FinalVersionStatus.RETURNED]
     assert "退回原因：请删去正文中的作者姓名" in city_page.text and "定稿，已退回" in city_page.text
-    bodies = [mail.body_text for mail in await OutboxMail.all()]
+    bodies = [mail.body_text for mail in await OutboxMail.filter(template="submissions/final_version")]
     assert bodies and all("退回原因： 请删去正文中的作者姓名" in body for body in bodies)
     assert await _printed_text(seminar) == ["<p>正文</p>"]
 

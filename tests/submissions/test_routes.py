@@ -195,6 +195,31 @@ async def test_after_the_deadline_everything_is_read_only(client: Client) -> Non
     assert await Manuscript.filter(paper_id=paper.id).count() == 1
 
 
+async def test_a_refused_upload_is_not_converted_the_city_reads_why_it_was_refused(client: Client) -> None:
+    """The window and the decision are checked before the file goes to the converter: a damaged .docx
+    is refused for what the city must act on, not for being damaged (and costs no conversion)."""
+    seminar = await open_seminar()
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    draft = await make_paper(seminar, "广州市")
+    decided = await make_paper(seminar, "广州市", status="submitted")
+    await make_decision(decided, "keynote")
+    damaged = make_docx()[:3000]  # a download cut off halfway
+    await client.login("guangzhou@example.org")
+
+    while_open = await upload(client, seminar, draft, "论文.docx", damaged)
+    once_decided = await upload(client, seminar, decided, "论文.docx", damaged)
+    await Seminar.filter(id=seminar.id).update(submission_deadline=YESTERDAY)
+    after_deadline = await upload(client, seminar, draft, "论文.docx", damaged)
+
+    converter_says = "该Word文档已损坏，无法读取。请用Word或WPS打开并重新保存后上传。"
+    assert flashes(while_open) == [converter_says]  # what the converter says of this file
+    assert flashes(once_decided) == ["组织方已对本论文作出决定，稿件不能再在此更换。收到采用通知后，请在本页提交定稿。"]
+    assert "报送截止时间已过，论文不能再修改。" in flashes(after_deadline)
+    assert converter_says not in flashes(after_deadline)
+    assert [r.status_code for r in (while_open, once_decided, after_deadline)] == [400, 400, 400]
+    assert await Manuscript.filter(paper_id__in=[draft.id, decided.id]).count() == 2  # the factories' version 1 each
+
+
 async def test_extension_reopens_submission_for_one_city(client: Client) -> None:
     seminar = await make_seminar(submission_deadline=YESTERDAY)
     await make_organizer(seminar)
