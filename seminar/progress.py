@@ -1,4 +1,4 @@
-"""Live progress of long work (a book build, later bulk mail and imports), as the page's progress bar shows it.
+"""Live progress of long work (a book build, a batch of mail), as the page's progress bar shows it.
 
 Each kind of long job has a JSON status route that answers `Progress.as_json(url)`;
 `static/js/progress.js` polls it and, once `finished`, fetches `url` and swaps the page's region
@@ -46,6 +46,8 @@ class Progress:
 
     `done` of `total` items (either None when the stage does not count, `total` alone None when
     the count is not known beforehand; `approximate` when it is a guess, which `done` may pass); `outcome` says what the finished job came to.
+    `count_text` says the count in the job's own words ("sent 12 of 50") instead of "12 of 50"; `note`
+    is what else the reader should know while it runs (failures so far).
     """
 
     stage: str
@@ -56,6 +58,8 @@ class Progress:
     finished: bool = False
     failed: bool = False
     outcome: str = ""
+    count_text: str = ""
+    note: str = ""
 
     @property
     def maximum(self) -> int | None:
@@ -75,7 +79,9 @@ class Progress:
         if self.finished:
             return self.outcome or self.stage
         parts = [self.stage]
-        if self.value is not None and self.approximate:
+        if self.count_text:
+            parts.append(self.count_text)
+        elif self.value is not None and self.approximate:
             parts.append(_("%(done)s of about %(total)s", done=self.done, total=self.maximum))
         elif self.value is not None:
             parts.append(_("%(done)s of %(total)s", done=self.done, total=self.maximum))
@@ -83,6 +89,8 @@ class Progress:
             parts.append(_("%(done)s so far", done=self.done))
         if self.seconds_left is not None:
             parts.append(_("about %(time)s left", time=duration_text(self.seconds_left)))
+        if self.note:
+            parts.append(self.note)
         return " · ".join(parts)
 
     def as_json(self, url: str) -> dict[str, Any]:

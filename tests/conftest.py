@@ -172,8 +172,10 @@ class SmtpServer:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     fail_next: int = 0  # refuse this many messages with a temporary error
+    delay: float = 0.0  # seconds each message takes to be accepted, as a distant server's would
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        await asyncio.sleep(self.delay)
         if self.fail_next > 0:
             self.fail_next -= 1
             return "451 4.3.0 Try again later"

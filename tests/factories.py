@@ -104,10 +104,12 @@ def make_people_xlsx(rows: list[list[object]], header: list[str] | None = None, 
 
 
 async def make_mail(
-    to_address: str = "wangfang@example.org", to_name: str = "王芳", seminar: Seminar | None = None, locale: str = "zh_Hans"
+    to_address: str = "wangfang@example.org", to_name: str = "王芳", seminar: Seminar | None = None, locale: str = "zh_Hans",
+    batch_id: int | None = None,
 ) -> OutboxMail:
     """A pending mail, queued the way the application queues it (the test message template)."""
     return await queue_mail(
+        batch_id=batch_id,
         template="test_message",
         to_address=to_address,
         to_name=to_name,

@@ -37,6 +37,8 @@ from seminar.accounts.models import LoginFailure, RoleName, UnitKind, User
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda.queries import load_draft
 from seminar.config import Settings
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.outbox import new_batch
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper
@@ -114,7 +116,8 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     await _book_and_agenda(o)
     o.volume_3 = await make_proceedings_build(o.seminar, volume=3, input_hash="3" * 64)
     await agenda_actions.publish(o.seminar, (await load_draft(o.seminar)).version, o.organizer)
-    o.mail = await make_mail("b-reader@example.org", "林峰", seminar=o.seminar)
+    o.batch = await new_batch(o.seminar.id, MailBatchKind.DECISIONS)
+    o.mail = await make_mail("b-reader@example.org", "林峰", seminar=o.seminar, batch_id=o.batch)
     o.newcomer = await make_user(email="b-newcomer@example.org", name="唐雪")
     await User.filter(id=o.newcomer.id).update(password_hash="")
     await grant(o.newcomer, o.seminar, RoleName.ATTENDEE)

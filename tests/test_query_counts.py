@@ -121,6 +121,7 @@ NOT_LISTS: dict[str, str] = {
     "accounts:import": "a form (the upload's preview is a POST)",
     "accounts:import_template": "a fixed .xlsx template",
     "mail:detail": "one mail",
+    "mail:batch_status": "one batch's sending (JSON): its mails counted by status in one query",
     "submissions:new": "a form",
     "submissions:edit": "one paper's form with a fixed number of author rows",
     "submissions:withdraw": "a confirmation for one paper",

@@ -43,6 +43,8 @@ from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
 from seminar.db import column
 from seminar.operations.models import WorkerHeartbeat
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.outbox import new_batch
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
@@ -163,6 +165,7 @@ POLICY: dict[str, tuple[str, ...]] = {
     "mail:send":                        ONE_MAIL,
     "mail:seminar_outbox":              SEMINAR_MAIL,
     "mail:seminar_send_test":           SEMINAR_MAIL,
+    "mail:batch_status":                SEMINAR_MAIL,
     "audit:site_log":                   ADMINS,
     "audit:seminar_log":                SEMINAR_MAIL,
     # papers: a city's own, the organizers' overview
@@ -430,7 +433,8 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
 
 async def _mail_links_and_registrations(o: SimpleNamespace) -> None:
     in_a_month = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
-    o.mail = await make_mail(seminar=o.seminar)
+    o.batch = await new_batch(o.seminar.id, MailBatchKind.REVIEW_REMINDERS)
+    o.mail = await make_mail(seminar=o.seminar, batch_id=o.batch)
     o.newcomer = await make_user(email="newcomer@example.org", name="孙丽")
     await User.filter(id=o.newcomer.id).update(password_hash="")  # invited, has not set a password yet
     await grant(o.newcomer, o.seminar, RoleName.ATTENDEE)
@@ -456,6 +460,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "slug": SLUG, "number": o.paper.number, "version": 1, "user_id": o.newcomer.id, "mail_id": o.mail.id,
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
+        "batch_id": o.batch,
     }
 
 

@@ -36,7 +36,9 @@ from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
-from seminar.mail.outbox import queue_mail
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.models import OutboxMail
+from seminar.mail.outbox import compose_mail, new_batch, queue_mail
 from seminar.operations.metrics import LOCKOUTS, LOGINS
 from seminar.seminars.models import Seminar
 
@@ -172,53 +174,108 @@ async def log_in(email: str, password: str, ip: str, settings: Settings) -> User
 # --- invitations -------------------------------------------------------------------------
 
 
-async def _issue_token(user: User, purpose: TokenPurpose, seminar_id: int | None, settings: Settings) -> tuple[str, dt.datetime]:
-    """A new link token; older unused ones of the same purpose stop working."""
+async def _issue_tokens(
+    users: Sequence[User], purpose: TokenPurpose, seminar_id: int | None, settings: Settings
+) -> tuple[list[str], dt.datetime]:
+    """A new link token for each user (in their order) and when they expire; older unused ones of the same
+    purpose stop working. Three queries however many users."""
     now = _now()
-    await AccountToken.filter(user_id=user.id, purpose=purpose, used_at=None, expires_at__gt=now).update(expires_at=now)
-    token, digest = new_token()
+    await AccountToken.filter(
+        user_id__in=[user.id for user in users], purpose=purpose, used_at=None, expires_at__gt=now
+    ).update(expires_at=now)
     expires_at = now + dt.timedelta(hours=settings.token_lifetime_hours)
-    await AccountToken.create(token_hash=digest, purpose=purpose, user=user, seminar_id=seminar_id, expires_at=expires_at)
-    return token, expires_at
+    tokens, rows = [], []
+    for user in users:
+        token, digest = new_token()
+        tokens.append(token)
+        rows.append(AccountToken(token_hash=digest, purpose=purpose, user_id=user.id, seminar_id=seminar_id, expires_at=expires_at))
+    await AccountToken.bulk_create(rows)
+    return tokens, expires_at
 
 
-async def _send_invitation(seminar: Seminar, user: User, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links) -> None:
-    context = {"seminar_title": seminar.title, "roles": [role.value for role in roles], "inviter": inviter.name if inviter else ""}
-    if user.password_hash:
-        await queue_mail(
-            template="role_granted", to_address=user.email, to_name=user.name, locale=user.locale,
-            seminar_id=seminar.id,
-            context={**context, "link": links.url("accounts:login"), "seminar_link": links.url("seminars:landing", slug=seminar.slug)},
-        )
-        return
-    token, expires_at = await _issue_token(user, TokenPurpose.INVITATION, seminar.id, settings)
-    await queue_mail(
-        template="invitation", to_address=user.email, to_name=user.name, locale=user.locale, seminar_id=seminar.id,
-        context={**context, "link": links.url("accounts:invitation", token=token), "expires_at": expires_at},
-    )
+async def _send_invitations(
+    seminar: Seminar, granted: Sequence[tuple[User, Sequence[RoleName]]], inviter: User | None, settings: Settings,
+    links: Links, batch_id: int | None = None,
+) -> None:
+    """Mail each person the roles just given to them: a link to set a password to whoever has none (their
+    older invitation links stop working), else a notice with the login link."""
+    waiting = [user for user, _roles in granted if not user.password_hash]
+    tokens, expires_at = await _issue_tokens(waiting, TokenPurpose.INVITATION, seminar.id, settings) if waiting else ([], _now())
+    token_of = {user.id: token for user, token in zip(waiting, tokens, strict=True)}
+    mails = []
+    for user, roles in granted:
+        context: dict[str, object] = {
+            "seminar_title": seminar.title, "roles": [role.value for role in roles], "inviter": inviter.name if inviter else "",
+        }
+        if user.id in token_of:
+            template = "invitation"
+            context.update(link=links.url("accounts:invitation", token=token_of[user.id]), expires_at=expires_at)
+        else:
+            template = "role_granted"
+            context.update(link=links.url("accounts:login"), seminar_link=links.url("seminars:landing", slug=seminar.slug))
+        mails.append(compose_mail(
+            template=template, to_address=user.email, to_name=user.name, locale=user.locale, seminar_id=seminar.id,
+            context=context, batch_id=batch_id,
+        ))
+    await OutboxMail.bulk_create(mails)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A person to invite and the roles to give them."""
+
+    invitee: Invitee
+    roles: Sequence[RoleName]
+
+
+class InvitationsRefused(Exception):
+    """Some people cannot be invited: invitation index → why (nothing was written)."""
+
+    def __init__(self, problems: dict[int, UserError]) -> None:
+        super().__init__("; ".join(error.message for error in problems.values()))
+        self.problems = problems
 
 
 async def _grant_and_invite(
-    seminar: Seminar, invitee: Invitee, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links
-) -> User:
-    user = await User.get_or_none(email=invitee.email)
-    if user is None:
-        user = await User.create(
-            email=invitee.email, name=invitee.name, unit_id=invitee.unit_id, position=invitee.position, phone=invitee.phone
-        )
-    elif not user.is_active:
-        raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
-    held = {role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)}
-    new_roles = [role for role in roles if role not in held]
-    if not new_roles:
-        raise UserError(
-            _("%(name)s (%(email)s) already has the role %(roles)s in this seminar.", name=user.name, email=user.email, roles=role_labels(roles)),
-            field="email",
-        )
-    for role in new_roles:
-        await Role.create(user=user, seminar=seminar, name=role)
-    await _send_invitation(seminar, user, new_roles, inviter, settings, links)
-    return user
+    seminar: Seminar, invitations: Sequence[Invitation], inviter: User | None, settings: Settings, links: Links,
+    batch_id: int | None = None,
+) -> list[User]:
+    """Give every invitee their roles in `seminar` and mail them; their users, in order. Everyone is checked
+    before anything is written, in a fixed number of queries however many people: InvitationsRefused names
+    those already holding every role asked for, or deactivated."""
+    emails = [invitation.invitee.email for invitation in invitations]
+    known = {user.email: user for user in await User.filter(email__in=emails)}
+    held: dict[int, set[str]] = {}
+    for user_id, name in await Role.filter(seminar_id=seminar.id, user_id__in=[u.id for u in known.values()]).values_list("user_id", "name"):
+        held.setdefault(user_id, set()).add(str(name))
+    problems: dict[int, UserError] = {}
+    new_roles: list[list[RoleName]] = []
+    for index, invitation in enumerate(invitations):
+        user = known.get(invitation.invitee.email)
+        new_roles.append([role for role in invitation.roles if user is None or role not in held.get(user.id, set())])
+        if user is not None and not user.is_active:
+            problems[index] = UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
+        elif user is not None and not new_roles[-1]:
+            problems[index] = UserError(
+                _("%(name)s (%(email)s) already has the role %(roles)s in this seminar.",
+                  name=user.name, email=user.email, roles=role_labels(invitation.roles)),
+                field="email",
+            )
+    if problems:
+        raise InvitationsRefused(problems)
+    newcomers = [
+        User(email=i.email, name=i.name, unit_id=i.unit_id, position=i.position, phone=i.phone)
+        for i in (invitation.invitee for invitation in invitations) if i.email not in known
+    ]
+    if newcomers:
+        await User.bulk_create(newcomers)
+        known.update({user.email: user for user in await User.filter(email__in=[user.email for user in newcomers])})
+    users = [known[email] for email in emails]
+    await Role.bulk_create(
+        [Role(user_id=user.id, seminar_id=seminar.id, name=role) for user, roles in zip(users, new_roles, strict=True) for role in roles]
+    )
+    await _send_invitations(seminar, list(zip(users, new_roles, strict=True)), inviter, settings, links, batch_id)
+    return users
 
 
 async def invite_person(
@@ -231,27 +288,35 @@ async def invite_person(
     link instead. UserError if they already hold every role asked for, or are deactivated.
     """
     async with in_transaction():
-        return await _grant_and_invite(seminar, invitee, roles, inviter, settings, links)
+        try:
+            [user] = await _grant_and_invite(seminar, [Invitation(invitee, roles)], inviter, settings, links)
+        except InvitationsRefused as refused:
+            raise refused.problems[0] from None
+    return user
 
 
 async def import_people(seminar: Seminar, data: bytes, inviter: User | None, settings: Settings, links: Links) -> int:
-    """Invite everyone listed in an .xlsx, all or none; SpreadsheetError lists every problem."""
+    """Invite everyone listed in an .xlsx, all or none; SpreadsheetError lists every problem. The
+    invitations are one batch of mail, which the people page follows."""
     units: dict[str, int] = {}
     for unit_id, name, name_hant in await Unit.all().values_list("id", "name", "name_hant"):
         units[name] = unit_id
         if name_hant:
             units.setdefault(name_hant, unit_id)
     people = await read_people_limited(data, units, settings.conversion_limits)
-    problems: list[str] = []
+    invitations = [
+        Invitation(Invitee(person.name, person.email, person.unit_id, person.position, person.phone), person.roles)
+        for person in people
+    ]
     async with in_transaction():
-        for person in people:
-            invitee = Invitee(person.name, person.email, person.unit_id, person.position, person.phone)
-            try:
-                await _grant_and_invite(seminar, invitee, person.roles, inviter, settings, links)
-            except UserError as error:
-                problems.append(row_problem(person.row, EMAIL, error.message))
-        if problems:
-            raise SpreadsheetError(problems)  # leaving the block by an exception rolls everything back
+        try:
+            await _grant_and_invite(
+                seminar, invitations, inviter, settings, links, await new_batch(seminar.id, MailBatchKind.INVITATIONS)
+            )
+        except InvitationsRefused as refused:
+            raise SpreadsheetError(
+                [row_problem(people[index].row, EMAIL, error.message) for index, error in sorted(refused.problems.items())]
+            ) from None  # leaving the block by an exception rolls the batch back
     return len(people)
 
 
@@ -273,7 +338,7 @@ async def resend_invitation(seminar: Seminar, user: User, inviter: User | None, 
         raise UserError(_("The account of %(email)s has been deactivated and cannot be invited.", email=user.email))
     roles = [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)]
     async with in_transaction():
-        await _send_invitation(seminar, user, roles, inviter, settings, links)
+        await _send_invitations(seminar, [(user, roles)], inviter, settings, links)
 
 
 async def deactivate_person(user: User) -> None:
@@ -384,7 +449,7 @@ async def request_password_reset(email: str, settings: Settings, links: Links) -
     if recent >= RESET_MAILS_PER_HOUR:
         return
     async with in_transaction():
-        token, expires_at = await _issue_token(user, TokenPurpose.PASSWORD_RESET, None, settings)
+        [token], expires_at = await _issue_tokens([user], TokenPurpose.PASSWORD_RESET, None, settings)
         await queue_mail(
             template="password_reset", to_address=user.email, to_name=user.name, locale=user.locale,
             context={"link": links.url("accounts:reset_password", token=token), "expires_at": expires_at},

@@ -20,6 +20,8 @@ from seminar.errors import UserError
 from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.queries import latest_batch
 from seminar.permissions import (
     can_deactivate_person,
     can_manage_account,
@@ -40,7 +42,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def people(request: Request) -> Response:
     seminar = await people_seminar(request)
     role = role_named(request.query_params.get("role", ""))
-    context = await queries.people_page(seminar, role, request.app.state.settings)
+    settings = request.app.state.settings
+    context = await queries.people_page(seminar, role, settings)
+    context["mail_batch"] = await latest_batch(seminar, MailBatchKind.INVITATIONS, settings.smtp_configured)
     return render(request, "accounts/people.html", context)
 
 
@@ -91,7 +95,7 @@ async def import_people(request: Request) -> Response:
             flash(request, _("%(count)s people have been imported and will receive an e-mail.", count=count))
             return redirect(request, "accounts:people", slug=seminar.slug)
     status = 400 if problems else 200
-    context = {"seminar": seminar, "form": import_form, "problems": problems}
+    context = {"seminar": seminar, "form": import_form, "problems": problems, "max_bytes": MAX_UPLOAD_BYTES}
     return render(request, "accounts/import.html", context, status_code=status)
 
 

@@ -29,7 +29,8 @@ from seminar.agenda.queries import (
 from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
 from seminar.errors import UserError
 from seminar.i18n import _, use_locale
-from seminar.mail.outbox import queue_mail
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.outbox import new_batch, queue_mail
 from seminar.seminars.models import Seminar
 
 
@@ -323,6 +324,7 @@ async def _notify(
         for role in roles:
             user = role.user
             recipients.setdefault(user.email.lower(), (user.name, user.locale, set()))
+    batch_id = await new_batch(seminar.id, MailBatchKind.AGENDA_RELEASE) if recipients else None
     for address, (name, locale, own) in sorted(recipients.items()):
         with use_locale(locale or "zh_Hans"):
             # The changelog in the reader's language, from the same two agendas.
@@ -347,5 +349,6 @@ async def _notify(
                 "base_url": base_url,
             },
             seminar_id=seminar.id,
+            batch_id=batch_id,
         )
     return len(recipients)

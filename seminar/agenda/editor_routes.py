@@ -52,6 +52,8 @@ from seminar.agenda.snapshot import agenda_from_data
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.queries import latest_batch
 from seminar.permissions import can_edit_agenda
 from seminar.web import absolute_url, actor, flash, form, redirect, render, seminar_page
 
@@ -427,7 +429,10 @@ async def publish(request: Request) -> Response:
 
 async def releases(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
-    return render(request, "agenda/releases.html", {"seminar": seminar, "releases": await releases_of(seminar)})
+    return render(request, "agenda/releases.html", {
+        "seminar": seminar, "releases": await releases_of(seminar),
+        "mail_batch": await latest_batch(seminar, MailBatchKind.AGENDA_RELEASE, request.app.state.settings.smtp_configured),
+    })
 
 
 async def release_page(request: Request) -> Response:

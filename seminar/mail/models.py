@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from seminar.mail.batches import MailBatchKind
+
 if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
 
@@ -20,12 +22,32 @@ class MailStatus(StrEnum):
     DISCARDED = "discarded"
 
 
+class MailBatch(Model):
+    """Mails queued together by one action, so its page can say how many of them are sent."""
+
+    id = fields.IntField(primary_key=True)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="mail_batches", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    kind = fields.CharEnumField(MailBatchKind, max_length=30)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mail_batch"
+        ordering = ["-id"]
+
+
 class OutboxMail(Model):
     id = fields.IntField(primary_key=True)
     seminar: fields.ForeignKeyNullableRelation[Seminar] = fields.ForeignKeyField(
         "models.Seminar", related_name="mails", null=True, on_delete=fields.SET_NULL
     )
     seminar_id: int | None
+    batch: fields.ForeignKeyNullableRelation[MailBatch] = fields.ForeignKeyField(
+        "models.MailBatch", related_name="mails", null=True, on_delete=fields.SET_NULL, db_index=True
+    )
+    batch_id: int | None
     template = fields.CharField(max_length=100)
     locale = fields.CharField(max_length=10)
     to_address = fields.CharField(max_length=254)

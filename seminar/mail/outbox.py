@@ -8,7 +8,8 @@ from typing import Any
 from jinja2 import TemplateNotFound
 
 from seminar import i18n
-from seminar.mail.models import OutboxMail
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.models import MailBatch, OutboxMail
 from seminar.operations.logs import current_request_id
 from seminar.web import templates
 
@@ -32,7 +33,7 @@ def render_mail(template: str, locale: str, context: dict[str, Any]) -> tuple[st
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-async def queue_mail(
+def compose_mail(
     *,
     template: str,
     to_address: str,
@@ -41,12 +42,15 @@ async def queue_mail(
     context: dict[str, Any] | None = None,
     seminar_id: int | None = None,
     domain: str = "seminar.local",
+    batch_id: int | None = None,
 ) -> OutboxMail:
-    """Render the mail now (so what organizers preview is what is sent) and store it as pending."""
+    """The outbox row of one mail, rendered but not yet saved: `queue_mail` saves one, and many are
+    saved at once with `OutboxMail.bulk_create`."""
     locale = locale if locale in i18n.LOCALES else i18n.DEFAULT_LOCALE
     subject, text, html = render_mail(template, locale, {"recipient_name": to_name, **(context or {})})
-    return await OutboxMail.create(
+    return OutboxMail(
         seminar_id=seminar_id,
+        batch_id=batch_id,
         template=template,
         locale=locale,
         to_address=to_address,
@@ -57,3 +61,32 @@ async def queue_mail(
         message_id=f"<{secrets.token_hex(16)}@{domain}>",
         request_id=current_request_id(),
     )
+
+
+async def queue_mail(
+    *,
+    template: str,
+    to_address: str,
+    to_name: str = "",
+    locale: str = "",
+    context: dict[str, Any] | None = None,
+    seminar_id: int | None = None,
+    domain: str = "seminar.local",
+    batch_id: int | None = None,
+) -> OutboxMail:
+    """Render the mail now (so what organizers preview is what is sent) and store it as pending.
+
+    Mails queued together by one action share a `batch_id` (`new_batch`): the page the organizer
+    returns to follows their sending.
+    """
+    row = compose_mail(
+        template=template, to_address=to_address, to_name=to_name, locale=locale, context=context,
+        seminar_id=seminar_id, domain=domain, batch_id=batch_id,
+    )
+    await row.save()
+    return row
+
+
+async def new_batch(seminar_id: int, kind: MailBatchKind) -> int:
+    """A batch for the mails one action is about to queue; call it in the action's transaction."""
+    return (await MailBatch.create(seminar_id=seminar_id, kind=kind)).id

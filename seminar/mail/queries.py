@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -9,8 +11,11 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from seminar.mail.models import MailAttempt, MailStatus, OutboxMail
+from seminar.mail import batches
+from seminar.mail.batches import BatchCounts, MailBatchKind
+from seminar.mail.models import MailAttempt, MailBatch, MailStatus, OutboxMail
 from seminar.pagination import paginate
+from seminar.progress import Progress
 
 if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
@@ -55,10 +60,62 @@ async def get_mail_or_404(mail_id: int) -> OutboxMail:
     return mail
 
 
-async def outbox_page(seminar: Seminar | None, status: str, search: str, number: int) -> dict[str, Any]:
-    """What an outbox page lists: page `number` of the matching mails and the count of each status (four queries)."""
+async def outbox_page(
+    seminar: Seminar | None, status: str, search: str, number: int, batch_id: int | None = None
+) -> dict[str, Any]:
+    """What an outbox page lists: page `number` of the matching mails and the count of each status (four
+    queries), only those of one batch with `batch_id` (one more, for the batch's title)."""
     mails = outbox_of(seminar.id if seminar else None)
+    batch = None
+    if batch_id is not None:
+        mails = mails.filter(batch_id=batch_id)
+        batches_here = MailBatch.all() if seminar is None else MailBatch.filter(seminar_id=seminar.id)
+        batch = await batches_here.get_or_none(id=batch_id)
     return {
         "page": await paginate(filter_outbox(mails, status, search), number),
         "counts": await count_by_status(mails),
+        "batch": batch,
+        "batch_title": batches.kind_title(batch.kind) if batch else "",
     }
+
+
+# ---------- batches ----------
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """A batch of mail as its page shows it: title, when, and how far its sending has come."""
+
+    batch: MailBatch
+    title: str
+    progress: Progress
+    counts: BatchCounts
+
+
+async def _batch_view(batch: MailBatch, smtp_configured: bool) -> BatchView:
+    rows = await (
+        OutboxMail.filter(batch_id=batch.id)
+        .annotate(number=Count("id"))
+        .group_by("status", "attempts")
+        .values_list("status", "attempts", "number")
+    )
+    counts = BatchCounts.of((str(status), int(attempts), int(number)) for status, attempts, number in rows)
+    elapsed = (dt.datetime.now(dt.UTC) - batch.created_at).total_seconds()
+    return BatchView(batch, batches.kind_title(batch.kind), batches.batch_progress(counts, elapsed, smtp_configured), counts)
+
+
+async def batch_status(seminar: Seminar, batch_id: int, smtp_configured: bool) -> BatchView | None:
+    """One batch of this seminar and its sending; None if the seminar has no such batch (two queries)."""
+    batch = await MailBatch.get_or_none(id=batch_id, seminar_id=seminar.id)
+    return None if batch is None else await _batch_view(batch, smtp_configured)
+
+
+async def latest_batch(seminar: Seminar, kind: MailBatchKind, smtp_configured: bool) -> BatchView | None:
+    """The seminar's last batch of this kind while it is worth showing on its page (`batches.worth_showing`):
+    under way, with mails not sent, or queued lately. Two queries, one if there is none."""
+    batch = await MailBatch.filter(seminar_id=seminar.id, kind=kind).order_by("-id").first()
+    if batch is None:
+        return None
+    view = await _batch_view(batch, smtp_configured)
+    age = (dt.datetime.now(dt.UTC) - batch.created_at).total_seconds()
+    return view if batches.worth_showing(view.counts, view.progress, age) else None

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
-from seminar.mail import actions, queries
+from seminar.mail import actions, batches, queries
 from seminar.mail.worker import default_worker_name
 from seminar.pagination import page_number
 from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, require
@@ -31,7 +32,10 @@ def _settings(request: Request) -> Settings:
 async def _outbox_page(request: Request, seminar: Seminar | None) -> Response:
     status = request.query_params.get("status", "")
     search = request.query_params.get("q", "").strip()
-    listing = await queries.outbox_page(seminar, status, search, page_number(request))
+    batch = request.query_params.get("batch", "")
+    listing = await queries.outbox_page(
+        seminar, status, search, page_number(request), int(batch) if batch.isdigit() else None
+    )
     return render(
         request,
         "mail/outbox.html",
@@ -53,6 +57,17 @@ async def site_outbox(request: Request) -> Response:
 
 async def seminar_outbox(request: Request) -> Response:
     return await _outbox_page(request, await seminar_page(request, can_read_outbox))
+
+
+async def batch_status(request: Request) -> Response:
+    """How far a batch of mail has come, as JSON, for the progress bar on the page of the action that
+    queued it (static/js/progress.js); the readers of the seminar's outbox may follow it."""
+    seminar = await seminar_page(request, can_read_outbox)
+    view = await queries.batch_status(seminar, request.path_params["batch_id"], _settings(request).smtp_configured)
+    if view is None:
+        raise HTTPException(status_code=404)
+    page = request.url_for(batches.PAGES[view.batch.kind], slug=seminar.slug).path + f"#{batches.REGION_ID}"
+    return JSONResponse(view.progress.as_json(page), headers={"Cache-Control": "no-store"})
 
 
 async def _visible_mail(request: Request) -> OutboxMail:
@@ -133,4 +148,5 @@ routes: list[BaseRoute] = [
     Route("/manage/outbox/{mail_id:int}/send", send_now, methods=["POST"], name="mail:send"),
     Route("/{slug}/manage/outbox", seminar_outbox, name="mail:seminar_outbox"),
     Route("/{slug}/manage/outbox/test", send_test_message, methods=["POST"], name="mail:seminar_send_test"),
+    Route("/{slug}/manage/outbox/batches/{batch_id:int}/status", batch_status, name="mail:batch_status"),
 ]

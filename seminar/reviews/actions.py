@@ -18,7 +18,8 @@ from seminar.accounts.models import Role, RoleName, User
 from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
-from seminar.mail.outbox import queue_mail
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.outbox import new_batch, queue_mail
 from seminar.reviews import rules, scoring
 from seminar.reviews.models import (
     Assignment,
@@ -270,7 +271,9 @@ class MailLinks:
     my_reviews_url: str
 
 
-async def _queue_assignment_mail(seminar: Seminar, reviewer: User, papers: Sequence[Paper], links: MailLinks) -> None:
+async def _queue_assignment_mail(
+    seminar: Seminar, reviewer: User, papers: Sequence[Paper], links: MailLinks, batch_id: int | None = None
+) -> None:
     await queue_mail(
         template="reviews/assigned",
         to_address=reviewer.email,
@@ -284,6 +287,7 @@ async def _queue_assignment_mail(seminar: Seminar, reviewer: User, papers: Seque
             "my_reviews_url": links.my_reviews_url,
         },
         seminar_id=seminar.id,
+        batch_id=batch_id,
     )
 
 
@@ -369,8 +373,11 @@ async def apply_assignments(
                 raise UserError(_("The assignments changed since the proposal was made. Look at the new proposal."))
             await Assignment.create(seminar_id=seminar.id, paper_id=paper_id, reviewer_id=reviewer_id, created_by_id=by.id)
             new_by_reviewer.setdefault(reviewer_id, []).append(paper)
+        batch_id = await new_batch(seminar.id, MailBatchKind.ASSIGNMENTS) if new_by_reviewer else None
         for reviewer_id, new_papers in new_by_reviewer.items():
-            await _queue_assignment_mail(seminar, reviewers[reviewer_id], sorted(new_papers, key=lambda p: p.number), links)
+            await _queue_assignment_mail(
+                seminar, reviewers[reviewer_id], sorted(new_papers, key=lambda p: p.number), links, batch_id
+            )
     return len(pairs)
 
 
@@ -493,6 +500,7 @@ async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
     """
     progress = await review_progress(seminar)
     async with in_transaction():
+        batch_id = await new_batch(seminar.id, MailBatchKind.REVIEW_REMINDERS) if progress.outstanding_reviewers else None
         for row in progress.outstanding_reviewers:
             await queue_mail(
                 template="reviews/reminder",
@@ -506,5 +514,6 @@ async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
                     "my_reviews_url": links.my_reviews_url,
                 },
                 seminar_id=seminar.id,
+                batch_id=batch_id,
             )
     return len(progress.outstanding_reviewers)

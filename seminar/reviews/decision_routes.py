@@ -17,6 +17,8 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.queries import latest_batch
 from seminar.permissions import can_decide, can_manage_reviews
 from seminar.reviews import actions, letters, overview, queries, scoring
 from seminar.reviews.access import mail_links
@@ -42,6 +44,7 @@ async def progress(request: Request) -> Response:
         "progress": found,
         "deadline": seminar.review_deadline,
         "outstanding_count": len(found.outstanding_reviewers),
+        "mail_batch": await latest_batch(seminar, MailBatchKind.REVIEW_REMINDERS, request.app.state.settings.smtp_configured),
     })
 
 
@@ -72,6 +75,7 @@ async def _ranking_page(request: Request, seminar: Seminar, errors: list[str] | 
         "topic_id": topic_id,
         "errors": errors or [],
         "back": request.url.query,
+        "mail_batch": await latest_batch(seminar, MailBatchKind.DECISIONS, request.app.state.settings.smtp_configured),
     }, status_code=400 if errors else 200)
 
 

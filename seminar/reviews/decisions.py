@@ -19,7 +19,8 @@ from seminar.db import column
 from seminar.errors import UserError
 from seminar import i18n
 from seminar.i18n import _
-from seminar.mail.outbox import queue_mail
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.outbox import new_batch, queue_mail
 from seminar.reviews import letters
 from seminar.reviews.models import Award, Decision, DecisionMailTemplate, Outcome
 from seminar.reviews.overview import comments_for_authors
@@ -172,6 +173,7 @@ async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ())
         settings = await settings_of(seminar)
         comments = await comments_for_authors([d.paper_id for d in plan.decisions]) if settings.authors_see_comments else {}
         mails = 0
+        batch_id = await new_batch(seminar.id, MailBatchKind.DECISIONS) if plan.mail_count else None
         for decision in plan.decisions:
             subject, body = wording[decision.outcome]
             for recipient in plan.recipients.get(decision.paper_id, []):
@@ -181,7 +183,7 @@ async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ())
                 ))
                 await queue_mail(
                     template="reviews/decision", to_address=recipient.email, to_name=recipient.name,
-                    locale=recipient.locale, seminar_id=seminar.id,
+                    locale=recipient.locale, seminar_id=seminar.id, batch_id=batch_id,
                     context={"seminar": seminar, "letter_subject": letter.subject, "letter_body": letter.body},
                 )
                 mails += 1

@@ -18,6 +18,8 @@ from starlette.routing import BaseRoute, Route
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
+from seminar.mail.batches import MailBatchKind
+from seminar.mail.queries import latest_batch
 from seminar.permissions import can_manage_reviews
 from seminar.reviews import actions, overview, queries
 from seminar.reviews.access import form_status, mail_links
@@ -138,7 +140,10 @@ async def reviewer(request: Request) -> Response:
 
 async def assignments(request: Request) -> Response:
     seminar = await seminar_page(request, can_manage_reviews)
-    return render(request, "reviews/assignments.html", {"seminar": seminar, **await overview.assignment_matrix(seminar)})
+    return render(request, "reviews/assignments.html", {
+        "seminar": seminar, **await overview.assignment_matrix(seminar),
+        "mail_batch": await latest_batch(seminar, MailBatchKind.ASSIGNMENTS, request.app.state.settings.smtp_configured),
+    })
 
 
 async def _pair(request: Request, seminar: Seminar) -> tuple[Paper, User, bool]:

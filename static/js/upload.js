@@ -3,7 +3,9 @@
 // connection, which browsers show as a network error instead of the explanation. The same happens
 // when the session ended while the page was open (a stranger's body is capped at 1 MB). So the form
 // is sent by fetch: the server's answer replaces the page as a normal submission would, and a
-// connection cut before any answer is said beside the file field, with the limit.
+// connection cut before any answer is said beside the file field, with the limit. While the server
+// works, the buttons are disabled (a second click would send the file twice) and the form's
+// [data-busy] note, if it has one, says what is going on.
 (function () {
   "use strict";
 
@@ -54,13 +56,16 @@
       event.preventDefault();
       var body = event.submitter ? new FormData(form, event.submitter) : new FormData(form);
       var buttons = form.querySelectorAll("button[type=submit]");
+      var busy = form.querySelector("[data-busy]");
       form.dataset.sending = "1";
       buttons.forEach(function (button) { button.disabled = true; });
+      if (busy) { busy.hidden = false; }
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
         .then(showAnswer)
         .catch(function () {
           delete form.dataset.sending;
           buttons.forEach(function (button) { button.disabled = false; });
+          if (busy) { busy.hidden = true; }
           showInterrupted(form, input);
         });
     });

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import icalendar
 import jsonschema
+import lxml.html
 import pytest
 from lxml import etree
 from openpyxl import load_workbook
@@ -465,9 +466,14 @@ async def test_publishing_writes_to_changed_speakers_and_participants(organizer_
     )
 
     response = await _publish(organizer_client, 2, notify_speakers="y", notify_participants="y")
+    releases = await organizer_client.get(response.headers["location"])
 
     assert response.status_code == 303
     mails = {mail.to_address: mail for mail in await OutboxMail.filter(template="agenda/published")}
+    # The published versions, where publishing returns, follow the mails (no mail server here: it says so).
+    [region] = lxml.html.fromstring(releases.text).xpath("//*[@id='mail-batch']")
+    assert region.xpath(".//h2")[0].text_content() == "发布议程的通知邮件"
+    assert f"已发送 0/{len(mails)}" in region.text_content()
     changed, unchanged = f"author{changed_paper}@example.org", f"author{other_paper}@example.org"
     assert changed in mails  # contact author of the changed keynote's paper
     assert unchanged not in mails  # their slot did not change

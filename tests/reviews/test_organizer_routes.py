@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 
+import lxml.html
 import pytest
 from openpyxl import load_workbook
 
@@ -384,9 +385,14 @@ async def test_the_send_page_confirms_all_papers_short_of_reviews_with_one_box(c
     box = re.search(r'<input type="checkbox" name="confirmed" value="([\d,]+)" form="send-form">\s*以上论文全部仍然发送', page.text)
     assert box is not None
     sent = await client.post_form(f"/{s.seminar.slug}/manage/decisions/send", {"confirmed": box.group(1)})
+    ranking = await client.get(sent.headers["location"])
 
     assert sent.status_code == 303
     assert await OutboxMail.filter(template="reviews/decision").count() == 2
+    # The ranking, where sending returns, follows the mails (this site has no mail server: it says so).
+    [region] = lxml.html.fromstring(ranking.text).xpath("//*[@id='mail-batch']")
+    assert region.xpath(".//h2")[0].text_content() == "决定通知邮件"
+    assert "已发送 0/2" in region.text_content()
 
 
 # --- decision mails --------------------------------------------------------------------

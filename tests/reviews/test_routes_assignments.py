@@ -7,6 +7,8 @@ import datetime as dt
 import html
 import re
 
+import lxml.html
+
 from seminar.config import Settings
 from seminar.i18n import _
 from seminar.mail.models import OutboxMail
@@ -239,6 +241,7 @@ async def test_auto_assign_preview_shows_reasons_and_apply_fills_only_the_missin
     applied = await client.post_form(f"/{seminar.slug}/manage/assignments/auto", {"proposal": token.group(1)})
     pairs = set(await Assignment.filter(seminar_id=seminar.id).values_list("paper_id", "reviewer_id"))
     delivered = await send_pending(smtp_settings, "test-worker")
+    assignments = await client.get(applied.headers["location"])
 
     assert preview.status_code == 200
     assert _("Topic match") in preview.text and _("Bid: wants to review") in preview.text
@@ -250,6 +253,11 @@ async def test_auto_assign_preview_shows_reasons_and_apply_fills_only_the_missin
     assert (papers[0].id, reviewers[2].id) not in pairs  # 黄磊 is from 广州市
     assert (papers[1].id, reviewers[0].id) in pairs  # the bid was honoured
     assert delivered == 3  # one mail per reviewer with new papers
+    # The assignments page, where applying returns, says they went out (this client's site has no mail
+    # server, so it does not follow the sending: the worker above had one).
+    [region] = lxml.html.fromstring(assignments.text).xpath("//*[@id='mail-batch']")
+    assert region.xpath(".//h2")[0].text_content() == "给已分配评审专家的通知邮件"
+    assert "已发送 3/3" in region.text_content()
     assert {m["To"].addresses[0].addr_spec for m in smtp_server.messages} == {"r1@example.org", "r2@example.org", "r3@example.org"}
     body = smtp_server.bodies_to("r3@example.org")[0]
     assert papers[0].title not in body and "广州市" not in body
