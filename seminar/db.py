@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "seminar.registration.models",
     "seminar.agenda.models",
     "seminar.operations.models",
+    "seminar.overlap.models",
 ]
 
 

@@ -13,6 +13,7 @@ from seminar.config import Settings
 from seminar.mail import worker as mail_worker
 from seminar.mail.worker import log_failed_round
 from seminar.operations import actions
+from seminar.overlap import worker as overlap_worker
 from seminar.proceedings import worker as proceedings_worker
 
 logger = logging.getLogger(__name__)
@@ -48,9 +49,10 @@ async def beat_forever(stop: asyncio.Event, name: str = "", seconds: float = HEA
 
 
 async def run_workers(settings: Settings, stop: asyncio.Event) -> None:
-    """Mail, builds and the heartbeat, until `stop` is set."""
+    """Mail, builds, 查重 checks and the heartbeat, until `stop` is set."""
     await asyncio.gather(
         mail_worker.run_forever(settings, stop),
         proceedings_worker.run_forever(stop),
+        overlap_worker.run_forever(stop),
         beat_forever(stop),
     )

@@ -17,6 +17,7 @@ from seminar.accounts.models import Unit, User
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
+from seminar.overlap.actions import queue_submitted
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions import consequences, rules
 from seminar.submissions.consequences import PaperLinks
@@ -273,6 +274,7 @@ async def submit_paper(paper: Paper, by: User, links: PaperLinks) -> Paper:
         current = await Paper.get(id=paper.id, using_db=connection)
         await _queue_receipts(current, seminar, by, event, moment, links.paper_url)
         await consequences.paper_sent_in(current, seminar, previous_status, sent_in_before, links)
+        await queue_submitted(current, connection)
     return current
 
 
