@@ -40,6 +40,7 @@ from seminar.operations import logs, metrics
 from seminar.operations.background import run_workers
 from seminar.operations.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from seminar.operations.routes import routes as operations_routes
+from seminar.overlap.routes import routes as overlap_routes
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
@@ -115,6 +116,7 @@ def build_routes() -> list[BaseRoute]:
         *review_organizer_routes,
         *review_decision_routes,
         *proceedings_routes,
+        *overlap_routes,
         *registration_routes,
         *agenda_routes,
         *seminar_routes,

@@ -308,6 +308,16 @@ def can_review_paper(actor: Actor, paper: PaperScoped) -> bool:
     )
 
 
+def can_manage_overlap(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers read every 查重 report, keep the reference library, set the threshold and mark matches acceptable."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_read_overlap_report(actor: Actor, paper: PaperScoped, reviewers_see_reports: bool) -> bool:
+    """A paper's 查重 report: organizers; a reviewer of the paper too if the organizers let reviewers read reports."""
+    return actor.is_organizer(paper.seminar_id) or (reviewers_see_reports and can_review_paper(actor, paper))
+
+
 class ReviewedPaper(Protocol):
     """A paper, as far as writing its review cares: its id, seminar and whether its city still sends it in."""
 

@@ -65,6 +65,7 @@ from tests.test_route_matrix import (
     _changes,
     _database_state,
     _outcome,
+    _overlap,
     _papers_and_reviews,
     _params,
     _payloads,
@@ -115,6 +116,7 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     await _papers_and_reviews(o)
     await _book_and_agenda(o)
     o.volume_3 = await make_proceedings_build(o.seminar, volume=3, input_hash="3" * 64)
+    await _overlap(o)
     await agenda_actions.publish(o.seminar, (await load_draft(o.seminar)).version, o.organizer)
     o.batch = await new_batch(o.seminar.id, MailBatchKind.DECISIONS)
     o.mail = await make_mail("b-reader@example.org", "林峰", seminar=o.seminar, batch_id=o.batch)

@@ -42,6 +42,7 @@ EXPECTED = {
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
+    "can_manage_overlap":      (False, False, False, False, True, False, True),
 }
 
 
@@ -200,3 +201,19 @@ def test_only_the_paper_s_own_city_sends_its_final_version(actor_name: str) -> N
 
     assert sends is (actor_name == "submitter")
     assert not permissions.can_send_final_version(ACTORS[actor_name], other_city)
+
+
+@pytest.mark.parametrize(("actor", "paper_id", "allowed", "reads"), [
+    (ASSIGNED_REVIEWER, 20, True, True),
+    (ASSIGNED_REVIEWER, 20, False, False),  # the organizers did not let reviewers read reports
+    (ASSIGNED_REVIEWER, 22, True, False),  # not assigned
+    (ASSIGNED_REVIEWER, 23, True, False),  # conflicted
+    (ACTORS["organizer"], 20, False, True),
+    (ACTORS["organizer_elsewhere"], 20, True, False),
+    (ACTORS["submitter"], 20, True, False),
+    (ACTORS["attendee"], 20, True, False),
+])
+def test_a_papers_overlap_report_is_for_organizers_and_if_allowed_its_reviewers(
+    actor: Actor, paper_id: int, allowed: bool, reads: bool
+) -> None:
+    assert permissions.can_read_overlap_report(actor, FakeReviewedPaper(paper_id, 1, "submitted"), allowed) is reads

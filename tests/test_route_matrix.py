@@ -43,6 +43,9 @@ from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
 from seminar.db import column
 from seminar.operations.models import WorkerHeartbeat
+from seminar.overlap import actions as overlap_actions
+from seminar.overlap.models import OverlapCheck, OverlapMatch, OverlapSettings, OverlapSource
+from seminar.overlap.worker import check_pending
 from seminar.mail.batches import MailBatchKind
 from seminar.mail.outbox import new_batch
 from seminar.agenda.queries import load_draft
@@ -222,6 +225,14 @@ POLICY: dict[str, tuple[str, ...]] = {
     "proceedings:download":             READERS,
     "proceedings:volume":               READERS,
     "proceedings:paper":                READERS,
+    # 查重: organizers; a reviewer of the paper reads its report too, as this seminar allows
+    "overlap:report":                   (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
+    "overlap:status":                   (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
+    "overlap:pdf":                      ALL_PAPERS,
+    "overlap:manage":                   ORGANIZERS,
+    "overlap:upload":                   ORGANIZERS,
+    "overlap:delete":                   ORGANIZERS,
+    "overlap:mark":                     ALL_PAPERS,
     # registration
     "registration:register":            EVERYONE,
     "registration:me":                  SIGNED_IN,
@@ -358,6 +369,7 @@ async def build_world(settings: Settings) -> World:
     await _papers_and_reviews(o)
     await _book_and_agenda(o)
     await _mail_links_and_registrations(o)
+    await _overlap(o)
     return World(_params(o), _per_route(o, settings), _payloads(o, settings))
 
 
@@ -455,12 +467,27 @@ async def _mail_links_and_registrations(o: SimpleNamespace) -> None:
                                           status=RegistrationStatus.PENDING, unit_text="省社科联")
 
 
+async def _overlap(o: SimpleNamespace) -> None:
+    """City A's paper checked, sharing text with a library document; reviewers may read reports."""
+    await OverlapSettings.create(seminar=o.seminar, reviewers_see_reports=True)
+    policy = "健全党组织领导的自治、法治、德治相结合的城乡基层治理体系，完善网格化管理、精细化服务、信息化支撑的基层治理平台。"
+    o.document = await overlap_actions.add_document(o.seminar.id, "关于加强基层治理的意见", "意见.txt", policy.encode(),
+                                                    policy, None)
+    o.spare_document = await overlap_actions.add_document(o.seminar.id, "讲话", "讲话.txt", b"x", "另一份讲话的全文。" * 10, None)
+    await overlap_actions.queue_submitted(o.paper)
+    await check_pending()
+    check = await OverlapCheck.get(paper_id=o.paper.id)
+    source = await OverlapSource.get(document_id=o.document.id)
+    o.match = await OverlapMatch.create(overlap_check=check, source=source, library=False, shared_characters=10,
+                                        passages=[[0, 2, 0, 2, 0, 2]])
+
+
 def _params(o: SimpleNamespace) -> dict[str, Any]:
     return {
         "slug": SLUG, "number": o.paper.number, "version": 1, "user_id": o.newcomer.id, "mail_id": o.mail.id,
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
-        "batch_id": o.batch,
+        "batch_id": o.batch, "document_id": o.spare_document.id, "match_id": o.match.id,
     }
 
 
@@ -591,6 +618,9 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "submissions:edit": paper_form,
         "submissions:upload": _fixed({"files": {"manuscript": ("论文.txt", "市域社会治理的实践。".encode(), "text/plain")}}),
         "submissions:withdraw": _fixed({"confirm": "yes"}),
+        "overlap:manage": _fixed({"threshold": "25", "reviewers_see_reports": "y"}),
+        "overlap:upload": _fixed({"title": "工作要点", "files": {"manuscript": ("要点.txt", "推进市域社会治理现代化的工作要点。".encode(), "text/plain")}}),
+        "overlap:mark": _fixed({"acceptable": "y", "reason": "引用已注明出处"}),
         "submissions:upload_final": _fixed({"files": {"manuscript": ("定稿.txt", "市域社会治理的实践。".encode(), "text/plain")}}),
         "submissions:review_final": _fixed({"action": "return", "reason": "请删去正文中的作者姓名"}),
         "submissions:extensions": _fixed({"city": str(o.guangzhou.id), "until": "2027-01-10T17:00"}),

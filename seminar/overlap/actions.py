@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from seminar.blobs import store_blob
+from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.isolation import Limits, run_limited_async
 from seminar.overlap.models import (
@@ -26,7 +27,7 @@ from seminar.overlap.models import (
     ReferenceDocument,
 )
 from seminar.overlap.texts import html_text, pdf_text
-from seminar.submissions.intake import ManuscriptKind
+from seminar.submissions.intake import Intake, ManuscriptKind
 from seminar.submissions.models import Blob, Manuscript, Paper
 from seminar.textsim.align import Passage, shared_passages
 from seminar.textsim.candidates import common_mask, common_threshold, rank
@@ -276,7 +277,7 @@ def passages_of(match: OverlapMatch) -> list[Passage]:
 # ---------- Marks and the library ----------
 
 
-async def mark_acceptable(match: OverlapMatch, acceptable: bool, reason: str, by_id: int) -> None:
+async def mark_acceptable(match: OverlapMatch, acceptable: bool, reason: str, by_id: int | None) -> None:
     """An organizer says what the paper shares with this source is fine (or no longer); the ratios follow."""
     async with in_transaction() as connection:
         await OverlapMatch.filter(id=match.id).using_db(connection).update(
@@ -291,7 +292,17 @@ async def mark_acceptable(match: OverlapMatch, acceptable: bool, reason: str, by
         )
 
 
-async def add_document(seminar_id: int, title: str, filename: str, data: bytes, text: str, by_id: int) -> ReferenceDocument:
+async def document_text(data: bytes, intake: Intake) -> str:
+    """The text of an uploaded library document; UserError when it has none."""
+    text = await run_limited_async(pdf_text, data, limits=Limits()) if intake.kind is ManuscriptKind.PDF else html_text(intake.html)
+    if not normalise(text).text:
+        raise UserError(_("This document has no text to compare (a scanned PDF?)."), field="manuscript")
+    return text
+
+
+async def add_document(
+    seminar_id: int, title: str, filename: str, data: bytes, text: str, by_id: int | None
+) -> ReferenceDocument:
     """File a library document, index it, and queue the seminar's checks again."""
     normalised = normalise(text)
     async with in_transaction() as connection:

@@ -25,6 +25,7 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import countdown
 from seminar.submissions import rules
 from seminar.submissions.archive import manuscript_name, unique_names
+from seminar.overlap import queries as overlap_queries
 from seminar.submissions.export import AuthorRow, PaperRow, sort_key
 from seminar.submissions.intake import MAX_CHARACTERS
 from seminar.submissions.models import (
@@ -371,7 +372,14 @@ async def all_papers_page(actor: Actor, seminar: Seminar, params: Mapping[str, s
     papers, filters = filtered_papers(actor, seminar, params)
     found = await papers.select_related("topic", "city").order_by("city__sort_order", "number")
     contacts = {a.paper_id: a for a in await Author.filter(paper_id__in=[p.id for p in found], is_contact=True)}
+    checks = await overlap_queries.checks_of([p.id for p in found])
+    if params.get("sort") == "overlap":
+        # Highest 去除引用复制比 first; papers not (yet) checked after them.
+        found.sort(key=lambda p: -(checks[p.id].copied_without_quotation or 0) if p.id in checks else 1)
     return {
+        "checks": checks,
+        "overlap_threshold": (await overlap_queries.settings_of(seminar.id)).threshold,
+        "sorted_by_overlap": params.get("sort") == "overlap",
         "seminar": seminar,
         "papers": found,
         "contacts": contacts,

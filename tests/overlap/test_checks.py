@@ -34,7 +34,7 @@ async def test_a_passage_two_papers_share_is_found_in_the_later_one() -> None:
 
 async def test_text_from_the_reference_library_is_quotation_not_copying() -> None:
     seminar = await make_seminar()
-    await actions.add_document(seminar.id, "关于加强基层治理的意见", "意见.txt", POLICY.encode(), POLICY, by_id=None)  # type: ignore[arg-type]
+    await actions.add_document(seminar.id, "关于加强基层治理的意见", "意见.txt", POLICY.encode(), POLICY, by_id=None)
     paper = await submitted_paper(seminar, "广州市", own_text("a"), POLICY, own_text("b"))
     await check_pending()
     check = await OverlapCheck.get(paper_id=paper.id)
@@ -66,7 +66,7 @@ async def test_marking_a_match_acceptable_takes_it_out_of_the_ratio_without_quot
     await check_pending()
     check = await OverlapCheck.get(paper_id=second.id)
     match = await OverlapMatch.get(overlap_check_id=check.id)
-    await actions.mark_acceptable(match, True, "同一课题组的联合成果", by_id=None)  # type: ignore[arg-type]
+    await actions.mark_acceptable(match, True, "同一课题组的联合成果", by_id=None)
     check = await OverlapCheck.get(id=check.id)
     assert check.copied and check.copied > 0.03 and check.copied_without_quotation == 0
     # Checking again keeps the mark.
@@ -88,7 +88,7 @@ async def test_a_library_change_checks_the_seminars_papers_again(unused: None) -
     seminar = await make_seminar()
     paper = await submitted_paper(seminar, "广州市", own_text("a"), POLICY)
     await check_pending()
-    await actions.add_document(seminar.id, "意见", "意见.txt", POLICY.encode(), POLICY, by_id=None)  # type: ignore[arg-type]
+    await actions.add_document(seminar.id, "意见", "意见.txt", POLICY.encode(), POLICY, by_id=None)
     assert (await OverlapCheck.get(paper_id=paper.id)).state is CheckState.QUEUED
     await check_pending()
     check = await OverlapCheck.get(paper_id=paper.id)
