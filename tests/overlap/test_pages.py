@@ -31,7 +31,7 @@ async def test_organizers_see_the_ratio_on_the_list_flagged_and_sortable(client:
     rows = page.xpath("//table[contains(@class, 'papers')]/tbody/tr")
     assert [r.xpath("td")[0].text_content() for r in rows] == [f"#{second.number}", f"#{first.number}"]
     cell = rows[0].xpath("td")[-1]
-    assert cell.xpath(".//span[contains(@class, 'warning')]") and "%" in cell.text_content()
+    assert cell.xpath(".//span[contains(@class, 'overlap-flag')]") and "%" in cell.text_content()
     assert rows[1].xpath("td")[-1].text_content().strip() == "0.0%"
 
 
