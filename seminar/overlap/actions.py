@@ -200,8 +200,9 @@ async def _run(check: OverlapCheck) -> None:
         )
         return
     fingerprints = document_fingerprints(normalised.text)
-    await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
-                 manuscript_id=manuscript.id)
+    if not await OverlapSource.filter(manuscript_id=manuscript.id, normalised=normalised.text).exists():
+        await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
+                     manuscript_id=manuscript.id)
     shared, holders, sources = await _shared(fingerprints, check)
     papers_indexed = await OverlapSource.filter(document_id__isnull=True).count()
     threshold = common_threshold(papers_indexed)
