@@ -32,6 +32,7 @@ from seminar.middleware import (
     ActorMiddleware,
     CsrfMiddleware,
     DatabaseUnavailableMiddleware,
+    PublishedFilesMiddleware,
     RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
     TwoFactorRequiredMiddleware,
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     middleware = [
         Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
+        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(
             SessionMiddleware,
