@@ -189,7 +189,7 @@ def stranger_answer(base: str, path: str, directory: str) -> dict[str, object]:
     """What our server sends a stranger for `path`: the bare app sends the same."""
     with urllib.request.urlopen(f"{base}/{SLUG}/{path}", timeout=120) as response:  # noqa: S310  # loopback only
         body = response.read()
-        skipped = {"content-length", "x-request-id", "date", "server"}
+        skipped = {"content-length", "x-request-id", "date", "server", "connection", "keep-alive", "transfer-encoding"}
         headers = [[name, value] for name, value in response.getheaders() if name.lower() not in skipped]
     file = Path(directory) / f"body-{path}"
     file.write_bytes(body)

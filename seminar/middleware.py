@@ -23,7 +23,7 @@ from seminar.accounts.tokens import token_hash
 from seminar.agenda.published import SHAREABLE, ReadyAnswer, keep_ready, ready_answer
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
-from seminar.operations import logs
+from seminar.operations import logs, metrics
 from seminar.operations.logs import note_user
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
@@ -115,7 +115,7 @@ class PublishedFilesMiddleware:
         answer = ready_answer(key)
         if answer is not None:
             if (info := logs.request_info(scope)) is not None:
-                info.routed_scope, info.seminar = {"route": answer.route}, answer.seminar
+                info.routed_scope, info.seminar, info.quiet = {"route": answer.route}, answer.seminar, True
             if if_none_match and etag_matches(if_none_match.decode("latin-1"), answer.etag):
                 await send({"type": "http.response.start", "status": 304, "headers": list(answer.not_modified_headers)})
                 await send({"type": "http.response.body", "body": b""})
@@ -400,6 +400,8 @@ class DatabaseUnavailableMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # As a request that may use the database arrives (an answer kept in memory never gets here).
+        metrics.sample_pool()
         started = False
 
         async def watch(message: Message) -> None:

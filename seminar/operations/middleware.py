@@ -51,7 +51,6 @@ class RequestContextMiddleware:
         info = logs.RequestInfo(self._request_id(scope))
         scope[logs.SCOPE_KEY] = info
         started = time.perf_counter()
-        metrics.sample_pool()
         status = 500  # unless an answer starts
 
         async def send_with_id(message: Message) -> None:
@@ -68,7 +67,7 @@ class RequestContextMiddleware:
                 seconds = time.perf_counter() - started
                 metrics.observe_request(info.route, scope["method"], status, seconds)
                 logger.log(
-                    logging.DEBUG if info.route in QUIET_ROUTES else logging.INFO,
+                    logging.DEBUG if info.quiet or info.route in QUIET_ROUTES else logging.INFO,
                     "%s %s %s in %d ms", scope["method"], info.route or metrics.UNMATCHED, status, seconds * 1000,
                     extra={"method": scope["method"], "status": status, "duration_ms": round(seconds * 1000, 1)},
                 )
