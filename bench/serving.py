@@ -92,6 +92,21 @@ def checkout(ref: str) -> Iterator[Path]:
         subprocess.run(["git", "-C", str(PROJECT_ROOT), "worktree", "remove", "--force", str(directory)], check=False)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and all its descendants so far (Linux /proc)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return total
+
+
 async def _admin(server_url: str, statement: str) -> None:
     connection = await asyncpg.connect(server_url.replace("postgres://", "postgresql://", 1) + "/postgres")
     try:

@@ -149,8 +149,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 metrics.process_stopping()
 
     middleware = [
+        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE, trust_request_id=settings.trust_request_id),
         Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
-        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(
             SessionMiddleware,

@@ -25,6 +25,7 @@ from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
 from seminar.operations import logs, metrics
 from seminar.operations.logs import note_user
+from seminar.operations.middleware import finish_request, request_id_for
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
@@ -90,19 +91,20 @@ class PublishedFilesMiddleware:
     same for every stranger and until when (`published.mark_shareable`); it is kept, and the
     next ones get the same headers and bytes here (or a 304 on If-None-Match) without a session,
     an actor, a route match or a query. Anyone with a session cookie goes the whole way, so that
-    a signed-in person's page keeps their own header links. Sits inside the request's id, log
-    line and metrics, outside the security headers (which the kept answer already carries).
+    a signed-in person's page keeps their own header links. The outermost middleware: an answer
+    from memory gets its own request id, is counted, and logged at DEBUG like a static file.
     """
 
-    def __init__(self, app: ASGIApp, session_cookie: str) -> None:
+    def __init__(self, app: ASGIApp, session_cookie: str, trust_request_id: bool = False) -> None:
         self.app = app
         self.cookie = session_cookie.encode() + b"="
+        self.trust_request_id = trust_request_id
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        language, if_none_match = b"", b""
+        language, if_none_match, offered_id = b"", b"", b""
         for name, value in scope["headers"]:
             if name == b"cookie" and self.cookie in value:
                 await self.app(scope, receive, send)
@@ -111,20 +113,24 @@ class PublishedFilesMiddleware:
                 language = value
             elif name == b"if-none-match":
                 if_none_match = value
+            elif name == b"x-request-id":
+                offered_id = value
         key = (scope["path"], scope["query_string"], language)
         answer = ready_answer(key)
-        if answer is not None:
-            if (info := logs.request_info(scope)) is not None:
-                info.routed_scope, info.seminar, info.quiet = {"route": answer.route}, answer.seminar, True
-            if if_none_match and etag_matches(if_none_match.decode("latin-1"), answer.etag):
-                await send({"type": "http.response.start", "status": 304, "headers": list(answer.not_modified_headers)})
-                await send({"type": "http.response.body", "body": b""})
-                return
-            # Copies: the middleware outside adds the request's id to the list it is given.
-            await send({"type": "http.response.start", "status": 200, "headers": list(answer.headers)})
-            await send({"type": "http.response.body", "body": answer.body})
+        if answer is None:
+            await self._answer_and_keep(key, scope, receive, send)
             return
-        await self._answer_and_keep(key, scope, receive, send)
+        started = time.perf_counter()
+        request_id = request_id_for(offered_id.decode("latin-1"), self.trust_request_id)
+        id_header = (b"x-request-id", request_id.encode())
+        if if_none_match and etag_matches(if_none_match.decode("latin-1"), answer.etag):
+            status, headers, body = 304, [*answer.not_modified_headers, id_header], b""
+        else:
+            status, headers, body = 200, [*answer.headers, id_header], answer.body
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
+        finish_request(info, "GET", status, time.perf_counter() - started)
 
     async def _answer_and_keep(self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send) -> None:
         shareable: list[float] = []
@@ -134,7 +140,9 @@ class PublishedFilesMiddleware:
         async def keep(message: Message) -> None:
             nonlocal status, headers
             if message["type"] == "http.response.start":
-                status, headers = message["status"], list(message["headers"])
+                status = message["status"]
+                # Without the request's own id; a copy, as the server may change the list it is given.
+                headers = [(name, value) for name, value in message["headers"] if name.lower() != b"x-request-id"]
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
