@@ -118,11 +118,11 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from seminar.errors import UserError
-    from seminar.mail.worker import default_worker_name
     from seminar.proceedings.actions import build_now
     from seminar.proceedings.models import BuildStatus
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
+    from seminar.workers import default_worker_name
 
     started = time.perf_counter()
     outcome: list[int] = []
