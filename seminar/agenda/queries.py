@@ -16,7 +16,7 @@ from seminar.agenda import draft as drafting
 from seminar.agenda.changes import Change, diff_releases
 from seminar.agenda.checks import Problem, PublishedAgenda, find_problems
 from seminar.agenda.editing import with_rooms
-from seminar.agenda.merge import Merged, merge_drafts
+from seminar.agenda.merge import Merged, merge_drafts, with_people_of
 from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, SignIn, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
@@ -147,7 +147,7 @@ class Redraft:
     """What drafting from the decisions would do to an edited draft: merged, or replaced (with its changes)."""
 
     current: Draft
-    fresh: Agenda
+    replacement: Agenda  # the fresh draft, with the people the current one names
     merged: Merged
     replaced: list[Change]
 
@@ -156,7 +156,8 @@ async def redraft(seminar: Seminar) -> Redraft:
     """The fresh draft, what merging it into the current draft changes, and what replacing the draft changes."""
     fresh = await fresh_draft(seminar)
     current = await load_draft(seminar)
-    return Redraft(current, fresh, merge_drafts(current.agenda, fresh), diff_releases(current.agenda, fresh))
+    replaced = with_people_of(current.agenda, fresh)
+    return Redraft(current, replaced, merge_drafts(current.agenda, fresh), diff_releases(current.agenda, replaced))
 
 
 async def topic_refs(seminar: Seminar) -> list[TopicRef]:
