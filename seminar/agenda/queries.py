@@ -242,6 +242,25 @@ async def releases_of(seminar: Seminar) -> list[AgendaRelease]:
     return await AgendaRelease.filter(seminar_id=seminar.id).select_related("published_by").order_by("-number")
 
 
+@dataclass(frozen=True)
+class ReleaseEntry:
+    release: AgendaRelease
+    changes: list[Change]  # since the release before it, in the reader's language
+
+
+async def releases_with_changes(seminar: Seminar) -> list[ReleaseEntry]:
+    """Every release, newest first, with its changelog worded for whoever reads the page: taken
+    again from the two snapshots rather than from the text stored in the publisher's language."""
+    releases = await releases_of(seminar)
+    agendas = [agenda_from_data(release.data) for release in releases]
+    entries = []
+    for index, release in enumerate(releases):
+        after = agendas[index]
+        before = agendas[index + 1] if index + 1 < len(agendas) else Agenda(after.rooms, (), after.time_zone)
+        entries.append(ReleaseEntry(release, diff_releases(before, after)))
+    return entries
+
+
 async def latest_release(seminar: Seminar) -> AgendaRelease | None:
     return await AgendaRelease.filter(seminar_id=seminar.id).order_by("-number").first()
 
