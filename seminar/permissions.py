@@ -168,6 +168,11 @@ def can_read_all_mail(actor: Actor) -> bool:
     return actor.is_admin
 
 
+def can_see_statistics(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Figures across every city and reviewer (who scores low, who has not started) are the organizers'."""
+    return actor.is_organizer(seminar.id)
+
+
 def can_read_audit_log(actor: Actor, seminar: SeminarScoped | None) -> bool:
     """The whole log is the administrators'; a seminar's entries are also its organizers'."""
     if seminar is None:
