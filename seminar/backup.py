@@ -70,7 +70,7 @@ def models_in_order() -> list[type[Model]]:
 
 def _parents(model: type[Model]) -> list[type[Model]]:
     meta = model._meta
-    return [meta.fields_map[name].related_model for name in (*meta.fk_fields, *meta.o2o_fields)]  # type: ignore[attr-defined]
+    return [meta.fields_map[name].related_model for name in (*meta.fk_fields, *meta.o2o_fields)]  # type: ignore[attr-defined]  # fields_map holds Field; a relation field has related_model
 
 
 def _self_references(model: type[Model]) -> list[str]:
@@ -79,7 +79,7 @@ def _self_references(model: type[Model]) -> list[str]:
     return [
         meta.fields_map[name].source_field or f"{name}_id"
         for name in (*meta.fk_fields, *meta.o2o_fields)
-        if meta.fields_map[name].related_model is model  # type: ignore[attr-defined]
+        if meta.fields_map[name].related_model is model  # type: ignore[attr-defined]  # as above: a relation field
     ]
 
 
