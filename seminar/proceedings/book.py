@@ -33,7 +33,7 @@ from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
-from seminar.proceedings.titlelines import title_lines
+from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.templating import build_environment
 
