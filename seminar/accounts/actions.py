@@ -84,6 +84,7 @@ async def ensure_units() -> None:
                 "kind": data.kind,
                 "code": data.code,
                 "pinyin": data.pinyin,
+                "full_name": data.full_name,
                 "sort_order": data.sort_order,
                 "parent_id": by_name[data.parent].id if data.parent else None,
             }
