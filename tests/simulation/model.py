@@ -63,6 +63,7 @@ class Model:
     max_load: dict[str, int] = field(default_factory=dict)
     draft_papers: frozenset[int] = frozenset()  # paper numbers the agenda draft holds
     published_papers: frozenset[int] | None = None  # … and the latest published version
+    left_out: set[int] = field(default_factory=set)  # decided papers the organizer leaves out of the agenda on purpose
     books_published: int = 0
 
     # --- submissions -------------------------------------------------------------------
@@ -201,6 +202,15 @@ class Model:
             n for n, d in self.decisions.items() if d.outcome in AGENDA_OUTCOMES and self.papers[n].status == SUBMITTED
         )
 
+    def may_leave_out(self, number: int) -> bool:
+        """Leaving a paper out of the agenda (with a reason) is for a submitted paper decided for the agenda."""
+        return number in self.agenda_papers()
+
+    def unplaced(self) -> set[int]:
+        """Papers decided for the agenda that the draft lacks and the organizer has not left out: each must be
+        among the agenda checks' findings, whether or not a draft exists yet."""
+        return set(self.agenda_papers() - self.draft_papers) - self.left_out
+
     # --- counting states ------------------------------------------------------------------
 
     def fingerprint(self) -> str:
@@ -216,5 +226,6 @@ class Model:
             tuple(sorted(self.draft_papers)),
             tuple(sorted(self.published_papers)) if self.published_papers is not None else None,
             self.books_published > 0,
+            tuple(sorted(self.left_out)),
         )
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]

@@ -383,6 +383,9 @@ class Simulation:
             outcome = r.choice((*OUTCOMES, "undecided"))
             award = r.choice(AWARDS) if outcome not in ("decline", "undecided") and r.random() < 0.3 else ""
             found.append((5, "decide", lambda: self.decide(chosen, outcome, award)))
+        decided = sorted(m.decisions)
+        if decided:
+            found.append((1, "leave a paper out of the agenda", lambda: self.leave_out(r.choice(decided))))
         queue = sorted(m.queue(reviewer))
         if queue:
             number = r.choice(queue)
@@ -594,6 +597,9 @@ class Simulation:
         if not expected:
             return False
         for number in numbers:
+            before = self.model.decisions.get(number)
+            if before is not None and before.outcome != outcome:  # leaving out was for the old decision
+                self.model.left_out.discard(number)
             if outcome == "undecided":
                 self.model.decisions.pop(number, None)
             elif number in self.model.decisions:
@@ -627,9 +633,10 @@ class Simulation:
                                          (303, 409), "draft the agenda")
         draft = await load_draft(self.seminar)
         held = agenda_paper_numbers(draft.agenda, self.numbers_by_id())
-        if mode == "replace" and response.status_code == 303 and draft.version and held != self.model.agenda_papers():
+        wanted = self.model.agenda_papers() - self.model.left_out  # drafting passes over what is left out on purpose
+        if mode == "replace" and response.status_code == 303 and draft.version and held != wanted:
             if not (await self.people["organizer"].client.get(self.url("agenda:editor"))).text.count("flash-error"):
-                self.fail(f"the new draft holds papers {sorted(held)}, the decisions say {sorted(self.model.agenda_papers())}")
+                self.fail(f"the new draft holds papers {sorted(held)}, the decisions (less those left out) say {sorted(wanted)}")
         changed = held != self.model.draft_papers
         self.model.draft_papers = held
         return changed
@@ -694,6 +701,24 @@ class Simulation:
                           303, "publish the book")
         self.model.books_published += 1
         return True
+
+    async def leave_out(self, number: int) -> bool:
+        """The organizer leaves a paper out of the agenda on purpose (or, if it is left out, takes that back)."""
+        client, paper_id = self.people["organizer"].client, self.paper_of(number).id
+        if number in self.model.left_out:
+            self.log.append(f"organizer puts #{number} back among the papers the agenda should hold")
+            await self.expect(client.post_form(self.url("agenda:paper_put_back", paper_id=paper_id)), 303, "put back")
+            self.model.left_out.discard(number)
+            return True
+        expected = self.model.may_leave_out(number)
+        self.log.append(f"organizer leaves #{number} out of the agenda")
+        response = await self.expect(client.post_form(self.url("agenda:paper_leave_out", paper_id=paper_id),
+                                                      {"reason": "作者无法到会"}), (303, 400), "leave a paper out")
+        if (response.status_code == 303) != expected:
+            self.fail(f"leaving #{number} out of the agenda answered {response.status_code}, the model says {expected}")
+        if expected:
+            self.model.left_out.add(number)
+        return expected
 
     # ---------- reviewers ----------
 
@@ -956,7 +981,7 @@ class Simulation:
         """A withdrawn paper in the draft or the published agenda, a paper in the draft no longer decided for it,
         and a decided paper missing from the draft are named by the editor's checks."""
         wants_withdrawn = wants_missing = True
-        if not (self.model.draft_papers or self.model.published_papers):
+        if not (self.model.draft_papers or self.model.published_papers or self.model.unplaced()):
             return
         view = await editor_view(self.seminar)
         draft = view.draft.agenda
@@ -979,10 +1004,13 @@ class Simulation:
             stale = sorted(n for n in held if n not in wanted and n not in named_numbers)
             if stale:
                 self.fail(f"the agenda holds {stale}, withdrawn or no longer decided for it, and the checks say nothing")
-        if wants_missing and self.model.draft_papers:
-            missing = sorted(n for n in wanted - self.model.draft_papers if n not in named_numbers)
+        if wants_missing:  # until placed or left out on purpose, with or without a draft
+            missing = sorted(n for n in self.model.unplaced() if n not in named_numbers)
             if missing:
                 self.fail(f"the decided papers {missing} are not in the agenda draft, and the checks say nothing")
+        left_out = {numbers[s.paper_id] for s, _reason in view.left_out if s.paper_id in numbers}
+        if left_out != self.model.left_out:
+            self.fail(f"the editor lists {sorted(left_out)} as left out of the agenda, the model says {sorted(self.model.left_out)}")
 
 
 EPISODE_STEPS = 500  # a seminar's life in this many steps; a longer run plays several, each afresh
