@@ -336,9 +336,11 @@ async def editor_view(seminar: Seminar) -> EditorView:
     latest = await latest_release(seminar)
     states = await paper_states(seminar)
     published = PublishedAgenda(latest.number, agenda_from_data(latest.data)) if latest is not None else None
+    decided = await decided_papers(seminar)
+    # Checked also before any draft exists: a paper decided for the agenda is a finding until placed or left out.
     problems = (
-        find_problems(current.agenda, await decided_papers(seminar), states, published)
-        if current.agenda.sessions else []
+        find_problems(current.agenda, decided, states, published)
+        if current.agenda.sessions or decided or published is not None else []
     )
     return EditorView(
         draft=current,
