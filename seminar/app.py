@@ -32,6 +32,7 @@ from seminar.middleware import (
     ActorMiddleware,
     CsrfMiddleware,
     DatabaseUnavailableMiddleware,
+    PublishedFilesMiddleware,
     RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
     TwoFactorRequiredMiddleware,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 metrics.process_stopping()
 
     middleware = [
+        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE, trust_request_id=settings.trust_request_id),
         Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(
