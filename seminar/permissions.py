@@ -94,6 +94,11 @@ def can_manage_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+def can_copy_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Starting a new seminar from this one's topics, review form and people: whoever runs this one."""
+    return can_create_seminar(actor) and actor.is_organizer(seminar.id)
+
+
 def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
