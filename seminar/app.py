@@ -48,6 +48,7 @@ from seminar.reviews.decision_routes import routes as review_decision_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
+from seminar.statistics.routes import routes as statistics_routes
 from seminar.submissions.final_routes import routes as final_version_routes
 from seminar.submissions.routes import routes as submission_routes
 from seminar.web import render
@@ -117,6 +118,7 @@ def build_routes() -> list[BaseRoute]:
         *review_decision_routes,
         *proceedings_routes,
         *registration_routes,
+        *statistics_routes,
         *agenda_routes,
         *seminar_routes,
     ]
