@@ -53,11 +53,13 @@ async def apply_migrations(database_url: str) -> None:
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    from seminar.system import ensure_system_packages
+    from seminar.system import compile_bytecode, ensure_system_packages
 
     if not ensure_system_packages():
         return 1
     print("System packages: all present.")
+    compile_bytecode()
+    print("Python bytecode: compiled (each command and server process starts without compiling).")
     return 0
 
 
