@@ -2,7 +2,8 @@
 
 Which papers: before any decision every submitted paper (so organizers can preview the book);
 once papers are decided, those decided keynote, discussion or proceedings-only, never declined
-or withdrawn ones. Within a placement, papers follow the published agenda, then their numbers' order.
+or withdrawn ones. Within a placement, papers follow the published agenda (keynotes and discussion papers
+in speaking order), then the official order of their cities, then their numbers.
 """
 
 from __future__ import annotations
@@ -135,8 +136,11 @@ async def included_papers(
         query = query.filter(number=number)
     papers = await query.order_by("number")
     placements = await _placements(seminar, papers, decided_only)
+    # As they are presented in the room: the published agenda's order, then the papers it does not
+    # present (proceedings-only ones) in the official order of their cities, so the book can be followed there.
     order = await agenda_order(seminar)
-    papers.sort(key=lambda paper: (order.get(paper.id, len(order)), paper.number))
+    cities = dict(await Unit.filter(id__in={paper.city_id for paper in papers}).values_list("id", "sort_order"))
+    papers.sort(key=lambda paper: (order.get(paper.id, len(order)), cities.get(paper.city_id, 10_000), paper.number))
     return [paper for paper in papers if paper.id in placements], placements
 
 
