@@ -328,16 +328,21 @@ def program_of(agenda: Agenda, topic_numbers: Mapping[int, int] | None = None,
     return days
 
 
+def sign_in_opens(day: dt.date, first: dt.datetime, set_times: Mapping[dt.date, dt.time | None]) -> dt.datetime | None:
+    """When the day's 签到 opens: the time set for it, by default the half hour before its first
+    session (`first`, in the seminar's zone); None where the day is set to have none."""
+    if day not in set_times:
+        return first - dt.timedelta(minutes=SIGN_IN_MINUTES)
+    time = set_times[day]
+    return None if time is None else dt.datetime.combine(day, time, tzinfo=first.tzinfo)
+
+
 def _sign_in_row(day: dt.date, first: dt.datetime, set_times: Mapping[dt.date, dt.time | None]) -> ProgramRow | None:
-    """The day's 签到: from the time set for it until the first session (just the time, if that is not
-    earlier), by default the half hour before; None where the day is set to have none."""
-    if day in set_times:
-        time = set_times[day]
-        if time is None:
-            return None
-        opens = dt.datetime.combine(day, time, tzinfo=first.tzinfo)
-    else:
-        opens = first - dt.timedelta(minutes=SIGN_IN_MINUTES)
+    """The day's 签到: from when it opens until the first session (just the time, if that is not
+    earlier); None where the day is set to have none."""
+    opens = sign_in_opens(day, first, set_times)
+    if opens is None:
+        return None
     shown = span(opens, first) if opens < first else f"{opens:%H:%M}"
     return ProgramRow(f"sign-in-{day.isoformat()}", "sign-in", shown, "", _("Sign-in"))
 

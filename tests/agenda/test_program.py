@@ -411,3 +411,9 @@ async def test_a_new_sign_in_time_alone_can_be_published_as_a_new_version(organi
     assert unchanged.status_code == 400 and changed.status_code == 303
     flat = _pdf_text((await organizer_client.get(f"/{SLUG}/agenda.pdf")).content)
     assert "08:00—09:00签到" in flat
+    releases = (await organizer_client.get(f"{EDITOR}/releases")).text
+    assert "调整签到时间：2026年12月10日由08:30改为08:00。" in releases  # not an empty changelog
+    assert "<th class=\"program-people\">主持人/发言人</th>" in (await organizer_client.get(f"/{SLUG}/agenda")).text
+    assert (await organizer_client.post_form("/language", {"locale": "en", "next": "/"})).status_code == 303
+    in_english = (await organizer_client.get(f"{EDITOR}/releases")).text  # in the reader's language
+    assert "Sign-in on December 10, 2026: 08:30, now 08:00." in in_english

@@ -121,6 +121,6 @@ def test_a_paper_under_blind_review_says_so_where_its_authors_would_be_in_the_bo
              for locale in ("zh_Hans", "zh_Hant", "en")}
 
     assert "（匿名评审进行中，作者信息暂不公开）" in books["zh_Hans"]
-    assert "（匿名評審進行中，作者信息暫不公開）" in books["zh_Hant"]
+    assert "（匿名評審進行中，作者資訊暫不公開）" in books["zh_Hant"]
     assert "(Blind review under way: the authors are not yet disclosed)" in books["en"]
     assert "暂不公开" not in book_html(spec())  # papers with their authors say nothing of the kind
