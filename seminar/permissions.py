@@ -94,6 +94,11 @@ def can_manage_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+def can_copy_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Starting a new seminar from this one's topics, review form and people: whoever runs this one."""
+    return can_create_seminar(actor) and actor.is_organizer(seminar.id)
+
+
 def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
@@ -168,6 +173,16 @@ def can_read_all_mail(actor: Actor) -> bool:
     return actor.is_admin
 
 
+def can_see_statistics(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Figures across every city and reviewer (who scores low, who has not started) are the organizers'."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_send_bulk_mail(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Writing to a group of the seminar's people in the seminar's name."""
+    return actor.is_organizer(seminar.id)
+
+
 def can_read_audit_log(actor: Actor, seminar: SeminarScoped | None) -> bool:
     """The whole log is the administrators'; a seminar's entries are also its organizers'."""
     if seminar is None:
@@ -193,6 +208,23 @@ class ProceedingsScoped(Protocol):
 def can_manage_proceedings(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers set up, build, preview and publish the 论文集."""
     return actor.is_organizer(seminar.id)
+
+
+class CommentaryScoped(Protocol):
+    """A 专题点评 of a seminar, and the account the organizers named to write it (None: a name only)."""
+
+    seminar_id: int
+    commentator_id: int | None
+
+
+def can_write_commentary(actor: Actor, commentary: CommentaryScoped) -> bool:
+    """A 专题点评 is written by the seminar's organizers, or by the 点评人 they named, through their own login —
+    as long as that person still holds a role in the seminar."""
+    if actor.is_organizer(commentary.seminar_id):
+        return True
+    return (
+        actor.user is not None and commentary.commentator_id == actor.user.id and bool(actor.roles.get(commentary.seminar_id))
+    )
 
 
 def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:

@@ -38,8 +38,11 @@ EXPECTED = {
     # predicate:               anonymous attendee submitter reviewer organizer organizer_elsewhere admin
     "can_create_seminar":      (False, False, False, False, True, True, True),
     "can_manage_seminar":      (False, False, False, False, True, False, True),
+    "can_copy_seminar":        (False, False, False, False, True, False, True),
     "can_manage_people":       (False, False, False, False, True, False, True),
     "can_read_outbox":         (False, False, False, False, True, False, True),
+    "can_see_statistics":      (False, False, False, False, True, False, True),
+    "can_send_bulk_mail":      (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
     "can_manage_overlap":      (False, False, False, False, True, False, True),
@@ -217,3 +220,28 @@ def test_a_papers_overlap_report_is_for_organizers_and_if_allowed_its_reviewers(
     actor: Actor, paper_id: int, allowed: bool, reads: bool
 ) -> None:
     assert permissions.can_read_overlap_report(actor, FakeReviewedPaper(paper_id, 1, "submitted"), allowed) is reads
+@dataclass
+class FakeCommentary:
+    seminar_id: int
+    commentator_id: int | None
+
+
+@pytest.mark.parametrize(
+    ("actor_name", "named", "allowed"),
+    [
+        # actor     the 点评人 named is the actor (user 7)?   may write
+        ("anonymous", False, False),
+        ("attendee", False, False),
+        ("attendee", True, True),  # the named 点评人 writes through their own login
+        ("reviewer", True, True),
+        ("submitter", False, False),
+        ("organizer", False, True),  # organizers write any 点评 of their seminar
+        ("organizer_elsewhere", True, False),  # named, but without a role in this seminar any more
+        ("admin", False, True),
+    ],
+)
+def test_a_topic_commentary_is_written_by_the_organizers_or_the_named_commentator(
+    actor_name: str, named: bool, allowed: bool
+) -> None:
+    commentary = FakeCommentary(seminar_id=1, commentator_id=7 if named else 99)
+    assert permissions.can_write_commentary(ACTORS[actor_name], commentary) is allowed
