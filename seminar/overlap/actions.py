@@ -86,6 +86,16 @@ async def save_settings(seminar_id: int, threshold: float, reviewers_see_reports
 
 # ---------- Running ----------
 
+STALE_AFTER = dt.timedelta(minutes=10)  # a check takes seconds: one running this long lost its worker
+
+
+async def recover_stale_checks(now: dt.datetime | None = None) -> int:
+    """Queue again the checks whose worker stopped in the middle (the process ended, the machine restarted)."""
+    cutoff = (now or _now()) - STALE_AFTER
+    return await OverlapCheck.filter(state=CheckState.RUNNING, started_at__lt=cutoff).update(
+        state=CheckState.QUEUED, claimed_by="", progress_done=0, progress_total=None
+    )
+
 
 async def claim_check(worker_name: str, check_id: int | None = None) -> OverlapCheck | None:
     """Claim the oldest queued check (or `check_id`) for `worker_name`; None when there is none."""

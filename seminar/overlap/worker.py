@@ -20,6 +20,7 @@ POLL_SECONDS = 3.0
 async def check_pending(worker_name: str = "") -> int:
     """Run every queued check once, oldest first; returns how many ran."""
     worker_name = worker_name or default_worker_name()
+    await actions.recover_stale_checks()
     ran = 0
     while check := await actions.claim_check(worker_name):
         result = await actions.run_check(check)

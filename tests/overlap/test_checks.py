@@ -93,3 +93,15 @@ async def test_a_library_change_checks_the_seminars_papers_again(unused: None) -
     await check_pending()
     check = await OverlapCheck.get(paper_id=paper.id)
     assert check.copied_without_quotation == 0 and check.copied and check.copied > 0.03
+
+
+async def test_a_check_whose_worker_stopped_is_run_again() -> None:
+    import datetime as dt
+
+    seminar = await make_seminar()
+    paper = await submitted_paper(seminar, "广州市", own_text("a"))
+    claimed = await actions.claim_check("gone:1")
+    assert claimed is not None
+    await OverlapCheck.filter(id=claimed.id).update(started_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
+    assert await check_pending() == 1
+    assert (await OverlapCheck.get(paper_id=paper.id)).state is CheckState.DONE
