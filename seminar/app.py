@@ -23,6 +23,7 @@ from seminar import i18n, isolation
 from seminar.accounts.routes import routes as account_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
+from seminar.certificates.routes import routes as certificate_routes
 from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
@@ -117,6 +118,7 @@ def build_routes() -> list[BaseRoute]:
         *proceedings_routes,
         *registration_routes,
         *agenda_routes,
+        *certificate_routes,
         *seminar_routes,
     ]
 

@@ -1,4 +1,4 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, demo, doctor.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, demo, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -153,6 +153,34 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
             blob = await Blob.get(sha256=build.blob_id)
             Path(args.out).write_bytes(bytes(blob.content))
             print(f"Written to {args.out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
+def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue the certificates due (awarded papers, approved attendees) and write them all as one zip."""
+    from seminar.certificates import actions, queries
+    from seminar.certificates.document import render_pdfs, zip_of
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        issued = await actions.issue_certificates(seminar, None)
+        valid = [c for c in await queries.certificates_of(seminar) if c.is_valid]
+        print(f"{issued} certificates issued; {len(valid)} valid in all.")
+        specs = await queries.specs_for(seminar, valid, settings.base_url)
+        out = Path(args.out or f"{seminar.slug}-certificates.zip")
+        pdfs = render_pdfs(specs)
+        out.write_bytes(zip_of([(queries.file_name(c), pdf) for c, pdf in zip(valid, pdfs, strict=True)]))
+        print(f"Written to {out}")
         outcome.append(0)
 
     asyncio.run(_with_database(settings, work))
@@ -317,6 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="also write the PDF to this file")
     build.add_argument("--topic", type=int, help="build only the volume of this topic (its position)")
     build.set_defaults(handler=cmd_proceedings_build)
+
+    certificates = commands.add_parser("certificates", help="获奖证书 and 参会证明 of a seminar")
+    certificate_commands = certificates.add_subparsers(dest="certificates_command", required=True, metavar="ACTION")
+    certificates_build = certificate_commands.add_parser(
+        "build", help="issue the certificates due and write every valid one as PDFs in a zip"
+    )
+    certificates_build.add_argument("--seminar", required=True, help="the seminar's slug")
+    certificates_build.add_argument("--out", help="the zip file (default: <slug>-certificates.zip)")
+    certificates_build.set_defaults(handler=cmd_certificates_build)
 
     demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")

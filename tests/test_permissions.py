@@ -42,6 +42,7 @@ EXPECTED = {
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
+    "can_manage_certificates": (False, False, False, False, True, False, True),
 }
 
 
@@ -200,3 +201,39 @@ def test_only_the_paper_s_own_city_sends_its_final_version(actor_name: str) -> N
 
     assert sends is (actor_name == "submitter")
     assert not permissions.can_send_final_version(ACTORS[actor_name], other_city)
+
+
+@dataclass
+class FakeCertificate:
+    seminar_id: int
+    kind: str
+    unit_id: int | None = None
+    user_id: int | None = None
+
+
+# Whose certificate each actor downloads: the city's award (unit 10), another city's (11), a unit's
+# 优秀组织奖 (10), the actor's own 参会证明 (user 7) and someone else's (user 8).
+CERTIFICATES = {
+    "own_city_award": FakeCertificate(1, "award", unit_id=10),
+    "other_city_award": FakeCertificate(1, "award", unit_id=11),
+    "own_unit_organization": FakeCertificate(1, "organization", unit_id=10),
+    "own_attendance": FakeCertificate(1, "attendance", user_id=7),
+    "other_attendance": FakeCertificate(1, "attendance", user_id=8),
+}
+DOWNLOADS = {
+    #                        own_city other_city own_unit own_att other_att
+    "anonymous":            (False, False, False, False, False),
+    "attendee":             (False, False, False, True,  False),
+    "submitter":            (True,  False, True,  True,  False),
+    "reviewer":             (False, False, False, True,  False),
+    "organizer":            (True,  True,  True,  True,  True),
+    "organizer_elsewhere":  (False, False, False, True,  False),
+    "admin":                (True,  True,  True,  True,  True),
+}
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_a_certificate_is_downloaded_by_its_holders_and_the_organizers(actor_name: str) -> None:
+    answers = tuple(permissions.can_download_certificate(ACTORS[actor_name], c) for c in CERTIFICATES.values())
+
+    assert answers == DOWNLOADS[actor_name]
