@@ -34,17 +34,20 @@ async def certificates_of(seminar: Seminar) -> list[Certificate]:
 async def manage_page(seminar: Seminar) -> dict[str, Any]:
     certificates = await certificates_of(seminar)
     valid_papers = {c.paper_id for c in certificates if c.is_valid and c.kind == CertificateKind.AWARD}
-    awarded = await (
+    awards: dict[int, str] = dict(await (
         Decision.filter(seminar_id=seminar.id, award__not_isnull=True)
         .exclude(outcome=Outcome.DECLINE)
         .exclude(paper__status=PaperStatus.WITHDRAWN)
-        .values_list("paper_id", flat=True)
-    )
+        .values_list("paper_id", "award")
+    ))
     return {
         "seminar": seminar,
         "certificates": certificates,
         "settings": await settings_of(seminar),
-        "awarded_without": len(set(awarded) - valid_papers),
+        "awarded_without": len(set(awards) - valid_papers),
+        # A valid award certificate whose paper's award has changed (or gone) since it was issued.
+        "outdated": {c.id for c in certificates if c.is_valid and c.kind == CertificateKind.AWARD
+                     and awards.get(c.paper_id or 0) != c.grade},
         # 优秀组织奖 goes to the units that organize the submissions: cities and special zones.
         "units": await Unit.filter(kind__in=[UnitKind.CITY, UnitKind.SPECIAL_ZONE]).order_by("sort_order", "id"),
         "grade_names": GRADE_NAMES,

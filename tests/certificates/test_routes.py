@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from seminar.certificates.document import certificate_html, qr_svg
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
 from seminar.certificates.queries import specs_for
+from seminar.mail.models import OutboxMail
+from seminar.reviews.models import Decision
 from seminar.seminars.models import Seminar
 from tests.conftest import Client, flashes
 from tests.factories import (
@@ -175,3 +177,56 @@ async def test_the_seal_must_be_a_png(client: Client) -> None:
     settings = await CertificateSettings.get(seminar_id=seminar.id)
     assert settings.issuer == "中共广东省委政法委员会" and settings.seal_sha256 is not None
     assert str(settings.issued_on) == "2026-12-11"
+
+
+async def test_the_seal_is_printed_on_the_certificate(client: Client) -> None:
+    seminar, _paper = await awarded_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    await client.post_form("/gd-2021/manage/certificates/issue")
+    award = await Certificate.get(grade="first")
+    before = await client.get(f"/gd-2021/certificates/{award.id}.pdf")
+
+    await client.post_form("/gd-2021/manage/certificates/settings", {"issuer": "中共广东省委政法委员会"},
+                           files={"seal": ("seal.png", png(300), "image/png")})
+    after = await client.get(f"/gd-2021/certificates/{award.id}.pdf")
+
+    def images(data: bytes) -> list[tuple[int, int]]:
+        return [(image.image.width, image.image.height) for image in PdfReader(io.BytesIO(data)).pages[0].images]  # type: ignore[union-attr]
+
+    assert images(before.content) == [] and images(after.content) == [(300, 300)]
+
+
+async def test_a_holder_has_the_link_mailed(client: Client) -> None:
+    seminar, _paper = await awarded_seminar()
+    await CertificateSettings.filter(seminar_id=seminar.id).update(issuer="省委政法委")
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    await client.post_form("/gd-2021/manage/certificates/issue")
+    await client.logout()
+    attendance = await Certificate.get(kind=CertificateKind.ATTENDANCE).prefetch_related("user")
+    await client.login(attendance.user.email)  # type: ignore[union-attr]
+
+    response = await client.post_form(f"/gd-2021/certificates/{attendance.id}/mail", follow_redirects=True)
+
+    assert flashes(response) == ["已向您发送包含证书下载链接的邮件。"]
+    mail = await OutboxMail.get(to_address=attendance.user.email)  # type: ignore[union-attr]
+    assert mail.subject == f"证书{attendance.number} · 全省市域社会治理现代化试点创新研讨班"
+    assert f"http://testserver/gd-2021/certificates/{attendance.id}.pdf" in mail.body_text
+
+
+async def test_an_award_changed_after_issue_is_flagged_and_reissued_after_revoking(client: Client) -> None:
+    seminar, paper = await awarded_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    await client.post_form("/gd-2021/manage/certificates/issue")
+    old = await Certificate.get(paper_id=paper.id)
+    await Decision.filter(paper_id=paper.id).update(award="second")
+
+    flagged = await client.get("/gd-2021/manage/certificates")
+    await client.post_form(f"/gd-2021/manage/certificates/{old.id}/revoke")
+    await client.post_form("/gd-2021/manage/certificates/issue")
+
+    assert flagged.text.count("与评审决定不一致") == 1
+    new = await Certificate.get(paper_id=paper.id, revoked_at=None)
+    assert (new.grade, new.serial) == ("second", 4) and new.number != old.number
