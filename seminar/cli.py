@@ -187,6 +187,37 @@ def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
     return outcome[0]
 
 
+def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the 参会证 and 桌签 PDFs of a seminar into a folder."""
+    from seminar.certificates import badges, queries
+    from seminar.certificates.document import render_sheets
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
+        folder = Path(args.out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        context = {"seminar_title": seminar.title}
+        (folder / "badges.pdf").write_bytes(
+            render_sheets("badges.html", "badges.css", {**context, "sheets": badges.sheets(people)})
+        )
+        (folder / "table-cards.pdf").write_bytes(
+            render_sheets("table_cards.html", "table_cards.css", {**context, "cards": badges.table_cards(people)})
+        )
+        print(f"{len(people)} people: badges.pdf and table-cards.pdf written to {folder}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
 def _password_problem(password: str, confirmation: str, owner: PasswordOwner) -> str | None:
     """The site's password rules, in the operators' English."""
     from seminar.accounts.password_rules import password_problem
@@ -354,6 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_build.add_argument("--seminar", required=True, help="the seminar's slug")
     certificates_build.add_argument("--out", help="the zip file (default: <slug>-certificates.zip)")
     certificates_build.set_defaults(handler=cmd_certificates_build)
+    certificates_badges = certificate_commands.add_parser(
+        "badges", help="write the 参会证 (badges with check-in QR codes) and 桌签 (table cards) as PDFs"
+    )
+    certificates_badges.add_argument("--seminar", required=True, help="the seminar's slug")
+    certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")
+    certificates_badges.set_defaults(handler=cmd_certificates_badges)
 
     demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")

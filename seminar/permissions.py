@@ -378,3 +378,8 @@ def can_download_certificate(actor: Actor, certificate: CertificateScoped) -> bo
     if certificate.kind == "attendance":
         return actor.user is not None and certificate.user_id == actor.user.id
     return actor.submits_for(certificate.seminar_id, certificate.unit_id)
+
+
+def can_print_badges(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers print the 参会证 (whose QR codes check people in) and the 桌签."""
+    return actor.is_organizer(seminar.id)

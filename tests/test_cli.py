@@ -131,6 +131,12 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     names = zipfile.ZipFile(archive_path).namelist()
     assert len(names) == valid and all(name.startswith(("荣誉证书-", "参会证明-")) and name.endswith(".pdf") for name in names)
 
+    badges = run_seminar(tmp_path, "certificates", "badges", "--seminar", "gd-2021", "--out-dir", str(tmp_path / "print"))
+
+    assert badges.returncode == 0, badges.stderr
+    assert (tmp_path / "print" / "badges.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "print" / "table-cards.pdf").read_bytes().startswith(b"%PDF-")
+
 
 def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None:
     run_seminar(tmp_path, "migrate")

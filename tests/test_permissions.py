@@ -43,6 +43,7 @@ EXPECTED = {
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
     "can_manage_certificates": (False, False, False, False, True, False, True),
+    "can_print_badges":        (False, False, False, False, True, False, True),
 }
 
 

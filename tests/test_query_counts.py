@@ -83,6 +83,8 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "proceedings:manage": (ORGANIZER, "/{slug}/manage/proceedings"),
     "certificates:manage": (ORGANIZER, "/{slug}/manage/certificates"),
     "certificates:mine": (SUBMITTER, "/{slug}/certificates"),
+    "certificates:badges": (ORGANIZER, "/{slug}/manage/badges.pdf"),
+    "certificates:table_cards": (ORGANIZER, "/{slug}/manage/table-cards.pdf"),
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),

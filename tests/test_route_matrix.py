@@ -273,6 +273,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "certificates:download":            (LOGIN, HIDE,   OK,     HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK),
     "certificates:mail":                (LOGIN, HIDE,   OK,     HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK),
     "certificates:verify":              EVERYONE,
+    "certificates:badges":              ORGANIZERS,
+    "certificates:table_cards":         ORGANIZERS,
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),

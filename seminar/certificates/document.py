@@ -13,7 +13,7 @@ import logging
 import zipfile
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -101,6 +101,39 @@ def render_pdfs(specs: list[CertificateSpec]) -> list[bytes]:
     finally:
         progress.setLevel(level)
     return pdfs
+
+
+def render_sheets(template: str, stylesheet: str, context: dict[str, Any]) -> bytes:
+    """One multi-page document (badges, table cards) from `templates/certificates/pdf/<template>`."""
+    from weasyprint import CSS, HTML
+
+    from seminar.certificates import badges
+    from seminar.proceedings.fetcher import book_fetcher
+
+    env = _environment()
+    html = env.get_template(f"certificates/pdf/{template}").render(
+        qr=qr_svg, spaced_name=badges.spaced_name, cut_marks=badges.cut_marks, categories=badges.CATEGORIES, **context
+    )
+    progress = logging.getLogger("weasyprint.progress")
+    level = progress.level
+    progress.setLevel(logging.WARNING)
+    try:
+        document = HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=book_fetcher((STATIC,)))
+        pdf = document.write_pdf(
+            stylesheets=[CSS(filename=str(STATIC / stylesheet), font_config=_font_config())], font_config=_font_config()
+        )
+    finally:
+        progress.setLevel(level)
+    assert pdf is not None, "write_pdf without a target returns the bytes"
+    return pdf
+
+
+async def render_sheets_async(template: str, stylesheet: str, context: dict[str, Any], pages: int) -> bytes:
+    """`render_sheets` in a child process, its time limit growing with the pages."""
+    return await run_limited_async(
+        render_sheets, template, stylesheet, context,
+        limits=Limits(cpu_seconds=int(30 + SECONDS_PER_PAGE * pages), memory_bytes=2 * 2**30),
+    )
 
 
 async def render_async(specs: list[CertificateSpec]) -> list[bytes]:

@@ -6,16 +6,21 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from seminar.accounts.models import Unit, UnitKind
+from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
+from seminar.certificates.badges import CATEGORIES, BadgePerson, category_of
+from seminar.certificates.checkin import checkin_token, checkin_url
 from seminar.certificates.document import CertificateSpec
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
 from seminar.certificates.wording import (
     GRADE_NAMES, attendance_wording, award_wording, normalise_number, signature_date,
 )
 from seminar.permissions import Actor, can_download_certificate
+from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Outcome
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import Blob, PaperStatus
+
+UNLISTED = 10**6  # a unit typed in by hand sorts after every listed one
 
 
 async def settings_of(seminar: Seminar) -> CertificateSettings:
@@ -109,3 +114,42 @@ async def specs_for(seminar: Seminar, certificates: list[Certificate], base_url:
 def file_name(certificate: Certificate) -> str:
     kind = "参会证明" if certificate.kind == CertificateKind.ATTENDANCE else "荣誉证书"
     return f"{kind}-{certificate.holder[:30]}-{certificate.number}.pdf"
+
+
+async def badge_people(seminar: Seminar, secret_key: str, base_url: str) -> list[BadgePerson]:
+    """Everyone who gets a badge and a table card: approved attendees (and attendees invited without registering),
+    reviewers and organizers, once each.
+
+    Sorted by category (工作人员, 点评专家, 嘉宾, 代表), then by unit in the official order, then by name.
+    Attendees' names and units are as they registered; the others' as in their account.
+    """
+    roles: dict[int, set[str]] = {}
+    users: dict[int, User] = {}
+    for role in await Role.filter(seminar_id=seminar.id).select_related("user"):
+        roles.setdefault(role.user_id, set()).add(role.name.value)
+        users[role.user_id] = role.user
+    units = {unit.id: unit for unit in await Unit.filter(id__in={u.unit_id for u in users.values() if u.unit_id})}
+    # name, unit name, unit order per person
+    people: dict[int, tuple[str, str, int]] = {}
+    registrations = await Registration.filter(
+        seminar_id=seminar.id, status=RegistrationStatus.APPROVED
+    ).select_related("unit")
+    for registration in registrations:
+        unit = registration.unit
+        people[registration.user_id] = (
+            registration.name, unit.name if unit else registration.unit_text, unit.sort_order if unit else UNLISTED,
+        )
+    for user_id, held in roles.items():
+        if user_id in people or not held & {RoleName.ORGANIZER.value, RoleName.REVIEWER.value, RoleName.ATTENDEE.value}:
+            continue
+        user = users[user_id]
+        unit = units.get(user.unit_id or 0)
+        people[user_id] = (user.name, unit.name if unit else "", unit.sort_order if unit else UNLISTED)
+    order = list(CATEGORIES)
+    rows = []
+    for user_id, (name, unit_name, unit_order) in people.items():
+        category = category_of(roles.get(user_id, set()))
+        token = checkin_token(secret_key, seminar.id, user_id)
+        rows.append(((order.index(category), unit_order, unit_name, name, user_id),
+                     BadgePerson(name, unit_name, category, checkin_url(base_url, seminar.slug, token))))
+    return [person for _key, person in sorted(rows, key=lambda row: row[0])]
