@@ -88,6 +88,8 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),
+    "statistics:page": (ORGANIZER, "/{slug}/manage/statistics"),
+    "statistics:export": (ORGANIZER, "/{slug}/manage/statistics.xlsx"),
     "agenda:editor": (ORGANIZER, "/{slug}/manage/agenda"),
     "agenda:settings": (ORGANIZER, "/{slug}/manage/agenda/settings"),
     "agenda:releases": (ORGANIZER, "/{slug}/manage/agenda/releases"),

@@ -229,6 +229,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:me":                  SIGNED_IN,
     "registration:participants":        ORGANIZERS,
     "registration:export":              ORGANIZERS,
+    "statistics:page":                  ORGANIZERS,
+    "statistics:export":                ORGANIZERS,
     "registration:approve":             ORGANIZERS,
     "registration:reject":              ORGANIZERS,
     # the agenda: the organizers' editor, the published agenda and its files for everyone

@@ -24,11 +24,12 @@ UNLISTED = 10**6  # a unit typed in by hand sorts after every listed one
 
 
 async def settings_of(seminar: Seminar) -> CertificateSettings:
-    """The seminar's signing details; the issuer defaults to the organizing unit's name."""
+    """The seminar's signing details; the issuer defaults to the organizing unit's 全称."""
     found = await CertificateSettings.get_or_none(seminar_id=seminar.id)
     if found is None:
         await seminar.fetch_related("organizer_unit")
-        found = CertificateSettings(seminar_id=seminar.id, issuer=seminar.organizer_unit.name if seminar.organizer_unit else "")
+        unit = seminar.organizer_unit
+        found = CertificateSettings(seminar_id=seminar.id, issuer=(unit.full_name or unit.name) if unit else "")
     return found
 
 

@@ -137,3 +137,19 @@ async def test_leaving_out_needs_a_reason_and_placing_needs_a_decision(organizer
     assert "该论文未确定为重点发言或研讨交流（或已撤回）。" in flashes(not_decided)
     assert await AgendaLeftOut.all().count() == 0
     assert (await _stored())["version"] == stored["version"]
+
+
+async def test_simulation_decided_papers_are_findings_before_any_draft_exists(organizer_client) -> None:  # type: ignore[no-untyped-def]
+    """Found by the simulation: with no draft yet the checks said nothing of the papers decided for the agenda."""
+    client = organizer_client
+    seminar = await Seminar.get(slug=SLUG)
+    topic = await Topic.get(seminar_id=seminar.id, position=1)
+    paper = await make_paper(seminar, city="江门市", title="江门市侨乡矛盾纠纷调处经验", status="submitted", topic=topic)
+    await client.post_form(f"/{SLUG}/manage/decisions", {"paper": str(paper.id), "outcome": "discussion", "confirmed": str(paper.id)})
+
+    before = findings((await client.get(EDITOR)).text)
+    left_out = await client.post_form(f"{EDITOR}/papers/{paper.id}/leave-out", {"reason": "作者因公出国"})
+
+    assert any(line.startswith(f"研讨交流论文#{paper.number}“{paper.title}”尚未排入议程。") for line in before)
+    assert left_out.status_code == 303
+    assert not any(f"#{paper.number}“" in line for line in findings((await client.get(EDITOR)).text))

@@ -60,9 +60,13 @@ class Model:
     decisions: dict[int, DecisionModel] = field(default_factory=dict)
     assignments: dict[tuple[int, str], AssignmentModel] = field(default_factory=dict)
     declared: set[tuple[int, str]] = field(default_factory=set)  # conflicts reviewers declared, in force
-    max_load: dict[str, int] = field(default_factory=dict)
+    max_load: dict[str, int] = field(default_factory=dict)  # a reviewer's own maximum, if set
+    min_load: dict[str, int] = field(default_factory=dict)  # … and own minimum
+    seminar_min: int = 0  # the seminar's bounds for every reviewer without their own
+    seminar_max: int | None = None
     draft_papers: frozenset[int] = frozenset()  # paper numbers the agenda draft holds
     published_papers: frozenset[int] | None = None  # … and the latest published version
+    left_out: set[int] = field(default_factory=set)  # decided papers the organizer leaves out of the agenda on purpose
     books_published: int = 0
 
     # --- submissions -------------------------------------------------------------------
@@ -97,6 +101,14 @@ class Model:
     def is_conflicted(self, number: int, reviewer: str) -> bool:
         return (number, reviewer) in self.declared or self.reviewer_cities.get(reviewer) == self.papers[number].city
 
+    def bounds(self, reviewer: str) -> tuple[int, int | None]:
+        """(minimum, maximum) papers for the reviewer: their own, else the seminar's; a seminar minimum above the
+        reviewer's maximum gives way to it (an own minimum does not: that contradiction is the organizer's to fix)."""
+        maximum = self.max_load.get(reviewer, self.seminar_max)
+        if reviewer in self.min_load:
+            return self.min_load[reviewer], maximum
+        return (self.seminar_min if maximum is None else min(self.seminar_min, maximum)), maximum
+
     def load(self, reviewer: str) -> int:
         """Papers the reviewer has to review: a withdrawn paper's assignment stays, but counts in no load."""
         return sum(1 for (n, r), a in self.assignments.items()
@@ -108,7 +120,7 @@ class Model:
             return False
         if existing is not None and existing.active:
             return False
-        bound = self.max_load.get(reviewer)
+        bound = self.bounds(reviewer)[1]
         return force or bound is None or self.load(reviewer) < bound
 
     def may_review(self, number: int, reviewer: str) -> bool:
@@ -135,38 +147,28 @@ class Model:
         }
 
     def completion_exists(self) -> bool:
-        """Whether reviewers can be added so that every submitted paper has `reviews_per_paper` of them, keeping
-        every assignment made, asking nobody again who declined, no conflict, no maximum exceeded (a flow problem,
-        solved by augmenting paths: the instances are small)."""
+        """Whether reviewers can be added so that every submitted paper has `reviews_per_paper` of them (or keeps the
+        more it has), keeping every assignment made, asking nobody again who declined, no conflict, and every
+        reviewer's load within their bounds (the maximum never below what they already have): a flow with lower
+        bounds, solved by augmenting paths on its standard reduction (the instances are small)."""
         submitted = sorted(n for n, p in self.papers.items() if p.status == SUBMITTED)
         active = {key for key, a in self.assignments.items() if a.active and key[0] in submitted}
-        need = {n: max(0, self.reviews_per_paper - sum(1 for m, _r in active if m == n)) for n in submitted}
-        room = {
-            r: (sum(need.values()) if r not in self.max_load else max(0, self.max_load[r] - sum(1 for _n, s in active if s == r)))
-            for r in self.reviewers
-        }
-        allowed = {n: [r for r in self.reviewers if (n, r) not in self.assignments and not self.is_conflicted(n, r)]
-                   for n in submitted}
-        taken: dict[tuple[int, str], bool] = {}
-        used = dict.fromkeys(self.reviewers, 0)
-
-        def augment(paper: int, seen: set[str]) -> bool:
-            for reviewer in allowed[paper]:
-                if reviewer in seen or taken.get((paper, reviewer)):
-                    continue
-                seen.add(reviewer)
-                if used[reviewer] < room[reviewer]:
-                    used[reviewer] += 1
-                    taken[(paper, reviewer)] = True
-                    return True
-                for other in [n for (n, r), on in taken.items() if on and r == reviewer]:
-                    if augment(other, seen):
-                        taken[(other, reviewer)] = False
-                        taken[(paper, reviewer)] = True
-                        return True
-            return False
-
-        return all(augment(paper, set()) for paper in submitted for _slot in range(need[paper]))
+        kept_paper = {n: sum(1 for m, _r in active if m == n) for n in submitted}
+        kept_reviewer = {r: sum(1 for _n, s in active if s == r) for r in self.reviewers}
+        need = {n: max(self.reviews_per_paper, kept_paper[n]) - kept_paper[n] for n in submitted}
+        big = sum(need.values()) + 1
+        edges: list[tuple[str, str, int, int]] = [("T", "S", 0, big)]  # (from, to, lower, upper)
+        for n in submitted:
+            edges.append(("S", f"p{n}", need[n], need[n]))
+            edges += [(f"p{n}", f"r{r}", 0, 1) for r in self.reviewers
+                      if (n, r) not in self.assignments and not self.is_conflicted(n, r)]
+        for r in self.reviewers:
+            low, high = self.bounds(r)
+            if high is not None and low > high:
+                return False  # a contradiction in the settings
+            room = big if high is None else max(high, kept_reviewer[r]) - kept_reviewer[r]
+            edges.append((f"r{r}", "T", max(0, low - kept_reviewer[r]), room))
+        return feasible_circulation(edges)
 
     # --- decisions and the book ---------------------------------------------------------
 
@@ -201,6 +203,15 @@ class Model:
             n for n, d in self.decisions.items() if d.outcome in AGENDA_OUTCOMES and self.papers[n].status == SUBMITTED
         )
 
+    def may_leave_out(self, number: int) -> bool:
+        """Leaving a paper out of the agenda (with a reason) is for a submitted paper decided for the agenda."""
+        return number in self.agenda_papers()
+
+    def unplaced(self) -> set[int]:
+        """Papers decided for the agenda that the draft lacks and the organizer has not left out: each must be
+        among the agenda checks' findings, whether or not a draft exists yet."""
+        return set(self.agenda_papers() - self.draft_papers) - self.left_out
+
     # --- counting states ------------------------------------------------------------------
 
     def fingerprint(self) -> str:
@@ -213,8 +224,59 @@ class Model:
             tuple((k, a.active, a.review) for k, a in sorted(self.assignments.items())),
             tuple(sorted(self.declared)),
             tuple(sorted(self.max_load.items())),
+            tuple(sorted(self.min_load.items())),
+            (self.seminar_min, self.seminar_max),
             tuple(sorted(self.draft_papers)),
             tuple(sorted(self.published_papers)) if self.published_papers is not None else None,
             self.books_published > 0,
+            tuple(sorted(self.left_out)),
         )
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def feasible_circulation(edges: list[tuple[str, str, int, int]]) -> bool:
+    """Whether flows between the lower and upper bound of every edge (from, to, lower, upper) can balance at every
+    node: a maximum flow from a new source to a new sink must carry every lower bound (Edmonds–Karp)."""
+    capacity: dict[str, dict[str, int]] = {}
+    excess: dict[str, int] = {}
+
+    def add(u: str, v: str, amount: int) -> None:
+        capacity.setdefault(u, {})[v] = capacity.setdefault(u, {}).get(v, 0) + amount
+        capacity.setdefault(v, {}).setdefault(u, 0)
+
+    for u, v, low, high in edges:
+        if low > high:
+            return False
+        add(u, v, high - low)
+        excess[v] = excess.get(v, 0) + low
+        excess[u] = excess.get(u, 0) - low
+    wanted = 0
+    for node, amount in excess.items():
+        if amount > 0:
+            add("source", node, amount)
+            wanted += amount
+        elif amount < 0:
+            add(node, "sink", -amount)
+    flow = 0
+    while True:
+        parent: dict[str, str] = {"source": "source"}
+        frontier = ["source"]
+        while frontier and "sink" not in parent:
+            following = []
+            for u in frontier:
+                for v, room in capacity.get(u, {}).items():
+                    if room > 0 and v not in parent:
+                        parent[v] = u
+                        following.append(v)
+            frontier = following
+        if "sink" not in parent:
+            return flow == wanted
+        path, node = [], "sink"
+        while node != "source":
+            path.append((parent[node], node))
+            node = parent[node]
+        pushed = min(capacity[u][v] for u, v in path)
+        for u, v in path:
+            capacity[u][v] -= pushed
+            capacity[v][u] += pushed
+        flow += pushed

@@ -362,7 +362,8 @@ class Simulation:
         found += [
             (1 if m.seminar_open else 4, "close or reopen submissions", self.toggle_deadline),
             (1, "extend a city's deadline", lambda: self.extend(city)),
-            (1, "set a reviewer's maximum", lambda: self.set_max_load(reviewer)),
+            (1, "set a reviewer's bounds", lambda: self.set_reviewer_bounds(reviewer)),
+            (1, "set the seminar's bounds", self.set_seminar_bounds),
             (2, "bid", lambda: self.bid(reviewer)),
             (2, "assign automatically", self.auto_assign),
             (1, "send decision mails", self.send_decisions),
@@ -383,6 +384,9 @@ class Simulation:
             outcome = r.choice((*OUTCOMES, "undecided"))
             award = r.choice(AWARDS) if outcome not in ("decline", "undecided") and r.random() < 0.3 else ""
             found.append((5, "decide", lambda: self.decide(chosen, outcome, award)))
+        decided = sorted(m.decisions)
+        if decided:
+            found.append((1, "leave a paper out of the agenda", lambda: self.leave_out(r.choice(decided))))
         queue = sorted(m.queue(reviewer))
         if queue:
             number = r.choice(queue)
@@ -519,18 +523,42 @@ class Simulation:
         self.model.extended.add(city)
         return True
 
-    async def set_max_load(self, reviewer: str) -> bool:
-        maximum = self.random.choice((None, 1, 2, 3, 4))
-        self.log.append(f"organizer sets {reviewer}'s maximum to {maximum}")
+    async def set_reviewer_bounds(self, reviewer: str) -> bool:
+        """The organizer sets a reviewer's own minimum and maximum papers (empty: the seminar's)."""
+        maximum = self.random.choice((None, None, 1, 2, 3, 4))
+        minimum = self.random.choice((None, None, None, 0, 1, 2))
+        self.log.append(f"organizer sets {reviewer}'s papers to between {minimum} and {maximum}")
         url = self.url("reviews:reviewer", user_id=self.reviewer_id(reviewer))
         page = await self.people["organizer"].client.get(url)
-        values = {**form_values(page.text, f"/reviewers/{self.reviewer_id(reviewer)}"), "max_load": "" if maximum is None else str(maximum)}
-        await self.expect(self.people["organizer"].client.post_form(url, values), 303, "save a profile")
-        if maximum is None:
-            self.model.max_load.pop(reviewer, None)
-        else:
-            self.model.max_load[reviewer] = maximum
+        values = {**form_values(page.text, f"/reviewers/{self.reviewer_id(reviewer)}"),
+                  "max_load": "" if maximum is None else str(maximum), "min_load": "" if minimum is None else str(minimum)}
+        response = await self.expect(self.people["organizer"].client.post_form(url, values), (303, 400), "save a profile")
+        expected = minimum is None or maximum is None or minimum <= maximum
+        if (response.status_code == 303) != expected:
+            self.fail(f"{reviewer}'s bounds {minimum}–{maximum}: answered {response.status_code}, the model says {expected}")
+        if not expected:
+            return False
+        for bounds, value in ((self.model.max_load, maximum), (self.model.min_load, minimum)):
+            if value is None:
+                bounds.pop(reviewer, None)
+            else:
+                bounds[reviewer] = value
         return True
+
+    async def set_seminar_bounds(self) -> bool:
+        """The organizer sets the seminar's minimum and maximum papers per reviewer (on the automatic assignment page)."""
+        minimum = self.random.choice((0, 0, 1, 2, 3))
+        maximum = self.random.choice((None, None, 2, 3, 5))
+        self.log.append(f"organizer sets every reviewer's papers to between {minimum} and {maximum}")
+        data = {"min_load": str(minimum), "max_load": "" if maximum is None else str(maximum)}
+        response = await self.expect(self.people["organizer"].client.post_form(self.url("reviews:loads"), data),
+                                     (303, 200, 400), "save the papers per reviewer")
+        expected = maximum is None or minimum <= maximum
+        if (response.status_code == 303) != expected:
+            self.fail(f"the seminar's bounds {minimum}–{maximum}: answered {response.status_code}, the model says {expected}")
+        if expected:
+            self.model.seminar_min, self.model.seminar_max = minimum, maximum
+        return expected
 
     async def assign(self, number: int, reviewer: str, force: bool) -> bool:
         expected = self.model.may_assign(number, reviewer, force)
@@ -558,13 +586,25 @@ class Simulation:
         self.log.append("organizer assigns automatically")
         page = await client.get(self.url("reviews:auto"))
         match = re.search(r'name="proposal" value="([^"]+)"', page.text)
+        refused = "无法完成分配：" in page.text  # the refusal, not a flash left from an earlier step
+        if refused:  # no assignment exists: the page names a cause the organizer can act on
+            self.coverage.tried["(solver refusals)"] = self.coverage.tried.get("(solver refusals)", 0) + 1
+            if self.model.completion_exists():
+                said = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', page.text, re.S)
+                self.fail(f"the solver refuses although an assignment within every bound exists: {said}")
+            names = [name for name, *_rest in REVIEWERS.values()]
+            numbers = [f"#{n}" for n, p in self.model.papers.items() if p.status == SUBMITTED]
+            section = page.text[page.text.index("无法完成分配："):page.text.index('<h2 id="loads"')]
+            if not any(name in section for name in names) and not any(re.search(rf"{n}\b", section) for n in numbers):
+                self.fail(f"the solver refuses and names neither a paper nor a reviewer: {section[:400]}")
         if match is None:  # nothing to add, or no assignment exists (the page says why)
             wanted = any(sum(1 for (m, _r), a in self.model.assignments.items() if m == n and a.active) < 2
                          for n, p in self.model.papers.items() if p.status == SUBMITTED)
-            if wanted and self.model.completion_exists():
-                said = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', page.text, re.S)
-                self.fail(f"the solver proposes nothing although every paper can get its reviewers: {said}")
+            if wanted and not refused and self.model.completion_exists():
+                self.fail("the solver proposes nothing although every paper can get its reviewers, and says nothing")
             return False
+        if not self.model.completion_exists():
+            self.fail("the solver proposes an assignment, the model says none keeps every reviewer within their bounds")
         before = {key: a.active for key, a in self.model.assignments.items()}
         loads = {key: sum(1 for (n, r), a in self.model.assignments.items()
                           if r == key and a.active and self.paper_of(n).status == SUBMITTED) for key in REVIEWERS}
@@ -577,13 +617,14 @@ class Simulation:
                 self.fail(f"the solver assigned {reviewer} to #{number}, which is not submitted or is conflicted")
             self.model.assignments.setdefault((number, reviewer), AssignmentModel()).active = True
         for reviewer in REVIEWERS:
-            # Counted as the solver counts them: papers under review (on main a withdrawn paper's assignment stays).
-            load = sum(1 for (n, r), a in self.model.assignments.items()
-                       if r == reviewer and a.active and self.paper_of(n).status == SUBMITTED)
-            bound = self.model.max_load.get(reviewer)
+            # Counted as the solver counts them: papers under review (a withdrawn paper's assignment stays, read-only).
+            load = self.model.load(reviewer)
+            low, high = self.model.bounds(reviewer)
             new = sum(1 for _n, r in added if r == reviewer)
-            if new and bound is not None and load > bound:
-                self.fail(f"the solver took {reviewer} from {loads[reviewer]} to {load} papers, over their maximum of {bound}")
+            if new and high is not None and load > high:
+                self.fail(f"the solver took {reviewer} from {loads[reviewer]} to {load} papers, over their maximum of {high}")
+            if load < low:
+                self.fail(f"after automatic assignment {reviewer} has {load} papers, under their minimum of {low}")
         return bool(added)
 
     async def decide(self, numbers: list[int], outcome: str, award: str) -> bool:
@@ -594,6 +635,9 @@ class Simulation:
         if not expected:
             return False
         for number in numbers:
+            before = self.model.decisions.get(number)
+            if before is not None and before.outcome != outcome:  # leaving out was for the old decision
+                self.model.left_out.discard(number)
             if outcome == "undecided":
                 self.model.decisions.pop(number, None)
             elif number in self.model.decisions:
@@ -627,9 +671,10 @@ class Simulation:
                                          (303, 409), "draft the agenda")
         draft = await load_draft(self.seminar)
         held = agenda_paper_numbers(draft.agenda, self.numbers_by_id())
-        if mode == "replace" and response.status_code == 303 and draft.version and held != self.model.agenda_papers():
+        wanted = self.model.agenda_papers() - self.model.left_out  # drafting passes over what is left out on purpose
+        if mode == "replace" and response.status_code == 303 and draft.version and held != wanted:
             if not (await self.people["organizer"].client.get(self.url("agenda:editor"))).text.count("flash-error"):
-                self.fail(f"the new draft holds papers {sorted(held)}, the decisions say {sorted(self.model.agenda_papers())}")
+                self.fail(f"the new draft holds papers {sorted(held)}, the decisions (less those left out) say {sorted(wanted)}")
         changed = held != self.model.draft_papers
         self.model.draft_papers = held
         return changed
@@ -694,6 +739,24 @@ class Simulation:
                           303, "publish the book")
         self.model.books_published += 1
         return True
+
+    async def leave_out(self, number: int) -> bool:
+        """The organizer leaves a paper out of the agenda on purpose (or, if it is left out, takes that back)."""
+        client, paper_id = self.people["organizer"].client, self.paper_of(number).id
+        if number in self.model.left_out:
+            self.log.append(f"organizer puts #{number} back among the papers the agenda should hold")
+            await self.expect(client.post_form(self.url("agenda:paper_put_back", paper_id=paper_id)), 303, "put back")
+            self.model.left_out.discard(number)
+            return True
+        expected = self.model.may_leave_out(number)
+        self.log.append(f"organizer leaves #{number} out of the agenda")
+        response = await self.expect(client.post_form(self.url("agenda:paper_leave_out", paper_id=paper_id),
+                                                      {"reason": "作者无法到会"}), (303, 400), "leave a paper out")
+        if (response.status_code == 303) != expected:
+            self.fail(f"leaving #{number} out of the agenda answered {response.status_code}, the model says {expected}")
+        if expected:
+            self.model.left_out.add(number)
+        return expected
 
     # ---------- reviewers ----------
 
@@ -956,7 +1019,7 @@ class Simulation:
         """A withdrawn paper in the draft or the published agenda, a paper in the draft no longer decided for it,
         and a decided paper missing from the draft are named by the editor's checks."""
         wants_withdrawn = wants_missing = True
-        if not (self.model.draft_papers or self.model.published_papers):
+        if not (self.model.draft_papers or self.model.published_papers or self.model.unplaced()):
             return
         view = await editor_view(self.seminar)
         draft = view.draft.agenda
@@ -979,10 +1042,13 @@ class Simulation:
             stale = sorted(n for n in held if n not in wanted and n not in named_numbers)
             if stale:
                 self.fail(f"the agenda holds {stale}, withdrawn or no longer decided for it, and the checks say nothing")
-        if wants_missing and self.model.draft_papers:
-            missing = sorted(n for n in wanted - self.model.draft_papers if n not in named_numbers)
+        if wants_missing:  # until placed or left out on purpose, with or without a draft
+            missing = sorted(n for n in self.model.unplaced() if n not in named_numbers)
             if missing:
                 self.fail(f"the decided papers {missing} are not in the agenda draft, and the checks say nothing")
+        left_out = {numbers[s.paper_id] for s, _reason in view.left_out if s.paper_id in numbers}
+        if left_out != self.model.left_out:
+            self.fail(f"the editor lists {sorted(left_out)} as left out of the agenda, the model says {sorted(self.model.left_out)}")
 
 
 EPISODE_STEPS = 500  # a seminar's life in this many steps; a longer run plays several, each afresh

@@ -17,6 +17,20 @@ def model(papers: dict[int, str], **fields: object) -> Model:
     return found
 
 
+@pytest.mark.parametrize(("papers", "bounds", "exists"), [
+    ({1: "c2"}, {"seminar_min": 1}, False),  # two reviews for one paper, three reviewers wanting one each
+    ({1: "c2", 2: "c2"}, {"seminar_min": 1}, True),  # four reviews go round three reviewers
+    ({1: "c2", 2: "c2"}, {"seminar_min": 2, "max_load": {"r1": 0}}, True),  # the seminar minimum gives way to r1's maximum
+    ({1: "c2", 2: "c2"}, {"min_load": {"r1": 2}, "seminar_max": 1}, False),  # an own minimum does not
+    ({1: "c1", 2: "c2"}, {"min_load": {"r3": 2}}, False),  # r3 may review only #2 (conflicted with c1 by unit)
+    ({1: "c1", 2: "c2"}, {"min_load": {"r3": 1}, "max_load": {"r1": 1}}, True),
+])
+def test_a_completion_keeps_every_reviewer_within_their_minimum_and_maximum(
+    papers: dict[int, str], bounds: dict[str, object], exists: bool
+) -> None:
+    assert model(papers, **bounds).completion_exists() is exists
+
+
 @pytest.mark.parametrize(("papers", "max_load", "assigned", "exists"), [
     ({1: "c2"}, {}, {}, True),
     ({1: "c1"}, {}, {}, True),  # r3 is conflicted by unit, r1 and r2 remain

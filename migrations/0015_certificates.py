@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_mail_batch')]
+    dependencies = [('models', '0014_book_sections')]
 
     initial = False
 
