@@ -112,6 +112,7 @@ COUNTED_APART: dict[str, str] = {
 }
 
 NOT_LISTS: dict[str, str] = {
+    "mail:bulk": "a form and the last batch's counts; recipients are listed only after a POST",
     "healthz": "one query, no rows",
     "operations:readyz": "four checks, a fixed number of queries",
     "operations:metrics": "counts and a handful of aggregate queries, however many rows",
