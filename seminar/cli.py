@@ -53,11 +53,13 @@ async def apply_migrations(database_url: str) -> None:
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    from seminar.system import ensure_system_packages
+    from seminar.system import compile_bytecode, ensure_system_packages
 
     if not ensure_system_packages():
         return 1
     print("System packages: all present.")
+    compile_bytecode()
+    print("Python bytecode: compiled (each command and server process starts without compiling).")
     return 0
 
 
@@ -118,11 +120,11 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from seminar.errors import UserError
-    from seminar.mail.worker import default_worker_name
     from seminar.proceedings.actions import build_now
     from seminar.proceedings.models import BuildStatus
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
+    from seminar.workers import default_worker_name
 
     started = time.perf_counter()
     outcome: list[int] = []

@@ -210,6 +210,23 @@ def can_manage_proceedings(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+class CommentaryScoped(Protocol):
+    """A 专题点评 of a seminar, and the account the organizers named to write it (None: a name only)."""
+
+    seminar_id: int
+    commentator_id: int | None
+
+
+def can_write_commentary(actor: Actor, commentary: CommentaryScoped) -> bool:
+    """A 专题点评 is written by the seminar's organizers, or by the 点评人 they named, through their own login —
+    as long as that person still holds a role in the seminar."""
+    if actor.is_organizer(commentary.seminar_id):
+        return True
+    return (
+        actor.user is not None and commentary.commentator_id == actor.user.id and bool(actor.roles.get(commentary.seminar_id))
+    )
+
+
 def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:
     """The published book: anyone holding a role in the seminar (attendees included), everyone if it is public."""
     return seminar.proceedings_public or has_seminar_role(actor, seminar)

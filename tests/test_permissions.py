@@ -241,3 +241,30 @@ def test_a_certificate_is_downloaded_by_its_holders_and_the_organizers(actor_nam
     answers = tuple(permissions.can_download_certificate(ACTORS[actor_name], c) for c in CERTIFICATES.values())
 
     assert answers == DOWNLOADS[actor_name]
+
+
+@dataclass
+class FakeCommentary:
+    seminar_id: int
+    commentator_id: int | None
+
+
+@pytest.mark.parametrize(
+    ("actor_name", "named", "allowed"),
+    [
+        # actor     the 点评人 named is the actor (user 7)?   may write
+        ("anonymous", False, False),
+        ("attendee", False, False),
+        ("attendee", True, True),  # the named 点评人 writes through their own login
+        ("reviewer", True, True),
+        ("submitter", False, False),
+        ("organizer", False, True),  # organizers write any 点评 of their seminar
+        ("organizer_elsewhere", True, False),  # named, but without a role in this seminar any more
+        ("admin", False, True),
+    ],
+)
+def test_a_topic_commentary_is_written_by_the_organizers_or_the_named_commentator(
+    actor_name: str, named: bool, allowed: bool
+) -> None:
+    commentary = FakeCommentary(seminar_id=1, commentator_id=7 if named else 99)
+    assert permissions.can_write_commentary(ACTORS[actor_name], commentary) is allowed

@@ -143,6 +143,7 @@ NOT_LISTS: dict[str, str] = {
     "proceedings:download": "the published book's PDF",
     "proceedings:volume": "one published volume's PDF",
     "proceedings:paper": "one paper's page",
+    "proceedings:commentary": "one 专题点评's form",
     "registration:register": "a form",
     "agenda:session_add": "a form",
     "agenda:session": "one session's form",

@@ -41,6 +41,7 @@ from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
+from seminar.proceedings.models import TopicCommentary
 from seminar.db import column
 from seminar.operations.models import WorkerHeartbeat
 from seminar.mail.batches import MailBatchKind
@@ -224,6 +225,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "proceedings:download":             READERS,
     "proceedings:volume":               READERS,
     "proceedings:paper":                READERS,
+    "proceedings:commentary_add":       ORGANIZERS,
+    "proceedings:commentary_delete":    ORGANIZERS,
+    # A 专题点评: its organizers, and the 点评人 they named (the reviewer) through their own login.
+    "proceedings:commentary":           (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
     # registration
     "registration:register":            EVERYONE,
     "registration:me":                  SIGNED_IN,
@@ -434,6 +439,8 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
     o.book = await make_proceedings_build(o.seminar)
     o.volume = await make_proceedings_build(o.seminar, volume=1, input_hash="1" * 64)
     o.unpublished = await make_proceedings_build(o.seminar, volume=2, published=False, input_hash="2" * 64)
+    o.commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[1], commentator=o.reviewer, name=o.reviewer.name)
+    o.spare_commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[2], name="许教授")
     o.hall = await make_room(o.seminar, "第一会议室", 200)
     o.spare_room = await make_room(o.seminar, "第三会议室", 40)
     await AgendaSettings.create(seminar=o.seminar, days=[o.seminar.starts_on.isoformat()])
@@ -492,7 +499,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "slug": SLUG, "number": o.paper.number, "version": 1, "user_id": o.newcomer.id, "mail_id": o.mail.id,
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
-        "batch_id": o.batch, "certificate_id": o.award.id,
+        "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
     }
 
 
@@ -521,6 +528,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "proceedings:status": {"build_id": o.book.id},
         "proceedings:unpublish": {"build_id": o.volume.id},
         "proceedings:volume": {"number": 1},
+        "proceedings:commentary_delete": {"commentary_id": o.spare_commentary.id},
         "agenda:release": {"number": 1},
         "agenda:room_delete": {"room_id": o.spare_room.id},
         "agenda:session": {"key": o.session.key},
@@ -651,6 +659,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),
         "proceedings:build": _fixed({"volume": ""}),
+        "proceedings:commentary_add": _fixed({"topic": str(o.topics[0].id), "name": "张教授", "sort": "1"}),
+        "proceedings:commentary": _fixed({"text": "各地做法各有特色。", "topic": str(o.topics[1].id), "name": "王芳", "sort": "1"}),
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),
         "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
         "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
