@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "seminar.proceedings.models",
     "seminar.registration.models",
     "seminar.agenda.models",
+    "seminar.certificates.models",
     "seminar.operations.models",
     "seminar.overlap.models",
 ]

@@ -395,3 +395,33 @@ def can_read_comments(actor: Actor, paper: CityScoped, released: bool, authors_s
 def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
     """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
     return actor.is_organizer(seminar.id)
+
+
+class CertificateScoped(Protocol):
+    """A certificate, as far as the policy cares: whose it is."""
+
+    seminar_id: int
+    unit_id: int | None  # the paper's city, or the unit given 优秀组织奖
+    user_id: int | None  # the attendee of a 参会证明
+
+    @property
+    def kind(self) -> str: ...  # award / organization / attendance
+
+
+def can_manage_certificates(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers issue and revoke certificates, set the seal, and download them all."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_download_certificate(actor: Actor, certificate: CertificateScoped) -> bool:
+    """A paper's or a unit's award goes to that unit's submitters; a 参会证明 to its attendee; all to organizers."""
+    if actor.is_organizer(certificate.seminar_id):
+        return True
+    if certificate.kind == "attendance":
+        return actor.user is not None and certificate.user_id == actor.user.id
+    return actor.submits_for(certificate.seminar_id, certificate.unit_id)
+
+
+def can_print_badges(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers print the 参会证 (whose QR codes check people in) and the 桌签."""
+    return actor.is_organizer(seminar.id)

@@ -46,6 +46,8 @@ EXPECTED = {
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
     "can_manage_overlap":      (False, False, False, False, True, False, True),
+    "can_manage_certificates": (False, False, False, False, True, False, True),
+    "can_print_badges":        (False, False, False, False, True, False, True),
 }
 
 
@@ -220,6 +222,42 @@ def test_a_papers_overlap_report_is_for_organizers_and_if_allowed_its_reviewers(
     actor: Actor, paper_id: int, allowed: bool, reads: bool
 ) -> None:
     assert permissions.can_read_overlap_report(actor, FakeReviewedPaper(paper_id, 1, "submitted"), allowed) is reads
+@dataclass
+class FakeCertificate:
+    seminar_id: int
+    kind: str
+    unit_id: int | None = None
+    user_id: int | None = None
+
+
+# Whose certificate each actor downloads: the city's award (unit 10), another city's (11), a unit's
+# 优秀组织奖 (10), the actor's own 参会证明 (user 7) and someone else's (user 8).
+CERTIFICATES = {
+    "own_city_award": FakeCertificate(1, "award", unit_id=10),
+    "other_city_award": FakeCertificate(1, "award", unit_id=11),
+    "own_unit_organization": FakeCertificate(1, "organization", unit_id=10),
+    "own_attendance": FakeCertificate(1, "attendance", user_id=7),
+    "other_attendance": FakeCertificate(1, "attendance", user_id=8),
+}
+DOWNLOADS = {
+    #                        own_city other_city own_unit own_att other_att
+    "anonymous":            (False, False, False, False, False),
+    "attendee":             (False, False, False, True,  False),
+    "submitter":            (True,  False, True,  True,  False),
+    "reviewer":             (False, False, False, True,  False),
+    "organizer":            (True,  True,  True,  True,  True),
+    "organizer_elsewhere":  (False, False, False, True,  False),
+    "admin":                (True,  True,  True,  True,  True),
+}
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_a_certificate_is_downloaded_by_its_holders_and_the_organizers(actor_name: str) -> None:
+    answers = tuple(permissions.can_download_certificate(ACTORS[actor_name], c) for c in CERTIFICATES.values())
+
+    assert answers == DOWNLOADS[actor_name]
+
+
 @dataclass
 class FakeCommentary:
     seminar_id: int

@@ -7,7 +7,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0014_book_sections')]
+    dependencies = [('models', '0015_certificates')]
 
     initial = False
 
