@@ -43,7 +43,7 @@ from seminar.agenda.models import AgendaRelease
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Assignment, Conflict, ConflictSource, Criterion, Decision, Review
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author, Manuscript, Paper
+from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, flashes
 from tests.factories import make_attendee, make_organizer, make_pdf, make_reviewer, make_seminar, make_submitter, make_unit
 from tests.simulation.model import (
@@ -359,6 +359,9 @@ class Simulation:
             found.append((6, "submit paper", lambda: self.submit(r.choice(ready or own))))
             if sent:
                 found.append((3, "withdraw paper", lambda: self.withdraw(r.choice(sent))))
+            accepted = [n for n in own if m.may_send_final(n)]
+            if accepted:
+                found.append((2, "send a final version", lambda: self.send_final(r.choice(accepted))))
         found += [
             (1 if m.seminar_open else 4, "close or reopen submissions", self.toggle_deadline),
             (1, "extend a city's deadline", lambda: self.extend(city)),
@@ -384,16 +387,19 @@ class Simulation:
             outcome = r.choice((*OUTCOMES, "undecided"))
             award = r.choice(AWARDS) if outcome not in ("decline", "undecided") and r.random() < 0.3 else ""
             found.append((5, "decide", lambda: self.decide(chosen, outcome, award)))
+        if waiting := m.pending_finals():
+            final, version = r.choice(waiting)
+            found.append((3, "accept or return a final version", lambda: self.review_final(final, version, r.random() < 0.7)))
         decided = sorted(m.decisions)
         if decided:
             found.append((1, "leave a paper out of the agenda", lambda: self.leave_out(r.choice(decided))))
         queue = sorted(m.queue(reviewer))
-        if queue:
-            number = r.choice(queue)
+        if queue:  # (a name of its own: the lambdas above read `number` when called)
+            queued = r.choice(queue)
             found += [
-                (4, "save a review", lambda: self.review(number, reviewer, r.choice(("save", "submit", "submit")))),
-                (2, "autosave a review", lambda: self.autosave(number, reviewer)),
-                (1, "decline a review", lambda: self.decline(number, reviewer)),
+                (4, "save a review", lambda: self.review(queued, reviewer, r.choice(("save", "submit", "submit")))),
+                (2, "autosave a review", lambda: self.autosave(queued, reviewer)),
+                (1, "decline a review", lambda: self.decline(queued, reviewer)),
             ]
         return found
 
@@ -501,7 +507,34 @@ class Simulation:
             paper.status, paper.dirty = WITHDRAWN, True
         return expected
 
+    async def send_final(self, number: int) -> bool:
+        """The city sends a final version (定稿) of its accepted paper; a waiting one it supersedes."""
+        paper = self.paper_of(number)
+        expected = self.model.may_send_final(number)
+        self.log.append(f"{paper.city} sends a final version of #{number}")
+        document = make_docx(f"{paper.title}（定稿）。坚持和发展新时代“枫桥经验”。", title=paper.title)
+        await self.expect(self.people[paper.city].client.post_form(
+            self.url("submissions:upload_final", number=number), files={"manuscript": ("定稿.docx", document, DOCX)}),
+            303, "send a final version")
+        if expected:
+            paper.finals = {v: ("superseded" if status == "pending" else status) for v, status in paper.finals.items()}
+            paper.manuscripts += 1
+            paper.finals[paper.manuscripts] = "pending"
+        return expected
+
     # ---------- the organizer ----------
+
+    async def review_final(self, number: int, version: int, accept: bool) -> bool:
+        """The organizer accepts a waiting final version for the book, or returns it to the city with a reason."""
+        self.log.append(f"organizer {'accepts' if accept else 'returns'} version {version} of #{number} as the final version")
+        data = {"action": "accept"} if accept else {"action": "return", "reason": "请按评审意见修改摘要。"}
+        await self.expect(self.people["organizer"].client.post_form(
+            self.url("submissions:review_final", number=number, version=version), data), 303, "review a final version")
+        paper = self.paper_of(number)
+        if paper.finals.get(version) != "pending":
+            return False
+        paper.finals[version] = "accepted" if accept else "returned"
+        return True
 
     async def toggle_deadline(self) -> bool:
         client = self.people["organizer"].client
@@ -547,7 +580,7 @@ class Simulation:
 
     async def set_seminar_bounds(self) -> bool:
         """The organizer sets the seminar's minimum and maximum papers per reviewer (on the automatic assignment page)."""
-        minimum = self.random.choice((0, 0, 1, 2, 3))
+        minimum = self.random.choice((0, 0, 0, 1, 2))
         maximum = self.random.choice((None, None, 2, 3, 5))
         self.log.append(f"organizer sets every reviewer's papers to between {minimum} and {maximum}")
         data = {"min_load": str(minimum), "max_load": "" if maximum is None else str(maximum)}
@@ -644,6 +677,7 @@ class Simulation:
                 self.model.decisions[number].outcome, self.model.decisions[number].award = outcome, award
             else:
                 self.model.decisions[number] = DecisionModel(outcome, award)
+                self.paper_of(number).reviewed = self.paper_of(number).manuscripts  # the version it was decided in
         return True
 
     async def send_decisions(self) -> bool:
@@ -960,6 +994,11 @@ class Simulation:
         want_assignments = {key: (a.active, a.review) for key, a in m.assignments.items()}
         if assignments != want_assignments:
             self.fail(f"assignments {sorted(assignments.items())}, the model says {sorted(want_assignments.items())}")
+        finals = {(numbers[int(p)], int(v)): str(status) for p, v, status in await FinalVersion.filter(
+            paper__seminar_id=self.seminar.id).values_list("paper_id", "manuscript__version", "status")}
+        want_finals = {(n, v): status for n, p in m.papers.items() for v, status in p.finals.items()}
+        if finals != want_finals:
+            self.fail(f"final versions {sorted(finals.items())}, the model says {sorted(want_finals.items())}")
         declared = {(numbers[int(p)], self.reviewer_key(int(r))) for p, r in await Conflict.filter(
             seminar_id=self.seminar.id, source=ConflictSource.DECLARED, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")}
         if declared != m.declared:
@@ -980,9 +1019,17 @@ class Simulation:
         want = self.model.book_papers()
         if [(t, [(o, sorted(ns)) for o, ns in groups]) for t, groups in got] != want:
             self.fail(f"the book's inputs are {got}, the model says {want}")
+        # Each paper in the version the book prints: the accepted final version, else the version that was reviewed.
+        versions = {p.number: p.manuscript_version for topic in spec.topics for p in topic.papers}
+        want_versions = {n: self.paper_of(n).book_version() for n in versions}
+        if versions != want_versions:
+            self.fail(f"the book's inputs are the versions {versions}, the model says {want_versions}")
         for built in self.typeset_specs:
             if any(p.number not in self.model.papers for topic in built.topics for p in topic.papers):
                 self.fail("a build typeset a paper the seminar does not have")
+            built_versions = {p.number: p.manuscript_version for topic in built.topics for p in topic.papers}
+            if built_versions != want_versions and set(built_versions) == set(want_versions):
+                self.fail(f"a build typeset the versions {built_versions}, the model says {want_versions}")
         self.typeset_specs.clear()
         if self.checks("the book prints each topic's papers in agenda order"):
             release = await AgendaRelease.filter(seminar_id=self.seminar.id).order_by("-number").first()
