@@ -81,6 +81,11 @@ class Model:
     published_papers: frozenset[int] | None = None  # … and the latest published version
     left_out: set[int] = field(default_factory=set)  # decided papers the organizer leaves out of the agenda on purpose
     books_published: int = 0
+    registration_approval: bool = False  # whether organizers approve each registration
+    registrations: dict[str, str] = field(default_factory=dict)  # guest key → pending/approved/rejected
+
+    def is_attendee(self, guest: str) -> bool:
+        return self.registrations.get(guest) == "approved"
 
     # --- submissions -------------------------------------------------------------------
 
@@ -254,6 +259,8 @@ class Model:
             tuple(sorted(self.published_papers)) if self.published_papers is not None else None,
             self.books_published > 0,
             tuple(sorted(self.left_out)),
+            self.registration_approval,
+            tuple(sorted(self.registrations.items())),
         )
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 

@@ -34,6 +34,7 @@ from seminar.agenda import published
 from seminar.agenda.queries import editor_view, load_draft
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.mail.models import OutboxMail
+from seminar.registration.models import Registration
 from seminar.proceedings import actions as proceedings_actions
 from seminar.proceedings.book import BookSpec
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild
@@ -45,7 +46,7 @@ from seminar.reviews.models import Assignment, Conflict, ConflictSource, Criteri
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, flashes
-from tests.factories import make_attendee, make_organizer, make_pdf, make_reviewer, make_seminar, make_submitter, make_unit
+from tests.factories import make_attendee, make_organizer, make_pdf, make_user, make_reviewer, make_seminar, make_submitter, make_unit
 from tests.simulation.model import (
     AWARDS,
     BOOK_OUTCOMES,
@@ -68,6 +69,7 @@ REVIEWERS = {  # key → (name, unit, unit kind, the city that unit belongs to)
     "r3": ("钱教授", "中山大学", UnitKind.INSTITUTION, None),
     "r4": ("赵磊", "广州市委政法委", UnitKind.INSTITUTION, "c1"),  # conflicted with 广州's papers by unit
 }
+GUESTS = {"g1": "周敏", "g2": "孙丽"}  # accounts with no role in the seminar, who register to attend
 TOPICS = 3
 PAPERS_PER_CITY = 4
 QUOTA = 2
@@ -223,6 +225,8 @@ class Simulation:
                 await make_unit(unit, kind, parent=guangzhou)
             await self._person(key, "reviewer", await make_reviewer(self.seminar, f"{key}@example.org", name, unit, kind))
         await self._person("attendee", "attendee", await make_attendee(self.seminar, "attendee@example.org"))
+        for key, name in GUESTS.items():
+            await self._person(key, "guest", await make_user(f"{key}@example.org", name, phone="13800138000"))
         self.units = {key: (await Unit.get(name=city)).id for key, city in CITIES.items()}
         self.role_emails = {p.user.email for p in self.people.values()}
         if not self.typeset:  # the book's inputs are what is checked; typesetting them is the slow part
@@ -390,6 +394,12 @@ class Simulation:
         if waiting := m.pending_finals():
             final, version = r.choice(waiting)
             found.append((3, "accept or return a final version", lambda: self.review_final(final, version, r.random() < 0.7)))
+        guest = r.choice(sorted(GUESTS))
+        found += [(2 if guest not in m.registrations else 1, "register to attend", lambda: self.register(guest)),
+                  (1, "turn approving registrations on or off", self.set_registration)]
+        if guest in m.registrations:
+            found.append((2, "approve or reject a registration",
+                          lambda: self.decide_registration(guest, r.random() < 0.7)))
         decided = sorted(m.decisions)
         if decided:
             found.append((1, "leave a paper out of the agenda", lambda: self.leave_out(r.choice(decided))))
@@ -792,6 +802,44 @@ class Simulation:
             self.model.left_out.add(number)
         return expected
 
+    async def set_registration(self) -> bool:
+        """The organizer turns approving each registration on or off (registration stays open)."""
+        approval = not self.model.registration_approval
+        self.log.append(f"organizer {'approves registrations from now on' if approval else 'lets registrations in at once'}")
+        await self.expect(self.people["organizer"].client.post_form(
+            self.url("registration:participants"), {"is_open": "y", **({"requires_approval": "y"} if approval else {})}),
+            303, "registration settings")
+        self.model.registration_approval = approval
+        return True
+
+    async def decide_registration(self, guest: str, approve: bool) -> bool:
+        """The organizer approves or rejects a guest's registration (a rejected one may be approved later)."""
+        registration = await Registration.get(seminar_id=self.seminar.id, user_id=self.people[guest].user.id)
+        self.log.append(f"organizer {'approves' if approve else 'rejects'} {guest}'s registration")
+        name = "registration:approve" if approve else "registration:reject"
+        await self.expect(self.people["organizer"].client.post_form(self.url(name, registration_id=registration.id)),
+                          303, "decide a registration")
+        after = "approved" if approve else "rejected"
+        changed = self.model.registrations[guest] != after
+        self.model.registrations[guest] = after
+        return changed
+
+    # ---------- guests ----------
+
+    async def register(self, guest: str) -> bool:
+        client = self.people[guest].client
+        self.log.append(f"{guest} registers to attend")
+        page = await self.expect(client.get(self.url("registration:register")), 200, "the registration page")
+        if guest in self.model.registrations:
+            if 'name="phone"' in page.text:
+                self.fail(f"{guest} is offered the registration form again after registering")
+            return False
+        values = {**form_values(page.text, "/register"), "position": "科员", "phone": "13800138000",
+                  "unit_text": "佛山市司法局"}
+        await self.expect(client.post_form(self.url("registration:register"), values), 303, "register")
+        self.model.registrations[guest] = "pending" if self.model.registration_approval else "approved"
+        return True
+
     # ---------- reviewers ----------
 
     async def bid(self, reviewer: str) -> bool:
@@ -886,7 +934,7 @@ class Simulation:
                           paper.phone: f"the phone of #{number}'s author"}
             if person.role == "reviewer":
                 found |= {paper.author: f"an author of #{number} (blind review)", paper.phone: f"the phone of #{number}'s author"}
-            if person.role == "attendee":
+            if person.role in ("attendee", "guest"):
                 found[paper.phone] = f"the phone of #{number}'s author"
         for (number, reviewer), assignment in m.assignments.items():
             if assignment.note and person.role != "organizer" and person.key != reviewer:
@@ -945,6 +993,21 @@ class Simulation:
                 if (page.status_code == 200) != readable:
                     self.fail(f"#{number}'s page in the book answers the attendee {page.status_code}, the model says "
                               f"{'readable' if readable else 'not there'}")
+        elif person.role == "guest":  # an attendee once approved, else someone with no role in the seminar
+            pages.append(await self.expect(person.client.get(self.url("registration:me")), (200, 403, 404), "my seminar"))
+            if m.papers:
+                number = self.pick(sorted(m.papers))
+                decision = m.decisions.get(number)
+                readable = m.is_attendee(key) and bool(m.books_published) and m.papers[number].status == SUBMITTED and (
+                    decision is not None and decision.outcome in BOOK_OUTCOMES)
+                page = await self.expect(person.client.get(self.url("proceedings:paper", number=number)), (200, 403, 404),
+                                         "a paper's page in the book")
+                if (page.status_code == 200) != readable:
+                    self.fail(f"#{number}'s page in the book answers {key} ({m.registrations.get(key, 'not registered')}) "
+                              f"{page.status_code}, the model says {'readable' if readable else 'not there'}")
+            book = await self.expect(person.client.get(self.url("proceedings:download")), (200, 403, 404), "the book")
+            if book.status_code == 200 and not m.is_attendee(key):
+                self.fail(f"{key} ({m.registrations.get(key, 'not registered')}) downloads the book without a role")
         else:
             pages.append(await self.expect(person.client.get(self.url("agenda:editor")), 200, "the agenda editor"))
             pages.append(await self.expect(person.client.get(self.url("reviews:ranking")), 200, "the ranking"))
@@ -999,6 +1062,13 @@ class Simulation:
         want_finals = {(n, v): status for n, p in m.papers.items() for v, status in p.finals.items()}
         if finals != want_finals:
             self.fail(f"final versions {sorted(finals.items())}, the model says {sorted(want_finals.items())}")
+        registrations = {self.reviewer_key(int(u)): str(status) for u, status in await Registration.filter(
+            seminar_id=self.seminar.id, user_id__in=[self.people[g].user.id for g in GUESTS]).values_list("user_id", "status")}
+        attending = {self.reviewer_key(int(u)) for u in await Role.filter(
+            seminar_id=self.seminar.id, name=RoleName.ATTENDEE, user_id__in=[self.people[g].user.id for g in GUESTS]
+        ).values_list("user_id", flat=True)}
+        if registrations != m.registrations or attending != {g for g in GUESTS if m.is_attendee(g)}:
+            self.fail(f"registrations {registrations} (attendees {sorted(attending)}), the model says {m.registrations}")
         declared = {(numbers[int(p)], self.reviewer_key(int(r))) for p, r in await Conflict.filter(
             seminar_id=self.seminar.id, source=ConflictSource.DECLARED, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")}
         if declared != m.declared:
@@ -1051,9 +1121,14 @@ class Simulation:
         self.mail_seen = mails[-1].id
         authors = {p.email for p in self.model.papers.values()}
         reviewers = {self.people[key].user.email for key in REVIEWERS}
+        # Who has a role in the seminar now (a guest once approved), and who registered (told of their registration).
+        holders = set(await User.filter(roles__seminar_id=self.seminar.id).values_list("email", flat=True))
+        registered = set(await Registration.filter(seminar_id=self.seminar.id).values_list("email", flat=True))
         for mail in mails:
-            if mail.to_address not in self.role_emails | authors:
+            if mail.to_address not in holders | authors | registered:
                 self.fail(f"a “{mail.template}” mail went to {mail.to_address}, who has no role in the seminar")
+            if mail.to_address in registered - holders - authors and not mail.template.startswith(("registration/", "accounts/")):
+                self.fail(f"a “{mail.template}” mail went to {mail.to_address}, whose registration is not approved")
             if mail.to_address in reviewers:
                 secrets = [p.author for p in self.model.papers.values()] + list(CITIES.values())
                 named = [s for s in secrets if s in mail.body_text or s in mail.subject]
