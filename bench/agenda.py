@@ -1,27 +1,42 @@
-"""Benchmark of the published agenda: `uv run python bench/agenda.py [--seconds 20] [--database-url URL]`.
+"""Benchmark of the published agenda against its floor, a bare Starlette app, in one run:
+
+    uv run python bench/agenda.py [--seconds 4] [--rounds 2] [--all] [--compare REF] [--database-url URL]
 
 It fills a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database) with a seminar whose released agenda has 60 talks — six topics of four
-keynotes and six discussion contributions each, two days, two parallel rooms — then starts the
-production server command (`seminar serve --workers 2`) and loads it from a second process on
-loopback with wrk (2 threads, 20 connections, `--latency`), one endpoint after another: the
-public page and each export. It prints req/s and the p50/p99 latency of each, against the
-target of ten times pretalx 2025.2.2 on the same machine and load (24 req/s for the schedule
-page, 31 for frab XML, 22 for iCal) with p99 at most 50 ms.
+keynotes and six discussion contributions each, two days, two parallel rooms — and starts the
+production server command (`seminar serve --workers 2`). It takes each endpoint's answer to a
+stranger (headers and bytes) and starts a bare Starlette app (`bare_agenda.py`: no middleware)
+that returns exactly those from memory, under uvicorn with the same options and workers. With
+`--compare REF` it also serves the code of git ref REF (the "before") on the same database.
 
-wrk is the Debian package `wrk`; if it is missing the benchmark says how to install it.
+The load is this process: 20 keep-alive connections on loopback, each sending the next GET as
+soon as the last answer is complete, for `--seconds` per endpoint and server, the servers taking
+turns `--rounds` times (the machine's speed drifts; turns share the drift). It prints req/s and
+p50/p99 of each with the load average, the ratios to the bare app, and whether goal 2 of issue 18
+is met: ≥ 0.9× the bare app's req/s with p99 ≤ 2× its p99. The older target (ten times pretalx
+2025.2.2 on this machine: 24 req/s for the page, 31 for frab XML, 22 for iCal; p99 ≤ 50 ms) is
+printed beside it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import json
+import math
+import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from tortoise import Tortoise
 
@@ -30,7 +45,8 @@ from seminar.agenda.model import DecidedPaper, Decision, Person, Room, TopicRef
 from seminar.agenda.snapshot import agenda_to_data
 from seminar.cli import apply_migrations
 from seminar.db import tortoise_config
-from serving import get, served
+from seminar.cli import KEEP_ALIVE_SECONDS, WORKER_HEALTHCHECK_SECONDS
+from serving import checkout, cpu_seconds, free_port, get, served, wait_for
 
 SLUG = "bench-2026"
 TOPICS = ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
@@ -45,6 +61,11 @@ ENDPOINTS = [
     ("agenda.pdf", None),
 ]
 P99_LIMIT_MS = 50.0
+# Goal 2 of issue 18: against the bare app serving the same bytes.
+RATE_SHARE = 0.9
+P99_FACTOR = 2.0
+CONNECTIONS = 20
+WORKERS = 2
 
 
 def _agenda_data() -> dict:  # type: ignore[type-arg]
@@ -100,53 +121,153 @@ async def fill(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
-def _milliseconds(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+@dataclass
+class Load:
+    requests: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+    latencies: list[float] = field(default_factory=list)
+    loads: list[float] = field(default_factory=list)  # the 1-minute load average at each turn's start
+    cpu: float = 0.0  # seconds of the server's processes
+
+    @property
+    def cpu_per_request(self) -> float:
+        """Microseconds of server CPU per answer: steadier than req/s on a shared machine."""
+        return self.cpu / self.requests * 1e6 if self.requests else math.inf
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(0, math.ceil(share * len(ordered)) - 1)] * 1000 if ordered else math.inf
 
 
-def wrk(url: str, seconds: int) -> tuple[float, float, float, int]:
-    """req/s, p50 and p99 in ms, and the count of non-2xx/3xx answers."""
-    output = subprocess.run(
-        ["wrk", "-t2", "-c20", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    return rate, p50, p99, int(errors.group(1)) if errors else 0
+def hammer(base: str, pid: int, path: str, seconds: float, load: Load) -> None:
+    cpu = cpu_seconds(pid)
+    asyncio.run(_hammer(int(base.rsplit(":", 1)[1]), path, seconds, load))
+    load.cpu += cpu_seconds(pid) - cpu
+
+
+async def _hammer(port: int, path: str, seconds: float, load: Load) -> None:
+    """CONNECTIONS keep-alive connections, each asking again as soon as an answer is complete."""
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: identity\r\n\r\n".encode()
+    load.loads.append(os.getloadavg()[0])
+    deadline = time.monotonic() + seconds
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+                await reader.readexactly(int(length.group(1)) if length else 0)
+                load.latencies.append(time.perf_counter() - started)
+                load.requests += 1
+                load.errors += head[9:12] != b"200"
+        finally:
+            writer.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(connection() for _n in range(CONNECTIONS)))
+    load.seconds += time.monotonic() - started
+
+
+@contextlib.contextmanager
+def bare_app(answers: list[dict[str, object]], directory: str) -> Iterator[tuple[str, int]]:
+    """The bare Starlette app serving `answers`, under uvicorn with `seminar serve`'s options."""
+    spec = Path(directory) / "bare.json"
+    spec.write_text(json.dumps(answers))
+    port = free_port()
+    options = (f"host='127.0.0.1', port={port}, workers={WORKERS}, proxy_headers=True, "
+               f"timeout_keep_alive={KEEP_ALIVE_SECONDS}, timeout_worker_healthcheck={WORKER_HEALTHCHECK_SECONDS}, "
+               "access_log=False, log_level='warning'")
+    command = [sys.executable, "-c", f"import uvicorn; uvicorn.run('bare_agenda:app', {options})"]
+    environment = {**os.environ, "BARE_AGENDA": str(spec), "PYTHONPATH": str(Path(__file__).parent)}
+    server = subprocess.Popen(command, env=environment, cwd=Path(__file__).parent)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/{SLUG}/{ENDPOINTS[0][0]}")
+        yield base, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def stranger_answer(base: str, path: str, directory: str) -> dict[str, object]:
+    """What our server sends a stranger for `path`: the bare app sends the same."""
+    with urllib.request.urlopen(f"{base}/{SLUG}/{path}", timeout=120) as response:  # noqa: S310  # loopback only
+        body = response.read()
+        skipped = {"content-length", "x-request-id", "date", "server", "connection", "keep-alive", "transfer-encoding"}
+        headers = [[name, value] for name, value in response.getheaders() if name.lower() not in skipped]
+    file = Path(directory) / f"body-{path}"
+    file.write_bytes(body)
+    return {"path": f"/{SLUG}/{path}", "headers": headers, "body": str(file)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=20, help="load per endpoint (default 20)")
+    parser.add_argument("--seconds", type=float, default=4, help="load per endpoint, server and round (default 4)")
+    parser.add_argument("--rounds", type=int, default=2, help="turns each server takes per endpoint (default 2)")
+    parser.add_argument("--all", action="store_true", help="every export, not only the page, iCal and the PDF")
+    parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is missing: install it with `sudo apt-get install -y wrk` (Debian package wrk).")
-        return 2
-    with tempfile.TemporaryDirectory(prefix="seminar-bench-") as directory:
+    endpoints = ENDPOINTS if args.all else [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")]
+    with contextlib.ExitStack() as stack:
+        directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="seminar-bench-"))
         database_url = args.database_url or f"sqlite://{directory}/bench.sqlite3"
         asyncio.run(fill(database_url))
-        with served(database_url, directory, workers=2) as server:
-            base = server.url
-            for path, _reference in ENDPOINTS:  # the first request of each renders and caches it
+        servers: dict[str, tuple[str, int]] = {}
+        ours = stack.enter_context(served(database_url, directory, workers=WORKERS))
+        for path, _reference in endpoints:  # the first requests render each file and keep it
+            for _worker in range(4):
+                get(f"{ours.url}/{SLUG}/{path}")
+        answers = [stranger_answer(ours.url, path, directory) for path, _reference in endpoints]
+        servers["bare"] = stack.enter_context(bare_app(answers, directory))
+        servers["ours"] = ours.url, ours.pid
+        if args.compare:
+            root = stack.enter_context(checkout(args.compare))
+            before = stack.enter_context(served(database_url, directory, workers=WORKERS, root=root))
+            servers[args.compare] = before.url, before.pid
+            for path, _reference in endpoints:
                 for _worker in range(4):
-                    get(f"{base}/{SLUG}/{path}")
-            print(f"60 talks, 6 topics, 2 rooms, 2 days · seminar serve --workers 2 · "
-                  f"wrk -t2 -c20 -d{args.seconds}s --latency · {'PostgreSQL' if 'postgres' in database_url else 'SQLite'}")
-            print(f"{'endpoint':<16}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'target':>10}  verdict")
-            ok = True
-            for path, reference in ENDPOINTS:
-                rate, p50, p99, errors = wrk(f"{base}/{SLUG}/{path}", args.seconds)
-                target = reference * 10 if reference else None
-                passed = errors == 0 and p99 <= P99_LIMIT_MS and (target is None or rate >= target)
-                ok = ok and passed
-                verdict = "ok" if passed else "MISSED"
-                if errors:
-                    verdict += f" ({errors} errors)"
-                print(f"/{path:<15}{rate:>10.0f}{p50:>9.1f}{p99:>9.1f}{(str(target) if target else '—'):>10}  {verdict}")
-    return 0 if ok else 1
+                    get(f"{before.url}/{SLUG}/{path}")
+        print(f"60 talks, 6 topics, 2 rooms, 2 days · uvicorn, {WORKERS} workers, the same options for each · "
+              f"{CONNECTIONS} keep-alive connections from one asyncio process · {args.rounds} × {args.seconds:g} s "
+              f"per endpoint and server · {os.cpu_count()} cores · "
+              f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}")
+        print(f"{'endpoint':<15}{'server':<12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU µs':>8}{'load':>6}"
+              f"{'× req/s':>9}{'× p99':>7}{'× CPU':>7}  verdict")
+        met = True
+        for path, reference in endpoints:
+            loads = {name: Load() for name in servers}
+            for turn in range(args.rounds):  # every other round the other way round: first and last share the drift
+                for name, (base, pid) in (list(servers.items()) if turn % 2 == 0 else reversed(servers.items())):
+                    hammer(base, pid, f"/{SLUG}/{path}", args.seconds, loads[name])
+            floor = loads["bare"]
+            for name, load in loads.items():
+                rate_ratio, p99_ratio = load.rate / floor.rate, load.percentile(0.99) / floor.percentile(0.99)
+                verdict = ""
+                if name == "ours":
+                    goal = load.errors == 0 and rate_ratio >= RATE_SHARE and p99_ratio <= P99_FACTOR
+                    met = met and goal
+                    target = reference * 10 if reference else None
+                    old = load.percentile(0.99) <= P99_LIMIT_MS and (target is None or load.rate >= target)
+                    verdict = (f"goal 2 {'met' if goal else 'MISSED'}; "
+                               f"10× pretalx{f' ({target} req/s)' if target else ''}, p99 ≤ 50 ms: {'ok' if old else 'missed'}")
+                if load.errors:
+                    verdict += f" ({load.errors} errors)"
+                average_load = sum(load.loads) / len(load.loads)
+                print(f"/{path:<14}{name:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
+                      f"{load.cpu_per_request:>8.0f}{average_load:>6.1f}{rate_ratio:>9.2f}{p99_ratio:>7.2f}"
+                      f"{load.cpu_per_request / floor.cpu_per_request:>7.2f}  {verdict}")
+        print(f"goal 2 (≥ {RATE_SHARE}× the bare app's req/s, p99 ≤ {P99_FACTOR:g}× its p99) on every endpoint: "
+              f"{'met' if met else 'MISSED'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ from seminar.demo import DEMO_PASSWORD, DEMO_SLUG, build_demo
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Assignment
 from seminar.reviews.queries import reviewable_papers
-from serving import Server, served, throwaway_postgres
+from serving import Server, cpu_seconds, served, throwaway_postgres
 
 PAPERS_PER_REVIEWER = 3
 AUTOSAVES_PER_PAPER = 3
@@ -277,21 +277,6 @@ def report(title: str, phase: Phase) -> str:
 def notable(log: str) -> list[str]:
     """The server's warnings, errors and worker restarts, not its routine lines."""
     return [line for line in log.splitlines() if any(word in line for word in ("WARNING", "ERROR", "Traceback", "died"))]
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process and all its descendants so far (Linux /proc)."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-        except (OSError, IndexError, ValueError):
-            continue  # a process that ended meanwhile
-    return total
 
 
 def main() -> int:

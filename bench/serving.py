@@ -53,25 +53,58 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def served(database_url: str, data_dir: str, workers: int, log: Path | None = None) -> Iterator[Server]:
+def served(
+    database_url: str, data_dir: str, workers: int, log: Path | None = None, root: Path = PROJECT_ROOT
+) -> Iterator[Server]:
     """`seminar serve --workers N` (no migration, no background worker) until the block ends.
 
-    The server's output goes to `log` (discarded without one)."""
+    The server's output goes to `log` (discarded without one). `root`: the checkout whose code is
+    served (another git ref's, from `checkout`), with this one's packages."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", "BASE_URL": base,
-        "RUN_WORKER": "false", "DATA_DIR": data_dir,
+        "RUN_WORKER": "false", "DATA_DIR": data_dir, "PYTHONPATH": str(root),
     }
     command = [sys.executable, "-m", "seminar.cli", "serve", "--workers", str(workers), "--port", str(port), "--no-migrate"]
     with open(log, "wb") if log else open(os.devnull, "wb") as output:
-        server = subprocess.Popen(command, env=environment, cwd=PROJECT_ROOT, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, env=environment, cwd=root, stdout=output, stderr=subprocess.STDOUT)
         try:
             wait_for(f"{base}/healthz")
             yield Server(base, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def checkout(ref: str) -> Iterator[Path]:
+    """The code of git `ref` in a temporary detached worktree, removed when the block ends: the
+    "before" of a before-and-after measured in the same run (same hour, same load)."""
+    import tempfile
+
+    directory = Path(tempfile.mkdtemp(prefix="seminar-ref-")) / "checkout"
+    subprocess.run(["git", "-C", str(PROJECT_ROOT), "worktree", "add", "--detach", "--quiet", str(directory), ref],
+                   check=True)
+    try:
+        yield directory
+    finally:
+        subprocess.run(["git", "-C", str(PROJECT_ROOT), "worktree", "remove", "--force", str(directory)], check=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and all its descendants so far (Linux /proc)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return total
 
 
 async def _admin(server_url: str, statement: str) -> None:

@@ -32,6 +32,7 @@ from seminar.middleware import (
     ActorMiddleware,
     CsrfMiddleware,
     DatabaseUnavailableMiddleware,
+    PublishedFilesMiddleware,
     RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
     TwoFactorRequiredMiddleware,
@@ -47,6 +48,7 @@ from seminar.reviews.decision_routes import routes as review_decision_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seminars.routes import routes as seminar_routes
+from seminar.statistics.routes import routes as statistics_routes
 from seminar.submissions.final_routes import routes as final_version_routes
 from seminar.submissions.routes import routes as submission_routes
 from seminar.web import render
@@ -116,6 +118,7 @@ def build_routes() -> list[BaseRoute]:
         *review_decision_routes,
         *proceedings_routes,
         *registration_routes,
+        *statistics_routes,
         *agenda_routes,
         *seminar_routes,
     ]
@@ -148,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 metrics.process_stopping()
 
     middleware = [
+        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE, trust_request_id=settings.trust_request_id),
         Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(

@@ -3,12 +3,18 @@
 `python -m seminar.catalogs` extracts every message of each area (its Python package and its
 template folder) into `seminar/locale/<locale>/LC_MESSAGES/<area>.po`, keeps the translations
 already there, and fills missing Traditional Chinese from the Simplified with OpenCC (a dev
-dependency), so only zh_Hans needs a translator's hand. `missing_translations()` is what the
+dependency), so only zh_Hans needs a translator's hand. The conversion writes the standard forms
+Taiwan's (and mostly Hong Kong's) readers expect — 為, 著, 裡, not OpenCC's default 爲, 着, 裏 — and
+the everyday software words of Traditional Chinese interfaces (儲存, 設定, 登入, 匯出…) from a short
+list of our own: OpenCC's phrase-level Taiwan configuration also turns 发布 into 釋出, 审核 into 稽核,
+通过 into 透過 and "论文本来" into "論文字來", so it is not used. A Traditional entry that is
+the machine conversion of its Simplified one is refreshed on every run; one written by hand stays. `missing_translations()` is what the
 test suite checks: no visible string may fall back to English in a Chinese locale.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from functools import cache
@@ -106,10 +112,12 @@ def update(area: str) -> None:
             string: Translation = old.string if old is not None else ""
             if locale == "zh_Hans" and _is_blank(string):
                 string = known_simplified.get(message.id, string)
-            if locale == "zh_Hant" and _is_blank(string):
+            if locale == "zh_Hant":
                 source = simplified.get(message.id)
                 own = source.string if source is not None else ""
-                string = _to_traditional(own if not _is_blank(own) else known_simplified.get(message.id, ""))
+                simplified_text = own if not _is_blank(own) else known_simplified.get(message.id, "")
+                if _is_blank(string) or _machine_made(string, simplified_text):
+                    string = _to_traditional(simplified_text)
             fresh.add(message.id, string, message.locations, auto_comments=message.auto_comments)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
@@ -125,20 +133,83 @@ def _is_blank(string: Translation) -> bool:
 
 def _to_traditional(text: Translation) -> str | tuple[str, ...]:
     if text is None or isinstance(text, str):
-        return _s2t(text) if text else ""
-    return tuple(_s2t(part) if part else part for part in text)
+        return to_traditional(text) if text else ""
+    return tuple(to_traditional(part) if part else part for part in text)
+
+
+def _machine_made(string: Translation, simplified: Translation) -> bool:
+    """A Traditional entry that some conversion of the Simplified one gives (OpenCC's default one,
+    or ours, earlier or now): made by this tool, not by a translator."""
+    if _is_blank(simplified):
+        return False
+    parts = (string,) if string is None or isinstance(string, str) else tuple(string)
+    sources = (simplified,) if simplified is None or isinstance(simplified, str) else tuple(simplified)
+    if len(parts) != len(sources):
+        return False
+    return all(
+        part in {_converter(config).convert(source or "") for config in ("s2t", "s2tw")} | {to_traditional(source or "")}
+        for part, source in zip(parts, sources, strict=True)
+    )
+
+
+# Words of Traditional Chinese interfaces that differ from a character-by-character conversion,
+# as Simplified → Traditional. Longer entries win; an entry mapping to itself protects a phrase
+# (内部资料 注意保存 is "keep safe", not "save").
+INTERFACE_WORDS = {
+    "注意保存": "注意保存",
+    "保存": "儲存",
+    "设置": "設定",
+    "登录": "登入",
+    "链接": "連結",
+    "默认": "預設",
+    "软件": "軟體",
+    "视频": "影片",
+    "打印": "列印",
+    "搜索": "搜尋",
+    "添加": "新增",
+    "数据库": "資料庫",
+    "数据": "資料",
+    "菜单": "選單",
+    "用户名": "使用者名稱",
+    "用户": "使用者",
+    "账号": "帳號",
+    "信息": "資訊",
+    "网络": "網路",
+    "服务器": "伺服器",
+    "内存": "記憶體",
+    "导出": "匯出",
+    "导入": "匯入",
+    "打开": "開啟",
+    "刷新": "重新整理",
+    "邮箱": "信箱",
+    "短信": "簡訊",
+    "字符": "字元",
+    "扩展名": "副檔名",
+    "激活": "啟用",
+    "发布": "發布",
+    "审核": "審核",
+    "文档": "文件",
+}
+_WORDS = re.compile("|".join(sorted(map(re.escape, INTERFACE_WORDS), key=len, reverse=True)))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional Chinese as this project writes it (see the module's docstring)."""
+    pieces: list[str] = []
+    position = 0
+    for match in _WORDS.finditer(text):
+        pieces.append(_converter("s2tw").convert(text[position:match.start()]))
+        pieces.append(INTERFACE_WORDS[match.group()])
+        position = match.end()
+    pieces.append(_converter("s2tw").convert(text[position:]))
+    return "".join(pieces)
 
 
 @cache
-def _converter() -> Any:
+def _converter(config: str) -> Any:
     from opencc import OpenCC  # dev dependency: only needed when catalogs are updated; untyped
 
-    return OpenCC("s2t")
-
-
-def _s2t(text: str) -> str:
-    converted: str = _converter().convert(text)
-    return converted
+    return OpenCC(config)
 
 
 def missing_translations() -> dict[str, list[str]]:

@@ -272,6 +272,40 @@ def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if missing else 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.backup import write_backup
+
+    counts = []
+
+    async def work() -> None:
+        counts.extend(await write_backup(Path(args.file), settings.database_url))
+
+    asyncio.run(_with_database(settings, work))
+    rows = sum(count.rows for count in counts)
+    print(f"Backup of {_safe_url(settings.database_url)} written to {args.file}: {len(counts)} tables, {rows} rows.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.backup import BackupError, restore_backup
+
+    if not args.no_migrate:
+        asyncio.run(apply_migrations(settings.database_url))
+    counts = []
+
+    async def work() -> None:
+        counts.extend(await restore_backup(Path(args.file), settings.database_url))
+
+    try:
+        asyncio.run(_with_database(settings, work))
+    except BackupError as error:
+        print(f"Not restored: {error}. Nothing was written.", file=sys.stderr)
+        return 1
+    rows = sum(count.rows for count in counts)
+    print(f"Restored {args.file} into {_safe_url(settings.database_url)}: {len(counts)} tables, {rows} rows.")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     scheme, sep, rest = url.partition("://")
@@ -323,6 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     demo.add_argument("--no-proceedings", action="store_true", help="skip typesetting the 论文集 (about 20 s)")
     demo.set_defaults(handler=cmd_demo)
+
+    backup = commands.add_parser("backup", help="write every table (files included) to one zip, from one snapshot")
+    backup.add_argument("file", help="the zip to write, e.g. seminar-2026-12-03.zip")
+    backup.set_defaults(handler=cmd_backup)
+    restore = commands.add_parser("restore", help="bring a backup back into a new, empty database")
+    restore.add_argument("file")
+    restore.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    restore.set_defaults(handler=cmd_restore)
 
     commands.add_parser(
         "doctor", help="list the versions of Python, its packages, the system libraries, fonts and the database server"

@@ -20,8 +20,12 @@ from seminar import i18n
 from seminar.accounts.models import Role, RoleName, User
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
+from seminar.agenda.published import SHAREABLE, ReadyAnswer, keep_ready, ready_answer
 from seminar.db import is_connection_lost, is_dropped_connection
+from seminar.files import etag_matches
+from seminar.operations import logs, metrics
 from seminar.operations.logs import note_user
+from seminar.operations.middleware import finish_request, request_id_for
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
 from seminar.reviews.queries import reviewer_papers
@@ -77,6 +81,85 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class PublishedFilesMiddleware:
+    """A stranger's GET of a published agenda file, answered whole from memory when it can be.
+
+    The published files are immutable, so the first stranger's answer for an address, query and
+    Accept-Language goes through every middleware and the route, which says whether it is the
+    same for every stranger and until when (`published.mark_shareable`); it is kept, and the
+    next ones get the same headers and bytes here (or a 304 on If-None-Match) without a session,
+    an actor, a route match or a query. Anyone with a session cookie goes the whole way, so that
+    a signed-in person's page keeps their own header links. The outermost middleware: an answer
+    from memory gets its own request id, is counted, and logged at DEBUG like a static file.
+    """
+
+    def __init__(self, app: ASGIApp, session_cookie: str, trust_request_id: bool = False) -> None:
+        self.app = app
+        self.cookie = session_cookie.encode() + b"="
+        self.trust_request_id = trust_request_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        language, if_none_match, offered_id = b"", b"", b""
+        for name, value in scope["headers"]:
+            if name == b"cookie" and self.cookie in value:
+                await self.app(scope, receive, send)
+                return
+            if name == b"accept-language":
+                language = value
+            elif name == b"if-none-match":
+                if_none_match = value
+            elif name == b"x-request-id":
+                offered_id = value
+        key = (scope["path"], scope["query_string"], language)
+        answer = ready_answer(key)
+        if answer is None:
+            await self._answer_and_keep(key, scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = request_id_for(offered_id.decode("latin-1"), self.trust_request_id)
+        id_header = (b"x-request-id", request_id.encode())
+        if if_none_match and etag_matches(if_none_match.decode("latin-1"), answer.etag):
+            status, headers, body = 304, [*answer.not_modified_headers, id_header], b""
+        else:
+            status, headers, body = 200, [*answer.headers, id_header], answer.body
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
+        finish_request(info, "GET", status, time.perf_counter() - started)
+
+    async def _answer_and_keep(self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send) -> None:
+        shareable: list[float] = []
+        scope[SHAREABLE] = shareable
+        status, headers, chunks = 0, [], []
+
+        async def keep(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                # Without the request's own id; a copy, as the server may change the list it is given.
+                headers = [(name, value) for name, value in message["headers"] if name.lower() != b"x-request-id"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        names = {name.lower() for name, _value in headers}
+        if not shareable or status != 200 or b"set-cookie" in names or b"etag" not in names:
+            return
+        etag = next(value for name, value in headers if name.lower() == b"etag").decode("latin-1")
+        info = logs.request_info(scope)
+        route = (info.routed_scope or {}).get("route") if info is not None else None
+        keep_ready(key, ReadyAnswer(
+            headers=headers,
+            not_modified_headers=[(n, v) for n, v in headers if n.lower() not in (b"content-type", b"content-length")],
+            body=b"".join(chunks), etag=etag, expires=shareable[0], route=route,
+            seminar=info.seminar if info is not None else None,
+        ))
 
 
 # The reason a refused upload is counted under (`seminar_uploads_refused_total`) when its body is over the cap.
@@ -325,6 +408,8 @@ class DatabaseUnavailableMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # As a request that may use the database arrives (an answer kept in memory never gets here).
+        metrics.sample_pool()
         started = False
 
         async def watch(message: Message) -> None:

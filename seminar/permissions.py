@@ -94,6 +94,11 @@ def can_manage_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+def can_copy_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Starting a new seminar from this one's topics, review form and people: whoever runs this one."""
+    return can_create_seminar(actor) and actor.is_organizer(seminar.id)
+
+
 def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
@@ -166,6 +171,16 @@ def can_see_seminar_mail(actor: Actor, seminar_id: int | None) -> bool:
 def can_read_all_mail(actor: Actor) -> bool:
     """The site-wide outbox: every seminar's mail and mail tied to none."""
     return actor.is_admin
+
+
+def can_see_statistics(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Figures across every city and reviewer (who scores low, who has not started) are the organizers'."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_send_bulk_mail(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Writing to a group of the seminar's people in the seminar's name."""
+    return actor.is_organizer(seminar.id)
 
 
 def can_read_audit_log(actor: Actor, seminar: SeminarScoped | None) -> bool:

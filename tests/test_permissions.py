@@ -38,8 +38,11 @@ EXPECTED = {
     # predicate:               anonymous attendee submitter reviewer organizer organizer_elsewhere admin
     "can_create_seminar":      (False, False, False, False, True, True, True),
     "can_manage_seminar":      (False, False, False, False, True, False, True),
+    "can_copy_seminar":        (False, False, False, False, True, False, True),
     "can_manage_people":       (False, False, False, False, True, False, True),
     "can_read_outbox":         (False, False, False, False, True, False, True),
+    "can_see_statistics":      (False, False, False, False, True, False, True),
+    "can_send_bulk_mail":      (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
 }

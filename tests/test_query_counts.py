@@ -83,6 +83,8 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),
+    "statistics:page": (ORGANIZER, "/{slug}/manage/statistics"),
+    "statistics:export": (ORGANIZER, "/{slug}/manage/statistics.xlsx"),
     "agenda:editor": (ORGANIZER, "/{slug}/manage/agenda"),
     "agenda:settings": (ORGANIZER, "/{slug}/manage/agenda/settings"),
     "agenda:releases": (ORGANIZER, "/{slug}/manage/agenda/releases"),
@@ -105,6 +107,7 @@ COUNTED_APART: dict[str, str] = {
 }
 
 NOT_LISTS: dict[str, str] = {
+    "mail:bulk": "a form and the last batch's counts; recipients are listed only after a POST",
     "healthz": "one query, no rows",
     "operations:readyz": "four checks, a fixed number of queries",
     "operations:metrics": "counts and a handful of aggregate queries, however many rows",

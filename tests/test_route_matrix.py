@@ -227,6 +227,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:me":                  SIGNED_IN,
     "registration:participants":        ORGANIZERS,
     "registration:export":              ORGANIZERS,
+    "statistics:page":                  ORGANIZERS,
+    "mail:bulk":                        ORGANIZERS,
+    "statistics:export":                ORGANIZERS,
     "registration:approve":             ORGANIZERS,
     "registration:reject":              ORGANIZERS,
     # the agenda: the organizers' editor, the published agenda and its files for everyone
@@ -584,6 +587,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "seminars:topics": _fixed({"title": "防范化解重大风险", "description": ""}),
         "seminars:topic_edit": _fixed({"title": "凝聚政治力量（修订）", "description": ""}),
         "seminars:topic_move": _fixed({"direction": "up"}),
+        "mail:bulk": _fixed({"group": "everyone", "unit": "", "subject": "会议通知", "body": "{recipient}：请按时参会。", "send": "1"}),
         "accounts:invite": _fixed({"name": "钱进", "email": "qianjin@example.org", "unit": "", "position": "干部",
                                    "phone": "", "roles": ["attendee"]}),
         "accounts:import": _fixed({"files": {"file": ("名单.xlsx", people_sheet, "application/octet-stream")}}),

@@ -84,6 +84,7 @@ async def ensure_units() -> None:
                 "kind": data.kind,
                 "code": data.code,
                 "pinyin": data.pinyin,
+                "full_name": data.full_name,
                 "sort_order": data.sort_order,
                 "parent_id": by_name[data.parent].id if data.parent else None,
             }
@@ -318,6 +319,33 @@ async def import_people(seminar: Seminar, data: bytes, inviter: User | None, set
                 [row_problem(people[index].row, EMAIL, error.message) for index, error in sorted(refused.problems.items())]
             ) from None  # leaving the block by an exception rolls the batch back
     return len(people)
+
+
+async def invite_again(
+    seminar: Seminar, earlier: Seminar, roles: Sequence[RoleName], inviter: User | None, settings: Settings, links: Links
+) -> int:
+    """Give everyone who held one of `roles` in `earlier` the same roles in `seminar`, and mail them, as
+    one batch the people page follows; people deactivated since, or holding those roles already, are
+    left out. Returns how many were invited."""
+    held: dict[int, list[RoleName]] = {}
+    for user_id, name in await Role.filter(seminar_id=earlier.id, name__in=list(roles)).order_by("id").values_list("user_id", "name"):
+        held.setdefault(int(user_id), []).append(RoleName(name))
+    users = {user.id: user for user in await User.filter(id__in=list(held), is_active=True)}
+    already = set(await Role.filter(seminar_id=seminar.id, user_id__in=list(users)).values_list("user_id", "name"))
+    invitations = []
+    for user_id, names in held.items():
+        user = users.get(user_id)
+        wanted = [name for name in names if (user_id, name.value) not in already and (user_id, name) not in already]
+        if user is not None and wanted:
+            invitee = Invitee(user.name, user.email, user.unit_id, user.position, user.phone)
+            invitations.append(Invitation(invitee, wanted))
+    if not invitations:
+        return 0
+    async with in_transaction():
+        await _grant_and_invite(
+            seminar, invitations, inviter, settings, links, await new_batch(seminar.id, MailBatchKind.INVITATIONS)
+        )
+    return len(invitations)
 
 
 async def read_people_limited(data: bytes, units: dict[str, int], limits: Limits) -> list[PersonRow]:

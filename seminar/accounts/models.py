@@ -33,6 +33,8 @@ class Unit(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=100, unique=True)
     name_hant = fields.CharField(max_length=100, default="")
+    # 全称, as a cover or a certificate prints it (中共广东省委政法委员会); empty: the short `name` is the full one.
+    full_name = fields.CharField(max_length=200, default="")
     kind = fields.CharEnumField(UnitKind, max_length=20)
     # GB/T 2260 code for cities: a stable identifier whatever the name's spelling.
     code = fields.CharField(max_length=6, null=True, unique=True)

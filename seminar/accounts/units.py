@@ -29,6 +29,7 @@ class UnitData:
     code: str | None = None
     pinyin: str = ""
     parent: str | None = None
+    full_name: str = ""  # 全称, as a cover prints it; empty: `name` is already the full name
 
 
 # (code, 简体, 繁體, pinyin) in the conventional order of provincial documents.
@@ -64,21 +65,22 @@ _SPECIAL_ZONES = [
     ("广州南沙新区", "廣州南沙新區", "广州市"),
 ]
 
+# (简体, 繁體, 全称): the short name is how people write it, the 全称 how a cover or a certificate prints it.
 _DEPARTMENTS = [
-    ("省委政法委", "省委政法委"),
-    ("省委组织部", "省委組織部"),
-    ("省委宣传部", "省委宣傳部"),
-    ("省公安厅", "省公安廳"),
-    ("省司法厅", "省司法廳"),
-    ("省民政厅", "省民政廳"),
+    ("省委政法委", "省委政法委", "中共广东省委政法委员会"),
+    ("省委组织部", "省委組織部", "中共广东省委组织部"),
+    ("省委宣传部", "省委宣傳部", "中共广东省委宣传部"),
+    ("省公安厅", "省公安廳", "广东省公安厅"),
+    ("省司法厅", "省司法廳", "广东省司法厅"),
+    ("省民政厅", "省民政廳", "广东省民政厅"),
 ]
 
 _INSTITUTIONS = [
-    ("省委党校", "省委黨校"),
-    ("中山大学", "中山大學"),
-    ("华南理工大学", "華南理工大學"),
-    ("暨南大学", "暨南大學"),
-    ("广东省社会科学院", "廣東省社會科學院"),
+    ("省委党校", "省委黨校", "中共广东省委党校"),
+    ("中山大学", "中山大學", ""),
+    ("华南理工大学", "華南理工大學", ""),
+    ("暨南大学", "暨南大學", ""),
+    ("广东省社会科学院", "廣東省社會科學院", ""),
 ]
 
 # Cities first, then zones, departments and institutions; gaps leave room for additions.
@@ -92,11 +94,11 @@ UNITS: tuple[UnitData, ...] = (
         for position, (name, hant, parent) in enumerate(_SPECIAL_ZONES, start=1)
     ),
     *(
-        UnitData(name, hant, UnitKind.DEPARTMENT, 500 + 10 * position)
-        for position, (name, hant) in enumerate(_DEPARTMENTS, start=1)
+        UnitData(name, hant, UnitKind.DEPARTMENT, 500 + 10 * position, full_name=full)
+        for position, (name, hant, full) in enumerate(_DEPARTMENTS, start=1)
     ),
     *(
-        UnitData(name, hant, UnitKind.INSTITUTION, 700 + 10 * position)
-        for position, (name, hant) in enumerate(_INSTITUTIONS, start=1)
+        UnitData(name, hant, UnitKind.INSTITUTION, 700 + 10 * position, full_name=full)
+        for position, (name, hant, full) in enumerate(_INSTITUTIONS, start=1)
     ),
 )

@@ -14,7 +14,7 @@ from seminar.accounts.models import Role, User
 from seminar.agenda import draft as drafting
 from seminar.agenda.changes import Change, diff_releases
 from seminar.agenda import editing
-from seminar.agenda.merge import merge_drafts
+from seminar.agenda.merge import merge_drafts, with_people_of
 from seminar.agenda.model import Agenda, DecidedPaper, Slot
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
 from seminar.agenda.queries import (
@@ -154,7 +154,7 @@ async def draft_from_decisions(seminar: Seminar, opened_version: int, by: User |
     if mode == DraftingMode.MERGE:
         agenda = merge_drafts(current.agenda, fresh).agenda
     elif mode == DraftingMode.REPLACE:
-        agenda = fresh
+        agenda = with_people_of(current.agenda, fresh)
     else:
         raise ChooseHowToDraft()
     async with in_transaction():

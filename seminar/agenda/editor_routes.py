@@ -44,7 +44,7 @@ from seminar.agenda.queries import (
     get_room_or_404,
     load_draft,
     redraft,
-    releases_of,
+    releases_with_changes,
     rooms_of,
     settings_of,
 )
@@ -430,7 +430,7 @@ async def publish(request: Request) -> Response:
 async def releases(request: Request) -> Response:
     seminar = await seminar_page(request, can_edit_agenda)
     return render(request, "agenda/releases.html", {
-        "seminar": seminar, "releases": await releases_of(seminar),
+        "seminar": seminar, "releases": await releases_with_changes(seminar),
         "mail_batch": await latest_batch(seminar, MailBatchKind.AGENDA_RELEASE, request.app.state.settings.smtp_configured),
     })
 

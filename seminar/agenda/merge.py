@@ -181,3 +181,37 @@ def _laid_out(session: Session) -> Session:
 
 def _replaced(sessions: list[Session], changed: Session) -> list[Session]:
     return [changed if s.key == changed.key else s for s in sessions]
+
+
+def with_people_of(edited: Agenda, fresh: Agenda) -> Agenda:
+    """The fresh draft with the people the organizers named in the edited one: each session's 主持人
+    and 点评人, and who speaks in (and under which title) its slots that hold no paper — 开班式,
+    专题辅导, 总结讲话 — matched by kind in order. A topic's session is matched by its topic, any
+    other by its key. Replacing a draft re-lays the papers; it does not forget who chairs."""
+    by_topic = {s.topic_id: s for s in edited.sessions if s.topic_id is not None}
+    by_key = {s.key: s for s in edited.sessions}
+    sessions = []
+    for session in fresh.sessions:
+        before = by_topic.get(session.topic_id) if session.topic_id is not None else by_key.get(session.key)
+        sessions.append(session if before is None else _people_carried(before, session))
+    return dataclasses.replace(fresh, sessions=tuple(sessions))
+
+
+def _people_carried(before: Session, session: Session) -> Session:
+    named: dict[SlotKind, list[Slot]] = {}
+    for slot in before.slots:
+        if slot.paper_id is None and not slot.contributions and slot.speaker is not None:
+            named.setdefault(slot.kind, []).append(slot)
+    slots = []
+    for slot in session.slots:
+        earlier = named.get(slot.kind)
+        if slot.paper_id is None and not slot.contributions and earlier:
+            source = earlier.pop(0)
+            slot = dataclasses.replace(slot, speaker=source.speaker, title=source.title)
+        slots.append(slot)
+    return dataclasses.replace(
+        session,
+        chair=session.chair or before.chair,
+        commentators=session.commentators or before.commentators,
+        slots=tuple(slots),
+    )

@@ -29,6 +29,7 @@ from seminar.agenda.labels import kind_label
 from seminar.agenda.model import Agenda, Person, Session, Slot, SlotKind
 from seminar.i18n import LOCALE_NAMES, _, format_date, get_locale, use_locale
 from seminar.proceedings.numerals import chinese_number
+from seminar.titlelines import title_lines
 
 SIGN_IN_MINUTES = 30  # the 签到 row opens this long before a day's first session
 DASH = "—"  # 09:00—09:20, as official programmes print a span
@@ -327,42 +328,29 @@ def program_of(agenda: Agenda, topic_numbers: Mapping[int, int] | None = None,
     return days
 
 
+def sign_in_opens(day: dt.date, first: dt.datetime, set_times: Mapping[dt.date, dt.time | None]) -> dt.datetime | None:
+    """When the day's 签到 opens: the time set for it, by default the half hour before its first
+    session (`first`, in the seminar's zone); None where the day is set to have none."""
+    if day not in set_times:
+        return first - dt.timedelta(minutes=SIGN_IN_MINUTES)
+    time = set_times[day]
+    return None if time is None else dt.datetime.combine(day, time, tzinfo=first.tzinfo)
+
+
 def _sign_in_row(day: dt.date, first: dt.datetime, set_times: Mapping[dt.date, dt.time | None]) -> ProgramRow | None:
-    """The day's 签到: from the time set for it until the first session (just the time, if that is not
-    earlier), by default the half hour before; None where the day is set to have none."""
-    if day in set_times:
-        time = set_times[day]
-        if time is None:
-            return None
-        opens = dt.datetime.combine(day, time, tzinfo=first.tzinfo)
-    else:
-        opens = first - dt.timedelta(minutes=SIGN_IN_MINUTES)
+    """The day's 签到: from when it opens until the first session (just the time, if that is not
+    earlier); None where the day is set to have none."""
+    opens = sign_in_opens(day, first, set_times)
+    if opens is None:
+        return None
     shown = span(opens, first) if opens < first else f"{opens:%H:%M}"
     return ProgramRow(f"sign-in-{day.isoformat()}", "sign-in", shown, "", _("Sign-in"))
 
 
 # ---------- the title over two lines ----------
 
-# Where a title may break: before an opening bracket or quote, after a comma, colon, dash or closing bracket.
-_BREAK_BEFORE = "（(《“〔【"
-_BREAK_AFTER = "，,：:；;——）)》”〕】"  # not after "、": a list stays together
-SHORTEST_LINE = 4  # no line shorter than this many characters ("用）" alone is what this prevents)
-
-
 def agenda_title_lines(title: str, width: int = 24) -> list[str]:
-    """The agenda's title as printed lines of at most `width` characters where it can: broken only at
-    a phrase boundary (before "（", after "，" or "：" …), as evenly as the boundaries allow, never
-    leaving a short fragment alone. A title without a usable boundary stays one line for the
-    printer to wrap."""
+    """The agenda's title as printed lines of at most `width` full-width characters, broken between words
+    as the book's cover breaks it (`seminar.titlelines`)."""
     title = title.strip()
-    if len(title) <= width:
-        return [title] if title else []
-    cuts = [i for i in range(1, len(title))
-            if title[i] in _BREAK_BEFORE or title[i - 1] in _BREAK_AFTER and title[i] not in _BREAK_AFTER]
-    cuts = [i for i in cuts if i >= SHORTEST_LINE and len(title) - i >= SHORTEST_LINE]
-    if not cuts:
-        return [title]
-    fitting = [i for i in cuts if i <= width and len(title) - i <= width]
-    best = min(fitting or cuts, key=lambda i: abs(len(title) - 2 * i))
-    head, tail = title[:best], title[best:]
-    return [head, *agenda_title_lines(tail, width)] if len(tail) > width else [head, tail]
+    return title_lines(title, width) if title else []

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby
@@ -71,6 +71,7 @@ def forget_all() -> None:
     _cache.clear()
     _locks.clear()
     _heads.clear()
+    _ready.clear()
 
 
 # Which release is the latest, per seminar address: asked of the database at most once a second
@@ -94,6 +95,61 @@ async def latest_head(slug: str, load: Callable[[str], Awaitable[Any]]) -> Any:
 
 def forget_head(slug: str) -> None:
     _heads.pop(slug, None)
+    _ready.clear()  # a new release is rare: every seminar's answers are made again, once
+
+
+def head_expires(slug: str) -> float:
+    """Until when (`time.monotonic()`) the latest release asked of the database stands; 0 if not asked."""
+    found = _heads.get(slug)
+    return found[0] if found is not None else 0.0
+
+
+# ---------- Whole answers for strangers ----------
+
+# A stranger's GET of a published file, answered by the full stack once, is kept here whole (its
+# status line's headers and body) and answered again by `PublishedFilesMiddleware` without any
+# other middleware, the router or the session, until the release it came from must be asked again
+# (`head_expires`): what it costs is then a dictionary look-up. The key is all a stranger's answer
+# depends on: the address, its query (`?lang=`) and Accept-Language.
+ReadyKey = tuple[str, bytes, bytes]
+READY_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class ReadyAnswer:
+    headers: list[tuple[bytes, bytes]]  # the 200's, Content-Length included
+    not_modified_headers: list[tuple[bytes, bytes]]  # the same without Content-Type and Content-Length
+    body: bytes
+    etag: str
+    expires: float  # time.monotonic()
+    route: Any  # the Starlette route that made it, and its seminar: the request's log line and metrics name them
+    seminar: str | None
+
+
+_ready: dict[ReadyKey, ReadyAnswer] = {}
+
+
+def ready_answer(key: ReadyKey) -> ReadyAnswer | None:
+    found = _ready.get(key)
+    if found is None or found.expires <= time.monotonic():
+        return None
+    return found
+
+
+# Where the middleware leaves a list in the scope for the route to say "this answer is the same for
+# every stranger until then" (a list, because the database guard hands the route a copy of the scope).
+SHAREABLE = "seminar.shareable"
+
+
+def mark_shareable(scope: MutableMapping[str, Any], slug: str) -> None:
+    if (holder := scope.get(SHAREABLE)) is not None:
+        holder.append(head_expires(slug))
+
+
+def keep_ready(key: ReadyKey, answer: ReadyAnswer) -> None:
+    if len(_ready) >= READY_SIZE:  # odd Accept-Language headers: start over rather than grow
+        _ready.clear()
+    _ready[key] = answer
 
 
 async def get_or_make(

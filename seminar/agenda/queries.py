@@ -16,7 +16,7 @@ from seminar.agenda import draft as drafting
 from seminar.agenda.changes import Change, diff_releases
 from seminar.agenda.checks import Problem, PublishedAgenda, find_problems
 from seminar.agenda.editing import with_rooms
-from seminar.agenda.merge import Merged, merge_drafts
+from seminar.agenda.merge import Merged, merge_drafts, with_people_of
 from seminar.agenda.model import Agenda, DecidedPaper, Decision, PaperState, Person, Session, SignIn, Slot, TopicRef
 from seminar.agenda.model import Room as RoomRef
 from seminar.agenda.models import AgendaDraft, AgendaLeftOut, AgendaRelease, AgendaSettings, Room
@@ -147,7 +147,7 @@ class Redraft:
     """What drafting from the decisions would do to an edited draft: merged, or replaced (with its changes)."""
 
     current: Draft
-    fresh: Agenda
+    replacement: Agenda  # the fresh draft, with the people the current one names
     merged: Merged
     replaced: list[Change]
 
@@ -156,7 +156,8 @@ async def redraft(seminar: Seminar) -> Redraft:
     """The fresh draft, what merging it into the current draft changes, and what replacing the draft changes."""
     fresh = await fresh_draft(seminar)
     current = await load_draft(seminar)
-    return Redraft(current, fresh, merge_drafts(current.agenda, fresh), diff_releases(current.agenda, fresh))
+    replaced = with_people_of(current.agenda, fresh)
+    return Redraft(current, replaced, merge_drafts(current.agenda, fresh), diff_releases(current.agenda, replaced))
 
 
 async def topic_refs(seminar: Seminar) -> list[TopicRef]:
@@ -239,6 +240,25 @@ async def paper_states(seminar: Seminar) -> dict[int, PaperState]:
 
 async def releases_of(seminar: Seminar) -> list[AgendaRelease]:
     return await AgendaRelease.filter(seminar_id=seminar.id).select_related("published_by").order_by("-number")
+
+
+@dataclass(frozen=True)
+class ReleaseEntry:
+    release: AgendaRelease
+    changes: list[Change]  # since the release before it, in the reader's language
+
+
+async def releases_with_changes(seminar: Seminar) -> list[ReleaseEntry]:
+    """Every release, newest first, with its changelog worded for whoever reads the page: taken
+    again from the two snapshots rather than from the text stored in the publisher's language."""
+    releases = await releases_of(seminar)
+    agendas = [agenda_from_data(release.data) for release in releases]
+    entries = []
+    for index, release in enumerate(releases):
+        after = agendas[index]
+        before = agendas[index + 1] if index + 1 < len(agendas) else Agenda(after.rooms, (), after.time_zone)
+        entries.append(ReleaseEntry(release, diff_releases(before, after)))
+    return entries
 
 
 async def latest_release(seminar: Seminar) -> AgendaRelease | None:

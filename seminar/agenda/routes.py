@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from seminar.agenda import editor_routes, paper_routes
 from seminar import i18n
 from seminar.agenda.labels import kind_label
-from seminar.agenda.published import CachedFile, latest_head, names, with_account
+from seminar.agenda.published import CachedFile, latest_head, mark_shareable, names, with_account
 from seminar.agenda.published_files import (
     FILES,
     file_name,
@@ -59,6 +59,8 @@ def _published(kind: str) -> Callable[[Request], Awaitable[Response]]:
         signed_in = actor(request).is_authenticated
         if kind == "page" and signed_in:
             entry = with_account(entry, render_part(request, "_account_nav.html"))
+        elif not signed_in:
+            mark_shareable(request.scope, slug)
         return _send(
             request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline,
             public=not (kind == "page" and signed_in),

@@ -28,6 +28,7 @@ class MailBatchKind(StrEnum):
     REVIEW_REMINDERS = "review_reminders"
     DECISIONS = "decisions"
     INVITATIONS = "invitations"  # a people list imported from a spreadsheet
+    BULK = "bulk"  # an organizer's own mail to a group of people (seminar.mail.bulk)
 
 
 # Where each kind of batch is followed: the page its action returns to (the status route's "url").
@@ -37,6 +38,7 @@ PAGES = {
     MailBatchKind.REVIEW_REMINDERS: "reviews:progress",
     MailBatchKind.DECISIONS: "reviews:ranking",
     MailBatchKind.INVITATIONS: "accounts:people",
+    MailBatchKind.BULK: "mail:bulk",
 }
 # The element of those pages that shows the batch and is replaced when it is done (progress.js).
 REGION_ID = "mail-batch"
@@ -49,6 +51,7 @@ def kind_title(kind: str) -> str:
         MailBatchKind.REVIEW_REMINDERS: _("Reminders to reviewers"),
         MailBatchKind.DECISIONS: _("Decision mails"),
         MailBatchKind.INVITATIONS: _("Invitations of the imported people"),
+        MailBatchKind.BULK: _("Mail to a group"),
     }
     return titles[MailBatchKind(kind)]
 

@@ -14,11 +14,18 @@ from seminar import i18n
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.i18n import _
+from seminar.accounts.access import mail_links
+from seminar.forms import bind
 from seminar.mail import actions, batches, queries
+from seminar.mail import bulk as bulk_mail
+from seminar.mail.forms import BulkMailForm
+from seminar.mail.queries import latest_batch
+from seminar.reviews.letters import LetterError
+from seminar.seminars.queries import unit_choices
 from seminar.mail.worker import default_worker_name
 from seminar.pagination import page_number
-from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, require
-from seminar.web import actor, flash, redirect, render, signed_in_user, seminar_page
+from seminar.permissions import can_read_all_mail, can_read_outbox, can_see_seminar_mail, can_send_bulk_mail, require
+from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
 if TYPE_CHECKING:
     from seminar.mail.models import OutboxMail
@@ -139,7 +146,40 @@ async def send_test_message(request: Request) -> Response:
     return redirect(request, "mail:detail", mail_id=mail.id)
 
 
+async def bulk(request: Request) -> Response:
+    """Write to a group: see who is in it and how the mail reads for the first of them, then send."""
+    seminar = await seminar_page(request, can_send_bulk_mail)
+    mail_form = await bind(BulkMailForm, request)
+    mail_form.set_choices(await unit_choices())
+    people: list[bulk_mail.Recipient] = []
+    preview = None
+    status = 200
+    link = mail_links(request).url("seminars:landing", slug=seminar.slug)
+    if request.method == "POST":
+        status = 400
+        if mail_form.validate():
+            group, unit_id = bulk_mail.Group(mail_form.group.data), mail_form.unit.data
+            people = await bulk_mail.recipients(seminar, group, unit_id)
+            try:
+                if (await form(request)).get("send") and people:
+                    count = await bulk_mail.send_bulk(seminar, group, unit_id, mail_form.subject.data or "",
+                                                      mail_form.body.data or "", link)
+                    flash(request, i18n.ngettext("%(num)s mail is in the outbox.", "%(num)s mails are in the outbox.", count))
+                    return redirect(request, "mail:bulk", slug=seminar.slug)
+                if people:
+                    preview = bulk_mail.letter_for(seminar, people[0], mail_form.subject.data or "", mail_form.body.data or "", link)
+                status = 200
+            except LetterError as error:
+                mail_form.body.errors = [*mail_form.body.errors, error.message]
+    return render(request, "mail/bulk_form.html", {
+        "seminar": seminar, "form": mail_form, "people": people, "preview": preview,
+        "placeholders": bulk_mail.PLACEHOLDERS, "posted": request.method == "POST",
+        "mail_batch": await latest_batch(seminar, batches.MailBatchKind.BULK, _settings(request).smtp_configured),
+    }, status_code=status)
+
+
 routes: list[BaseRoute] = [
+    Route("/{slug}/manage/mail/new", bulk, methods=["GET", "POST"], name="mail:bulk"),
     Route("/manage/outbox", site_outbox, name="mail:outbox"),
     Route("/manage/outbox/test", send_test_message, methods=["POST"], name="mail:send_test"),
     Route("/manage/outbox/{mail_id:int}", detail, name="mail:detail"),

@@ -41,6 +41,8 @@ class RequestInfo:
     seminar: str | None = None
     # The scope the router matched in: the route is read from it (set there before the endpoint runs).
     routed_scope: MutableMapping[str, Any] | None = field(default=None, repr=False)
+    # Answered from memory, like a static file (a published agenda file): its line is DEBUG.
+    quiet: bool = False
 
     @property
     def route(self) -> str | None:

@@ -25,6 +25,24 @@ def new_request_id() -> str:
     return secrets.token_hex(8)
 
 
+def request_id_for(offered: str, trust: bool) -> str:
+    """The proxy's id (`offered`, from X-Request-ID) when trusted and well formed, else a new one."""
+    return offered if trust and PROXY_REQUEST_ID.fullmatch(offered) else new_request_id()
+
+
+def finish_request(info: logs.RequestInfo, method: str, status: int, seconds: float) -> None:
+    """Count the request and log its line (DEBUG for the quiet ones, which are not written)."""
+    metrics.observe_request(info.route, method, status, seconds)
+    level = logging.DEBUG if info.quiet or info.route in QUIET_ROUTES else logging.INFO
+    if not logger.isEnabledFor(level):
+        return
+    with logs.request_context(info):
+        logger.log(
+            level, "%s %s %s in %d ms", method, info.route or metrics.UNMATCHED, status, seconds * 1000,
+            extra={"method": method, "status": status, "duration_ms": round(seconds * 1000, 1)},
+        )
+
+
 class RequestContextMiddleware:
     """Gives each request its id (or takes the proxy's, with TRUST_REQUEST_ID), sends it back in
     X-Request-ID, and when the answer is complete logs one line and counts it.
@@ -38,11 +56,8 @@ class RequestContextMiddleware:
         self.trust_request_id = trust_request_id
 
     def _request_id(self, scope: Scope) -> str:
-        if self.trust_request_id:
-            offered = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-            if PROXY_REQUEST_ID.fullmatch(offered):
-                return offered
-        return new_request_id()
+        offered = Headers(scope=scope).get(REQUEST_ID_HEADER, "") if self.trust_request_id else ""
+        return request_id_for(offered, self.trust_request_id)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +66,6 @@ class RequestContextMiddleware:
         info = logs.RequestInfo(self._request_id(scope))
         scope[logs.SCOPE_KEY] = info
         started = time.perf_counter()
-        metrics.sample_pool()
         status = 500  # unless an answer starts
 
         async def send_with_id(message: Message) -> None:
@@ -65,10 +79,4 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                seconds = time.perf_counter() - started
-                metrics.observe_request(info.route, scope["method"], status, seconds)
-                logger.log(
-                    logging.DEBUG if info.route in QUIET_ROUTES else logging.INFO,
-                    "%s %s %s in %d ms", scope["method"], info.route or metrics.UNMATCHED, status, seconds * 1000,
-                    extra={"method": scope["method"], "status": status, "duration_ms": round(seconds * 1000, 1)},
-                )
+                finish_request(info, scope["method"], status, time.perf_counter() - started)

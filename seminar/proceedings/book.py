@@ -1,7 +1,7 @@
 """The 论文集 as plain data, and the one HTML document WeasyPrint typesets from it.
 
 No ORM and no HTTP here: the build layer fills a `BookSpec` from the seminar's topics, papers,
-decisions and 点评, and `book_html()` turns it into the whole book — cover, 前言, 目录, per topic
+decisions, 专题点评 and speeches, and `book_html()` turns it into the whole book — cover, 前言, 目录, per topic
 a divider page and its papers (keynotes, then discussion papers, then proceedings-only), and the
 appendices. Layout lives in `static/proceedings/book.css`, never inline: with autoescaping a
 `<style>` block loses its quotes and WeasyPrint silently drops the fonts, leaders and running heads.
@@ -33,7 +33,7 @@ from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
-from seminar.proceedings.titlelines import title_lines
+from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.templating import build_environment
 
@@ -70,7 +70,6 @@ class BookPaper:
     keywords: Sequence[str] = ()
     body_html: str = ""  # sanitised HTML of the converted manuscript: inserted as it is
     pdf_pages: bytes | None = None  # a paper uploaded only as PDF: its pages go into the book
-    comments: Sequence[str] = ()  # 点评, plain text; printed when the book includes comments
     manuscript_version: int | None = None  # the version printed: the accepted final version, else the reviewed one
     # Under blind review when the book was built: `authors` is empty and the book prints none.
     authors_withheld: bool = False
@@ -93,17 +92,17 @@ class Participant:
 @dataclass(frozen=True)
 class BookSpec:
     title: str
-    organizer: str
+    organizer: str  # the organizing unit's 全称 (中共广东省委政法委员会), as the cover prints it
     date: dt.date
     topics: Sequence[BookTopic] = ()
     mark: str = ""  # e.g. 内部资料 注意保存, printed on the cover
     preface_html: str = ""  # sanitised HTML; wins over preface_text
     preface_text: str = ""  # plain text, blank lines separate paragraphs
     locale: str = i18n.DEFAULT_LOCALE  # zh_Hans, zh_Hant or en
-    include_comments: bool = False
     agenda: Sequence[ProgramDay] | None = None  # 附录: 日程, as the published agenda prints it
     participants: Sequence[Participant] | None = None  # 附录: 名单
     volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
+    compiled_by: str = ""  # who compiles the book, for the cover's "…编印" line; empty: the organizer
 
 
 @dataclass(frozen=True)
@@ -208,6 +207,18 @@ def document_title(spec: BookSpec) -> str:
     return _("%(book)s · %(volume)s", book=book, volume=topic_heading(topic)) if topic else book
 
 
+def cover_imprint(spec: BookSpec) -> list[str]:
+    """The lines above the cover's date: the organizer's 全称 and "…编印" — one line "中共广东省委政法委员会编印"
+    when the organizer compiles the book itself, else the organizer, then the compiling office."""
+    if not is_chinese(spec.locale):
+        return [line for line in (spec.organizer, spec.compiled_by) if line]
+    compiler = spec.compiled_by or spec.organizer
+    if not compiler:
+        return []
+    imprint = compiler + "编印"
+    return [imprint] if compiler == spec.organizer or not spec.organizer else [spec.organizer, imprint]
+
+
 def cover_title_lines(spec: BookSpec) -> list[str]:
     """The cover title in lines broken between words (`titlelines`); English is left to the typesetter."""
     return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
@@ -277,6 +288,7 @@ def book_html(
             chinese=is_chinese(spec.locale),
             cover_date=cover_date(spec.date, spec.locale),
             cover_lines=cover_title_lines(spec),
+            cover_imprint=cover_imprint(spec),
             document_title=document_title(spec),
             volume=volume_topic(spec),
             preface_html=Markup(spec.preface_html),

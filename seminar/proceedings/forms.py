@@ -15,7 +15,7 @@ from seminar.i18n import lazy_gettext as _l
 class ProceedingsSettingsForm(BaseForm):
     preface = TextAreaField(_l("Preface (前言)"), validators=[Length(max=20000)], render_kw={"rows": 10})
     mark = StringField(_l("Cover mark"), validators=[Length(max=50)])
-    include_comments = BooleanField(_l("Print the reviewers' comments after each paper"))
+    compiled_by = StringField(_l("Compiled by (编印)"), validators=[Length(max=100)])
     include_agenda = BooleanField(_l("Append the published agenda"))
     include_participants = BooleanField(_l("Append the list of participants"))
 
@@ -23,7 +23,7 @@ class ProceedingsSettingsForm(BaseForm):
         return {
             "preface": (self.preface.data or "").strip(),
             "mark": (self.mark.data or "").strip(),
-            "include_comments": bool(self.include_comments.data),
+            "compiled_by": (self.compiled_by.data or "").strip(),
             "include_agenda": bool(self.include_agenda.data),
             "include_participants": bool(self.include_participants.data),
         }

@@ -24,8 +24,8 @@ from seminar.proceedings.typeset import stylesheet_path
 CODE_FILES = (
     *(PROJECT_ROOT / "seminar" / "proceedings" / name for name in (
         "book.py", "typeset.py", "numerals.py", "fetcher.py", "pdfpages.py", "frontmatter.py", "keeptogether.py",
-        "titlelines.py",
     )),
+    PROJECT_ROOT / "seminar" / "titlelines.py",
     PROJECT_ROOT / "seminar" / "submissions" / "intake.py",  # nest_headings, applied to every paper's text
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -11,14 +12,18 @@ from seminar.proceedings.progress import BuildStatus
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
-    from seminar.seminars.models import Seminar
+    from seminar.seminars.models import Seminar, Topic
     from seminar.submissions.models import Blob
 
 DEFAULT_MARK = "内部资料 注意保存"
 
 
 class ProceedingsSettings(Model):
-    """The 前言, the cover mark and which optional parts the book of one seminar has."""
+    """The 前言 and 后记 with their signatures, the cover mark and 编印 line, and which appendices the book has.
+
+    The 点评 of the book is the commentary on each 专题 (`TopicCommentary`), never the reviewers'
+    anonymous comments on the papers: the option that printed those is gone (migration 0014).
+    """
 
     id = fields.IntField(primary_key=True)
     seminar: fields.OneToOneRelation[Seminar] = fields.OneToOneField(
@@ -26,8 +31,15 @@ class ProceedingsSettings(Model):
     )
     seminar_id: int
     preface = fields.TextField(default="")
+    # Set apart under the 前言, right-aligned: who signs it (编者, or a unit) and the month (二〇二一年十一月).
+    preface_signature = fields.CharField(max_length=100, default="")
+    preface_date = fields.DateField(null=True)
+    afterword = fields.TextField(default="")  # 后记; none when empty
+    afterword_signature = fields.CharField(max_length=100, default="")
+    afterword_date = fields.DateField(null=True)
     mark = fields.CharField(max_length=50, default=DEFAULT_MARK)
-    include_comments = fields.BooleanField(default=False)
+    # The cover's "…编印" line: the office that compiles the book; empty: the organizing unit's 全称.
+    compiled_by = fields.CharField(max_length=100, default="")
     include_agenda = fields.BooleanField(default=True)
     include_participants = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -97,3 +109,62 @@ class ProceedingsBuild(Model):
     class Meta:
         table = "proceedings_build"
         ordering = ["-requested_at", "-id"]
+
+
+class SpeechKind(StrEnum):
+    """The two 领导讲话 a book prints before the topics, in this order."""
+
+    OPENING = "opening"  # 开班讲话
+    CLOSING = "closing"  # 总结讲话
+
+
+class BookSpeech(Model):
+    """A leader's speech at the seminar, as the book prints it, at most one of each kind per seminar."""
+
+    id = fields.IntField(primary_key=True)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="book_speeches", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    kind = fields.CharEnumField(SpeechKind, max_length=10)
+    title = fields.CharField(max_length=200, default="")  # e.g. 在全省……研讨班开班式上的讲话
+    speaker = fields.CharField(max_length=50, default="")
+    position = fields.CharField(max_length=100, default="")  # 职务
+    text = fields.TextField(default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "book_speech"
+        unique_together = (("seminar", "kind"),)
+
+
+class TopicCommentary(Model):
+    """One 专题点评: a commentator's text on a topic, printed after the topic's papers.
+
+    The organizer adds it with the commentator's name, 单位 and 职务, and may name an account
+    (`commentator`): that person then writes the text through their own login.
+    """
+
+    id = fields.IntField(primary_key=True)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="topic_commentaries", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    topic: fields.ForeignKeyRelation[Topic] = fields.ForeignKeyField(
+        "models.Topic", related_name="commentaries", on_delete=fields.CASCADE
+    )
+    topic_id: int
+    commentator: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="topic_commentaries", null=True, on_delete=fields.SET_NULL
+    )
+    commentator_id: int | None
+    name = fields.CharField(max_length=50)
+    unit = fields.CharField(max_length=200, default="")
+    position = fields.CharField(max_length=100, default="")  # 职务
+    text = fields.TextField(default="")
+    sort = fields.IntField(default=0)  # order within the topic, as the commentators speak
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "topic_commentary"
+        ordering = ["sort", "id"]

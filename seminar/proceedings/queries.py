@@ -39,7 +39,7 @@ from seminar.proceedings.progress import build_progress
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.progress import Progress
 from seminar.registration.models import Registration, RegistrationStatus
-from seminar.reviews.models import Decision, Review, ReviewStatus
+from seminar.reviews.models import Decision
 from seminar.reviews.queries import papers_under_blind_review
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.queries import topics_of
@@ -60,17 +60,6 @@ async def _placements(seminar: Seminar, papers: list[Paper], decided_only: bool 
         return {paper.id: Placement.DISCUSSION for paper in papers}
     kept = {placement.value: placement for placement in Placement}
     return {paper_id: kept[str(outcome)] for paper_id, outcome in decided.items() if str(outcome) in kept}
-
-
-async def _comments(paper_ids: list[int]) -> dict[int, list[str]]:
-    rows = await Review.filter(
-        assignment__paper_id__in=paper_ids, status=ReviewStatus.SUBMITTED
-    ).order_by("submitted_at", "id").values_list("assignment__paper_id", "comment_to_authors")
-    comments: dict[int, list[str]] = defaultdict(list)
-    for paper_id, text in rows:
-        if str(text).strip():
-            comments[int(paper_id)].append(str(text).strip())
-    return comments
 
 
 async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[ProgramDay] | None:
@@ -127,7 +116,6 @@ async def book_papers(
     *,
     decided_only: bool = False,
     number: int | None = None,
-    include_comments: bool = False,
     with_pdfs: bool = True,
     withhold_authors: set[int] | frozenset[int] = frozenset(),
     pinned: dict[int, int] | None = None,
@@ -150,7 +138,6 @@ async def book_papers(
         sha: bytes(content)
         for sha, content in (await Blob.filter(sha256__in=pdf_blobs).values_list("sha256", "content") if pdf_blobs else [])
     }
-    comments = await _comments(ids) if include_comments else {}
 
     def book_paper(paper: Paper) -> BookPaper:
         manuscript = latest.get(paper.id)
@@ -165,7 +152,6 @@ async def book_papers(
             keywords=tuple(paper.keywords or ()),
             body_html="" if is_pdf or manuscript is None else manuscript.html,
             pdf_pages=pdfs.get(manuscript.blob_id) if is_pdf and manuscript else None,
-            comments=tuple(comments.get(paper.id, ())),
             manuscript_version=manuscript.version if manuscript else None,
             authors_withheld=paper.id in withhold_authors,
         )
@@ -180,8 +166,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
     if volume is not None:
         topics = [topic for topic in topics if topic.position == volume]
     # While reviews in blind mode are open, the book does not name the authors of the papers still under review.
-    papers = await book_papers(seminar, topics, include_comments=options.include_comments,
-                               withhold_authors=await papers_under_blind_review(seminar))
+    papers = await book_papers(seminar, topics, withhold_authors=await papers_under_blind_review(seminar))
     book_topics = [
         BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))
         for topic in topics
@@ -190,13 +175,13 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
     organizer = await Unit.get_or_none(id=seminar.organizer_unit_id) if seminar.organizer_unit_id else None
     return BookSpec(
         title=seminar.title,
-        organizer=organizer.name if organizer else "",
+        organizer=(organizer.full_name or organizer.name) if organizer else "",
+        compiled_by=options.compiled_by,
         date=seminar.starts_on,
         topics=tuple(book_topics),
         mark=options.mark,
         preface_text=options.preface if whole else "",
         locale=DEFAULT_LOCALE,
-        include_comments=options.include_comments,
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,
         volume=volume,

@@ -86,14 +86,16 @@ def unknown_placeholders(text: str) -> list[str]:
     return [name for name in placeholders(text) if name not in PLACEHOLDERS]
 
 
-def check_template(subject: str, body: str) -> None:
-    """Refuse a template using a placeholder not in PLACEHOLDERS (a typo, {foo}, {paper_title.upper}) or a stray brace."""
-    unknown = [name for name in dict.fromkeys(placeholders(subject) + placeholders(body)) if name not in PLACEHOLDERS]
+def check_template(subject: str, body: str, allowed: Sequence[str] = PLACEHOLDERS) -> None:
+    """Refuse a template using a placeholder not in `allowed` (a typo, {foo}, {paper_title.upper}) or a
+    stray brace. Decision mails allow PLACEHOLDERS; other mails written by organizers (the bulk mail
+    of `seminar.mail.bulk`) pass their own."""
+    unknown = [name for name in dict.fromkeys(placeholders(subject) + placeholders(body)) if name not in allowed]
     if unknown:
         raise LetterError(_(
             "Unknown placeholder: %(names)s. Use only %(allowed)s.",
             names="、".join("{" + name + "}" for name in unknown),
-            allowed=" ".join("{" + name + "}" for name in PLACEHOLDERS),
+            allowed=" ".join("{" + name + "}" for name in allowed),
         ))
 
 
@@ -115,10 +117,10 @@ class Letter:
     body: str
 
 
-def render_letter(subject: str, body: str, values: Mapping[str, object]) -> Letter:
+def render_letter(subject: str, body: str, values: Mapping[str, object], allowed: Sequence[str] = PLACEHOLDERS) -> Letter:
     """The mail with every placeholder filled; the template is checked first (LetterError)."""
-    check_template(subject, body)
-    filled = {name: str(values.get(name, "")) for name in PLACEHOLDERS}
+    check_template(subject, body, allowed)
+    filled = {name: str(values.get(name, "")) for name in allowed}
     text = body.format_map(filled)
     # Empty optional parts ({award}, {comments}) must not leave a stack of blank lines behind.
     while "\n\n\n" in text:

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from seminar.accounts.models import Role, RoleName, User
 from seminar.errors import UserError
 from seminar.i18n import _
+from seminar.seminars.clone import copy_setup
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import Schedule, is_valid_zone, moved, schedule_problems, slug_problem, to_aware
@@ -57,8 +58,9 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
     return fields
 
 
-async def create_seminar(values: Mapping[str, Any], creator: User) -> Seminar:
-    """Create a seminar with the six default topics; `creator` becomes its organizer.
+async def create_seminar(values: Mapping[str, Any], creator: User, copy_from: Seminar | None = None) -> Seminar:
+    """Create a seminar with the six default topics — or with the topics, review form, mail wording and
+    settings of `copy_from` (see `clone`); `creator` becomes its organizer.
 
     `values` holds the model's fields, with datetimes as wall-clock times in `time_zone`.
     """
@@ -68,12 +70,15 @@ async def create_seminar(values: Mapping[str, Any], creator: User) -> Seminar:
     try:
         async with in_transaction():
             seminar = await Seminar.create(**fields)
-            await Topic.bulk_create(
-                [
-                    Topic(seminar=seminar, position=position, title=topic.title, description=topic.description)
-                    for position, topic in enumerate(DEFAULT_TOPICS, start=1)
-                ]
-            )
+            if copy_from is not None:
+                await copy_setup(copy_from.id, seminar.id)
+            else:
+                await Topic.bulk_create(
+                    [
+                        Topic(seminar=seminar, position=position, title=topic.title, description=topic.description)
+                        for position, topic in enumerate(DEFAULT_TOPICS, start=1)
+                    ]
+                )
             await Role.create(user=creator, seminar=seminar, name=RoleName.ORGANIZER)
     except IntegrityError as error:  # the same slug saved a moment earlier by someone else
         raise _slug_taken(fields["slug"]) from error

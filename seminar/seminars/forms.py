@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from wtforms import BooleanField, DateField, DateTimeLocalField, Field, IntegerField, SelectField
+from wtforms import BooleanField, DateField, DateTimeLocalField, Field, HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from seminar.accounts.models import RoleName
 from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
 from seminar.i18n import lazy_gettext as _l
 from seminar.seminars.defaults import TIME_ZONES
@@ -100,6 +101,16 @@ class SeminarForm(BaseForm):
             "version": seminar.version,
         })
 
+    @classmethod
+    def starting_from(cls, earlier: Seminar) -> SeminarForm:
+        """A new seminar's form from an earlier one: its title, unit, venue and review choices, but
+        no short name and no dates — those are the new year's."""
+        form = cls.of(earlier)
+        for name in ("slug", "starts_on", "ends_on", "submission_opens_at", "submission_deadline", "review_deadline",
+                     "notification_on", "final_version_deadline", "version"):
+            form[name].data = None
+        return form
+
     def set_units(self, units: Sequence[tuple[int, str]]) -> None:
         self.organizer_unit.choices = [
             SelectChoice("", "—"),
@@ -151,3 +162,17 @@ class SeminarForm(BaseForm):
 class TopicForm(BaseForm):
     title = StringField(_l("Topic title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Topic description"), validators=[Length(max=2000)])
+
+
+class CopyForm(BaseForm):
+    """Starting from an earlier seminar: which one (by its short name), and whom to invite again."""
+
+    copy_from = HiddenField()
+    invite_organizers = BooleanField(_l("Invite its other organizers again"), default=True)
+    invite_reviewers = BooleanField(_l("Invite its reviewers again"), default=True)
+    invite_submitters = BooleanField(_l("Invite its cities' submitters again"), default=True)
+
+    def roles(self) -> list[RoleName]:
+        chosen = ((self.invite_organizers, RoleName.ORGANIZER), (self.invite_reviewers, RoleName.REVIEWER),
+                  (self.invite_submitters, RoleName.SUBMITTER))
+        return [role for box, role in chosen if box.data]

@@ -16,14 +16,16 @@ from starlette.routing import BaseRoute, Route
 from wtforms.widgets import HiddenInput
 
 from seminar import i18n
+from seminar.accounts.access import mail_links
+from seminar.accounts.actions import invite_again
 from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
-from seminar.i18n import _
-from seminar.permissions import can_create_seminar, can_manage_seminar, require
+from seminar.i18n import _, ngettext
+from seminar.permissions import can_copy_seminar, can_create_seminar, can_manage_seminar, require
 from seminar.proceedings.queries import published_build
 from seminar.seminars import actions, queries
-from seminar.seminars.forms import SeminarForm, TopicForm
-from seminar.seminars.queries import get_topic_or_404, topics_of, unit_choices
+from seminar.seminars.forms import CopyForm, SeminarForm, TopicForm
+from seminar.seminars.queries import get_seminar_or_404, get_topic_or_404, topics_of, unit_choices
 from seminar.seminars.rules import index_order
 from seminar.web import actor, flash, form, redirect, render, signed_in_user, seminar_page
 
@@ -62,20 +64,43 @@ async def landing(request: Request) -> Response:
     )
 
 
+async def _earlier_seminar(request: Request, slug: str) -> Seminar | None:
+    """The seminar a new one starts from (`?from=` or the form's copy_from): 404 unless the actor runs it."""
+    if not slug:
+        return None
+    earlier = await get_seminar_or_404(slug)
+    if not can_copy_seminar(actor(request), earlier):
+        raise HTTPException(404)
+    return earlier
+
+
 async def create(request: Request) -> Response:
     user = signed_in_user(request)
     require(can_create_seminar(actor(request)))
-    seminar_form = await bind(SeminarForm, request)
+    copy_form = await bind(CopyForm, request)
+    if request.method == "GET":
+        copy_form.copy_from.data = request.query_params.get("from", "")
+    earlier = await _earlier_seminar(request, copy_form.copy_from.data or "")
+    seminar_form = await bind(SeminarForm, request) if request.method == "POST" or earlier is None else SeminarForm.starting_from(earlier)
     seminar_form.set_units(await unit_choices())
     if request.method == "POST" and seminar_form.validate():
         try:
-            seminar = await actions.create_seminar(seminar_form.values(), creator=user)
+            seminar = await actions.create_seminar(seminar_form.values(), creator=user, copy_from=earlier)
         except UserError as error:
             _show_error(seminar_form, error)
         else:
-            flash(request, _("Seminar created with six default topics. You are its organizer."))
-            return redirect(request, "seminars:manage", slug=seminar.slug)
-    return render(request, "seminars/create.html", {"form": seminar_form}, status_code=_status(request))
+            if earlier is None:
+                flash(request, _("Seminar created with six default topics. You are its organizer."))
+                return redirect(request, "seminars:manage", slug=seminar.slug)
+            invited = await invite_again(
+                seminar, earlier, copy_form.roles(), user,
+                request.app.state.settings, mail_links(request),
+            ) if copy_form.roles() else 0
+            flash(request, _("Seminar created from “%(title)s”: its topics, review form, mail wording and settings are copied. You are its organizer.", title=earlier.title)
+                  + (" " + ngettext("%(num)s person is invited again.", "%(num)s people are invited again.", invited) if invited else ""))
+            return redirect(request, "accounts:people" if invited else "seminars:manage", slug=seminar.slug)
+    return render(request, "seminars/create.html", {"form": seminar_form, "copy_form": copy_form, "earlier": earlier},
+                  status_code=_status(request))
 
 
 async def settings(request: Request) -> Response:

@@ -15,6 +15,8 @@ async def test_ensure_units_creates_every_unit_in_official_order_with_parents() 
     assert by_name["前海深港现代服务业合作区"].parent.name == "深圳市"  # type: ignore[union-attr]
     assert by_name["横琴粤澳深度合作区"].parent is None
     assert by_name["广州市"].code == "440100" and by_name["广州市"].pinyin == "Guǎngzhōu"
+    # The short name people write, the 全称 a cover prints.
+    assert by_name["省委政法委"].full_name == "中共广东省委政法委员会"
 
 
 async def test_ensure_units_twice_changes_nothing_and_repairs_drift() -> None:

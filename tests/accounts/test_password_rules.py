@@ -115,7 +115,7 @@ def test_a_password_is_judged_for_its_owner() -> None:
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("zh_Hant", "密碼太容易被猜中。它包含您的姓名、電子郵箱、單位或電話號碼，或本網站的名稱。再加一兩個詞，不常用的詞更好。"),
+        ("zh_Hant", "密碼太容易被猜中。它包含您的姓名、電子信箱、單位或電話號碼，或本網站的名稱。再加一兩個詞，不常用的詞更好。"),
         (
             "en",
             "This password is too easy to guess. It contains your name, e-mail address, unit or phone number, "

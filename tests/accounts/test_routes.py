@@ -292,7 +292,7 @@ async def test_a_reset_refuses_an_easy_password_in_the_browsers_chinese_and_the_
     accepted = await client.post_form(link, {"password": "qing-shan-liu-shui-42", "confirm": "qing-shan-liu-shui-42"})
 
     assert refused.status_code == 400
-    assert "密碼太容易被猜中。它包含您的姓名、電子郵箱、單位或電話號碼，或本網站的名稱。" in refused.text
+    assert "密碼太容易被猜中。它包含您的姓名、電子信箱、單位或電話號碼，或本網站的名稱。" in refused.text
     assert accepted.status_code == 303
     old_hash = user.password_hash
     await user.refresh_from_db()

@@ -255,3 +255,33 @@ def test_people_and_sign_in_times_survive_json_and_an_older_single_commentator_i
     assert next(s for s in agenda_from_data(older).sessions if s.key == "topic-1").commentators == (zhou,)
     assert "commentators" not in next(s for s in data["sessions"] if s["key"] == "opening")
     assert "sign_in" not in agenda_to_data(v1())  # nothing new is stored where nothing was set
+
+
+def test_a_new_chair_and_a_new_sign_in_time_each_have_a_line() -> None:
+    """What the printed agenda shows has a line in the changelog: a release that only names the
+    主持人 or moves the 签到 is not published with an empty changelog."""
+    before = v1()
+    chaired = dataclasses.replace(before, sessions=tuple(
+        dataclasses.replace(s, chair=Person(None, "林主持")) if s.key == "topic-1" else s for s in before.sessions
+    ), sign_in=(SignIn(DAY, dt.time(8, 0)),))
+    with use_locale("zh_Hans"):
+        changes = diff_releases(before, chaired)
+    assert [(c.kind, c.summary) for c in changes] == [
+        (ChangeKind.SIGN_IN_CHANGED, "调整签到时间：2026年12月10日由08:30改为08:00。"),
+        (ChangeKind.PEOPLE_CHANGED, "更换主持人：“平安建设”由—改为林主持。"),
+    ]
+    assert diff_releases(chaired, chaired) == []
+
+
+def test_a_day_without_sign_in_and_commentators_of_a_session_without_commentary_slot() -> None:
+    before = v1()
+    after = dataclasses.replace(before, sessions=tuple(
+        dataclasses.replace(s, commentators=(Person(None, "王点评"),)) if s.key == "topic-2" else s
+        for s in before.sessions
+    ), sign_in=(SignIn(DAY, None),))
+    with use_locale("en"):
+        lines = [c.summary for c in diff_releases(before, after)]
+    assert lines == [
+        "Sign-in on December 10, 2026: 08:30, now none.",
+        "Commentators of “法治宣传”: topic-2的点评人, now 王点评.",
+    ]

@@ -8,8 +8,8 @@ import pytest
 
 from seminar.agenda import editing
 from seminar.agenda.draft import DraftSettings, draft_agenda
-from seminar.agenda.merge import MergeKind, merge_drafts, placements
-from seminar.agenda.model import Agenda, DecidedPaper, TopicRef
+from seminar.agenda.merge import MergeKind, merge_drafts, placements, with_people_of
+from seminar.agenda.model import Agenda, DecidedPaper, Person, SlotKind, TopicRef
 from tests.agenda.builders import DAY, HALL, at, discussion, keynote
 
 
@@ -124,3 +124,33 @@ def test_a_merged_draft_places_every_paper_once() -> None:
 
     assert set(placements(merged.agenda)) == set(placements(fresh))
     assert dataclasses.replace(merged.agenda, sessions=()) == dataclasses.replace(edited, sessions=())
+
+
+def test_replacing_a_draft_keeps_the_people_the_organizers_named() -> None:
+    """The fresh draft re-lays the papers but keeps each session's 主持人 and 点评人 and the
+    speaker and title of a slot without a paper (the 专题辅导 lecturer); sessions are matched by topic,
+    plenary ones by key."""
+    lecturing = DraftSettings(days=(DAY,), rooms=(HALL,), lecture_minutes=30)
+    edited = draft_agenda(TOPICS, BASE, lecturing)
+    chair, commentator, lecturer = Person(None, "林主持", "省委政法委"), Person(None, "王点评"), Person(None, "周教授")
+    named = []
+    for session in edited.sessions:
+        if session.topic_id == 1:
+            session = dataclasses.replace(session, chair=chair, commentators=(commentator,))
+        if session.key == "lecture":  # a plenary session: matched by its key
+            slots = tuple(dataclasses.replace(slot, speaker=lecturer, title="市域社会治理的法治路径") for slot in session.slots)
+            session = dataclasses.replace(session, chair=chair, slots=slots)
+        named.append(session)
+    edited = dataclasses.replace(edited, sessions=tuple(named))
+    fresh = draft_agenda(TOPICS, [*BASE, keynote(103, 1)], lecturing)
+
+    replaced = with_people_of(edited, fresh)
+
+    topic_1 = next(s for s in replaced.sessions if s.topic_id == 1)
+    assert (topic_1.chair, topic_1.commentators) == (chair, (commentator,))
+    lectures = [slot for s in replaced.sessions for slot in s.slots if slot.kind is SlotKind.LECTURE]
+    assert [(slot.speaker, slot.title) for slot in lectures] == [(lecturer, "市域社会治理的法治路径")]
+    assert next(s for s in replaced.sessions if s.key == "lecture").chair == chair
+    assert set(placements(replaced)) == set(placements(fresh))  # the papers are the fresh draft's
+    topic_2 = next(s for s in replaced.sessions if s.topic_id == 2)
+    assert topic_2 == next(s for s in fresh.sessions if s.topic_id == 2)

@@ -616,6 +616,38 @@ async def test_a_repeated_request_gets_304_with_the_same_strong_etag(released) -
         assert ("private" if path == "agenda" else "public") in first.headers["cache-control"], path
 
 
+async def test_strangers_asking_again_get_the_same_answer_in_their_language_and_a_signed_in_person_their_own(  # type: ignore[no-untyped-def]
+    released,
+) -> None:
+    released.cookies.clear()  # a stranger: no session at all
+    released._csrf = None
+    traditional = {"Accept-Language": "zh-TW,zh;q=0.9"}
+    answers = {}
+    for path in ("agenda", "agenda.ics", "schedule.json"):
+        first = await released.get(f"/{SLUG}/{path}")
+        again = await released.get(f"/{SLUG}/{path}")
+        unchanged = await released.get(f"/{SLUG}/{path}", headers={"If-None-Match": first.headers["etag"]})
+        other = await released.get(f"/{SLUG}/{path}", headers={"If-None-Match": '"something-else"'})
+        answers[path] = first
+
+        assert again.status_code == 200 and again.content == first.content, path
+        same = {name: value for name, value in again.headers.items() if name != "x-request-id"}
+        assert same == {name: value for name, value in first.headers.items() if name != "x-request-id"}, path
+        assert again.headers["x-request-id"] != first.headers["x-request-id"], path
+        assert again.headers["content-security-policy"] and "set-cookie" not in again.headers, path
+        assert unchanged.status_code == 304 and not unchanged.content, path
+        assert unchanged.headers["etag"] == first.headers["etag"], path
+        assert unchanged.headers["cache-control"] == first.headers["cache-control"], path
+        assert other.status_code == 200 and other.content == first.content, path
+    hant = [await released.get(f"/{SLUG}/agenda", headers=traditional) for _twice in range(2)]
+    await released.login("organizer@example.org")
+    mine = await released.get(f"/{SLUG}/agenda")
+
+    assert "議程" in hant[0].text and hant[1].content == hant[0].content != answers["agenda"].content
+    assert ">李明</a>" in mine.text and '<a href="/login">登录</a>' not in mine.text
+    assert "private" in mine.headers["cache-control"]
+
+
 async def test_the_public_page_has_the_site_header_with_links_to_each_language(released) -> None:  # type: ignore[no-untyped-def]
     await released.logout()
 

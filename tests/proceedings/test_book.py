@@ -47,10 +47,10 @@ def test_cover_in_chinese_numerals_and_topic_numbers() -> None:
 
 def test_text_fields_are_escaped_and_only_the_sanitised_body_is_markup() -> None:
     hostile = BookTopic(1, "<b>专题</b>", [BookPaper(1, "<script>x</script>", body_html="<p><strong>正文</strong></p>",
-                                                    abstract="a<b", comments=["<i>点评</i>"])])
-    html = book_html(spec(topics=[hostile], include_comments=True, preface_text="<em>前言</em>"))
+                                                    abstract="a<b")])
+    html = book_html(spec(topics=[hostile], preface_text="<em>前言</em>"))
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "&lt;b&gt;专题&lt;/b&gt;" in html and "a&lt;b" in html and "&lt;i&gt;点评&lt;/i&gt;" in html
+    assert "&lt;b&gt;专题&lt;/b&gt;" in html and "a&lt;b" in html
     assert "&lt;em&gt;前言&lt;/em&gt;" in html
     assert "<p><strong>正文</strong></p>" in html
 
@@ -95,10 +95,12 @@ def test_a_failed_paper_keeps_its_title_and_shows_the_notice() -> None:
     assert "交流正文</p>" not in html.replace("交流正文二", "")
 
 
-def test_comments_only_when_the_seminar_includes_them() -> None:
-    topic = BookTopic(1, "专题", [BookPaper(1, "题", comments=["很好的调研"])])
-    assert "很好的调研" not in book_html(spec(topics=[topic]))
-    assert "很好的调研" in book_html(spec(topics=[topic], include_comments=True))
+def test_the_cover_prints_the_organizers_full_name_and_who_compiled_the_book() -> None:
+    own = book_html(spec(organizer="中共广东省委政法委员会"))
+    assert "中共广东省委政法委员会编印" in own and own.count("中共广东省委政法委员会</p>") == 0
+
+    office = book_html(spec(organizer="中共广东省委政法委员会", compiled_by="省委政法委基层社会治理处"))
+    assert "中共广东省委政法委员会</p>" in office and "省委政法委基层社会治理处编印" in office
 
 
 def test_appendices_only_when_given() -> None:
@@ -119,6 +121,6 @@ def test_a_paper_under_blind_review_says_so_where_its_authors_would_be_in_the_bo
              for locale in ("zh_Hans", "zh_Hant", "en")}
 
     assert "（匿名评审进行中，作者信息暂不公开）" in books["zh_Hans"]
-    assert "（匿名評審進行中，作者信息暫不公開）" in books["zh_Hant"]
+    assert "（匿名評審進行中，作者資訊暫不公開）" in books["zh_Hant"]
     assert "(Blind review under way: the authors are not yet disclosed)" in books["en"]
     assert "暂不公开" not in book_html(spec())  # papers with their authors say nothing of the kind

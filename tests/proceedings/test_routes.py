@@ -187,13 +187,13 @@ async def test_organizers_save_the_preface_mark_and_options(client: Client) -> N
 
     response = await client.post_form(
         "/gd-2021/manage/proceedings",
-        {"preface": "为总结交流各地经验……", "mark": "内部资料", "include_comments": "y", "include_agenda": "y"},
+        {"preface": "为总结交流各地经验……", "mark": "内部资料", "compiled_by": "省委政法委办公室", "include_agenda": "y"},
     )
 
     assert response.status_code == 303
     saved = await ProceedingsSettings.get(seminar_id=seminar.id)
-    assert (saved.preface, saved.mark, saved.include_comments, saved.include_agenda, saved.include_participants) == (
-        "为总结交流各地经验……", "内部资料", True, True, False,
+    assert (saved.preface, saved.mark, saved.compiled_by, saved.include_agenda, saved.include_participants) == (
+        "为总结交流各地经验……", "内部资料", "省委政法委办公室", True, False,
     )
 
 

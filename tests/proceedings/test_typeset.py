@@ -65,7 +65,6 @@ def paper(rng: random.Random, number: int, placement: Placement, title: str, **c
         "authors": [("张三", "广州市委政法委"), ("李四", "广州市委政法委")],
         "abstract": chinese(rng, 220), "keywords": ["市域治理", "枫桥经验", "平安建设"],
         "body_html": body_html(rng, with_table=number % 2 == 0),
-        "comments": [f"点评意见：{chinese(rng, 80)}"],
     }
     values.update(changes)
     return BookPaper(**values)  # type: ignore[arg-type]
@@ -88,8 +87,7 @@ def small_book() -> BookSpec:
     ])
     return BookSpec(
         title="全省市域社会治理研讨班", organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21),
-        topics=[first, second], mark="内部资料 注意保存", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
-        include_comments=True,
+        topics=[first, second], mark="内部资料 注意保存", compiled_by="省委政法委办公室", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
         agenda=program_of(Agenda((HALL,), (
             session("opening", HALL, "09:00", "09:30",
                     slot("opening-1", "09:00", 30, SlotKind.OPENING, "开班式", speaker=Person(None, "省委政法委领导"))),
@@ -179,6 +177,8 @@ def test_the_book_has_its_parts_in_a_sane_number_of_pages(book: Built) -> None:
     assert report.warnings == []
     cover = flat(book.pages[0])
     assert "内部资料注意保存" in cover and "全省市域社会治理研讨班" in cover and "二〇二一年四月" in cover
+    # The organizer's 全称 and who compiled the book, above the date.
+    assert cover.index("中共广东省委政法委员会") < cover.index("省委政法委办公室编印") < cover.index("二〇二一年四月")
     assert folio(book.pages[0]) is None
 
 
@@ -287,9 +287,8 @@ def test_metadata_title_author_and_language(book: Built) -> None:
     assert book.reader.trailer["/Root"]["/Lang"] == "zh-Hans"
 
 
-def test_comments_and_appendices_are_printed(book: Built) -> None:
+def test_appendices_are_printed(book: Built) -> None:
     text = flat("".join(book.pages))
-    assert "点评" in text and "点评意见" in text
     assert "日程安排" in text and "开班式" in text and "参会人员名单" in text and "深圳市委政法委" in text
 
 
