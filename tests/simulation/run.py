@@ -2,11 +2,12 @@
 is checked against the model (`model.py`) and against invariants that must hold whatever happened.
 
 A seeded random walk: each step picks a person and something that person can do (a city creating,
-uploading, submitting, withdrawing; the organizer closing and reopening submissions, extending a
-city's deadline, assigning by hand and automatically, deciding and undeciding, mailing decisions,
-drafting, editing and publishing the agenda, building and publishing the book; a reviewer bidding,
-drafting, autosaving, submitting, declining), does it through the real forms with a CSRF token,
-and then checks. A failure names the seed and the steps so far; the same seed replays them.
+uploading, submitting, withdrawing, sending a final version; the organizer closing and reopening
+submissions, extending a city's deadline, setting load bounds, assigning by hand and automatically,
+deciding and undeciding, mailing decisions, accepting or returning final versions, drafting, editing
+and publishing the agenda, leaving papers out of it, building and publishing the book, approving
+registrations; a reviewer bidding, declaring and lifting conflicts, drafting, autosaving, submitting,
+declining; a guest registering), does it through the real forms with a CSRF token, and then checks. A failure names the seed and the steps so far; the same seed replays them.
 
 Invariants that fail on main only because a feature is still on its branch are in PENDING, by name
 with the branch; `Simulation(pending=…)` leaves them unchecked.
