@@ -1,7 +1,7 @@
 """Load test: reviewers and attendees at once, on PostgreSQL and several server processes.
 
     uv run python bench/load.py [--seconds 60] [--reviewers 100] [--attendees 20] [--workers 4]
-                                [--think 0] [--postgres postgres://postgres@127.0.0.1:5432]
+                                [--think 0] [--compare REF] [--postgres postgres://postgres@127.0.0.1:5432]
 
 It creates a throw-away database on the PostgreSQL server, migrates it and fills it as
 `seminar demo` does (46 papers, reviews, decisions, the published agenda and 论文集), adds
@@ -20,8 +20,13 @@ With `--think 0` nobody pauses between clicks, so the rates are what the server 
 mix and the latencies include waiting behind everyone else; `--think S` pauses S seconds on
 average after each request. For each phase it prints requests, requests per second, p50/p95/p99
 latency and errors per endpoint and in total, and the CPU time used by the server and by this
-load generator (they share the machine); then the server's warnings and errors, if any. The
-database is dropped at the end, whatever happened.
+load generator (they share the machine), and the server's CPU per request; then the server's
+warnings and errors, if any. The database is dropped at the end, whatever happened.
+
+With `--compare REF` the same load runs first against the code of git ref REF (checked out in a
+temporary worktree, same database, same options), then against this checkout, and it prints the
+ratio of their CPU per request and p99: goal 1 of issue 18 is this checkout at ≤ 1/3 of the
+"before" CPU per request, with p99 ≤ 100 ms at 100 reviewers and `--think 2`.
 """
 
 from __future__ import annotations
@@ -54,11 +59,14 @@ from seminar.demo import DEMO_PASSWORD, DEMO_SLUG, build_demo
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Assignment
 from seminar.reviews.queries import reviewable_papers
-from serving import Server, cpu_seconds, served, throwaway_postgres
+from serving import Server, checkout, cpu_seconds, served, throwaway_postgres
 
 PAPERS_PER_REVIEWER = 3
 AUTOSAVES_PER_PAPER = 3
 TIMEOUT = httpx.Timeout(120.0)
+# Goal 1 of issue 18: a third of the CPU per request of the code before, p99 at most 100 ms.
+CPU_SHARE = 1 / 3
+P99_LIMIT = 0.100
 
 
 def reviewer_email(n: int) -> str:
@@ -270,8 +278,39 @@ def report(title: str, phase: Phase) -> str:
     every = [latency for latencies in recorder.latencies.values() for latency in latencies]
     if every:
         lines.append(_row("total", every, sum(recorder.errors.values()), seconds))
+        lines.append(f"server CPU per request: {cpu_per_request(phase) * 1000:.1f} ms")
     lines += [f"first error of {endpoint}: {problem}" for endpoint, problem in recorder.first_error.items()]
     return "\n".join(lines)
+
+
+def cpu_per_request(phase: Phase) -> float:
+    requests = sum(len(latencies) for latencies in phase.recorder.latencies.values())
+    return phase.server_cpu / requests if requests else math.inf
+
+
+def p99(phase: Phase) -> float:
+    every = sorted(latency for latencies in phase.recorder.latencies.values() for latency in latencies)
+    return percentile(every, 0.99) if every else math.inf
+
+
+def run(database_url: str, directory: str, args: argparse.Namespace, name: str, root: Path | None = None) -> Phase:
+    """One server (this checkout's code, or `root`'s), everyone signs in, then the load; printed."""
+    log = Path(directory) / f"server-{len(os.listdir(directory))}.log"
+    options = {"root": root} if root is not None else {}
+    with served(database_url, directory, args.workers, log=log, **options) as server:
+        load_before = os.getloadavg()[0]
+        sign_in, work = asyncio.run(drive(server, args))
+        load_after = os.getloadavg()[0]
+    print(f"\n== {name}: {args.reviewers} reviewers and {args.attendees} attendees, each with their own session · "
+          f"seminar serve --workers {args.workers} · PostgreSQL · {os.cpu_count()} cores, "
+          f"load average {load_before:.1f} before, {load_after:.1f} after\n")
+    print(report("Everyone signs in at once", sign_in) + "\n")
+    print(report(f"Then they work for {args.seconds} s, pausing {args.think:g} s on average after each request", work))
+    if problems := notable(log.read_text(errors="replace")):
+        print(f"\nThe server's log says ({len(problems)} lines, the first 30):", *problems[:30], sep="\n")
+    if sign_in.recorder.errors or work.recorder.errors:
+        work.recorder.errors["(sign-in)"] += sum(sign_in.recorder.errors.values())
+    return work
 
 
 def notable(log: str) -> list[str]:
@@ -286,6 +325,7 @@ def main() -> int:
     parser.add_argument("--attendees", type=int, default=20, help="concurrent attendees (default 20)")
     parser.add_argument("--workers", type=int, default=4, help="server processes, `seminar serve --workers` (default 4)")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause in seconds after each request (default 0)")
+    parser.add_argument("--compare", metavar="REF", default="", help="also run the load against git ref REF (the code before)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server for the throw-away database (default postgres://postgres@127.0.0.1:5432)")
     args = parser.parse_args()
@@ -294,20 +334,22 @@ def main() -> int:
             throwaway_postgres(args.postgres, "seminar_load") as database_url:
         print(f"Database {database_url.rsplit('/', 1)[1]} (dropped at the end); filling it, the book takes a while…", flush=True)
         asyncio.run(fill(database_url, args.reviewers, args.attendees))
-        log = Path(directory) / "server.log"
-        with served(database_url, directory, args.workers, log=log) as server:
-            load_before = os.getloadavg()[0]
-            sign_in, work = asyncio.run(drive(server, args))
-            load_after = os.getloadavg()[0]
-        print(f"\n{args.reviewers} reviewers and {args.attendees} attendees, each with their own session · "
-              f"seminar serve --workers {args.workers} · PostgreSQL · {os.cpu_count()} cores, "
-              f"load average {load_before:.1f} before, {load_after:.1f} after\n")
-        print(report("Everyone signs in at once", sign_in) + "\n")
-        print(report(f"Then they work for {args.seconds} s, pausing {args.think:g} s on average after each request", work))
-        if problems := notable(log.read_text(errors="replace")):
-            print(f"\nThe server's log says ({len(problems)} lines, the first 30):", *problems[:30], sep="\n")
-    return 1 if sign_in.recorder.errors or work.recorder.errors else 0
-
+        before = None
+        if args.compare:
+            with checkout(args.compare) as root:
+                before = run(database_url, directory, args, f"before: {args.compare}", root)
+        after = run(database_url, directory, args, "this checkout")
+        failed = bool(after.recorder.errors) or bool(before and before.recorder.errors)
+        if before is not None:
+            cpu_ratio = cpu_per_request(after) / cpu_per_request(before)
+            p99_ratio = p99(after) / p99(before)
+            met = cpu_ratio <= CPU_SHARE and p99(after) <= P99_LIMIT
+            print(f"\nCPU per request: {cpu_per_request(after) * 1000:.1f} ms against {cpu_per_request(before) * 1000:.1f} ms "
+                  f"before ({args.compare}): × {cpu_ratio:.2f}; p99 {p99(after) * 1000:.0f} ms against "
+                  f"{p99(before) * 1000:.0f} ms: × {p99_ratio:.2f}")
+            print(f"goal 1 (≤ {CPU_SHARE:.2f}× the CPU per request, p99 ≤ {P99_LIMIT * 1000:.0f} ms): "
+                  f"{'met' if met else 'MISSED'}")
+    return 1 if failed else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -29,11 +29,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='totp_last_step',
-            field=fields.BigIntField(default=0),
+            field=fields.BigIntField(db_default=0, default=0),
         ),
         ops.AddField(
             model_name='User',
             name='totp_secret',
-            field=fields.CharField(default='', max_length=200),
+            field=fields.CharField(db_default='', default='', max_length=200),
         ),
     ]

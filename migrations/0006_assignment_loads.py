@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ReviewSettings',
             name='min_load',
-            field=fields.IntField(default=0),
+            field=fields.IntField(db_default=0, default=0),
         ),
         ops.AlterModelOptions(
             name='ReviewerProfile',
@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ReviewerProfile',
             name='min_load',
-            field=fields.IntField(null=True),
+            field=fields.IntField(db_default=0, null=True),
         ),
     ]

@@ -34,12 +34,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsBuild',
             name='hidden_authors',
-            field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(db_default=[], default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='ProceedingsBuild',
             name='manuscripts',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(db_default={}, default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='Seminar',

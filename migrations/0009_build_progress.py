@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsBuild',
             name='progress_done',
-            field=fields.IntField(default=0),
+            field=fields.IntField(db_default=0, default=0),
         ),
         ops.AddField(
             model_name='ProceedingsBuild',
@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsBuild',
             name='stage',
-            field=fields.CharField(default='', max_length=20),
+            field=fields.CharField(db_default='', default='', max_length=20),
         ),
     ]

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Review',
             name='typed_scores',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(db_default={}, default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
     ]

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='AgendaSettings',
             name='lecturer_unit',
-            field=fields.CharField(default='', max_length=200),
+            field=fields.CharField(db_default='', default='', max_length=200),
         ),
         ops.AddField(
             model_name='AgendaSettings',
             name='lecturer_position',
-            field=fields.CharField(default='', max_length=100),
+            field=fields.CharField(db_default='', default='', max_length=100),
         ),
         ops.AddField(
             model_name='AgendaSettings',
             name='sign_in',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(db_default={}, default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
     ]

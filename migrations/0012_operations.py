@@ -22,11 +22,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='OutboxMail',
             name='request_id',
-            field=fields.CharField(default='', max_length=64),
+            field=fields.CharField(db_default='', default='', max_length=64),
         ),
         ops.AddField(
             model_name='ProceedingsBuild',
             name='request_id',
-            field=fields.CharField(default='', max_length=64),
+            field=fields.CharField(db_default='', default='', max_length=64),
         ),
     ]

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsSettings',
             name='afterword',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(db_default='', default='', unique=False),
         ),
         ops.AddField(
             model_name='ProceedingsSettings',
@@ -59,12 +59,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsSettings',
             name='afterword_signature',
-            field=fields.CharField(default='', max_length=100),
+            field=fields.CharField(db_default='', default='', max_length=100),
         ),
         ops.AddField(
             model_name='ProceedingsSettings',
             name='compiled_by',
-            field=fields.CharField(default='', max_length=100),
+            field=fields.CharField(db_default='', default='', max_length=100),
         ),
         ops.AddField(
             model_name='ProceedingsSettings',
@@ -74,12 +74,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ProceedingsSettings',
             name='preface_signature',
-            field=fields.CharField(default='', max_length=100),
+            field=fields.CharField(db_default='', default='', max_length=100),
         ),
         ops.RemoveField(model_name='ProceedingsSettings', name='include_comments'),
         ops.AddField(
             model_name='Unit',
             name='full_name',
-            field=fields.CharField(default='', max_length=200),
+            field=fields.CharField(db_default='', default='', max_length=200),
         ),
     ]

@@ -23,6 +23,8 @@ from seminar import i18n, isolation
 from seminar.accounts.routes import routes as account_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
+from seminar.certificates.badge_routes import routes as badge_routes
+from seminar.certificates.routes import routes as certificate_routes
 from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
@@ -120,6 +122,8 @@ def build_routes() -> list[BaseRoute]:
         *registration_routes,
         *statistics_routes,
         *agenda_routes,
+        *certificate_routes,
+        *badge_routes,
         *seminar_routes,
     ]
 

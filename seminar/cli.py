@@ -1,4 +1,4 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, demo, doctor.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, demo, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -53,11 +53,13 @@ async def apply_migrations(database_url: str) -> None:
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    from seminar.system import ensure_system_packages
+    from seminar.system import compile_bytecode, ensure_system_packages
 
     if not ensure_system_packages():
         return 1
     print("System packages: all present.")
+    compile_bytecode()
+    print("Python bytecode: compiled (each command and server process starts without compiling).")
     return 0
 
 
@@ -118,11 +120,11 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from seminar.errors import UserError
-    from seminar.mail.worker import default_worker_name
     from seminar.proceedings.actions import build_now
     from seminar.proceedings.models import BuildStatus
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
+    from seminar.workers import default_worker_name
 
     started = time.perf_counter()
     outcome: list[int] = []
@@ -153,6 +155,65 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
             blob = await Blob.get(sha256=build.blob_id)
             Path(args.out).write_bytes(bytes(blob.content))
             print(f"Written to {args.out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
+def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue the certificates due (awarded papers, approved attendees) and write them all as one zip."""
+    from seminar.certificates import actions, queries
+    from seminar.certificates.document import render_pdfs, zip_of
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        issued = await actions.issue_certificates(seminar, None)
+        valid = [c for c in await queries.certificates_of(seminar) if c.is_valid]
+        print(f"{issued} certificates issued; {len(valid)} valid in all.")
+        specs = await queries.specs_for(seminar, valid, settings.base_url)
+        out = Path(args.out or f"{seminar.slug}-certificates.zip")
+        pdfs = render_pdfs(specs)
+        out.write_bytes(zip_of([(queries.file_name(c), pdf) for c, pdf in zip(valid, pdfs, strict=True)]))
+        print(f"Written to {out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
+def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the 参会证 and 桌签 PDFs of a seminar into a folder."""
+    from seminar.certificates import badges, queries
+    from seminar.certificates.document import render_sheets
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
+        folder = Path(args.out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        context = {"seminar_title": seminar.title}
+        (folder / "badges.pdf").write_bytes(
+            render_sheets("badges.html", "badges.css", {**context, "sheets": badges.sheets(people)})
+        )
+        (folder / "table-cards.pdf").write_bytes(
+            render_sheets("table_cards.html", "table_cards.css", {**context, "cards": badges.table_cards(people)})
+        )
+        print(f"{len(people)} people: badges.pdf and table-cards.pdf written to {folder}")
         outcome.append(0)
 
     asyncio.run(_with_database(settings, work))
@@ -351,6 +412,21 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="also write the PDF to this file")
     build.add_argument("--topic", type=int, help="build only the volume of this topic (its position)")
     build.set_defaults(handler=cmd_proceedings_build)
+
+    certificates = commands.add_parser("certificates", help="获奖证书 and 参会证明 of a seminar")
+    certificate_commands = certificates.add_subparsers(dest="certificates_command", required=True, metavar="ACTION")
+    certificates_build = certificate_commands.add_parser(
+        "build", help="issue the certificates due and write every valid one as PDFs in a zip"
+    )
+    certificates_build.add_argument("--seminar", required=True, help="the seminar's slug")
+    certificates_build.add_argument("--out", help="the zip file (default: <slug>-certificates.zip)")
+    certificates_build.set_defaults(handler=cmd_certificates_build)
+    certificates_badges = certificate_commands.add_parser(
+        "badges", help="write the 参会证 (badges with check-in QR codes) and 桌签 (table cards) as PDFs"
+    )
+    certificates_badges.add_argument("--seminar", required=True, help="the seminar's slug")
+    certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")
+    certificates_badges.set_defaults(handler=cmd_certificates_badges)
 
     demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")

@@ -24,6 +24,7 @@ from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
 from seminar.agenda.demo import build_demo_agenda
 from seminar.proceedings.actions import build_now, publish_build
+from seminar.proceedings.demo import build_demo_book_sections
 from seminar.proceedings.models import BuildStatus
 from seminar.reviews.demo import build_demo_reviews
 from seminar.seminars.defaults import DEFAULT_TOPICS
@@ -266,6 +267,8 @@ async def build_demo(
     assert organizer is not None, "the cast always holds the organizer"
     reviewing = await build_demo_reviews(seminar, organizer, base_url, now=noon) if papers else None
     release = await build_demo_agenda(seminar, REVIEWERS) if papers and agenda else None
+    # The book's own sections: 前言, 领导讲话, each topic's 专题点评 by its session's 点评人, 后记.
+    await build_demo_book_sections(seminar)
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
     return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,

@@ -51,7 +51,12 @@ START_METHOD = "forkserver"
 # Imported once by the fork server, so a child starts with them loaded. A child runs the caller's
 # main module again unless the server has it: `seminar` (a script) is "__main__", `python -m
 # seminar.cli` is seminar.cli, whose imports then cost nothing.
-PRELOAD = ["__main__", "seminar.cli", "seminar.submissions.intake", "seminar.accounts.spreadsheet"]
+# What the children use, imported once by the server: intake and the spreadsheets import their
+# libraries only when used (a command line that merely reads rows should not pay for them).
+PRELOAD = [
+    "__main__", "seminar.cli", "seminar.submissions.intake", "seminar.accounts.spreadsheet",
+    "mammoth", "markdown_it", "seminar.submissions.images", "openpyxl",
+]
 MAX_CONCURRENT = max(2, os.cpu_count() or 2)
 # A child waiting for a core on a busy machine (it runs at a lower priority) gets this many
 # times its CPU limit in wall-clock time before it is killed.

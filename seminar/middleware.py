@@ -17,7 +17,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
-from seminar.accounts.models import Role, RoleName, User
+from seminar.accounts.models import RoleName
+from seminar.accounts.queries import session_user_and_roles
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.agenda.published import SHAREABLE, ReadyAnswer, keep_ready, ready_answer
@@ -264,21 +265,19 @@ async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: i
         clear_session(session)
         session["expired"] = True
         return ANONYMOUS
-    # The session's row and its user in one query: a session logged out (its row deleted), an
-    # account switched off, or one whose password changed since (a new epoch) is signed in no more.
-    # (Filtering the user by the session's key costs less than loading the session with its user.)
+    # The session's row, its user and their roles in one query: a session logged out (its row
+    # deleted), an account switched off, or one whose password changed since (a new epoch) is
+    # signed in no more; a role granted or taken away counts from the next request.
     key = session.get(SESSION_KEY)
-    user = (
-        await User.get_or_none(id=user_id, is_active=True, login_sessions__key_hash=token_hash(key))
-        if isinstance(key, str) else None
-    )
-    if user is None or user.session_epoch != session.get("epoch"):
+    found = await session_user_and_roles(user_id, token_hash(key)) if isinstance(key, str) else None
+    if found is None or found[0].session_epoch != session.get("epoch"):
         session.pop("user_id", None)
         session.pop(SESSION_KEY, None)
         return ANONYMOUS
+    user, named = found
     roles: dict[int, set[str]] = defaultdict(set)
-    for seminar_id, name in await Role.filter(user_id=user.id).values_list("seminar_id", "name"):
-        roles[seminar_id].add(str(name))
+    for seminar_id, name in named:
+        roles[seminar_id].add(name)
     reviewing = [seminar_id for seminar_id, names in roles.items() if RoleName.REVIEWER.value in names]
     assigned, conflicted = await reviewer_papers(user, reviewing) if reviewing else (frozenset(), frozenset())
     return Actor(

@@ -210,6 +210,23 @@ def can_manage_proceedings(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+class CommentaryScoped(Protocol):
+    """A 专题点评 of a seminar, and the account the organizers named to write it (None: a name only)."""
+
+    seminar_id: int
+    commentator_id: int | None
+
+
+def can_write_commentary(actor: Actor, commentary: CommentaryScoped) -> bool:
+    """A 专题点评 is written by the seminar's organizers, or by the 点评人 they named, through their own login —
+    as long as that person still holds a role in the seminar."""
+    if actor.is_organizer(commentary.seminar_id):
+        return True
+    return (
+        actor.user is not None and commentary.commentator_id == actor.user.id and bool(actor.roles.get(commentary.seminar_id))
+    )
+
+
 def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:
     """The published book: anyone holding a role in the seminar (attendees included), everyone if it is public."""
     return seminar.proceedings_public or has_seminar_role(actor, seminar)
@@ -367,4 +384,34 @@ def can_read_comments(actor: Actor, paper: CityScoped, released: bool, authors_s
 
 def can_edit_agenda(actor: Actor, seminar: SeminarScoped) -> bool:
     """Rooms, the draft agenda, its checks and publishing releases; the public agenda needs no permission."""
+    return actor.is_organizer(seminar.id)
+
+
+class CertificateScoped(Protocol):
+    """A certificate, as far as the policy cares: whose it is."""
+
+    seminar_id: int
+    unit_id: int | None  # the paper's city, or the unit given 优秀组织奖
+    user_id: int | None  # the attendee of a 参会证明
+
+    @property
+    def kind(self) -> str: ...  # award / organization / attendance
+
+
+def can_manage_certificates(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers issue and revoke certificates, set the seal, and download them all."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_download_certificate(actor: Actor, certificate: CertificateScoped) -> bool:
+    """A paper's or a unit's award goes to that unit's submitters; a 参会证明 to its attendee; all to organizers."""
+    if actor.is_organizer(certificate.seminar_id):
+        return True
+    if certificate.kind == "attendance":
+        return actor.user is not None and certificate.user_id == actor.user.id
+    return actor.submits_for(certificate.seminar_id, certificate.unit_id)
+
+
+def can_print_badges(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers print the 参会证 (whose QR codes check people in) and the 桌签."""
     return actor.is_organizer(seminar.id)

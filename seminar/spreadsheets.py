@@ -17,14 +17,14 @@ import datetime as dt
 import io
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+# openpyxl is imported where a sheet is made, not here: with numpy under it, it is a second or more
+# of start-up for every command and process that merely imports a module with an export in it.
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A leading tab or carriage return is skipped by some spreadsheet programs before they look for "=".
@@ -34,17 +34,10 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 CellValue = str | int | float | dt.datetime | dt.date | None
 
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 # The typeface of Chinese office documents; Excel and WPS both know it by this name.
 FONT_NAME = "宋体"
-_FONT = Font(name=FONT_NAME, size=11)
-_BOLD = Font(name=FONT_NAME, size=11, bold=True)
-_MARKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 # Excel's header/footer codes: &P the page, &N the number of pages.
 PAGE_FOOTER = "第 &P 页，共 &N 页"
-# In inches, as Excel stores them: about 2 cm at the sides and the top, room for the footer below.
-_MARGINS = PageMargins(left=0.7, right=0.7, top=0.75, bottom=0.9, header=0.3, footer=0.4)
 
 
 @dataclass(frozen=True)
@@ -59,6 +52,8 @@ class Column:
 
 def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
     """A cell of a sheet being filled: none is merged yet (a merge's first cell stays a Cell)."""
+    from openpyxl.cell.cell import Cell
+
     cell = sheet.cell(row=row, column=column)
     assert isinstance(cell, Cell), "cells are written before any merge"
     return cell
@@ -66,6 +61,8 @@ def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
 
 def set_value(cell: Cell, value: CellValue) -> None:
     """Write one value; strings always as text, never as a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         # Control characters cannot be stored in the sheet's XML; a tab or newline can.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -96,6 +93,15 @@ def write_table(
     template people fill in by hand. `marked` rows (counted from 0 among `rows`) print bold on a
     light grey, e.g. an agenda's 重点发言. `footer` is Excel's footer code (&P, &N), centred.
     """
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    regular, bold = Font(name=FONT_NAME, size=11), Font(name=FONT_NAME, size=11, bold=True)
+    marked_fill = PatternFill("solid", fgColor="F2F2F2")
     header_row = 1
     if title:
         set_value(_cell(sheet, 1, 1), title)
@@ -107,9 +113,9 @@ def write_table(
     for index, column in enumerate(columns, start=1):
         cell = _cell(sheet, header_row, index)
         set_value(cell, column.heading)
-        cell.font = _BOLD
+        cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
+        cell.border = border
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last_row = header_row
     for last_row, values in enumerate(rows, start=header_row + 1):
@@ -120,21 +126,22 @@ def write_table(
             if column.text:
                 cell.number_format = TEXT_FORMAT
             cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
-            cell.border = _BORDER
-            cell.font = _BOLD if mark else _FONT
+            cell.border = border
+            cell.font = bold if mark else regular
             if mark:
-                cell.fill = _MARKED_FILL
+                cell.fill = marked_fill
     for row in range(last_row + 1, last_row + 1 + blank_text_rows):
         for index, column in enumerate(columns, start=1):
             blank = _cell(sheet, row, index)
-            blank.font = _FONT
+            blank.font = regular
             if column.text:
                 blank.number_format = TEXT_FORMAT
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_margins = _MARGINS
+    # In inches, as Excel stores them: about 2 cm at the sides and the top, room for the footer below.
+    sheet.page_margins = PageMargins(left=0.7, right=0.7, top=0.75, bottom=0.9, header=0.3, footer=0.4)
     sheet.print_options.horizontalCentered = True
     page_footer = sheet.oddFooter
     assert page_footer is not None, "openpyxl gives every sheet its footers"
@@ -148,6 +155,8 @@ def write_table(
 
 
 def new_workbook(sheet_title: str) -> tuple[Workbook, Worksheet]:
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None, "a new openpyxl Workbook always has one sheet"

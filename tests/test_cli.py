@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from seminar.accounts.passwords import verify_password
@@ -114,6 +115,27 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     assert "Nothing changed since the last build" in rebuilt.stdout
     assert book.read_bytes().startswith(b"%PDF-")
     assert query(tmp_path, "SELECT COUNT(*) FROM proceedings_build") == [(1,)]
+
+    # The demo's awards get their certificates: issued once, written as one zip of PDFs.
+    archive_path = tmp_path / "certificates.zip"
+    certificates = run_seminar(tmp_path, "certificates", "build", "--seminar", "gd-2021", "--out", str(archive_path))
+    again = run_seminar(tmp_path, "certificates", "build", "--seminar", "gd-2021", "--out", str(archive_path))
+
+    assert certificates.returncode == 0, certificates.stderr
+    [(awarded,)] = query(tmp_path, "SELECT COUNT(*) FROM review_decision WHERE award IS NOT NULL")
+    [(issued,)] = query(tmp_path, "SELECT COUNT(*) FROM certificate WHERE kind = 'award'")
+    assert issued == awarded > 0
+    [(valid,)] = query(tmp_path, "SELECT COUNT(*) FROM certificate")
+    assert certificates.stdout.startswith(f"{valid} certificates issued; {valid} valid in all.")
+    assert again.stdout.startswith("0 certificates issued;")
+    names = zipfile.ZipFile(archive_path).namelist()
+    assert len(names) == valid and all(name.startswith(("荣誉证书-", "参会证明-")) and name.endswith(".pdf") for name in names)
+
+    badges = run_seminar(tmp_path, "certificates", "badges", "--seminar", "gd-2021", "--out-dir", str(tmp_path / "print"))
+
+    assert badges.returncode == 0, badges.stderr
+    assert (tmp_path / "print" / "badges.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "print" / "table-cards.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None:

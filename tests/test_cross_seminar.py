@@ -62,6 +62,7 @@ from tests.test_route_matrix import (
     World,
     _ask,
     _book_and_agenda,
+    _certificates,
     _changes,
     _database_state,
     _outcome,
@@ -85,6 +86,7 @@ OUT_OF_SCOPE = {
     "static": "a file of the site",
     "accounts:invitation": "the token is the credential and names no seminar",
     "accounts:reset_password": "the token is the credential and names no seminar",
+    "certificates:verify": "public and under no seminar's address: any valid number is confirmed to anyone",
 }
 ASKERS = ("organizer", "city_a", "reviewer")  # the people of seminar A who ask
 # The agenda editor finds sessions and slots by key in this seminar's own draft, so another seminar's key
@@ -129,6 +131,7 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     visitor = await make_user(email="b-visitor@example.org", name="邓琳")
     o.pending = await Registration.create(seminar=o.seminar, user=visitor, name="邓琳", email=visitor.email,
                                           status=RegistrationStatus.PENDING, unit_text="省社科联")
+    await _certificates(o)
     o.invitation = o.reset = "unused"  # the token routes are out of scope
     # Slot keys made from ids differ between the seminars, fixed ones ("closing-speech") do not: take B's own.
     a_agenda = (await load_draft(await Seminar.get(slug=SLUG))).agenda

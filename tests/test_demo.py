@@ -201,3 +201,29 @@ async def test_demo_agenda_names_chairs_commentators_and_the_lecturer_and_puts_n
 
     page = await client.get("/gd-2021/agenda")
     assert "08:00—09:00" in page.text and "辅导人" in page.text and "省委组织部" in page.text
+
+
+async def test_demo_book_has_a_signed_preface_speeches_each_topics_commentaries_by_its_agenda_commentators_and_an_afterword(
+) -> None:
+    from seminar.agenda.models import AgendaRelease
+    from seminar.agenda.snapshot import agenda_from_data
+    from seminar.proceedings.models import TopicCommentary
+    from seminar.proceedings.queries import book_spec
+
+    await build_demo(today=TODAY)
+    await build_demo(today=TODAY)  # again: nothing doubles
+    seminar = await Seminar.get(slug="gd-2021")
+    spec = await book_spec(seminar)
+
+    assert spec.organizer == "中共广东省委政法委员会"
+    assert spec.preface_text and spec.preface_signature == "编者" and spec.preface_date == seminar.starts_on
+    assert [speech.kind for speech in spec.speeches] == ["opening", "closing"] and all(s.speaker for s in spec.speeches)
+    assert spec.afterword_text and spec.afterword_signature and spec.afterword_date
+    agenda = agenda_from_data((await AgendaRelease.get(seminar_id=seminar.id, number=1)).data)
+    topics = {topic.id: topic.position for topic in await Topic.filter(seminar_id=seminar.id)}
+    named = {topics[s.topic_id]: [p.name for p in s.commentators] for s in agenda.sessions if s.topic_id is not None}
+    assert {topic.position: [c.name for c in topic.commentaries] for topic in spec.topics} == named
+    assert all(len(names) == 2 for names in named.values())
+    # Each 点评人 is a demo account, who can edit their 点评 through their own login.
+    assert await TopicCommentary.filter(seminar_id=seminar.id, commentator_id__isnull=True).count() == 0
+    assert await TopicCommentary.filter(seminar_id=seminar.id).count() == 12

@@ -45,6 +45,8 @@ EXPECTED = {
     "can_send_bulk_mail":      (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
+    "can_manage_certificates": (False, False, False, False, True, False, True),
+    "can_print_badges":        (False, False, False, False, True, False, True),
 }
 
 
@@ -203,3 +205,66 @@ def test_only_the_paper_s_own_city_sends_its_final_version(actor_name: str) -> N
 
     assert sends is (actor_name == "submitter")
     assert not permissions.can_send_final_version(ACTORS[actor_name], other_city)
+
+
+@dataclass
+class FakeCertificate:
+    seminar_id: int
+    kind: str
+    unit_id: int | None = None
+    user_id: int | None = None
+
+
+# Whose certificate each actor downloads: the city's award (unit 10), another city's (11), a unit's
+# 优秀组织奖 (10), the actor's own 参会证明 (user 7) and someone else's (user 8).
+CERTIFICATES = {
+    "own_city_award": FakeCertificate(1, "award", unit_id=10),
+    "other_city_award": FakeCertificate(1, "award", unit_id=11),
+    "own_unit_organization": FakeCertificate(1, "organization", unit_id=10),
+    "own_attendance": FakeCertificate(1, "attendance", user_id=7),
+    "other_attendance": FakeCertificate(1, "attendance", user_id=8),
+}
+DOWNLOADS = {
+    #                        own_city other_city own_unit own_att other_att
+    "anonymous":            (False, False, False, False, False),
+    "attendee":             (False, False, False, True,  False),
+    "submitter":            (True,  False, True,  True,  False),
+    "reviewer":             (False, False, False, True,  False),
+    "organizer":            (True,  True,  True,  True,  True),
+    "organizer_elsewhere":  (False, False, False, True,  False),
+    "admin":                (True,  True,  True,  True,  True),
+}
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_a_certificate_is_downloaded_by_its_holders_and_the_organizers(actor_name: str) -> None:
+    answers = tuple(permissions.can_download_certificate(ACTORS[actor_name], c) for c in CERTIFICATES.values())
+
+    assert answers == DOWNLOADS[actor_name]
+
+
+@dataclass
+class FakeCommentary:
+    seminar_id: int
+    commentator_id: int | None
+
+
+@pytest.mark.parametrize(
+    ("actor_name", "named", "allowed"),
+    [
+        # actor     the 点评人 named is the actor (user 7)?   may write
+        ("anonymous", False, False),
+        ("attendee", False, False),
+        ("attendee", True, True),  # the named 点评人 writes through their own login
+        ("reviewer", True, True),
+        ("submitter", False, False),
+        ("organizer", False, True),  # organizers write any 点评 of their seminar
+        ("organizer_elsewhere", True, False),  # named, but without a role in this seminar any more
+        ("admin", False, True),
+    ],
+)
+def test_a_topic_commentary_is_written_by_the_organizers_or_the_named_commentator(
+    actor_name: str, named: bool, allowed: bool
+) -> None:
+    commentary = FakeCommentary(seminar_id=1, commentator_id=7 if named else 99)
+    assert permissions.can_write_commentary(ACTORS[actor_name], commentary) is allowed

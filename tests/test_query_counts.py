@@ -27,7 +27,8 @@ from seminar.agenda.queries import load_draft
 from seminar.app import build_routes
 from seminar.audit.models import AuditEntry
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Bid, Conflict
+from seminar.certificates.actions import issue_certificates
+from seminar.reviews.models import Bid, Conflict, Decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
@@ -80,6 +81,10 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "reviews:send_decisions": (ORGANIZER, "/{slug}/manage/decisions/send"),
     "reviews:decision_mail": (ORGANIZER, "/{slug}/manage/decisions/mail/discussion"),
     "proceedings:manage": (ORGANIZER, "/{slug}/manage/proceedings"),
+    "certificates:manage": (ORGANIZER, "/{slug}/manage/certificates"),
+    "certificates:mine": (SUBMITTER, "/{slug}/certificates"),
+    "certificates:badges": (ORGANIZER, "/{slug}/manage/badges.pdf"),
+    "certificates:table_cards": (ORGANIZER, "/{slug}/manage/table-cards.pdf"),
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),
@@ -138,6 +143,7 @@ NOT_LISTS: dict[str, str] = {
     "proceedings:download": "the published book's PDF",
     "proceedings:volume": "one published volume's PDF",
     "proceedings:paper": "one paper's page",
+    "proceedings:commentary": "one 专题点评's form",
     "registration:register": "a form",
     "agenda:session_add": "a form",
     "agenda:session": "one session's form",
@@ -148,6 +154,9 @@ NOT_LISTS: dict[str, str] = {
     "seminars:settings": "one seminar's form",
     "seminars:topic_edit": "one topic's form",
     "seminars:topic_delete": "a confirmation for one topic",
+    "certificates:download": "one certificate's PDF",
+    "certificates:zip": "the valid certificates in one query, typeset into one zip",
+    "certificates:verify": "one certificate",
 }
 
 
@@ -229,6 +238,8 @@ async def _one_more_of_everything(world: World) -> None:
                                    granted_by=organizer)
 
     await make_attendee(seminar, f"attendee{n}@example.org", f"参会人{n}")
+    await Decision.filter(paper_id=own.id).update(award="third")
+    await issue_certificates(seminar, organizer)  # the new attendee's 参会证明 and the award of the city's paper
     await make_mail(f"someone{n}@example.org", seminar=seminar)
     await make_mail(f"site{n}@example.org")
     await AuditEntry.create(user=organizer, user_email=organizer.email, user_name=organizer.name, seminar=seminar,

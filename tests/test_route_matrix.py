@@ -41,6 +41,7 @@ from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
+from seminar.proceedings.models import TopicCommentary
 from seminar.db import column
 from seminar.operations.models import WorkerHeartbeat
 from seminar.mail.batches import MailBatchKind
@@ -48,6 +49,8 @@ from seminar.mail.outbox import new_batch
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
+from seminar.certificates.models import Certificate, CertificateKind
+from seminar.certificates.wording import certificate_number
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
@@ -222,6 +225,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "proceedings:download":             READERS,
     "proceedings:volume":               READERS,
     "proceedings:paper":                READERS,
+    "proceedings:commentary_add":       ORGANIZERS,
+    "proceedings:commentary_delete":    ORGANIZERS,
+    # A 专题点评: its organizers, and the 点评人 they named (the reviewer) through their own login.
+    "proceedings:commentary":           (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
     # registration
     "registration:register":            EVERYONE,
     "registration:me":                  SIGNED_IN,
@@ -263,6 +270,19 @@ POLICY: dict[str, tuple[str, ...]] = {
     "agenda:frab_json":                 EVERYONE,
     "agenda:my":                        SIGNED_IN,
     "agenda:person_ics":                EVERYONE,  # the secret address is the credential
+    # certificates: the organizers issue them; city A's award is its city's to download; anyone verifies
+    "certificates:manage":              ORGANIZERS,
+    "certificates:settings":            ORGANIZERS,
+    "certificates:issue":               ORGANIZERS,
+    "certificates:organization":        ORGANIZERS,
+    "certificates:revoke":              ORGANIZERS,
+    "certificates:zip":                 ORGANIZERS,
+    "certificates:mine":                SIGNED_IN,
+    "certificates:download":            (LOGIN, HIDE,   OK,     HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK),
+    "certificates:mail":                (LOGIN, HIDE,   OK,     HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK),
+    "certificates:verify":              EVERYONE,
+    "certificates:badges":              ORGANIZERS,
+    "certificates:table_cards":         ORGANIZERS,
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),
@@ -399,7 +419,7 @@ async def _papers_and_reviews(o: SimpleNamespace) -> None:
                                        source=ConflictSource.DECLARED, reason=SECRETS_TEXT["conflict"])
     await UnitConflictLift.create(seminar=o.seminar, paper=o.paper, reviewer=o.lifted, reason="已调离该市",
                                   lifted_by=o.organizer)
-    await make_decision(o.paper, "keynote", notified_at=dt.datetime.now(dt.UTC), notified_outcome="keynote")
+    await make_decision(o.paper, "keynote", award="first", notified_at=dt.datetime.now(dt.UTC), notified_outcome="keynote")
     o.city_b_paper = await make_paper(o.seminar, "深圳市", title="深圳市矛盾纠纷多元化解的实践", status="submitted")
     await make_assignment(o.city_b_paper, o.reviewer)  # to be drafted, then declined
     await make_decision(o.city_b_paper, "discussion")  # its mail not sent yet
@@ -419,6 +439,8 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
     o.book = await make_proceedings_build(o.seminar)
     o.volume = await make_proceedings_build(o.seminar, volume=1, input_hash="1" * 64)
     o.unpublished = await make_proceedings_build(o.seminar, volume=2, published=False, input_hash="2" * 64)
+    o.commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[1], commentator=o.reviewer, name=o.reviewer.name)
+    o.spare_commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[2], name="许教授")
     o.hall = await make_room(o.seminar, "第一会议室", 200)
     o.spare_room = await make_room(o.seminar, "第三会议室", 40)
     await AgendaSettings.create(seminar=o.seminar, days=[o.seminar.starts_on.isoformat()])
@@ -456,6 +478,20 @@ async def _mail_links_and_registrations(o: SimpleNamespace) -> None:
     visitor = await make_user(email=SECRETS_TEXT["visitor"], name="周敏")
     o.pending = await Registration.create(seminar=o.seminar, user=visitor, name="周敏", email=visitor.email,
                                           status=RegistrationStatus.PENDING, unit_text="省社科联")
+    await _certificates(o)
+
+
+async def _certificates(o: SimpleNamespace) -> None:
+    """City A's award certificate is issued, and a spare one to revoke; the attendee's 参会证明 is not yet."""
+    o.shenzhen = await make_unit("深圳市", UnitKind.CITY)
+    o.award = await Certificate.create(
+        seminar=o.seminar, serial=1, number=certificate_number(2026, 1), kind=CertificateKind.AWARD, grade="first",
+        paper=o.paper, unit=o.guangzhou, holder="陈静", title=o.paper.title, unit_name="广州市",
+    )
+    o.spare_certificate = await Certificate.create(
+        seminar=o.seminar, serial=2, number=certificate_number(2026, 2), kind=CertificateKind.ORGANIZATION,
+        grade="organization", unit=o.guangzhou, holder="广州市", unit_name="广州市",
+    )
 
 
 def _params(o: SimpleNamespace) -> dict[str, Any]:
@@ -463,7 +499,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "slug": SLUG, "number": o.paper.number, "version": 1, "user_id": o.newcomer.id, "mail_id": o.mail.id,
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
-        "batch_id": o.batch,
+        "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
     }
 
 
@@ -492,6 +528,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "proceedings:status": {"build_id": o.book.id},
         "proceedings:unpublish": {"build_id": o.volume.id},
         "proceedings:volume": {"number": 1},
+        "proceedings:commentary_delete": {"commentary_id": o.spare_commentary.id},
         "agenda:release": {"number": 1},
         "agenda:room_delete": {"room_id": o.spare_room.id},
         "agenda:session": {"key": o.session.key},
@@ -503,6 +540,8 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "agenda:paper_leave_out": {"paper_id": o.contribution.id},
         "agenda:paper_put_back": {"paper_id": o.left_out.id},
         "seminars:topic_delete": {"topic_id": o.topics[5].id},
+        "certificates:verify": {"number": o.award.number},
+        "certificates:revoke": {"certificate_id": o.spare_certificate.id},
     }
 
 
@@ -620,7 +659,11 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),
         "proceedings:build": _fixed({"volume": ""}),
+        "proceedings:commentary_add": _fixed({"topic": str(o.topics[0].id), "name": "张教授", "sort": "1"}),
+        "proceedings:commentary": _fixed({"text": "各地做法各有特色。", "topic": str(o.topics[1].id), "name": "王芳", "sort": "1"}),
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),
+        "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
+        "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
         "agenda:settings": _fixed({
             "days": "2026-12-10", "day_start": "08:30", "lunch_start": "12:00", "lunch_end": "14:00", "day_end": "17:30",
             "keynote_minutes": "12", "discussion_minutes": "20", "per_speaker_minutes": "4", "commentary_minutes": "10",

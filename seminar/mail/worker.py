@@ -9,21 +9,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
-import secrets
-import socket
 
 from seminar.config import Settings
 from seminar.db import is_connection_lost
 from seminar.mail import actions
 from seminar.operations.logs import working_for
+from seminar.workers import default_worker_name
 
 logger = logging.getLogger(__name__)
-
-
-def default_worker_name() -> str:
-    """host:pid:random, unique among live workers, so a claim names exactly one of them."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def log_failed_round(log: logging.Logger, message: str, error: Exception) -> None:

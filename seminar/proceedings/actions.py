@@ -30,13 +30,20 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from seminar.accounts.models import User
+from seminar.accounts.models import Role, User
 from seminar.blobs import store_blob
 from seminar.errors import UserError
 from seminar.i18n import N_, _
 from seminar.operations.logs import current_request_id
 from seminar.proceedings.inputs import input_hash
-from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.models import (
+    BookSpeech,
+    BuildStatus,
+    ProceedingsBuild,
+    ProceedingsSettings,
+    SpeechKind,
+    TopicCommentary,
+)
 from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.queries import book_spec, previous_build
 from seminar.proceedings.typeset import (
@@ -47,7 +54,7 @@ from seminar.proceedings.typeset import (
     missing_fonts_message,
     typeset_async,
 )
-from seminar.seminars.models import Seminar
+from seminar.seminars.models import Seminar, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +94,45 @@ def dedupe_key(seminar_id: int, volume: int | None, digest: str) -> str:
     return f"{seminar_id}:{'book' if volume is None else volume}:{digest}"
 
 
-async def save_settings(seminar: Seminar, values: dict[str, Any]) -> ProceedingsSettings:
+async def save_settings(
+    seminar: Seminar, values: dict[str, Any], speeches: dict[SpeechKind, dict[str, str]] | None = None
+) -> ProceedingsSettings:
+    """The book's settings, and its 领导讲话 as typed: a speech whose fields are all empty is removed."""
     async with in_transaction():
         options, _created = await ProceedingsSettings.get_or_create(seminar_id=seminar.id)
         for key, value in values.items():
             setattr(options, key, value)
         await options.save()
+        for kind, fields in (speeches or {}).items():
+            if any(fields.values()):
+                await BookSpeech.update_or_create(defaults=fields, seminar_id=seminar.id, kind=kind)
+            else:
+                await BookSpeech.filter(seminar_id=seminar.id, kind=kind).delete()
     return options
+
+
+async def add_commentary(seminar: Seminar, values: dict[str, Any]) -> TopicCommentary:
+    """A 专题点评 on one of the seminar's topics; the named account, if any, must hold a role in the seminar."""
+    await _check_commentary(seminar, values)
+    return await TopicCommentary.create(seminar_id=seminar.id, **values)
+
+
+async def update_commentary(commentary: TopicCommentary, values: dict[str, Any]) -> None:
+    """Organizers change any field; a 点评人 only the text (the route gives them no other)."""
+    if "topic_id" in values:
+        await _check_commentary(await Seminar.get(id=commentary.seminar_id), values)
+    await TopicCommentary.filter(id=commentary.id).update(**values, updated_at=_now())
+
+
+async def delete_commentary(commentary: TopicCommentary) -> None:
+    await TopicCommentary.filter(id=commentary.id).delete()
+
+
+async def _check_commentary(seminar: Seminar, values: dict[str, Any]) -> None:
+    if not await Topic.exists(id=values["topic_id"], seminar_id=seminar.id):
+        raise UserError(_("Choose one of the seminar's topics."))
+    if values.get("commentator_id") and not await Role.exists(user_id=values["commentator_id"], seminar_id=seminar.id):
+        raise UserError(_("Only a person of this seminar can be named to write a commentary."))
 
 
 def ensure_fonts() -> None:

@@ -76,10 +76,32 @@ class BookPaper:
 
 
 @dataclass(frozen=True)
+class Commentary:
+    """One 专题点评, printed after its topic's papers: the commentator with 单位 and 职务, and the text."""
+
+    name: str
+    unit: str = ""
+    position: str = ""  # 职务
+    text: str = ""  # plain text, blank lines separate paragraphs
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A 领导讲话 (开班讲话 or 总结讲话) printed before the topics."""
+
+    kind: str  # "opening" or "closing" (`models.SpeechKind`)
+    title: str
+    speaker: str = ""
+    position: str = ""  # 职务
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class BookTopic:
     position: int  # 专题一 is 1
     title: str
     papers: Sequence[BookPaper] = ()
+    commentaries: Sequence[Commentary] = ()  # 专题点评, after the papers
 
 
 @dataclass(frozen=True)
@@ -98,6 +120,13 @@ class BookSpec:
     mark: str = ""  # e.g. 内部资料 注意保存, printed on the cover
     preface_html: str = ""  # sanitised HTML; wins over preface_text
     preface_text: str = ""  # plain text, blank lines separate paragraphs
+    # Set apart under the 前言 and the 后记, right-aligned: who signs, and the month in Chinese numerals.
+    preface_signature: str = ""
+    preface_date: dt.date | None = None
+    speeches: Sequence[Speech] = ()  # 领导讲话, in print order (开班 before 总结)
+    afterword_text: str = ""  # 后记, plain text; none when empty
+    afterword_signature: str = ""
+    afterword_date: dt.date | None = None
     locale: str = i18n.DEFAULT_LOCALE  # zh_Hans, zh_Hant or en
     agenda: Sequence[ProgramDay] | None = None  # 附录: 日程, as the published agenda prints it
     participants: Sequence[Participant] | None = None  # 附录: 名单
@@ -207,6 +236,15 @@ def document_title(spec: BookSpec) -> str:
     return _("%(book)s · %(volume)s", book=book, volume=topic_heading(topic)) if topic else book
 
 
+def speech_label(kind: str) -> str:
+    return _("Closing speech") if kind == "closing" else _("Opening speech")
+
+
+def signed_by(name: str, position: str) -> str:
+    """点评人 or speaker as a byline: 职务　姓名 (the 职务 first, as official texts name a leader)."""
+    return "　".join(part for part in (position, name) if part)
+
+
 def cover_imprint(spec: BookSpec) -> list[str]:
     """The lines above the cover's date: the organizer's 全称 and "…编印" — one line "中共广东省委政法委员会编印"
     when the organizer compiles the book itself, else the organizer, then the compiling office."""
@@ -243,7 +281,10 @@ def paragraphs(text: str) -> list[str]:
 def environment() -> Environment:
     """The site's template environment (autoescape, gettext) with the book's own helpers."""
     env = build_environment()
-    env.globals.update(numeral=numeral, author_lines=author_lines, paragraphs=paragraphs, topic_heading=topic_heading)
+    env.globals.update(
+        numeral=numeral, author_lines=author_lines, paragraphs=paragraphs, topic_heading=topic_heading,
+        speech_label=speech_label, signed_by=signed_by,
+    )
     return env
 
 
@@ -289,6 +330,10 @@ def book_html(
             cover_date=cover_date(spec.date, spec.locale),
             cover_lines=cover_title_lines(spec),
             cover_imprint=cover_imprint(spec),
+            preface_date=cover_date(spec.preface_date, spec.locale) if spec.preface_date else "",
+            afterword_date=cover_date(spec.afterword_date, spec.locale) if spec.afterword_date else "",
+            # The first section with printed page 1: the speeches when the book has them, else the first topic.
+            body_start="speeches" if spec.speeches else "topic",
             document_title=document_title(spec),
             volume=volume_topic(spec),
             preface_html=Markup(spec.preface_html),

@@ -2,7 +2,8 @@
 
 Which papers: before any decision every submitted paper (so organizers can preview the book);
 once papers are decided, those decided keynote, discussion or proceedings-only, never declined
-or withdrawn ones. Within a placement, papers follow the published agenda, then their numbers' order.
+or withdrawn ones. Within a placement, papers follow the published agenda (keynotes and discussion papers
+in speaking order), then the official order of their cities, then their numbers.
 """
 
 from __future__ import annotations
@@ -21,20 +22,29 @@ from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.db import column
 from seminar.i18n import DEFAULT_LOCALE, _, use_locale
-from seminar.permissions import Actor, can_manage_proceedings, can_see_authors_in_book
+from seminar.permissions import Actor, can_manage_proceedings, can_see_authors_in_book, can_write_commentary
 from seminar.proceedings.book import (
     Author,
     BookPaper,
     BookSpec,
     BookTopic,
+    Commentary,
     Participant,
     Placement,
+    Speech,
     author_lines,
     numeral,
     paper_body,
 )
 from seminar.proceedings.frontmatter import dropped_summary
-from seminar.proceedings.models import BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.models import (
+    BookSpeech,
+    BuildStatus,
+    ProceedingsBuild,
+    ProceedingsSettings,
+    SpeechKind,
+    TopicCommentary,
+)
 from seminar.proceedings.progress import build_progress
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.progress import Progress
@@ -60,6 +70,41 @@ async def _placements(seminar: Seminar, papers: list[Paper], decided_only: bool 
         return {paper.id: Placement.DISCUSSION for paper in papers}
     kept = {placement.value: placement for placement in Placement}
     return {paper_id: kept[str(outcome)] for paper_id, outcome in decided.items() if str(outcome) in kept}
+
+
+async def commentaries_of(seminar: Seminar) -> list[TopicCommentary]:
+    """The seminar's 专题点评, by topic and then in the order they are given."""
+    return await TopicCommentary.filter(seminar_id=seminar.id).order_by("topic__position", "sort", "id")
+
+
+async def commentaries_by_topic(seminar: Seminar) -> dict[int, list[TopicCommentary]]:
+    """Topic id → its 专题点评 with the named commentator's account, for the organizers' page (one query)."""
+    found: dict[int, list[TopicCommentary]] = defaultdict(list)
+    for commentary in await TopicCommentary.filter(seminar_id=seminar.id).select_related("commentator").order_by("sort", "id"):
+        found[commentary.topic_id].append(commentary)
+    return found
+
+
+async def my_commentaries(actor: Actor, seminar: Seminar) -> list[TopicCommentary]:
+    """The 专题点评 this person was named to write in the seminar (what the landing page links to)."""
+    if actor.user is None:
+        return []
+    found = await TopicCommentary.filter(seminar_id=seminar.id, commentator_id=actor.user.id).select_related("topic")
+    return [commentary for commentary in found if can_write_commentary(actor, commentary)]
+
+
+async def commentary_or_404(seminar: Seminar, commentary_id: int) -> TopicCommentary:
+    found = await TopicCommentary.get_or_none(id=commentary_id, seminar_id=seminar.id).select_related("topic")
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+async def speeches_of(seminar: Seminar) -> list[BookSpeech]:
+    """The 领导讲话 the organizers entered, 开班 before 总结."""
+    speeches = await BookSpeech.filter(seminar_id=seminar.id)
+    order = list(SpeechKind)
+    return sorted(speeches, key=lambda speech: order.index(speech.kind))
 
 
 async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[ProgramDay] | None:
@@ -91,8 +136,11 @@ async def included_papers(
         query = query.filter(number=number)
     papers = await query.order_by("number")
     placements = await _placements(seminar, papers, decided_only)
+    # As they are presented in the room: the published agenda's order, then the papers it does not
+    # present (proceedings-only ones) in the official order of their cities, so the book can be followed there.
     order = await agenda_order(seminar)
-    papers.sort(key=lambda paper: (order.get(paper.id, len(order)), paper.number))
+    cities = dict(await Unit.filter(id__in={paper.city_id for paper in papers}).values_list("id", "sort_order"))
+    papers.sort(key=lambda paper: (order.get(paper.id, len(order)), cities.get(paper.city_id, 10_000), paper.number))
     return [paper for paper in papers if paper.id in placements], placements
 
 
@@ -167,8 +215,12 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         topics = [topic for topic in topics if topic.position == volume]
     # While reviews in blind mode are open, the book does not name the authors of the papers still under review.
     papers = await book_papers(seminar, topics, withhold_authors=await papers_under_blind_review(seminar))
+    commentaries = await commentaries_of(seminar)
     book_topics = [
-        BookTopic(topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id))
+        BookTopic(
+            topic.position, topic.title, tuple(book for p, book in papers if p.topic_id == topic.id),
+            tuple(Commentary(c.name, c.unit, c.position, c.text) for c in commentaries if c.topic_id == topic.id and c.text.strip()),
+        )
         for topic in topics
     ]
     whole = volume is None
@@ -181,6 +233,15 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         topics=tuple(book_topics),
         mark=options.mark,
         preface_text=options.preface if whole else "",
+        preface_signature=options.preface_signature if whole else "",
+        preface_date=options.preface_date if whole else None,
+        speeches=tuple(
+            Speech(speech.kind.value, speech.title, speech.speaker, speech.position, speech.text)
+            for speech in await speeches_of(seminar) if speech.text.strip()
+        ) if whole else (),
+        afterword_text=options.afterword if whole else "",
+        afterword_signature=options.afterword_signature if whole else "",
+        afterword_date=options.afterword_date if whole else None,
         locale=DEFAULT_LOCALE,
         agenda=(await agenda_rows(seminar)) if whole and options.include_agenda else None,
         participants=(await participants(seminar) or None) if whole and options.include_participants else None,

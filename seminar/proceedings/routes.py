@@ -17,13 +17,20 @@ from seminar import i18n
 from seminar.errors import UserError
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_download_proceedings, can_manage_proceedings, can_read_paper_page, require
+from seminar.accounts.queries import people_of
+from seminar.permissions import (
+    can_download_proceedings,
+    can_manage_proceedings,
+    can_read_paper_page,
+    can_write_commentary,
+    require,
+)
 from seminar.proceedings import actions, queries
 from seminar.proceedings.delivery import pdf_response
-from seminar.proceedings.forms import BuildForm, ProceedingsSettingsForm
+from seminar.proceedings.forms import BuildForm, CommentaryForm, CommentaryTextForm, ProceedingsSettingsForm
 from seminar.proceedings.numerals import chinese_number
 from seminar.seminars.queries import topics_of
-from seminar.web import actor, flash, redirect, render, seminar_page
+from seminar.web import actor, flash, redirect, redirect_to, render, seminar_page
 
 if TYPE_CHECKING:
     from seminar.proceedings.models import ProceedingsBuild
@@ -45,14 +52,31 @@ def book_filename(volume: int | None) -> str:
     return _("Proceedings, topic %(number)s", number=number) + ".pdf"
 
 
-async def _page(request: Request, seminar: Seminar, settings_form: ProceedingsSettingsForm, status: int = 200) -> Response:
+async def _commentary_form(seminar: Seminar, form: CommentaryForm) -> CommentaryForm:
+    """The form with the seminar's topics and people (who may be named to write their 点评 themselves)."""
+    people = await people_of(seminar)
+    form.set_choices(
+        [(topic.id, f"{chinese_number(topic.position)}　{topic.title}") for topic in await topics_of(seminar)],
+        [(person.user.id, person.user.name + (f"（{person.user.unit.name}）" if person.user.unit else "")) for person in people],
+    )
+    return form
+
+
+async def _page(
+    request: Request, seminar: Seminar, settings_form: ProceedingsSettingsForm, status: int = 200,
+    commentary_form: CommentaryForm | None = None,
+) -> Response:
     context = await queries.manage_page(seminar)
     build_form = BuildForm()
     build_form.set_topics(list(context["topics"].items()))
     return render(
         request,
         "proceedings/manage.html",
-        {**context, "form": settings_form, "build_form": build_form, "shown_error": actions.shown_error},
+        {
+            **context, "form": settings_form, "build_form": build_form, "shown_error": actions.shown_error,
+            "commentary_form": await _commentary_form(seminar, commentary_form or CommentaryForm()),
+            "commentaries": await queries.commentaries_by_topic(seminar), "topic_list": await topics_of(seminar),
+        },
         status_code=status,
     )
 
@@ -62,13 +86,71 @@ async def manage(request: Request) -> Response:
     if request.method == "POST":
         settings_form = await bind(ProceedingsSettingsForm, request)
         if settings_form.validate():
-            await actions.save_settings(seminar, settings_form.values())
+            await actions.save_settings(seminar, settings_form.values(), settings_form.speeches())
             flash(request, _("Proceedings settings saved."))
             return redirect(request, "proceedings:manage", slug=seminar.slug)
         return await _page(request, seminar, settings_form, status=400)
     options = await queries.settings_of(seminar)
     settings_form = ProceedingsSettingsForm(obj=options)
+    settings_form.fill_speeches(await queries.speeches_of(seminar))
     return await _page(request, seminar, settings_form)
+
+
+async def commentary_add(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    form = await _commentary_form(seminar, await bind(CommentaryForm, request))
+    if form.validate():
+        try:
+            await actions.add_commentary(seminar, form.values())
+        except UserError as error:
+            flash(request, error.message, "error")
+        else:
+            flash(request, _("Commentary added."))
+        return redirect_to(str(request.url_for("proceedings:manage", slug=seminar.slug)) + "#commentaries")
+    options = await queries.settings_of(seminar)
+    return await _page(request, seminar, ProceedingsSettingsForm(obj=options), status=400, commentary_form=form)
+
+
+async def commentary(request: Request) -> Response:
+    """One 专题点评: organizers change all of it; the 点评人 they named writes its text through their own login."""
+    seminar = await seminar_page(request)
+    found = await queries.commentary_or_404(seminar, request.path_params["commentary_id"])
+    current = actor(request)
+    require(can_write_commentary(current, found), 404)
+    organizer = can_manage_proceedings(current, seminar)
+    form: CommentaryTextForm
+    if request.method == "POST":
+        form = await bind(CommentaryForm if organizer else CommentaryTextForm, request)
+        if isinstance(form, CommentaryForm):
+            await _commentary_form(seminar, form)
+        if form.validate():
+            try:
+                await actions.update_commentary(found, form.values())
+            except UserError as error:
+                flash(request, error.message, "error")
+            else:
+                flash(request, _("Commentary saved."))
+                return redirect(request, "proceedings:commentary", slug=seminar.slug, commentary_id=found.id)
+    elif organizer:
+        form = await _commentary_form(seminar, CommentaryForm(data={
+            "topic": found.topic_id, "name": found.name, "unit": found.unit, "position": found.position,
+            "commentator": found.commentator_id, "sort": found.sort, "text": found.text,
+        }))
+    else:
+        form = CommentaryTextForm(data={"text": found.text})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "proceedings/commentary.html", {
+        "seminar": seminar, "commentary": found, "form": form, "organizer": organizer,
+        "topic_number": chinese_number(found.topic.position),
+    }, status_code=status)
+
+
+async def commentary_delete(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    found = await queries.commentary_or_404(seminar, request.path_params["commentary_id"])
+    await actions.delete_commentary(found)
+    flash(request, _("Commentary deleted."))
+    return redirect_to(str(request.url_for("proceedings:manage", slug=seminar.slug)) + "#commentaries")
 
 
 async def build(request: Request) -> Response:
@@ -181,6 +263,13 @@ routes: list[BaseRoute] = [
         "/{slug}/manage/proceedings/builds/{build_id:int}/unpublish", unpublish, methods=["POST"],
         name="proceedings:unpublish",
     ),
+    Route("/{slug}/manage/proceedings/commentaries", commentary_add, methods=["POST"], name="proceedings:commentary_add"),
+    Route(
+        "/{slug}/manage/proceedings/commentaries/{commentary_id:int}/delete", commentary_delete, methods=["POST"],
+        name="proceedings:commentary_delete",
+    ),
+    Route("/{slug}/proceedings/commentaries/{commentary_id:int}", commentary, methods=["GET", "POST"],
+          name="proceedings:commentary"),
     Route("/{slug}/proceedings.pdf", download, name="proceedings:download"),
     Route("/{slug}/proceedings/topic-{number:int}.pdf", download_volume, name="proceedings:volume"),
     Route("/{slug}/proceedings/papers/{number:int}", paper, name="proceedings:paper"),

@@ -341,8 +341,11 @@ def typeset(
     if counts:
         uploads = {number: papers[number].pdf_pages or b"" for number in counts}
         pdf = insert_pdf_pages(pdf, anchors, uploads, guard=alone)
-    # Printed page 1 is the first topic's divider (the stylesheet restarts the counter there).
-    body_start = next((index for index, names in enumerate(anchors) if any(name.startswith("topic-") for name in names)), None)
+    # Printed page 1 is the 领导讲话's divider, else the first topic's (the stylesheet restarts the counter there).
+    body_start = next(
+        (index for index, names in enumerate(anchors) if any(name == "speeches" or name.startswith("topic-") for name in names)),
+        None,
+    )
     with use_locale(spec.locale):
         pdf = label_pages(pdf, _("Cover"), body_start)
     report.failed_papers = failures

@@ -38,6 +38,7 @@ RESERVED_SLUGS = frozenset(
         "healthz",
         "readyz",
         "metrics",
+        "verify",
         "api",
         "admin",
     }

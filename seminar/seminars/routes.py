@@ -22,7 +22,7 @@ from seminar.errors import UserError
 from seminar.forms import BaseForm, bind
 from seminar.i18n import _, ngettext
 from seminar.permissions import can_copy_seminar, can_create_seminar, can_manage_seminar, require
-from seminar.proceedings.queries import published_build
+from seminar.proceedings.queries import my_commentaries, published_build
 from seminar.seminars import actions, queries
 from seminar.seminars.forms import CopyForm, SeminarForm, TopicForm
 from seminar.seminars.queries import get_seminar_or_404, get_topic_or_404, topics_of, unit_choices
@@ -60,7 +60,11 @@ async def landing(request: Request) -> Response:
     return render(
         request,
         "seminars/landing.html",
-        {"seminar": seminar, "topics": await topics_of(seminar), "proceedings_published": published},
+        {
+            "seminar": seminar, "topics": await topics_of(seminar), "proceedings_published": published,
+            # The 专题点评 this person was named to write: each a button to its text.
+            "my_commentaries": await my_commentaries(actor(request), seminar),
+        },
     )
 
 

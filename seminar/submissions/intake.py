@@ -15,15 +15,12 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from xml.etree.ElementTree import ParseError
 
-import mammoth
 import nh3
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring, iterparse
-from markdown_it import MarkdownIt
 
 from seminar.errors import UserError
 from seminar.i18n import _
-from seminar.submissions.images import ImageBudget, checked_image
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A .docx of a few thousand characters unpacks to well under a megabyte, images included.
@@ -200,6 +197,8 @@ def _docx(data: bytes, max_unpacked: int, max_characters: int) -> Intake:
             core = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as error:
         raise _corrupt() from error
+    import mammoth  # here, not at the top: every command that reads a paper's row would load it
+
     try:
         # Never fetch a linked picture: a URL would tell a stranger the paper is being read, a path
         # would read a file on the server. (Older mammoth versions fetched them by default.)
@@ -312,6 +311,8 @@ _DATA_URI_TEXT = re.compile(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=\s]*", re.I)
 
 
 def _markdown(text: str) -> tuple[str, int]:
+    from markdown_it import MarkdownIt
+
     renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
     return clean(renderer.render(text))
 
@@ -340,6 +341,8 @@ def clean(markup: str) -> tuple[str, int]:
     """Only document structure survives: no script, style, event handler, link into the server, or
     picture from elsewhere, and only pictures whose bytes are sound (`images.checked_image`).
     Returns the HTML and the number of pictures left out."""
+    from seminar.submissions.images import ImageBudget, checked_image
+
     budget = ImageBudget()
 
     def keep(tag: str, attribute: str, value: str) -> str | None:

@@ -37,3 +37,46 @@ async def test_an_idle_session_ends_with_a_message(settings) -> None:  # type: i
 
     assert "李明" not in page.text
     assert "会话已过期，请重新登录。" in flashes(page)
+
+
+async def test_who_is_signed_in_and_their_roles_cost_one_query_and_every_change_counts_at_once() -> None:
+    """A non-reviewer's request learns who they are and what they may do in one query; a reviewer's
+    adds two (their assigned and conflicted papers). Nothing is kept between requests, so a role
+    granted or taken away, a password changed elsewhere and a sign-out all count on the next one."""
+    import time
+
+    from seminar.accounts.actions import close_session, open_session
+    from seminar.accounts.models import Role, RoleName, User
+    from seminar.middleware import load_actor
+    from tests.conftest import counted_queries
+    from tests.factories import grant
+
+    seminar = await make_seminar()
+    user = await make_organizer(seminar)
+    key = await open_session(user, 3600)
+    now = int(time.time())
+
+    def session() -> dict:  # type: ignore[type-arg]
+        return {"user_id": user.id, "epoch": 0, "key": key, "since": now, "seen": now}
+
+    with counted_queries() as organizer_queries:
+        organizer = await load_actor(session())
+    await grant(user, seminar, RoleName.REVIEWER)
+    with counted_queries() as reviewer_queries:
+        reviewer = await load_actor(session())
+    await Role.filter(user_id=user.id, name=RoleName.ORGANIZER).delete()
+    demoted = await load_actor(session())
+    await User.filter(id=user.id).update(session_epoch=1)  # what a password change elsewhere does
+    after_password_change = await load_actor(session())
+    await User.filter(id=user.id).update(session_epoch=0)
+    again = await load_actor(session())
+    await close_session(key)
+    signed_out = await load_actor(session())
+
+    assert organizer.roles == {seminar.id: frozenset({RoleName.ORGANIZER.value})} and len(organizer_queries) == 1
+    assert reviewer.roles == {seminar.id: frozenset({RoleName.ORGANIZER.value, RoleName.REVIEWER.value})}
+    assert len(reviewer_queries) == 3
+    assert organizer.user is not None and organizer.user.name == "李明" and organizer.user.id == user.id
+    assert demoted.roles == {seminar.id: frozenset({RoleName.REVIEWER.value})}
+    assert after_password_change.user is None and again.user is not None
+    assert signed_out.user is None

@@ -417,3 +417,4 @@ async def test_a_new_sign_in_time_alone_can_be_published_as_a_new_version(organi
     assert (await organizer_client.post_form("/language", {"locale": "en", "next": "/"})).status_code == 303
     in_english = (await organizer_client.get(f"{EDITOR}/releases")).text  # in the reader's language
     assert "Sign-in on December 10, 2026: 08:30, now 08:00." in in_english
+

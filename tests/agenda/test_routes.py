@@ -591,6 +591,18 @@ async def test_frab_files_with_people_validate_and_name_the_commentators(  # typ
     assert str(keynote["DESCRIPTION"]).splitlines()[-2:] == ["发言人：广州市1号发言人（广州市委政法委）", "主持人：林主持（省委政法委 副处长）"]
 
 
+async def test_the_published_pages_title_wraps_only_between_the_lines_the_pdf_has(released) -> None:  # type: ignore[no-untyped-def]
+    from seminar.agenda.program import agenda_title_lines
+    from seminar.seminars.models import Seminar
+
+    title = (await Seminar.get(slug=SLUG)).title
+    page = await released.get(f"/{SLUG}/agenda")
+
+    # Each line of the printed title is one unbreakable piece of the page (display: inline-block).
+    lines = re.findall(r'<span class="title-line">([^<]*)</span>', page.text)
+    assert lines == agenda_title_lines(title) and "".join(lines) == title
+
+
 async def test_the_pdf_has_pages_with_chinese_text_and_is_stored_once(released) -> None:  # type: ignore[no-untyped-def]
     response = await released.get(f"/{SLUG}/agenda.pdf")
 

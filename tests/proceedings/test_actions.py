@@ -190,6 +190,20 @@ async def test_keynotes_are_printed_in_the_order_the_published_agenda_presents_t
     assert [paper.title for paper in spec.topics[0].papers] == [TITLES[1], TITLES[2], TITLES[0]]
 
 
+async def test_papers_the_agenda_does_not_present_follow_the_official_order_of_their_cities() -> None:
+    from seminar.accounts.actions import ensure_units
+    from seminar.proceedings.queries import book_spec
+
+    await ensure_units()
+    seminar = await make_seminar(topics=1)
+    for city, title in zip(("佛山市", "深圳市", "广州市"), TITLES, strict=True):  # numbered against the official order
+        await make_decision(await make_paper(seminar, city=city, title=title, status="submitted"), "proceedings")
+
+    spec = await book_spec(seminar)
+
+    assert [paper.title for paper in spec.topics[0].papers] == [TITLES[2], TITLES[1], TITLES[0]]  # 广州, 深圳, 佛山
+
+
 def _no_fonts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A fontconfig that knows no fonts at all, as on a machine without fonts-noto-cjk."""
     config = tmp_path / "fonts.conf"

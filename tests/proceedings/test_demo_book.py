@@ -17,8 +17,10 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from seminar.demo import ORGANIZER_UNIT, SEMINAR_TITLE
-from seminar.proceedings.book import Author, BookPaper, BookSpec, BookTopic, Placement
+from seminar.agenda.demo import LEADER
+from seminar.demo import REVIEWERS, SEMINAR_TITLE
+from seminar.proceedings.book import Author, BookPaper, BookSpec, BookTopic, Commentary, Placement, Speech
+from seminar.proceedings.demo import AFTERWORD, AFTERWORD_SIGNATURE, PREFACE, PREFACE_SIGNATURE, SPEECHES, commentary_text
 from seminar.proceedings.typeset import typeset_in_subprocess
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.submissions.demo import abstract_of, manuscript_docx
@@ -89,10 +91,18 @@ def demo_spec() -> BookSpec:
                     number=number, title=LONG_TITLE[:length - 4] + "调研报告", placement=Placement.PROCEEDINGS,
                     authors=(Author("作者", "省委政法委"),), body_html="<p>正文。</p>",
                 ))
-        topics.append(BookTopic(position, title, tuple(papers)))
+        # The demo's 专题点评: an official, then an invited expert.
+        official, expert = REVIEWERS[position - 1], REVIEWERS[3 + position]
+        topics.append(BookTopic(position, title, tuple(papers), commentaries=(
+            Commentary(official.name, official.unit, official.position, commentary_text(title, official=True)),
+            Commentary(expert.name, expert.unit, expert.position, commentary_text(title, official=False)),
+        )))
     return BookSpec(
-        title=SEMINAR_TITLE, organizer=ORGANIZER_UNIT, date=dt.date(2021, 4, 21), topics=tuple(topics),
-        mark="内部资料 注意保存",
+        title=SEMINAR_TITLE, organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21), topics=tuple(topics),
+        mark="内部资料 注意保存", preface_text=PREFACE, preface_signature=PREFACE_SIGNATURE, preface_date=dt.date(2021, 4, 21),
+        speeches=tuple(Speech(kind.value, title, LEADER.name, LEADER.unit + LEADER.position, text)
+                       for kind, (title, text) in SPEECHES.items()),
+        afterword_text=AFTERWORD, afterword_signature=AFTERWORD_SIGNATURE, afterword_date=dt.date(2021, 5, 21),
     )
 
 
@@ -148,6 +158,26 @@ def test_a_topic_volume_has_its_own_cover_and_title(demo_book: DemoBook) -> None
     assert volume.reader.metadata.title != demo_book.reader.metadata.title
 
 
+def test_the_demo_book_has_its_speeches_commentaries_after_each_topic_and_a_signed_preface_and_afterword(
+    demo_book: DemoBook,
+) -> None:
+    pages = [re.sub(r"\s+", "", page) for page in demo_book.pages]
+    cover = pages[0]
+    assert "中共广东省委政法委员会编印" in cover and "二〇二一年四月" in cover
+    preface = next(index for index, page in enumerate(pages) if page.startswith("前") or "前言" in page[:6])
+    assert pages[preface].endswith("编者二〇二一年四月") or "编者二〇二一年四月" in pages[preface]
+    opening = next(index for index, page in enumerate(pages) if "开班式上的讲话" in page and "同志们" in page)
+    divider_one = next(index for index, page in enumerate(pages) if index > opening and "完成政治任务" in page)
+    divider_two = next(index for index, page in enumerate(pages) if index > divider_one and page.startswith("专题二"))
+    # Each topic's 点评 come after its papers and before the next topic.
+    first_topic = DEFAULT_TOPICS[0].title
+    commentaries = [index for index, page in enumerate(pages) if f"“{first_topic}”专题" in page]
+    assert commentaries and all(divider_one < index < divider_two for index in commentaries)
+    assert "点评：王建华" in "".join(pages[index] for index in commentaries)
+    afterword = next(index for index, page in enumerate(pages) if "本论文集的编印" in page)
+    assert afterword > divider_two and f"{AFTERWORD_SIGNATURE}二〇二一年五月" in pages[afterword]
+
+
 def test_a_table_over_a_page_break_repeats_its_header(demo_book: DemoBook) -> None:
     pages = [page for page in demo_book.pages if "第1行" in page or f"第{LONG_TABLE_ROWS}行" in page or "第35行" in page]
     assert len(pages) >= 2  # the table does run over a page break
@@ -162,7 +192,8 @@ def test_short_tables_after_text_of_any_length_stay_on_one_page(demo_book: DemoB
 
 
 def test_a_toc_entry_that_wraps_keeps_its_page_number_on_its_last_line(demo_book: DemoBook) -> None:
-    toc = [page for page in demo_book.pages[:6] if "目　录" in page or "目 录" in page or "目录" in page]
+    # The 目录's pages: those of the front matter with leader lines (the 前言 and the 目录 take a few).
+    toc = [page for page in demo_book.pages[:12] if re.search(r"(?:\.\s*){5,}\d+\s*$", page, re.M)]
     assert toc
     lines = [line for page in toc for line in page.splitlines()]
     assert any("广州市南沙区南沙街道办事处" in line for line in lines)

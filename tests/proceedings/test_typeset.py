@@ -15,7 +15,7 @@ from weasyprint import HTML
 
 from seminar.agenda.model import Agenda, Person, SlotKind
 from seminar.agenda.program import program_of
-from seminar.proceedings.book import BookPaper, BookSpec, BookTopic, Participant, Placement
+from seminar.proceedings.book import BookPaper, BookSpec, BookTopic, Commentary, Participant, Placement, Speech
 from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.typeset import (
     BuildError,
@@ -84,10 +84,19 @@ def small_book() -> BookSpec:
               body_html="<p>正文</p>" + "<blockquote>" * NESTED + "深" + "</blockquote>" * NESTED),
         paper(rng, 23, Placement.DISCUSSION, "损坏PDF论文", body_html="", pdf_pages=b"%PDF-1.7 broken"),
         paper(rng, 24, Placement.DISCUSSION, "交流论文乙号"),
+    ], commentaries=[
+        Commentary("王建华", "中共广东省委组织部", "副部长", f"点评正文甲。{chinese(rng, 300)}"),
+        Commentary("陈明", "中山大学", "教授", f"点评正文乙。{chinese(rng, 200)}"),
     ])
     return BookSpec(
         title="全省市域社会治理研讨班", organizer="中共广东省委政法委员会", date=dt.date(2021, 4, 21),
         topics=[first, second], mark="内部资料 注意保存", compiled_by="省委政法委办公室", preface_text=f"{chinese(rng, 200)}\n\n{chinese(rng, 150)}",
+        preface_signature="编者", preface_date=dt.date(2021, 11, 20),
+        speeches=[
+            Speech("opening", "在全省市域社会治理研讨班开班式上的讲话", "李志强", "省委政法委副书记", f"开班讲话正文。{chinese(rng, 400)}"),
+            Speech("closing", "在全省市域社会治理研讨班结业式上的总结讲话", "张卫东", "省委常委、政法委书记", f"总结讲话正文。{chinese(rng, 300)}"),
+        ],
+        afterword_text=f"后记正文。{chinese(rng, 200)}", afterword_signature="中共广东省委政法委员会", afterword_date=dt.date(2021, 12, 1),
         agenda=program_of(Agenda((HALL,), (
             session("opening", HALL, "09:00", "09:30",
                     slot("opening-1", "09:00", 30, SlotKind.OPENING, "开班式", speaker=Person(None, "省委政法委领导"))),
@@ -226,12 +235,13 @@ def test_outline_has_one_entry_per_topic_and_paper_in_book_order(book: Built) ->
     top = [entry for entry in outline if not isinstance(entry, list)]
     titles = [entry.title for entry in top]
     assert titles[:2] == ["前言", "目录"]
-    assert titles[2:4] == ["专题一　坚持党的绝对领导", "专题二　推进市域社会治理"]
-    assert titles[4:] == ["附录一　日程安排", "附录二　参会人员名单"]
+    assert titles[2:5] == ["领导讲话", "专题一　坚持党的绝对领导", "专题二　推进市域社会治理"]
+    assert titles[5:] == ["附录一　日程安排", "附录二　参会人员名单", "后记"]
     children = [entry for entry in outline if isinstance(entry, list)]
     assert [[paper.title for paper in kids] for kids in children] == [
+        ["在全省市域社会治理研讨班开班式上的讲话", "在全省市域社会治理研讨班结业式上的总结讲话"],
         ["重点发言甲号", "交流论文甲号", "外来PDF论文", "收录论文甲号"],
-        ["重点发言乙号", "排版失败论文", "损坏PDF论文", "交流论文乙号"],
+        ["重点发言乙号", "排版失败论文", "损坏PDF论文", "交流论文乙号", "点评：王建华", "点评：陈明"],
     ]
     entries = toc_entries(book)
     for kids in children:
@@ -285,6 +295,37 @@ def test_metadata_title_author_and_language(book: Built) -> None:
     assert book.reader.metadata.title == "全省市域社会治理研讨班论文集"
     assert book.reader.metadata.author == "中共广东省委政法委员会"
     assert book.reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+
+
+def test_speeches_commentaries_and_afterword_are_sections_of_the_book_in_the_toc(book: Built) -> None:
+    entries = toc_entries(book)
+    # 领导讲话 first (printed page 1 is their divider), each topic's 点评 after its papers, the 后记 last.
+    assert entries["在全省市域社会治理研讨班开班式上的讲话"] < entries["在全省市域社会治理研讨班结业式上的总结讲话"]
+    assert entries["在全省市域社会治理研讨班结业式上的总结讲话"] < entries["重点发言甲号"]
+    assert entries["交流论文乙号"] < entries["点评：王建华"] < entries["点评：陈明"]
+    assert any(re.search(r"^后记\s*(?:\.\s*){3,}\d+\s*$", text, re.M) for text in book.pages)  # the 目录 names the 后记
+    for title, text in (("在全省市域社会治理研讨班开班式上的讲话", "开班讲话正文"), ("点评：王建华", "点评正文甲"),
+                        ("点评：陈明", "点评正文乙")):
+        page = flat(book.pages[book.physical(entries[title])])
+        assert title in page and text in page, title
+    first = flat(book.pages[book.physical(entries["点评：王建华"])])
+    assert "中共广东省委组织部" in first and "副部长王建华" in first
+    assert "省委政法委副书记李志强" in flat(book.pages[book.physical(entries["在全省市域社会治理研讨班开班式上的讲话"])])
+    # No reviewer's anonymous comment anywhere: the old option is gone.
+    assert "评审意见" not in flat("".join(book.pages))
+
+
+def test_the_preface_and_afterword_end_with_a_signature_and_date_set_apart_on_the_right(book: Built) -> None:
+    preface = next(text for text in book.pages if "前" in flat(text)[:4])
+    afterword = next(text for text in book.pages if "后记正文" in flat(text))
+    for text, signature, date in ((preface, "编者", "二〇二一年十一月"), (afterword, "中共广东省委政法委员会", "二〇二一年十二月")):
+        lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+        signed = next(index for index, line in enumerate(lines) if line.strip() == signature)
+        assert lines[signed + 1].strip() == date  # the date on the line under the signature
+        right_edge = max(len(line) for line in lines[:signed])
+        for line in lines[signed:signed + 2]:
+            # Right-aligned with the text above, set apart from it (far from the left margin).
+            assert abs(len(line) - right_edge) <= 3 and len(line) - len(line.lstrip()) > 15, line
 
 
 def test_appendices_are_printed(book: Built) -> None:

@@ -1,0 +1,53 @@
+"""The check-in token a badge's QR code carries: who, for which seminar, signed with SECRET_KEY.
+
+The token names the seminar and the person and nothing else readable; it is signed (itsdangerous,
+HMAC with the app's SECRET_KEY and a salt of its own, so no other signed value of the app passes
+for one) and dated, so a check-in page can refuse a forged one and, with `max_age`, an old one.
+Whether a token was already used is the check-in's record to keep, not the token's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+CHECKIN_SALT = "seminar.checkin"
+# Where a scanned badge leads: the check-in page of the seminar, the token in the path.
+CHECKIN_PATH = "/{slug}/checkin/{token}"
+
+
+@dataclass(frozen=True)
+class CheckinClaim:
+    seminar_id: int
+    user_id: int
+
+
+class InvalidToken(Exception):
+    """Forged, damaged, for another purpose, or (`expired`) older than allowed."""
+
+    def __init__(self, expired: bool = False) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def checkin_token(secret_key: str, seminar_id: int, user_id: int) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=CHECKIN_SALT).dumps([seminar_id, user_id])
+
+
+def read_checkin_token(secret_key: str, token: str, max_age_seconds: int | None = None) -> CheckinClaim:
+    """The claim the token carries; InvalidToken when it is not one of ours or is older than `max_age_seconds`."""
+    serializer = URLSafeTimedSerializer(secret_key, salt=CHECKIN_SALT)
+    try:
+        seminar_id, user_id = serializer.loads(token, max_age=max_age_seconds)
+    except SignatureExpired as error:
+        raise InvalidToken(expired=True) from error
+    except (BadSignature, ValueError, TypeError) as error:
+        raise InvalidToken() from error
+    if not isinstance(seminar_id, int) or not isinstance(user_id, int):
+        raise InvalidToken()
+    return CheckinClaim(seminar_id, user_id)
+
+
+def checkin_url(base_url: str, slug: str, token: str) -> str:
+    return base_url.rstrip("/") + CHECKIN_PATH.format(slug=slug, token=token)
