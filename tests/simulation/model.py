@@ -30,6 +30,19 @@ class PaperModel:
     status: str = DRAFT
     manuscripts: int = 0
     dirty: bool = True  # changed since it was last submitted (a new paper was never submitted)
+    finals: dict[int, str] = field(default_factory=dict)  # version sent as final (定稿) → pending/accepted/returned/superseded
+    reviewed: int | None = None  # the version current when the paper was decided: the book's until a final is accepted
+
+    def book_version(self) -> int | None:
+        """The version the book prints: the newest accepted final version, else the reviewed one, else the newest
+        ordinary upload."""
+        accepted = [v for v, status in self.finals.items() if status == "accepted"]
+        ordinary = [v for v in range(1, self.manuscripts + 1) if v not in self.finals]
+        if accepted:
+            return max(accepted)
+        if self.reviewed in ordinary:
+            return self.reviewed
+        return max(ordinary, default=None)
 
 
 @dataclass
@@ -68,6 +81,11 @@ class Model:
     published_papers: frozenset[int] | None = None  # … and the latest published version
     left_out: set[int] = field(default_factory=set)  # decided papers the organizer leaves out of the agenda on purpose
     books_published: int = 0
+    registration_approval: bool = False  # whether organizers approve each registration
+    registrations: dict[str, str] = field(default_factory=dict)  # guest key → pending/approved/rejected
+
+    def is_attendee(self, guest: str) -> bool:
+        return self.registrations.get(guest) == "approved"
 
     # --- submissions -------------------------------------------------------------------
 
@@ -170,6 +188,17 @@ class Model:
             edges.append((f"r{r}", "T", max(0, low - kept_reviewer[r]), room))
         return feasible_circulation(edges)
 
+    # --- final versions (定稿) ------------------------------------------------------------
+
+    def may_send_final(self, number: int) -> bool:
+        """Once the city was mailed a positive decision (no deadline for final versions is set here)."""
+        decision = self.decisions.get(number)
+        return (self.papers[number].status == SUBMITTED and decision is not None and decision.mailed is not None
+                and decision.mailed[0] in BOOK_OUTCOMES)
+
+    def pending_finals(self) -> list[tuple[int, int]]:
+        return sorted((n, v) for n, p in self.papers.items() for v, status in p.finals.items() if status == "pending")
+
     # --- decisions and the book ---------------------------------------------------------
 
     def may_decide(self, numbers: list[int], outcome: str) -> bool:
@@ -219,7 +248,7 @@ class Model:
         state = (
             self.seminar_open,
             tuple(sorted(self.extended)),
-            tuple((n, p.status, p.manuscripts > 0, p.dirty) for n, p in sorted(self.papers.items())),
+            tuple((n, p.status, p.manuscripts > 0, p.dirty, tuple(sorted(p.finals.values()))) for n, p in sorted(self.papers.items())),
             tuple((n, d.outcome, d.award, d.mailed) for n, d in sorted(self.decisions.items())),
             tuple((k, a.active, a.review) for k, a in sorted(self.assignments.items())),
             tuple(sorted(self.declared)),
@@ -230,6 +259,8 @@ class Model:
             tuple(sorted(self.published_papers)) if self.published_papers is not None else None,
             self.books_published > 0,
             tuple(sorted(self.left_out)),
+            self.registration_approval,
+            tuple(sorted(self.registrations.items())),
         )
         return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
 

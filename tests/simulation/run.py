@@ -2,11 +2,12 @@
 is checked against the model (`model.py`) and against invariants that must hold whatever happened.
 
 A seeded random walk: each step picks a person and something that person can do (a city creating,
-uploading, submitting, withdrawing; the organizer closing and reopening submissions, extending a
-city's deadline, assigning by hand and automatically, deciding and undeciding, mailing decisions,
-drafting, editing and publishing the agenda, building and publishing the book; a reviewer bidding,
-drafting, autosaving, submitting, declining), does it through the real forms with a CSRF token,
-and then checks. A failure names the seed and the steps so far; the same seed replays them.
+uploading, submitting, withdrawing, sending a final version; the organizer closing and reopening
+submissions, extending a city's deadline, setting load bounds, assigning by hand and automatically,
+deciding and undeciding, mailing decisions, accepting or returning final versions, drafting, editing
+and publishing the agenda, leaving papers out of it, building and publishing the book, approving
+registrations; a reviewer bidding, declaring and lifting conflicts, drafting, autosaving, submitting,
+declining; a guest registering), does it through the real forms with a CSRF token, and then checks. A failure names the seed and the steps so far; the same seed replays them.
 
 Invariants that fail on main only because a feature is still on its branch are in PENDING, by name
 with the branch; `Simulation(pending=…)` leaves them unchecked.
@@ -34,6 +35,7 @@ from seminar.agenda import published
 from seminar.agenda.queries import editor_view, load_draft
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.mail.models import OutboxMail
+from seminar.registration.models import Registration
 from seminar.proceedings import actions as proceedings_actions
 from seminar.proceedings.book import BookSpec
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild
@@ -43,9 +45,9 @@ from seminar.agenda.models import AgendaRelease
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Assignment, Conflict, ConflictSource, Criterion, Decision, Review
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author, Manuscript, Paper
+from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, flashes
-from tests.factories import make_attendee, make_organizer, make_pdf, make_reviewer, make_seminar, make_submitter, make_unit
+from tests.factories import make_attendee, make_organizer, make_pdf, make_user, make_reviewer, make_seminar, make_submitter, make_unit
 from tests.simulation.model import (
     AWARDS,
     BOOK_OUTCOMES,
@@ -68,6 +70,7 @@ REVIEWERS = {  # key → (name, unit, unit kind, the city that unit belongs to)
     "r3": ("钱教授", "中山大学", UnitKind.INSTITUTION, None),
     "r4": ("赵磊", "广州市委政法委", UnitKind.INSTITUTION, "c1"),  # conflicted with 广州's papers by unit
 }
+GUESTS = {"g1": "周敏", "g2": "孙丽"}  # accounts with no role in the seminar, who register to attend
 TOPICS = 3
 PAPERS_PER_CITY = 4
 QUOTA = 2
@@ -223,6 +226,8 @@ class Simulation:
                 await make_unit(unit, kind, parent=guangzhou)
             await self._person(key, "reviewer", await make_reviewer(self.seminar, f"{key}@example.org", name, unit, kind))
         await self._person("attendee", "attendee", await make_attendee(self.seminar, "attendee@example.org"))
+        for key, name in GUESTS.items():
+            await self._person(key, "guest", await make_user(f"{key}@example.org", name, phone="13800138000"))
         self.units = {key: (await Unit.get(name=city)).id for key, city in CITIES.items()}
         self.role_emails = {p.user.email for p in self.people.values()}
         if not self.typeset:  # the book's inputs are what is checked; typesetting them is the slow part
@@ -359,6 +364,9 @@ class Simulation:
             found.append((6, "submit paper", lambda: self.submit(r.choice(ready or own))))
             if sent:
                 found.append((3, "withdraw paper", lambda: self.withdraw(r.choice(sent))))
+            accepted = [n for n in own if m.may_send_final(n)]
+            if accepted:
+                found.append((2, "send a final version", lambda: self.send_final(r.choice(accepted))))
         found += [
             (1 if m.seminar_open else 4, "close or reopen submissions", self.toggle_deadline),
             (1, "extend a city's deadline", lambda: self.extend(city)),
@@ -384,16 +392,25 @@ class Simulation:
             outcome = r.choice((*OUTCOMES, "undecided"))
             award = r.choice(AWARDS) if outcome not in ("decline", "undecided") and r.random() < 0.3 else ""
             found.append((5, "decide", lambda: self.decide(chosen, outcome, award)))
+        if waiting := m.pending_finals():
+            final, version = r.choice(waiting)
+            found.append((3, "accept or return a final version", lambda: self.review_final(final, version, r.random() < 0.7)))
+        guest = r.choice(sorted(GUESTS))
+        found += [(2 if guest not in m.registrations else 1, "register to attend", lambda: self.register(guest)),
+                  (1, "turn approving registrations on or off", self.set_registration)]
+        if guest in m.registrations:
+            found.append((2, "approve or reject a registration",
+                          lambda: self.decide_registration(guest, r.random() < 0.7)))
         decided = sorted(m.decisions)
         if decided:
             found.append((1, "leave a paper out of the agenda", lambda: self.leave_out(r.choice(decided))))
         queue = sorted(m.queue(reviewer))
-        if queue:
-            number = r.choice(queue)
+        if queue:  # (a name of its own: the lambdas above read `number` when called)
+            queued = r.choice(queue)
             found += [
-                (4, "save a review", lambda: self.review(number, reviewer, r.choice(("save", "submit", "submit")))),
-                (2, "autosave a review", lambda: self.autosave(number, reviewer)),
-                (1, "decline a review", lambda: self.decline(number, reviewer)),
+                (4, "save a review", lambda: self.review(queued, reviewer, r.choice(("save", "submit", "submit")))),
+                (2, "autosave a review", lambda: self.autosave(queued, reviewer)),
+                (1, "decline a review", lambda: self.decline(queued, reviewer)),
             ]
         return found
 
@@ -501,7 +518,34 @@ class Simulation:
             paper.status, paper.dirty = WITHDRAWN, True
         return expected
 
+    async def send_final(self, number: int) -> bool:
+        """The city sends a final version (定稿) of its accepted paper; a waiting one it supersedes."""
+        paper = self.paper_of(number)
+        expected = self.model.may_send_final(number)
+        self.log.append(f"{paper.city} sends a final version of #{number}")
+        document = make_docx(f"{paper.title}（定稿）。坚持和发展新时代“枫桥经验”。", title=paper.title)
+        await self.expect(self.people[paper.city].client.post_form(
+            self.url("submissions:upload_final", number=number), files={"manuscript": ("定稿.docx", document, DOCX)}),
+            303, "send a final version")
+        if expected:
+            paper.finals = {v: ("superseded" if status == "pending" else status) for v, status in paper.finals.items()}
+            paper.manuscripts += 1
+            paper.finals[paper.manuscripts] = "pending"
+        return expected
+
     # ---------- the organizer ----------
+
+    async def review_final(self, number: int, version: int, accept: bool) -> bool:
+        """The organizer accepts a waiting final version for the book, or returns it to the city with a reason."""
+        self.log.append(f"organizer {'accepts' if accept else 'returns'} version {version} of #{number} as the final version")
+        data = {"action": "accept"} if accept else {"action": "return", "reason": "请按评审意见修改摘要。"}
+        await self.expect(self.people["organizer"].client.post_form(
+            self.url("submissions:review_final", number=number, version=version), data), 303, "review a final version")
+        paper = self.paper_of(number)
+        if paper.finals.get(version) != "pending":
+            return False
+        paper.finals[version] = "accepted" if accept else "returned"
+        return True
 
     async def toggle_deadline(self) -> bool:
         client = self.people["organizer"].client
@@ -547,7 +591,7 @@ class Simulation:
 
     async def set_seminar_bounds(self) -> bool:
         """The organizer sets the seminar's minimum and maximum papers per reviewer (on the automatic assignment page)."""
-        minimum = self.random.choice((0, 0, 1, 2, 3))
+        minimum = self.random.choice((0, 0, 0, 1, 2))
         maximum = self.random.choice((None, None, 2, 3, 5))
         self.log.append(f"organizer sets every reviewer's papers to between {minimum} and {maximum}")
         data = {"min_load": str(minimum), "max_load": "" if maximum is None else str(maximum)}
@@ -644,6 +688,7 @@ class Simulation:
                 self.model.decisions[number].outcome, self.model.decisions[number].award = outcome, award
             else:
                 self.model.decisions[number] = DecisionModel(outcome, award)
+                self.paper_of(number).reviewed = self.paper_of(number).manuscripts  # the version it was decided in
         return True
 
     async def send_decisions(self) -> bool:
@@ -758,6 +803,44 @@ class Simulation:
             self.model.left_out.add(number)
         return expected
 
+    async def set_registration(self) -> bool:
+        """The organizer turns approving each registration on or off (registration stays open)."""
+        approval = not self.model.registration_approval
+        self.log.append(f"organizer {'approves registrations from now on' if approval else 'lets registrations in at once'}")
+        await self.expect(self.people["organizer"].client.post_form(
+            self.url("registration:participants"), {"is_open": "y", **({"requires_approval": "y"} if approval else {})}),
+            303, "registration settings")
+        self.model.registration_approval = approval
+        return True
+
+    async def decide_registration(self, guest: str, approve: bool) -> bool:
+        """The organizer approves or rejects a guest's registration (a rejected one may be approved later)."""
+        registration = await Registration.get(seminar_id=self.seminar.id, user_id=self.people[guest].user.id)
+        self.log.append(f"organizer {'approves' if approve else 'rejects'} {guest}'s registration")
+        name = "registration:approve" if approve else "registration:reject"
+        await self.expect(self.people["organizer"].client.post_form(self.url(name, registration_id=registration.id)),
+                          303, "decide a registration")
+        after = "approved" if approve else "rejected"
+        changed = self.model.registrations[guest] != after
+        self.model.registrations[guest] = after
+        return changed
+
+    # ---------- guests ----------
+
+    async def register(self, guest: str) -> bool:
+        client = self.people[guest].client
+        self.log.append(f"{guest} registers to attend")
+        page = await self.expect(client.get(self.url("registration:register")), 200, "the registration page")
+        if guest in self.model.registrations:
+            if 'name="phone"' in page.text:
+                self.fail(f"{guest} is offered the registration form again after registering")
+            return False
+        values = {**form_values(page.text, "/register"), "position": "科员", "phone": "13800138000",
+                  "unit_text": "佛山市司法局"}
+        await self.expect(client.post_form(self.url("registration:register"), values), 303, "register")
+        self.model.registrations[guest] = "pending" if self.model.registration_approval else "approved"
+        return True
+
     # ---------- reviewers ----------
 
     async def bid(self, reviewer: str) -> bool:
@@ -852,7 +935,7 @@ class Simulation:
                           paper.phone: f"the phone of #{number}'s author"}
             if person.role == "reviewer":
                 found |= {paper.author: f"an author of #{number} (blind review)", paper.phone: f"the phone of #{number}'s author"}
-            if person.role == "attendee":
+            if person.role in ("attendee", "guest"):
                 found[paper.phone] = f"the phone of #{number}'s author"
         for (number, reviewer), assignment in m.assignments.items():
             if assignment.note and person.role != "organizer" and person.key != reviewer:
@@ -911,6 +994,21 @@ class Simulation:
                 if (page.status_code == 200) != readable:
                     self.fail(f"#{number}'s page in the book answers the attendee {page.status_code}, the model says "
                               f"{'readable' if readable else 'not there'}")
+        elif person.role == "guest":  # an attendee once approved, else someone with no role in the seminar
+            pages.append(await self.expect(person.client.get(self.url("registration:me")), (200, 403, 404), "my seminar"))
+            if m.papers:
+                number = self.pick(sorted(m.papers))
+                decision = m.decisions.get(number)
+                readable = m.is_attendee(key) and bool(m.books_published) and m.papers[number].status == SUBMITTED and (
+                    decision is not None and decision.outcome in BOOK_OUTCOMES)
+                page = await self.expect(person.client.get(self.url("proceedings:paper", number=number)), (200, 403, 404),
+                                         "a paper's page in the book")
+                if (page.status_code == 200) != readable:
+                    self.fail(f"#{number}'s page in the book answers {key} ({m.registrations.get(key, 'not registered')}) "
+                              f"{page.status_code}, the model says {'readable' if readable else 'not there'}")
+            book = await self.expect(person.client.get(self.url("proceedings:download")), (200, 403, 404), "the book")
+            if book.status_code == 200 and not m.is_attendee(key):
+                self.fail(f"{key} ({m.registrations.get(key, 'not registered')}) downloads the book without a role")
         else:
             pages.append(await self.expect(person.client.get(self.url("agenda:editor")), 200, "the agenda editor"))
             pages.append(await self.expect(person.client.get(self.url("reviews:ranking")), 200, "the ranking"))
@@ -960,6 +1058,18 @@ class Simulation:
         want_assignments = {key: (a.active, a.review) for key, a in m.assignments.items()}
         if assignments != want_assignments:
             self.fail(f"assignments {sorted(assignments.items())}, the model says {sorted(want_assignments.items())}")
+        finals = {(numbers[int(p)], int(v)): str(status) for p, v, status in await FinalVersion.filter(
+            paper__seminar_id=self.seminar.id).values_list("paper_id", "manuscript__version", "status")}
+        want_finals = {(n, v): status for n, p in m.papers.items() for v, status in p.finals.items()}
+        if finals != want_finals:
+            self.fail(f"final versions {sorted(finals.items())}, the model says {sorted(want_finals.items())}")
+        registrations = {self.reviewer_key(int(u)): str(status) for u, status in await Registration.filter(
+            seminar_id=self.seminar.id, user_id__in=[self.people[g].user.id for g in GUESTS]).values_list("user_id", "status")}
+        attending = {self.reviewer_key(int(u)) for u in await Role.filter(
+            seminar_id=self.seminar.id, name=RoleName.ATTENDEE, user_id__in=[self.people[g].user.id for g in GUESTS]
+        ).values_list("user_id", flat=True)}
+        if registrations != m.registrations or attending != {g for g in GUESTS if m.is_attendee(g)}:
+            self.fail(f"registrations {registrations} (attendees {sorted(attending)}), the model says {m.registrations}")
         declared = {(numbers[int(p)], self.reviewer_key(int(r))) for p, r in await Conflict.filter(
             seminar_id=self.seminar.id, source=ConflictSource.DECLARED, lifted_at__isnull=True).values_list("paper_id", "reviewer_id")}
         if declared != m.declared:
@@ -980,9 +1090,17 @@ class Simulation:
         want = self.model.book_papers()
         if [(t, [(o, sorted(ns)) for o, ns in groups]) for t, groups in got] != want:
             self.fail(f"the book's inputs are {got}, the model says {want}")
+        # Each paper in the version the book prints: the accepted final version, else the version that was reviewed.
+        versions = {p.number: p.manuscript_version for topic in spec.topics for p in topic.papers}
+        want_versions = {n: self.paper_of(n).book_version() for n in versions}
+        if versions != want_versions:
+            self.fail(f"the book's inputs are the versions {versions}, the model says {want_versions}")
         for built in self.typeset_specs:
             if any(p.number not in self.model.papers for topic in built.topics for p in topic.papers):
                 self.fail("a build typeset a paper the seminar does not have")
+            built_versions = {p.number: p.manuscript_version for topic in built.topics for p in topic.papers}
+            if built_versions != want_versions and set(built_versions) == set(want_versions):
+                self.fail(f"a build typeset the versions {built_versions}, the model says {want_versions}")
         self.typeset_specs.clear()
         if self.checks("the book prints each topic's papers in agenda order"):
             release = await AgendaRelease.filter(seminar_id=self.seminar.id).order_by("-number").first()
@@ -1004,9 +1122,14 @@ class Simulation:
         self.mail_seen = mails[-1].id
         authors = {p.email for p in self.model.papers.values()}
         reviewers = {self.people[key].user.email for key in REVIEWERS}
+        # Who has a role in the seminar now (a guest once approved), and who registered (told of their registration).
+        holders = set(await User.filter(roles__seminar_id=self.seminar.id).values_list("email", flat=True))
+        registered = set(await Registration.filter(seminar_id=self.seminar.id).values_list("email", flat=True))
         for mail in mails:
-            if mail.to_address not in self.role_emails | authors:
+            if mail.to_address not in holders | authors | registered:
                 self.fail(f"a “{mail.template}” mail went to {mail.to_address}, who has no role in the seminar")
+            if mail.to_address in registered - holders - authors and not mail.template.startswith(("registration/", "accounts/")):
+                self.fail(f"a “{mail.template}” mail went to {mail.to_address}, whose registration is not approved")
             if mail.to_address in reviewers:
                 secrets = [p.author for p in self.model.papers.values()] + list(CITIES.values())
                 named = [s for s in secrets if s in mail.body_text or s in mail.subject]
