@@ -17,7 +17,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime as dt
 import itertools
+import os
 import random
 import statistics
 import sys
@@ -26,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -182,13 +186,267 @@ def speed(sizes: list[int], seed: int) -> None:
             )
 
 
+# ---------- The real tables (--db) ----------
+
+
+def _scratch_name(url: str) -> str:
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    if name in ("", "test", "postgres", "template0", "template1"):
+        raise SystemExit(f"--db needs a scratch database of its own, not {name!r}: it is dropped and created anew")
+    return name
+
+
+async def _fresh_database(url: str) -> None:
+    """Drop and create the scratch database (PostgreSQL) or file (SQLite), then migrate it."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api import migrate
+
+    from seminar.db import is_postgres, tortoise_config
+
+    if is_postgres(url):
+        import asyncpg
+
+        name = _scratch_name(url)
+        admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+    else:
+        path = Path(url.removeprefix("sqlite://"))
+        _scratch_name(url.removesuffix(".sqlite3").removesuffix(".db"))
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    config = tortoise_config(url)
+    await Tortoise.init(config=config)
+    await migrate(config=config)
+    await Tortoise.close_connections()
+    await Tortoise.init(config=config)
+
+
+async def drop_database(url: str) -> None:
+    from seminar.db import is_postgres
+
+    if is_postgres(url):
+        import asyncpg
+
+        admin = await asyncpg.connect(url.rsplit("/", 1)[0] + "/postgres")
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{_scratch_name(url)}"')
+        finally:
+            await admin.close()
+    else:
+        path = url.removeprefix("sqlite://")
+        for leftover in (path, f"{path}-wal", f"{path}-shm"):
+            Path(leftover).unlink(missing_ok=True)
+
+
+class DatabaseIndex:
+    """The application's own tables (overlap_source, overlap_fingerprint), filled in bulk: executemany
+    on SQLite, COPY on PostgreSQL, the secondary indexes of the fingerprint table dropped during a
+    fill and built again after it (as a restore does)."""
+
+    def __init__(self, url: str, seminar_id: int) -> None:
+        from tortoise import connections
+
+        from seminar.db import is_postgres
+
+        self.postgres = is_postgres(url)
+        self.url = url
+        self.client: Any = connections.get("default")
+        self.seminar_id = seminar_id
+        self.next_id = 1
+        self.count = 0
+        self.rows = 0
+
+    async def _indexes(self) -> list[tuple[str, str]]:
+        if self.postgres:
+            rows = await self.client.execute_query_dict(
+                "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'overlap_fingerprint' "
+                "AND indexname NOT LIKE '%pkey'"
+            )
+        else:
+            rows = await self.client.execute_query_dict(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'overlap_fingerprint' "
+                "AND sql IS NOT NULL"
+            )
+        return [(row["name"], row["sql"]) for row in rows]
+
+    async def fill(self, texts: Iterator[str], count: int) -> float:
+        """Index `count` more papers; the seconds it took, indexes rebuilt included (not writing the texts)."""
+        indexes = await self._indexes()
+        for name, _sql in indexes:
+            await self.client.execute_script(f'DROP INDEX "{name}"')
+        spent = 0.0
+        now = dt.datetime.now(dt.UTC)
+        left = count
+        while left:
+            batch = min(left, 500)
+            left -= batch
+            sources, prints = [], []
+            for _ in range(batch):
+                text = next(texts)
+                started = time.perf_counter()
+                normalised = normalise(text).text
+                fingerprints = document_fingerprints(normalised)
+                sources.append((self.next_id, self.seminar_id, text, normalised, now))
+                prints += [(f.hash, self.next_id, f.position) for f in fingerprints]
+                spent += time.perf_counter() - started
+                self.next_id += 1
+            started = time.perf_counter()
+            await self._write(sources, prints)
+            spent += time.perf_counter() - started
+            self.count += batch
+            self.rows += len(prints)
+        started = time.perf_counter()
+        for _name, sql in indexes:
+            await self.client.execute_script(sql)
+        if self.postgres:
+            await self.client.execute_script(
+                "SELECT setval(pg_get_serial_sequence('overlap_source', 'id'), (SELECT max(id) FROM overlap_source));"
+                "ANALYZE overlap_source; ANALYZE overlap_fingerprint;"
+            )
+        else:
+            await self.client.execute_script("ANALYZE")
+        return spent + time.perf_counter() - started
+
+    async def _write(self, sources: list[tuple[Any, ...]], prints: list[tuple[int, int, int]]) -> None:
+        if self.postgres:
+            async with self.client.acquire_connection() as connection:
+                async with connection.transaction():
+                    await connection.copy_records_to_table(
+                        "overlap_source", records=sources,
+                        columns=["id", "seminar_id", "text", "normalised", "indexed_at"],
+                    )
+                    await connection.copy_records_to_table(
+                        "overlap_fingerprint", records=prints, columns=["hash", "source_id", "position"]
+                    )
+        else:
+            from tortoise.transactions import in_transaction
+
+            async with in_transaction() as connection:
+                await connection.execute_many(
+                    "INSERT INTO overlap_source (id, seminar_id, text, normalised, indexed_at) VALUES (?, ?, ?, ?, ?)",
+                    [(i, s, t, n, when.isoformat()) for i, s, t, n, when in sources],
+                )
+                await connection.execute_many(
+                    "INSERT INTO overlap_fingerprint (hash, source_id, position) VALUES (?, ?, ?)", prints
+                )
+
+    async def sizes(self) -> tuple[int, int, int]:
+        """Bytes: the fingerprint table with its indexes, its indexes alone, the whole database."""
+        if self.postgres:
+            [row] = await self.client.execute_query_dict(
+                "SELECT pg_total_relation_size('overlap_fingerprint') AS total, "
+                "pg_indexes_size('overlap_fingerprint') AS indexes, pg_database_size(current_database()) AS db"
+            )
+            return int(row["total"]), int(row["indexes"]), int(row["db"])
+        rows = await self.client.execute_query_dict(
+            "SELECT name, sum(pgsize) AS size FROM dbstat GROUP BY name"
+        ) if await self._has_dbstat() else []
+        sizes = {row["name"]: int(row["size"]) for row in rows}
+        names = [name for name, _sql in await self._indexes()]
+        indexes = sum(sizes.get(name, 0) for name in names)
+        path = Path(self.url.removeprefix("sqlite://"))
+        database = path.stat().st_size + (Path(f"{path}-wal").stat().st_size if Path(f"{path}-wal").exists() else 0)
+        return sizes.get("overlap_fingerprint", 0) + indexes, indexes, database
+
+    async def _has_dbstat(self) -> bool:
+        try:
+            await self.client.execute_query("SELECT 1 FROM dbstat LIMIT 1")
+        except Exception:  # SQLite built without SQLITE_ENABLE_DBSTAT_VTAB
+            return False
+        return True
+
+
+async def database_speed(url: str, sizes: list[int], seed: int) -> None:
+    """The same papers as `speed`, in the application's tables; the check is the worker's own
+    `find_passages` (lookup + alignment), timed for each of the 20 copying papers."""
+    from tortoise import Tortoise
+
+    from seminar.overlap.actions import _index, _shared, find_passages
+    from seminar.seminars.models import Seminar
+
+    texts, stock = material()
+    corpus = generate(texts, stock, seed=seed, sources=200, unrelated=0, copies=20, negatives=0)
+    writer = Writer(texts, stock, random.Random(seed + 1))
+
+    def indexed() -> Iterator[str]:
+        yield from corpus.papers
+        for number in itertools.count():
+            yield "".join(writer.paper(number % 6, 5000))
+
+    await _fresh_database(url)
+    try:
+        seminar = await Seminar.create(
+            slug="bench", title="查重 benchmark", venue="", starts_on=dt.date(2026, 12, 10),
+            ends_on=dt.date(2026, 12, 10),
+        )
+        index = DatabaseIndex(url, seminar.id)
+        papers = indexed()
+        queries = [prepare(text) for text in corpus.queries]
+        fill_seconds = 0.0
+        print(f"database: {'PostgreSQL' if index.postgres else 'SQLite'}; load average at start "
+              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        for size in sorted(sizes):
+            fill_seconds += await index.fill(papers, size - index.count)
+            total, index_bytes, database = await index.sizes()
+            # One paper more through the application's own path, the table's indexes in place.
+            one = []
+            for _ in range(5):
+                text = next(papers)
+                started = time.perf_counter()
+                normalised = normalise(text)
+                fingerprints = document_fingerprints(normalised.text)
+                await _index(text, normalised, fingerprints, seminar_id=seminar.id)
+                index.rows += len(fingerprints)
+                one.append(time.perf_counter() - started)
+            index.count += 5
+            lookups, checks, found = [], [], 0
+            for query in queries:
+                fingerprints = document_fingerprints(query.normalised.text)
+                started = time.perf_counter()
+                await _shared(fingerprints, None, seminar.id)
+                lookups.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                passages, _sources = await find_passages(query.normalised, fingerprints, None, seminar.id)
+                checks.append(time.perf_counter() - started)
+                found += bool(passages)
+            print(
+                f"{index.count:>7} papers: {index.rows:>10,} fingerprint rows ({index.rows / index.count:.0f} a paper); "
+                f"filled in {fill_seconds:,.0f} s so far; fingerprint table {total / 2**20:,.0f} MiB "
+                f"({total / index.count / 1024:.1f} KiB a paper, of which indexes {index_bytes / 2**20:,.0f} MiB), "
+                f"database {database / 2**20:,.0f} MiB; index one paper (app's path) median "
+                f"{statistics.median(one) * 1000:.0f} ms; lookup median {statistics.median(lookups) * 1000:.0f} ms, "
+                f"max {max(lookups) * 1000:.0f} ms; check (lookup + alignment) median "
+                f"{statistics.median(checks) * 1000:.0f} ms, max {max(checks) * 1000:.0f} ms "
+                f"({found} of {len(queries)} found their sources); load average "
+                f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+                flush=True,
+            )
+    finally:
+        await Tortoise.close_connections()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--huge", action="store_true", help="also 100,000 papers (long, about 2 GB of memory)")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--db", metavar="URL", help="time the application's own tables instead: a scratch "
+                        "database, dropped and created anew (sqlite:///path or postgres://…/NAME, never test)")
+    parser.add_argument("--keep", action="store_true", help="with --db: leave the scratch database in place")
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] + ([100_000] if args.huge else [])
+    if args.db:
+        try:
+            asyncio.run(database_speed(args.db, sizes, args.seed))
+        finally:
+            if not args.keep:
+                asyncio.run(drop_database(args.db))
+        return
     texts, stock = material()
     started = time.perf_counter()
     corpus = generate(texts, stock, seed=args.seed)
@@ -196,7 +454,6 @@ def main() -> None:
           f"(seed {args.seed}, {time.perf_counter() - started:.1f} s to write)")
     accuracy(corpus)
     if not args.skip_speed:
-        sizes = [int(s) for s in args.sizes.split(",")] + ([100_000] if args.huge else [])
         speed(sizes, args.seed)
     sys.stdout.flush()
 

@@ -152,7 +152,7 @@ class _Progress:
 
 
 async def _shared(
-    fingerprints: Sequence[Fingerprint], check: OverlapCheck
+    fingerprints: Sequence[Fingerprint], paper_id: int | None, seminar_id: int
 ) -> tuple[dict[int, list[int]], dict[int, int], dict[int, OverlapSource]]:
     """Look the fingerprints up: for each source in scope the positions shared, how many paper
     sources hold each hash, and the sources (without their texts)."""
@@ -169,8 +169,8 @@ async def _shared(
     sources = {
         s.id: s
         for s in await OverlapSource.filter(id__in=source_ids)
-        .filter(Q(paper_id__isnull=True) | ~Q(paper_id=check.paper_id))
-        .filter(Q(document_id__isnull=True, seminar_id__lte=check.seminar_id) | Q(seminar_id=check.seminar_id))
+        .filter(Q(paper_id__isnull=True) | ~Q(paper_id=paper_id))
+        .filter(Q(document_id__isnull=True, seminar_id__lte=seminar_id) | Q(seminar_id=seminar_id))
         .only("id", "seminar_id", "paper_id", "document_id")
     } if source_ids else {}
     holders: dict[int, int] = defaultdict(int)
@@ -213,7 +213,18 @@ async def _run(check: OverlapCheck) -> None:
     if not await OverlapSource.filter(manuscript_id=manuscript.id, normalised=normalised.text).exists():
         await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
                      manuscript_id=manuscript.id)
-    shared, holders, sources = await _shared(fingerprints, check)
+    found, sources = await find_passages(normalised, fingerprints, check.paper_id, check.seminar_id, progress)
+    await _save(check, normalised, found, sources)
+
+
+async def find_passages(
+    normalised: Normalised, fingerprints: Sequence[Fingerprint], paper_id: int | None, seminar_id: int,
+    progress: _Progress | None = None,
+) -> tuple[dict[int, list[Passage]], dict[int, OverlapSource]]:
+    """The passages a text (of paper `paper_id` in seminar `seminar_id`) shares with each indexed source
+    in its scope: the lookup of its fingerprints and the alignment of the candidates, what a check
+    spends its time on (and what bench/overlap.py --db times)."""
+    shared, holders, sources = await _shared(fingerprints, paper_id, seminar_id)
     papers_indexed = await OverlapSource.filter(document_id__isnull=True).count()
     threshold = common_threshold(papers_indexed)
     common = common_mask(len(normalised.text), fingerprints, holders, threshold)
@@ -222,7 +233,8 @@ async def _run(check: OverlapCheck) -> None:
         for source_id, found in shared.items()
     }
     candidates = rank(usable)
-    await progress(0, len(candidates), force=True)
+    if progress:
+        await progress(0, len(candidates), force=True)
     texts = dict(await OverlapSource.filter(id__in=candidates).values_list("id", "normalised")) if candidates else {}
     hashes = shingle_hashes(normalised.text)
     found: dict[int, list[Passage]] = {}
@@ -230,8 +242,9 @@ async def _run(check: OverlapCheck) -> None:
         passages = shared_passages(normalised, texts[source_id], text_hashes=hashes, common=common)
         if passages:
             found[source_id] = passages
-        await progress(done, len(candidates))
-    await _save(check, normalised, found, sources)
+        if progress:
+            await progress(done, len(candidates))
+    return found, sources
 
 
 def _hash_at(fingerprints: Sequence[Fingerprint], position: int) -> int:
