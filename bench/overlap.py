@@ -275,6 +275,8 @@ class DatabaseIndex:
 
     async def fill(self, texts: Iterator[str], count: int) -> float:
         """Index `count` more papers; the seconds it took, indexes rebuilt included (not writing the texts)."""
+        [row] = await self.client.execute_query_dict("SELECT max(id) AS last FROM overlap_source")
+        self.next_id = (row["last"] or 0) + 1
         indexes = await self._indexes()
         for name, _sql in indexes:
             await self.client.execute_script(f'DROP INDEX "{name}"')
@@ -407,7 +409,7 @@ async def database_speed(url: str, sizes: list[int], seed: int) -> None:
             for query in queries:
                 fingerprints = document_fingerprints(query.normalised.text)
                 started = time.perf_counter()
-                await _shared(fingerprints, None, seminar.id)
+                await _shared(fingerprints, None, seminar.id, common_threshold(index.count))
                 lookups.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 passages, _sources = await find_passages(query.normalised, fingerprints, None, seminar.id)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from seminar.blobs import store_blob
@@ -151,38 +151,79 @@ class _Progress:
             await OverlapCheck.filter(id=self.check.id).update(progress_done=done, progress_total=total)
 
 
+# A fingerprint is boilerplate when at least `threshold` indexed texts hold it. Reading every row of
+# such a fingerprint (tens of thousands at 100,000 papers) is what made a lookup slow, so the first
+# query only asks whether its `threshold`-th row exists (an index seek skipping threshold - 1 entries),
+# and rows are read for the others alone, with the scope applied in the same query.
+_COMMON = {
+    "postgres": "SELECT q.hash FROM unnest($1::bigint[]) AS q(hash) WHERE EXISTS ("
+    "SELECT 1 FROM overlap_fingerprint f WHERE f.hash = q.hash OFFSET $2 LIMIT 1)",
+    "sqlite": "WITH q(hash) AS (VALUES {values}) SELECT q.hash FROM q WHERE EXISTS ("
+    "SELECT 1 FROM overlap_fingerprint f WHERE f.hash = q.hash LIMIT 1 OFFSET ?)",
+}
+_ROWS = (
+    "SELECT f.hash, f.source_id, s.document_id FROM overlap_fingerprint f "
+    "JOIN overlap_source s ON s.id = f.source_id WHERE f.hash {hashes} "
+    "AND (s.paper_id IS NULL OR s.paper_id <> {paper}) "
+    "AND ((s.document_id IS NULL AND s.seminar_id <= {seminar}) OR s.seminar_id = {seminar})"
+)
+
+
+async def _common_and_rows(
+    hashes: list[int], threshold: int, paper_id: int | None, seminar_id: int
+) -> tuple[set[int], list[tuple[int, int, int | None]]]:
+    """The hashes at least `threshold` indexed texts hold, and (hash, source, document) of the
+    others for every source in scope (not the paper itself; its seminar's library, and the papers of
+    its own and earlier seminars)."""
+    connection = connections.get("default")
+    paper = -1 if paper_id is None else paper_id
+    common: set[int] = set()
+    rows: list[tuple[int, int, int | None]] = []
+    if connection.capabilities.dialect == "postgres":
+        _count, found = await connection.execute_query(_COMMON["postgres"], [hashes, threshold - 1])
+        common = {row["hash"] for row in found}
+        rare = [h for h in hashes if h not in common]
+        _count, found = await connection.execute_query(
+            _ROWS.format(hashes="= ANY($1::bigint[])", paper="$2", seminar="$3"), [rare, paper, seminar_id]
+        )
+        rows = [(row["hash"], row["source_id"], row["document_id"]) for row in found]
+        return common, rows
+    for start in range(0, len(hashes), LOOKUP_BATCH):
+        batch = hashes[start : start + LOOKUP_BATCH]
+        sql = _COMMON["sqlite"].format(values=", ".join("(?)" for _ in batch))
+        _count, found = await connection.execute_query(sql, [*batch, threshold - 1])
+        common.update(row["hash"] for row in found)
+    rare = [h for h in hashes if h not in common]
+    for start in range(0, len(rare), LOOKUP_BATCH):
+        batch = rare[start : start + LOOKUP_BATCH]
+        sql = _ROWS.format(hashes=f"IN ({', '.join('?' for _ in batch)})", paper="?", seminar="?")
+        _count, found = await connection.execute_query(sql, [*batch, paper, seminar_id, seminar_id])
+        rows += [(row["hash"], row["source_id"], row["document_id"]) for row in found]
+    return common, rows
+
+
 async def _shared(
-    fingerprints: Sequence[Fingerprint], paper_id: int | None, seminar_id: int
-) -> tuple[dict[int, list[int]], dict[int, int], dict[int, OverlapSource]]:
-    """Look the fingerprints up: for each source in scope the positions shared, how many paper
-    sources hold each hash, and the sources (without their texts)."""
+    fingerprints: Sequence[Fingerprint], paper_id: int | None, seminar_id: int, threshold: int
+) -> tuple[dict[int, list[int]], dict[int, int], set[int]]:
+    """Look the fingerprints up: for each source in scope the positions shared (boilerplate left
+    out), how many paper sources hold each hash (`threshold` for boilerplate), and which of the
+    sources are library documents."""
     positions: dict[int, list[int]] = defaultdict(list)
     for fingerprint in fingerprints:
         positions[fingerprint.hash].append(fingerprint.position)
-    hashes = list(positions)
-    rows: list[tuple[int, int]] = []
-    for start in range(0, len(hashes), LOOKUP_BATCH):
-        rows += await OverlapFingerprint.filter(hash__in=hashes[start : start + LOOKUP_BATCH]).values_list(
-            "hash", "source_id"
-        )
-    source_ids = sorted({source_id for _hash, source_id in rows})
-    sources = {
-        s.id: s
-        for s in await OverlapSource.filter(id__in=source_ids)
-        .filter(Q(paper_id__isnull=True) | ~Q(paper_id=paper_id))
-        .filter(Q(document_id__isnull=True, seminar_id__lte=seminar_id) | Q(seminar_id=seminar_id))
-        .only("id", "seminar_id", "paper_id", "document_id")
-    } if source_ids else {}
-    holders: dict[int, int] = defaultdict(int)
+    common, rows = await _common_and_rows(list(positions), threshold, paper_id, seminar_id)
+    holders: dict[int, int] = dict.fromkeys(common, threshold)
+    library: set[int] = set()
+    for fingerprint_hash, source_id, document_id in rows:
+        if document_id is None:
+            holders[fingerprint_hash] = holders.get(fingerprint_hash, 0) + 1
+        else:
+            library.add(source_id)
     shared: dict[int, list[int]] = defaultdict(list)
-    for fingerprint_hash, source_id in rows:
-        source = sources.get(source_id)
-        if source is None:
-            continue
-        if not source.is_library:
-            holders[fingerprint_hash] += 1
-        shared[source_id] += positions[fingerprint_hash]
-    return shared, holders, sources
+    for fingerprint_hash, source_id, _document_id in rows:
+        if holders.get(fingerprint_hash, 0) < threshold:
+            shared[source_id] += positions[fingerprint_hash]
+    return shared, holders, library
 
 
 async def run_check(check: OverlapCheck) -> OverlapCheck:
@@ -213,26 +254,23 @@ async def _run(check: OverlapCheck) -> None:
     if not await OverlapSource.filter(manuscript_id=manuscript.id, normalised=normalised.text).exists():
         await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
                      manuscript_id=manuscript.id)
-    found, sources = await find_passages(normalised, fingerprints, check.paper_id, check.seminar_id, progress)
-    await _save(check, normalised, found, sources)
+    found, library = await find_passages(normalised, fingerprints, check.paper_id, check.seminar_id, progress)
+    await _save(check, normalised, found, library)
 
 
 async def find_passages(
     normalised: Normalised, fingerprints: Sequence[Fingerprint], paper_id: int | None, seminar_id: int,
     progress: _Progress | None = None,
-) -> tuple[dict[int, list[Passage]], dict[int, OverlapSource]]:
+) -> tuple[dict[int, list[Passage]], set[int]]:
     """The passages a text (of paper `paper_id` in seminar `seminar_id`) shares with each indexed source
-    in its scope: the lookup of its fingerprints and the alignment of the candidates, what a check
-    spends its time on (and what bench/overlap.py --db times)."""
-    shared, holders, sources = await _shared(fingerprints, paper_id, seminar_id)
+    in its scope, and which of those sources are library documents: the lookup of its fingerprints
+    and the alignment of the candidates, what a check spends its time on (and what
+    bench/overlap.py --db times)."""
     papers_indexed = await OverlapSource.filter(document_id__isnull=True).count()
     threshold = common_threshold(papers_indexed)
+    shared, holders, library = await _shared(fingerprints, paper_id, seminar_id, threshold)
     common = common_mask(len(normalised.text), fingerprints, holders, threshold)
-    usable = {
-        source_id: [p for p in found if holders.get(_hash_at(fingerprints, p), 0) < threshold]
-        for source_id, found in shared.items()
-    }
-    candidates = rank(usable)
+    candidates = rank(shared)
     if progress:
         await progress(0, len(candidates), force=True)
     texts = dict(await OverlapSource.filter(id__in=candidates).values_list("id", "normalised")) if candidates else {}
@@ -244,23 +282,11 @@ async def find_passages(
             found[source_id] = passages
         if progress:
             await progress(done, len(candidates))
-    return found, sources
-
-
-def _hash_at(fingerprints: Sequence[Fingerprint], position: int) -> int:
-    # Positions are unique and sorted; a small bisect keeps this cheap.
-    low, high = 0, len(fingerprints)
-    while low < high:
-        middle = (low + high) // 2
-        if fingerprints[middle].position < position:
-            low = middle + 1
-        else:
-            high = middle
-    return fingerprints[low].hash
+    return found, {source_id for source_id in found if source_id in library}
 
 
 async def _save(
-    check: OverlapCheck, normalised: Normalised, found: dict[int, list[Passage]], sources: dict[int, OverlapSource]
+    check: OverlapCheck, normalised: Normalised, found: dict[int, list[Passage]], library: set[int]
 ) -> None:
     originals = dict(await OverlapSource.filter(id__in=list(found)).values_list("id", "text")) if found else {}
     previous = {
@@ -275,7 +301,7 @@ async def _save(
             rows.append([p.start, p.end, start, end, source_origin[p.source_start], source_origin[p.source_end - 1] + 1])
         mark = previous.get(source_id)
         matches.append(OverlapMatch(
-            overlap_check_id=check.id, source_id=source_id, library=sources[source_id].is_library,
+            overlap_check_id=check.id, source_id=source_id, library=source_id in library,
             shared_characters=shared_characters(passages), passages=rows,
             acceptable=mark is not None, acceptable_reason=mark.acceptable_reason if mark else "",
             marked_by_id=mark.marked_by_id if mark else None, marked_at=mark.marked_at if mark else None,
