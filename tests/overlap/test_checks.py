@@ -105,3 +105,18 @@ async def test_a_check_whose_worker_stopped_is_run_again() -> None:
     await OverlapCheck.filter(id=claimed.id).update(started_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
     assert await check_pending() == 1
     assert (await OverlapCheck.get(paper_id=paper.id)).state is CheckState.DONE
+
+
+async def test_a_passage_many_indexed_papers_hold_is_boilerplate_not_copying() -> None:
+    # COMMON_PAPERS (10) papers holding a passage make it the genre's formula: the lookup leaves
+    # out its fingerprints, so the next paper is not flagged for it.
+    seminar = await make_seminar()
+    for number in range(11):
+        await submitted_paper(seminar, f"城市{number}", own_text(f"own{number}"), POLICY)
+    await check_pending()
+    second = await OverlapCheck.filter(seminar_id=seminar.id).order_by("id").offset(1).first()
+    assert second is not None and second.copied and second.copied > 0.03  # two papers sharing it: copying
+    last = await submitted_paper(seminar, "城市11", own_text("own11"), POLICY)
+    await check_pending()
+    check = await OverlapCheck.get(paper_id=last.id)
+    assert check.state is CheckState.DONE and check.copied == 0
