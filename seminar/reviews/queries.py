@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Lower, Trim
 from tortoise.queryset import QuerySet
 
 from seminar import i18n
@@ -424,9 +425,9 @@ async def expertise_texts(seminar: Seminar, reviewers: Sequence[User],
     by_email = {u.email.strip().lower(): u.id for u in reviewers if u.email}
     earlier: dict[int, list[str]] = defaultdict(list)
     if by_email:
-        rows = await Author.filter(
-            Q(email__in=list(by_email)) | Q(email__in=[u.email for u in reviewers if u.email]),
-            paper__status=PaperStatus.SUBMITTED,
+        # E-mail addresses are compared without case: authors' are typed by the cities.
+        rows = await Author.annotate(email_lower=Lower(Trim("email"))).filter(
+            email_lower__in=list(by_email), paper__status=PaperStatus.SUBMITTED,
         ).exclude(paper__seminar_id=seminar.id).values_list("email", "paper__title", "paper__abstract", "paper__keywords")
         for email, title, abstract, keywords in rows:
             user_id = by_email.get(str(email).strip().lower())

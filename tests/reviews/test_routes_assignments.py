@@ -15,7 +15,7 @@ from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewerProfile, ReviewSettings, ReviewStatus
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Paper
+from seminar.submissions.models import Author, Paper
 from tests.conftest import Client, SmtpServer, counted_queries, flashes
 from tests.factories import make_assignment, make_organizer, make_paper, make_reviewer, make_seminar, make_unit
 
@@ -500,3 +500,26 @@ async def test_with_the_text_weight_at_zero_no_shared_terms_are_shown(client: Cl
     assert saved.status_code == 303
     assert (await ReviewSettings.get(seminar_id=seminar.id)).text_weight == 0
     assert "王芳" in preview.text and "共同关键词" not in preview.text
+
+
+async def test_a_reviewers_own_paper_in_an_earlier_seminar_counts_as_their_expertise(client: Client) -> None:
+    earlier = await make_seminar(slug="gd-2020")
+    own = await make_paper(earlier, city="佛山市", status="submitted", title="楼栋长制度与一网统管的实践",
+                           abstract="", keywords=["楼栋长"])
+    await Author.filter(paper_id=own.id).update(email="Wang.Fang@Example.org")  # the case of an e-mail does not matter
+    draft = await make_paper(earlier, city="佛山市", title="村规民约的修订", abstract="", keywords=[])
+    await Author.filter(paper_id=draft.id).update(email="zhou@example.org")  # a draft is not a paper they wrote
+    seminar = await organized(reviews_per_paper=1)
+    grid = await make_paper(seminar, city="广州市", status="submitted", title="推行楼栋长制度", abstract="", keywords=[])
+    villages = await make_paper(seminar, city="深圳市", status="submitted", title="村规民约与乡村治理", abstract="",
+                                keywords=[])
+    await make_reviewer(seminar, email="wang.fang@example.org", name="王芳", max_load=1)
+    await make_reviewer(seminar, email="zhou@example.org", name="周敏", max_load=1)
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    rows = {row.xpath("string(./td[1])").strip(): row.xpath("string(./td[last()])")
+            for row in lxml.html.fromstring(page.text).xpath("//tr[td]")}
+
+    assert "共同关键词：楼栋长" in next(text for head, text in rows.items() if grid.title in head)
+    assert "共同关键词" not in next(text for head, text in rows.items() if villages.title in head)
