@@ -20,9 +20,13 @@ folded like 查重 folds text (seminar.textsim: full/half width, Traditional →
 segmented with jieba, with the field's terms added as a user dictionary so that 矛盾纠纷多元化解
 stays one term instead of 矛盾/纠纷/多元化/解. Terms are weighed with Okapi BM25 over the papers
 being assigned: a term every paper uses (社会治理 in a 社会治理 seminar) weighs almost nothing, a
-rare one (枫桥经验) a lot. Scores are divided by the largest one of the seminar, so the best
-pair gets the full text weight and a profile that matches nothing adds nothing; this keeps
-the text term within 0..text weight next to the bids, whatever the lengths of the texts.
+rare one (枫桥经验) a lot. Each paper's scores are divided by its best one, so every paper's
+best-matching reviewer gets the full text weight whatever the lengths of the texts: a short
+paper is not left to the bids while a long one collects all the experts (bench/affinity.py:
+88 % of papers got a planted expert with one scale for the whole seminar, 94 % with this).
+A paper whose best match is weak (under WEAK_MATCH of the seminar's best) is divided by that
+floor instead, so a chance word in common is not blown up to a full match. A profile that
+matches nothing adds nothing; the text term stays within 0..text weight next to the bids.
 """
 
 from __future__ import annotations
@@ -51,7 +55,10 @@ TEXT_START = 3000
 # Okapi BM25's usual constants: term-frequency saturation and length normalisation.
 BM25_K1 = 1.2
 BM25_B = 0.75
-SHARED_SHOWN = 5  # shared terms named in a proposal's reasons
+SHARED_SHOWN = 5
+# A paper's best match gets the full text weight unless it is weaker than this share of the
+# seminar's best match: then it is scaled against that instead (see the module's docstring).
+WEAK_MATCH = 0.25  # shared terms named in a proposal's reasons
 
 # Terms of the field that a general dictionary splits; jieba keeps them whole with these.
 DOMAIN_TERMS = (
@@ -279,4 +286,8 @@ def text_scores(paper_texts: Mapping[int, str], profile_texts: Mapping[int, str]
         if (value := index.score(query, paper)) > 0
     }
     top = max(raw.values(), default=0.0)
-    return ({pair: value / top for pair, value in raw.items()} if top else {}), index, queries
+    best: dict[int, float] = {}
+    for (paper, _reviewer), value in raw.items():
+        best[paper] = max(best.get(paper, 0.0), value)
+    scaled = {pair: value / max(best[pair[0]], WEAK_MATCH * top) for pair, value in raw.items()}
+    return scaled, index, queries
