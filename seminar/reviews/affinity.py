@@ -202,7 +202,7 @@ def _segmenter() -> Any:
     """jieba's tokenizer with the field's terms, loaded on first use (its dictionary takes ~1 s)."""
     import logging
 
-    import jieba  # type: ignore[import-untyped]
+    import jieba  # type: ignore[import-untyped]  # jieba ships no type hints; only lcut is used
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
