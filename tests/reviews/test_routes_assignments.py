@@ -485,6 +485,8 @@ async def test_auto_assign_prefers_the_reviewer_whose_profile_shares_the_papers_
     assert "王芳" in grid_row and "共同关键词：矛盾纠纷多元化解、综治中心、网格化" in grid_row, grid_row
     assert "周敏" in bridge_row and "共同关键词：" in bridge_row and "枫桥经验" in bridge_row
     assert (await ReviewerProfile.get(user_id=grid_expert.id)).keywords == "网格化、综治中心"
+    listing = await client.get(f"/{seminar.slug}/manage/reviewers")
+    assert "网格化、综治中心" in listing.text and "枫桥经验 人民调解" in listing.text
 
 
 async def test_with_the_text_weight_at_zero_no_shared_terms_are_shown(client: Client) -> None:
