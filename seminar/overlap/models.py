@@ -100,7 +100,7 @@ class OverlapFingerprint(Model):
 
     id = fields.BigIntField(primary_key=True)
     hash = fields.BigIntField(db_index=True)
-    # indexed too (migration 0017), for the ON DELETE CASCADE when a paper's older version leaves
+    # indexed too (migration 0018), for the ON DELETE CASCADE when a paper's older version leaves
     source: fields.ForeignKeyRelation[OverlapSource] = fields.ForeignKeyField(
         "models.OverlapSource", related_name="fingerprints", on_delete=fields.CASCADE
     )

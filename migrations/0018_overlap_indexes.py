@@ -7,7 +7,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0016_overlap')]
+    dependencies = [('models', '0017_reviewer_expertise')]
 
     initial = False
 
