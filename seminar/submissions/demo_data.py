@@ -33,10 +33,11 @@ TOPIC_FRAMES: dict[int, str] = {
     6: "压实政治责任，就是要把市域社会治理的责任链条拧紧压实，形成一级抓一级、层层抓落实的工作格局。",
 }
 
+# The last sentence of each abstract; {place} is the city (so no two cities' abstracts end alike).
 CLOSINGS: tuple[str, ...] = (
-    "文章在总结经验的基础上，分析了存在的短板，并提出进一步深化拓展的对策建议。",
-    "本文梳理了上述做法的实践逻辑与主要成效，并就推广运用提出了若干思考和建议。",
-    "文章认为，上述探索为同类地区以党建引领推进市域社会治理提供了可复制、可推广的经验。",
+    "文章在总结{place}经验的基础上分析其短板，就{place}下一步深化拓展提出对策建议。",
+    "本文梳理了{place}做法的实践逻辑与主要成效，并就{place}推广运用提出若干建议。",
+    "文章认为，{place}的探索为同类地区推进市域社会治理提供了可复制、可推广的{place}经验。",
 )
 
 PAPERS: tuple[DemoPaper, ...] = (
