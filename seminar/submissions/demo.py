@@ -25,7 +25,7 @@ from seminar.db import column
 from seminar.isolation import Limits
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.actions import store_manuscript
-from seminar.submissions.demo_data import CLOSINGS, PAPERS, TOPIC_FRAMES, DemoPaper
+from seminar.submissions.demo_data import CLOSINGS, PAPERS, PLANTED, TOPIC_FRAMES, DemoPaper
 from seminar.submissions.demo_text import Composer, facts_of
 from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
@@ -60,7 +60,7 @@ def abstract_of(paper: DemoPaper) -> str:
     """
     a, b, c = paper.measures
     closing = CLOSINGS[len(paper.title) % len(CLOSINGS)].format(place=city_name(paper))
-    head, _comma, tail = TOPIC_FRAMES[paper.topic].partition("，")
+    head, _comma, tail = TOPIC_FRAMES[paper.topic].rpartition("，")
     return f"{head}。{paper.practice}实践中重点抓好{a}、{b}、{c}三个环节。{tail}{paper.result}{closing}"
 
 
@@ -106,9 +106,12 @@ def _body(paper: DemoPaper, topic_title: str, rng: random.Random) -> Iterator[tu
     yield "p", f"围绕“{topic_title}”这一重点任务，{name}立足实际、大胆探索。{paper.practice}" + say.paragraph(2)
     yield "p", say.paragraph(3) + say.purpose()
     yield "h2", f"{next(sections)}、{name}的主要做法"
-    for number, measure in zip(CHINESE_NUMERALS, paper.measures, strict=False):
+    planted = PLANTED.get((paper.city, paper.title), {})
+    for index, (number, measure) in enumerate(zip(CHINESE_NUMERALS, paper.measures, strict=False)):
         yield "h3", f"（{number}）{measure}"
         yield "p", say.measure_lead(measure) + say.paragraph(4)
+        for passage in planted.get(index, ()):
+            yield "p", passage
         yield "p", say.paragraph(4)
         yield "p", say.lesson(measure) + say.paragraph(3)
     yield "table", "\t".join(paper.measures)
