@@ -128,9 +128,9 @@ async def save_review_form(
 
 async def save_profile(
     seminar: Seminar, reviewer: User, topic_ids: Iterable[int], max_load: int | None, note: str,
-    min_load: int | None = None,
+    min_load: int | None = None, keywords: str | None = None, description: str | None = None,
 ) -> ReviewerProfile:
-    """A reviewer's topics, note and own load bounds (None: the seminar's)."""
+    """A reviewer's topics, note, own load bounds (None: the seminar's) and expertise in words (None: unchanged)."""
     if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
         raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
     valid = set(await column(Topic.filter(seminar_id=seminar.id), "id"))
@@ -139,18 +139,41 @@ async def save_profile(
     async with in_transaction():
         profile, _created = await ReviewerProfile.update_or_create(
             seminar_id=seminar.id, user_id=reviewer.id,
-            defaults={"topic_ids": chosen, "min_load": min_load, "max_load": max_load, "note": note},
+            defaults={"topic_ids": chosen, "min_load": min_load, "max_load": max_load, "note": note,
+                      **_expertise(keywords, description)},
         )
     return profile
 
 
-async def save_load_settings(seminar: Seminar, min_load: int, max_load: int | None) -> None:
-    """The seminar's bounds on each reviewer's papers in automatic assignment (profiles may override them)."""
+def _expertise(keywords: str | None, description: str | None) -> dict[str, str]:
+    found = {"keywords": keywords, "description": description}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+async def save_expertise(seminar: Seminar, reviewer: User, keywords: str, description: str) -> ReviewerProfile:
+    """The reviewer's own keywords and description of their expertise (the rest of the profile is the organizers')."""
+    if not await Role.exists(seminar_id=seminar.id, user_id=reviewer.id, name=RoleName.REVIEWER):
+        raise UserError(_("%(name)s is not a reviewer of this seminar.", name=reviewer.name))
+    async with in_transaction():
+        profile, _created = await ReviewerProfile.update_or_create(
+            seminar_id=seminar.id, user_id=reviewer.id, defaults=_expertise(keywords, description),
+        )
+    return profile
+
+
+async def save_load_settings(seminar: Seminar, min_load: int, max_load: int | None,
+                             topic_weight: float | None = None, text_weight: float | None = None) -> None:
+    """The seminar's bounds on each reviewer's papers in automatic assignment (profiles may override them),
+    and the weights of topics and text in its affinity (None: unchanged)."""
     _check_loads(min_load, max_load)
     async with in_transaction():
         settings, _created = await ReviewSettings.get_or_create(seminar_id=seminar.id)
         settings.min_load, settings.max_load = min_load, max_load
-        await settings.save(update_fields=["min_load", "max_load"])
+        if topic_weight is not None:
+            settings.topic_weight = topic_weight
+        if text_weight is not None:
+            settings.text_weight = text_weight
+        await settings.save(update_fields=["min_load", "max_load", "topic_weight", "text_weight"])
 
 
 def _check_loads(min_load: int | None, max_load: int | None) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from wtforms import (
     BooleanField,
     FieldList,
+    FloatField,
     FormField,
     IntegerField,
     RadioField,
@@ -81,6 +82,15 @@ class ProfileForm(BaseForm):
         _l("Most papers for this reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)]
     )
     note = StringField(_l("Note"), validators=[Length(max=300)], filters=[_strip])
+    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[_strip])
+    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[_strip])
+
+
+class ExpertiseForm(BaseForm):
+    """The reviewer's own words about what they know, on their preferences page."""
+
+    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[_strip])
+    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[_strip])
 
 
 class LoadSettingsForm(BaseForm):
@@ -88,6 +98,9 @@ class LoadSettingsForm(BaseForm):
 
     min_load = IntegerField(_l("Fewest papers per reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)])
     max_load = IntegerField(_l("Most papers per reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    # At most 10 each, so that one review never gains more than BALANCE_WEIGHT (assign.py) can hold.
+    topic_weight = FloatField(_l("Weight of a topic of expertise"), validators=[Optional(), NumberRange(min=0, max=10)])
+    text_weight = FloatField(_l("Weight of the text match"), validators=[Optional(), NumberRange(min=0, max=10)])
 
 
 class ConflictForm(BaseForm):

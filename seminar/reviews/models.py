@@ -74,6 +74,10 @@ class ReviewSettings(Model):
     # hard bounds, shown on that page. The defaults (0, no maximum) can never make it impossible.
     min_load = fields.IntField(default=0)
     max_load = fields.IntField(null=True)
+    # How much a topic of expertise and the text of a reviewer's profile weigh in automatic
+    # assignment next to bids (想审 +3, 可以 +1, 不想审 −2); see reviews/affinity.py.
+    topic_weight = fields.FloatField(default=2.0)
+    text_weight = fields.FloatField(default=3.0)
 
     class Meta:
         table = "review_settings"
@@ -96,6 +100,9 @@ class ReviewerProfile(Model):
     min_load = fields.IntField(null=True)
     max_load = fields.IntField(null=True)
     note = fields.CharField(max_length=300, default="")
+    # What the reviewer knows, in their words: matched against the papers' text (reviews/affinity.py).
+    keywords = fields.CharField(max_length=300, default="")
+    description = fields.CharField(max_length=2000, default="")
 
     class Meta:
         table = "reviewer_profile"

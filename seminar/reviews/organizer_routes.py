@@ -22,6 +22,7 @@ from seminar.mail.batches import MailBatchKind
 from seminar.mail.queries import latest_batch
 from seminar.permissions import can_manage_reviews
 from seminar.reviews import actions, overview, queries
+from seminar.reviews.affinity import BID_WEIGHTS
 from seminar.reviews.access import form_status, mail_links
 from seminar.reviews.forms import (
     EXTRA_CRITERION_ROWS,
@@ -113,6 +114,8 @@ def _profile_form_data(profile: ReviewerProfile | None) -> dict[str, Any]:
         "min_load": profile.min_load if profile else None,
         "max_load": profile.max_load if profile else None,
         "note": profile.note if profile else "",
+        "keywords": profile.keywords if profile else "",
+        "description": profile.description if profile else "",
     }
 
 
@@ -127,7 +130,9 @@ async def reviewer(request: Request) -> Response:
     if is_post and profile_form.validate():
         try:
             await actions.save_profile(seminar, person, profile_form.topics.data or [], profile_form.max_load.data,
-                                       profile_form.note.data or "", min_load=profile_form.min_load.data)
+                                       profile_form.note.data or "", min_load=profile_form.min_load.data,
+                                       keywords=profile_form.keywords.data or "",
+                                       description=profile_form.description.data or "")
         except UserError as error:
             profile_form.form_errors.append(error.message)
         else:
@@ -208,13 +213,16 @@ async def auto_assign(request: Request) -> Response:
     if request.method == "POST":
         return await _apply_proposal(request, seminar)
     settings = await queries.settings_of(seminar)
-    return await _auto_page(request, seminar, LoadSettingsForm(data={"min_load": settings.min_load,
-                                                                     "max_load": settings.max_load}))
+    return await _auto_page(request, seminar, LoadSettingsForm(data={
+        "min_load": settings.min_load, "max_load": settings.max_load,
+        "topic_weight": settings.topic_weight, "text_weight": settings.text_weight,
+    }))
 
 
 async def _auto_page(request: Request, seminar: Seminar, loads_form: LoadSettingsForm) -> Response:
     seed_text = request.query_params.get("seed", "")
-    context: dict[str, Any] = {"seminar": seminar, "loads_form": loads_form, "proposal": None, "refusal": None}
+    context: dict[str, Any] = {"seminar": seminar, "loads_form": loads_form, "proposal": None, "refusal": None,
+                               "settings": await queries.settings_of(seminar), "bid_weights": BID_WEIGHTS}
     try:
         proposal = await propose_assignments(seminar, int(seed_text) if seed_text.isdigit() else DEFAULT_SEED)
     except ProposalRefused as refused:
@@ -231,7 +239,8 @@ async def load_settings(request: Request) -> Response:
     loads_form = await bind(LoadSettingsForm, request)
     if loads_form.validate():
         try:
-            await actions.save_load_settings(seminar, loads_form.min_load.data or 0, loads_form.max_load.data)
+            await actions.save_load_settings(seminar, loads_form.min_load.data or 0, loads_form.max_load.data,
+                                             loads_form.topic_weight.data, loads_form.text_weight.data)
         except UserError as error:
             loads_form.form_errors.append(error.message)
         else:

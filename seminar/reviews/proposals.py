@@ -19,7 +19,9 @@ from seminar.reviews.assign import AssignmentInfeasible, optimise
 from seminar.reviews.feasibility import Shortage
 from seminar.reviews.models import Assignment, Bid, Conflict, ReviewerProfile, ReviewSettings
 from seminar.reviews.queries import (
+    expertise_texts,
     lifted_unit_conflicts,
+    paper_texts,
     profiles_of,
     reviewable_papers,
     reviewers_of,
@@ -119,7 +121,8 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     """The solver's optimal completion of the current assignments (see `assign.optimise`).
 
     Existing assignments are fixed; declined ones and conflicts are forbidden pairs (a conflict by
-    unit that an organizer lifted is not); affinity comes from bids and topics of expertise; loads
+    unit that an organizer lifted is not); affinity comes from bids, topics of expertise and the text
+    of the reviewers' profiles against the papers', weighed by the seminar's settings; loads
     are bounded by the settings and drawn towards an even share. Raises `ProposalRefused` with
     the reason and the changes that would help.
     """
@@ -153,7 +156,14 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
     bounds = [load_bounds(settings, profiles.get(u.id)) for u in reviewers]
     # Declining is final for the pair: the solver must not ask the same reviewer again.
     forbidden = stored | declined
-    matrix = affinity_module.affinity_matrix(paper_infos, reviewer_infos, bids, forbidden, lifted=lifted, seed=seed)
+    weights = affinity_module.Weights(topic=settings.topic_weight, text=settings.text_weight)
+    if weights.text and papers and reviewers:
+        text, text_index, queries = affinity_module.text_scores(
+            await paper_texts(papers), await expertise_texts(seminar, reviewers, profiles))
+    else:  # the text left out: no segmenting at all
+        text, text_index, queries = {}, None, {}
+    matrix = affinity_module.affinity_matrix(paper_infos, reviewer_infos, bids, forbidden, lifted=lifted, seed=seed,
+                                             text=text, weights=weights)
     paper_index = {p.id: i for i, p in enumerate(papers)}
     reviewer_index = {u.id: j for j, u in enumerate(reviewers)}
     fixed = [(paper_index[p], reviewer_index[r]) for p, r in active if p in paper_index and r in reviewer_index]
@@ -184,8 +194,11 @@ async def propose_assignments(seminar: Seminar, seed: int) -> Proposal:
             reviewer = reviewers[j]
             if (paper.id, reviewer.id) in active:
                 continue
+            shared = (text_index.shared(queries[reviewer.id], paper.id)
+                      if text_index is not None and (paper.id, reviewer.id) in text else [])
             reasons = affinity_module.explain(
-                paper_infos[i], reviewer_infos[j], bids.get((paper.id, reviewer.id)), conflicts=forbidden, lifted=lifted
+                paper_infos[i], reviewer_infos[j], bids.get((paper.id, reviewer.id)), conflicts=forbidden, lifted=lifted,
+                shared=shared,
             )
             added.append((reviewer, reasons))
             pairs.append((paper.id, reviewer.id))

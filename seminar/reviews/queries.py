@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Lower, Trim
 from tortoise.queryset import QuerySet
 
 from seminar import i18n
@@ -397,3 +398,44 @@ async def papers_under_blind_review(seminar: Seminar) -> set[int]:
         assignment_id__in=list(open_assignments), status=ReviewStatus.SUBMITTED
     ), "assignment_id")) if open_assignments else set()
     return {int(paper_id) for assignment_id, paper_id in open_assignments.items() if assignment_id not in done}
+
+
+async def paper_texts(papers: Sequence[Paper]) -> dict[int, str]:
+    """What each paper is about, for the text affinity: title, abstract, keywords and the start of its text
+    (the newest text 查重 read from its manuscript, when it has one). One query, whatever the papers."""
+    from seminar.overlap.models import OverlapSource
+    from seminar.reviews.affinity import TEXT_START
+
+    ids = [p.id for p in papers]
+    started: dict[int, str] = {}
+    if ids:
+        for paper_id, text in await OverlapSource.filter(paper_id__in=ids).order_by("id").values_list("paper_id", "text"):
+            started[int(paper_id)] = str(text)[:TEXT_START]  # the newest indexed version wins
+    return {
+        p.id: "\n".join([p.title, p.subtitle, p.abstract, " ".join(p.keywords or []), started.get(p.id, "")])
+        for p in papers
+    }
+
+
+async def expertise_texts(seminar: Seminar, reviewers: Sequence[User],
+                          profiles: dict[int, ReviewerProfile]) -> dict[int, str]:
+    """Each reviewer's expertise in words: the profile's keywords and description, and the titles,
+    keywords and abstracts of the papers they wrote (as an author by e-mail) in the installation's
+    other seminars. One query, whatever the reviewers."""
+    by_email = {u.email.strip().lower(): u.id for u in reviewers if u.email}
+    earlier: dict[int, list[str]] = defaultdict(list)
+    if by_email:
+        # E-mail addresses are compared without case: authors' are typed by the cities.
+        rows = await Author.annotate(email_lower=Lower(Trim("email"))).filter(
+            email_lower__in=list(by_email), paper__status=PaperStatus.SUBMITTED,
+        ).exclude(paper__seminar_id=seminar.id).values_list("email", "paper__title", "paper__abstract", "paper__keywords")
+        for email, title, abstract, keywords in rows:
+            user_id = by_email.get(str(email).strip().lower())
+            if user_id is not None:
+                earlier[user_id].append("\n".join([str(title), " ".join(keywords or []), str(abstract)]))
+    texts: dict[int, str] = {}
+    for user in reviewers:
+        profile = profiles.get(user.id)
+        parts = [profile.keywords, profile.description] if profile else []
+        texts[user.id] = "\n".join([*parts, *earlier.get(user.id, [])])
+    return texts

@@ -23,7 +23,7 @@ from seminar.i18n import _
 from seminar.permissions import can_bid, can_review, can_write_review
 from seminar.reviews import actions, queries, rules
 from seminar.reviews.access import form_status
-from seminar.reviews.forms import DeclineForm, ReviewForm
+from seminar.reviews.forms import DeclineForm, ExpertiseForm, ReviewForm
 from seminar.seminars.rules import countdown
 from seminar.web import actor, flash, form, redirect, render, seminar_page, signed_in_user
 
@@ -59,11 +59,22 @@ def _bid_choices() -> list[tuple[str, str]]:
 
 
 async def bids(request: Request) -> Response:
+    """Preferences on papers, and (a second form on the page, `part=expertise`) the reviewer's expertise in words."""
     seminar = await seminar_page(request, can_bid, refused=404)
     user = signed_in_user(request)
     declared = await queries.declared_conflicts(seminar, user)
     papers = await queries.papers_to_bid_on(actor(request), seminar, declared)
-    if request.method == "POST":
+    profile = (await queries.profiles_of(seminar)).get(user.id)
+    expertise_form = ExpertiseForm(data={"keywords": profile.keywords if profile else "",
+                                         "description": profile.description if profile else ""})
+    if request.method == "POST" and (await form(request)).get("part") == "expertise":
+        expertise_form = await bind(ExpertiseForm, request)
+        if expertise_form.validate():
+            await actions.save_expertise(seminar, user, expertise_form.keywords.data or "",
+                                         expertise_form.description.data or "")
+            flash(request, _("Your expertise is saved."))
+            return redirect(request, "reviews:bids", slug=seminar.slug)
+    elif request.method == "POST":
         data = await form(request)
         choices = {p.id: str(data.get(f"paper-{p.id}", "")) for p in papers if data.get(f"paper-{p.id}")}
         count = await actions.save_bids(seminar, user, choices, {p.id for p in papers})
@@ -76,7 +87,8 @@ async def bids(request: Request) -> Response:
         "chosen": chosen,
         "show_identity": rules.shows_identity(seminar.blind_review, False),
         "choices": _bid_choices(),
-    })
+        "expertise_form": expertise_form,
+    }, status_code=form_status(request))
 
 
 async def _reviewer_paper(request: Request) -> tuple[Seminar, Paper, Assignment]:

@@ -11,7 +11,16 @@ import pytest
 
 from seminar.accounts.models import User
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewSettings, ReviewStatus
+from seminar.reviews.models import (
+    Assignment,
+    Bid,
+    Conflict,
+    Criterion,
+    Review,
+    ReviewerProfile,
+    ReviewSettings,
+    ReviewStatus,
+)
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Blob, Manuscript, Paper
 from tests.conftest import Client, flashes
@@ -460,6 +469,26 @@ async def test_bids_page_lists_topic_papers_blind_without_conflicted_ones_and_sa
     assert saved.status_code == 303
     assert [(p, str(v)) for p, v in bids] == [(shenzhen.id, "want")]
     assert [(p, str(v)) for p, v in conflicts] == [(zhuhai.id, "declared")]
+
+
+async def test_a_reviewer_describes_their_expertise_on_the_preferences_page(client: Client) -> None:
+    s = await scene()
+    reviewer = await make_reviewer(s.seminar, email="gz@example.org", name="黄磊")
+    await client.login("gz@example.org")
+
+    too_long = await client.post_form(f"/{s.seminar.slug}/reviews/bids",
+                                      {"part": "expertise", "keywords": "网格化" * 200, "description": ""})
+    saved = await client.post_form(f"/{s.seminar.slug}/reviews/bids",
+                                   {"part": "expertise", "keywords": "网格化、综治中心", "description": "研究基层矛盾纠纷调处"})
+    page = await client.get(f"/{s.seminar.slug}/reviews/bids")
+    profile = await ReviewerProfile.get(seminar_id=s.seminar.id, user_id=reviewer.id)
+
+    assert too_long.status_code == 400
+    assert saved.status_code == 303
+    assert "您的专长已保存。" in flashes(page)
+    assert profile.keywords == "网格化、综治中心" and profile.description == "研究基层矛盾纠纷调处"
+    assert 'value="网格化、综治中心"' in page.text and "研究基层矛盾纠纷调处" in page.text
+    assert await Bid.filter(reviewer_id=reviewer.id).count() == 0  # the bids form was not touched
 
 
 async def test_declaring_a_conflict_on_an_assigned_paper_ends_the_assignment(client: Client) -> None:

@@ -15,7 +15,7 @@ from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.reviews.models import Assignment, Bid, Conflict, Criterion, Review, ReviewerProfile, ReviewSettings, ReviewStatus
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Paper
+from seminar.submissions.models import Author, Paper
 from tests.conftest import Client, SmtpServer, counted_queries, flashes
 from tests.factories import make_assignment, make_organizer, make_paper, make_reviewer, make_seminar, make_unit
 
@@ -458,3 +458,70 @@ async def test_minimums_that_cannot_be_met_name_the_reviewers_and_offer_to_lower
     assert "无法完成分配" in text
     assert re.findall(r"<li>(.*?):", re.search(r'<ul class="short-reviewers">(.*?)</ul>', page.text, re.S).group(1)) == ["王芳"]  # type: ignore[union-attr]
     assert f'/{seminar.slug}/manage/reviewers/{wang.id}">将王芳的下限从 2 篇降低到 1 篇' in text
+
+
+async def test_auto_assign_prefers_the_reviewer_whose_profile_shares_the_papers_terms_and_says_which(
+    client: Client,
+) -> None:
+    seminar = await organized(reviews_per_paper=1)
+    grid = await make_paper(seminar, city="广州市", status="submitted", title="网格化管理与综治中心实体化运行",
+                            abstract="以网格员队伍建设推动矛盾纠纷多元化解。", keywords=["网格化", "综治中心"])
+    bridge = await make_paper(seminar, city="深圳市", status="submitted", title="坚持和发展新时代枫桥经验",
+                              abstract="人民调解与诉源治理的衔接。", keywords=["枫桥经验", "人民调解"])
+    grid_expert = await make_reviewer(seminar, email="g@example.org", name="王芳", max_load=1)
+    bridge_expert = await make_reviewer(seminar, email="b@example.org", name="周敏", max_load=1)
+    await client.login("organizer@example.org")
+    await client.post_form(f"/{seminar.slug}/manage/reviewers/{grid_expert.id}",
+                           {"keywords": "网格化、综治中心", "description": "长期研究矛盾纠纷多元化解", "note": ""})
+    await client.post_form(f"/{seminar.slug}/manage/reviewers/{bridge_expert.id}",
+                           {"keywords": "枫桥经验 人民调解", "description": "", "note": ""})
+
+    preview = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    rows = {row.xpath("string(./td[1])").strip(): row.xpath("string(./td[last()])")
+            for row in lxml.html.fromstring(preview.text).xpath("//tr[td]")}
+    grid_row = next(text for head, text in rows.items() if grid.title in head)
+    bridge_row = next(text for head, text in rows.items() if bridge.title in head)
+
+    assert "王芳" in grid_row and "共同关键词：矛盾纠纷多元化解、综治中心、网格化" in grid_row, grid_row
+    assert "周敏" in bridge_row and "共同关键词：" in bridge_row and "枫桥经验" in bridge_row
+    assert (await ReviewerProfile.get(user_id=grid_expert.id)).keywords == "网格化、综治中心"
+    listing = await client.get(f"/{seminar.slug}/manage/reviewers")
+    assert "网格化、综治中心" in listing.text and "枫桥经验 人民调解" in listing.text
+
+
+async def test_with_the_text_weight_at_zero_no_shared_terms_are_shown(client: Client) -> None:
+    seminar = await organized(reviews_per_paper=1)
+    await make_paper(seminar, city="广州市", status="submitted", title="网格化管理与综治中心实体化运行")
+    await make_reviewer(seminar, email="g@example.org", name="王芳", keywords="网格化")
+    await client.login("organizer@example.org")
+
+    saved = await client.post_form(f"/{seminar.slug}/manage/assignments/loads",
+                                   {"min_load": "0", "max_load": "", "topic_weight": "2", "text_weight": "0"})
+    preview = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+
+    assert saved.status_code == 303
+    assert (await ReviewSettings.get(seminar_id=seminar.id)).text_weight == 0
+    assert "王芳" in preview.text and "共同关键词" not in preview.text
+
+
+async def test_a_reviewers_own_paper_in_an_earlier_seminar_counts_as_their_expertise(client: Client) -> None:
+    earlier = await make_seminar(slug="gd-2020")
+    own = await make_paper(earlier, city="佛山市", status="submitted", title="楼栋长制度与一网统管的实践",
+                           abstract="", keywords=["楼栋长"])
+    await Author.filter(paper_id=own.id).update(email="Wang.Fang@Example.org")  # the case of an e-mail does not matter
+    draft = await make_paper(earlier, city="佛山市", title="村规民约的修订", abstract="", keywords=[])
+    await Author.filter(paper_id=draft.id).update(email="zhou@example.org")  # a draft is not a paper they wrote
+    seminar = await organized(reviews_per_paper=1)
+    grid = await make_paper(seminar, city="广州市", status="submitted", title="推行楼栋长制度", abstract="", keywords=[])
+    villages = await make_paper(seminar, city="深圳市", status="submitted", title="村规民约与乡村治理", abstract="",
+                                keywords=[])
+    await make_reviewer(seminar, email="wang.fang@example.org", name="王芳", max_load=1)
+    await make_reviewer(seminar, email="zhou@example.org", name="周敏", max_load=1)
+    await client.login("organizer@example.org")
+
+    page = await client.get(f"/{seminar.slug}/manage/assignments/auto")
+    rows = {row.xpath("string(./td[1])").strip(): row.xpath("string(./td[last()])")
+            for row in lxml.html.fromstring(page.text).xpath("//tr[td]")}
+
+    assert "共同关键词：楼栋长" in next(text for head, text in rows.items() if grid.title in head)
+    assert "共同关键词" not in next(text for head, text in rows.items() if villages.title in head)
