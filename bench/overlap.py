@@ -36,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from seminar.submissions import demo, demo_data
+from seminar.submissions import demo_data
 from seminar.textsim.align import Passage, shared_passages
 from seminar.textsim.candidates import common_mask, common_threshold, rank
-from seminar.textsim.corpus import TRANSFORMS, Corpus, Writer, evaluate, generate
+from seminar.textsim.corpus import STOCK, TRANSFORMS, Corpus, Writer, evaluate, generate
 from seminar.textsim.fingerprints import Fingerprint, document_fingerprints, shingle_hashes
 from seminar.textsim.normalise import Normalised, normalise
 
@@ -53,7 +53,7 @@ def material() -> tuple[list[str], list[str]]:
     texts = [t2s.convert(p.read_text(encoding="utf-8")) for p in sorted(SEED_DIR.glob("*.txt"))]
     texts += [" ".join((p.title, p.subtitle, p.practice, p.result, *p.measures)) for p in demo_data.PAPERS]
     texts += list(demo_data.TOPIC_FRAMES.values())
-    stock = [*demo.BACKGROUND, *demo.METHOD, *demo.PROBLEMS, *demo.OUTLOOK]
+    stock = list(STOCK)
     return texts, stock
 
 

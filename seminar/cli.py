@@ -305,6 +305,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             f"Demo seminar '{summary.seminar.slug}' ready: {summary.topics} topics, {summary.people} accounts, "
             f"{summary.papers} papers."
         )
+        if summary.overlap_checks:
+            lines.append(f"Overlap check (查重): {summary.overlap_checks} papers checked.")
         if summary.agenda_release:
             lines.append(f"Agenda published as v{summary.agenda_release}.")
         if summary.proceedings_pages:

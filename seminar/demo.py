@@ -23,6 +23,7 @@ from seminar.accounts.actions import ensure_units
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
 from seminar.agenda.demo import build_demo_agenda
+from seminar.overlap.demo import build_demo_overlap
 from seminar.proceedings.actions import build_now, publish_build
 from seminar.proceedings.demo import build_demo_book_sections
 from seminar.proceedings.models import BuildStatus
@@ -128,6 +129,7 @@ class DemoSummary:
     decisions: int = 0
     agenda_release: int | None = None
     proceedings_pages: int | None = None
+    overlap_checks: int = 0  # 查重 checks run by this build
 
 
 class _Passwords:
@@ -234,7 +236,9 @@ async def build_demo(
     Side effects: upserts all units (`ensure_units`); sets every demo account's password to
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
     accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
-    their link). Touches nothing else. `papers=False` leaves the papers and reviewing out;
+    their link); sets the seminar's 查重 threshold, adds the reference library's policy document if
+    missing and checks every submitted paper not yet checked, inline (`overlap.demo`). Touches
+    nothing else. `papers=False` leaves the papers, 查重 and reviewing out;
     with them, `agenda` drafts and publishes the agenda from the decisions, and `proceedings`
     typesets and publishes the 论文集 (about twenty seconds, so the command line asks for it and
     the tests mostly do not).
@@ -265,6 +269,7 @@ async def build_demo(
     noon = dt.datetime.combine(today, dt.time(12), tzinfo=ZoneInfo(ZONE))
     paper_count = await build_demo_papers(seminar, submitters, now=noon) if papers else 0
     assert organizer is not None, "the cast always holds the organizer"
+    checks = await build_demo_overlap(seminar, organizer) if papers else 0
     reviewing = await build_demo_reviews(seminar, organizer, base_url, now=noon) if papers else None
     release = await build_demo_agenda(seminar, REVIEWERS) if papers and agenda else None
     # The book's own sections: 前言, 领导讲话, each topic's 专题点评 by its session's 点评人, 后记.
@@ -272,7 +277,7 @@ async def build_demo(
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
     return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,
-                       proceedings_pages=pages)
+                       proceedings_pages=pages, overlap_checks=checks)
 
 
 async def _publish_demo_proceedings(seminar: Seminar, organizer: User) -> int | None:

@@ -239,21 +239,33 @@ async def run_check(check: OverlapCheck) -> OverlapCheck:
     return await OverlapCheck.get(id=check.id)
 
 
-async def _run(check: OverlapCheck) -> None:
-    progress = _Progress(check)
+async def index_check(check: OverlapCheck) -> tuple[Normalised, list[Fingerprint]] | None:
+    """Put the check's manuscript into the index (unless it is there with this text); None when it has no text.
+
+    A check does this first; the demo does it for all its papers before checking any, so that
+    each report finds the papers checked after it too."""
     manuscript = await Manuscript.get(id=check.manuscript_id)
     text = await _manuscript_text(manuscript)
     normalised = normalise(text)
     if not normalised.text:
+        return None
+    fingerprints = document_fingerprints(normalised.text)
+    if not await OverlapSource.filter(manuscript_id=manuscript.id, normalised=normalised.text).exists():
+        await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
+                     manuscript_id=manuscript.id)
+    return normalised, fingerprints
+
+
+async def _run(check: OverlapCheck) -> None:
+    progress = _Progress(check)
+    indexed = await index_check(check)
+    if indexed is None:
         await OverlapCheck.filter(id=check.id).update(
             state=CheckState.FAILED, finished_at=_now(),
             error=_("The manuscript has no text to compare (a scanned PDF?)."),
         )
         return
-    fingerprints = document_fingerprints(normalised.text)
-    if not await OverlapSource.filter(manuscript_id=manuscript.id, normalised=normalised.text).exists():
-        await _index(text, normalised, fingerprints, seminar_id=check.seminar_id, paper_id=check.paper_id,
-                     manuscript_id=manuscript.id)
+    normalised, fingerprints = indexed
     found, library = await find_passages(normalised, fingerprints, check.paper_id, check.seminar_id, progress)
     await _save(check, normalised, found, library)
 

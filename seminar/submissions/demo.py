@@ -25,7 +25,8 @@ from seminar.db import column
 from seminar.isolation import Limits
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.actions import store_manuscript
-from seminar.submissions.demo_data import CLOSINGS, PAPERS, TOPIC_FRAMES, DemoPaper
+from seminar.submissions.demo_data import CLOSINGS, PAPERS, PLANTED, TOPIC_FRAMES, DemoPaper
+from seminar.submissions.demo_text import Composer, facts_of
 from seminar.submissions.inspection import inspect_upload_limited
 from seminar.submissions.models import Author, Manuscript, Paper, PaperStatus
 
@@ -44,54 +45,6 @@ GIVEN_NAMES = (
 LEAD_TITLES = ("副书记", "常务副书记", "二级调研员", "基层社会治理科科长", "综治督导科科长", "副主任")
 OTHER_TITLES = ("一级主任科员", "四级调研员", "科员", "副科长", "研究员", "副教授", "办公室副主任")
 
-# Sentences of the body text, combined at random with each paper's own practices.
-BACKGROUND = (
-    "党的十九届四中全会明确提出，要加快推进市域社会治理现代化。",
-    "市域是承上启下的枢纽，是推进基层治理现代化的前线指挥部。",
-    "政治引领是我们党百年奋斗的重要经验，也是社会治理的重要方式。",
-    "在全国市域社会治理现代化试点工作中，“发挥政治引领作用”被列为11个试点项目之一。",
-    "推动社会治理重心向基层下移，是党的十九大提出的重要任务。",
-    "群众利益无小事，一枝一叶总关情，党在任何时候都把群众利益放在第一位。",
-    "探索中国特色的社会治理，必须旗帜鲜明讲政治，切实加强政治引领。",
-    "基层治，天下安，基层是社会治理的基础和重心。",
-)
-METHOD = (
-    "坚持党委领导、政府负责、民主协商、社会协同、公众参与、法治保障、科技支撑的社会治理体系。",
-    "注重发挥基层党组织战斗堡垒作用和党员先锋模范作用，把党的政治优势转化为社会治理优势。",
-    "建立健全工作台账，实行清单化管理、项目化推进，确保各项任务落地见效。",
-    "坚持问题导向，聚焦群众急难愁盼问题，推动资源、服务、管理向基层下沉。",
-    "强化部门协同和上下联动，形成权责明晰、高效联动、上下贯通的工作格局。",
-    "坚持以人民为中心的发展思想，把群众满意不满意作为检验工作成效的根本标准。",
-    "注重总结提炼基层经验，以点带面推动创新做法在更大范围复制推广。",
-    "运用信息化手段提升治理效能，推动线上线下相结合，让数据多跑路、群众少跑腿。",
-    "健全激励保障机制，对表现突出的集体和个人予以表扬，营造比学赶超的良好氛围。",
-    "把党的领导贯穿基层治理各环节，确保基层治理始终沿着正确方向前进。",
-    "建立定期研判、专题会商制度，及时发现和解决工作推进中遇到的新情况新问题。",
-    "坚持和发展新时代“枫桥经验”，做到小事不出村、大事不出镇、矛盾不上交。",
-    "推动各类资源向基层倾斜，充实基层工作力量，提升基层服务群众的能力。",
-    "把解决群众实际困难作为工作的出发点和落脚点，用心用情为群众排忧解难。",
-    "注重发挥自治、法治、德治、智治作用，推动多种治理方式有机结合、相互促进。",
-    "完善考核评价体系，把工作成效纳入领导班子和领导干部年度考核内容。",
-    "加强宣传引导，及时总结推广先进典型，营造全社会共同关心支持的良好氛围。",
-    "建立群众评价机制，让群众全过程参与、全过程监督，切实提升群众满意度。",
-    "加强与周边地区和相关部门的沟通协作，推动信息互通、资源共享、工作联动。",
-    "坚持试点先行、以点带面，在总结试点经验的基础上逐步在全市铺开。",
-    "强化制度建设，制定配套工作指引，推动各项工作规范化、标准化、制度化。",
-)
-PROBLEMS = (
-    "一是部分基层干部对政治引领的认识还不够到位，存在重业务、轻引领的倾向。",
-    "二是各类治理力量整合还不够充分，部门之间协同联动的机制有待进一步完善。",
-    "三是信息化支撑能力仍有短板，数据共享和分析研判的水平有待提升。",
-    "四是群众参与的渠道和方式还不够丰富，共建共治共享的格局尚未完全形成。",
-    "此外，基层工作力量和经费保障与日益繁重的治理任务相比仍显不足。",
-)
-OUTLOOK = (
-    "下一步，要坚持把政治引领贯穿市域社会治理全过程、各方面。",
-    "要进一步健全制度机制，推动经验做法固化为长效制度。",
-    "要加强对基层的指导、支持和保障，让基层有权有责有资源。",
-    "要坚持系统观念，统筹发展和安全，不断提升市域社会治理现代化水平。",
-    "要深化宣传推广，讲好市域社会治理的故事，营造全社会共同参与的浓厚氛围。",
-)
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -100,10 +53,15 @@ def city_name(paper: DemoPaper) -> str:
 
 
 def abstract_of(paper: DemoPaper) -> str:
-    """200–300 characters: the topic's frame, the practice, its measures and result, a closing."""
+    """200–300 characters: the topic's frame, the practice, its measures and result, a closing.
+
+    The frame is cut in two around the paper's own words: whole, the same in every paper of the
+    topic, it would be a passage 查重 finds in all of them.
+    """
     a, b, c = paper.measures
-    closing = CLOSINGS[len(paper.title) % len(CLOSINGS)]
-    return f"{TOPIC_FRAMES[paper.topic]}{paper.practice}实践中重点抓好{a}、{b}、{c}三个环节。{paper.result}{closing}"
+    closing = CLOSINGS[len(paper.title) % len(CLOSINGS)].format(place=city_name(paper))
+    head, _comma, tail = TOPIC_FRAMES[paper.topic].rpartition("，")
+    return f"{head}。{paper.practice}实践中重点抓好{a}、{b}、{c}三个环节。{tail}{paper.result}{closing}"
 
 
 def authors_of(papers: Sequence[DemoPaper]) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -132,27 +90,10 @@ def authors_of(papers: Sequence[DemoPaper]) -> dict[tuple[str, str], list[dict[s
     return authors
 
 
-class _Deck:
-    """Sentences dealt without repeats until every one has been used, then reshuffled."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.left: dict[int, list[str]] = {}
-
-    def deal(self, pool: Sequence[str], count: int) -> str:
-        dealt = []
-        for _sentence in range(count):
-            left = self.left.get(id(pool))
-            if not left:
-                left = self.left[id(pool)] = self.rng.sample(list(pool), len(pool))
-            dealt.append(left.pop())
-        return "".join(dealt)
-
-
 def _body(paper: DemoPaper, topic_title: str, rng: random.Random) -> Iterator[tuple[str, str]]:
     """The manuscript as (kind, text) pairs: kind is title, subtitle, h2 (一、), h3 (（一）), h4 (1.), p or table."""
     name = city_name(paper)
-    deck = _Deck(rng)
+    say = Composer(facts_of(paper, name), rng)
 
     yield "title", paper.title
     if paper.subtitle:
@@ -161,31 +102,32 @@ def _body(paper: DemoPaper, topic_title: str, rng: random.Random) -> Iterator[tu
     yield "p", "关键词：" + "；".join(paper.keywords)
     sections = iter(CHINESE_NUMERALS)
     yield "h2", f"{next(sections)}、问题的提出"
-    yield "p", TOPIC_FRAMES[paper.topic] + deck.deal(BACKGROUND, 3)
-    yield "p", (f"围绕“{topic_title}”这一重点任务，{name}立足实际、大胆探索。{paper.practice}"
-                + deck.deal(METHOD, 2))
-    yield "p", deck.deal(BACKGROUND, 2) + f"本文以{name}的实践为样本，梳理其主要做法、成效与不足，并提出对策建议。"
+    yield "p", say.paragraph(4)
+    yield "p", f"围绕“{topic_title}”这一重点任务，{name}立足实际、大胆探索。{paper.practice}" + say.paragraph(2)
+    yield "p", say.paragraph(3) + say.purpose()
     yield "h2", f"{next(sections)}、{name}的主要做法"
-    for number, measure in zip(CHINESE_NUMERALS, paper.measures, strict=False):
+    planted = PLANTED.get((paper.city, paper.title), {})
+    for index, (number, measure) in enumerate(zip(CHINESE_NUMERALS, paper.measures, strict=False)):
         yield "h3", f"（{number}）{measure}"
-        yield "p", f"{name}坚持把{measure}作为重要抓手。" + deck.deal(METHOD, 3)
-        yield "p", deck.deal(BACKGROUND, 1) + f"在{measure}的过程中，" + deck.deal(METHOD, 3)
-        yield "p", f"实践表明，{measure}离不开党组织的坚强领导。" + deck.deal(METHOD, 2)
+        yield "p", say.measure_lead(measure) + say.paragraph(4)
+        for passage in planted.get(index, ()):
+            yield "p", passage
+        yield "p", say.paragraph(4)
+        yield "p", say.lesson(measure) + say.paragraph(3)
     yield "table", "\t".join(paper.measures)
     yield "h2", f"{next(sections)}、取得的初步成效"
     for index, keyword in enumerate(paper.keywords[:3], start=1):
         yield "h4", f"{index}. {keyword}工作取得新进展"
-        yield "p", (paper.result if index == 1 else "") + deck.deal(METHOD, 3)
-    yield "h2", f"{next(sections)}、存在的问题与不足"
-    yield "p", f"{name}的探索虽然取得了积极成效，但对照市域社会治理现代化的要求，仍存在一些问题。" + "".join(PROBLEMS[:3])
-    yield "p", "".join(PROBLEMS[3:]) + deck.deal(BACKGROUND, 1)
+        yield "p", (paper.result if index == 1 else "") + say.paragraph(4)
+    yield "h2", f"{next(sections)}、{say.shortfall_heading()}"
+    yield "p", say.shortfall() + "".join(say.problem(ordinal) for ordinal in "一二三")
+    yield "p", say.paragraph(3)
     yield "h2", f"{next(sections)}、下一步工作的思考"
-    for number, line in zip(CHINESE_NUMERALS, rng.sample(list(OUTLOOK), 3), strict=False):
-        yield "h3", f"（{number}）{line.removeprefix('下一步，').removeprefix('要').rstrip('。')}"
-        yield "p", line + deck.deal(METHOD, 2)
+    for number, head in zip(CHINESE_NUMERALS, say.outlook_heads(3), strict=False):
+        yield "h3", f"（{number}）{head}"
+        yield "p", say.paragraph(4)
     yield "h2", f"{next(sections)}、结语"
-    yield "p", ("根本固者，华实必茂；源流深者，光澜必章。" + deck.deal(OUTLOOK, 2)
-                + "我们将以更高站位、更实举措，推动市域社会治理现代化取得新成效。")
+    yield "p", say.paragraph(3) + say.resolve()
 
 
 def _font(style: Any, east_asian: str, size: float, bold: bool = False) -> None:

@@ -39,7 +39,9 @@ PAPER = "以网格化治理推进市域社会治理现代化"
 WITHDRAWN = "以“枫桥经验”推动矛盾纠纷就地化解"  # paper #2: withdrawn after its reviewer was assigned
 LATE = "数字化赋能基层社会治理的广州探索"  # paper #3: sent after the deadline, under an extension
 COMMENT = "选题紧扣市域社会治理现代化，网格化经验总结具体，建议补充成效数据。"
-DRAFT_COMMENT = "案例典型，建议补充化解成功率的统计。"  # begun on paper #2 before the city withdrew it
+DRAFT_COMMENT = "案例典型，建议补充化解成功率的统计。"
+SHARED = ("网格员每天巡查责任网格，发现问题当场登记、能办即办，办不了的通过平台上报街道综治中心，由中心派单给职能部门"
+          "限时处置，处置结果再由网格员回访群众，形成发现、上报、处置、反馈的闭环。")  # begun on paper #2 before the city withdrew it
 # (e-mail, name, password); a password may not be built on the e-mail's name.
 SUBMITTER = ("gz@example.org", "李明", "Guangzhou-Papers-2026")
 REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
@@ -233,6 +235,8 @@ def manuscript(path: Path, title: str = PAPER) -> Path:
     document.add_heading(title, level=1)
     for _ in range(6):
         document.add_paragraph("广州市坚持党建引领，把网格作为市域社会治理的基本单元，推动资源、服务、管理向基层下沉。" * 4)
+    # Once in every paper the city sends: the passage 查重 finds (a sentence repeated as above is boilerplate to it).
+    document.add_paragraph(SHARED)
     document.save(path)
     return path
 
@@ -261,6 +265,7 @@ def test_a_seminar_from_invitation_to_the_downloaded_book(
             organizer_closes_submission(journey, organizer, today)
             city_is_late_and_gets_an_extension(journey, city, organizer, today)
             city_sends_another_paper(journey, city, tmp_path, LATE, number=3)
+            organizer_reads_a_report(journey, organizer)
             organizer_assigns_the_late_paper(journey, organizer)
             reviewer_reviews_the_late_paper(journey, reviewer)
             organizer_decides(journey, organizer)
@@ -539,6 +544,28 @@ def city_is_late_and_gets_an_extension(journey: Journey, city: Page, organizer: 
     city.reload()
     said(city, t("extended for your city"))
     expect(link(main(city), "New paper")).to_have_count(1)
+
+
+def organizer_reads_a_report(journey: Journey, page: Page) -> None:
+    """查重: the paper list shows each paper's 去除引用复制比; the late paper's report, which the worker
+    finishes while the organizer looks at it, finds the passage it shares with paper #1."""
+    link(seminar_bar(page), "Papers").click()
+    papers = main(page).locator("table.papers")
+    expect(papers.locator("thead")).to_contain_text("去除引用复制比")
+    late = papers.get_by_role("row").filter(has_text=LATE)
+    journey.look(page, "papers-overlap")
+    late.locator("td").last.get_by_role("link").click()  # the ratio, or the check's state while it runs
+    said(page, t("查重 report"))
+    # The page follows the check and shows its outcome with no reload (static/js/progress.js).
+    facts = main(page).locator("dl.facts")
+    expect(facts).to_contain_text("复制比", timeout=patience(60) * 1000)
+    expect(main(page).locator("table.overlap-sources")).to_contain_text(f"#1 {PAPER}")
+    expect(main(page).locator(".side-by-side mark").first).to_contain_text("形成发现、上报、处置、反馈的闭环")
+    journey.look(page, "overlap-report")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the report is wider than the phone"
+    journey.look(page, "overlap-report-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def organizer_assigns_the_late_paper(journey: Journey, page: Page) -> None:

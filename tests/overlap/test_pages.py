@@ -125,3 +125,15 @@ async def test_the_printable_report_is_an_a4_pdf_with_the_passages(client: Clien
     await client.logout()
     await client.login(reviewer.email)
     assert (await client.get(f"/gd-2021/overlap/papers/{second.number}/report.pdf")).status_code == 404
+
+
+async def test_a_queued_check_says_so_in_its_own_words_not_the_outboxs(client: Client) -> None:
+    """The list once said 入队时间 (the outbox's column "Queued") for a check waiting its turn."""
+    seminar = await make_seminar()
+    await submitted_paper(seminar, "广州市", own_text("a"))
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+
+    page = (await client.get("/gd-2021/manage/papers")).text
+
+    assert "排队中" in page and "入队时间" not in page

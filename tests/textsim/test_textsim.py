@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from seminar.submissions import demo, demo_data
+from seminar.submissions import demo_data
 from seminar.textsim.align import shared_passages
 from seminar.textsim.candidates import common_mask, rank
-from seminar.textsim.corpus import evaluate, generate
+from seminar.textsim.corpus import STOCK, evaluate, generate
 from seminar.textsim.fingerprints import document_fingerprints, shingle_hashes, winnow
 from seminar.textsim.normalise import normalise
 from seminar.textsim.report import SourcePassages, ratios, shared_characters
@@ -94,7 +94,7 @@ def test_ratios_count_each_character_once_and_leave_out_the_library() -> None:
 
 def test_a_small_labelled_corpus_is_found_with_few_mistakes() -> None:
     texts = [" ".join((p.title, p.practice, p.result, *p.measures)) for p in demo_data.PAPERS]
-    stock = [*demo.BACKGROUND, *demo.METHOD, *demo.PROBLEMS, *demo.OUTLOOK]
+    stock = list(STOCK)
     corpus = generate(texts, stock, seed=7, sources=8, unrelated=4, copies=12, negatives=6, length=2000)
     papers = [normalise(text).text for text in corpus.papers]
     reported = []
