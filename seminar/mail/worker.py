@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 
 from seminar.config import Settings
 from seminar.db import is_connection_lost
@@ -25,6 +26,23 @@ def log_failed_round(log: logging.Logger, message: str, error: Exception) -> Non
         log.warning("%s: database unavailable (%s: %s), trying again", message, type(error).__name__, error)
     else:
         log.error("%s", message, exc_info=error)
+
+
+async def repeat_until_stopped(
+    stop: asyncio.Event, seconds: float, one_round: Callable[[], Awaitable[object]], log: logging.Logger, failure: str,
+) -> None:
+    """Run `one_round` every `seconds` until `stop` is set (waking at once when it is). A round's
+    error is logged (`failure` says whose) and never ends the loop: a database hiccup passes, and
+    the next round tries again. The mail, book, 查重 and heartbeat workers all run this way."""
+    while not stop.is_set():
+        try:
+            await one_round()
+        except Exception as error:  # noqa: BLE001  # see the docstring
+            log_failed_round(log, failure, error)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
 
 
 async def send_pending(settings: Settings, worker_name: str = "", batch_size: int = actions.BATCH_SIZE) -> int:
@@ -51,15 +69,11 @@ async def run_forever(settings: Settings, stop: asyncio.Event, worker_name: str 
     worker_name = worker_name or default_worker_name()
     if not settings.smtp_configured:
         logger.info("mail worker %s: no SMTP_HOST, mail stays in the outbox", worker_name)
-    while not stop.is_set():
-        try:
-            sent = await send_pending(settings, worker_name)
-        except Exception as error:  # a database hiccup must not end the worker: the next round tries again
-            log_failed_round(logger, f"mail worker {worker_name}: sending round failed", error)
-        else:
-            if sent:
-                logger.info("mail worker %s: sent %d mail", worker_name, sent)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=settings.mail_poll_seconds)
-        except TimeoutError:
-            pass
+
+    async def one_round() -> None:
+        if sent := await send_pending(settings, worker_name):
+            logger.info("mail worker %s: sent %d mail", worker_name, sent)
+
+    await repeat_until_stopped(
+        stop, settings.mail_poll_seconds, one_round, logger, f"mail worker {worker_name}: sending round failed"
+    )

@@ -11,7 +11,7 @@ import socket
 
 from seminar.config import Settings
 from seminar.mail import worker as mail_worker
-from seminar.mail.worker import log_failed_round
+from seminar.mail.worker import log_failed_round, repeat_until_stopped
 from seminar.operations import actions
 from seminar.overlap import worker as overlap_worker
 from seminar.proceedings import worker as proceedings_worker
@@ -33,15 +33,9 @@ async def beat_forever(stop: asyncio.Event, name: str = "", seconds: float = HEA
     own heartbeats say whether the work moves."""
     name = name or worker_name()
     started = dt.datetime.now(dt.UTC)
-    while not stop.is_set():
-        try:
-            await actions.record_heartbeat(name, started)
-        except Exception as error:  # a database hiccup must not end the worker: the next beat tries again
-            log_failed_round(logger, f"worker {name}: heartbeat not recorded", error)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
+    await repeat_until_stopped(
+        stop, seconds, lambda: actions.record_heartbeat(name, started), logger, f"worker {name}: heartbeat not recorded"
+    )
     try:
         await actions.forget_worker(name)
     except Exception as error:  # noqa: BLE001  # stopping anyway: the row ages out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from seminar.mail.worker import default_worker_name, log_failed_round
+from seminar.mail.worker import default_worker_name, repeat_until_stopped
 from seminar.overlap import actions
 
 logger = logging.getLogger(__name__)
@@ -32,12 +32,6 @@ async def check_pending(worker_name: str = "") -> int:
 async def run_forever(stop: asyncio.Event, worker_name: str = "", poll_seconds: float = POLL_SECONDS) -> None:
     """Run queued checks every `poll_seconds` until `stop` is set; errors are logged, never fatal."""
     worker_name = worker_name or default_worker_name()
-    while not stop.is_set():
-        try:
-            await check_pending(worker_name)
-        except Exception as error:  # a database hiccup must not end the worker: the next round tries again
-            log_failed_round(logger, f"overlap worker {worker_name}: round failed", error)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-        except TimeoutError:
-            pass
+    await repeat_until_stopped(
+        stop, poll_seconds, lambda: check_pending(worker_name), logger, f"overlap worker {worker_name}: round failed"
+    )

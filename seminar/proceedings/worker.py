@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 
-from seminar.mail.worker import default_worker_name, log_failed_round
+from seminar.mail.worker import default_worker_name, repeat_until_stopped
 from seminar.operations.logs import working_for
 from seminar.operations.metrics import BUILD_SECONDS
 from seminar.proceedings import actions
@@ -38,12 +38,6 @@ async def build_pending(worker_name: str = "") -> int:
 async def run_forever(stop: asyncio.Event, worker_name: str = "", poll_seconds: float = POLL_SECONDS) -> None:
     """Build queued books every `poll_seconds` until `stop` is set; errors are logged, never fatal."""
     worker_name = worker_name or default_worker_name()
-    while not stop.is_set():
-        try:
-            await build_pending(worker_name)
-        except Exception as error:  # a database hiccup must not end the worker: the next round tries again
-            log_failed_round(logger, f"proceedings worker {worker_name}: round failed", error)
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-        except TimeoutError:
-            pass
+    await repeat_until_stopped(
+        stop, poll_seconds, lambda: build_pending(worker_name), logger, f"proceedings worker {worker_name}: round failed"
+    )
