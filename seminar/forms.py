@@ -30,6 +30,16 @@ def one_line(value: Any) -> Any:
     return " ".join(value.splitlines()) if isinstance(value, str) else value
 
 
+def strip(value: Any) -> Any:
+    """A filter: surrounding spaces dropped from what was typed."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional_int(value: Any) -> int | None:
+    """A select's coerce for an optional choice: "" (and WTForms' "None") is none."""
+    return None if value in (None, "", "None") else int(value)
+
+
 def absent_as_empty(value: Any) -> Any:
     """A text field missing from the posted form (only a script omits one) reads as left empty,
     so its validators answer instead of a NOT NULL column failing on None."""

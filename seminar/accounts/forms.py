@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import Field, FileField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -11,7 +9,7 @@ from seminar.accounts.models import RoleName, Unit
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.roles import ROLE_ORDER, role_label
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm, EmailAddress, EmailField, PasswordField, SelectChoice, StringField
+from seminar.forms import BaseForm, EmailAddress, EmailField, PasswordField, SelectChoice, StringField, optional_int, strip
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
@@ -19,14 +17,6 @@ from seminar.i18n import lazy_gettext as _l
 def _phone(form: BaseForm, field: Field) -> None:
     if field.data and not is_valid_phone(field.data):
         raise ValidationError(phone_problem(field.data))
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _unit_id(value: Any) -> int | None:
-    return int(value) if value not in (None, "", "None") else None
 
 
 # Autocomplete hints let browsers and password managers fill the right thing: the saved login on
@@ -37,13 +27,13 @@ NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[_strip], render_kw=ACCOUNT)
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[strip], render_kw=ACCOUNT)
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD)
     next = StringField()
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[_strip], render_kw=ACCOUNT)
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(new=False)], filters=[strip], render_kw=ACCOUNT)
 
 
 class NewPasswordForm(BaseForm):
@@ -60,9 +50,9 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class ProfileForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])
-    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[strip])
+    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[strip])
     locale = SelectField(
         _l("Language"),
         choices=[SelectChoice("", _l("As the browser asks")), *(SelectChoice(code, name) for code, name in i18n.LOCALE_NAMES.items())],
@@ -71,11 +61,11 @@ class ProfileForm(BaseForm):
 
 
 class InviteForm(BaseForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[_strip])
-    unit = SelectField(_l("Unit"), coerce=_unit_id, validate_choice=True)  # blank allowed: invited experts
-    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[_strip])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[strip])
+    unit = SelectField(_l("Unit"), coerce=optional_int, validate_choice=True)  # blank allowed: invited experts
+    position = StringField(_l("Position"), validators=[Length(max=100)], filters=[strip])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), _phone], filters=[strip])
     roles = SelectMultipleField(
         _l("Roles"), validators=[DataRequired()], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
@@ -103,14 +93,14 @@ ONE_TIME_CODE = {"autocomplete": "one-time-code", "autocapitalize": "off", "spel
 class TwoFactorCodeForm(BaseForm):
     """A code from the app or a recovery code (letters too, so no digits-only keyboard)."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)], filters=[_strip], render_kw=ONE_TIME_CODE)
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)], filters=[strip], render_kw=ONE_TIME_CODE)
 
 
 class AppCodeForm(TwoFactorCodeForm):
     """Setting up: only the app's 6 digits will do, so phones show the digit keyboard."""
 
     code = StringField(
-        _l("Code"), validators=[DataRequired(), Length(max=40)], filters=[_strip],
+        _l("Code"), validators=[DataRequired(), Length(max=40)], filters=[strip],
         render_kw={**ONE_TIME_CODE, "inputmode": "numeric"},
     )
 

@@ -7,24 +7,16 @@ from collections.abc import Sequence
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Length
 
-from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField, optional_int, strip
 from seminar.i18n import lazy_gettext as _l
 from seminar.mail.bulk import Group, group_label
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _optional_int(value: object) -> int | None:
-    return int(str(value)) if value not in (None, "", "None") else None
-
-
 class BulkMailForm(BaseForm):
     group = SelectField(_l("To"), validators=[DataRequired()], validate_choice=True)
-    unit = SelectField(_l("Only the people of"), coerce=_optional_int, validate_choice=True)
-    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
-    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[_strip],
+    unit = SelectField(_l("Only the people of"), coerce=optional_int, validate_choice=True)
+    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[strip])
+    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[strip],
                          render_kw={"rows": 12})
 
     def set_choices(self, units: Sequence[tuple[int, str]]) -> None:

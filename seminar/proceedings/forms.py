@@ -8,16 +8,12 @@ from typing import Any
 from wtforms import BooleanField, DateField, SelectField
 from wtforms.validators import DataRequired, Length, Optional
 
-from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField, optional_int
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.proceedings.models import SpeechKind
 
 SPEECH_FIELDS = ("title", "speaker", "position", "text")
-
-
-def _optional_int(value: Any) -> int | None:
-    return None if value in (None, "", "None") else int(value)
 
 
 class ProceedingsSettingsForm(BaseForm):
@@ -80,11 +76,11 @@ class CommentaryTextForm(BaseForm):
 class CommentaryForm(CommentaryTextForm):
     """What organizers set of a 专题点评: the topic, the commentator and, if they like, the text."""
 
-    topic = SelectField(_l("Topic"), coerce=_optional_int, validate_choice=True, validators=[DataRequired()])
+    topic = SelectField(_l("Topic"), coerce=optional_int, validate_choice=True, validators=[DataRequired()])
     name = StringField(_l("Commentator"), validators=[DataRequired(), Length(max=50)])
     unit = StringField(_l("Unit"), validators=[Length(max=200)])
     position = StringField(_l("Position"), validators=[Length(max=100)])
-    commentator = SelectField(_l("Writes it through their own login"), coerce=_optional_int, validate_choice=True)
+    commentator = SelectField(_l("Writes it through their own login"), coerce=optional_int, validate_choice=True)
     sort = SelectField(_l("Order"), coerce=int, choices=[SelectChoice(str(n), str(n)) for n in range(1, 10)], default=1)
 
     def set_choices(self, topics: Sequence[tuple[int, str]], people: Sequence[tuple[int, str]]) -> None:

@@ -9,16 +9,12 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.spreadsheet import phone_problem
-from seminar.forms import BaseForm, EmailAddress, EmailField, SelectChoice, StringField
+from seminar.forms import BaseForm, EmailAddress, EmailField, SelectChoice, StringField, strip
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _phone(form: BaseForm, field: Field) -> None:
@@ -29,20 +25,20 @@ def _phone(form: BaseForm, field: Field) -> None:
 class RegistrationForm(BaseForm):
     # Autocomplete hints: a visitor's browser fills in what it knows of them.
     name = StringField(
-        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[_strip], render_kw={"autocomplete": "name"}
+        _l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip], render_kw={"autocomplete": "name"}
     )
     unit_id = SelectField(_l("Unit"), choices=[], validate_choice=True)
     unit_text = StringField(
-        _l("Other unit"), validators=[Length(max=200)], filters=[_strip], render_kw={"autocomplete": "organization"}
+        _l("Other unit"), validators=[Length(max=200)], filters=[strip], render_kw={"autocomplete": "organization"}
     )
     position = StringField(
-        _l("Position"), validators=[Length(max=100)], filters=[_strip], render_kw={"autocomplete": "organization-title"}
+        _l("Position"), validators=[Length(max=100)], filters=[strip], render_kw={"autocomplete": "organization-title"}
     )
     phone = StringField(
-        _l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[_strip], render_kw={"autocomplete": "tel"}
+        _l("Phone"), validators=[DataRequired(), Length(max=30), _phone], filters=[strip], render_kw={"autocomplete": "tel"}
     )
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[_strip], render_kw={"autocomplete": "email"}
+        _l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)], filters=[strip], render_kw={"autocomplete": "email"}
     )
 
     def set_units(self, units: list[tuple[int, str]]) -> None:

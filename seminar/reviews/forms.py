@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from wtforms import (
     BooleanField,
     FieldList,
@@ -17,15 +15,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from seminar.forms import BaseForm, HiddenField, SelectChoice, StringField, TextAreaField
+from seminar.forms import BaseForm, HiddenField, SelectChoice, StringField, TextAreaField, strip
 from seminar.i18n import lazy_gettext as _l
 from seminar.reviews.models import Recommendation
 
 EXTRA_CRITERION_ROWS = 2
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 RECOMMENDATION_LABELS = {
@@ -40,10 +34,10 @@ CONFIDENCE_LABELS = {1: _l("Low"), 2: _l("Medium"), 3: _l("High")}
 
 class ReviewForm(BaseForm):
     comment_to_authors = TextAreaField(
-        _l("Comment to the authors (点评)"), validators=[Length(max=10000)], filters=[_strip]
+        _l("Comment to the authors (点评)"), validators=[Length(max=10000)], filters=[strip]
     )
     confidential_note = TextAreaField(
-        _l("Confidential note to the organizers"), validators=[Length(max=5000)], filters=[_strip]
+        _l("Confidential note to the organizers"), validators=[Length(max=5000)], filters=[strip]
     )
     recommendation = RadioField(
         _l("Recommendation"), choices=[SelectChoice(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
@@ -67,7 +61,7 @@ class ReviewForm(BaseForm):
 
 
 class DeclineForm(BaseForm):
-    reason = TextAreaField(_l("Why do you decline?"), validators=[DataRequired(), Length(max=500)], filters=[_strip])
+    reason = TextAreaField(_l("Why do you decline?"), validators=[DataRequired(), Length(max=500)], filters=[strip])
 
 
 class ProfileForm(BaseForm):
@@ -81,16 +75,16 @@ class ProfileForm(BaseForm):
     max_load = IntegerField(
         _l("Most papers for this reviewer"), validators=[Optional(), NumberRange(min=0, max=1000)]
     )
-    note = StringField(_l("Note"), validators=[Length(max=300)], filters=[_strip])
-    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[_strip])
-    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[_strip])
+    note = StringField(_l("Note"), validators=[Length(max=300)], filters=[strip])
+    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[strip])
+    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[strip])
 
 
 class ExpertiseForm(BaseForm):
     """The reviewer's own words about what they know, on their preferences page."""
 
-    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[_strip])
-    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[_strip])
+    keywords = StringField(_l("Keywords of expertise"), validators=[Length(max=300)], filters=[strip])
+    description = TextAreaField(_l("Expertise in a few sentences"), validators=[Length(max=2000)], filters=[strip])
 
 
 class LoadSettingsForm(BaseForm):
@@ -105,25 +99,25 @@ class LoadSettingsForm(BaseForm):
 
 class ConflictForm(BaseForm):
     reviewer = SelectField(_l("Reviewer"), coerce=int, validate_choice=True)
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)], filters=[strip])
 
 
 class LiftConflictForm(BaseForm):
-    lift_reason = StringField(_l("Reason for lifting"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
+    lift_reason = StringField(_l("Reason for lifting"), validators=[DataRequired(), Length(max=300)], filters=[strip])
 
 
 class UnitConflictForm(BaseForm):
     """The reason for lifting a conflict by unit, or for putting it back in force."""
 
-    reason = StringField(_l("Reason"), validators=[Length(max=300)], filters=[_strip])
+    reason = StringField(_l("Reason"), validators=[Length(max=300)], filters=[strip])
 
 
 class CriterionRowForm(BaseForm):
     """One criterion; a row whose name is emptied removes the criterion."""
 
     id = HiddenField()
-    name = StringField(_l("Criterion"), validators=[Length(max=50)], filters=[_strip])
-    description = StringField(_l("What it covers"), validators=[Length(max=300)], filters=[_strip])
+    name = StringField(_l("Criterion"), validators=[Length(max=50)], filters=[strip])
+    description = StringField(_l("What it covers"), validators=[Length(max=300)], filters=[strip])
     max_points = IntegerField(_l("Points"), validators=[Optional(), NumberRange(min=1, max=1000)])
 
 
@@ -141,7 +135,7 @@ class ReviewFormSettingsForm(BaseForm):
 class DecisionMailForm(BaseForm):
     """The seminar's wording of one outcome's decision mail, and the paper to preview it with."""
 
-    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[_strip])
-    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[_strip],
+    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[strip])
+    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[strip],
                          render_kw={"rows": 14})
     paper = SelectField(_l("Preview with paper"), coerce=int, validate_choice=False)

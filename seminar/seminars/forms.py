@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms.widgets import HiddenInput
 
 from seminar.accounts.models import RoleName
-from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField
+from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField, optional_int
 from seminar.i18n import lazy_gettext as _l
 from seminar.seminars.defaults import TIME_ZONES
 from seminar.seminars.rules import Schedule, schedule_problems, slug_problem, to_local
@@ -20,12 +20,6 @@ if TYPE_CHECKING:
 
 # What a datetime-local input sends and shows: minutes, no zone (the seminar's zone applies).
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-
-
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def _valid_slug(form: BaseForm, field: Field) -> None:
@@ -46,7 +40,7 @@ class SeminarForm(BaseForm):
         description=_l("Lowercase letters, digits and hyphens, e.g. gd-2026: the page will be /gd-2026/."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
-    organizer_unit = SelectField(_l("Organizing unit"), coerce=_optional_int, validate_choice=True)
+    organizer_unit = SelectField(_l("Organizing unit"), coerce=optional_int, validate_choice=True)
     venue = StringField(_l("Venue"), validators=[Length(max=200)])
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])

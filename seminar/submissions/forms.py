@@ -25,6 +25,7 @@ from seminar.forms import (
     SelectChoice,
     StringField,
     TextAreaField,
+    strip,
 )
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 
 AUTHOR_ROWS = 3
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _phone(form: BaseForm, field: Field) -> None:
@@ -54,11 +51,11 @@ def _keywords(form: BaseForm, field: Field) -> None:
 class AuthorForm(BaseForm):
     """One author row; a row left wholly empty is no author."""
 
-    name = StringField(_l("Name"), validators=[Length(max=100)], filters=[_strip])
-    unit = StringField(_l("Unit"), validators=[Length(max=200)], filters=[_strip])
-    job_title = StringField(_l("Position"), validators=[Length(max=100)], filters=[_strip])
-    phone = StringField(_l("Mobile or phone"), validators=[Length(max=30), _phone], filters=[_strip])
-    email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress(), Length(max=254)], filters=[_strip])
+    name = StringField(_l("Name"), validators=[Length(max=100)], filters=[strip])
+    unit = StringField(_l("Unit"), validators=[Length(max=200)], filters=[strip])
+    job_title = StringField(_l("Position"), validators=[Length(max=100)], filters=[strip])
+    phone = StringField(_l("Mobile or phone"), validators=[Length(max=30), _phone], filters=[strip])
+    email = EmailField(_l("E-mail"), validators=[Optional(), EmailAddress(), Length(max=254)], filters=[strip])
 
     @property
     def is_filled(self) -> bool:
@@ -87,14 +84,14 @@ def paper_form_data(paper: Paper, authors: list[Author]) -> dict[str, Any]:
 
 
 class PaperForm(BaseForm):
-    title = StringField(_l("Paper title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
-    subtitle = StringField(_l("Subtitle"), validators=[Length(max=TITLE_MAX_LENGTH)], filters=[_strip])
+    title = StringField(_l("Paper title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)], filters=[strip])
+    subtitle = StringField(_l("Subtitle"), validators=[Length(max=TITLE_MAX_LENGTH)], filters=[strip])
     topic = SelectField(_l("Topic"), coerce=int, validators=[DataRequired()])
-    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=3000)], filters=[_strip])
+    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=3000)], filters=[strip])
     keywords = StringField(
         _l("Keywords"),
         validators=[Length(max=300), _keywords],
-        filters=[_strip],
+        filters=[strip],
         description=_l("3 to 5 keywords, separated by commas or 、"),
     )
     originality = BooleanField(_l("I confirm that this paper is original and has not been published before."))
