@@ -88,6 +88,7 @@ OUT_OF_SCOPE = {
     "accounts:invitation": "the token is the credential and names no seminar",
     "accounts:reset_password": "the token is the credential and names no seminar",
     "certificates:verify": "public and under no seminar's address: any valid number is confirmed to anyone",
+    "accounts:unit_edit": "units belong to the whole site, and only site administrators edit them",
 }
 ASKERS = ("organizer", "city_a", "reviewer")  # the people of seminar A who ask
 # The agenda editor finds sessions and slots by key in this seminar's own draft, so another seminar's key
