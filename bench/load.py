@@ -59,6 +59,7 @@ from seminar.demo import DEMO_PASSWORD, DEMO_SLUG, build_demo
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Assignment
 from seminar.reviews.queries import reviewable_papers
+from seminar.seminars.models import Seminar
 from serving import Server, checkout, cpu_seconds, served, throwaway_postgres
 
 PAPERS_PER_REVIEWER = 3
@@ -86,6 +87,8 @@ async def fill(database_url: str, reviewers: int, attendees: int) -> None:
         if not summary.proceedings_pages:
             raise SystemExit("the demo's proceedings did not build (fonts missing? run `uv run seminar setup`)")
         seminar = summary.seminar
+        # gd-2021's reviewing closed in 2021: the load's reviewers write theirs as if it were open now.
+        await Seminar.filter(id=seminar.id).update(review_deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
         papers = await reviewable_papers(seminar).order_by("number")
         # Provincial departments and institutions: never the papers' cities, so no conflict by unit.
         units = await Unit.filter(kind__in=[UnitKind.DEPARTMENT, UnitKind.INSTITUTION]).order_by("sort_order", "id")

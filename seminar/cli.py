@@ -1,4 +1,5 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, demo, doctor.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, demo,
+docs-images, backup, restore, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -311,10 +312,41 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             lines.append(f"Agenda published as v{summary.agenda_release}.")
         if summary.proceedings_pages:
             lines.append(f"Proceedings published: {summary.proceedings_pages} pages.")
+        if summary.live is not None:
+            lines.append(f"Demo seminar '{summary.live.slug}' open for submissions until "
+                         f"{summary.live.submission_deadline:%Y-%m-%d}.")
 
     asyncio.run(_with_database(settings, work))
     print("\n".join(lines))
     print(f"Log in as organizer@example.org with the password '{args.password}'.")
+    return 0
+
+
+def cmd_docs_images(args: argparse.Namespace, settings: Settings) -> int:
+    """The pictures of the printed book and agenda in docs/images, from the demo (see seminar.docs_images)."""
+    import dataclasses
+    import tempfile
+
+    from seminar.docs_images import write_docs_images
+
+    written: list[Path] = []
+
+    def run(chosen: Settings) -> None:
+        asyncio.run(apply_migrations(chosen.database_url))
+
+        async def work() -> None:
+            written.extend(await write_docs_images(chosen, Path(args.out)))
+
+        asyncio.run(_with_database(chosen, work))
+
+    if args.here:
+        run(settings)
+    else:
+        # A fresh database: the pictures show the demo as built, never what someone changed in it.
+        with tempfile.TemporaryDirectory(prefix="seminar-docs-images-") as folder:
+            run(dataclasses.replace(settings, database_url=f"sqlite://{Path(folder) / 'demo.sqlite3'}", data_dir=Path(folder)))
+    for path in written:
+        print(f"Written {path}")
     return 0
 
 
@@ -430,11 +462,19 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")
     certificates_badges.set_defaults(handler=cmd_certificates_badges)
 
-    demo = commands.add_parser("demo", help="create or refresh the demo seminar gd-2021")
+    demo = commands.add_parser("demo", help="create or refresh the demo seminars gd-2021 (finished) and gd-next (open)")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")
     demo.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     demo.add_argument("--no-proceedings", action="store_true", help="skip typesetting the 论文集 (about 20 s)")
     demo.set_defaults(handler=cmd_demo)
+
+    images = commands.add_parser(
+        "docs-images", help="build the demo's book and agenda and write pictures of their pages into docs/images"
+    )
+    images.add_argument("--out", default=str(Path("docs") / "images"), help="the folder for the PNGs")
+    images.add_argument("--here", action="store_true",
+                        help="use the configured database (the demo is built or refreshed there) instead of a fresh one")
+    images.set_defaults(handler=cmd_docs_images)
 
     backup = commands.add_parser("backup", help="write every table (files included) to one zip, from one snapshot")
     backup.add_argument("file", help="the zip to write, e.g. seminar-2026-12-03.zip")

@@ -1,4 +1,4 @@
-"""`seminar demo` builds a usable seminar, and building it again changes nothing."""
+"""`seminar demo` builds gd-2021 finished as in 2021 and gd-next open now; building again changes nothing."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ async def test_demo_built_twice_has_the_same_rows_and_the_same_seminar_version()
     await build_demo(today=TODAY, papers=False)
 
     assert await _counts() == first
-    assert first["seminars"] == 1 and first["topics"] == 6 and first["users"] == 33
+    assert first["seminars"] == 2 and first["topics"] == 12 and first["users"] == 33
     assert (await Seminar.get(slug="gd-2021")).version == version
 
 
@@ -56,25 +56,35 @@ async def test_demo_has_one_submitter_per_city_plus_hengqin_reviewers_and_an_adm
     assert seminar.title == "全省市域社会治理现代化试点创新研讨班（发挥政治引领作用）"
 
 
-async def test_demo_dates_are_upcoming_with_submission_open() -> None:
+async def test_gd_2021_is_dated_as_in_2021_and_gd_next_is_open_for_submissions_now() -> None:
     await build_demo(today=TODAY, papers=False)
 
     seminar = await Seminar.get(slug="gd-2021")
+    live = await Seminar.get(slug="gd-next")
 
+    assert seminar.submission_opens_at.date() == dt.date(2021, 9, 1)
+    assert seminar.submission_deadline < seminar.review_deadline
+    assert seminar.review_deadline.date() < seminar.notification_on < seminar.starts_on == seminar.ends_on == dt.date(2021, 11, 25)
     now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
-    assert seminar.submission_opens_at < now < seminar.submission_deadline < seminar.review_deadline
-    assert seminar.starts_on > TODAY
+    assert live.submission_opens_at < now < live.submission_deadline < live.review_deadline
+    assert live.starts_on > TODAY
+    assert live.title.startswith("第二期")
+
+    # Another day: the live seminar's dates move with it, gd-2021's stay in 2021.
+    await build_demo(today=TODAY + dt.timedelta(days=10), papers=False)
+    assert (await Seminar.get(slug="gd-next")).starts_on == live.starts_on + dt.timedelta(days=10)
+    assert (await Seminar.get(slug="gd-2021")).starts_on == dt.date(2021, 11, 25)
 
 
 async def test_demo_again_puts_back_edited_topics_passwords_and_deactivated_accounts(client: Client) -> None:
     await build_demo(today=TODAY, papers=False)
-    await Topic.filter(position=2).update(title="改过的专题")
+    await Topic.filter(seminar__slug="gd-2021", position=2).update(title="改过的专题")
     await Topic.create(seminar=await Seminar.get(slug="gd-2021"), position=7, title="多出来的专题")
     await User.filter(email="guangzhou@example.org").update(is_active=False, name="别人")
 
     await build_demo("new-demo-password", today=TODAY, papers=False)
 
-    titles = [t.title for t in await Topic.all().order_by("position")]
+    titles = [t.title for t in await Topic.filter(seminar__slug="gd-2021").order_by("position")]
     assert titles == ["完成政治任务", "发挥政治优势", "凝聚政治力量", "防范政治风险", "提升政治能力", "压实政治责任"]
     guangzhou = await User.get(email="guangzhou@example.org")
     assert (guangzhou.is_active, guangzhou.name) == (True, "陈志刚")
@@ -94,7 +104,7 @@ async def test_demo_accounts_can_log_in_and_the_organizer_reaches_the_dashboard(
     assert "全省市域社会治理现代化试点创新研讨班（发挥政治引领作用）" in dashboard.text
 
 
-async def _paper_counts() -> dict[str, int]:
+async def _paper_counts() -> dict[str, int]:  # both seminars
     return {
         "papers": await Paper.all().count(),
         "authors": await Author.all().count(),
@@ -109,8 +119,9 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
 
     again = await build_demo(today=TODAY)
 
-    assert await _paper_counts() == first and summary.papers == again.papers == first["papers"] >= 40
-    papers = await Paper.all().select_related("city", "topic")
+    assert await _paper_counts() == first
+    assert summary.papers == again.papers == await Paper.filter(seminar__slug="gd-2021").count() >= 40
+    papers = await Paper.filter(seminar__slug="gd-2021").select_related("city", "topic")
     cities = {unit.name for unit in await Unit.filter(kind=UnitKind.CITY)}
     per_city = Counter(paper.city.name for paper in papers)
     assert len(cities) == 21 and cities <= set(per_city) and max(per_city.values()) == 3
@@ -134,7 +145,7 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
         assert manuscript.author_in_properties == ""  # nothing to hide from blind reviewers
 
     # Building the demo took no shortcut past the pages: a city and the organizer see the papers.
-    paper = await Paper.get(title="推动综治中心提档升级")
+    paper = await Paper.get(seminar__slug="gd-2021", title="推动综治中心提档升级")
 
     await client.login("guangzhou@example.org")
     mine = await client.get("/gd-2021/papers/")
@@ -158,20 +169,23 @@ async def test_demo_reviewing_has_the_solvers_assignment_reviews_with_comments_a
     await build_demo(today=TODAY)
 
     assert {model.__name__: await model.all().count() for model in (ReviewerProfile, Bid, Assignment, Review, Decision, OutboxMail)} == counts
-    submitted_papers = await Paper.filter(status=PaperStatus.SUBMITTED).count()
+    submitted_papers = await Paper.filter(seminar__slug="gd-2021", status=PaperStatus.SUBMITTED).count()
     assert counts["ReviewerProfile"] == 8 and counts["Bid"] > 0
     assert counts["Assignment"] == 3 * submitted_papers
     assert Counter(await Assignment.all().values_list("paper_id", flat=True)).most_common()[-1][1] == 3
     assert await OutboxMail.filter(template="reviews/assigned").count() == 8
     reviews = await Review.all()
     submitted = [r for r in reviews if r.status is ReviewStatus.SUBMITTED]
-    assert 0.75 * counts["Assignment"] < len(submitted) < counts["Assignment"]  # most in, a few outstanding
+    assert len(submitted) == len(reviews) == counts["Assignment"]  # the review stage is over: every review is in
     assert all(r.total is not None and 40 <= r.total <= 98 and r.comment_to_authors for r in submitted)
     decisions = await Decision.all()
     outcomes = Counter(d.outcome.value for d in decisions)
     assert outcomes["keynote"] >= 12 and outcomes["discussion"] > 0 and outcomes["proceedings"] > 0 and outcomes["decline"] == 2
     assert {d.award.value for d in decisions if d.award} == {"first", "second", "third"}
-    assert all(d.notified_at is None for d in decisions)  # sending the decision mails is left to the organizer
+    # Told to the cities in 2021, on the notification day (no mail queued now for it).
+    notified = {d.notified_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() for d in decisions if d.notified_at}
+    assert notified == {dt.date(2021, 10, 29)} and all((d.notified_outcome, d.notified_award) == (d.outcome, d.award) for d in decisions)
+    assert not await OutboxMail.filter(template__startswith="reviews/decision").exists()
 
     await client.login("organizer@example.org")
     page = await client.get("/gd-2021/manage/ranking")
@@ -227,3 +241,44 @@ async def test_demo_book_has_a_signed_preface_speeches_each_topics_commentaries_
     # Each 点评人 is a demo account, who can edit their 点评 through their own login.
     assert await TopicCommentary.filter(seminar_id=seminar.id, commentator_id__isnull=True).count() == 0
     assert await TopicCommentary.filter(seminar_id=seminar.id).count() == 12
+
+
+async def test_gd_2021_has_every_demo_account_registered_and_approved_and_the_book_lists_them() -> None:
+    from seminar.proceedings.queries import book_spec
+    from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
+
+    await build_demo(today=TODAY)
+    await build_demo(today=TODAY)  # again: nothing doubles
+    seminar = await Seminar.get(slug="gd-2021")
+
+    registrations = await Registration.filter(seminar_id=seminar.id)
+    assert len(registrations) == 33 and {r.status for r in registrations} == {RegistrationStatus.APPROVED}
+    assert {r.created_at.year for r in registrations} == {r.decided_at.year for r in registrations} == {2021}
+    assert not (await RegistrationSettings.get(seminar_id=seminar.id)).is_open
+    assert await Role.filter(seminar_id=seminar.id, name=RoleName.ATTENDEE).count() == 33
+    spec = await book_spec(seminar)
+    assert spec.participants is not None and [p.unit for p in spec.participants][:2] == ["广州市", "深圳市"]
+    assert spec.date == dt.date(2021, 11, 25)
+
+
+async def test_gd_next_has_a_few_papers_in_and_the_other_cities_can_still_submit(client: Client) -> None:
+    await build_demo(today=TODAY)
+    live = await Seminar.get(slug="gd-next")
+
+    papers = await Paper.filter(seminar_id=live.id).select_related("city")
+    assert Counter(p.status for p in papers) == {PaperStatus.SUBMITTED: 3, PaperStatus.DRAFT: 2}
+    assert {p.city.name for p in papers if p.status is PaperStatus.SUBMITTED} == {"广州市", "佛山市", "阳江市"}
+    assert all(live.submission_opens_at <= p.submitted_at for p in papers if p.submitted_at)
+
+    # 汕尾 has no paper yet: its submitter opens the form; 汕头's draft is still its own to submit.
+    await client.login("shanwei@example.org")
+    mine = await client.get("/gd-next/papers/")
+    form = await client.get("/gd-next/papers/new")
+    assert mine.status_code == 200 and form.status_code == 200
+    await client.logout()
+    await client.login("shantou@example.org")
+    assert "创新组建功能型党组织" in (await client.get("/gd-next/papers/")).text
+    await client.logout()
+    # The reviewers and attendees have their role there too.
+    await client.login("reviewer01@example.org")
+    assert (await client.get("/gd-next/")).status_code == 200

@@ -351,9 +351,32 @@ async def build_or_404(seminar: Seminar, build_id: int) -> ProceedingsBuild:
     return build
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """An appendix the settings ask for that the book cannot print now, and what would bring it back."""
+
+    appendix: str  # "participants" or "agenda"
+    pending: int = 0  # registrations waiting for approval (participants only)
+
+
+async def left_out_appendices(seminar: Seminar, options: ProceedingsSettings | None = None) -> list[LeftOut]:
+    """The appendices switched on but empty: the 参会人员名单 without an approved registration, the 日程安排
+    without a released agenda. The book leaves them out; the organizers' page says so and why."""
+    options = options or await settings_of(seminar)
+    missing: list[LeftOut] = []
+    if options.include_participants and not await Registration.exists(
+        seminar_id=seminar.id, status=RegistrationStatus.APPROVED
+    ):
+        pending = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.PENDING).count()
+        missing.append(LeftOut("participants", pending))
+    if options.include_agenda and not await AgendaRelease.exists(seminar_id=seminar.id):
+        missing.append(LeftOut("agenda"))
+    return missing
+
+
 async def manage_page(seminar: Seminar) -> dict[str, Any]:
     """The organizers' page besides its forms: topics by position, the latest builds and the progress of those
-    under way, published builds a newer final version has outdated, missing fonts."""
+    under way, published builds a newer final version has outdated, missing fonts, appendices left out."""
     topics = await topics_of(seminar)
     missing = check_fonts()
     builds = await builds_of(seminar)
@@ -364,6 +387,7 @@ async def manage_page(seminar: Seminar) -> dict[str, Any]:
         "outdated": await outdated_in_published(seminar),
         "topics": {topic.position: topic.title for topic in topics},
         "fonts_message": missing_fonts_message(missing) if missing else "",
+        "left_out": await left_out_appendices(seminar),
         "BuildStatus": BuildStatus,
     }
 

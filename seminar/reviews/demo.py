@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from seminar.accounts.models import User
 from seminar.reviews import actions
@@ -115,8 +116,9 @@ async def _bids(seminar: Seminar, reviewers: Sequence[User], papers: Sequence[Pa
     ])
 
 
-async def _reviews(seminar: Seminar, now: dt.datetime) -> None:
-    """A review for most assignments; one in twelve not started, one in twelve a draft."""
+async def _reviews(seminar: Seminar, now: dt.datetime, finished: bool) -> None:
+    """A review for most assignments; one in twelve not started, one in twelve a draft (`finished`: every
+    review submitted, as when the review stage is over)."""
     if await Review.exists(assignment__seminar_id=seminar.id):
         return
     criteria = await actions.ensure_criteria(seminar)
@@ -124,7 +126,7 @@ async def _reviews(seminar: Seminar, now: dt.datetime) -> None:
     rows: list[Review] = []
     for assignment in await Assignment.filter(seminar_id=seminar.id, declined_at__isnull=True).select_related("paper", "reviewer").order_by("id"):
         paper, reviewer = assignment.paper, assignment.reviewer
-        state = _number(paper.title, reviewer.email, "state") % 12
+        state = 2 if finished else _number(paper.title, reviewer.email, "state") % 12
         if state == 0:
             continue
         quality = 58 + _number(paper.title, "quality") % 35  # the paper's own merit, 58..92
@@ -179,8 +181,25 @@ async def _decisions(seminar: Seminar, organizer: User) -> None:
         await decide(seminar, paper_ids, chosen, grade, by=organizer, confirmed=paper_ids)
 
 
-async def build_demo_reviews(seminar: Seminar, organizer: User, base_url: str, now: dt.datetime) -> DemoReviews:
-    """Profiles, bids, the solver's assignment (3 a paper, mails in the outbox), reviews and decisions."""
+async def _notified(seminar: Seminar, on: dt.date) -> None:
+    """The decisions taken two days before `on` and told to the cities on `on` (no mail is queued: the
+    demo's decision mails went out long ago)."""
+    zone = ZoneInfo(seminar.time_zone)
+    decided = dt.datetime.combine(on - dt.timedelta(days=2), dt.time(15), tzinfo=zone)
+    told = dt.datetime.combine(on, dt.time(10), tzinfo=zone)
+    for decision in await Decision.filter(seminar_id=seminar.id, notified_at__isnull=True):
+        await Decision.filter(id=decision.id).update(
+            decided_at=decided, notified_at=told, notified_outcome=decision.outcome, notified_award=decision.award,
+        )
+
+
+async def build_demo_reviews(
+    seminar: Seminar, organizer: User, base_url: str, now: dt.datetime, notified_on: dt.date | None = None
+) -> DemoReviews:
+    """Profiles, bids, the solver's assignment (3 a paper, mails in the outbox), reviews and decisions.
+
+    `notified_on`: the review stage is over — every review is in, and the decisions were told to the
+    cities that day. Without it some reviews are outstanding and the decisions not yet told."""
     await ReviewSettings.get_or_create(seminar_id=seminar.id, defaults={"authors_see_comments": True})
     await actions.ensure_criteria(seminar)
     reviewers = await reviewers_of(seminar)
@@ -194,8 +213,10 @@ async def build_demo_reviews(seminar: Seminar, organizer: User, base_url: str, n
         proposal = await propose_assignments(seminar, SEED)
         links = actions.MailLinks(f"{base_url}/{seminar.slug}/reviews/")
         await actions.apply_assignments(seminar, proposal.pairs, by=organizer, links=links)
-    await _reviews(seminar, now)
+    await _reviews(seminar, now, finished=notified_on is not None)
     await _decisions(seminar, organizer)
+    if notified_on is not None:
+        await _notified(seminar, notified_on)
     return DemoReviews(
         assignments=await Assignment.filter(seminar_id=seminar.id).count(),
         submitted=await Review.filter(assignment__seminar_id=seminar.id, status=ReviewStatus.SUBMITTED).count(),

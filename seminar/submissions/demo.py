@@ -190,21 +190,23 @@ def _prune_styles(document: Any) -> None:
             styles.remove(element)
 
 
-async def build_demo_papers(seminar: Seminar, submitters: Mapping[int, User], now: dt.datetime) -> int:
-    """Add the demo papers that are missing (with their manuscripts); return how many papers the demo has.
+async def build_demo_papers(
+    seminar: Seminar, submitters: Mapping[int, User], now: dt.datetime, selection: Sequence[DemoPaper] = PAPERS
+) -> int:
+    """Add the demo papers of `selection` that are missing (with their manuscripts); return how many there are.
 
     `submitters` maps a city's unit id to its submitter, who files the city's papers; `now`
     is the demo's today, the papers were submitted over the days before it.
     """
-    units = {unit.name: unit for unit in await Unit.filter(name__in={paper.city for paper in PAPERS})}
+    units = {unit.name: unit for unit in await Unit.filter(name__in={paper.city for paper in selection})}
     topics = {topic.position: topic for topic in await Topic.filter(seminar_id=seminar.id)}
     existing = {
         (paper.city_id, paper.title): paper
         for paper in await Paper.filter(seminar_id=seminar.id)
     }
     with_manuscript = set(await column(Manuscript.filter(paper__seminar_id=seminar.id), "paper_id"))
-    people = authors_of(PAPERS)
-    for index, demo in enumerate(PAPERS):
+    people = authors_of(PAPERS)  # over every demo paper: names stay unique, the same in each seminar
+    for index, demo in enumerate(selection):
         city, topic = units[demo.city], topics[demo.topic]
         by = submitters[city.id]
         paper = existing.get((city.id, demo.title))
@@ -212,7 +214,7 @@ async def build_demo_papers(seminar: Seminar, submitters: Mapping[int, User], no
             paper = await _create(seminar, city, topic, demo, people[(demo.city, demo.title)], by)
         if paper.id not in with_manuscript:
             await _file_manuscript(paper, demo, topic, by, submitted_at=now - dt.timedelta(hours=5 * index + 12))
-    return len(PAPERS)
+    return len(selection)
 
 
 async def _create(
@@ -236,6 +238,10 @@ async def _file_manuscript(paper: Paper, demo: DemoPaper, topic: Topic, by: User
     data = manuscript_docx(demo, topic.title)
     filename = f"{demo.city}-{topic.title}-{demo.title}.docx"
     await store_manuscript(paper, filename, data, await inspect_upload_limited(filename, data, limits=Limits()), by)
+    # Written and uploaded an hour before it was submitted (or would have been), not on the day the demo is built.
+    uploaded = submitted_at - dt.timedelta(hours=1)
+    await Manuscript.filter(paper_id=paper.id).update(uploaded_at=uploaded)
+    await Paper.filter(id=paper.id).update(created_at=uploaded - dt.timedelta(days=2))
     if demo.submitted:
         current = await Paper.get(id=paper.id)
         await Paper.filter(id=paper.id).update(

@@ -27,9 +27,9 @@ async def test_demo_reports_show_the_shared_passage_and_the_quoted_policy_and_no
     client: Client,
 ) -> None:
     summary = await build_demo(today=TODAY)
-    checks = {check.paper_id: check for check in await OverlapCheck.all()}
-    papers = {paper.title: paper for paper in await Paper.filter(status=PaperStatus.SUBMITTED)}
-    threshold = (await OverlapSettings.get()).threshold
+    checks = {check.paper_id: check for check in await OverlapCheck.filter(seminar__slug="gd-2021")}
+    papers = {paper.title: paper for paper in await Paper.filter(seminar__slug="gd-2021", status=PaperStatus.SUBMITTED)}
+    threshold = (await OverlapSettings.get(seminar__slug="gd-2021")).threshold
 
     # Checked while the demo was built: no worker needed.
     assert summary.overlap_checks == len(papers) == len(checks)
@@ -74,3 +74,12 @@ async def test_demo_built_again_adds_no_document_check_or_match() -> None:
     assert again.overlap_checks == 0
     assert [await model.all().count() for model in (ReferenceDocument, OverlapCheck, OverlapMatch)] == counts
     assert sorted(await OverlapCheck.all().values_list("id", "finished_at")) == finished
+
+
+async def test_the_live_demo_seminars_submitted_papers_are_checked_too_and_stay_under_the_threshold() -> None:
+    await build_demo(today=TODAY)
+
+    checks = await OverlapCheck.filter(seminar__slug="gd-next")
+    threshold = (await OverlapSettings.get(seminar__slug="gd-next")).threshold
+    assert len(checks) == await Paper.filter(seminar__slug="gd-next", status=PaperStatus.SUBMITTED).count() == 3
+    assert all(check.state is CheckState.DONE and check.copied_without_quotation < threshold for check in checks)

@@ -110,6 +110,7 @@ class DemoBook:
     def __init__(self, spec: BookSpec, pdf: bytes, started: dt.datetime | None = None) -> None:
         self.spec = spec
         self.started = started  # when the build began
+        self.pdf = pdf
         self.reader = PdfReader(io.BytesIO(pdf))
         self.pages = [page.extract_text() or "" for page in self.reader.pages]
         self.text = "\n".join(self.pages)
@@ -215,3 +216,23 @@ def test_the_file_is_dated_when_it_was_made(demo_book: DemoBook) -> None:
     created = demo_book.reader.metadata.creation_date
     assert created is not None
     assert demo_book.started is not None and demo_book.started <= created <= dt.datetime.now(dt.UTC)
+
+
+def test_the_docs_pictures_are_the_cover_the_first_contents_page_and_a_papers_first_page(
+    demo_book: DemoBook, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from seminar.docs_images import book_pages, render_page
+
+    pages = book_pages(demo_book.pdf)
+
+    assert pages["cover"] == 0 and "全省市域社会治理" in demo_book.pages[0].replace("\n", "")
+    contents = demo_book.pages[pages["contents"]]
+    assert "目" in contents and re.search(r"(?:\.\s*){5,}\d+\s*$", contents, re.M)
+    first = demo_book.spec.topics[0].papers[0]
+    assert first.title in demo_book.pages[pages["paper"]] and "摘要：" in demo_book.pages[pages["paper"]]
+    target = tmp_path / "book-paper.png"
+    render_page(demo_book.pdf, pages["paper"], target)
+    with Image.open(target) as image:
+        assert image.mode == "P" and image.size[0] in (595, 596) and image.size[1] == 842  # A4 at 72 dpi, 256 colours

@@ -197,6 +197,39 @@ async def test_organizers_save_the_preface_mark_and_options(client: Client) -> N
     )
 
 
+async def test_the_participants_list_switched_on_without_an_approved_registration_is_left_out_and_the_organizer_is_told(
+    client: Client,
+) -> None:
+    from seminar.agenda.models import AgendaRelease
+    from seminar.proceedings.queries import book_spec
+    from seminar.registration.models import Registration, RegistrationStatus
+
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    waiting = await make_user(email="waiting@example.org", name="马俊")
+    registration = await Registration.create(seminar=seminar, user=waiting, name="马俊", email=waiting.email)
+    await ProceedingsSettings.create(seminar=seminar, include_participants=True, include_agenda=False)
+    await client.login(organizer.email)
+
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+    [note] = page.xpath("//*[@id='left-out-participants']")
+    text = " ".join(note.text_content().split())
+    assert "参会人员名单" in text and "1" in text
+    assert [href.endswith("/gd-2021/manage/participants") for href in note.xpath(".//a/@href")] == [True]
+    assert (await book_spec(seminar)).participants is None  # the book indeed has no such appendix
+
+    # The agenda appendix switched on without a published agenda: told as well.
+    await ProceedingsSettings.filter(seminar_id=seminar.id).update(include_agenda=True)
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+    assert page.xpath("//*[@id='left-out-agenda']") and not await AgendaRelease.exists(seminar_id=seminar.id)
+
+    # Approved: the list is in the book and the note about it is gone.
+    await Registration.filter(id=registration.id).update(status=RegistrationStatus.APPROVED)
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+    assert not page.xpath("//*[@id='left-out-participants']")
+    assert [p.name for p in (await book_spec(seminar)).participants or ()] == ["马俊"]
+
+
 async def test_people_who_do_not_organize_cannot_open_the_proceedings_page(client: Client) -> None:
     seminar = await make_seminar()
     attendee = await make_attendee(seminar)
