@@ -59,8 +59,7 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Conflict, ConflictSource, Decision, Review, UnitConflictLift
 from seminar.reviews.proposals import PROPOSAL_SALT
-from seminar.seating.models import Seat, SeatPlan
-from seminar.seating.plan import Zone
+from seminar.seating.models import SeatPlan
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
@@ -417,6 +416,7 @@ async def _people(o: SimpleNamespace) -> None:
     await make_organizer(await make_seminar("sz-2022", title="深圳市域社会治理研讨班"), EMAILS["other_organizer"])
     await make_user(email=EMAILS["admin"], name="系统管理员", is_admin=True)
     await make_attendee(o.seminar, EMAILS["attendee"])
+    await make_attendee(o.seminar, "seatmate@example.org", name="郑洁")  # the 座次表's swap needs two people
     await make_submitter(o.seminar, "广州市", EMAILS["city_a"])
     await make_submitter(o.seminar, "深圳市", EMAILS["city_b"])
     o.guangzhou = await make_unit("广州市", UnitKind.CITY)
@@ -651,11 +651,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         return await seats(person=await attendee_registration(), seat="hall-3-4")()
 
     async def seat_swap() -> dict[str, Any]:
-        """Two seated people: the attendee, and a second approved participant seated by hand here."""
-        plan, _created = await SeatPlan.get_or_create(seminar_id=o.seminar.id, defaults={"version": 1})
-        other = await make_attendee(o.seminar, "seatmate@example.org", name="郑洁")
-        mate = await Registration.get(user_id=other.id)
-        await Seat.create(plan_id=plan.id, registration_id=mate.id, zone=Zone.HALL, row=5, number=5)
+        """The attendee and the seatmate, both seated by seating:generate (asked before)."""
+        mate = await Registration.get(seminar_id=o.seminar.id, email="seatmate@example.org")
         return await seats(first=await attendee_registration(), second=str(mate.id))()
 
     async def seat_one() -> dict[str, Any]:

@@ -40,9 +40,9 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _done(request: Request, seminar: Seminar, message: str) -> Response:
+    flash(request, message)  # drag and drop reloads the page, which shows it too
     if _wants_json(request):
         return JSONResponse({"message": message})
-    flash(request, message)
     return redirect(request, "seating:plan", slug=seminar.slug)
 
 
@@ -50,6 +50,8 @@ async def _refused(request: Request, seminar: Seminar, error: UserError) -> Resp
     """A stale page (409) or a change that cannot be made (400): the message, and the plan as it is."""
     status = 409 if isinstance(error, actions.StalePlan) else 400
     if _wants_json(request):
+        if status == 409:  # the script reloads to show the current plan: the message goes with it
+            flash(request, error.message, "error")
         return JSONResponse({"error": error.message}, status_code=status)
     flash(request, error.message, "error")
     return await _page(request, seminar, status)

@@ -1,7 +1,7 @@
 // 座次表: drag a name onto a seat to move it there (onto a taken seat: the two swap). The move is
 // posted as the page's own move form (with the plan's version and the CSRF token) asking for JSON;
-// on success the page reloads, on a 409 (someone else changed the plan) or a refusal the message
-// is shown and nothing changes. Without JavaScript the forms below the plan do the same.
+// on success the page reloads; on a 409 (someone else changed the plan) it reloads with that message,
+// nothing changed; a refused move shows its message. Without JavaScript the forms below the plan do the same.
 (function () {
   "use strict";
   var plan = document.getElementById("seat-plan");
@@ -28,9 +28,10 @@
       headers: { "Accept": "application/json", "X-CSRF-Token": plan.dataset.csrf },
       body: body
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
     }).then(function (result) {
-      if (result.ok) { window.location.reload(); return; }
+      // Saved, or someone else changed the plan (409): the reloaded page shows the plan as it is now.
+      if (result.ok || result.status === 409) { window.location.reload(); return; }
       show(result.data.error || "Error");
       busy = false;
     }).catch(function () {

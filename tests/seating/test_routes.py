@@ -143,6 +143,8 @@ async def test_drag_and_drop_posts_the_move_as_json_and_a_stale_one_gets_409(cli
     assert stale.status_code == 409
     assert stale.json()["error"].startswith("您打开本页后，座次表已被他人修改。")
     assert (await seat_map(seminar))["dais-1-2"] == "马书记"
+    reloaded = await client.get(PLAN)  # as the script does: the page now shows both outcomes
+    assert flashes(reloaded) == ["座位已调整。", stale.json()["error"]]
 
 
 async def test_the_swap_form_and_its_refusal_for_someone_without_a_seat(client: Client) -> None:
