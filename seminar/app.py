@@ -50,6 +50,7 @@ from seminar.registration.routes import routes as registration_routes
 from seminar.reviews.decision_routes import routes as review_decision_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
+from seminar.seating.routes import routes as seating_routes
 from seminar.seminars.routes import routes as seminar_routes
 from seminar.statistics.routes import routes as statistics_routes
 from seminar.submissions.final_routes import routes as final_version_routes
@@ -126,6 +127,7 @@ def build_routes() -> list[BaseRoute]:
         *agenda_routes,
         *certificate_routes,
         *badge_routes,
+        *seating_routes,
         *seminar_routes,
     ]
 

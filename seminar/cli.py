@@ -1,5 +1,5 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, demo,
-docs-images, backup, restore, doctor.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, seats,
+demo, docs-images, backup, restore, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -293,6 +293,44 @@ def cmd_units(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_seats(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a seminar's 座次表 (plan PDF) and 座次名单 (PDF and .xlsx); --generate seats everyone first."""
+    from seminar.certificates.document import render_sheets
+    from seminar.seating import actions, printing, queries
+    from seminar.seating.export import seat_list_xlsx
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        if args.generate:
+            plan = await queries.plan_of(seminar)
+            unseated = await actions.generate_plan(seminar, plan.version, overwrite_moves=True)
+            if unseated:
+                print(f"{len(unseated)} people have no seat: the hall is full.", file=sys.stderr)
+        view = await queries.plan_view(seminar)
+        folder = Path(args.out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "seat-plan.pdf").write_bytes(
+            render_sheets("plan.html", "plan.css", printing.plan_context(seminar, view), area="seating")
+        )
+        (folder / "seat-list.pdf").write_bytes(
+            render_sheets("list.html", "list.css", printing.list_context(seminar, view), area="seating")
+        )
+        (folder / "seat-list.xlsx").write_bytes(seat_list_xlsx(printing.title_of(seminar, view), queries.seat_list(view)))
+        print(f"{len(view.seat_of)} seated, {len(view.unseated)} without a seat: "
+              f"seat-plan.pdf, seat-list.pdf and seat-list.xlsx written to {folder}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from seminar.demo import build_demo
 
@@ -461,6 +499,13 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_badges.add_argument("--seminar", required=True, help="the seminar's slug")
     certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")
     certificates_badges.set_defaults(handler=cmd_certificates_badges)
+
+    seats = commands.add_parser("seats", help="write the 座次表 (seat plan) and 座次名单 (seat list) of a seminar")
+    seats.add_argument("--seminar", required=True, help="the seminar's slug")
+    seats.add_argument("--out-dir", default=".", help="the folder for seat-plan.pdf, seat-list.pdf and seat-list.xlsx")
+    seats.add_argument("--generate", action="store_true",
+                       help="seat everyone by precedence first (undoes seats moved by hand)")
+    seats.set_defaults(handler=cmd_seats)
 
     demo = commands.add_parser("demo", help="create or refresh the demo seminars gd-2021 (finished) and gd-next (open)")
     demo.add_argument("--password", default="demo-password", help="password of every demo account")

@@ -425,3 +425,8 @@ def can_download_certificate(actor: Actor, certificate: CertificateScoped) -> bo
 def can_print_badges(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers print the 参会证 (whose QR codes check people in) and the 桌签."""
     return actor.is_organizer(seminar.id)
+
+
+def can_arrange_seats(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers lay out the hall, choose the 主席台, generate and edit the 座次表, and print it."""
+    return actor.is_organizer(seminar.id)

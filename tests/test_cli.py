@@ -147,6 +147,16 @@ def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None
     assert "no-such-seminar" in result.stderr + result.stdout
 
 
+def test_seats_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "seats", "--seminar", "no-such-seminar", "--out-dir", str(tmp_path / "out"))
+
+    assert result.returncode == 2
+    assert "No seminar 'no-such-seminar'." in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_units_creates_the_cities_and_zones(tmp_path: Path) -> None:
     run_seminar(tmp_path, "migrate")
 

@@ -48,6 +48,7 @@ EXPECTED = {
     "can_manage_overlap":      (False, False, False, False, True, False, True),
     "can_manage_certificates": (False, False, False, False, True, False, True),
     "can_print_badges":        (False, False, False, False, True, False, True),
+    "can_arrange_seats":       (False, False, False, False, True, False, True),
 }
 
 

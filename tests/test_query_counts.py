@@ -28,6 +28,8 @@ from seminar.app import build_routes
 from seminar.audit.models import AuditEntry
 from seminar.reviews.actions import ensure_criteria
 from seminar.certificates.actions import issue_certificates
+from seminar.seating.actions import generate_plan
+from seminar.seating.queries import plan_of
 from seminar.reviews.models import Bid, Conflict, Decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
@@ -86,6 +88,10 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "certificates:mine": (SUBMITTER, "/{slug}/certificates"),
     "certificates:badges": (ORGANIZER, "/{slug}/manage/badges.pdf"),
     "certificates:table_cards": (ORGANIZER, "/{slug}/manage/table-cards.pdf"),
+    "seating:plan": (ORGANIZER, "/{slug}/manage/seats"),
+    "seating:pdf": (ORGANIZER, "/{slug}/manage/seats.pdf"),
+    "seating:list_pdf": (ORGANIZER, "/{slug}/manage/seat-list.pdf"),
+    "seating:list_xlsx": (ORGANIZER, "/{slug}/manage/seat-list.xlsx"),
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),
@@ -245,6 +251,8 @@ async def _one_more_of_everything(world: World) -> None:
                                    granted_by=organizer)
 
     await make_attendee(seminar, f"attendee{n}@example.org", f"参会人{n}")
+    plan = await plan_of(seminar)
+    await generate_plan(seminar, plan.version, overwrite_moves=True)  # the 座次表 seats every attendee
     await Decision.filter(paper_id=own.id).update(award="third")
     await issue_certificates(seminar, organizer)  # the new attendee's 参会证明 and the award of the city's paper
     await make_mail(f"someone{n}@example.org", seminar=seminar)

@@ -59,6 +59,7 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Conflict, ConflictSource, Decision, Review, UnitConflictLift
 from seminar.reviews.proposals import PROPOSAL_SALT
+from seminar.seating.models import SeatPlan
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
@@ -297,6 +298,17 @@ POLICY: dict[str, tuple[str, ...]] = {
     "certificates:verify":              EVERYONE,
     "certificates:badges":              ORGANIZERS,
     "certificates:table_cards":         ORGANIZERS,
+    # 座次表: the organizers lay out the hall, seat people and print the plan
+    "seating:plan":                     ORGANIZERS,
+    "seating:layout":                   ORGANIZERS,
+    "seating:dais":                     ORGANIZERS,
+    "seating:generate":                 ORGANIZERS,
+    "seating:move":                     ORGANIZERS,
+    "seating:swap":                     ORGANIZERS,
+    "seating:unseat":                   ORGANIZERS,
+    "seating:pdf":                      ORGANIZERS,
+    "seating:list_pdf":                 ORGANIZERS,
+    "seating:list_xlsx":                ORGANIZERS,
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),
@@ -407,6 +419,7 @@ async def _people(o: SimpleNamespace) -> None:
     await make_organizer(await make_seminar("sz-2022", title="深圳市域社会治理研讨班"), EMAILS["other_organizer"])
     await make_user(email=EMAILS["admin"], name="系统管理员", is_admin=True)
     await make_attendee(o.seminar, EMAILS["attendee"])
+    await make_attendee(o.seminar, "seatmate@example.org", name="郑洁")  # the 座次表's swap needs two people
     await make_submitter(o.seminar, "广州市", EMAILS["city_a"])
     await make_submitter(o.seminar, "深圳市", EMAILS["city_b"])
     o.guangzhou = await make_unit("广州市", UnitKind.CITY)
@@ -628,6 +641,29 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             return {"version": str((await load_draft(o.seminar)).version), **values}
         return payload
 
+    def seats(**values: Any) -> Payload:
+        async def payload() -> dict[str, Any]:
+            plan = await SeatPlan.get_or_none(seminar_id=o.seminar.id)
+            return {"version": str(plan.version if plan else 0), **values}
+        return payload
+
+    async def attendee_registration() -> str:
+        return str((await Registration.get(seminar_id=o.seminar.id, email=EMAILS["attendee"])).id)
+
+    async def seat_move() -> dict[str, Any]:
+        return await seats(person=await attendee_registration(), seat="hall-3-4")()
+
+    async def seat_swap() -> dict[str, Any]:
+        """The attendee and the seatmate, both seated by seating:generate (asked before)."""
+        mate = await Registration.get(seminar_id=o.seminar.id, email="seatmate@example.org")
+        return await seats(first=await attendee_registration(), second=str(mate.id))()
+
+    async def seat_one() -> dict[str, Any]:
+        return await seats(person=await attendee_registration())()
+
+    async def dais_pick() -> dict[str, Any]:
+        return await seats(dais=[await attendee_registration()])()
+
     async def unreviewed_decisions() -> dict[str, Any]:
         """Confirms mailing the decisions of papers with fewer reviews than required: all of them here."""
         return {"confirmed": [str(paper_id) for paper_id in await column(Decision.filter(seminar_id=o.seminar.id), "paper_id")]}
@@ -708,6 +744,13 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             "break_minutes": "15", "opening_minutes": "20", "lecture_minutes": "60", "lecture_title": "", "lecturer": "",
             "closing_commentary_minutes": "30", "closing_minutes": "30",
         }),
+        "seating:layout": seats(dais_rows="1", dais_seats="5", rows="8", seats_per_row="12", reserved="1 嘉宾",
+                                second_on_left="y", title="开班式"),
+        "seating:dais": dais_pick,
+        "seating:generate": seats(overwrite="y"),
+        "seating:move": seat_move,
+        "seating:swap": seat_swap,
+        "seating:unseat": seat_one,
         "agenda:room_add": _fixed({"name": "第四会议室", "capacity": "80"}),
         "agenda:room_edit": _fixed({"name": "主会场", "capacity": "300"}),
         "agenda:draft": draft(mode="replace"),  # over the world's draft: replaced, the old one kept for undo

@@ -101,24 +101,28 @@ def render_pdfs(specs: list[CertificateSpec]) -> list[bytes]:
     return pdfs
 
 
-def render_sheets(template: str, stylesheet: str, context: dict[str, Any]) -> bytes:
-    """One multi-page document (badges, table cards) from `templates/certificates/pdf/<template>`."""
+def render_sheets(template: str, stylesheet: str, context: dict[str, Any], area: str = "certificates") -> bytes:
+    """One multi-page document (badges, table cards, a seat plan) from `templates/<area>/pdf/<template>`.
+
+    The stylesheet and anything the page fetches come from `static/<area>/` only.
+    """
     from weasyprint import CSS, HTML
 
     from seminar.certificates import badges
     from seminar.proceedings.fetcher import book_fetcher
 
     env = _environment()
-    html = env.get_template(f"certificates/pdf/{template}").render(
+    html = env.get_template(f"{area}/pdf/{template}").render(
         qr=qr_svg, spaced_name=badges.spaced_name, cut_marks=badges.cut_marks, categories=badges.CATEGORIES, **context
     )
+    static = PROJECT_ROOT / "static" / area
     progress = logging.getLogger("weasyprint.progress")
     level = progress.level
     progress.setLevel(logging.WARNING)
     try:
-        document = HTML(string=html, base_url=str(STATIC) + "/", url_fetcher=book_fetcher((STATIC,)))
+        document = HTML(string=html, base_url=str(static) + "/", url_fetcher=book_fetcher((static,)))
         pdf = document.write_pdf(
-            stylesheets=[CSS(filename=str(STATIC / stylesheet), font_config=_font_config())], font_config=_font_config()
+            stylesheets=[CSS(filename=str(static / stylesheet), font_config=_font_config())], font_config=_font_config()
         )
     finally:
         progress.setLevel(level)
@@ -126,10 +130,12 @@ def render_sheets(template: str, stylesheet: str, context: dict[str, Any]) -> by
     return pdf
 
 
-async def render_sheets_async(template: str, stylesheet: str, context: dict[str, Any], pages: int) -> bytes:
+async def render_sheets_async(
+    template: str, stylesheet: str, context: dict[str, Any], pages: int, area: str = "certificates"
+) -> bytes:
     """`render_sheets` in a child process, its time limit growing with the pages."""
     return await run_limited_async(
-        render_sheets, template, stylesheet, context,
+        render_sheets, template, stylesheet, context, area,
         limits=Limits(cpu_seconds=int(30 + SECONDS_PER_PAGE * pages), memory_bytes=2 * 2**30),
     )
 

@@ -25,6 +25,7 @@ from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
 from seminar.registration.models import Registration, RegistrationAttempt, RegistrationSettings, RegistrationStatus
 from seminar.registration.queries import settings_of
+from seminar.seating.actions import free_seat
 from seminar.seminars.models import Seminar
 
 
@@ -147,7 +148,7 @@ async def approve(registration: Registration, seminar: Seminar, by: User, settin
 
 
 async def reject(registration: Registration, seminar: Seminar, by: User) -> None:
-    """Refused: the attendee role the registration gave goes too (other roles stay)."""
+    """Refused: the attendee role the registration gave goes too (other roles stay), and its seat in the hall."""
     if registration.status == RegistrationStatus.REJECTED:
         raise UserError(_("This registration is already rejected."))
     async with in_transaction():
@@ -157,3 +158,4 @@ async def reject(registration: Registration, seminar: Seminar, by: User) -> None
         await Role.filter(
             user_id=registration.user_id, seminar_id=seminar.id, name=RoleName.ATTENDEE
         ).delete()
+        await free_seat(seminar.id, registration.id)
