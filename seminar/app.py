@@ -48,6 +48,7 @@ from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
 from seminar.reviews.decision_routes import routes as review_decision_routes
+from seminar.reviews.offline_routes import routes as review_offline_routes
 from seminar.reviews.organizer_routes import routes as review_organizer_routes
 from seminar.reviews.routes import routes as review_routes
 from seminar.seating.routes import routes as seating_routes
@@ -117,6 +118,7 @@ def build_routes() -> list[BaseRoute]:
         *audit_routes,
         *submission_routes,
         *final_version_routes,
+        *review_offline_routes,  # before the reviewer's paper routes (their upload drafts before a decline)
         *review_routes,
         *review_organizer_routes,
         *review_decision_routes,

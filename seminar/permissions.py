@@ -331,6 +331,17 @@ def can_review(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_reviewer(seminar.id)
 
 
+def can_review_offline(actor: Actor, seminar: SeminarScoped) -> bool:
+    """A reviewer's own review sheet (.xlsx) and forms (.docx): downloaded, filled in offline, uploaded.
+    The rows it saves are only the reviewer's current papers; the upload checks each."""
+    return actor.is_reviewer(seminar.id)
+
+
+def can_review_offline_for(actor: Actor, seminar: SeminarScoped) -> bool:
+    """An organizer downloads and uploads a reviewer's sheet on their behalf (an expert who reviews on paper)."""
+    return actor.is_organizer(seminar.id)
+
+
 def can_review_paper(actor: Actor, paper: PaperScoped) -> bool:
     """A reviewer sees a paper only while assigned to it and free of conflict; otherwise it does not exist."""
     return (

@@ -149,6 +149,8 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
         "proceedings:volume": {"number": 3},  # A has volumes 1 and 2
         "agenda:release": {"number": 2},  # A has release 1
         "reviews:reviewer": {"user_id": o.expert.id},  # the matrix's is the reviewer both seminars share
+        **{name: {"user_id": o.expert.id} for name in ("reviews:offline_for", "reviews:offline_sheet_for",
+                                                      "reviews:offline_replace_for", "reviews:offline_form_for")},
     }
     o.params, o.per_route, o.payloads = _params(o), per_route, _payloads(o, settings)
     return o
@@ -276,6 +278,8 @@ async def test_another_seminars_objects_in_a_form_are_refused(
 
 # The matrix's payloads, made from B's objects (B's topic in a paper, B's room in a session, B's topics in a profile).
 FOREIGN_PAYLOADS = {
-    "organizer": ("agenda:session_add", "reviews:reviewer"),
+    # B's review sheet (and yes to replacing) of the reviewer both seminars share, sent to A: refused whole.
+    "reviewer": ("reviews:offline", "reviews:offline_replace"),
+    "organizer": ("agenda:session_add", "reviews:reviewer", "reviews:offline_for", "reviews:offline_replace_for"),
     "city_a": ("submissions:new",),
 }

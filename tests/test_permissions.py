@@ -49,6 +49,8 @@ EXPECTED = {
     "can_manage_certificates": (False, False, False, False, True, False, True),
     "can_print_badges":        (False, False, False, False, True, False, True),
     "can_arrange_seats":       (False, False, False, False, True, False, True),
+    "can_review_offline":      (False, False, False, True, False, False, False),
+    "can_review_offline_for":  (False, False, False, False, True, False, True),
 }
 
 

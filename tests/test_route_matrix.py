@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from itsdangerous import URLSafeSerializer
+from itsdangerous import URLSafeSerializer, URLSafeTimedSerializer
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount, Route
 from tortoise import Tortoise, connections
@@ -58,8 +58,12 @@ from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Conflict, ConflictSource, Decision, Review, UnitConflictLift
+from seminar.reviews.actions import Replacement
+from seminar.reviews.offline_routes import REPLACE_SALT
 from seminar.reviews.proposals import PROPOSAL_SALT
 from seminar.seating.models import SeatPlan
+from seminar.reviews.queries import criterion_specs
+from seminar.reviews.sheets import SheetOwner, SheetPaper, review_sheet_xlsx
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
@@ -202,6 +206,16 @@ POLICY: dict[str, tuple[str, ...]] = {
     "reviews:autosave":                 ITS_REVIEWER,
     "reviews:decline":                  ITS_REVIEWER,
     "reviews:manuscript":               ITS_REVIEWER,
+    # offline review: one's own sheet (any reviewer of the seminar), a Word form of one's paper, and the same
+    # for a reviewer (the one of the paths) by the organizers
+    "reviews:offline":                  (LOGIN, HIDE,   HIDE,   HIDE,   OK,     OK,     HIDE,   HIDE,   HIDE),
+    "reviews:offline_sheet":            (LOGIN, HIDE,   HIDE,   HIDE,   OK,     OK,     HIDE,   HIDE,   HIDE),
+    "reviews:offline_replace":          (LOGIN, HIDE,   HIDE,   HIDE,   OK,     OK,     HIDE,   HIDE,   HIDE),
+    "reviews:offline_form":             ITS_REVIEWER,
+    "reviews:offline_for":              ORGANIZERS,
+    "reviews:offline_sheet_for":        ORGANIZERS,
+    "reviews:offline_replace_for":      ORGANIZERS,
+    "reviews:offline_form_for":         ORGANIZERS,
     "reviews:form":                     ORGANIZERS,
     "reviews:reviewers":                ORGANIZERS,
     "reviews:reviewer":                 ORGANIZERS,
@@ -566,6 +580,10 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "reviews:autosave": {"number": o.city_b_paper.number},
         "reviews:decline": {"number": o.city_b_paper.number},
         "reviews:reviewer": {"user_id": o.reviewer.id},
+        "reviews:offline_for": {"user_id": o.reviewer.id},
+        "reviews:offline_sheet_for": {"user_id": o.reviewer.id},
+        "reviews:offline_replace_for": {"user_id": o.reviewer.id},
+        "reviews:offline_form_for": {"user_id": o.reviewer.id},
         "reviews:lift_unit_conflict": {"user_id": o.conflicted.id},
         "reviews:reimpose_unit_conflict": {"user_id": o.lifted.id},
         "proceedings:preview": {"build_id": o.book.id},
@@ -672,6 +690,22 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         order = [slot.key for slot in reversed(o.session.slots)]
         return {"json": {"version": (await load_draft(o.seminar)).version, "sessions": {o.session.key: order}}}
 
+    async def review_sheet() -> dict[str, Any]:
+        """The reviewer's sheet, city B's paper scored: saved as a draft (before the reviewer declines it)."""
+        owner = SheetOwner(o.seminar.id, o.seminar.title, o.reviewer.id, o.reviewer.name)
+        row = SheetPaper(o.city_b_paper.id, o.city_b_paper.number, o.city_b_paper.title, "", {str(o.criteria[0].id): "9"}, "思路清楚。")
+        sheet = review_sheet_xlsx(owner, criterion_specs(o.criteria), [row])
+        return {"files": {"file": ("评审表.xlsx", sheet, "application/octet-stream")}}
+
+    async def replacement() -> dict[str, Any]:
+        """The yes to replacing the reviewer's submitted review of the paper of the paths with an upload's row."""
+        review = await Review.get(assignment__paper_id=o.paper.id, assignment__reviewer_id=o.reviewer.id)
+        item = Replacement(o.paper.id, o.paper.number, o.paper.title, review.version,
+                           {str(c.id): 10 for c in o.criteria}, "修改后的点评。", 3)
+        token = URLSafeTimedSerializer(settings.secret_key, salt=REPLACE_SALT).dumps(
+            {"seminar": o.seminar.id, "reviewer": o.reviewer.id, "items": [asdict(item)]})
+        return {"token": token, "paper": [str(o.paper.id)]}
+
     session_form = draft(title="新的单元", room=str(o.hall.id), start="2026-12-10T16:00", end="2026-12-10T17:00", chair="李明")
     people_sheet = make_people_xlsx([["吴军", "省委组织部", "干部", "13700137000", "wujun@example.org", "参会人员"]])
     return {
@@ -715,6 +749,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "reviews:review": review_form(o.paper, "submit"),
         "reviews:autosave": review_form(o.city_b_paper, "save"),
         "reviews:decline": _fixed({"reason": "与作者系同事"}),
+        "reviews:offline": review_sheet,
+        "reviews:offline_for": review_sheet,
+        "reviews:offline_replace": replacement,
+        "reviews:offline_replace_for": replacement,
         "reviews:form": criteria_form,
         "reviews:reviewer": _fixed({"topics": [str(o.topics[0].id)], "max_load": "5", "note": "熟悉基层治理"}),
         "reviews:assign": _fixed({"paper": str(o.city_b_paper.id), "reviewer": str(o.conflicted.id)}),
@@ -777,6 +815,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 CHANGES_NOTHING = dict.fromkeys(
     ["accounts:change_password", "accounts:two_factor_enable", "accounts:two_factor_disable", "accounts:recovery_codes"],
     "one's own account: the payload has a wrong password or code, the session must go on as it is",
+) | dict.fromkeys(
+    ["reviews:offline", "reviews:offline_replace"],
+    "the payload is the reviewer's sheet (and yes): the conflicted reviewer may upload, but another's is refused whole",
 )
 # Allowed POSTs that would spoil what the others change: asked last, in this order.
 LAST = (

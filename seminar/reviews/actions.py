@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
@@ -38,6 +39,7 @@ from seminar.reviews.models import (
 from seminar.reviews.overview import review_progress
 from seminar.reviews.proposals import load_bounds
 from seminar.reviews.queries import conflict_map, criterion_specs, settings_of
+from seminar.reviews.sheets import SheetRow
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
 
@@ -540,3 +542,161 @@ async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
                 batch_id=batch_id,
             )
     return len(progress.outstanding_reviewers)
+
+
+# --- offline review: saving what an uploaded sheet or form says -----------------------------------
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A row that would change a submitted review: saved only once the user confirms, and only if the
+    review is still the `version` it was when the file was uploaded."""
+
+    paper_id: int
+    number: int
+    title: str
+    version: int
+    scores: dict[str, int]
+    comment: str
+    row: int
+
+
+@dataclass
+class UploadOutcome:
+    """What an upload did: drafts saved and left as they were (paper numbers), problems, and what waits for a yes."""
+
+    saved: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    replacements: list[Replacement] = field(default_factory=list)
+
+
+def _where(row: int, number: int | None, problem: str) -> str:
+    if row:
+        return _("Row %(row)s: %(problem)s", row=row, problem=problem)
+    return _("Form of paper #%(number)s: %(problem)s", number=number or "?", problem=problem)
+
+
+def _kept_input(review: Review | None, scores: dict[str, int], comment: str) -> ReviewInput:
+    """The row's scores and 点评 over what the review holds besides (recommendation, confidence, note)."""
+    return ReviewInput(
+        scores=scores, comment_to_authors=comment,
+        confidential_note=review.confidential_note if review else "",
+        recommendation=review.recommendation.value if review and review.recommendation else "",
+        confidence=review.confidence if review else None,
+    )
+
+
+async def apply_review_upload(
+    seminar: Seminar, reviewer: User, rows: Sequence[SheetRow], own: bool,
+) -> UploadOutcome:
+    """Save the valid rows of an uploaded review sheet (or form) of `reviewer` as drafts, in one transaction,
+    each row saved whole or not at all (a savepoint each). A row that would change a submitted review is not
+    saved but returned as a `Replacement`, for the user to confirm (`replace_submitted`).
+
+    `rows` are `sheets.SheetRow`s, their cells already checked; here each is checked against the seminar:
+    a paper of this seminar, assigned to the reviewer (not declined, no conflict), not withdrawn.
+    """
+    _ensure_open(seminar)
+    outcome = UploadOutcome()
+    criteria = criterion_specs(await Criterion.filter(seminar_id=seminar.id).order_by("position", "id"))
+    ids = [r.paper_id for r in rows if r.paper_id is not None]
+    numbers = [r.number for r in rows if r.paper_id is None and r.number is not None]
+    papers = {p.id: p for p in await Paper.filter(Q(id__in=ids) | Q(seminar_id=seminar.id, number__in=numbers))}
+    by_number = {p.number: p for p in papers.values() if p.seminar_id == seminar.id}
+    await reviewer.fetch_related("unit")
+    assignments = {a.paper_id: a for a in await Assignment.filter(
+        seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True)}
+    conflicts = await conflict_map(seminar, [reviewer], [p for p in papers.values() if p.seminar_id == seminar.id])
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in assignments.values()])}
+    rows_of: dict[int, list[int]] = {}
+    checked: list[tuple[SheetRow, Paper]] = []
+    for row in rows:
+        shown = row.number
+        if row.problems:
+            outcome.problems.extend(row.problems)
+            continue
+        if row.is_blank:
+            continue
+        paper = papers.get(row.paper_id) if row.paper_id is not None else by_number.get(row.number or 0)
+        if paper is None or paper.seminar_id != seminar.id:
+            outcome.problems.append(_where(row.row, shown, _("paper #%(number)s is not a paper of this seminar.", number=shown or "?")))
+            continue
+        if paper.id not in assignments or (paper.id, reviewer.id) in conflicts:
+            message = (_("paper #%(number)s is not assigned to you.", number=paper.number) if own else
+                       _("paper #%(number)s is not assigned to %(name)s.", number=paper.number, name=reviewer.name))
+            outcome.problems.append(_where(row.row, paper.number, message))
+            continue
+        if paper.status is not PaperStatus.SUBMITTED:
+            outcome.problems.append(_where(row.row, paper.number, _(
+                "paper #%(number)s has been withdrawn by its city: its review cannot be changed.", number=paper.number)))
+            continue
+        rows_of.setdefault(paper.id, []).append(row.row)
+        checked.append((row, paper))
+    to_save: list[tuple[SheetRow, Paper, Assignment, Review | None]] = []
+    for row, paper in checked:
+        if len(rows_of[paper.id]) > 1:
+            if rows_of[paper.id][0] == row.row:
+                outcome.problems.append(_where(row.row, paper.number, _(
+                    "paper #%(number)s is in the file more than once (rows %(rows)s): none of them is saved.",
+                    number=paper.number, rows="、".join(str(r) for r in rows_of[paper.id]))))
+            continue
+        assignment = assignments[paper.id]
+        review = reviews.get(assignment.id)
+        if review is not None and review.scores == row.scores and not review.typed_scores \
+                and review.comment_to_authors == row.comment:
+            outcome.unchanged.append(paper.number)
+        elif review is not None and review.is_submitted:
+            if missing := rules.missing_scores(row.scores, criteria):
+                outcome.problems.append(_where(row.row, paper.number, _(
+                    "your review of paper #%(number)s is submitted: to change it, score every criterion (%(names)s missing).",
+                    number=paper.number, names="、".join(missing))))
+                continue
+            outcome.replacements.append(Replacement(
+                paper.id, paper.number, paper.title, review.version, row.scores, row.comment, row.row))
+        else:
+            to_save.append((row, paper, assignment, review))
+    async with in_transaction():
+        for row, paper, assignment, review in to_save:
+            try:  # save_review runs in a savepoint of this transaction: a refused row leaves nothing behind
+                await save_review(seminar, assignment, _kept_input(review, row.scores, row.comment),
+                                  review.version if review else 0, submit=False)
+            except UserError as error:
+                outcome.problems.append(_where(row.row, paper.number, error.message))
+            else:
+                outcome.saved.append(paper.number)
+    return outcome
+
+
+async def replace_submitted(
+    seminar: Seminar, reviewer: User, replacements: Sequence[Replacement],
+) -> tuple[list[int], list[str]]:
+    """Replace the scores and 点评 of submitted reviews as the confirmed rows say, in one transaction, each whole
+    or not at all; one changed since the upload (its version moved on) is refused as stale. Returns the numbers
+    replaced and the problems."""
+    _ensure_open(seminar)
+    replaced: list[int] = []
+    problems: list[str] = []
+    assignments = {a.paper_id: a for a in await Assignment.filter(
+        seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True,
+        paper_id__in=[r.paper_id for r in replacements])}
+    async with in_transaction():
+        for item in replacements:
+            assignment = assignments.get(item.paper_id)
+            review = await Review.get_or_none(assignment_id=assignment.id) if assignment else None
+            if assignment is None or review is None:
+                problems.append(_where(item.row, item.number, _(
+                    "paper #%(number)s is no longer assigned to this reviewer.", number=item.number)))
+                continue
+            if review.version != item.version:
+                problems.append(_where(item.row, item.number, _(
+                    "the review of paper #%(number)s was changed after the upload, so it is not replaced. "
+                    "Download the sheet again to see it as it is now.", number=item.number)))
+                continue
+            try:
+                await save_review(seminar, assignment, _kept_input(review, item.scores, item.comment), item.version, submit=False)
+            except UserError as error:
+                problems.append(_where(item.row, item.number, error.message))
+            else:
+                replaced.append(item.number)
+    return replaced, problems

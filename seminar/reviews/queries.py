@@ -439,3 +439,19 @@ async def expertise_texts(seminar: Seminar, reviewers: Sequence[User],
         parts = [profile.keywords, profile.description] if profile else []
         texts[user.id] = "\n".join([*parts, *earlier.get(user.id, [])])
     return texts
+
+
+# --- offline review: the sheet and the forms -----------------------------------------------------
+
+
+async def offline_assignments(seminar: Seminar, reviewer: User) -> list[tuple[Assignment, Review | None]]:
+    """The papers on a reviewer's review sheet: assigned, not declined, still submitted by their city and free
+    of conflict, by number, each with its review once begun (the sheet shows what is written so far)."""
+    await reviewer.fetch_related("unit")
+    assignments = await Assignment.filter(
+        seminar_id=seminar.id, reviewer_id=reviewer.id, declined_at__isnull=True, paper__status=PaperStatus.SUBMITTED,
+    ).select_related("paper__topic").order_by("paper__number")
+    conflicts = await conflict_map(seminar, [reviewer], [a.paper for a in assignments])
+    current = [a for a in assignments if (a.paper_id, reviewer.id) not in conflicts]
+    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in current])}
+    return [(a, reviews.get(a.id)) for a in current]
