@@ -48,6 +48,8 @@ EXPECTED = {
     "can_manage_overlap":      (False, False, False, False, True, False, True),
     "can_manage_certificates": (False, False, False, False, True, False, True),
     "can_print_badges":        (False, False, False, False, True, False, True),
+    "can_make_api_token":      (False, True, True, True, True, False, True),
+    "can_read_through_api":    (False, True, True, True, True, False, True),
 }
 
 
