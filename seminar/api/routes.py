@@ -31,6 +31,7 @@ PREFIX = "/api/v1"
 # Every path of the API, for the middleware and error handlers that answer it differently.
 API_PREFIX = "/api/"
 MAX_PER_PAGE = 100
+LARGEST_NUMBER = 2**31 - 1  # a paper number is an INTEGER column: beyond it, no paper (and no query)
 DEFAULT_PER_PAGE = 50
 
 
@@ -145,7 +146,8 @@ async def list_papers(request: Request, caller: Caller) -> Any:
 
 async def get_paper(request: Request, caller: Caller) -> Any:
     seminar = seminar_of(request, caller)
-    found = await queries.paper(caller.actor, seminar, request.path_params["number"])
+    number = request.path_params["number"]
+    found = await queries.paper(caller.actor, seminar, number) if number <= LARGEST_NUMBER else None
     if found is None:
         raise ApiError(404, "not_found", _("No paper with that number for this token."))
     return found
@@ -184,14 +186,16 @@ class Endpoint:
     summary: str
     answer: type
     paged: bool = False
-    errors: tuple[int, ...] = (401, 404)
+    # Every endpoint may answer these: 400 for a bad query parameter or a NUL in the address (refused
+    # before any route), 401 without a usable token, 403 once its owner holds no role in its seminar.
+    errors: tuple[int, ...] = (400, 401, 403, 404)
     description: str = ""
     parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "The seminar's short name, as in its address: the token's own seminar."}
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0},
+NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0, "maximum": LARGEST_NUMBER},
           "description": "The paper's number in the seminar."}
 PAGING = [
     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 10**6, "default": 1},
@@ -202,27 +206,27 @@ PAGING = [
 
 ENDPOINTS = [
     Endpoint("/seminars", "api:seminars", list_seminars, "The token's seminar, as a list of one", shapes.Seminar,
-             paged=True, errors=(400, 401), parameters=PAGING),
+             paged=True, parameters=PAGING),
     Endpoint("/seminars/{slug}", "api:seminar", get_seminar, "The seminar", shapes.Seminar, parameters=[SLUG]),
     Endpoint("/seminars/{slug}/topics", "api:topics", list_topics, "Its topics (专题)", shapes.Topic,
-             paged=True, errors=(400, 401, 404), parameters=[SLUG, *PAGING]),
+             paged=True, parameters=[SLUG, *PAGING]),
     Endpoint("/seminars/{slug}/papers", "api:papers", list_papers, "Its papers, as the token's owner may see them",
-             shapes.Paper, paged=True, errors=(400, 401, 404), parameters=[SLUG, *PAGING],
+             shapes.Paper, paged=True, parameters=[SLUG, *PAGING],
              description="Organizers: every paper. A city's submitters: their city's papers. Reviewers: the papers "
                          "assigned to them, without city or authors. Readers of the published book: its papers, "
                          "without city or authors."),
     Endpoint("/seminars/{slug}/papers/{number:int}", "api:paper", get_paper, "One paper", shapes.Paper,
              parameters=[SLUG, NUMBER]),
     Endpoint("/seminars/{slug}/reviews", "api:reviews", list_reviews, "Reviews counted per paper (organizers)",
-             shapes.ReviewSummary, paged=True, errors=(400, 401, 403, 404), parameters=[SLUG, *PAGING],
+             shapes.ReviewSummary, paged=True, parameters=[SLUG, *PAGING],
              description="How many reviews each paper sent in has, and the mean total of the submitted ones; "
                          "never who reviewed or what they wrote."),
     Endpoint("/seminars/{slug}/decisions", "api:decisions", list_decisions, "Decisions (organizers; cities: their released ones)",
-             shapes.Decision, paged=True, errors=(400, 401, 403, 404), parameters=[SLUG, *PAGING]),
+             shapes.Decision, paged=True, parameters=[SLUG, *PAGING]),
     Endpoint("/seminars/{slug}/agenda", "api:agenda", get_agenda, "The published agenda", shapes.Agenda,
              parameters=[SLUG]),
     Endpoint("/seminars/{slug}/registrations", "api:registrations", list_registrations, "Registrations (organizers)",
-             shapes.Registration, paged=True, errors=(400, 401, 403, 404), parameters=[SLUG, *PAGING]),
+             shapes.Registration, paged=True, parameters=[SLUG, *PAGING]),
 ]
 
 
@@ -244,7 +248,7 @@ def _endpoint(spec: Endpoint) -> Callable[[Request], Awaitable[Response]]:
 ERROR_DESCRIPTIONS = {
     400: "A query parameter is not valid.",
     401: "No token, another scheme than Bearer, or a token unknown, revoked or expired.",
-    403: "The token's owner may not read this.",
+    403: "The token's owner may not read this, or no longer holds a role in its seminar.",
     404: "Not there for this token: another seminar, or an object its owner may not see.",
 }
 
