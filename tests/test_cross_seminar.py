@@ -291,14 +291,13 @@ async def test_a_token_of_this_seminar_reads_nothing_of_another(
     in B): 404, as if B did not exist, and the list of seminars names A only."""
     routes, path_parameters = served_routes(app)
     world, b = two_seminars
-    api = [name for name, method in routes if method == "GET" and str(app.url_path_for(name, **{
-        k: v for k, v in world.params.items() if k in path_parameters[name]})).startswith(API_PREFIX)
-        and "slug" in path_parameters[name]]
+    api = [name for name, method in routes if method == "GET" and name.startswith("api:") and "slug" in path_parameters[name]]
     assert len(api) >= 8
     wrong = []
     for name in api:
         values = {**b.params, "slug": OTHER_SLUG}
         url = str(app.url_path_for(name, **{k: v for k, v in values.items() if k in path_parameters[name]}))
+        assert url.startswith(API_PREFIX)
         response = await _ask(client, "GET", url, {}, world.tokens[role])
         if response.status_code != 404 or response.json()["error"] != "not_found":
             wrong.append(f"{name} {url}: {response.status_code}")

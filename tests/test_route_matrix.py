@@ -53,6 +53,7 @@ from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.api.models import ApiToken
 from seminar.api.routes import API_PREFIX
+from seminar.api.tokens import secret_hash
 from seminar.app import create_app
 from seminar.certificates.models import Certificate, CertificateKind
 from seminar.certificates.wording import certificate_number
@@ -494,8 +495,8 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
 
 async def _api_tokens(o: SimpleNamespace) -> None:
     """A spare token of the organizer's, to revoke."""
-    await make_api_token(o.organizer, o.seminar, name="旧系统")
-    o.spare_token = await ApiToken.get(user_id=o.organizer.id, seminar_id=o.seminar.id)
+    secret = await make_api_token(o.organizer, o.seminar, name="旧系统")
+    o.spare_token = await ApiToken.get(token_hash=secret_hash(secret))
 
 
 async def _role_tokens(o: SimpleNamespace) -> dict[str, str]:
