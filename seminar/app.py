@@ -21,6 +21,9 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from seminar import i18n, isolation
 from seminar.accounts.routes import routes as account_routes
+from seminar.api.routes import API_PREFIX, status_problem
+from seminar.api.routes import routes as api_routes
+from seminar.api.token_routes import routes as api_token_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
 from seminar.certificates.badge_routes import routes as badge_routes
@@ -84,6 +87,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code in (301, 302, 303, 304, 307, 308):
         return Response(status_code=exc.status_code, headers=exc.headers)
+    if request.url.path.startswith(API_PREFIX):  # the API speaks JSON, its errors too
+        problem = status_problem(exc.status_code)
+        problem.headers.update(exc.headers or {})
+        return problem
     response = render(
         request,
         _error_template(exc.status_code),
@@ -100,7 +107,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     with logs.request_context(info):
         logger.error("unhandled error", exc_info=exc)
     i18n.set_locale(request.scope.get("locale", i18n.DEFAULT_LOCALE))
-    response = render(request, _error_template(500), {"status_code": 500}, status_code=500)
+    response: Response
+    if request.url.path.startswith(API_PREFIX):
+        response = status_problem(500)
+    else:
+        response = render(request, _error_template(500), {"status_code": 500}, status_code=500)
     if info is not None:
         response.headers[REQUEST_ID_HEADER] = info.id
     return response
@@ -113,6 +124,8 @@ def build_routes() -> list[BaseRoute]:
         Route("/favicon.ico", favicon, name="favicon"),
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         *operations_routes,
+        *api_routes,
+        *api_token_routes,
         *account_routes,
         *mail_routes,
         *audit_routes,

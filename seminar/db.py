@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "seminar.operations.models",
     "seminar.overlap.models",
     "seminar.seating.models",
+    "seminar.api.models",
 ]
 
 

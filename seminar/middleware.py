@@ -21,6 +21,7 @@ from seminar.accounts.models import RoleName
 from seminar.accounts.queries import session_user_and_roles
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
+from seminar.api.routes import API_PREFIX, status_problem
 from seminar.agenda.published import SHAREABLE, ReadyAnswer, keep_ready, ready_answer
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
@@ -250,7 +251,10 @@ class RequestLimitsMiddleware:
     async def _refuse(
         scope: Scope, receive: Receive, send: Send, template: str, status_code: int, context: Mapping[str, object]
     ) -> None:
-        response = render(Request(scope), template, {"status_code": status_code, **context}, status_code=status_code)
+        if scope["path"].startswith(API_PREFIX):
+            response: Response = status_problem(status_code)
+        else:
+            response = render(Request(scope), template, {"status_code": status_code, **context}, status_code=status_code)
         # Closing the connection after the answer is what stops the server reading the rest.
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
@@ -306,7 +310,10 @@ class ActorMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        actor = await load_actor(request.session, self.idle_seconds, self.max_seconds)
+        # The API knows only bearer tokens (its routes read them): a session cookie counts for
+        # nothing there, so a page open in a browser lends no rights to a script on another site.
+        api = scope["path"].startswith(API_PREFIX)
+        actor = ANONYMOUS if api else await load_actor(request.session, self.idle_seconds, self.max_seconds)
         scope["actor"] = actor
         if actor.user is not None:
             note_user(scope, actor.user.id)
@@ -319,7 +326,7 @@ class ActorMiddleware:
         scope["locale"] = locale
         i18n.set_locale(locale)
         i18n.set_time_zone(self.time_zone)
-        if request.session.pop("expired", False):
+        if not api and request.session.pop("expired", False):
             flash(request, i18n.gettext("Your session has expired. Please log in again."), "info")
         if actor.user is not None:
             # Idle timeout is measured from the last request, not from login.
@@ -367,7 +374,8 @@ class CsrfMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        # The API reads with a bearer token and no cookie: there is no session to ride on (it answers 405 to writes).
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS or scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)

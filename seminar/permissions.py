@@ -198,6 +198,17 @@ def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_admin or bool(actor.roles.get(seminar.id))
 
 
+def can_make_api_token(actor: Actor, seminar: SeminarScoped) -> bool:
+    """A person makes a read-only API token for a seminar they hold a role in (administrators: any);
+    the token then reads only what they may read through the pages."""
+    return has_seminar_role(actor, seminar)
+
+
+def can_read_through_api(actor: Actor, seminar: SeminarScoped) -> bool:
+    """A token works while its owner still holds a role in its seminar: taking their roles away stops it too."""
+    return has_seminar_role(actor, seminar)
+
+
 class ProceedingsScoped(Protocol):
     """A seminar, as far as its proceedings care: whether everyone may read them."""
 

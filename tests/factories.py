@@ -256,3 +256,13 @@ async def make_room(seminar: Seminar, name: str = "第一会议室", capacity: i
 
     count = await Room.filter(seminar_id=seminar.id).count()
     return await Room.create(seminar=seminar, name=name, capacity=capacity, position=count + 1)
+
+
+async def make_api_token(user: User, seminar: Seminar, name: str = "办公系统", **fields: object) -> str:
+    """A personal access token of `user` for `seminar` (its fields: expires_at, revoked_at …); returns the secret."""
+    from seminar.api.models import ApiToken
+    from seminar.api.tokens import new_secret
+
+    secret, hashed, shown = new_secret()
+    await ApiToken.create(user=user, seminar=seminar, name=name, token_hash=hashed, prefix=shown, **fields)
+    return secret

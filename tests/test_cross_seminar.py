@@ -60,6 +60,8 @@ from tests.test_route_matrix import (
     SLUG,
     UNSAFE,
     World,
+    API_PREFIX,
+    _api_tokens,
     _ask,
     _book_and_agenda,
     _certificates,
@@ -120,6 +122,7 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     await _book_and_agenda(o)
     o.volume_3 = await make_proceedings_build(o.seminar, volume=3, input_hash="3" * 64)
     await _overlap(o)
+    await _api_tokens(o)
     await agenda_actions.publish(o.seminar, (await load_draft(o.seminar)).version, o.organizer)
     o.batch = await new_batch(o.seminar.id, MailBatchKind.DECISIONS)
     o.mail = await make_mail("b-reader@example.org", "林峰", seminar=o.seminar, batch_id=o.batch)
@@ -195,13 +198,13 @@ async def test_another_seminars_objects_are_not_found_here(
         payloads = world.payloads if "key" in from_b else b_payloads
         payload = await payloads[name]() if method == UNSAFE and name in payloads else {}
         with counted_queries() as statements:
-            response = await _ask(client, method, url, dict(payload))
+            response = await _ask(client, method, url, dict(payload), world.tokens[role])
         got, writes = _outcome(method, response), _writes(statements)
         if writes:
             wrong.append(f"{name} {method} {url}: wrote {writes}")
         if "key" in from_b:
             made_up = url.replace(f"/{values['key']}", f"/{MADE_UP_KEY}")
-            answer = await _ask(client, method, made_up, dict(payload))
+            answer = await _ask(client, method, made_up, dict(payload), world.tokens[role])
             if (response.status_code, response.headers.get("location")) != (answer.status_code, answer.headers.get("location")):
                 wrong.append(f"{name} {method} {url}: answered {response.status_code}, a made-up key {answer.status_code}")
         elif got != "404":
@@ -283,3 +286,26 @@ FOREIGN_PAYLOADS = {
     "organizer": ("agenda:session_add", "reviews:reviewer", "reviews:offline_for", "reviews:offline_replace_for"),
     "city_a": ("submissions:new",),
 }
+
+
+@pytest.mark.parametrize("role", ASKERS)
+async def test_a_token_of_this_seminar_reads_nothing_of_another(
+    role: str, client: Client, app: Starlette, two_seminars: tuple[World, SimpleNamespace]  # noqa: F811
+) -> None:
+    """Every API route under B's address, with the token A's person made for A (they hold the same roles
+    in B): 404, as if B did not exist, and the list of seminars names A only."""
+    routes, path_parameters = served_routes(app)
+    world, b = two_seminars
+    api = [name for name, method in routes if method == "GET" and name.startswith("api:") and "slug" in path_parameters[name]]
+    assert len(api) >= 8
+    wrong = []
+    for name in api:
+        values = {**b.params, "slug": OTHER_SLUG}
+        url = str(app.url_path_for(name, **{k: v for k, v in values.items() if k in path_parameters[name]}))
+        assert url.startswith(API_PREFIX)
+        response = await _ask(client, "GET", url, {}, world.tokens[role])
+        if response.status_code != 404 or response.json()["error"] != "not_found":
+            wrong.append(f"{name} {url}: {response.status_code}")
+    listed = await _ask(client, "GET", str(app.url_path_for("api:seminars")), {}, world.tokens[role])
+    assert not wrong, "\n".join(wrong)
+    assert [seminar["slug"] for seminar in listed.json()["items"]] == [SLUG]

@@ -51,6 +51,8 @@ EXPECTED = {
     "can_arrange_seats":       (False, False, False, False, True, False, True),
     "can_review_offline":      (False, False, False, True, False, False, False),
     "can_review_offline_for":  (False, False, False, False, True, False, True),
+    "can_make_api_token":      (False, True, True, True, True, False, True),
+    "can_read_through_api":    (False, True, True, True, True, False, True),
 }
 
 

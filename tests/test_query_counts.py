@@ -35,6 +35,7 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
 from tests.factories import (
+    make_api_token,
     make_assignment,
     make_attendee,
     make_decision,
@@ -115,11 +116,14 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "seminars:landing": ("", "/{slug}/"),
     "seminars:manage": (ORGANIZER, "/{slug}/manage/"),
     "seminars:topics": (ORGANIZER, "/{slug}/manage/topics"),
+    "api:tokens": (ORGANIZER, "/profile/api-tokens"),
 }
 
 # Lists whose rows cannot all grow in the shared seminar, each counted by its own test below.
 COUNTED_APART: dict[str, str] = {
     "reviews:auto": "test_assignment_proposal_sends_as_many_queries_for_three_papers_as_for_one",
+    **dict.fromkeys(["api:topics", "api:papers", "api:reviews", "api:decisions", "api:registrations"],
+                    "test_api_lists_send_as_many_queries_for_three_rows_as_for_one"),
 }
 
 NOT_LISTS: dict[str, str] = {
@@ -176,6 +180,11 @@ NOT_LISTS: dict[str, str] = {
     "certificates:download": "one certificate's PDF",
     "certificates:zip": "the valid certificates in one query, typeset into one zip",
     "certificates:verify": "one certificate",
+    "api:openapi": "a fixed document",
+    "api:seminars": "the token's one seminar",
+    "api:seminar": "one seminar",
+    "api:paper": "one paper and its authors",
+    "api:agenda": "the published release, and its papers' numbers in one query",
 }
 
 
@@ -268,6 +277,7 @@ async def _one_more_of_everything(world: World) -> None:
                             target={"paper": n}, field_names=["outcome"], status_code=303, ip="127.0.0.1")
     await make_proceedings_build(seminar, volume=None if n == 1 else n)
 
+    await make_api_token(organizer, seminar, name=f"系统{n}")
     await make_room(seminar, f"第{n}会议室", 50)
     draft = await load_draft(seminar)
     version = await agenda_actions.draft_from_decisions(seminar, draft.version, organizer, agenda_actions.DraftingMode.REPLACE)
@@ -341,3 +351,43 @@ async def test_assignment_proposal_sends_as_many_queries_for_three_papers_as_for
     assert 'name="proposal"' in before.text and 'name="proposal"' in after.text
     assert "#3" in after.text and "#3" not in before.text
     assert len(three) == len(one), _difference(one, three)
+
+
+# What each API list is asked with: the organizer's token reads every row; the city's goes down its own branch.
+API_LISTS = {
+    "api:topics": ("organizer", "/topics"),
+    "api:papers": ("organizer", "/papers"),
+    "api:reviews": ("organizer", "/reviews"),
+    "api:decisions": ("organizer", "/decisions"),
+    "api:registrations": ("organizer", "/registrations"),
+}
+API_CITY_LISTS = {"api:papers": "/papers", "api:decisions": "/decisions"}
+
+
+async def test_api_lists_send_as_many_queries_for_three_rows_as_for_one(client: Client) -> None:
+    world = await _world()
+    await _one_more_of_everything(world)
+    submitter = await User.get(email=SUBMITTER)
+    tokens = {"organizer": await make_api_token(world.organizer, world.seminar),
+              "city": await make_api_token(submitter, world.seminar)}
+    asked = [(name, who, path) for name, (who, path) in API_LISTS.items()]
+    asked += [(f"{name} (city)", "city", path) for name, path in API_CITY_LISTS.items()]
+    counted: dict[str, list[tuple[list[str], bytes]]] = {name: [] for name, _who, _path in asked}
+    for rounds in (1, 3):
+        while world.rounds < rounds:
+            await _one_more_of_everything(world)
+        for name, who, path in asked:
+            url, headers = f"/api/v1/seminars/{SLUG}{path}", {"Authorization": f"Bearer {tokens[who]}"}
+            await client.get(url, headers=headers)  # the token's last use is noted at most once a minute
+            with counted_queries() as statements:
+                response = await client.get(url, headers=headers)
+            assert response.status_code == 200, (name, response.status_code)
+            counted[name].append((statements, response.content))
+
+    growing = {name: (len(one), len(three)) for name, ((one, _s), (three, _t)) in counted.items() if len(one) != len(three)}
+    assert not growing, "\n".join(
+        f"{name}: {one} queries with one row, {three} with three\n{_difference(counted[name][0][0], counted[name][1][0])}"
+        for name, (one, three) in growing.items()
+    )
+    unchanged = [name for name, ((_one, before), (_three, after)) in counted.items() if after == before]
+    assert not unchanged, f"lists that show nothing of the new rows, so the count proves nothing: {unchanged}"

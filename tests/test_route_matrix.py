@@ -51,6 +51,9 @@ from seminar.mail.batches import MailBatchKind
 from seminar.mail.outbox import new_batch
 from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
+from seminar.api.models import ApiToken
+from seminar.api.routes import API_PREFIX
+from seminar.api.tokens import secret_hash
 from seminar.app import create_app
 from seminar.certificates.models import Certificate, CertificateKind
 from seminar.certificates.wording import certificate_number
@@ -69,6 +72,7 @@ from seminar.submissions.models import Author, FinalVersion, Manuscript, Paper
 from tests.conftest import Client, counted_queries
 from tests.factories import (
     grant,
+    make_api_token,
     make_assignment,
     make_attendee,
     make_decision,
@@ -123,6 +127,9 @@ ADMINS = (LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, OK)
 # Mail and the audit log answer 403 even before login: there is nothing there to come back to.
 SEMINAR_MAIL = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, DENY, OK)
 ONE_MAIL = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE, OK)
+# The read API's seminar data: everyone holding a role in the seminar, through their token.
+API_MEMBERS = (LOGIN, OK, OK, OK, OK, OK, OK, HIDE, OK)
+API_ORGANIZERS = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, HIDE, OK)
 
 # A key "area:name" covers every method of the route; "area:name POST" one method only.
 POLICY: dict[str, tuple[str, ...]] = {
@@ -323,6 +330,22 @@ POLICY: dict[str, tuple[str, ...]] = {
     "seating:pdf":                      ORGANIZERS,
     "seating:list_pdf":                 ORGANIZERS,
     "seating:list_xlsx":                ORGANIZERS,
+    # the read API: each role asks with its own token (LOGIN: 401 without one); the other organizer's
+    # token is of their own seminar, so this one's is not there for it. One's own tokens on the account page.
+    "api:openapi":                      EVERYONE,
+    "api:seminars":                     SIGNED_IN,
+    "api:seminar":                      API_MEMBERS,
+    "api:topics":                       API_MEMBERS,
+    "api:papers":                       API_MEMBERS,
+    # City A's paper: its city and the organizers whole; its reviewer (blind) and, as it is in the published
+    # book, the book's readers (as proceedings:paper) without city or authors.
+    "api:paper":                        API_MEMBERS,
+    "api:reviews":                      API_ORGANIZERS,
+    "api:decisions":                    (LOGIN, DENY,   OK,     OK,     DENY,   DENY,   OK,     HIDE,   OK),
+    "api:agenda":                       API_MEMBERS,
+    "api:registrations":                API_ORGANIZERS,
+    "api:tokens":                       SIGNED_IN,
+    "api:revoke_token":                 (LOGIN, HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   OK,     HIDE,   HIDE),
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),
@@ -413,6 +436,7 @@ class World:
     params: dict[str, Any]  # the path parameters most routes take
     per_route: dict[str, dict[str, Any]]  # where a route takes another object (a spare one to delete …)
     payloads: dict[str, Payload]  # what each POST sends; routes not listed send the CSRF token only
+    tokens: dict[str, str]  # each role's API token (the other organizer's is of their own seminar)
 
 
 async def build_world(settings: Settings) -> World:
@@ -422,7 +446,8 @@ async def build_world(settings: Settings) -> World:
     await _book_and_agenda(o)
     await _mail_links_and_registrations(o)
     await _overlap(o)
-    return World(_params(o), _per_route(o, settings), _payloads(o, settings))
+    await _api_tokens(o)
+    return World(_params(o), _per_route(o, settings), _payloads(o, settings), await _role_tokens(o))
 
 
 async def _people(o: SimpleNamespace) -> None:
@@ -498,6 +523,20 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
     o.other_session = next(s for s in sessions if s.key != o.session.key and len(s.slots) > 1)
 
 
+async def _api_tokens(o: SimpleNamespace) -> None:
+    """A spare token of the organizer's, to revoke."""
+    secret = await make_api_token(o.organizer, o.seminar, name="旧系统")
+    o.spare_token = await ApiToken.get(token_hash=secret_hash(secret))
+
+
+async def _role_tokens(o: SimpleNamespace) -> dict[str, str]:
+    tokens = {}
+    for role, email in EMAILS.items():
+        seminar = await Seminar.get(slug="sz-2022") if role == "other_organizer" else o.seminar
+        tokens[role] = await make_api_token(await User.get(email=email), seminar, name=f"{role} 的系统")
+    return tokens
+
+
 async def _mail_links_and_registrations(o: SimpleNamespace) -> None:
     in_a_month = dt.datetime.now(dt.UTC) + dt.timedelta(days=30)
     o.batch = await new_batch(o.seminar.id, MailBatchKind.REVIEW_REMINDERS)
@@ -558,6 +597,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
         "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
         "document_id": o.spare_document.id, "match_id": o.match.id, "unit_id": o.guangzhou.id,
+        "token_id": o.spare_token.id,
     }
 
 
@@ -721,6 +761,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "accounts:two_factor_enable": _fixed({"code": "000000"}),
         "accounts:two_factor_disable": _fixed({"disable-password": "wrong-password", "disable-code": "000000"}),
         "accounts:recovery_codes": _fixed({"renew-password": "wrong-password", "renew-code": "000000"}),
+        "api:tokens": _fixed({"name": "省厅办公系统", "seminar": str(o.seminar.id), "expires_on": ""}),
         # Gated routes: a payload that changes something, as a browser sends the form.
         "seminars:create": _fixed(seminar_form("gd-2027")),
         "seminars:settings": seminar_settings,
@@ -811,6 +852,9 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
 # ---------- asking ----------
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+# Written for requests whatever their outcome: the audit log's entry for every change let through,
+# and an API token's last use, noted for every request it authenticates (refused or not).
+NOTED_ANYWAY = ('INSERT INTO "audit_entry"', 'UPDATE "api_token" SET "last_used_at"')
 # Gated POSTs whose payload, let in, leaves the database as it was, and why.
 CHANGES_NOTHING = dict.fromkeys(
     ["accounts:change_password", "accounts:two_factor_enable", "accounts:two_factor_disable", "accounts:recovery_codes"],
@@ -818,7 +862,7 @@ CHANGES_NOTHING = dict.fromkeys(
 ) | dict.fromkeys(
     ["reviews:offline", "reviews:offline_replace"],
     "the payload is the reviewer's sheet (and yes): the conflicted reviewer may upload, but another's is refused whole",
-)
+) | {"api:tokens": "one's own tokens: the other organizer holds no role here, so may not make one for it (tests/api)"}
 # Allowed POSTs that would spoil what the others change: asked last, in this order.
 LAST = (
     "agenda:draft",  # drafts the agenda afresh, replacing the draft the editor's routes change
@@ -834,7 +878,7 @@ async def _database_state() -> dict[str, set[str]]:
     for model in Tortoise.apps["models"].values():
         table = model._meta.db_table
         rows = await connection.execute_query_dict(f'SELECT * FROM "{table}"')
-        state[table] = {repr(sorted(row.items())) for row in rows}
+        state[table] = {repr(sorted((k, v) for k, v in row.items() if (table, k) != ("api_token", "last_used_at"))) for row in rows}
     return state
 
 
@@ -851,7 +895,7 @@ def _writes(statements: list[str]) -> list[str]:
     """The statements that change rows, but the audit log's entry (written for every change let through)."""
     return [
         statement[:200] for statement in statements
-        if statement.lstrip().upper().startswith(WRITES) and not statement.startswith('INSERT INTO "audit_entry"')
+        if statement.lstrip().upper().startswith(WRITES) and not statement.startswith(NOTED_ANYWAY)
     ]
 
 
@@ -860,6 +904,8 @@ def _outcome(method: str, response: httpx.Response) -> str:
     location = urlsplit(response.headers.get("location", ""))
     if status in (301, 302, 303, 307, 308) and location.path == "/login" and "next=" in location.query:
         return LOGIN  # (without `next` it is a success, e.g. "a reset link is on its way")
+    if status == 401:
+        return LOGIN  # the API: no usable token
     if status in (403, 404):
         return str(status)
     if status >= 500:
@@ -869,9 +915,14 @@ def _outcome(method: str, response: httpx.Response) -> str:
     return f"status {status}"
 
 
-async def _ask(client: Client, method: str, url: str, payload: dict[str, Any]) -> httpx.Response:
+def api_headers(url: str, token: str | None) -> dict[str, str]:
+    """The API reads the token, never the session: each role sends its own, where it has one."""
+    return {"Authorization": f"Bearer {token}"} if url.startswith(API_PREFIX) and token else {}
+
+
+async def _ask(client: Client, method: str, url: str, payload: dict[str, Any], token: str | None = None) -> httpx.Response:
     if method == "GET":
-        return await client.get(url)
+        return await client.get(url, headers=api_headers(url, token))
     if "json" in payload:  # drag and drop sends JSON, with the token in the header
         return await client.post(url, json=payload["json"], headers={"X-CSRF-Token": await client.csrf()})
     files = payload.pop("files", None)
@@ -917,7 +968,7 @@ async def test_route_matrix(role: str, client: Client, app: Starlette, smtp_sett
         url = str(app.url_path_for(name, **{k: v for k, v in params.items() if k in path_parameters[name]}))
         payload = await world.payloads[name]() if method == UNSAFE and name in world.payloads else {}
         with counted_queries() as statements:
-            response = await _ask(client, method, url, dict(payload))
+            response = await _ask(client, method, url, dict(payload), world.tokens.get(role))
         writes, got = _writes(statements), _outcome(method, response)
         problems = _leaks(response, column)
         if got != want:
