@@ -27,6 +27,7 @@ from seminar.overlap.demo import build_demo_overlap
 from seminar.proceedings.actions import build_now, publish_build
 from seminar.proceedings.demo import build_demo_book_sections
 from seminar.proceedings.models import BuildStatus
+from seminar.registration.demo import fill_demo_receipts
 from seminar.reviews.demo import build_demo_reviews
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
@@ -237,7 +238,8 @@ async def build_demo(
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
     accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
     their link); sets the seminar's 查重 threshold, adds the reference library's policy document if
-    missing and checks every submitted paper not yet checked, inline (`overlap.demo`). Touches
+    missing and checks every submitted paper not yet checked, inline (`overlap.demo`); gives the
+    approved registrations without a 参会回执 plausible ones (`registration.demo`). Touches
     nothing else. `papers=False` leaves the papers, 查重 and reviewing out;
     with them, `agenda` drafts and publishes the agenda from the decisions, and `proceedings`
     typesets and publishes the 论文集 (about twenty seconds, so the command line asks for it and
@@ -275,6 +277,7 @@ async def build_demo(
     # The book's own sections: 前言, 领导讲话, each topic's 专题点评 by its session's 点评人, 后记.
     await build_demo_book_sections(seminar)
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
+    await fill_demo_receipts(seminar)  # 参会回执 of the approved registrations
     return DemoSummary(seminar=seminar, people=len(cast), topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,
                        proceedings_pages=pages, overlap_checks=checks)
