@@ -62,7 +62,7 @@ class ReceiptFields(BaseForm):
     gender = SelectField(_l("Gender"), choices=[], coerce=_empty_as_none, validate_choice=False)
     ethnicity = StringField(_l("Ethnic group"), validators=[Length(max=20)], filters=[strip],
                             render_kw={"placeholder": _l("e.g. Han")})
-    rank = SelectField(_l("Rank"), choices=[], coerce=_empty_as_none, validate_choice=False)
+    rank = SelectField(_l("Official rank"), choices=[], coerce=_empty_as_none, validate_choice=False)
     arrival_on = DateField(_l("Arrival date"), validators=[Optional()])
     arrival_transport = StringField(
         _l("Arriving by (train or flight number, time)"), validators=[Length(max=100)], filters=[strip],

@@ -73,7 +73,7 @@ DEFAULT_MODES: dict[str, Mode] = {
 MODE_CODES = {Mode.OFF: "off", Mode.ON: "on", Mode.REQUIRED: "required"}
 
 FIELD_LABELS = {
-    "gender": _l("Gender"), "ethnicity": _l("Ethnic group"), "position": _l("Position"), "rank": _l("Rank"),
+    "gender": _l("Gender"), "ethnicity": _l("Ethnic group"), "position": _l("Position"), "rank": _l("Official rank"),
     "mobile": _l("Mobile phone"), "arrival": _l("Arrival date and train/flight"),
     "departure": _l("Departure date and train/flight"), "lodging": _l("Accommodation"), "diet": _l("Diet"),
     "companions": _l("Accompanying persons"), "note": _l("Remarks"),
