@@ -35,6 +35,7 @@ from seminar.proceedings.actions import build_now, publish_build
 from seminar.proceedings.demo import build_demo_book_sections
 from seminar.db import column
 from seminar.proceedings.models import BuildStatus, ProceedingsSettings
+from seminar.registration.demo import fill_demo_receipts
 from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
 from seminar.reviews.demo import build_demo_reviews
 from seminar.seminars.defaults import DEFAULT_TOPICS
@@ -306,7 +307,8 @@ async def build_demo(
     `password`, makes organizer@example.org a site administrator, reactivates deactivated demo
     accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
     their link); sets gd-2021's 查重 threshold, adds the reference library's policy document if
-    missing and checks every submitted paper not yet checked, inline (`overlap.demo`). Touches
+    missing and checks every submitted paper not yet checked, inline (`overlap.demo`); gives the
+    approved registrations without a 参会回执 plausible ones (`registration.demo`). Touches
     nothing else. `papers=False` leaves the papers, 查重, reviewing and registrations out;
     with them, `agenda` drafts and publishes the agenda from the decisions, and `proceedings`
     typesets and publishes the 论文集 (about twenty seconds, so the command line asks for it and
@@ -344,6 +346,7 @@ async def build_demo(
     if papers:
         await _register_everyone(seminar, units)
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
+    await fill_demo_receipts(seminar)  # 参会回执 of the approved registrations
     return DemoSummary(seminar=seminar, people=CAST_SIZE, topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,
                        proceedings_pages=pages, overlap_checks=checks, live=live)

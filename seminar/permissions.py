@@ -264,6 +264,25 @@ def can_manage_registrations(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+class RegistrationScoped(Protocol):
+    """A registration, as far as the policy cares: whose, for which seminar, and its status."""
+
+    seminar_id: int
+    user_id: int
+
+    @property
+    def status(self) -> str: ...  # RegistrationStatus: "pending", "approved", "rejected"
+
+
+def can_change_receipt(actor: Actor, seminar: SeminarScoped, registration: RegistrationScoped | None) -> bool:
+    """A person opens their own 参会回执 while their registration stands (pending or approved); the
+    deadline is not a permission: after it the page still shows what was given."""
+    return (
+        registration is not None and actor.user is not None and registration.user_id == actor.user.id
+        and registration.seminar_id == seminar.id and registration.status != "rejected"
+    )
+
+
 class CityScoped(Protocol):
     """A paper, as far as the policy cares: the seminar and the city it belongs to."""
 

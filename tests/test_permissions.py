@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 
@@ -288,3 +289,21 @@ def test_a_topic_commentary_is_written_by_the_organizers_or_the_named_commentato
 ) -> None:
     commentary = FakeCommentary(seminar_id=1, commentator_id=7 if named else 99)
     assert permissions.can_write_commentary(ACTORS[actor_name], commentary) is allowed
+
+
+@pytest.mark.parametrize("actor_name", list(ACTORS))
+def test_a_receipt_is_changed_only_by_the_person_registered_while_the_registration_stands(actor_name: str) -> None:
+    actor = ACTORS[actor_name]
+    own = SimpleNamespace(seminar_id=1, user_id=7, status="approved")  # every signed-in actor here is user 7
+    pending = SimpleNamespace(seminar_id=1, user_id=7, status="pending")
+    refused = SimpleNamespace(seminar_id=1, user_id=7, status="rejected")
+    someone_elses = SimpleNamespace(seminar_id=1, user_id=8, status="approved")
+    other_seminars = SimpleNamespace(seminar_id=2, user_id=7, status="approved")
+    signed_in = actor_name != "anonymous"
+
+    assert permissions.can_change_receipt(actor, THIS, own) is signed_in
+    assert permissions.can_change_receipt(actor, THIS, pending) is signed_in
+    assert permissions.can_change_receipt(actor, THIS, refused) is False
+    assert permissions.can_change_receipt(actor, THIS, someone_elses) is False
+    assert permissions.can_change_receipt(actor, THIS, other_seminars) is False
+    assert permissions.can_change_receipt(actor, THIS, None) is False

@@ -270,6 +270,10 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:me":                  SIGNED_IN,
     "registration:participants":        ORGANIZERS,
     "registration:export":              ORGANIZERS,
+    # one's own 参会回执: only the person whose registration it is
+    "registration:receipt":             (LOGIN, OK,     HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   HIDE),
+    "registration:receipt_settings":    ORGANIZERS,
+    "registration:counts":              ORGANIZERS,
     "statistics:page":                  ORGANIZERS,
     "mail:bulk":                        ORGANIZERS,
     "statistics:export":                ORGANIZERS,
@@ -815,6 +819,13 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "proceedings:commentary_add": _fixed({"topic": str(o.topics[0].id), "name": "张教授", "sort": "1"}),
         "proceedings:commentary": _fixed({"text": "各地做法各有特色。", "topic": str(o.topics[1].id), "name": "王芳", "sort": "1"}),
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),
+        "registration:receipt": _fixed({"position": "治安管理局干部", "phone": "13900139000", "gender": "female",
+                                        "lodging": "single", "diet": "halal", "receipt_note": "晚到"}),
+        "registration:receipt_settings": _fixed({
+            **{f"mode_{name}": "1" for name in ("gender", "ethnicity", "position", "rank", "mobile", "arrival",
+                                                 "departure", "lodging", "diet", "companions", "note")},
+            "mode_lodging": "2", "receipt_deadline": "2026-12-05",
+        }),
         "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
         "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
         "agenda:settings": _fixed({

@@ -21,11 +21,13 @@ from seminar.accounts.throttle import minutes_to_wait
 from seminar.config import Settings
 from seminar.db import column
 from seminar.errors import UserError
-from seminar.i18n import _
+from seminar.i18n import _, format_date
 from seminar.mail.outbox import queue_mail
+from seminar.registration import receipt
 from seminar.registration.models import Registration, RegistrationAttempt, RegistrationSettings, RegistrationStatus
 from seminar.registration.queries import settings_of
 from seminar.seating.actions import free_seat
+from seminar.seminars.rules import to_local
 from seminar.seminars.models import Seminar
 
 
@@ -41,6 +43,35 @@ async def save_settings(seminar: Seminar, *, is_open: bool, requires_approval: b
     options, _created = await RegistrationSettings.get_or_create(seminar_id=seminar.id)
     options.is_open, options.requires_approval = is_open, requires_approval
     await options.save()
+
+
+async def save_receipt_settings(seminar: Seminar, modes: dict[str, receipt.Mode], deadline: dt.date | None) -> None:
+    async with in_transaction():
+        options, _created = await RegistrationSettings.get_or_create(seminar_id=seminar.id)
+        options.receipt_fields, options.receipt_deadline = receipt.stored_modes(modes), deadline
+        await options.save(update_fields=["receipt_fields", "receipt_deadline"])
+
+
+def seminar_today(seminar: Seminar) -> dt.date:
+    """Today's date where the seminar takes place (a deadline day ends at midnight there)."""
+    local = to_local(_now(), seminar.time_zone)
+    assert local is not None
+    return local.date()
+
+
+async def save_receipt(registration: Registration, seminar: Seminar, values: dict[str, Any]) -> None:
+    """The attendee's changed 回执 (with 职务 and phone); after the deadline, or once refused, nothing changes."""
+    options = await settings_of(seminar)
+    if not receipt.is_open_for_changes(options.receipt_deadline, seminar_today(seminar)):
+        raise UserError(
+            _(
+                "The registration details could be changed until %(date)s. Please ask the organizers if something has changed.",
+                date=format_date(options.receipt_deadline),
+            )
+        )
+    if registration.status == RegistrationStatus.REJECTED:
+        raise UserError(_("This registration was not approved, so its details cannot be changed."))
+    await Registration.filter(id=registration.id).update(**values, receipt_updated_at=_now())
 
 
 async def _grant_attendee(seminar: Seminar, registration: Registration, by: User | None, settings: Settings, links: Links) -> None:
@@ -129,7 +160,7 @@ async def register(
 async def _record(
     seminar: Seminar, options: RegistrationSettings, user: User, values: dict[str, Any], settings: Settings, links: Links
 ) -> Registration:
-    registration = await Registration.create(seminar_id=seminar.id, user_id=user.id, **values)
+    registration = await Registration.create(seminar_id=seminar.id, user_id=user.id, receipt_updated_at=_now(), **values)
     if not options.requires_approval:
         registration.status, registration.decided_at = RegistrationStatus.APPROVED, _now()
         await registration.save(update_fields=["status", "decided_at"])

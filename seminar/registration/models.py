@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from seminar.registration.receipt import Diet, Gender, Lodging, Rank
+
 if TYPE_CHECKING:
     from seminar.accounts.models import Unit, User
     from seminar.seminars.models import Seminar
@@ -27,6 +29,10 @@ class RegistrationSettings(Model):
     seminar_id: int
     is_open = fields.BooleanField(default=True)
     requires_approval = fields.BooleanField(default=False)
+    # 参会回执: which fields the seminar asks for (field → "off" / "on" / "required"; see
+    # `receipt.field_modes`), and the last day (the seminar's local date) attendees may change them.
+    receipt_fields: fields.JSONField[dict[str, str]] = fields.JSONField(default=dict)
+    receipt_deadline = fields.DateField(null=True)
 
     class Meta:
         table = "registration_settings"
@@ -61,6 +67,20 @@ class Registration(Model):
         "models.User", related_name="registrations_decided", null=True, on_delete=fields.SET_NULL
     )
     decided_by_id: int | None
+    # 参会回执 (see seminar.registration.receipt for why typed columns): None or "" when not given.
+    gender = fields.CharEnumField(Gender, max_length=10, null=True)
+    ethnicity = fields.CharField(max_length=20, default="")
+    rank = fields.CharEnumField(Rank, max_length=12, null=True)
+    arrival_on = fields.DateField(null=True)
+    arrival_transport = fields.CharField(max_length=100, default="")
+    departure_on = fields.DateField(null=True)
+    departure_transport = fields.CharField(max_length=100, default="")
+    lodging = fields.CharEnumField(Lodging, max_length=10, null=True)
+    diet = fields.CharEnumField(Diet, max_length=12, null=True)
+    companions = fields.IntField(default=0)
+    companion_names = fields.CharField(max_length=200, default="")
+    receipt_note = fields.CharField(max_length=500, default="")
+    receipt_updated_at = fields.DatetimeField(null=True)
 
     @property
     def is_approved(self) -> bool:

@@ -9,6 +9,8 @@ from starlette.exceptions import HTTPException
 from seminar.accounts.models import Role, Unit, User
 from seminar.permissions import Actor, can_download_proceedings
 from seminar.proceedings.queries import published_volumes
+from seminar.registration import receipt
+from seminar.registration.counts import Counts, ReceiptRow, count, rooms_text
 from seminar.registration.export import ParticipantRow
 from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
 from seminar.seminars.models import Seminar
@@ -50,21 +52,65 @@ async def registrations_of(seminar: Seminar) -> list[Registration]:
     return await Registration.filter(seminar_id=seminar.id).select_related("unit").order_by("created_at", "id")
 
 
-async def participants_page(seminar: Seminar) -> dict[str, Any]:
+def receipt_labels() -> dict[str, Any]:
+    """The 回执's words for pages, translated when shown."""
     return {
-        "seminar": seminar,
-        "registrations": await registrations_of(seminar),
-        "options": await settings_of(seminar),
-        "Status": RegistrationStatus,
+        "receipt_fields": receipt.FIELD_LABELS, "gender_labels": receipt.GENDER_LABELS,
+        "rank_labels": receipt.RANK_LABELS, "lodging_labels": receipt.LODGING_LABELS, "diet_labels": receipt.DIET_LABELS,
+        "Mode": receipt.Mode,
     }
 
 
-async def participant_rows(seminar: Seminar) -> list[ParticipantRow]:
-    """The organizers' list as the spreadsheet prints it, times in the seminar's zone."""
-    return [
+async def participants_page(seminar: Seminar) -> dict[str, Any]:
+    options = await settings_of(seminar)
+    return {
+        "seminar": seminar,
+        "registrations": await registrations_of(seminar),
+        "options": options,
+        "modes": receipt.field_modes(options.receipt_fields),
+        "Status": RegistrationStatus,
+        **receipt_labels(),
+    }
+
+
+async def registrations_in_unit_order(seminar: Seminar) -> list[Registration]:
+    """Every registration by unit in the official order (units not in the list last, by name), then oldest first."""
+    found = await Registration.filter(seminar_id=seminar.id).select_related("unit")
+    return sorted(found, key=lambda r: (
+        (0, r.unit.sort_order, r.unit.id, "") if r.unit else (1, 0, 0, r.unit_text), r.created_at, r.id
+    ))
+
+
+async def participant_rows(seminar: Seminar) -> tuple[list[ParticipantRow], dict[str, receipt.Mode]]:
+    """The organizers' list as the spreadsheet prints it, in unit order, times in the seminar's zone; and the 回执 fields asked."""
+    rows = [
         ParticipantRow(
             r.name, r.unit.name if r.unit else r.unit_text, r.position, r.phone, r.email, r.status.value,
             to_local(r.created_at, seminar.time_zone) or r.created_at,
+            gender=r.gender, ethnicity=r.ethnicity, rank=r.rank, arrival_on=r.arrival_on,
+            arrival_transport=r.arrival_transport, departure_on=r.departure_on, departure_transport=r.departure_transport,
+            lodging=r.lodging, diet=r.diet, companions=r.companions, companion_names=r.companion_names,
+            note=r.receipt_note,
         )
-        for r in await registrations_of(seminar)
+        for r in await registrations_in_unit_order(seminar)
     ]
+    return rows, receipt.field_modes((await settings_of(seminar)).receipt_fields)
+
+
+async def receipt_counts(seminar: Seminar) -> Counts:
+    """The 会务组's counts over the approved registrations."""
+    registrations = await registrations_in_unit_order(seminar)
+    return count(
+        (
+            ReceiptRow(
+                r.name, r.unit.name if r.unit else r.unit_text, r.arrival_on, r.arrival_transport, r.departure_on,
+                r.lodging, r.diet, r.companions,
+            )
+            for r in registrations if r.status == RegistrationStatus.APPROVED
+        ),
+        seminar.starts_on, seminar.ends_on,
+    )
+
+
+async def counts_page(seminar: Seminar) -> dict[str, Any]:
+    return {"seminar": seminar, "counts": await receipt_counts(seminar), "rooms_text": rooms_text, **receipt_labels()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,10 +13,17 @@ from seminar.errors import UserError
 from seminar.files import bytes_response
 from seminar.forms import bind
 from seminar.i18n import _
-from seminar.permissions import can_manage_registrations
-from seminar.registration import actions, queries
+from seminar.permissions import can_change_receipt, can_manage_registrations, require
+from seminar.registration import actions, queries, receipt
 from seminar.registration.export import participants_xlsx
-from seminar.registration.forms import RegistrationForm, registration_form_data
+from seminar.registration.forms import (
+    ReceiptForm,
+    RegistrationForm,
+    chosen_modes,
+    receipt_form_data,
+    receipt_settings_form,
+    registration_form_data,
+)
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.web import actor, client_ip, flash, form, redirect, render, seminar_page, signed_in_user
 
@@ -33,6 +40,7 @@ async def register(request: Request) -> Response:
     options = await queries.settings_of(seminar)
     registration_form = await bind(RegistrationForm, request, data=registration_form_data(user))
     registration_form.set_units(await queries.unit_choices())
+    registration_form.ask(receipt.field_modes(options.receipt_fields), seminar.starts_on, seminar.ends_on)
     status = 200
     if request.method == "POST" and existing is None:
         status = 400
@@ -91,6 +99,34 @@ async def me(request: Request) -> Response:
     return render(request, "registration/me.html", {**context, "agenda_url": _agenda_url(request, seminar)})
 
 
+async def my_receipt(request: Request) -> Response:
+    """The signed-in attendee's 参会回执: changed until the organizers' deadline, then shown only."""
+    seminar = await seminar_page(request)
+    registration = await queries.registration_of(seminar, signed_in_user(request))
+    require(can_change_receipt(actor(request), seminar, registration), 404)
+    assert registration is not None
+    options = await queries.settings_of(seminar)
+    receipt_form = await bind(ReceiptForm, request, data=receipt_form_data(registration))
+    receipt_form.ask(receipt.field_modes(options.receipt_fields), seminar.starts_on, seminar.ends_on)
+    is_open = receipt.is_open_for_changes(options.receipt_deadline, actions.seminar_today(seminar))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if receipt_form.validate():
+            try:
+                await actions.save_receipt(registration, seminar, receipt_form.values())
+            except UserError as error:
+                receipt_form.form_errors.append(error.message)
+            else:
+                flash(request, _("Your registration details are saved."))
+                return redirect(request, "registration:receipt", slug=seminar.slug)
+    return render(
+        request, "registration/receipt.html",
+        {"seminar": seminar, "form": receipt_form, "registration": registration, "options": options, "is_open": is_open},
+        status_code=status,
+    )
+
+
 async def _managed_seminar(request: Request) -> Seminar:
     return await seminar_page(request, can_manage_registrations)
 
@@ -104,7 +140,35 @@ async def participants(request: Request) -> Response:
         )
         flash(request, _("Registration settings saved."))
         return redirect(request, "registration:participants", slug=seminar.slug)
-    return render(request, "registration/participants.html", await queries.participants_page(seminar))
+    return await _participants_page(request, seminar)
+
+
+async def _participants_page(request: Request, seminar: Seminar, settings_form: Any = None, status: int = 200) -> Response:
+    context = await queries.participants_page(seminar)
+    if settings_form is None:
+        settings_form = receipt_settings_form(None, context["modes"], context["options"].receipt_deadline)
+    return render(
+        request, "registration/participants.html", {**context, "receipt_form": settings_form}, status_code=status
+    )
+
+
+async def receipt_settings(request: Request) -> Response:
+    """Which 回执 fields the seminar asks for, and until when attendees may change them."""
+    seminar = await _managed_seminar(request)
+    options = await queries.settings_of(seminar)
+    settings_form = receipt_settings_form(
+        await form(request), receipt.field_modes(options.receipt_fields), options.receipt_deadline
+    )
+    if not settings_form.validate():
+        return await _participants_page(request, seminar, settings_form, status=400)
+    await actions.save_receipt_settings(seminar, chosen_modes(settings_form), settings_form.receipt_deadline.data)
+    flash(request, _("Registration details settings saved."))
+    return redirect(request, "registration:participants", slug=seminar.slug)
+
+
+async def receipt_counts(request: Request) -> Response:
+    seminar = await _managed_seminar(request)
+    return render(request, "registration/counts.html", await queries.counts_page(seminar))
 
 
 async def _registration(request: Request, seminar: Seminar) -> Registration:
@@ -138,15 +202,19 @@ async def reject(request: Request) -> Response:
 async def export(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     filename = f"{seminar.title}-参会人员名单.xlsx"
-    data = participants_xlsx(seminar.title, await queries.participant_rows(seminar))
+    rows, modes = await queries.participant_rows(seminar)
+    data = participants_xlsx(seminar.title, rows, modes)
     return bytes_response(request, data, XLSX_TYPE, filename=filename)
 
 
 routes: list[BaseRoute] = [
     Route("/{slug}/register", register, methods=["GET", "POST"], name="registration:register"),
     Route("/{slug}/me", me, name="registration:me"),
+    Route("/{slug}/me/receipt", my_receipt, methods=["GET", "POST"], name="registration:receipt"),
     Route("/{slug}/manage/participants", participants, methods=["GET", "POST"], name="registration:participants"),
     Route("/{slug}/manage/participants.xlsx", export, name="registration:export"),
+    Route("/{slug}/manage/participants/receipt", receipt_settings, methods=["POST"], name="registration:receipt_settings"),
+    Route("/{slug}/manage/participants/counts", receipt_counts, name="registration:counts"),
     Route(
         "/{slug}/manage/participants/{registration_id:int}/approve", approve, methods=["POST"],
         name="registration:approve",
