@@ -21,6 +21,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from seminar import i18n, isolation
 from seminar.accounts.routes import routes as account_routes
+from seminar.archive.routes import routes as archive_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
 from seminar.certificates.badge_routes import routes as badge_routes
@@ -126,6 +127,7 @@ def build_routes() -> list[BaseRoute]:
         *agenda_routes,
         *certificate_routes,
         *badge_routes,
+        *archive_routes,
         *seminar_routes,
     ]
 
