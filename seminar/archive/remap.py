@@ -2,6 +2,9 @@
 
 An agenda (draft, its undo copy, each release) names topics, papers, rooms and people by id; a
 reviewer profile lists topic ids; a review keys its scores by criterion id. Pure: no ORM.
+The keys of sessions and slots are made from ids too (`keynote-12`, `topic-3-discussion`,
+`break-before-topic-3`, agenda/draft.py): they are rewritten the same way, so that drafting the
+agenda again on the new installation keeps the keys a release's changes are matched by.
 An id the archive does not hold (a topic deleted since an agenda was released) becomes None,
 so it can never name another seminar's row; a room keeps its id, which only matches the
 agenda's own list of rooms.
@@ -10,6 +13,7 @@ agenda's own list of rooms.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -39,6 +43,19 @@ def agenda_people(data: Mapping[str, Any] | None) -> set[int]:
     return {person["id"] for person in _people(data) if isinstance(person.get("id"), int)}
 
 
+_KEY_IDS = re.compile(r"\b(keynote|topic)-(\d+)")
+_KEY_TABLES = {"keynote": "paper", "topic": "topic"}
+
+
+def remap_key(key: str, maps: Maps) -> str:
+    """A session's or slot's key with the paper and topic ids in it rewritten."""
+    def new(match: re.Match[str]) -> str:
+        old = int(match.group(2))
+        return f"{match.group(1)}-{maps[_KEY_TABLES[match.group(1)]].get(old, old)}"
+
+    return _KEY_IDS.sub(new, key)
+
+
 def _mapped(maps: Maps, table: str, value: Any) -> int | None:
     return maps[table].get(value) if isinstance(value, int) else None
 
@@ -50,10 +67,12 @@ def remap_agenda(data: dict[str, Any] | None, maps: Maps) -> dict[str, Any] | No
     for room in data.get("rooms", []):
         room["id"] = maps["agenda_room"].get(room["id"], room["id"])
     for session in data.get("sessions", []):
+        session["key"] = remap_key(session["key"], maps)
         session["topic_id"] = _mapped(maps, "topic", session.get("topic_id"))
         if isinstance(session.get("room"), dict):
             session["room"]["id"] = maps["agenda_room"].get(session["room"]["id"], session["room"]["id"])
         for slot in session.get("slots", []):
+            slot["key"] = remap_key(slot["key"], maps)
             slot["paper_id"] = _mapped(maps, "paper", slot.get("paper_id"))
             for contribution in slot.get("contributions", []):
                 contribution["paper_id"] = _mapped(maps, "paper", contribution.get("paper_id"))
@@ -67,6 +86,9 @@ def remap_json_columns(table: str, row: dict[str, Any], maps: Maps) -> None:
     if table in AGENDA_COLUMNS:
         for column in AGENDA_COLUMNS[table]:
             row[column] = remap_agenda(row.get(column), maps)
+        if table == "agenda_release":
+            row["changelog"] = [{**entry, "slot": remap_key(entry["slot"], maps)} if isinstance(entry.get("slot"), str) else entry
+                                for entry in row["changelog"]]
     elif table == "reviewer_profile":
         row["topic_ids"] = [maps["topic"][i] for i in row["topic_ids"] if i in maps["topic"]]
     elif table == "review":
