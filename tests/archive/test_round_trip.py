@@ -62,7 +62,7 @@ async def test_the_demo_moves_to_an_empty_installation_and_prints_the_same_book(
     assert again.blob_id == book.blob_id
 
     # What the book is made from is the same but for ids, which it does not print: the agenda
-    # appendix's rows keep their papers' ids and keys (`keynote-<paper id>`), so the new
+    # appendix's rows keep their papers' and topics' ids and keys (`keynote-<paper id>`), so the new
     # installation's first build request typesets the book anew (its input hash differs).
     assert _without_ids(_plain(await book_spec(imported, None))) == _without_ids(spec)
 
@@ -77,7 +77,7 @@ async def test_the_demo_moves_to_an_empty_installation_and_prints_the_same_book(
 
 def _without_ids(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _without_ids(item) for key, item in value.items() if key not in ("paper_id", "key", "id")}
+        return {key: _without_ids(item) for key, item in value.items() if key not in ("paper_id", "topic_id", "key", "id")}
     if isinstance(value, list):
         return [_without_ids(item) for item in value]
     return value
