@@ -24,6 +24,7 @@ from seminar.accounts.routes import routes as account_routes
 from seminar.api.routes import API_PREFIX, status_problem
 from seminar.api.routes import routes as api_routes
 from seminar.api.token_routes import routes as api_token_routes
+from seminar.archive.routes import routes as archive_routes
 from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
 from seminar.certificates.badge_routes import routes as badge_routes
@@ -143,6 +144,7 @@ def build_routes() -> list[BaseRoute]:
         *certificate_routes,
         *badge_routes,
         *seating_routes,
+        *archive_routes,
         *seminar_routes,
     ]
 

@@ -439,6 +439,51 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_archive_export(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.archive.export import ArchiveError, write_archive
+
+    summaries = []
+
+    async def work() -> None:
+        summaries.append(await write_archive(args.slug, Path(args.file), settings.database_url))
+
+    try:
+        asyncio.run(_with_database(settings, work))
+    except ArchiveError as error:
+        Path(args.file).unlink(missing_ok=True)
+        print(f"Not exported: {error}.", file=sys.stderr)
+        return 1
+    [summary] = summaries
+    rows = sum(summary.rows.values())
+    print(
+        f"Seminar '{args.slug}' written to {args.file}: {rows} rows, {summary.people} people, {summary.units} units, "
+        f"{summary.files} files ({summary.file_bytes} bytes)."
+    )
+    if summary.left_out:
+        print("Left out: " + ", ".join(f"{name} {count}" for name, count in summary.left_out.items()) + ".")
+    return 0
+
+
+def cmd_archive_import(args: argparse.Namespace, settings: Settings) -> int:
+    from seminar.archive.export import ArchiveError
+    from seminar.archive.importing import import_archive
+
+    if not args.no_migrate:
+        asyncio.run(apply_migrations(settings.database_url))
+    reports = []
+
+    async def work() -> None:
+        reports.append(await import_archive(Path(args.file), args.slug))
+
+    try:
+        asyncio.run(_with_database(settings, work))
+    except ArchiveError as error:
+        print(f"Not imported: {error}. Nothing was written.", file=sys.stderr)
+        return 1
+    print("\n".join(reports[0].lines()))
+    return 0
+
+
 def _safe_url(url: str) -> str:
     """The database URL without its password, for printing."""
     scheme, sep, rest = url.partition("://")
@@ -528,6 +573,18 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file")
     restore.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
     restore.set_defaults(handler=cmd_restore)
+
+    archive = commands.add_parser("archive", help="one seminar as one archive, to move it to another installation")
+    archive_commands = archive.add_subparsers(dest="archive_command", required=True, metavar="ACTION")
+    archive_export = archive_commands.add_parser("export", help="write one seminar (rows, people, units, files) to a zip")
+    archive_export.add_argument("slug", help="the seminar's slug")
+    archive_export.add_argument("file", help="the zip to write, e.g. gd-2021.zip")
+    archive_export.set_defaults(handler=cmd_archive_export)
+    archive_import = archive_commands.add_parser("import", help="import a seminar's archive as a new seminar, with new ids")
+    archive_import.add_argument("file")
+    archive_import.add_argument("--slug", help="the imported seminar's slug (needed when the archive's is taken here)")
+    archive_import.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+    archive_import.set_defaults(handler=cmd_archive_import)
 
     commands.add_parser(
         "doctor", help="list the versions of Python, its packages, the system libraries, fonts and the database server"

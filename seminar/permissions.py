@@ -99,6 +99,12 @@ def can_copy_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     return can_create_seminar(actor) and actor.is_organizer(seminar.id)
 
 
+def can_export_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Downloading the whole seminar as one archive (every paper, review, confidential note and
+    person's details): its organizers and site admins."""
+    return actor.is_organizer(seminar.id)
+
+
 def can_manage_people(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 

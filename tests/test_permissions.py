@@ -40,6 +40,7 @@ EXPECTED = {
     "can_create_seminar":      (False, False, False, False, True, True, True),
     "can_manage_seminar":      (False, False, False, False, True, False, True),
     "can_copy_seminar":        (False, False, False, False, True, False, True),
+    "can_export_seminar":      (False, False, False, False, True, False, True),
     "can_manage_people":       (False, False, False, False, True, False, True),
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_see_statistics":      (False, False, False, False, True, False, True),

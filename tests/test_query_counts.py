@@ -177,6 +177,8 @@ NOT_LISTS: dict[str, str] = {
     "agenda:person_ics": "one person's calendar, made like agenda:my",
     "seminars:create": "a form",
     "seminars:settings": "one seminar's form",
+    "archive:download": "the whole seminar in one zip: one query per table, then one per file",
+    "archive:schema": "a file from disk",
     "seminars:topic_edit": "one topic's form",
     "seminars:topic_delete": "a confirmation for one topic",
     "certificates:download": "one certificate's PDF",

@@ -149,6 +149,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "seminars:create":                  (LOGIN, DENY,   DENY,   DENY,   DENY,   DENY,   OK,     OK,     OK),
     "seminars:manage":                  ORGANIZERS,
     "seminars:settings":                ORGANIZERS,
+    "archive:download":                 ORGANIZERS,
+    "archive:schema":                   EVERYONE,
     "seminars:topics":                  ORGANIZERS,
     "seminars:topic_edit":              ORGANIZERS,
     "seminars:topic_move":              ORGANIZERS,

@@ -1,0 +1,319 @@
+"""Importing one seminar's archive into this installation, as a new seminar with new ids.
+
+Everything is checked before anything is written: the zip, the manifest, seminar.json against
+its hash and the published schema, every file against its SHA-256 and size, every reference
+between rows, and the slug. Then, in one transaction: units are matched by name (else by code)
+or created, people are matched by e-mail or created without a usable password (they are
+invited from the people page), the files are stored (once per content), and every row is
+inserted with a new id, the ids it names — in columns and inside JSON — rewritten to the new
+ones. The 查重 index of the seminar's texts is made again from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from seminar.archive.export import DOCUMENT, MANIFEST, ArchiveError, file_path
+from seminar.archive.remap import JSON_TABLES, remap_json_columns
+from seminar.archive.schema import FORMAT, problems, published_schema
+from seminar.archive.tables import FILES, PEOPLE, UNITS, carried_models, relations
+from seminar.backup import _decode_row, _timestamps_as_given
+from seminar.certificates.wording import certificate_number
+
+_ACTIVE_CHECKS = ("queued", "running")
+
+
+@dataclass
+class ImportReport:
+    slug: str
+    seminar_id: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    people_matched: int = 0
+    people_created: int = 0
+    units_matched: int = 0
+    units_created: int = 0
+    files_stored: int = 0
+    files_present: int = 0
+    file_bytes: int = 0
+    certificates_renumbered: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The report as the command prints it."""
+        counted = ", ".join(f"{table} {count}" for table, count in self.rows.items() if count)
+        lines = [
+            f"Imported as '{self.slug}' (id {self.seminar_id}).",
+            f"Rows: {counted}.",
+            f"People: {self.people_matched} matched by e-mail, {self.people_created} created without a password "
+            "(invite them from the people page).",
+            f"Units: {self.units_matched} matched, {self.units_created} created.",
+            f"Files: {self.files_stored} stored, {self.files_present} already here ({self.file_bytes} bytes).",
+        ]
+        if self.certificates_renumbered:
+            lines.append(f"Certificates renumbered (their numbers were taken here): {self.certificates_renumbered}.")
+        if self.left_out:
+            lines.append("Left out by the export: " + ", ".join(f"{k} {v}" for k, v in self.left_out.items()) + ".")
+        return lines
+
+
+# ---------- reading and checking ----------
+
+
+@dataclass
+class _Archive:
+    zip: zipfile.ZipFile
+    document: dict[str, Any]
+
+
+def _open(source: Path | IO[bytes]) -> _Archive:
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ArchiveError(f"not a readable archive (not a zip file: {error})") from error
+    try:
+        names = set(archive.namelist())
+        if MANIFEST not in names:
+            raise ArchiveError(f"not a seminar archive: it has no {MANIFEST}")
+        manifest = json.loads(archive.read(MANIFEST))
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            found = manifest.get("format") if isinstance(manifest, dict) else None
+            raise ArchiveError(f"not a seminar archive of this system (format {found!r}, expected {FORMAT!r})")
+        data = archive.read(DOCUMENT)
+        if hashlib.sha256(data).hexdigest() != manifest.get("document", {}).get("sha256"):
+            raise ArchiveError(f"{DOCUMENT} is damaged: its SHA-256 differs from the manifest's")
+        document = json.loads(data)
+    except (KeyError, json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile, AttributeError) as error:
+        raise ArchiveError(f"not a readable archive: {error}") from error
+    return _Archive(archive, document)
+
+
+def _check_document(document: Any) -> None:
+    found = problems(document, published_schema(), limit=5)
+    if found:
+        raise ArchiveError(
+            f"{DOCUMENT} does not follow the archive's schema (made by another version of the system?): " + "; ".join(found)
+        )
+
+
+def _sha256(archive: zipfile.ZipFile, name: str) -> str:
+    """The SHA-256 of a file in the zip, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with archive.open(name) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_files(archive: _Archive) -> None:
+    """Every file listed is in the zip with its SHA-256 and size, and every file the rows name is listed."""
+    listed = {entry["sha256"]: entry["size"] for entry in archive.document["files"]}
+    names = set(archive.zip.namelist())
+    for sha, size in listed.items():
+        if file_path(sha) not in names:
+            raise ArchiveError(f"the file {sha} is missing from the archive")
+        digest = _sha256(archive.zip, file_path(sha))
+        if digest != sha or archive.zip.getinfo(file_path(sha)).file_size != size:
+            raise ArchiveError(f"the file {sha} is damaged: its content does not match its SHA-256")
+    tables = archive.document["tables"]
+    named = {row["seal_sha256"] for row in tables["certificate_settings"] if row["seal_sha256"]}
+    for model in carried_models():
+        for column, related in relations(model).items():
+            if related is FILES:
+                named.update(row[column] for row in tables[model._meta.db_table] if row[column] is not None)
+    if unlisted := sorted(named - set(listed)):
+        raise ArchiveError(f"the archive's rows name a file it does not hold: {unlisted[0]}")
+
+
+def _check_references(document: dict[str, Any]) -> None:
+    """Every id a row names is the id of a row in the archive; ids are unique per table; one seminar."""
+    tables = document["tables"]
+    ids: dict[str, set[Any]] = {"user": set(), "unit": set()}
+    for name, rows in (("user", document["people"]), ("unit", document["units"]), *tables.items()):
+        ids[name] = {row["id"] for row in rows}
+        if len(ids[name]) != len(rows):
+            raise ArchiveError(f"the archive is damaged: two rows of {name} have the same id")
+    if len(tables["seminar"]) != 1:
+        raise ArchiveError(f"the archive is damaged: it holds {len(tables['seminar'])} seminars, not one")
+    references: list[tuple[str, list[dict[str, Any]], str, str]] = [
+        ("people", document["people"], "unit_id", "unit"), ("units", document["units"], "parent_id", "unit"),
+    ]
+    for model in carried_models():
+        for column, related in relations(model).items():
+            if related is not FILES:
+                table = model._meta.db_table
+                references.append((table, tables[table], column, related._meta.db_table))
+    for table, rows, column, target in references:
+        for row in rows:
+            if row[column] is not None and row[column] not in ids[target]:
+                raise ArchiveError(
+                    f"the archive is damaged: {table} {row['id']} names {target} {row[column]}, which it does not hold"
+                )
+
+
+def _decoded(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows with dates, times and choices as Python values; ArchiveError for one that is no date."""
+    decoded: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for model in carried_models():
+            table = model._meta.db_table
+            decoded[table] = [_decode_row(model, row) for row in sorted(document["tables"][table], key=lambda r: r["id"])]
+        decoded["unit"] = [_decode_row(UNITS, row) for row in sorted(document["units"], key=lambda r: r["id"])]
+        decoded["user"] = [_decode_row(PEOPLE, row) for row in sorted(document["people"], key=lambda r: r["id"])]
+    except (ValueError, TypeError) as error:
+        raise ArchiveError(f"the archive is damaged: a value cannot be read ({error})") from error
+    return decoded
+
+
+async def read_and_check(source: Path | IO[bytes]) -> tuple[_Archive, dict[str, list[dict[str, Any]]]]:
+    """Open the archive and check all of it; ArchiveError says what is wrong."""
+    archive = _open(source)
+    _check_document(archive.document)
+    _check_references(archive.document)
+    _check_files(archive)
+    return archive, _decoded(archive.document)
+
+
+# ---------- writing ----------
+
+
+async def _units(rows: list[dict[str, Any]], report: ImportReport, connection: Any) -> dict[int, int]:
+    by_name = {name: unit_id for unit_id, name in await UNITS.all().using_db(connection).values_list("id", "name")}
+    by_code = {code: unit_id for unit_id, code in await UNITS.filter(code__isnull=False).using_db(connection).values_list("id", "code")}
+    mapped: dict[int, int] = {}
+    created: list[dict[str, Any]] = []
+    for row in rows:
+        found = by_name.get(row["name"]) or (by_code.get(row["code"]) if row["code"] else None)
+        if found is not None:
+            mapped[row["id"]] = found
+            report.units_matched += 1
+            continue
+        values = {key: value for key, value in row.items() if key not in ("id", "parent_id")}
+        unit = await UNITS.create(**values, using_db=connection)
+        mapped[row["id"]] = unit.pk
+        created.append(row)
+        report.units_created += 1
+    for row in created:  # parents once every unit has its new id; matched units keep their own
+        if row["parent_id"] is not None:
+            await UNITS.filter(id=mapped[row["id"]]).using_db(connection).update(parent_id=mapped[row["parent_id"]])
+    return mapped
+
+
+async def _people(rows: list[dict[str, Any]], units: dict[int, int], report: ImportReport, connection: Any) -> dict[int, int]:
+    emails = [row["email"].strip().lower() for row in rows]
+    known = dict(await PEOPLE.filter(email__in=emails).using_db(connection).values_list("email", "id"))
+    mapped: dict[int, int] = {}
+    for row, email in zip(rows, emails, strict=True):
+        if email in known:
+            mapped[row["id"]] = known[email]
+            report.people_matched += 1
+            continue
+        unit_id = units[row["unit_id"]] if row["unit_id"] is not None else None
+        values = {key: value for key, value in row.items() if key not in ("id", "unit_id", "email")}
+        # No password: the person sets one through an invitation from the people page.
+        person = await PEOPLE.create(
+            **values, email=email, unit_id=unit_id, password_hash="", created_at=dt.datetime.now(dt.UTC), using_db=connection
+        )
+        mapped[row["id"]] = known[email] = person.pk
+        report.people_created += 1
+    return mapped
+
+
+async def _files(archive: _Archive, report: ImportReport, connection: Any) -> None:
+    for entry in archive.document["files"]:
+        if await FILES.filter(sha256=entry["sha256"]).using_db(connection).exists():
+            report.files_present += 1
+            continue
+        content = archive.zip.read(file_path(entry["sha256"]))
+        await FILES.bulk_create(
+            [FILES(sha256=entry["sha256"], size=len(content), content=content, created_at=dt.datetime.now(dt.UTC))],
+            ignore_conflicts=True, using_db=connection,
+        )
+        report.files_stored += 1
+        report.file_bytes += entry["size"]
+
+
+async def _taken_certificate_numbers(rows: list[dict[str, Any]], connection: Any) -> set[str]:
+    from seminar.certificates.models import Certificate
+
+    numbers = [row["number"] for row in rows]
+    return {str(number) for number in await Certificate.filter(number__in=numbers).using_db(connection).values_list("number", flat=True)}
+
+
+def _fix(table: str, values: dict[str, Any], seminar_id: int | None, slug: str, taken: set[str], report: ImportReport) -> None:
+    """What a row changes besides its ids on another installation."""
+    if table == "seminar":
+        values["slug"] = slug
+    elif table == "proceedings_build" and values["dedupe_key"]:
+        values["dedupe_key"] = f"{seminar_id}:{values['dedupe_key'].split(':', 1)[1]}"
+    elif table == "certificate" and values["number"] in taken:
+        year = int(values["number"].split("-", 1)[0])
+        while values["number"] in taken:
+            values["number"] = certificate_number(year, values["serial"])
+        report.certificates_renumbered += 1
+    elif table == "overlap_check" and values["state"] in _ACTIVE_CHECKS:
+        # A check the old installation had not finished: this one's worker does it.
+        values.update(state="queued", claimed_by="", started_at=None, progress_done=0, progress_total=None)
+
+
+async def _index_again(source_id: int, normalised: str, connection: Any) -> None:
+    from seminar.overlap.models import OverlapFingerprint
+    from seminar.textsim.fingerprints import document_fingerprints
+
+    await OverlapFingerprint.bulk_create(
+        [OverlapFingerprint(hash=f.hash, source_id=source_id, position=f.position) for f in document_fingerprints(normalised)],
+        batch_size=1000, using_db=connection,
+    )
+
+
+def _insert_order() -> list[type[Model]]:
+    """Parents before children, and the tables holding ids in JSON after every table those ids name."""
+    models = carried_models()
+    return [m for m in models if m._meta.db_table not in JSON_TABLES] + [m for m in models if m._meta.db_table in JSON_TABLES]
+
+
+async def import_archive(source: Path | IO[bytes], slug: str | None = None) -> ImportReport:
+    """Import the archive as a new seminar (named `slug`, else the archive's); ArchiveError, and
+    nothing written, if anything is wrong with the archive or the slug is taken."""
+    from seminar.seminars.models import Seminar
+
+    archive, rows = await read_and_check(source)
+    slug = (slug or archive.document["seminar"]["slug"]).strip()
+    if not slug:
+        raise ArchiveError("the new seminar needs a slug")
+    if await Seminar.filter(slug=slug).exists():
+        raise ArchiveError(f"a seminar '{slug}' exists here already: give the imported one another slug with --slug")
+    report = ImportReport(slug, left_out=dict(archive.document["left_out"]))
+    with _timestamps_as_given():
+        async with in_transaction() as connection:
+            maps: dict[str, dict[Any, Any]] = {"unit": await _units(rows["unit"], report, connection)}
+            maps["user"] = await _people(rows["user"], maps["unit"], report, connection)
+            await _files(archive, report, connection)
+            taken = await _taken_certificate_numbers(rows["certificate"], connection)
+            for model in _insert_order():
+                table = model._meta.db_table
+                links = relations(model)
+                maps[table] = {}
+                for row in rows[table]:
+                    values = {key: value for key, value in row.items() if key != model._meta.pk_attr}
+                    for column, related in links.items():
+                        if related is not FILES and values[column] is not None:
+                            values[column] = maps[related._meta.db_table][values[column]]
+                    remap_json_columns(table, values, maps)
+                    _fix(table, values, next(iter(maps["seminar"].values()), None), slug, taken, report)
+                    created = await model.create(**values, using_db=connection)
+                    maps[table][row["id"]] = created.pk
+                    if table == "overlap_source":
+                        await _index_again(created.pk, values["normalised"], connection)
+                report.rows[table] = len(rows[table])
+            report.seminar_id = next(iter(maps["seminar"].values()))
+    return report
+
