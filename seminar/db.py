@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "seminar.certificates.models",
     "seminar.operations.models",
     "seminar.overlap.models",
+    "seminar.checkin.models",
 ]
 
 

@@ -53,7 +53,9 @@ from seminar.agenda.queries import load_draft
 from seminar.agenda.routes import person_token
 from seminar.app import create_app
 from seminar.certificates.models import Certificate, CertificateKind
+from seminar.certificates.checkin import checkin_token
 from seminar.certificates.wording import certificate_number
+from seminar.checkin import days as checkin_days
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
@@ -294,6 +296,15 @@ POLICY: dict[str, tuple[str, ...]] = {
     "certificates:verify":              EVERYONE,
     "certificates:badges":              ORGANIZERS,
     "certificates:table_cards":         ORGANIZERS,
+    # 签到: a badge's address tells anyone but staff to show the badge; staff and organizers check in (tests/checkin)
+    "checkin:badge GET":                EVERYONE,
+    "checkin:badge POST":               ORGANIZERS,
+    "checkin:scanner":                  ORGANIZERS,
+    "checkin:record":                   ORGANIZERS,
+    "checkin:find":                     ORGANIZERS,
+    "checkin:overview":                 ORGANIZERS,
+    "checkin:status":                   ORGANIZERS,
+    "checkin:sheet":                    ORGANIZERS,
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),
@@ -403,7 +414,7 @@ async def _people(o: SimpleNamespace) -> None:
     o.organizer = await make_organizer(o.seminar, EMAILS["organizer"])
     await make_organizer(await make_seminar("sz-2022", title="深圳市域社会治理研讨班"), EMAILS["other_organizer"])
     await make_user(email=EMAILS["admin"], name="系统管理员", is_admin=True)
-    await make_attendee(o.seminar, EMAILS["attendee"])
+    o.attendee = await make_attendee(o.seminar, EMAILS["attendee"])
     await make_submitter(o.seminar, "广州市", EMAILS["city_a"])
     await make_submitter(o.seminar, "深圳市", EMAILS["city_b"])
     o.guangzhou = await make_unit("广州市", UnitKind.CITY)
@@ -570,6 +581,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "seminars:topic_delete": {"topic_id": o.topics[5].id},
         "certificates:verify": {"number": o.award.number},
         "certificates:revoke": {"certificate_id": o.spare_certificate.id},
+        "checkin:badge": {"token": checkin_token(settings.secret_key, o.seminar.id, o.attendee.id)},
     }
 
 
@@ -695,6 +707,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),
         "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
         "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
+        "checkin:badge": _fixed({"day": "2026-12-10", "session": ""}),
+        "checkin:record": _fixed({"json": {"person": o.attendee.id, "day": "2026-12-10", "method": "list"}}),
         "agenda:settings": _fixed({
             "days": "2026-12-10", "day_start": "08:30", "lunch_start": "12:00", "lunch_end": "14:00", "day_end": "17:30",
             "keynote_minutes": "12", "discussion_minutes": "20", "per_speaker_minutes": "4", "commentary_minutes": "10",
@@ -800,6 +814,12 @@ def empty_agenda_cache() -> Iterator[None]:
     published.forget_all()
     yield
     published.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def on_the_seminar_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Badges check people in until shortly after the seminar (2026-12-10): the matrix asks on its day."""
+    monkeypatch.setattr(checkin_days, "now", lambda: dt.datetime(2026, 12, 10, 1, 30, tzinfo=dt.UTC))
 
 
 @pytest.fixture
