@@ -708,7 +708,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
         "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
         "checkin:badge": _fixed({"day": "2026-12-10", "session": ""}),
-        "checkin:record": _fixed({"json": {"person": o.attendee.id, "day": "2026-12-10", "method": "list"}}),
+        "checkin:record": _fixed({"json": {"person": o.newcomer.id, "day": "2026-12-10", "method": "list"}}),
         "agenda:settings": _fixed({
             "days": "2026-12-10", "day_start": "08:30", "lunch_start": "12:00", "lunch_end": "14:00", "day_end": "17:30",
             "keynote_minutes": "12", "discussion_minutes": "20", "per_speaker_minutes": "4", "commentary_minutes": "10",
