@@ -13,6 +13,7 @@ from seminar.blobs import store_blob
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
 from seminar.certificates.wording import ORGANIZATION, authors_line, certificate_number
 from seminar.checkin.models import CheckIn
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -97,7 +98,7 @@ async def issue_certificates(seminar: Seminar, by: User | None) -> int:
             .select_related("unit")
             .order_by("created_at", "id")
         )
-        checked_in = set(await CheckIn.filter(seminar_id=seminar.id).using_db(connection).values_list("user_id", flat=True))
+        checked_in = set(await column(CheckIn.filter(seminar_id=seminar.id).using_db(connection), "user_id"))
         if checked_in:
             registrations = [r for r in registrations if r.user_id in checked_in]
         serial = await _next_serial(seminar, connection)
