@@ -116,6 +116,13 @@ async def counts(seminar: Seminar, expected: list[SitePerson]) -> list[dict[str,
     return result
 
 
+async def sheet_context(seminar: Seminar, day: dt.date, session_title: str = "") -> dict[str, object]:
+    """What the 签到表 prints (templates/certificates/pdf/signin_sheet.html), in Chinese whatever the reader's language."""
+    heading = f"{day.year}年{day.month}月{day.day}日" + (f"　{session_title}" if session_title else "")
+    people = sheet_order(expected_of(await site_people(seminar)))
+    return {"seminar_title": seminar.title, "heading": heading, "people": people}
+
+
 def person_json(person: SitePerson) -> dict[str, object]:
     return {"id": person.user_id, "name": person.name, "unit": person.unit, "position": person.position}
 

@@ -71,67 +71,84 @@ def already_message(row: CheckIn) -> str:
              what=describe(row.day, row.session_title), time=i18n.format_datetime(row.at, "short"), who=who)
 
 
-async def _person_of_token(seminar: Seminar, request: Request, token: str) -> tuple[SitePerson | None, str]:
-    """The person the badge names, or None and why not (forged, another seminar's, expired, not on the list)."""
+OTHER_SEMINAR = 404  # a badge of another seminar: as if there were no such badge here
+
+
+def _claim_here(seminar: Seminar, request: Request, token: str) -> tuple[int | None, str, int]:
+    """Whose badge this is if it is one of this seminar's: (person, "", 200), else (None, why not, status)."""
     settings = request.app.state.settings
     try:
         claim = read_checkin_token(settings.secret_key, token)
     except InvalidToken:
         return None, _("This code is not a badge of this system: it may be damaged or forged. "
-                       "Check the person's papers and find them by name on the check-in page.")
+                       "Check the person's papers and find them by name on the check-in page."), 400
     if claim.seminar_id != seminar.id:
-        return None, _("This badge is for another seminar: it does not check anyone in here.")
+        return None, _("This badge is for another seminar: it does not check anyone in here."), OTHER_SEMINAR
+    return claim.user_id, "", 200
+
+
+async def _person_of_token(seminar: Seminar, request: Request, token: str) -> tuple[SitePerson | None, str, int]:
+    """The person the badge names, or None, why not (forged, another seminar's, expired, not on the list) and the status."""
+    user_id, problem, status = _claim_here(seminar, request, token)
+    if user_id is None:
+        return None, problem, status
     if checkin_days.is_expired(seminar.ends_on, seminar.time_zone, checkin_days.now()):
+        last_day = checkin_days.closes_at(seminar.ends_on, seminar.time_zone) - dt.timedelta(days=1)
         return None, _("This badge has expired: check-in for this seminar closed on %(date)s.",
-                       date=i18n.format_date(checkin_days.closes_at(seminar.ends_on, seminar.time_zone)
-                                             - dt.timedelta(days=1)))
+                       date=i18n.format_date(last_day.date())), 410
     people = await queries.site_people(seminar)
-    person = next((p for p in people if p.user_id == claim.user_id), None)
+    person = next((p for p in people if p.user_id == user_id), None)
     if person is None:
-        return None, _("The person on this badge is no longer on this seminar's list. Ask an organizer.")
-    return person, ""
+        return None, _("The person on this badge is no longer on this seminar's list. Ask an organizer."), 400
+    return person, "", 200
 
 
 async def badge(request: Request) -> Response:
     """What a badge's QR code opens. Staff see the person and check them in; anyone else is told to show it to staff."""
     seminar = await seminar_page(request, sign_in=False)
+    token = request.path_params["token"]
     if request.method == "POST":
         signed_in_user(request)
         require(can_check_in(actor(request), seminar))
     if not can_check_in(actor(request), seminar):
-        return render(request, "checkin/show_badge.html", {"seminar": seminar})
-    if request.method == "POST":
-        return await _badge_post(request, seminar)
-    person, problem = await _person_of_token(seminar, request, request.path_params["token"])
+        # Nothing about the person; a code that is not this seminar's badge is not found here.
+        _user_id, _problem, status = _claim_here(seminar, request, token)
+        return render(request, "checkin/show_badge.html", {"seminar": seminar, "found": status == 200},
+                      status_code=404 if status != 200 else 200)
     target, days, sessions = await _target(seminar, request.query_params.get("day", ""),
                                            request.query_params.get("session", ""))
+    person, problem, status = await _person_of_token(seminar, request, token)
+    if request.method == "POST":
+        if person is None:
+            return _badge_page(request, seminar, token, None, problem, target, days, sessions, None, status)
+        return await _badge_post(request, seminar, person, token)
     existing = await queries.checkin_of(seminar, person.user_id, target.day, target.session_key) if person else None
+    return _badge_page(request, seminar, token, person, problem, target, days, sessions, existing, status)
+
+
+def _badge_page(request: Request, seminar: Seminar, token: str, person: SitePerson | None, problem: str, target: Target,
+                days: list[dt.date], sessions: list[SessionChoice], existing: CheckIn | None, status: int) -> Response:
     return render(request, "checkin/badge.html", {
         "seminar": seminar, "person": person, "problem": problem, "target": target, "days": days,
         "sessions": [s for s in sessions if s.day == target.day], "existing": existing,
-        "already": already_message(existing) if existing else "", "category": category_label(person.category) if person else "",
-        "token": request.path_params["token"],
-    }, status_code=200 if person else 400)
+        "already": already_message(existing) if existing else "",
+        "category": category_label(person.category) if person else "", "token": token,
+    }, status_code=status)
 
 
-async def _badge_post(request: Request, seminar: Seminar) -> Response:
+async def _badge_post(request: Request, seminar: Seminar, person: SitePerson, token: str) -> Response:
     by = signed_in_user(request)
     data = await form(request)
-    token = request.path_params["token"]
-    person, problem = await _person_of_token(seminar, request, token)
     target, _days, _sessions = await _target(seminar, str(data.get("day", "")), str(data.get("session", "")))
-    if person is None:
-        flash(request, problem, "error")
+    outcome = await actions.check_in(
+        seminar, person.user_id, target.day, session_key=target.session_key,
+        session_title=target.session.title if target.session else "", by=by, method=CheckInMethod.SCAN,
+    )
+    if outcome.new:
+        flash(request, _("%(name)s is checked in for %(what)s.", name=person.name,
+                         what=describe(target.day, outcome.checkin.session_title)))
     else:
-        outcome = await actions.check_in(
-            seminar, person.user_id, target.day, session_key=target.session_key,
-            session_title=target.session.title if target.session else "", by=by, method=CheckInMethod.SCAN,
-        )
-        if outcome.new:
-            flash(request, _("%(name)s is checked in for %(what)s.", name=person.name,
-                             what=describe(target.day, outcome.checkin.session_title)))
-        else:
-            flash(request, already_message(outcome.checkin), "error")
+        flash(request, already_message(outcome.checkin), "error")
     url = request.url_for("checkin:badge", slug=seminar.slug, token=token).include_query_params(
         day=target.day.isoformat(), session=target.session_key)
     return RedirectResponse(str(url), status_code=303)
@@ -173,7 +190,7 @@ async def record(request: Request) -> Response:
             scanned_at = None
     if isinstance(data.get("token"), str):
         token = data["token"].rsplit("/", 1)[-1]  # the whole address the QR code carries, or just its token
-        person, problem = await _person_of_token(seminar, request, token)
+        person, problem, _status = await _person_of_token(seminar, request, token)
         method = CheckInMethod.SCAN
     else:
         people = await queries.site_people(seminar)
@@ -248,13 +265,9 @@ async def status(request: Request) -> Response:
 async def sheet(request: Request) -> Response:
     """签到表: the expected people of a day or session by unit in the official order, with a column to sign."""
     seminar, target, _days, _sessions = await _followed(request)
-    people = queries.sheet_order(queries.expected_of(await queries.site_people(seminar)))
-    # Printed in Chinese whatever the reader's language, as the badges are.
-    heading = f"{target.day.year}年{target.day.month}月{target.day.day}日" + (
-        f"　{target.session.title}" if target.session else "")
-    pdf = await render_sheets_async("signin_sheet.html", "signin_sheet.css", {
-        "seminar_title": seminar.title, "heading": heading, "people": people,
-    }, max(1, len(people) // 20 + 1))
+    context = await queries.sheet_context(seminar, target.day, target.session.title if target.session else "")
+    pdf = await render_sheets_async("signin_sheet.html", "signin_sheet.css", context,
+                                    max(1, len(context["people"]) // 20 + 1))  # type: ignore[arg-type]
     return bytes_response(request, pdf, PDF, filename=f"{seminar.title}-签到表-{target.day.isoformat()}.pdf")
 
 

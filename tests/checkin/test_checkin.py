@@ -65,11 +65,11 @@ async def test_a_bad_badge_gets_a_clear_answer_and_changes_nothing(
     other = await make_seminar("sz-2022", title="深圳市域社会治理研讨班")
     user_id = attendee.id  # type: ignore[attr-defined]
     token = checkin_token(settings.secret_key, seminar.id, user_id)
-    expected = {
-        "forged": "不是本系统的参会证",
-        "other_seminar": "另一个研讨班",
-        "expired": "已过期",
-        "not_listed": "不在本研讨班的名单",
+    expected, status = {
+        "forged": ("不是本系统的参会证", 400),
+        "other_seminar": ("另一个研讨班", 404),  # as if there were no such badge here
+        "expired": ("已过期：本研讨班的签到已于2026年12月12日结束", 410),
+        "not_listed": ("不在本研讨班的名单", 400),
     }[case]
     if case == "forged":
         token = checkin_token("another-secret", seminar.id, user_id)
@@ -86,9 +86,9 @@ async def test_a_bad_badge_gets_a_clear_answer_and_changes_nothing(
     sent = await client.post("/gd-2021/checkin/record", content=json.dumps({"token": token, "day": "2026-12-10"}),
                              headers={"X-CSRF-Token": await client.csrf(), "Content-Type": "application/json"})
 
-    assert page.status_code == 400 and expected in page.text
+    assert page.status_code == status and expected in page.text
     assert "黄颖" not in page.text
-    assert expected in posted.text
+    assert posted.status_code == status and expected in posted.text
     assert sent.status_code == 400 and expected in sent.json()["message"]
     assert await CheckIn.all().count() == 0
 
@@ -103,6 +103,10 @@ async def test_people_who_do_not_check_in_see_only_a_request_to_show_the_badge(c
     own = await client.get(path)
     own_post = await client.post_form(path, {"day": "2026-12-10"})
 
+    other = await make_seminar("sz-2022", title="深圳市域社会治理研讨班")
+    elsewhere = await client.get(badge_path(settings, other.id, attendee.id))  # type: ignore[attr-defined]
+
+    assert elsewhere.status_code == 404 and "不是本研讨班的参会证" in elsewhere.text
     for page in (anonymous, own):
         assert page.status_code == 200
         assert "请向会务工作人员出示" in page.text
