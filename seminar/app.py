@@ -29,6 +29,7 @@ from seminar.audit.record import AuditMiddleware
 from seminar.audit.routes import routes as audit_routes
 from seminar.certificates.badge_routes import routes as badge_routes
 from seminar.certificates.routes import routes as certificate_routes
+from seminar.checkin.routes import routes as checkin_routes
 from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
@@ -145,6 +146,7 @@ def build_routes() -> list[BaseRoute]:
         *badge_routes,
         *seating_routes,
         *archive_routes,
+        *checkin_routes,
         *seminar_routes,
     ]
 

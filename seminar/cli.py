@@ -194,6 +194,7 @@ def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int
     """Write the 参会证 and 桌签 PDFs of a seminar into a folder."""
     from seminar.certificates import badges, queries
     from seminar.certificates.document import render_sheets
+    from seminar.checkin import queries as checkin_queries
     from seminar.seminars.models import Seminar
 
     outcome: list[int] = []
@@ -214,7 +215,12 @@ def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int
         (folder / "table-cards.pdf").write_bytes(
             render_sheets("table_cards.html", "table_cards.css", {**context, "cards": badges.table_cards(people)})
         )
-        print(f"{len(people)} people: badges.pdf and table-cards.pdf written to {folder}")
+        days = await checkin_queries.days_of(seminar)
+        for day in days:  # 签到表, one a day, for those who prefer paper
+            (folder / f"signin-sheet-{day.isoformat()}.pdf").write_bytes(
+                render_sheets("signin_sheet.html", "signin_sheet.css", await checkin_queries.sheet_context(seminar, day))
+            )
+        print(f"{len(people)} people: badges.pdf, table-cards.pdf and {len(days)} sign-in sheets written to {folder}")
         outcome.append(0)
 
     asyncio.run(_with_database(settings, work))
@@ -539,7 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_build.add_argument("--out", help="the zip file (default: <slug>-certificates.zip)")
     certificates_build.set_defaults(handler=cmd_certificates_build)
     certificates_badges = certificate_commands.add_parser(
-        "badges", help="write the 参会证 (badges with check-in QR codes) and 桌签 (table cards) as PDFs"
+        "badges", help="write the 参会证 (badges with check-in QR codes), 桌签 (table cards) and each day's 签到表 as PDFs"
     )
     certificates_badges.add_argument("--seminar", required=True, help="the seminar's slug")
     certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")

@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "seminar.overlap.models",
     "seminar.seating.models",
     "seminar.api.models",
+    "seminar.checkin.models",
 ]
 
 

@@ -477,3 +477,13 @@ def can_print_badges(actor: Actor, seminar: SeminarScoped) -> bool:
 def can_arrange_seats(actor: Actor, seminar: SeminarScoped) -> bool:
     """Organizers lay out the hall, choose the 主席台, generate and edit the 座次表, and print it."""
     return actor.is_organizer(seminar.id)
+
+
+def can_check_in(actor: Actor, seminar: SeminarScoped) -> bool:
+    """签到: the seminar's 工作人员 (staff) and its organizers check people in, on the phone or at the desk."""
+    return actor.is_organizer(seminar.id) or actor.has_role(seminar.id, RoleName.STAFF)
+
+
+def can_follow_checkin(actor: Actor, seminar: SeminarScoped) -> bool:
+    """The live counts, who is missing by unit, and the printed 签到表: the organizers'."""
+    return actor.is_organizer(seminar.id)

@@ -131,6 +131,7 @@ async def build_other_seminar(settings: Settings) -> SimpleNamespace:
     await grant(o.newcomer, o.seminar, RoleName.ATTENDEE)
     for _attempt in range(3):
         await LoginFailure.create(email=o.newcomer.email, ip="192.0.2.8")
+    o.attendee = o.newcomer  # whose badge's token names B
     o.retired = await make_user(email="b-retired@example.org", name="韩冰", is_active=False)
     await grant(o.retired, o.seminar, RoleName.ATTENDEE)
     o.leaving = await grant(await make_user(email="b-leaving@example.org", name="罗军"), o.seminar, RoleName.ATTENDEE)

@@ -55,7 +55,20 @@ EXPECTED = {
     "can_review_offline_for":  (False, False, False, False, True, False, True),
     "can_make_api_token":      (False, True, True, True, True, False, True),
     "can_read_through_api":    (False, True, True, True, True, False, True),
+    "can_check_in":            (False, False, False, False, True, False, True),
+    "can_follow_checkin":      (False, False, False, False, True, False, True),
 }
+
+
+def test_staff_check_people_in_of_their_own_seminar_and_see_nothing_else_of_it() -> None:
+    staff = _actor({1: {"staff"}})
+
+    assert permissions.can_check_in(staff, THIS)
+    assert not permissions.can_check_in(staff, OTHER)
+    for predicate in sorted(set(EXPECTED) - {"can_check_in"}):
+        function = getattr(permissions, predicate)
+        answer = function(staff) if predicate in {"can_create_seminar", "can_administer_site"} else function(staff, THIS)
+        assert answer is False, predicate
 
 
 @pytest.mark.parametrize("predicate", sorted(EXPECTED))

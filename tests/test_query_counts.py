@@ -30,6 +30,7 @@ from seminar.reviews.actions import ensure_criteria
 from seminar.certificates.actions import issue_certificates
 from seminar.seating.actions import generate_plan
 from seminar.seating.queries import plan_of
+from seminar.checkin.models import CheckIn, CheckInMethod
 from seminar.reviews.models import Bid, Conflict, Decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
@@ -97,6 +98,10 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "seating:pdf": (ORGANIZER, "/{slug}/manage/seats.pdf"),
     "seating:list_pdf": (ORGANIZER, "/{slug}/manage/seat-list.pdf"),
     "seating:list_xlsx": (ORGANIZER, "/{slug}/manage/seat-list.xlsx"),
+    "checkin:overview": (ORGANIZER, "/{slug}/manage/checkin?day=2026-12-10"),
+    "checkin:status": (ORGANIZER, "/{slug}/manage/checkin/status.json?day=2026-12-10"),
+    "checkin:sheet": (ORGANIZER, "/{slug}/manage/checkin/sheet.pdf?day=2026-12-10"),
+    "checkin:find": (ORGANIZER, "/{slug}/checkin/find?q=%E5%8F%82%E4%BC%9A%E4%BA%BA"),
     "registration:me": (ATTENDEE, "/{slug}/me"),
     "registration:participants": (ORGANIZER, "/{slug}/manage/participants"),
     "registration:export": (ORGANIZER, "/{slug}/manage/participants.xlsx"),
@@ -189,6 +194,8 @@ NOT_LISTS: dict[str, str] = {
     "api:seminar": "one seminar",
     "api:paper": "one paper and its authors",
     "api:agenda": "the published release, and its papers' numbers in one query",
+    "checkin:scanner": "the day's sessions; people are found through checkin:find",
+    "checkin:badge": "one person's badge",
 }
 
 
@@ -269,9 +276,11 @@ async def _one_more_of_everything(world: World) -> None:
     await DeadlineExtension.create(seminar=seminar, city=await make_unit(city), until=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
                                    granted_by=organizer)
 
-    await make_attendee(seminar, f"attendee{n}@example.org", f"参会人{n}")
+    attendee = await make_attendee(seminar, f"attendee{n}@example.org", f"参会人{n}")
     plan = await plan_of(seminar)
     await generate_plan(seminar, plan.version, overwrite_moves=True)  # the 座次表 seats every attendee
+    await CheckIn.create(seminar=seminar, user=attendee, day=dt.date(2026, 12, 10), at=dt.datetime.now(dt.UTC),
+                         by=organizer, method=CheckInMethod.SCAN)
     await Decision.filter(paper_id=own.id).update(award="third")
     await issue_certificates(seminar, organizer)  # the new attendee's 参会证明 and the award of the city's paper
     await make_mail(f"someone{n}@example.org", seminar=seminar)

@@ -56,7 +56,9 @@ from seminar.api.routes import API_PREFIX
 from seminar.api.tokens import secret_hash
 from seminar.app import create_app
 from seminar.certificates.models import Certificate, CertificateKind
+from seminar.certificates.checkin import checkin_token
 from seminar.certificates.wording import certificate_number
+from seminar.checkin import days as checkin_days
 from seminar.config import Settings
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
@@ -352,6 +354,15 @@ POLICY: dict[str, tuple[str, ...]] = {
     "api:registrations":                API_ORGANIZERS,
     "api:tokens":                       SIGNED_IN,
     "api:revoke_token":                 (LOGIN, HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   OK,     HIDE,   HIDE),
+    # 签到: a badge's address tells anyone but staff to show the badge; staff and organizers check in (tests/checkin)
+    "checkin:badge GET":                EVERYONE,
+    "checkin:badge POST":               ORGANIZERS,
+    "checkin:scanner":                  ORGANIZERS,
+    "checkin:record":                   ORGANIZERS,
+    "checkin:find":                     ORGANIZERS,
+    "checkin:overview":                 ORGANIZERS,
+    "checkin:status":                   ORGANIZERS,
+    "checkin:sheet":                    ORGANIZERS,
 }
 
 # What must not leak through the pages a role may open (the text ones: HTML, JSON, XML, calendars),
@@ -463,7 +474,7 @@ async def _people(o: SimpleNamespace) -> None:
     o.organizer = await make_organizer(o.seminar, EMAILS["organizer"])
     await make_organizer(await make_seminar("sz-2022", title="深圳市域社会治理研讨班"), EMAILS["other_organizer"])
     await make_user(email=EMAILS["admin"], name="系统管理员", is_admin=True)
-    await make_attendee(o.seminar, EMAILS["attendee"])
+    o.attendee = await make_attendee(o.seminar, EMAILS["attendee"])
     await make_attendee(o.seminar, "seatmate@example.org", name="郑洁")  # the 座次表's swap needs two people
     await make_submitter(o.seminar, "广州市", EMAILS["city_a"])
     await make_submitter(o.seminar, "深圳市", EMAILS["city_b"])
@@ -650,6 +661,7 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "seminars:topic_delete": {"topic_id": o.topics[5].id},
         "certificates:verify": {"number": o.award.number},
         "certificates:revoke": {"certificate_id": o.spare_certificate.id},
+        "checkin:badge": {"token": checkin_token(settings.secret_key, o.seminar.id, o.attendee.id)},
     }
 
 
@@ -830,6 +842,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         }),
         "certificates:settings": _fixed({"issuer": "中共广东省委政法委员会", "issued_on": "2026-12-10"}),
         "certificates:organization": _fixed({"unit": str(o.shenzhen.id)}),
+        "checkin:badge": _fixed({"day": "2026-12-10", "session": ""}),
+        "checkin:record": _fixed({"json": {"person": o.newcomer.id, "day": "2026-12-10", "method": "list"}}),
         "agenda:settings": _fixed({
             "days": "2026-12-10", "day_start": "08:30", "lunch_start": "12:00", "lunch_end": "14:00", "day_end": "17:30",
             "keynote_minutes": "12", "discussion_minutes": "20", "per_speaker_minutes": "4", "commentary_minutes": "10",
@@ -955,6 +969,12 @@ def empty_agenda_cache() -> Iterator[None]:
     published.forget_all()
     yield
     published.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def on_the_seminar_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Badges check people in until shortly after the seminar (2026-12-10): the matrix asks on its day."""
+    monkeypatch.setattr(checkin_days, "now", lambda: dt.datetime(2026, 12, 10, 1, 30, tzinfo=dt.UTC))
 
 
 @pytest.fixture

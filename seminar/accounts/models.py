@@ -20,6 +20,8 @@ class RoleName(StrEnum):
     SUBMITTER = "submitter"
     REVIEWER = "reviewer"
     ATTENDEE = "attendee"
+    # 工作人员: works the seminar on the day (checks people in); sees nothing else of it.
+    STAFF = "staff"
 
 
 class TokenPurpose(StrEnum):

@@ -14,6 +14,7 @@ SPREADSHEET_NAMES: dict[RoleName, str] = {
     RoleName.SUBMITTER: "报送人",
     RoleName.REVIEWER: "评审专家",
     RoleName.ATTENDEE: "参会人员",
+    RoleName.STAFF: "工作人员",
 }
 # Spreadsheets arrive in Simplified or Traditional Chinese or in English.
 _ALIASES: dict[str, RoleName] = {
@@ -25,11 +26,13 @@ _ALIASES: dict[str, RoleName] = {
     "評審專家": RoleName.REVIEWER,
     "参会人员": RoleName.ATTENDEE,
     "參會人員": RoleName.ATTENDEE,
+    "工作人员": RoleName.STAFF,
+    "工作人員": RoleName.STAFF,
     **{role.value: role for role in RoleName},
 }
 _SEPARATORS = re.compile(r"[、,，;；/\s]+")
 # The order roles are listed in everywhere, most responsible first.
-ROLE_ORDER = (RoleName.ORGANIZER, RoleName.REVIEWER, RoleName.SUBMITTER, RoleName.ATTENDEE)
+ROLE_ORDER = (RoleName.ORGANIZER, RoleName.STAFF, RoleName.REVIEWER, RoleName.SUBMITTER, RoleName.ATTENDEE)
 
 
 def role_named(value: str) -> RoleName | None:
@@ -44,6 +47,7 @@ def role_label(role: RoleName | str) -> str:
         RoleName.SUBMITTER: _("Submitter"),
         RoleName.REVIEWER: _("Reviewer"),
         RoleName.ATTENDEE: _("Attendee"),
+        RoleName.STAFF: _("Staff"),
     }
     return labels[RoleName(role)]
 

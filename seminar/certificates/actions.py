@@ -12,6 +12,8 @@ from seminar.accounts.models import Unit, User
 from seminar.blobs import store_blob
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
 from seminar.certificates.wording import ORGANIZATION, authors_line, certificate_number
+from seminar.checkin.models import CheckIn
+from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.outbox import queue_mail
@@ -68,7 +70,9 @@ async def _next_serial(seminar: Seminar, connection: BaseDBAsyncClient) -> int:
 async def issue_certificates(seminar: Seminar, by: User | None) -> int:
     """A certificate for every awarded paper and every approved attendee who has no valid one yet; how many were issued.
 
-    Run again after later decisions or approvals: those already holding one are skipped, so
+    Once anyone has checked in (签到) for the seminar, a 参会证明 goes only to the approved attendees who
+    checked in, for any day or session: it certifies attendance, and the check-ins are the record of it.
+    Run again after later decisions, approvals or check-ins: those already holding one are skipped, so
     numbers never change. A paper withdrawn or declined since its award gets none.
     """
     async with in_transaction() as connection:
@@ -94,6 +98,9 @@ async def issue_certificates(seminar: Seminar, by: User | None) -> int:
             .select_related("unit")
             .order_by("created_at", "id")
         )
+        checked_in = set(await column(CheckIn.filter(seminar_id=seminar.id).using_db(connection), "user_id"))
+        if checked_in:
+            registrations = [r for r in registrations if r.user_id in checked_in]
         serial = await _next_serial(seminar, connection)
         year = seminar.starts_on.year
         new: list[Certificate] = []

@@ -31,6 +31,7 @@ class BadgePerson:
     unit: str
     category: str  # a key of CATEGORIES
     qr_url: str
+    code: str = ""  # the short check-in code printed under the QR code, for typing in
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class CutMark:
 
 
 def category_of(roles: set[str]) -> str:
-    """Organizers work the seminar (工作人员); reviewers comment (点评专家); everyone else is a 代表."""
-    if "organizer" in roles:
+    """Organizers and staff work the seminar (工作人员); reviewers comment (点评专家); everyone else is a 代表."""
+    if "organizer" in roles or "staff" in roles:
         return "staff"
     if "reviewer" in roles:
         return "expert"

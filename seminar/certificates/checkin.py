@@ -8,6 +8,8 @@ Whether a token was already used is the check-in's record to keep, not the token
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -51,3 +53,29 @@ def read_checkin_token(secret_key: str, token: str, max_age_seconds: int | None 
 
 def checkin_url(base_url: str, slug: str, token: str) -> str:
     return base_url.rstrip("/") + CHECKIN_PATH.format(slug=slug, token=token)
+
+
+# No 0/O, 1/I/L: a code read aloud or typed from a badge in a hurry is not mistaken.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 5
+
+
+def checkin_code(secret_key: str, seminar_id: int, user_id: int) -> str:
+    """The short code printed on a badge under its QR code (e.g. "K7QMX"), typed in when the camera fails.
+
+    Derived from SECRET_KEY, the seminar and the person, so it needs no storage; staff find the person
+    whose code it is among the seminar's people (`code_matches`). It is a finding aid, not a credential:
+    only staff may use it, and a mistyped code matches nobody (31⁵ ≈ 2.9×10⁷ codes for a few hundred people).
+    """
+    digest = hmac.new(secret_key.encode(), f"checkin-code:{seminar_id}:{user_id}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    characters = []
+    for _position in range(CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        characters.append(CODE_ALPHABET[index])
+    return "".join(characters)
+
+
+def normalise_code(typed: str) -> str:
+    """What staff typed, as a code: upper case, without spaces or dashes; O and I read as 0 and 1 never occur."""
+    return "".join(c for c in typed.upper() if c.isalnum())

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
 from seminar.certificates.badges import CATEGORIES, BadgePerson, category_of
-from seminar.certificates.checkin import checkin_token, checkin_url
+from seminar.certificates.checkin import checkin_code, checkin_token, checkin_url
 from seminar.certificates.document import CertificateSpec
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
 from seminar.certificates.wording import (
@@ -117,12 +118,23 @@ def file_name(certificate: Certificate) -> str:
     return f"{kind}-{certificate.holder[:30]}-{certificate.number}.pdf"
 
 
-async def badge_people(seminar: Seminar, secret_key: str, base_url: str) -> list[BadgePerson]:
-    """Everyone who gets a badge and a table card: approved attendees (and attendees invited without registering),
-    reviewers and organizers, once each.
+@dataclass(frozen=True)
+class SitePerson:
+    """Someone on the seminar's list for the day: who gets a badge, a table card and a line of the 签到表."""
+
+    user_id: int
+    name: str
+    unit: str
+    unit_order: int
+    position: str
+    category: str  # a key of badges.CATEGORIES
+
+
+async def site_people(seminar: Seminar) -> list[SitePerson]:
+    """Approved attendees (and attendees invited without registering), reviewers, staff and organizers, once each.
 
     Sorted by category (工作人员, 点评专家, 嘉宾, 代表), then by unit in the official order, then by name.
-    Attendees' names and units are as they registered; the others' as in their account.
+    Attendees' names, units and 职务 are as they registered; the others' as in their account.
     """
     roles: dict[int, set[str]] = {}
     users: dict[int, User] = {}
@@ -130,8 +142,8 @@ async def badge_people(seminar: Seminar, secret_key: str, base_url: str) -> list
         roles.setdefault(role.user_id, set()).add(role.name.value)
         users[role.user_id] = role.user
     units = {unit.id: unit for unit in await Unit.filter(id__in={u.unit_id for u in users.values() if u.unit_id})}
-    # name, unit name, unit order per person
-    people: dict[int, tuple[str, str, int]] = {}
+    # name, unit name, unit order, position per person
+    people: dict[int, tuple[str, str, int, str]] = {}
     registrations = await Registration.filter(
         seminar_id=seminar.id, status=RegistrationStatus.APPROVED
     ).select_related("unit")
@@ -139,18 +151,29 @@ async def badge_people(seminar: Seminar, secret_key: str, base_url: str) -> list
         unit = registration.unit
         people[registration.user_id] = (
             registration.name, unit.name if unit else registration.unit_text, unit.sort_order if unit else UNLISTED,
+            registration.position,
         )
+    on_site = {RoleName.ORGANIZER.value, RoleName.STAFF.value, RoleName.REVIEWER.value, RoleName.ATTENDEE.value}
     for user_id, held in roles.items():
-        if user_id in people or not held & {RoleName.ORGANIZER.value, RoleName.REVIEWER.value, RoleName.ATTENDEE.value}:
+        if user_id in people or not held & on_site:
             continue
         user = users[user_id]
         unit = units.get(user.unit_id or 0)
-        people[user_id] = (user.name, unit.name if unit else "", unit.sort_order if unit else UNLISTED)
+        people[user_id] = (user.name, unit.name if unit else "", unit.sort_order if unit else UNLISTED, user.position)
     order = list(CATEGORIES)
     rows = []
-    for user_id, (name, unit_name, unit_order) in people.items():
+    for user_id, (name, unit_name, unit_order, position) in people.items():
         category = category_of(roles.get(user_id, set()))
-        token = checkin_token(secret_key, seminar.id, user_id)
         rows.append(((order.index(category), unit_order, unit_name, name, user_id),
-                     BadgePerson(name, unit_name, category, checkin_url(base_url, seminar.slug, token))))
+                     SitePerson(user_id, name, unit_name, unit_order, position, category)))
     return [person for _key, person in sorted(rows, key=lambda row: row[0])]
+
+
+async def badge_people(seminar: Seminar, secret_key: str, base_url: str) -> list[BadgePerson]:
+    """Everyone on `site_people`, in its order, with the address their badge's QR code opens and the code to type."""
+    return [
+        BadgePerson(person.name, person.unit, person.category,
+                    checkin_url(base_url, seminar.slug, checkin_token(secret_key, seminar.id, person.user_id)),
+                    checkin_code(secret_key, seminar.id, person.user_id))
+        for person in await site_people(seminar)
+    ]

@@ -46,6 +46,8 @@ SHARED = ("网格员每天巡查责任网格，发现问题当场登记、能办
 SUBMITTER = ("gz@example.org", "李明", "Guangzhou-Papers-2026")
 REVIEWER = ("reviewer@example.org", "王芳", "Pingshen-Wang-2026")
 ATTENDEE = ("attendee@example.org", "陈静", "Canhui-Chen-2026")
+STAFF = ("staff@example.org", "赵强", "Huiwu-Zhao-2026")  # 工作人员: checks people in on the day
+PHONE = ViewportSize(width=390, height=844)
 SERIOUS = ("serious", "critical")
 DESKTOP = ViewportSize(width=1280, height=900)
 # What the page should say within Playwright's 5 s on a quiet machine, stretched like every wait here
@@ -273,6 +275,7 @@ def test_a_seminar_from_invitation_to_the_downloaded_book(
             organizer_publishes_the_proceedings(journey, organizer)
             administrator_reads_the_audit_log(journey, organizer)
             attendee_registers_and_downloads_the_book(journey, journey.person(browser, "attendee"))
+            staff_check_the_attendee_in_on_a_phone(journey, organizer, journey.person(browser, "staff"))
         finally:
             browser.close()
             report = json.dumps(journey.accessibility, ensure_ascii=False, indent=1)
@@ -734,3 +737,50 @@ def administrator_reads_the_audit_log(journey: Journey, page: Page) -> None:
     said(page, f"POST /{SLUG}/manage/proceedings/builds/1/publish")  # the book's publication, just now
     journey.look(page, "audit-log")
     journey.illustrate(page, "audit-log")
+
+
+def staff_check_the_attendee_in_on_a_phone(journey: Journey, organizer: Page, staff: Page) -> None:
+    """The organizer makes a 工作人员 and prints the badges; on the day the staff member opens the attendee's badge
+    QR address on a phone and checks them in; the organizer's check-in page, left open, counts one more."""
+    organizer.goto(f"/{SLUG}/manage/people")
+    link(organizer, "Invite a person").click()
+    labelled(organizer, "Name").fill(STAFF[1])
+    labelled(organizer, "E-mail").fill(STAFF[0])
+    labelled(organizer, "Unit").select_option(label="省委政法委")
+    labelled(organizer, "Staff").check()
+    button(organizer, "Invite").click()
+    said(organizer, STAFF[0])
+
+    badges = organizer.request.get(f"/{SLUG}/manage/badges.pdf")
+    assert badges.status == 200
+    reader = PdfReader(io.BytesIO(badges.body()))
+    # Each badge's QR code is also a link in the PDF, to the address the code carries: staff (the organizer
+    # and the new 工作人员), the 点评专家 (the reviewer), then the 代表 (the attendee), four to the first sheet.
+    # (WeasyPrint may write a link as several areas: each address once, in order.)
+    addresses = list(dict.fromkeys(str(annotation.get_object()["/A"]["/URI"])
+                                   for annotation in reader.pages[0].get("/Annots", [])))
+    assert len(addresses) == 4 and all(f"/{SLUG}/checkin/" in address for address in addresses), addresses
+    assert ATTENDEE[1] in re.sub(r"\s+", "", reader.pages[0].extract_text())
+    badge = addresses[-1]
+
+    menu(organizer, "Manage", "Check-in")
+    count = main(organizer).locator("[data-checked-in]")
+    expect(count).to_have_text("0")
+    expect(main(organizer).locator("[data-expected]")).to_have_text("2")  # the attendee and the reviewer
+    said(organizer, ATTENDEE[1])  # among those missing
+    journey.look(organizer, "checkin-overview")
+
+    set_password(journey, staff, STAFF)
+    staff.set_viewport_size(PHONE)
+    staff.goto(badge)
+    said(staff, ATTENDEE[1])
+    said(staff, "深圳市")
+    journey.look(staff, "checkin-badge")
+    main(staff).get_by_role("button", name=re.compile("^" + re.escape(t("Check in")))).click()
+    expect(staff.locator(".flash-success")).to_contain_text(ATTENDEE[1])
+    journey.look(staff, "checkin-done")
+    link(main(staff), "Scan the next badge").click()
+    journey.look(staff, "checkin-scanner")
+
+    expect(count).to_have_text("1", timeout=patience(20) * 1000)  # the open page polls its figures
+    journey.look(organizer, "checkin-overview-after")

@@ -17,6 +17,9 @@ from tests.conftest import Client
 from tests.factories import make_attendee, make_organizer, make_reviewer, make_seminar, make_unit
 
 
+CODE = r"[A-HJ-NP-Z2-9]{5}(?=工作人员|点评专家|嘉宾|代表)"
+
+
 def page_texts(data: bytes) -> list[str]:
     return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages]
 
@@ -36,7 +39,9 @@ async def test_badges_list_staff_experts_then_delegates_by_unit_order_four_a_she
 
     assert response.headers["content-type"] == "application/pdf"
     title = "全省市域社会治理现代化试点创新研讨班"
-    first, second = page_texts(response.content)
+    first, second = [re.sub(CODE, "", text) for text in page_texts(response.content)]
+    # Under each QR code, the code staff type in when the camera fails.
+    assert len(re.findall(CODE, page_texts(response.content)[0])) == 4
     # Each badge reads name, unit, the seminar (in the coloured band above), the category (in the band below).
     assert first == (
         f"李明省委政法委{title}工作人员钱教授中山大学{title}点评专家马俊深圳市{title}代表张三省公安厅{title}代表"
