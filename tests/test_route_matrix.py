@@ -247,6 +247,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:export":              ORGANIZERS,
     "statistics:page":                  ORGANIZERS,
     "mail:bulk":                        ORGANIZERS,
+    "mail:wording":                     ORGANIZERS,
+    "mail:wording_edit":                ORGANIZERS,
+    "mail:wording_reset":               ORGANIZERS,
     "statistics:export":                ORGANIZERS,
     "registration:approve":             ORGANIZERS,
     "registration:reject":              ORGANIZERS,
@@ -527,7 +530,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
         "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
-        "document_id": o.spare_document.id, "match_id": o.match.id,
+        "document_id": o.spare_document.id, "match_id": o.match.id, "kind": "invitation",
     }
 
 
@@ -654,6 +657,9 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "seminars:topics": _fixed({"title": "防范化解重大风险", "description": ""}),
         "seminars:topic_edit": _fixed({"title": "凝聚政治力量（修订）", "description": ""}),
         "seminars:topic_move": _fixed({"direction": "up"}),
+        "mail:wording_edit": _fixed({"locale": "zh_Hans", "subject": "{seminar}邀请函", "body": "{recipient}：请登录 {link}",
+                                     "action": "save"}),
+        "mail:wording_reset": _fixed({"locale": "zh_Hans"}),
         "mail:bulk": _fixed({"group": "everyone", "unit": "", "subject": "会议通知", "body": "{recipient}：请按时参会。", "send": "1"}),
         "accounts:invite": _fixed({"name": "钱进", "email": "qianjin@example.org", "unit": "", "position": "干部",
                                    "phone": "", "roles": ["attendee"]}),
