@@ -57,10 +57,12 @@ async def _preview(request: Request, seminar: Seminar, kind: MailKind, locale: s
     paper = await queries.preview_paper(seminar, person.unit_id) if {"paper_number", "city"} & set(kind.names) else None
     with i18n.use_locale(locale):
         values: dict[str, Any] = {p.name: p.example for p in kind.placeholders}
-        values.update(recipient=person.name, seminar=seminar.title, seminar_link=links.url("seminars:landing", slug=seminar.slug))
+        values.update(recipient=person.name, seminar=seminar.title, seminar_link=links.url("seminars:landing", slug=seminar.slug),
+                      my_reviews_url=links.url("reviews:mine", slug=seminar.slug))
         if paper is not None:
             values.update(paper_number=paper.number, paper_title=paper.title, city=paper.city.name,
-                          topic=paper.topic.title if paper.topic else "—")
+                          topic=paper.topic.title if paper.topic else "—",
+                          paper_url=links.url("submissions:detail", slug=seminar.slug, number=paper.number))
         return render_letter(subject, body, values, kind.names)
 
 

@@ -103,6 +103,18 @@ async def test_the_editor_starts_from_the_default_and_previews_it_for_a_real_rec
     assert "Hello {recipient}," in english.text
 
 
+async def test_a_preview_fills_in_the_text_typed_and_saves_nothing(organizer: Client, seminar: Seminar) -> None:
+    await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+
+    page = await organizer.post_form(f"{WORDING.format(slug=seminar.slug)}/submissions-receipt", {
+        "locale": "zh_Hans", "subject": "回执{paper_number}", "body": "{recipient}：见 {paper_url}", "action": "preview",
+    })
+
+    assert page.status_code == 200
+    assert "回执12" in page.text and "：见 https://example.org/gd-2026/papers/12" in page.text
+    assert not await MailWording.exists()
+
+
 @pytest.mark.parametrize(("body", "says"), [
     ("{recipient}：请于{deadine}前登录", "{deadine}"),
     ("{recipient}：请登录 {link", "括号"),
