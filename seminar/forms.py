@@ -14,9 +14,11 @@ from starlette.requests import Request
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 from seminar import i18n
 from seminar.accounts.people import AddressError, canonical_email, normalize_email
+from seminar.errors import UserError
 from seminar.web import form as request_form
 
 _WTFORMS_LOCALES = {"zh_Hans": ["zh"], "zh_Hant": ["zh_TW"], "en": ["en"]}
@@ -38,6 +40,15 @@ def strip(value: Any) -> Any:
 def optional_int(value: Any) -> int | None:
     """A select's coerce for an optional choice: "" (and WTForms' "None") is none."""
     return None if value in (None, "", "None") else int(value)
+
+
+def show_error(form: Form, error: UserError) -> None:
+    """A domain refusal shown where the person will look: under its field when that field is on
+    the page, above the form otherwise (a hidden field such as `version` is not seen)."""
+    if error.field and error.field in form and not isinstance(form[error.field].widget, HiddenInput):
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 def absent_as_empty(value: Any) -> Any:

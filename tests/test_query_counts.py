@@ -58,6 +58,7 @@ OTHER_CITIES = ["深圳市", "珠海市", "汕头市", "佛山市", "韶关市"]
 # route name → (who reads it, its address; {first} is the first paper's number, {reviewer} the reviewer's id)
 LIST_PAGES: dict[str, tuple[str, str]] = {
     "accounts:people": (ORGANIZER, "/{slug}/manage/people"),
+    "accounts:units": (ORGANIZER, "/manage/units"),
     "mail:outbox": (ORGANIZER, "/manage/outbox"),
     "mail:seminar_outbox": (ORGANIZER, "/{slug}/manage/outbox"),
     "audit:site_log": (ORGANIZER, "/manage/audit"),
@@ -119,6 +120,8 @@ NOT_LISTS: dict[str, str] = {
     "operations:readyz": "four checks, a fixed number of queries",
     "operations:metrics": "counts and a handful of aggregate queries, however many rows",
     "operations:system": "the readiness checks and the installed versions",
+    "accounts:unit_new": "a form for one unit (its parent choices are one query)",
+    "accounts:unit_edit": "a form for one unit (its parent choices are one query)",
     "favicon": "a static file",
     "accounts:login": "a form",
     "accounts:profile": "one's own profile form",

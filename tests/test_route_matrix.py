@@ -129,6 +129,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "operations:readyz":                EVERYONE,
     "operations:metrics":               EVERYONE,
     "operations:system":                ADMINS,
+    "accounts:units":                   ADMINS,
+    "accounts:unit_new":                ADMINS,
+    "accounts:unit_edit":               ADMINS,
     "seminars:index":                   EVERYONE,
     "seminars:landing":                 EVERYONE,
     "seminars:create":                  (LOGIN, DENY,   DENY,   DENY,   DENY,   DENY,   OK,     OK,     OK),
@@ -530,7 +533,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "topic_id": o.topics[4].id, "build_id": o.unpublished.id, "room_id": o.hall.id,
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
         "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
-        "document_id": o.spare_document.id, "match_id": o.match.id, "kind": "invitation",
+        "document_id": o.spare_document.id, "match_id": o.match.id, "unit_id": o.guangzhou.id, "kind": "invitation",
     }
 
 
@@ -656,6 +659,10 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "seminars:settings": seminar_settings,
         "seminars:topics": _fixed({"title": "防范化解重大风险", "description": ""}),
         "seminars:topic_edit": _fixed({"title": "凝聚政治力量（修订）", "description": ""}),
+        "accounts:unit_new": _fixed({"name": "横琴新区", "name_hant": "", "full_name": "", "kind": "special_zone",
+                                     "sort_order": "215", "parent": "", "pinyin": ""}),
+        "accounts:unit_edit": _fixed({"name": "广州市", "name_hant": "廣州市", "full_name": "广州市人民政府",
+                                      "kind": "city", "sort_order": "10", "parent": "", "pinyin": "Guǎngzhōu"}),
         "seminars:topic_move": _fixed({"direction": "up"}),
         "mail:wording_edit": _fixed({"locale": "zh_Hans", "subject": "{seminar}邀请函", "body": "{recipient}：请登录 {link}",
                                      "action": "save"}),

@@ -11,11 +11,22 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from seminar.accounts.models import AccountToken, LoginFailure, LoginSession, Role, RoleName, TokenPurpose, Unit, User
+from seminar.accounts.models import (
+    AccountToken,
+    LoginFailure,
+    LoginSession,
+    Role,
+    RoleName,
+    TokenPurpose,
+    Unit,
+    UnitKind,
+    User,
+)
 from seminar.accounts.passwords import hash_password_async, needs_rehash, verify_password_async
 from seminar.accounts.password_rules import PasswordOwner, password_problem
 from seminar.accounts.roles import ROLE_ORDER, role_labels
@@ -74,12 +85,18 @@ class Invitee:
 
 
 async def ensure_units() -> None:
-    """Create or update every unit of `units.UNITS` by name; running it twice changes nothing."""
+    """Create or update every unit of `units.UNITS`; running it twice changes nothing.
+
+    A built-in unit is found by the name it was made from (`seeded_name`), so a rename on the units
+    page does not bring the old name back as a second unit, and one an administrator has edited
+    (`edited_at`) keeps what they wrote: the list only fills in what nobody has changed.
+    """
     async with in_transaction():
+        existing = {unit.seeded_name or unit.name: unit for unit in await Unit.all()}
         by_name: dict[str, Unit] = {}
         # Parents come first in UNITS only for cities; two passes keep the order irrelevant.
         for data in sorted(UNITS, key=lambda unit: unit.parent is not None):
-            values = {
+            values: dict[str, Any] = {
                 "name_hant": data.name_hant,
                 "kind": data.kind,
                 "code": data.code,
@@ -87,11 +104,51 @@ async def ensure_units() -> None:
                 "full_name": data.full_name,
                 "sort_order": data.sort_order,
                 "parent_id": by_name[data.parent].id if data.parent else None,
+                "seeded_name": data.name,
             }
-            unit, created = await Unit.get_or_create(name=data.name, defaults=values)
-            if not created and any(getattr(unit, key) != value for key, value in values.items()):
+            unit = existing.get(data.name)
+            if unit is None:
+                unit = await Unit.create(name=data.name, **values)
+            elif unit.edited_at is None and any(getattr(unit, key) != value for key, value in values.items()):
                 await Unit.filter(id=unit.id).update(**values)
             by_name[data.name] = unit
+
+
+@dataclass(frozen=True)
+class UnitFields:
+    """What the units page edits: the names, the kind, the place in the official order and the parent."""
+
+    name: str
+    name_hant: str
+    full_name: str
+    kind: UnitKind
+    sort_order: int
+    parent_id: int | None
+    pinyin: str
+
+
+async def save_unit(unit: Unit | None, data: UnitFields) -> Unit:
+    """Add a unit (`unit` None) or change one; either way `seminar units` leaves it alone from now on.
+
+    Units belong to a unit one level deep (a zone to its city), as conflicts of interest follow the
+    parent only that far. A name another unit has, a parent that is the unit itself or belongs to a
+    unit, or a parent for a unit others belong to, is a UserError and nothing is written.
+    """
+    async with in_transaction():
+        if await Unit.filter(name=data.name).exclude(id=unit.id if unit else 0).exists():
+            raise UserError(_("There is already a unit called “%(name)s”.", name=data.name), field="name")
+        if data.parent_id is not None:
+            parent = await Unit.get_or_none(id=data.parent_id)
+            has_members = unit is not None and await Unit.filter(parent_id=unit.id).exists()
+            if parent is None or parent.parent_id is not None or (unit and parent.id == unit.id) or has_members:
+                raise UserError(_("A unit can belong only to a unit that belongs to none, and not to itself; "
+                                  "a unit that others belong to belongs to none."), field="parent")
+        values = {**data.__dict__, "edited_at": _now()}
+        if unit is None:
+            return await Unit.create(**values)
+        await Unit.filter(id=unit.id).update(**values)
+        await unit.refresh_from_db()
+        return unit
 
 
 # --- logging in --------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from wtforms import Field, FileField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import Field, FileField, IntegerField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from seminar import i18n
-from seminar.accounts.models import RoleName, Unit
+from seminar.accounts.models import RoleName, Unit, UnitKind
 from seminar.accounts.people import is_valid_phone
 from seminar.accounts.roles import ROLE_ORDER, role_label
 from seminar.accounts.spreadsheet import phone_problem
@@ -109,3 +109,37 @@ class TwoFactorConfirmForm(TwoFactorCodeForm):
     """Turning the second step off or renewing recovery codes: the password and a code."""
 
     password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)], render_kw=CURRENT_PASSWORD)
+
+
+UNIT_KIND_LABELS = {
+    UnitKind.CITY: _l("City"),
+    UnitKind.SPECIAL_ZONE: _l("Special zone"),
+    UnitKind.DEPARTMENT: _l("Provincial department"),
+    UnitKind.INSTITUTION: _l("Institution"),
+}
+
+
+class UnitForm(BaseForm):
+    """A unit on the site administrators' units page (added or changed)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)], filters=[strip],
+                       description=_l("The short name lists and papers show, e.g. 广州市 or 省委政法委."))
+    name_hant = StringField(_l("Name in Traditional Chinese"), validators=[Length(max=100)], filters=[strip],
+                            description=_l("Empty: the name is shown as it is."))
+    full_name = StringField(_l("Full name"), validators=[Length(max=200)], filters=[strip],
+                            description=_l("As a cover or a certificate prints it, e.g. 中共广东省委政法委员会. "
+                                           "Empty: the name is already the full one."))
+    kind = SelectField(_l("Kind"), validators=[DataRequired()], validate_choice=True,
+                       description=_l("Cities and special zones submit papers."))
+    sort_order = IntegerField(_l("Place in the official order"), validators=[InputRequired(), NumberRange(0, 1_000_000)],
+                              description=_l("Lists, the 论文集 and exports sort units by this number, smallest "
+                                             "first; the built-in units are numbered in tens, so a new one fits between two."))
+    parent = SelectField(_l("Belongs to"), coerce=optional_int, validate_choice=True,
+                         description=_l("A special zone or a city's own office belongs to its city: conflicts of "
+                                        "interest with the city's papers follow it."))
+    pinyin = StringField(_l("Pinyin"), validators=[Length(max=50)], filters=[strip])
+
+    def set_choices(self, units: list[Unit], editing: Unit | None) -> None:
+        self.kind.choices = [SelectChoice(kind.value, str(label)) for kind, label in UNIT_KIND_LABELS.items()]
+        parents = [unit for unit in units if unit.parent_id is None and (editing is None or unit.id != editing.id)]
+        self.parent.choices = [SelectChoice("", "—"), *(SelectChoice(str(unit.id), unit.name) for unit in parents)]

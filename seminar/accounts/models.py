@@ -46,6 +46,12 @@ class Unit(Model):
         "models.Unit", related_name="children", null=True, on_delete=fields.SET_NULL
     )
     parent_id: int | None
+    # The built-in unit (`units.UNITS`) this row was made from, by its name there: `seminar units`
+    # finds it again after an administrator renamed it. Empty for units added on the units page.
+    seeded_name = fields.CharField(max_length=100, default="")
+    # Set when an administrator changed the unit on the units page: from then on `seminar units`
+    # leaves it as it is.
+    edited_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "unit"

@@ -16,6 +16,7 @@ from seminar.accounts.access import mail_links
 from seminar.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, ProfileForm
 from seminar.accounts.people_routes import routes as people_routes
 from seminar.accounts.two_factor_routes import routes as two_factor_routes
+from seminar.accounts.unit_routes import routes as unit_routes
 from seminar.accounts.sessions import end_session, keep_session, start_pending_login, start_session
 from seminar.errors import UserError
 from seminar.forms import bind
@@ -178,4 +179,5 @@ routes: list[BaseRoute] = [
     Route("/password/reset/{token}", reset_password, methods=["GET", "POST"], name="accounts:reset_password"),
     *two_factor_routes,
     *people_routes,
+    *unit_routes,
 ]

@@ -13,13 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from wtforms.widgets import HiddenInput
 
 from seminar import i18n
 from seminar.accounts.access import mail_links
 from seminar.accounts.actions import invite_again
 from seminar.errors import UserError
-from seminar.forms import BaseForm, bind
+from seminar.forms import BaseForm, bind, show_error
 from seminar.i18n import _, ngettext
 from seminar.permissions import can_copy_seminar, can_create_seminar, can_manage_seminar, require
 from seminar.proceedings.queries import my_commentaries, published_build
@@ -36,13 +35,6 @@ if TYPE_CHECKING:
 async def _managed_seminar(request: Request) -> Seminar:
     """The seminar named in the path, which the actor must organize; times shown in its zone."""
     return await seminar_page(request, can_manage_seminar)
-
-
-def _show_error(form_: BaseForm, error: UserError) -> None:
-    if error.field and error.field in form_ and not isinstance(form_[error.field].widget, HiddenInput):
-        form_[error.field].errors = [*form_[error.field].errors, error.message]
-    else:
-        form_.form_errors.append(error.message)
 
 
 def _status(request: Request) -> int:
@@ -91,7 +83,7 @@ async def create(request: Request) -> Response:
         try:
             seminar = await actions.create_seminar(seminar_form.values(), creator=user, copy_from=earlier)
         except UserError as error:
-            _show_error(seminar_form, error)
+            show_error(seminar_form, error)
         else:
             if earlier is None:
                 flash(request, _("Seminar created with six default topics. You are its organizer."))
@@ -117,7 +109,7 @@ async def settings(request: Request) -> Response:
         try:
             saved = await actions.update_seminar(seminar, settings_form.values(), opened_version=settings_form.version.data or 0)
         except UserError as error:
-            _show_error(settings_form, error)
+            show_error(settings_form, error)
             status = 409 if error.field == "version" else 400
         else:
             flash(request, _("Settings saved."))

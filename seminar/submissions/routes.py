@@ -18,7 +18,7 @@ from seminar import i18n
 from seminar.config import Settings
 from seminar.errors import UserError
 from seminar.files import bytes_response, content_disposition
-from seminar.forms import BaseForm, bind
+from seminar.forms import BaseForm, bind, show_error
 from seminar.i18n import _
 from seminar.permissions import (
     can_change_paper,
@@ -71,13 +71,6 @@ def _links(request: Request, seminar: Seminar, paper: Paper) -> PaperLinks:
     )
 
 
-def _show_error(form_: BaseForm, error: UserError) -> None:
-    if error.field and error.field in form_ and error.field != "version":
-        form_[error.field].errors = [*form_[error.field].errors, error.message]
-    else:
-        form_.form_errors.append(error.message)
-
-
 def _paper_form(request: Request, seminar: Seminar, paper_form: BaseForm, paper: Paper | None, status: int) -> Response:
     context = {"seminar": seminar, "form": paper_form, "paper": paper, "author_rows": AUTHOR_ROWS}
     return render(request, "submissions/paper_form.html", context, status_code=status)
@@ -106,7 +99,7 @@ async def new(request: Request) -> Response:
             city = await queries.city_of(current)
             paper = await actions.create_paper(seminar, city, paper_form.values(), by=signed_in_user(request))
         except UserError as error:
-            _show_error(paper_form, error)
+            show_error(paper_form, error)
         else:
             flash(request, _("Paper #%(number)s saved as a draft. Now upload the manuscript.", number=paper.number))
             return redirect(request, "submissions:detail", slug=seminar.slug, number=paper.number)
@@ -142,7 +135,7 @@ async def edit(request: Request) -> Response:
         try:
             await actions.update_paper(paper, paper_form.values(), opened_version=paper_form.opened_version)
         except UserError as error:
-            _show_error(paper_form, error)
+            show_error(paper_form, error)
             status = 409 if error.field == "version" else 400
         else:
             flash(request, _("Paper saved."))
@@ -270,7 +263,7 @@ async def extensions(request: Request) -> Response:
         try:
             extension = await actions.extend_deadline(seminar, extension_form.city.data, until, by=signed_in_user(request))
         except UserError as error:
-            _show_error(extension_form, error)
+            show_error(extension_form, error)
         else:
             city = cities[extension.city_id]
             flash(request, _("%(city)s may now submit until %(until)s.", city=city, until=i18n.format_datetime(extension.until)))
