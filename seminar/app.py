@@ -34,6 +34,7 @@ from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
 from seminar.db import tortoise_config
 from seminar.mail.routes import routes as mail_routes
+from seminar.mail.wording_routes import routes as mail_wording_routes
 from seminar.routing import SegmentRouter
 from seminar.middleware import (
     ActorMiddleware,
@@ -130,6 +131,7 @@ def build_routes() -> list[BaseRoute]:
         *api_token_routes,
         *account_routes,
         *mail_routes,
+        *mail_wording_routes,
         *audit_routes,
         *submission_routes,
         *final_version_routes,

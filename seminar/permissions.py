@@ -189,6 +189,11 @@ def can_send_bulk_mail(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_organizer(seminar.id)
 
 
+def can_edit_mail_wording(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Changing the wording of the mails the system sends in the seminar's name."""
+    return actor.is_organizer(seminar.id)
+
+
 def can_read_audit_log(actor: Actor, seminar: SeminarScoped | None) -> bool:
     """The whole log is the administrators'; a seminar's entries are also its organizers'."""
     if seminar is None:

@@ -82,8 +82,8 @@ from tests.test_route_matrix import (
 )
 
 OTHER_SLUG = "sz-2022"  # the matrix's world already has it: the seminar its other organizer runs
-# Path parameters that name no object of a seminar.
-NOT_OBJECTS = {"slug", "outcome", "version"}
+# Path parameters that name no object of a seminar (a mail "kind" is one of the registry in seminar.mail.kinds).
+NOT_OBJECTS = {"slug", "outcome", "version", "kind"}
 # Routes whose parameters name objects, but not through a seminar's address, and why they are left out.
 OUT_OF_SCOPE = {
     "static": "a file of the site",

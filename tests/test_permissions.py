@@ -45,6 +45,7 @@ EXPECTED = {
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_see_statistics":      (False, False, False, False, True, False, True),
     "can_send_bulk_mail":      (False, False, False, False, True, False, True),
+    "can_edit_mail_wording":   (False, False, False, False, True, False, True),
     "can_administer_site":     (False, False, False, False, False, False, True),
     "can_accept_final_versions": (False, False, False, False, True, False, True),
     "can_manage_overlap":      (False, False, False, False, True, False, True),

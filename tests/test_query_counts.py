@@ -123,6 +123,7 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "seminars:manage": (ORGANIZER, "/{slug}/manage/"),
     "seminars:topics": (ORGANIZER, "/{slug}/manage/topics"),
     "api:tokens": (ORGANIZER, "/profile/api-tokens"),
+    "mail:wording_edit": (ORGANIZER, "/{slug}/manage/mail/wording/invitation"),
 }
 
 # Lists whose rows cannot all grow in the shared seminar, each counted by its own test below.
@@ -133,6 +134,7 @@ COUNTED_APART: dict[str, str] = {
 }
 
 NOT_LISTS: dict[str, str] = {
+    "mail:wording": "the fixed registry of mail kinds and one query for the seminar's own wordings",
     "mail:bulk": "a form and the last batch's counts; recipients are listed only after a POST",
     "healthz": "one query, no rows",
     "operations:readyz": "four checks, a fixed number of queries",

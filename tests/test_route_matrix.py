@@ -280,6 +280,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:counts":              ORGANIZERS,
     "statistics:page":                  ORGANIZERS,
     "mail:bulk":                        ORGANIZERS,
+    "mail:wording":                     ORGANIZERS,
+    "mail:wording_edit":                ORGANIZERS,
+    "mail:wording_reset":               ORGANIZERS,
     "statistics:export":                ORGANIZERS,
     "registration:approve":             ORGANIZERS,
     "registration:reject":              ORGANIZERS,
@@ -614,7 +617,7 @@ def _params(o: SimpleNamespace) -> dict[str, Any]:
         "registration_id": o.pending.id, "conflict_id": o.declared.id, "outcome": "keynote", "key": o.keynote.key,
         "batch_id": o.batch, "certificate_id": o.award.id, "commentary_id": o.commentary.id,
         "document_id": o.spare_document.id, "match_id": o.match.id, "unit_id": o.guangzhou.id,
-        "token_id": o.spare_token.id,
+        "token_id": o.spare_token.id, "kind": "invitation",
     }
 
 
@@ -790,6 +793,9 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "accounts:unit_edit": _fixed({"name": "广州市", "name_hant": "廣州市", "full_name": "广州市人民政府",
                                       "kind": "city", "sort_order": "10", "parent": "", "pinyin": "Guǎngzhōu"}),
         "seminars:topic_move": _fixed({"direction": "up"}),
+        "mail:wording_edit": _fixed({"locale": "zh_Hans", "subject": "{seminar}邀请函", "body": "{recipient}：请登录 {link}",
+                                     "action": "save"}),
+        "mail:wording_reset": _fixed({"locale": "zh_Hans"}),
         "mail:bulk": _fixed({"group": "everyone", "unit": "", "subject": "会议通知", "body": "{recipient}：请按时参会。", "send": "1"}),
         "accounts:invite": _fixed({"name": "钱进", "email": "qianjin@example.org", "unit": "", "position": "干部",
                                    "phone": "", "roles": ["attendee"]}),

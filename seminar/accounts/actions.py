@@ -49,7 +49,7 @@ from seminar.i18n import _
 from seminar.isolation import ChildFailed, LimitExceeded, Limits, run_limited_async
 from seminar.mail.batches import MailBatchKind
 from seminar.mail.models import OutboxMail
-from seminar.mail.outbox import compose_mail, new_batch, queue_mail
+from seminar.mail.outbox import compose_mail, new_batch, queue_mail, wordings_for
 from seminar.operations.metrics import LOCKOUTS, LOGINS
 from seminar.seminars.models import Seminar
 
@@ -260,6 +260,7 @@ async def _send_invitations(
     waiting = [user for user, _roles in granted if not user.password_hash]
     tokens, expires_at = await _issue_tokens(waiting, TokenPurpose.INVITATION, seminar.id, settings) if waiting else ([], _now())
     token_of = {user.id: token for user, token in zip(waiting, tokens, strict=True)}
+    wordings = await wordings_for(seminar.id, "invitation", "role_granted")
     mails = []
     for user, roles in granted:
         context: dict[str, object] = {
@@ -273,7 +274,7 @@ async def _send_invitations(
             context.update(link=links.url("accounts:login"), seminar_link=links.url("seminars:landing", slug=seminar.slug))
         mails.append(compose_mail(
             template=template, to_address=user.email, to_name=user.name, locale=user.locale, seminar_id=seminar.id,
-            context=context, batch_id=batch_id,
+            context=context, batch_id=batch_id, wordings=wordings,
         ))
     await OutboxMail.bulk_create(mails)
 

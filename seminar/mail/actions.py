@@ -24,7 +24,10 @@ from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail import sender
-from seminar.mail.models import MailAttempt, MailStatus, OutboxMail
+from seminar.i18n import LOCALES
+from seminar.mail.kinds import MailKind
+from seminar.mail.models import MailAttempt, MailStatus, MailWording, OutboxMail
+from seminar.mail.wording import check_template
 from seminar.mail.outbox import queue_mail
 from seminar.mail.schedule import next_attempt_at
 from seminar.operations.metrics import MAIL_DELIVERIES
@@ -203,3 +206,26 @@ async def queue_test_message(settings: Settings, user: User, seminar_id: int | N
 def message_id_domain(settings: Settings) -> str:
     """The right-hand side of our Message-IDs: the site's host name."""
     return urlsplit(settings.base_url).hostname or "seminar.local"
+
+
+# --- a seminar's own wording of its mails ------------------------------------------------------
+
+
+async def save_wording(seminar_id: int, kind: MailKind, locale: str, subject: str, body: str) -> None:
+    """Store the seminar's wording of `kind` in `locale`; refused (LetterError, UserError) with nothing saved
+    when it uses a placeholder the kind does not have, has a stray brace, or lacks a subject or a text."""
+    subject, body = " ".join(subject.split()), body.strip().replace("\r\n", "\n")
+    if not kind.editable or locale not in LOCALES:
+        raise UserError(_("This mail cannot be worded per seminar."))
+    if not subject or not body:
+        raise UserError(_("The mail needs a subject and a text."))
+    check_template(subject, body, kind.names)
+    async with in_transaction():
+        await MailWording.update_or_create(
+            seminar_id=seminar_id, kind=kind.key, locale=locale, defaults={"subject": subject, "body": body}
+        )
+
+
+async def reset_wording(seminar_id: int, kind: MailKind, locale: str) -> bool:
+    """Back to the site's wording of `kind` in `locale`; False if the seminar had none of its own."""
+    return bool(await MailWording.filter(seminar_id=seminar_id, kind=kind.key, locale=locale).delete())

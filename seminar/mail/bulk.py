@@ -3,7 +3,7 @@
 The groups are the ones a 会务组 writes to: the cities that have not sent a paper yet, those whose
 papers were chosen, reviewers with reviews outstanding, attendees, registrations waiting, or
 everyone holding a role — optionally only one unit's people. The wording is the organizer's, with
-placeholders checked as in decision mails (`reviews.letters`); each recipient gets their own mail
+placeholders checked as in decision mails (`mail.wording`); each recipient gets their own mail
 in the outbox, all of them one batch the page follows.
 """
 
@@ -22,7 +22,7 @@ from seminar.mail.batches import MailBatchKind
 from seminar.mail.models import OutboxMail
 from seminar.mail.outbox import compose_mail, new_batch
 from seminar.registration.models import Registration, RegistrationStatus
-from seminar.reviews.letters import Letter, render_letter
+from seminar.mail.wording import Letter, render_letter
 from seminar.reviews.models import Decision, Outcome
 from seminar.reviews.overview import review_progress
 from seminar.seminars.models import Seminar

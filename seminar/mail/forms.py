@@ -22,3 +22,12 @@ class BulkMailForm(BaseForm):
     def set_choices(self, units: Sequence[tuple[int, str]]) -> None:
         self.group.choices = [SelectChoice(group.value, group_label(group)) for group in Group]
         self.unit.choices = [SelectChoice("", "—"), *[SelectChoice(str(unit_id), name) for unit_id, name in units]]
+
+
+class WordingForm(BaseForm):
+    """A seminar's own wording of one kind of mail in one language, and whom to preview it for."""
+
+    subject = StringField(_l("Mail subject"), validators=[DataRequired(), Length(max=300)], filters=[strip])
+    body = TextAreaField(_l("Mail text"), validators=[DataRequired(), Length(max=20000)], filters=[strip],
+                         render_kw={"rows": 16})
+    recipient = SelectField(_l("Preview for"), coerce=optional_int, validate_choice=False)

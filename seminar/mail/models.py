@@ -92,3 +92,23 @@ class MailAttempt(Model):
     class Meta:
         table = "mail_attempt"
         ordering = ["id"]
+
+
+class MailWording(Model):
+    """A seminar's own wording of one kind of mail (`seminar.mail.kinds`) in one language: it replaces
+    the site's default for the mails of this seminar to readers of that language."""
+
+    id = fields.IntField(primary_key=True)
+    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
+        "models.Seminar", related_name="mail_wordings", on_delete=fields.CASCADE
+    )
+    seminar_id: int
+    kind = fields.CharField(max_length=60)
+    locale = fields.CharField(max_length=10)
+    subject = fields.CharField(max_length=300)
+    body = fields.TextField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "mail_wording"
+        unique_together = (("seminar", "kind", "locale"),)

@@ -11,11 +11,13 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from seminar.accounts.models import Role, User
 from seminar.mail import batches
 from seminar.mail.batches import BatchCounts, MailBatchKind
-from seminar.mail.models import MailAttempt, MailBatch, MailStatus, OutboxMail
+from seminar.mail.models import MailAttempt, MailBatch, MailStatus, MailWording, OutboxMail
 from seminar.pagination import paginate
 from seminar.progress import Progress
+from seminar.submissions.models import Paper
 
 if TYPE_CHECKING:
     from seminar.seminars.models import Seminar
@@ -119,3 +121,33 @@ async def latest_batch(seminar: Seminar, kind: MailBatchKind, smtp_configured: b
     view = await _batch_view(batch, smtp_configured)
     age = (dt.datetime.now(dt.UTC) - batch.created_at).total_seconds()
     return view if batches.worth_showing(view.counts, view.progress, age) else None
+
+
+# --- a seminar's own wording of its mails ------------------------------------------------------
+
+
+async def wordings_of(seminar: Seminar) -> dict[tuple[str, str], MailWording]:
+    """The seminar's own wordings by (kind key, locale): one query."""
+    return {(row.kind, row.locale): row for row in await MailWording.filter(seminar_id=seminar.id)}
+
+
+@dataclass(frozen=True)
+class PreviewPerson:
+    id: int
+    name: str
+    unit: str
+    unit_id: int | None
+
+
+async def preview_people(seminar: Seminar) -> list[PreviewPerson]:
+    """Everyone with a role in the seminar, each once, by name: the recipients a preview may be shown for."""
+    user_ids = await Role.filter(seminar_id=seminar.id).distinct().values_list("user_id", flat=True)
+    users = await User.filter(id__in=list(user_ids), is_active=True).select_related("unit").order_by("name", "id")
+    return [PreviewPerson(u.id, u.name, u.unit.name if u.unit else "", u.unit_id) for u in users]
+
+
+async def preview_paper(seminar: Seminar, unit_id: int | None) -> Paper | None:
+    """A paper to fill a preview's paper placeholders: the recipient's city's first, else the seminar's first."""
+    papers = Paper.filter(seminar_id=seminar.id).select_related("topic", "city").order_by("number", "id")
+    found = await papers.filter(city_id=unit_id).first() if unit_id is not None else None
+    return found or await papers.first()

@@ -20,7 +20,7 @@ from seminar.mail import actions, batches, queries
 from seminar.mail import bulk as bulk_mail
 from seminar.mail.forms import BulkMailForm
 from seminar.mail.queries import latest_batch
-from seminar.reviews.letters import LetterError
+from seminar.mail.wording import LetterError
 from seminar.seminars.queries import unit_choices
 from seminar.mail.worker import default_worker_name
 from seminar.pagination import page_number

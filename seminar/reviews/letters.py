@@ -1,21 +1,20 @@
 """Decision mails from the seminar's own wording: placeholders checked, then filled in.
 
-Organizers write the subject and body with `{placeholder}`s (Python's format syntax, read by
-`string.Formatter`). Anything but the names in PLACEHOLDERS is refused before a mail is shown
-or sent, naming the offending placeholder; a literal brace is written twice ({{ or }}).
+Organizers write the subject and body with `{placeholder}`s, checked and filled by
+`seminar.mail.wording` (shared by every mail organizers word): anything but the names in
+PLACEHOLDERS is refused before a mail is shown or sent, naming the offending placeholder.
 Pure: plain strings in, plain strings out (`letter_values` reads a loaded paper's attributes, and queries nothing).
 """
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
-from seminar.errors import UserError
-from seminar.i18n import _
+from seminar.mail import wording
+from seminar.mail.wording import Letter, LetterError, placeholders
+
+__all__ = ["Letter", "LetterError", "placeholders"]
 
 if TYPE_CHECKING:
     from seminar.reviews.models import Award, Outcome
@@ -55,48 +54,13 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
 }
 
 
-class LetterError(UserError):
-    """A template that cannot be filled in: an unknown placeholder or a stray brace."""
-
-
-def placeholders(text: str) -> list[str]:
-    """The placeholder names used in `text`, in order of first use; raises LetterError on a stray brace.
-
-    >>> placeholders("第{paper_number}号《{paper_title}》 {{不是占位符}}")
-    ['paper_number', 'paper_title']
-    """
-    found: list[str] = []
-    try:
-        for _literal, field, spec, conversion in string.Formatter().parse(text):
-            if field is None:
-                continue
-            if not field or field.isdigit():
-                raise LetterError(_("Every placeholder needs a name between the braces, e.g. {paper_title}."))
-            if spec or conversion:
-                # The values are plain text: a format such as {paper_number:03d} would fail when sending.
-                raise LetterError(_("Write placeholders without a format: {%(name)s}.", name=field))
-            if field not in found:
-                found.append(field)
-    except ValueError as error:
-        raise LetterError(_("A brace is not closed or not opened. Write {{ or }} for a brace itself.")) from error
-    return found
-
-
 def unknown_placeholders(text: str) -> list[str]:
     return [name for name in placeholders(text) if name not in PLACEHOLDERS]
 
 
 def check_template(subject: str, body: str, allowed: Sequence[str] = PLACEHOLDERS) -> None:
-    """Refuse a template using a placeholder not in `allowed` (a typo, {foo}, {paper_title.upper}) or a
-    stray brace. Decision mails allow PLACEHOLDERS; other mails written by organizers (the bulk mail
-    of `seminar.mail.bulk`) pass their own."""
-    unknown = [name for name in dict.fromkeys(placeholders(subject) + placeholders(body)) if name not in allowed]
-    if unknown:
-        raise LetterError(_(
-            "Unknown placeholder: %(names)s. Use only %(allowed)s.",
-            names="、".join("{" + name + "}" for name in unknown),
-            allowed=" ".join("{" + name + "}" for name in allowed),
-        ))
+    """Refuse a decision mail's wording using a placeholder not in PLACEHOLDERS, or a stray brace."""
+    wording.check_template(subject, body, allowed)
 
 
 def comments_text(comments: Sequence[str], allowed: bool) -> str:
@@ -111,21 +75,9 @@ def award_text(award: str | None) -> str:
     return f"论文荣获{AWARD_NAMES[award]}。" if award else ""
 
 
-@dataclass(frozen=True)
-class Letter:
-    subject: str
-    body: str
-
-
 def render_letter(subject: str, body: str, values: Mapping[str, object], allowed: Sequence[str] = PLACEHOLDERS) -> Letter:
-    """The mail with every placeholder filled; the template is checked first (LetterError)."""
-    check_template(subject, body, allowed)
-    filled = {name: str(values.get(name, "")) for name in allowed}
-    text = body.format_map(filled)
-    # Empty optional parts ({award}, {comments}) must not leave a stack of blank lines behind.
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return Letter(" ".join(subject.format_map(filled).split()), text.strip() + "\n")
+    """The mail with every placeholder filled; the wording is checked first (LetterError)."""
+    return wording.render_letter(subject, body, values, allowed)
 
 
 def letter_values(seminar: Seminar, paper: Paper, outcome: Outcome, award: Award | None, recipient: str,
