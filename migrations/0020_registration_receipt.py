@@ -11,7 +11,7 @@ from seminar.registration.receipt import Diet, Gender, Lodging, Rank
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0027_unit_editing')]
+    dependencies = [('models', '0019_unit_editing')]
 
     initial = False
 

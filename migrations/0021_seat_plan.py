@@ -10,7 +10,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0027_unit_editing')]
+    dependencies = [('models', '0020_registration_receipt')]
 
     initial = False
 

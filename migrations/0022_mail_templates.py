@@ -7,7 +7,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0027_unit_editing')]
+    dependencies = [('models', '0021_seat_plan')]
 
     initial = False
 

@@ -7,7 +7,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0018_overlap_indexes')]
+    dependencies = [('models', '0022_mail_templates')]
 
     initial = False
 

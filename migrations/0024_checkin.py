@@ -9,7 +9,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0027_unit_editing')]
+    dependencies = [('models', '0023_api_tokens')]
 
     initial = False
 
