@@ -9,7 +9,17 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seating import plan as seating
 from seminar.seating.models import Seat, SeatPlan
 from seminar.seating.plan import Layout, Person, SeatRef, Zone
-from seminar.seating.ranks import UNKNOWN_UNIT_ORDER, delegate_precedence, leader_precedence, rank_from_position
+from seminar.registration.receipt import Rank
+from seminar.seating.ranks import (
+    BUREAU,
+    DIVISION,
+    PROVINCIAL,
+    SECTION,
+    UNKNOWN_UNIT_ORDER,
+    delegate_precedence,
+    leader_precedence,
+    rank_from_position,
+)
 from seminar.seminars.models import Seminar
 
 
@@ -26,9 +36,18 @@ def layout_of(plan: SeatPlan) -> Layout:
     )
 
 
+# The 职级 a 参会回执 states, as the level of its 正职 in `ranks` (其他 says nothing about seniority).
+RANK_LEVELS = {Rank.PROVINCIAL: PROVINCIAL, Rank.BUREAU: BUREAU, Rank.COUNTY: DIVISION, Rank.TOWNSHIP: SECTION}
+
+
 def rank_of(registration: Registration) -> int | None:
-    """The rank level seating uses; read off the 职务 until registrations store their 职级."""
-    return rank_from_position(registration.position)
+    """The rank level seating uses: the 职级 stated in the 参会回执, made finer by the 职务 (a 副职 of
+    that 职级 sits after its 正职); without a stated 职级, what the 职务 says alone."""
+    from_position = rank_from_position(registration.position)
+    stated = RANK_LEVELS.get(registration.rank) if registration.rank else None
+    if stated is None:
+        return from_position
+    return from_position if from_position in (stated, stated - 1) else stated
 
 
 def person_of(registration: Registration) -> Person:

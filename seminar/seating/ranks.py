@@ -2,7 +2,8 @@
 
 Pure. `leader_precedence` orders the people on the 主席台, `delegate_precedence` everyone below
 it; both take the rank level as an int (higher is more senior) or None (unknown: after every known
-rank). Until registrations store a 职级, `rank_from_position` reads a level off the 职务 text.
+rank). `rank_from_position` reads a level off the 职务 text; `queries.rank_of` combines it with the
+职级 the 参会回执 states.
 """
 
 from __future__ import annotations

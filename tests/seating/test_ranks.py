@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from seminar.registration.models import Registration
+from seminar.registration.receipt import Rank
+from seminar.seating.queries import rank_of
 from seminar.seating.ranks import (
     BUREAU,
     BUREAU_DEPUTY,
@@ -11,6 +14,7 @@ from seminar.seating.ranks import (
     DIVISION_DEPUTY,
     PROVINCIAL,
     PROVINCIAL_DEPUTY,
+    SECTION,
     delegate_precedence,
     leader_precedence,
     rank_from_position,
@@ -49,3 +53,15 @@ def test_delegates_sort_by_unit_order_then_rank() -> None:
     ordered = sorted(people, key=lambda p: delegate_precedence(p[1], p[2], p[3]))
 
     assert [p[0] for p in ordered] == ["广州处长", "广州科员", "深圳处长"]
+
+
+@pytest.mark.parametrize(("rank", "position", "level"), [
+    (None, "副厅长", BUREAU - 1),  # nothing stated: the 职务 alone
+    (Rank.BUREAU, "处长", BUREAU),  # the stated 职级 wins over a 职务 of another level
+    (Rank.BUREAU, "副厅长", BUREAU - 1),  # a 副职 of the stated 职级 sits after its 正职
+    (Rank.COUNTY, "干部", DIVISION),  # a 职务 the list does not know: the stated 职级
+    (Rank.OTHER, "科长", SECTION),  # 其他 says nothing: the 职务 decides
+    (Rank.PROVINCIAL, "", PROVINCIAL),
+])
+def test_rank_of_uses_the_stated_rank_refined_by_the_position(rank: Rank | None, position: str, level: int) -> None:
+    assert rank_of(Registration(position=position, rank=rank)) == level
