@@ -1,8 +1,8 @@
 """Starting a seminar from an earlier one: what carries over, and what each year writes afresh.
 
 Carried over, as they were: the topics, the review form (criteria and review settings), the
-decision mails' wording, the agenda's timings and rooms, the book's settings, the registration
-settings. Not carried over: anything of last year's content (papers, reviews, decisions,
+decision mails' wording and every other mail's wording the organizers changed, the agenda's
+timings and rooms, the book's settings, the registration settings (the 参会回执's fields among them). Not carried over: anything of last year's content (papers, reviews, decisions,
 agendas, books, registrations, mail), the agenda's days and 签到 times (they were last year's
 dates), and the book's 前言 and 后记 with their signatures (each year's are its own). People come
 back only when the organizer asks, as invitations (`accounts.actions.invite_again`).
@@ -15,6 +15,7 @@ from typing import Any
 from tortoise.models import Model
 
 from seminar.agenda.models import AgendaSettings, Room
+from seminar.mail.models import MailWording
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.registration.models import RegistrationSettings
 from seminar.reviews.models import Criterion, DecisionMailTemplate, ReviewSettings
@@ -26,6 +27,7 @@ CARRIED_OVER: dict[type[Model], dict[str, Any]] = {
     Criterion: {},
     ReviewSettings: {"version": 1},
     DecisionMailTemplate: {},
+    MailWording: {},
     AgendaSettings: {"days": [], "sign_in": {}},
     Room: {},
     ProceedingsSettings: {},

@@ -7,7 +7,7 @@ import re
 
 from seminar.accounts.models import Role, RoleName, User
 from seminar.agenda.models import AgendaSettings, Room
-from seminar.mail.models import OutboxMail
+from seminar.mail.models import MailWording, OutboxMail
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.reviews.actions import ensure_criteria
 from seminar.reviews.models import Criterion, DecisionMailTemplate, ReviewSettings
@@ -25,6 +25,8 @@ async def _this_year() -> Seminar:
     await Criterion.filter(seminar_id=seminar.id, position=1).update(name="选题意义", max_points=30)
     await ReviewSettings.create(seminar=seminar, disagreement_points=15, max_load=12, version=7)
     await DecisionMailTemplate.create(seminar=seminar, outcome="keynote", subject="关于{title}的通知", body="请准备重点发言。")
+    await MailWording.create(seminar=seminar, kind="invitation", locale="zh_Hans", subject="{seminar}邀请函",
+                             body="{name}同志：请通过以下链接设置密码。")
     await AgendaSettings.create(seminar=seminar, days=["2021-11-25", "2021-11-26"], day_start="08:30",
                                 sign_in={"2021-11-25": "08:00"})
     await Room.create(seminar=seminar, name="第一会议室", capacity=120, position=1)
@@ -63,6 +65,7 @@ async def test_a_seminar_started_from_last_years_has_its_set_up_but_not_its_cont
     settings = await ReviewSettings.get(seminar=new)
     assert (settings.disagreement_points, settings.max_load, settings.version) == (15, 12, 1)
     assert (await DecisionMailTemplate.get(seminar=new)).subject == "关于{title}的通知"
+    assert (await MailWording.get(seminar=new, kind="invitation")).subject == "{seminar}邀请函"
     agenda = await AgendaSettings.get(seminar=new)
     assert (agenda.day_start, agenda.days, agenda.sign_in) == ("08:30", [], {})  # last year's dates stay behind
     assert await Room.filter(seminar=new).order_by("position").values_list("name", "capacity") == [("第一会议室", 120), ("第二会议室", 60)]
