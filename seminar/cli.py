@@ -208,7 +208,7 @@ def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int
         people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
         folder = Path(args.out_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        context = {"seminar_title": seminar.title}
+        context = badges.title_context(seminar.title)
         (folder / "badges.pdf").write_bytes(
             render_sheets("badges.html", "badges.css", {**context, "sheets": badges.sheets(people)})
         )

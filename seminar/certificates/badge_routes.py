@@ -20,7 +20,7 @@ async def badge_sheets(request: Request) -> Response:
     settings = request.app.state.settings
     people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
     pages = badges.sheets(people)
-    pdf = await render_sheets_async("badges.html", "badges.css", {"seminar_title": seminar.title, "sheets": pages},
+    pdf = await render_sheets_async("badges.html", "badges.css", {**badges.title_context(seminar.title), "sheets": pages},
                                     len(pages))
     return bytes_response(request, pdf, PDF, filename=f"{seminar.title}-参会证.pdf")
 
@@ -30,7 +30,7 @@ async def table_cards(request: Request) -> Response:
     settings = request.app.state.settings
     people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
     cards = badges.table_cards(people)
-    pdf = await render_sheets_async("table_cards.html", "table_cards.css", {"seminar_title": seminar.title, "cards": cards},
+    pdf = await render_sheets_async("table_cards.html", "table_cards.css", {**badges.title_context(seminar.title), "cards": cards},
                                     len(cards))
     return bytes_response(request, pdf, PDF, filename=f"{seminar.title}-桌签.pdf")
 

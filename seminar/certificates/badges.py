@@ -8,6 +8,9 @@ halves, the upper one upside down so it reads the right way from the audience on
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from seminar.titlelines import title_lines
 
 # Category → (label, colour); the order is the order of the printed sheets.
 CATEGORIES = {
@@ -19,6 +22,8 @@ CATEGORIES = {
 
 PAGE_MM = (210.0, 297.0)
 BADGE_MM = (90.0, 120.0)
+# CJK characters of the 10 pt bold title across the badge's top band (80 mm inside its padding).
+BAND_TITLE_WIDTH = 21
 COLUMNS, ROWS = 2, 2
 GAP_MM = 8.0  # between badges, so each has its own cut marks (which stay inside the gap)
 MARK_MM = 3.0  # the length of a cut mark: offset + length < the gap, so no mark reaches the next badge
@@ -122,3 +127,9 @@ class TableCard:
 
 def table_cards(people: list[BadgePerson]) -> list[TableCard]:
     return [TableCard(spaced_name(person.name), name_size_pt(person.name)) for person in people]
+
+
+def title_context(seminar_title: str) -> dict[str, Any]:
+    """What every sheet prints of the seminar: its title, and on a badge's band the title in lines
+    broken between words (`seminar.titlelines`), never 研/讨班 or (发挥政/治引领作用)."""
+    return {"seminar_title": seminar_title, "band_title_lines": title_lines(seminar_title, BAND_TITLE_WIDTH)}

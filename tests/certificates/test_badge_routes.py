@@ -81,3 +81,22 @@ async def test_table_cards_print_each_name_twice_on_its_own_landscape_page(clien
     reader = PdfReader(io.BytesIO(response.content))
     assert [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages] == [(842, 595)] * 2
     assert page_texts(response.content)[1] == "马俊马俊"
+
+
+async def test_a_long_title_breaks_on_the_badge_between_words_never_inside_one(client: Client) -> None:
+    seminar = await make_seminar(title="全省市域社会治理现代化试点创新研讨班（发挥政治引领作用）")
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+
+    response = await client.get("/gd-2021/manage/badges.pdf")
+
+    lines = [line.strip() for line in PdfReader(io.BytesIO(response.content)).pages[0].extract_text().splitlines()]
+    # The band holds the title in two lines, each whole: not "…研讨班（发挥政" / "治引领作用）".
+    start = lines.index("全省市域社会治理现代化试点创新研讨班")
+    assert lines[start + 1] == "（发挥政治引领作用）"
+
+
+def test_the_band_title_is_broken_at_a_phrase_boundary() -> None:
+    context = badges.title_context("全省市域社会治理现代化试点创新研讨班（发挥政治引领作用）")
+
+    assert context["band_title_lines"] == ["全省市域社会治理现代化试点创新研讨班", "（发挥政治引领作用）"]
