@@ -89,6 +89,10 @@ def remap_json_columns(table: str, row: dict[str, Any], maps: Maps) -> None:
         if table == "agenda_release":
             row["changelog"] = [{**entry, "slot": remap_key(entry["slot"], maps)} if isinstance(entry.get("slot"), str) else entry
                                 for entry in row["changelog"]]
+    elif table == "seat_plan":
+        row["dais_ids"] = [maps["registration"][i] for i in row["dais_ids"] if i in maps["registration"]]
+    elif table == "checkin":
+        row["session_key"] = remap_key(row["session_key"], maps)
     elif table == "reviewer_profile":
         row["topic_ids"] = [maps["topic"][i] for i in row["topic_ids"] if i in maps["topic"]]
     elif table == "review":

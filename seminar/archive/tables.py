@@ -51,6 +51,10 @@ CARRIED: dict[str, str] = {
     "overlap_source": "seminar_id",
     "overlap_check": "seminar_id",
     "overlap_match": "overlap_check__seminar_id",
+    "mail_wording": "seminar_id",
+    "seat_plan": "seminar_id",
+    "seat": "plan__seminar_id",
+    "checkin": "seminar_id",
 }
 
 # Carried apart from the tables: the units and people the rows name (matched by name and by
@@ -74,6 +78,7 @@ LEFT_OUT: dict[str, str] = {
     "worker_heartbeat": "the installation's running workers",
     "agenda_file": "made again from the agenda's releases when first downloaded",
     "overlap_fingerprint": "made again from each indexed text on import",
+    "api_token": "personal access tokens are secrets of the installation that made them",
 }
 
 
