@@ -13,6 +13,7 @@ from seminar.certificates.queries import SitePerson, site_people
 from seminar.checkin import days as checkin_days
 from seminar.checkin.days import SessionChoice
 from seminar.checkin.models import CheckIn
+from seminar.i18n import format_date
 from seminar.seminars.models import Seminar
 
 FOUND_AT_MOST = 20  # people a name search lists
@@ -107,11 +108,12 @@ async def counts(seminar: Seminar, expected: list[SitePerson]) -> list[dict[str,
     result: list[dict[str, object]] = []
     sessions = await sessions_of(seminar)
     for day in await days_of(seminar):
-        result.append({"day": day.isoformat(), "session": "", "title": "", "checked_in": len(seen.get((day, ""), set())),
-                       "expected": len(expected_ids)})
+        label = format_date(day)  # as the reader writes dates: 2026年12月10日
+        result.append({"day": day.isoformat(), "label": label, "session": "", "title": "",
+                       "checked_in": len(seen.get((day, ""), set())), "expected": len(expected_ids)})
         for session in sessions:
             if session.day == day and (day, session.key) in seen:
-                result.append({"day": day.isoformat(), "session": session.key, "title": session.title,
+                result.append({"day": day.isoformat(), "label": label, "session": session.key, "title": session.title,
                                "checked_in": len(seen[(day, session.key)]), "expected": len(expected_ids)})
     return result
 

@@ -1,5 +1,6 @@
 // The organizers' check-in overview (templates/checkin/overview.html): polls its JSON status every
-// five seconds and rewrites the count and the list of who is missing by unit. Without this script
+// five seconds and rewrites the count, the list of who is missing by unit and the table of every
+// day and session. Without this script
 // the page shows the figures as they were when it was made.
 (function () {
   "use strict";
@@ -26,6 +27,21 @@
       line.appendChild(document.createTextNode("（" + group.people.length + "）：" + group.people.join("、")));
       missing.appendChild(line);
     });
+    var table = document.querySelector("[data-counts]");
+    if (table && status.counts) {
+      table.textContent = "";
+      status.counts.forEach(function (row) {
+        var tr = document.createElement("tr");
+        var th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = row.label + (row.title ? " " + row.title : "");
+        var td = document.createElement("td");
+        td.textContent = row.checked_in + " / " + row.expected;
+        tr.appendChild(th);
+        tr.appendChild(td);
+        table.appendChild(tr);
+      });
+    }
   }
 
   function poll() {

@@ -61,8 +61,11 @@ async def test_the_organizer_sees_the_count_and_who_is_missing_by_unit_in_offici
     assert [(group["unit"], group["people"]) for group in status["missing"]] == [
         ("广州市", ["陈静"]), ("深圳市", ["张伟"]), ("省公安厅", ["黄颖"]), ("中山大学", ["钱教授"]),
     ]
-    assert status["counts"][0] == {"day": "2026-12-10", "session": "", "title": "", "checked_in": 1, "expected": 5}
+    assert status["counts"][0] == {"day": "2026-12-10", "label": "2026年12月10日", "session": "", "title": "",
+                                   "checked_in": 1, "expected": 5}
     assert "1</span> / <span data-expected>5" in page.text
+    # The table of every day says its dates as the reader writes them, not 2026-12-10.
+    assert '<th scope="row">2026年12月10日 </th><td>1 / 5</td>' in page.text
 
 
 def page_texts(data: bytes) -> list[str]:
