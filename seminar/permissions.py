@@ -209,15 +209,20 @@ def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
     return actor.is_admin or bool(actor.roles.get(seminar.id))
 
 
+def _reads_the_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
+    """A role that reads something of the seminar: 工作人员 alone only check people in and read nothing else."""
+    return actor.is_admin or bool(actor.roles.get(seminar.id, frozenset()) - {RoleName.STAFF.value})
+
+
 def can_make_api_token(actor: Actor, seminar: SeminarScoped) -> bool:
-    """A person makes a read-only API token for a seminar they hold a role in (administrators: any);
-    the token then reads only what they may read through the pages."""
-    return has_seminar_role(actor, seminar)
+    """A person makes a read-only API token for a seminar they hold a role in (administrators: any) that
+    reads something of it; the token then reads only what they may read through the pages."""
+    return _reads_the_seminar(actor, seminar)
 
 
 def can_read_through_api(actor: Actor, seminar: SeminarScoped) -> bool:
-    """A token works while its owner still holds a role in its seminar: taking their roles away stops it too."""
-    return has_seminar_role(actor, seminar)
+    """A token works while its owner still holds such a role in its seminar: taking their roles away stops it too."""
+    return _reads_the_seminar(actor, seminar)
 
 
 class ProceedingsScoped(Protocol):

@@ -7,18 +7,23 @@ covers and certificates print. Edited units are left alone by later runs of the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from seminar.accounts import actions, queries
 from seminar.accounts.forms import UNIT_KIND_LABELS, UnitForm
-from seminar.accounts.models import Unit, UnitKind
+from seminar.accounts.units import UnitKind
 from seminar.errors import UserError
 from seminar.forms import bind, show_error
 from seminar.i18n import _
 from seminar.permissions import can_administer_site, require
 from seminar.web import actor, flash, redirect, render, signed_in_user
+
+if TYPE_CHECKING:
+    from seminar.accounts.models import Unit
 
 
 def _require_admin(request: Request) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from seminar.agenda.models import AgendaRelease, AgendaSettings
@@ -118,7 +119,7 @@ async def counts(seminar: Seminar, expected: list[SitePerson]) -> list[dict[str,
     return result
 
 
-async def sheet_context(seminar: Seminar, day: dt.date, session_title: str = "") -> dict[str, object]:
+async def sheet_context(seminar: Seminar, day: dt.date, session_title: str = "") -> dict[str, Any]:
     """What the 签到表 prints (templates/certificates/pdf/signin_sheet.html), in Chinese whatever the reader's language."""
     heading = f"{day.year}年{day.month}月{day.day}日" + (f"　{session_title}" if session_title else "")
     people = sheet_order(expected_of(await site_people(seminar)))

@@ -267,7 +267,7 @@ async def sheet(request: Request) -> Response:
     seminar, target, _days, _sessions = await _followed(request)
     context = await queries.sheet_context(seminar, target.day, target.session.title if target.session else "")
     pdf = await render_sheets_async("signin_sheet.html", "signin_sheet.css", context,
-                                    max(1, len(context["people"]) // 20 + 1))  # type: ignore[arg-type]
+                                    max(1, len(context["people"]) // 20 + 1))
     return bytes_response(request, pdf, PDF, filename=f"{seminar.title}-签到表-{target.day.isoformat()}.pdf")
 
 

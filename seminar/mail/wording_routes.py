@@ -3,7 +3,7 @@ kind's editor per language (placeholders, preview for a real recipient, save, re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,8 +20,10 @@ from seminar.mail.forms import WordingForm
 from seminar.mail.kinds import MailKind
 from seminar.mail.wording import Letter, LetterError, render_letter
 from seminar.permissions import can_edit_mail_wording
-from seminar.seminars.models import Seminar
 from seminar.web import flash, form, redirect_to, render, seminar_page
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 
 async def wording_list(request: Request) -> Response:

@@ -378,7 +378,7 @@ async def test_dashboard_shows_key_dates_role_counts_and_links(client: Client) -
 
     assert response.status_code == 200
     counts = dict(re.findall(r'<tr><th scope="row">(.*?)</th><td>(\d+)</td></tr>', response.text))
-    assert counts == {"组织者": "1", "评审专家": "1", "报送人": "3", "参会人员": "1"}
+    assert counts == {"组织者": "1", "评审专家": "1", "报送人": "3", "参会人员": "1", "工作人员": "0"}
     assert "2026年12月1日 18:00" in response.text  # the deadline, in Beijing time
     assert 'href="http://testserver/gd-2021/manage/settings"' in response.text
     assert 'href="http://testserver/gd-2021/manage/topics"' in response.text
