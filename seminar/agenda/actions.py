@@ -30,7 +30,7 @@ from seminar.agenda.snapshot import agenda_from_data, agenda_to_data
 from seminar.errors import UserError
 from seminar.i18n import _, use_locale
 from seminar.mail.batches import MailBatchKind
-from seminar.mail.outbox import new_batch, queue_mail
+from seminar.mail.outbox import new_batch, queue_mail, wordings_for
 from seminar.seminars.models import Seminar
 
 
@@ -325,6 +325,7 @@ async def _notify(
             user = role.user
             recipients.setdefault(user.email.lower(), (user.name, user.locale, set()))
     batch_id = await new_batch(seminar.id, MailBatchKind.AGENDA_RELEASE) if recipients else None
+    wordings = await wordings_for(seminar.id, "agenda/published")
     for address, (name, locale, own) in sorted(recipients.items()):
         with use_locale(locale or "zh_Hans"):
             # The changelog in the reader's language, from the same two agendas.
@@ -350,5 +351,6 @@ async def _notify(
             },
             seminar_id=seminar.id,
             batch_id=batch_id,
+            wordings=wordings,
         )
     return len(recipients)

@@ -122,16 +122,20 @@ async def queue_mail(
     seminar_id: int | None = None,
     domain: str = "seminar.local",
     batch_id: int | None = None,
+    wordings: Wordings | None = None,
 ) -> OutboxMail:
     """Render the mail now (so what organizers preview is what is sent) and store it as pending.
 
     Mails queued together by one action share a `batch_id` (`new_batch`): the page the organizer
     returns to follows their sending. The seminar's own wording of the mail's kind, if it has one in
-    the recipient's language, replaces the site's.
+    the recipient's language, replaces the site's. An action queueing many mails of one template
+    reads the wordings once (`wordings_for`) and passes them; otherwise each mail reads them.
     """
+    if wordings is None:
+        wordings = await wordings_for(seminar_id, template)
     row = compose_mail(
         template=template, to_address=to_address, to_name=to_name, locale=locale, context=context,
-        seminar_id=seminar_id, domain=domain, batch_id=batch_id, wordings=await wordings_for(seminar_id, template),
+        seminar_id=seminar_id, domain=domain, batch_id=batch_id, wordings=wordings,
     )
     await row.save()
     return row

@@ -20,7 +20,7 @@ from seminar.db import column
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
-from seminar.mail.outbox import new_batch, queue_mail
+from seminar.mail.outbox import new_batch, queue_mail, wordings_for
 from seminar.reviews import rules, scoring
 from seminar.reviews.models import (
     Assignment,
@@ -526,6 +526,7 @@ async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
     progress = await review_progress(seminar)
     async with in_transaction():
         batch_id = await new_batch(seminar.id, MailBatchKind.REVIEW_REMINDERS) if progress.outstanding_reviewers else None
+        wordings = await wordings_for(seminar.id, "reviews/reminder")
         for row in progress.outstanding_reviewers:
             await queue_mail(
                 template="reviews/reminder",
@@ -540,6 +541,7 @@ async def remind_reviewers(seminar: Seminar, links: MailLinks) -> int:
                 },
                 seminar_id=seminar.id,
                 batch_id=batch_id,
+                wordings=wordings,
             )
     return len(progress.outstanding_reviewers)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from seminar.accounts.models import Role, RoleName, User
 from seminar.agenda.models import AgendaLeftOut
-from seminar.mail.outbox import queue_mail
+from seminar.mail.outbox import queue_mail, wordings_for
 from seminar.reviews.models import Assignment, Review
 from seminar.seminars.models import Seminar
 from seminar.submissions import lifecycle
@@ -45,6 +45,7 @@ async def _tell_reviewers(event: PaperEvent, paper: Paper, seminar: Seminar, lin
     tasks = await _reviewer_tasks(paper)
     drafted = {t.reviewer_id for t in tasks if t.review_status is not None}
     told = lifecycle.reviewers_to_tell(event, tasks)
+    wordings = await wordings_for(seminar.id, "reviews/paper_status")
     for reviewer in await User.filter(id__in=told, is_active=True).order_by("id"):
         await queue_mail(
             template="reviews/paper_status",
@@ -61,6 +62,7 @@ async def _tell_reviewers(event: PaperEvent, paper: Paper, seminar: Seminar, lin
                 "my_reviews_url": links.my_reviews_url,
             },
             seminar_id=seminar.id,
+            wordings=wordings,
         )
     return len(told)
 
