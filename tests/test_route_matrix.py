@@ -55,6 +55,7 @@ from seminar.api.models import ApiToken
 from seminar.api.routes import API_PREFIX
 from seminar.api.tokens import secret_hash
 from seminar.app import create_app
+from seminar.archive.export import archive_bytes
 from seminar.certificates.models import Certificate, CertificateKind
 from seminar.certificates.checkin import checkin_token
 from seminar.certificates.wording import certificate_number
@@ -153,6 +154,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "seminars:settings":                ORGANIZERS,
     "archive:download":                 ORGANIZERS,
     "archive:schema":                   EVERYONE,
+    # importing another installation's archive creates accounts and units for the whole site
+    "archive:import":                   ADMINS,
+    "archive:import_report":            ADMINS,
     "seminars:topics":                  ORGANIZERS,
     "seminars:topic_edit":              ORGANIZERS,
     "seminars:topic_move":              ORGANIZERS,
@@ -767,6 +771,11 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             {"seminar": o.seminar.id, "reviewer": o.reviewer.id, "items": [asdict(item)]})
         return {"token": token, "paper": [str(o.paper.id)]}
 
+    async def archive_upload() -> dict[str, Any]:
+        """This seminar's archive, to be imported as a new seminar."""
+        archive = await archive_bytes(o.seminar.slug, settings.database_url)
+        return {"slug": "gd-2021-copy", "files": {"file": ("gd-2021.zip", archive, "application/zip")}}
+
     session_form = draft(title="新的单元", room=str(o.hall.id), start="2026-12-10T16:00", end="2026-12-10T17:00", chair="李明")
     people_sheet = make_people_xlsx([["吴军", "省委组织部", "干部", "13700137000", "wujun@example.org", "参会人员"]])
     return {
@@ -785,6 +794,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "api:tokens": _fixed({"name": "省厅办公系统", "seminar": str(o.seminar.id), "expires_on": ""}),
         # Gated routes: a payload that changes something, as a browser sends the form.
         "seminars:create": _fixed(seminar_form("gd-2027")),
+        "archive:import": archive_upload,
         "seminars:settings": seminar_settings,
         "seminars:topics": _fixed({"title": "防范化解重大风险", "description": ""}),
         "seminars:topic_edit": _fixed({"title": "凝聚政治力量（修订）", "description": ""}),
