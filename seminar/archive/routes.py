@@ -112,7 +112,10 @@ async def import_report(request: Request) -> Response:
     report = request.session.get(REPORT_KEY)
     if not isinstance(report, dict):
         return redirect(request, "archive:import")
-    kinds = [(str(TABLE_LABELS.get(table, table)), count) for table, count in report["rows"].items() if count]
+    rows: dict[str, int] = report["rows"]
+    # In the labels' order (the seminar, its topics, people's roles, papers …), not the order of insertion.
+    ordered = [*(table for table in TABLE_LABELS if table in rows), *(table for table in rows if table not in TABLE_LABELS)]
+    kinds = [(str(TABLE_LABELS.get(table, table)), rows[table]) for table in ordered if rows[table]]
     left_out = [(str(LEFT_OUT_LABELS.get(name, name)), count) for name, count in report["left_out"].items() if count]
     context = {"report": report, "kinds": kinds, "left_out": left_out}
     return render(request, "archive/import_report.html", context)
