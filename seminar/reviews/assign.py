@@ -26,8 +26,8 @@ Why column generation
 At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed:
 an LP with ten million columns is slow and memory-hungry, while an optimal assignment uses
 only 30,000 of them. So the LP starts from the few best candidates of every paper (its top
-`need + 12` reviewers) and of every reviewer with a minimum load (their top `min + 12`
-papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
+`need + 6` reviewers) and of every reviewer with a minimum load who is among too few of
+those (their top `min + 6` papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
 out could improve the optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced
 cost"). That test runs over the whole matrix with numpy in a fraction of a second; violating
 pairs are added and the LP is solved again, warm from the previous basis (the reason for
@@ -42,16 +42,26 @@ Lagrangian bound `Σ_r (max(π_r,0)·max_load_r − max(−π_r,0)·min_load_r) 
 need[p] largest affinity[p][r] − π_r)` is an upper bound on every feasible assignment;
 `bench/assign.py` recomputes it independently to show the optimality gap.
 
+The simplex does not start from nothing but from the greedy assignment (every paper its
+best candidates; `_LinearProgram.start_greedy`): a dual feasible basis in which only the
+reviewers' loads are wrong, which halves the dual simplex iterations at 1,000×100.
+
 Alternatives considered: a min-cost-flow solver (OR-Tools) needs integer costs, so float
 affinities would have to be scaled and rounded (exact only for the rounded values), and
 it would still have to take all ten million arcs; a dense LP is too big at that scale.
+Tried and dropped (issue 18, 1,000×100): starting from a spanning tree priced by
+approximate reviewer prices (even the exact prices left 200 iterations, and noisy ones
+made it slower than the greedy start), from the optimum of a fifth of the papers (its
+prices were too coarse to help), HiGHS' other pricing and edge-weight options, and
+highspy's class without its callback layer (no difference). What remains at that size is
+HiGHS' dual simplex itself: about a thousand iterations, nearly all the time.
 
 Measured (bench/assign.py, 2 cores, random instances with topics, bids and ~1/21 conflicts,
-3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.01 s (one LP, all 1,899
-pairs) · 1,000×100: 0.1 s (15,000 of 95,000 pairs, one round) · 10,000×1,000: 5–9 s
-depending on machine load (150,000 of 9.5 million pairs, 3 rounds); the objective equals
-the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all pairs exactly.
-A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
+3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.003 s of CPU (one LP, all
+1,899 pairs) · 1,000×100: 0.04–0.07 s (9,000 of 95,000 pairs, 2–3 rounds) · 10,000×1,000:
+3.3–3.7 s of CPU, 10–13 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
+objective equals the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all
+pairs exactly. A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
 
 Balance is a preference, not a constraint
 ------------------------------------------
