@@ -59,7 +59,7 @@ HiGHS' dual simplex itself: about a thousand iterations, nearly all the time.
 Measured (bench/assign.py, 2 cores, random instances with topics, bids and ~1/21 conflicts,
 3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.003 s of CPU (one LP, all
 1,899 pairs) · 1,000×100: 0.04–0.07 s (9,000 of 95,000 pairs, 2–3 rounds) · 10,000×1,000:
-3.3–3.7 s of CPU, 10–13 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
+3.1–3.7 s of CPU, 10–25 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
 objective equals the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all
 pairs exactly. A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
 
