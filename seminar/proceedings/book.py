@@ -33,6 +33,7 @@ from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.proceedings.styles import HouseStyle
 from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.templating import build_environment
@@ -132,6 +133,7 @@ class BookSpec:
     participants: Sequence[Participant] | None = None  # 附录: 名单
     volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
     compiled_by: str = ""  # who compiles the book, for the cover's "…编印" line; empty: the organizer
+    house_style: HouseStyle = HouseStyle.ACADEMIC  # typefaces and page (`styles.py`)
 
 
 @dataclass(frozen=True)
