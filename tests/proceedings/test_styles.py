@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -114,3 +115,18 @@ def test_without_the_fandol_fonts_the_official_style_falls_back_to_noto_and_says
     assert flat("".join(built.pages)).count(MARKER) == 2
     [warning] = built.result.report.warnings
     assert "FandolFang" in warning and "texlive-lang-chinese" in warning
+
+
+def test_an_official_paper_title_runs_over_lines_between_words_and_the_academic_one_is_left_whole() -> None:
+    from seminar.proceedings.book import book_html
+
+    rng = random.Random(3)
+    title = "关于推进市域社会治理现代化试点工作中发挥政治引领作用的实践与思考"
+    topics = [BookTopic(1, "坚持党的绝对领导", [paper(rng, 1, Placement.KEYNOTE, title)])]
+    official_html = book_html(dataclasses.replace(two_paper_book(HouseStyle.OFFICIAL), topics=topics))
+    academic_html = book_html(dataclasses.replace(two_paper_book(HouseStyle.ACADEMIC), topics=topics))
+
+    lines = re.findall(r'<span class="title-line">([^<]*)</span>', official_html)
+    assert "".join(lines) == title and len(lines) == 2
+    assert lines[0].endswith("试点工作")  # a phrase ends there; no line ends inside a word
+    assert 'class="title-line"' not in academic_html and f">{title}</h2>" in academic_html
