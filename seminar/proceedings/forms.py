@@ -38,7 +38,7 @@ class ProceedingsSettingsForm(BaseForm):
     include_agenda = BooleanField(_l("Append the published agenda"))
     include_participants = BooleanField(_l("Append the list of participants"))
     house_style = SelectField(
-        _l("House style"), choices=[(style.value, STYLE_LABELS[style]) for style in HouseStyle],
+        _l("House style"), choices=[SelectChoice(style.value, STYLE_LABELS[style]) for style in HouseStyle],
         default=HouseStyle.ACADEMIC.value, coerce=HouseStyle,
     )
 
