@@ -33,6 +33,7 @@ from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.proceedings.styles import HouseStyle
 from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.templating import build_environment
@@ -40,6 +41,8 @@ from seminar.templating import build_environment
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 # Full-width characters on a line of the cover title: 154 mm of text block at 22 pt (二号), less a margin.
 COVER_TITLE_WIDTH = 19
+# The same for a paper's title in the 公文 style: 156 mm at 22 pt (二号) is 20 characters, less a margin.
+OFFICIAL_PAPER_TITLE_WIDTH = 19
 BOOK_TEMPLATE = "proceedings/book.html"
 
 
@@ -132,6 +135,7 @@ class BookSpec:
     participants: Sequence[Participant] | None = None  # 附录: 名单
     volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
     compiled_by: str = ""  # who compiles the book, for the cover's "…编印" line; empty: the organizer
+    house_style: HouseStyle = HouseStyle.ACADEMIC  # typefaces and page (`styles.py`)
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,14 @@ def cover_title_lines(spec: BookSpec) -> list[str]:
     return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
 
 
+def paper_title_lines(spec: BookSpec, title: str) -> list[str]:
+    """A paper's title in lines: cut between words in the 公文 style (二号 titles run over lines);
+    the academic style leaves it to the typesetter as before."""
+    if spec.house_style == HouseStyle.OFFICIAL and is_chinese(spec.locale):
+        return title_lines(title, OFFICIAL_PAPER_TITLE_WIDTH)
+    return [title]
+
+
 def paper_body(paper: BookPaper) -> Trimmed:
     """The manuscript as printed: without its leading title, authors, 摘要 and 关键词 where they repeat
     the form's, which the book and the paper's page print above it (`frontmatter`); with table
@@ -329,6 +341,7 @@ def book_html(
             chinese=is_chinese(spec.locale),
             cover_date=cover_date(spec.date, spec.locale),
             cover_lines=cover_title_lines(spec),
+            title_lines=lambda title: paper_title_lines(spec, title),
             cover_imprint=cover_imprint(spec),
             preface_date=cover_date(spec.preface_date, spec.locale) if spec.preface_date else "",
             afterword_date=cover_date(spec.afterword_date, spec.locale) if spec.afterword_date else "",

@@ -32,7 +32,7 @@ async def _this_year() -> Seminar:
     await Room.create(seminar=seminar, name="第一会议室", capacity=120, position=1)
     await Room.create(seminar=seminar, name="第二会议室", capacity=60, position=2)
     await ProceedingsSettings.create(seminar=seminar, preface="二〇二一年的前言。", mark="内部资料 注意保存",
-                                     include_participants=True)
+                                     include_participants=True, house_style="official")
     colleague = await make_user(email="colleague@example.org", name="同事")
     await Role.create(user=colleague, seminar=seminar, name=RoleName.ORGANIZER)
     await make_reviewer(seminar, "reviewer01@example.org", name="王芳")
@@ -70,7 +70,7 @@ async def test_a_seminar_started_from_last_years_has_its_set_up_but_not_its_cont
     assert (agenda.day_start, agenda.days, agenda.sign_in) == ("08:30", [], {})  # last year's dates stay behind
     assert await Room.filter(seminar=new).order_by("position").values_list("name", "capacity") == [("第一会议室", 120), ("第二会议室", 60)]
     book = await ProceedingsSettings.get(seminar=new)
-    assert (book.preface, book.mark, book.include_participants) == ("", "内部资料 注意保存", True)
+    assert (book.preface, book.mark, book.include_participants, book.house_style) == ("", "内部资料 注意保存", True, "official")
     assert not await Paper.filter(seminar=new).exists()
     held = set(await Role.filter(seminar=new).values_list("user__email", "name"))
     assert held == {("organizer@example.org", "organizer"), ("reviewer01@example.org", "reviewer"),
