@@ -63,13 +63,12 @@ def generated_book(papers: int, characters: int = 3000, seed: int = 2021) -> Boo
                 number=position * 1000 + index, title=text(rng, 14), placement=placements[index % 4],
                 authors=[(text(rng, 3), "广州市委政法委")], abstract=text(rng, 250),
                 keywords=[text(rng, 4) for _ in range(4)], body_html=paper_body(rng, characters),
-                comments=[text(rng, 120)],
             )
             for index in range(count)
         ]))
     return BookSpec(title="全省政法系统市域社会治理研讨班", organizer="中共广东省委政法委员会",
                     date=dt.date(2021, 4, 21), topics=topics, mark="内部资料 注意保存",
-                    preface_text=text(rng, 600), include_comments=True)
+                    preface_text=text(rng, 600))
 
 
 def weasyprint_alone(html: str) -> tuple[float, int]:
