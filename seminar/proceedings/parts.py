@@ -245,7 +245,7 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
             while parents and parents[-1][0] >= level:
                 parents.pop()
             item = writer.add_outline_item(
-                label, start + index, parent=parents[-1][1] if parents else None,
+                title=label, page_number=start + index, parent=parents[-1][1] if parents else None,
                 fit=Fit.xyz(left=x * PX, top=height - y * PX, zoom=0),
             )
             parents.append((level, item))
