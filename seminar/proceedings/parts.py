@@ -267,8 +267,9 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     created_text = (created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat()
     metadata["/CreationDate"] = TextStringObject(_w3c_date_to_pdf(created_text, "created"))
     writer.add_metadata(metadata)
-    if "/Lang" in first_reader.trailer["/Root"]:
-        writer._root_object[NameObject("/Lang")] = first_reader.trailer["/Root"]["/Lang"]
+    catalog = first_reader.root_object
+    if "/Lang" in catalog:
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(catalog["/Lang"]))
     out = io.BytesIO()
     writer.write(out)
     with use_locale(spec.locale):
