@@ -8,7 +8,8 @@ first page counter and side are part of its cache key, with its HTML, the styles
 WeasyPrint version. The 目录 is laid out last, with the page numbers the body parts gave
 (`toc_pages`), so the front matter's length never moves a body page: printed page 1 is the first
 body part's right-hand page whatever precedes it. The outline, the 目录's links and the page
-labels are written by pypdf from what each part reports (bookmarks, anchors, links).
+labels are written by pypdf from what each part reports (bookmarks, anchors, links), and each
+font face's per-part subsets are replaced by one (`fontmerge.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
 lay out sends the caller back to the whole-book build (`typeset.typeset`), which has the
@@ -28,6 +29,7 @@ from typing import Any
 
 from seminar.i18n import _, use_locale
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, pdf_page_count, printed_bodies
+from seminar.proceedings.fontmerge import merge_fonts
 from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
 
 CACHE_VERSION = "parts-1"
@@ -215,6 +217,13 @@ def _first_anchors(placed: list[tuple[int, Laid]]) -> dict[str, tuple[int, list[
     return found
 
 
+def _drop_unreferenced(writer: Any) -> None:
+    """pypdf drops objects nothing refers to, one level a pass: a replaced font is four levels deep."""
+    dropped = -1
+    while dropped != (dropped := sum(item is None for item in writer._objects)):
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+
+
 def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int,
           created: dt.datetime | None) -> bytes:
     """The parts in one file, blank backs where a part starts on a right-hand page; the outline, the
@@ -228,6 +237,7 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
 
     writer = PdfWriter()
     placed = [(0, front)] + [(body_start + start, result) for start, result in body]
+    anchors = _first_anchors(placed)
     first_reader = PdfReader(io.BytesIO(front.pdf))
     width, height = (float(value) for value in first_reader.pages[0].mediabox[2:])
     for start, result in placed:
@@ -236,8 +246,11 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
         writer.append(PdfReader(io.BytesIO(result.pdf)), import_outline=False)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
+    # One subset per face instead of one per part (`fontmerge.py`), the parts' own left out.
+    uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
+    merge_fonts(writer, skip=uploaded)
+    _drop_unreferenced(writer)
 
-    anchors = _first_anchors(placed)
     # The outline: each part's bookmarks, nested by level as WeasyPrint nests them.
     parents: list[tuple[int, Any]] = []
     for start, result in placed:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import random
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +55,19 @@ def links(reader: PdfReader) -> list[tuple[int, int]]:
     return found
 
 
+def pictures(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
+    """Every page drawn by poppler, small."""
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
+    return [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+
+
 def assert_same_book(whole: bytes, parts: bytes) -> None:
     expected, actual = PdfReader(io.BytesIO(whole)), PdfReader(io.BytesIO(parts))
+    with tempfile.TemporaryDirectory() as directory:
+        # The pages look the same: the parts' font subsets merged into one per face keep every glyph.
+        assert pictures(parts, Path(directory), "parts") == pictures(whole, Path(directory), "whole")
+    assert len(parts) <= 1.3 * len(whole)
     assert len(actual.pages) == len(expected.pages)
     for index, (want, got) in enumerate(zip(expected.pages, actual.pages, strict=True)):
         assert got.extract_text() == want.extract_text(), f"page {index}"
