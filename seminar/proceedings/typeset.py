@@ -3,6 +3,8 @@
 Why one pass: rendering paper by paper and merging embeds a font subset per part (the merged
 file is ~10× larger) and makes page numbers a bookkeeping exercise. So the whole book —
 including the TOC with `target-counter()` page numbers and the outline — is laid out once.
+`parts.py` does the bookkeeping exactly (tested against this build) but not yet the font
+subsets, so it is not used: docs/performance.md, "An incremental book".
 
 PDF-only papers: `book_html` lays out one empty placeholder page per page of the uploaded PDF,
 under the paper's (invisible) title, so the TOC, the outline and every later page number are
