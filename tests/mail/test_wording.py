@@ -82,6 +82,10 @@ async def test_the_list_groups_every_mail_by_stage_and_marks_the_customised(orga
     assert "简体中文：已自定义" in page.text and "繁體中文：默认" in page.text
     assert "找回密码" in page.text and "始终使用网站的默认措辞" in page.text
     assert f"/{seminar.slug}/manage/decisions/mail/keynote" in page.text
+    # The decision letters' row says which languages this seminar worded (any outcome).
+    await MailWording.create(seminar=seminar, kind="reviews-decision-decline", locale="en", subject="x", body="y")
+    row = re.search(r'decisions/mail/keynote.*?</tr>', (await organizer.get(WORDING.format(slug=seminar.slug))).text, re.S)
+    assert row is not None and "English：已自定义" in row.group() and "简体中文：默认" in row.group()
     manage = await organizer.get(f"/{seminar.slug}/manage/")
     assert WORDING.format(slug=seminar.slug) in manage.text
 
