@@ -194,7 +194,7 @@ async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ())
         for decision in plan.decisions:
             for recipient in plan.recipients.get(decision.paper_id, []):
                 # Each recipient reads the letter in their language: its wording, and the values filled in.
-                locale = recipient.locale if recipient.locale in i18n.LOCALES else i18n.DEFAULT_LOCALE
+                locale = recipient.language
                 subject, body = _wording(own, decision.outcome, locale)
                 with i18n.use_locale(locale):
                     letter = letters.render_letter(subject, body, letters.letter_values(

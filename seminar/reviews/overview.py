@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Subquery
 
+from seminar import i18n
 from seminar.accounts.models import User
 from seminar.db import column
-from seminar import i18n
 from seminar.i18n import _
 from seminar.reviews import letters, rules, scoring
 from seminar.reviews.export import ReviewRow
@@ -352,7 +352,7 @@ async def letter_preview(seminar: Seminar, paper: Paper, outcome: Outcome, decis
     comments = (await comments_for_authors([paper.id])).get(paper.id, []) if settings.authors_see_comments else []
     recipients = (await recipients_of([paper])).get(paper.id, [])
     award = decision.award if decision is not None and decision.outcome is outcome else None
-    readers = [r for r in recipients if (r.locale if r.locale in i18n.LOCALES else i18n.DEFAULT_LOCALE) == locale]
+    readers = [r for r in recipients if r.language == locale]
     name = (readers or recipients)[0].name if recipients else _("(recipient)")
     with i18n.use_locale(locale):
         letter = letters.render_letter(

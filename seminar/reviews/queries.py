@@ -334,7 +334,12 @@ async def mail_wordings(seminar: Seminar) -> dict[tuple[Outcome, str], tuple[str
 class Recipient:
     name: str
     email: str
-    locale: str = ""
+    locale: str = ""  # the user's language; "" for a contact author without an account
+
+    @property
+    def language(self) -> str:
+        """The language their mail is written in: their own, else the site's default."""
+        return self.locale if self.locale in i18n.LOCALES else i18n.DEFAULT_LOCALE
 
 
 async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:

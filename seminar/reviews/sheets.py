@@ -284,6 +284,7 @@ def review_form_docx(owner: SheetOwner, criteria: Sequence[CriterionSpec], paper
     comment[0].text = COMMENT
     merged = comment[1].merge(comment[3])
     merged.text = paper.comment
+    document.add_paragraph("推荐意见与给组织方的意见")  # also keeps Word from joining the two tables
     judgement = document.add_table(rows=0, cols=2)
     judgement.style = "Table Grid"
     for name, value, hint in (
