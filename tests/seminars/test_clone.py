@@ -10,7 +10,7 @@ from seminar.agenda.models import AgendaSettings, Room
 from seminar.mail.models import MailWording, OutboxMail
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Criterion, DecisionMailTemplate, ReviewSettings
+from seminar.reviews.models import Criterion, ReviewSettings
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper
 from tests.conftest import Client, flashes
@@ -24,7 +24,8 @@ async def _this_year() -> Seminar:
     await ensure_criteria(seminar)
     await Criterion.filter(seminar_id=seminar.id, position=1).update(name="选题意义", max_points=30)
     await ReviewSettings.create(seminar=seminar, disagreement_points=15, max_load=12, version=7)
-    await DecisionMailTemplate.create(seminar=seminar, outcome="keynote", subject="关于{title}的通知", body="请准备重点发言。")
+    for locale, subject in (("zh_Hans", "关于{paper_title}的通知"), ("en", "About {paper_title}")):
+        await MailWording.create(seminar=seminar, kind="reviews-decision-keynote", locale=locale, subject=subject, body="…")
     await MailWording.create(seminar=seminar, kind="invitation", locale="zh_Hans", subject="{seminar}邀请函",
                              body="{name}同志：请通过以下链接设置密码。")
     await AgendaSettings.create(seminar=seminar, days=["2021-11-25", "2021-11-26"], day_start="08:30",
@@ -64,7 +65,8 @@ async def test_a_seminar_started_from_last_years_has_its_set_up_but_not_its_cont
     assert criteria[0] == ("选题意义", 30) and len(criteria) == await Criterion.filter(seminar=earlier).count()
     settings = await ReviewSettings.get(seminar=new)
     assert (settings.disagreement_points, settings.max_load, settings.version) == (15, 12, 1)
-    assert (await DecisionMailTemplate.get(seminar=new)).subject == "关于{title}的通知"
+    decision_wordings = MailWording.filter(seminar=new, kind="reviews-decision-keynote").order_by("locale")
+    assert await decision_wordings.values_list("locale", "subject") == [("en", "About {paper_title}"), ("zh_Hans", "关于{paper_title}的通知")]
     assert (await MailWording.get(seminar=new, kind="invitation")).subject == "{seminar}邀请函"
     agenda = await AgendaSettings.get(seminar=new)
     assert (agenda.day_start, agenda.days, agenda.sign_in) == ("08:30", [], {})  # last year's dates stay behind
