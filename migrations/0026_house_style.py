@@ -7,7 +7,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0024_checkin')]
+    dependencies = [('models', '0025_decision_wording')]
 
     initial = False
 
