@@ -26,7 +26,6 @@ TABLE_LABELS = {
     "review_assignment": _l("Review assignments"),
     "review": _l("Reviews"),
     "review_decision": _l("Decisions"),
-    "review_decision_mail_template": _l("Decision mail wording"),
     "proceedings_settings": _l("Book settings"),
     "proceedings_build": _l("Book builds"),
     "book_speech": _l("Speeches in the book"),
