@@ -136,6 +136,8 @@ class BookSpec:
     volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
     compiled_by: str = ""  # who compiles the book, for the cover's "…编印" line; empty: the organizer
     house_style: HouseStyle = HouseStyle.ACADEMIC  # typefaces and page (`styles.py`)
+    # A tagged PDF/UA-1 file (`typeset.TAGGED_PDF`); the incremental build in parts (`parts.py`) writes untagged files.
+    tagged: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,13 @@ import datetime as dt
 import random
 import re
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from weasyprint import HTML
 
 from seminar.agenda.model import Agenda, Person, SlotKind
@@ -103,6 +105,7 @@ def small_book() -> BookSpec:
             session("topic-1", HALL, "09:30", "12:00", slot("k1", "09:30", 150, title="专题一交流发言"), topic_id=1),
         ))),
         participants=[Participant("王五", "深圳市委政法委", "副书记"), Participant("赵六", "珠海市委政法委", "处长")],
+        tagged=True,  # every check of this file holds for the tagged file too
     )
 
 
@@ -295,6 +298,35 @@ def test_metadata_title_author_and_language(book: Built) -> None:
     assert book.reader.metadata.title == "全省市域社会治理研讨班论文集"
     assert book.reader.metadata.author == "中共广东省委政法委员会"
     assert book.reader.trailer["/Root"]["/Lang"] == "zh-Hans"
+
+
+def structure_tags(node: object, found: Counter[str] | None = None) -> Counter[str]:
+    """How many structure elements of each type (H1, P, Table …) the structure tree holds."""
+    found = Counter() if found is None else found
+    node = node.get_object() if isinstance(node, IndirectObject) else node
+    if isinstance(node, DictionaryObject):
+        if "/S" in node:
+            found[str(node["/S"])] += 1
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []:
+            structure_tags(kid, found)
+    return found
+
+
+def test_the_book_is_a_tagged_pdf_ua_file_with_its_title_language_and_page_labels(book: Built) -> None:
+    root = book.reader.trailer["/Root"]
+    info = subprocess.run(["pdfinfo", str(book.path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # viewers show the title, not "book.pdf"
+    assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
+    tags = structure_tags(root["/StructTreeRoot"])
+    # Headings as headings: the divider and section titles, every paper's title, the manuscripts' own headings.
+    papers = sum(len(topic.papers) for topic in book.spec.topics)
+    assert tags["/H1"] >= 2 and tags["/H2"] >= papers and tags["/H3"] >= 3
+    assert tags["/Table"] >= 2 and tags["/TH"] >= 3 and tags["/L"] >= 1 and tags["/P"] > 50
+    # The page labels (an incremental update after the uploaded pages were laid in) kept the tree.
+    assert book.reader.page_labels[:2] == ["封面", "i"] and "1" in book.reader.page_labels
 
 
 def test_speeches_commentaries_and_afterword_are_sections_of_the_book_in_the_toc(book: Built) -> None:
