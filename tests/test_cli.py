@@ -10,6 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from seminar.accounts.passwords import verify_password
 from seminar.config import PROJECT_ROOT
 
@@ -131,6 +133,21 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     names = zipfile.ZipFile(archive_path).namelist()
     assert len(names) == valid and all(name.startswith(("荣誉证书-", "参会证明-")) and name.endswith(".pdf") for name in names)
 
+    # The 参会回执 of everyone registered, as the organizers' download has it: by unit in the official order.
+    workbook_path = tmp_path / "participants.xlsx"
+    export = run_seminar(tmp_path, "registration", "export", "--seminar", "gd-2021", "--out", str(workbook_path))
+
+    assert export.returncode == 0, export.stderr
+    [(registered,)] = query(tmp_path, "SELECT COUNT(*) FROM registration r JOIN seminar s ON s.id = r.seminar_id "
+                                      "WHERE s.slug = 'gd-2021'")
+    assert export.stdout.strip() == f"{registered} registrations written to {workbook_path}"
+    rows = [[cell.value for cell in row] for row in load_workbook(workbook_path).active.iter_rows()]
+    assert rows[1][:3] == ["序号", "单位", "姓名"] and rows[1][12] == "住宿"
+    assert [row[0] for row in rows[2:]] == list(range(1, registered + 1))
+    units = [row[1] for row in rows[2:]]
+    order = dict(query(tmp_path, "SELECT name, sort_order FROM unit"))
+    assert [order[unit] for unit in units] == sorted(order[unit] for unit in units)  # the official order
+
     badges = run_seminar(tmp_path, "certificates", "badges", "--seminar", "gd-2021", "--out-dir", str(tmp_path / "print"))
 
     assert badges.returncode == 0, badges.stderr
@@ -145,6 +162,16 @@ def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None
 
     assert result.returncode == 2
     assert "no-such-seminar" in result.stderr + result.stdout
+
+
+def test_registration_export_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "registration", "export", "--seminar", "no-such-seminar", "--out", str(tmp_path / "a.xlsx"))
+
+    assert result.returncode == 2
+    assert "No seminar 'no-such-seminar'." in result.stderr
+    assert not (tmp_path / "a.xlsx").exists()
 
 
 def test_seats_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:
