@@ -387,6 +387,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(_with_database(settings, work))
     print("\n".join(lines))
     print(f"Log in as organizer@example.org with the password '{args.password}'.")
+    print("Check people in (签到) as staff@example.org (工作人员), with the same password, at /gd-2021/checkin.")
     return 0
 
 
