@@ -137,7 +137,7 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
         authors = await Author.filter(paper=paper)
         assert 1 <= len(authors) <= 3 and sum(a.is_contact for a in authors) == 1
         assert all(re.fullmatch(r"1[3-9]\d{9}", a.phone) and a.email.endswith("@example.org") for a in authors)
-        manuscript = await Manuscript.get(paper=paper)
+        manuscript = await Manuscript.get(paper=paper, version=1)  # as uploaded (an accepted paper has its 定稿 too)
         assert manuscript.kind == "docx" and manuscript.original_filename.endswith(".docx")
         assert 2500 <= manuscript.word_count <= 6000
         assert paper.title in manuscript.html and "<h2>一、问题的提出</h2>" in manuscript.html
