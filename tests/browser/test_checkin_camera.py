@@ -150,15 +150,15 @@ def test_a_badge_held_before_the_phone_camera_checks_its_person_in(
 def test_a_qr_code_that_is_not_our_badge_is_refused_in_words_and_checks_nobody_in(
     live_site: Site, scene: Scene, browser_tools: tuple[str, str], screenshot_dir: Path, tmp_path: Path
 ) -> None:
-    video = qr_video("https://example.com/gd-2026/checkin/not-a-badge", tmp_path / "stranger.y4m")
+    video = qr_video("https://example.com/news/2026/12/hall-map", tmp_path / "stranger.y4m")  # a poster's QR code
     journey = Journey(live_site, screenshot_dir, browser_tools[1])
     with chromium_with_a_camera(video, browser_tools) as browser:
         staff = signed_in(journey, browser, STAFF, phone=True)
 
         scan_with_the_camera(journey, staff, scene.seminar.slug)
 
-        refused = t("This code is not a badge of this system: it may be damaged or forged. "
-                    "Check the person's papers and find them by name on the check-in page.")
+        refused = t("This QR code is not a badge: it checks nobody in. "
+                    "Scan the code on the badge, or find the person by name.")
         expect(main(staff).locator("[data-result]")).to_have_text(refused, timeout=patience(20) * 1000)
         expect(main(staff).locator("[data-queued]")).to_have_text("0")  # answered, not waiting to be sent again
         journey.look(staff, "refused")
