@@ -265,11 +265,12 @@ def can_manage_handbook(actor: Actor, seminar: SeminarScoped) -> bool:
 
 
 def can_download_handbook(actor: Actor, seminar: SeminarScoped) -> bool:
-    """The published 会议手册: anyone holding a role in the seminar (attendees, 工作人员 at the desk included).
+    """The published 会议手册: anyone holding a role in the seminar that reads it (attendees, submitters, reviewers,
+    organizers; 工作人员 alone check people in and read nothing else).
 
     Never public, even with public proceedings: it lists the participants and the 会务组's phone numbers.
     """
-    return has_seminar_role(actor, seminar)
+    return _reads_the_seminar(actor, seminar)
 
 
 def can_read_paper_page(actor: Actor, seminar: ProceedingsScoped, book_published: bool) -> bool:
