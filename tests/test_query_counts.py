@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import pytest
 from starlette.routing import Route
 
-from seminar.proceedings.models import BuildKind
 from seminar.accounts.models import RoleName, UnitKind, User
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import published
@@ -32,6 +31,7 @@ from seminar.certificates.actions import issue_certificates
 from seminar.seating.actions import generate_plan
 from seminar.seating.queries import plan_of
 from seminar.checkin.models import CheckIn, CheckInMethod
+from seminar.proceedings.models import BuildKind
 from seminar.reviews.models import Bid, Conflict, Decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
