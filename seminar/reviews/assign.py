@@ -26,8 +26,8 @@ Why column generation
 At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed:
 an LP with ten million columns is slow and memory-hungry, while an optimal assignment uses
 only 30,000 of them. So the LP starts from the few best candidates of every paper (its top
-`need + 12` reviewers) and of every reviewer with a minimum load (their top `min + 12`
-papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
+`need + 6` reviewers) and of every reviewer with a minimum load who is among too few of
+those (their top `min + 6` papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
 out could improve the optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced
 cost"). That test runs over the whole matrix with numpy in a fraction of a second; violating
 pairs are added and the LP is solved again, warm from the previous basis (the reason for
@@ -42,16 +42,26 @@ Lagrangian bound `Σ_r (max(π_r,0)·max_load_r − max(−π_r,0)·min_load_r) 
 need[p] largest affinity[p][r] − π_r)` is an upper bound on every feasible assignment;
 `bench/assign.py` recomputes it independently to show the optimality gap.
 
+The simplex does not start from nothing but from the greedy assignment (every paper its
+best candidates; `_LinearProgram.start_greedy`): a dual feasible basis in which only the
+reviewers' loads are wrong, which halves the dual simplex iterations at 1,000×100.
+
 Alternatives considered: a min-cost-flow solver (OR-Tools) needs integer costs, so float
 affinities would have to be scaled and rounded (exact only for the rounded values), and
 it would still have to take all ten million arcs; a dense LP is too big at that scale.
+Tried and dropped (issue 18, 1,000×100): starting from a spanning tree priced by
+approximate reviewer prices (even the exact prices left 200 iterations, and noisy ones
+made it slower than the greedy start), from the optimum of a fifth of the papers (its
+prices were too coarse to help), HiGHS' other pricing and edge-weight options, and
+highspy's class without its callback layer (no difference). What remains at that size is
+HiGHS' dual simplex itself: about a thousand iterations, nearly all the time.
 
 Measured (bench/assign.py, 2 cores, random instances with topics, bids and ~1/21 conflicts,
-3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.01 s (one LP, all 1,899
-pairs) · 1,000×100: 0.1 s (15,000 of 95,000 pairs, one round) · 10,000×1,000: 5–9 s
-depending on machine load (150,000 of 9.5 million pairs, 3 rounds); the objective equals
-the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all pairs exactly.
-A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
+3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.003 s of CPU (one LP, all
+1,899 pairs) · 1,000×100: 0.04–0.07 s (9,000 of 95,000 pairs, 2–3 rounds) · 10,000×1,000:
+3.1–3.7 s of CPU, 10–25 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
+objective equals the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all
+pairs exactly. A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
 
 Balance is a preference, not a constraint
 ------------------------------------------
@@ -90,7 +100,7 @@ from seminar.reviews.feasibility import Obstruction, Shortage
 
 # Candidates per paper (beyond its need) and per reviewer (beyond the minimum load) in the
 # first LP; column generation adds whatever else matters.
-EXTRA_CANDIDATES = 12
+EXTRA_CANDIDATES = 6
 # Below this many allowed pairs the whole problem goes into one LP.
 SMALL_PROBLEM = 50_000
 # A left-out pair whose reduced cost exceeds this enters the LP (HiGHS' dual tolerance is 1e-7).
@@ -186,9 +196,13 @@ def optimise(
                   paper=labels.paper(paper), reviewer=labels.reviewer(reviewer))
             )
         fixed_mask[paper, reviewer] = True
+    fixed_pairs = np.argwhere(fixed_mask) if fixed_mask.any() else np.zeros((0, 2), dtype=np.int64)
 
-    _check_settings(fixed_mask, need, low, high, labels)
-    reach = allowed.sum(axis=0)
+    # Counts of a boolean matrix by count_nonzero: several times faster than sum.
+    fixed_per_paper = np.count_nonzero(fixed_mask, axis=1) if len(fixed_pairs) else np.zeros(n_papers, dtype=np.int64)
+    fixed_load = np.count_nonzero(fixed_mask, axis=0) if len(fixed_pairs) else np.zeros(n_reviewers, dtype=np.int64)
+    _check_settings(fixed_per_paper, fixed_load, need, low, high, labels)
+    reach = np.count_nonzero(allowed, axis=0)
     hard_high = np.where(high < 0, reach, np.minimum(high, reach))
     if _counts_fail(allowed, need, low, hard_high):
         _refuse(allowed, fixed_mask, need, low, high, labels)
@@ -198,25 +212,26 @@ def optimise(
     else:
         fair_low, fair_high = low, hard_high
 
-    free = allowed & ~fixed_mask
-    fixed_load = fixed_mask.sum(axis=0)
+    free = allowed & ~fixed_mask if len(fixed_pairs) else allowed
     bands = _Bands(
         low=np.maximum(low - fixed_load, 0), high=np.maximum(hard_high - fixed_load, 0),
         fair_low=np.maximum(fair_low - fixed_load, 0), fair_high=np.maximum(fair_high - fixed_load, 0),
         weight=BALANCE_WEIGHT if balance else 0.0,
     )
-    need_left = need - fixed_mask.sum(axis=1)
+    need_left = need - fixed_per_paper
     solved = _solve_residual(values, free, need_left, bands)
     if solved is None:
         _refuse(allowed, fixed_mask, need, low, high, labels)
     chosen, prices, columns, rounds = solved
 
-    assigned = chosen | fixed_mask
-    papers: list[list[int]] = [[] for _ in range(n_papers)]
-    for paper, reviewer in np.argwhere(assigned).tolist():  # row-major: each paper's reviewers come sorted
-        papers[paper].append(reviewer)
-    objective = float(values[assigned].sum())
-    loads = assigned.sum(axis=0)
+    # The assignment as pairs sorted by paper, then reviewer (no papers × reviewers pass here).
+    assigned = np.concatenate([chosen, fixed_pairs])
+    assigned = assigned[np.argsort(assigned[:, 0] * n_reviewers + assigned[:, 1])]
+    ends = np.cumsum(np.bincount(assigned[:, 0], minlength=n_papers)).tolist()
+    flat = assigned[:, 1].tolist()
+    papers = [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+    objective = float(values[assigned[:, 0], assigned[:, 1]].sum())
+    loads = np.bincount(assigned[:, 1], minlength=n_reviewers)
     imbalance = int((np.maximum(fair_low - loads, 0) + np.maximum(loads - fair_high, 0)).sum()) if balance else 0
     return Solution(papers, objective, prices.tolist(), columns, rounds,
                     fair_low.tolist(), fair_high.tolist(), imbalance)
@@ -331,10 +346,9 @@ def _first(mask: NDArray[np.bool_]) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
-def _check_settings(fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints, labels: _Labels) -> None:
+def _check_settings(fixed_per_paper: Ints, fixed_per_reviewer: Ints, need: Ints, low: Ints, high: Ints,
+                    labels: _Labels) -> None:
     """Contradictions in the input itself: existing assignments beyond a need or a maximum, a minimum above its maximum."""
-    fixed_per_paper = fixed.sum(axis=1)
-    fixed_per_reviewer = fixed.sum(axis=0)
     capped = high >= 0
     if (p := _first(fixed_per_paper > need)) is not None:
         raise AssignmentInfeasible(_(
@@ -354,7 +368,7 @@ def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) 
     """Cheap necessary conditions (each paper alone, each reviewer alone, the totals); when
     one fails the diagnosis runs at once instead of an LP that cannot succeed."""
     demand = int(need.sum())
-    return bool((allowed.sum(axis=1) < need).any() or (allowed.sum(axis=0) < low).any()
+    return bool((np.count_nonzero(allowed, axis=1) < need).any() or (np.count_nonzero(allowed, axis=0) < low).any()
                 or demand > int(high.sum()) or demand < int(low.sum()))
 
 
@@ -404,19 +418,20 @@ class _Bands:
 
 
 def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: _Bands
-                    ) -> tuple[NDArray[np.bool_], NDArray[np.float64], int, int] | None:
-    """The chosen pairs of the optimum over the free pairs, with the demands and loads the fixed
-    pairs left, and the reviewer prices; None if infeasible."""
+                    ) -> tuple[Ints, NDArray[np.float64], int, int] | None:
+    """The chosen (paper, reviewer) pairs of the optimum over the free pairs, with the demands
+    and loads the fixed pairs left, and the reviewer prices; None if infeasible."""
     n_papers, n_reviewers = values.shape
-    chosen = np.zeros(values.shape, dtype=bool)
     if n_papers == 0 or (int(need.sum()) == 0 and int(bands.low.sum()) == 0):
-        return chosen, np.zeros(n_reviewers), 0, 0
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(n_reviewers), 0, 0
     weights = np.where(free, values, -np.inf)
-    extra = n_reviewers if int(free.sum()) <= SMALL_PROBLEM else EXTRA_CANDIDATES
+    n_free = np.count_nonzero(free)
+    extra = n_reviewers if n_free <= SMALL_PROBLEM else EXTRA_CANDIDATES
     wanted = np.maximum(bands.low, np.minimum(bands.fair_low, bands.high)) if bands.weight else bands.low
     active = _candidates(weights, need, wanted, extra)
     lp = _LinearProgram(values, need, bands)
     lp.add(active)
+    lp.start_greedy()
     rounds = 0
     while True:
         rounds += 1
@@ -430,7 +445,7 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
         elif lp.held:
             lp.release()
             continue
-        elif active.sum() == free.sum():
+        elif np.count_nonzero(active) == n_free:
             return None
         else:
             extra *= 2
@@ -441,14 +456,14 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
     x = lp.solution
     if np.abs(x - np.round(x)).max(initial=0.0) > 1e-6:
         x = lp.integral_solution()
-    picked = lp.pairs[x > 0.5]
-    chosen[picked[:, 0], picked[:, 1]] = True
-    return chosen, lp.reviewer_prices, len(lp.pairs), rounds
+    return lp.pairs[x > 0.5], lp.reviewer_prices, len(lp.pairs), rounds
 
 
 def _candidates(weights: Matrix, need: NDArray[np.int64], low: NDArray[np.int64], extra: int) -> NDArray[np.bool_]:
-    """The best `need + extra` reviewers of every paper and `low + extra` papers of every reviewer."""
+    """The best `need + extra` reviewers of every paper and, for a reviewer with a minimum
+    load who is among fewer papers' best than `max(low) + extra`, that many best papers."""
     n_papers, n_reviewers = weights.shape
+    allowed = np.isfinite(weights)
     active = np.zeros(weights.shape, dtype=bool)
     k = min(n_reviewers, int(need.max(initial=0)) + extra)
     if k >= n_reviewers:
@@ -456,14 +471,17 @@ def _candidates(weights: Matrix, need: NDArray[np.int64], low: NDArray[np.int64]
     elif k > 0:
         top = np.argpartition(-weights, k - 1, axis=1)[:, :k]
         active[np.arange(n_papers)[:, None], top] = True
+    active &= allowed
     if int(low.max(initial=0)) > 0:
         m = min(n_papers, int(low.max()) + extra)
+        # Usually every reviewer is among enough papers' best already: no pass over the columns.
+        short = np.flatnonzero((low > 0) & (np.count_nonzero(active, axis=0) < m))
         if m >= n_papers:
-            active[:, low > 0] = True
-        else:
-            top = np.argpartition(-weights, m - 1, axis=0)[:m, :]
-            active[top, np.arange(n_reviewers)[None, :]] = True
-    return active & np.isfinite(weights)
+            active[:, short] |= allowed[:, short]
+        elif len(short):
+            top = np.argpartition(-weights[:, short], m - 1, axis=0)[:m, :]
+            active[top, short[None, :]] = allowed[top, short[None, :]]
+    return active
 
 
 def _entering(weights: Matrix, active: NDArray[np.bool_], paper_values: NDArray[np.float64],
@@ -506,6 +524,7 @@ class _LinearProgram:
     def __init__(self, values: Matrix, need: Ints, bands: _Bands) -> None:
         self.values = values
         self.n_papers = values.shape[0]
+        self.need = need
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         # Presolve finds nothing to remove in this LP (every row and column is needed) and cost
@@ -542,6 +561,41 @@ class _LinearProgram:
         self.pairs = np.concatenate([self.pairs, pairs])
         self.pair_columns = np.concatenate([self.pair_columns, self.n_columns + np.arange(count)])
         self.n_columns += count
+
+    def start_greedy(self) -> None:
+        """Start the simplex from the greedy assignment (every paper its best columns) rather
+        than from nothing: half the dual simplex iterations at 1,000×100 (bench/assign.py).
+
+        The basis: every reviewer row's load is basic (its price starts at 0), and so is each
+        paper's best column after its `need` best, which sit at their upper bound 1, all others
+        at 0. It is a valid basis (each paper row holds one basic column, each reviewer row its
+        own load: the matrix is triangular) and dual feasible: the paper's value is that next
+        column's affinity, so the chosen columns price at ≥ 0 and the others at ≤ 0. Only the
+        loads are infeasible, which is what the dual simplex then repairs. A paper with no
+        column beyond its need keeps its row basic instead (its columns all at 1).
+        """
+        papers = self.pairs[:, 0]
+        count = len(papers)
+        if count == 0:
+            return
+        # Rank every column within its paper, best affinity first (pairs are sorted by paper):
+        # one sort on paper · span − affinity, whose ranges do not overlap from paper to paper.
+        affinity = self.values[papers, self.pairs[:, 1]]
+        span = float(affinity.max() - affinity.min()) + 1.0
+        order = np.argsort(papers * span - affinity, kind="stable")
+        per_paper = np.bincount(papers, minlength=self.n_papers)
+        rank = np.empty(count, dtype=np.int64)
+        rank[order] = np.arange(count) - (np.cumsum(per_paper) - per_paper)[papers[order]]
+        need = self.need[papers]
+        status = np.array([highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic,
+                           highspy.HighsBasisStatus.kUpper], dtype=object)
+        basis = highspy.HighsBasis()
+        basis.col_status = status[np.where(rank < need, 2, (rank == need).astype(np.int64))].tolist()
+        basis.row_status = status[np.concatenate([(per_paper <= self.need).astype(np.int64),
+                                                  np.ones(len(self.a), dtype=np.int64)])].tolist()
+        basis.valid = True
+        # Should HiGHS ever refuse the basis, it starts from its own, as without this call.
+        self.highs.setBasis(basis)
 
     def band_holds_by_price(self) -> bool:
         """Whether no load column would enter: the held optimum is the penalised one."""
