@@ -64,7 +64,9 @@ async def request_build(seminar: Seminar, by: User | None) -> tuple[ProceedingsB
     return build, True
 
 
-async def typeset_and_store(build: ProceedingsBuild, progress: Callable[[str], None], report: Report) -> ProceedingsBuild:
+async def typeset_and_store(
+    build: ProceedingsBuild, progress: Callable[[str], None], report: Report
+) -> ProceedingsBuild:
     """Typeset a claimed handbook build and record the outcome (the worker's `run_build` calls it); never raises
     for a failed build."""
     running = ProceedingsBuild.filter(id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by)

@@ -76,7 +76,7 @@ async def published_handbook(seminar: Seminar) -> ProceedingsBuild | None:
 
 
 def is_stale(build: ProceedingsBuild, digest: str) -> bool:
-    """Whether a finished build prints other inputs than today's (an agenda published, a registration approved since)."""
+    """Whether a finished build prints other inputs than today's (an agenda published, a registration approved)."""
     return build.status == BuildStatus.DONE and build.input_hash != digest
 
 

@@ -106,6 +106,8 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/handbook/build", build, methods=["POST"], name="handbook:build"),
     Route("/{slug}/manage/handbook/builds/{build_id:int}.pdf", preview, name="handbook:preview"),
     Route("/{slug}/manage/handbook/builds/{build_id:int}/publish", publish, methods=["POST"], name="handbook:publish"),
-    Route("/{slug}/manage/handbook/builds/{build_id:int}/unpublish", unpublish, methods=["POST"], name="handbook:unpublish"),
+    Route(
+        "/{slug}/manage/handbook/builds/{build_id:int}/unpublish", unpublish, methods=["POST"], name="handbook:unpublish"
+    ),
     Route("/{slug}/handbook.pdf", download, name="handbook:download"),
 ]
