@@ -1,4 +1,5 @@
 # The production image: the app with its fonts; PostgreSQL and SMTP come from the environment.
+# Fonts: Noto CJK for every book; texlive-lang-chinese for FandolFang/FandolKai, the 公文 style's 仿宋 and 楷体.
 FROM python:3.11-slim-bookworm
 
 # Bytecode is compiled once here (UV_COMPILE_BYTECODE, compileall): with PYTHONDONTWRITEBYTECODE
@@ -8,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_LINK_MODE=copy UV_PROJECT_EN
     PATH="/opt/venv/bin:$PATH" DATA_DIR=/data
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-noto-cjk libharfbuzz-subset0 \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk texlive-lang-chinese libharfbuzz-subset0 \
       libpango-1.0-0 libpangoft2-1.0-0 \
  && rm -rf /var/lib/apt/lists/* \
  && pip install --no-cache-dir uv \

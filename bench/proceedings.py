@@ -6,16 +6,24 @@ For each size it prints the full build as the worker runs it (`typeset_in_subpro
 process, assemble the HTML, WeasyPrint, merge) — wall time, pages, pages per second, the child's
 peak RSS and the file size — and beside it the floor: WeasyPrint alone turning the same HTML into
 a PDF, timed inside its own spawned process after its imports.
+
+Then the book typeset in parts (`parts.py`, each in a spawned process, wall time counted from the
+spawn): from an empty cache, after one paper's text changes, after the 前言 changes; and issue
+18's goals as ratios with whether each is met: the rebuild after one paper or the 前言 changes
+≤ 15% of the full build, the file ≤ 1.3× the single-pass book's, the full build in parts ≤ 0.6×
+the single-process WeasyPrint floor.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import multiprocessing
 import random
 import resource
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -63,13 +71,12 @@ def generated_book(papers: int, characters: int = 3000, seed: int = 2021) -> Boo
                 number=position * 1000 + index, title=text(rng, 14), placement=placements[index % 4],
                 authors=[(text(rng, 3), "广州市委政法委")], abstract=text(rng, 250),
                 keywords=[text(rng, 4) for _ in range(4)], body_html=paper_body(rng, characters),
-                comments=[text(rng, 120)],
             )
             for index in range(count)
         ]))
     return BookSpec(title="全省政法系统市域社会治理研讨班", organizer="中共广东省委政法委员会",
                     date=dt.date(2021, 4, 21), topics=topics, mark="内部资料 注意保存",
-                    preface_text=text(rng, 600), include_comments=True)
+                    preface_text=text(rng, 600))
 
 
 def weasyprint_alone(html: str) -> tuple[float, int]:
@@ -84,10 +91,40 @@ def weasyprint_alone(html: str) -> tuple[float, int]:
     return time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def in_parts(spec: BookSpec, cache: str) -> tuple[int, int, list[str]]:
+    """The book typeset in parts in this (spawned) process: file size, pages, the parts laid out."""
+    from seminar.proceedings.parts import PartCache, typeset_parts
+
+    result = typeset_parts(spec, PartCache(Path(cache)), base_url=STATIC_DIR.as_uri() + "/")
+    return len(result.pdf), result.pages, result.laid_out
+
+
+def timed_in_parts(spec: BookSpec, cache: str) -> tuple[float, int, int, list[str]]:
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        size, pages, laid_out = pool.submit(in_parts, spec, cache).result()
+    return time.perf_counter() - started, size, pages, laid_out
+
+
+def one_paper_edited(spec: BookSpec) -> BookSpec:
+    """A few characters of one paper in the middle of the book changed (its length stays)."""
+    topic = spec.topics[len(spec.topics) // 2]
+    paper = topic.papers[len(topic.papers) // 2]
+    edited = dataclasses.replace(paper, body_html=paper.body_html.replace("<p>", "<p>修改", 1))
+    papers = [edited if other is paper else other for other in topic.papers]
+    return dataclasses.replace(spec, topics=[dataclasses.replace(topic, papers=papers) if other is topic else other
+                                             for other in spec.topics])
+
+
+def verdict(ratio: float, goal: float) -> str:
+    return f"{ratio:.2f} (goal ≤ {goal}: {'met' if ratio <= goal else 'NOT met'})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[60, 200])
     parser.add_argument("--out", type=Path, help="keep the largest book at this path")
+    parser.add_argument("--no-parts", action="store_true", help="only the whole-book build and the floor")
     arguments = parser.parse_args()
     print(f"{'papers':>6} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'peak MB':>8} {'file MB':>8}"
           f" | {'floor s':>7} {'pages/s':>8} {'peak MB':>8}")
@@ -104,6 +141,21 @@ def main() -> None:
               f" | {floor:>7.1f} {report.pages / floor:>8.1f} {floor_rss / 2**20:>8.0f}", flush=True)
         if arguments.out:
             arguments.out.write_bytes(result.pdf)
+        if arguments.no_parts:
+            continue
+        with tempfile.TemporaryDirectory(prefix="bench_parts_") as cache:
+            scratch, size_parts, pages_parts, laid = timed_in_parts(spec, cache)
+            print(f"  in parts, empty cache: {scratch:.1f} s, {pages_parts} pages, {size_parts / 2**20:.2f} MB,"
+                  f" {len(laid)} parts laid out", flush=True)
+            paper_edit, _size, _pages, laid_paper = timed_in_parts(one_paper_edited(spec), cache)
+            print(f"  in parts, one paper's text changed: {paper_edit:.1f} s, laid out {laid_paper}", flush=True)
+            preface = dataclasses.replace(spec, preface_text=spec.preface_text + "前言修改。")
+            preface_edit, _size, _pages, laid_front = timed_in_parts(preface, cache)
+            print(f"  in parts, the 前言 changed: {preface_edit:.1f} s, laid out {laid_front}", flush=True)
+        print(f"  goal 3, one paper changed / full build: {verdict(paper_edit / wall, 0.15)}")
+        print(f"  goal 3, 前言 changed / full build: {verdict(preface_edit / wall, 0.15)}")
+        print(f"  goal 3, file in parts / single pass: {verdict(size_parts / len(result.pdf), 1.3)}")
+        print(f"  goal 3, full build in parts / single-process floor: {verdict(scratch / floor, 0.6)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from seminar.operations.routes import routes as operations_routes
 from seminar.overlap.routes import routes as overlap_routes
 from seminar.proceedings.routes import routes as proceedings_routes
 from seminar.handbook.routes import routes as handbook_routes
+from seminar.proceedings import styles
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
 from seminar.reviews.decision_routes import routes as review_decision_routes
@@ -164,6 +165,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # Missing fonts stop only the book, not the site: say so loudly, once, at start-up.
             if missing := await asyncio.to_thread(check_fonts):
                 logger.warning("%s", missing_fonts_message(missing))
+            # A house style without its own fonts falls back to Noto: the book is still built.
+            for style, files in styles.all_missing_fonts().items():
+                logger.warning("%s", styles.missing_fonts_message(style, files))
             # What start-up built lives as long as the process: moved out of the collector's sight,
             # a full collection no longer walks it, a pause that was the slowest requests' cause.
             gc.collect()

@@ -89,6 +89,13 @@ def can_create_seminar(actor: Actor) -> bool:
     return actor.organizes_any()
 
 
+def can_import_seminar(actor: Actor) -> bool:
+    """Importing another installation's seminar archive: site admins only. An import creates accounts
+    and units for the whole site and gives the roles the archive names to existing accounts matched
+    by e-mail, which no seminar's organizer may decide for the site."""
+    return actor.is_admin
+
+
 def can_manage_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     """Settings, topics, people and mail of one seminar."""
     return actor.is_organizer(seminar.id)

@@ -26,6 +26,11 @@ APT_LOCK_WAIT_SECONDS = 300
 REQUIREMENTS = [
     SystemRequirement("fonts-noto-cjk", "Chinese fonts for PDFs (论文集, agenda)", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
     SystemRequirement("libharfbuzz-subset0", "fast font subsetting in WeasyPrint", "/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0"),
+    # FandolFang (仿宋) and FandolKai (楷体) for the 公文 house style; installed without TeX Live's recommends.
+    SystemRequirement(
+        "texlive-lang-chinese", "仿宋 and 楷体 for books in the 公文 style (FandolFang, FandolKai)",
+        "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf",
+    ),
     SystemRequirement("poppler-utils", "PDF checks of the 论文集 (pdffonts, pdftotext, pdftoppm)", "pdffonts"),
 ]
 
@@ -59,8 +64,9 @@ def ensure_system_packages(echo: bool = True) -> bool:
             print(f"Installing Debian packages: {' '.join(names)}")
         environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         # Another apt or an unattended upgrade may hold the package lock: wait for it a while.
+        # No recommends, as in the Dockerfile: texlive-lang-chinese's would add ~900 MB of TeX Live.
         wait = ["-o", f"DPkg::Lock::Timeout={APT_LOCK_WAIT_SECONDS}"]
-        for command in (["apt-get", *wait, "update", "-qq"], ["apt-get", *wait, "install", "-y", "-qq", *names]):
+        for command in (["apt-get", *wait, "update", "-qq"], ["apt-get", *wait, "install", "-y", "-qq", "--no-install-recommends", *names]):
             if subprocess.run(command, env=environment).returncode != 0:
                 print(
                     f"Could not install {' '.join(names)}: `apt-get {command[3]}` failed "
@@ -76,7 +82,7 @@ def ensure_system_packages(echo: bool = True) -> bool:
     if is_debian():
         print(f"Install them with:  sudo apt-get install {' '.join(names)}")
     else:
-        print("Install the Noto CJK fonts, HarfBuzz's subset library and poppler's utilities with your system's package manager.")
+        print("Install the Noto CJK fonts, the Fandol fonts (TeX Live), HarfBuzz's subset library and poppler's utilities with your system's package manager.")
     return False
 
 

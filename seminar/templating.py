@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from seminar import i18n
 from seminar.config import PROJECT_ROOT
+from seminar.mail.autolink import autolink
 from seminar.submissions.intake import nest_headings
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -48,6 +49,7 @@ def build_environment() -> Environment:
         html_lang=lambda: i18n.HTML_LANG[i18n.get_locale()],
     )
     env.filters.update(
-        date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time, manuscript=_manuscript
+        date=i18n.format_date, datetime=i18n.format_datetime, time=i18n.format_time, manuscript=_manuscript,
+        autolink=autolink,
     )
     return env

@@ -91,6 +91,8 @@ async def _upgrade_with_data(scratch_database: str) -> None:
             " '2021-11-25', '2021-11-26', 3, TRUE, FALSE, 'Asia/Shanghai', 1, '2021-11-01 00:00:00+00', '2021-11-01 00:00:00+00');"
             "INSERT INTO proceedings_settings (seminar_id, preface, mark, include_comments, include_agenda,"
             " include_participants, updated_at) SELECT id, '前言', '内部资料', FALSE, TRUE, FALSE, '2021-11-01 00:00:00+00' FROM seminar;"
+            "INSERT INTO review_decision_mail_template (seminar_id, outcome, subject, body, updated_at)"
+            " SELECT id, 'keynote', '{seminar}：重点发言', '{recipient}：入选。', '2021-11-01 00:00:00+00' FROM seminar;"
         )
     finally:
         await Tortoise.close_connections()
@@ -104,7 +106,11 @@ async def _upgrade_with_data(scratch_database: str) -> None:
             "SELECT preface, afterword, preface_signature, compiled_by FROM proceedings_settings"
         )
         units = await connections.get("default").execute_query_dict("SELECT full_name FROM unit")
+        wordings = await connections.get("default").execute_query_dict("SELECT kind, locale, subject, body FROM mail_wording")
     finally:
         await Tortoise.close_connections()
     assert rows == [{"preface": "前言", "afterword": "", "preface_signature": "", "compiled_by": ""}]
     assert units == [{"full_name": ""}]
+    # A decision letter worded before letters had languages is the seminar's Simplified Chinese wording.
+    assert wordings == [{"kind": "reviews-decision-keynote", "locale": "zh_Hans", "subject": "{seminar}：重点发言",
+                         "body": "{recipient}：入选。"}]

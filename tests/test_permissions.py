@@ -41,6 +41,7 @@ EXPECTED = {
     "can_manage_seminar":      (False, False, False, False, True, False, True),
     "can_copy_seminar":        (False, False, False, False, True, False, True),
     "can_export_seminar":      (False, False, False, False, True, False, True),
+    "can_import_seminar":      (False, False, False, False, False, False, True),
     "can_manage_people":       (False, False, False, False, True, False, True),
     "can_read_outbox":         (False, False, False, False, True, False, True),
     "can_see_statistics":      (False, False, False, False, True, False, True),
@@ -70,7 +71,7 @@ def test_staff_check_people_in_of_their_own_seminar_and_see_nothing_else_of_it()
     assert not permissions.can_check_in(staff, OTHER)
     for predicate in sorted(set(EXPECTED) - {"can_check_in"}):
         function = getattr(permissions, predicate)
-        answer = function(staff) if predicate in {"can_create_seminar", "can_administer_site"} else function(staff, THIS)
+        answer = function(staff) if predicate in {"can_create_seminar", "can_import_seminar", "can_administer_site"} else function(staff, THIS)
         assert answer is False, predicate
 
 
@@ -80,7 +81,7 @@ def test_policy_matrix(predicate: str, actor_name: str) -> None:
     function = getattr(permissions, predicate)
     expected = EXPECTED[predicate][list(ACTORS).index(actor_name)]
 
-    answer = function(ACTORS[actor_name]) if predicate in {"can_create_seminar", "can_administer_site"} else function(ACTORS[actor_name], THIS)
+    answer = function(ACTORS[actor_name]) if predicate in {"can_create_seminar", "can_import_seminar", "can_administer_site"} else function(ACTORS[actor_name], THIS)
 
     assert answer is expected
 

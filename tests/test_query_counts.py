@@ -190,6 +190,8 @@ NOT_LISTS: dict[str, str] = {
     "seminars:settings": "one seminar's form",
     "archive:download": "the whole seminar in one zip: one query per table, then one per file",
     "archive:schema": "a file from disk",
+    "archive:import": "a form",
+    "archive:import_report": "the last import's report, kept in the session",
     "seminars:topic_edit": "one topic's form",
     "seminars:topic_delete": "a confirmation for one topic",
     "certificates:download": "one certificate's PDF",

@@ -22,6 +22,10 @@ every path parameter names a real object, signs in as that role and asks every r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass
 from types import SimpleNamespace
@@ -55,6 +59,7 @@ from seminar.api.models import ApiToken
 from seminar.api.routes import API_PREFIX
 from seminar.api.tokens import secret_hash
 from seminar.app import create_app
+from seminar.archive.export import archive_bytes
 from seminar.certificates.models import Certificate, CertificateKind
 from seminar.certificates.checkin import checkin_token
 from seminar.certificates.wording import certificate_number
@@ -155,6 +160,9 @@ POLICY: dict[str, tuple[str, ...]] = {
     "seminars:settings":                ORGANIZERS,
     "archive:download":                 ORGANIZERS,
     "archive:schema":                   EVERYONE,
+    # importing another installation's archive creates accounts and units for the whole site
+    "archive:import":                   ADMINS,
+    "archive:import_report":            ADMINS,
     "seminars:topics":                  ORGANIZERS,
     "seminars:topic_edit":              ORGANIZERS,
     "seminars:topic_move":              ORGANIZERS,
@@ -781,6 +789,23 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
             {"seminar": o.seminar.id, "reviewer": o.reviewer.id, "items": [asdict(item)]})
         return {"token": token, "paper": [str(o.paper.id)]}
 
+    async def archive_upload() -> dict[str, Any]:
+        """This seminar's archive, to be imported as a new seminar. The factories' stand-in file is
+        named by a made-up SHA-256, which the import rightly refuses as damaged: it gets its real one."""
+        exported = zipfile.ZipFile(io.BytesIO(await archive_bytes(o.seminar.slug, settings.database_url)))
+        stand_in = "0" * 64
+        real = hashlib.sha256(exported.read(f"files/{stand_in}")).hexdigest()
+        members = {name.replace(stand_in, real): exported.read(name) for name in exported.namelist()}
+        document = members["seminar.json"].replace(stand_in.encode(), real.encode())
+        manifest = json.loads(members["manifest.json"])
+        manifest["document"].update(sha256=hashlib.sha256(document).hexdigest(), size=len(document))
+        members.update({"seminar.json": document, "manifest.json": json.dumps(manifest).encode()})
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as writing:
+            for name, data in members.items():
+                writing.writestr(name, data)
+        return {"slug": "gd-2021-copy", "files": {"file": ("gd-2021.zip", archive.getvalue(), "application/zip")}}
+
     session_form = draft(title="新的单元", room=str(o.hall.id), start="2026-12-10T16:00", end="2026-12-10T17:00", chair="李明")
     people_sheet = make_people_xlsx([["吴军", "省委组织部", "干部", "13700137000", "wujun@example.org", "参会人员"]])
     return {
@@ -799,6 +824,7 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "api:tokens": _fixed({"name": "省厅办公系统", "seminar": str(o.seminar.id), "expires_on": ""}),
         # Gated routes: a payload that changes something, as a browser sends the form.
         "seminars:create": _fixed(seminar_form("gd-2027")),
+        "archive:import": archive_upload,
         "seminars:settings": seminar_settings,
         "seminars:topics": _fixed({"title": "防范化解重大风险", "description": ""}),
         "seminars:topic_edit": _fixed({"title": "凝聚政治力量（修订）", "description": ""}),

@@ -55,3 +55,21 @@ def test_apt_installs_after_waiting_for_the_lock(
     recorded = calls.read_text().splitlines()
     assert [line.split()[2] for line in recorded] == ["update", "install"]
     assert recorded[1].endswith("fonts-test-missing")
+
+
+def test_apt_installs_without_recommends(missing_package: None, tmp_path: Path) -> None:
+    """texlive-lang-chinese's recommends are ~900 MB of TeX Live the book never uses."""
+    calls = _fake_apt_get(tmp_path, exit_code=0)
+
+    system.ensure_system_packages()
+
+    assert "--no-install-recommends" in calls.read_text().splitlines()[1].split()
+
+
+def test_the_docker_image_installs_the_fonts_setup_installs() -> None:
+    from seminar.config import PROJECT_ROOT
+
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    for requirement in system.REQUIREMENTS:
+        if requirement.debian_package.startswith(("fonts-", "texlive-")):
+            assert f" {requirement.debian_package} " in dockerfile, requirement.debian_package

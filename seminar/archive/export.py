@@ -14,6 +14,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,8 +36,26 @@ MANIFEST = "manifest.json"
 _FINISHED_BUILDS = (BuildStatus.DONE, BuildStatus.FAILED)
 
 
+class Problem(StrEnum):
+    """What kind of thing is wrong with an archive, for the import page to say in the reader's language."""
+
+    NOT_ZIP = "not_zip"  # not a zip file at all
+    NOT_ARCHIVE = "not_archive"  # a zip, but not a seminar archive of this system
+    OTHER_VERSION = "other_version"  # a seminar archive of another version of the format or schema
+    DAMAGED = "damaged"  # a seminar archive whose content does not hold together
+    SLUG_TAKEN = "slug_taken"  # a seminar with the slug exists here already
+    BAD_SLUG = "bad_slug"  # the slug cannot name a seminar's address here
+    NO_SEMINAR = "no_seminar"  # (export) no seminar with that slug
+
+
 class ArchiveError(Exception):
-    """The archive cannot be made or imported; the message says why, and nothing was written."""
+    """The archive cannot be made or imported; the message says why (in English, for the command
+    line and the log), `problem` what kind of thing is wrong, and nothing was written."""
+
+    def __init__(self, message: str, problem: Problem = Problem.DAMAGED, slug: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.slug = slug
 
 
 @dataclass
@@ -126,7 +145,7 @@ async def write_archive(slug: str, target: Path | IO[bytes], database_url: str) 
 
         seminar = await Seminar.get_or_none(slug=slug)
         if seminar is None:
-            raise ArchiveError(f"there is no seminar {slug!r} here")
+            raise ArchiveError(f"there is no seminar {slug!r} here", Problem.NO_SEMINAR, slug)
         tables, left_out = await _collect(seminar.id)
         people = [dict(row) for row in await PEOPLE.filter(id__in=sorted(_named(tables, PEOPLE))).order_by("id").values(*PERSON_COLUMNS)]
         unit_ids = _named(tables, UNITS) | {row["unit_id"] for row in people if row["unit_id"] is not None}

@@ -11,25 +11,31 @@ ones. The 查重 index of the seminar's texts is made again from them.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from tortoise import fields
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from seminar.archive.export import DOCUMENT, MANIFEST, ArchiveError, file_path
+from seminar.archive.export import DOCUMENT, MANIFEST, ArchiveError, Problem, file_path
 from seminar.archive.remap import JSON_TABLES, remap_json_columns
 from seminar.archive.schema import FORMAT, problems, published_schema
 from seminar.archive.tables import FILES, PEOPLE, UNITS, carried_models, relations
-from seminar.backup import _decode_row, _timestamps_as_given
+from seminar.backup import _decode_row
 from seminar.certificates.wording import certificate_number
+from seminar.seminars.rules import slug_problem
 
 _ACTIVE_CHECKS = ("queued", "running")
+_ZIP_MAGIC = b"PK\x03\x04"
+_FORMAT_NAME = FORMAT.rsplit("/", 1)[0] + "/"  # "seminar-archive/": the same kind of archive, any version
 
 
 @dataclass
@@ -74,24 +80,35 @@ class _Archive:
     document: dict[str, Any]
 
 
+def _starts_like_a_zip(source: Path | IO[bytes]) -> bool:
+    """Whether the file begins as a zip does (a cut-off or damaged zip, rather than another kind of file)."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            return handle.read(4) == _ZIP_MAGIC
+    source.seek(0)
+    return source.read(4) == _ZIP_MAGIC
+
+
 def _open(source: Path | IO[bytes]) -> _Archive:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ArchiveError(f"not a readable archive (not a zip file: {error})") from error
+        problem = Problem.DAMAGED if _starts_like_a_zip(source) else Problem.NOT_ZIP
+        raise ArchiveError(f"not a readable archive (not a zip file: {error})", problem) from error
     try:
         names = set(archive.namelist())
         if MANIFEST not in names:
-            raise ArchiveError(f"not a seminar archive: it has no {MANIFEST}")
+            raise ArchiveError(f"not a seminar archive: it has no {MANIFEST}", Problem.NOT_ARCHIVE)
         manifest = json.loads(archive.read(MANIFEST))
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             found = manifest.get("format") if isinstance(manifest, dict) else None
-            raise ArchiveError(f"not a seminar archive of this system (format {found!r}, expected {FORMAT!r})")
+            problem = Problem.OTHER_VERSION if str(found).startswith(_FORMAT_NAME) else Problem.NOT_ARCHIVE
+            raise ArchiveError(f"not a seminar archive of this system (format {found!r}, expected {FORMAT!r})", problem)
         data = archive.read(DOCUMENT)
         if hashlib.sha256(data).hexdigest() != manifest.get("document", {}).get("sha256"):
             raise ArchiveError(f"{DOCUMENT} is damaged: its SHA-256 differs from the manifest's")
         document = json.loads(data)
-    except (KeyError, json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile, AttributeError) as error:
+    except (KeyError, json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error, EOFError, AttributeError) as error:
         raise ArchiveError(f"not a readable archive: {error}") from error
     return _Archive(archive, document)
 
@@ -100,7 +117,8 @@ def _check_document(document: Any) -> None:
     found = problems(document, published_schema(), limit=5)
     if found:
         raise ArchiveError(
-            f"{DOCUMENT} does not follow the archive's schema (made by another version of the system?): " + "; ".join(found)
+            f"{DOCUMENT} does not follow the archive's schema (made by another version of the system?): " + "; ".join(found),
+            Problem.OTHER_VERSION,
         )
 
 
@@ -120,7 +138,10 @@ def _check_files(archive: _Archive) -> None:
     for sha, size in listed.items():
         if file_path(sha) not in names:
             raise ArchiveError(f"the file {sha} is missing from the archive")
-        digest = _sha256(archive.zip, file_path(sha))
+        try:
+            digest = _sha256(archive.zip, file_path(sha))
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise ArchiveError(f"the file {sha} is damaged: {error}") from error
         if digest != sha or archive.zip.getinfo(file_path(sha)).file_size != size:
             raise ArchiveError(f"the file {sha} is damaged: its content does not match its SHA-256")
     tables = archive.document["tables"]
@@ -173,13 +194,20 @@ def _decoded(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return decoded
 
 
-async def read_and_check(source: Path | IO[bytes]) -> tuple[_Archive, dict[str, list[dict[str, Any]]]]:
-    """Open the archive and check all of it; ArchiveError says what is wrong."""
+def check_archive(source: Path | IO[bytes]) -> tuple[_Archive, dict[str, list[dict[str, Any]]]]:
+    """Open the archive and check all of it; ArchiveError says what is wrong. Reads and hashes
+    every file: run it off the event loop (`read_and_check`)."""
     archive = _open(source)
     _check_document(archive.document)
     _check_references(archive.document)
     _check_files(archive)
     return archive, _decoded(archive.document)
+
+
+async def read_and_check(source: Path | IO[bytes]) -> tuple[_Archive, dict[str, list[dict[str, Any]]]]:
+    """`check_archive` in a worker thread: unzipping, parsing and hashing a large archive would
+    otherwise hold up every other request of the web process."""
+    return await asyncio.to_thread(check_archive, source)
 
 
 # ---------- writing ----------
@@ -274,6 +302,16 @@ async def _index_again(source_id: int, normalised: str, connection: Any) -> None
     )
 
 
+def _auto_now_columns(model: type[Model]) -> list[str]:
+    """The columns a save stamps with the time of saving (`updated_at`). Imported rows keep their
+    own times; the import runs inside the web process too, so the fields' switch is left alone
+    (`seminar restore` turns it off for the whole process, which would stop other requests' stamps)."""
+    return [
+        name for name, field in model._meta.fields_map.items()
+        if isinstance(field, fields.DatetimeField) and field.auto_now
+    ]
+
+
 def _insert_order() -> list[type[Model]]:
     """Parents before children, and the tables holding ids in JSON after every table those ids name."""
     models = carried_models()
@@ -287,33 +325,37 @@ async def import_archive(source: Path | IO[bytes], slug: str | None = None) -> I
 
     archive, rows = await read_and_check(source)
     slug = (slug or archive.document["seminar"]["slug"]).strip()
-    if not slug:
-        raise ArchiveError("the new seminar needs a slug")
+    if problem := slug_problem(slug):
+        raise ArchiveError(f"the slug '{slug}' cannot name a seminar here: {problem}", Problem.BAD_SLUG, slug)
     if await Seminar.filter(slug=slug).exists():
-        raise ArchiveError(f"a seminar '{slug}' exists here already: give the imported one another slug with --slug")
+        raise ArchiveError(
+            f"a seminar '{slug}' exists here already: give the imported one another slug with --slug", Problem.SLUG_TAKEN, slug
+        )
     report = ImportReport(slug, left_out=dict(archive.document["left_out"]))
-    with _timestamps_as_given():
-        async with in_transaction() as connection:
-            maps: dict[str, dict[Any, Any]] = {"unit": await _units(rows["unit"], report, connection)}
-            maps["user"] = await _people(rows["user"], maps["unit"], report, connection)
-            await _files(archive, report, connection)
-            taken = await _taken_certificate_numbers(rows["certificate"], connection)
-            for model in _insert_order():
-                table = model._meta.db_table
-                links = relations(model)
-                maps[table] = {}
-                for row in rows[table]:
-                    values = {key: value for key, value in row.items() if key != model._meta.pk_attr}
-                    for column, related in links.items():
-                        if related is not FILES and values[column] is not None:
-                            values[column] = maps[related._meta.db_table][values[column]]
-                    remap_json_columns(table, values, maps)
-                    _fix(table, values, next(iter(maps["seminar"].values()), None), slug, taken, report)
-                    created = await model.create(**values, using_db=connection)
-                    maps[table][row["id"]] = created.pk
-                    if table == "overlap_source":
-                        await _index_again(created.pk, values["normalised"], connection)
-                report.rows[table] = len(rows[table])
-            report.seminar_id = next(iter(maps["seminar"].values()))
+    async with in_transaction() as connection:
+        maps: dict[str, dict[Any, Any]] = {"unit": await _units(rows["unit"], report, connection)}
+        maps["user"] = await _people(rows["user"], maps["unit"], report, connection)
+        await _files(archive, report, connection)
+        taken = await _taken_certificate_numbers(rows["certificate"], connection)
+        for model in _insert_order():
+            table = model._meta.db_table
+            links = relations(model)
+            stamped = _auto_now_columns(model)
+            maps[table] = {}
+            for row in rows[table]:
+                values = {key: value for key, value in row.items() if key != model._meta.pk_attr}
+                for column, related in links.items():
+                    if related is not FILES and values[column] is not None:
+                        values[column] = maps[related._meta.db_table][values[column]]
+                remap_json_columns(table, values, maps)
+                _fix(table, values, next(iter(maps["seminar"].values()), None), slug, taken, report)
+                created = await model.create(**values, using_db=connection)
+                if given := {name: values[name] for name in stamped if values.get(name) is not None}:
+                    # An update query takes the times as given, where saving a row stamps "now".
+                    await model.filter(pk=created.pk).using_db(connection).update(**given)
+                maps[table][row["id"]] = created.pk
+                if table == "overlap_source":
+                    await _index_again(created.pk, values["normalised"], connection)
+            report.rows[table] = len(rows[table])
+        report.seminar_id = next(iter(maps["seminar"].values()))
     return report
-

@@ -32,7 +32,6 @@ CARRIED: dict[str, str] = {
     "review_assignment": "seminar_id",
     "review": "assignment__seminar_id",
     "review_decision": "seminar_id",
-    "review_decision_mail_template": "seminar_id",
     "proceedings_settings": "seminar_id",
     "proceedings_build": "seminar_id",
     "book_speech": "seminar_id",

@@ -27,6 +27,8 @@ IGNORED_FIELDS = {"csrf_token"}
 # Frequent, low-value changes: a language choice, a review draft saved every half minute.
 NOT_AUDITED = {"accounts:language"}
 NOT_AUDITED_SUFFIXES = (":autosave",)
+# The scope key under which a route adds to the entry's target, e.g. {"slug": the new seminar's}.
+AUDIT_TARGET = "audit.target"
 
 
 def endpoint_names(routes: Iterable[BaseRoute]) -> dict[Callable[..., object], str]:
@@ -86,6 +88,8 @@ async def write_entry(scope: Scope, actor: Actor, action: str, status_code: int)
     from seminar.seminars.models import Seminar
 
     params = {key: str(value) for key, value in scope.get("path_params", {}).items()}
+    # What a route made that its path does not name (the slug of an imported seminar).
+    params.update({key: str(value) for key, value in scope.get(AUDIT_TARGET, {}).items()})
     seminar_id = None
     if "slug" in params:
         seminar_id = await Seminar.filter(slug=params["slug"]).first().values_list("id", flat=True)

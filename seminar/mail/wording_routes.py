@@ -20,6 +20,7 @@ from seminar.mail.forms import WordingForm
 from seminar.mail.kinds import MailKind
 from seminar.mail.wording import Letter, LetterError, render_letter
 from seminar.permissions import can_edit_mail_wording
+from seminar.reviews import letters
 from seminar.web import flash, form, redirect_to, render, seminar_page
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ async def wording_list(request: Request) -> Response:
     return render(request, "mail/wording_list.html", {
         "seminar": seminar, "stages": kinds.by_stage(), "locales": i18n.LOCALE_NAMES,
         "customised": {(key, locale) for key, locale in own},
+        # The decision letters are worded per outcome on their own page: a language is customised if any outcome is.
+        "decision_locales": {locale for key, locale in own if key.startswith(letters.KIND_PREFIX)},
     })
 
 

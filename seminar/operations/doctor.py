@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from seminar.proceedings.styles import FONT_FILES
 from seminar.proceedings.typeset import REQUIRED_FONTS
 from seminar.system import REQUIREMENTS
 
@@ -139,6 +140,10 @@ def fonts_section() -> Section:
         match = re.search(r"fontversion=(\d+)", rest)
         version = f"{int(match.group(1)) / 65536:.3f}" if match else ("?" if found else MISSING)
         items.append(Item(family, version, path))
+    # The house styles' own files (TeX Live's Fandol fonts), which fontconfig does not list.
+    for fonts in FONT_FILES.values():
+        for font in fonts:
+            items.append(Item(font.family, "present" if font.path.is_file() else MISSING, str(font.path)))
     return Section("Fonts", tuple(items))
 
 

@@ -33,6 +33,7 @@ from seminar.i18n import _
 from seminar.proceedings.frontmatter import Trimmed, trim_front_matter
 from seminar.proceedings.keeptogether import keep_together
 from seminar.proceedings.numerals import chinese_number, chinese_year_month
+from seminar.proceedings.styles import HouseStyle
 from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
 from seminar.templating import build_environment
@@ -40,6 +41,8 @@ from seminar.templating import build_environment
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 # Full-width characters on a line of the cover title: 154 mm of text block at 22 pt (二号), less a margin.
 COVER_TITLE_WIDTH = 19
+# The same for a paper's title in the 公文 style: 156 mm at 22 pt (二号) is 20 characters, less a margin.
+OFFICIAL_PAPER_TITLE_WIDTH = 19
 BOOK_TEMPLATE = "proceedings/book.html"
 
 
@@ -132,6 +135,7 @@ class BookSpec:
     participants: Sequence[Participant] | None = None  # 附录: 名单
     volume: int | None = None  # the position of the one topic a volume prints; None for the whole book
     compiled_by: str = ""  # who compiles the book, for the cover's "…编印" line; empty: the organizer
+    house_style: HouseStyle = HouseStyle.ACADEMIC  # typefaces and page (`styles.py`)
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,14 @@ def cover_title_lines(spec: BookSpec) -> list[str]:
     return title_lines(spec.title, COVER_TITLE_WIDTH) if is_chinese(spec.locale) else [spec.title]
 
 
+def paper_title_lines(spec: BookSpec, title: str) -> list[str]:
+    """A paper's title in lines: cut between words in the 公文 style (二号 titles run over lines);
+    the academic style leaves it to the typesetter as before."""
+    if spec.house_style == HouseStyle.OFFICIAL and is_chinese(spec.locale):
+        return title_lines(title, OFFICIAL_PAPER_TITLE_WIDTH)
+    return [title]
+
+
 def paper_body(paper: BookPaper) -> Trimmed:
     """The manuscript as printed: without its leading title, authors, 摘要 and 关键词 where they repeat
     the form's, which the book and the paper's page print above it (`frontmatter`); with table
@@ -295,6 +307,10 @@ def book_html(
     pdf_pages: Mapping[int, int] | None = None,
     only_paper: int | None = None,
     created: dt.datetime | None = None,
+    part: str | None = None,
+    part_side: str = "right",
+    toc_pages: Mapping[str, int] | None = None,
+    bodies: Mapping[int, Markup] | None = None,
 ) -> str:
     """The whole book as one HTML document.
 
@@ -303,6 +319,10 @@ def book_html(
     `pdf_pages` gives the page count of each PDF-only paper: that many placeholder pages,
     with ids `pdf-<number>-<k>`, are laid out for `typeset` to fill with the PDF's pages.
     `only_paper` renders that one paper alone (the typesetter's isolation pass).
+    `part` renders one part of the book alone (see `parts.py`: "front", "speeches", "topic-<position>"
+    for a divider, "paper-<number>", "commentaries-<position>", "back"), starting on a `part_side`
+    ("right" or "left") page; `toc_pages` prints these page numbers in the 目录 (anchor → printed
+    number) where the whole book lets WeasyPrint count them.
     """
     notices = notices or {}
     counts = dict(pdf_pages or {})
@@ -312,12 +332,13 @@ def book_html(
                 counts[paper.number] = pdf_page_count(paper.pdf_pages)
     with i18n.use_locale(spec.locale):
         topics = [(topic, grouped_papers(topic)) for topic in spec.topics]
-        bodies = {
-            # Under the paper's h2 title: the manuscript's own top level prints as h3.
-            paper.number: Markup(isolate_anchors(nest_headings(paper_body(paper).html, under=2), f"p{paper.number}-"))
-            for topic in spec.topics
-            for paper in topic.papers
-        }
+        if bodies is None:
+            bodies = printed_bodies(spec)
+        part_topic = part_topic_of(spec, part)
+
+        def toc_page(anchor: str) -> Markup:
+            return Markup(' data-page="{}"').format(toc_pages.get(anchor, "")) if toc_pages is not None else Markup("")
+
         appendices = []
         if spec.agenda:
             appendices.append("agenda")
@@ -329,6 +350,7 @@ def book_html(
             chinese=is_chinese(spec.locale),
             cover_date=cover_date(spec.date, spec.locale),
             cover_lines=cover_title_lines(spec),
+            title_lines=lambda title: paper_title_lines(spec, title),
             cover_imprint=cover_imprint(spec),
             preface_date=cover_date(spec.preface_date, spec.locale) if spec.preface_date else "",
             afterword_date=cover_date(spec.afterword_date, spec.locale) if spec.afterword_date else "",
@@ -343,5 +365,45 @@ def book_html(
             pdf_pages=counts,
             appendices=appendices,
             only_paper=only_paper,
+            part=part,
+            part_side=part_side,
+            part_topic=part_topic,
+            part_context=part_context(spec, part),
+            toc_page=toc_page,
             created=(created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
         )
+
+
+def printed_bodies(spec: BookSpec) -> dict[int, Markup]:
+    """Each paper's manuscript as the book prints it, by paper number (`paper_body`, anchors made unique)."""
+    # Under the paper's h2 title: the manuscript's own top level prints as h3.
+    return {
+        paper.number: Markup(isolate_anchors(nest_headings(paper_body(paper).html, under=2), f"p{paper.number}-"))
+        for topic in spec.topics
+        for paper in topic.papers
+    }
+
+
+def part_topic_of(spec: BookSpec, part: str | None) -> int | None:
+    """The position of the topic a part belongs to (its divider, one of its papers, its 专题点评), else None."""
+    if part is None:
+        return None
+    kind, _dash, key = part.partition("-")
+    if kind in ("topic", "commentaries"):
+        return int(key)
+    if kind == "paper":
+        return next((topic.position for topic in spec.topics for paper in topic.papers if paper.number == int(key)), None)
+    return None
+
+
+def part_context(spec: BookSpec, part: str | None) -> str:
+    """The running head's topic as the pages before a part leave it: its topic's heading inside a topic,
+    the last topic's (else 领导讲话's) after the topics, nothing before them."""
+    if part is None or part in ("front", "speeches"):
+        return ""
+    position = part_topic_of(spec, part)
+    if position is not None:
+        return topic_heading(next(topic for topic in spec.topics if topic.position == position))
+    if spec.topics:
+        return topic_heading(spec.topics[-1])
+    return _("Speeches") if spec.speeches else ""

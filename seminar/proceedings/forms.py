@@ -12,6 +12,8 @@ from seminar.forms import BaseForm, SelectChoice, StringField, TextAreaField, op
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.proceedings.models import SpeechKind
+from seminar.proceedings.styles import LABELS as STYLE_LABELS
+from seminar.proceedings.styles import HouseStyle
 
 SPEECH_FIELDS = ("title", "speaker", "position", "text")
 
@@ -35,6 +37,10 @@ class ProceedingsSettingsForm(BaseForm):
     compiled_by = StringField(_l("Compiled by (编印)"), validators=[Length(max=100)])
     include_agenda = BooleanField(_l("Append the published agenda"))
     include_participants = BooleanField(_l("Append the list of participants"))
+    house_style = SelectField(
+        _l("House style"), choices=[SelectChoice(style.value, STYLE_LABELS[style]) for style in HouseStyle],
+        default=HouseStyle.ACADEMIC.value, coerce=HouseStyle,
+    )
 
     def fill_speeches(self, speeches: Sequence[Any]) -> None:
         """Show the saved 领导讲话 (rows of `models.BookSpeech`) in the form's speech fields."""
@@ -54,6 +60,7 @@ class ProceedingsSettingsForm(BaseForm):
             "compiled_by": (self.compiled_by.data or "").strip(),
             "include_agenda": bool(self.include_agenda.data),
             "include_participants": bool(self.include_participants.data),
+            "house_style": HouseStyle(self.house_style.data or HouseStyle.ACADEMIC),
         }
 
     def speeches(self) -> dict[SpeechKind, dict[str, str]]:

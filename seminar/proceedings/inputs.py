@@ -19,11 +19,13 @@ from typing import Any
 
 from seminar.config import PROJECT_ROOT
 from seminar.proceedings.book import TEMPLATE_DIR, BookSpec
-from seminar.proceedings.typeset import stylesheet_path
+from seminar.proceedings.styles import FONT_FILES
+from seminar.proceedings.typeset import stylesheet_paths
 
 CODE_FILES = (
     *(PROJECT_ROOT / "seminar" / "proceedings" / name for name in (
         "book.py", "typeset.py", "numerals.py", "fetcher.py", "pdfpages.py", "frontmatter.py", "keeptogether.py",
+        "styles.py",
     )),
     PROJECT_ROOT / "seminar" / "titlelines.py",
     PROJECT_ROOT / "seminar" / "submissions" / "intake.py",  # nest_headings, applied to every paper's text
@@ -73,7 +75,9 @@ def font_files_digest() -> str:
     except (OSError, subprocess.SubprocessError):
         listing = ""
     entries = []
-    for line in sorted({line.strip().rstrip(":") for line in listing.splitlines() if line.strip()}):
+    # The house styles' own files (TeX Live's Fandol fonts), which fontconfig does not list.
+    style_files = {str(font.path) for fonts in FONT_FILES.values() for font in fonts}
+    for line in sorted({line.strip().rstrip(":") for line in listing.splitlines() if line.strip()} | style_files):
         path = Path(line)
         try:
             stat = path.stat()
@@ -88,7 +92,7 @@ def layout_digest() -> str:
     folder = TEMPLATE_DIR / "proceedings"
     # The book's template and its partials; the organizers' pages in the same folder do not count.
     templates = [folder / "book.html", *folder.glob("_*.html")]
-    return files_digest([stylesheet_path(), *templates, *CODE_FILES])
+    return files_digest([*stylesheet_paths(), *templates, *CODE_FILES])
 
 
 def input_hash(spec: BookSpec) -> str:

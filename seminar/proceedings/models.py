@@ -9,6 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from seminar.proceedings.progress import BuildStatus
+from seminar.proceedings.styles import HouseStyle
 
 if TYPE_CHECKING:
     from seminar.accounts.models import User
@@ -49,6 +50,8 @@ class ProceedingsSettings(Model):
     compiled_by = fields.CharField(max_length=100, default="")
     include_agenda = fields.BooleanField(default=True)
     include_participants = fields.BooleanField(default=False)
+    # The book's typefaces and page: academic (Noto) or 公文 (GB/T 9704-like, see `styles.py`).
+    house_style = fields.CharEnumField(HouseStyle, max_length=10, default=HouseStyle.ACADEMIC)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

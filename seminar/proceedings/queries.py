@@ -47,6 +47,8 @@ from seminar.proceedings.models import (
     TopicCommentary,
 )
 from seminar.proceedings.progress import build_progress
+from seminar.proceedings import styles
+from seminar.proceedings.styles import HouseStyle
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.progress import Progress
 from seminar.registration.models import Registration, RegistrationStatus
@@ -230,6 +232,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         title=seminar.title,
         organizer=(organizer.full_name or organizer.name) if organizer else "",
         compiled_by=options.compiled_by,
+        house_style=HouseStyle(options.house_style),
         date=seminar.starts_on,
         topics=tuple(book_topics),
         mark=options.mark,
@@ -380,6 +383,8 @@ async def manage_page(seminar: Seminar) -> dict[str, Any]:
     under way, published builds a newer final version has outdated, missing fonts, appendices left out."""
     topics = await topics_of(seminar)
     missing = check_fonts()
+    style = HouseStyle((await settings_of(seminar)).house_style)
+    style_missing = styles.missing_fonts(style)
     builds = await builds_of(seminar)
     return {
         "seminar": seminar,
@@ -388,6 +393,7 @@ async def manage_page(seminar: Seminar) -> dict[str, Any]:
         "outdated": await outdated_in_published(seminar),
         "topics": {topic.position: topic.title for topic in topics},
         "fonts_message": missing_fonts_message(missing) if missing else "",
+        "style_fonts_message": styles.missing_fonts_message(style, style_missing) if style_missing else "",
         "left_out": await left_out_appendices(seminar),
         "BuildStatus": BuildStatus,
     }

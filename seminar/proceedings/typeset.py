@@ -3,6 +3,8 @@
 Why one pass: rendering paper by paper and merging embeds a font subset per part (the merged
 file is ~10× larger) and makes page numbers a bookkeeping exercise. So the whole book —
 including the TOC with `target-counter()` page numbers and the outline — is laid out once.
+`parts.py` does the bookkeeping exactly (tested against this build) but not yet the font
+subsets, so it is not used: docs/performance.md, "An incremental book".
 
 PDF-only papers: `book_html` lays out one empty placeholder page per page of the uploaded PDF,
 under the paper's (invisible) title, so the TOC, the outline and every later page number are
@@ -51,6 +53,9 @@ from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
 from seminar.proceedings.progress import Report, TypesetEvents
+from seminar.proceedings.styles import STYLESHEETS, HouseStyle, font_face_css
+from seminar.proceedings.styles import missing_fonts as missing_style_fonts
+from seminar.proceedings.styles import missing_fonts_message as missing_style_fonts_message
 
 if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes a while
     from weasyprint import CSS
@@ -138,11 +143,27 @@ def _stylesheet() -> CSS:
     return CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
-def _document(html: str, base_url: str, fetcher: URLFetcher) -> Document:
+@cache
+def _stylesheets(style: HouseStyle) -> tuple[CSS, ...]:
+    """book.css, then the style's fonts and its own sheet laid over it.
+
+    The style's font files are system files read here, once per process, by WeasyPrint's own
+    fetcher: they are the operator's, not a manuscript's, so the book's fetcher never sees them.
+    """
+    from weasyprint import CSS
+
+    if style not in STYLESHEETS:
+        return (_stylesheet(),)
+    fonts = font_face_css(style)
+    extra = [CSS(string=fonts, font_config=_font_config())] if fonts else []
+    return (_stylesheet(), *extra, CSS(filename=str(STYLESHEETS[style]), font_config=_font_config()))
+
+
+def _document(html: str, base_url: str, fetcher: URLFetcher, style: HouseStyle = HouseStyle.ACADEMIC) -> Document:
     from weasyprint import HTML
 
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=[_stylesheet()], font_config=_font_config()
+        stylesheets=list(_stylesheets(style)), font_config=_font_config()
     )
 
 
@@ -321,7 +342,9 @@ def typeset(
         failures.update(_failing_papers(spec, base, fetcher, failures, counts, vet, alone))
         events("step", "book")
         try:
-            document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher)
+            document = _document(
+                book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher, spec.house_style
+            )
         except Exception as error:  # noqa: BLE001 — any layout failure triggers the isolation pass
             rest = [number for number in papers if number not in counts and number not in vet]
             culprits = _failing_papers(spec, base, fetcher, failures, counts, rest, alone)
@@ -330,12 +353,16 @@ def typeset(
             failures.update(culprits)
             events("step", "book")
             try:
-                document = _document(book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher)
+                document = _document(
+                    book_html(spec, notices=_notices(spec, failures), pdf_pages=counts), base, fetcher, spec.house_style
+                )
             except Exception as again:  # noqa: BLE001
                 raise BuildError(_reason(again)) from again
         pdf = document.write_pdf()
         with use_locale(spec.locale):
             report.warnings = [describe_data_uris(warning) for warning in warnings]
+            if missing := missing_style_fonts(spec.house_style):
+                report.warnings.append(missing_style_fonts_message(spec.house_style, missing))
     report.pages = len(document.pages)
     anchors = [set(page.anchors) for page in document.pages]
     if counts:
@@ -392,7 +419,9 @@ def _failing_papers(
             continue
         try:
             with alone(number):
-                _document(book_html(spec, notices=notices, pdf_pages=counts, only_paper=number), base_url, fetcher)
+                _document(
+                    book_html(spec, notices=notices, pdf_pages=counts, only_paper=number), base_url, fetcher, spec.house_style
+                )
         except MemoryError:
             found[number] = OVER_MEMORY
         except Exception as error:  # noqa: BLE001
@@ -549,3 +578,8 @@ async def typeset_async(
 def stylesheet_path() -> Path:
     """The stylesheet file, for callers that hash every input of a build."""
     return STYLESHEET
+
+
+def stylesheet_paths() -> list[Path]:
+    """Every stylesheet a build may use (book.css and each house style's), for the input hash."""
+    return [STYLESHEET, *STYLESHEETS.values()]

@@ -39,7 +39,7 @@ from seminar.reviews.models import (
 from seminar.reviews.overview import review_progress
 from seminar.reviews.proposals import load_bounds
 from seminar.reviews.queries import conflict_map, criterion_specs, settings_of
-from seminar.reviews.sheets import SheetRow
+from seminar.reviews.sheets import Judgement, SheetRow
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
 
@@ -561,6 +561,10 @@ class Replacement:
     scores: dict[str, int]
     comment: str
     row: int
+    # The row's recommendation, confidence and note; absent (an older sheet): the review keeps its own.
+    recommendation: str | None = None
+    confidence: int | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -579,14 +583,27 @@ def _where(row: int, number: int | None, problem: str) -> str:
     return _("Form of paper #%(number)s: %(problem)s", number=number or "?", problem=problem)
 
 
-def _kept_input(review: Review | None, scores: dict[str, int], comment: str) -> ReviewInput:
-    """The row's scores and 点评 over what the review holds besides (recommendation, confidence, note)."""
+def _kept_input(review: Review | None, scores: dict[str, int], comment: str, judgement: Judgement | None) -> ReviewInput:
+    """The row's scores, 点评 and judgement (recommendation, confidence, note); without a judgement (a sheet
+    downloaded before it had those columns), the review's own."""
+    if judgement is None:
+        judgement = _judgement_of(review)
     return ReviewInput(
-        scores=scores, comment_to_authors=comment,
-        confidential_note=review.confidential_note if review else "",
-        recommendation=review.recommendation.value if review and review.recommendation else "",
-        confidence=review.confidence if review else None,
+        scores=scores, comment_to_authors=comment, confidential_note=judgement.note,
+        recommendation=judgement.recommendation, confidence=judgement.confidence,
     )
+
+
+def _judgement_of(review: Review | None) -> Judgement:
+    if review is None:
+        return Judgement()
+    return Judgement(review.recommendation.value if review.recommendation else "", review.confidence, review.confidential_note)
+
+
+def _replacement_judgement(item: Replacement) -> Judgement | None:
+    if item.recommendation is None:
+        return None
+    return Judgement(item.recommendation, item.confidence, item.note or "")
 
 
 async def apply_review_upload(
@@ -646,7 +663,7 @@ async def apply_review_upload(
         assignment = assignments[paper.id]
         review = reviews.get(assignment.id)
         if review is not None and review.scores == row.scores and not review.typed_scores \
-                and review.comment_to_authors == row.comment:
+                and review.comment_to_authors == row.comment and row.judgement in (None, _judgement_of(review)):
             outcome.unchanged.append(paper.number)
         elif review is not None and review.is_submitted:
             if missing := rules.missing_scores(row.scores, criteria):
@@ -654,14 +671,17 @@ async def apply_review_upload(
                     "your review of paper #%(number)s is submitted: to change it, score every criterion (%(names)s missing).",
                     number=paper.number, names="、".join(missing))))
                 continue
+            judgement = row.judgement
             outcome.replacements.append(Replacement(
-                paper.id, paper.number, paper.title, review.version, row.scores, row.comment, row.row))
+                paper.id, paper.number, paper.title, review.version, row.scores, row.comment, row.row,
+                judgement.recommendation if judgement else None, judgement.confidence if judgement else None,
+                judgement.note if judgement else None))
         else:
             to_save.append((row, paper, assignment, review))
     async with in_transaction():
         for row, paper, assignment, review in to_save:
             try:  # save_review runs in a savepoint of this transaction: a refused row leaves nothing behind
-                await save_review(seminar, assignment, _kept_input(review, row.scores, row.comment),
+                await save_review(seminar, assignment, _kept_input(review, row.scores, row.comment, row.judgement),
                                   review.version if review else 0, submit=False)
             except UserError as error:
                 outcome.problems.append(_where(row.row, paper.number, error.message))
@@ -696,7 +716,8 @@ async def replace_submitted(
                     "Download the sheet again to see it as it is now.", number=item.number)))
                 continue
             try:
-                await save_review(seminar, assignment, _kept_input(review, item.scores, item.comment), item.version, submit=False)
+                await save_review(seminar, assignment, _kept_input(review, item.scores, item.comment, _replacement_judgement(item)),
+                                  item.version, submit=False)
             except UserError as error:
                 problems.append(_where(item.row, item.number, error.message))
             else:

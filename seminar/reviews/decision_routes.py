@@ -22,7 +22,9 @@ from seminar.mail.queries import latest_batch
 from seminar.permissions import can_decide, can_manage_reviews
 from seminar.reviews import actions, letters, overview, queries, scoring
 from seminar.reviews.access import mail_links
-from seminar.reviews.decisions import UNDECIDED, ReviewsMissing, decide, save_mail_template, send_decision_mails
+from seminar.reviews.decisions import (
+    UNDECIDED, ReviewsMissing, decide, reset_mail_template, save_mail_template, send_decision_mails,
+)
 from seminar.reviews.export import reviews_xlsx
 from seminar.reviews.forms import DecisionMailForm
 from seminar.spreadsheets import XLSX_TYPE
@@ -123,13 +125,18 @@ async def decide_papers(request: Request) -> Response:
     return redirect_to((f"{back}?{query}" if query else back) + anchor)
 
 
-async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, papers: list[Paper],
+def _mail_locale(value: str) -> str:
+    return value if value in i18n.LOCALES else i18n.DEFAULT_LOCALE
+
+
+async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, locale: str, papers: list[Paper],
                      decisions: dict[int, Decision]) -> DecisionMailForm:
-    """The posted form, or the stored wording with a paper to preview: the one asked for, else the first so decided."""
+    """The posted form, or the stored wording in `locale` with a paper to preview: the one asked for, else the
+    first so decided."""
     if request.method == "POST":
         mail_form = await bind(DecisionMailForm, request)
     else:
-        subject, body = await queries.mail_template(seminar, outcome)
+        subject, body = await queries.mail_template(seminar, outcome, locale)
         first = next((p for p in papers if p.id in decisions and decisions[p.id].outcome is outcome), papers[0] if papers else None)
         requested = request.query_params.get("paper", "")
         chosen = next((p for p in papers if str(p.number) == requested), first)
@@ -138,14 +145,28 @@ async def _mail_form(request: Request, seminar: Seminar, outcome: Outcome, paper
     return mail_form
 
 
+def _mail_url(request: Request, seminar: Seminar, outcome: Outcome, locale: str) -> str:
+    return str(request.url_for("reviews:decision_mail", slug=seminar.slug, outcome=outcome.value)) + f"?locale={locale}"
+
+
 async def decision_mail(request: Request) -> Response:
-    """Edit one outcome's wording; "preview" fills it in for a chosen paper, "save" stores it. Nothing is sent here."""
+    """Edit one outcome's wording in one language; "preview" fills it in for a chosen paper, "save" stores it,
+    "reset" goes back to the site's wording in that language. Nothing is sent here."""
     seminar = await seminar_page(request, can_decide)
     outcome = queries.outcome_or_404(request.path_params["outcome"])
-    papers, decisions = await queries.papers_to_decide(seminar)
-    mail_form = await _mail_form(request, seminar, outcome, papers, decisions)
     is_post = request.method == "POST"
-    action = str((await form(request)).get("action", "")) if is_post else "preview"
+    data = await form(request) if is_post else None
+    locale = _mail_locale(str((data or request.query_params).get("locale", "")))
+    action = str(data.get("action", "")) if data is not None else "preview"
+    if action == "reset":
+        if await reset_mail_template(seminar, outcome, locale):
+            flash(request, _("The decision mail in %(language)s is back to the site's default wording.",
+                             language=i18n.LOCALE_NAMES[locale]))
+        else:
+            flash(request, _("This mail already had the site's default wording."))
+        return redirect_to(_mail_url(request, seminar, outcome, locale))
+    papers, decisions = await queries.papers_to_decide(seminar)
+    mail_form = await _mail_form(request, seminar, outcome, locale, papers, decisions)
     subject, body = mail_form.subject.data or "", mail_form.body.data or ""
     preview: dict[str, Any] | None = None
     status = 400
@@ -153,18 +174,21 @@ async def decision_mail(request: Request) -> Response:
         try:
             letters.check_template(subject, body)
             if action == "save":
-                await save_mail_template(seminar, outcome, subject, body)
-                flash(request, _("The wording of this decision mail is saved."))
-                return redirect(request, "reviews:decision_mail", slug=seminar.slug, outcome=outcome.value)
+                await save_mail_template(seminar, outcome, locale, subject, body)
+                flash(request, _("The wording of this decision mail in %(language)s is saved.", language=i18n.LOCALE_NAMES[locale]))
+                return redirect_to(_mail_url(request, seminar, outcome, locale))
             paper = next((p for p in papers if p.number == mail_form.paper.data), None)
             if paper is not None:
-                preview = await overview.letter_preview(seminar, paper, outcome, decisions.get(paper.id), subject, body)
+                preview = await overview.letter_preview(seminar, paper, outcome, decisions.get(paper.id), subject, body, locale)
             status = 200
         except UserError as error:
             mail_form.form_errors.append(error.message)
+    customised = await queries.mail_wordings(seminar)
     return render(request, "reviews/decision_mail.html", {
         "seminar": seminar, "outcome": outcome, "outcomes": overview.OUTCOMES, "form": mail_form, "preview": preview,
         "placeholders": letters.PLACEHOLDERS, "settings": await queries.settings_of(seminar),
+        "locale": locale, "locales": i18n.LOCALE_NAMES, "customised": set(customised),
+        "default_locale": i18n.DEFAULT_LOCALE,
     }, status_code=status)
 
 

@@ -22,9 +22,10 @@ from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
 from seminar.mail.outbox import new_batch, queue_mail
 from seminar.reviews import letters
-from seminar.reviews.models import Award, Decision, DecisionMailTemplate, Outcome
+from seminar.mail.models import MailWording
+from seminar.reviews.models import Award, Decision, Outcome
 from seminar.reviews.overview import comments_for_authors
-from seminar.reviews.queries import Shortfall, mail_plan, mail_template, settings_of, short_of_reviews
+from seminar.reviews.queries import Shortfall, mail_plan, mail_wordings, settings_of, short_of_reviews
 from seminar.seminars.models import Seminar
 from seminar.submissions import consequences
 from seminar.submissions.models import Manuscript, Paper, PaperStatus
@@ -137,21 +138,36 @@ async def undecide(seminar: Seminar, paper_ids: Sequence[int]) -> int:
     return len(decisions)
 
 
-async def save_mail_template(seminar: Seminar, outcome: Outcome, subject: str, body: str) -> None:
-    """Store the wording after checking its placeholders (LetterError names any unknown one)."""
+async def save_mail_template(seminar: Seminar, outcome: Outcome, locale: str, subject: str, body: str) -> None:
+    """Store the wording in one language after checking its placeholders (LetterError names any unknown one)."""
     letters.check_template(subject, body)
     if not subject.strip() or not body.strip():
         raise UserError(_("The mail needs a subject and a text."))
+    assert locale in i18n.LOCALES, "the route passes a known locale"
     async with in_transaction():
-        await DecisionMailTemplate.update_or_create(
-            seminar_id=seminar.id, outcome=outcome, defaults={"subject": subject.strip(), "body": body.strip()}
+        await MailWording.update_or_create(
+            seminar_id=seminar.id, kind=letters.wording_kind(outcome.value), locale=locale,
+            defaults={"subject": subject.strip(), "body": body.strip()},
         )
+
+
+async def reset_mail_template(seminar: Seminar, outcome: Outcome, locale: str) -> bool:
+    """Back to the site's wording of the outcome's letter in one language; False if the seminar had none of its own."""
+    return bool(await MailWording.filter(seminar_id=seminar.id, kind=letters.wording_kind(outcome.value), locale=locale).delete())
+
+
+def _wording(own: dict[tuple[Outcome, str], tuple[str, str]], outcome: Outcome, locale: str) -> tuple[str, str]:
+    if (outcome, locale) in own:
+        return own[(outcome, locale)]
+    with i18n.use_locale(locale):
+        return letters.default_wording(outcome.value)
 
 
 async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ()) -> tuple[int, int]:
     """Queue one mail per recipient for every decision not yet mailed (or changed since) and mark them notified.
 
-    Returns (papers, mails). The wording of every outcome involved is checked first: an unknown
+    Returns (papers, mails). Each recipient's letter is in their language (the seminar's wording in it, else
+    the site's). The seminar's wording of every outcome involved, in every language, is checked first: an unknown
     placeholder stops everything, and nothing is queued. So does a paper with fewer submitted reviews
     than the seminar requires whose id is not among `confirmed` (`ReviewsMissing`): its mail would
     announce the outcome of a review that did not take place.
@@ -161,29 +177,33 @@ async def send_decision_mails(seminar: Seminar, confirmed: Collection[int] = ())
         plan = await mail_plan(seminar)
         if shortfalls := await short_of_reviews(seminar, [d.paper for d in plan.decisions], confirmed):
             raise ReviewsMissing(shortfalls, seminar.reviews_per_paper)
-        wording = {}
-        for outcome in {d.outcome for d in plan.decisions}:
-            subject, body = await mail_template(seminar, outcome)
+        own = await mail_wordings(seminar)
+        for (outcome, locale), (subject, body) in sorted(own.items()):
+            if outcome not in {d.outcome for d in plan.decisions}:
+                continue
             try:
                 letters.check_template(subject, body)
             except letters.LetterError as error:
-                raise UserError(_("The mail for “%(decision)s” cannot be sent: %(problem)s",
-                                  decision=letters.OUTCOME_NAMES[outcome.value], problem=error.message)) from error
-            wording[outcome] = (subject, body)
+                raise UserError(_("The mail for “%(decision)s” in %(language)s cannot be sent: %(problem)s",
+                                  decision=str(letters.DECISION_NAMES[outcome.value]), language=i18n.LOCALE_NAMES.get(locale, locale),
+                                  problem=error.message)) from error
         settings = await settings_of(seminar)
         comments = await comments_for_authors([d.paper_id for d in plan.decisions]) if settings.authors_see_comments else {}
         mails = 0
         batch_id = await new_batch(seminar.id, MailBatchKind.DECISIONS) if plan.mail_count else None
         for decision in plan.decisions:
-            subject, body = wording[decision.outcome]
             for recipient in plan.recipients.get(decision.paper_id, []):
-                letter = letters.render_letter(subject, body, letters.letter_values(
-                    seminar, decision.paper, decision.outcome, decision.award, recipient.name,
-                    comments.get(decision.paper_id, []), settings.authors_see_comments,
-                ))
+                # Each recipient reads the letter in their language: its wording, and the values filled in.
+                locale = recipient.language
+                subject, body = _wording(own, decision.outcome, locale)
+                with i18n.use_locale(locale):
+                    letter = letters.render_letter(subject, body, letters.letter_values(
+                        seminar, decision.paper, decision.outcome, decision.award, recipient.name,
+                        comments.get(decision.paper_id, []), settings.authors_see_comments,
+                    ))
                 await queue_mail(
                     template="reviews/decision", to_address=recipient.email, to_name=recipient.name,
-                    locale=recipient.locale, seminar_id=seminar.id, batch_id=batch_id,
+                    locale=locale, seminar_id=seminar.id, batch_id=batch_id,
                     context={"seminar": seminar, "letter_subject": letter.subject, "letter_body": letter.body},
                 )
                 mails += 1

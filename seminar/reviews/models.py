@@ -329,21 +329,3 @@ class Decision(Model):
     @property
     def needs_mail(self) -> bool:
         return self.notified_at is None or (self.outcome, self.award) != (self.notified_outcome, self.notified_award)
-
-
-class DecisionMailTemplate(Model):
-    """A seminar's own wording of the decision mail for one outcome, with placeholders as in `letters.PLACEHOLDERS`."""
-
-    id = fields.IntField(primary_key=True)
-    seminar: fields.ForeignKeyRelation[Seminar] = fields.ForeignKeyField(
-        "models.Seminar", related_name="decision_mail_templates", on_delete=fields.CASCADE
-    )
-    seminar_id: int
-    outcome = fields.CharEnumField(Outcome, max_length=20)
-    subject = fields.CharField(max_length=300)
-    body = fields.TextField()
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "review_decision_mail_template"
-        unique_together = (("seminar", "outcome"),)

@@ -92,6 +92,8 @@ def _sheet_paper(assignment: Assignment, review: Review | None) -> sheets.SheetP
     return sheets.SheetPaper(
         paper.id, paper.number, paper.title, paper.topic.title if paper.topic else "", scores,
         review.comment_to_authors if review else "", review.status.value if review else None,
+        review.recommendation.value if review and review.recommendation else "", review.confidence if review else None,
+        review.confidential_note if review else "",
     )
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Subquery
 
+from seminar import i18n
 from seminar.accounts.models import User
 from seminar.db import column
 from seminar.i18n import _
@@ -344,17 +345,20 @@ async def paper_page(seminar: Seminar, paper: Paper, criteria: list[Criterion], 
 
 
 async def letter_preview(seminar: Seminar, paper: Paper, outcome: Outcome, decision: Decision | None,
-                         subject: str, body: str) -> dict[str, Any]:
-    """A decision mail as the paper's first recipient would read it, and who would receive it."""
+                         subject: str, body: str, locale: str) -> dict[str, Any]:
+    """A decision mail in `locale` as the paper's first recipient would read it, and who would receive it (each in
+    their language: `readers` are those who read this one)."""
     settings = await settings_of(seminar)
     comments = (await comments_for_authors([paper.id])).get(paper.id, []) if settings.authors_see_comments else []
     recipients = (await recipients_of([paper])).get(paper.id, [])
     award = decision.award if decision is not None and decision.outcome is outcome else None
-    name = recipients[0].name if recipients else _("(recipient)")
-    letter = letters.render_letter(
-        subject, body, letters.letter_values(seminar, paper, outcome, award, name, comments, settings.authors_see_comments),
-    )
-    return {"letter": letter, "paper": paper, "recipients": recipients}
+    readers = [r for r in recipients if r.language == locale]
+    name = (readers or recipients)[0].name if recipients else _("(recipient)")
+    with i18n.use_locale(locale):
+        letter = letters.render_letter(
+            subject, body, letters.letter_values(seminar, paper, outcome, award, name, comments, settings.authors_see_comments),
+        )
+    return {"letter": letter, "paper": paper, "recipients": recipients, "readers": readers}
 
 
 # The decisions in the order the pages offer them.

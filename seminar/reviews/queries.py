@@ -20,6 +20,7 @@ from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.db import column
 from seminar.i18n import _
+from seminar.mail.models import MailWording
 from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of, can_write_review
 from seminar.reviews import letters, rules
 from seminar.reviews.models import (
@@ -29,7 +30,6 @@ from seminar.reviews.models import (
     ConflictSource,
     Criterion,
     Decision,
-    DecisionMailTemplate,
     Outcome,
     Review,
     ReviewerProfile,
@@ -314,17 +314,32 @@ async def short_of_reviews(seminar: Seminar, papers: Sequence[Paper], confirmed:
     return [Shortfall(paper, short[paper.id]) for paper in asked if paper.id in short]
 
 
-async def mail_template(seminar: Seminar, outcome: Outcome) -> tuple[str, str]:
-    """The seminar's subject and body for the outcome, or the default wording."""
-    stored = await DecisionMailTemplate.get_or_none(seminar_id=seminar.id, outcome=outcome)
-    return (stored.subject, stored.body) if stored else letters.DEFAULT_TEMPLATES[outcome.value]
+async def mail_template(seminar: Seminar, outcome: Outcome, locale: str) -> tuple[str, str]:
+    """The seminar's subject and body for the outcome in `locale`, or the site's wording in that language."""
+    stored = await MailWording.get_or_none(seminar_id=seminar.id, kind=letters.wording_kind(outcome.value), locale=locale)
+    if stored is not None:
+        return stored.subject, stored.body
+    with i18n.use_locale(locale):
+        return letters.default_wording(outcome.value)
+
+
+async def mail_wordings(seminar: Seminar) -> dict[tuple[Outcome, str], tuple[str, str]]:
+    """(outcome, locale) → the seminar's own subject and body of the decision letter (one query)."""
+    by_kind = {letters.wording_kind(outcome.value): outcome for outcome in Outcome}
+    rows = await MailWording.filter(seminar_id=seminar.id, kind__in=list(by_kind))
+    return {(by_kind[row.kind], row.locale): (row.subject, row.body) for row in rows}
 
 
 @dataclass(frozen=True)
 class Recipient:
     name: str
     email: str
-    locale: str = ""
+    locale: str = ""  # the user's language; "" for a contact author without an account
+
+    @property
+    def language(self) -> str:
+        """The language their mail is written in: their own, else the site's default."""
+        return self.locale if self.locale in i18n.LOCALES else i18n.DEFAULT_LOCALE
 
 
 async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:

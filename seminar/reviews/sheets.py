@@ -19,7 +19,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from seminar.errors import UserError
 from seminar.i18n import _
@@ -34,6 +34,13 @@ SHEET_KIND = "seminar-review-sheet/1"
 META_SHEET = "meta"
 ID_HEADING = "id"
 NUMBER, TITLE, TOPIC, TOTAL, COMMENT, STATUS = "编号", "题目", "专题", "总分", "点评", "状态"
+# What the web form asks besides scores and 点评 (`forms.ReviewForm`): a sheet has all three or none (one
+# downloaded before they were added), and a file without them leaves the review's as they are.
+RECOMMENDATION, CONFIDENCE, NOTE = "推荐意见", "把握程度", "给组织方的保密意见"
+JUDGEMENT_HEADINGS = (RECOMMENDATION, CONFIDENCE, NOTE)
+RECOMMENDATION_NAMES = {"keynote": "重点发言", "discussion": "研讨交流", "proceedings": "仅收入论文集", "decline": "不采用"}
+CONFIDENCE_NAMES = {1: "低", 2: "中", 3: "高"}
+MAX_NOTE = 5000
 FORM_FIRST_HEADING = "评审项目"
 # What the web form allows in 点评 (`forms.ReviewForm`).
 MAX_COMMENT = 10000
@@ -71,6 +78,18 @@ class SheetPaper:
     scores: Mapping[str, str] = field(default_factory=dict)  # criterion key → score as shown (typed text too)
     comment: str = ""
     status: str | None = None  # None, "draft", "submitted"
+    recommendation: str = ""  # "" or a `Recommendation` value
+    confidence: int | None = None  # 1..3
+    note: str = ""  # the confidential note to the organizers
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What a filled row says besides scores and 点评: recommendation ("" or a value), confidence (1..3), note."""
+
+    recommendation: str = ""
+    confidence: int | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,10 +102,11 @@ class SheetRow:
     scores: dict[str, int]
     comment: str
     problems: tuple[str, ...] = ()
+    judgement: Judgement | None = None  # None: the file has no such columns, the review keeps its own
 
     @property
     def is_blank(self) -> bool:
-        return not self.scores and not self.comment and not self.problems
+        return not self.scores and not self.comment and not self.problems and self.judgement in (None, Judgement())
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,26 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
 
 
+def read_judgement(recommendation: str, confidence: str, note: str) -> tuple[Judgement, dict[str, str]]:
+    """The three cells as typed, checked as the web form checks them: the judgement, and problems by heading."""
+    problems: dict[str, str] = {}
+    by_name = {_normal(name): value for value, name in RECOMMENDATION_NAMES.items()}
+    chosen = ""
+    if recommendation:
+        chosen = by_name.get(_normal(recommendation), recommendation if recommendation in RECOMMENDATION_NAMES else "")
+        if not chosen:
+            problems[RECOMMENDATION] = _("choose one of %(choices)s", choices="、".join(RECOMMENDATION_NAMES.values()))
+    level: int | None = None
+    if confidence:
+        by_level = {name: value for value, name in CONFIDENCE_NAMES.items()} | {str(v): v for v in CONFIDENCE_NAMES}
+        level = by_level.get(_normal(confidence))
+        if level is None:
+            problems[CONFIDENCE] = _("choose one of %(choices)s", choices="、".join(CONFIDENCE_NAMES.values()))
+    if len(note) > MAX_NOTE:
+        problems[NOTE] = _("at most %(count)s characters", count=MAX_NOTE)
+    return Judgement(chosen, level, note), problems
+
+
 def cell_problem(row: int, column: str, problem: str) -> str:
     return _("Row %(row)s, column “%(column)s”: %(problem)s", row=row, column=column, problem=problem)
 
@@ -132,14 +172,17 @@ def review_sheet_xlsx(owner: SheetOwner, criteria: Sequence[CriterionSpec], pape
     columns = [
         Column(ID_HEADING, 6), Column(NUMBER, 7), Column(TITLE, 32, wrap=True), Column(TOPIC, 14, wrap=True),
         *(Column(heading(c), 10) for c in criteria),
-        Column(TOTAL, 8), Column(COMMENT, 48, wrap=True), Column(STATUS, 8),
+        Column(TOTAL, 8), Column(COMMENT, 48, wrap=True),
+        Column(RECOMMENDATION, 12), Column(CONFIDENCE, 9), Column(NOTE, 30, wrap=True), Column(STATUS, 8),
     ]
     first_score = 5
     last_score = first_score + len(criteria) - 1
     total_column, comment_column = last_score + 1, last_score + 2
+    recommendation_column, confidence_column, note_column = comment_column + 1, comment_column + 2, comment_column + 3
     rows = [
         [p.paper_id, p.number, p.title, p.topic, *(_score_cell(p.scores.get(c.key)) for c in criteria),
-         None, p.comment, STATUS_NAMES.get(p.status, "")]
+         None, p.comment, RECOMMENDATION_NAMES.get(p.recommendation, ""), CONFIDENCE_NAMES.get(p.confidence or 0, ""),
+         p.note, STATUS_NAMES.get(p.status, "")]
         for p in papers
     ]
     title = f"{owner.seminar_title} · 论文评审表 · 评审专家：{owner.reviewer_name}"
@@ -150,7 +193,7 @@ def review_sheet_xlsx(owner: SheetOwner, criteria: Sequence[CriterionSpec], pape
         span = f"{first_letter}{row}:{last_letter}{row}"
         # A formula, not text: `set_value` would store it as a string.
         sheet.cell(row=row, column=total_column).value = f'=IF(COUNT({span})=0,"",SUM({span}))'
-        for column in (*range(first_score, last_score + 1), comment_column):
+        for column in (*range(first_score, last_score + 1), comment_column, recommendation_column, confidence_column, note_column):
             sheet.cell(row=row, column=column).protection = Protection(locked=False)
     if papers:
         for index, criterion in enumerate(criteria, start=first_score):
@@ -163,8 +206,15 @@ def review_sheet_xlsx(owner: SheetOwner, criteria: Sequence[CriterionSpec], pape
             )
             validation.add(f"{letter}{first_row}:{letter}{last_row}")
             sheet.add_data_validation(validation)
+        for column, choices in ((recommendation_column, RECOMMENDATION_NAMES), (confidence_column, CONFIDENCE_NAMES)):
+            letter = get_column_letter(column)
+            listed = ",".join(str(name) for name in choices.values())
+            validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=True,
+                                        errorTitle="请从列表中选择", error=f"可选：{listed.replace(',', '、')}")
+            validation.add(f"{letter}{first_row}:{letter}{last_row}")
+            sheet.add_data_validation(validation)
     sheet.column_dimensions["A"].hidden = True
-    # Scores and 点评 are open; the id, number, title and 总分 stay as written. No password: the
+    # Scores, 点评, recommendation, confidence and note are open; the id, number, title and 总分 stay as written. No password: the
     # protection guards against slips, and the upload checks every cell whatever was unlocked.
     protection = sheet.protection
     protection.sheet = True
@@ -234,7 +284,19 @@ def review_form_docx(owner: SheetOwner, criteria: Sequence[CriterionSpec], paper
     comment[0].text = COMMENT
     merged = comment[1].merge(comment[3])
     merged.text = paper.comment
-    note = document.add_paragraph("填写说明：得分填 0 至满分之间的整数；填好后保存为 .docx，在“我的评审”页面上传。")
+    document.add_paragraph("推荐意见与给组织方的意见")  # also keeps Word from joining the two tables
+    judgement = document.add_table(rows=0, cols=2)
+    judgement.style = "Table Grid"
+    for name, value, hint in (
+        (RECOMMENDATION, RECOMMENDATION_NAMES.get(paper.recommendation, ""), "、".join(RECOMMENDATION_NAMES.values())),
+        (CONFIDENCE, CONFIDENCE_NAMES.get(paper.confidence or 0, ""), "、".join(CONFIDENCE_NAMES.values())),
+        (NOTE, paper.note, "仅组织方可见，不给作者"),
+    ):
+        cells = judgement.add_row().cells
+        cells[0].text = f"{name}（{hint}）"
+        cells[1].text = value
+    note = document.add_paragraph("填写说明：得分填 0 至满分之间的整数；推荐意见和把握程度填括号中的一项；"
+                                  "填好后保存为 .docx，在“我的评审”页面上传。")
     note.runs[0].font.size = Pt(10)
     mark = document.add_paragraph(f"表单编号（请勿修改）：{form_mark(owner, paper.paper_id)}")
     mark.runs[0].font.size = Pt(8)
@@ -356,8 +418,12 @@ def _sheet_rows(rows: Iterator[tuple[object, ...]], criteria: Sequence[Criterion
         raise SheetError(_("Missing columns: %(columns)s.", columns=NUMBER))
     headings = [_normal(_text(v)) for v in top[header_index]]
     wanted = {ID_HEADING: ID_HEADING, NUMBER: NUMBER, COMMENT: COMMENT, **{_normal(heading(c)): c.key for c in criteria}}
+    wanted |= {name: name for name in JUDGEMENT_HEADINGS}
     position = {key: headings.index(name) for name, key in wanted.items() if name in headings}
     missing = [heading(c) for c in criteria if c.key not in position] + [name for name in (NUMBER, COMMENT) if name not in position]
+    has_judgement = any(name in position for name in JUDGEMENT_HEADINGS)
+    if has_judgement:
+        missing += [name for name in JUDGEMENT_HEADINGS if name not in position]
     if missing:
         raise SheetError(_("Missing columns: %(columns)s. The review form may have changed since the sheet was "
                            "downloaded: download it again.", columns="、".join(missing)))
@@ -374,17 +440,22 @@ def _sheet_rows(rows: Iterator[tuple[object, ...]], criteria: Sequence[Criterion
         typed = {c.key: _text(value(c.key)) for c in criteria}
         comment = _text(value(COMMENT))
         raw_id, raw_number = _text(value(ID_HEADING)), _text(value(NUMBER)).lstrip("#")
-        if not any(typed.values()) and not comment and not raw_id and not raw_number:
+        cells = [_text(value(name)) for name in JUDGEMENT_HEADINGS]
+        if not any(typed.values()) and not comment and not any(cells) and not raw_id and not raw_number:
             continue
         scores, problems = read_scores(typed, criteria)
         messages = [cell_problem(number, names[key], message) for key, message in problems.items()]
         if len(comment) > MAX_COMMENT:
             messages.append(cell_problem(number, COMMENT, _("at most %(count)s characters", count=MAX_COMMENT)))
+        judgement: Judgement | None = None
+        if has_judgement:
+            judgement, wrong = read_judgement(*cells)
+            messages += [cell_problem(number, name, message) for name, message in wrong.items()]
         paper_id = int(raw_id) if raw_id.isdigit() else None
         paper_number = int(raw_number) if raw_number.isdigit() else None
         if paper_id is None and paper_number is None:
             messages.append(cell_problem(number, NUMBER, _("which paper is this? The number is missing.")))
-        yield SheetRow(number, paper_id, paper_number, scores, comment, tuple(messages))
+        yield SheetRow(number, paper_id, paper_number, scores, comment, tuple(messages), judgement)
 
 
 def _read_form(data: bytes, criteria: Sequence[CriterionSpec], seminar_id: int, reviewer_id: int) -> SheetRow:
@@ -427,4 +498,26 @@ def _read_form(data: bytes, criteria: Sequence[CriterionSpec], seminar_id: int, 
     messages = [form_problem(number, names[key], message) for key, message in problems.items()]
     if len(comment) > MAX_COMMENT:
         messages.append(form_problem(number, COMMENT, _("at most %(count)s characters", count=MAX_COMMENT)))
-    return SheetRow(0, paper_id, number, scores, comment, tuple(messages))
+    judgement: Judgement | None = None
+    written = _judgement_cells(tables)
+    if written:
+        if missing := [name for name in JUDGEMENT_HEADINGS if name not in written]:
+            raise SheetError(_("Missing rows: %(rows)s. The review form may have changed since this form was downloaded: "
+                               "download it again.", rows="、".join(missing)))
+        judgement, wrong = read_judgement(*(written[name] for name in JUDGEMENT_HEADINGS))
+        messages += [form_problem(number, name, message) for name, message in wrong.items()]
+    return SheetRow(0, paper_id, number, scores, comment, tuple(messages), judgement)
+
+
+def _judgement_cells(tables: Sequence[Any]) -> dict[str, str]:
+    """Heading → what is written beside it, from the form's rows of recommendation, confidence and note."""
+    found: dict[str, str] = {}
+    for table in tables:
+        for row in table.rows:
+            cells = row.cells
+            if len(cells) < 2:
+                continue
+            label = _normal(cells[0].text).split("（", 1)[0]
+            if label in JUDGEMENT_HEADINGS:
+                found[label] = "\n".join(p.text for p in cells[-1].paragraphs).strip()
+    return found

@@ -1,7 +1,7 @@
 """Starting a seminar from an earlier one: what carries over, and what each year writes afresh.
 
 Carried over, as they were: the topics, the review form (criteria and review settings), the
-decision mails' wording and every other mail's wording the organizers changed, the agenda's
+wording of every mail the organizers changed (the decision letters' among them), in every language, the agenda's
 timings and rooms, the book's settings, the 会议手册's 会务组 contacts and whether it lists the
 participants, the registration settings (the 参会回执's fields among them). Not carried over: anything of last year's content (papers, reviews, decisions,
 agendas, books, registrations, mail), the agenda's days and 签到 times (they were last year's
@@ -21,7 +21,7 @@ from seminar.handbook.models import HandbookSettings
 from seminar.mail.models import MailWording
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.registration.models import RegistrationSettings
-from seminar.reviews.models import Criterion, DecisionMailTemplate, ReviewSettings
+from seminar.reviews.models import Criterion, ReviewSettings
 from seminar.seminars.models import Topic
 
 # Model → the values its copies start from instead of the earlier seminar's.
@@ -29,7 +29,6 @@ CARRIED_OVER: dict[type[Model], dict[str, Any]] = {
     Topic: {},
     Criterion: {},
     ReviewSettings: {"version": 1},
-    DecisionMailTemplate: {},
     MailWording: {},
     AgendaSettings: {"days": [], "sign_in": {}},
     Room: {},

@@ -82,6 +82,10 @@ async def test_the_list_groups_every_mail_by_stage_and_marks_the_customised(orga
     assert "简体中文：已自定义" in page.text and "繁體中文：默认" in page.text
     assert "找回密码" in page.text and "始终使用网站的默认措辞" in page.text
     assert f"/{seminar.slug}/manage/decisions/mail/keynote" in page.text
+    # The decision letters' row says which languages this seminar worded (any outcome).
+    await MailWording.create(seminar=seminar, kind="reviews-decision-decline", locale="en", subject="x", body="y")
+    row = re.search(r'decisions/mail/keynote.*?</tr>', (await organizer.get(WORDING.format(slug=seminar.slug))).text, re.S)
+    assert row is not None and "English：已自定义" in row.group() and "简体中文：默认" in row.group()
     manage = await organizer.get(f"/{seminar.slug}/manage/")
     assert WORDING.format(slug=seminar.slug) in manage.text
 
@@ -228,3 +232,28 @@ async def test_an_edited_receipt_arrives_with_the_new_wording(
     [text] = smtp_server.bodies_to("guangzhou@example.org")
     assert "同志：" in text and "《以党建引领推进市域社会治理现代化 ——广州市的探索与实践》" in text
     assert f"http://testserver/{seminar.slug}/papers/{paper.number}" in text
+
+
+async def test_addresses_in_an_own_wording_are_links_in_the_html_part_and_plain_in_the_text(
+    organizer: Client, seminar: Seminar, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    url = f"{WORDING.format(slug=seminar.slug)}/invitation"
+    saved = await organizer.post_form(url, {
+        "locale": "zh_Hans", "subject": "{seminar}：邀请",
+        "body": "{recipient}：\n\n会务指南见https://example.org/guide?a=1&b=2。"
+                "\n<a href=\"javascript:alert(1)\">点这里</a>\n\n请打开：{link}",
+        "action": "save",
+    })
+    assert saved.status_code == 303, saved.text[:2000]
+    await _invite(organizer, seminar, "chengang@example.org")
+    assert await send_pending(smtp_settings) == 1
+    [message] = smtp_server.messages
+    html = message.get_body(("html",)).get_content()
+    assert '见<a href="https://example.org/guide?a=1&amp;b=2">https://example.org/guide?a=1&amp;b=2</a>。' in html
+    assert re.search(r'请打开：<a href="http://testserver/invitation/[^"]+">http://testserver/invitation/', html)
+    # What the organizer typed as markup stays text: no link to a script, no tag of theirs.
+    assert "javascript:alert(1)" in html and 'href="javascript' not in html and "&lt;a href=" in html
+    [text] = smtp_server.bodies_to("chengang@example.org")
+    # The text part is the text as typed: no markup added, none taken away.
+    assert "会务指南见https://example.org/guide?a=1&b=2。" in text and '<a href="javascript:alert(1)">点这里</a>' in text
+    assert "<a href=\"https://example.org" not in text

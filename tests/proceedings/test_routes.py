@@ -197,6 +197,29 @@ async def test_organizers_save_the_preface_mark_and_options(client: Client) -> N
     )
 
 
+async def test_the_house_style_is_chosen_on_the_settings_page_and_reaches_the_book(client: Client) -> None:
+    from seminar.proceedings.queries import book_spec
+    from seminar.proceedings.styles import HouseStyle
+
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    before = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+
+    response = await client.post_form("/gd-2021/manage/proceedings", {"mark": "内部资料", "house_style": "official"})
+    after = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+
+    assert before.xpath("//select[@name='house_style']/option[@selected]/@value") == ["academic"]
+    assert response.status_code == 303
+    assert (await ProceedingsSettings.get(seminar_id=seminar.id)).house_style == HouseStyle.OFFICIAL
+    assert after.xpath("//select[@name='house_style']/option[@selected]/@value") == ["official"]
+    assert "公文" in after.xpath("string(//select[@name='house_style']/option[@selected])")
+    assert (await book_spec(seminar)).house_style == HouseStyle.OFFICIAL
+    refused = await client.post_form("/gd-2021/manage/proceedings", {"house_style": "comic-sans"})
+    assert refused.status_code == 400
+    assert (await ProceedingsSettings.get(seminar_id=seminar.id)).house_style == HouseStyle.OFFICIAL
+
+
 async def test_the_participants_list_switched_on_without_an_approved_registration_is_left_out_and_the_organizer_is_told(
     client: Client,
 ) -> None:

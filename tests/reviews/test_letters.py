@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from seminar import i18n
 from seminar.reviews import letters
 
 
@@ -35,10 +36,38 @@ def test_malformed_placeholders_are_refused(body: str) -> None:
         letters.check_template("主题", body)
 
 
-def test_every_default_template_uses_only_known_placeholders() -> None:
-    for subject, body in letters.DEFAULT_TEMPLATES.values():
-        letters.check_template(subject, body)
-    assert set(letters.DEFAULT_TEMPLATES) == set(letters.OUTCOME_NAMES)
+@pytest.mark.parametrize("locale", i18n.LOCALES)
+@pytest.mark.parametrize("outcome", list(letters.DECISION_NAMES))
+def test_every_default_wording_uses_only_known_placeholders_in_each_language(outcome: str, locale: str) -> None:
+    with i18n.use_locale(locale):
+        subject, body = letters.default_wording(outcome)
+    letters.check_template(subject, body)
+    assert {"recipient", "paper_title", "paper_number", "seminar", "comments"} <= set(letters.placeholders(body))
+    assert ("Dear {recipient}," in body) is (locale == "en")
+
+
+def test_the_simplified_chinese_default_is_the_wording_the_letters_always_had() -> None:
+    with i18n.use_locale("zh_Hans"):
+        assert letters.default_wording("keynote") == (
+            "{seminar}：论文评审结果通知（第{paper_number}号）",
+            "{recipient}：\n\n您好！经专家评审，贵单位报送的论文《{paper_title}》（{topic}专题，第{paper_number}号）"
+            "入选研讨班重点发言。{award}\n\n请做好发言准备，具体安排另行通知。\n\n{comments}\n\n{seminar}组委会",
+        )
+        assert letters.default_wording("decline")[1] == (
+            "{recipient}：\n\n您好！感谢贵单位报送论文《{paper_title}》（{topic}专题，第{paper_number}号）。"
+            "经专家评审，该论文本次未予采用。\n\n{comments}\n\n{seminar}组委会"
+        )
+
+
+@pytest.mark.parametrize(("locale", "award", "expected"), [
+    ("zh_Hans", "second", "论文荣获二等奖。"),
+    ("zh_Hant", "excellence", "論文榮獲優秀獎。"),
+    ("en", "first", " The paper is awarded the first prize."),
+    ("en", None, ""),
+])
+def test_the_award_is_told_in_the_readers_language(locale: str, award: str | None, expected: str) -> None:
+    with i18n.use_locale(locale):
+        assert letters.award_text(award) == expected
 
 
 def test_render_fills_in_values_and_leaves_no_stack_of_blank_lines() -> None:

@@ -93,16 +93,21 @@ async def test_the_sheet_lists_the_reviewers_papers_with_headings_validation_and
     sheet = workbook.worksheets[0]
     headings = [cell.value for cell in sheet[2]]
     assert headings == ["id", "编号", "题目", "专题", "选题（/15）", "观点（/25）", "论证（/20）", "实践价值（/25）",
-                        "文字表达（/15）", "总分", "点评", "状态"]
+                        "文字表达（/15）", "总分", "点评", "推荐意见", "把握程度", "给组织方的保密意见", "状态"]
     assert sheet.column_dimensions["A"].hidden and sheet.protection.sheet
     rows = rows_by_number(sheet)
     assert set(rows) == {s.first.number, s.second.number, s.submitted.number}  # not the withdrawn one
     draft_row = rows[s.second.number]
-    assert [sheet.cell(draft_row, c).value for c in (5, 6, 11, 12)] == [10, 20, "初稿意见", "草稿"]
+    assert [sheet.cell(draft_row, c).value for c in (5, 6, 11, 15)] == [10, 20, "初稿意见", "草稿"]
+    # What the reviewer chose online is in the sheet too, to keep or change.
+    assert [sheet.cell(rows[s.submitted.number], c).value for c in (12, 13, 14, 15)] == ["重点发言", "高", "仅供组委会参考", "已提交"]
+    assert sheet.cell(draft_row, 12).protection.locked is False and sheet.cell(draft_row, 14).protection.locked is False
     assert sheet.cell(draft_row, 10).value.startswith("=")  # 总分 is a formula
     assert sheet.cell(draft_row, 5).protection.locked is False and sheet.cell(draft_row, 3).protection.locked is True
     validations = {str(v.sqref): (v.formula1, v.formula2) for v in sheet.data_validations.dataValidation}
     assert validations["F3:F5"] == ("0", "25")
+    assert validations["L3:L5"] == ('"重点发言,研讨交流,仅收入论文集,不采用"', None)
+    assert validations["M3:M5"] == ('"低,中,高"', None)
     assert [ws.sheet_state for ws in workbook.worksheets] == ["visible", "veryHidden"]
 
 
@@ -139,6 +144,58 @@ async def test_valid_rows_become_drafts_and_every_bad_cell_is_named_by_row_and_c
     draft = await review_of(s.second, s.reviewer)
     assert draft is not None and draft.comment_to_authors == "初稿意见" and draft.version == 1  # the bad row is not saved
     assert await review_of(not_mine, s.reviewer) is None
+
+
+async def test_recommendation_confidence_and_note_round_trip_and_bad_ones_are_named(client: Client) -> None:
+    s = await scene()
+    await client.login("reviewer01@example.org")
+    workbook = await download_sheet(client, f"/{s.seminar.slug}/reviews/offline/sheet.xlsx")
+    sheet = workbook.worksheets[0]
+    rows = rows_by_number(sheet)
+    first, second = rows[s.first.number], rows[s.second.number]
+    for column, value in zip(range(5, 10), [13, 22, 17, 21, 12], strict=True):
+        sheet.cell(first, column).value = value
+    sheet.cell(first, 12).value, sheet.cell(first, 13).value = "研讨交流", "中"
+    sheet.cell(first, 14).value = "内部：可安排交流发言"
+    sheet.cell(second, 7).value = 18  # a good score, but
+    sheet.cell(second, 12).value, sheet.cell(second, 13).value = "很好", 5  # not one of the choices
+    sheet.cell(second, 14).value = "长" * 5001
+    response = await upload(client, f"/{s.seminar.slug}/reviews/offline", "评审表.xlsx", saved(workbook))
+
+    assert response.status_code == 200
+    found = problems(response)
+    assert f"第 {second} 行“推荐意见”列：请填写以下之一：重点发言、研讨交流、仅收入论文集、不采用" in found, found
+    assert f"第 {second} 行“把握程度”列：请填写以下之一：低、中、高" in found, found
+    assert f"第 {second} 行“给组织方的保密意见”列：最多 5000 个字符" in found, found
+    review = await review_of(s.first, s.reviewer)
+    assert review is not None and review.status is ReviewStatus.DRAFT and review.total == 85
+    assert (review.recommendation, review.confidence, review.confidential_note) == ("discussion", 2, "内部：可安排交流发言")
+    draft = await review_of(s.second, s.reviewer)  # nothing of the bad row is saved, not even its good score
+    assert draft is not None and draft.version == 1 and draft.scores.get(str(s.criteria[2].id)) is None
+    assert (draft.recommendation, draft.confidence, draft.confidential_note) == ("discussion", 2, "")
+
+    # The next download shows what was saved, and a sheet uploaded again unchanged changes nothing.
+    again = await download_sheet(client, f"/{s.seminar.slug}/reviews/offline/sheet.xlsx")
+    assert [again.worksheets[0].cell(first, c).value for c in (12, 13, 14)] == ["研讨交流", "中", "内部：可安排交流发言"]
+    unchanged = await upload(client, f"/{s.seminar.slug}/reviews/offline", "评审表.xlsx", saved(again))
+    assert unchanged.status_code == 200 and (await review_of(s.first, s.reviewer)).version == review.version  # type: ignore[union-attr]
+
+
+async def test_a_sheet_without_those_columns_keeps_what_the_review_says(client: Client) -> None:
+    s = await scene()
+    await Review.filter(assignment__paper_id=s.second.id).update(recommendation="proceedings", confidence=1,
+                                                                  confidential_note="先前的意见")
+    await client.login("reviewer01@example.org")
+    workbook = await download_sheet(client, f"/{s.seminar.slug}/reviews/offline/sheet.xlsx")
+    sheet = workbook.worksheets[0]
+    sheet.delete_cols(12, 3)  # as a sheet downloaded before they were added
+    sheet.cell(rows_by_number(sheet)[s.second.number], 7).value = 15
+    response = await upload(client, f"/{s.seminar.slug}/reviews/offline", "评审表.xlsx", saved(workbook))
+
+    assert response.status_code == 200, problems(response)
+    review = await review_of(s.second, s.reviewer)
+    assert review is not None and review.version == 2 and list(review.scores.values()) == [10, 20, 15]
+    assert (review.recommendation, review.confidence, review.confidential_note) == ("proceedings", 1, "先前的意见")
 
 
 async def test_a_submitted_review_changes_only_after_a_confirmation_that_is_still_fresh(client: Client) -> None:
@@ -222,20 +279,28 @@ async def test_a_word_form_per_paper_round_trips(client: Client) -> None:
     for row, points in zip(table.rows[1:6], ["12", "20", "30", "20", "12"], strict=True):
         row.cells[3].text = points
     table.rows[7].cells[1].text = "论证充分。"
+    judgement = document.tables[1]
+    assert [r.cells[0].text for r in judgement.rows] == [
+        "推荐意见（重点发言、研讨交流、仅收入论文集、不采用）", "把握程度（低、中、高）", "给组织方的保密意见（仅组织方可见，不给作者）"]
+    judgement.rows[0].cells[1].text, judgement.rows[1].cells[1].text = "特别好", "高"
     buffer = io.BytesIO()
     document.save(buffer)
     refused = await upload(client, f"/{s.seminar.slug}/reviews/offline", "评审表.docx", buffer.getvalue(), "application/octet-stream")
     assert refused.status_code == 400
     assert f"论文 #{s.first.number} 的评审表“论证（/20）”：“论证”的评分范围为 0 至 20 分。" in problems(refused)
+    assert f"论文 #{s.first.number} 的评审表“推荐意见”：请填写以下之一：重点发言、研讨交流、仅收入论文集、不采用" in problems(refused)
     assert await review_of(s.first, s.reviewer) is None
 
     table.rows[3].cells[3].text = "16"
+    judgement.rows[0].cells[1].text = "重点发言"
+    judgement.rows[2].cells[1].text = "建议作为大会发言。"
     buffer = io.BytesIO()
     document.save(buffer)
     ok = await upload(client, f"/{s.seminar.slug}/reviews/offline", "评审表.docx", buffer.getvalue())
     assert ok.status_code == 200
     review = await review_of(s.first, s.reviewer)
     assert review is not None and review.total == 80 and review.comment_to_authors == "论证充分。"
+    assert (review.recommendation, review.confidence, review.confidential_note) == ("keynote", 3, "建议作为大会发言。")
     # A form of a paper not the reviewer's: 404, as the paper's own page.
     other = await make_paper(s.seminar, "佛山市", status="submitted")
     assert (await client.get(f"/{s.seminar.slug}/reviews/{other.number}/form.docx")).status_code == 404

@@ -21,7 +21,8 @@ from seminar.i18n import _
 from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Decision, DecisionMailTemplate, ReviewSettings
+from seminar.mail.models import MailWording
+from seminar.reviews.models import Decision, ReviewSettings
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper
 from tests.conftest import Client, SmtpServer, counted_queries, flashes
@@ -412,7 +413,7 @@ async def test_preview_refuses_an_unknown_placeholder_naming_it_and_saves_and_se
         assert response.status_code == 400
         assert "未知的占位符：{paper_titel}、{foo}" in response.text
         assert "{paper_titel}" in response.text  # what was typed is kept
-    assert await DecisionMailTemplate.all().count() == 0
+    assert await MailWording.all().count() == 0
     assert await OutboxMail.all().count() == 0
 
 
@@ -432,8 +433,8 @@ async def test_preview_fills_in_the_wording_for_a_chosen_paper_and_save_keeps_it
     assert f"全省市域社会治理现代化试点创新研讨班：第{paper.number}号论文评审结果" in preview.text
     assert "陈静：\n《网格化管理的广州实践》（广州市，完成政治任务）：重点发言。论文荣获二等奖。" in preview.text
     assert saved.status_code == 303
-    stored = await DecisionMailTemplate.get(seminar_id=s.seminar.id, outcome="keynote")
-    assert stored.body == wording["body"]
+    stored = await MailWording.get(seminar_id=s.seminar.id, kind="reviews-decision-keynote")
+    assert (stored.locale, stored.body) == ("zh_Hans", wording["body"])
     assert await OutboxMail.all().count() == 0
 
 
@@ -493,6 +494,71 @@ async def test_sending_again_mails_only_changed_decisions(client: Client) -> Non
     assert [m.to_address for m in mails[2:]] == [f"author{second.id}@example.org"]
     assert "重点发言" in mails[2].body_text
     assert flashes(await client.get(nothing.headers["location"]))[-1] == "没有新的或变更的决定需要发送。"
+
+
+async def test_each_language_has_its_wording_and_each_recipient_reads_their_own(
+    client: Client, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    s = await scene(reviews_per_paper=0)
+    paper = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践")
+    english = await make_submitter(s.seminar, city="广州市", email="en@example.org")
+    traditional = await make_submitter(s.seminar, city="广州市", email="hant@example.org")
+    await User.filter(id=english.id).update(locale="en", name="Ann Lee")
+    await User.filter(id=traditional.id).update(locale="zh_Hant")
+    await Decision.create(seminar=s.seminar, paper=paper, outcome="keynote", award="first", decided_at=dt.datetime.now(dt.UTC))
+    await client.login("organizer@example.org")
+    url = f"/{s.seminar.slug}/manage/decisions/mail/keynote"
+
+    # Each language starts from the site's wording in it.
+    english_page = await client.get(f"{url}?locale=en")
+    assert "Dear {recipient}," in html.unescape(english_page.text) and "selected for a keynote speech" in english_page.text
+    assert "您好！经专家评审" in (await client.get(url)).text
+    saved = await client.post_form(url, {
+        "locale": "en", "subject": "{seminar}: paper #{paper_number}",
+        "body": "Dear {recipient},\n\n“{paper_title}”: {decision}.{award} Details: https://example.org/agenda",
+        "paper": str(paper.number), "action": "save",
+    })
+    assert saved.status_code == 303 and saved.headers["location"].endswith("?locale=en")
+    edited = await client.get(saved.headers["location"])
+    assert "English措辞已保存" in "".join(flashes(edited)) and "English ✎" in edited.text
+    preview = await client.post_form(url, {
+        "locale": "en", "subject": "{seminar}", "body": "{decision}.{award}", "paper": str(paper.number), "action": "preview",
+    })
+    assert "Keynote speech. The paper is awarded the first prize." in preview.text
+    assert (await MailWording.get(kind="reviews-decision-keynote")).locale == "en"
+
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+    assert await send_pending(smtp_settings, "test-worker") == 3
+    [to_english] = smtp_server.bodies_to("en@example.org")
+    assert to_english.startswith("Dear Ann Lee,")
+    assert "“网格化管理的广州实践”: Keynote speech. The paper is awarded the first prize." in to_english
+    message = next(m for m in smtp_server.messages if "en@example.org" in m["To"])
+    assert message["Subject"] == f"{s.seminar.title}: paper #{paper.number}"
+    page = message.get_body(("html",)).get_content()
+    assert '<a href="https://example.org/agenda">https://example.org/agenda</a>' in page
+    # Not customised in Traditional Chinese: the site's wording in it; the contact author has no account: Simplified.
+    [to_traditional] = smtp_server.bodies_to("hant@example.org")
+    assert "經專家評審" in to_traditional and "論文榮獲一等獎。" in to_traditional
+    [to_author] = smtp_server.bodies_to(f"author{paper.id}@example.org")
+    assert "经专家评审，贵单位报送的论文《网格化管理的广州实践》" in to_author and "论文荣获一等奖。" in to_author
+
+
+async def test_reset_brings_back_the_sites_wording_in_that_language_only(client: Client) -> None:
+    s = await scene()
+    await MailWording.create(seminar=s.seminar, kind="reviews-decision-decline", locale="en", subject="No", body="Sorry.")
+    await MailWording.create(seminar=s.seminar, kind="reviews-decision-decline", locale="zh_Hans", subject="未采用", body="抱歉。")
+    await client.login("organizer@example.org")
+    url = f"/{s.seminar.slug}/manage/decisions/mail/decline"
+
+    assert "恢复默认措辞" in (await client.get(f"{url}?locale=en")).text
+    assert "恢复默认措辞" not in (await client.get(f"{url}?locale=zh_Hant")).text
+    reset = await client.post_form(url, {"locale": "en", "action": "reset"})
+
+    assert reset.status_code == 303
+    page = await client.get(reset.headers["location"])
+    assert "English的录用通知邮件已恢复为网站默认措辞。" in flashes(page)
+    assert "it was not accepted this time" in page.text
+    assert [w.locale for w in await MailWording.all()] == ["zh_Hans"]
 
 
 # --- what the city reads ---------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from seminar.reviews import sheets
 from seminar.reviews.rules import CriterionSpec
 from seminar.reviews.sheets import (
     MAX_ROWS,
@@ -194,3 +195,21 @@ def test_a_word_document_that_is_no_form_is_refused() -> None:
     with pytest.raises(SheetError) as refused:
         read(buffer.getvalue(), "意见.docx")
     assert "不是本站的评审表单" in refused.value.message
+
+
+@pytest.mark.parametrize(("cells", "judgement", "wrong"), [
+    (("", "", ""), sheets.Judgement(), []),
+    (("重点发言", "高", "内部意见"), sheets.Judgement("keynote", 3, "内部意见"), []),
+    ((" 仅收入 论文集 ", "2", ""), sheets.Judgement("proceedings", 2, ""), []),
+    (("decline", "低", ""), sheets.Judgement("decline", 1, ""), []),
+    (("很好", "", ""), sheets.Judgement(), [sheets.RECOMMENDATION]),
+    (("", "4", ""), sheets.Judgement(), [sheets.CONFIDENCE]),
+    (("", "", "长" * 5001), sheets.Judgement(note="长" * 5001), [sheets.NOTE]),
+])
+def test_recommendation_confidence_and_note_are_checked_as_the_web_form_checks_them(
+    cells: tuple[str, str, str], judgement: sheets.Judgement, wrong: list[str]
+) -> None:
+    found, problems = sheets.read_judgement(*cells)
+    assert list(problems) == wrong
+    if not wrong:
+        assert found == judgement

@@ -11,7 +11,7 @@ from seminar.handbook.models import HandbookSettings
 from seminar.mail.models import MailWording, OutboxMail
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.reviews.actions import ensure_criteria
-from seminar.reviews.models import Criterion, DecisionMailTemplate, ReviewSettings
+from seminar.reviews.models import Criterion, ReviewSettings
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper
 from tests.conftest import Client, flashes
@@ -25,7 +25,8 @@ async def _this_year() -> Seminar:
     await ensure_criteria(seminar)
     await Criterion.filter(seminar_id=seminar.id, position=1).update(name="选题意义", max_points=30)
     await ReviewSettings.create(seminar=seminar, disagreement_points=15, max_load=12, version=7)
-    await DecisionMailTemplate.create(seminar=seminar, outcome="keynote", subject="关于{title}的通知", body="请准备重点发言。")
+    for locale, subject in (("zh_Hans", "关于{paper_title}的通知"), ("en", "About {paper_title}")):
+        await MailWording.create(seminar=seminar, kind="reviews-decision-keynote", locale=locale, subject=subject, body="…")
     await MailWording.create(seminar=seminar, kind="invitation", locale="zh_Hans", subject="{seminar}邀请函",
                              body="{name}同志：请通过以下链接设置密码。")
     await AgendaSettings.create(seminar=seminar, days=["2021-11-25", "2021-11-26"], day_start="08:30",
@@ -33,7 +34,7 @@ async def _this_year() -> Seminar:
     await Room.create(seminar=seminar, name="第一会议室", capacity=120, position=1)
     await Room.create(seminar=seminar, name="第二会议室", capacity=60, position=2)
     await ProceedingsSettings.create(seminar=seminar, preface="二〇二一年的前言。", mark="内部资料 注意保存",
-                                     include_participants=True)
+                                     include_participants=True, house_style="official")
     await HandbookSettings.create(seminar=seminar, notice="一、11月25日8:00在珠岛宾馆签到。",
                                   contacts="会务组　王小明　020-83001234", include_participants=False)
     colleague = await make_user(email="colleague@example.org", name="同事")
@@ -67,13 +68,14 @@ async def test_a_seminar_started_from_last_years_has_its_set_up_but_not_its_cont
     assert criteria[0] == ("选题意义", 30) and len(criteria) == await Criterion.filter(seminar=earlier).count()
     settings = await ReviewSettings.get(seminar=new)
     assert (settings.disagreement_points, settings.max_load, settings.version) == (15, 12, 1)
-    assert (await DecisionMailTemplate.get(seminar=new)).subject == "关于{title}的通知"
+    decision_wordings = MailWording.filter(seminar=new, kind="reviews-decision-keynote").order_by("locale")
+    assert await decision_wordings.values_list("locale", "subject") == [("en", "About {paper_title}"), ("zh_Hans", "关于{paper_title}的通知")]
     assert (await MailWording.get(seminar=new, kind="invitation")).subject == "{seminar}邀请函"
     agenda = await AgendaSettings.get(seminar=new)
     assert (agenda.day_start, agenda.days, agenda.sign_in) == ("08:30", [], {})  # last year's dates stay behind
     assert await Room.filter(seminar=new).order_by("position").values_list("name", "capacity") == [("第一会议室", 120), ("第二会议室", 60)]
     book = await ProceedingsSettings.get(seminar=new)
-    assert (book.preface, book.mark, book.include_participants) == ("", "内部资料 注意保存", True)
+    assert (book.preface, book.mark, book.include_participants, book.house_style) == ("", "内部资料 注意保存", True, "official")
     handbook = await HandbookSettings.get(seminar=new)  # last year's 须知 names its dates and hotel: it stays behind
     assert (handbook.notice, handbook.contacts, handbook.include_participants) == ("", "会务组　王小明　020-83001234", False)
     assert not await Paper.filter(seminar=new).exists()

@@ -1,0 +1,229 @@
+"""One font subset per face in a book joined from parts (`parts.py`).
+
+Each part's PDF embeds its own subset of every Noto CJK face it uses. WeasyPrint subsets with
+HarfBuzz keeping the original glyph IDs (`RETAIN_GIDS`, `/CIDToGIDMap /Identity`), so the
+content streams of every part name glyphs the same way: the fonts of one face can be replaced
+by a single subset of the original file to the union of the parts' glyphs, with the union of
+their widths (`/W`) and text mappings (`/ToUnicode`). No page's content changes.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from functools import cache
+from typing import Any
+
+_CDEF = """
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t;
+typedef uint32_t hb_codepoint_t;
+typedef uint32_t hb_tag_t;
+hb_blob_t *hb_blob_create_from_file (const char *file_name);
+void hb_blob_destroy (hb_blob_t *blob);
+hb_face_t *hb_face_create (hb_blob_t *blob, unsigned int index);
+void hb_face_destroy (hb_face_t *face);
+hb_blob_t *hb_face_reference_blob (hb_face_t *face);
+const char *hb_blob_get_data (hb_blob_t *blob, unsigned int *length);
+void hb_set_add (hb_set_t *set, hb_codepoint_t codepoint);
+hb_tag_t hb_tag_from_string (const char *str, int len);
+hb_subset_input_t *hb_subset_input_create_or_fail (void);
+void hb_subset_input_destroy (hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set (hb_subset_input_t *input);
+hb_set_t *hb_subset_input_set (hb_subset_input_t *input, int set_type);
+void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned value);
+hb_face_t *hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
+"""
+# hb_subset_flags_t and hb_subset_sets_t values (hb-subset.h)
+RETAIN_GIDS, PASSTHROUGH_UNRECOGNIZED, DESUBROUTINIZE = 0x2, 0x40, 0x10
+DROP_TABLE_TAG = 3
+DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+@cache
+def _harfbuzz() -> tuple[Any, Any, Any]:
+    from cffi import FFI  # type: ignore[import-untyped]  # WeasyPrint's dependency, without stubs
+
+    ffi = FFI()
+    ffi.cdef(_CDEF)
+    return ffi, ffi.dlopen("libharfbuzz.so.0"), ffi.dlopen("libharfbuzz-subset.so.0")
+
+
+@cache
+def font_file(family: str, bold: bool) -> tuple[str, int] | None:
+    """The file and face index fontconfig gives for a family and weight."""
+    pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True,
+                               check=True, timeout=30).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (found[0], int(found[1])) if len(found) >= 2 and found[0] else None
+
+
+def subset(path: str, index: int, glyphs: set[int]) -> bytes:
+    """The face at `path`/`index` reduced to these glyph IDs, which keep their numbers (as WeasyPrint subsets)."""
+    ffi, harfbuzz, harfbuzz_subset = _harfbuzz()
+    blob = harfbuzz.hb_blob_create_from_file(path.encode())
+    face = harfbuzz.hb_face_create(blob, index)
+    subset_input = harfbuzz_subset.hb_subset_input_create_or_fail()
+    try:
+        glyph_set = harfbuzz_subset.hb_subset_input_glyph_set(subset_input)
+        for glyph in sorted(glyphs | {0}):
+            harfbuzz.hb_set_add(glyph_set, glyph)
+        harfbuzz_subset.hb_subset_input_set_flags(subset_input, RETAIN_GIDS | PASSTHROUGH_UNRECOGNIZED | DESUBROUTINIZE)
+        drop = harfbuzz_subset.hb_subset_input_set(subset_input, DROP_TABLE_TAG)
+        for tag in DROPPED:
+            harfbuzz.hb_set_add(drop, harfbuzz.hb_tag_from_string(tag, -1))
+        result = harfbuzz_subset.hb_subset_or_fail(face, subset_input)
+        if result == ffi.NULL:
+            raise ValueError(f"HarfBuzz could not subset {path}")
+        data_blob = harfbuzz.hb_face_reference_blob(result)
+        length = ffi.new("unsigned int *")
+        data = ffi.buffer(harfbuzz.hb_blob_get_data(data_blob, length), length[0])[:]
+        harfbuzz.hb_blob_destroy(data_blob)
+        harfbuzz.hb_face_destroy(result)
+        return data
+    finally:
+        harfbuzz_subset.hb_subset_input_destroy(subset_input)
+        harfbuzz.hb_face_destroy(face)
+        harfbuzz.hb_blob_destroy(blob)
+
+
+def widths(array: Any) -> dict[int, Any]:
+    """A `/W` array as glyph → width."""
+    found: dict[int, Any] = {}
+    items, position = list(array), 0
+    while position < len(items):
+        first = int(items[position])
+        following = items[position + 1]
+        if isinstance(following, list):
+            for offset, width in enumerate(following):
+                found[first + offset] = width
+            position += 2
+        else:
+            for glyph in range(first, int(following) + 1):
+                found[glyph] = items[position + 2]
+            position += 3
+    return found
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def to_unicode(data: bytes) -> dict[str, str] | None:
+    """A `/ToUnicode` CMap's `bfchar` entries (hex glyph → hex text); None if it has ranges."""
+    if b"beginbfrange" in data:
+        return None
+    found: dict[str, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for glyph, text in _BFCHAR.findall(block):
+            found.setdefault(glyph.decode().lower(), text.decode())
+    return found
+
+
+def cmap(mapping: dict[str, str]) -> bytes:
+    entries = sorted(mapping.items(), key=lambda item: int(item[0], 16))
+    blocks = []
+    for start in range(0, len(entries), 100):
+        chunk = entries[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "".join(f"<{g}> <{t}>\n" for g, t in chunk) + "endbfchar\n")
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+            "<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n"
+            "/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" + "".join(blocks)
+            + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend").encode()
+
+
+def _font_dictionaries(writer: Any, skip: set[int]) -> list[Any]:
+    """Every page's (and its form XObjects') /Font dictionaries, but the `skip` pages'."""
+    from pypdf.generic import DictionaryObject
+
+    found, seen = [], set()
+
+    def visit(resources: Any) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+            return
+        seen.add(id(resources))
+        if "/Font" in resources:
+            found.append(resources["/Font"].get_object())
+        xobjects: Any = resources.get("/XObject")
+        for xobject in (xobjects.get_object().values() if xobjects is not None else []):
+            visit(xobject.get_object().get("/Resources"))
+
+    for index, page in enumerate(writer.pages):
+        if index not in skip:
+            visit(page.get("/Resources"))
+    return found
+
+
+def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> int:
+    """Replace each WeasyPrint face's per-part subsets by one; returns how many faces were merged.
+
+    Fonts are grouped by their full name (WeasyPrint's tag is a hash of the font's description).
+    The `skip` pages are left alone: an uploaded PDF's pages carry its own fonts, which may bear
+    the same name (a PDF made by WeasyPrint) from another version of the file. A face is left as
+    it is when its file cannot be found or its fonts are not of WeasyPrint's kind (Type0,
+    Identity CIDToGIDMap, OpenType program, bfchar-only ToUnicode).
+    """
+    from pypdf.generic import ArrayObject, NameObject, NumberObject, StreamObject
+
+    dictionaries = _font_dictionaries(writer, set(skip))
+    faces: dict[str, list[Any]] = {}
+    for fonts in dictionaries:
+        for reference in fonts.values():
+            font = reference.get_object()
+            name = str(font.get("/BaseFont", ""))
+            if font.get("/Subtype") == "/Type0" and "+" in name:
+                group = faces.setdefault(name, [])
+                if all(reference.idnum != other.idnum for other in group):
+                    group.append(reference)
+    merged = 0
+    for face, references in faces.items():
+        if len(references) < 2:
+            continue
+        fonts = [reference.get_object() for reference in references]
+        descendants = [font["/DescendantFonts"][0].get_object() for font in fonts]
+        descriptor = descendants[0]["/FontDescriptor"].get_object()
+        if any(str(d.get("/CIDToGIDMap", "/Identity")) != "/Identity" for d in descendants):
+            continue
+        if "/FontFile3" not in descriptor or descriptor["/FontFile3"].get_object().get("/Subtype") != "/OpenType":
+            continue
+        maps = [to_unicode(font["/ToUnicode"].get_object().get_data()) if "/ToUnicode" in font else None
+                for font in fonts]
+        if any(mapping is None for mapping in maps):
+            continue
+        located = font_file(str(descriptor.get("/FontFamily", "")), face.endswith("-Bold"))  # /TAG+Family-Bold
+        if located is None:
+            continue
+        width: dict[int, Any] = {}
+        for descendant in descendants:
+            width.update(widths(descendant.get("/W", [])))
+        text: dict[str, str] = {}
+        for mapping in maps:
+            text.update(mapping or {})
+        program = subset(located[0], located[1], set(width) | {int(glyph, 16) for glyph in text})
+        stream = StreamObject()
+        stream.set_data(zlib.compress(program))
+        stream[NameObject("/Subtype")] = NameObject("/OpenType")
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        descriptor[NameObject("/FontFile3")] = writer._add_object(stream)
+        w_array = ArrayObject()
+        for glyph in sorted(width):
+            w_array += [NumberObject(glyph), ArrayObject([width[glyph]])]
+        descendants[0][NameObject("/W")] = w_array
+        unicode_stream = StreamObject()
+        unicode_stream.set_data(zlib.compress(cmap(text)))
+        unicode_stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        fonts[0][NameObject("/ToUnicode")] = writer._add_object(unicode_stream)
+        keep = references[0]
+        others = {reference.idnum for reference in references[1:]}
+        for dictionary in dictionaries:
+            for key, reference in list(dictionary.items()):
+                if getattr(reference, "idnum", None) in others:
+                    dictionary[NameObject(key)] = keep
+        merged += 1
+    return merged
