@@ -51,6 +51,7 @@ from seminar.operations.middleware import REQUEST_ID_HEADER, RequestContextMiddl
 from seminar.operations.routes import routes as operations_routes
 from seminar.overlap.routes import routes as overlap_routes
 from seminar.proceedings.routes import routes as proceedings_routes
+from seminar.handbook.routes import routes as handbook_routes
 from seminar.proceedings import styles
 from seminar.proceedings.typeset import check_fonts, missing_fonts_message
 from seminar.registration.routes import routes as registration_routes
@@ -141,6 +142,7 @@ def build_routes() -> list[BaseRoute]:
         *review_organizer_routes,
         *review_decision_routes,
         *proceedings_routes,
+        *handbook_routes,
         *overlap_routes,
         *registration_routes,
         *statistics_routes,

@@ -1,4 +1,4 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates,
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, handbook, certificates,
 registration, seats, demo, docs-images, backup, restore, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
@@ -151,6 +151,50 @@ def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
             return
         for number, reason in build.failed_papers.items():
             print(f"Paper #{number} replaced by a notice: {reason}")
+        print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
+        if args.out:
+            blob = await Blob.get(sha256=build.blob_id)
+            Path(args.out).write_bytes(bytes(blob.content))
+            print(f"Written to {args.out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
+def cmd_handbook_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the 会议手册 now, in this process, as a recorded build (publish it on the organizers' page)."""
+    import time
+
+    from seminar.errors import UserError
+    from seminar.handbook.actions import build_now
+    from seminar.proceedings.models import BuildStatus
+    from seminar.seminars.models import Seminar
+    from seminar.submissions.models import Blob
+    from seminar.workers import default_worker_name
+
+    started = time.perf_counter()
+    outcome: list[int] = []
+
+    def progress(stage: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        try:
+            build = await build_now(seminar, "cli:" + default_worker_name(), progress=progress)
+        except UserError as error:
+            print(error.message, file=sys.stderr)
+            outcome.append(1)
+            return
+        if build.status != BuildStatus.DONE:
+            print(f"Build #{build.id} failed: {build.error}", file=sys.stderr)
+            outcome.append(1)
+            return
         print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
         if args.out:
             blob = await Blob.get(sha256=build.blob_id)
@@ -560,6 +604,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="also write the PDF to this file")
     build.add_argument("--topic", type=int, help="build only the volume of this topic (its position)")
     build.set_defaults(handler=cmd_proceedings_build)
+
+    handbook = commands.add_parser("handbook", help="the 会议手册 (programme booklet) of a seminar")
+    handbook_commands = handbook.add_subparsers(dest="handbook_command", required=True, metavar="ACTION")
+    handbook_build = handbook_commands.add_parser(
+        "build", help="build the 会议手册 now (recorded; unchanged inputs reuse the last build)"
+    )
+    handbook_build.add_argument("--seminar", required=True, help="the seminar's slug")
+    handbook_build.add_argument("--out", help="also write the PDF to this file")
+    handbook_build.set_defaults(handler=cmd_handbook_build)
 
     certificates = commands.add_parser("certificates", help="获奖证书 and 参会证明 of a seminar")
     certificate_commands = certificates.add_subparsers(dest="certificates_command", required=True, metavar="ACTION")

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "seminar.seating.models",
     "seminar.api.models",
     "seminar.checkin.models",
+    "seminar.handbook.models",
 ]
 
 

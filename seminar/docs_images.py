@@ -86,12 +86,13 @@ async def write_docs_images(settings: Settings, out: Path) -> list[Path]:
     pictures into `out`; returns their paths."""
     from seminar.app import create_app
     from seminar.demo import DEMO_PASSWORD, DEMO_SLUG, build_demo
-    from seminar.proceedings.models import BuildStatus, ProceedingsBuild
+    from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
     from seminar.submissions.models import Blob
 
     summary = await build_demo(DEMO_PASSWORD, base_url=settings.base_url, proceedings=True)
     build = await ProceedingsBuild.filter(
-        seminar_id=summary.seminar.id, volume__isnull=True, published=True, status=BuildStatus.DONE
+        seminar_id=summary.seminar.id, kind=BuildKind.BOOK, volume__isnull=True, published=True,
+        status=BuildStatus.DONE,
     ).order_by("-id").first()
     if build is None or build.blob_id is None:
         raise RuntimeError("the demo's book did not build: are the fonts installed? (uv run seminar setup)")

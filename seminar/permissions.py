@@ -266,6 +266,20 @@ def can_download_proceedings(actor: Actor, seminar: ProceedingsScoped) -> bool:
     return seminar.proceedings_public or has_seminar_role(actor, seminar)
 
 
+def can_manage_handbook(actor: Actor, seminar: SeminarScoped) -> bool:
+    """Organizers write the 会议手册's 须知 and contacts, build, preview and publish it."""
+    return actor.is_organizer(seminar.id)
+
+
+def can_download_handbook(actor: Actor, seminar: SeminarScoped) -> bool:
+    """The published 会议手册: anyone holding a role in the seminar that reads it (attendees, submitters, reviewers,
+    organizers; 工作人员 alone check people in and read nothing else).
+
+    Never public, even with public proceedings: it lists the participants and the 会务组's phone numbers.
+    """
+    return _reads_the_seminar(actor, seminar)
+
+
 def can_read_paper_page(actor: Actor, seminar: ProceedingsScoped, book_published: bool) -> bool:
     """A paper's public page names its authors: before the book is out (or public), only organizers.
 

@@ -122,6 +122,14 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     assert book.read_bytes().startswith(b"%PDF-")
     assert query(tmp_path, "SELECT COUNT(*) FROM proceedings_build") == [(1,)]
 
+    # The 会议手册 of the demo: built from the command line, a recorded build of its own kind, not published.
+    handbook_path = tmp_path / "handbook.pdf"
+    handbook = run_seminar(tmp_path, "handbook", "build", "--seminar", "gd-2021", "--out", str(handbook_path))
+
+    assert handbook.returncode == 0, handbook.stderr
+    assert handbook_path.read_bytes().startswith(b"%PDF-")
+    assert query(tmp_path, "SELECT published FROM proceedings_build WHERE kind = 'handbook'") == [(0,)]
+
     # The demo issued the certificates of its awards and of those who checked in: the command issues none
     # again and writes them all as one zip of PDFs.
     archive_path = tmp_path / "certificates.zip"
@@ -169,6 +177,15 @@ def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None
 
     assert result.returncode == 2
     assert "no-such-seminar" in result.stderr + result.stdout
+
+
+def test_handbook_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "handbook", "build", "--seminar", "no-such-seminar")
+
+    assert result.returncode == 2
+    assert "no-such-seminar" in result.stderr
 
 
 def test_registration_export_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:

@@ -59,6 +59,8 @@ EXPECTED = {
     "can_read_through_api":    (False, True, True, True, True, False, True),
     "can_check_in":            (False, False, False, False, True, False, True),
     "can_follow_checkin":      (False, False, False, False, True, False, True),
+    "can_manage_handbook":     (False, False, False, False, True, False, True),
+    "can_download_handbook":   (False, True, True, True, True, False, True),
 }
 
 

@@ -31,6 +31,7 @@ from seminar.certificates.actions import issue_certificates
 from seminar.seating.actions import generate_plan
 from seminar.seating.queries import plan_of
 from seminar.checkin.models import CheckIn, CheckInMethod
+from seminar.proceedings.models import BuildKind
 from seminar.reviews.models import Bid, Conflict, Decision
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, DeadlineExtension, FinalVersion, Manuscript, Paper
@@ -90,6 +91,7 @@ LIST_PAGES: dict[str, tuple[str, str]] = {
     "reviews:send_decisions": (ORGANIZER, "/{slug}/manage/decisions/send"),
     "reviews:decision_mail": (ORGANIZER, "/{slug}/manage/decisions/mail/discussion"),
     "proceedings:manage": (ORGANIZER, "/{slug}/manage/proceedings"),
+    "handbook:manage": (ORGANIZER, "/{slug}/manage/handbook"),
     "certificates:manage": (ORGANIZER, "/{slug}/manage/certificates"),
     "certificates:mine": (SUBMITTER, "/{slug}/certificates"),
     "certificates:badges": (ORGANIZER, "/{slug}/manage/badges.pdf"),
@@ -170,6 +172,8 @@ NOT_LISTS: dict[str, str] = {
     "proceedings:download": "the published book's PDF",
     "proceedings:volume": "one published volume's PDF",
     "proceedings:paper": "one paper's page",
+    "handbook:preview": "one build's PDF",
+    "handbook:download": "the published 会议手册's PDF",
     "proceedings:commentary": "one 专题点评's form",
     "registration:register": "a form",
     "registration:receipt": "one's own 参会回执 form",
@@ -294,6 +298,7 @@ async def _one_more_of_everything(world: World) -> None:
                             action="reviews:decide", method="POST", path=f"/{SLUG}/manage/decisions",
                             target={"paper": n}, field_names=["outcome"], status_code=303, ip="127.0.0.1")
     await make_proceedings_build(seminar, volume=None if n == 1 else n)
+    await make_proceedings_build(seminar, kind=BuildKind.HANDBOOK, published=n == 1, input_hash=f"{n:064d}")
 
     await make_api_token(organizer, seminar, name=f"系统{n}")
     await make_room(seminar, f"第{n}会议室", 50)

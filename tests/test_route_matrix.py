@@ -45,7 +45,7 @@ from seminar.accounts.tokens import new_token
 from seminar.agenda import actions as agenda_actions
 from seminar.agenda import editing, published
 from seminar.agenda.models import AgendaLeftOut, AgendaSettings
-from seminar.proceedings.models import TopicCommentary
+from seminar.proceedings.models import BuildKind, TopicCommentary
 from seminar.db import column
 from seminar.operations.models import WorkerHeartbeat
 from seminar.overlap import actions as overlap_actions
@@ -137,6 +137,8 @@ ONE_MAIL = (LOGIN, HIDE, HIDE, HIDE, HIDE, HIDE, OK, HIDE, OK)
 # The read API's seminar data: everyone holding a role in the seminar, through their token.
 API_MEMBERS = (LOGIN, OK, OK, OK, OK, OK, OK, HIDE, OK)
 API_ORGANIZERS = (LOGIN, DENY, DENY, DENY, DENY, DENY, OK, HIDE, OK)
+# The published 会议手册: everyone holding a role in the seminar, after signing in; never public (it lists people).
+HANDBOOK_READERS = (LOGIN, OK, OK, OK, OK, OK, OK, HIDE, OK)
 
 # A key "area:name" covers every method of the route; "area:name POST" one method only.
 POLICY: dict[str, tuple[str, ...]] = {
@@ -265,6 +267,13 @@ POLICY: dict[str, tuple[str, ...]] = {
     "proceedings:download":             READERS,
     "proceedings:volume":               READERS,
     "proceedings:paper":                READERS,
+    # the 会议手册
+    "handbook:manage":                  ORGANIZERS,
+    "handbook:build":                   ORGANIZERS,
+    "handbook:preview":                 ORGANIZERS,
+    "handbook:publish":                 ORGANIZERS,
+    "handbook:unpublish":               ORGANIZERS,
+    "handbook:download":                HANDBOOK_READERS,
     # 查重: organizers; a reviewer of the paper reads its report too, as this seminar allows
     "overlap:report":                   (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
     "overlap:status":                   (LOGIN, HIDE,   HIDE,   HIDE,   OK,     HIDE,   OK,     HIDE,   OK),
@@ -536,6 +545,8 @@ async def _book_and_agenda(o: SimpleNamespace) -> None:
     o.book = await make_proceedings_build(o.seminar)
     o.volume = await make_proceedings_build(o.seminar, volume=1, input_hash="1" * 64)
     o.unpublished = await make_proceedings_build(o.seminar, volume=2, published=False, input_hash="2" * 64)
+    o.handbook = await make_proceedings_build(o.seminar, kind=BuildKind.HANDBOOK, input_hash="3" * 64)
+    o.handbook_draft = await make_proceedings_build(o.seminar, kind=BuildKind.HANDBOOK, published=False, input_hash="4" * 64)
     o.commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[1], commentator=o.reviewer, name=o.reviewer.name)
     o.spare_commentary = await TopicCommentary.create(seminar=o.seminar, topic=o.topics[2], name="许教授")
     o.hall = await make_room(o.seminar, "第一会议室", 200)
@@ -660,6 +671,9 @@ def _per_route(o: SimpleNamespace, settings: Settings) -> dict[str, dict[str, An
         "proceedings:status": {"build_id": o.book.id},
         "proceedings:unpublish": {"build_id": o.volume.id},
         "proceedings:volume": {"number": 1},
+        "handbook:preview": {"build_id": o.handbook.id},
+        "handbook:publish": {"build_id": o.handbook_draft.id},
+        "handbook:unpublish": {"build_id": o.handbook.id},
         "proceedings:commentary_delete": {"commentary_id": o.spare_commentary.id},
         "agenda:release": {"number": 1},
         "agenda:room_delete": {"room_id": o.spare_room.id},
@@ -864,6 +878,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
                                          "paper": str(o.paper.number), "action": "save"}),
         "proceedings:manage": _fixed({"preface": "前言", "mark": "内部资料", "include_agenda": "y"}),
         "proceedings:build": _fixed({"volume": ""}),
+        "handbook:manage": _fixed({"notice": "一、请准时到会。", "contacts": "会务组　王小明　020-83001234",
+                                   "include_participants": "y"}),
         "proceedings:commentary_add": _fixed({"topic": str(o.topics[0].id), "name": "张教授", "sort": "1"}),
         "proceedings:commentary": _fixed({"text": "各地做法各有特色。", "topic": str(o.topics[1].id), "name": "王芳", "sort": "1"}),
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),

@@ -36,6 +36,7 @@ CARRIED: dict[str, str] = {
     "proceedings_build": "seminar_id",
     "book_speech": "seminar_id",
     "topic_commentary": "seminar_id",
+    "handbook_settings": "seminar_id",
     "agenda_room": "seminar_id",
     "agenda_settings": "seminar_id",
     "agenda_draft": "seminar_id",

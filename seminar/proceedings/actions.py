@@ -38,6 +38,7 @@ from seminar.operations.logs import current_request_id
 from seminar.proceedings.inputs import input_hash
 from seminar.proceedings.models import (
     BookSpeech,
+    BuildKind,
     BuildStatus,
     ProceedingsBuild,
     ProceedingsSettings,
@@ -245,11 +246,16 @@ async def _heartbeat(build: ProceedingsBuild, stage: _Stage) -> AsyncIterator[No
 
 
 async def run_build(build: ProceedingsBuild, progress: Progress = _quiet) -> ProceedingsBuild:
-    """Typeset a claimed build and record the outcome; never raises for a failed build."""
+    """Typeset a claimed build (a book's or a handbook's) and record the outcome; never raises for a failed build."""
     assert build.status == BuildStatus.RUNNING and build.claimed_by, "claim the build first"
     before = await previous_build(build)
     stage = _Stage(before.pages if before else None)
     async with _heartbeat(build, stage):
+        if build.kind == BuildKind.HANDBOOK:
+            # The 会议手册 shares this queue and worker; the handbook area builds on this one, not the reverse.
+            from seminar.handbook.actions import typeset_and_store  # noqa: PLC0415
+
+            return await typeset_and_store(build, progress, stage.report)
         return await _typeset_and_store(build, progress, stage)
 
 
@@ -356,7 +362,7 @@ async def publish_build(build: ProceedingsBuild) -> None:
     if build.status != BuildStatus.DONE:
         raise UserError(_("Only a finished build can be published."))
     async with in_transaction():
-        same_volume = ProceedingsBuild.filter(seminar_id=build.seminar_id, published=True)
+        same_volume = ProceedingsBuild.filter(seminar_id=build.seminar_id, kind=build.kind, published=True)
         same_volume = same_volume.filter(volume__isnull=True) if build.volume is None else same_volume.filter(volume=build.volume)
         await same_volume.update(published=False)
         await ProceedingsBuild.filter(id=build.id).update(published=True, published_at=_now())

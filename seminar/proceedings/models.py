@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 DEFAULT_MARK = "内部资料 注意保存"
 
 
+class BuildKind(StrEnum):
+    """What a build typesets: the 论文集 (or one topic's volume), or the 会议手册 (`seminar.handbook`)."""
+
+    BOOK = "book"
+    HANDBOOK = "handbook"
+
+
 class ProceedingsSettings(Model):
     """The 前言 and 后记 with their signatures, the cover mark and 编印 line, and which appendices the book has.
 
@@ -64,6 +71,8 @@ class ProceedingsBuild(Model):
         "models.Seminar", related_name="proceedings_builds", on_delete=fields.CASCADE
     )
     seminar_id: int
+    # The same queue, worker and publishing serve the 会议手册: its builds have kind HANDBOOK and no volume.
+    kind = fields.CharEnumField(BuildKind, max_length=10, default=BuildKind.BOOK)
     volume = fields.IntField(null=True)
     status = fields.CharEnumField(BuildStatus, max_length=10, default=BuildStatus.QUEUED, db_index=True)
     input_hash = fields.CharField(max_length=64)

@@ -39,6 +39,7 @@ from seminar.proceedings.book import (
 from seminar.proceedings.frontmatter import dropped_summary
 from seminar.proceedings.models import (
     BookSpeech,
+    BuildKind,
     BuildStatus,
     ProceedingsBuild,
     ProceedingsSettings,
@@ -344,11 +345,11 @@ async def public_paper_numbers(seminar: Seminar) -> dict[int, int]:
 
 
 async def builds_of(seminar: Seminar, limit: int = 30) -> list[ProceedingsBuild]:
-    return await ProceedingsBuild.filter(seminar_id=seminar.id).order_by("-requested_at", "-id").limit(limit)
+    return await ProceedingsBuild.filter(seminar_id=seminar.id, kind=BuildKind.BOOK).order_by("-requested_at", "-id").limit(limit)
 
 
-async def build_or_404(seminar: Seminar, build_id: int) -> ProceedingsBuild:
-    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+async def build_or_404(seminar: Seminar, build_id: int, kind: BuildKind = BuildKind.BOOK) -> ProceedingsBuild:
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id, kind=kind)
     if build is None:
         raise HTTPException(status_code=404)
     return build
@@ -398,20 +399,25 @@ async def manage_page(seminar: Seminar) -> dict[str, Any]:
     }
 
 
-async def published_build(seminar: Seminar, volume: int | None) -> ProceedingsBuild | None:
-    builds = ProceedingsBuild.filter(seminar_id=seminar.id, published=True, status=BuildStatus.DONE)
+async def published_build(
+    seminar: Seminar, volume: int | None, kind: BuildKind = BuildKind.BOOK
+) -> ProceedingsBuild | None:
+    builds = ProceedingsBuild.filter(seminar_id=seminar.id, kind=kind, published=True, status=BuildStatus.DONE)
     builds = builds.filter(volume__isnull=True) if volume is None else builds.filter(volume=volume)
     return await builds.order_by("-published_at", "-id").first()
 
 
 async def published_volumes(seminar: Seminar) -> list[ProceedingsBuild]:
     """The published book and volumes, the whole book first, then topics in order."""
-    builds = await ProceedingsBuild.filter(seminar_id=seminar.id, published=True, status=BuildStatus.DONE)
+    builds = await ProceedingsBuild.filter(
+        seminar_id=seminar.id, kind=BuildKind.BOOK, published=True, status=BuildStatus.DONE
+    )
     return sorted(builds, key=lambda build: -1 if build.volume is None else build.volume)
 
 
 def _same_book(build: ProceedingsBuild, other: ProceedingsBuild) -> bool:
-    return other.seminar_id == build.seminar_id and other.volume == build.volume and other.id != build.id
+    return (other.seminar_id == build.seminar_id and other.kind == build.kind and other.volume == build.volume
+            and other.id != build.id)
 
 
 def _duration(build: ProceedingsBuild) -> float | None:
@@ -422,7 +428,7 @@ def _duration(build: ProceedingsBuild) -> float | None:
 
 async def previous_build(build: ProceedingsBuild) -> ProceedingsBuild | None:
     """The last finished build of the same book or volume: its time and page count foretell this one's."""
-    done = ProceedingsBuild.filter(seminar_id=build.seminar_id, status=BuildStatus.DONE).exclude(id=build.id)
+    done = ProceedingsBuild.filter(seminar_id=build.seminar_id, kind=build.kind, status=BuildStatus.DONE).exclude(id=build.id)
     done = done.filter(volume__isnull=True) if build.volume is None else done.filter(volume=build.volume)
     return await done.order_by("-finished_at", "-id").first()
 
@@ -435,9 +441,11 @@ def _progress(build: ProceedingsBuild, before: ProceedingsBuild | None, now: dt.
     )
 
 
-async def build_status(seminar: Seminar, build_id: int) -> tuple[ProceedingsBuild, Progress] | None:
+async def build_status(
+    seminar: Seminar, build_id: int, kind: BuildKind = BuildKind.BOOK
+) -> tuple[ProceedingsBuild, Progress] | None:
     """One build of this seminar and its progress bar; None if the seminar has no such build."""
-    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id)
+    build = await ProceedingsBuild.get_or_none(id=build_id, seminar_id=seminar.id, kind=kind)
     if build is None:
         return None
     finished = build.status in (BuildStatus.DONE, BuildStatus.FAILED)
@@ -450,7 +458,10 @@ async def progress_of(seminar: Seminar, builds: list[ProceedingsBuild]) -> dict[
     active = [build for build in builds if build.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)]
     if not active:
         return {}
-    done = await ProceedingsBuild.filter(seminar_id=seminar.id, status=BuildStatus.DONE).order_by("-finished_at", "-id")
+    kinds = {build.kind for build in active}
+    done = await ProceedingsBuild.filter(seminar_id=seminar.id, kind__in=kinds, status=BuildStatus.DONE).order_by(
+        "-finished_at", "-id"
+    )
     now = dt.datetime.now(dt.UTC)
     return {
         build.id: _progress(build, next((other for other in done if _same_book(build, other)), None), now)

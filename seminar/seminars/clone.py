@@ -2,9 +2,11 @@
 
 Carried over, as they were: the topics, the review form (criteria and review settings), the
 wording of every mail the organizers changed (the decision letters' among them), in every language, the agenda's
-timings and rooms, the book's settings, the registration settings (the 参会回执's fields among them). Not carried over: anything of last year's content (papers, reviews, decisions,
+timings and rooms, the book's settings, the 会议手册's 会务组 contacts and whether it lists the
+participants, the registration settings (the 参会回执's fields among them). Not carried over: anything of last year's content (papers, reviews, decisions,
 agendas, books, registrations, mail), the agenda's days and 签到 times (they were last year's
-dates), and the book's 前言 and 后记 with their signatures (each year's are its own). People come
+dates), the book's 前言 and 后记 with their signatures (each year's are its own), and the 会议手册's
+会议须知 (it names last year's dates, hotel, meals and buses, like the 前言 it is written afresh). People come
 back only when the organizer asks, as invitations (`accounts.actions.invite_again`).
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 from tortoise.models import Model
 
 from seminar.agenda.models import AgendaSettings, Room
+from seminar.handbook.models import HandbookSettings
 from seminar.mail.models import MailWording
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.registration.models import RegistrationSettings
@@ -30,6 +33,7 @@ CARRIED_OVER: dict[type[Model], dict[str, Any]] = {
     AgendaSettings: {"days": [], "sign_in": {}},
     Room: {},
     ProceedingsSettings: {},
+    HandbookSettings: {"notice": ""},
     RegistrationSettings: {},
 }
 # Columns of the book's settings that belong to one year: its 前言 and 后记, their signatures and dates.

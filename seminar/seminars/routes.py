@@ -20,7 +20,14 @@ from seminar.accounts.actions import invite_again
 from seminar.errors import UserError
 from seminar.forms import BaseForm, bind, show_error
 from seminar.i18n import _, ngettext
-from seminar.permissions import can_copy_seminar, can_create_seminar, can_manage_seminar, require
+from seminar.handbook.queries import published_handbook
+from seminar.permissions import (
+    can_copy_seminar,
+    can_create_seminar,
+    can_download_handbook,
+    can_manage_seminar,
+    require,
+)
 from seminar.proceedings.queries import my_commentaries, published_build
 from seminar.seminars import actions, queries
 from seminar.seminars.forms import CopyForm, SeminarForm, TopicForm
@@ -49,11 +56,14 @@ async def index(request: Request) -> Response:
 async def landing(request: Request) -> Response:
     seminar = await seminar_page(request, sign_in=False)
     published = await published_build(seminar, None) is not None
+    # The 会议手册 lists people: asked for only where this person may download it.
+    handbook = can_download_handbook(actor(request), seminar) and await published_handbook(seminar) is not None
     return render(
         request,
         "seminars/landing.html",
         {
             "seminar": seminar, "topics": await topics_of(seminar), "proceedings_published": published,
+            "handbook_published": handbook,
             # The 专题点评 this person was named to write: each a button to its text.
             "my_commentaries": await my_commentaries(actor(request), seminar),
         },

@@ -18,7 +18,7 @@ from seminar.archive.importing import import_archive
 from seminar.archive.tables import CARRIED, model_of
 from seminar.demo import DEMO_SLUG, build_demo
 from seminar.overlap.models import OverlapFingerprint
-from seminar.proceedings.inputs import _plain
+from seminar.proceedings.inputs import plain_data
 from seminar.proceedings.models import ProceedingsBuild
 from seminar.proceedings.queries import book_spec
 from seminar.proceedings.typeset import typeset_async
@@ -43,7 +43,7 @@ async def test_the_demo_moves_to_an_empty_installation_and_prints_the_same_book(
     counts, files = await _counts(seminar.id), await _files()
     fingerprints = await OverlapFingerprint.filter(source__seminar_id=seminar.id).count()
     people = await User.all().count()
-    spec = _plain(await book_spec(seminar, None))
+    spec = plain_data(await book_spec(seminar, None))
     archive = await archive_bytes(DEMO_SLUG, database)
 
     await _empty_all_tables(database)
@@ -70,7 +70,7 @@ async def test_the_demo_moves_to_an_empty_installation_and_prints_the_same_book(
     # What the book is made from is the same but for ids, which it does not print: the agenda
     # appendix's rows keep their papers' and topics' ids and keys (`keynote-<paper id>`), so the new
     # installation's first build request typesets the book anew (its input hash differs).
-    assert _without_ids(_plain(await book_spec(imported, None))) == _without_ids(spec)
+    assert _without_ids(plain_data(await book_spec(imported, None))) == _without_ids(spec)
 
     # Typeset again on the new installation, from the imported rows and files: the same book. The
     # file records when it was typeset (/CreationDate, tests/proceedings/test_demo_book.py), and

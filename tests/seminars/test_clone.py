@@ -7,6 +7,7 @@ import re
 
 from seminar.accounts.models import Role, RoleName, User
 from seminar.agenda.models import AgendaSettings, Room
+from seminar.handbook.models import HandbookSettings
 from seminar.mail.models import MailWording, OutboxMail
 from seminar.proceedings.models import ProceedingsSettings
 from seminar.reviews.actions import ensure_criteria
@@ -34,6 +35,8 @@ async def _this_year() -> Seminar:
     await Room.create(seminar=seminar, name="第二会议室", capacity=60, position=2)
     await ProceedingsSettings.create(seminar=seminar, preface="二〇二一年的前言。", mark="内部资料 注意保存",
                                      include_participants=True, house_style="official")
+    await HandbookSettings.create(seminar=seminar, notice="一、11月25日8:00在珠岛宾馆签到。",
+                                  contacts="会务组　王小明　020-83001234", include_participants=False)
     colleague = await make_user(email="colleague@example.org", name="同事")
     await Role.create(user=colleague, seminar=seminar, name=RoleName.ORGANIZER)
     await make_reviewer(seminar, "reviewer01@example.org", name="王芳")
@@ -73,6 +76,8 @@ async def test_a_seminar_started_from_last_years_has_its_set_up_but_not_its_cont
     assert await Room.filter(seminar=new).order_by("position").values_list("name", "capacity") == [("第一会议室", 120), ("第二会议室", 60)]
     book = await ProceedingsSettings.get(seminar=new)
     assert (book.preface, book.mark, book.include_participants, book.house_style) == ("", "内部资料 注意保存", True, "official")
+    handbook = await HandbookSettings.get(seminar=new)  # last year's 须知 names its dates and hotel: it stays behind
+    assert (handbook.notice, handbook.contacts, handbook.include_participants) == ("", "会务组　王小明　020-83001234", False)
     assert not await Paper.filter(seminar=new).exists()
     held = set(await Role.filter(seminar=new).values_list("user__email", "name"))
     assert held == {("organizer@example.org", "organizer"), ("reviewer01@example.org", "reviewer"),
