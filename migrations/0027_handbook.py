@@ -8,7 +8,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0024_checkin')]
+    dependencies = [('models', '0026_house_style')]
 
     initial = False
 
