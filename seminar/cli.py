@@ -1,5 +1,5 @@
-"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates, seats,
-demo, docs-images, backup, restore, doctor.
+"""The `seminar` command: setup, serve, migrate, worker, createadmin, units, proceedings, certificates,
+registration, seats, demo, docs-images, backup, restore, doctor.
 
 Output is for operators and stays in plain English. Settings come from the environment
 (or `.env`) through `Settings.from_environment()`, as for the web app.
@@ -190,6 +190,30 @@ def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
     return outcome[0]
 
 
+def cmd_registration_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a seminar's 参会人员名单 with the 回执, in the official unit order: the organizers' download."""
+    from seminar.registration import queries
+    from seminar.registration.export import participants_xlsx
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def work() -> None:
+        seminar = await Seminar.get_or_none(slug=args.seminar)
+        if seminar is None:
+            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            outcome.append(2)
+            return
+        rows, modes = await queries.participant_rows(seminar)
+        out = Path(args.out or f"{seminar.slug}-participants.xlsx")
+        out.write_bytes(participants_xlsx(seminar.title, rows, modes))
+        print(f"{len(rows)} registrations written to {out}")
+        outcome.append(0)
+
+    asyncio.run(_with_database(settings, work))
+    return outcome[0]
+
+
 def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int:
     """Write the 参会证 and 桌签 PDFs of a seminar into a folder."""
     from seminar.certificates import badges, queries
@@ -363,6 +387,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.run(_with_database(settings, work))
     print("\n".join(lines))
     print(f"Log in as organizer@example.org with the password '{args.password}'.")
+    print("Check people in (签到) as staff@example.org (工作人员), with the same password, at /gd-2021/checkin.")
     return 0
 
 
@@ -550,6 +575,15 @@ def build_parser() -> argparse.ArgumentParser:
     certificates_badges.add_argument("--seminar", required=True, help="the seminar's slug")
     certificates_badges.add_argument("--out-dir", default=".", help="the folder for badges.pdf and table-cards.pdf")
     certificates_badges.set_defaults(handler=cmd_certificates_badges)
+
+    registration = commands.add_parser("registration", help="the registrations (参会回执) of a seminar")
+    registration_commands = registration.add_subparsers(dest="registration_command", required=True, metavar="ACTION")
+    registration_export = registration_commands.add_parser(
+        "export", help="write the participants with their registration details to .xlsx, in the official unit order"
+    )
+    registration_export.add_argument("--seminar", required=True, help="the seminar's slug")
+    registration_export.add_argument("--out", help="the .xlsx file (default: <slug>-participants.xlsx)")
+    registration_export.set_defaults(handler=cmd_registration_export)
 
     seats = commands.add_parser("seats", help="write the 座次表 (seat plan) and 座次名单 (seat list) of a seminar")
     seats.add_argument("--seminar", required=True, help="the seminar's slug")

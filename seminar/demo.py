@@ -6,7 +6,9 @@ the report carries no date of its own, but it cites the first half of 2021's fig
 eleven pilot projects set in August 2021, so the call ran in September, the reviews in October
 and the seminar met in 广州 on 25 November 2021 (`GD_2021_DATES`). Every stage is finished and
 published: papers submitted, reviews in, decisions taken and notified, the agenda with its people,
-the book's 前言, 专题点评 and speeches, approved registrations, and (on the command line) the 论文集.
+each accepted paper's 定稿 accepted, the book's 前言, 专题点评 and speeches, approved registrations, and (on the command line) the 论文集;
+and the day itself: the staff member's 签到 of most attendees, the 座次表 with its 主席台, and the
+荣誉证书 and 参会证明 issued. Its reviewers' assignment mails are in the outbox as sent in 2021.
 
 `gd-next` is the second seminar, dated from the day the demo is built: submission opened two
 weeks ago and closes in three weeks, the review follows; three cities have submitted a paper, two
@@ -30,6 +32,8 @@ from seminar.accounts.actions import ensure_units
 from seminar.accounts.models import Role, RoleName, Unit, User
 from seminar.accounts.passwords import hash_password, verify_password
 from seminar.agenda.demo import build_demo_agenda
+from seminar.certificates.actions import issue_certificates
+from seminar.checkin.demo import build_demo_checkins
 from seminar.overlap.demo import build_demo_overlap
 from seminar.proceedings.actions import build_now, publish_build
 from seminar.proceedings.demo import build_demo_book_sections
@@ -38,9 +42,10 @@ from seminar.proceedings.models import BuildStatus, ProceedingsSettings
 from seminar.registration.demo import fill_demo_receipts
 from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
 from seminar.reviews.demo import build_demo_reviews
+from seminar.seating.demo import build_demo_seats
 from seminar.seminars.defaults import DEFAULT_TOPICS
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.demo import build_demo_papers
+from seminar.submissions.demo import accept_demo_final_versions, build_demo_papers
 from seminar.submissions.demo_data import PAPERS
 
 DEMO_SLUG = "gd-2021"
@@ -113,6 +118,11 @@ REVIEWERS: tuple[Person, ...] = (
 
 ORGANIZER = Person("organizer@example.org", "林国栋", ORGANIZER_UNIT, "基层社会治理处副处长")
 
+# The 会务组's 工作人员 who checks people in (签到) on the day; not a participant, so not registered.
+STAFF = Person("staff@example.org", "陈晓琳", ORGANIZER_UNIT, "会务组工作人员")
+# Who sits on gd-2021's 主席台: the organizer and the 省委组织部/省委政法委 leaders among the reviewers.
+DAIS = (ORGANIZER.email, "reviewer01@example.org", "reviewer03@example.org", "reviewer04@example.org")
+
 ATTENDEES: tuple[Person, ...] = (
     Person("attendee01@example.org", "黄颖", "省公安厅", "治安管理局干部"),
     Person("attendee02@example.org", "马俊", "省司法厅", "人民参与和促进法治处干部"),
@@ -129,10 +139,13 @@ GD_2021_DATES: dict[str, Any] = {
     "submission_deadline": _at(dt.date(2021, 9, 30), 17, 30),
     "review_deadline": _at(dt.date(2021, 10, 22), 17, 30),
     "notification_on": dt.date(2021, 10, 29),
-    "final_version_deadline": None,  # the demo's cities send no 定稿: the book prints what was reviewed
+    # Each accepted paper's 定稿 came in the week after the notice and was accepted for the book.
+    "final_version_deadline": _at(dt.date(2021, 11, 12), 17, 30),
     "starts_on": dt.date(2021, 11, 25),
     "ends_on": dt.date(2021, 11, 25),
 }
+GD_2021_FINALS_SENT = _at(dt.date(2021, 11, 5), 10)
+GD_2021_FINALS_ACCEPTED = _at(dt.date(2021, 11, 8), 15)
 # When the cities' delegations registered, and the organizer approved them.
 GD_2021_REGISTERED = _at(dt.date(2021, 11, 8), 10)
 GD_2021_APPROVED = _at(dt.date(2021, 11, 15), 16)
@@ -278,6 +291,7 @@ async def _upsert_cast(seminar: Seminar, units: dict[str, Unit], passwords: _Pas
         *((person, RoleName.SUBMITTER, False) for person in SUBMITTERS),
         *((person, RoleName.REVIEWER, False) for person in REVIEWERS),
         *((person, RoleName.ATTENDEE, False) for person in ATTENDEES),
+        (STAFF, RoleName.STAFF, False),
     ]
     submitters: dict[int, User] = {}
     organizer: User | None = None
@@ -292,7 +306,7 @@ async def _upsert_cast(seminar: Seminar, units: dict[str, Unit], passwords: _Pas
     return organizer, submitters
 
 
-CAST_SIZE = 1 + len(SUBMITTERS) + len(REVIEWERS) + len(ATTENDEES)
+CAST_SIZE = 1 + len(SUBMITTERS) + len(REVIEWERS) + len(ATTENDEES) + 1  # and the staff member
 
 
 async def build_demo(
@@ -308,7 +322,8 @@ async def build_demo(
     accounts; the first time, queues the reviewers' assignment mails in the outbox (`base_url` is
     their link); sets gd-2021's 查重 threshold, adds the reference library's policy document if
     missing and checks every submitted paper not yet checked, inline (`overlap.demo`); gives the
-    approved registrations without a 参会回执 plausible ones (`registration.demo`). Touches
+    approved registrations without a 参会回执 plausible ones (`registration.demo`); the first time,
+    checks most attendees in, seats everyone and issues the certificates (`_on_the_day`). Touches
     nothing else. `papers=False` leaves the papers, 查重, reviewing and registrations out;
     with them, `agenda` drafts and publishes the agenda from the decisions, and `proceedings`
     typesets and publishes the 论文集 (about twenty seconds, so the command line asks for it and
@@ -340,6 +355,8 @@ async def build_demo(
     reviewing = await build_demo_reviews(
         seminar, organizer, base_url, now=reviewed_by, notified_on=GD_2021_DATES["notification_on"],
     ) if papers else None
+    if papers:
+        await accept_demo_final_versions(seminar, organizer, GD_2021_FINALS_SENT, GD_2021_FINALS_ACCEPTED)
     release = await build_demo_agenda(seminar, REVIEWERS) if papers and agenda else None
     # The book's own sections: 前言, 领导讲话, each topic's 专题点评 by its session's 点评人, 后记.
     await build_demo_book_sections(seminar)
@@ -347,6 +364,8 @@ async def build_demo(
         await _register_everyone(seminar, units)
     pages = await _publish_demo_proceedings(seminar, organizer) if papers and proceedings else None
     await fill_demo_receipts(seminar)  # 参会回执 of the approved registrations
+    if papers:
+        await _on_the_day(seminar)
     return DemoSummary(seminar=seminar, people=CAST_SIZE, topics=topics, papers=paper_count,
                        decisions=reviewing.decisions if reviewing else 0, agenda_release=release,
                        proceedings_pages=pages, overlap_checks=checks, live=live)
@@ -384,6 +403,16 @@ async def _register_everyone(seminar: Seminar, units: dict[str, Unit]) -> int:
         settings.include_participants = True
         await settings.save(update_fields=["include_participants"])
     return len(rows)
+
+
+async def _on_the_day(seminar: Seminar) -> None:
+    """gd-2021 as its day left it: the staff member's 签到 of most attendees, the 座次表 with its 主席台,
+    and the certificates issued (荣誉证书 for the awards, 参会证明 for those checked in). Each is made
+    once; certificates already issued keep their numbers."""
+    staff = await User.get(email=STAFF.email)
+    await build_demo_checkins(seminar, staff)
+    await build_demo_seats(seminar, DAIS)
+    await issue_certificates(seminar, None)
 
 
 async def _publish_demo_proceedings(seminar: Seminar, organizer: User) -> int | None:

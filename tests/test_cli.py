@@ -10,6 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from openpyxl import load_workbook
+
 from seminar.accounts.passwords import verify_password
 from seminar.config import PROJECT_ROOT
 
@@ -99,7 +101,11 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     result = run_seminar(tmp_path, "demo", "--password", "another-password")
 
     assert result.returncode == 0, result.stderr
-    assert "Demo seminar 'gd-2021' ready: 6 topics, 33 accounts, 46 papers." in result.stdout
+    assert "Demo seminar 'gd-2021' ready: 6 topics, 34 accounts, 46 papers." in result.stdout
+    assert "Check people in (签到) as staff@example.org (工作人员)" in result.stdout
+    # A seminar that ended in 2021 leaves nothing queued in the outbox.
+    assert query(tmp_path, "SELECT COUNT(*) FROM outbox_mail m JOIN seminar s ON s.id = m.seminar_id "
+                           "WHERE s.slug = 'gd-2021' AND m.status != 'sent'") == [(0,)]
     assert "Agenda published as v1." in result.stdout
     [(password_hash,)] = query(tmp_path, "SELECT password_hash FROM user WHERE email = 'shenzhen@example.org'")
     assert verify_password(str(password_hash), "another-password")
@@ -116,7 +122,8 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     assert book.read_bytes().startswith(b"%PDF-")
     assert query(tmp_path, "SELECT COUNT(*) FROM proceedings_build") == [(1,)]
 
-    # The demo's awards get their certificates: issued once, written as one zip of PDFs.
+    # The demo issued the certificates of its awards and of those who checked in: the command issues none
+    # again and writes them all as one zip of PDFs.
     archive_path = tmp_path / "certificates.zip"
     certificates = run_seminar(tmp_path, "certificates", "build", "--seminar", "gd-2021", "--out", str(archive_path))
     again = run_seminar(tmp_path, "certificates", "build", "--seminar", "gd-2021", "--out", str(archive_path))
@@ -126,10 +133,27 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     [(issued,)] = query(tmp_path, "SELECT COUNT(*) FROM certificate WHERE kind = 'award'")
     assert issued == awarded > 0
     [(valid,)] = query(tmp_path, "SELECT COUNT(*) FROM certificate")
-    assert certificates.stdout.startswith(f"{valid} certificates issued; {valid} valid in all.")
+    [(checked_in,)] = query(tmp_path, "SELECT COUNT(DISTINCT user_id) FROM checkin")
+    assert valid == awarded + checked_in
+    assert certificates.stdout.startswith(f"0 certificates issued; {valid} valid in all.")
     assert again.stdout.startswith("0 certificates issued;")
     names = zipfile.ZipFile(archive_path).namelist()
     assert len(names) == valid and all(name.startswith(("荣誉证书-", "参会证明-")) and name.endswith(".pdf") for name in names)
+
+    # The 参会回执 of everyone registered, as the organizers' download has it: by unit in the official order.
+    workbook_path = tmp_path / "participants.xlsx"
+    export = run_seminar(tmp_path, "registration", "export", "--seminar", "gd-2021", "--out", str(workbook_path))
+
+    assert export.returncode == 0, export.stderr
+    [(registered,)] = query(tmp_path, "SELECT COUNT(*) FROM registration r JOIN seminar s ON s.id = r.seminar_id "
+                                      "WHERE s.slug = 'gd-2021'")
+    assert export.stdout.strip() == f"{registered} registrations written to {workbook_path}"
+    rows = [[cell.value for cell in row] for row in load_workbook(workbook_path).active.iter_rows()]
+    assert rows[1][:3] == ["序号", "单位", "姓名"] and rows[1][12] == "住宿"
+    assert [row[0] for row in rows[2:]] == list(range(1, registered + 1))
+    units = [row[1] for row in rows[2:]]
+    order = dict(query(tmp_path, "SELECT name, sort_order FROM unit"))
+    assert [order[unit] for unit in units] == sorted(order[unit] for unit in units)  # the official order
 
     badges = run_seminar(tmp_path, "certificates", "badges", "--seminar", "gd-2021", "--out-dir", str(tmp_path / "print"))
 
@@ -145,6 +169,16 @@ def test_proceedings_build_of_an_unknown_seminar_says_so(tmp_path: Path) -> None
 
     assert result.returncode == 2
     assert "no-such-seminar" in result.stderr + result.stdout
+
+
+def test_registration_export_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    run_seminar(tmp_path, "migrate")
+
+    result = run_seminar(tmp_path, "registration", "export", "--seminar", "no-such-seminar", "--out", str(tmp_path / "a.xlsx"))
+
+    assert result.returncode == 2
+    assert "No seminar 'no-such-seminar'." in result.stderr
+    assert not (tmp_path / "a.xlsx").exists()
 
 
 def test_seats_of_an_unknown_seminar_says_so_and_writes_nothing(tmp_path: Path) -> None:

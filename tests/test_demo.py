@@ -34,7 +34,7 @@ async def test_demo_built_twice_has_the_same_rows_and_the_same_seminar_version()
     await build_demo(today=TODAY, papers=False)
 
     assert await _counts() == first
-    assert first["seminars"] == 2 and first["topics"] == 12 and first["users"] == 33
+    assert first["seminars"] == 2 and first["topics"] == 12 and first["users"] == 34
     assert (await Seminar.get(slug="gd-2021")).version == version
 
 
@@ -94,7 +94,7 @@ async def test_demo_again_puts_back_edited_topics_passwords_and_deactivated_acco
 async def test_demo_accounts_can_log_in_and_the_organizer_reaches_the_dashboard(client: Client) -> None:
     await build_demo(today=TODAY, papers=False)
 
-    for email in ("shenzhen@example.org", "reviewer01@example.org", "attendee02@example.org"):
+    for email in ("shenzhen@example.org", "reviewer01@example.org", "attendee02@example.org", "staff@example.org"):
         await client.login(email)
         await client.logout()
     await client.login("organizer@example.org")
@@ -137,7 +137,7 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
         authors = await Author.filter(paper=paper)
         assert 1 <= len(authors) <= 3 and sum(a.is_contact for a in authors) == 1
         assert all(re.fullmatch(r"1[3-9]\d{9}", a.phone) and a.email.endswith("@example.org") for a in authors)
-        manuscript = await Manuscript.get(paper=paper)
+        manuscript = await Manuscript.get(paper=paper, version=1)  # as uploaded (an accepted paper has its 定稿 too)
         assert manuscript.kind == "docx" and manuscript.original_filename.endswith(".docx")
         assert 2500 <= manuscript.word_count <= 6000
         assert paper.title in manuscript.html and "<h2>一、问题的提出</h2>" in manuscript.html
@@ -160,7 +160,7 @@ async def test_demo_papers_cover_every_city_and_topic_with_converted_word_manusc
 
 
 async def test_demo_reviewing_has_the_solvers_assignment_reviews_with_comments_and_decisions(client: Client) -> None:
-    from seminar.mail.models import OutboxMail
+    from seminar.mail.models import MailStatus, OutboxMail
     from seminar.reviews.models import Assignment, Bid, Decision, Review, ReviewerProfile, ReviewStatus
 
     await build_demo(today=TODAY)
@@ -174,6 +174,9 @@ async def test_demo_reviewing_has_the_solvers_assignment_reviews_with_comments_a
     assert counts["Assignment"] == 3 * submitted_papers
     assert Counter(await Assignment.all().values_list("paper_id", flat=True)).most_common()[-1][1] == 3
     assert await OutboxMail.filter(template="reviews/assigned").count() == 8
+    # A seminar that ended in 2021 has nothing waiting in the outbox: its mails went out at the time.
+    assert not await OutboxMail.filter(seminar__slug="gd-2021").exclude(status=MailStatus.SENT).exists()
+    assert {m.sent_at.year for m in await OutboxMail.filter(seminar__slug="gd-2021")} == {2021}
     reviews = await Review.all()
     submitted = [r for r in reviews if r.status is ReviewStatus.SUBMITTED]
     assert len(submitted) == len(reviews) == counts["Assignment"]  # the review stage is over: every review is in
@@ -282,3 +285,67 @@ async def test_gd_next_has_a_few_papers_in_and_the_other_cities_can_still_submit
     # The reviewers and attendees have their role there too.
     await client.login("reviewer01@example.org")
     assert (await client.get("/gd-next/")).status_code == 200
+
+
+async def test_gd_2021_on_the_day_has_the_staffs_check_ins_a_seat_plan_with_its_dais_and_the_certificates(
+    client: Client,
+) -> None:
+    from seminar.certificates.models import Certificate, CertificateKind
+    from seminar.checkin.models import CheckIn
+    from seminar.registration.models import Registration
+    from seminar.reviews.models import Decision
+    from seminar.seating.models import Seat, SeatPlan
+
+    await build_demo(today=TODAY)
+    seminar = await Seminar.get(slug="gd-2021")
+    counts = [await model.filter(**{path: seminar.id}).count() for model, path in (
+        (CheckIn, "seminar_id"), (Seat, "plan__seminar_id"), (Certificate, "seminar_id"))]
+    await build_demo(today=TODAY)  # again: nothing doubles, no number changes
+
+    staff = await User.get(email="staff@example.org")
+    assert await Role.filter(user=staff, seminar=seminar, name=RoleName.STAFF).exists()
+    assert not await Registration.exists(seminar_id=seminar.id, user_id=staff.id)  # staff, not a participant
+    checkins = await CheckIn.filter(seminar_id=seminar.id)
+    registered = await Registration.filter(seminar_id=seminar.id).count()
+    assert {c.day for c in checkins} == {dt.date(2021, 11, 25)} and {c.by_id for c in checkins} == {staff.id}
+    assert registered - 6 <= len(checkins) < registered  # most came, a few did not
+    absent = set(await Registration.filter(seminar_id=seminar.id).exclude(
+        user_id__in=[c.user_id for c in checkins]).values_list("name", flat=True))
+    plan = await SeatPlan.get(seminar_id=seminar.id)
+    registration_of = {r.id: r for r in await Registration.filter(seminar_id=seminar.id)}
+    dais = {registration_of[s.registration_id].email for s in await Seat.filter(plan_id=plan.id, zone="dais")}
+    assert dais == {"organizer@example.org", "reviewer01@example.org", "reviewer03@example.org", "reviewer04@example.org"}
+    assert await Seat.filter(plan_id=plan.id).count() == registered  # everyone approved has a seat
+    certificates = await Certificate.filter(seminar_id=seminar.id)
+    awarded = await Decision.filter(seminar_id=seminar.id, award__not_isnull=True).count()
+    assert Counter(c.kind for c in certificates) == {CertificateKind.AWARD: awarded, CertificateKind.ATTENDANCE: len(checkins)}
+    assert not {c.holder for c in certificates if c.kind == CertificateKind.ATTENDANCE} & absent
+    assert [await model.filter(**{path: seminar.id}).count() for model, path in (
+        (CheckIn, "seminar_id"), (Seat, "plan__seminar_id"), (Certificate, "seminar_id"))] == counts
+
+    await client.login("staff@example.org")
+    scanner = await client.get("/gd-2021/checkin")
+    await client.login("organizer@example.org")
+    overview = await client.get("/gd-2021/manage/checkin?day=2021-11-25")
+    assert scanner.status_code == 200
+    assert overview.status_code == 200 and all(name in overview.text for name in absent)
+
+
+async def test_gd_2021_accepted_papers_have_their_final_version_accepted_and_the_book_prints_it() -> None:
+    from seminar.reviews.models import Decision
+    from seminar.submissions.models import FinalVersion, FinalVersionStatus
+    from seminar.submissions.queries import book_versions
+
+    await build_demo(today=TODAY)
+    await build_demo(today=TODAY)  # again: no second 定稿
+    seminar = await Seminar.get(slug="gd-2021")
+
+    accepted = set(await Decision.filter(seminar_id=seminar.id, notified_outcome__in=["keynote", "discussion", "proceedings"])
+                   .values_list("paper_id", flat=True))
+    finals = await FinalVersion.filter(paper__seminar_id=seminar.id).select_related("manuscript")
+    assert accepted and sorted(f.paper_id for f in finals) == sorted(accepted)  # one each, none for the declined
+    assert {f.status for f in finals} == {FinalVersionStatus.ACCEPTED}
+    assert {(f.manuscript.uploaded_at.year, f.reviewed_at.year) for f in finals} == {(2021, 2021)}
+    assert all(f.manuscript.uploaded_at <= seminar.final_version_deadline for f in finals)
+    printed = await book_versions(sorted(accepted))
+    assert printed == {f.paper_id: f.manuscript.version for f in finals}

@@ -173,6 +173,7 @@ NOT_LISTS: dict[str, str] = {
     "proceedings:commentary": "one 专题点评's form",
     "registration:register": "a form",
     "registration:receipt": "one's own 参会回执 form",
+    "registration:edit_receipt": "one registration's 参会回执 form",
     "overlap:report": "one paper's report: its matches, their sources, papers and documents, one query each",
     "overlap:status": "one check's progress (JSON)",
     "overlap:pdf": "one paper's report as PDF, read as overlap:report",

@@ -286,6 +286,8 @@ POLICY: dict[str, tuple[str, ...]] = {
     "registration:receipt":             (LOGIN, OK,     HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   HIDE,   HIDE),
     "registration:receipt_settings":    ORGANIZERS,
     "registration:counts":              ORGANIZERS,
+    # anyone's 参会回执, changed by the 会务组 after the attendees' deadline too
+    "registration:edit_receipt":        ORGANIZERS,
     "statistics:page":                  ORGANIZERS,
     "mail:bulk":                        ORGANIZERS,
     "mail:wording":                     ORGANIZERS,
@@ -867,6 +869,8 @@ def _payloads(o: SimpleNamespace, settings: Settings) -> dict[str, Payload]:
         "registration:participants": _fixed({"is_open": "y", "requires_approval": "y"}),
         "registration:receipt": _fixed({"position": "治安管理局干部", "phone": "13900139000", "gender": "female",
                                         "lodging": "single", "diet": "halal", "receipt_note": "晚到"}),
+        "registration:edit_receipt": _fixed({"position": "社科联研究员", "phone": "13700137000", "lodging": "shared",
+                                             "diet": "vegetarian", "receipt_note": "会务组代填"}),
         "registration:receipt_settings": _fixed({
             **{f"mode_{name}": "1" for name in ("gender", "ethnicity", "position", "rank", "mobile", "arrival",
                                                  "departure", "lodging", "diet", "companions", "note")},

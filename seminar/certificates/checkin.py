@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -49,6 +51,22 @@ def read_checkin_token(secret_key: str, token: str, max_age_seconds: int | None 
     if not isinstance(seminar_id, int) or not isinstance(user_id, int):
         raise InvalidToken()
     return CheckinClaim(seminar_id, user_id)
+
+
+BADGE_PATH = re.compile(r"/[^/]+/checkin/[^/]+/?")
+BARE_TOKEN = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){2}")
+
+
+def is_badge_text(scanned: str) -> bool:
+    """Whether a scanned QR code's text has the shape of a badge's: a check-in address (…/<slug>/checkin/<token>)
+    or a bare token. A shop's web address, a WeChat or Wi-Fi code has not; whether the token is genuine is
+    `read_checkin_token`'s question.
+
+    >>> is_badge_text("https://example.com/gd-2026/checkin/WzEsMl0.aBc.dEf"), is_badge_text("https://example.com/")
+    (True, False)
+    """
+    scanned = scanned.strip()
+    return bool(BADGE_PATH.fullmatch(urlsplit(scanned).path) or BARE_TOKEN.fullmatch(scanned))
 
 
 def checkin_url(base_url: str, slug: str, token: str) -> str:

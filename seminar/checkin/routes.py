@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from seminar import i18n
-from seminar.certificates.checkin import InvalidToken, read_checkin_token
+from seminar.certificates.checkin import InvalidToken, is_badge_text, read_checkin_token
 from seminar.certificates.document import render_sheets_async
 from seminar.certificates.queries import SitePerson
 from seminar.checkin import actions, queries
@@ -189,7 +189,10 @@ async def record(request: Request) -> Response:
         except ValueError:
             scanned_at = None
     if isinstance(data.get("token"), str):
-        token = data["token"].rsplit("/", 1)[-1]  # the whole address the QR code carries, or just its token
+        if not is_badge_text(data["token"]):
+            return _bad(_("This QR code is not a badge: it checks nobody in. "
+                          "Scan the code on the badge, or find the person by name."))
+        token = data["token"].rstrip("/").rsplit("/", 1)[-1]  # the whole address the QR code carries, or its token
         person, problem, _status = await _person_of_token(seminar, request, token)
         method = CheckInMethod.SCAN
     else:

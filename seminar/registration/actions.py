@@ -71,6 +71,16 @@ async def save_receipt(registration: Registration, seminar: Seminar, values: dic
         )
     if registration.status == RegistrationStatus.REJECTED:
         raise UserError(_("This registration was not approved, so its details cannot be changed."))
+    await _store_receipt(registration, values)
+
+
+async def edit_receipt(registration: Registration, values: dict[str, Any]) -> None:
+    """An organizer's change to someone's 回执: the attendee's deadline does not bind the 会务组, who
+    keep the list right until the day (a late train, a changed room)."""
+    await _store_receipt(registration, values)
+
+
+async def _store_receipt(registration: Registration, values: dict[str, Any]) -> None:
     await Registration.filter(id=registration.id).update(**values, receipt_updated_at=_now())
 
 

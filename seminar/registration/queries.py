@@ -31,7 +31,7 @@ async def registration_of(seminar: Seminar, user: User) -> Registration | None:
 
 
 async def registration_or_404(seminar: Seminar, registration_id: int) -> Registration:
-    found = await Registration.get_or_none(id=registration_id, seminar_id=seminar.id)
+    found = await Registration.filter(id=registration_id, seminar_id=seminar.id).select_related("unit").first()
     if found is None:
         raise HTTPException(status_code=404)
     return found

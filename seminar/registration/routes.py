@@ -175,6 +175,27 @@ async def _registration(request: Request, seminar: Seminar) -> Registration:
     return await queries.registration_or_404(seminar, request.path_params["registration_id"])
 
 
+async def edit_receipt(request: Request) -> Response:
+    """An organizer's view of someone's 参会回执, with the attendee's fields and checks and no deadline."""
+    seminar = await _managed_seminar(request)
+    registration = await _registration(request, seminar)
+    options = await queries.settings_of(seminar)
+    receipt_form = await bind(ReceiptForm, request, data=receipt_form_data(registration))
+    receipt_form.ask(receipt.field_modes(options.receipt_fields), seminar.starts_on, seminar.ends_on)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if receipt_form.validate():
+            await actions.edit_receipt(registration, receipt_form.values())
+            flash(request, _("The registration details of %(name)s are saved.", name=registration.name))
+            return redirect(request, "registration:participants", slug=seminar.slug)
+    return render(
+        request, "registration/edit_receipt.html",
+        {"seminar": seminar, "form": receipt_form, "registration": registration, "options": options},
+        status_code=status,
+    )
+
+
 async def approve(request: Request) -> Response:
     seminar = await _managed_seminar(request)
     registration = await _registration(request, seminar)
@@ -215,6 +236,10 @@ routes: list[BaseRoute] = [
     Route("/{slug}/manage/participants.xlsx", export, name="registration:export"),
     Route("/{slug}/manage/participants/receipt", receipt_settings, methods=["POST"], name="registration:receipt_settings"),
     Route("/{slug}/manage/participants/counts", receipt_counts, name="registration:counts"),
+    Route(
+        "/{slug}/manage/participants/{registration_id:int}/receipt", edit_receipt, methods=["GET", "POST"],
+        name="registration:edit_receipt",
+    ),
     Route(
         "/{slug}/manage/participants/{registration_id:int}/approve", approve, methods=["POST"],
         name="registration:approve",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from seminar.accounts.models import User
+from seminar.mail.models import MailStatus, OutboxMail
 from seminar.reviews import actions
 from seminar.reviews.decisions import decide
 from seminar.reviews.models import (
@@ -196,7 +197,8 @@ async def _notified(seminar: Seminar, on: dt.date) -> None:
 async def build_demo_reviews(
     seminar: Seminar, organizer: User, base_url: str, now: dt.datetime, notified_on: dt.date | None = None
 ) -> DemoReviews:
-    """Profiles, bids, the solver's assignment (3 a paper, mails in the outbox), reviews and decisions.
+    """Profiles, bids, the solver's assignment (3 a paper, mails in the outbox: already sent when the
+    review stage is over), reviews and decisions.
 
     `notified_on`: the review stage is over — every review is in, and the decisions were told to the
     cities that day. Without it some reviews are outstanding and the decisions not yet told."""
@@ -213,6 +215,10 @@ async def build_demo_reviews(
         proposal = await propose_assignments(seminar, SEED)
         links = actions.MailLinks(f"{base_url}/{seminar.slug}/reviews/")
         await actions.apply_assignments(seminar, proposal.pairs, by=organizer, links=links)
+        if notified_on is not None:  # a finished seminar: its assignment mails went out when it was assigned
+            await OutboxMail.filter(
+                seminar_id=seminar.id, template="reviews/assigned", status=MailStatus.PENDING
+            ).update(status=MailStatus.SENT, sent_at=now - dt.timedelta(days=20), next_attempt_at=now - dt.timedelta(days=20))
     await _reviews(seminar, now, finished=notified_on is not None)
     await _decisions(seminar, organizer)
     if notified_on is not None:

@@ -17,7 +17,7 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.seating import plan as seating
 from seminar.seating.models import Seat, SeatPlan
-from seminar.seating.plan import Layout, SeatRef
+from seminar.seating.plan import Layout, SeatRef, ShownSeat
 from seminar.seating.queries import layout_of, leaders_in_order, people_of, seats_of
 from seminar.seminars.models import Seminar
 
@@ -126,10 +126,11 @@ async def _edit(seminar: Seminar, opened_version: int, people: set[int],
         await plan.save(update_fields=["moved_by_hand", "version"])
 
 
-async def move_person(seminar: Seminar, opened_version: int, registration_id: int, to: SeatRef) -> None:
-    """The person takes the seat; its occupant takes theirs (or has none if they had none)."""
+async def move_person(seminar: Seminar, opened_version: int, registration_id: int, to: SeatRef | ShownSeat) -> None:
+    """The person takes the seat (by its place, or as a form names it); its occupant takes theirs (or has none
+    if they had none)."""
     await _edit(seminar, opened_version, {registration_id},
-                lambda seats, layout: seating.move(seats, registration_id, to, layout))
+                lambda seats, layout: seating.move(seats, registration_id, layout.seat_shown_as(to), layout))
 
 
 async def swap_people(seminar: Seminar, opened_version: int, first: int, second: int) -> None:

@@ -1,11 +1,13 @@
 """The hall and who sits where: pure data in, pure data out.
 
 Seats are named as the printed plan shows them, seen from the audience facing the stage: the
-主席台's rows count from its front row, the hall's rows from the front (第1排), and seats in a
-row are numbered from the left of the drawing. On the 主席台 No. 1 sits in the centre (or, with an
-even number of seats, left of the centre as the seated leaders see it), No. 2 on No. 1's left,
-No. 3 on its right, and so on outwards; `second_on_left=False` mirrors that for bodies whose
-protocol puts No. 2 on the right.
+主席台's rows count from its front row, the hall's rows from the front (第1排), and a seat is
+stored by its place in its row counted from the left of the drawing (`SeatRef.number`). What the
+plan, the list and the forms call a seat is its number counted from the centre (`shown_number`),
+as Chinese meeting halls number and fill their rows: No. 1 sits in the centre (or, with an even
+number of seats, left of the centre as the 主席台 sees it), No. 2 on No. 1's left, No. 3 on its
+right, and so on outwards — on the 主席台 and in every row of the hall alike; `second_on_left=False`
+mirrors that for bodies whose protocol puts No. 2 on the right.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ class SeatRef:
 
 
 @dataclass(frozen=True)
+class ShownSeat:
+    """A seat as a form names it: the zone, the row and the number the plan shows (`Layout.seat_shown_as`)."""
+
+    zone: Zone
+    row: int
+    shown: int
+
+
+@dataclass(frozen=True)
 class Layout:
     dais_rows: int = 1
     dais_seats: int = 7
@@ -67,9 +78,35 @@ class Layout:
                 for number in dais_numbers(self.dais_seats, self.second_on_left)]
 
     def hall_seat_refs(self) -> list[SeatRef]:
-        """The hall's seats for delegates in filling order: front row first, left to right, reserved rows skipped."""
+        """The hall's seats for delegates in filling order: front row first, each row from its centre
+        outwards (the higher-ranked nearer the centre), reserved rows skipped."""
+        order = dais_numbers(self.seats_per_row, self.second_on_left)
         return [SeatRef(Zone.HALL, row, number) for row in range(1, self.rows + 1) if row not in self.reserved
-                for number in range(1, self.seats_per_row + 1)]
+                for number in order]
+
+    def shown_number(self, seat: SeatRef) -> int:
+        """The seat's number as the plan, the list and the forms give it: counted from the centre of its row
+        (1 in the middle, then alternately left and right); on the 主席台, the precedence over both rows
+        (its back row goes on from where the front row ends). A seat the layout lacks keeps its stored number.
+        """
+        if not self.contains(seat):
+            return seat.number
+        if seat.zone == Zone.DAIS:
+            order = dais_numbers(self.dais_seats, self.second_on_left)
+            return (seat.row - 1) * self.dais_seats + order.index(seat.number) + 1
+        return dais_numbers(self.seats_per_row, self.second_on_left).index(seat.number) + 1
+
+    def seat_shown_as(self, named: ShownSeat | SeatRef) -> SeatRef:
+        """The seat a form names by its row and shown number (the inverse of `shown_number`); a back 主席台 row's
+        seat may be given by its number in that row too. A number the row lacks gives a seat the layout lacks."""
+        if isinstance(named, SeatRef):
+            return named
+        zone, row, shown = named.zone, named.row, named.shown
+        seats = self.dais_seats if zone == Zone.DAIS else self.seats_per_row
+        in_row = shown - (row - 1) * seats if zone == Zone.DAIS and (row - 1) * seats < shown <= row * seats else shown
+        if not 1 <= in_row <= seats:
+            return SeatRef(zone, row, seats + 1)
+        return SeatRef(zone, row, dais_numbers(seats, self.second_on_left)[in_row - 1])
 
 
 class LayoutProblem(UserError):
@@ -116,7 +153,8 @@ def reserved_text(reserved: Mapping[int, str]) -> str:
 
 
 def dais_numbers(seats: int, second_on_left: bool = True) -> list[int]:
-    """Seat numbers (from the drawing's left, seen from the audience) for precedence No. 1, 2, 3 … of one row.
+    """Seat numbers (from the drawing's left, seen from the audience) for precedence No. 1, 2, 3 … of one row,
+    on the 主席台 or in the hall.
 
     >>> dais_numbers(5)  # No. 1 centre, No. 2 on its left as the dais sees it (the drawing's right)
     [3, 4, 2, 5, 1]
@@ -204,7 +242,7 @@ def outside(seats: Iterable[SeatRef], layout: Layout) -> list[SeatRef]:
 class Cell:
     seat: SeatRef
     person: int | None
-    precedence: int | None = None  # on the 主席台: No. 1, 2 … in its row
+    shown: int  # the seat's number counted from the centre (`Layout.shown_number`)
 
 
 @dataclass(frozen=True)
@@ -217,17 +255,14 @@ class Row:
 
 def rows_of(layout: Layout, seats: Mapping[SeatRef, int]) -> tuple[list[Row], list[Row]]:
     """The 主席台's rows (its back row first, as drawn above the front one) and the hall's rows, front first."""
-    order = dais_numbers(layout.dais_seats, layout.second_on_left)
-    precedence = {number: index + 1 for index, number in enumerate(order)}
-    dais = []
-    for row in range(layout.dais_rows, 0, -1):
-        offset = (row - 1) * layout.dais_seats
-        cells = [Cell(SeatRef(Zone.DAIS, row, n), seats.get(SeatRef(Zone.DAIS, row, n)), offset + precedence[n])
-                 for n in range(1, layout.dais_seats + 1)]
-        dais.append(Row(Zone.DAIS, row, cells))
+    def cell(seat: SeatRef) -> Cell:
+        return Cell(seat, seats.get(seat), layout.shown_number(seat))
+
+    dais = [Row(Zone.DAIS, row, [cell(SeatRef(Zone.DAIS, row, n)) for n in range(1, layout.dais_seats + 1)])
+            for row in range(layout.dais_rows, 0, -1)]
     hall = [
-        Row(Zone.HALL, row, [Cell(SeatRef(Zone.HALL, row, n), seats.get(SeatRef(Zone.HALL, row, n)))
-                             for n in range(1, layout.seats_per_row + 1)], layout.reserved.get(row, ""))
+        Row(Zone.HALL, row, [cell(SeatRef(Zone.HALL, row, n)) for n in range(1, layout.seats_per_row + 1)],
+            layout.reserved.get(row, ""))
         for row in range(1, layout.rows + 1)
     ]
     return dais, hall

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seminar.i18n import _
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seating import plan as seating
 from seminar.seating.models import Seat, SeatPlan
@@ -112,9 +113,17 @@ async def plan_view(seminar: Seminar) -> PlanView:
     )
 
 
+def seat_name(layout: Layout, seat: SeatRef) -> str:
+    """A seat as the page's forms name it, by the number the plan shows: "row 3, No. 1", "platform, No. 2"."""
+    if seat.zone == Zone.DAIS:
+        return _("platform, No. %(number)s", number=layout.shown_number(seat))
+    return _("row %(row)s, No. %(number)s", row=seat.row, number=layout.shown_number(seat))
+
+
 def plan_page(seminar: Seminar, view: PlanView) -> dict[str, Any]:
     return {
         "seminar": seminar, **vars(view), "Zone": Zone,
+        "seat_names": {who: seat_name(view.layout, seat) for who, seat in view.seat_of.items()},
         "reserved_text": seating.reserved_text(view.layout.reserved),
         "dais_chosen": set(view.plan.dais_ids or []),
     }
@@ -136,11 +145,19 @@ def seat_label(seat: SeatRef) -> str:
 
 
 def seat_list(view: PlanView) -> list[ListedSeat]:
-    """Everyone seated: the 主席台 No. 1 first, then the hall by units in official order, so a delegate finds their unit."""
-    order = seating.dais_numbers(view.layout.dais_seats, view.layout.second_on_left)
+    """Everyone seated: the 主席台 No. 1 first, then the hall by units in official order, so a delegate finds their unit;
+    each seat by the number the plan shows (counted from the centre of its row)."""
+    layout = view.layout
     dais = sorted(
         (p for p in view.in_order if p.id in view.seat_of and view.seat_of[p.id].zone == Zone.DAIS),
-        key=lambda p: (view.seat_of[p.id].row, order.index(view.seat_of[p.id].number)),
+        key=lambda p: layout.shown_number(view.seat_of[p.id]),
     )
     hall = [p for p in view.in_order if p.id in view.seat_of and view.seat_of[p.id].zone == Zone.HALL]
-    return [ListedSeat(p.name, p.unit, seat_label(view.seat_of[p.id]), view.seat_of[p.id].number) for p in dais + hall]
+    return [ListedSeat(p.name, p.unit, seat_label(view.seat_of[p.id]), in_row(layout, view.seat_of[p.id]))
+            for p in dais + hall]
+
+
+def in_row(layout: Layout, seat: SeatRef) -> int:
+    """A seat's number within its row as the list prints it beside the row (主席台第2排 counts from 1 again)."""
+    shown = layout.shown_number(seat)
+    return shown - (seat.row - 1) * layout.dais_seats if seat.zone == Zone.DAIS and layout.contains(seat) else shown

@@ -18,7 +18,7 @@ from seminar.permissions import can_arrange_seats
 from seminar.seating import actions, printing, queries
 from seminar.seating import plan as seating
 from seminar.seating.export import seat_list_xlsx
-from seminar.seating.plan import SeatRef, Zone
+from seminar.seating.plan import SeatRef, ShownSeat, Zone
 from seminar.seminars.models import Seminar
 from seminar.spreadsheets import XLSX_TYPE
 from seminar.web import flash, form, redirect, render, seminar_page
@@ -122,15 +122,15 @@ async def generate(request: Request) -> Response:
     return await _done(request, seminar, message)
 
 
-def _seat(data: dict[str, str]) -> SeatRef | None:
-    """The seat from its code (drag and drop) or from the form's zone, row and seat number."""
+def _seat(data: dict[str, str]) -> SeatRef | ShownSeat | None:
+    """The seat from its code (drag and drop) or from the form's zone, row and seat number as the plan shows it."""
     if data.get("seat"):
         return SeatRef.parse(data["seat"])
     row, number = _int(data.get("row")), _int(data.get("number"))
     zone = data.get("zone", Zone.HALL)
     if row is None or number is None or zone not in (Zone.DAIS, Zone.HALL):
         return None
-    return SeatRef(Zone(zone), row, number)
+    return ShownSeat(Zone(zone), row, number)
 
 
 async def move(request: Request) -> Response:

@@ -247,3 +247,42 @@ async def _file_manuscript(paper: Paper, demo: DemoPaper, topic: Topic, by: User
         await Paper.filter(id=paper.id).update(
             status=PaperStatus.SUBMITTED, submitted_at=submitted_at, submitted_version=current.version
         )
+
+
+async def accept_demo_final_versions(seminar: Seminar, organizer: User, sent_at: dt.datetime, accepted_at: dt.datetime) -> int:
+    """Every paper the cities were told was accepted sent its 定稿 on `sent_at` (the reviewed text again,
+    as most cities do: it prints the same) and the organizer accepted it on `accepted_at`, so the book
+    prints final versions as a finished seminar's does. Papers with a final version already are left
+    alone; how many were added."""
+    from seminar.reviews.models import Decision
+    from seminar.submissions.models import FinalVersion, FinalVersionStatus
+    from seminar.submissions.rules import POSITIVE_OUTCOMES
+
+    decisions = await Decision.filter(
+        seminar_id=seminar.id, notified_outcome__in=sorted(POSITIVE_OUTCOMES)
+    ).select_related("paper")
+    done = set(await column(FinalVersion.filter(paper__seminar_id=seminar.id), "paper_id"))
+    added = 0
+    for decision in decisions:
+        paper = decision.paper
+        if paper.id in done or paper.status != PaperStatus.SUBMITTED:
+            continue
+        ordinary = Manuscript.filter(paper_id=paper.id).order_by("-version")
+        newest = await ordinary.first()
+        reviewed = await ordinary.filter(version=decision.reviewed_version).first() if decision.reviewed_version else newest
+        if newest is None or reviewed is None:
+            continue
+        async with in_transaction():
+            final = await Manuscript.create(
+                paper_id=paper.id, version=newest.version + 1, blob_id=reviewed.blob_id,
+                original_filename=reviewed.original_filename.replace(".docx", "（定稿）.docx"),
+                content_type=reviewed.content_type, kind=reviewed.kind, html=reviewed.html, word_count=reviewed.word_count,
+                author_in_properties=reviewed.author_in_properties, uploaded_by_id=paper.created_by_id,
+            )
+            await Manuscript.filter(id=final.id).update(uploaded_at=sent_at)
+            await FinalVersion.create(
+                manuscript_id=final.id, paper_id=paper.id, status=FinalVersionStatus.ACCEPTED,
+                reviewed_by_id=organizer.id, reviewed_at=accepted_at,
+            )
+        added += 1
+    return added

@@ -2,6 +2,8 @@
 // posted as the page's own move form (with the plan's version and the CSRF token) asking for JSON;
 // on success the page reloads; on a 409 (someone else changed the plan) it reloads with that message,
 // nothing changed; a refused move shows its message. Without JavaScript the forms below the plan do the same.
+// The mouse uses HTML5 drag and drop; a finger or a pen (which fire no drag events) uses Pointer Events:
+// the name follows the finger and is dropped on the seat under it when the finger lifts.
 (function () {
   "use strict";
   var plan = document.getElementById("seat-plan");
@@ -51,6 +53,53 @@
       sitter.classList.remove("dragging");
       dragged = null;
     });
+  });
+
+  // Touch and pen: the page does not scroll while a name is held (touch-action: none on .sitter).
+  // The seat under the finger, looking through the held name that follows it.
+  function seatUnder(x, y, sitter) {
+    sitter.style.visibility = "hidden";
+    var found = document.elementFromPoint(x, y);
+    sitter.style.visibility = "";
+    var seat = found && found.closest ? found.closest(".seat[data-seat]") : null;
+    return seat && plan.contains(seat) ? seat : null;
+  }
+
+  document.querySelectorAll(".sitter[data-person]").forEach(function (sitter) {
+    var held = null;
+    function clear() {
+      if (held && held.target) { held.target.classList.remove("drop-target"); }
+      sitter.classList.remove("dragging", "held");
+      sitter.style.transform = "";
+      held = null;
+    }
+    sitter.addEventListener("pointerdown", function (event) {
+      if (event.pointerType === "mouse" || busy) { return; }
+      held = { id: event.pointerId, x: event.clientX, y: event.clientY, target: null };
+      if (sitter.setPointerCapture) { sitter.setPointerCapture(event.pointerId); }
+      sitter.classList.add("dragging", "held");
+    });
+    sitter.addEventListener("pointermove", function (event) {
+      if (!held || event.pointerId !== held.id) { return; }
+      event.preventDefault();
+      sitter.style.transform = "translate(" + (event.clientX - held.x) + "px," + (event.clientY - held.y) + "px)";
+      var seat = seatUnder(event.clientX, event.clientY, sitter);
+      if (seat !== held.target) {
+        if (held.target) { held.target.classList.remove("drop-target"); }
+        if (seat) { seat.classList.add("drop-target"); }
+        held.target = seat;
+      }
+    });
+    sitter.addEventListener("pointerup", function (event) {
+      if (!held || event.pointerId !== held.id) { return; }
+      var seat = seatUnder(event.clientX, event.clientY, sitter);
+      clear();
+      if (!seat) { return; }
+      var occupant = seat.querySelector(".sitter");
+      if (occupant && occupant.dataset.person === sitter.dataset.person) { return; }
+      send(sitter.dataset.person, seat.dataset.seat);
+    });
+    sitter.addEventListener("pointercancel", clear);
   });
 
   plan.querySelectorAll(".seat[data-seat]").forEach(function (seat) {

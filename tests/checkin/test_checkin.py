@@ -93,6 +93,22 @@ async def test_a_bad_badge_gets_a_clear_answer_and_changes_nothing(
     assert await CheckIn.all().count() == 0
 
 
+@pytest.mark.parametrize("scanned", [
+    "https://example.com/gd-2021/news", "WIFI:S:会场;T:WPA;P:12345678;;", "hello", "https://u.wechat.com/EAbCdEf",
+])
+async def test_a_scanned_qr_code_that_is_no_badge_is_told_so_and_checks_nobody_in(client: Client, scanned: str) -> None:
+    _seminar, _attendee, staff = await staffed()
+    await client.login(staff.email)  # type: ignore[attr-defined]
+
+    sent = await client.post("/gd-2021/checkin/record", content=json.dumps({"token": scanned, "day": "2026-12-10"}),
+                             headers={"X-CSRF-Token": await client.csrf(), "Content-Type": "application/json"})
+
+    assert sent.status_code == 400
+    assert sent.json() == {"status": "refused",
+                           "message": "这个二维码不是参会证，不能用于签到。请扫描参会证上的二维码，或按姓名查找。"}
+    assert await CheckIn.all().count() == 0
+
+
 async def test_people_who_do_not_check_in_see_only_a_request_to_show_the_badge(client: Client, settings: Settings) -> None:
     seminar, attendee, _staff = await staffed()
     path = badge_path(settings, seminar.id, attendee.id)  # type: ignore[attr-defined]

@@ -64,6 +64,8 @@ async def test_the_organizer_sees_the_count_and_who_is_missing_by_unit_in_offici
     assert status["counts"][0] == {"day": "2026-12-10", "label": "2026年12月10日", "session": "", "title": "",
                                    "checked_in": 1, "expected": 5}
     assert "1</span> / <span data-expected>5" in page.text
+    # The page as first served names them too, before any refresh.
+    assert "<strong>广州市</strong>（1）：陈静</p>" in page.text and "<strong>中山大学</strong>（1）：钱教授</p>" in page.text
     # The table of every day says its dates as the reader writes them, not 2026-12-10.
     assert '<th scope="row">2026年12月10日 </th><td>1 / 5</td>' in page.text
 

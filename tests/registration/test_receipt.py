@@ -204,3 +204,84 @@ async def test_the_demo_gives_approved_registrations_plausible_details_once() ->
     assert registration.arrival_on == dt.date(2026, 12, 9) and registration.departure_on == dt.date(2026, 12, 11)
     assert registration.lodging == Lodging.SINGLE and registration.arrival_transport
     assert (await Registration.get(user_id=pending_user.id)).receipt_updated_at is None
+
+
+async def test_the_organizer_corrects_an_attendees_receipt_after_the_deadline_and_the_attendee_sees_it(
+    client: Client,
+) -> None:
+    from seminar.audit.models import AuditEntry
+
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    attendee = await make_attendee(seminar)  # 黄颖
+    registration = await Registration.get(user_id=attendee.id)
+    await RegistrationSettings.create(seminar=seminar, receipt_deadline=dt.date.today() - dt.timedelta(days=2))
+    await client.login(organizer.email)
+
+    listing = await client.get("/gd-2021/manage/participants")
+    page = await client.get(f"/gd-2021/manage/participants/{registration.id}/receipt")
+    saved = await client.post_form(
+        f"/gd-2021/manage/participants/{registration.id}/receipt",
+        {**RECEIPT, "position": "治安管理局副局长", "phone": "13900139001", "lodging": "single", "arrival_on": "2026-12-09"},
+        follow_redirects=True,
+    )
+    await client.login(attendee.email)
+    own = await client.get("/gd-2021/me/receipt")
+
+    assert f"/gd-2021/manage/participants/{registration.id}/receipt" in listing.text
+    assert page.status_code == 200 and "黄颖的参会回执" in page.text and 'value="治安管理局干部"' in page.text
+    assert flashes(saved) == ["黄颖的参会回执已保存。"]
+    await registration.refresh_from_db()
+    assert (registration.position, registration.phone, registration.lodging) == ("治安管理局副局长", "13900139001", Lodging.SINGLE)
+    assert (registration.arrival_on, registration.diet) == (dt.date(2026, 12, 9), Diet.HALAL)
+    assert 'value="治安管理局副局长"' in own.text and '<option selected value="single">' in own.text
+    entry = await AuditEntry.get(action="registration:edit_receipt")
+    assert entry.user_id == organizer.id and entry.target == {"slug": "gd-2021", "registration_id": str(registration.id)}
+
+
+async def test_an_invalid_receipt_from_the_organizer_changes_nothing_and_keeps_what_was_typed(client: Client) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    registration = await Registration.get(user_id=(await make_attendee(seminar)).id)
+    await RegistrationSettings.create(seminar=seminar, receipt_fields={"lodging": "required"})
+    await client.login(organizer.email)
+    url = f"/gd-2021/manage/participants/{registration.id}/receipt"
+
+    backwards = await client.post_form(url, {**RECEIPT, "position": "局长", "phone": "13900139001",
+                                             "arrival_on": "2026-12-10", "departure_on": "2026-12-09"})
+    no_lodging = await client.post_form(url, {**RECEIPT, "position": "局长", "phone": "13900139001", "lodging": ""})
+    bad_phone = await client.post_form(url, {**RECEIPT, "position": "局长", "phone": "电话"})
+
+    assert backwards.status_code == 400 and "离会日期不能早于到会日期。" in backwards.text
+    assert 'value="局长"' in backwards.text and 'value="G6101 14:30 广州南"' in backwards.text
+    assert no_lodging.status_code == 400 and "请填写“住宿”。" in no_lodging.text
+    assert bad_phone.status_code == 400
+    await registration.refresh_from_db()
+    assert (registration.position, registration.phone, registration.lodging) == ("治安管理局干部", "13900139000", None)
+
+
+async def test_only_this_seminars_organizers_open_someone_elses_receipt(client: Client) -> None:
+    from tests.factories import make_reviewer, make_submitter
+
+    seminar = await make_seminar()
+    other = await make_seminar(slug="sz-2022")
+    registration = await Registration.get(user_id=(await make_attendee(seminar)).id)
+    people = [
+        await make_reviewer(seminar, email="reviewer@example.org"),
+        await make_submitter(seminar, email="submitter@example.org"),
+        await make_attendee(seminar, email="another@example.org", name="陈静"),
+        await make_organizer(other, email="elsewhere@example.org"),
+    ]
+    url = f"/gd-2021/manage/participants/{registration.id}/receipt"
+
+    answers = []
+    for person in people:
+        await client.login(person.email)
+        answers.append(((await client.get(url)).status_code,
+                        (await client.post_form(url, {**RECEIPT, "position": "局长", "phone": "13900139001"})).status_code))
+    elsewhere = await client.get(f"/sz-2022/manage/participants/{registration.id}/receipt")  # its organizer, their address
+
+    assert all(get in (403, 404) and post in (403, 404) for get, post in answers), answers
+    assert elsewhere.status_code == 404  # the registration is not the other seminar's
+    await registration.refresh_from_db()
+    assert (registration.position, registration.phone) == ("治安管理局干部", "13900139000")

@@ -79,7 +79,7 @@ async def test_generate_seats_the_chosen_leaders_centre_out_and_the_rest_by_unit
     # 周副书记 (read as lower than 深圳书记) on his right; row 1 is reserved for 嘉宾.
     assert await seat_map(seminar) == {
         "dais-1-2": "马书记", "dais-1-3": "深圳书记", "dais-1-1": "周副书记",
-        "hall-2-1": "广州处长", "hall-2-2": "广州科员", "hall-3-1": "深圳干部",
+        "hall-2-2": "广州处长", "hall-2-1": "广州科员", "hall-3-2": "深圳干部",  # each row from its centre
     }
     assert "嘉宾" in response.text
 
@@ -106,24 +106,27 @@ async def test_moving_onto_a_taken_seat_swaps_and_regenerating_then_asks_first(c
     await organizer_client(client, seminar)
     await client.post_form(f"{PLAN}/layout", {**LAYOUT, "reserved": "", "version": "0"}, follow_redirects=True)
     await client.post_form(f"{PLAN}/generate", {"version": "1"}, follow_redirects=True)
-    assert (await seat_map(seminar))["hall-1-1"] == "马书记"
+    before = await seat_map(seminar)
+    assert before["hall-1-2"] == "马书记"  # No. 1 of row 1: of two seats, the one on the platform's left
+    was = next(code for code, name in before.items() if name == "深圳干部")
 
+    # The form names the seat as the plan shows it: row 1, No. 1.
     moved = await client.post_form(f"{PLAN}/move", {"version": "2", "person": str(people["深圳干部"].id),
                                                     "zone": "hall", "row": "1", "number": "1"})
 
     assert moved.status_code == 303
     seats = await seat_map(seminar)
-    assert (seats["hall-1-1"], seats["hall-3-2"]) == ("深圳干部", "马书记")
+    assert (seats["hall-1-2"], seats[was]) == ("深圳干部", "马书记")
 
     asked = await client.post_form(f"{PLAN}/generate", {"version": "3"})
 
     assert asked.status_code == 409
     assert "生成座次表后有座位被手动调整过" in asked.text
-    assert (await seat_map(seminar))["hall-1-1"] == "深圳干部"
+    assert (await seat_map(seminar))["hall-1-2"] == "深圳干部"
 
     await client.post_form(f"{PLAN}/generate", {"version": "3", "overwrite": "y"}, follow_redirects=True)
 
-    assert (await seat_map(seminar))["hall-1-1"] == "马书记"
+    assert (await seat_map(seminar))["hall-1-2"] == "马书记"
 
 
 async def test_drag_and_drop_posts_the_move_as_json_and_a_stale_one_gets_409(client: Client) -> None:
@@ -218,11 +221,15 @@ async def test_the_printed_plan_and_list(client: Client) -> None:
     assert text.startswith("开班式座次表2026年12月10日")
     for printed in ("主席台", "马书记省委政法委", "第1排嘉宾", "第2排", "第3排"):
         assert printed in text
-    assert text.index("第2排") < text.index("周副书记") < text.index("广州处长") < text.index("第3排") < text.index("深圳书记")
+    # Drawn from the audience's left: row 2's No. 2 (广州处长), then its No. 1 (周副书记) on the platform's left.
+    assert "第2排2广州处长广州市1周副书记省委政法委第3排2深圳书记深圳市1广州科员" in text
+    assert "每排1号居中" in text
     [listed] = page_texts(listing.content)
-    assert listed.startswith("开班式座次名单2026年12月10日序号姓名单位排座1马书记省委政法委主席台22周副书记省委政法委第2排1")
+    assert listed.startswith("开班式座次名单2026年12月10日序号姓名单位排座1马书记省委政法委主席台12周副书记省委政法委第2排1"
+                             "3广州处长广州市第2排2")
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "开班式座次表"
     assert rows[1] == ("序号", "姓名", "单位", "排", "座")
-    assert rows[2] == (1, "马书记", "省委政法委", "主席台", 2)
+    assert rows[2] == (1, "马书记", "省委政法委", "主席台", 1)
+    assert rows[4] == (3, "广州处长", "广州市", "第2排", 2)
     assert len(rows) == 2 + 5  # 马书记 on the platform, four of five others in the hall's two free rows
