@@ -1,11 +1,14 @@
 """Archives of the previous format, `seminar-archive/1`, brought to this one before they are checked.
 
-Format 1 is the shape exported before migrations 0025 and 0026: the decision letters' wording had
-its own table, `review_decision_mail_template` (one Chinese letter per outcome), and the book's
-settings had no house style. Format 2 folds those rows into `mail_wording` exactly as migration
+Format 1 is the shape exported before migrations 0025–0028: the decision letters' wording had
+its own table, `review_decision_mail_template` (one Chinese letter per outcome), the book's
+settings had no house style and no tagged-PDF choice, builds had no kind (every build was the
+book's) and there was no 会议手册 (`handbook_settings`). Format 2 folds those rows into `mail_wording` exactly as migration
 0025_decision_wording folds the table's rows (kind `reviews-decision-<outcome>`, locale `zh_Hans`,
 subject, body and time kept; see seminar.reviews.letters.wording_kind), and gives the book's
-settings the house style migration 0026_house_style gives existing rows (`academic`). The
+settings the house style migration 0026_house_style gives existing rows (`academic`), builds the
+kind 0027_handbook gives them (`book`), an empty `handbook_settings` (the table did not exist), and
+the book's settings 0028_tagged_pdf's `tagged_pdf` (false). The
 migrations are SQL on tables and are not imported at run time; these few lines repeat their mapping
 on the archive's rows, and tests/test_migrations.py holds the two to the same result.
 Pure: plain dicts in, plain dicts out.
@@ -21,6 +24,8 @@ FORMAT_1 = "seminar-archive/1"
 DECISION_TABLE = "review_decision_mail_template"
 DECISION_LOCALE = "zh_Hans"  # the only language decision letters had before 0025
 HOUSE_STYLE = "academic"  # 0026's db_default for the book settings that existed
+BUILD_KIND = "book"  # 0027's db_default for the builds that existed
+TAGGED_PDF = False  # 0028's db_default
 
 # The rows of the old table as format 1 wrote them (its published schema then).
 DECISION_ROWS: dict[str, Any] = {
@@ -66,5 +71,10 @@ def upgrade(document: dict[str, Any], current: str) -> dict[str, int]:
     for row in tables.get("proceedings_settings", []):
         if isinstance(row, dict):
             row.setdefault("house_style", HOUSE_STYLE)
+            row.setdefault("tagged_pdf", TAGGED_PDF)
+    for row in tables.get("proceedings_build", []):
+        if isinstance(row, dict):
+            row.setdefault("kind", BUILD_KIND)
+    tables.setdefault("handbook_settings", [])
     document["format"] = current
     return {DECISION_TABLE: len(old_rows)}

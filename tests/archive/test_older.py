@@ -54,7 +54,10 @@ def _format_1(archive: bytes, format_name: str = "seminar-archive/1") -> bytes:
     ]
     assert tables["proceedings_settings"]
     for row in tables["proceedings_settings"]:
-        del row["house_style"]
+        del row["house_style"], row["tagged_pdf"]
+    for row in tables["proceedings_build"]:
+        del row["kind"]
+    del tables["handbook_settings"]
     document["format"] = format_name
     data = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).encode()
     manifest = {"format": format_name, "document": {"path": "seminar.json", "sha256": hashlib.sha256(data).hexdigest(),
@@ -76,7 +79,8 @@ async def _assert_imported_wording(slug: str) -> None:
     letter = wordings[(wording_kind("keynote"), "zh_Hans")]
     assert letter.subject == "{seminar}：您的论文入选重点发言" and "入选重点发言。" in letter.body
     assert letter.updated_at == WORDED_AT
-    assert (await ProceedingsSettings.get(seminar_id=imported.id)).house_style == "academic"
+    book = await ProceedingsSettings.get(seminar_id=imported.id)
+    assert (book.house_style, book.tagged_pdf) == ("academic", False)
 
 
 async def test_an_admin_imports_an_archive_of_the_format_before_and_its_decision_letter_wording_is_there(client: Client) -> None:
