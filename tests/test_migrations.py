@@ -22,6 +22,7 @@ from tortoise.migrations import operations as ops
 from tortoise.migrations.api.migrate import migrate
 
 import migrations
+from seminar.archive import older
 from seminar.db import is_postgres, tortoise_config
 from tests.conftest import _postgres_admin, _postgres_parts
 
@@ -103,14 +104,19 @@ async def _upgrade_with_data(scratch_database: str) -> None:
     await Tortoise.init(config=config)
     try:
         rows = await connections.get("default").execute_query_dict(
-            "SELECT preface, afterword, preface_signature, compiled_by FROM proceedings_settings"
+            "SELECT preface, afterword, preface_signature, compiled_by, house_style FROM proceedings_settings"
         )
         units = await connections.get("default").execute_query_dict("SELECT full_name FROM unit")
         wordings = await connections.get("default").execute_query_dict("SELECT kind, locale, subject, body FROM mail_wording")
     finally:
         await Tortoise.close_connections()
-    assert rows == [{"preface": "前言", "afterword": "", "preface_signature": "", "compiled_by": ""}]
+    assert rows == [{"preface": "前言", "afterword": "", "preface_signature": "", "compiled_by": "", "house_style": older.HOUSE_STYLE}]
     assert units == [{"full_name": ""}]
     # A decision letter worded before letters had languages is the seminar's Simplified Chinese wording.
     assert wordings == [{"kind": "reviews-decision-keynote", "locale": "zh_Hans", "subject": "{seminar}：重点发言",
                          "body": "{recipient}：入选。"}]
+    # An archive of the format before (seminar-archive/1) gets the same row from the importer's converter.
+    old_row = {"id": 7, "outcome": "keynote", "subject": "{seminar}：重点发言", "body": "{recipient}：入选。",
+               "updated_at": "2021-11-01T00:00:00+00:00", "seminar_id": 1}
+    converted = older.decision_wording(old_row, 1)
+    assert [{key: converted[key] for key in ("kind", "locale", "subject", "body")}] == wordings

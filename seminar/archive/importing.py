@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from seminar.archive import older
 from seminar.archive.export import DOCUMENT, MANIFEST, ArchiveError, Problem, file_path
 from seminar.archive.remap import JSON_TABLES, remap_json_columns
 from seminar.archive.schema import FORMAT, problems, published_schema
@@ -36,6 +38,7 @@ from seminar.seminars.rules import slug_problem
 _ACTIVE_CHECKS = ("queued", "running")
 _ZIP_MAGIC = b"PK\x03\x04"
 _FORMAT_NAME = FORMAT.rsplit("/", 1)[0] + "/"  # "seminar-archive/": the same kind of archive, any version
+_READABLE = (FORMAT, older.FORMAT_1)  # this format, and the one before it (converted on reading)
 
 
 @dataclass
@@ -52,6 +55,9 @@ class ImportReport:
     file_bytes: int = 0
     certificates_renumbered: int = 0
     left_out: dict[str, int] = field(default_factory=dict)
+    # An archive of the format before: which format, and the old tables' rows converted (table → rows).
+    converted_from: str = ""
+    converted: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as the command prints it."""
@@ -66,6 +72,10 @@ class ImportReport:
         ]
         if self.certificates_renumbered:
             lines.append(f"Certificates renumbered (their numbers were taken here): {self.certificates_renumbered}.")
+        if self.converted_from:
+            counted = ", ".join(f"{table} {count}" for table, count in self.converted.items())
+            lines.append(f"Converted from the older format {self.converted_from}: {counted} (decision letters' wording, "
+                         f"now mail_wording in {older.DECISION_LOCALE}).")
         if self.left_out:
             lines.append("Left out by the export: " + ", ".join(f"{k} {v}" for k, v in self.left_out.items()) + ".")
         return lines
@@ -78,6 +88,8 @@ class ImportReport:
 class _Archive:
     zip: zipfile.ZipFile
     document: dict[str, Any]
+    converted_from: str = ""
+    converted: dict[str, int] = field(default_factory=dict)
 
 
 def _starts_like_a_zip(source: Path | IO[bytes]) -> bool:
@@ -100,17 +112,33 @@ def _open(source: Path | IO[bytes]) -> _Archive:
         if MANIFEST not in names:
             raise ArchiveError(f"not a seminar archive: it has no {MANIFEST}", Problem.NOT_ARCHIVE)
         manifest = json.loads(archive.read(MANIFEST))
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") not in _READABLE:
             found = manifest.get("format") if isinstance(manifest, dict) else None
             problem = Problem.OTHER_VERSION if str(found).startswith(_FORMAT_NAME) else Problem.NOT_ARCHIVE
-            raise ArchiveError(f"not a seminar archive of this system (format {found!r}, expected {FORMAT!r})", problem)
+            raise ArchiveError(
+                f"not a seminar archive of this system (format {found!r}, expected {' or '.join(map(repr, _READABLE))})", problem
+            )
         data = archive.read(DOCUMENT)
         if hashlib.sha256(data).hexdigest() != manifest.get("document", {}).get("sha256"):
             raise ArchiveError(f"{DOCUMENT} is damaged: its SHA-256 differs from the manifest's")
         document = json.loads(data)
     except (KeyError, json.JSONDecodeError, UnicodeDecodeError, zipfile.BadZipFile, zlib.error, EOFError, AttributeError) as error:
         raise ArchiveError(f"not a readable archive: {error}") from error
+    if manifest["format"] == older.FORMAT_1:
+        return _Archive(archive, document, older.FORMAT_1, _upgraded(document))
     return _Archive(archive, document)
+
+
+def _upgraded(document: Any) -> dict[str, int]:
+    """A format-1 document made this format's, in place (archive/older.py); what was converted."""
+    if not isinstance(document, dict) or document.get("format") != older.FORMAT_1 or not isinstance(document.get("tables"), dict):
+        raise ArchiveError(f"{DOCUMENT} is not of the format its manifest names ({older.FORMAT_1})", Problem.OTHER_VERSION)
+    the_old_table = {"type": "object", "required": ["tables"], "properties": {"tables": {
+        "type": "object", "required": [older.DECISION_TABLE], "properties": {older.DECISION_TABLE: older.DECISION_ROWS}}}}
+    if found := problems(document, the_old_table, limit=5):
+        raise ArchiveError(f"{DOCUMENT} does not follow the schema of format {older.FORMAT_1}: " + "; ".join(found),
+                           Problem.OTHER_VERSION)
+    return older.upgrade(document, FORMAT)
 
 
 def _check_document(document: Any) -> None:
@@ -312,6 +340,15 @@ def _auto_now_columns(model: type[Model]) -> list[str]:
     ]
 
 
+async def _create(model: type[Model], values: dict[str, Any], slug: str, connection: Any) -> Model:
+    if model._meta.db_table != "seminar":
+        return await model.create(**values, using_db=connection)
+    try:
+        return await model.create(**values, using_db=connection)
+    except IntegrityError as error:  # the slug is the seminar's only unique column but its id
+        raise _slug_taken(slug) from error
+
+
 def _insert_order() -> list[type[Model]]:
     """Parents before children, and the tables holding ids in JSON after every table those ids name."""
     models = carried_models()
@@ -328,10 +365,23 @@ async def import_archive(source: Path | IO[bytes], slug: str | None = None) -> I
     if problem := slug_problem(slug):
         raise ArchiveError(f"the slug '{slug}' cannot name a seminar here: {problem}", Problem.BAD_SLUG, slug)
     if await Seminar.filter(slug=slug).exists():
-        raise ArchiveError(
-            f"a seminar '{slug}' exists here already: give the imported one another slug with --slug", Problem.SLUG_TAKEN, slug
-        )
-    report = ImportReport(slug, left_out=dict(archive.document["left_out"]))
+        raise _slug_taken(slug)
+    return await write_import(archive, rows, slug)
+
+
+def _slug_taken(slug: str) -> ArchiveError:
+    return ArchiveError(
+        f"a seminar '{slug}' exists here already: give the imported one another slug with --slug", Problem.SLUG_TAKEN, slug
+    )
+
+
+async def write_import(archive: _Archive, rows: dict[str, list[dict[str, Any]]], slug: str) -> ImportReport:
+    """Write the checked archive as the seminar `slug`, in one transaction. Another import may take
+    the slug after `import_archive` looked (two admins at the same moment): the seminar's insert then
+    breaks the slug's unique constraint, and the same ArchiveError as the look's comes out with
+    nothing written (the transaction rolls back)."""
+    report = ImportReport(slug, left_out=dict(archive.document["left_out"]),
+                          converted_from=archive.converted_from, converted=dict(archive.converted))
     async with in_transaction() as connection:
         maps: dict[str, dict[Any, Any]] = {"unit": await _units(rows["unit"], report, connection)}
         maps["user"] = await _people(rows["user"], maps["unit"], report, connection)
@@ -349,7 +399,7 @@ async def import_archive(source: Path | IO[bytes], slug: str | None = None) -> I
                         values[column] = maps[related._meta.db_table][values[column]]
                 remap_json_columns(table, values, maps)
                 _fix(table, values, next(iter(maps["seminar"].values()), None), slug, taken, report)
-                created = await model.create(**values, using_db=connection)
+                created = await _create(model, values, slug, connection)
                 if given := {name: values[name] for name in stamped if values.get(name) is not None}:
                     # An update query takes the times as given, where saving a row stamps "now".
                     await model.filter(pk=created.pk).using_db(connection).update(**given)

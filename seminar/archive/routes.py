@@ -117,7 +117,9 @@ async def import_report(request: Request) -> Response:
     ordered = [*(table for table in TABLE_LABELS if table in rows), *(table for table in rows if table not in TABLE_LABELS)]
     kinds = [(str(TABLE_LABELS.get(table, table)), rows[table]) for table in ordered if rows[table]]
     left_out = [(str(LEFT_OUT_LABELS.get(name, name)), count) for name, count in report["left_out"].items() if count]
-    context = {"report": report, "kinds": kinds, "left_out": left_out}
+    # An archive of the format before: its decision letters' wording became the seminar's mail wording.
+    converted = sum(report.get("converted", {}).values())
+    context = {"report": report, "kinds": kinds, "left_out": left_out, "converted": converted}
     return render(request, "archive/import_report.html", context)
 
 

@@ -18,7 +18,9 @@ from tortoise.models import Model
 
 from seminar.archive.tables import CARRIED, PERSON_COLUMNS, UNIT_COLUMNS, carried_models, model_of
 
-FORMAT = "seminar-archive/1"
+# The archive's format: 2 since decision letters' wording became mail wording and the book got a
+# house style (migrations 0025, 0026); format 1 archives are converted on import (archive/older.py).
+FORMAT = "seminar-archive/2"
 SCHEMA_ID = "https://seminar.example.org/archive-schema.json"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SHA256 = "^[0-9a-f]{64}$"

@@ -42,6 +42,8 @@ class ProceedingsSettingsForm(BaseForm):
         default=HouseStyle.ACADEMIC.value, coerce=HouseStyle,
     )
 
+    tagged_pdf = BooleanField(_l("Tagged PDF for screen readers (PDF/UA)"))
+
     def fill_speeches(self, speeches: Sequence[Any]) -> None:
         """Show the saved 领导讲话 (rows of `models.BookSpeech`) in the form's speech fields."""
         for speech in speeches:
@@ -61,6 +63,7 @@ class ProceedingsSettingsForm(BaseForm):
             "include_agenda": bool(self.include_agenda.data),
             "include_participants": bool(self.include_participants.data),
             "house_style": HouseStyle(self.house_style.data or HouseStyle.ACADEMIC),
+            "tagged_pdf": bool(self.tagged_pdf.data),
         }
 
     def speeches(self) -> dict[SpeechKind, dict[str, str]]:

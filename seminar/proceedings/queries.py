@@ -236,6 +236,7 @@ async def book_spec(seminar: Seminar, volume: int | None = None) -> BookSpec:
         organizer=(organizer.full_name or organizer.name) if organizer else "",
         compiled_by=options.compiled_by,
         house_style=HouseStyle(options.house_style),
+        tagged=options.tagged_pdf,
         date=seminar.starts_on,
         topics=tuple(book_topics),
         mark=options.mark,

@@ -20,8 +20,8 @@ from tortoise import Tortoise
 
 from seminar.accounts.models import AccountToken, TokenPurpose, User
 from seminar.agenda.models import AgendaDraft
-from seminar.archive.export import ArchiveError, archive_bytes
-from seminar.archive.importing import import_archive
+from seminar.archive.export import ArchiveError, Problem, archive_bytes
+from seminar.archive.importing import import_archive, read_and_check, write_import
 from seminar.archive.schema import SCHEMA_PATH, build_schema, problems, published_schema, schema_text
 from seminar.archive.tables import CARRIED, LEFT_OUT, SEPARATE
 from seminar.certificates.models import Certificate, CertificateKind, CertificateSettings
@@ -219,8 +219,27 @@ async def test_a_damaged_foreign_or_tampered_archive_and_a_taken_slug_are_refuse
         assert await _row_counts() == before, case
 
 
+async def test_a_slug_taken_after_the_look_is_refused_as_taken_with_nothing_written(database: str) -> None:
+    """Another import takes the slug between the look and the insert: the unique constraint, not a 500."""
+    seminar = await _seminar()
+    archive = await archive_bytes(seminar.slug, database)
+    for user in await User.filter(is_admin=False):  # people to create, whose creation must be undone
+        user.email = f"old-{user.email}"
+        await user.save(update_fields=["email"])
+    checked, rows = await read_and_check(io.BytesIO(archive))
+    await make_seminar(slug="gd-2021-copy", topics=0)  # the other import, committed after this one looked
+    before = await _row_counts()
+
+    with pytest.raises(ArchiveError) as refused:
+        await write_import(checked, rows, "gd-2021-copy")
+
+    assert refused.value.problem is Problem.SLUG_TAKEN and refused.value.slug == "gd-2021-copy"
+    assert "a seminar 'gd-2021-copy' exists here already" in str(refused.value)
+    assert await _row_counts() == before
+
+
 def test_the_schema_check_agrees_with_jsonschema(database: str) -> None:
-    document: dict[str, Any] = {"format": "seminar-archive/1", "exported_at": "2026-12-04T00:00:00+00:00", "seminar": {"slug": "x", "title": "x"},
+    document: dict[str, Any] = {"format": "seminar-archive/2", "exported_at": "2026-12-04T00:00:00+00:00", "seminar": {"slug": "x", "title": "x"},
                 "units": [], "people": [], "files": [], "left_out": {}, "tables": {table: [] for table in CARRIED}}
     validator = jsonschema.Draft202012Validator(published_schema())
     broken = [

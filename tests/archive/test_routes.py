@@ -13,6 +13,7 @@ import zipfile
 import pytest
 
 from seminar.accounts.models import User
+from seminar.archive import importing
 from seminar.archive.labels import TABLE_LABELS
 from seminar.archive.tables import CARRIED
 from seminar.audit.models import AuditEntry
@@ -20,7 +21,7 @@ from seminar.seminars.models import Seminar
 from seminar.submissions.models import Paper
 from tests.archive.test_archive import _rewritten, _row_counts, _seminar
 from tests.conftest import Client
-from tests.factories import make_user
+from tests.factories import make_seminar, make_user
 
 IMPORT = "/manage/seminars/import"
 
@@ -111,7 +112,7 @@ def _without_manifest(archive: bytes) -> bytes:
 
 
 def _other_version(archive: bytes) -> bytes:
-    return _rewritten(archive, {"manifest.json": b'{"format": "seminar-archive/2"}'})
+    return _rewritten(archive, {"manifest.json": b'{"format": "seminar-archive/3"}'})
 
 
 def _file_tampered(archive: bytes) -> bytes:
@@ -146,6 +147,35 @@ async def test_a_bad_upload_gets_its_message_and_creates_nothing(client: Client,
     assert await Seminar.all().count() == 1
     if case == "short name taken":  # the free name is offered in the field, to upload the file again under it
         assert 'value="gd-2021-2"' in response.text
+
+
+async def test_a_short_name_taken_by_another_import_after_the_look_gets_the_same_message(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two admins import under the same short name at the same moment: the other import commits
+    after this one looked and before it writes. The seminar's insert then breaks the unique short
+    name: the same refusal as the look's, and nothing of this import is written."""
+    seminar = await _seminar()
+    archive = await _exported(client, seminar.slug)
+    await _as_admin(client)
+    for user in await User.filter(is_admin=False):  # people to create, whose creation must be undone
+        user.email = f"old-{user.email}"
+        await user.save(update_fields=["email"])
+    write_import, between = importing.write_import, []
+
+    async def after_the_other_import(archive, rows, slug):  # type: ignore[no-untyped-def]
+        await make_seminar(slug=slug, topics=0)
+        between.append(await _row_counts())
+        return await write_import(archive, rows, slug)
+
+    monkeypatch.setattr(importing, "write_import", after_the_other_import)
+    response = await client.post_form(IMPORT, {"slug": "gd-2021-copy"}, files=_upload(archive))
+
+    assert response.status_code == 400
+    assert _errors(response.text) == [_errors(response.text)[0]] and _errors(response.text)[0].startswith(
+        "本系统已有网址简称为“gd-2021-copy”的研讨班。请另选一个网址简称（“gd-2021-copy-2”尚未使用）")
+    assert 'id="slug-errors"' in response.text and 'value="gd-2021-copy-2"' in response.text
+    assert between and await _row_counts() == between[0]
 
 
 async def test_no_file_is_asked_for_and_a_bad_short_name_is_refused_before_reading(client: Client) -> None:

@@ -220,6 +220,30 @@ async def test_the_house_style_is_chosen_on_the_settings_page_and_reaches_the_bo
     assert (await ProceedingsSettings.get(seminar_id=seminar.id)).house_style == HouseStyle.OFFICIAL
 
 
+async def test_the_tagged_pdf_is_switched_on_on_the_settings_page_and_makes_a_different_build(client: Client) -> None:
+    from seminar.proceedings.inputs import input_hash
+    from seminar.proceedings.queries import book_spec
+
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    await client.login(organizer.email)
+    before = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+    untagged = await book_spec(seminar)
+
+    response = await client.post_form("/gd-2021/manage/proceedings", {"mark": "内部资料", "tagged_pdf": "y"})
+    after = lxml.html.fromstring((await client.get("/gd-2021/manage/proceedings")).text)
+    tagged = await book_spec(seminar)
+
+    assert before.xpath("//input[@name='tagged_pdf']/@checked") == []
+    assert "PDF/UA" in before.xpath("string(//label[@for='tagged_pdf'])")
+    assert response.status_code == 303
+    assert after.xpath("//input[@name='tagged_pdf']/@checked") != []
+    assert (untagged.tagged, tagged.tagged) == (False, True)
+    assert input_hash(untagged) != input_hash(tagged)  # a tagged book is another build, not the cached untagged one
+    await client.post_form("/gd-2021/manage/proceedings", {"mark": "内部资料"})
+    assert (await ProceedingsSettings.get(seminar_id=seminar.id)).tagged_pdf is False
+
+
 async def test_the_participants_list_switched_on_without_an_approved_registration_is_left_out_and_the_organizer_is_told(
     client: Client,
 ) -> None:
