@@ -20,6 +20,23 @@ class UnitKind(StrEnum):
     INSTITUTION = "institution"
 
 
+# Where each kind of unit stands in a list of people (参会人员名单, 签到表): 省直单位 first, then the
+# cities with their special zones, then institutions and experts; people without a unit last.
+_PEOPLE_GROUPS = {UnitKind.DEPARTMENT: 0, UnitKind.CITY: 1, UnitKind.SPECIAL_ZONE: 1, UnitKind.INSTITUTION: 2}
+NO_UNIT_GROUP = 3
+
+
+def people_unit_order(kind: str | None, sort_order: int = 0) -> tuple[int, int]:
+    """The key that orders people by their unit: the unit's group (`_PEOPLE_GROUPS`), then its `sort_order`.
+
+    `kind` None is someone without a listed unit (typed by hand or none). Papers keep plain `sort_order`
+    (only cities submit); people need the 省直单位 before the cities, which `sort_order` alone puts after them.
+    """
+    if kind is None:
+        return (NO_UNIT_GROUP, 0)
+    return (_PEOPLE_GROUPS[UnitKind(kind)], sort_order)
+
+
 @dataclass(frozen=True)
 class UnitData:
     name: str

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
+from seminar.accounts.units import people_unit_order
 from seminar.certificates.badges import CATEGORIES, BadgePerson, category_of
 from seminar.certificates.checkin import checkin_code, checkin_token, checkin_url
 from seminar.certificates.document import CertificateSpec
@@ -21,7 +22,10 @@ from seminar.reviews.models import Decision, Outcome
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import Blob, PaperStatus
 
-UNLISTED = 10**6  # a unit typed in by hand sorts after every listed one
+
+def unit_key(unit: Unit | None) -> tuple[int, int]:
+    """Where a person of `unit` stands in lists of people; a unit typed in by hand (None) after every listed one."""
+    return people_unit_order(unit.kind, unit.sort_order) if unit else people_unit_order(None)
 
 
 async def settings_of(seminar: Seminar) -> CertificateSettings:
@@ -125,7 +129,7 @@ class SitePerson:
     user_id: int
     name: str
     unit: str
-    unit_order: int
+    unit_order: tuple[int, int]  # accounts.units.people_unit_order
     position: str
     category: str  # a key of badges.CATEGORIES
 
@@ -133,7 +137,8 @@ class SitePerson:
 async def site_people(seminar: Seminar) -> list[SitePerson]:
     """Approved attendees (and attendees invited without registering), reviewers, staff and organizers, once each.
 
-    Sorted by category (工作人员, 点评专家, 嘉宾, 代表), then by unit in the official order, then by name.
+    Sorted by category (工作人员, 点评专家, 嘉宾, 代表), then by unit as lists of people order them
+    (`people_unit_order`: 省直单位, cities, institutions), then by name.
     Attendees' names, units and 职务 are as they registered; the others' as in their account.
     """
     roles: dict[int, set[str]] = {}
@@ -143,14 +148,14 @@ async def site_people(seminar: Seminar) -> list[SitePerson]:
         users[role.user_id] = role.user
     units = {unit.id: unit for unit in await Unit.filter(id__in={u.unit_id for u in users.values() if u.unit_id})}
     # name, unit name, unit order, position per person
-    people: dict[int, tuple[str, str, int, str]] = {}
+    people: dict[int, tuple[str, str, tuple[int, int], str]] = {}
     registrations = await Registration.filter(
         seminar_id=seminar.id, status=RegistrationStatus.APPROVED
     ).select_related("unit")
     for registration in registrations:
         unit = registration.unit
         people[registration.user_id] = (
-            registration.name, unit.name if unit else registration.unit_text, unit.sort_order if unit else UNLISTED,
+            registration.name, unit.name if unit else registration.unit_text, unit_key(unit),
             registration.position,
         )
     on_site = {RoleName.ORGANIZER.value, RoleName.STAFF.value, RoleName.REVIEWER.value, RoleName.ATTENDEE.value}
@@ -159,7 +164,7 @@ async def site_people(seminar: Seminar) -> list[SitePerson]:
             continue
         user = users[user_id]
         unit = units.get(user.unit_id or 0)
-        people[user_id] = (user.name, unit.name if unit else "", unit.sort_order if unit else UNLISTED, user.position)
+        people[user_id] = (user.name, unit.name if unit else "", unit_key(unit), user.position)
     order = list(CATEGORIES)
     rows = []
     for user_id, (name, unit_name, unit_order, position) in people.items():

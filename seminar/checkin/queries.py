@@ -63,7 +63,7 @@ class UnitGroup:
 
 
 def missing_by_unit(expected: list[SitePerson], checked_in: set[int]) -> list[UnitGroup]:
-    """Those not checked in, grouped by unit in the official order (units typed by hand last), names in order."""
+    """Those not checked in, grouped by unit (省直单位, cities, institutions; units typed by hand last), names in order."""
     missing = sorted((p for p in expected if p.user_id not in checked_in), key=lambda p: (p.unit_order, p.unit, p.name))
     groups: list[UnitGroup] = []
     for person in missing:
@@ -75,7 +75,7 @@ def missing_by_unit(expected: list[SitePerson], checked_in: set[int]) -> list[Un
 
 
 def sheet_order(expected: list[SitePerson]) -> list[SitePerson]:
-    """The 签到表's order: by unit in the official order, then by name."""
+    """The 签到表's order: by unit (省直单位 first, then cities in the official order, institutions), then by name."""
     return sorted(expected, key=lambda p: (p.unit_order, p.unit, p.name, p.user_id))
 
 

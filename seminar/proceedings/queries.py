@@ -16,6 +16,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Unit
+from seminar.accounts.units import people_unit_order
 from seminar.agenda.models import AgendaRelease
 from seminar.agenda.program import ProgramDay
 from seminar.agenda.queries import program as agenda_program
@@ -121,8 +122,10 @@ async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[Pr
 
 async def participants(seminar: Seminar) -> list[Participant]:
     registrations = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.APPROVED).select_related("unit")
-    order = {unit_id: sort for unit_id, sort in await Unit.all().values_list("id", "sort_order")}
-    registrations.sort(key=lambda r: (order.get(r.unit_id, 10_000), r.unit.name if r.unit else r.unit_text, r.id))
+    registrations.sort(key=lambda r: (
+        people_unit_order(r.unit.kind, r.unit.sort_order) if r.unit else people_unit_order(None),
+        r.unit.name if r.unit else r.unit_text, r.id,
+    ))
     return [Participant(r.name, r.unit.name if r.unit else r.unit_text, r.position) for r in registrations]
 
 

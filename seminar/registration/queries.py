@@ -7,6 +7,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Role, Unit, User
+from seminar.accounts.units import people_unit_order
 from seminar.permissions import Actor, can_download_proceedings
 from seminar.proceedings.queries import published_volumes
 from seminar.registration import receipt
@@ -74,10 +75,13 @@ async def participants_page(seminar: Seminar) -> dict[str, Any]:
 
 
 async def registrations_in_unit_order(seminar: Seminar) -> list[Registration]:
-    """Every registration by unit in the official order (units not in the list last, by name), then oldest first."""
+    """Every registration by unit in the order lists of people use (`people_unit_order`: 省直单位, cities,
+    institutions; units not in the list last, by name), then oldest first."""
     found = await Registration.filter(seminar_id=seminar.id).select_related("unit")
     return sorted(found, key=lambda r: (
-        (0, r.unit.sort_order, r.unit.id, "") if r.unit else (1, 0, 0, r.unit_text), r.created_at, r.id
+        (people_unit_order(r.unit.kind, r.unit.sort_order), r.unit.id, "") if r.unit
+        else (people_unit_order(None), 0, r.unit_text),
+        r.created_at, r.id,
     ))
 
 

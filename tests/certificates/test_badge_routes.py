@@ -44,9 +44,9 @@ async def test_badges_list_staff_experts_then_delegates_by_unit_order_four_a_she
     assert len(re.findall(CODE, page_texts(response.content)[0])) == 4
     # Each badge reads name, unit, the seminar (in the coloured band above), the category (in the band below).
     assert first == (
-        f"李明省委政法委{title}工作人员钱教授中山大学{title}点评专家马俊深圳市{title}代表张三省公安厅{title}代表"
+        f"李明省委政法委{title}工作人员钱教授中山大学{title}点评专家张三省公安厅{title}代表黄颖省公安厅{title}代表"
     )
-    assert second == f"黄颖省公安厅{title}代表"
+    assert second == f"马俊深圳市{title}代表"  # delegates of the 省直单位 before those of the cities
 
 
 async def test_a_badge_s_qr_code_carries_a_token_that_checks_in_its_person(client: Client, settings) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def on_the_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 async def three_units():  # type: ignore[no-untyped-def]
-    """Attendees of 深圳市 (second in the official order), 广州市 (first) and 省公安厅 (a department, after the cities)."""
+    """Attendees of 深圳市 (second in the official order), 广州市 (first) and 省公安厅 (a department: listed before the cities)."""
     seminar = await make_seminar()
     organizer = await make_organizer(seminar)
     guangzhou = await make_unit("广州市", UnitKind.CITY, sort_order=1)
@@ -59,7 +59,7 @@ async def test_the_organizer_sees_the_count_and_who_is_missing_by_unit_in_offici
     assert page.status_code == 200 and "checkin-overview.js" in page.text
     assert (status["checked_in"], status["expected"]) == (1, 5)  # four attendees and the 点评专家
     assert [(group["unit"], group["people"]) for group in status["missing"]] == [
-        ("广州市", ["陈静"]), ("深圳市", ["张伟"]), ("省公安厅", ["黄颖"]), ("中山大学", ["钱教授"]),
+        ("省公安厅", ["黄颖"]), ("广州市", ["陈静"]), ("深圳市", ["张伟"]), ("中山大学", ["钱教授"]),
     ]
     assert status["counts"][0] == {"day": "2026-12-10", "label": "2026年12月10日", "session": "", "title": "",
                                    "checked_in": 1, "expected": 5}
@@ -86,12 +86,13 @@ async def test_the_sign_in_sheet_lists_the_expected_by_unit_with_the_header_on_e
     pages = page_texts(response.content)
     reader = PdfReader(io.BytesIO(response.content))
     assert len(pages) >= 2 and round(float(reader.pages[0].mediabox.width)) == 595  # A4 portrait
-    assert pages[0].startswith("全省市域社会治理现代化试点创新研讨班签到表2026年12月10日序号姓名单位职务签名备注1陈静广州市")
+    # The 省直单位 first (the 30 more are of 省公安厅 too), then 广州市, 深圳市 (both of its people together),
+    # then units outside the list
+    assert pages[0].startswith("全省市域社会治理现代化试点创新研讨班签到表2026年12月10日序号姓名单位职务签名备注1参会人00省公安厅")
     assert all("序号姓名单位职务签名备注" in text for text in pages)  # the header repeats
     text = "".join(pages)
-    # 广州市, 深圳市 (both of its people together), the departments, then units typed by hand or outside the list
-    assert text.index("陈静") < min(text.index("马俊"), text.index("张伟"))
-    assert max(text.index("马俊"), text.index("张伟")) < text.index("黄颖") < text.index("钱教授")
+    assert text.index("参会人29") < text.index("黄颖") < text.index("陈静") < min(text.index("马俊"), text.index("张伟"))
+    assert max(text.index("马俊"), text.index("张伟")) < text.index("钱教授")
     assert "周工" not in text and "李明" not in text  # staff and organizers work the day, they do not sign in
 
 

@@ -156,7 +156,7 @@ async def test_the_list_the_counts_and_the_export_show_the_receipt_in_unit_order
     organizer = await make_organizer(seminar)
     await make_unit("广州市", UnitKind.CITY, sort_order=1)
     shenzhen = await make_unit("深圳市", UnitKind.CITY, sort_order=2)
-    await make_attendee(seminar, email="a@example.org", name="黄颖")  # 省公安厅, sort order 1000
+    await make_attendee(seminar, email="a@example.org", name="黄颖")  # 省公安厅: a department, before the cities
     await client.post_form("/gd-2021/register", {**DETAILS, **RECEIPT})  # 省社科联, typed: last
     await client.post_form("/gd-2021/register", {
         **DETAILS, **RECEIPT, "name": "陈静", "email": "chenjing@example.org", "unit_id": str(shenzhen.id), "unit_text": "",
@@ -180,7 +180,7 @@ async def test_the_list_the_counts_and_the_export_show_the_receipt_in_unit_order
         "序号", "单位", "姓名", "性别", "民族", "职务", "职级", "手机", "到会日期", "到会车次/航班", "离会日期", "离会车次/航班",
         "住宿", "饮食", "随行人员", "备注", "邮箱", "状态", "报名时间",
     ]
-    assert [(row[0], row[1], row[2]) for row in rows[2:]] == [(1, "深圳市", "陈静"), (2, "省公安厅", "黄颖"), (3, "省社科联", "王小明")]
+    assert [(row[0], row[1], row[2]) for row in rows[2:]] == [(1, "省公安厅", "黄颖"), (2, "深圳市", "陈静"), (3, "省社科联", "王小明")]
     assert rows[4][3:16] == [
         "男", "回族", "研究员", "县处级", "13712345678", "12月9日", "G6101 14:30 广州南", "12月11日", "CZ3100", "合住", "清真",
         "1人（李司机）", "需要无障碍房间",
