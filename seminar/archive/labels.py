@@ -30,6 +30,7 @@ TABLE_LABELS = {
     "proceedings_build": _l("Book builds"),
     "book_speech": _l("Speeches in the book"),
     "topic_commentary": _l("Topic commentaries"),
+    "handbook_settings": _l("Programme booklet settings"),
     "agenda_room": _l("Rooms"),
     "agenda_settings": _l("Agenda settings"),
     "agenda_draft": _l("Agenda draft"),
