@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from seminar.accounts.passwords import verify_password
+from seminar.accounts.units import people_unit_order
 from seminar.config import PROJECT_ROOT
 
 from tests.patience import patience
@@ -160,8 +161,8 @@ def test_demo_on_an_empty_database_migrates_and_builds_the_demo_seminar(tmp_path
     assert rows[1][:3] == ["序号", "单位", "姓名"] and rows[1][12] == "住宿"
     assert [row[0] for row in rows[2:]] == list(range(1, registered + 1))
     units = [row[1] for row in rows[2:]]
-    order = dict(query(tmp_path, "SELECT name, sort_order FROM unit"))
-    assert [order[unit] for unit in units] == sorted(order[unit] for unit in units)  # the official order
+    order = {name: people_unit_order(kind, sort_order) for name, kind, sort_order in query(tmp_path, "SELECT name, kind, sort_order FROM unit")}
+    assert [order[unit] for unit in units] == sorted(order[unit] for unit in units)  # 省直单位, then cities in official order
 
     badges = run_seminar(tmp_path, "certificates", "badges", "--seminar", "gd-2021", "--out-dir", str(tmp_path / "print"))
 
