@@ -26,6 +26,8 @@ from seminar.operations import logs, multiprocess
 
 if TYPE_CHECKING:  # imported where used, so a command loads only what it needs
     from seminar.accounts.password_rules import PasswordOwner
+    from seminar.proceedings.models import ProceedingsBuild
+    from seminar.seminars.models import Seminar
 
 # Idle keep-alive connections stay open this long, longer than a reverse proxy keeps its own
 # (nginx: 60 s). With uvicorn's 5 s, a worker that stalls under load closes a connection the
@@ -118,56 +120,32 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_proceedings_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build the book now, in this process, as a recorded build; stages are printed as they begin."""
-    import time
-
-    from seminar.errors import UserError
     from seminar.proceedings.actions import build_now
-    from seminar.proceedings.models import BuildStatus
-    from seminar.seminars.models import Seminar
-    from seminar.submissions.models import Blob
-    from seminar.workers import default_worker_name
 
-    started = time.perf_counter()
-    outcome: list[int] = []
-
-    def progress(stage: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)
-
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.slug)
-        if seminar is None:
-            print(f"No seminar '{args.slug}'.", file=sys.stderr)
-            outcome.append(2)
-            return
-        try:
-            build = await build_now(seminar, args.topic, "cli:" + default_worker_name(), progress=progress)
-        except UserError as error:
-            print(error.message, file=sys.stderr)
-            outcome.append(1)
-            return
-        if build.status != BuildStatus.DONE:
-            print(f"Build #{build.id} failed: {build.error}", file=sys.stderr)
-            outcome.append(1)
-            return
-        for number, reason in build.failed_papers.items():
-            print(f"Paper #{number} replaced by a notice: {reason}")
-        print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
-        if args.out:
-            blob = await Blob.get(sha256=build.blob_id)
-            Path(args.out).write_bytes(bytes(blob.content))
-            print(f"Written to {args.out}")
-        outcome.append(0)
-
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _build_command(
+        settings, args.slug, args.out,
+        lambda seminar, worker, progress: build_now(seminar, args.topic, worker, progress=progress),
+    )
 
 
 def cmd_handbook_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build the 会议手册 now, in this process, as a recorded build (publish it on the organizers' page)."""
+    from seminar.handbook.actions import build_now
+
+    return _build_command(
+        settings, args.seminar, args.out,
+        lambda seminar, worker, progress: build_now(seminar, worker, progress=progress),
+    )
+
+
+def _build_command(
+    settings: Settings, slug: str, out: str | None,
+    build: Callable[[Seminar, str, Callable[[str], None]], Awaitable[ProceedingsBuild]],
+) -> int:
+    """Run one book or 会议手册 build in this process, printing its stages; the exit code (2: no such seminar)."""
     import time
 
     from seminar.errors import UserError
-    from seminar.handbook.actions import build_now
     from seminar.proceedings.models import BuildStatus
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
@@ -180,26 +158,28 @@ def cmd_handbook_build(args: argparse.Namespace, settings: Settings) -> int:
         print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)
 
     async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.seminar)
+        seminar = await Seminar.get_or_none(slug=slug)
         if seminar is None:
-            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
+            print(f"No seminar '{slug}'.", file=sys.stderr)
             outcome.append(2)
             return
         try:
-            build = await build_now(seminar, "cli:" + default_worker_name(), progress=progress)
+            done = await build(seminar, "cli:" + default_worker_name(), progress)
         except UserError as error:
             print(error.message, file=sys.stderr)
             outcome.append(1)
             return
-        if build.status != BuildStatus.DONE:
-            print(f"Build #{build.id} failed: {build.error}", file=sys.stderr)
+        if done.status != BuildStatus.DONE:
+            print(f"Build #{done.id} failed: {done.error}", file=sys.stderr)
             outcome.append(1)
             return
-        print(f"Build #{build.id}: {build.pages} pages, {build.size} bytes.")
-        if args.out:
-            blob = await Blob.get(sha256=build.blob_id)
-            Path(args.out).write_bytes(bytes(blob.content))
-            print(f"Written to {args.out}")
+        for number, reason in done.failed_papers.items():
+            print(f"Paper #{number} replaced by a notice: {reason}")
+        print(f"Build #{done.id}: {done.pages} pages, {done.size} bytes.")
+        if out:
+            blob = await Blob.get(sha256=done.blob_id)
+            Path(out).write_bytes(bytes(blob.content))
+            print(f"Written to {out}")
         outcome.append(0)
 
     asyncio.run(_with_database(settings, work))

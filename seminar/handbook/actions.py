@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import User
@@ -21,8 +20,9 @@ from seminar.handbook.models import HandbookSettings
 from seminar.handbook.queries import handbook_spec, input_hash
 from seminar.handbook.typeset import typeset_handbook_async
 from seminar.i18n import _
-from seminar.operations.logs import current_request_id
-from seminar.proceedings.actions import claim_build, ensure_fonts, publish_build, run_build, unpublish_build
+from seminar.proceedings.actions import (
+    claim_build, ensure_fonts, publish_build, queue_build, rekeyed, run_build, unpublish_build,
+)
 from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
 from seminar.proceedings.progress import BuildStage, Report
 from seminar.proceedings.typeset import BuildError
@@ -49,19 +49,7 @@ async def request_build(seminar: Seminar, by: User | None) -> tuple[ProceedingsB
     """The build of the current inputs, and whether it is new (False: the same booklet exists or is under way)."""
     ensure_fonts()
     digest = input_hash(await handbook_spec(seminar))
-    key = dedupe_key(seminar.id, digest)
-    existing = await ProceedingsBuild.get_or_none(dedupe_key=key)
-    if existing is not None:
-        return existing, False
-    try:
-        async with in_transaction():
-            build = await ProceedingsBuild.create(
-                seminar_id=seminar.id, kind=BuildKind.HANDBOOK, input_hash=digest, dedupe_key=key,
-                requested_by_id=by.id if by else None, request_id=current_request_id(),
-            )
-    except IntegrityError:  # a request at the same moment got there first: that is our build
-        return await ProceedingsBuild.get(dedupe_key=key), False
-    return build, True
+    return await queue_build(dedupe_key(seminar.id, digest), digest, by, seminar_id=seminar.id, kind=BuildKind.HANDBOOK)
 
 
 async def typeset_and_store(
@@ -91,10 +79,7 @@ async def typeset_and_store(
             "size": len(booklet.pdf),
             "seconds": (_now() - build.started_at).total_seconds() if build.started_at else None,
         }
-        if digest != build.input_hash:  # the inputs changed while the build waited in the queue
-            key = dedupe_key(build.seminar_id, digest)
-            taken = await ProceedingsBuild.filter(dedupe_key=key).using_db(connection).exists()
-            values.update(input_hash=digest, dedupe_key=None if taken else key)
+        values.update(await rekeyed(build, digest, dedupe_key(build.seminar_id, digest), connection))
         await running.using_db(connection).update(**values)
     progress(f"Done: {booklet.pages} pages")
     return await ProceedingsBuild.get(id=build.id)

@@ -145,20 +145,34 @@ def ensure_fonts() -> None:
 async def request_build(seminar: Seminar, volume: int | None, by: User | None) -> tuple[ProceedingsBuild, bool]:
     """The build of the current inputs, and whether it is new (False: the same book exists or is under way)."""
     ensure_fonts()
-    spec = await book_spec(seminar, volume)
-    key = dedupe_key(seminar.id, volume, input_hash(spec))
+    digest = input_hash(await book_spec(seminar, volume))
+    return await queue_build(dedupe_key(seminar.id, volume, digest), digest, by, seminar_id=seminar.id, volume=volume)
+
+
+async def queue_build(key: str, digest: str, by: User | None, **fields: Any) -> tuple[ProceedingsBuild, bool]:
+    """The build whose inputs hash to `key` — queued, running or done — or a new queued one with `fields`
+    (seminar, volume or kind); and whether it is new. Shared by the book and the 会议手册."""
     existing = await ProceedingsBuild.get_or_none(dedupe_key=key)
     if existing is not None:
         return existing, False
     try:
         async with in_transaction():
             build = await ProceedingsBuild.create(
-                seminar_id=seminar.id, volume=volume, input_hash=key.rsplit(":", 1)[1], dedupe_key=key,
-                requested_by_id=by.id if by else None, request_id=current_request_id(),
+                input_hash=digest, dedupe_key=key, requested_by_id=by.id if by else None,
+                request_id=current_request_id(), **fields,
             )
     except IntegrityError:  # a request at the same moment got there first: that is our build
         return await ProceedingsBuild.get(dedupe_key=key), False
     return build, True
+
+
+async def rekeyed(build: ProceedingsBuild, digest: str, key: str, connection: Any) -> dict[str, Any]:
+    """The hash and dedupe key a finished build is stored under when its inputs changed while it waited in the
+    queue (nothing to change otherwise); the key stays free if another build already holds it."""
+    if digest == build.input_hash:
+        return {}
+    taken = await ProceedingsBuild.filter(dedupe_key=key).using_db(connection).exists()
+    return {"input_hash": digest, "dedupe_key": None if taken else key}
 
 
 async def claim_build(worker_name: str, build_id: int | None = None) -> ProceedingsBuild | None:
@@ -302,10 +316,7 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress, stage:
                     paper.number for topic in spec.topics for paper in topic.papers if paper.authors_withheld
                 ),
             }
-            if digest != build.input_hash:  # the inputs changed while the build waited in the queue
-                key = dedupe_key(build.seminar_id, build.volume, digest)
-                taken = await ProceedingsBuild.filter(dedupe_key=key).using_db(connection).exists()
-                values.update(input_hash=digest, dedupe_key=None if taken else key)
+            values.update(await rekeyed(build, digest, dedupe_key(build.seminar_id, build.volume, digest), connection))
             done = await ProceedingsBuild.filter(
                 id=build.id, status=BuildStatus.RUNNING, claimed_by=build.claimed_by
             ).using_db(connection).update(**values)
