@@ -6,7 +6,6 @@ import asyncio
 import hmac
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,8 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from seminar import i18n
-from seminar.accounts.models import RoleName
-from seminar.accounts.queries import session_user_and_roles
+from seminar.accounts.queries import session_actor
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.api.routes import API_PREFIX, status_problem
@@ -30,7 +28,6 @@ from seminar.operations.logs import note_user
 from seminar.operations.middleware import finish_request, request_id_for
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
-from seminar.reviews.queries import reviewer_papers
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, render
 
 logger = logging.getLogger(__name__)
@@ -269,27 +266,22 @@ async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: i
         clear_session(session)
         session["expired"] = True
         return ANONYMOUS
-    # The session's row, its user and their roles in one query: a session logged out (its row
-    # deleted), an account switched off, or one whose password changed since (a new epoch) is
-    # signed in no more; a role granted or taken away counts from the next request.
+    # The session's row, its user, their roles and the papers they review or may not see, in one
+    # query: a session logged out (its row deleted), an account switched off, or one whose password
+    # changed since (a new epoch) is signed in no more; a role or an assignment granted or taken
+    # away counts from the next request.
     key = session.get(SESSION_KEY)
-    found = await session_user_and_roles(user_id, token_hash(key)) if isinstance(key, str) else None
-    if found is None or found[0].session_epoch != session.get("epoch"):
+    found = await session_actor(user_id, token_hash(key)) if isinstance(key, str) else None
+    if found is None or found.user.session_epoch != session.get("epoch"):
         session.pop("user_id", None)
         session.pop(SESSION_KEY, None)
         return ANONYMOUS
-    user, named = found
-    roles: dict[int, set[str]] = defaultdict(set)
-    for seminar_id, name in named:
-        roles[seminar_id].add(name)
-    reviewing = [seminar_id for seminar_id, names in roles.items() if RoleName.REVIEWER.value in names]
-    assigned, conflicted = await reviewer_papers(user, reviewing) if reviewing else (frozenset(), frozenset())
     return Actor(
-        user=user,
-        roles={seminar_id: frozenset(names) for seminar_id, names in roles.items()},
-        unit_id=user.unit_id,
-        assigned_paper_ids=assigned,
-        conflicted_paper_ids=conflicted,
+        user=found.user,
+        roles=found.roles,
+        unit_id=found.user.unit_id,
+        assigned_paper_ids=found.assigned_paper_ids,
+        conflicted_paper_ids=found.conflicted_paper_ids,
     )
 
 

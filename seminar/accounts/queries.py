@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,8 @@ from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
 from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
 from seminar.config import Settings
-from seminar.db import column
+from seminar.db import column, instance, rows, selected
+from seminar.reviews.queries import reviewer_papers_sql, split_reviewer_papers
 from seminar.seminars.models import Seminar
 
 
@@ -112,16 +114,41 @@ async def with_unit(user: User) -> User:
     return user
 
 
-async def session_user_and_roles(user_id: int, key_hash: str) -> tuple[User, list[tuple[int, str]]] | None:
-    """The active user whose login session has this key, and their roles as (seminar id, role
-    name): one query, a row per role (a left join), which every signed-in request sends first."""
-    projection = User._meta.fields_db_projection
-    rows = await User.filter(id=user_id, is_active=True, login_sessions__key_hash=key_hash).values(
-        *projection, "roles__seminar_id", "roles__name"
-    )
-    if not rows:
+@functools.cache
+def _session_actor_sql() -> str:
+    reviewing = "SELECT seminar_id FROM role WHERE user_id = $1 AND name = $3"
+    return f"""
+        SELECT {selected(User, 'u')}, x.kind, x.ref, x.name AS role_name
+        FROM "user" u
+        JOIN login_session s ON s.user_id = u.id AND s.key_hash = $2
+        LEFT JOIN (
+            SELECT 'r' AS kind, seminar_id AS ref, name FROM role WHERE user_id = $1
+            UNION ALL
+            SELECT kind, ref, NULL FROM ({reviewer_papers_sql(reviewing)}) papers
+        ) x ON 1 = 1
+        WHERE u.id = $1 AND u.is_active"""
+
+
+@dataclass(frozen=True)
+class SessionActor:
+    user: User
+    roles: dict[int, frozenset[str]]
+    assigned_paper_ids: frozenset[int]
+    conflicted_paper_ids: frozenset[int]
+
+
+async def session_actor(user_id: int, key_hash: str) -> SessionActor | None:
+    """The active user whose login session has this key, their roles by seminar, and where they review,
+    the papers they are assigned to and conflicted with: one query, which every signed-in request
+    sends first (a row per role and paper, a left join), or None when there is no such session."""
+    found = await rows(_session_actor_sql(), [user_id, key_hash, RoleName.REVIEWER.value])
+    if not found:
         return None
-    # Built as a query's own rows are, so the instance saves, compares and refreshes like one.
-    user = User._init_from_db(**{column: rows[0][name] for name, column in projection.items()})
-    roles = [(row["roles__seminar_id"], str(row["roles__name"])) for row in rows if row["roles__seminar_id"] is not None]
-    return user, roles
+    user = instance(User, found[0])
+    assert user is not None, "an inner join"
+    roles: dict[int, set[str]] = {}
+    for row in found:
+        if row["kind"] == "r":
+            roles.setdefault(int(row["ref"]), set()).add(str(row["role_name"]))
+    assigned, conflicted = split_reviewer_papers(found)
+    return SessionActor(user, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted)

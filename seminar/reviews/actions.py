@@ -56,10 +56,10 @@ class StaleReview(UserError):
 
 async def ensure_criteria(seminar: Seminar) -> list[Criterion]:
     """The seminar's criteria, created from the defaults the first time they are needed."""
+    existing = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+    if existing:  # as nearly always: no transaction to open and close
+        return existing
     async with in_transaction():
-        existing = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
-        if existing:
-            return existing
         await Seminar.filter(id=seminar.id).select_for_update().first()
         if await Criterion.exists(seminar_id=seminar.id):  # another request created them meanwhile
             return await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
@@ -444,18 +444,22 @@ def _ensure_open(seminar: Seminar) -> None:
 
 
 async def save_review(
-    seminar: Seminar, assignment: Assignment, values: ReviewInput, opened_version: int, submit: bool
+    seminar: Seminar, assignment: Assignment, values: ReviewInput, opened_version: int, submit: bool,
+    criteria: Sequence[Criterion] | None = None,
 ) -> Review:
     """Save a draft (scores may be missing or invalid: kept as typed) or submit (all required and valid).
     A submitted review stays submitted, and is never saved with an invalid score.
 
     `opened_version` is the version the page was opened with (0: no review yet); a save from a page
     opened before another save is refused with `StaleReview`, and the stored review stays as it was.
+    `criteria`: the seminar's, when the caller has just read them.
     """
     _ensure_open(seminar)
     if assignment.declined_at is not None:
         raise UserError(_("You have declined this paper."))
-    criteria = criterion_specs(await Criterion.filter(seminar_id=seminar.id).order_by("position", "id"))
+    if criteria is None:
+        criteria = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+    specs = criterion_specs(criteria)
     recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
     confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
     async with in_transaction():
@@ -474,7 +478,7 @@ async def save_review(
         final = submit or (review is not None and review.status is ReviewStatus.SUBMITTED)
         total: int | None = None
         if final:
-            missing = rules.missing_scores({**values.scores, **dict.fromkeys(values.typed_scores, 0)}, criteria)
+            missing = rules.missing_scores({**values.scores, **dict.fromkeys(values.typed_scores, 0)}, specs)
             problems = [_("Score every criterion: %(names)s.", names="、".join(missing))] if missing else []
             if recommendation is None:
                 problems.append(_("Choose a recommendation."))
@@ -485,9 +489,9 @@ async def save_review(
             if problems:
                 raise UserError(" ".join(problems))
             total = int(scoring.review_total(
-                values.scores, {c.key: c.max_points for c in criteria}, {c.key: c.name for c in criteria}
+                values.scores, {c.key: c.max_points for c in specs}, {c.key: c.name for c in specs}
             ))
-        elif values.scores and not rules.missing_scores(values.scores, criteria) and not values.typed_scores:
+        elif values.scores and not rules.missing_scores(values.scores, specs) and not values.typed_scores:
             total = sum(values.scores.values())
         fields: dict[str, Any] = {
             "scores": values.scores,
@@ -513,8 +517,10 @@ async def save_review(
                     field="version",
                 ) from error
         else:
-            await Review.filter(id=review.id).update(updated_at=now(), **fields)
-            review = await Review.get(id=review.id)
+            fields["updated_at"] = now()
+            await Review.filter(id=review.id).update(**fields)
+            for name, value in fields.items():  # the row as now stored, without reading it back
+                setattr(review, name, value)
     return review
 
 

@@ -6,19 +6,20 @@ decision mails' wording and recipients. The organizers' overviews (progress, ran
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.functions import Lower, Trim
 from tortoise.queryset import QuerySet
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
-from seminar.db import column
+from seminar.db import attach, column, instance, rows, selected
 from seminar.i18n import _
 from seminar.mail.models import MailWording
 from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of, can_write_review
@@ -37,27 +38,43 @@ from seminar.reviews.models import (
     ReviewStatus,
     UnitConflictLift,
 )
-from seminar.seminars.models import Seminar
+from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, FinalVersion, Manuscript, Paper, PaperStatus
 
 
-async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
-    """Paper ids a reviewer is assigned to (not declined) and conflicted with: one query each.
+def reviewer_papers_sql(reviewing: str) -> str:
+    """Rows (kind, ref) of the papers the reviewer $1 is assigned to (kind 'a', not declined) and
+    conflicted with (kind 'c') in the seminars `reviewing` (SQL: a subquery or a list of ids).
 
     Conflicts are the stored ones not lifted, plus papers of the reviewer's own city (the unit
     itself, or the city it belongs to) unless an organizer lifted that conflict for the pair.
     """
-    assigned = await column(Assignment.filter(
-        reviewer_id=user.id, seminar_id__in=list(seminar_ids), declined_at__isnull=True
-    ), "paper_id")
-    unit_id: int | None = user.unit_id
-    condition = Q(id__in=Subquery(Conflict.filter(reviewer_id=user.id, lifted_at__isnull=True).values("paper_id")))
-    if unit_id is not None:
-        lifted = UnitConflictLift.filter(reviewer_id=user.id, reimposed_at__isnull=True).values("paper_id")
-        by_unit = Q(city_id=unit_id) | Q(city_id__in=Subquery(Unit.filter(id=unit_id).values("parent_id")))
-        condition |= by_unit & ~Q(id__in=Subquery(lifted))
-    conflicted = await column(Paper.filter(condition, seminar_id__in=list(seminar_ids)), "id")
-    return frozenset(int(i) for i in assigned), frozenset(int(i) for i in conflicted)
+    unit = 'SELECT unit_id FROM "user" WHERE id = $1'
+    return f"""
+        SELECT 'a' AS kind, paper_id AS ref FROM review_assignment
+        WHERE reviewer_id = $1 AND declined_at IS NULL AND seminar_id IN ({reviewing})
+        UNION ALL
+        SELECT 'c', id FROM paper
+        WHERE seminar_id IN ({reviewing}) AND (
+            id IN (SELECT paper_id FROM review_conflict WHERE reviewer_id = $1 AND lifted_at IS NULL)
+            OR ((city_id IN ({unit}) OR city_id IN (SELECT parent_id FROM unit WHERE id IN ({unit})))
+                AND id NOT IN (SELECT paper_id FROM review_unit_conflict_lift
+                               WHERE reviewer_id = $1 AND reimposed_at IS NULL)))"""
+
+
+def split_reviewer_papers(found: Iterable[Any]) -> tuple[frozenset[int], frozenset[int]]:
+    """Assigned and conflicted paper ids from rows of `reviewer_papers_sql` (others are skipped)."""
+    assigned = frozenset(int(row["ref"]) for row in found if row["kind"] == "a")
+    conflicted = frozenset(int(row["ref"]) for row in found if row["kind"] == "c")
+    return assigned, conflicted
+
+
+async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[frozenset[int], frozenset[int]]:
+    """Paper ids a reviewer is assigned to (not declined) and conflicted with in these seminars: one query."""
+    if not seminar_ids:
+        return frozenset(), frozenset()
+    listed = ", ".join(str(int(seminar_id)) for seminar_id in seminar_ids)
+    return split_reviewer_papers(await rows(reviewer_papers_sql(listed), [user.id]))
 
 
 async def criteria_of(seminar: Seminar) -> list[Criterion]:
@@ -81,8 +98,8 @@ async def reviewers_of(seminar: Seminar) -> list[User]:
 
 async def lifted_unit_conflicts(seminar: Seminar) -> set[tuple[int, int]]:
     """(paper id, reviewer id) pairs whose conflict by unit an organizer lifted, and has not re-imposed."""
-    rows = await UnitConflictLift.filter(seminar_id=seminar.id, reimposed_at__isnull=True).values_list("paper_id", "reviewer_id")
-    return {(int(p), int(r)) for p, r in rows}
+    pairs = await UnitConflictLift.filter(seminar_id=seminar.id, reimposed_at__isnull=True).values_list("paper_id", "reviewer_id")
+    return {(int(p), int(r)) for p, r in pairs}
 
 
 async def profiles_of(seminar: Seminar) -> dict[int, ReviewerProfile]:
@@ -122,12 +139,33 @@ async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequ
     return found
 
 
-async def get_review_paper_or_404(actor: Actor, seminar: Seminar, number: int) -> Paper:
-    """A paper the reviewer is assigned to and free of conflict, or 404 as if it did not exist."""
-    paper = await Paper.get_or_none(seminar_id=seminar.id, number=number).select_related("topic", "city")
+@functools.cache
+def _review_paper_sql() -> str:
+    return f"""
+        SELECT {selected(Paper, "p")}, {selected(Topic, "t", "topic.")}, {selected(Unit, "c", "city.")},
+               {selected(Assignment, "a", "assignment.")}, {selected(Review, "r", "review.")}
+        FROM paper p
+        LEFT JOIN topic t ON t.id = p.topic_id
+        LEFT JOIN unit c ON c.id = p.city_id
+        LEFT JOIN review_assignment a ON a.paper_id = p.id AND a.reviewer_id = $3
+        LEFT JOIN review r ON r.assignment_id = a.id
+        WHERE p.seminar_id = $1 AND p.number = $2"""
+
+
+async def review_paper_or_404(actor: Actor, seminar: Seminar, number: int) -> tuple[Paper, Assignment, Review | None]:
+    """A paper the reviewer is assigned to and free of conflict (or 404 as if it did not exist), with its
+    topic and city, the reviewer's assignment and their review once begun: one query, as every save
+    of the review page's autosave sends it."""
+    assert actor.user is not None, "the pages are for signed-in reviewers"
+    found = await rows(_review_paper_sql(), [seminar.id, number, actor.user.id])
+    paper = instance(Paper, found[0]) if found else None
     if paper is None or not can_review_paper(actor, paper):
         raise HTTPException(status_code=404)
-    return paper
+    attach(paper, "topic", instance(Topic, found[0], "topic."))
+    attach(paper, "city", instance(Unit, found[0], "city."))
+    assignment = instance(Assignment, found[0], "assignment.")
+    assert assignment is not None, "an assigned paper (`can_review_paper`)"
+    return paper, assignment, instance(Review, found[0], "review.")
 
 
 async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
@@ -141,16 +179,33 @@ async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
 # --- a reviewer's pages ------------------------------------------------------------------
 
 
+@functools.cache
+def _reviews_to_write_sql() -> str:
+    return f"""
+        SELECT {selected(Assignment, "a")}, {selected(Paper, "p", "paper.")}, {selected(Topic, "t", "topic.")},
+               {selected(Review, "r", "review.")}
+        FROM review_assignment a
+        JOIN paper p ON p.id = a.paper_id
+        LEFT JOIN topic t ON t.id = p.topic_id
+        LEFT JOIN review r ON r.assignment_id = a.id
+        WHERE a.seminar_id = $1 AND a.reviewer_id = $2 AND a.declined_at IS NULL
+        ORDER BY p.number"""
+
+
 async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignment, Review | None]]:
-    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun."""
+    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun: one query."""
     user = actor.user
     assert user is not None, "the page is for signed-in reviewers"
-    assignments = await Assignment.filter(
-        seminar_id=seminar.id, reviewer_id=user.id, declined_at__isnull=True, paper_id__in=list(actor.assigned_paper_ids)
-    ).select_related("paper__topic").order_by("paper__number")
-    visible = [a for a in assignments if can_review_paper(actor, a.paper)]
-    reviews = {r.assignment_id: r for r in await Review.filter(assignment_id__in=[a.id for a in visible])}
-    return [(a, reviews.get(a.id)) for a in visible]
+    listed = []
+    for row in await rows(_reviews_to_write_sql(), [seminar.id, user.id]):
+        assignment, paper = instance(Assignment, row), instance(Paper, row, "paper.")
+        assert assignment is not None and paper is not None, "inner joins"
+        if not can_review_paper(actor, paper):
+            continue
+        attach(paper, "topic", instance(Topic, row, "topic."))
+        attach(assignment, "paper", paper)
+        listed.append((assignment, instance(Review, row, "review.")))
+    return listed
 
 
 async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:
@@ -176,15 +231,6 @@ async def bids_of(seminar: Seminar, user: User) -> dict[int, str]:
     """paper id → the reviewer's preference, as stored."""
     rows = await Bid.filter(seminar_id=seminar.id, reviewer_id=user.id).values_list("paper_id", "preference")
     return {int(paper_id): str(preference) for paper_id, preference in rows}
-
-
-async def assignment_of(paper: Paper, reviewer: User) -> Assignment:
-    """The reviewer's assignment to a paper `get_review_paper_or_404` let through: it exists."""
-    return await Assignment.get(paper_id=paper.id, reviewer_id=reviewer.id)
-
-
-async def review_of(assignment: Assignment) -> Review | None:
-    return await Review.get_or_none(assignment_id=assignment.id)
 
 
 def reviewed_manuscripts(paper: Paper) -> QuerySet[Manuscript]:

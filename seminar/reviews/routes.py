@@ -8,6 +8,7 @@ form) and `decision_routes` (progress, ranking, decisions and their mails).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -28,7 +29,7 @@ from seminar.seminars.rules import countdown
 from seminar.web import actor, flash, form, redirect, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
-    from seminar.reviews.models import Assignment, Review
+    from seminar.reviews.models import Assignment, Criterion, Review
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Paper
 
@@ -91,10 +92,11 @@ async def bids(request: Request) -> Response:
     }, status_code=form_status(request))
 
 
-async def _reviewer_paper(request: Request) -> tuple[Seminar, Paper, Assignment]:
+async def _reviewer_paper(request: Request) -> tuple[Seminar, Paper, Assignment, Review | None]:
+    """The seminar, the paper in the path (404 unless the reviewer may review it), their assignment and review."""
     seminar = await seminar_page(request, can_review, refused=404)
-    paper = await queries.get_review_paper_or_404(actor(request), seminar, request.path_params["number"])
-    return seminar, paper, await queries.assignment_of(paper, signed_in_user(request))
+    paper, assignment, review = await queries.review_paper_or_404(actor(request), seminar, request.path_params["number"])
+    return seminar, paper, assignment, review
 
 
 def _review_form_data(review: Review | None) -> dict[str, Any]:
@@ -114,14 +116,25 @@ def _typed(scores: dict[str, int], typed_scores: dict[str, str]) -> dict[str, st
     return {**{key: str(value) for key, value in scores.items()}, **typed_scores}
 
 
-async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewForm, actions.ReviewInput, dict[str, str]]:
-    """The posted form, what it says, and per criterion key what is wrong with its score (kept as typed)."""
+@dataclass(frozen=True)
+class ReviewPost:
+    """A posted review form: the form, what it says, per criterion key what is wrong with its score (kept
+    as typed), and the seminar's criteria it was read with."""
+
+    form: ReviewForm
+    values: actions.ReviewInput
+    problems: dict[str, str]
+    criteria: list[Criterion]
+
+
+async def _read_review_post(request: Request, seminar: Seminar) -> ReviewPost:
     review_form = await bind(ReviewForm, request)
     review_form.validate()
     data = await form(request)
-    criteria = queries.criterion_specs(await actions.ensure_criteria(seminar))
-    typed = {c.key: str(data.get(f"score-{c.key}", "")) for c in criteria}
-    scores, problems = rules.read_scores(typed, criteria)
+    criteria = await actions.ensure_criteria(seminar)
+    specs = queries.criterion_specs(criteria)
+    typed = {c.key: str(data.get(f"score-{c.key}", "")) for c in specs}
+    scores, problems = rules.read_scores(typed, specs)
     values = actions.ReviewInput(
         scores=scores,
         comment_to_authors=review_form.comment_to_authors.data or "",
@@ -130,7 +143,7 @@ async def _read_review_post(request: Request, seminar: Seminar) -> tuple[ReviewF
         confidence=review_form.confidence_value,
         typed_scores={key: typed[key].strip() for key in problems},
     )
-    return review_form, values, problems
+    return ReviewPost(review_form, values, problems, criteria)
 
 
 def _marks(review_form: ReviewForm, problems: dict[str, str]) -> dict[str, str]:
@@ -169,12 +182,12 @@ async def review_page(request: Request) -> Response:
     """GET: the form as stored. POST "save": the draft is stored with the scores as typed, valid or not, and
     invalid ones are marked; "submit" is refused until every field is valid (the draft is stored meanwhile).
     A text over its length limit is never stored: it is marked, and the page keeps it."""
-    seminar, paper, assignment = await _reviewer_paper(request)
-    review = await queries.review_of(assignment)
+    seminar, paper, assignment, review = await _reviewer_paper(request)
     if request.method == "GET":
         typed = _typed(review.scores, review.typed_scores) if review else {}
         return await _render_review(request, seminar, paper, assignment, review, ReviewForm(data=_review_form_data(review)), typed)
-    review_form, values, problems = await _read_review_post(request, seminar)
+    post = await _read_review_post(request, seminar)
+    review_form, values, problems = post.form, post.values, post.problems
     submit = (await form(request)).get("action") == "submit"
     is_draft = review is None or not review.is_submitted
     too_long = bool(review_form.errors)  # before any message is added to the form's own errors
@@ -186,7 +199,8 @@ async def review_page(request: Request) -> Response:
     try:
         if too_long:
             raise UserError(_("Correct the marked fields."))
-        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit)
+        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit,
+                                          criteria=post.criteria)
     except actions.StaleReview as error:
         review_form.form_errors.append(error.message)
         status = 409
@@ -211,18 +225,19 @@ async def autosave(request: Request) -> Response:
     Scores are stored as typed, valid or not; `marks` says, by input id, what is still wrong. A text over
     its length limit is refused (400, with its mark) and nothing is stored.
     """
-    seminar, paper, assignment = await _reviewer_paper(request)
+    seminar, paper, assignment, review = await _reviewer_paper(request)
     if not can_write_review(actor(request), paper):
         return JSONResponse({"error": actions.withdrawn_message()}, status_code=403)
-    review_form, values, problems = await _read_review_post(request, seminar)
-    marks = _marks(review_form, problems)
+    post = await _read_review_post(request, seminar)
+    review_form, values = post.form, post.values
+    marks = _marks(review_form, post.problems)
     if review_form.errors:
         return JSONResponse({"error": _("Correct the marked fields."), "marks": marks}, status_code=400)
-    review = await queries.review_of(assignment)
     if review is not None and review.is_submitted:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
     try:
-        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False)
+        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False,
+                                          criteria=post.criteria)
     except actions.StaleReview as error:
         return JSONResponse({"error": error.message}, status_code=409)
     except UserError as error:
@@ -235,7 +250,7 @@ async def autosave(request: Request) -> Response:
 
 
 async def decline(request: Request) -> Response:
-    seminar, paper, assignment = await _reviewer_paper(request)
+    seminar, paper, assignment, _review = await _reviewer_paper(request)
     decline_form = await bind(DeclineForm, request)
     if request.method == "POST" and decline_form.validate():
         try:
@@ -251,7 +266,7 @@ async def decline(request: Request) -> Response:
 
 async def manuscript(request: Request) -> Response:
     """The latest manuscript for its reviewer; in blind review under a neutral name (file names carry cities)."""
-    seminar, paper, _assignment = await _reviewer_paper(request)
+    seminar, paper, _assignment, _review = await _reviewer_paper(request)
     found = await queries.latest_manuscript(paper)
     if found is None:
         raise HTTPException(status_code=404)

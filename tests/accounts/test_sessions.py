@@ -40,16 +40,18 @@ async def test_an_idle_session_ends_with_a_message(settings) -> None:  # type: i
 
 
 async def test_who_is_signed_in_and_their_roles_cost_one_query_and_every_change_counts_at_once() -> None:
-    """A non-reviewer's request learns who they are and what they may do in one query; a reviewer's
-    adds two (their assigned and conflicted papers). Nothing is kept between requests, so a role
-    granted or taken away, a password changed elsewhere and a sign-out all count on the next one."""
+    """A request learns who is asking and what they may do in one query, a reviewer's assigned and
+    conflicted papers included. Nothing is kept between requests, so a role granted or taken away,
+    a password changed elsewhere and a sign-out all count on the next one."""
+    import datetime as dt
     import time
 
     from seminar.accounts.actions import close_session, open_session
     from seminar.accounts.models import Role, RoleName, User
     from seminar.middleware import load_actor
     from tests.conftest import counted_queries
-    from tests.factories import grant
+    from seminar.reviews.models import Conflict
+    from tests.factories import grant, make_assignment, make_paper
 
     seminar = await make_seminar()
     user = await make_organizer(seminar)
@@ -62,6 +64,12 @@ async def test_who_is_signed_in_and_their_roles_cost_one_query_and_every_change_
     with counted_queries() as organizer_queries:
         organizer = await load_actor(session())
     await grant(user, seminar, RoleName.REVIEWER)
+    assigned = await make_paper(seminar, city="广州市", status="submitted")
+    declined = await make_paper(seminar, city="深圳市", status="submitted")
+    conflicted = await make_paper(seminar, city="珠海市", status="submitted")
+    await make_assignment(assigned, user)
+    await make_assignment(declined, user, declined_at=dt.datetime.now(dt.UTC))
+    await Conflict.create(seminar=seminar, paper=conflicted, reviewer=user, source="declared")
     with counted_queries() as reviewer_queries:
         reviewer = await load_actor(session())
     await Role.filter(user_id=user.id, name=RoleName.ORGANIZER).delete()
@@ -75,7 +83,8 @@ async def test_who_is_signed_in_and_their_roles_cost_one_query_and_every_change_
 
     assert organizer.roles == {seminar.id: frozenset({RoleName.ORGANIZER.value})} and len(organizer_queries) == 1
     assert reviewer.roles == {seminar.id: frozenset({RoleName.ORGANIZER.value, RoleName.REVIEWER.value})}
-    assert len(reviewer_queries) == 3
+    assert reviewer.assigned_paper_ids == {assigned.id} and reviewer.conflicted_paper_ids == {conflicted.id}
+    assert len(reviewer_queries) == 1
     assert organizer.user is not None and organizer.user.name == "李明" and organizer.user.id == user.id
     assert demoted.roles == {seminar.id: frozenset({RoleName.REVIEWER.value})}
     assert after_password_change.user is None and again.user is not None
