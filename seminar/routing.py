@@ -7,6 +7,10 @@ regular expressions before reaching its own. A route whose first segments are pl
 segments gets the routes that could match it, in their original order. Which route answers,
 405s and slash redirects included, is what the full list would give: a trailing slash added or
 removed changes no segment before the last, and `tests/test_routing.py` checks every route.
+
+Addresses are made the same way: Starlette's `url_path_for` asks every route in turn (an exception
+from each that has another name), which a page with thirty links did for each link; here it asks
+only the routes of that name and those that may hold it (mounts), in the router's order.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from starlette._utils import get_route_path
-from starlette.routing import BaseRoute, Router
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, NoMatchFound, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from seminar.operations.logs import note_routed
@@ -51,6 +56,7 @@ class SegmentRouter(Router):
         super().__init__(*args, **kwargs)
         self._narrowed: dict[tuple[str | None, ...], Router] = {}
         self._known: tuple[frozenset[str], ...] | None = None  # per position, the texts routes ask for
+        self._named: dict[str, list[BaseRoute]] = {}
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """The routes that could match `path`, in the router's order."""
@@ -70,6 +76,19 @@ class SegmentRouter(Router):
             router = Router(self.candidates(path), redirect_slashes=self.redirect_slashes, default=self.default)
             self._narrowed[key] = router
         return router
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        named = self._named.get(name)
+        if named is None:  # a route's own name, or a mount's, which may name one of its routes
+            named = self._named[name] = [
+                route for route in self.routes if not isinstance(route, Route | WebSocketRoute) or route.name == name
+            ]
+        for route in named:
+            try:
+                return route.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from seminar.accounts.models import Role, Unit, User
+from seminar.accounts.models import Unit, User
 from seminar.accounts.units import people_unit_order
 from seminar.permissions import Actor, can_download_proceedings
 from seminar.proceedings.queries import published_volumes
@@ -43,7 +43,7 @@ async def my_seminar_page(actor: Actor, seminar: Seminar, user: User) -> dict[st
     return {
         "seminar": seminar,
         "registration": await registration_of(seminar, user),
-        "roles": [role.name for role in await Role.filter(user_id=user.id, seminar_id=seminar.id)],
+        "roles": sorted(actor.roles.get(seminar.id, frozenset())),  # as this request's own query found them
         "books": await published_volumes(seminar) if can_download_proceedings(actor, seminar) else [],
     }
 
