@@ -34,6 +34,9 @@ def build_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change only with the code, which restarts the server: compiled once per process,
+        # not checked on disk (a stat per template and each it extends or includes) at every page.
+        auto_reload=False,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         lambda message: i18n.translations(i18n.get_locale()).gettext(message),
