@@ -169,19 +169,23 @@ def _sqlite_placeholders(sql: str) -> str:
     return re.sub(r"\$(\d+)", r"?\1", sql)
 
 
-async def rows(sql: str, values: Sequence[Any]) -> Sequence[Any]:
+async def rows(sql: str, values: Sequence[Any], for_update: bool = False) -> Sequence[Any]:
     """The rows of a hand-written query, each read by column name (`row["id"]`, `Model._init_from_db(**row)`).
 
     For the queries every signed-in request sends, where building the query and its model instances
     through the ORM costs more CPU than the database spends answering. `$1`, `$2`… are the values on
     both databases (SQLite's `?1`, `?2`…), and may repeat. The query goes through the ORM's connection
     (the request's transaction, if any), so it is logged and counted like the ORM's own.
+    `for_update`: the rows found are locked until the transaction ends (PostgreSQL; SQLite locks the
+    whole file for a transaction's writes, as `select_for_update` does there).
     """
     from tortoise import connections
 
     connection = connections.get("default")
     if connection.capabilities.dialect == "sqlite":
         sql = _sqlite_placeholders(sql)
+    elif for_update:
+        sql += " FOR UPDATE"
     _count, found = await connection.execute_query(sql, list(values))
     return found
 

@@ -16,7 +16,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
-from seminar.db import column
+from seminar.db import column, instance, rows, selected
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
@@ -38,7 +38,7 @@ from seminar.reviews.models import (
 )
 from seminar.reviews.overview import review_progress
 from seminar.reviews.proposals import load_bounds
-from seminar.reviews.queries import conflict_map, criterion_specs, settings_of
+from seminar.reviews.queries import conflict_map, criteria_of, criterion_specs, settings_of
 from seminar.reviews.sheets import Judgement, SheetRow
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
@@ -56,7 +56,7 @@ class StaleReview(UserError):
 
 async def ensure_criteria(seminar: Seminar) -> list[Criterion]:
     """The seminar's criteria, created from the defaults the first time they are needed."""
-    existing = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+    existing = await criteria_of(seminar)
     if existing:  # as nearly always: no transaction to open and close
         return existing
     async with in_transaction():
@@ -458,16 +458,18 @@ async def save_review(
     if assignment.declined_at is not None:
         raise UserError(_("You have declined this paper."))
     if criteria is None:
-        criteria = await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+        criteria = await criteria_of(seminar)
     specs = criterion_specs(criteria)
     recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
     confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
     async with in_transaction():
         # The paper's row is locked too: a withdrawal and a save of its review happen one after the other.
-        paper = await Paper.filter(id=assignment.paper_id).select_for_update().first()
-        if paper is None or paper.status is not PaperStatus.SUBMITTED:
+        paper = await rows("SELECT status FROM paper WHERE id = $1", [assignment.paper_id], for_update=True)
+        if not paper or PaperStatus(paper[0]["status"]) is not PaperStatus.SUBMITTED:
             raise UserError(withdrawn_message())
-        review = await Review.filter(assignment_id=assignment.id).select_for_update().first()
+        found = await rows(f"SELECT {selected(Review, 'r')} FROM review r WHERE r.assignment_id = $1",
+                           [assignment.id], for_update=True)
+        review = instance(Review, found[0]) if found else None
         current_version = review.version if review is not None else 0
         if current_version != opened_version:
             raise StaleReview(

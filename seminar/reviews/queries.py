@@ -39,7 +39,7 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.seminars.models import Seminar, Topic
-from seminar.submissions.models import Author, Blob, FinalVersion, Manuscript, Paper, PaperStatus
+from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 
 
 def reviewer_papers_sql(reviewing: str) -> str:
@@ -78,7 +78,11 @@ async def reviewer_papers(user: User, seminar_ids: Sequence[int]) -> tuple[froze
 
 
 async def criteria_of(seminar: Seminar) -> list[Criterion]:
-    return await Criterion.filter(seminar_id=seminar.id).order_by("position", "id")
+    """The seminar's criteria in their order (one hand-written query: every review page and save reads them)."""
+    found = await rows(f"""
+        SELECT {selected(Criterion, "c")} FROM review_criterion c WHERE c.seminar_id = $1 ORDER BY c.position, c.id
+    """, [seminar.id])
+    return [criterion for row in found if (criterion := instance(Criterion, row)) is not None]
 
 
 def criterion_specs(criteria: Sequence[Criterion]) -> list[rules.CriterionSpec]:
@@ -86,8 +90,9 @@ def criterion_specs(criteria: Sequence[Criterion]) -> list[rules.CriterionSpec]:
 
 
 async def settings_of(seminar: Seminar) -> ReviewSettings:
-    found = await ReviewSettings.get_or_none(seminar_id=seminar.id)
-    return found or ReviewSettings(seminar_id=seminar.id)
+    found = await rows(f"SELECT {selected(ReviewSettings, 's')} FROM review_settings s WHERE s.seminar_id = $1", [seminar.id])
+    settings = instance(ReviewSettings, found[0]) if found else None
+    return settings or ReviewSettings(seminar_id=seminar.id)
 
 
 async def reviewers_of(seminar: Seminar) -> list[User]:
@@ -233,16 +238,19 @@ async def bids_of(seminar: Seminar, user: User) -> dict[int, str]:
     return {int(paper_id): str(preference) for paper_id, preference in rows}
 
 
-def reviewed_manuscripts(paper: Paper) -> QuerySet[Manuscript]:
-    """The paper's manuscripts as its reviewers know them: final versions (定稿) sent after the decision are
-    the organizers' and the book's business, so reviewers keep the version they reviewed."""
-    finals = FinalVersion.filter(paper_id=paper.id).values("manuscript_id")
-    return Manuscript.filter(paper_id=paper.id).exclude(id__in=Subquery(finals))
+async def latest_reviewed_manuscript(paper: Paper) -> Manuscript | None:
+    """The paper's latest manuscript as its reviewers know it: final versions (定稿) sent after the decision
+    are the organizers' and the book's business, so reviewers keep the version they reviewed."""
+    found = await rows(f"""
+        SELECT {selected(Manuscript, "m")} FROM manuscript m
+        WHERE m.paper_id = $1 AND m.id NOT IN (SELECT manuscript_id FROM final_version WHERE paper_id = $1)
+        ORDER BY m.version DESC LIMIT 1""", [paper.id])
+    return instance(Manuscript, found[0]) if found else None
 
 
 async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
     """The paper's latest manuscript (as reviewers know it) and its bytes, or None before any upload."""
-    latest = await reviewed_manuscripts(paper).order_by("-version").first()
+    latest = await latest_reviewed_manuscript(paper)
     if latest is None:
         return None
     blob = await Blob.get(sha256=latest.blob_id)
@@ -271,7 +279,7 @@ async def review_page(
         "others_hidden": not others and settings.reviews_visible_after_own and not own_submitted,
         "show_identity": show_identity,
         "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
-        "manuscript": await reviewed_manuscripts(paper).order_by("-version").first(),
+        "manuscript": await latest_reviewed_manuscript(paper),
         "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
         # Withdrawn by its city: the page shows the paper and the reviewer's draft, read-only.
         "withdrawn": paper.status is PaperStatus.WITHDRAWN,
