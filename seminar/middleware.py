@@ -7,7 +7,7 @@ import hmac
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -28,7 +28,10 @@ from seminar.operations.logs import note_user
 from seminar.operations.middleware import finish_request, request_id_for
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
-from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, render
+from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, keep_seminar, path_slug, render
+
+if TYPE_CHECKING:
+    from seminar.seminars.models import Seminar
 
 logger = logging.getLogger(__name__)
 
@@ -259,30 +262,39 @@ class RequestLimitsMiddleware:
 
 async def load_actor(session: dict, idle_seconds: int = 2 * 3600, max_seconds: int = 12 * 3600) -> Actor:
     """The signed-in user and their roles, or anonymous when the session is stale or expired."""
+    actor, _seminar = await actor_and_seminar(session, idle_seconds, max_seconds)
+    return actor
+
+
+async def actor_and_seminar(
+    session: dict, idle_seconds: int, max_seconds: int, slug: str = ""
+) -> tuple[Actor, Seminar | None]:
+    """`load_actor`, and for a signed-in person the seminar `slug` names if any (the page's), from the same query."""
     user_id = session.get("user_id")
     if not user_id:
-        return ANONYMOUS
+        return ANONYMOUS, None
     if session_expired(session, time.time(), idle_seconds, max_seconds):
         clear_session(session)
         session["expired"] = True
-        return ANONYMOUS
+        return ANONYMOUS, None
     # The session's row, its user, their roles and the papers they review or may not see, in one
     # query: a session logged out (its row deleted), an account switched off, or one whose password
     # changed since (a new epoch) is signed in no more; a role or an assignment granted or taken
     # away counts from the next request.
     key = session.get(SESSION_KEY)
-    found = await session_actor(user_id, token_hash(key)) if isinstance(key, str) else None
+    found = await session_actor(user_id, token_hash(key), slug) if isinstance(key, str) else None
     if found is None or found.user.session_epoch != session.get("epoch"):
         session.pop("user_id", None)
         session.pop(SESSION_KEY, None)
-        return ANONYMOUS
-    return Actor(
+        return ANONYMOUS, None
+    actor = Actor(
         user=found.user,
         roles=found.roles,
         unit_id=found.user.unit_id,
         assigned_paper_ids=found.assigned_paper_ids,
         conflicted_paper_ids=found.conflicted_paper_ids,
     )
+    return actor, found.seminar
 
 
 class ActorMiddleware:
@@ -305,8 +317,12 @@ class ActorMiddleware:
         # The API knows only bearer tokens (its routes read them): a session cookie counts for
         # nothing there, so a page open in a browser lends no rights to a script on another site.
         api = scope["path"].startswith(API_PREFIX)
-        actor = ANONYMOUS if api else await load_actor(request.session, self.idle_seconds, self.max_seconds)
+        actor, seminar = (ANONYMOUS, None) if api else await actor_and_seminar(
+            request.session, self.idle_seconds, self.max_seconds, path_slug(scope["path"])
+        )
         scope["actor"] = actor
+        if seminar is not None:
+            keep_seminar(scope, seminar)
         if actor.user is not None:
             note_user(scope, actor.user.id)
         locale = i18n.negotiate_locale(

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
+from starlette.types import Scope
 
 from seminar import i18n, permissions, templating
 from seminar.accounts.roles import role_label, role_labels
@@ -59,6 +60,26 @@ def signed_in_user(request: Request) -> User:
     return user
 
 
+# Where a signed-in request keeps the seminar its path names, read with who is asking (`ActorMiddleware`).
+KEPT_SEMINAR = "seminar.kept"
+
+
+def path_slug(path: str) -> str:
+    """What a seminar's page has in its first segment (`/{slug}/…`); "" for a path of one segment."""
+    parts = path.split("/", 2)
+    return parts[1] if len(parts) == 3 else ""
+
+
+def keep_seminar(scope: Scope, seminar: Seminar) -> None:
+    scope[KEPT_SEMINAR] = seminar
+
+
+def kept_seminar(scope: Scope, slug: str) -> Seminar | None:
+    """The seminar `keep_seminar` kept, once (a second look, e.g. after the route changed it, reads it anew)."""
+    seminar = scope.pop(KEPT_SEMINAR, None)
+    return seminar if seminar is not None and seminar.slug == slug else None
+
+
 async def seminar_page(
     request: Request,
     allowed: SeminarPredicate | None = None,
@@ -75,7 +96,7 @@ async def seminar_page(
     3. `hidden_unless` false: 404, where the policy hides the page from, e.g., outsiders but not members;
     4. `allowed` false: `refused` (403, or 404 where even the page's existence must not leak).
     """
-    seminar = await get_seminar_or_404(request.path_params["slug"])
+    seminar = kept_seminar(request.scope, request.path_params["slug"]) or await get_seminar_or_404(request.path_params["slug"])
     note_seminar(request.scope, seminar.slug)
     if sign_in:
         signed_in_user(request)

@@ -18,6 +18,7 @@ from seminar.config import Settings
 from seminar.db import column, instance, rows, selected
 from seminar.reviews.queries import reviewer_papers_sql, split_reviewer_papers
 from seminar.seminars.models import Seminar
+from seminar.seminars.queries import seminar_columns, seminar_in
 
 
 @dataclass
@@ -118,9 +119,11 @@ async def with_unit(user: User) -> User:
 def _session_actor_sql() -> str:
     reviewing = "SELECT seminar_id FROM role WHERE user_id = $1 AND name = $3"
     return f"""
-        SELECT {selected(User, 'u')}, x.kind, x.ref, x.name AS role_name
+        SELECT {selected(User, 'u')}, x.kind, x.ref, x.name AS role_name, {seminar_columns("sm", "su", "seminar.")}
         FROM "user" u
         JOIN login_session s ON s.user_id = u.id AND s.key_hash = $2
+        LEFT JOIN seminar sm ON sm.slug = $4
+        LEFT JOIN unit su ON su.id = sm.organizer_unit_id
         LEFT JOIN (
             SELECT 'r' AS kind, seminar_id AS ref, name FROM role WHERE user_id = $1
             UNION ALL
@@ -135,13 +138,15 @@ class SessionActor:
     roles: dict[int, frozenset[str]]
     assigned_paper_ids: frozenset[int]
     conflicted_paper_ids: frozenset[int]
+    seminar: Seminar | None
 
 
-async def session_actor(user_id: int, key_hash: str) -> SessionActor | None:
+async def session_actor(user_id: int, key_hash: str, slug: str = "") -> SessionActor | None:
     """The active user whose login session has this key, their roles by seminar, and where they review,
     the papers they are assigned to and conflicted with: one query, which every signed-in request
-    sends first (a row per role and paper, a left join), or None when there is no such session."""
-    found = await rows(_session_actor_sql(), [user_id, key_hash, RoleName.REVIEWER.value])
+    sends first (a row per role and paper, a left join), or None when there is no such session.
+    With it comes the seminar `slug` names, if there is one: the page's, for a seminar's page."""
+    found = await rows(_session_actor_sql(), [user_id, key_hash, RoleName.REVIEWER.value, slug])
     if not found:
         return None
     user = instance(User, found[0])
@@ -151,4 +156,7 @@ async def session_actor(user_id: int, key_hash: str) -> SessionActor | None:
         if row["kind"] == "r":
             roles.setdefault(int(row["ref"]), set()).add(str(row["role_name"]))
     assigned, conflicted = split_reviewer_papers(found)
-    return SessionActor(user, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted)
+    return SessionActor(
+        user, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted,
+        seminar_in(found[0], "seminar."),
+    )

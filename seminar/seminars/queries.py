@@ -17,21 +17,32 @@ from seminar.seminars.models import Seminar, Topic
 from seminar.seminars.rules import key_dates
 
 
+def seminar_columns(alias: str, unit_alias: str, prefix: str = "") -> str:
+    """The SELECT list of a seminar (`alias`) and its organizing unit (`unit_alias`, a left join), for `seminar_in`."""
+    return f"{selected(Seminar, alias, prefix)}, {selected(Unit, unit_alias, prefix + 'unit.')}"
+
+
+def seminar_in(row: Any, prefix: str = "") -> Seminar | None:
+    """The seminar with its organizing unit in a row selected with `seminar_columns`, None when it names none."""
+    seminar = instance(Seminar, row, prefix)
+    if seminar is not None:
+        attach(seminar, "organizer_unit", instance(Unit, row, prefix + "unit."))
+    return seminar
+
+
 @functools.cache
 def _seminar_sql() -> str:
     return f"""
-        SELECT {selected(Seminar, "s")}, {selected(Unit, "u", "unit.")}
-        FROM seminar s LEFT JOIN unit u ON u.id = s.organizer_unit_id
+        SELECT {seminar_columns("s", "u")} FROM seminar s LEFT JOIN unit u ON u.id = s.organizer_unit_id
         WHERE s.slug = $1"""
 
 
 async def get_seminar_or_404(slug: str) -> Seminar:
     """The seminar with its organizing unit: every seminar page asks, so one hand-written query."""
     found = await rows(_seminar_sql(), [slug])
-    seminar = instance(Seminar, found[0]) if found else None
+    seminar = seminar_in(found[0]) if found else None
     if seminar is None:
         raise HTTPException(status_code=404)
-    attach(seminar, "organizer_unit", instance(Unit, found[0], "unit."))
     return seminar
 
 
