@@ -5,10 +5,12 @@ Unlike the pure tests beside it, this module uses the database (and the conftest
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import icalendar
@@ -488,7 +490,9 @@ async def test_publishing_writes_to_changed_speakers_and_participants(organizer_
 @pytest.fixture
 async def released(organizer_client) -> AsyncIterator:  # type: ignore[no-untyped-def, type-arg]
     await _draft(organizer_client)
-    assert (await _publish(organizer_client, 1)).status_code == 303
+    published_now = await _publish(organizer_client, 1)
+    assert published_now.status_code == 303
+    await organizer_client.get(published_now.headers["location"])  # as a browser does: it shows "published"
     yield organizer_client
 
 
@@ -702,6 +706,41 @@ async def test_a_signed_in_visitor_sees_their_own_header_and_the_cache_keeps_no_
     assert "李明" not in stranger_page.text and "深圳市联络员" not in stranger_page.text
     cached = b"".join(entry.content for entry in published._cache.values())
     assert "李明".encode() not in cached and "深圳市联络员".encode() not in cached and b"csrf_token" not in cached
+
+
+async def test_a_visitor_who_logged_out_reads_the_message_once_on_the_agenda(released) -> None:  # type: ignore[no-untyped-def]
+    stranger = await released.get(f"/{SLUG}/agenda", headers={"Cookie": ""})  # no session: a stranger's page
+    await released.post_form("/logout")  # and the agenda is the next page they open
+    released._csrf = None
+
+    told = await released.get(f"/{SLUG}/agenda")
+    again = await released.get(f"/{SLUG}/agenda")
+
+    assert "您已退出登录。" in told.text and '<a href="/login">登录</a>' in told.text
+    assert "private" in told.headers["cache-control"] and told.headers["etag"] != stranger.headers["etag"]
+    assert "您已退出登录。" not in again.text and again.content == stranger.content
+    assert again.headers["etag"] == stranger.headers["etag"]
+
+
+async def test_strangers_get_the_kept_answer_while_one_of_them_asks_for_a_newer_release(released) -> None:  # type: ignore[no-untyped-def]
+    released.cookies.clear()
+    released._csrf = None
+    first = await released.get(f"/{SLUG}/agenda")
+    key = (f"/{SLUG}/agenda", b"", b"")
+    kept, fresh = published.ready_answer(key)
+    assert kept is not None and fresh
+    kept = published._ready[key] = dataclasses.replace(kept, expires=time.monotonic() - 0.5)  # its second is up
+
+    # The first stranger after the time is up goes the whole way; the ones meanwhile get the kept answer.
+    assert published.ready_answer(key) == (kept, False)
+    assert published.ready_answer(key) == (kept, True)
+    published.revalidated(key, None)  # it found nothing to keep (say, the agenda withdrawn)
+    assert published.ready_answer(key) == (None, False)
+
+    again = await released.get(f"/{SLUG}/agenda")  # the whole way: a new head, the same release
+    kept_again, fresh_again = published.ready_answer(key)
+    assert again.content == first.content and kept_again is not None and fresh_again
+    assert kept_again.expires > time.monotonic()
 
 
 async def test_papers_are_linked_to_their_pages_only_while_the_proceedings_are_public(  # type: ignore[no-untyped-def]
