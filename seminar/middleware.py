@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hmac
 import logging
 import time
@@ -23,7 +22,7 @@ from seminar.accounts.queries import session_user_and_roles
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.api.routes import API_PREFIX, status_problem
-from seminar.agenda.published import SHAREABLE, ReadyAnswer, ready_answer, revalidated
+from seminar.agenda.published import SHAREABLE, ReadyAnswer, Shareable, ready_answer, renewed, revalidated
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
 from seminar.operations import logs, metrics
@@ -95,8 +94,9 @@ class PublishedFilesMiddleware:
     next ones get the same headers and bytes here (or a 304 on If-None-Match) without a session,
     an actor, a route match or a query. Anyone with a session cookie goes the whole way, so that
     a signed-in person's page keeps their own header links. Once a second (`published.HEAD_SECONDS`)
-    one stranger's request goes the whole way again, so that a newer release shows; the others
-    meanwhile still get the kept answer (`published.ready_answer`). The outermost middleware: an answer
+    one stranger's request asks for the latest release (one query), and goes the whole way if there
+    is a newer one; the others meanwhile still get the kept answer (`published.ready_answer`). The
+    outermost middleware: an answer
     from memory gets its own request id, is counted, and logged at DEBUG like a static file.
     """
 
@@ -122,8 +122,10 @@ class PublishedFilesMiddleware:
                 offered_id = value
         key = (scope["path"], scope["query_string"], language)
         answer, fresh = ready_answer(key)
-        if answer is None or not fresh:
-            await self._answer_and_keep(key, answer, scope, receive, send)
+        if answer is not None and not fresh:
+            answer = await self._renewed(key, answer)
+        if answer is None:
+            await self._answer_and_keep(key, scope, receive, send)
             return
         started = time.perf_counter()
         request_id = request_id_for(offered_id.decode("latin-1"), self.trust_request_id)
@@ -137,12 +139,21 @@ class PublishedFilesMiddleware:
         info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
         finish_request(info, "GET", status, time.perf_counter() - started)
 
-    async def _answer_and_keep(
-        self, key: tuple[str, bytes, bytes], previous: ReadyAnswer | None, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """The whole way, keeping the answer if the route says it is every stranger's; `previous`:
-        the one kept before, still good if the route answers 304 to the same ETag."""
-        shareable: list[float] = []
+    @staticmethod
+    async def _renewed(key: tuple[str, bytes, bytes], answer: ReadyAnswer) -> ReadyAnswer | None:
+        """The kept answer for another second if its release is still the latest; None: go the whole way."""
+        try:
+            still = await renewed(answer)
+        except Exception:  # the database out of reach, say: the whole way answers as it would (a 503)
+            logger.debug("asking for the latest release failed: the request goes the whole way", exc_info=True)
+            return None
+        if still is not None:
+            revalidated(key, still)
+        return still
+
+    async def _answer_and_keep(self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send) -> None:
+        """The whole way, keeping the answer if the route says it is every stranger's."""
+        shareable: list[Shareable] = []
         scope[SHAREABLE] = shareable
         status, headers, chunks = 0, [], []
 
@@ -166,14 +177,11 @@ class PublishedFilesMiddleware:
                 kept = ReadyAnswer(
                     headers=headers,
                     not_modified_headers=[(n, v) for n, v in headers if n.lower() not in (b"content-type", b"content-length")],
-                    body=chunks[0] if len(chunks) == 1 else b"".join(chunks), etag=etag, expires=shareable[0],
+                    body=chunks[0] if len(chunks) == 1 else b"".join(chunks), etag=etag,
+                    expires=shareable[0].expires, source=shareable[0],
                     route=(info.routed_scope or {}).get("route") if info is not None else None,
                     seminar=info.seminar if info is not None else None,
                 )
-            elif shareable and status == 304 and previous is not None and (b"etag", previous.etag.encode("latin-1")) in [
-                (name.lower(), value) for name, value in headers
-            ]:
-                kept = dataclasses.replace(previous, expires=shareable[0])
         finally:
             revalidated(key, kept)
 

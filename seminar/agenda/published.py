@@ -11,6 +11,7 @@ proceedings are public, is part of the kind ("page:papers"). The PDF and the .xl
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import time
@@ -113,11 +114,13 @@ def head_expires(slug: str) -> float:
 # (`head_expires`): what it costs is then a dictionary look-up. The key is all a stranger's answer
 # depends on: the address, its query (`?lang=`) and Accept-Language.
 #
-# When an answer's time is up, one request goes the whole way to ask the database again (and keeps
-# the new answer); the strangers who come meanwhile, a few milliseconds, still get the kept one
-# rather than each asking too (under load that was a queue of full requests once a second per
-# process, the slowest hundredth of all answers). Past STALE_SECONDS, or once the revalidation
-# found nothing to keep (the agenda withdrawn, an error), nobody gets the old answer.
+# When an answer's time is up, the next stranger's request asks the database for the latest
+# release (one query, `latest_head`): the same as the answer's, and it is kept for another second
+# and sent; another, and that request goes the whole way for the new one. The strangers who come
+# while it asks, a few milliseconds, still get the kept answer rather than each asking too (under
+# load that was a queue of full requests once a second per process, the slowest hundredth of all
+# answers). Past STALE_SECONDS, or once the whole way found nothing to keep (the agenda withdrawn,
+# an error), nobody gets the old answer.
 ReadyKey = tuple[str, bytes, bytes]
 READY_SIZE = 1024
 STALE_SECONDS = 5.0
@@ -130,6 +133,7 @@ class ReadyAnswer:
     body: bytes
     etag: str
     expires: float  # time.monotonic()
+    source: Shareable  # what it stays the same for
     route: Any  # the Starlette route that made it, and its seminar: the request's log line and metrics name them
     seminar: str | None
 
@@ -168,13 +172,30 @@ def revalidated(key: ReadyKey, answer: ReadyAnswer | None) -> None:
 
 
 # Where the middleware leaves a list in the scope for the route to say "this answer is the same for
-# every stranger until then" (a list, because the database guard hands the route a copy of the scope).
+# every stranger while this is the latest release" (a list, because the database guard hands the
+# route a copy of the scope).
 SHAREABLE = "seminar.shareable"
 
 
-def mark_shareable(scope: MutableMapping[str, Any], slug: str) -> None:
+@dataclass(frozen=True)
+class Shareable:
+    slug: str
+    head: Any  # the latest release as `load(slug)` gave it
+    load: Callable[[str], Awaitable[Any]]
+    expires: float  # until when `head` stands without asking (`head_expires`)
+
+
+def mark_shareable(scope: MutableMapping[str, Any], slug: str, head: Any, load: Callable[[str], Awaitable[Any]]) -> None:
     if (holder := scope.get(SHAREABLE)) is not None:
-        holder.append(head_expires(slug))
+        holder.append(Shareable(slug, head, load, head_expires(slug)))
+
+
+async def renewed(answer: ReadyAnswer) -> ReadyAnswer | None:
+    """The kept answer for another second if its release is still the latest (one query at most), else None."""
+    source = answer.source
+    if await latest_head(source.slug, source.load) != source.head:
+        return None
+    return dataclasses.replace(answer, expires=head_expires(source.slug))
 
 
 async def get_or_make(

@@ -66,7 +66,7 @@ def _published(kind: str) -> Callable[[Request], Awaitable[Response]]:
                 parts[ACCOUNT] = render_part(request, "_account_nav.html")
             entry = with_parts(entry, parts)
         elif not signed_in:
-            mark_shareable(request.scope, slug)
+            mark_shareable(request.scope, slug, head, release_head)
         return _send(
             request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline, public=not personal
         )

@@ -727,20 +727,32 @@ async def test_strangers_get_the_kept_answer_while_one_of_them_asks_for_a_newer_
     released._csrf = None
     first = await released.get(f"/{SLUG}/agenda")
     key = (f"/{SLUG}/agenda", b"", b"")
-    kept, fresh = published.ready_answer(key)
-    assert kept is not None and fresh
-    kept = published._ready[key] = dataclasses.replace(kept, expires=time.monotonic() - 0.5)  # its second is up
 
-    # The first stranger after the time is up goes the whole way; the ones meanwhile get the kept answer.
-    assert published.ready_answer(key) == (kept, False)
+    def second_is_up() -> None:  # as in a process that did not publish: its kept head and answer expire
+        kept, _fresh = published.ready_answer(key)
+        assert kept is not None
+        published._ready[key] = dataclasses.replace(kept, expires=time.monotonic() - 0.5)
+        published._heads[SLUG] = (time.monotonic() - 0.5, published._heads[SLUG][1])
+
+    second_is_up()
+    kept, _fresh = published.ready_answer(key)
+    # The first stranger after the time is up asks for the latest release; the ones meanwhile get the kept answer.
     assert published.ready_answer(key) == (kept, True)
     published.revalidated(key, None)  # it found nothing to keep (say, the agenda withdrawn)
     assert published.ready_answer(key) == (None, False)
 
-    again = await released.get(f"/{SLUG}/agenda")  # the whole way: a new head, the same release
-    kept_again, fresh_again = published.ready_answer(key)
-    assert again.content == first.content and kept_again is not None and fresh_again
-    assert kept_again.expires > time.monotonic()
+    await released.get(f"/{SLUG}/agenda")
+    before, _fresh = published.ready_answer(key)
+    second_is_up()
+    unchanged = await released.get(f"/{SLUG}/agenda")  # the same release: the kept answer, for another second
+    renewed, fresh = published.ready_answer(key)
+    await Seminar.filter(slug=SLUG).update(proceedings_public=True)  # in another process
+    second_is_up()
+    changed = await released.get(f"/{SLUG}/agenda")
+
+    assert unchanged.content == first.content and renewed is not None and fresh
+    assert before is not None and renewed.source is before.source  # renewed, not made again the whole way
+    assert "/proceedings/papers/" in changed.text and "/proceedings/papers/" not in first.text
 
 
 async def test_papers_are_linked_to_their_pages_only_while_the_proceedings_are_public(  # type: ignore[no-untyped-def]
