@@ -2,7 +2,8 @@
 
 Catalogs are plain `.po` files under `seminar/locale/<locale>/LC_MESSAGES/`, one file per
 area (`accounts.po`, `mail.po` …) so areas can be translated independently; they are merged
-and compiled in memory at start-up, so there is no compile step to forget.
+and compiled at their first use (and the result kept, see `translations`), so there is no compile
+step to forget.
 Message ids are English; `zh_Hans` is the default language.
 """
 
