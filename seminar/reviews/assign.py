@@ -89,8 +89,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-import highspy
 import numpy as np
+import pylmcf
 from numpy.typing import NDArray
 
 from seminar.errors import UserError
@@ -429,34 +429,21 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
     extra = n_reviewers if n_free <= SMALL_PROBLEM else EXTRA_CANDIDATES
     wanted = np.maximum(bands.low, np.minimum(bands.fair_low, bands.high)) if bands.weight else bands.low
     active = _candidates(weights, need, wanted, extra)
-    lp = _LinearProgram(values, need, bands)
-    lp.add(active)
-    lp.start_greedy()
+    network = _Network(weights, need, bands)
     rounds = 0
     while True:
         rounds += 1
-        if lp.solve():
-            entering = _entering(weights, active, lp.paper_values, lp.reviewer_prices, need)
+        if network.solve(active):
+            entering = _entering(weights, active, network.paper_values, network.reviewer_prices, need)
             if not entering.any():
-                if lp.held and not lp.band_holds_by_price():
-                    lp.release()
-                    continue
                 break
-        elif lp.held:
-            lp.release()
-            continue
         elif np.count_nonzero(active) == n_free:
             return None
         else:
             extra *= 2
             entering = _candidates(weights, need, wanted, extra) & ~active
         active |= entering
-        lp.add(entering)
-
-    x = lp.solution
-    if np.abs(x - np.round(x)).max(initial=0.0) > 1e-6:
-        x = lp.integral_solution()
-    return lp.pairs[x > 0.5], lp.reviewer_prices, len(lp.pairs), rounds
+    return network.chosen, network.reviewer_prices, len(network.pairs), rounds
 
 
 def _candidates(weights: Matrix, need: NDArray[np.int64], low: NDArray[np.int64], extra: int) -> NDArray[np.bool_]:
@@ -502,141 +489,83 @@ def _entering(weights: Matrix, active: NDArray[np.bool_], paper_values: NDArray[
     return violating
 
 
-class _LinearProgram:
-    """max Σ a·x − w·Σ_r (s_r + o_r) over the pairs added so far.
+class _Network:
+    """The min-cost flow over the candidate pairs, solved by LEMON's network simplex (`pylmcf`).
 
-    Rows: paper p: Σ_r x = need; reviewer r: fair_low ≤ Σ_p x + s_r − o_r ≤ fair_high (the
-    band clipped into the hard bounds), pair columns x ∈ [0, 1]. The load columns s ∈ [0,
-    fair_low − low] (a shortfall below the band) and o ∈ [0, high − fair_high] (an excess
-    above it) each cost w a review and carry one entry, so the matrix stays totally
-    unimodular; at the optimum s + o is exactly the load's distance from its band. Without
-    balance the band is the hard bounds and there are no load columns (the LP of old).
+    Nodes: the papers (each supplies its need), the reviewers, one sink (takes the demand).
+    Arcs: paper → reviewer for every candidate pair (capacity 1, cost top − a·scale); reviewer
+    → sink three times: up to the band's bottom a (at least the hard minimum; −w a review in
+    the objective), from a to the band's top b (0), from b to the hard maximum (+w), the band
+    clipped into the hard bounds. Every unit of flow crosses one arc of each kind, so the
+    costs are shifted by constants (top, w) to be ≥ 0, as the solver requires, and a minimum-
+    cost flow maximises affinity − w · (reviews outside the band). Without balance w = 0 and
+    the arcs carry the hard bounds alone.
 
-    The load columns enter only when needed (`release`): the LP first holds every load in
-    its band, which HiGHS solves several times faster. That optimum is also the penalised
-    one when no load column would enter, i.e. when −w ≤ π_r (for s) and π_r ≤ w (for o):
-    then the same basis is optimal for both. Otherwise, or when the band cannot be held,
-    the load columns are added and the LP solved on, warm. One HiGHS instance lives through
-    all the rounds: added columns start non-basic at zero, so each re-solve starts from the
-    previous optimal basis.
+    The solver takes integers: affinities are scaled by `scale` (about 10¹⁰ at 10,000 ×
+    1,000, more when smaller; chosen so that no cost, potential or total can overflow) and
+    rounded, 5·10⁻¹¹ at most per pair. The network is built anew each round: LEMON's
+    graph has fixed arcs, and a cold start over the few candidate pairs costs little.
     """
 
-    def __init__(self, values: Matrix, need: Ints, bands: _Bands) -> None:
-        self.values = values
-        self.n_papers = values.shape[0]
+    def __init__(self, weights: Matrix, need: Ints, bands: _Bands) -> None:
+        self.n_papers, self.n_reviewers = weights.shape
         self.need = need
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        # Presolve finds nothing to remove in this LP (every row and column is needed) and cost
-        # a third of the time at 1,000×100 (bench/assign.py); it made no difference at 10,000×1,000.
-        self.highs.setOptionValue("presolve", "off")
-        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        no_entries = (0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-        self.highs.addRows(len(need), need.astype(np.float64), need.astype(np.float64), *no_entries)
-        # The band, clipped into the hard bounds: low ≤ a ≤ b ≤ high.
+        self.low = bands.low
+        self.high = bands.high
         self.a = np.clip(bands.fair_low, bands.low, bands.high)
         self.b = np.clip(bands.fair_high, self.a, bands.high)
-        self.shortfall_room = self.a - bands.low
-        self.excess_room = bands.high - self.b
-        self.weight = bands.weight
-        self.highs.addRows(len(self.a), self.a.astype(np.float64), self.b.astype(np.float64), *no_entries)
-        self.held = bool(bands.weight) and bool((self.shortfall_room > 0).any() or (self.excess_room > 0).any())
+        finite = np.isfinite(weights)
+        best = float(weights.max(initial=0.0, where=finite))
+        span = max(best, -float(weights.min(initial=0.0, where=finite))) + 2 * bands.weight + 1.0
+        # A path or a potential crosses at most every node once and carries at most the demand:
+        # below 2⁵⁶ with room to spare under LEMON's artificial cost of 2⁶².
+        self.scale = float(2**56) / (span * (int(need.sum()) + self.n_papers + self.n_reviewers + 2))
+        self.top = int(np.ceil(best * self.scale))
+        self.w = int(round(bands.weight * self.scale))
+        self.weights = weights
         self.pairs = np.zeros((0, 2), dtype=np.int64)
-        self.pair_columns = np.zeros(0, dtype=np.int64)  # the HiGHS column of each pair
-        self.n_columns = 0
-        self.solution = np.zeros(0)
-        self.paper_values = np.zeros(len(need))
-        self.reviewer_prices = np.zeros(len(self.a))
+        self.chosen = np.zeros((0, 2), dtype=np.int64)
+        self.paper_values = np.zeros(self.n_papers)
+        self.reviewer_prices = np.zeros(self.n_reviewers)
 
-    def add(self, mask: NDArray[np.bool_]) -> None:
-        pairs = np.argwhere(mask)
-        count = len(pairs)
-        if count == 0:
-            return
-        rows = np.empty(2 * count, dtype=np.int32)
-        rows[0::2] = pairs[:, 0]
-        rows[1::2] = self.n_papers + pairs[:, 1]
-        self.highs.addCols(count, self.values[pairs[:, 0], pairs[:, 1]], np.zeros(count), np.ones(count),
-                           2 * count, np.arange(0, 2 * count, 2, dtype=np.int32), rows, np.ones(2 * count))
-        self.pairs = np.concatenate([self.pairs, pairs])
-        self.pair_columns = np.concatenate([self.pair_columns, self.n_columns + np.arange(count)])
-        self.n_columns += count
-
-    def start_greedy(self) -> None:
-        """Start the simplex from the greedy assignment (every paper its best columns) rather
-        than from nothing: half the dual simplex iterations at 1,000×100 (bench/assign.py).
-
-        The basis: every reviewer row's load is basic (its price starts at 0), and so is each
-        paper's best column after its `need` best, which sit at their upper bound 1, all others
-        at 0. It is a valid basis (each paper row holds one basic column, each reviewer row its
-        own load: the matrix is triangular) and dual feasible: the paper's value is that next
-        column's affinity, so the chosen columns price at ≥ 0 and the others at ≤ 0. Only the
-        loads are infeasible, which is what the dual simplex then repairs. A paper with no
-        column beyond its need keeps its row basic instead (its columns all at 1).
-        """
-        papers = self.pairs[:, 0]
-        count = len(papers)
-        if count == 0:
-            return
-        # Rank every column within its paper, best affinity first (pairs are sorted by paper):
-        # one sort on paper · span − affinity, whose ranges do not overlap from paper to paper.
-        affinity = self.values[papers, self.pairs[:, 1]]
-        span = float(affinity.max() - affinity.min()) + 1.0
-        order = np.argsort(papers * span - affinity, kind="stable")
-        per_paper = np.bincount(papers, minlength=self.n_papers)
-        rank = np.empty(count, dtype=np.int64)
-        rank[order] = np.arange(count) - (np.cumsum(per_paper) - per_paper)[papers[order]]
-        need = self.need[papers]
-        status = np.array([highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic,
-                           highspy.HighsBasisStatus.kUpper], dtype=object)
-        basis = highspy.HighsBasis()
-        basis.col_status = status[np.where(rank < need, 2, (rank == need).astype(np.int64))].tolist()
-        basis.row_status = status[np.concatenate([(per_paper <= self.need).astype(np.int64),
-                                                  np.ones(len(self.a), dtype=np.int64)])].tolist()
-        basis.valid = True
-        # Should HiGHS ever refuse the basis, it starts from its own, as without this call.
-        self.highs.setBasis(basis)
-
-    def band_holds_by_price(self) -> bool:
-        """Whether no load column would enter: the held optimum is the penalised one."""
-        prices = self.reviewer_prices
-        return bool((prices[self.shortfall_room > 0] >= -self.weight - PRICING_TOLERANCE).all()
-                    and (prices[self.excess_room > 0] <= self.weight + PRICING_TOLERANCE).all())
-
-    def release(self) -> None:
-        """Add the load columns: loads may leave their band, at w a review."""
-        for room, sign in ((self.shortfall_room, 1.0), (self.excess_room, -1.0)):
-            reviewers = np.flatnonzero(room > 0)
-            count = len(reviewers)
-            rows = (self.n_papers + reviewers).astype(np.int32)
-            self.highs.addCols(count, np.full(count, -self.weight), np.zeros(count), room[reviewers].astype(np.float64),
-                               count, np.arange(count, dtype=np.int32), rows, np.full(count, sign))
-            self.n_columns += count
-        self.held = False
-
-    def solve(self) -> bool:
-        """Solve (warm) and keep the solution and duals; False when infeasible."""
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return False
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"HiGHS failed on the assignment LP: {self.highs.modelStatusToString(status)}")
-        solution = self.highs.getSolution()
-        self.solution = np.asarray(solution.col_value)[self.pair_columns]
-        duals = np.asarray(solution.row_dual)
-        # For a maximisation HiGHS reports duals with reduced cost = a − Σ row duals, which
-        # must be ≤ 0 for a column left at zero: u_p for paper rows, π_r for reviewer rows.
-        self.paper_values = duals[: self.n_papers]
-        self.reviewer_prices = duals[self.n_papers:]
+    def solve(self, active: NDArray[np.bool_]) -> bool:
+        """Solve over the active pairs and keep the chosen pairs and duals; False when infeasible."""
+        n_papers, n_reviewers = self.n_papers, self.n_reviewers
+        self.pairs = pairs = np.argwhere(active)  # sorted by paper, then reviewer, as pylmcf wants
+        reviewers = n_papers + np.arange(n_reviewers, dtype=np.int64)
+        sink = n_papers + n_reviewers
+        zeros = np.zeros(n_reviewers, dtype=np.int64)
+        graph = pylmcf.Graph(
+            sink + 1,
+            np.concatenate([pairs[:, 0], np.repeat(reviewers, 3)]),
+            np.concatenate([n_papers + pairs[:, 1], np.full(3 * n_reviewers, sink, dtype=np.int64)]),
+        )
+        affinity = np.round(self.weights[pairs[:, 0], pairs[:, 1]] * self.scale).astype(np.int64)
+        graph.set_edge_costs(np.concatenate([self.top - affinity,
+                                             np.tile(np.array([0, self.w, 2 * self.w], dtype=np.int64), n_reviewers)]))
+        graph.set_edge_capacities(np.concatenate([np.ones(len(pairs), dtype=np.int64),
+                                                  np.stack([self.a, self.b - self.a, self.high - self.b], axis=1).ravel()]))
+        if self.low.any():
+            graph.set_edge_minimums(np.concatenate([np.zeros(len(pairs), dtype=np.int64),
+                                                    np.stack([self.low, zeros, zeros], axis=1).ravel()]))
+        supply = np.zeros(sink + 1, dtype=np.int64)
+        supply[:n_papers] = self.need
+        supply[sink] = -int(self.need.sum())
+        graph.set_node_supply(supply)
+        try:
+            graph.solve()
+        except RuntimeError as error:
+            if "INFEASIBLE" in str(error):
+                return False
+            raise
+        self.chosen = pairs[graph.result()[: len(pairs)] > 0]
+        # LEMON's potentials: an arc's reduced cost is cost + pi[from] − pi[to], ≥ 0 on an arc
+        # left empty. In the LP's terms (affinity − u_p − π_r ≤ 0 for a pair left out) the
+        # reviewer's price is measured from the band's middle arc, so a reviewer strictly
+        # inside their band has π_r = 0 as in the LP; u_p takes the rest. Differences of int64
+        # first, then the division: exact to a float's precision.
+        pi = graph.potentials()
+        base = int(pi[sink]) - self.w
+        self.reviewer_prices = (base - pi[n_papers:sink]) / self.scale
+        self.paper_values = (self.top + pi[:n_papers] - base) / self.scale
         return True
-
-    def integral_solution(self) -> NDArray[np.float64]:
-        """The same columns with integrality imposed (never needed at a simplex vertex)."""
-        count = self.n_columns
-        self.highs.changeColsIntegrality(count, np.arange(count, dtype=np.int32),
-                                         np.full(count, highspy.HighsVarType.kInteger, dtype=np.uint8))
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError("HiGHS failed on the assignment MIP")
-        return np.round(np.asarray(self.highs.getSolution().col_value))[self.pair_columns]
