@@ -11,74 +11,71 @@ affinity of the chosen pairs subject to
 * no forbidden pair, each pair at most once,
 * pairs in `fixed` (assignments that already exist) stay chosen and count towards the loads.
 
-Why a linear program is exact here
-----------------------------------
-The constraint matrix is the incidence matrix of the bipartite paper–reviewer graph (each
-variable sits in one paper row and one reviewer row); it is totally unimodular, and all
-bounds are integers, so every vertex of the LP polytope is integral. The simplex method
-(HiGHS, through its official Python binding `highspy`) returns a vertex, hence a 0/1
-assignment whose total affinity is the exact optimum (to HiGHS' tolerance of 1e-7 per
-reduced cost). The solution is checked for integrality; should a value ever come back
-fractional, the same columns are solved again with integrality imposed (a MIP in HiGHS).
+Why a minimum-cost flow is exact here
+-------------------------------------
+The problem is a minimum-cost flow: each paper supplies its need, an arc of capacity 1 leads
+to every reviewer it may have (cost: minus the affinity), and each reviewer passes its load
+on to a sink within its bounds. Network simplex (LEMON's, through `pylmcf`) works on
+integer costs and returns an integral optimal flow, hence a 0/1 assignment, with node
+potentials that prove it optimal. Affinities are floats, so they are scaled by about 10¹⁰
+(more on smaller instances; `_Network.scale`) and rounded: the flow is the exact optimum of
+affinities that differ from the given ones by less than 10⁻¹⁰ a pair. The constraint matrix
+is the incidence matrix of the bipartite paper–reviewer graph, totally unimodular, so this
+optimum is also that of the linear program over the same pairs.
 
 Why column generation
 ---------------------
-At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed:
-an LP with ten million columns is slow and memory-hungry, while an optimal assignment uses
-only 30,000 of them. So the LP starts from the few best candidates of every paper (its top
-`need + 6` reviewers) and of every reviewer with a minimum load who is among too few of
-those (their top `min + 6` papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
-out could improve the optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced
-cost"). That test runs over the whole matrix with numpy in a fraction of a second; violating
-pairs are added and the LP is solved again, warm from the previous basis (the reason for
-`highspy` rather than `scipy.optimize.linprog`, which starts afresh each time: 16 s instead
-of 5 s at the largest size). When no pair violates it, the LP optimum of the
-candidate set is the LP optimum of the full problem — the same certificate a full LP would
-give, not a heuristic. If the candidate set alone is infeasible, it is widened (doubling the
-candidates) up to the full set.
+At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed,
+while an optimal assignment uses only 30,000 of them. So the first network takes the few
+best candidates of every paper (its top `need + 6` reviewers) and of every reviewer with a
+minimum load who is among too few of those (their top `min + 6` papers). Its potentials give
+each paper a value u[p] and each reviewer a price π[r]; a pair left out could improve the
+optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced cost"). That test runs
+over the whole matrix with numpy; violating pairs are added and the network solved again.
+When no pair violates it (beyond `PRICING_TOLERANCE`, 10⁻⁹), the optimum over the candidates
+is the optimum over all pairs — the certificate a solve over all pairs would give, not a
+heuristic. If the candidates alone are infeasible, they are widened (doubling the candidates)
+up to the full set. Below `SMALL_PROBLEM` allowed pairs all of them go into one network.
 
 The reviewer prices are also returned (`Solution.reviewer_prices`): for any prices, the
 Lagrangian bound `Σ_r (max(π_r,0)·max_load_r − max(−π_r,0)·min_load_r) + Σ_p (sum of the
 need[p] largest affinity[p][r] − π_r)` is an upper bound on every feasible assignment;
-`bench/assign.py` recomputes it independently to show the optimality gap.
+`bench/assign.py` recomputes it independently to show the optimality gap (10⁻¹⁰ to 10⁻⁸).
 
-The simplex does not start from nothing but from the greedy assignment (every paper its
-best candidates; `_LinearProgram.start_greedy`): a dual feasible basis in which only the
-reviewers' loads are wrong, which halves the dual simplex iterations at 1,000×100.
+Why this solver (issue 18, goal 4): it replaced HiGHS' dual simplex on the same LP (with
+the same column generation), which spent about a thousand iterations on this very degenerate
+LP (the affinities sit on a few levels) and took 1.2–1.3× OR-Tools' min-cost flow at
+1,000×100; network simplex pivots on a spanning tree of the graph instead of factorising a
+basis. Tried before and dropped with HiGHS: greedy, price-based and partial starting bases,
+its pricing, scaling and perturbation options, primal simplex and interior point. A numpy
+min-cost flow costs 20 µs and more a step where the whole solve must take a few ms;
+scipy's `linear_sum_assignment` on paper and reviewer slots could give a paper the same
+reviewer twice. OR-Tools' min-cost flow is slower than this one (`bench/assign.py`) and
+pulls in pandas.
 
-Alternatives considered: a min-cost-flow solver (OR-Tools) needs integer costs, so float
-affinities would have to be scaled and rounded (exact only for the rounded values), and
-it would still have to take all ten million arcs; a dense LP is too big at that scale.
-Tried and dropped (issue 18, 1,000×100): starting from a spanning tree priced by
-approximate reviewer prices (even the exact prices left 200 iterations, and noisy ones
-made it slower than the greedy start), from the optimum of a fifth of the papers (its
-prices were too coarse to help), HiGHS' other pricing and edge-weight options, and
-highspy's class without its callback layer (no difference). What remains at that size is
-HiGHS' dual simplex itself: about a thousand iterations, nearly all the time.
-
-Measured (bench/assign.py, 2 cores, random instances with topics, bids and ~1/21 conflicts,
-3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.003 s of CPU (one LP, all
-1,899 pairs) · 1,000×100: 0.04–0.07 s (9,000 of 95,000 pairs, 2–3 rounds) · 10,000×1,000:
-3.1–3.7 s of CPU, 10–25 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
-objective equals the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all
-pairs exactly. A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
+Measured (bench/assign.py, 2 cores shared with other jobs, random instances with topics,
+bids and ~1/21 conflicts, 3 reviews per paper, balanced loads; numpy matrix in): 100×20: 1 ms
+(one network, all 1,899 pairs) · 1,000×100: 25 ms of CPU (9,000 of 95,000 pairs, 3 rounds)
+· 10,000×1,000: 1.4–1.5 s of CPU (95,000 of 9.5 million pairs, 4 rounds); the objective
+equals the full LP over all pairs up to 1,000×100. A list-of-lists matrix of 10,000×1,000
+adds 0.6 s for the conversion to numpy.
 
 Balance is a preference, not a constraint
 ------------------------------------------
 With `balance=True` every reviewer has a fair band of loads (`balanced_loads`: the reviews
 spread as evenly as each reviewer's maximum and the papers they may review allow), and each
-review outside the band costs `BALANCE_WEIGHT` in the objective. In the LP the reviewer's row
-holds the load in its band, with two columns of one entry each that let it out at that cost
-(a shortfall below, an excess above; see `_LinearProgram`): the matrix is still totally
-unimodular, so the optimum is integral and exact; and since the band only moves the
-objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
+review outside the band costs `BALANCE_WEIGHT` in the objective. In the network the reviewer
+passes its load to the sink on three arcs: up to the band's bottom (each review there earns
+the weight: a review short of the band costs it), through the band (free), beyond it (costs
+the weight; see `_Network`). The optimum stays integral and exact; and since the band only
+moves the objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
 review can gain in affinity (at most 7 between a "rather not" and a "want" on one's topic), so
 when the band is reachable the loads stay inside it, as the hard bounds of old did.
 
 When there is no assignment
 ---------------------------
 Only the hard bounds (explicit minimum and maximum loads, reviews per paper, conflicts) can
-make the problem infeasible. Cheap counts run first; when one fails, or the LP finds no
+make the problem infeasible. Cheap counts run first; when one fails, or the flow finds no
 solution, `feasibility.obstruction` names the cause: a set of papers failing Hall's condition
 or a set of reviewers whose minimums cannot be met (see there); the exception carries it.
 """
@@ -99,12 +96,13 @@ from seminar.reviews import feasibility
 from seminar.reviews.feasibility import Obstruction, Shortage
 
 # Candidates per paper (beyond its need) and per reviewer (beyond the minimum load) in the
-# first LP; column generation adds whatever else matters.
+# first network; column generation adds whatever else matters.
 EXTRA_CANDIDATES = 6
-# Below this many allowed pairs the whole problem goes into one LP.
+# Below this many allowed pairs the whole problem goes into one network.
 SMALL_PROBLEM = 50_000
-# A left-out pair whose reduced cost exceeds this enters the LP (HiGHS' dual tolerance is 1e-7).
-PRICING_TOLERANCE = 1e-7
+# A left-out pair whose reduced cost exceeds this enters the network: well above the rounding
+# of the integer costs (< 1e-10 a pair, see _Network), far below any difference that matters.
+PRICING_TOLERANCE = 1e-9
 # What one review outside a reviewer's fair band costs (affinities span −2 … 5.01 a pair).
 BALANCE_WEIGHT = 100.0
 
@@ -128,11 +126,11 @@ class Solution:
     papers: list[list[int]]  # sorted reviewer indices per paper, the fixed pairs included
     objective: float  # total affinity of all chosen pairs, the fixed ones included
     reviewer_prices: list[float]  # LP dual price π_r of one more review for reviewer r
-    columns: int  # pairs that entered the LP
-    rounds: int  # LPs solved (one per pricing round, plus any widening)
+    columns: int  # pairs that entered the network (the LP's columns)
+    rounds: int  # networks solved (one per pricing round, plus any widening)
     fair_low: list[int]  # the fair band of each reviewer's load (the hard bounds without balance)
     fair_high: list[int]
-    imbalance: int  # reviews outside the fair bands, in all (the LP maximised objective − weight · this)
+    imbalance: int  # reviews outside the fair bands, in all (the flow maximised objective − weight · this)
 
 
 def solve(
@@ -366,7 +364,7 @@ def _check_settings(fixed_per_paper: Ints, fixed_per_reviewer: Ints, need: Ints,
 
 def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) -> bool:
     """Cheap necessary conditions (each paper alone, each reviewer alone, the totals); when
-    one fails the diagnosis runs at once instead of an LP that cannot succeed."""
+    one fails the diagnosis runs at once instead of a solve that cannot succeed."""
     demand = int(need.sum())
     return bool((np.count_nonzero(allowed, axis=1) < need).any() or (np.count_nonzero(allowed, axis=0) < low).any()
                 or demand > int(high.sum()) or demand < int(low.sum()))
@@ -375,7 +373,7 @@ def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) 
 def _refuse(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints,
             labels: _Labels) -> NoReturn:
     found = feasibility.obstruction(allowed, need, low, high, fixed)
-    assert found is not None, "the LP found no assignment, so Hall's condition fails somewhere"
+    assert found is not None, "the flow found no assignment, so Hall's condition fails somewhere"
     raise AssignmentInfeasible(describe(found, allowed, fixed, need, low, labels), found)
 
 
@@ -503,7 +501,7 @@ class _Network:
 
     The solver takes integers: affinities are scaled by `scale` (about 10¹⁰ at 10,000 ×
     1,000, more when smaller; chosen so that no cost, potential or total can overflow) and
-    rounded, 5·10⁻¹¹ at most per pair. The network is built anew each round: LEMON's
+    rounded, 6·10⁻¹¹ at most per pair. The network is built anew each round: LEMON's
     graph has fixed arcs, and a cold start over the few candidate pairs costs little.
     """
 
