@@ -438,7 +438,7 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
         elif np.count_nonzero(active) == n_free:
             return None
         else:
-            extra *= 2
+            extra = max(1, 2 * extra)  # from 0 too: widening must reach every free pair
             entering = _candidates(weights, need, wanted, extra) & ~active
         active |= entering
     return network.chosen, network.reviewer_prices, len(network.pairs), rounds
