@@ -18,7 +18,8 @@ process, on loopback, each person is a virtual user with their own session (cook
 
 With `--think 0` nobody pauses between clicks, so the rates are what the server manages for this
 mix and the latencies include waiting behind everyone else; `--think S` pauses S seconds on
-average after each request. For each phase it prints requests, requests per second, p50/p95/p99
+average after each request, and as long before the first one (people signed in do not all click
+in the same instant). For each phase it prints requests, requests per second, p50/p95/p99
 latency and errors per endpoint and in total, and the CPU time used by the server and by this
 load generator (they share the machine), and the server's CPU per request; then the server's
 warnings and errors, if any. The database is dropped at the end, whatever happened.
@@ -221,6 +222,13 @@ async def until_time_up(work: Coroutine[None, None, None]) -> None:
         pass
 
 
+async def after_a_pause(recorder: Recorder, rng: random.Random, work: Coroutine[None, None, None]) -> None:
+    """`work`, after a pause as long as one between requests (none with `--think 0`)."""
+    if recorder.think:
+        await asyncio.sleep(rng.expovariate(1 / recorder.think))
+    await work
+
+
 @dataclass
 class Phase:
     recorder: Recorder
@@ -253,7 +261,7 @@ async def drive(server: Server, args: argparse.Namespace) -> tuple[Phase, Phase]
         ])
         working = Recorder(deadline=time.monotonic() + args.seconds, think=args.think)
         work, _nothing = await timed(server.pid, working, [
-            until_time_up(activity(working, client, rng))
+            until_time_up(after_a_pause(working, rng, activity(working, client, rng)))
             for (client, rng, (_email, activity)), ok in zip(users, signed_in, strict=True) if ok
         ])
     return sign_in, work
