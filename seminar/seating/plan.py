@@ -172,7 +172,7 @@ class Person:
     id: int
     name: str
     unit: str
-    unit_order: int
+    unit_order: tuple[int, int]  # accounts.units.people_unit_order
     rank: int | None
 
 
