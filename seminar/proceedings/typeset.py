@@ -53,7 +53,7 @@ from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
 from seminar.proceedings.progress import Report, TypesetEvents
-from seminar.proceedings.styles import STYLESHEETS, HouseStyle, font_face_css
+from seminar.proceedings.styles import FACES, STYLESHEETS, HouseStyle, font_face_css
 from seminar.proceedings.styles import missing_fonts as missing_style_fonts
 from seminar.proceedings.styles import missing_fonts_message as missing_style_fonts_message
 
@@ -161,7 +161,8 @@ def _stylesheets(style: HouseStyle) -> tuple[CSS, ...]:
         return (_stylesheet(),)
     fonts = font_face_css(style)
     extra = [CSS(string=fonts, font_config=_font_config())] if fonts else []
-    return (_stylesheet(), *extra, CSS(filename=str(STYLESHEETS[style]), font_config=_font_config()))
+    own = (CSS(filename=str(path), font_config=_font_config()) for path in (FACES[style], STYLESHEETS[style]))
+    return (_stylesheet(), *extra, *own)
 
 
 def _document(html: str, base_url: str, fetcher: URLFetcher, style: HouseStyle = HouseStyle.ACADEMIC) -> Document:
@@ -586,5 +587,5 @@ def stylesheet_path() -> Path:
 
 
 def stylesheet_paths() -> list[Path]:
-    """Every stylesheet a build may use (book.css and each house style's), for the input hash."""
-    return [STYLESHEET, *STYLESHEETS.values()]
+    """Every stylesheet a build may use (book.css and each house style's, with its faces), for the input hash."""
+    return [STYLESHEET, *FACES.values(), *STYLESHEETS.values()]
