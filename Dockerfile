@@ -23,7 +23,8 @@ COPY seminar ./seminar
 COPY templates ./templates
 COPY static ./static
 COPY migrations ./migrations
-RUN uv sync --locked --no-dev && python -m compileall -q seminar
+RUN uv sync --locked --no-dev && python -m compileall -q seminar \
+ && python -c 'from seminar.i18n import compile_catalogs; compile_catalogs()'
 
 USER seminar
 EXPOSE 8000

@@ -1,6 +1,6 @@
 """Benchmark of the published agenda against its floor, a bare Starlette app, in one run:
 
-    uv run python bench/agenda.py [--seconds 4] [--rounds 2] [--all] [--compare REF] [--database-url URL]
+    uv run python bench/agenda.py [--seconds 1.5] [--rounds 6] [--quick] [--compare REF] [--database-url URL]
 
 It fills a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database) with a seminar whose released agenda has 60 talks — six topics of four
@@ -12,9 +12,11 @@ that returns exactly those from memory, under uvicorn with the same options and 
 
 The load is this process: 20 keep-alive connections on loopback, each sending the next GET as
 soon as the last answer is complete, for `--seconds` per endpoint and server, the servers taking
-turns `--rounds` times (the machine's speed drifts; turns share the drift). It prints req/s and
-p50/p99 of each with the load average, the ratios to the bare app, and whether goal 2 of issue 18
-is met: ≥ 0.9× the bare app's req/s with p99 ≤ 2× its p99. The older target (ten times pretalx
+turns `--rounds` times (the machine's speed drifts; short turns share the drift). It prints req/s
+and p50/p99 of each with the load average, the ratios to the bare app (pooled, and the median of
+the rounds' side-by-side ratios), and for each address whether goal 2 of issue 18 is met there:
+≥ 0.9× the bare app's req/s with p99 ≤ 2× its p99, judged on the medians. Every published
+file is measured (the page, frab XML and JSON, iCal, .xlsx, PDF); `--quick`: the page, iCal, PDF. The older target (ten times pretalx
 2025.2.2 on this machine: 24 req/s for the page, 31 for frab XML, 22 for iCal; p99 ≤ 50 ms) is
 printed beside it.
 """
@@ -29,6 +31,7 @@ import json
 import math
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,6 +142,14 @@ class Load:
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
+    def add(self, other: Load) -> None:
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.errors += other.errors
+        self.latencies += other.latencies
+        self.loads += other.loads
+        self.cpu += other.cpu
+
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[max(0, math.ceil(share * len(ordered)) - 1)] * 1000 if ordered else math.inf
@@ -210,13 +221,13 @@ def stranger_answer(base: str, path: str, directory: str) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4, help="load per endpoint, server and round (default 4)")
-    parser.add_argument("--rounds", type=int, default=2, help="turns each server takes per endpoint (default 2)")
-    parser.add_argument("--all", action="store_true", help="every export, not only the page, iCal and the PDF")
+    parser.add_argument("--seconds", type=float, default=1.5, help="load per endpoint, server and round (default 1.5)")
+    parser.add_argument("--rounds", type=int, default=6, help="turns each server takes per endpoint (default 6)")
+    parser.add_argument("--quick", action="store_true", help="only the page, iCal and the PDF")
     parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
-    endpoints = ENDPOINTS if args.all else [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")]
+    endpoints = [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")] if args.quick else ENDPOINTS
     with contextlib.ExitStack() as stack:
         directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="seminar-bench-"))
         database_url = args.database_url or f"sqlite://{directory}/bench.sqlite3"
@@ -241,32 +252,42 @@ def main() -> int:
               f"per endpoint and server · {os.cpu_count()} cores · "
               f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}")
         print(f"{'endpoint':<15}{'server':<12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU µs':>8}{'load':>6}"
-              f"{'× req/s':>9}{'× p99':>7}{'× CPU':>7}  verdict")
+              f"{'× req/s':>9}{'× p99':>7}{'× CPU':>7}{'med× r/s':>9}{'med× p99':>9}  verdict")
         met = True
         for path, reference in endpoints:
             loads = {name: Load() for name in servers}
-            for turn in range(args.rounds):  # every other round the other way round: first and last share the drift
+            turns: dict[str, list[Load]] = {name: [] for name in servers}
+            for turn in range(args.rounds):  # every other round the other way round: neighbours share the drift
                 for name, (base, pid) in (list(servers.items()) if turn % 2 == 0 else reversed(servers.items())):
-                    hammer(base, pid, f"/{SLUG}/{path}", args.seconds, loads[name])
+                    single = Load()
+                    hammer(base, pid, f"/{SLUG}/{path}", args.seconds, single)
+                    turns[name].append(single)
+                    loads[name].add(single)
             floor = loads["bare"]
             for name, load in loads.items():
                 rate_ratio, p99_ratio = load.rate / floor.rate, load.percentile(0.99) / floor.percentile(0.99)
+                # The goal is judged on the median of the rounds' side-by-side ratios: a second in which
+                # another job took the cores falls on one server's turn and would decide a pooled figure.
+                round_rate = statistics.median(t.rate / b.rate for t, b in zip(turns[name], turns["bare"]))
+                round_p99 = statistics.median(
+                    t.percentile(0.99) / b.percentile(0.99) for t, b in zip(turns[name], turns["bare"])
+                )
                 verdict = ""
                 if name == "ours":
-                    goal = load.errors == 0 and rate_ratio >= RATE_SHARE and p99_ratio <= P99_FACTOR
+                    goal = load.errors == 0 and round_rate >= RATE_SHARE and round_p99 <= P99_FACTOR
                     met = met and goal
                     target = reference * 10 if reference else None
                     old = load.percentile(0.99) <= P99_LIMIT_MS and (target is None or load.rate >= target)
-                    verdict = (f"goal 2 {'met' if goal else 'MISSED'}; "
+                    verdict = (f"goal 2 {'met' if goal else 'NOT MET'}; "
                                f"10× pretalx{f' ({target} req/s)' if target else ''}, p99 ≤ 50 ms: {'ok' if old else 'missed'}")
                 if load.errors:
                     verdict += f" ({load.errors} errors)"
                 average_load = sum(load.loads) / len(load.loads)
                 print(f"/{path:<14}{name:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
                       f"{load.cpu_per_request:>8.0f}{average_load:>6.1f}{rate_ratio:>9.2f}{p99_ratio:>7.2f}"
-                      f"{load.cpu_per_request / floor.cpu_per_request:>7.2f}  {verdict}")
+                      f"{load.cpu_per_request / floor.cpu_per_request:>7.2f}{round_rate:>9.2f}{round_p99:>7.2f}  {verdict}")
         print(f"goal 2 (≥ {RATE_SHARE}× the bare app's req/s, p99 ≤ {P99_FACTOR:g}× its p99) on every endpoint: "
-              f"{'met' if met else 'MISSED'}")
+              f"{'met' if met else 'NOT MET'}")
     return 0 if met else 1
 
 

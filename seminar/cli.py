@@ -63,6 +63,10 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     print("System packages: all present.")
     compile_bytecode()
     print("Python bytecode: compiled (each command and server process starts without compiling).")
+    from seminar.i18n import compile_catalogs
+
+    compile_catalogs()
+    print("Translations: compiled (each process reads them without parsing the .po files).")
     return 0
 
 

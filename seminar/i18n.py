@@ -2,7 +2,8 @@
 
 Catalogs are plain `.po` files under `seminar/locale/<locale>/LC_MESSAGES/`, one file per
 area (`accounts.po`, `mail.po` …) so areas can be translated independently; they are merged
-and compiled in memory at start-up, so there is no compile step to forget.
+and compiled at their first use (and the result kept, see `translations`), so there is no compile
+step to forget.
 Message ids are English; `zh_Hans` is the default language.
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
+import os
+import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import cache
@@ -38,17 +42,56 @@ _current_zone: ContextVar[str] = ContextVar("current_zone", default="Asia/Shangh
 
 @cache
 def translations(locale: str) -> Translations:
-    """All `.po` files of one locale merged into one in-memory catalog."""
+    """All `.po` files of one locale merged into one catalog.
+
+    Merging means parsing every `.po` file (a tenth of a second of CPU per language, in every
+    process that speaks it: each server worker, each command). So the merged catalog is kept
+    compiled beside them, named by a hash of their text, as Python keeps bytecode: a changed `.po`
+    file makes a new one, and a folder the process cannot write to (an image) just costs the merge
+    (`compile_catalogs`, run by `seminar setup` and the image's build, makes them ahead)."""
+    sources = sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    compiled = LOCALE_DIR / locale / f"{COMPILED_PREFIX}{digest.hexdigest()[:24]}.mo"
+    try:
+        with compiled.open("rb") as handle:
+            return Translations(handle)
+    except OSError:
+        pass
     merged = Catalog(locale=Locale.parse(locale))
-    for po_path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+    for po_path in sources:
         with po_path.open("rb") as handle:
             for message in read_po(handle, locale=locale):
                 if message.id and message.string and not message.fuzzy:
                     merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
+    _keep_compiled(compiled, buffer.getvalue())
     buffer.seek(0)
     return Translations(buffer)
+
+
+COMPILED_PREFIX = "merged-"
+
+
+def _keep_compiled(path: Path, content: bytes) -> None:
+    """Write the compiled catalog whole (another process may be reading or writing it) and drop older ones."""
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as handle:
+            handle.write(content)
+        os.replace(handle.name, path)
+        for older in path.parent.glob(f"{COMPILED_PREFIX}*.mo"):
+            if older != path:
+                older.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only install: merged in memory at each start
+
+
+def compile_catalogs() -> None:
+    """Compile every language's merged catalog ahead of the first request (`seminar setup`, the image)."""
+    for locale in LOCALES:
+        translations(locale)
 
 
 def get_locale() -> str:

@@ -22,7 +22,7 @@ from seminar.accounts.queries import session_user_and_roles
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.api.routes import API_PREFIX, status_problem
-from seminar.agenda.published import SHAREABLE, ReadyAnswer, keep_ready, ready_answer
+from seminar.agenda.published import SHAREABLE, ReadyAnswer, Shareable, ready_answer, renewed, revalidated
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
 from seminar.operations import logs, metrics
@@ -93,7 +93,10 @@ class PublishedFilesMiddleware:
     same for every stranger and until when (`published.mark_shareable`); it is kept, and the
     next ones get the same headers and bytes here (or a 304 on If-None-Match) without a session,
     an actor, a route match or a query. Anyone with a session cookie goes the whole way, so that
-    a signed-in person's page keeps their own header links. The outermost middleware: an answer
+    a signed-in person's page keeps their own header links. Once a second (`published.HEAD_SECONDS`)
+    one stranger's request asks for the latest release (one query), and goes the whole way if there
+    is a newer one; the others meanwhile still get the kept answer (`published.ready_answer`). The
+    outermost middleware: an answer
     from memory gets its own request id, is counted, and logged at DEBUG like a static file.
     """
 
@@ -118,7 +121,9 @@ class PublishedFilesMiddleware:
             elif name == b"x-request-id":
                 offered_id = value
         key = (scope["path"], scope["query_string"], language)
-        answer = ready_answer(key)
+        answer, fresh = ready_answer(key)
+        if answer is not None and not fresh:
+            answer = await self._renewed(key, answer)
         if answer is None:
             await self._answer_and_keep(key, scope, receive, send)
             return
@@ -134,8 +139,21 @@ class PublishedFilesMiddleware:
         info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
         finish_request(info, "GET", status, time.perf_counter() - started)
 
+    @staticmethod
+    async def _renewed(key: tuple[str, bytes, bytes], answer: ReadyAnswer) -> ReadyAnswer | None:
+        """The kept answer for another second if its release is still the latest; None: go the whole way."""
+        try:
+            still = await renewed(answer)
+        except Exception:  # the database out of reach, say: the whole way answers as it would (a 503)
+            logger.debug("asking for the latest release failed: the request goes the whole way", exc_info=True)
+            return None
+        if still is not None:
+            revalidated(key, still)
+        return still
+
     async def _answer_and_keep(self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send) -> None:
-        shareable: list[float] = []
+        """The whole way, keeping the answer if the route says it is every stranger's."""
+        shareable: list[Shareable] = []
         scope[SHAREABLE] = shareable
         status, headers, chunks = 0, [], []
 
@@ -149,19 +167,23 @@ class PublishedFilesMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        await self.app(scope, receive, keep)
-        names = {name.lower() for name, _value in headers}
-        if not shareable or status != 200 or b"set-cookie" in names or b"etag" not in names:
-            return
-        etag = next(value for name, value in headers if name.lower() == b"etag").decode("latin-1")
-        info = logs.request_info(scope)
-        route = (info.routed_scope or {}).get("route") if info is not None else None
-        keep_ready(key, ReadyAnswer(
-            headers=headers,
-            not_modified_headers=[(n, v) for n, v in headers if n.lower() not in (b"content-type", b"content-length")],
-            body=b"".join(chunks), etag=etag, expires=shareable[0], route=route,
-            seminar=info.seminar if info is not None else None,
-        ))
+        kept = None
+        try:
+            await self.app(scope, receive, keep)
+            names = {name.lower() for name, _value in headers}
+            if shareable and status == 200 and b"set-cookie" not in names and b"etag" in names:
+                etag = next(value for name, value in headers if name.lower() == b"etag").decode("latin-1")
+                info = logs.request_info(scope)
+                kept = ReadyAnswer(
+                    headers=headers,
+                    not_modified_headers=[(n, v) for n, v in headers if n.lower() not in (b"content-type", b"content-length")],
+                    body=chunks[0] if len(chunks) == 1 else b"".join(chunks), etag=etag,
+                    expires=shareable[0].expires, source=shareable[0],
+                    route=(info.routed_scope or {}).get("route") if info is not None else None,
+                    seminar=info.seminar if info is not None else None,
+                )
+        finally:
+            revalidated(key, kept)
 
 
 # The reason a refused upload is counted under (`seminar_uploads_refused_total`) when its body is over the cap.

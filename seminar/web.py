@@ -126,10 +126,10 @@ def render(
     return templates.TemplateResponse(request, template, values, status_code=status_code)
 
 
-def render_part(request: Request, template: str) -> str:
+def render_part(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
     """A part of a page for the person asking, without taking their flash messages: what a page cached
     for everyone fills in per request, e.g. `render_part(request, "_account_nav.html")`."""
-    values = {"request": request, "actor": actor(request), "csrf_input": lambda: _csrf_input(request)}
+    values = {"request": request, "actor": actor(request), "csrf_input": lambda: _csrf_input(request), **(context or {})}
     return templates.env.get_template(template).render(values)
 
 

@@ -138,8 +138,11 @@ class Client(httpx.AsyncClient):
         return response
 
     async def logout(self) -> None:
-        await self.post_form("/logout")
+        """Log out and, as a browser does, open the page it leads to (which shows "logged out")."""
+        response = await self.post_form("/logout")
         self._csrf = None
+        if response.status_code == 303:
+            await self.get(response.headers["location"])
 
 
 @pytest.fixture

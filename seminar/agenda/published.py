@@ -11,6 +11,7 @@ proceedings are public, is part of the kind ("page:papers"). The PDF and the .xl
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import hashlib
 import time
@@ -72,6 +73,7 @@ def forget_all() -> None:
     _locks.clear()
     _heads.clear()
     _ready.clear()
+    _revalidating.clear()
 
 
 # Which release is the latest, per seminar address: asked of the database at most once a second
@@ -111,8 +113,17 @@ def head_expires(slug: str) -> float:
 # other middleware, the router or the session, until the release it came from must be asked again
 # (`head_expires`): what it costs is then a dictionary look-up. The key is all a stranger's answer
 # depends on: the address, its query (`?lang=`) and Accept-Language.
+#
+# When an answer's time is up, the next stranger's request asks the database for the latest
+# release (one query, `latest_head`): the same as the answer's, and it is kept for another second
+# and sent; another, and that request goes the whole way for the new one. The strangers who come
+# while it asks, a few milliseconds, still get the kept answer rather than each asking too (under
+# load that was a queue of full requests once a second per process, the slowest hundredth of all
+# answers). Past STALE_SECONDS, or once the whole way found nothing to keep (the agenda withdrawn,
+# an error), nobody gets the old answer.
 ReadyKey = tuple[str, bytes, bytes]
 READY_SIZE = 1024
+STALE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -122,34 +133,69 @@ class ReadyAnswer:
     body: bytes
     etag: str
     expires: float  # time.monotonic()
+    source: Shareable  # what it stays the same for
     route: Any  # the Starlette route that made it, and its seminar: the request's log line and metrics name them
     seminar: str | None
 
 
 _ready: dict[ReadyKey, ReadyAnswer] = {}
+_revalidating: set[ReadyKey] = set()
 
 
-def ready_answer(key: ReadyKey) -> ReadyAnswer | None:
+def ready_answer(key: ReadyKey) -> tuple[ReadyAnswer | None, bool]:
+    """The kept answer, and whether to send it: it is fresh, or another request is asking the
+    database again for it.
+
+    Not to send: this request is to go the whole way; when an answer was kept, this request is now
+    the one revalidating it, and must call `revalidated(key, …)` when done, whatever happened."""
     found = _ready.get(key)
-    if found is None or found.expires <= time.monotonic():
-        return None
-    return found
+    if found is None:
+        return None, False
+    now = time.monotonic()
+    if found.expires > now:
+        return found, True
+    if key in _revalidating:
+        return found, now < found.expires + STALE_SECONDS
+    _revalidating.add(key)
+    return found, False
+
+
+def revalidated(key: ReadyKey, answer: ReadyAnswer | None) -> None:
+    """The full answer to `key` is done: keep `answer`, or with None forget the old one too."""
+    _revalidating.discard(key)
+    if answer is None:
+        _ready.pop(key, None)
+        return
+    if len(_ready) >= READY_SIZE and key not in _ready:  # odd Accept-Language headers: start over rather than grow
+        _ready.clear()
+    _ready[key] = answer
 
 
 # Where the middleware leaves a list in the scope for the route to say "this answer is the same for
-# every stranger until then" (a list, because the database guard hands the route a copy of the scope).
+# every stranger while this is the latest release" (a list, because the database guard hands the
+# route a copy of the scope).
 SHAREABLE = "seminar.shareable"
 
 
-def mark_shareable(scope: MutableMapping[str, Any], slug: str) -> None:
+@dataclass(frozen=True)
+class Shareable:
+    slug: str
+    head: Any  # the latest release as `load(slug)` gave it
+    load: Callable[[str], Awaitable[Any]]
+    expires: float  # until when `head` stands without asking (`head_expires`)
+
+
+def mark_shareable(scope: MutableMapping[str, Any], slug: str, head: Any, load: Callable[[str], Awaitable[Any]]) -> None:
     if (holder := scope.get(SHAREABLE)) is not None:
-        holder.append(head_expires(slug))
+        holder.append(Shareable(slug, head, load, head_expires(slug)))
 
 
-def keep_ready(key: ReadyKey, answer: ReadyAnswer) -> None:
-    if len(_ready) >= READY_SIZE:  # odd Accept-Language headers: start over rather than grow
-        _ready.clear()
-    _ready[key] = answer
+async def renewed(answer: ReadyAnswer) -> ReadyAnswer | None:
+    """The kept answer for another second if its release is still the latest (one query at most), else None."""
+    source = answer.source
+    if await latest_head(source.slug, source.load) != source.head:
+        return None
+    return dataclasses.replace(answer, expires=head_expires(source.slug))
 
 
 async def get_or_make(
@@ -187,20 +233,25 @@ async def get_or_make(
         return _remember(key, entry)
 
 
-# The header's account links in the cached page are a stranger's ("Log in"), between these markers;
-# a signed-in person's request gets their own put in their place (agenda/public.html).
-ACCOUNT_START, ACCOUNT_END = b"<!--account-->", b"<!--/account-->"
+# The parts of the cached page that are a stranger's, between markers (agenda/public.html): the
+# header's account links ("Log in") and the flash messages (none). A request with a session gets
+# its own put in their place: a signed-in person's links, a visitor's message (e.g. "logged out").
+ACCOUNT = (b"<!--account-->", b"<!--/account-->")
+FLASHES = (b"<!--flashes-->", b"<!--/flashes-->")
 
 
-def with_account(page: CachedFile, account: str) -> CachedFile:
-    """The cached page with `account` (rendered for the person asking) as its header's account links.
+def with_parts(page: CachedFile, parts: dict[tuple[bytes, bytes], str]) -> CachedFile:
+    """The cached page with each marked part replaced by the text rendered for the person asking.
 
-    The ETag names both, so a person's 304 holds until the release or their own links change.
-    """
-    start = page.content.index(ACCOUNT_START) + len(ACCOUNT_START)
-    end = page.content.index(ACCOUNT_END, start)
-    content = page.content[:start] + account.encode() + page.content[end:]
-    return CachedFile(content, make_etag(page.etag.encode() + account.encode()), page.media_type)
+    The ETag names the page and those parts, so a person's 304 holds until the release or their own
+    parts change."""
+    content = page.content
+    for (start_marker, end_marker), text in parts.items():
+        start = content.index(start_marker) + len(start_marker)
+        end = content.index(end_marker, start)
+        content = content[:start] + text.encode() + content[end:]
+    named = b"\0".join([page.etag.encode(), *(text.encode() for text in parts.values())])
+    return CachedFile(content, make_etag(named), page.media_type)
 
 
 # ---------- What the page and the print show ----------

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from seminar.agenda import editor_routes, paper_routes
 from seminar import i18n
 from seminar.agenda.labels import kind_label
-from seminar.agenda.published import CachedFile, latest_head, mark_shareable, names, with_account
+from seminar.agenda.published import ACCOUNT, FLASHES, CachedFile, latest_head, mark_shareable, names, with_parts
 from seminar.agenda.published_files import (
     FILES,
     file_name,
@@ -29,7 +29,7 @@ from seminar.agenda.published_files import (
 )
 from seminar.agenda.queries import my_agenda_of, release_head
 from seminar.files import bytes_response
-from seminar.web import absolute_url, actor, render, render_part, seminar_page, signed_in_user
+from seminar.web import absolute_url, actor, pop_flashes, render, render_part, seminar_page, signed_in_user
 
 
 def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = True, public: bool = True) -> Response:
@@ -57,13 +57,18 @@ def _published(kind: str) -> Callable[[Request], Awaitable[Response]]:
             return await _not_published(request)
         entry = await published_file(request, kind, head)
         signed_in = actor(request).is_authenticated
-        if kind == "page" and signed_in:
-            entry = with_account(entry, render_part(request, "_account_nav.html"))
+        # The page is a page like any other: a visitor's flash message (e.g. "logged out") shows here once.
+        flashes = pop_flashes(request) if kind == "page" else []
+        personal = kind == "page" and (signed_in or bool(flashes))
+        if personal:
+            parts = {FLASHES: render_part(request, "_flashes.html", {"flashes": flashes})}
+            if signed_in:
+                parts[ACCOUNT] = render_part(request, "_account_nav.html")
+            entry = with_parts(entry, parts)
         elif not signed_in:
-            mark_shareable(request.scope, slug)
+            mark_shareable(request.scope, slug, head, release_head)
         return _send(
-            request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline,
-            public=not (kind == "page" and signed_in),
+            request, entry, file_name(kind, slug, head.number), inline=FILES[kind].inline, public=not personal
         )
 
     endpoint.__name__ = f"published_{kind}"

@@ -5,10 +5,12 @@ Unlike the pure tests beside it, this module uses the database (and the conftest
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import icalendar
@@ -488,7 +490,9 @@ async def test_publishing_writes_to_changed_speakers_and_participants(organizer_
 @pytest.fixture
 async def released(organizer_client) -> AsyncIterator:  # type: ignore[no-untyped-def, type-arg]
     await _draft(organizer_client)
-    assert (await _publish(organizer_client, 1)).status_code == 303
+    published_now = await _publish(organizer_client, 1)
+    assert published_now.status_code == 303
+    await organizer_client.get(published_now.headers["location"])  # as a browser does: it shows "published"
     yield organizer_client
 
 
@@ -702,6 +706,53 @@ async def test_a_signed_in_visitor_sees_their_own_header_and_the_cache_keeps_no_
     assert "李明" not in stranger_page.text and "深圳市联络员" not in stranger_page.text
     cached = b"".join(entry.content for entry in published._cache.values())
     assert "李明".encode() not in cached and "深圳市联络员".encode() not in cached and b"csrf_token" not in cached
+
+
+async def test_a_visitor_who_logged_out_reads_the_message_once_on_the_agenda(released) -> None:  # type: ignore[no-untyped-def]
+    stranger = await released.get(f"/{SLUG}/agenda", headers={"Cookie": ""})  # no session: a stranger's page
+    await released.post_form("/logout")  # and the agenda is the next page they open
+    released._csrf = None
+
+    told = await released.get(f"/{SLUG}/agenda")
+    again = await released.get(f"/{SLUG}/agenda")
+
+    assert "您已退出登录。" in told.text and '<a href="/login">登录</a>' in told.text
+    assert "private" in told.headers["cache-control"] and told.headers["etag"] != stranger.headers["etag"]
+    assert "您已退出登录。" not in again.text and again.content == stranger.content
+    assert again.headers["etag"] == stranger.headers["etag"]
+
+
+async def test_strangers_get_the_kept_answer_while_one_of_them_asks_for_a_newer_release(released) -> None:  # type: ignore[no-untyped-def]
+    released.cookies.clear()
+    released._csrf = None
+    first = await released.get(f"/{SLUG}/agenda")
+    key = (f"/{SLUG}/agenda", b"", b"")
+
+    def second_is_up() -> None:  # as in a process that did not publish: its kept head and answer expire
+        kept, _fresh = published.ready_answer(key)
+        assert kept is not None
+        published._ready[key] = dataclasses.replace(kept, expires=time.monotonic() - 0.5)
+        published._heads[SLUG] = (time.monotonic() - 0.5, published._heads[SLUG][1])
+
+    second_is_up()
+    kept, _fresh = published.ready_answer(key)
+    # The first stranger after the time is up asks for the latest release; the ones meanwhile get the kept answer.
+    assert published.ready_answer(key) == (kept, True)
+    published.revalidated(key, None)  # it found nothing to keep (say, the agenda withdrawn)
+    assert published.ready_answer(key) == (None, False)
+
+    await released.get(f"/{SLUG}/agenda")
+    before, _fresh = published.ready_answer(key)
+    second_is_up()
+    unchanged = await released.get(f"/{SLUG}/agenda")  # the same release: the kept answer, for another second
+    renewed, fresh = published.ready_answer(key)
+    await Seminar.filter(slug=SLUG).update(proceedings_public=True)  # in another process
+    second_is_up()
+    changed = await released.get(f"/{SLUG}/agenda")
+
+    assert unchanged.content == first.content and renewed is not None and fresh
+    assert before is not None and renewed.source is before.source  # renewed, not made again the whole way
+    assert "/proceedings/papers/" in changed.text and "/proceedings/papers/" not in first.text
 
 
 async def test_papers_are_linked_to_their_pages_only_while_the_proceedings_are_public(  # type: ignore[no-untyped-def]
