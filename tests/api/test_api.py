@@ -95,12 +95,14 @@ async def test_the_header_and_profile_offer_tokens_to_reviewers_and_not_to_staff
 
     await client.login(staff.email)
     staff_profile = await client.get("/profile")
+    staff_tokens_page = await client.get("/profile/api-tokens")
     await client.post_form("/logout")
     await client.login(reviewer.email)
     reviewer_profile = await client.get("/profile")
 
     assert staff_profile.status_code == 200 and "周工" in staff_profile.text
     assert "/profile/api-tokens" not in staff_profile.text and "API 令牌" not in staff_profile.text
+    assert "签到工作人员不能通过 API 读取任何内容" in staff_tokens_page.text and "生成令牌" not in staff_tokens_page.text
     assert '/profile/api-tokens">API 令牌</a>' in reviewer_profile.text
     assert "管理 API 令牌" in reviewer_profile.text
 
