@@ -22,6 +22,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ from seminar.i18n import _, use_locale
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, pdf_page_count, printed_bodies
 from seminar.proceedings.fontmerge import merge_fonts
 from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
+from seminar.proceedings.styles import HouseStyle, font_face_css
 
 CACHE_VERSION = "parts-1"
 PX = 0.75  # CSS px → PDF points
@@ -74,26 +77,33 @@ class Laid:
     bookmarks: list[list[Any]]  # (page, level, label, x, y)
     links: list[list[Any]]  # the 目录's links to other parts: (page, anchor, x, y, width, height)
     warnings: list[str] = field(default_factory=list)
+    # The fetcher's log while it was laid out (`fetcher.py`): kept with the part for the build's report.
+    requested: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
 
     def meta(self) -> str:
         return json.dumps({"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks,
-                           "links": self.links, "warnings": self.warnings})
+                           "links": self.links, "warnings": self.warnings, "requested": self.requested,
+                           "refused": self.refused, "opened": self.opened})
 
 
 def _counter_css(first: int) -> str:
     return f"@page :first {{ counter-reset: page {first}; }}"
 
 
-def lay_out(html: str, first_counter: int, drop: int, uploads: dict[int, bytes], base_url: str) -> Laid:
+def lay_out(html: str, first_counter: int, drop: int, uploads: dict[int, bytes], base_url: str,
+            style: HouseStyle = HouseStyle.ACADEMIC) -> Laid:
     """One part by WeasyPrint (in a worker process): the first `drop` pages (the context) left out."""
     from weasyprint import CSS, HTML
 
     from seminar.proceedings.fetcher import book_fetcher
-    from seminar.proceedings.typeset import _font_config, _stylesheet, _weasyprint_warnings
+    from seminar.proceedings.typeset import _font_config, _stylesheets, _weasyprint_warnings
 
+    fetcher = book_fetcher()
     with _weasyprint_warnings() as warnings:
-        document = HTML(string=html, base_url=base_url, url_fetcher=book_fetcher()).render(
-            stylesheets=[_stylesheet(), CSS(string=_counter_css(first_counter), font_config=_font_config())],
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[*_stylesheets(style), CSS(string=_counter_css(first_counter), font_config=_font_config())],
             font_config=_font_config(),
         )
         pages = document.pages[drop:]
@@ -109,39 +119,97 @@ def lay_out(html: str, first_counter: int, drop: int, uploads: dict[int, bytes],
         pdf = document.copy(pages).write_pdf()
     if uploads:
         pdf = insert_pdf_pages(pdf, [set(names) for names in anchors], uploads)
-    return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings))
+    return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
+                fetcher.opened)
 
 
 class PartCache:
-    """Laid-out parts on disk, by the hash of everything that decides their pages."""
+    """Laid-out parts on disk, by the hash of everything that decides their pages.
+
+    One directory per book (`book_cache`); `prune` keeps only the parts the book's last build used.
+    Several builds may share a directory: files are written under a temporary name and renamed,
+    and a part that vanishes while being read is simply laid out again.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
+        self.used: set[str] = set()
 
     def get(self, key: str) -> Laid | None:
-        pdf, meta = self.directory / f"{key}.pdf", self.directory / f"{key}.json"
-        if not (pdf.exists() and meta.exists()):
+        self.used.add(key)
+        try:
+            data = json.loads((self.directory / f"{key}.json").read_text())
+            pdf = (self.directory / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
             return None
-        data = json.loads(meta.read_text())
-        return Laid(pdf.read_bytes(), data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"])
+        return Laid(pdf, data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"],
+                    data.get("requested", []), data.get("refused", []), data.get("opened", []))
 
     def put(self, key: str, laid: Laid) -> None:
+        self.used.add(key)
+        # The PDF first: a part is found by its .json, which is only there once both are.
         for suffix, content in ((".pdf", laid.pdf), (".json", laid.meta().encode())):
-            temporary = self.directory / f"{key}{suffix}.tmp"
+            temporary = self.directory / f"{key}{suffix}.{os.getpid()}.tmp"
             temporary.write_bytes(content)
             temporary.replace(self.directory / f"{key}{suffix}")
 
+    def prune(self) -> None:
+        """Remove every part this cache's builds did not use (older versions of the book's parts)."""
+        for path in self.directory.iterdir():
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)
+        os.utime(self.directory)
 
-def _key(html: str, first_counter: int, drop: int, base_url: str, uploads: dict[int, bytes]) -> str:
+
+# The parts of all books: DATA_DIR/book-parts/<book>/, set by the processes that build books.
+_cache_root: Path | None = None
+# Past this, the books built least recently lose their parts (their next build is a full one).
+CACHE_ROOT_BYTES = 2 * 2**30
+
+
+def use_cache_root(directory: Path | None) -> None:
+    """Where books keep their parts (None: every book is typeset in one pass)."""
+    global _cache_root
+    _cache_root = directory
+
+
+def use_data_dir(data_dir: Path) -> None:
+    """Books built by this process keep their parts under DATA_DIR/book-parts."""
+    use_cache_root(data_dir / "book-parts")
+
+
+def book_cache(seminar_id: int, volume: int | None) -> Path | None:
+    """The parts directory of a seminar's book (or of one of its volumes); None when parts are off."""
+    if _cache_root is None:
+        return None
+    return _cache_root / f"seminar-{seminar_id}-{'book' if volume is None else f'volume-{volume}'}"
+
+
+def bound_cache_root(root: Path, limit: int = CACHE_ROOT_BYTES, keep: Path | None = None) -> None:
+    """Remove the least recently built books' parts until the whole cache is under `limit` bytes."""
+    books = [(path.stat().st_mtime, path) for path in root.iterdir() if path.is_dir()] if root.is_dir() else []
+    sizes = {path: sum(file.stat().st_size for file in path.iterdir() if file.is_file()) for _time, path in books}
+    total = sum(sizes.values())
+    for _time, path in sorted(books):
+        if total <= limit:
+            break
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+            total -= sizes[path]
+
+
+def _key(html: str, first_counter: int, drop: int, base_url: str, uploads: dict[int, bytes], style: HouseStyle) -> str:
     from weasyprint import __version__ as weasyprint_version
 
-    from seminar.proceedings.typeset import STYLESHEET
+    from seminar.proceedings.typeset import stylesheet_paths
 
     digest = hashlib.sha256()
-    for item in (CACHE_VERSION, weasyprint_version, base_url, str(first_counter), str(drop)):
+    for item in (CACHE_VERSION, weasyprint_version, base_url, str(first_counter), str(drop), style.value,
+                 font_face_css(style)):
         digest.update(item.encode() + b"\0")
-    digest.update(STYLESHEET.read_bytes())
+    for path in stylesheet_paths():
+        digest.update(path.read_bytes())
     digest.update(html.encode())
     for number, data in sorted(uploads.items()):
         digest.update(str(number).encode() + hashlib.sha256(data).digest())
@@ -155,6 +223,7 @@ class PartsResult:
     laid_out: list[str]  # the parts WeasyPrint laid out in this build (the others came from the cache)
     warnings: list[str]
     seconds: float
+    parts: list[Laid] = field(default_factory=list)  # every part, the front matter first
 
 
 def typeset_parts(spec: BookSpec, cache: PartCache, *, base_url: str, created: dt.datetime | None = None) -> PartsResult:
@@ -172,10 +241,10 @@ def typeset_parts(spec: BookSpec, cache: PartCache, *, base_url: str, created: d
         uploads = {}
         if name.startswith("paper-") and int(name[6:]) in counts:
             uploads = {int(name[6:]): papers[int(name[6:])].pdf_pages or b""}
-        key = _key(html, first_counter, drop, base_url, uploads)
+        key = _key(html, first_counter, drop, base_url, uploads, spec.house_style)
         found = cache.get(key)
         if found is None:
-            found = lay_out(html, first_counter, drop, uploads, base_url)
+            found = lay_out(html, first_counter, drop, uploads, base_url, spec.house_style)
             cache.put(key, found)
             laid_out.append(name)
         return found
@@ -202,9 +271,10 @@ def typeset_parts(spec: BookSpec, cache: PartCache, *, base_url: str, created: d
     front = laid("front", html_of("front", "right", toc_pages), 1, 0)
     body_start = front.pages + front.pages % 2
     pdf = _join(spec, front, body, body_start, length, created)
-    warnings = [warning for result in [front] + [result for _start, result in body] for warning in result.warnings]
+    every = [front] + [result for _start, result in body]
+    warnings = [warning for result in every for warning in result.warnings]
     return PartsResult(pdf, body_start + length, laid_out, list(dict.fromkeys(warnings)),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, every)
 
 
 def _first_anchors(placed: list[tuple[int, Laid]]) -> dict[str, tuple[int, list[float]]]:

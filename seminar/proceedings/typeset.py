@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
+logger = logging.getLogger(__name__)
 STYLESHEET = PROJECT_ROOT / "static" / "proceedings" / "book.css"
 STATIC_DIR = PROJECT_ROOT / "static"
 REQUIRED_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK TC", "Noto Sans CJK TC")
@@ -89,6 +90,8 @@ class BuildReport:
     requested_urls: list[str] = field(default_factory=list)
     refused_urls: list[str] = field(default_factory=list)
     opened_files: list[str] = field(default_factory=list)
+    # Typeset in parts (`parts.py`): the parts laid out by this build, the others reused; None in one pass.
+    parts_laid_out: list[str] | None = None
 
 
 @dataclass
@@ -308,8 +311,14 @@ def typeset(
     isolate_all: bool = False,
     events: Events = _no_events,
     memory_limited: bool = False,
+    parts_cache: Path | None = None,
 ) -> TypesetResult:
     """The book as PDF bytes with its report. Runs in the calling process: see `typeset_in_subprocess`.
+
+    With `parts_cache` (the book's directory, `parts.book_cache`) the book is typeset in parts,
+    reusing the parts an earlier build left there (`parts.py`); when that fails in any way, or the
+    book cannot be typeset in parts (a tagged PDF, a paper big enough to be vetted alone, a paper
+    already known to fail), it is typeset in one pass, as without.
 
     `known` are papers already found over budget (replaced by a notice); `isolate_all` lays out
     every paper alone first. `events` tells a watching parent which paper is being laid out
@@ -319,6 +328,13 @@ def typeset(
     started = time.perf_counter()
     _fonts_checked()
     base = base_url or STATIC_DIR.as_uri() + "/"
+    if parts_cache is not None and not (spec.tagged or known or isolate_all or suspects(spec, budget)):
+        try:
+            with _progress_events(events):
+                return _typeset_in_parts(spec, base, parts_cache, started)
+        except Exception as error:  # noqa: BLE001 — the one-pass build below has the per-paper isolation
+            logger.warning("the book in parts failed (%s); typesetting it in one pass", _reason(error))
+            events("step", "book")
     fetcher = book_fetcher()
     report = BuildReport()
     failures: dict[int, str] = dict(known or {})  # paper number → technical reason, for the report
@@ -387,6 +403,29 @@ def typeset(
     return TypesetResult(pdf, report)
 
 
+def _typeset_in_parts(spec: BookSpec, base_url: str, directory: Path, started: float) -> TypesetResult:
+    """The book from its parts (`parts.py`), the book's parts directory pruned to what it uses."""
+    from seminar.proceedings.parts import PartCache, bound_cache_root, typeset_parts
+
+    cache = PartCache(directory)
+    result = typeset_parts(spec, cache, base_url=base_url)
+    cache.prune()
+    bound_cache_root(directory.parent, keep=directory)
+    report = BuildReport(pages=result.pages, parts_laid_out=result.laid_out)
+    with use_locale(spec.locale):
+        report.warnings = [describe_data_uris(warning) for warning in result.warnings]
+        if missing := missing_style_fonts(spec.house_style):
+            report.warnings.append(missing_style_fonts_message(spec.house_style, missing))
+    for part in result.parts:
+        report.requested_urls += part.requested
+        report.refused_urls += part.refused
+        report.opened_files += part.opened
+    report.seconds = time.perf_counter() - started
+    report.peak_rss_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    logger.info("book in parts: %d pages, laid out %d parts, %.1f s", result.pages, len(result.laid_out), report.seconds)
+    return TypesetResult(result.pdf, report)
+
+
 def _notices(spec: BookSpec, failures: Mapping[int, str]) -> dict[int, str]:
     """What the printed notice says: the report keeps the technical reason, readers get a plain one."""
     uploaded_pdf = {paper.number for topic in spec.topics for paper in topic.papers if paper.pdf_pages is not None}
@@ -451,7 +490,8 @@ def describe_data_uris(text: str) -> str:
 
 
 def _child(
-    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection
+    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection,
+    parts_cache: Path | None = None,
 ) -> None:
     exit_with_parent()
     # No manuscript may take the machine's memory: past this, allocations fail (MemoryError) instead.
@@ -463,7 +503,7 @@ def _child(
     try:
         result = typeset(
             spec, base_url=base_url, budget=budget, known=known, isolate_all=isolate_all, events=events,
-            memory_limited=True,
+            memory_limited=True, parts_cache=parts_cache,
         )
         connection.send(("ok", result))
     except BaseException as error:  # noqa: BLE001 — everything must reach the parent as a message
@@ -482,12 +522,12 @@ class _Stopped:
 
 def _run_child(
     spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool,
-    deadline: float | None, timeout: float | None, watch: Events = _no_events,
+    deadline: float | None, timeout: float | None, watch: Events = _no_events, parts_cache: Path | None = None,
 ) -> TypesetResult | _Stopped:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(spec, base_url, budget, known, isolate_all, sender), name="proceedings-typeset", daemon=True
+        target=_child, args=(spec, base_url, budget, known, isolate_all, sender, parts_cache), name="proceedings-typeset", daemon=True
     )
     process.start()
     sender.close()
@@ -534,7 +574,7 @@ def _run_child(
 
 def typeset_in_subprocess(
     spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
-    report: Report | None = None,
+    report: Report | None = None, parts_cache: Path | None = None,
 ) -> TypesetResult:
     """`typeset` in a fresh spawned process, so the caller's event loop and memory are untouched.
 
@@ -554,7 +594,7 @@ def typeset_in_subprocess(
         events.started()
         watch = events
     while True:
-        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout, watch)
+        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout, watch, parts_cache)
         if isinstance(outcome, TypesetResult):
             return outcome
         if outcome.paper is not None:
@@ -571,12 +611,13 @@ def render_pdf_in_subprocess(spec: BookSpec, *, base_url: str | None = None, tim
 
 async def typeset_async(
     spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
-    report: Report | None = None,
+    report: Report | None = None, parts_cache: Path | None = None,
 ) -> TypesetResult:
     """For the worker's event loop: a thread waits for the child process, the loop stays free
     (`report` is called in that thread)."""
     return await asyncio.to_thread(
-        typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget, report=report
+        typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget, report=report,
+        parts_cache=parts_cache,
     )
 
 

@@ -1,11 +1,14 @@
-"""The book typeset in parts (`parts.py`) is the book typeset whole: same pages, text, outline,
-目录 links and page labels; after a change only the parts it touches are laid out again."""
+"""The book typeset in parts (`parts.py`, as `typeset` does with a parts directory — the worker's and
+`seminar proceedings build`'s path) is the book typeset whole: same pages, text, outline, 目录 links
+and page labels; after a change only the parts it touches are laid out again; when parts cannot
+do it, the book is typeset whole."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 import random
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,19 +17,20 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from seminar.proceedings import parts
 from seminar.proceedings.book import BookSpec
-from seminar.proceedings.parts import PartCache, typeset_parts
-from seminar.proceedings.typeset import STATIC_DIR, typeset
+from seminar.proceedings.styles import HouseStyle
+from seminar.proceedings.typeset import typeset
 
 from tests.proceedings.test_typeset import body_html, small_book
 
 
 def parts_book() -> BookSpec:
-    """The typesetter's small book (speeches, a PDF-only paper, 专题点评, appendices, 后记) without
-    the two papers that cannot be typeset: those send a build back to the whole-book path."""
+    """The typesetter's small book (speeches, a PDF-only paper, 专题点评, appendices, 后记) untagged and
+    without the two papers that cannot be typeset: those send a build back to the whole-book path."""
     spec = small_book()
     first, second = spec.topics
-    return dataclasses.replace(spec, topics=[
+    return dataclasses.replace(spec, tagged=False, topics=[
         first, dataclasses.replace(second, papers=[paper for paper in second.papers if paper.number not in (22, 23)]),
     ])
 
@@ -79,8 +83,10 @@ def assert_same_book(whole: bytes, parts: bytes) -> None:
 
 
 def build(spec: BookSpec, cache: Path) -> tuple[bytes, list[str]]:
-    result = typeset_parts(spec, PartCache(cache), base_url=STATIC_DIR.as_uri() + "/")
-    return result.pdf, result.laid_out
+    """The book as the worker typesets it with its parts directory; the parts laid out (not reused)."""
+    result = typeset(spec, parts_cache=cache)
+    assert result.report.parts_laid_out is not None, "typeset in parts"
+    return result.pdf, result.report.parts_laid_out
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +103,24 @@ def test_the_book_in_parts_is_the_book_typeset_whole(first_build: tuple[BookSpec
     assert_same_book(typeset(spec).pdf, pdf)
 
 
-def test_an_unchanged_book_lays_out_nothing(first_build: tuple[BookSpec, Path, bytes, list[str]]) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+@pytest.fixture
+def copy(first_build: tuple[BookSpec, Path, bytes, list[str]], tmp_path: Path) -> Path:
+    """The first build's parts directory as this test's own (a build keeps only the parts it used)."""
+    shutil.copytree(first_build[1], tmp_path / "parts")
+    return tmp_path / "parts"
+
+
+def test_an_unchanged_book_lays_out_nothing(first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path) -> None:
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     assert build(spec, cache)[1] == []
 
 
 def test_after_one_paper_changes_only_that_paper_and_what_it_moves_is_laid_out_again(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     first, second = spec.topics
     edited = dataclasses.replace(second.papers[0], title="重点发言乙号（修改）")
     changed = dataclasses.replace(spec, topics=[first, dataclasses.replace(second, papers=[edited, *second.papers[1:]])])
@@ -116,9 +131,10 @@ def test_after_one_paper_changes_only_that_paper_and_what_it_moves_is_laid_out_a
 
 
 def test_a_paper_that_grows_moves_the_folios_after_it_and_stays_exact(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     first, second = spec.topics
     rng = random.Random(9)
     longer = dataclasses.replace(first.papers[0], body_html=first.papers[0].body_html + body_html(rng, True) * 2)
@@ -129,10 +145,62 @@ def test_a_paper_that_grows_moves_the_folios_after_it_and_stays_exact(
 
 
 def test_after_the_preface_changes_only_the_front_matter_is_laid_out_again(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     changed = dataclasses.replace(spec, preface_text=spec.preface_text + "\n\n" + "新增一段前言。" * 200)
     pdf, laid_out = build(changed, cache)
     assert laid_out == ["front"]
     assert_same_book(typeset(changed).pdf, pdf)
+
+
+def test_the_parts_directory_keeps_only_the_parts_of_the_last_build(
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
+) -> None:
+    spec, _cache, _pdf, _laid_out = first_build
+    before = set(copy.iterdir())
+    build(dataclasses.replace(spec, preface_text="另一篇前言。"), copy)
+    # Per part its PDF and what the join needs; the front matter of the earlier book is gone.
+    after = set(copy.iterdir())
+    assert len(before - after) == 2 and len(after - before) == 2 and len(after) == len(before)
+
+
+
+def test_a_part_that_fails_sends_the_book_back_to_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = parts_book()
+    laid_out = parts.lay_out
+
+    def failing(html: str, *args: Any, **kwargs: Any) -> parts.Laid:
+        if 'id="paper-13"' in html:
+            raise RecursionError("maximum recursion depth exceeded")
+        return laid_out(html, *args, **kwargs)
+
+    monkeypatch.setattr(parts, "lay_out", failing)
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    assert result.report.parts_laid_out is None  # typeset whole
+    assert_same_book(typeset(spec).pdf, result.pdf)
+
+
+def test_papers_that_cannot_be_typeset_get_their_notice_as_in_one_pass(tmp_path: Path) -> None:
+    spec = dataclasses.replace(small_book(), tagged=False)  # with a paper too deeply nested and an unreadable PDF
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    whole = typeset(spec)
+    assert result.report.failed_papers.keys() == whole.report.failed_papers.keys() == {22, 23}
+    assert_same_book(whole.pdf, result.pdf)
+
+
+def test_a_tagged_book_is_typeset_in_one_pass(tmp_path: Path) -> None:
+    """Parts would lose the structure tree: a tagged book is always typeset whole."""
+    spec = dataclasses.replace(parts_book(), tagged=True)
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    assert result.report.parts_laid_out is None
+    assert "/StructTreeRoot" in PdfReader(io.BytesIO(result.pdf)).trailer["/Root"]
+
+
+def test_the_official_house_style_in_parts_is_the_book_typeset_whole(tmp_path: Path) -> None:
+    """The 公文 style's own stylesheet and its fonts loaded from files (FandolFang, FandolKai) survive the parts."""
+    spec = dataclasses.replace(parts_book(), house_style=HouseStyle.OFFICIAL)
+    pdf, laid_out = build(spec, tmp_path / "parts")
+    assert "front" in laid_out
+    assert_same_book(typeset(spec).pdf, pdf)
