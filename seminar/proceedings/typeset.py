@@ -1,10 +1,14 @@
-"""HTML → PDF: the book typeset by WeasyPrint in ONE pass, PDF-only papers merged in with pypdf.
+"""HTML → PDF: the book typeset by WeasyPrint, PDF-only papers merged in with pypdf.
 
-Why one pass: rendering paper by paper and merging embeds a font subset per part (the merged
-file is ~10× larger) and makes page numbers a bookkeeping exercise. So the whole book —
-including the TOC with `target-counter()` page numbers and the outline — is laid out once.
-`parts.py` does the bookkeeping exactly (tested against this build) but not yet the font
-subsets, so it is not used: docs/performance.md, "An incremental book".
+Two ways, one book. The worker and `seminar proceedings build` pass the book's parts directory
+(`parts.book_cache`): the book is typeset in parts (`parts.py`: each paper, divider, 专题点评 …
+laid out alone, in parallel worker processes, cached; heads and folios stamped afterwards; the
+目录 last; joined by pypdf, one font subset per face) and a rebuild lays out only the parts that
+changed. Whenever that cannot be done or fails — a tagged PDF, a paper big enough to be vetted
+alone, a paper that cannot be laid out, anything else — the whole book, including the TOC with
+`target-counter()` page numbers and the outline, is laid out in ONE pass, as described below;
+`tests/proceedings/test_parts.py` holds the two to the same pages, text, outline and links.
+See docs/performance.md, "The 论文集".
 
 PDF-only papers: `book_html` lays out one empty placeholder page per page of the uploaded PDF,
 under the paper's (invisible) title, so the TOC, the outline and every later page number are
@@ -330,8 +334,7 @@ def typeset(
     base = base_url or STATIC_DIR.as_uri() + "/"
     if parts_cache is not None and not (spec.tagged or known or isolate_all or suspects(spec, budget)):
         try:
-            with _progress_events(events):
-                return _typeset_in_parts(spec, base, parts_cache, started)
+            return _typeset_in_parts(spec, base, parts_cache, started, events)
         except Exception as error:  # noqa: BLE001 — the one-pass build below has the per-paper isolation
             logger.warning("the book in parts failed (%s); typesetting it in one pass", _reason(error))
             events("step", "book")
@@ -403,12 +406,19 @@ def typeset(
     return TypesetResult(pdf, report)
 
 
-def _typeset_in_parts(spec: BookSpec, base_url: str, directory: Path, started: float) -> TypesetResult:
-    """The book from its parts (`parts.py`), the book's parts directory pruned to what it uses."""
+def _typeset_in_parts(spec: BookSpec, base_url: str, directory: Path, started: float, events: Events) -> TypesetResult:
+    """The book from its parts (`parts.py`), the book's parts directory pruned to what it uses; `events`
+    hears the pages of the parts laid out so far (`laid`), which moves the book on for the watchdog."""
     from seminar.proceedings.parts import PartCache, bound_cache_root, typeset_parts
 
     cache = PartCache(directory)
-    result = typeset_parts(spec, cache, base_url=base_url)
+    done = [0]
+
+    def on_part(name: str, pages: int) -> None:
+        done[0] += pages
+        events("laid", done[0])
+
+    result = typeset_parts(spec, cache, base_url=base_url, on_part=on_part)
     cache.prune()
     bound_cache_root(directory.parent, keep=directory)
     report = BuildReport(pages=result.pages, parts_laid_out=result.laid_out)
@@ -527,7 +537,10 @@ def _run_child(
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(spec, base_url, budget, known, isolate_all, sender, parts_cache), name="proceedings-typeset", daemon=True
+        target=_child, args=(spec, base_url, budget, known, isolate_all, sender, parts_cache), name="proceedings-typeset",
+        # Not a daemon: a book in parts lays them out in worker processes of its own. It is killed below
+        # when it does not answer, and it ends itself when this process dies (`exit_with_parent`).
+        daemon=False
     )
     process.start()
     sender.close()
@@ -554,7 +567,7 @@ def _run_child(
             watch(kind, payload)
             if kind == "paper":
                 paper, step_ends = payload, time.monotonic() + budget.paper_seconds
-            elif kind == "step" or kind == "page" and paper is None:
+            elif kind in ("step", "laid") or kind == "page" and paper is None:
                 # A page laid out moves the book on; within a paper laid out alone its budget runs on.
                 paper, step_ends = None, time.monotonic() + budget.step_seconds
             elif kind == "ok":
