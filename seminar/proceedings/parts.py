@@ -256,7 +256,7 @@ def workers() -> int:
 
 Job = tuple[str, int, str, HouseStyle, bool]  # lay_out's arguments
 # Worker processes take seconds to start (Python, WeasyPrint, the fonts): worth it from about this
-# much HTML to lay out (some 60 pages); less is laid out in the building process.
+# much HTML to lay out (some 300 pages); less is laid out in the building process.
 POOL_CHARACTERS = 300_000
 
 
@@ -404,35 +404,47 @@ def _stream(writer: Any, data: bytes) -> Any:
 
     stream = DecodedStreamObject()
     stream.set_data(data)
-    return writer._add_object(stream.flate_encode())
+    return writer._add_object(stream.flate_encode() if len(data) > 100 else stream)
 
 
-def _place(writer: Any, page: Any, shift: float, stamp: Any | None, name: str) -> None:
-    """Move a page's content `shift` points sideways (its links too) and draw `stamp` (a page of the
-    stamps document) over it, as a form XObject, without reading the page's content."""
-    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+class _Stamper:
+    """Moves a book's pages sideways and draws their heads and folios (the stamps document's pages) over them."""
 
-    after = b"Q\n"
-    if stamp is not None:
-        form = _stream(writer, stamp.get_contents().get_data()).get_object()
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(FloatObject(float(value)) for value in stamp.mediabox),
-            NameObject("/Resources"): stamp.get_inherited("/Resources", DictionaryObject()).clone(writer),
-        })
-        resources = page[NameObject("/Resources")].get_object()
-        if "/XObject" not in resources:
-            resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"].get_object()[NameObject(name)] = form.indirect_reference
-        after += f"q {name} Do Q\n".encode()
-    raw = page[NameObject("/Contents")]
-    contents = list(raw.get_object()) if isinstance(raw.get_object(), ArrayObject) else [raw]
-    before = f"q 1 0 0 1 {shift:.4f} 0 cm\n".encode()
-    page[NameObject("/Contents")] = ArrayObject([_stream(writer, before), *contents, _stream(writer, after)])
-    for annotation in page.get("/Annots") or []:
-        annotation = annotation.get_object()
-        left, bottom, right, top = (float(value) for value in annotation["/Rect"])
-        annotation[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in (left + shift, bottom, right + shift, top))
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.resources: dict[int, Any] = {}  # the stamps' resources, shared by all their forms
+
+    def place(self, page: Any, shift: float, stamp: Any | None, name: str) -> None:
+        """Move `page`'s content `shift` points sideways (its links too) and draw `stamp` over it as a form
+        XObject named `name`, without reading the page's content."""
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+        writer = self.writer
+        after = b"\nQ"
+        if stamp is not None:
+            form = _stream(writer, stamp.get_contents().get_data()).get_object()
+            source = stamp.get_inherited("/Resources", DictionaryObject())
+            if id(source) not in self.resources:
+                self.resources[id(source)] = writer._add_object(source.clone(writer))
+            form.update({
+                NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(float(value)) for value in stamp.mediabox),
+                NameObject("/Resources"): self.resources[id(source)],
+            })
+            resources = page[NameObject("/Resources")].get_object()
+            if "/XObject" not in resources:
+                resources[NameObject("/XObject")] = DictionaryObject()
+            resources["/XObject"].get_object()[NameObject(name)] = form.indirect_reference
+            after += f" {name} Do".encode()
+        # Each page its own small streams: pypdf's pass over unreferenced objects lost shared ones.
+        move = _stream(writer, f"q 1 0 0 1 {shift:.4f} 0 cm\n".encode())
+        raw = page.raw_get("/Contents")  # the reference: a content stream must stay an indirect object
+        contents = list(raw.get_object()) if isinstance(raw.get_object(), ArrayObject) else [raw]
+        page[NameObject("/Contents")] = ArrayObject([move, *contents, _stream(writer, after)])
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            left, bottom, right, top = (float(value) for value in annotation["/Rect"])
+            annotation[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in (left + shift, bottom, right + shift, top))
 
 
 def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: Laid,
@@ -460,10 +472,11 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
     stamp_pages = PdfReader(io.BytesIO(stamps.pdf)).pages
+    stamper = _Stamper(writer)
     for index in range(length):
         if stamps.frames[index][2] is not None or shifts[index]:
             stamp = stamp_pages[index] if stamps.frames[index][2] is not None else None
-            _place(writer, writer.pages[body_start + index], shifts[index] * PX, stamp, f"/SeminarStamp{index}")
+            stamper.place(writer.pages[body_start + index], shifts[index] * PX, stamp, f"/SeminarStamp{index}")
     # Uploaded PDFs under their placeholders, where they are in the book: not moved with the page.
     lay_in_uploads(writer, lambda number, index: anchors[f"pdf-{number}-{index}"][0], uploads)
     # One subset per face instead of one per part (`fontmerge.py`), the uploads' own left out.
