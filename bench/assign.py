@@ -114,7 +114,7 @@ def top_k_bound(values: np.ndarray) -> float:
 
 
 def full_lp_bound(values: np.ndarray, high: np.ndarray, fair_low: np.ndarray, fair_high: np.ndarray) -> float:
-    """The same LP (pairs and balance columns, see assign._LinearProgram) over every allowed pair, by scipy."""
+    """The LP of the same network (pair columns, band columns as assign._Network's arcs) over every allowed pair, by scipy."""
     pairs = np.argwhere(~np.isnan(values))
     n_papers, n_reviewers = values.shape
     count = len(pairs)
@@ -187,9 +187,9 @@ def feasible(values: np.ndarray, papers: list[list[int]], low: np.ndarray, high:
 
 
 def main() -> None:
-    optimise([[1.0]], 1, [0], [1])  # HiGHS prints its banner once, at first use: before the table
+    optimise([[1.0]], 1, [0], [1])  # imports and first-use costs before the table, not in the first run
     with_ortools = importlib.util.find_spec("ortools") is not None
-    header = (f"{'papers×reviewers':>17} {'allowed pairs':>13} {'LP columns':>10} {'rounds':>6} "
+    header = (f"{'papers×reviewers':>17} {'allowed pairs':>13} {'pairs in':>10} {'rounds':>6} "
               f"{'solve s':>8} {'objective':>12} {'outside band':>12} {'loads':>7} {'Lagrangian gap':>14} "
               f"{'full-LP gap':>11} {'top-3 bound':>12} {'feasible':>8}"
               + (f" {'OR-Tools s':>10} {'ours/OR':>7} {'same value':>10}" if with_ortools else ""))

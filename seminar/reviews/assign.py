@@ -11,74 +11,71 @@ affinity of the chosen pairs subject to
 * no forbidden pair, each pair at most once,
 * pairs in `fixed` (assignments that already exist) stay chosen and count towards the loads.
 
-Why a linear program is exact here
-----------------------------------
-The constraint matrix is the incidence matrix of the bipartite paper–reviewer graph (each
-variable sits in one paper row and one reviewer row); it is totally unimodular, and all
-bounds are integers, so every vertex of the LP polytope is integral. The simplex method
-(HiGHS, through its official Python binding `highspy`) returns a vertex, hence a 0/1
-assignment whose total affinity is the exact optimum (to HiGHS' tolerance of 1e-7 per
-reduced cost). The solution is checked for integrality; should a value ever come back
-fractional, the same columns are solved again with integrality imposed (a MIP in HiGHS).
+Why a minimum-cost flow is exact here
+-------------------------------------
+The problem is a minimum-cost flow: each paper supplies its need, an arc of capacity 1 leads
+to every reviewer it may have (cost: minus the affinity), and each reviewer passes its load
+on to a sink within its bounds. Network simplex (LEMON's, through `pylmcf`) works on
+integer costs and returns an integral optimal flow, hence a 0/1 assignment, with node
+potentials that prove it optimal. Affinities are floats, so they are scaled by about 10¹⁰
+(more on smaller instances; `_Network.scale`) and rounded: the flow is the exact optimum of
+affinities that differ from the given ones by less than 10⁻¹⁰ a pair. The constraint matrix
+is the incidence matrix of the bipartite paper–reviewer graph, totally unimodular, so this
+optimum is also that of the linear program over the same pairs.
 
 Why column generation
 ---------------------
-At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed:
-an LP with ten million columns is slow and memory-hungry, while an optimal assignment uses
-only 30,000 of them. So the LP starts from the few best candidates of every paper (its top
-`need + 6` reviewers) and of every reviewer with a minimum load who is among too few of
-those (their top `min + 6` papers). Its duals give each paper a value u[p] and each reviewer a price π[r]; a pair left
-out could improve the optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced
-cost"). That test runs over the whole matrix with numpy in a fraction of a second; violating
-pairs are added and the LP is solved again, warm from the previous basis (the reason for
-`highspy` rather than `scipy.optimize.linprog`, which starts afresh each time: 16 s instead
-of 5 s at the largest size). When no pair violates it, the LP optimum of the
-candidate set is the LP optimum of the full problem — the same certificate a full LP would
-give, not a heuristic. If the candidate set alone is infeasible, it is widened (doubling the
-candidates) up to the full set.
+At 10,000 papers × 1,000 reviewers the matrix has ten million pairs, nearly all allowed,
+while an optimal assignment uses only 30,000 of them. So the first network takes the few
+best candidates of every paper (its top `need + 6` reviewers) and of every reviewer with a
+minimum load who is among too few of those (their top `min + 6` papers). Its potentials give
+each paper a value u[p] and each reviewer a price π[r]; a pair left out could improve the
+optimum only if `affinity[p][r] − u[p] − π[r] > 0` ("positive reduced cost"). That test runs
+over the whole matrix with numpy; violating pairs are added and the network solved again.
+When no pair violates it (beyond `PRICING_TOLERANCE`, 10⁻⁹), the optimum over the candidates
+is the optimum over all pairs — the certificate a solve over all pairs would give, not a
+heuristic. If the candidates alone are infeasible, they are widened (doubling the candidates)
+up to the full set. Below `SMALL_PROBLEM` allowed pairs all of them go into one network.
 
 The reviewer prices are also returned (`Solution.reviewer_prices`): for any prices, the
 Lagrangian bound `Σ_r (max(π_r,0)·max_load_r − max(−π_r,0)·min_load_r) + Σ_p (sum of the
 need[p] largest affinity[p][r] − π_r)` is an upper bound on every feasible assignment;
-`bench/assign.py` recomputes it independently to show the optimality gap.
+`bench/assign.py` recomputes it independently to show the optimality gap (10⁻¹⁰ to 10⁻⁸).
 
-The simplex does not start from nothing but from the greedy assignment (every paper its
-best candidates; `_LinearProgram.start_greedy`): a dual feasible basis in which only the
-reviewers' loads are wrong, which halves the dual simplex iterations at 1,000×100.
+Why this solver (issue 18, goal 4): it replaced HiGHS' dual simplex on the same LP (with
+the same column generation), which spent about a thousand iterations on this very degenerate
+LP (the affinities sit on a few levels) and took 1.2–1.3× OR-Tools' min-cost flow at
+1,000×100; network simplex pivots on a spanning tree of the graph instead of factorising a
+basis. Tried before and dropped with HiGHS: greedy, price-based and partial starting bases,
+its pricing, scaling and perturbation options, primal simplex and interior point. A numpy
+min-cost flow costs 20 µs and more a step where the whole solve must take a few ms;
+scipy's `linear_sum_assignment` on paper and reviewer slots could give a paper the same
+reviewer twice. OR-Tools' min-cost flow is slower than this one (`bench/assign.py`) and
+pulls in pandas.
 
-Alternatives considered: a min-cost-flow solver (OR-Tools) needs integer costs, so float
-affinities would have to be scaled and rounded (exact only for the rounded values), and
-it would still have to take all ten million arcs; a dense LP is too big at that scale.
-Tried and dropped (issue 18, 1,000×100): starting from a spanning tree priced by
-approximate reviewer prices (even the exact prices left 200 iterations, and noisy ones
-made it slower than the greedy start), from the optimum of a fifth of the papers (its
-prices were too coarse to help), HiGHS' other pricing and edge-weight options, and
-highspy's class without its callback layer (no difference). What remains at that size is
-HiGHS' dual simplex itself: about a thousand iterations, nearly all the time.
-
-Measured (bench/assign.py, 2 cores, random instances with topics, bids and ~1/21 conflicts,
-3 reviews per paper, balanced loads; numpy matrix in): 100×20: 0.003 s of CPU (one LP, all
-1,899 pairs) · 1,000×100: 0.04–0.07 s (9,000 of 95,000 pairs, 2–3 rounds) · 10,000×1,000:
-3.1–3.7 s of CPU, 10–25 s on a loaded machine (96,000 of 9.5 million pairs, 4 rounds); the
-objective equals the Lagrangian bound to 3e-8 and, up to 1,000×100, the full LP over all
-pairs exactly. A list-of-lists matrix of 10,000×1,000 adds 0.6 s for the conversion to numpy.
+Measured (bench/assign.py, 2 cores shared with other jobs, random instances with topics,
+bids and ~1/21 conflicts, 3 reviews per paper, balanced loads; numpy matrix in): 100×20: 1 ms
+(one network, all 1,899 pairs) · 1,000×100: 25 ms of CPU (9,000 of 95,000 pairs, 3 rounds)
+· 10,000×1,000: 1.4–1.5 s of CPU (95,000 of 9.5 million pairs, 4 rounds); the objective
+equals the full LP over all pairs up to 1,000×100. A list-of-lists matrix of 10,000×1,000
+adds 0.6 s for the conversion to numpy.
 
 Balance is a preference, not a constraint
 ------------------------------------------
 With `balance=True` every reviewer has a fair band of loads (`balanced_loads`: the reviews
 spread as evenly as each reviewer's maximum and the papers they may review allow), and each
-review outside the band costs `BALANCE_WEIGHT` in the objective. In the LP the reviewer's row
-holds the load in its band, with two columns of one entry each that let it out at that cost
-(a shortfall below, an excess above; see `_LinearProgram`): the matrix is still totally
-unimodular, so the optimum is integral and exact; and since the band only moves the
-objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
+review outside the band costs `BALANCE_WEIGHT` in the objective. In the network the reviewer
+passes its load to the sink on three arcs: up to the band's bottom (each review there earns
+the weight: a review short of the band costs it), through the band (free), beyond it (costs
+the weight; see `_Network`). The optimum stays integral and exact; and since the band only
+moves the objective, it can never make a feasible problem infeasible. `BALANCE_WEIGHT` exceeds what one
 review can gain in affinity (at most 7 between a "rather not" and a "want" on one's topic), so
 when the band is reachable the loads stay inside it, as the hard bounds of old did.
 
 When there is no assignment
 ---------------------------
 Only the hard bounds (explicit minimum and maximum loads, reviews per paper, conflicts) can
-make the problem infeasible. Cheap counts run first; when one fails, or the LP finds no
+make the problem infeasible. Cheap counts run first; when one fails, or the flow finds no
 solution, `feasibility.obstruction` names the cause: a set of papers failing Hall's condition
 or a set of reviewers whose minimums cannot be met (see there); the exception carries it.
 """
@@ -89,8 +86,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-import highspy
 import numpy as np
+import pylmcf
 from numpy.typing import NDArray
 
 from seminar.errors import UserError
@@ -99,12 +96,13 @@ from seminar.reviews import feasibility
 from seminar.reviews.feasibility import Obstruction, Shortage
 
 # Candidates per paper (beyond its need) and per reviewer (beyond the minimum load) in the
-# first LP; column generation adds whatever else matters.
+# first network; column generation adds whatever else matters.
 EXTRA_CANDIDATES = 6
-# Below this many allowed pairs the whole problem goes into one LP.
+# Below this many allowed pairs the whole problem goes into one network.
 SMALL_PROBLEM = 50_000
-# A left-out pair whose reduced cost exceeds this enters the LP (HiGHS' dual tolerance is 1e-7).
-PRICING_TOLERANCE = 1e-7
+# A left-out pair whose reduced cost exceeds this enters the network: well above the rounding
+# of the integer costs (< 1e-10 a pair, see _Network), far below any difference that matters.
+PRICING_TOLERANCE = 1e-9
 # What one review outside a reviewer's fair band costs (affinities span −2 … 5.01 a pair).
 BALANCE_WEIGHT = 100.0
 
@@ -128,11 +126,11 @@ class Solution:
     papers: list[list[int]]  # sorted reviewer indices per paper, the fixed pairs included
     objective: float  # total affinity of all chosen pairs, the fixed ones included
     reviewer_prices: list[float]  # LP dual price π_r of one more review for reviewer r
-    columns: int  # pairs that entered the LP
-    rounds: int  # LPs solved (one per pricing round, plus any widening)
+    columns: int  # pairs that entered the network (the LP's columns)
+    rounds: int  # networks solved (one per pricing round, plus any widening)
     fair_low: list[int]  # the fair band of each reviewer's load (the hard bounds without balance)
     fair_high: list[int]
-    imbalance: int  # reviews outside the fair bands, in all (the LP maximised objective − weight · this)
+    imbalance: int  # reviews outside the fair bands, in all (the flow maximised objective − weight · this)
 
 
 def solve(
@@ -366,7 +364,7 @@ def _check_settings(fixed_per_paper: Ints, fixed_per_reviewer: Ints, need: Ints,
 
 def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) -> bool:
     """Cheap necessary conditions (each paper alone, each reviewer alone, the totals); when
-    one fails the diagnosis runs at once instead of an LP that cannot succeed."""
+    one fails the diagnosis runs at once instead of a solve that cannot succeed."""
     demand = int(need.sum())
     return bool((np.count_nonzero(allowed, axis=1) < need).any() or (np.count_nonzero(allowed, axis=0) < low).any()
                 or demand > int(high.sum()) or demand < int(low.sum()))
@@ -375,7 +373,7 @@ def _counts_fail(allowed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints) 
 def _refuse(allowed: NDArray[np.bool_], fixed: NDArray[np.bool_], need: Ints, low: Ints, high: Ints,
             labels: _Labels) -> NoReturn:
     found = feasibility.obstruction(allowed, need, low, high, fixed)
-    assert found is not None, "the LP found no assignment, so Hall's condition fails somewhere"
+    assert found is not None, "the flow found no assignment, so Hall's condition fails somewhere"
     raise AssignmentInfeasible(describe(found, allowed, fixed, need, low, labels), found)
 
 
@@ -429,34 +427,21 @@ def _solve_residual(values: Matrix, free: NDArray[np.bool_], need: Ints, bands: 
     extra = n_reviewers if n_free <= SMALL_PROBLEM else EXTRA_CANDIDATES
     wanted = np.maximum(bands.low, np.minimum(bands.fair_low, bands.high)) if bands.weight else bands.low
     active = _candidates(weights, need, wanted, extra)
-    lp = _LinearProgram(values, need, bands)
-    lp.add(active)
-    lp.start_greedy()
+    network = _Network(weights, need, bands)
     rounds = 0
     while True:
         rounds += 1
-        if lp.solve():
-            entering = _entering(weights, active, lp.paper_values, lp.reviewer_prices, need)
+        if network.solve(active):
+            entering = _entering(weights, active, network.paper_values, network.reviewer_prices, need)
             if not entering.any():
-                if lp.held and not lp.band_holds_by_price():
-                    lp.release()
-                    continue
                 break
-        elif lp.held:
-            lp.release()
-            continue
         elif np.count_nonzero(active) == n_free:
             return None
         else:
-            extra *= 2
+            extra = max(1, 2 * extra)  # from 0 too: widening must reach every free pair
             entering = _candidates(weights, need, wanted, extra) & ~active
         active |= entering
-        lp.add(entering)
-
-    x = lp.solution
-    if np.abs(x - np.round(x)).max(initial=0.0) > 1e-6:
-        x = lp.integral_solution()
-    return lp.pairs[x > 0.5], lp.reviewer_prices, len(lp.pairs), rounds
+    return network.chosen, network.reviewer_prices, len(network.pairs), rounds
 
 
 def _candidates(weights: Matrix, need: NDArray[np.int64], low: NDArray[np.int64], extra: int) -> NDArray[np.bool_]:
@@ -502,141 +487,83 @@ def _entering(weights: Matrix, active: NDArray[np.bool_], paper_values: NDArray[
     return violating
 
 
-class _LinearProgram:
-    """max Σ a·x − w·Σ_r (s_r + o_r) over the pairs added so far.
+class _Network:
+    """The min-cost flow over the candidate pairs, solved by LEMON's network simplex (`pylmcf`).
 
-    Rows: paper p: Σ_r x = need; reviewer r: fair_low ≤ Σ_p x + s_r − o_r ≤ fair_high (the
-    band clipped into the hard bounds), pair columns x ∈ [0, 1]. The load columns s ∈ [0,
-    fair_low − low] (a shortfall below the band) and o ∈ [0, high − fair_high] (an excess
-    above it) each cost w a review and carry one entry, so the matrix stays totally
-    unimodular; at the optimum s + o is exactly the load's distance from its band. Without
-    balance the band is the hard bounds and there are no load columns (the LP of old).
+    Nodes: the papers (each supplies its need), the reviewers, one sink (takes the demand).
+    Arcs: paper → reviewer for every candidate pair (capacity 1, cost top − a·scale); reviewer
+    → sink three times: up to the band's bottom a (at least the hard minimum; −w a review in
+    the objective), from a to the band's top b (0), from b to the hard maximum (+w), the band
+    clipped into the hard bounds. Every unit of flow crosses one arc of each kind, so the
+    costs are shifted by constants (top, w) to be ≥ 0, as the solver requires, and a minimum-
+    cost flow maximises affinity − w · (reviews outside the band). Without balance w = 0 and
+    the arcs carry the hard bounds alone.
 
-    The load columns enter only when needed (`release`): the LP first holds every load in
-    its band, which HiGHS solves several times faster. That optimum is also the penalised
-    one when no load column would enter, i.e. when −w ≤ π_r (for s) and π_r ≤ w (for o):
-    then the same basis is optimal for both. Otherwise, or when the band cannot be held,
-    the load columns are added and the LP solved on, warm. One HiGHS instance lives through
-    all the rounds: added columns start non-basic at zero, so each re-solve starts from the
-    previous optimal basis.
+    The solver takes integers: affinities are scaled by `scale` (about 10¹⁰ at 10,000 ×
+    1,000, more when smaller; chosen so that no cost, potential or total can overflow) and
+    rounded, 6·10⁻¹¹ at most per pair. The network is built anew each round: LEMON's
+    graph has fixed arcs, and a cold start over the few candidate pairs costs little.
     """
 
-    def __init__(self, values: Matrix, need: Ints, bands: _Bands) -> None:
-        self.values = values
-        self.n_papers = values.shape[0]
+    def __init__(self, weights: Matrix, need: Ints, bands: _Bands) -> None:
+        self.n_papers, self.n_reviewers = weights.shape
         self.need = need
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        # Presolve finds nothing to remove in this LP (every row and column is needed) and cost
-        # a third of the time at 1,000×100 (bench/assign.py); it made no difference at 10,000×1,000.
-        self.highs.setOptionValue("presolve", "off")
-        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        no_entries = (0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
-        self.highs.addRows(len(need), need.astype(np.float64), need.astype(np.float64), *no_entries)
-        # The band, clipped into the hard bounds: low ≤ a ≤ b ≤ high.
+        self.low = bands.low
+        self.high = bands.high
         self.a = np.clip(bands.fair_low, bands.low, bands.high)
         self.b = np.clip(bands.fair_high, self.a, bands.high)
-        self.shortfall_room = self.a - bands.low
-        self.excess_room = bands.high - self.b
-        self.weight = bands.weight
-        self.highs.addRows(len(self.a), self.a.astype(np.float64), self.b.astype(np.float64), *no_entries)
-        self.held = bool(bands.weight) and bool((self.shortfall_room > 0).any() or (self.excess_room > 0).any())
+        finite = np.isfinite(weights)
+        best = float(weights.max(initial=0.0, where=finite))
+        span = max(best, -float(weights.min(initial=0.0, where=finite))) + 2 * bands.weight + 1.0
+        # A path or a potential crosses at most every node once and carries at most the demand:
+        # below 2⁵⁶ with room to spare under LEMON's artificial cost of 2⁶².
+        self.scale = float(2**56) / (span * (int(need.sum()) + self.n_papers + self.n_reviewers + 2))
+        self.top = int(np.ceil(best * self.scale))
+        self.w = int(round(bands.weight * self.scale))
+        self.weights = weights
         self.pairs = np.zeros((0, 2), dtype=np.int64)
-        self.pair_columns = np.zeros(0, dtype=np.int64)  # the HiGHS column of each pair
-        self.n_columns = 0
-        self.solution = np.zeros(0)
-        self.paper_values = np.zeros(len(need))
-        self.reviewer_prices = np.zeros(len(self.a))
+        self.chosen = np.zeros((0, 2), dtype=np.int64)
+        self.paper_values = np.zeros(self.n_papers)
+        self.reviewer_prices = np.zeros(self.n_reviewers)
 
-    def add(self, mask: NDArray[np.bool_]) -> None:
-        pairs = np.argwhere(mask)
-        count = len(pairs)
-        if count == 0:
-            return
-        rows = np.empty(2 * count, dtype=np.int32)
-        rows[0::2] = pairs[:, 0]
-        rows[1::2] = self.n_papers + pairs[:, 1]
-        self.highs.addCols(count, self.values[pairs[:, 0], pairs[:, 1]], np.zeros(count), np.ones(count),
-                           2 * count, np.arange(0, 2 * count, 2, dtype=np.int32), rows, np.ones(2 * count))
-        self.pairs = np.concatenate([self.pairs, pairs])
-        self.pair_columns = np.concatenate([self.pair_columns, self.n_columns + np.arange(count)])
-        self.n_columns += count
-
-    def start_greedy(self) -> None:
-        """Start the simplex from the greedy assignment (every paper its best columns) rather
-        than from nothing: half the dual simplex iterations at 1,000×100 (bench/assign.py).
-
-        The basis: every reviewer row's load is basic (its price starts at 0), and so is each
-        paper's best column after its `need` best, which sit at their upper bound 1, all others
-        at 0. It is a valid basis (each paper row holds one basic column, each reviewer row its
-        own load: the matrix is triangular) and dual feasible: the paper's value is that next
-        column's affinity, so the chosen columns price at ≥ 0 and the others at ≤ 0. Only the
-        loads are infeasible, which is what the dual simplex then repairs. A paper with no
-        column beyond its need keeps its row basic instead (its columns all at 1).
-        """
-        papers = self.pairs[:, 0]
-        count = len(papers)
-        if count == 0:
-            return
-        # Rank every column within its paper, best affinity first (pairs are sorted by paper):
-        # one sort on paper · span − affinity, whose ranges do not overlap from paper to paper.
-        affinity = self.values[papers, self.pairs[:, 1]]
-        span = float(affinity.max() - affinity.min()) + 1.0
-        order = np.argsort(papers * span - affinity, kind="stable")
-        per_paper = np.bincount(papers, minlength=self.n_papers)
-        rank = np.empty(count, dtype=np.int64)
-        rank[order] = np.arange(count) - (np.cumsum(per_paper) - per_paper)[papers[order]]
-        need = self.need[papers]
-        status = np.array([highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic,
-                           highspy.HighsBasisStatus.kUpper], dtype=object)
-        basis = highspy.HighsBasis()
-        basis.col_status = status[np.where(rank < need, 2, (rank == need).astype(np.int64))].tolist()
-        basis.row_status = status[np.concatenate([(per_paper <= self.need).astype(np.int64),
-                                                  np.ones(len(self.a), dtype=np.int64)])].tolist()
-        basis.valid = True
-        # Should HiGHS ever refuse the basis, it starts from its own, as without this call.
-        self.highs.setBasis(basis)
-
-    def band_holds_by_price(self) -> bool:
-        """Whether no load column would enter: the held optimum is the penalised one."""
-        prices = self.reviewer_prices
-        return bool((prices[self.shortfall_room > 0] >= -self.weight - PRICING_TOLERANCE).all()
-                    and (prices[self.excess_room > 0] <= self.weight + PRICING_TOLERANCE).all())
-
-    def release(self) -> None:
-        """Add the load columns: loads may leave their band, at w a review."""
-        for room, sign in ((self.shortfall_room, 1.0), (self.excess_room, -1.0)):
-            reviewers = np.flatnonzero(room > 0)
-            count = len(reviewers)
-            rows = (self.n_papers + reviewers).astype(np.int32)
-            self.highs.addCols(count, np.full(count, -self.weight), np.zeros(count), room[reviewers].astype(np.float64),
-                               count, np.arange(count, dtype=np.int32), rows, np.full(count, sign))
-            self.n_columns += count
-        self.held = False
-
-    def solve(self) -> bool:
-        """Solve (warm) and keep the solution and duals; False when infeasible."""
-        self.highs.run()
-        status = self.highs.getModelStatus()
-        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
-            return False
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"HiGHS failed on the assignment LP: {self.highs.modelStatusToString(status)}")
-        solution = self.highs.getSolution()
-        self.solution = np.asarray(solution.col_value)[self.pair_columns]
-        duals = np.asarray(solution.row_dual)
-        # For a maximisation HiGHS reports duals with reduced cost = a − Σ row duals, which
-        # must be ≤ 0 for a column left at zero: u_p for paper rows, π_r for reviewer rows.
-        self.paper_values = duals[: self.n_papers]
-        self.reviewer_prices = duals[self.n_papers:]
+    def solve(self, active: NDArray[np.bool_]) -> bool:
+        """Solve over the active pairs and keep the chosen pairs and duals; False when infeasible."""
+        n_papers, n_reviewers = self.n_papers, self.n_reviewers
+        self.pairs = pairs = np.argwhere(active)  # sorted by paper, then reviewer, as pylmcf wants
+        reviewers = n_papers + np.arange(n_reviewers, dtype=np.int64)
+        sink = n_papers + n_reviewers
+        zeros = np.zeros(n_reviewers, dtype=np.int64)
+        graph = pylmcf.Graph(
+            sink + 1,
+            np.concatenate([pairs[:, 0], np.repeat(reviewers, 3)]),
+            np.concatenate([n_papers + pairs[:, 1], np.full(3 * n_reviewers, sink, dtype=np.int64)]),
+        )
+        affinity = np.round(self.weights[pairs[:, 0], pairs[:, 1]] * self.scale).astype(np.int64)
+        graph.set_edge_costs(np.concatenate([self.top - affinity,
+                                             np.tile(np.array([0, self.w, 2 * self.w], dtype=np.int64), n_reviewers)]))
+        graph.set_edge_capacities(np.concatenate([np.ones(len(pairs), dtype=np.int64),
+                                                  np.stack([self.a, self.b - self.a, self.high - self.b], axis=1).ravel()]))
+        if self.low.any():
+            graph.set_edge_minimums(np.concatenate([np.zeros(len(pairs), dtype=np.int64),
+                                                    np.stack([self.low, zeros, zeros], axis=1).ravel()]))
+        supply = np.zeros(sink + 1, dtype=np.int64)
+        supply[:n_papers] = self.need
+        supply[sink] = -int(self.need.sum())
+        graph.set_node_supply(supply)
+        try:
+            graph.solve()
+        except RuntimeError as error:
+            if "INFEASIBLE" in str(error):
+                return False
+            raise
+        self.chosen = pairs[graph.result()[: len(pairs)] > 0]
+        # LEMON's potentials: an arc's reduced cost is cost + pi[from] − pi[to], ≥ 0 on an arc
+        # left empty. In the LP's terms (affinity − u_p − π_r ≤ 0 for a pair left out) the
+        # reviewer's price is measured from the band's middle arc, so a reviewer strictly
+        # inside their band has π_r = 0 as in the LP; u_p takes the rest. Differences of int64
+        # first, then the division: exact to a float's precision.
+        pi = graph.potentials()
+        base = int(pi[sink]) - self.w
+        self.reviewer_prices = (base - pi[n_papers:sink]) / self.scale
+        self.paper_values = (self.top + pi[:n_papers] - base) / self.scale
         return True
-
-    def integral_solution(self) -> NDArray[np.float64]:
-        """The same columns with integrality imposed (never needed at a simplex vertex)."""
-        count = self.n_columns
-        self.highs.changeColsIntegrality(count, np.arange(count, dtype=np.int32),
-                                         np.full(count, highspy.HighsVarType.kInteger, dtype=np.uint8))
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError("HiGHS failed on the assignment MIP")
-        return np.round(np.asarray(self.highs.getSolution().col_value))[self.pair_columns]

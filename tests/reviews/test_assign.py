@@ -19,6 +19,7 @@ from seminar.reviews.assign import AssignmentInfeasible, balanced_loads, optimis
 from seminar.reviews.feasibility import Shortage
 
 Affinity = list[list[float | None]]
+Matrix = np.ndarray
 
 
 @pytest.fixture(autouse=True)
@@ -354,17 +355,98 @@ def test_balanced_loads_always_admit_the_demand_when_caps_allow() -> None:
             assert sum(high) >= papers * need
 
 
-def test_the_integrality_fallback_gives_the_same_optimum() -> None:
-    # Never needed at a simplex vertex (the matrix is totally unimodular), but it must work.
-    values = np.array([[3.0, 1.0, 2.0], [2.0, 2.0, np.nan], [1.0, 3.0, 2.0]])
-    need, low, high = np.array([2, 1, 1]), np.zeros(3, dtype=np.int64), np.array([2, 2, 2])
-    lp = assign._LinearProgram(values, need, assign._Bands(low, high, low, high, 0.0))
-    lp.add(~np.isnan(values))
-    assert lp.solve()
-    x = lp.integral_solution()
-    chosen = [(int(p), int(r)) for p, r in lp.pairs[x > 0.5]]
-    # Paper 2 (row 1) values reviewers 1 and 2 alike: either is optimal, the total is 10 both ways.
-    assert sorted(p for p, _ in chosen) == [0, 0, 1, 2]
-    assert max(Counter(r for _, r in chosen).values()) <= 2
-    assert sum(values[p, r] for p, r in chosen) == 10.0
-    assert sum(values[p, r] for p, row in enumerate(solve(values, [2, 1, 1], [0, 0, 0], [2, 2, 2])) for r in row) == 10.0
+def seminar_instance(rng: np.random.Generator, n_papers: int, n_reviewers: int) -> Matrix:
+    """Affinities on the few levels a real seminar gives (topic match, bids) plus a tie-break,
+    with conflicts: the degenerate shape on which the solvers must agree."""
+    topics = rng.integers(0, 4, size=n_papers)
+    expertise = rng.random((n_reviewers, 4)) < 0.4
+    values = np.where(expertise[:, topics].T, 3.0, 0.0)
+    bids = rng.random(values.shape) < 0.3
+    values[bids] += rng.choice([2.0, 1.0, -2.0], size=int(bids.sum()))
+    values += rng.uniform(0, 0.01, size=values.shape)
+    values[rng.random(values.shape) < 0.08] = np.nan
+    # Three reviewers who may review only the same five papers: their fair bands (by their own
+    # reach) usually cannot all be met, so the balance penalty is paid somewhere.
+    values[5:, :3] = np.nan
+    return values
+
+
+def full_lp(values: Matrix, need: Sequence[int], low: Sequence[int], high: Sequence[int],
+            fixed: set[tuple[int, int]], band: tuple[Sequence[int], Sequence[int]] | None) -> float:
+    """affinity − w · (reviews outside the band) at the optimum of the LP over every allowed pair
+    (fixed pairs at 1), with shortfall and excess columns per reviewer, by scipy's HiGHS."""
+    pairs = np.argwhere(~np.isnan(values))
+    n_papers, n_reviewers = values.shape
+    count = len(pairs)
+    a = np.clip(band[0] if band else low, low, high)
+    b = np.clip(band[1] if band else high, a, high)
+    weight = assign.BALANCE_WEIGHT if band else 0.0
+    loads = np.arange(n_reviewers)
+    by_paper = sparse.csr_array((np.ones(count), (pairs[:, 0], np.arange(count))), shape=(n_papers, count + 2 * n_reviewers))
+    by_reviewer = sparse.csr_array(
+        (np.concatenate([np.ones(count), np.ones(n_reviewers), -np.ones(n_reviewers)]),
+         (np.concatenate([pairs[:, 1], loads, loads]), np.arange(count + 2 * n_reviewers))),
+        shape=(n_reviewers, count + 2 * n_reviewers))
+    cost = np.concatenate([values[pairs[:, 0], pairs[:, 1]], np.full(2 * n_reviewers, -weight)])
+    bounds = ([(1, 1) if (int(p), int(r)) in fixed else (0, 1) for p, r in pairs]
+              + [(0, int(room)) for room in np.concatenate([a - np.asarray(low), np.asarray(high) - b])])
+    result = linprog(-cost, A_eq=by_paper, b_eq=np.asarray(need), A_ub=sparse.vstack([by_reviewer, -by_reviewer]),
+                     b_ub=np.concatenate([b, -a]), bounds=bounds, method="highs")
+    assert result.status == 0
+    return -float(result.fun)
+
+
+def lagrangian_bound(values: Matrix, need: Sequence[int], low: Sequence[int], high: Sequence[int],
+                     fixed: set[tuple[int, int]], band: tuple[Sequence[int], Sequence[int]],
+                     prices: Sequence[float]) -> float:
+    """For ANY reviewer prices π an upper bound on affinity − w · (reviews outside the band)
+    (weak duality): per paper its fixed pairs and its best other pairs at affinity − π, per
+    reviewer the best π·L − w·(L outside the band) over the loads L it may take."""
+    pi = np.asarray(prices)
+    adjusted = np.where(np.isnan(values), -np.inf, values - pi[None, :])
+    total = 0.0
+    for p, row in enumerate(adjusted):
+        forced = [r for q, r in fixed if q == p]
+        rest = np.sort(np.delete(row, forced))[::-1][: need[p] - len(forced)]
+        total += float(row[forced].sum() + rest.sum())
+    for r in range(len(pi)):
+        loads = np.arange(low[r], high[r] + 1)
+        deviation = np.maximum(band[0][r] - loads, 0) + np.maximum(loads - band[1][r], 0)
+        total += float((pi[r] * loads - assign.BALANCE_WEIGHT * deviation).max())
+    return total
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_network_simplex_against_the_full_lp_on_seminar_shaped_instances(seed: int) -> None:
+    # Conflicts, bids on a few levels, per-paper needs, minimum loads, personal maxima (some
+    # reviewers none), fixed pairs, balance on or off; half the seeds take the column-generation
+    # path (the candidates first, then the pairs whose reduced cost says they could improve it).
+    rng = np.random.default_rng(seed)
+    n_papers, n_reviewers = int(rng.integers(20, 70)), int(rng.integers(6, 16))
+    values = seminar_instance(rng, n_papers, n_reviewers)
+    need = rng.integers(1, 4, size=n_papers).tolist()
+    low = [int(rng.choice([0, 0, 0, 1, 2])) for _ in range(n_reviewers)]
+    maximum: list[int | None] = [None if rng.random() < 0.5 else lo + int(rng.integers(2, 12)) for lo in low]
+    allowed = np.argwhere(~np.isnan(values))
+    fixed = {(int(p), int(r)) for p, r in allowed[rng.choice(len(allowed), size=int(rng.integers(0, 4)), replace=False)]}
+    balance = bool(seed % 3)
+    reach = (~np.isnan(values)).sum(axis=0)
+    hard = [int(reach[r]) if m is None else min(m, int(reach[r])) for r, m in enumerate(maximum)]
+    with pytest.MonkeyPatch.context() as patch:
+        if seed % 2:
+            patch.setattr(assign, "SMALL_PROBLEM", 10)
+            patch.setattr(assign, "EXTRA_CANDIDATES", 1)
+        try:
+            solution = optimise(values, need, low, maximum, fixed=fixed, balance=balance)
+        except AssignmentInfeasible:
+            with pytest.raises(AssertionError):  # the LP finds no solution either
+                full_lp(values, need, low, hard, fixed, None)
+            return
+
+    affinity: Affinity = [[None if np.isnan(v) else float(v) for v in row] for row in values]
+    assert_valid(solution.papers, affinity, need, low, hard, fixed)
+    band = (solution.fair_low, solution.fair_high)
+    value = solution.objective - assign.BALANCE_WEIGHT * solution.imbalance
+    assert value == pytest.approx(full_lp(values, need, low, hard, fixed, band if balance else None), abs=1e-6)
+    assert lagrangian_bound(values, need, low, hard, fixed, band, solution.reviewer_prices) - value < 1e-6
+
