@@ -151,12 +151,14 @@ def _build_command(
 
     from seminar.errors import UserError
     from seminar.proceedings.models import BuildStatus
+    from seminar.proceedings.parts import use_data_dir
     from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
     from seminar.workers import default_worker_name
 
     started = time.perf_counter()
     outcome: list[int] = []
+    use_data_dir(settings.data_dir)  # the book keeps its parts there: the next build lays out only what changed
 
     def progress(stage: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)

@@ -218,13 +218,23 @@ def has_seminar_role(actor: Actor, seminar: SeminarScoped) -> bool:
 
 def _reads_the_seminar(actor: Actor, seminar: SeminarScoped) -> bool:
     """A role that reads something of the seminar: 工作人员 alone only check people in and read nothing else."""
-    return actor.is_admin or bool(actor.roles.get(seminar.id, frozenset()) - {RoleName.STAFF.value})
+    return _reads_seminar_id(actor, seminar.id)
+
+
+def _reads_seminar_id(actor: Actor, seminar_id: int) -> bool:
+    return actor.is_admin or bool(actor.roles.get(seminar_id, frozenset()) - {RoleName.STAFF.value})
 
 
 def can_make_api_token(actor: Actor, seminar: SeminarScoped) -> bool:
     """A person makes a read-only API token for a seminar they hold a role in (administrators: any) that
     reads something of it; the token then reads only what they may read through the pages."""
     return _reads_the_seminar(actor, seminar)
+
+
+def can_make_any_api_token(actor: Actor) -> bool:
+    """Whether the account offers API tokens at all (the header's and the profile's links): some seminar the person
+    holds a role in is one they may make a token for. 工作人员 alone read nothing a token could read."""
+    return actor.is_admin or any(_reads_seminar_id(actor, seminar_id) for seminar_id in actor.roles)
 
 
 def can_read_through_api(actor: Actor, seminar: SeminarScoped) -> bool:

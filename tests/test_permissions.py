@@ -56,12 +56,16 @@ EXPECTED = {
     "can_review_offline":      (False, False, False, True, False, False, False),
     "can_review_offline_for":  (False, False, False, False, True, False, True),
     "can_make_api_token":      (False, True, True, True, True, False, True),
+    "can_make_any_api_token":  (False, True, True, True, True, True, True),
     "can_read_through_api":    (False, True, True, True, True, False, True),
     "can_check_in":            (False, False, False, False, True, False, True),
     "can_follow_checkin":      (False, False, False, False, True, False, True),
     "can_manage_handbook":     (False, False, False, False, True, False, True),
     "can_download_handbook":   (False, True, True, True, True, False, True),
 }
+
+# Predicates about the account, not one seminar: asked with the actor alone.
+ACCOUNT_WIDE = {"can_create_seminar", "can_import_seminar", "can_administer_site", "can_make_any_api_token"}
 
 
 def test_staff_check_people_in_of_their_own_seminar_and_see_nothing_else_of_it() -> None:
@@ -71,7 +75,7 @@ def test_staff_check_people_in_of_their_own_seminar_and_see_nothing_else_of_it()
     assert not permissions.can_check_in(staff, OTHER)
     for predicate in sorted(set(EXPECTED) - {"can_check_in"}):
         function = getattr(permissions, predicate)
-        answer = function(staff) if predicate in {"can_create_seminar", "can_import_seminar", "can_administer_site"} else function(staff, THIS)
+        answer = function(staff) if predicate in ACCOUNT_WIDE else function(staff, THIS)
         assert answer is False, predicate
 
 
@@ -81,7 +85,7 @@ def test_policy_matrix(predicate: str, actor_name: str) -> None:
     function = getattr(permissions, predicate)
     expected = EXPECTED[predicate][list(ACTORS).index(actor_name)]
 
-    answer = function(ACTORS[actor_name]) if predicate in {"can_create_seminar", "can_import_seminar", "can_administer_site"} else function(ACTORS[actor_name], THIS)
+    answer = function(ACTORS[actor_name]) if predicate in ACCOUNT_WIDE else function(ACTORS[actor_name], THIS)
 
     assert answer is expected
 

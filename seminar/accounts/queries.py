@@ -14,6 +14,7 @@ from tortoise.functions import Count
 from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
 from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
+from seminar.accounts.units import people_order_of
 from seminar.config import Settings
 from seminar.db import column, instance, rows, selected
 from seminar.reviews.queries import reviewer_papers_sql, split_reviewer_papers
@@ -31,10 +32,10 @@ class Person:
         return person_status(self.user.is_active, bool(self.user.password_hash))
 
 
-def _official_order(person: Person) -> tuple[int, int, str, int]:
+def _official_order(person: Person) -> tuple[tuple[int, int], int, str, int]:
+    """省直单位 first, then the cities in official order, institutions, and people without a unit last."""
     unit = person.user.unit
-    # People without a unit (invited experts) come last.
-    return (unit.sort_order if unit else 10**6, unit.id if unit else 0, person.user.name, person.user.id)
+    return (people_order_of(unit), unit.id if unit else 0, person.user.name, person.user.id)
 
 
 async def people_of(seminar: Seminar, role: RoleName | None = None) -> list[Person]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a type only: the models import this module
+    from seminar.accounts.models import Unit
 
 
 class UnitKind(StrEnum):
@@ -35,6 +39,12 @@ def people_unit_order(kind: str | None, sort_order: int = 0) -> tuple[int, int]:
     if kind is None:
         return (NO_UNIT_GROUP, 0)
     return (_PEOPLE_GROUPS[UnitKind(kind)], sort_order)
+
+
+def people_order_of(unit: Unit | None) -> tuple[int, int]:
+    """`people_unit_order` of a unit row: where its people stand in a list of people; None (no unit, or
+    one typed in by hand) after every listed unit. E.g. `sorted(users, key=lambda u: people_order_of(u.unit))`."""
+    return people_unit_order(unit.kind, unit.sort_order) if unit else people_unit_order(None)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Role, RoleName, Unit, UnitKind, User
-from seminar.accounts.units import people_unit_order
+from seminar.accounts.units import people_order_of
 from seminar.certificates.badges import CATEGORIES, BadgePerson, category_of
 from seminar.certificates.checkin import checkin_code, checkin_token, checkin_url
 from seminar.certificates.document import CertificateSpec
@@ -21,11 +21,6 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Decision, Outcome
 from seminar.seminars.models import Seminar
 from seminar.submissions.models import Blob, PaperStatus
-
-
-def unit_key(unit: Unit | None) -> tuple[int, int]:
-    """Where a person of `unit` stands in lists of people; a unit typed in by hand (None) after every listed one."""
-    return people_unit_order(unit.kind, unit.sort_order) if unit else people_unit_order(None)
 
 
 async def settings_of(seminar: Seminar) -> CertificateSettings:
@@ -155,7 +150,7 @@ async def site_people(seminar: Seminar) -> list[SitePerson]:
     for registration in registrations:
         unit = registration.unit
         people[registration.user_id] = (
-            registration.name, unit.name if unit else registration.unit_text, unit_key(unit),
+            registration.name, unit.name if unit else registration.unit_text, people_order_of(unit),
             registration.position,
         )
     on_site = {RoleName.ORGANIZER.value, RoleName.STAFF.value, RoleName.REVIEWER.value, RoleName.ATTENDEE.value}
@@ -164,7 +159,7 @@ async def site_people(seminar: Seminar) -> list[SitePerson]:
             continue
         user = users[user_id]
         unit = units.get(user.unit_id or 0)
-        people[user_id] = (user.name, unit.name if unit else "", unit_key(unit), user.position)
+        people[user_id] = (user.name, unit.name if unit else "", people_order_of(unit), user.position)
     order = list(CATEGORIES)
     rows = []
     for user_id, (name, unit_name, unit_order, position) in people.items():

@@ -4,8 +4,10 @@ No ORM and no HTTP here (see `queries.handbook_spec` for where the data comes fr
 cover (title broken between words, the organizer's 全称, the dates in Chinese numerals), 会议须知,
 日程安排 (the published agenda's printed rows, `templates/agenda/_program.html`, as the agenda PDF
 and the book's appendix print them), the 专题 with their 主持人, 点评人 and speakers in speaking
-order, the 参会人员名单 by unit in official order (names and 职务, never phone numbers), and the
-会务组's contacts. Every text is escaped: the 须知 and contacts are plain text, one paragraph a line.
+order, the 座次图 when the seminar has a seat plan (on an A5 landscape page, drawn as the A4 座次表
+draws it: `templates/seating/_drawing.html`), the 参会人员名单 by unit in official order (names and
+职务, never phone numbers), and the 会务组's contacts. The faces follow the book's house style
+(`house_style`: the 公文 style's 仿宋, 黑体, 楷体 and 小标宋 stand-in). Every text is escaped: the 须知 and contacts are plain text, one paragraph a line.
 
 A5 (148 × 210 mm): the size of a programme booklet people carry in a jacket pocket and open on a
 seminar desk beside the papers; a printer folds A4 sheets in two and staples them (骑马钉).
@@ -18,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from babel import dates as babel_dates
 from jinja2 import Environment
@@ -28,11 +31,15 @@ from seminar.config import PROJECT_ROOT
 from seminar.i18n import _
 from seminar.proceedings.book import Participant, is_chinese
 from seminar.proceedings.numerals import chinese_number, chinese_year
+from seminar.proceedings.styles import HouseStyle
+from seminar.seating.plan import Drawing, drawing_sizes
 from seminar.templating import build_environment
 from seminar.titlelines import title_lines
 
 TEMPLATE = "handbook/booklet.html"
 STYLESHEET = PROJECT_ROOT / "static" / "handbook" / "booklet.css"
+# Laid over booklet.css, after the style's faces (`styles.FACES`), when the book is in that house style.
+STYLESHEETS: dict[HouseStyle, Path] = {HouseStyle.OFFICIAL: PROJECT_ROOT / "static" / "handbook" / "official.css"}
 # Full-width characters on a line of the cover title: 118 mm of A5 text block at 20 pt, less a margin.
 COVER_TITLE_WIDTH = 15
 # A line of the 须知 that starts a numbered item (一、 （一） 1. 1、 (1)): printed with a hanging indent.
@@ -50,7 +57,9 @@ class HandbookSpec:
     contacts: str = ""  # the 会务组, one person a line
     agenda: Sequence[ProgramDay] | None = None  # the latest published agenda as printed; None: not yet
     participants: Sequence[Participant] | None = None  # approved registrations in official unit order; None: left out
+    seat_plan: Drawing | None = None  # the 座次图, when the seminar has a seat plan with anyone seated
     locale: str = i18n.DEFAULT_LOCALE
+    house_style: HouseStyle = HouseStyle.ACADEMIC  # the book's (论文集 settings): the booklet's faces follow it
 
 
 @dataclass(frozen=True)
@@ -170,6 +179,8 @@ def handbook_html(spec: HandbookSpec, created: dt.datetime | None = None) -> str
         sections = ["notice"] if lines(spec.notice) else []
         if spec.agenda:
             sections += ["agenda", "topics"] if topic_lists(spec.agenda) else ["agenda"]
+        if spec.seat_plan:
+            sections.append("seats")
         if spec.participants:
             sections.append("participants")
         if lines(spec.contacts):
@@ -185,5 +196,8 @@ def handbook_html(spec: HandbookSpec, created: dt.datetime | None = None) -> str
             program=spec.agenda or [],
             topics=topic_lists(spec.agenda or []),
             groups=participant_groups(spec.participants or []),
+            # A5 landscape (the 座次图's own page): 168 mm across for the seats, 65 mm down for the hall's rows
+            # (a hall of ten rows fits the page with its 主席台; a longer one goes on over the next page).
+            seat_sizes=drawing_sizes(spec.seat_plan.layout, width_mm=168.0, height_mm=65.0) if spec.seat_plan else {},
             created=(created or dt.datetime.now(dt.UTC)).replace(microsecond=0).isoformat(),
         )

@@ -17,6 +17,7 @@ from seminar.handbook import actions, queries
 from seminar.handbook.forms import HandbookSettingsForm
 from seminar.i18n import _
 from seminar.permissions import can_download_handbook, can_manage_handbook
+from seminar.proceedings.actions import shown_error
 from seminar.proceedings.delivery import pdf_response
 from seminar.proceedings.models import BuildKind
 from seminar.proceedings.queries import build_or_404
@@ -34,7 +35,8 @@ async def _managed_seminar(request: Request) -> Seminar:
 
 async def _page(request: Request, seminar: Seminar, form: HandbookSettingsForm, status: int = 200) -> Response:
     context = await queries.manage_page(seminar)
-    return render(request, "handbook/manage.html", {**context, "form": form}, status_code=status)
+    return render(request, "handbook/manage.html", {**context, "form": form, "shown_error": shown_error},
+                  status_code=status)
 
 
 async def manage(request: Request) -> Response:

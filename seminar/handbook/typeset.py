@@ -12,12 +12,14 @@ import multiprocessing
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from seminar.handbook.booklet import STYLESHEET, HandbookSpec, handbook_html
+from seminar.handbook.booklet import STYLESHEET, STYLESHEETS, HandbookSpec, handbook_html
 from seminar.isolation import exit_with_parent
 from seminar.proceedings.fetcher import book_fetcher
+from seminar.proceedings.styles import FACES, font_face_css
 from seminar.proceedings.typeset import STATIC_DIR, BuildError, check_fonts, missing_fonts_message
 
 AGENDA_STYLESHEET = STATIC_DIR / "agenda" / "print.css"
+DRAWING_STYLESHEET = STATIC_DIR / "seating" / "drawing.css"  # the 座次图's, shared with the A4 座次表
 
 
 @dataclass
@@ -34,8 +36,13 @@ def typeset_handbook(spec: HandbookSpec) -> Booklet:
     if missing := check_fonts():
         raise BuildError(missing_fonts_message(missing))
     fonts = FontConfiguration()
-    # The agenda's print stylesheet first: the 日程 rows look as in the agenda PDF; the booklet's own rules win.
-    sheets = [CSS(filename=str(path), font_config=fonts) for path in (AGENDA_STYLESHEET, STYLESHEET)]
+    # The agenda's print stylesheet first: the 日程 rows look as in the agenda PDF; the booklet's own rules win,
+    # and over them the book's house style (its font files, its faces, the booklet's rules for it).
+    sheets = [CSS(filename=str(path), font_config=fonts) for path in (AGENDA_STYLESHEET, DRAWING_STYLESHEET, STYLESHEET)]
+    if spec.house_style in STYLESHEETS:
+        if font_faces := font_face_css(spec.house_style):
+            sheets.append(CSS(string=font_faces, font_config=fonts))
+        sheets += [CSS(filename=str(path), font_config=fonts) for path in (FACES[spec.house_style], STYLESHEETS[spec.house_style])]
     document = HTML(
         string=handbook_html(spec), base_url=STATIC_DIR.as_uri() + "/", url_fetcher=book_fetcher()
     ).render(stylesheets=sheets, font_config=fonts)

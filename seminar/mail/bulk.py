@@ -16,6 +16,7 @@ from enum import StrEnum
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
+from seminar.accounts.units import people_order_of
 from seminar.db import column
 from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
@@ -70,7 +71,8 @@ class Recipient:
 
 async def _with_role(seminar: Seminar, *roles: RoleName) -> list[User]:
     user_ids = await column(Role.filter(seminar_id=seminar.id, name__in=list(roles)), "user_id")
-    return await User.filter(id__in=user_ids, is_active=True).select_related("unit").order_by("unit__sort_order", "name", "id")
+    users = await User.filter(id__in=user_ids, is_active=True).select_related("unit")
+    return sorted(users, key=lambda user: (people_order_of(user.unit), user.unit_id or 0, user.name, user.id))
 
 
 async def _cities_with(seminar: Seminar, chosen: bool) -> set[int]:
@@ -105,8 +107,8 @@ async def recipients(seminar: Seminar, group: Group, unit_id: int | None = None)
     elif group is Group.EVERYONE:
         users = await _with_role(seminar, *RoleName)
     else:  # registrations waiting: their own name and address, which may not be an account's yet
-        rows = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.PENDING).select_related("unit", "user") \
-            .order_by("unit__sort_order", "id")
+        rows = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.PENDING).select_related("unit", "user")
+        rows.sort(key=lambda row: (people_order_of(row.unit), row.unit_id or 0, row.id))
         return [
             Recipient(row.name, row.email or row.user.email, row.unit.name if row.unit else row.unit_text, row.user.locale)
             for row in rows

@@ -15,6 +15,7 @@ from seminar.mail.worker import log_failed_round, repeat_until_stopped
 from seminar.operations import actions
 from seminar.overlap import worker as overlap_worker
 from seminar.proceedings import worker as proceedings_worker
+from seminar.proceedings.parts import use_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ async def beat_forever(stop: asyncio.Event, name: str = "", seconds: float = HEA
 
 async def run_workers(settings: Settings, stop: asyncio.Event) -> None:
     """Mail, builds, 查重 checks and the heartbeat, until `stop` is set."""
+    use_data_dir(settings.data_dir)  # the books built here keep their parts there
     await asyncio.gather(
         mail_worker.run_forever(settings, stop),
         proceedings_worker.run_forever(stop),

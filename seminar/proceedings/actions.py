@@ -45,6 +45,7 @@ from seminar.proceedings.models import (
     SpeechKind,
     TopicCommentary,
 )
+from seminar.proceedings.parts import book_cache
 from seminar.proceedings.progress import BuildStage
 from seminar.proceedings.queries import book_spec, previous_build
 from seminar.proceedings.typeset import (
@@ -282,7 +283,9 @@ async def _typeset_and_store(build: ProceedingsBuild, progress: Progress, stage:
         spec = await book_spec(seminar, build.volume)
         papers = sum(len(topic.papers) for topic in spec.topics)
         progress(f"Typesetting {papers} papers in a separate process")
-        result = await typeset_async(spec, timeout=TYPESET_TIMEOUT, report=stage.report)
+        result = await typeset_async(
+            spec, timeout=TYPESET_TIMEOUT, report=stage.report, parts_cache=book_cache(build.seminar_id, build.volume)
+        )
     except Exception as error:  # noqa: BLE001  # every failure is recorded on the build
         reason = str(error) if isinstance(error, BuildError) else f"{type(error).__name__}: {error}"
         if not isinstance(error, BuildError):

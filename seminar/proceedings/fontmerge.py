@@ -54,14 +54,23 @@ def _harfbuzz() -> tuple[Any, Any, Any]:
 
 @cache
 def font_file(family: str, bold: bool) -> tuple[str, int] | None:
-    """The file and face index fontconfig gives for a family and weight."""
+    """The file and face index of a family and weight: a house style's own file (loaded by @font-face,
+    unknown to fontconfig), else what fontconfig gives — only when it gives that family, not a fallback."""
+    from seminar.proceedings.styles import FONT_FILES
+
+    for files in FONT_FILES.values():
+        for font in files:
+            if font.family == family and not bold and font.path.is_file():
+                return str(font.path), 0
     pattern = f"{family}:style={'Bold' if bold else 'Regular'}"
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True,
-                               check=True, timeout=30).stdout.split("\n")
+        found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", pattern], capture_output=True,
+                               text=True, check=True, timeout=30).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return None
-    return (found[0], int(found[1])) if len(found) >= 2 and found[0] else None
+    if len(found) < 3 or not found[0] or family.lower() not in (name.strip().lower() for name in found[2].split(",")):
+        return None
+    return found[0], int(found[1])
 
 
 def subset(path: str, index: int, glyphs: set[int]) -> bytes:

@@ -1,15 +1,23 @@
-"""The book typeset in parts, each part's PDF cached by its own inputs, joined with pypdf.
+"""The book typeset in parts, each part's PDF cached by its own inputs, laid out in parallel, joined with pypdf.
 
 Parts: the front matter (cover, 前言, 目录), the 领导讲话, per topic its divider, each of its papers
-and its 专题点评, and the back matter (appendices, 后记). A part is laid out alone by WeasyPrint
+and its 专题点评, the appendices and the 后记. A body part is laid out alone by WeasyPrint
 (`book_html(part=…)`) after a context page that sets the running heads' strings as the pages
-before it would have, and starts on the side and with the folio it has in the whole book: its
-first page counter and side are part of its cache key, with its HTML, the stylesheet and the
-WeasyPrint version. The 目录 is laid out last, with the page numbers the body parts gave
-(`toc_pages`), so the front matter's length never moves a body page: printed page 1 is the first
-body part's right-hand page whatever precedes it. The outline, the 目录's links and the page
-labels are written by pypdf from what each part reports (bookmarks, anchors, links), and each
-font face's per-part subsets are replaced by one (`fontmerge.py`).
+before it would have, always as if it began on a right-hand page, and without its running heads
+and folios: so it depends on nothing but its own HTML (with the stylesheets and the WeasyPrint
+version, its cache key), and all the parts a build lacks are laid out at once in worker processes.
+Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
+page has each page moved sideways by the difference of the binding margins (the text block is as
+wide on both sides: WeasyPrint checks it page by page), and the heads and folios — "— 37 —", the
+topic or the book's title — are laid out for the whole body in one light document of empty pages
+(`stamps_html`, cached too) and stamped on each page as a form XObject. A paper that grows moves
+the folios after it and nothing else.
+
+The 目录 is laid out last, with the page numbers the body parts gave (`toc_pages`), so the front
+matter's length never moves a body page: printed page 1 is the first body part's right-hand page
+whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
+what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
+placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
 lay out sends the caller back to the whole-book build (`typeset.typeset`), which has the
@@ -22,25 +30,40 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
+import os
+import shutil
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seminar.i18n import _, use_locale
-from seminar.proceedings.book import BookSpec, book_html, grouped_papers, pdf_page_count, printed_bodies
-from seminar.proceedings.fontmerge import merge_fonts
-from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
+from markupsafe import Markup, escape
 
-CACHE_VERSION = "parts-1"
+from seminar import i18n
+from seminar.i18n import _, use_locale
+from seminar.isolation import exit_with_parent
+from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
+from seminar.proceedings.fontmerge import merge_fonts
+from seminar.proceedings.pdfpages import label_pages, lay_in_uploads
+from seminar.proceedings.styles import HouseStyle, font_face_css
+
+CACHE_VERSION = "parts-2"
 PX = 0.75  # CSS px → PDF points
 # Fixed in every part's HTML (the parts are cached): the file's own date is set when joining.
 PART_CREATED = "2000-01-01T00:00:00+00:00"
+# A body part is laid out with the topic in the head box of every page (a left-hand page's is the
+# book's title): what its pages' heads say wherever they land; the boxes are then left out.
+STAMPED_CSS = "@page :left { @top-center { content: string(topic); } }"
+# A part laid out alone begins with its context page and the blank back after it.
+CONTEXT_PAGES = 2
 
 
 @dataclass(frozen=True)
 class Part:
-    name: str  # "front", "speeches", "topic-3", "paper-1012", "commentaries-3", "back"
+    name: str  # "front", "speeches", "topic-3", "paper-1012", "commentaries-3", "back", "afterword"
     right: bool  # starts on a right-hand page (a blank back inserted before it when needed)
 
 
@@ -59,8 +82,8 @@ def book_parts(spec: BookSpec) -> list[Part]:
             parts.append(Part(f"commentaries-{topic.position}", False))
     if spec.agenda or spec.participants:
         parts.append(Part("back", False))
-    elif spec.afterword_text:
-        parts.append(Part("back", True))
+    if spec.afterword_text:
+        parts.append(Part("afterword", True))
     return parts
 
 
@@ -74,29 +97,54 @@ class Laid:
     bookmarks: list[list[Any]]  # (page, level, label, x, y)
     links: list[list[Any]]  # the 目录's links to other parts: (page, anchor, x, y, width, height)
     warnings: list[str] = field(default_factory=list)
+    # The fetcher's log while it was laid out (`fetcher.py`): kept with the part for the build's report.
+    requested: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    # Per page: its left margin and text block width (CSS px), and its running head's text — None for a
+    # page that prints no head and no folio (a divider).
+    frames: list[list[Any]] = field(default_factory=list)
 
     def meta(self) -> str:
         return json.dumps({"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks,
-                           "links": self.links, "warnings": self.warnings})
+                           "links": self.links, "warnings": self.warnings, "requested": self.requested,
+                           "refused": self.refused, "opened": self.opened, "frames": self.frames})
 
 
-def _counter_css(first: int) -> str:
-    return f"@page :first {{ counter-reset: page {first}; }}"
+def _texts(box: Any) -> Iterator[str]:
+    if isinstance(text := getattr(box, "text", None), str):
+        yield text
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
 
 
-def lay_out(html: str, first_counter: int, drop: int, uploads: dict[int, bytes], base_url: str) -> Laid:
-    """One part by WeasyPrint (in a worker process): the first `drop` pages (the context) left out."""
+def _frame(page: Any, strip: bool) -> list[Any]:
+    """A page's margin and width, and its head (None without head and folio); `strip` leaves its margin boxes out."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    box = page._page_box
+    texts = {child.at_keyword: "".join(_texts(child)) for child in box.children if isinstance(child, MarginBox)}
+    if strip:
+        box.children = tuple(child for child in box.children if not isinstance(child, MarginBox))
+    return [box.margin_left, box.width, texts.get("@top-center", "") if any(texts.values()) else None]
+
+
+def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.ACADEMIC, stamped: bool = False) -> Laid:
+    """One part by WeasyPrint (often in a worker process): the first `drop` pages (the context) left out;
+    `stamped`: without running heads and folios, which the join stamps."""
     from weasyprint import CSS, HTML
 
     from seminar.proceedings.fetcher import book_fetcher
-    from seminar.proceedings.typeset import _font_config, _stylesheet, _weasyprint_warnings
+    from seminar.proceedings.typeset import _font_config, _stylesheets, _weasyprint_warnings
 
+    fetcher = book_fetcher()
+    extra = [CSS(string=STAMPED_CSS, font_config=_font_config())] if stamped else []
     with _weasyprint_warnings() as warnings:
-        document = HTML(string=html, base_url=base_url, url_fetcher=book_fetcher()).render(
-            stylesheets=[_stylesheet(), CSS(string=_counter_css(first_counter), font_config=_font_config())],
-            font_config=_font_config(),
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            stylesheets=[*_stylesheets(style), *extra], font_config=_font_config(),
         )
         pages = document.pages[drop:]
+        frames = [_frame(page, stamped) for page in pages]
         anchors = [{name: [x, y] for name, (x, y, *_rest) in page.anchors.items()} for page in pages]
         here = {name for names in anchors for name in names}
         bookmarks, links = [], []
@@ -107,45 +155,151 @@ def lay_out(html: str, first_counter: int, drop: int, uploads: dict[int, bytes],
             links += [[index, target, *rect] for _kind, target, rect, _box in outside]
             page.links = [link for link in page.links if link not in outside]
         pdf = document.copy(pages).write_pdf()
-    if uploads:
-        pdf = insert_pdf_pages(pdf, [set(names) for names in anchors], uploads)
-    return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings))
+    return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
+                fetcher.opened, frames)
 
 
 class PartCache:
-    """Laid-out parts on disk, by the hash of everything that decides their pages."""
+    """Laid-out parts on disk, by the hash of everything that decides their pages.
+
+    One directory per book (`book_cache`); `prune` keeps only the parts the book's last build used.
+    Several builds may share a directory: files are written under a temporary name and renamed,
+    and a part that vanishes while being read is simply laid out again.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
+        self.used: set[str] = set()
 
     def get(self, key: str) -> Laid | None:
-        pdf, meta = self.directory / f"{key}.pdf", self.directory / f"{key}.json"
-        if not (pdf.exists() and meta.exists()):
+        self.used.add(key)
+        try:
+            data = json.loads((self.directory / f"{key}.json").read_text())
+            pdf = (self.directory / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
             return None
-        data = json.loads(meta.read_text())
-        return Laid(pdf.read_bytes(), data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"])
+        return Laid(pdf, data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"],
+                    data["requested"], data["refused"], data["opened"], data["frames"])
 
     def put(self, key: str, laid: Laid) -> None:
+        self.used.add(key)
+        # The PDF first: a part is found by its .json, which is only there once both are.
         for suffix, content in ((".pdf", laid.pdf), (".json", laid.meta().encode())):
-            temporary = self.directory / f"{key}{suffix}.tmp"
+            temporary = self.directory / f"{key}{suffix}.{os.getpid()}.tmp"
             temporary.write_bytes(content)
             temporary.replace(self.directory / f"{key}{suffix}")
 
+    def prune(self) -> None:
+        """Remove every part this cache's builds did not use (older versions of the book's parts)."""
+        for path in self.directory.iterdir():
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)
+        os.utime(self.directory)
 
-def _key(html: str, first_counter: int, drop: int, base_url: str, uploads: dict[int, bytes]) -> str:
+
+# The parts of all books: DATA_DIR/book-parts/<book>/, set by the processes that build books.
+_cache_root: Path | None = None
+# Past this, the books built least recently lose their parts (their next build is a full one).
+CACHE_ROOT_BYTES = 2 * 2**30
+
+
+def use_cache_root(directory: Path | None) -> None:
+    """Where books keep their parts (None: every book is typeset in one pass)."""
+    global _cache_root
+    _cache_root = directory
+
+
+def use_data_dir(data_dir: Path) -> None:
+    """Books built by this process keep their parts under DATA_DIR/book-parts."""
+    use_cache_root(data_dir / "book-parts")
+
+
+def book_cache(seminar_id: int, volume: int | None) -> Path | None:
+    """The parts directory of a seminar's book (or of one of its volumes); None when parts are off."""
+    if _cache_root is None:
+        return None
+    return _cache_root / f"seminar-{seminar_id}-{'book' if volume is None else f'volume-{volume}'}"
+
+
+def bound_cache_root(root: Path, limit: int = CACHE_ROOT_BYTES, keep: Path | None = None) -> None:
+    """Remove the least recently built books' parts until the whole cache is under `limit` bytes."""
+    books = [(path.stat().st_mtime, path) for path in root.iterdir() if path.is_dir()] if root.is_dir() else []
+    sizes = {path: sum(file.stat().st_size for file in path.iterdir() if file.is_file()) for _time, path in books}
+    total = sum(sizes.values())
+    for _time, path in sorted(books):
+        if total <= limit:
+            break
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+            total -= sizes[path]
+
+
+def _key(html: str, drop: int, base_url: str, style: HouseStyle, stamped: bool) -> str:
     from weasyprint import __version__ as weasyprint_version
 
-    from seminar.proceedings.typeset import STYLESHEET
+    from seminar.proceedings.typeset import stylesheet_paths
 
     digest = hashlib.sha256()
-    for item in (CACHE_VERSION, weasyprint_version, base_url, str(first_counter), str(drop)):
+    for item in (CACHE_VERSION, weasyprint_version, base_url, str(drop), str(stamped), style.value, font_face_css(style)):
         digest.update(item.encode() + b"\0")
-    digest.update(STYLESHEET.read_bytes())
+    for path in stylesheet_paths():
+        digest.update(path.read_bytes())
     digest.update(html.encode())
-    for number, data in sorted(uploads.items()):
-        digest.update(str(number).encode() + hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+def workers() -> int:
+    """Worker processes for a build's parts: one per core this process may use."""
+    return len(os.sched_getaffinity(0))
+
+
+Job = tuple[str, int, str, HouseStyle, bool]  # lay_out's arguments
+# Worker processes take seconds to start (Python, WeasyPrint, the fonts): worth it from about this
+# much HTML to lay out (some 300 pages); less is laid out in the building process.
+POOL_CHARACTERS = 300_000
+
+
+def _lay_out_all(jobs: dict[str, Job], processes: int, on_part: Callable[[str, int], None]) -> Iterator[tuple[str, Laid]]:
+    """Each job laid out, in this process when there is little, else in `processes` spawned workers
+    (the longest first, so that none is left alone at the end); as each is done."""
+    if processes <= 1 or len(jobs) <= 1 or sum(len(job[0]) for job in jobs.values()) < POOL_CHARACTERS:
+        for name, job in jobs.items():
+            result = lay_out(*job)
+            on_part(name, result.pages)
+            yield name, result
+        return
+    pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=exit_with_parent)
+    try:
+        futures: dict[Future[Laid], str] = {
+            pool.submit(lay_out, *job): name for name, job in sorted(jobs.items(), key=lambda item: -len(item[1][0]))
+        }
+        for future in as_completed(futures):
+            result = future.result()
+            on_part(futures[future], result.pages)
+            yield futures[future], result
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # the whole-book build takes over; these are not waited for
+        raise
+    pool.shutdown()
+
+
+def stamps_html(spec: BookSpec, heads: list[str | None]) -> str:
+    """The body's running heads and folios: one empty page per body page, on the same side and with the
+    same folio, whose head says `heads[i]` (None: a page without head or folio, as a divider)."""
+    chinese = is_chinese(spec.locale)
+    pages = Markup("").join(
+        Markup('<div class="stamp stamp-bare"></div>') if head is None
+        else Markup('<div class="stamp" data-topic="{}"></div>').format(head)
+        for head in heads
+    )
+    return Markup(
+        '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+        '<div class="stamps" data-book-title="{title}" data-folio-before="{before}" data-folio-after="{after}">'
+        "{pages}</div></body></html>"
+    ).format(lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"), title=spec.title, before="— " if chinese else "",
+             after=" —" if chinese else "", pages=pages)
 
 
 @dataclass
@@ -155,56 +309,77 @@ class PartsResult:
     laid_out: list[str]  # the parts WeasyPrint laid out in this build (the others came from the cache)
     warnings: list[str]
     seconds: float
+    parts: list[Laid] = field(default_factory=list)  # every part, the front matter first
 
 
-def typeset_parts(spec: BookSpec, cache: PartCache, *, base_url: str, created: dt.datetime | None = None) -> PartsResult:
-    """The whole book from its parts: the cached ones reused, the others laid out and cached.
+def typeset_parts(
+    spec: BookSpec, cache: PartCache, *, base_url: str, created: dt.datetime | None = None,
+    processes: int | None = None, on_part: Callable[[str, int], None] = lambda name, pages: None,
+) -> PartsResult:
+    """The whole book from its parts: the cached ones reused, the others laid out (in `processes`
+    workers, by default one per core) and cached. `on_part` hears each part laid out, with its pages.
 
     Raises what WeasyPrint or pypdf raise; the caller falls back to the whole-book build.
     """
     started = time.perf_counter()
     bodies = printed_bodies(spec)
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
-    counts = {number: pdf_page_count(paper.pdf_pages) for number, paper in papers.items() if paper.pdf_pages is not None}
-    laid_out: list[str] = []
+    uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
+    counts = {number: pdf_page_count(data) for number, data in uploads.items()}
+    style = spec.house_style
 
-    def laid(name: str, html: str, first_counter: int, drop: int) -> Laid:
-        uploads = {}
-        if name.startswith("paper-") and int(name[6:]) in counts:
-            uploads = {int(name[6:]): papers[int(name[6:])].pdf_pages or b""}
-        key = _key(html, first_counter, drop, base_url, uploads)
-        found = cache.get(key)
-        if found is None:
-            found = lay_out(html, first_counter, drop, uploads, base_url)
-            cache.put(key, found)
-            laid_out.append(name)
-        return found
-
-    def html_of(name: str, side: str, toc_pages: dict[str, int] | None = None) -> str:
-        return book_html(spec, pdf_pages=counts, part=name, part_side=side, toc_pages=toc_pages, bodies=bodies,
+    def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
+        return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
                          created=dt.datetime.fromisoformat(PART_CREATED))
 
-    # The body, numbered from its first page (printed page 1, a right-hand page).
+    def cached(job: Job) -> tuple[Laid, bool]:
+        """The part from the cache, else laid out here; whether it was laid out."""
+        key = _key(*job)
+        if (found := cache.get(key)) is not None:
+            return found, False
+        found = lay_out(*job)
+        cache.put(key, found)
+        return found, True
+
+    # The body parts: each depends only on its HTML; the missing ones laid out together.
+    parts = book_parts(spec)
+    jobs: dict[str, Job] = {part.name: (html_of(part.name), CONTEXT_PAGES, base_url, style, True) for part in parts}
+    laid = {name: cache.get(_key(*job)) for name, job in jobs.items()}
+    missing = {name: job for name, job in jobs.items() if laid[name] is None}
+    for name, result in _lay_out_all(missing, processes or workers(), on_part):
+        cache.put(_key(*missing[name]), result)
+        laid[name] = result
+    # Placed in the body, numbered from its first page (printed page 1, a right-hand page).
     body: list[tuple[int, Laid]] = []  # (first page's index in the body, the part) — blanks in between
     length = 0
-    for part in book_parts(spec):
+    for part in parts:
         if part.right and length % 2:
             length += 1  # a blank back
-        right = length % 2 == 0
-        # The context page, and for a right-hand start the blank back after it, are dropped.
-        drop = 2 if right else 1
-        html = html_of(part.name, "right" if right else "left")
-        result = laid(part.name, html, length + 1 - drop, drop)
-        body.append((length, result))
-        length += result.pages
+        placed = laid[part.name]
+        assert placed is not None
+        body.append((length, placed))
+        length += placed.pages
+    frames: list[list[Any] | None] = [None] * length
+    for start, result in body:
+        frames[start:start + result.pages] = result.frames
+    stamps, _new = cached((stamps_html(spec, [frame[2] if frame else None for frame in frames]), 0, base_url, style, False))
+    shifts = [0.0] * length  # CSS px each page moves sideways: laid out on one side, printed on the other
+    for index, frame in enumerate(frames):
+        if frame is not None:
+            margin, width, _head = stamps.frames[index]
+            if abs(width - frame[1]) > 0.01:
+                raise ValueError(f"body page {index + 1}: the text block is {frame[1]} px wide, {width} px on its side")
+            shifts[index] = margin - frame[0]
     # An element split over pages has its anchor on each: the first is where it starts.
     toc_pages = {name: page + 1 for name, (page, _point) in _first_anchors(body).items()}
-    front = laid("front", html_of("front", "right", toc_pages), 1, 0)
+    front, front_laid_out = cached((html_of("front", toc_pages), 0, base_url, style, False))
     body_start = front.pages + front.pages % 2
-    pdf = _join(spec, front, body, body_start, length, created)
-    warnings = [warning for result in [front] + [result for _start, result in body] for warning in result.warnings]
+    pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+    every = [front] + [result for _start, result in body]
+    warnings = [warning for result in every for warning in result.warnings]
+    laid_out = [name for name in jobs if name in missing] + (["front"] if front_laid_out else [])
     return PartsResult(pdf, body_start + length, laid_out, list(dict.fromkeys(warnings)),
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, every)
 
 
 def _first_anchors(placed: list[tuple[int, Laid]]) -> dict[str, tuple[int, list[float]]]:
@@ -224,10 +399,59 @@ def _drop_unreferenced(writer: Any) -> None:
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
 
 
-def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int,
-          created: dt.datetime | None) -> bytes:
-    """The parts in one file, blank backs where a part starts on a right-hand page; the outline, the
-    目录's links, the metadata and the page labels."""
+def _stream(writer: Any, data: bytes) -> Any:
+    from pypdf.generic import DecodedStreamObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return writer._add_object(stream.flate_encode() if len(data) > 100 else stream)
+
+
+class _Stamper:
+    """Moves a book's pages sideways and draws their heads and folios (the stamps document's pages) over them."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.resources: dict[int, Any] = {}  # the stamps' resources, shared by all their forms
+
+    def place(self, page: Any, shift: float, stamp: Any | None, name: str) -> None:
+        """Move `page`'s content `shift` points sideways (its links too) and draw `stamp` over it as a form
+        XObject named `name`, without reading the page's content."""
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+        writer = self.writer
+        after = b"\nQ"
+        if stamp is not None:
+            form = _stream(writer, stamp.get_contents().get_data()).get_object()
+            source = stamp.get_inherited("/Resources", DictionaryObject())
+            if id(source) not in self.resources:
+                self.resources[id(source)] = writer._add_object(source.clone(writer))
+            form.update({
+                NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(float(value)) for value in stamp.mediabox),
+                NameObject("/Resources"): self.resources[id(source)],
+            })
+            resources = page[NameObject("/Resources")].get_object()
+            if "/XObject" not in resources:
+                resources[NameObject("/XObject")] = DictionaryObject()
+            resources["/XObject"].get_object()[NameObject(name)] = form.indirect_reference
+            after += f" {name} Do".encode()
+        # Each page its own small streams: pypdf's pass over unreferenced objects lost shared ones.
+        move = _stream(writer, f"q 1 0 0 1 {shift:.4f} 0 cm\n".encode())
+        raw = page.raw_get("/Contents")  # the reference: a content stream must stay an indirect object
+        contents = list(raw.get_object()) if isinstance(raw.get_object(), ArrayObject) else [raw]
+        page[NameObject("/Contents")] = ArrayObject([move, *contents, _stream(writer, after)])
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            left, bottom, right, top = (float(value) for value in annotation["/Rect"])
+            annotation[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in (left + shift, bottom, right + shift, top))
+
+
+def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: Laid,
+          shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
+    """The parts in one file, blank backs where a part starts on a right-hand page, each body page on its
+    side with its head and folio; the uploaded PDFs' pages, the outline, the 目录's links, the metadata
+    and the page labels."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (
         ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject,
@@ -237,7 +461,8 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
 
     writer = PdfWriter()
     placed = [(0, front)] + [(body_start + start, result) for start, result in body]
-    anchors = _first_anchors(placed)
+    shift_of = [0.0] * body_start + shifts  # CSS px, by page of the book
+    anchors = {name: (page, [point[0] + shift_of[page], point[1]]) for name, (page, point) in _first_anchors(placed).items()}
     first_reader = PdfReader(io.BytesIO(front.pdf))
     width, height = (float(value) for value in first_reader.pages[0].mediabox[2:])
     for start, result in placed:
@@ -246,7 +471,15 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
         writer.append(PdfReader(io.BytesIO(result.pdf)), import_outline=False)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
-    # One subset per face instead of one per part (`fontmerge.py`), the parts' own left out.
+    stamp_pages = PdfReader(io.BytesIO(stamps.pdf)).pages
+    stamper = _Stamper(writer)
+    for index in range(length):
+        if stamps.frames[index][2] is not None or shifts[index]:
+            stamp = stamp_pages[index] if stamps.frames[index][2] is not None else None
+            stamper.place(writer.pages[body_start + index], shifts[index] * PX, stamp, f"/SeminarStamp{index}")
+    # Uploaded PDFs under their placeholders, where they are in the book: not moved with the page.
+    lay_in_uploads(writer, lambda number, index: anchors[f"pdf-{number}-{index}"][0], uploads)
+    # One subset per face instead of one per part (`fontmerge.py`), the uploads' own left out.
     uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
     merge_fonts(writer, skip=uploaded)
     _drop_unreferenced(writer)
@@ -259,7 +492,7 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
                 parents.pop()
             item = writer.add_outline_item(
                 title=label, page_number=start + index, parent=parents[-1][1] if parents else None,
-                fit=Fit.xyz(left=x * PX, top=height - y * PX, zoom=0),
+                fit=Fit.xyz(left=(x + shift_of[start + index]) * PX, top=height - y * PX, zoom=0),
             )
             parents.append((level, item))
     # The 目录's links to the pages of the other parts.

@@ -76,13 +76,32 @@ def insert_pdf_pages(
     uploads: Mapping[int, bytes],
     guard: Callable[[int], AbstractContextManager[object]] = lambda number: nullcontext(),
 ) -> bytes:
-    """Lay each uploaded page under its placeholder page, scaled into the text area.
+    """Lay each uploaded page under its placeholder page (found by its anchor), scaled into the text area.
 
     `guard(number)` is entered around each paper's pages (the typesetter's per-paper budget).
     """
-    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf import PdfReader, PdfWriter
+
+    def placeholder(number: int, index: int) -> int:
+        return next(i for i, names in enumerate(anchors) if f"pdf-{number}-{index}" in names)
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    lay_in_uploads(writer, placeholder, uploads, guard)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def lay_in_uploads(
+    writer: Any,
+    placeholder: Callable[[int, int], int],
+    uploads: Mapping[int, bytes],
+    guard: Callable[[int], AbstractContextManager[object]] = lambda number: nullcontext(),
+) -> None:
+    """Lay each uploaded page under the writer's page `placeholder(paper number, page index)`, scaled
+    into the text area (the same place on either side)."""
+    from pypdf import PdfReader, Transformation
+
     left, bottom, right, top = (value * MM for value in INSERT_BOX_MM)
     for number, data in uploads.items():
         with guard(number):
@@ -90,20 +109,15 @@ def insert_pdf_pages(
             if reader.is_encrypted:
                 reader.decrypt("")
             for index, source in enumerate(reader.pages):
-                target_index = next(i for i, names in enumerate(anchors) if f"pdf-{number}-{index}" in names)
                 page = printed_page(source)
                 box = page.cropbox
                 width, height = float(box.width), float(box.height)
                 scale = min((right - left) / width, (top - bottom) / height)
                 x = left + ((right - left) - width * scale) / 2 - float(box.left) * scale
                 y = bottom + ((top - bottom) - height * scale) / 2 - float(box.bottom) * scale
-                writer.pages[target_index].merge_transformed_page(
+                writer.pages[placeholder(number, index)].merge_transformed_page(
                     page, Transformation().scale(scale).translate(x, y), over=False
                 )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
 
 
 def label_pages(pdf: bytes, cover_label: str, body_start: int | None) -> bytes:

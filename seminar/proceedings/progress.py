@@ -67,6 +67,9 @@ class TypesetEvents:
             self.report(BuildStage.CHECKING, len(self.checked))
         elif kind == "step":
             self.in_paper = False
+        elif kind == "laid" and isinstance(value, int):  # the book in parts: its pages laid out so far
+            self.pages = max(self.pages, value)
+            self.report(BuildStage.LAYOUT, self.pages)
         elif kind == "page" and not self.in_paper and (match := _STEP.match(str(value))):
             step = int(match.group(1))
             if step == 1:

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Unit
-from seminar.accounts.units import people_unit_order
+from seminar.accounts.units import people_order_of
 from seminar.agenda.models import AgendaRelease
 from seminar.agenda.program import ProgramDay
 from seminar.agenda.queries import program as agenda_program
@@ -123,7 +123,7 @@ async def agenda_rows(seminar: Seminar, locale: str = DEFAULT_LOCALE) -> list[Pr
 async def participants(seminar: Seminar) -> list[Participant]:
     registrations = await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.APPROVED).select_related("unit")
     registrations.sort(key=lambda r: (
-        people_unit_order(r.unit.kind, r.unit.sort_order) if r.unit else people_unit_order(None),
+        people_order_of(r.unit),
         r.unit.name if r.unit else r.unit_text, r.id,
     ))
     return [Participant(r.name, r.unit.name if r.unit else r.unit_text, r.position) for r in registrations]

@@ -51,9 +51,13 @@ FONT_FILES: dict[HouseStyle, tuple[FontFile, ...]] = {
     ),
 }
 
-# Laid over static/proceedings/book.css for the style; the academic style is book.css alone.
+# Laid over static/proceedings/book.css for the style, after its faces (FACES); the academic style is book.css alone.
 STYLESHEETS: dict[HouseStyle, Path] = {
     HouseStyle.OFFICIAL: PROJECT_ROOT / "static" / "proceedings" / "official.css",
+}
+# The style's font lists (--fangsong, --kai, --title, --hei), shared by the book and the 会议手册.
+FACES: dict[HouseStyle, Path] = {
+    HouseStyle.OFFICIAL: PROJECT_ROOT / "static" / "proceedings" / "official-fonts.css",
 }
 
 

@@ -1,10 +1,14 @@
-"""HTML → PDF: the book typeset by WeasyPrint in ONE pass, PDF-only papers merged in with pypdf.
+"""HTML → PDF: the book typeset by WeasyPrint, PDF-only papers merged in with pypdf.
 
-Why one pass: rendering paper by paper and merging embeds a font subset per part (the merged
-file is ~10× larger) and makes page numbers a bookkeeping exercise. So the whole book —
-including the TOC with `target-counter()` page numbers and the outline — is laid out once.
-`parts.py` does the bookkeeping exactly (tested against this build) but not yet the font
-subsets, so it is not used: docs/performance.md, "An incremental book".
+Two ways, one book. The worker and `seminar proceedings build` pass the book's parts directory
+(`parts.book_cache`): the book is typeset in parts (`parts.py`: each paper, divider, 专题点评 …
+laid out alone, in parallel worker processes, cached; heads and folios stamped afterwards; the
+目录 last; joined by pypdf, one font subset per face) and a rebuild lays out only the parts that
+changed. Whenever that cannot be done or fails — a tagged PDF, a paper big enough to be vetted
+alone, a paper that cannot be laid out, anything else — the whole book, including the TOC with
+`target-counter()` page numbers and the outline, is laid out in ONE pass, as described below;
+`tests/proceedings/test_parts.py` holds the two to the same pages, text, outline and links.
+See docs/performance.md, "The 论文集".
 
 PDF-only papers: `book_html` lays out one empty placeholder page per page of the uploaded PDF,
 under the paper's (invisible) title, so the TOC, the outline and every later page number are
@@ -53,7 +57,7 @@ from seminar.proceedings.book import BookSpec, book_html, pdf_page_count
 from seminar.proceedings.fetcher import book_fetcher
 from seminar.proceedings.pdfpages import insert_pdf_pages, label_pages
 from seminar.proceedings.progress import Report, TypesetEvents
-from seminar.proceedings.styles import STYLESHEETS, HouseStyle, font_face_css
+from seminar.proceedings.styles import FACES, STYLESHEETS, HouseStyle, font_face_css
 from seminar.proceedings.styles import missing_fonts as missing_style_fonts
 from seminar.proceedings.styles import missing_fonts_message as missing_style_fonts_message
 
@@ -63,6 +67,7 @@ if TYPE_CHECKING:  # WeasyPrint is imported where it is used: importing it takes
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
+logger = logging.getLogger(__name__)
 STYLESHEET = PROJECT_ROOT / "static" / "proceedings" / "book.css"
 STATIC_DIR = PROJECT_ROOT / "static"
 REQUIRED_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Serif CJK TC", "Noto Sans CJK TC")
@@ -89,6 +94,8 @@ class BuildReport:
     requested_urls: list[str] = field(default_factory=list)
     refused_urls: list[str] = field(default_factory=list)
     opened_files: list[str] = field(default_factory=list)
+    # Typeset in parts (`parts.py`): the parts laid out by this build, the others reused; None in one pass.
+    parts_laid_out: list[str] | None = None
 
 
 @dataclass
@@ -161,7 +168,8 @@ def _stylesheets(style: HouseStyle) -> tuple[CSS, ...]:
         return (_stylesheet(),)
     fonts = font_face_css(style)
     extra = [CSS(string=fonts, font_config=_font_config())] if fonts else []
-    return (_stylesheet(), *extra, CSS(filename=str(STYLESHEETS[style]), font_config=_font_config()))
+    own = (CSS(filename=str(path), font_config=_font_config()) for path in (FACES[style], STYLESHEETS[style]))
+    return (_stylesheet(), *extra, *own)
 
 
 def _document(html: str, base_url: str, fetcher: URLFetcher, style: HouseStyle = HouseStyle.ACADEMIC) -> Document:
@@ -308,8 +316,14 @@ def typeset(
     isolate_all: bool = False,
     events: Events = _no_events,
     memory_limited: bool = False,
+    parts_cache: Path | None = None,
 ) -> TypesetResult:
     """The book as PDF bytes with its report. Runs in the calling process: see `typeset_in_subprocess`.
+
+    With `parts_cache` (the book's directory, `parts.book_cache`) the book is typeset in parts,
+    reusing the parts an earlier build left there (`parts.py`); when that fails in any way, or the
+    book cannot be typeset in parts (a tagged PDF, a paper big enough to be vetted alone, a paper
+    already known to fail), it is typeset in one pass, as without.
 
     `known` are papers already found over budget (replaced by a notice); `isolate_all` lays out
     every paper alone first. `events` tells a watching parent which paper is being laid out
@@ -319,6 +333,12 @@ def typeset(
     started = time.perf_counter()
     _fonts_checked()
     base = base_url or STATIC_DIR.as_uri() + "/"
+    if parts_cache is not None and not (spec.tagged or known or isolate_all or suspects(spec, budget)):
+        try:
+            return _typeset_in_parts(spec, base, parts_cache, started, events)
+        except Exception as error:  # noqa: BLE001 — the one-pass build below has the per-paper isolation
+            logger.warning("the book in parts failed (%s); typesetting it in one pass", _reason(error))
+            events("step", "book")
     fetcher = book_fetcher()
     report = BuildReport()
     failures: dict[int, str] = dict(known or {})  # paper number → technical reason, for the report
@@ -387,6 +407,36 @@ def typeset(
     return TypesetResult(pdf, report)
 
 
+def _typeset_in_parts(spec: BookSpec, base_url: str, directory: Path, started: float, events: Events) -> TypesetResult:
+    """The book from its parts (`parts.py`), the book's parts directory pruned to what it uses; `events`
+    hears the pages of the parts laid out so far (`laid`), which moves the book on for the watchdog."""
+    from seminar.proceedings.parts import PartCache, bound_cache_root, typeset_parts
+
+    cache = PartCache(directory)
+    done = [0]
+
+    def on_part(name: str, pages: int) -> None:
+        done[0] += pages
+        events("laid", done[0])
+
+    result = typeset_parts(spec, cache, base_url=base_url, on_part=on_part)
+    cache.prune()
+    bound_cache_root(directory.parent, keep=directory)
+    report = BuildReport(pages=result.pages, parts_laid_out=result.laid_out)
+    with use_locale(spec.locale):
+        report.warnings = [describe_data_uris(warning) for warning in result.warnings]
+        if missing := missing_style_fonts(spec.house_style):
+            report.warnings.append(missing_style_fonts_message(spec.house_style, missing))
+    for part in result.parts:
+        report.requested_urls += part.requested
+        report.refused_urls += part.refused
+        report.opened_files += part.opened
+    report.seconds = time.perf_counter() - started
+    report.peak_rss_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    logger.info("book in parts: %d pages, laid out %d parts, %.1f s", result.pages, len(result.laid_out), report.seconds)
+    return TypesetResult(result.pdf, report)
+
+
 def _notices(spec: BookSpec, failures: Mapping[int, str]) -> dict[int, str]:
     """What the printed notice says: the report keeps the technical reason, readers get a plain one."""
     uploaded_pdf = {paper.number for topic in spec.topics for paper in topic.papers if paper.pdf_pages is not None}
@@ -451,7 +501,8 @@ def describe_data_uris(text: str) -> str:
 
 
 def _child(
-    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection
+    spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool, connection: Connection,
+    parts_cache: Path | None = None,
 ) -> None:
     exit_with_parent()
     # No manuscript may take the machine's memory: past this, allocations fail (MemoryError) instead.
@@ -463,7 +514,7 @@ def _child(
     try:
         result = typeset(
             spec, base_url=base_url, budget=budget, known=known, isolate_all=isolate_all, events=events,
-            memory_limited=True,
+            memory_limited=True, parts_cache=parts_cache,
         )
         connection.send(("ok", result))
     except BaseException as error:  # noqa: BLE001 — everything must reach the parent as a message
@@ -482,12 +533,15 @@ class _Stopped:
 
 def _run_child(
     spec: BookSpec, base_url: str | None, budget: Budget, known: dict[int, str], isolate_all: bool,
-    deadline: float | None, timeout: float | None, watch: Events = _no_events,
+    deadline: float | None, timeout: float | None, watch: Events = _no_events, parts_cache: Path | None = None,
 ) -> TypesetResult | _Stopped:
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(spec, base_url, budget, known, isolate_all, sender), name="proceedings-typeset", daemon=True
+        target=_child, args=(spec, base_url, budget, known, isolate_all, sender, parts_cache), name="proceedings-typeset",
+        # Not a daemon: a book in parts lays them out in worker processes of its own. It is killed below
+        # when it does not answer, and it ends itself when this process dies (`exit_with_parent`).
+        daemon=False
     )
     process.start()
     sender.close()
@@ -514,7 +568,7 @@ def _run_child(
             watch(kind, payload)
             if kind == "paper":
                 paper, step_ends = payload, time.monotonic() + budget.paper_seconds
-            elif kind == "step" or kind == "page" and paper is None:
+            elif kind in ("step", "laid") or kind == "page" and paper is None:
                 # A page laid out moves the book on; within a paper laid out alone its budget runs on.
                 paper, step_ends = None, time.monotonic() + budget.step_seconds
             elif kind == "ok":
@@ -534,7 +588,7 @@ def _run_child(
 
 def typeset_in_subprocess(
     spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
-    report: Report | None = None,
+    report: Report | None = None, parts_cache: Path | None = None,
 ) -> TypesetResult:
     """`typeset` in a fresh spawned process, so the caller's event loop and memory are untouched.
 
@@ -554,7 +608,7 @@ def typeset_in_subprocess(
         events.started()
         watch = events
     while True:
-        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout, watch)
+        outcome = _run_child(spec, base_url, budget, known, isolate_all, deadline, timeout, watch, parts_cache)
         if isinstance(outcome, TypesetResult):
             return outcome
         if outcome.paper is not None:
@@ -571,12 +625,13 @@ def render_pdf_in_subprocess(spec: BookSpec, *, base_url: str | None = None, tim
 
 async def typeset_async(
     spec: BookSpec, *, base_url: str | None = None, timeout: float | None = None, budget: Budget = DEFAULT_BUDGET,
-    report: Report | None = None,
+    report: Report | None = None, parts_cache: Path | None = None,
 ) -> TypesetResult:
     """For the worker's event loop: a thread waits for the child process, the loop stays free
     (`report` is called in that thread)."""
     return await asyncio.to_thread(
-        typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget, report=report
+        typeset_in_subprocess, spec, base_url=base_url, timeout=timeout, budget=budget, report=report,
+        parts_cache=parts_cache,
     )
 
 
@@ -586,5 +641,5 @@ def stylesheet_path() -> Path:
 
 
 def stylesheet_paths() -> list[Path]:
-    """Every stylesheet a build may use (book.css and each house style's), for the input hash."""
-    return [STYLESHEET, *STYLESHEETS.values()]
+    """Every stylesheet a build may use (book.css and each house style's, with its faces), for the input hash."""
+    return [STYLESHEET, *FACES.values(), *STYLESHEETS.values()]

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 
 from seminar.accounts.models import Unit, User
-from seminar.accounts.units import people_unit_order
+from seminar.accounts.units import people_order_of
 from seminar.permissions import Actor, can_download_proceedings
 from seminar.proceedings.queries import published_volumes
 from seminar.registration import receipt
@@ -75,12 +75,11 @@ async def participants_page(seminar: Seminar) -> dict[str, Any]:
 
 
 async def registrations_in_unit_order(seminar: Seminar) -> list[Registration]:
-    """Every registration by unit in the order lists of people use (`people_unit_order`: 省直单位, cities,
+    """Every registration by unit in the order lists of people use (`people_order_of`: 省直单位, cities,
     institutions; units not in the list last, by name), then oldest first."""
     found = await Registration.filter(seminar_id=seminar.id).select_related("unit")
     return sorted(found, key=lambda r: (
-        (people_unit_order(r.unit.kind, r.unit.sort_order), r.unit.id, "") if r.unit
-        else (people_unit_order(None), 0, r.unit_text),
+        (people_order_of(r.unit), r.unit.id if r.unit else 0, "" if r.unit else r.unit_text),
         r.created_at, r.id,
     ))
 

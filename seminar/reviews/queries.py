@@ -39,6 +39,7 @@ from seminar.reviews.models import (
     UnitConflictLift,
 )
 from seminar.seminars.models import Seminar, Topic
+from seminar.submissions.contacts import contact_authors
 from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
 
 
@@ -388,7 +389,7 @@ async def mail_wordings(seminar: Seminar) -> dict[tuple[Outcome, str], tuple[str
 class Recipient:
     name: str
     email: str
-    locale: str = ""  # the user's language; "" for a contact author without an account
+    locale: str = ""  # the user's language (a contact author's: `submissions.contacts`); "" when unknown
 
     @property
     def language(self) -> str:
@@ -399,7 +400,7 @@ class Recipient:
 async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
     """paper id → the contact author(s) with an address and the active submitters of the paper's city, once each."""
     seminar_ids = {p.seminar_id for p in papers}
-    contacts = await Author.filter(paper_id__in=[p.id for p in papers], is_contact=True).exclude(email="").order_by("position")
+    contacts = await contact_authors(papers)
     submitters = await Role.filter(
         seminar_id__in=list(seminar_ids), name=RoleName.SUBMITTER, user__is_active=True,
         user__unit_id__in=list({p.city_id for p in papers}),
@@ -407,12 +408,9 @@ async def recipients_of(papers: Sequence[Paper]) -> dict[int, list[Recipient]]:
     by_city: dict[tuple[int, int | None], list[User]] = defaultdict(list)
     for role in submitters:
         by_city[(role.seminar_id, role.user.unit_id)].append(role.user)
-    contacts_of: dict[int, list[Author]] = defaultdict(list)
-    for author in contacts:
-        contacts_of[author.paper_id].append(author)
     found: dict[int, list[Recipient]] = {}
     for paper in papers:
-        people = [Recipient(a.name, a.email) for a in contacts_of.get(paper.id, [])]
+        people = [Recipient(c.name, c.email, c.locale) for c in contacts.get(paper.id, [])]
         people += [Recipient(u.name, u.email, u.locale) for u in by_city.get((paper.seminar_id, paper.city_id), [])]
         once: dict[str, Recipient] = {}
         for person in people:

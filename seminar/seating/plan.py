@@ -172,7 +172,7 @@ class Person:
     id: int
     name: str
     unit: str
-    unit_order: int
+    unit_order: tuple[int, int]  # accounts.units.people_unit_order
     rank: int | None
 
 
@@ -272,3 +272,31 @@ def name_size_pt(seats_in_row: int, width_mm: float = 270.0, characters: int = 3
     """The plan's name size, so three characters fit a seat's box across the page."""
     box = width_mm / max(seats_in_row, 1) * 0.85
     return round(max(4.0, min(largest, box / characters / 0.3528)), 1)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A seat plan as it is drawn on paper (the A4 座次表, the 会议手册's 座次图): plain data for
+    `templates/seating/_drawing.html`, which `drawing_sizes` fits to the page's width and height."""
+
+    title: str  # what the plan is for (开班式), else the seminar's title
+    layout: Layout
+    dais_rows: list[Row]
+    hall_rows: list[Row]
+    people: dict[int, Person]
+
+    @property
+    def seated(self) -> int:
+        return sum(1 for row in (*self.dais_rows, *self.hall_rows) for cell in row.cells if cell.person in self.people)
+
+
+def drawing_sizes(layout: Layout, width_mm: float, height_mm: float) -> dict[str, float]:
+    """The drawing's measures for a page whose seats may use `width_mm` across and whose hall rows `height_mm`
+    down: the names' sizes on the 主席台 and in the hall, the hall's row height (7 to 14 mm: rows grow
+    to fill the page when the hall has few of them) and the 主席台's width (24 mm a seat at most)."""
+    return {
+        "dais_size": name_size_pt(layout.dais_seats, width_mm, largest=14.0),
+        "hall_size": name_size_pt(layout.seats_per_row, width_mm),
+        "row_mm": round(max(7.0, min(14.0, height_mm / max(layout.rows, 1))), 1),
+        "dais_width": min(layout.dais_seats * 24, round(width_mm + 7)),
+    }

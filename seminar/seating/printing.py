@@ -22,13 +22,15 @@ def date_text(seminar: Seminar) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def drawing_of(seminar: Seminar, view: PlanView) -> seating.Drawing:
+    return seating.Drawing(title_of(seminar, view), view.layout, view.dais_rows, view.hall_rows, view.people)
+
+
 def plan_context(seminar: Seminar, view: PlanView) -> dict[str, Any]:
+    """A4 landscape: 270 mm across for the seats, 120 mm down for the hall's rows."""
     return {
-        "title": title_of(seminar, view), "date_text": date_text(seminar), "view": view,
-        "dais_size": seating.name_size_pt(view.layout.dais_seats, largest=14.0),
-        "hall_size": seating.name_size_pt(view.layout.seats_per_row),
-        # Rows grow to fill the page (up to 14 mm) when the hall has few of them.
-        "row_mm": round(max(7.0, min(14.0, 120.0 / max(view.layout.rows, 1))), 1),
+        "title": title_of(seminar, view), "date_text": date_text(seminar), "drawing": drawing_of(seminar, view),
+        **seating.drawing_sizes(view.layout, width_mm=270.0, height_mm=120.0),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seminar.accounts.units import people_order_of
 from seminar.i18n import _
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.seating import plan as seating
@@ -16,7 +17,6 @@ from seminar.seating.ranks import (
     DIVISION,
     PROVINCIAL,
     SECTION,
-    UNKNOWN_UNIT_ORDER,
     delegate_precedence,
     leader_precedence,
     rank_from_position,
@@ -55,12 +55,13 @@ def person_of(registration: Registration) -> Person:
     unit = registration.unit
     return Person(
         registration.id, registration.name, unit.name if unit else registration.unit_text,
-        unit.sort_order if unit else UNKNOWN_UNIT_ORDER, rank_of(registration),
+        people_order_of(unit), rank_of(registration),
     )
 
 
 async def people_of(seminar: Seminar) -> list[Person]:
-    """Every approved registration, in the order the hall seats them: units in official order, then rank."""
+    """Every approved registration, in the order the hall seats them: units as lists of people order them
+    (省直单位, then the cities), then rank."""
     registrations = await Registration.filter(
         seminar_id=seminar.id, status=RegistrationStatus.APPROVED
     ).select_related("unit")

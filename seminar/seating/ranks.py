@@ -44,7 +44,6 @@ TITLES: tuple[tuple[str, int], ...] = (
 )
 # A person's 职务 often lists several posts: 市委常委、政法委书记.
 _PARTS = re.compile(r"[、，,；;/\s]+")
-UNKNOWN_UNIT_ORDER = 1_000_000
 
 
 def rank_from_position(position: str) -> int | None:
@@ -64,11 +63,15 @@ def rank_from_position(position: str) -> int | None:
     return best
 
 
-def leader_precedence(rank: int | None, unit_order: int, tiebreak: int = 0) -> tuple[int, int, int]:
-    """The sort key on the 主席台: higher rank first, then the unit's official order, then `tiebreak`."""
+def leader_precedence(rank: int | None, unit_order: tuple[int, int], tiebreak: int = 0) -> tuple[int, tuple[int, int], int]:
+    """The sort key on the 主席台: higher rank first, then the unit's place in lists of people
+    (`accounts.units.people_unit_order`: 省直单位 before the cities), then `tiebreak`."""
     return (-rank if rank is not None else 1, unit_order, tiebreak)
 
 
-def delegate_precedence(unit_order: int, unit: str, rank: int | None, tiebreak: int = 0) -> tuple[int, str, int, int]:
-    """The sort key below the 主席台: units in official order (a unit's people together), then rank, then `tiebreak`."""
+def delegate_precedence(
+    unit_order: tuple[int, int], unit: str, rank: int | None, tiebreak: int = 0
+) -> tuple[tuple[int, int], str, int, int]:
+    """The sort key below the 主席台: units in the order of lists of people (`people_unit_order`: 省直单位, cities,
+    institutions, no unit; a unit's people together), then rank, then `tiebreak`."""
     return (unit_order, unit, -rank if rank is not None else 1, tiebreak)

@@ -1,7 +1,8 @@
 """The figures behind the statistics page, each in a fixed number of queries.
 
-Papers count when submitted and not withdrawn; reviews when submitted; units in the official
-order of provincial documents (`Unit.sort_order`), people without a unit last.
+Papers count when submitted and not withdrawn; reviews when submitted. Papers by city keep the
+official order of provincial documents (`Unit.sort_order`); people by unit the order of lists of
+people (`people_unit_order`: 省直单位, cities, institutions, people without a unit last).
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from seminar.accounts.models import Role, RoleName, Unit
+from seminar.accounts.units import people_unit_order
 from seminar.db import column
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Criterion, Review, ReviewStatus
 from seminar.reviews.overview import review_progress
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Paper, PaperStatus
-
-NO_UNIT = 10**6
-
 
 @dataclass(frozen=True)
 class CityTopicCounts:
@@ -124,13 +123,14 @@ class UnitRegistrations:
 async def registrations_by_unit(seminar: Seminar) -> list[UnitRegistrations]:
     """Approved and waiting registrations per unit (typed units by their text), rejected ones aside; one query."""
     rows = await Registration.filter(seminar_id=seminar.id).values_list(
-        "unit__name", "unit__sort_order", "unit_text", "status"
+        "unit__name", "unit__kind", "unit__sort_order", "unit_text", "status"
     )
-    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
-    for unit_name, sort_order, unit_text, status in rows:
+    counts: dict[tuple[tuple[int, int], str], list[int]] = defaultdict(lambda: [0, 0])
+    for unit_name, kind, sort_order, unit_text, status in rows:
         if status == RegistrationStatus.REJECTED:
             continue
-        key = (int(sort_order) if sort_order is not None else NO_UNIT, str(unit_name or unit_text or "—"))
+        order = people_unit_order(str(kind), int(sort_order)) if kind is not None else people_unit_order(None)
+        key = (order, str(unit_name or unit_text or "—"))
         counts[key][0 if status == RegistrationStatus.APPROVED else 1] += 1
     return [UnitRegistrations(name, approved, pending) for (_order, name), (approved, pending) in sorted(counts.items())]
 

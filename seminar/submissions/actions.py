@@ -21,6 +21,7 @@ from seminar.overlap.actions import queue_submitted
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions import consequences, rules
 from seminar.submissions.consequences import PaperLinks
+from seminar.submissions.contacts import contact_authors
 from seminar.submissions.intake import Intake
 from seminar.submissions.queries import city_deadline, final_version_problem, paper_draft
 from seminar.blobs import store_blob
@@ -331,9 +332,9 @@ async def _recipients(paper: Paper, person: User | None) -> dict[str, tuple[str,
     recipients: dict[str, tuple[str, str]] = {}
     if person is not None and person.email:
         recipients[person.email.lower()] = (person.name, person.locale)
-    contact = await Author.filter(paper_id=paper.id, is_contact=True).first()
-    if contact is not None and contact.email:
-        recipients.setdefault(contact.email.lower(), (contact.name, ""))
+    contacts = (await contact_authors([paper])).get(paper.id, [])
+    if contacts:
+        recipients.setdefault(contacts[0].email.lower(), (contacts[0].name, contacts[0].locale))
     return recipients
 
 

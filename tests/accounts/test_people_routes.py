@@ -172,8 +172,11 @@ async def test_people_outside_the_seminar_are_not_found(organizer_client: Client
 # --- the list ------------------------------------------------------------------------------
 
 
-async def test_people_list_in_official_unit_order_with_roles_and_status(organizer_client: Client, seminar: Seminar) -> None:
+async def test_people_list_departments_first_then_cities_in_official_order_with_roles_and_status(
+    organizer_client: Client, seminar: Seminar
+) -> None:
     shenzhen = await make_user("shenzhen@example.org", name="深圳联络员", unit=await Unit.get(name="深圳市"))
+    lawyer = await grant(await make_user("lawyer@example.org", name="周律师"), seminar, RoleName.ATTENDEE)
     guangzhou = await make_user("guangzhou@example.org", name="广州联络员", unit=await Unit.get(name="广州市"), is_active=False)
     invited = await User.create(email="expert@example.org", name="陈教授", unit=await Unit.get(name="中山大学"))
     await grant(shenzhen, seminar, RoleName.SUBMITTER)
@@ -183,7 +186,8 @@ async def test_people_list_in_official_unit_order_with_roles_and_status(organize
     page = await organizer_client.get(PEOPLE)
 
     text = page.text[page.text.index("<tbody>") :]
-    assert text.index("广州联络员") < text.index("深圳联络员") < text.index("李明") < text.index("陈教授")
+    # 李明 of 省委政法委 (a 省直单位) first, then the cities, the university, and 周律师 without a unit last.
+    assert text.index("李明") < text.index("广州联络员") < text.index("深圳联络员") < text.index("陈教授") < text.index(lawyer.name)
     assert "报送人、参会人员" in text
     assert "已停用" in text and "已邀请" in text and "已启用" in text
     reviewers = await organizer_client.get(PEOPLE, params={"role": "reviewer"})

@@ -16,6 +16,7 @@ from seminar.reviews.actions import ensure_criteria
 from seminar.seminars.models import Seminar
 from tests.conftest import Client, flashes
 from tests.factories import (
+    grant,
     make_api_token,
     make_assignment,
     make_attendee,
@@ -85,6 +86,25 @@ async def test_an_expiry_in_the_past_or_a_seminar_not_ones_own_is_refused_and_no
     assert past.status_code == 400 and foreign.status_code == 400
     assert await ApiToken.all().count() == 0
     assert other.title not in (await client.get("/profile/api-tokens")).text
+
+
+async def test_the_header_and_profile_offer_tokens_to_reviewers_and_not_to_staff_who_could_read_nothing(client: Client) -> None:
+    seminar = await _seminar()
+    staff = await grant(await make_user(email="staff@example.org", name="周工"), seminar, RoleName.STAFF)
+    reviewer = await make_reviewer(seminar, "reviewer@example.org")
+
+    await client.login(staff.email)
+    staff_profile = await client.get("/profile")
+    staff_tokens_page = await client.get("/profile/api-tokens")
+    await client.post_form("/logout")
+    await client.login(reviewer.email)
+    reviewer_profile = await client.get("/profile")
+
+    assert staff_profile.status_code == 200 and "周工" in staff_profile.text
+    assert "/profile/api-tokens" not in staff_profile.text and "API 令牌" not in staff_profile.text
+    assert "签到工作人员不能通过 API 读取任何内容" in staff_tokens_page.text and "生成令牌" not in staff_tokens_page.text
+    assert '/profile/api-tokens">API 令牌</a>' in reviewer_profile.text
+    assert "管理 API 令牌" in reviewer_profile.text
 
 
 async def test_someone_elses_token_cannot_be_revoked(client: Client) -> None:

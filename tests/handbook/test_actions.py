@@ -5,16 +5,27 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from seminar.handbook import actions, queries
 from seminar.handbook.models import HandbookSettings
-from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
+from seminar.proceedings import styles
+from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild, ProceedingsSettings
+from seminar.proceedings.styles import HouseStyle
 from seminar.proceedings.worker import build_pending
 from seminar.registration.models import Registration, RegistrationStatus
+from seminar.seating.models import Seat, SeatPlan
+from seminar.seating.plan import Zone
 from seminar.seminars.models import Topic
 from seminar.submissions.models import Blob
 from tests.handbook.scene import PEOPLE, handbook_seminar, topic_agenda
+
+
+needs_fandol = pytest.mark.skipif(
+    bool(styles.missing_fonts(HouseStyle.OFFICIAL)),
+    reason="the Fandol fonts (Debian package texlive-lang-chinese) are not installed: run `seminar setup`",
+)
 
 
 async def _pdf_text(build: ProceedingsBuild) -> tuple[str, list[str]]:
@@ -108,3 +119,52 @@ async def test_a_handbook_build_is_never_taken_for_the_book() -> None:
     assert await published_build(seminar, None) is None
     assert await builds_of(seminar) == []
     assert (await queries.published_handbook(seminar)).id == build.id
+
+
+def _fonts(data: bytes) -> set[str]:
+    """The faces the PDF embeds, without their subset prefixes (ABCDEF+FandolFang → FandolFang)."""
+    reader = PdfReader(io.BytesIO(data))
+    found = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            found.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return found
+
+
+@needs_fandol
+async def test_in_the_books_official_house_style_the_booklet_is_set_in_fangsong_kai_and_hei() -> None:
+    seminar = await handbook_seminar()
+    academic = await actions.build_now(seminar, "test")
+    await ProceedingsSettings.create(seminar=seminar, house_style=HouseStyle.OFFICIAL)
+
+    official = await actions.build_now(seminar, "test")
+
+    assert official.id != academic.id, "a change of house style makes a new booklet"
+    academic_fonts = _fonts(bytes((await Blob.get(sha256=academic.blob_id)).content))
+    official_fonts = _fonts(bytes((await Blob.get(sha256=official.blob_id)).content))
+    assert not any(name.startswith("Fandol") for name in academic_fonts), academic_fonts
+    assert {"FandolFang", "FandolKai", "Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC-Bold"} <= official_fonts, official_fonts
+    text, _pages = await _pdf_text(official)
+    assert "会议手册" in text and "三、专题安排" in text
+
+
+async def test_a_seat_plan_with_people_seated_adds_the_seating_plan_on_a_landscape_page() -> None:
+    seminar = await handbook_seminar()
+    without = await actions.build_now(seminar, "test")
+    registrations = {r.name: r for r in await Registration.filter(seminar_id=seminar.id, status=RegistrationStatus.APPROVED)}
+    plan = await SeatPlan.create(seminar=seminar, title="开班式", dais_rows=1, dais_seats=3, rows=2, seats_per_row=4,
+                                 version=1)
+    await Seat.create(plan=plan, registration=registrations["周八"], zone=Zone.DAIS, row=1, number=2)
+    await Seat.create(plan=plan, registration=registrations["孙七"], zone=Zone.HALL, row=1, number=2)
+
+    build = await actions.build_now(seminar, "test")
+
+    text, pages = await _pdf_text(build)
+    assert "座次图" not in (await _pdf_text(without))[0]
+    assert "四、座次图" in text and "五、参会人员名单" in text
+    page_number, seats_page = next((n, page) for n, page in enumerate(pages) if "四、座次图" in re.sub(r"\s+", "", page)
+                                   and "目录" not in re.sub(r"\s+", "", page))
+    flat = re.sub(r"\s+", "", seats_page)
+    assert "开班式" in flat and "周八" in flat and "孙七" in flat and "主席台" in flat and "第1排" in flat
+    box = PdfReader(io.BytesIO(bytes((await Blob.get(sha256=build.blob_id)).content))).pages[page_number].mediabox
+    assert float(box.width) > float(box.height), "the 座次图 is printed across an A5 landscape page"

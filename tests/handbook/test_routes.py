@@ -8,6 +8,7 @@ from urllib.parse import quote
 import lxml.html
 
 from seminar.handbook.models import HandbookSettings
+from seminar.proceedings.actions import INTERRUPTED
 from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
 from tests.conftest import Client, flashes
 from tests.factories import make_attendee, make_organizer, make_pdf, make_proceedings_build, make_seminar, make_user
@@ -100,3 +101,26 @@ async def test_publishing_a_handbook_build_withdraws_the_earlier_one_but_not_the
     assert response.status_code == 303
     published = {build.id for build in await ProceedingsBuild.filter(published=True)}
     assert published == {book.id, newer.id} and earlier.id not in published
+
+
+async def test_the_builds_table_reads_as_the_books_with_the_duration_and_a_failure_in_the_organizers_words(
+    client: Client,
+) -> None:
+    seminar = await make_seminar()
+    organizer = await make_organizer(seminar)
+    done = await make_proceedings_build(seminar, kind=BuildKind.HANDBOOK, published=False, seconds=4.2)
+    failed = await make_proceedings_build(seminar, kind=BuildKind.HANDBOOK, published=False, status=BuildStatus.FAILED,
+                                          error=INTERRUPTED, blob_id=None, pages=None)
+    await client.login(organizer.email)
+
+    page = lxml.html.fromstring((await client.get("/gd-2021/manage/handbook")).text)
+
+    headers = [th.text_content().strip() for th in page.xpath("//table[@class='builds']/thead//th")]
+    assert headers == ["#", "状态", "提交时间", "用时", "分页", "问题", "操作"]
+    done_row = page.xpath(f"//tr[@id='build-{done.id}']")[0].text_content()
+    assert "4.2 s" in done_row and "预览" in done_row and "发布" in done_row
+    failed_row = page.xpath(f"//tr[@id='build-{failed.id}']")[0].text_content()
+    assert "生成失败" in failed_row and "每次生成都因后台进程停止或被终止而中断" in failed_row and "interrupted" not in failed_row
+    assert page.xpath(f"//tr[@id='build-{done.id}']//form/@action") == [
+        f"http://testserver/gd-2021/manage/handbook/builds/{done.id}/publish"
+    ]

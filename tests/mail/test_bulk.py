@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from seminar.accounts.models import UnitKind
@@ -91,6 +93,22 @@ async def test_the_organizer_previews_then_sends_one_mail_to_each(client: Client
     assert mail.batch_id == (await MailBatch.get(kind="bulk")).id  # type: ignore[attr-defined]  # the FK's column
     page = await client.get(sent.headers["location"])
     assert "1 封邮件已放入发件箱。" in flashes(page) and 'id="mail-batch"' in page.text
+
+
+async def test_the_preview_lists_the_provincial_departments_people_before_the_cities(client: Client) -> None:
+    await _seminar()  # the cities are numbered 1–3; the departments keep the default order, after them
+    await client.login("organizer@example.org")
+
+    preview = await client.post_form(f"/{SLUG}/manage/mail/new", {
+        "group": "everyone", "unit": "", "subject": "会议通知", "body": "{recipient}：请按时参会。", "preview": "1",
+    })
+
+    listed = re.search(r'收件人 7 人</h2>\s*<p class="meta">(.*?)</p>', preview.text)
+    assert preview.status_code == 200 and listed
+    assert re.findall(r"（(.*?)）", listed.group(1)) == [
+        "省委政法委", "省委组织部", "省委组织部", "省公安厅", "广州市", "深圳市", "珠海市",
+    ]
+    assert listed.group(1).startswith("李明（省委政法委）、")
 
 
 async def test_an_unknown_placeholder_is_refused_and_nothing_is_sent(client: Client) -> None:

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from seminar.errors import UserError
-from seminar.proceedings import actions
+from seminar.proceedings import actions, parts
 from seminar.proceedings.models import BuildStatus, ProceedingsBuild
 from seminar.proceedings.worker import build_pending
 from seminar.reviews import models as review_models
@@ -108,6 +108,29 @@ async def test_an_unchanged_book_is_not_built_again_and_an_edit_builds_anew() ->
     assert created and edited.id != first.id
     assert edited.input_hash != first.input_hash
     assert await ProceedingsBuild.all().count() == 2
+
+
+async def test_the_worker_keeps_each_books_parts_and_a_rebuild_reuses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parts, "_cache_root", tmp_path / "book-parts")  # as the worker sets it from DATA_DIR
+    seminar, papers = await small_seminar()
+    await actions.request_build(seminar, None, None)
+    await build_pending("test-worker")
+    directory = parts.book_cache(seminar.id, None)
+    assert directory is not None and directory.parent == tmp_path / "book-parts"
+    before = set(directory.iterdir())
+
+    await Paper.filter(id=papers[0].id).update(title="坚持党建引领推进市域社会治理现代化")
+    edited, _created = await actions.request_build(seminar, None, None)
+    await build_pending("test-worker")
+
+    await edited.refresh_from_db()
+    assert edited.status == BuildStatus.DONE
+    assert "坚持党建引领推进市域社会治理现代化" in pdf_text(await pdf_of(edited))
+    # The other papers' parts were reused; the edited paper's and the 目录's replaced, not kept beside.
+    after = set(directory.iterdir())
+    assert before & after and before - after and len(after) == len(before)
 
 
 async def test_two_requests_at_once_make_one_build() -> None:

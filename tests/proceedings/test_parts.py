@@ -1,11 +1,13 @@
-"""The book typeset in parts (`parts.py`) is the book typeset whole: same pages, text, outline,
-目录 links and page labels; after a change only the parts it touches are laid out again."""
+"""The book typeset in parts (`parts.py`, as `typeset` does with a parts directory — the worker's and
+`seminar proceedings build`'s path) is the book typeset whole: same pages, text, outline, 目录 links
+and page labels; after a change only the parts it touches are laid out again; when parts cannot
+do it, the book is typeset whole."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
-import random
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,19 +16,20 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from seminar.proceedings import parts
 from seminar.proceedings.book import BookSpec
-from seminar.proceedings.parts import PartCache, typeset_parts
-from seminar.proceedings.typeset import STATIC_DIR, typeset
+from seminar.proceedings.styles import HouseStyle
+from seminar.proceedings.typeset import typeset
 
-from tests.proceedings.test_typeset import body_html, small_book
+from tests.proceedings.test_typeset import small_book
 
 
 def parts_book() -> BookSpec:
-    """The typesetter's small book (speeches, a PDF-only paper, 专题点评, appendices, 后记) without
-    the two papers that cannot be typeset: those send a build back to the whole-book path."""
+    """The typesetter's small book (speeches, a PDF-only paper, 专题点评, appendices, 后记) untagged and
+    without the two papers that cannot be typeset: those send a build back to the whole-book path."""
     spec = small_book()
     first, second = spec.topics
-    return dataclasses.replace(spec, topics=[
+    return dataclasses.replace(spec, tagged=False, topics=[
         first, dataclasses.replace(second, papers=[paper for paper in second.papers if paper.number not in (22, 23)]),
     ])
 
@@ -62,6 +65,15 @@ def pictures(pdf: bytes, tmp_path: Path, name: str) -> list[bytes]:
     return [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.pgm"))]
 
 
+def title_page(pdf: bytes, title: str) -> int:
+    """The page a paper starts on, from its bookmark."""
+
+    def flat(items: list[Any]) -> list[Any]:
+        return [entry for item in items for entry in (flat(item) if isinstance(item, list) else [item])]
+
+    return next(page for label, page in flat(outline(PdfReader(io.BytesIO(pdf)))) if label == title)
+
+
 def assert_same_book(whole: bytes, parts: bytes) -> None:
     expected, actual = PdfReader(io.BytesIO(whole)), PdfReader(io.BytesIO(parts))
     with tempfile.TemporaryDirectory() as directory:
@@ -79,15 +91,19 @@ def assert_same_book(whole: bytes, parts: bytes) -> None:
 
 
 def build(spec: BookSpec, cache: Path) -> tuple[bytes, list[str]]:
-    result = typeset_parts(spec, PartCache(cache), base_url=STATIC_DIR.as_uri() + "/")
-    return result.pdf, result.laid_out
+    """The book as the worker typesets it with its parts directory; the parts laid out (not reused)."""
+    result = typeset(spec, parts_cache=cache)
+    assert result.report.parts_laid_out is not None, "typeset in parts"
+    return result.pdf, result.report.parts_laid_out
 
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BookSpec, Path, bytes, list[str]]:
     spec = parts_book()
     cache = tmp_path_factory.mktemp("parts")
-    pdf, laid_out = build(spec, cache)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parts, "POOL_CHARACTERS", 0)  # laid out in worker processes, as a big book's are
+        pdf, laid_out = build(spec, cache)
     return spec, cache, pdf, laid_out
 
 
@@ -97,15 +113,24 @@ def test_the_book_in_parts_is_the_book_typeset_whole(first_build: tuple[BookSpec
     assert_same_book(typeset(spec).pdf, pdf)
 
 
-def test_an_unchanged_book_lays_out_nothing(first_build: tuple[BookSpec, Path, bytes, list[str]]) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+@pytest.fixture
+def copy(first_build: tuple[BookSpec, Path, bytes, list[str]], tmp_path: Path) -> Path:
+    """The first build's parts directory as this test's own (a build keeps only the parts it used)."""
+    shutil.copytree(first_build[1], tmp_path / "parts")
+    return tmp_path / "parts"
+
+
+def test_an_unchanged_book_lays_out_nothing(first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path) -> None:
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     assert build(spec, cache)[1] == []
 
 
 def test_after_one_paper_changes_only_that_paper_and_what_it_moves_is_laid_out_again(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     first, second = spec.topics
     edited = dataclasses.replace(second.papers[0], title="重点发言乙号（修改）")
     changed = dataclasses.replace(spec, topics=[first, dataclasses.replace(second, papers=[edited, *second.papers[1:]])])
@@ -115,24 +140,86 @@ def test_after_one_paper_changes_only_that_paper_and_what_it_moves_is_laid_out_a
     assert_same_book(typeset(changed).pdf, pdf)
 
 
-def test_a_paper_that_grows_moves_the_folios_after_it_and_stays_exact(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+def test_a_paper_that_grows_moves_the_folios_after_it_and_is_the_only_part_laid_out_again(
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, pdf_before, _laid_out = first_build
+    cache = copy
     first, second = spec.topics
-    rng = random.Random(9)
-    longer = dataclasses.replace(first.papers[0], body_html=first.papers[0].body_html + body_html(rng, True) * 2)
-    changed = dataclasses.replace(spec, topics=[dataclasses.replace(first, papers=[longer, *first.papers[1:]]), second])
+    title = first.papers[-1].title  # a paper after it in its topic
+    for blocks in range(1, 6):  # grown by an odd number of pages: the papers after it change sides
+        text = "<p>" + "推进市域社会治理现代化。" * 120 * blocks + "</p>"
+        longer = dataclasses.replace(first.papers[0], body_html=first.papers[0].body_html + text)
+        changed = dataclasses.replace(spec, topics=[dataclasses.replace(first, papers=[longer, *first.papers[1:]]), second])
+        whole = typeset(changed).pdf
+        if (title_page(whole, title) - title_page(pdf_before, title)) % 2:
+            break
+    else:
+        pytest.fail("no odd growth found")
     pdf, laid_out = build(changed, cache)
-    assert "paper-11" in laid_out and "paper-12" not in laid_out  # the keynote before it is untouched
-    assert_same_book(typeset(changed).pdf, pdf)
+    # Only that paper: the parts after it keep their layout (their folios are stamped afterwards), even
+    # those that now start on the other side.
+    assert laid_out == ["paper-11", "front"]
+    assert_same_book(whole, pdf)
 
 
 def test_after_the_preface_changes_only_the_front_matter_is_laid_out_again(
-    first_build: tuple[BookSpec, Path, bytes, list[str]],
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
 ) -> None:
-    spec, cache, _pdf, _laid_out = first_build
+    spec, _cache, _pdf, _laid_out = first_build
+    cache = copy
     changed = dataclasses.replace(spec, preface_text=spec.preface_text + "\n\n" + "新增一段前言。" * 200)
     pdf, laid_out = build(changed, cache)
     assert laid_out == ["front"]
     assert_same_book(typeset(changed).pdf, pdf)
+
+
+def test_the_parts_directory_keeps_only_the_parts_of_the_last_build(
+    first_build: tuple[BookSpec, Path, bytes, list[str]], copy: Path,
+) -> None:
+    spec, _cache, _pdf, _laid_out = first_build
+    before = set(copy.iterdir())
+    build(dataclasses.replace(spec, preface_text="另一篇前言。"), copy)
+    # Per part its PDF and what the join needs; the front matter of the earlier book is gone.
+    after = set(copy.iterdir())
+    assert len(before - after) == 2 and len(after - before) == 2 and len(after) == len(before)
+
+
+
+def test_a_part_that_fails_sends_the_book_back_to_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = parts_book()
+    laid_out = parts.lay_out
+
+    def failing(html: str, *args: Any, **kwargs: Any) -> parts.Laid:
+        if 'id="paper-13"' in html:
+            raise RecursionError("maximum recursion depth exceeded")
+        return laid_out(html, *args, **kwargs)
+
+    monkeypatch.setattr(parts, "lay_out", failing)
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    assert result.report.parts_laid_out is None  # typeset whole
+    assert_same_book(typeset(spec).pdf, result.pdf)
+
+
+def test_papers_that_cannot_be_typeset_get_their_notice_as_in_one_pass(tmp_path: Path) -> None:
+    spec = dataclasses.replace(small_book(), tagged=False)  # with a paper too deeply nested and an unreadable PDF
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    whole = typeset(spec)
+    assert result.report.failed_papers.keys() == whole.report.failed_papers.keys() == {22, 23}
+    assert_same_book(whole.pdf, result.pdf)
+
+
+def test_a_tagged_book_is_typeset_in_one_pass(tmp_path: Path) -> None:
+    """Parts would lose the structure tree: a tagged book is always typeset whole."""
+    spec = dataclasses.replace(parts_book(), tagged=True)
+    result = typeset(spec, parts_cache=tmp_path / "parts")
+    assert result.report.parts_laid_out is None
+    assert "/StructTreeRoot" in PdfReader(io.BytesIO(result.pdf)).trailer["/Root"]
+
+
+def test_the_official_house_style_in_parts_is_the_book_typeset_whole(tmp_path: Path) -> None:
+    """The 公文 style's own stylesheet and its fonts loaded from files (FandolFang, FandolKai) survive the parts."""
+    spec = dataclasses.replace(parts_book(), house_style=HouseStyle.OFFICIAL)
+    pdf, laid_out = build(spec, tmp_path / "parts")
+    assert "front" in laid_out
+    assert_same_book(typeset(spec).pdf, pdf)

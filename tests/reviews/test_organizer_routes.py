@@ -34,6 +34,7 @@ from tests.factories import (
     make_reviewer,
     make_seminar,
     make_submitter,
+    make_user,
 )
 
 MAXIMA = (15, 25, 20, 25, 15)
@@ -500,11 +501,11 @@ async def test_each_language_has_its_wording_and_each_recipient_reads_their_own(
     client: Client, smtp_settings: Settings, smtp_server: SmtpServer
 ) -> None:
     s = await scene(reviews_per_paper=0)
-    paper = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践")
     english = await make_submitter(s.seminar, city="广州市", email="en@example.org")
     traditional = await make_submitter(s.seminar, city="广州市", email="hant@example.org")
     await User.filter(id=english.id).update(locale="en", name="Ann Lee")
     await User.filter(id=traditional.id).update(locale="zh_Hant")
+    paper = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践", created_by=traditional)
     await Decision.create(seminar=s.seminar, paper=paper, outcome="keynote", award="first", decided_at=dt.datetime.now(dt.UTC))
     await client.login("organizer@example.org")
     url = f"/{s.seminar.slug}/manage/decisions/mail/keynote"
@@ -536,11 +537,37 @@ async def test_each_language_has_its_wording_and_each_recipient_reads_their_own(
     assert message["Subject"] == f"{s.seminar.title}: paper #{paper.number}"
     page = message.get_body(("html",)).get_content()
     assert '<a href="https://example.org/agenda">https://example.org/agenda</a>' in page
-    # Not customised in Traditional Chinese: the site's wording in it; the contact author has no account: Simplified.
+    # Not customised in Traditional Chinese: the site's wording in it. The contact author has no account: they
+    # read the language of the account that entered the paper, Traditional Chinese, not the site's Simplified.
     [to_traditional] = smtp_server.bodies_to("hant@example.org")
     assert "經專家評審" in to_traditional and "論文榮獲一等獎。" in to_traditional
     [to_author] = smtp_server.bodies_to(f"author{paper.id}@example.org")
-    assert "经专家评审，贵单位报送的论文《网格化管理的广州实践》" in to_author and "论文荣获一等奖。" in to_author
+    assert to_author.startswith("陈静：") and "經專家評審，貴單位報送的論文《网格化管理的广州实践》" in to_author
+    assert "論文榮獲一等獎。" in to_author
+
+
+async def test_a_contact_author_without_an_account_reads_the_decision_in_the_citys_language_or_their_own(
+    client: Client, smtp_settings: Settings, smtp_server: SmtpServer
+) -> None:
+    s = await scene(reviews_per_paper=0)
+    city = await make_submitter(s.seminar, city="广州市", email="gz@example.org")
+    await User.filter(id=city.id).update(locale="en", name="Ann Lee")
+    entered_by_nobody = await make_paper(s.seminar, status="submitted", title="网格化管理的广州实践")
+    with_account = await make_paper(s.seminar, status="submitted", title="诉源治理的广州探索", created_by=city)
+    await make_user(email=f"author{with_account.id}@example.org", name="陈静", locale="zh_Hant")
+    for paper in (entered_by_nobody, with_account):
+        await Decision.create(seminar=s.seminar, paper=paper, outcome="discussion", decided_at=dt.datetime.now(dt.UTC))
+    await client.login("organizer@example.org")
+
+    await client.post_form(f"/{s.seminar.slug}/manage/decisions/send")
+
+    assert await send_pending(smtp_settings, "test-worker") == 4
+    # No account and nobody entered the paper: the city's submitter's language, English.
+    [to_author] = smtp_server.bodies_to(f"author{entered_by_nobody.id}@example.org")
+    assert to_author.startswith("Dear 陈静,") and "selected for discussion and exchange" in to_author
+    # An address that is an account's: its own language, Traditional Chinese, wins over the city's.
+    [to_account] = smtp_server.bodies_to(f"author{with_account.id}@example.org")
+    assert to_account.startswith("陈静：") and "入選研討交流" in to_account
 
 
 async def test_reset_brings_back_the_sites_wording_in_that_language_only(client: Client) -> None:

@@ -67,7 +67,7 @@ def test_checked_layout_names_the_wrong_size(sizes: tuple[int, int, int, int], f
 
 
 def person(number: int, unit: str = "广州市") -> Person:
-    return Person(number, f"人{number}", unit, 1, None)
+    return Person(number, f"人{number}", unit, (1, 10), None)
 
 
 def test_generate_seats_leaders_centre_out_and_delegates_row_by_row_centre_out_skipping_reserved_rows() -> None:

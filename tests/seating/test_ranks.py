@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from seminar.accounts.units import people_unit_order
 from seminar.registration.models import Registration
 from seminar.registration.receipt import Rank
 from seminar.seating.queries import rank_of
@@ -39,20 +40,27 @@ def test_rank_from_position(position: str, level: int | None) -> None:
     assert rank_from_position(position) == level
 
 
-def test_leaders_sort_by_rank_then_unit_order_unknown_rank_last() -> None:
-    people = [("未知", None, 1), ("副厅", BUREAU_DEPUTY, 1), ("厅长深圳", BUREAU, 2), ("厅长广州", BUREAU, 1)]
+GUANGZHOU, SHENZHEN = people_unit_order("city", 10), people_unit_order("city", 20)
+PUBLIC_SECURITY = people_unit_order("department", 540)  # 省公安厅: after the cities in plain sort_order
+
+
+def test_leaders_sort_by_rank_then_the_provincial_department_before_the_cities_unknown_rank_last() -> None:
+    people = [("未知", None, GUANGZHOU), ("副厅", BUREAU_DEPUTY, GUANGZHOU), ("厅长深圳", BUREAU, SHENZHEN),
+              ("厅长广州", BUREAU, GUANGZHOU), ("公安厅厅长", BUREAU, PUBLIC_SECURITY)]
 
     ordered = sorted(people, key=lambda p: leader_precedence(p[1], p[2]))
 
-    assert [p[0] for p in ordered] == ["厅长广州", "厅长深圳", "副厅", "未知"]
+    assert [p[0] for p in ordered] == ["公安厅厅长", "厅长广州", "厅长深圳", "副厅", "未知"]
 
 
-def test_delegates_sort_by_unit_order_then_rank() -> None:
-    people = [("深圳处长", 2, "深圳市", DIVISION), ("广州科员", 1, "广州市", None), ("广州处长", 1, "广州市", DIVISION)]
+def test_delegates_sort_by_unit_order_departments_first_then_rank() -> None:
+    people = [("深圳处长", SHENZHEN, "深圳市", DIVISION), ("广州科员", GUANGZHOU, "广州市", None),
+              ("广州处长", GUANGZHOU, "广州市", DIVISION), ("公安厅科员", PUBLIC_SECURITY, "省公安厅", None),
+              ("无单位", people_unit_order(None), "某律师事务所", DIVISION)]
 
     ordered = sorted(people, key=lambda p: delegate_precedence(p[1], p[2], p[3]))
 
-    assert [p[0] for p in ordered] == ["广州处长", "广州科员", "深圳处长"]
+    assert [p[0] for p in ordered] == ["公安厅科员", "广州处长", "广州科员", "深圳处长", "无单位"]
 
 
 @pytest.mark.parametrize(("rank", "position", "level"), [

@@ -29,10 +29,11 @@ async def register(seminar: Seminar, name: str, unit: Unit, position: str = "干
 
 
 async def hall(seminar: Seminar) -> dict[str, Registration]:
-    """省委政法委 (order 0), 广州 (1), 深圳 (2): a leader each, and delegates."""
-    province = await make_unit("省委政法委", UnitKind.DEPARTMENT, sort_order=0)
-    guangzhou = await make_unit("广州市", UnitKind.CITY, sort_order=1)
-    shenzhen = await make_unit("深圳市", UnitKind.CITY, sort_order=2)
+    """省委政法委, 广州, 深圳: a leader each, and delegates. The department's `sort_order` is after the cities',
+    as in the official list of units (papers come by city); lists of people still put the 省直单位 first."""
+    province = await make_unit("省委政法委", UnitKind.DEPARTMENT, sort_order=510)
+    guangzhou = await make_unit("广州市", UnitKind.CITY, sort_order=10)
+    shenzhen = await make_unit("深圳市", UnitKind.CITY, sort_order=20)
     people = {}
     # Registered in an order unlike precedence, so the plan's order shows the rules at work.
     for name, unit, position in [
@@ -82,6 +83,24 @@ async def test_generate_seats_the_chosen_leaders_centre_out_and_the_rest_by_unit
         "hall-2-2": "广州处长", "hall-2-1": "广州科员", "hall-3-2": "深圳干部",  # each row from its centre
     }
     assert "嘉宾" in response.text
+
+
+async def test_a_provincial_departments_delegate_sits_before_the_cities_delegates(client: Client) -> None:
+    seminar = await make_seminar()
+    people = await hall(seminar)
+    police = await make_unit("省公安厅", UnitKind.DEPARTMENT, sort_order=540)
+    await register(seminar, "公安厅科员", police, "科员")
+    await organizer_client(client, seminar)
+    await client.post_form(f"{PLAN}/layout", {**LAYOUT, "version": "0"}, follow_redirects=True)
+    leaders = [people[n].id for n in ("深圳书记", "马书记", "周副书记")]
+    await client.post_form(f"{PLAN}/dais", {"version": await version(seminar), "dais": [str(i) for i in leaders]}, follow_redirects=True)
+
+    await client.post_form(f"{PLAN}/generate", {"version": await version(seminar)}, follow_redirects=True)
+
+    seats = await seat_map(seminar)
+    assert [seats[code] for code in ("hall-2-2", "hall-2-1", "hall-3-2", "hall-3-1")] == [
+        "公安厅科员", "广州处长", "广州科员", "深圳干部",
+    ]
 
 
 async def test_a_stale_form_is_told_and_changes_nothing(client: Client) -> None:

@@ -7,10 +7,10 @@ import io
 
 from openpyxl import load_workbook
 
-from seminar.accounts.models import UnitKind
+from seminar.accounts.models import Unit, UnitKind
 from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.actions import ensure_criteria
-from seminar.seminars.models import Topic
+from seminar.seminars.models import Seminar, Topic
 from tests.conftest import Client
 from tests.factories import (
     make_assignment,
@@ -43,7 +43,8 @@ async def _seminar_with_figures() -> None:
     await make_paper(seminar, "广州市", status="withdrawn")  # not counted
     await make_paper(seminar, "广州市")  # a draft: not counted
     strict = await make_reviewer(seminar, "strict@example.org", name="严评审")
-    generous = await make_reviewer(seminar, "generous@example.org", name="宽评审", unit="中山大学")
+    generous = await make_reviewer(seminar, "generous@example.org", name="宽评审", unit="中山大学",
+                                   unit_kind=UnitKind.INSTITUTION)
     await make_review(first, strict, [8, 10, 10, 12, 8])  # 48
     await make_review(second, strict, [10, 14, 12, 14, 10])  # 60
     await make_review(first, generous, [14, 24, 18, 24, 14])  # 94
@@ -89,6 +90,23 @@ async def test_the_workbook_has_a_sheet_per_chart(client: Client) -> None:
     assert cities[0][1:] == (1, 1, 2) and cities[1][1:] == (2, 0, 2) and cities[-1][1:] == (3, 1, 4)
     scores = {row[0]: row[1:] for row in book["评分分布"].iter_rows(min_row=3, values_only=True)}
     assert scores == {"严评审": (2, 48, 54, 60), "宽评审": (1, 94, 94, 94)}
+
+
+async def test_registrations_by_unit_list_the_provincial_departments_first_then_cities_then_institutions(client: Client) -> None:
+    await _seminar_with_figures()  # 黄颖 of 省公安厅 (a department, after the cities in plain order), 访客 of a typed unit
+    seminar = await Seminar.get(slug=SLUG)
+    for email, name, unit in [("sz@example.org", "深圳代表", "深圳市"), ("gz@example.org", "广州代表", "广州市"),
+                              ("zd@example.org", "中大学者", "中山大学")]:
+        person = await make_user(email=email, name=name, unit=await Unit.get(name=unit))
+        await Registration.create(seminar=seminar, user=person, name=name, unit=person.unit, email=email,
+                                  status=RegistrationStatus.APPROVED)
+    await _organizer(client)
+
+    response = await client.get(f"/{SLUG}/manage/statistics.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content))["报名"]
+    units = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert units[:5] == ["省公安厅", "广州市", "深圳市", "中山大学", "某研究院"]
 
 
 async def test_others_may_not_see_the_figures(client: Client) -> None:

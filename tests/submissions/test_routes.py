@@ -11,8 +11,9 @@ from dataclasses import replace
 import pytest
 from openpyxl import load_workbook
 
-from seminar.accounts.models import RoleName, UnitKind
+from seminar.accounts.models import RoleName, UnitKind, User
 from seminar.config import Settings
+from seminar.mail.models import OutboxMail
 from seminar.mail.worker import send_pending
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Blob, Manuscript, Paper, PaperStatus
@@ -150,6 +151,22 @@ async def test_withdraw_needs_confirmation_then_sends_receipt(client: Client) ->
 
     subjects = await OutboxMail.all().values_list("subject", flat=True)
     assert subjects and all(subject == f"回执：论文#{paper.number}已撤回" for subject in subjects)
+
+
+async def test_the_contact_author_without_an_account_gets_the_receipt_in_the_city_accounts_language(client: Client) -> None:
+    seminar = await open_seminar()
+    city = await make_submitter(seminar, "广州市", email="guangzhou@example.org")
+    await User.filter(id=city.id).update(locale="en")
+    paper = await make_paper(seminar, "广州市", status="submitted", created_by=city)
+    await client.login("guangzhou@example.org")
+
+    await client.post_form(f"/{seminar.slug}/papers/{paper.number}/withdraw", {"confirm": "yes"})
+
+    mails = await OutboxMail.all().order_by("to_address").values_list("to_address", "locale", "subject")
+    assert mails == [
+        (f"author{paper.id}@example.org", "en", f"Receipt: paper #{paper.number} withdrawn"),
+        ("guangzhou@example.org", "en", f"Receipt: paper #{paper.number} withdrawn"),
+    ]
 
 
 async def test_a_decided_paper_is_neither_edited_nor_withdrawn_by_the_city(client: Client) -> None:
