@@ -86,8 +86,11 @@ async def test_accepting_a_final_version_mails_the_uploader_and_the_contact_auth
     submitter = await make_submitter(seminar, "广州市", email="guangzhou@example.org")
     submitter.locale = "en"
     await submitter.save(update_fields=["locale"])
+    clerk = await make_submitter(seminar, "广州市", email="clerk@example.org")
+    clerk.locale = "zh_Hans"  # the account that entered the paper: its contact author's mail is in its language
+    await clerk.save(update_fields=["locale"])
     organizer = await make_organizer(seminar)
-    paper = await make_paper(seminar, "广州市", status="submitted")
+    paper = await make_paper(seminar, "广州市", status="submitted", created_by=clerk)
     await make_decision(paper, "discussion", notified_at=dt.datetime.now(dt.UTC), notified_outcome="discussion")
     await client.login(submitter.email)
     await _upload(client, paper, "final", "定稿正文。")
