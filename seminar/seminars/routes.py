@@ -18,7 +18,7 @@ from seminar import i18n
 from seminar.accounts.access import mail_links
 from seminar.accounts.actions import invite_again
 from seminar.errors import UserError
-from seminar.forms import BaseForm, bind, show_error
+from seminar.forms import bind, show_error
 from seminar.i18n import _, ngettext
 from seminar.handbook.queries import published_handbook
 from seminar.permissions import (
