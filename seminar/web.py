@@ -67,7 +67,8 @@ KEPT_SEMINAR = "seminar.kept"
 def path_slug(path: str) -> str:
     """What a seminar's page has in its first segment (`/{slug}/…`); "" for a path of one segment."""
     parts = path.split("/", 2)
-    return parts[1] if len(parts) == 3 else ""
+    # A NUL can't be sent to PostgreSQL as text; such an address is refused as a bad request anyway.
+    return parts[1] if len(parts) == 3 and "\x00" not in parts[1] else ""
 
 
 def keep_seminar(scope: Scope, seminar: Seminar) -> None:
