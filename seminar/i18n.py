@@ -79,7 +79,11 @@ def _keep_compiled(path: Path, content: bytes) -> None:
     """Write the compiled catalog whole (another process may be reading or writing it) and drop older ones."""
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".tmp", delete=False) as handle:
-            handle.write(content)
+            try:
+                handle.write(content)
+            except OSError:  # a full disk, say: leave no half-written file behind
+                os.unlink(handle.name)
+                raise
         os.replace(handle.name, path)
         for older in path.parent.glob(f"{COMPILED_PREFIX}*.mo"):
             if older != path:
