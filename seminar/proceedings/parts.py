@@ -46,7 +46,7 @@ from seminar import i18n
 from seminar.i18n import _, use_locale
 from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
-from seminar.proceedings.fontmerge import merge_fonts
+from seminar.proceedings.fontmerge import StaleFontFile, deferred_fonts, merge_fonts
 from seminar.proceedings.pdfpages import label_pages, lay_in_uploads
 from seminar.proceedings.styles import HouseStyle, font_face_css
 
@@ -154,7 +154,8 @@ def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.
             outside = [link for link in page.links if link[0] == "internal" and link[1] not in here]
             links += [[index, target, *rect] for _kind, target, rect, _box in outside]
             page.links = [link for link in page.links if link not in outside]
-        pdf = document.copy(pages).write_pdf()
+        with deferred_fonts():  # the join subsets each face once, for all parts (`fontmerge.py`)
+            pdf = document.copy(pages).write_pdf()
     return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
                 fetcher.opened, frames)
 
@@ -374,7 +375,13 @@ def typeset_parts(
     toc_pages = {name: page + 1 for name, (page, _point) in _first_anchors(body).items()}
     front, front_laid_out = cached((html_of("front", toc_pages), 0, base_url, style, False))
     body_start = front.pages + front.pages % 2
-    pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+    try:
+        pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+    except StaleFontFile:
+        # A font file replaced since these parts were laid out: none is kept, the next build lays them out anew.
+        cache.used.clear()
+        cache.prune()
+        raise
     every = [front] + [result for _start, result in body]
     warnings = [warning for result in every for warning in result.warnings]
     laid_out = [name for name in jobs if name in missing] + (["front"] if front_laid_out else [])
