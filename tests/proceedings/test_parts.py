@@ -97,12 +97,22 @@ def build(spec: BookSpec, cache: Path) -> tuple[bytes, list[str]]:
     return result.pdf, result.report.parts_laid_out
 
 
+# The body's heads and folios in documents of 7 pages: some start on a left-hand page.
+STAMP_PAGES = 7
+
+
+@pytest.fixture(autouse=True)
+def stamps_in_short_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parts, "STAMP_PAGES", STAMP_PAGES)
+
+
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BookSpec, Path, bytes, list[str]]:
     spec = parts_book()
     cache = tmp_path_factory.mktemp("parts")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parts, "POOL_CHARACTERS", 0)  # laid out in worker processes, as a big book's are
+        patch.setattr(parts, "STAMP_PAGES", STAMP_PAGES)
         pdf, laid_out = build(spec, cache)
     return spec, cache, pdf, laid_out
 
