@@ -9,15 +9,16 @@ version, its cache key), and all the parts a build lacks are laid out at once in
 Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
 page has each page moved sideways by the difference of the binding margins (the text block is as
 wide on both sides: WeasyPrint checks it page by page), and the heads and folios — "— 37 —", the
-topic or the book's title — are laid out for the whole body in one light document of empty pages
-(`stamps_html`, cached too) and stamped on each page as a form XObject. A paper that grows moves
+topic or the book's title — are laid out for the whole body in light documents of empty pages,
+STAMP_PAGES each (`stamps_html`, cached too), and stamped on each page. A paper that grows moves
 the folios after it and nothing else.
 
-The 目录 is laid out last, with the page numbers the body parts gave (`toc_pages`), so the front
-matter's length never moves a body page: printed page 1 is the first body part's right-hand page
-whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
+The 目录 is laid out last (beside the stamps), with the page numbers the body parts gave
+(`toc_pages`), so the front matter's length never moves a body page: printed page 1 is the first
+body part's right-hand page whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
-placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`).
+placeholder pages, and each font face gets one subset of its file (`fontmerge.py`): the parts are
+written without font programs, naming their files instead (`fontmerge.deferred_fonts`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
 lay out sends the caller back to the whole-book build (`typeset.typeset`), which has the
@@ -27,6 +28,7 @@ per-paper isolation and notices.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -50,7 +52,7 @@ from seminar.proceedings.fontmerge import StaleFontFile, deferred_fonts, merge_f
 from seminar.proceedings.pdfpages import label_pages, lay_in_uploads
 from seminar.proceedings.styles import HouseStyle, font_face_css
 
-CACHE_VERSION = "parts-2"
+CACHE_VERSION = "parts-3"  # 3: fonts deferred to the join (`fontmerge.deferred_fonts`)
 PX = 0.75  # CSS px → PDF points
 # Fixed in every part's HTML (the parts are cached): the file's own date is set when joining.
 PART_CREATED = "2000-01-01T00:00:00+00:00"
@@ -236,18 +238,32 @@ def bound_cache_root(root: Path, limit: int = CACHE_ROOT_BYTES, keep: Path | Non
             total -= sizes[path]
 
 
-def _key(html: str, drop: int, base_url: str, style: HouseStyle, stamped: bool) -> str:
+@functools.cache
+def _key_base(base_url: str, style: HouseStyle, stylesheets: bytes) -> Any:
+    """The hash of what every part of a build shares: versions, base URL, house style, stylesheets."""
     from weasyprint import __version__ as weasyprint_version
 
+    digest = hashlib.sha256()
+    for item in (CACHE_VERSION, weasyprint_version, base_url, style.value, font_face_css(style)):
+        digest.update(item.encode() + b"\0")
+    digest.update(stylesheets)
+    return digest
+
+
+def _keys() -> Callable[[Job], str]:
+    """A build's cache keys, by job: everything that decides a part's pages (the stylesheets read once a build)."""
     from seminar.proceedings.typeset import stylesheet_paths
 
-    digest = hashlib.sha256()
-    for item in (CACHE_VERSION, weasyprint_version, base_url, str(drop), str(stamped), style.value, font_face_css(style)):
-        digest.update(item.encode() + b"\0")
-    for path in stylesheet_paths():
-        digest.update(path.read_bytes())
-    digest.update(html.encode())
-    return digest.hexdigest()
+    stylesheets = hashlib.sha256(b"".join(path.read_bytes() for path in stylesheet_paths())).digest()
+
+    def key(job: Job) -> str:
+        html, drop, base_url, style, stamped = job
+        digest = _key_base(base_url, style, stylesheets).copy()
+        digest.update(f"{drop}\0{stamped}\0".encode())
+        digest.update(html.encode())
+        return digest.hexdigest()
+
+    return key
 
 
 def worker_count() -> int:
@@ -367,13 +383,15 @@ def _typeset_parts(
     on_part: Callable[[str, int], None], uploads: dict[int, bytes], created: dt.datetime | None,
 ) -> PartsResult:
     style = spec.house_style
+    key = _keys()
 
     def lay_out_missing(jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> tuple[dict[str, Laid], list[str]]:
         """Each job's part from the cache, the others laid out together and cached; which were laid out."""
-        laid = {name: found for name, job in jobs.items() if (found := cache.get(_key(*job))) is not None}
+        keys = {name: key(job) for name, job in jobs.items()}
+        laid = {name: found for name in jobs if (found := cache.get(keys[name])) is not None}
         missing = {name: job for name, job in jobs.items() if name not in laid}
         for name, result in workers.lay_out(missing, on_part):
-            cache.put(_key(*missing[name]), result)
+            cache.put(keys[name], result)
             laid[name] = result
         return laid, list(missing)
 
