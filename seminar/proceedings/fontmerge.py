@@ -342,11 +342,12 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
 
 def _deferred_source(descriptor: Any) -> tuple[str, int, int] | None:
     """The file a descriptor's deferred program names (None: a real program); only tiny streams are read."""
-    program = descriptor.get("/FontFile3")
-    if program is None:
-        return None
-    program = program.get_object()
-    length = program.get("/Length", 0)
-    if int(length.get_object() if hasattr(length, "get_object") else length) > 4096:
-        return None
-    return deferred(program.get_data())
+    for key in ("/FontFile3", "/FontFile2", "/FontFile"):
+        program = descriptor.get(key)
+        if program is None:
+            continue
+        program = program.get_object()
+        length = program.get("/Length", 0)
+        if int(length.get_object() if hasattr(length, "get_object") else length) <= 4096:
+            return deferred(program.get_data())
+    return None
