@@ -529,8 +529,8 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
             stamp = stamp_pages[index] if stamps.frames[index][2] is not None else None
             page = writer.pages[body_start + index]
             stamper.place(page, shifts[index] * PX, stamp, shared=body_start + index not in uploaded)
-            if shifts[index]:
-                moved[page.indirect_reference.idnum] = shifts[index] * PX
+            if shifts[index] and (reference := page.indirect_reference) is not None:
+                moved[reference.idnum] = shifts[index] * PX
     _shift_named_destinations(writer, moved)
     # One subset per face instead of one per part (`fontmerge.py`), before the uploads bring their own; the
     # replaced subsets are left out when writing (`write_packed`).
