@@ -8,16 +8,18 @@ and folios: so it depends on nothing but its own HTML (with the stylesheets and 
 version, its cache key), and all the parts a build lacks are laid out at once in worker processes.
 Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
 page has each page moved sideways by the difference of the binding margins (the text block is as
-wide on both sides: WeasyPrint checks it page by page), and the heads and folios — "— 37 —", the
-topic or the book's title — are laid out for the whole body in one light document of empty pages
-(`stamps_html`, cached too) and stamped on each page as a form XObject. A paper that grows moves
-the folios after it and nothing else.
+wide on both sides: WeasyPrint checks it page by page), its links and named destinations with it,
+and the heads and folios — "— 37 —", the topic or the book's title — are laid out for the whole
+body in one light document of empty pages (`stamps_html`, cached too), each page's drawn in one
+content stream added to the book's page (`_Stamper`). A paper that grows moves the folios after
+it and nothing else.
 
 The 目录 is laid out last, with the page numbers the body parts gave (`toc_pages`), so the front
 matter's length never moves a body page: printed page 1 is the first body part's right-hand page
 whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
-placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`).
+placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`). The
+file is written with its small objects packed in object streams, as WeasyPrint writes (`pdfwrite.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
 lay out sends the caller back to the whole-book build (`typeset.typeset`), which has the
@@ -409,49 +411,47 @@ STAMP_PREFIX = "Stamp"  # the stamps' resources in a page's: WeasyPrint's own na
 class _Stamper:
     """Moves a book's pages sideways and draws their heads and folios (the stamps document's pages) over
     them: each page one content stream more, its stamp's, whose resources are added to the page's under
-    names of their own (a part's pages share theirs, so once a part)."""
+    names of their own (a part's pages share theirs, so mostly once a part), only those it uses."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
-        self.resources: dict[int, Any] = {}  # per stamps resources: their clone in the writer
+        # Per stamps resources: what finds their names in a content stream, and by name its category and value.
+        self.resources: dict[int, tuple[Any, dict[bytes, tuple[str, Any]]]] = {}
         self.moves: dict[str, Any] = {}  # the page's content moved this far: its opening stream, shared
-        self.named: set[tuple[int, int]] = set()  # (page resources, stamp resources) already joined
 
-    def _renamed(self, stamp: Any) -> tuple[bytes, Any]:
-        """The stamp's content with its resources' names prefixed, and its resources in the writer."""
+    def _renamed(self, stamp: Any) -> tuple[bytes, dict[bytes, tuple[str, Any]]]:
+        """The stamp's content with its resources' names prefixed, and the resources it uses (cloned into
+        the writer) by their new names."""
         import re
 
         from pypdf.generic import DictionaryObject
 
         source = stamp.get_inherited("/Resources", DictionaryObject())
         if id(source) not in self.resources:
-            self.resources[id(source)] = source.clone(self.writer)
-        resources = self.resources[id(source)]
-        names = sorted({str(name)[1:] for category in resources.values() if isinstance(category.get_object(), dict)
-                        for name in category.get_object()}, key=len, reverse=True)
+            resources = source.clone(self.writer)
+            named = {str(name)[1:].encode(): (str(category), value) for category, entries in resources.items()
+                     if isinstance(found := entries.get_object(), DictionaryObject) for name, value in found.items()}
+            names = sorted(named, key=len, reverse=True)
+            pattern = re.compile(rb"/(" + b"|".join(re.escape(name) for name in names) + rb")" + _NAME_END)
+            self.resources[id(source)] = (pattern if names else None, named)
+        pattern, named = self.resources[id(source)]
         content = stamp.get_contents().get_data()
-        if names:
-            pattern = rb"/(" + b"|".join(re.escape(name.encode()) for name in names) + rb")" + _NAME_END
-            content = re.sub(pattern, b"/" + STAMP_PREFIX.encode() + rb"\1", content)
-        return content, resources
+        if pattern is None:
+            return content, {}
+        used = {STAMP_PREFIX.encode() + name: named[name] for name in set(pattern.findall(content))}
+        return pattern.sub(b"/" + STAMP_PREFIX.encode() + rb"\1", content), used
 
-    def _join_resources(self, page: Any, resources: Any) -> None:
+    @staticmethod
+    def _add_resources(page: Any, used: dict[bytes, tuple[str, Any]]) -> None:
         from pypdf.generic import DictionaryObject, NameObject
 
-        page_resources = page[NameObject("/Resources")].get_object()
-        key = (id(page_resources), id(resources))
-        if key in self.named:
-            return
-        self.named.add(key)
-        for category, entries in resources.items():
-            entries = entries.get_object()
-            if not isinstance(entries, DictionaryObject) or not entries:
-                continue
-            if category not in page_resources:
-                page_resources[NameObject(category)] = DictionaryObject()
-            target = page_resources[category].get_object()
-            for name, value in entries.items():
-                target[NameObject(f"/{STAMP_PREFIX}{name[1:]}")] = value
+        resources = page[NameObject("/Resources")].get_object()
+        for name, (category, value) in used.items():
+            if category not in resources:
+                resources[NameObject(category)] = DictionaryObject()
+            entries = resources[category].get_object()
+            if (key := "/" + name.decode()) not in entries:
+                entries[NameObject(key)] = value
 
     def place(self, page: Any, shift: float, stamp: Any | None, shared: bool = True) -> None:
         """Move `page`'s content `shift` points sideways (its links too) and draw `stamp` over it,
@@ -462,8 +462,8 @@ class _Stamper:
         writer = self.writer
         after = b"\nQ\n"
         if stamp is not None:
-            content, resources = self._renamed(stamp)
-            self._join_resources(page, resources)
+            content, used = self._renamed(stamp)
+            self._add_resources(page, used)
             after += content
         opening = f"q 1 0 0 1 {shift:.4f} 0 cm\n" if shift else "q\n"
         if not shared:
