@@ -5,13 +5,24 @@ HarfBuzz keeping the original glyph IDs (`RETAIN_GIDS`, `/CIDToGIDMap /Identity`
 content streams of every part name glyphs the same way: the fonts of one face can be replaced
 by a single subset of the original file to the union of the parts' glyphs, with the union of
 their widths (`/W`) and text mappings (`/ToUnicode`). No page's content changes.
+
+Since the join subsets every face anyway, a part need not: laid out within `deferred_fonts()`,
+WeasyPrint writes each face it could only have subset from a file the join can read again as a
+few bytes naming that file (`DEFERRED`), with its widths and text mappings as usual, and
+`merge_fonts` puts the one subset in their place. A part is then smaller and cheaper to write
+(HarfBuzz rebuilds the CJK font's tables once per face per part otherwise).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -102,6 +113,80 @@ def subset(path: str, index: int, glyphs: set[int]) -> bytes:
         harfbuzz.hb_blob_destroy(blob)
 
 
+# A font program left for the join: these bytes, then the JSON of the file's path, face index and size.
+# "OTTO" first: WeasyPrint embeds it as an OpenType (CFF) program, which the subset will be.
+DEFERRED = b"OTTO\0seminar-deferred-font\0"
+_deferring: ContextVar[bool] = ContextVar("deferring", default=False)
+
+
+class StaleFontFile(ValueError):
+    """A part's font file is gone or changed since the part was laid out: its glyph IDs may mean others now."""
+
+
+def deferred(data: bytes) -> tuple[str, int, int] | None:
+    """The (path, face index, size) a deferred font program names; None for a real program."""
+    if not data.startswith(DEFERRED):
+        return None
+    path, index, size = json.loads(data[len(DEFERRED):])
+    return str(path), int(index), int(size)
+
+
+def _same_file(path: str, content: bytes) -> bool:
+    """Whether the file at `path` holds `content` (its size, head and tail: a font file is replaced whole)."""
+    try:
+        if os.path.getsize(path) != len(content):
+            return False
+        with open(path, "rb") as file:
+            head = file.read(65536)
+            file.seek(max(len(content) - 65536, 0))
+            return head == content[:65536] and file.read() == content[-65536:]
+    except OSError:
+        return False
+
+
+def _source(font: Any) -> tuple[str, int, int] | None:
+    """The file a WeasyPrint font is a face of, when the join can subset it in its place: a static
+    CFF face without colour glyphs or glyphs missing from it, found as `merge_fonts` finds it."""
+    if (font.bitmap or font.missing or "CFF " not in font.tables or "fvar" in font.tables
+            or font.png or font.svg or font.colr):
+        return None
+    content = bytes(font.file_content)
+    for bold in (False, True):
+        located = font_file(font.family, bold)
+        if located is not None and located[1] == font.index and _same_file(located[0], content):
+            return located[0], located[1], len(content)
+    return None
+
+
+@cache
+def _defer_in_weasyprint() -> None:
+    """WeasyPrint's `Font.clean` (which subsets) skipped for the faces `_source` finds, within `deferred_fonts()`."""
+    from weasyprint.pdf.fonts import Font
+
+    clean = Font.clean
+
+    def deferring_clean(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:
+        # No glyphs listed: WeasyPrint embeds the whole font and reads its widths from it (forms).
+        if _deferring.get() and to_unicode and (source := _source(self)) is not None:
+            self.file_content = DEFERRED + json.dumps(list(source)).encode()
+            return
+        clean(self, to_unicode, hinting)
+
+    Font.clean = deferring_clean
+
+
+@contextmanager
+def deferred_fonts() -> Iterator[None]:
+    """Within, the PDFs WeasyPrint writes name the font files `merge_fonts` will subset instead of embedding
+    subsets: for parts only, which nothing reads before they are joined."""
+    _defer_in_weasyprint()
+    token = _deferring.set(True)
+    try:
+        yield
+    finally:
+        _deferring.reset(token)
+
+
 def widths(array: Any) -> dict[int, Any]:
     """A `/W` array as glyph → width."""
     found: dict[int, Any] = {}
@@ -170,7 +255,8 @@ def _font_dictionaries(writer: Any, skip: set[int]) -> list[Any]:
 
 
 def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> int:
-    """Replace each WeasyPrint face's per-part subsets by one; returns how many faces were merged.
+    """Replace each WeasyPrint face's per-part subsets (and deferred programs) by one; returns how many
+    faces were merged. Raises `StaleFontFile` when a deferred program's file is not the one it named.
 
     Fonts are grouped by their full name (WeasyPrint's tag is a hash of the font's description).
     The `skip` pages are left alone: an uploaded PDF's pages carry its own fonts, which may bear
@@ -192,11 +278,15 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
                     group.append(reference)
     merged = 0
     for face, references in faces.items():
-        if len(references) < 2:
-            continue
         fonts = [reference.get_object() for reference in references]
         descendants = [font["/DescendantFonts"][0].get_object() for font in fonts]
-        descriptor = descendants[0]["/FontDescriptor"].get_object()
+        descriptors = [descendant["/FontDescriptor"].get_object() for descendant in descendants]
+        sources = {source for d in descriptors if (source := _deferred_source(d)) is not None}
+        if len(references) < 2 and not sources:
+            continue
+        descriptor = descriptors[0]
+        if len(sources) > 1:
+            raise StaleFontFile(f"{face}: parts laid out with different font files {sorted(sources)}")
         if any(str(d.get("/CIDToGIDMap", "/Identity")) != "/Identity" for d in descendants):
             continue
         if "/FontFile3" not in descriptor or descriptor["/FontFile3"].get_object().get("/Subtype") != "/OpenType":
@@ -205,7 +295,14 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
                 for font in fonts]
         if any(mapping is None for mapping in maps):
             continue
-        located = font_file(str(descriptor.get("/FontFamily", "")), face.endswith("-Bold"))  # /TAG+Family-Bold
+        located: tuple[str, int] | None
+        if sources:
+            path, index, size = next(iter(sources))
+            if not os.path.isfile(path) or os.path.getsize(path) != size:
+                raise StaleFontFile(f"{face}: {path} is gone or changed since its parts were laid out")
+            located = path, index
+        else:
+            located = font_file(str(descriptor.get("/FontFamily", "")), face.endswith("-Bold"))  # /TAG+Family-Bold
         if located is None:
             continue
         width: dict[int, Any] = {}
@@ -235,4 +332,22 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
                 if getattr(reference, "idnum", None) in others:
                     dictionary[NameObject(key)] = keep
         merged += 1
+    for fonts in dictionaries:
+        for reference in fonts.values():
+            descendant = reference.get_object().get("/DescendantFonts")
+            if descendant is not None and _deferred_source(descendant[0].get_object()["/FontDescriptor"].get_object()):
+                raise ValueError(f"{reference.get_object().get('/BaseFont')}: a deferred font program was not replaced")
     return merged
+
+
+def _deferred_source(descriptor: Any) -> tuple[str, int, int] | None:
+    """The file a descriptor's deferred program names (None: a real program); only tiny streams are read."""
+    for key in ("/FontFile3", "/FontFile2", "/FontFile"):
+        program = descriptor.get(key)
+        if program is None:
+            continue
+        program = program.get_object()
+        length = program.get("/Length", 0)
+        if int(length.get_object() if hasattr(length, "get_object") else length) <= 4096:
+            return deferred(program.get_data())
+    return None

@@ -10,15 +10,16 @@ Where the book puts them decides the rest, afterwards (`_join`): a part that lan
 page has each page moved sideways by the difference of the binding margins (the text block is as
 wide on both sides: WeasyPrint checks it page by page), its links and named destinations with it,
 and the heads and folios — "— 37 —", the topic or the book's title — are laid out for the whole
-body in one light document of empty pages (`stamps_html`, cached too), each page's drawn in one
-content stream added to the book's page (`_Stamper`). A paper that grows moves the folios after
+body in light documents of empty pages, STAMP_PAGES each (`stamps_html`, cached too), each page's
+drawn in one content stream added to the book's page (`_Stamper`). A paper that grows moves the folios after
 it and nothing else.
 
-The 目录 is laid out last, with the page numbers the body parts gave (`toc_pages`), so the front
-matter's length never moves a body page: printed page 1 is the first body part's right-hand page
-whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
+The 目录 is laid out last (beside the stamps), with the page numbers the body parts gave
+(`toc_pages`), so the front matter's length never moves a body page: printed page 1 is the first
+body part's right-hand page whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
-placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`). The
+placeholder pages, and each font face gets one subset of its file (`fontmerge.py`): the parts are
+written without font programs, naming their files instead (`fontmerge.deferred_fonts`). The
 file is written with its small objects packed in object streams, as WeasyPrint writes (`pdfwrite.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
@@ -29,6 +30,7 @@ per-paper isolation and notices.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -48,12 +50,12 @@ from seminar import i18n
 from seminar.i18n import _, use_locale
 from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
-from seminar.proceedings.fontmerge import merge_fonts
+from seminar.proceedings.fontmerge import StaleFontFile, deferred_fonts, merge_fonts
 from seminar.proceedings.pdfpages import lay_in_uploads, set_page_labels
 from seminar.proceedings.pdfwrite import write_packed
 from seminar.proceedings.styles import HouseStyle, font_face_css
 
-CACHE_VERSION = "parts-2"
+CACHE_VERSION = "parts-3"  # 3: fonts deferred to the join (`fontmerge.deferred_fonts`)
 PX = 0.75  # CSS px → PDF points
 # Fixed in every part's HTML (the parts are cached): the file's own date is set when joining.
 PART_CREATED = "2000-01-01T00:00:00+00:00"
@@ -157,7 +159,8 @@ def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.
             outside = [link for link in page.links if link[0] == "internal" and link[1] not in here]
             links += [[index, target, *rect] for _kind, target, rect, _box in outside]
             page.links = [link for link in page.links if link not in outside]
-        pdf = document.copy(pages).write_pdf()
+        with deferred_fonts():  # the join subsets each face once, for all parts (`fontmerge.py`)
+            pdf = document.copy(pages).write_pdf()
     return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
                 fetcher.opened, frames)
 
@@ -238,59 +241,90 @@ def bound_cache_root(root: Path, limit: int = CACHE_ROOT_BYTES, keep: Path | Non
             total -= sizes[path]
 
 
-def _key(html: str, drop: int, base_url: str, style: HouseStyle, stamped: bool) -> str:
+@functools.cache
+def _key_base(base_url: str, style: HouseStyle, stylesheets: bytes) -> Any:
+    """The hash of what every part of a build shares: versions, base URL, house style, stylesheets."""
     from weasyprint import __version__ as weasyprint_version
 
+    digest = hashlib.sha256()
+    for item in (CACHE_VERSION, weasyprint_version, base_url, style.value, font_face_css(style)):
+        digest.update(item.encode() + b"\0")
+    digest.update(stylesheets)
+    return digest
+
+
+def _keys() -> Callable[[Job], str]:
+    """A build's cache keys, by job: everything that decides a part's pages (the stylesheets read once a build)."""
     from seminar.proceedings.typeset import stylesheet_paths
 
-    digest = hashlib.sha256()
-    for item in (CACHE_VERSION, weasyprint_version, base_url, str(drop), str(stamped), style.value, font_face_css(style)):
-        digest.update(item.encode() + b"\0")
-    for path in stylesheet_paths():
-        digest.update(path.read_bytes())
-    digest.update(html.encode())
-    return digest.hexdigest()
+    stylesheets = hashlib.sha256(b"".join(path.read_bytes() for path in stylesheet_paths())).digest()
+
+    def key(job: Job) -> str:
+        html, drop, base_url, style, stamped = job
+        digest = _key_base(base_url, style, stylesheets).copy()
+        digest.update(f"{drop}\0{stamped}\0".encode())
+        digest.update(html.encode())
+        return digest.hexdigest()
+
+    return key
 
 
-def workers() -> int:
+def worker_count() -> int:
     """Worker processes for a build's parts: one per core this process may use."""
     return len(os.sched_getaffinity(0))
 
 
 Job = tuple[str, int, str, HouseStyle, bool]  # lay_out's arguments
+# The body's heads and folios are laid out in documents of this many pages.
+STAMP_PAGES = 128
 # Worker processes take seconds to start (Python, WeasyPrint, the fonts): worth it from about this
 # much HTML to lay out (some 300 pages); less is laid out in the building process.
 POOL_CHARACTERS = 300_000
 
 
-def _lay_out_all(jobs: dict[str, Job], processes: int, on_part: Callable[[str, int], None]) -> Iterator[tuple[str, Laid]]:
-    """Each job laid out, in this process when there is little, else in `processes` spawned workers
-    (the longest first, so that none is left alone at the end); as each is done."""
-    if processes <= 1 or len(jobs) <= 1 or sum(len(job[0]) for job in jobs.values()) < POOL_CHARACTERS:
-        for name, job in jobs.items():
-            result = lay_out(*job)
-            on_part(name, result.pages)
-            yield name, result
-        return
-    pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with_parent)
-    try:
+class _Workers:
+    """Lays parts out in this process when there is little (a rebuild), else in `processes` spawned workers,
+    kept for the build's later parts once started."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool: ProcessPoolExecutor | None = None
+
+    def lay_out(self, jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> Iterator[tuple[str, Laid]]:
+        """Each job laid out, as each is done (in the pool the longest first, so that none is left alone at the end)."""
+        if self.pool is None and (self.processes <= 1 or len(jobs) <= 1
+                                  or sum(len(job[0]) for job in jobs.values()) < POOL_CHARACTERS):
+            for name, job in jobs.items():
+                result = lay_out(*job)
+                on_part(name, result.pages)
+                yield name, result
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=min(self.processes, len(jobs)), initializer=exit_with_parent,
+                                            mp_context=multiprocessing.get_context("spawn"))
         futures: dict[Future[Laid], str] = {
-            pool.submit(lay_out, *job): name for name, job in sorted(jobs.items(), key=lambda item: -len(item[1][0]))
+            self.pool.submit(lay_out, *job): name for name, job in sorted(jobs.items(), key=lambda item: -len(item[1][0]))
         }
         for future in as_completed(futures):
             result = future.result()
             on_part(futures[future], result.pages)
             yield futures[future], result
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # the whole-book build takes over; these are not waited for
-        raise
-    pool.shutdown()
+
+    def close(self, failed: bool) -> None:
+        if self.pool is not None:
+            # After a failure the whole-book build takes over: the other parts are not waited for.
+            self.pool.shutdown(wait=not failed, cancel_futures=failed)
 
 
-def stamps_html(spec: BookSpec, heads: list[str | None]) -> str:
-    """The body's running heads and folios: one empty page per body page, on the same side and with the
-    same folio, whose head says `heads[i]` (None: a page without head or folio, as a divider)."""
+def stamps_drop(start: int) -> int:
+    """The context pages before a stamps document's first page: one, and a blank one for a right-hand start."""
+    return 1 if start % 2 else 2
+
+
+def stamps_html(spec: BookSpec, heads: list[str | None], start: int = 0) -> str:
+    """The body's running heads and folios from its page `start` (0: printed page 1): one empty page per
+    body page, on the same side and with the same folio, whose head says `heads[i]` (None: a page without
+    head or folio, as a divider); after `stamps_drop(start)` context pages, dropped."""
     chinese = is_chinese(spec.locale)
     pages = Markup("").join(
         Markup('<div class="stamp stamp-bare"></div>') if head is None
@@ -298,11 +332,13 @@ def stamps_html(spec: BookSpec, heads: list[str | None]) -> str:
         for head in heads
     )
     return Markup(
-        '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+        '<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        "<style>@page :nth({first}) {{ counter-reset: page {folio}; }}</style></head><body>"
         '<div class="stamps" data-book-title="{title}" data-folio-before="{before}" data-folio-after="{after}">'
-        "{pages}</div></body></html>"
-    ).format(lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"), title=spec.title, before="— " if chinese else "",
-             after=" —" if chinese else "", pages=pages)
+        '<div class="stamp stamp-bare part-context-{side}"></div>{pages}</div></body></html>'
+    ).format(lang=i18n.HTML_LANG.get(spec.locale, "zh-Hans"), first=stamps_drop(start) + 1, folio=start + 1,
+             title=spec.title, before="— " if chinese else "", after=" —" if chinese else "", pages=pages,
+             side="left" if start % 2 else "right")
 
 
 @dataclass
@@ -329,29 +365,43 @@ def typeset_parts(
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
     uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
     counts = {number: pdf_page_count(data) for number, data in uploads.items()}
-    style = spec.house_style
 
     def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
         return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
                          created=dt.datetime.fromisoformat(PART_CREATED))
 
-    def cached(job: Job) -> tuple[Laid, bool]:
-        """The part from the cache, else laid out here; whether it was laid out."""
-        key = _key(*job)
-        if (found := cache.get(key)) is not None:
-            return found, False
-        found = lay_out(*job)
-        cache.put(key, found)
-        return found, True
+    workers = _Workers(processes or worker_count())
+    try:
+        result = _typeset_parts(spec, cache, workers, html_of, base_url, on_part, uploads, created)
+    except BaseException:
+        workers.close(failed=True)
+        raise
+    workers.close(failed=False)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _typeset_parts(
+    spec: BookSpec, cache: PartCache, workers: _Workers, html_of: Callable[..., str], base_url: str,
+    on_part: Callable[[str, int], None], uploads: dict[int, bytes], created: dt.datetime | None,
+) -> PartsResult:
+    style = spec.house_style
+    key = _keys()
+
+    def lay_out_missing(jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> tuple[dict[str, Laid], list[str]]:
+        """Each job's part from the cache, the others laid out together and cached; which were laid out."""
+        keys = {name: key(job) for name, job in jobs.items()}
+        laid = {name: found for name in jobs if (found := cache.get(keys[name])) is not None}
+        missing = {name: job for name, job in jobs.items() if name not in laid}
+        for name, result in workers.lay_out(missing, on_part):
+            cache.put(keys[name], result)
+            laid[name] = result
+        return laid, list(missing)
 
     # The body parts: each depends only on its HTML; the missing ones laid out together.
     parts = book_parts(spec)
     jobs: dict[str, Job] = {part.name: (html_of(part.name), CONTEXT_PAGES, base_url, style, True) for part in parts}
-    laid = {name: cache.get(_key(*job)) for name, job in jobs.items()}
-    missing = {name: job for name, job in jobs.items() if laid[name] is None}
-    for name, result in _lay_out_all(missing, processes or workers(), on_part):
-        cache.put(_key(*missing[name]), result)
-        laid[name] = result
+    laid, missing = lay_out_missing(jobs, on_part)
     # Placed in the body, numbered from its first page (printed page 1, a right-hand page).
     body: list[tuple[int, Laid]] = []  # (first page's index in the body, the part) — blanks in between
     length = 0
@@ -359,30 +409,45 @@ def typeset_parts(
         if part.right and length % 2:
             length += 1  # a blank back
         placed = laid[part.name]
-        assert placed is not None
         body.append((length, placed))
         length += placed.pages
     frames: list[list[Any] | None] = [None] * length
     for start, result in body:
         frames[start:start + result.pages] = result.frames
-    stamps, _new = cached((stamps_html(spec, [frame[2] if frame else None for frame in frames]), 0, base_url, style, False))
+    # An element split over pages has its anchor on each: the first is where it starts.
+    toc_pages = {name: page + 1 for name, (page, _point) in _first_anchors(body).items()}
+    # Then the heads and folios, in documents of STAMP_PAGES pages (laid out side by side, and those before
+    # a paper that grew are kept), and the front matter: all at once.
+    heads = [frame[2] if frame else None for frame in frames]
+    tail: dict[str, Job] = {
+        f"stamps-{start}": (stamps_html(spec, heads[start:start + STAMP_PAGES], start), stamps_drop(start), base_url,
+                            style, False)
+        for start in range(0, length, STAMP_PAGES)
+    }
+    tail["front"] = (html_of("front", toc_pages), 0, base_url, style, False)
+    done, tail_laid_out = lay_out_missing(tail, lambda name, pages: None)
+    front = done.pop("front")
+    stamps = [done[name] for name in tail if name in done]
+    stamp_frames = [frame for chunk in stamps for frame in chunk.frames]
     shifts = [0.0] * length  # CSS px each page moves sideways: laid out on one side, printed on the other
     for index, frame in enumerate(frames):
         if frame is not None:
-            margin, width, _head = stamps.frames[index]
+            margin, width, _head = stamp_frames[index]
             if abs(width - frame[1]) > 0.01:
                 raise ValueError(f"body page {index + 1}: the text block is {frame[1]} px wide, {width} px on its side")
             shifts[index] = margin - frame[0]
-    # An element split over pages has its anchor on each: the first is where it starts.
-    toc_pages = {name: page + 1 for name, (page, _point) in _first_anchors(body).items()}
-    front, front_laid_out = cached((html_of("front", toc_pages), 0, base_url, style, False))
     body_start = front.pages + front.pages % 2
-    pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+    try:
+        pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+    except StaleFontFile:
+        # A font file replaced since these parts were laid out: none is kept, the next build lays them out anew.
+        cache.used.clear()
+        cache.prune()
+        raise
     every = [front] + [result for _start, result in body]
     warnings = [warning for result in every for warning in result.warnings]
-    laid_out = [name for name in jobs if name in missing] + (["front"] if front_laid_out else [])
-    return PartsResult(pdf, body_start + length, laid_out, list(dict.fromkeys(warnings)),
-                       time.perf_counter() - started, every)
+    laid_out = [name for name in jobs if name in missing] + (["front"] if "front" in tail_laid_out else [])
+    return PartsResult(pdf, body_start + length, laid_out, list(dict.fromkeys(warnings)), 0.0, every)
 
 
 def _first_anchors(placed: list[tuple[int, Laid]]) -> dict[str, tuple[int, list[float]]]:
@@ -415,8 +480,9 @@ class _Stamper:
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
-        # Per stamps resources: what finds their names in a content stream, and by name its category and value.
-        self.resources: dict[int, tuple[Any, dict[bytes, tuple[str, Any]]]] = {}
+        # Per stamps resources: what finds their names in a content stream, the prefix its names get (one per
+        # stamps document: a part's pages may take their stamps from two), and by name its category and value.
+        self.resources: dict[int, tuple[Any, bytes, dict[bytes, tuple[str, Any]]]] = {}
         self.moves: dict[str, Any] = {}  # the page's content moved this far: its opening stream, shared
 
     def _renamed(self, stamp: Any) -> tuple[bytes, dict[bytes, tuple[str, Any]]]:
@@ -433,13 +499,14 @@ class _Stamper:
                      if isinstance(found := entries.get_object(), DictionaryObject) for name, value in found.items()}
             names = sorted(named, key=len, reverse=True)
             pattern = re.compile(rb"/(" + b"|".join(re.escape(name) for name in names) + rb")" + _NAME_END)
-            self.resources[id(source)] = (pattern if names else None, named)
-        pattern, named = self.resources[id(source)]
+            prefix = f"{STAMP_PREFIX}{len(self.resources)}".encode()
+            self.resources[id(source)] = (pattern if names else None, prefix, named)
+        pattern, prefix, named = self.resources[id(source)]
         content = stamp.get_contents().get_data()
         if pattern is None:
             return content, {}
-        used = {STAMP_PREFIX.encode() + name: named[name] for name in set(pattern.findall(content))}
-        return pattern.sub(b"/" + STAMP_PREFIX.encode() + rb"\1", content), used
+        used = {prefix + name: named[name] for name in set(pattern.findall(content))}
+        return pattern.sub(b"/" + prefix + rb"\1", content), used
 
     @staticmethod
     def _add_resources(page: Any, used: dict[bytes, tuple[str, Any]]) -> None:
@@ -496,7 +563,7 @@ def _shift_named_destinations(writer: Any, shifts: dict[int, float]) -> None:
             destination[2] = FloatObject(float(destination[2]) + shift)
 
 
-def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: Laid,
+def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: list[Laid],
           shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
     """The parts in one file, blank backs where a part starts on a right-hand page, each body page on its
     side with its head and folio; the uploaded PDFs' pages, the outline, the 目录's links, the metadata
@@ -521,12 +588,13 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
     uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
-    stamp_pages = PdfReader(io.BytesIO(stamps.pdf)).pages
+    stamp_pages = [page for chunk in stamps for page in PdfReader(io.BytesIO(chunk.pdf)).pages]
+    stamp_frames = [frame for chunk in stamps for frame in chunk.frames]
     stamper = _Stamper(writer)
     moved: dict[int, float] = {}  # points, by page object number
     for index in range(length):
-        if stamps.frames[index][2] is not None or shifts[index]:
-            stamp = stamp_pages[index] if stamps.frames[index][2] is not None else None
+        if stamp_frames[index][2] is not None or shifts[index]:
+            stamp = stamp_pages[index] if stamp_frames[index][2] is not None else None
             page = writer.pages[body_start + index]
             stamper.place(page, shifts[index] * PX, stamp, shared=body_start + index not in uploaded)
             if shifts[index] and (reference := page.indirect_reference) is not None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from seminar.proceedings import parts
+from seminar.proceedings import fontmerge, parts
 from seminar.proceedings.book import BookSpec
 from seminar.proceedings.styles import HouseStyle
 from seminar.proceedings.typeset import typeset
@@ -105,12 +105,22 @@ def build(spec: BookSpec, cache: Path) -> tuple[bytes, list[str]]:
     return result.pdf, result.report.parts_laid_out
 
 
+# The body's heads and folios in documents of 7 pages: some start on a left-hand page.
+STAMP_PAGES = 7
+
+
+@pytest.fixture(autouse=True)
+def stamps_in_short_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parts, "STAMP_PAGES", STAMP_PAGES)
+
+
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BookSpec, Path, bytes, list[str]]:
     spec = parts_book()
     cache = tmp_path_factory.mktemp("parts")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parts, "POOL_CHARACTERS", 0)  # laid out in worker processes, as a big book's are
+        patch.setattr(parts, "STAMP_PAGES", STAMP_PAGES)
         pdf, laid_out = build(spec, cache)
     return spec, cache, pdf, laid_out
 
@@ -192,6 +202,59 @@ def test_the_parts_directory_keeps_only_the_parts_of_the_last_build(
     after = set(copy.iterdir())
     assert len(before - after) == 2 and len(after - before) == 2 and len(after) == len(before)
 
+
+def font_programs(pdf: bytes) -> dict[str, list[bytes]]:
+    """Each Type0 font's program, by the font's name."""
+    found: dict[str, list[bytes]] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            if font["/Subtype"] == "/Type0":
+                descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                program = descriptor["/FontFile3"].get_object()
+                found.setdefault(str(font["/BaseFont"]), []).append(program.get_data())
+    return found
+
+
+def test_parts_name_their_font_files_and_the_book_embeds_one_subset_per_face(
+    first_build: tuple[BookSpec, Path, bytes, list[str]],
+) -> None:
+    """A part carries no font program, only the file the join subsets once per face (`fontmerge.py`)."""
+    _spec, cache, pdf, _laid_out = first_build
+    for path in cache.glob("*.pdf"):
+        for name, programs in font_programs(path.read_bytes()).items():
+            assert all(fontmerge.deferred(program) is not None for program in programs), (path.name, name)
+    programs = font_programs(pdf)
+    assert {name.split("+")[1] for name in programs} >= {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold"}
+    for program in (program for found in programs.values() for program in found):
+        assert fontmerge.deferred(program) is None and program.startswith(b"OTTO") and len(program) > 1000
+
+
+def test_a_font_file_changed_under_the_parts_sends_the_book_to_one_pass_and_its_parts_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A part's glyph IDs are those of the file it was laid out with: a replaced file cannot stand in."""
+    spec = parts_book()
+    found = fontmerge.font_file("Noto Serif CJK SC", False)
+    assert found is not None
+    copy = tmp_path / "NotoSerifCJK.ttc"
+    shutil.copyfile(found[0], copy)
+    original = fontmerge.font_file
+
+    def font_file(family: str, bold: bool) -> tuple[str, int] | None:
+        located = original(family, bold)
+        return (str(copy), located[1]) if located is not None and located[0] == found[0] else located
+
+    monkeypatch.setattr(fontmerge, "font_file", font_file)
+    cache = tmp_path / "parts"
+    build(spec, cache)
+    with copy.open("ab") as file:
+        file.write(b"\0")  # another version of the font
+    result = typeset(spec, parts_cache=cache)
+    assert result.report.parts_laid_out is None and "StaleFontFile" in caplog.text  # typeset whole
+    assert_same_book(typeset(spec).pdf, result.pdf)
+    assert list(cache.iterdir()) == []  # the next build lays every part out again
+    assert "paper-13" in build(spec, cache)[1]
 
 
 def test_a_part_that_fails_sends_the_book_back_to_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
