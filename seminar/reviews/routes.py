@@ -31,7 +31,6 @@ from seminar.web import actor, flash, form, redirect, render, seminar_page, sign
 if TYPE_CHECKING:
     from seminar.reviews.models import Assignment, Criterion, Review
     from seminar.seminars.models import Seminar
-    from seminar.submissions.models import Paper
 
 
 async def mine(request: Request) -> Response:
