@@ -36,7 +36,7 @@ def get(url: str, timeout: float = 120) -> bytes:
         return bytes(response.read())
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
+def wait_for(url: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

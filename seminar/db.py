@@ -5,6 +5,7 @@ a hand-written query for the few that every signed-in request sends."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -169,6 +170,10 @@ def _sqlite_placeholders(sql: str) -> str:
     return re.sub(r"\$(\d+)", r"?\1", sql)
 
 
+# Where a hand-written query locks the rows of one of its parts (`rows(..., for_update=True)`).
+LOCK = "{for_update}"
+
+
 async def rows(sql: str, values: Sequence[Any], for_update: bool = False) -> Sequence[Any]:
     """The rows of a hand-written query, each read by column name (`row["id"]`, `Model._init_from_db(**row)`).
 
@@ -177,17 +182,48 @@ async def rows(sql: str, values: Sequence[Any], for_update: bool = False) -> Seq
     both databases (SQLite's `?1`, `?2`…), and may repeat. The query goes through the ORM's connection
     (the request's transaction, if any), so it is logged and counted like the ORM's own.
     `for_update`: the rows found are locked until the transaction ends (PostgreSQL; SQLite locks the
-    whole file for a transaction's writes, as `select_for_update` does there).
+    whole file for a transaction's writes, as `select_for_update` does there): those of the whole
+    query, or, where the query says `LOCK` (after a part's WHERE), those of each part so marked.
     """
     from tortoise import connections
 
     connection = connections.get("default")
-    if connection.capabilities.dialect == "sqlite":
+    postgres = connection.capabilities.dialect != "sqlite"
+    if not postgres:
         sql = _sqlite_placeholders(sql)
-    elif for_update:
+    if LOCK in sql:
+        sql = sql.replace(LOCK, "FOR UPDATE" if postgres and for_update else "")
+    elif postgres and for_update:
         sql += " FOR UPDATE"
     _count, found = await connection.execute_query(sql, list(values))
     return found
+
+
+def is_sqlite() -> bool:
+    """Whether the site's database is SQLite (else PostgreSQL), for the few hand-written queries that differ."""
+    from tortoise import connections
+
+    return connections.get("default").capabilities.dialect == "sqlite"
+
+
+@functools.cache
+def json_rows(model: type[Model], alias: str, where: str, sqlite: bool) -> str:
+    """A subquery that gives every row of `model`'s table that `where` finds (SQL on `alias`) as one
+    JSON array of objects by column name, in no set order; `from_json` makes the instances. For a
+    list beside a query's single row (the review page's criteria), instead of a query of its own."""
+    table = model._meta.db_table
+    pairs = ", ".join(f"'{column}', {alias}.\"{column}\"" for column in model._meta.fields_db_projection.values())
+    if sqlite:
+        return f"(SELECT json_group_array(json_object({pairs})) FROM \"{table}\" {alias} WHERE {where})"
+    return f"(SELECT json_agg(json_build_object({pairs})) FROM \"{table}\" {alias} WHERE {where})"
+
+
+def from_json(model: type[M], value: str | None) -> list[M]:
+    """The instances in a column of `json_rows` (NULL when PostgreSQL found none), built as the ORM
+    builds a query's own. Only for models whose columns JSON keeps as they are (numbers, text)."""
+    projection = model._meta.fields_db_projection
+    return [model._init_from_db(**{name: found[column] for name, column in projection.items()})
+            for found in json.loads(value or "[]")]
 
 
 def selected(model: type[Model], alias: str, prefix: str = "") -> str:

@@ -9,6 +9,7 @@ in speaking order), then the official order of their cities, then their numbers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from seminar.agenda.models import AgendaRelease
 from seminar.agenda.program import ProgramDay
 from seminar.agenda.queries import program as agenda_program
 from seminar.agenda.snapshot import agenda_from_data
-from seminar.db import column
+from seminar.db import column, instance, rows, selected
 from seminar.i18n import DEFAULT_LOCALE, _, use_locale
 from seminar.permissions import Actor, can_manage_proceedings, can_see_authors_in_book, can_write_commentary
 from seminar.proceedings.book import (
@@ -406,9 +407,19 @@ async def manage_page(seminar: Seminar) -> dict[str, Any]:
 async def published_build(
     seminar: Seminar, volume: int | None, kind: BuildKind = BuildKind.BOOK
 ) -> ProceedingsBuild | None:
-    builds = ProceedingsBuild.filter(seminar_id=seminar.id, kind=kind, published=True, status=BuildStatus.DONE)
-    builds = builds.filter(volume__isnull=True) if volume is None else builds.filter(volume=volume)
-    return await builds.order_by("-published_at", "-id").first()
+    """The book (or `volume`) as last published: one hand-written query (every download asks it)."""
+    found = await rows(_published_build_sql(volume is None),
+                       [seminar.id, kind.value, BuildStatus.DONE.value, *([] if volume is None else [volume])])
+    return instance(ProceedingsBuild, found[0]) if found else None
+
+
+@functools.cache
+def _published_build_sql(whole_book: bool) -> str:
+    return f"""
+        SELECT {selected(ProceedingsBuild, "b")} FROM proceedings_build b
+        WHERE b.seminar_id = $1 AND b.kind = $2 AND b.published AND b.status = $3
+          AND {"b.volume IS NULL" if whole_book else "b.volume = $4"}
+        ORDER BY b.published_at DESC, b.id DESC LIMIT 1"""
 
 
 async def published_volumes(seminar: Seminar) -> list[ProceedingsBuild]:

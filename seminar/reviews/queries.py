@@ -19,7 +19,7 @@ from tortoise.queryset import QuerySet
 
 from seminar import i18n
 from seminar.accounts.models import Role, RoleName, Unit, User
-from seminar.db import attach, column, instance, rows, selected
+from seminar.db import attach, column, from_json, instance, is_sqlite, json_rows, rows, selected
 from seminar.i18n import _
 from seminar.mail.models import MailWording
 from seminar.permissions import Actor, can_bid_on, can_review_paper, can_see_reviews_of, can_write_review
@@ -146,32 +146,63 @@ async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequ
 
 
 @functools.cache
-def _review_paper_sql() -> str:
+def _review_paper_sql(page: bool, sqlite: bool) -> str:
+    """The reviewer's paper with its topic, city, their assignment, review and the seminar's criteria;
+    for the `page`, also the review settings and the latest manuscript as reviewers know it."""
+    columns = [selected(Paper, "p"), selected(Topic, "t", "topic."), selected(Unit, "c", "city."),
+               selected(Assignment, "a", "assignment."), selected(Review, "r", "review."),
+               f'{json_rows(Criterion, "k", "k.seminar_id = $1", sqlite)} AS "criteria"']
+    joins = ""
+    if page:
+        columns += [selected(ReviewSettings, "s", "settings."), selected(Manuscript, "m", "manuscript.")]
+        joins = f"""
+        LEFT JOIN review_settings s ON s.seminar_id = $1
+        LEFT JOIN manuscript m ON m.id = ({_LATEST_REVIEWED_MANUSCRIPT.format(paper="p.id")})"""
     return f"""
-        SELECT {selected(Paper, "p")}, {selected(Topic, "t", "topic.")}, {selected(Unit, "c", "city.")},
-               {selected(Assignment, "a", "assignment.")}, {selected(Review, "r", "review.")}
+        SELECT {", ".join(columns)}
         FROM paper p
         LEFT JOIN topic t ON t.id = p.topic_id
         LEFT JOIN unit c ON c.id = p.city_id
         LEFT JOIN review_assignment a ON a.paper_id = p.id AND a.reviewer_id = $3
-        LEFT JOIN review r ON r.assignment_id = a.id
+        LEFT JOIN review r ON r.assignment_id = a.id{joins}
         WHERE p.seminar_id = $1 AND p.number = $2"""
 
 
-async def review_paper_or_404(actor: Actor, seminar: Seminar, number: int) -> tuple[Paper, Assignment, Review | None]:
+@dataclass(frozen=True)
+class ReviewerPaper:
+    """A paper as its reviewer's pages load it, with the seminar's criteria in their order (none
+    before the first review page has created them); `settings` and `manuscript` for the review page
+    (`page=True`), else None."""
+
+    paper: Paper
+    assignment: Assignment
+    review: Review | None
+    criteria: list[Criterion]
+    settings: ReviewSettings | None = None
+    manuscript: Manuscript | None = None
+
+
+async def review_paper_or_404(actor: Actor, seminar: Seminar, number: int, page: bool = False) -> ReviewerPaper:
     """A paper the reviewer is assigned to and free of conflict (or 404 as if it did not exist), with its
-    topic and city, the reviewer's assignment and their review once begun: one query, as every save
-    of the review page's autosave sends it."""
+    topic and city, the reviewer's assignment, their review once begun and the seminar's criteria: one
+    query, as every save of the review page's autosave sends it; with `page`, the review page's
+    settings and manuscript in it too."""
     assert actor.user is not None, "the pages are for signed-in reviewers"
-    found = await rows(_review_paper_sql(), [seminar.id, number, actor.user.id])
+    found = await rows(_review_paper_sql(page, is_sqlite()), [seminar.id, number, actor.user.id])
     paper = instance(Paper, found[0]) if found else None
     if paper is None or not can_review_paper(actor, paper):
         raise HTTPException(status_code=404)
-    attach(paper, "topic", instance(Topic, found[0], "topic."))
-    attach(paper, "city", instance(Unit, found[0], "city."))
-    assignment = instance(Assignment, found[0], "assignment.")
+    row = found[0]
+    attach(paper, "topic", instance(Topic, row, "topic."))
+    attach(paper, "city", instance(Unit, row, "city."))
+    assignment = instance(Assignment, row, "assignment.")
     assert assignment is not None, "an assigned paper (`can_review_paper`)"
-    return paper, assignment, instance(Review, found[0], "review.")
+    criteria = sorted(from_json(Criterion, row["criteria"]), key=lambda c: (c.position, c.id))
+    if not page:
+        return ReviewerPaper(paper, assignment, instance(Review, row, "review."), criteria)
+    settings = instance(ReviewSettings, row, "settings.") or ReviewSettings(seminar_id=seminar.id)
+    return ReviewerPaper(paper, assignment, instance(Review, row, "review."), criteria, settings,
+                         instance(Manuscript, row, "manuscript."))
 
 
 async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
@@ -239,13 +270,19 @@ async def bids_of(seminar: Seminar, user: User) -> dict[int, str]:
     return {int(paper_id): str(preference) for paper_id, preference in rows}
 
 
+# The id of a paper's latest manuscript as its reviewers know it: final versions (定稿) sent after the
+# decision are the organizers' and the book's business, so reviewers keep the version they reviewed.
+_LATEST_REVIEWED_MANUSCRIPT = """
+    SELECT latest.id FROM manuscript latest
+    WHERE latest.paper_id = {paper} AND latest.id NOT IN (SELECT manuscript_id FROM final_version WHERE paper_id = {paper})
+    ORDER BY latest.version DESC LIMIT 1"""
+
+
 async def latest_reviewed_manuscript(paper: Paper) -> Manuscript | None:
-    """The paper's latest manuscript as its reviewers know it: final versions (定稿) sent after the decision
-    are the organizers' and the book's business, so reviewers keep the version they reviewed."""
+    """The paper's latest manuscript as its reviewers know it (`_LATEST_REVIEWED_MANUSCRIPT`)."""
     found = await rows(f"""
         SELECT {selected(Manuscript, "m")} FROM manuscript m
-        WHERE m.paper_id = $1 AND m.id NOT IN (SELECT manuscript_id FROM final_version WHERE paper_id = $1)
-        ORDER BY m.version DESC LIMIT 1""", [paper.id])
+        WHERE m.id = ({_LATEST_REVIEWED_MANUSCRIPT.format(paper="$1")})""", [paper.id])
     return instance(Manuscript, found[0]) if found else None
 
 
@@ -258,11 +295,12 @@ async def latest_manuscript(paper: Paper) -> tuple[Manuscript, bytes] | None:
     return latest, bytes(blob.content)
 
 
-async def review_page(
-    actor: Actor, seminar: Seminar, paper: Paper, assignment: Assignment, review: Review | None, criteria: list[Criterion]
-) -> dict[str, Any]:
-    """What the review page shows besides the form: the paper, its manuscript, and fellow reviews when `can_see_reviews_of`."""
-    settings = await settings_of(seminar)
+async def review_page(actor: Actor, seminar: Seminar, loaded: ReviewerPaper, criteria: list[Criterion]) -> dict[str, Any]:
+    """What the review page shows besides the form: the paper, its manuscript, and fellow reviews when
+    `can_see_reviews_of`. `loaded`: the paper as loaded for the page (`review_paper_or_404(page=True)`),
+    `review` in it replaced by the one just saved, if any."""
+    paper, assignment, review, settings = loaded.paper, loaded.assignment, loaded.review, loaded.settings
+    assert settings is not None, "the paper loaded for the page (`review_paper_or_404(page=True)`)"
     own_submitted = review is not None and review.status is ReviewStatus.SUBMITTED
     others: list[Review] = []
     if can_see_reviews_of(actor, paper, own_submitted, settings.reviews_visible_after_own):
@@ -280,7 +318,7 @@ async def review_page(
         "others_hidden": not others and settings.reviews_visible_after_own and not own_submitted,
         "show_identity": show_identity,
         "authors": await Author.filter(paper_id=paper.id).order_by("position") if show_identity else [],
-        "manuscript": await latest_reviewed_manuscript(paper),
+        "manuscript": loaded.manuscript,
         "is_open": rules.is_review_open(i18n.local_now(), seminar.review_deadline),
         # Withdrawn by its city: the page shows the paper and the reviewer's draft, read-only.
         "withdrawn": paper.status is PaperStatus.WITHDRAWN,

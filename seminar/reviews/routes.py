@@ -8,7 +8,7 @@ form) and `decision_routes` (progress, ranking, decisions and their mails).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -31,7 +31,6 @@ from seminar.web import actor, flash, form, redirect, render, seminar_page, sign
 if TYPE_CHECKING:
     from seminar.reviews.models import Assignment, Criterion, Review
     from seminar.seminars.models import Seminar
-    from seminar.submissions.models import Paper
 
 
 async def mine(request: Request) -> Response:
@@ -92,11 +91,16 @@ async def bids(request: Request) -> Response:
     }, status_code=form_status(request))
 
 
-async def _reviewer_paper(request: Request) -> tuple[Seminar, Paper, Assignment, Review | None]:
-    """The seminar, the paper in the path (404 unless the reviewer may review it), their assignment and review."""
+async def _reviewer_paper(request: Request, page: bool = False) -> tuple[Seminar, queries.ReviewerPaper]:
+    """The seminar, the paper in the path (404 unless the reviewer may review it), their assignment,
+    review and the criteria; with `page`, what the review page shows besides (`review_paper_or_404`)."""
     seminar = await seminar_page(request, can_review, refused=404)
-    paper, assignment, review = await queries.review_paper_or_404(actor(request), seminar, request.path_params["number"])
-    return seminar, paper, assignment, review
+    return seminar, await queries.review_paper_or_404(actor(request), seminar, request.path_params["number"], page)
+
+
+async def _criteria(seminar: Seminar, loaded: queries.ReviewerPaper) -> list[Criterion]:
+    """The seminar's criteria as loaded with the paper, created from the defaults the first time."""
+    return loaded.criteria or await actions.ensure_criteria(seminar)
 
 
 def _review_form_data(review: Review | None) -> dict[str, Any]:
@@ -127,11 +131,11 @@ class ReviewPost:
     criteria: list[Criterion]
 
 
-async def _read_review_post(request: Request, seminar: Seminar) -> ReviewPost:
+async def _read_review_post(request: Request, seminar: Seminar, loaded: queries.ReviewerPaper) -> ReviewPost:
     review_form = await bind(ReviewForm, request)
     review_form.validate()
     data = await form(request)
-    criteria = await actions.ensure_criteria(seminar)
+    criteria = await _criteria(seminar, loaded)
     specs = queries.criterion_specs(criteria)
     typed = {c.key: str(data.get(f"score-{c.key}", "")) for c in specs}
     scores, problems = rules.read_scores(typed, specs)
@@ -154,12 +158,13 @@ def _marks(review_form: ReviewForm, problems: dict[str, str]) -> dict[str, str]:
 
 
 async def _render_review(
-    request: Request, seminar: Seminar, paper: Paper, assignment: Assignment, review: Review | None,
+    request: Request, seminar: Seminar, loaded: queries.ReviewerPaper, review: Review | None,
     review_form: ReviewForm, typed: dict[str, str], status_code: int = 200,
 ) -> Response:
-    """The review page; scores that are no valid score are marked in their row and left out of the total."""
-    criteria = await actions.ensure_criteria(seminar)
-    context = await queries.review_page(actor(request), seminar, paper, assignment, review, criteria)
+    """The review page (`review`: the one just stored, if any, else as loaded); scores that are no valid
+    score are marked in their row and left out of the total."""
+    criteria = await _criteria(seminar, loaded)
+    context = await queries.review_page(actor(request), seminar, replace(loaded, review=review), criteria)
     scores, problems = rules.read_scores(typed, queries.criterion_specs(criteria))
     return render(request, "reviews/review.html", {
         **context, "form": review_form, "typed": typed, "score_problems": problems, "valid_total": sum(scores.values()),
@@ -182,11 +187,12 @@ async def review_page(request: Request) -> Response:
     """GET: the form as stored. POST "save": the draft is stored with the scores as typed, valid or not, and
     invalid ones are marked; "submit" is refused until every field is valid (the draft is stored meanwhile).
     A text over its length limit is never stored: it is marked, and the page keeps it."""
-    seminar, paper, assignment, review = await _reviewer_paper(request)
+    seminar, loaded = await _reviewer_paper(request, page=True)
+    paper, assignment, review = loaded.paper, loaded.assignment, loaded.review
     if request.method == "GET":
         typed = _typed(review.scores, review.typed_scores) if review else {}
-        return await _render_review(request, seminar, paper, assignment, review, ReviewForm(data=_review_form_data(review)), typed)
-    post = await _read_review_post(request, seminar)
+        return await _render_review(request, seminar, loaded, review, ReviewForm(data=_review_form_data(review)), typed)
+    post = await _read_review_post(request, seminar, loaded)
     review_form, values, problems = post.form, post.values, post.problems
     submit = (await form(request)).get("action") == "submit"
     is_draft = review is None or not review.is_submitted
@@ -194,7 +200,7 @@ async def review_page(request: Request) -> Response:
     typed = _typed(values.scores, values.typed_scores)
     if not can_write_review(actor(request), paper):  # withdrawn since the page was opened: what was typed is shown again
         review_form.form_errors.append(actions.withdrawn_message())
-        return await _render_review(request, seminar, paper, assignment, review, review_form, typed, 403)
+        return await _render_review(request, seminar, loaded, review, review_form, typed, 403)
     status = 400
     try:
         if too_long:
@@ -216,7 +222,7 @@ async def review_page(request: Request) -> Response:
         else:
             flash(request, _("Draft saved."))
         return redirect(request, "reviews:review", slug=seminar.slug, number=paper.number)
-    return await _render_review(request, seminar, paper, assignment, review, review_form, typed, status)
+    return await _render_review(request, seminar, loaded, review, review_form, typed, status)
 
 
 async def autosave(request: Request) -> Response:
@@ -225,10 +231,11 @@ async def autosave(request: Request) -> Response:
     Scores are stored as typed, valid or not; `marks` says, by input id, what is still wrong. A text over
     its length limit is refused (400, with its mark) and nothing is stored.
     """
-    seminar, paper, assignment, review = await _reviewer_paper(request)
+    seminar, loaded = await _reviewer_paper(request)
+    paper, assignment, review = loaded.paper, loaded.assignment, loaded.review
     if not can_write_review(actor(request), paper):
         return JSONResponse({"error": actions.withdrawn_message()}, status_code=403)
-    post = await _read_review_post(request, seminar)
+    post = await _read_review_post(request, seminar, loaded)
     review_form, values = post.form, post.values
     marks = _marks(review_form, post.problems)
     if review_form.errors:
@@ -250,7 +257,8 @@ async def autosave(request: Request) -> Response:
 
 
 async def decline(request: Request) -> Response:
-    seminar, paper, assignment, _review = await _reviewer_paper(request)
+    seminar, loaded = await _reviewer_paper(request)
+    paper, assignment = loaded.paper, loaded.assignment
     decline_form = await bind(DeclineForm, request)
     if request.method == "POST" and decline_form.validate():
         try:
@@ -266,7 +274,8 @@ async def decline(request: Request) -> Response:
 
 async def manuscript(request: Request) -> Response:
     """The latest manuscript for its reviewer; in blind review under a neutral name (file names carry cities)."""
-    seminar, paper, _assignment, _review = await _reviewer_paper(request)
+    seminar, loaded = await _reviewer_paper(request)
+    paper = loaded.paper
     found = await queries.latest_manuscript(paper)
     if found is None:
         raise HTTPException(status_code=404)

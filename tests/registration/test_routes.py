@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from seminar.accounts.models import Role, RoleName, User
 from seminar.mail.models import OutboxMail
 from seminar.registration.models import Registration, RegistrationSettings, RegistrationStatus
-from tests.conftest import Client, autofill_hints, flashes
+from tests.conftest import Client, autofill_hints, counted_queries, flashes
 from tests.factories import make_attendee, make_organizer, make_proceedings_build, make_seminar, make_unit, make_user
 
 DETAILS = {
@@ -163,3 +163,23 @@ async def test_my_seminar_lists_the_published_book_and_volumes(client: Client) -
     assert page.status_code == 200 and "已通过" in page.text
     links = [line.split('"')[1] for line in page.text.splitlines() if "/proceedings" in line and "href" in line]
     assert links == ["http://testserver/gd-2021/proceedings.pdf", "http://testserver/gd-2021/proceedings/topic-2.pdf"]
+
+
+async def test_my_seminar_reads_the_registration_and_books_in_one_query(client: Client) -> None:
+    seminar = await make_seminar()
+    attendee = await make_attendee(seminar)
+    await make_proceedings_build(seminar, volume=2, input_hash="2" * 64)
+    await make_proceedings_build(seminar)
+    unregistered = await make_user(email="visitor@example.org")
+    await Role.create(seminar=seminar, user=unregistered, name=RoleName.ATTENDEE)
+    await client.login(attendee.email)
+
+    with counted_queries() as registered:
+        page = await client.get("/gd-2021/me")
+    await client.login(unregistered.email)
+    with counted_queries() as visitor:
+        other = await client.get("/gd-2021/me")
+
+    assert len(registered) == 2 and len(visitor) == 2, (registered, visitor)  # who is asking, then the page
+    assert page.status_code == 200 and "已通过" in page.text and "topic-2.pdf" in page.text
+    assert other.status_code == 200 and "已通过" not in other.text and "topic-2.pdf" in other.text

@@ -23,7 +23,7 @@ from seminar.reviews.models import (
 )
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Blob, Manuscript, Paper
-from tests.conftest import Client, flashes
+from tests.conftest import Client, counted_queries, flashes
 from tests.factories import (
     make_assignment,
     make_organizer,
@@ -528,3 +528,28 @@ async def test_manuscript_blob_is_not_read_for_a_conflicted_reviewer(client: Cli
 
     assert response.status_code == 404
     assert await Blob.exists()  # the file is there: the 404 is the policy, not a missing file
+
+
+async def test_the_reviewer_pages_send_few_queries(client: Client) -> None:
+    """Most of a seminar's load in its review weeks (docs/performance.md): who is asking, then the paper
+    with its topic, city, assignment, review and criteria (and for the page its settings and manuscript)
+    in one query; the autosave's transaction reads the paper and the review, both locked, in one more."""
+    s = await scene()
+    await client.login("reviewer01@example.org")
+    page_url = f"/{s.seminar.slug}/reviews/{s.paper.number}"
+    token = await client.csrf()
+    first, second = await scores_form(s.seminar, ["9"]), await scores_form(s.seminar, ["9", "20"], version="1")
+
+    with counted_queries() as page:
+        shown = await client.get(page_url)
+    with counted_queries() as first_save:
+        saved = await client.post(f"{page_url}/autosave", data=first, headers={"X-CSRF-Token": token})
+    with counted_queries() as save:
+        again = await client.post(f"{page_url}/autosave", data=second, headers={"X-CSRF-Token": token})
+    with counted_queries() as listed:
+        mine = await client.get(f"/{s.seminar.slug}/reviews/")
+
+    assert (shown.status_code, saved.status_code, again.status_code, mine.status_code) == (200, 200, 200, 200)
+    assert len(page) == 2, page
+    assert len(first_save) == 4 and len(save) == 4, (first_save, save)  # actor, paper, locked rows, insert/update
+    assert len(listed) == 2, listed

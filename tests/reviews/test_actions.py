@@ -1,0 +1,89 @@
+"""Saving a review while another transaction holds its paper (PostgreSQL's row locks: SQLite lets one
+writer at a time in). The save reads the paper and the review in one locked statement; what it reads
+after waiting is what the other transaction stored."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from seminar.db import is_postgres, rows
+from seminar.errors import UserError
+from seminar.reviews import actions
+from seminar.reviews.models import Assignment, Review, ReviewStatus
+from seminar.submissions.models import Paper, PaperStatus
+from tests.patience import patience
+from tests.reviews.test_routes import scene
+
+DRAFT = actions.ReviewInput(scores={}, comment_to_authors="第二个标签页的意见", confidential_note="",
+                            recommendation="", confidence=None)
+
+
+async def _while_held(change: str, values: list[object], paper_id: int, save: asyncio.Future[object]) -> object:
+    """`change` done in a transaction that holds the paper's row while `save` starts; the save's outcome."""
+    locked, release = asyncio.Event(), asyncio.Event()
+
+    async def other_request() -> None:
+        async with in_transaction():
+            await rows("SELECT id FROM paper WHERE id = $1", [paper_id], for_update=True)
+            await rows(change, values)
+            locked.set()
+            await release.wait()
+
+    holder = asyncio.create_task(other_request())
+    await locked.wait()
+    saving = asyncio.ensure_future(save)
+    await asyncio.sleep(0.2)  # the save is waiting for the paper's lock
+    assert not saving.done()
+    release.set()
+    await holder
+    try:
+        return await asyncio.wait_for(saving, timeout=patience(10))
+    except UserError as error:
+        return error
+
+
+async def test_a_save_that_waited_for_another_save_reads_the_review_as_stored_since(database: str) -> None:
+    if not is_postgres(database):
+        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+
+    outcome = await _while_held(
+        "UPDATE review SET version = 2, comment_to_authors = $1 WHERE assignment_id = $2", ["另一个标签页的意见", assignment.id],
+        s.paper.id, actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False),
+    )
+    review = await Review.get(assignment_id=assignment.id)
+
+    assert isinstance(outcome, actions.StaleReview)
+    assert (review.version, review.comment_to_authors, review.status) == (2, "另一个标签页的意见", ReviewStatus.DRAFT)
+
+
+async def test_a_save_that_waited_for_a_withdrawal_is_refused(database: str) -> None:
+    if not is_postgres(database):
+        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+
+    outcome = await _while_held(
+        "UPDATE paper SET status = $1 WHERE id = $2", [PaperStatus.WITHDRAWN.value, s.paper.id],
+        s.paper.id, actions.save_review(s.seminar, assignment, DRAFT, opened_version=0, submit=False),
+    )
+
+    assert isinstance(outcome, UserError) and outcome.message == actions.withdrawn_message()
+    assert not await Review.exists(assignment_id=assignment.id)
+    assert (await Paper.get(id=s.paper.id)).status is PaperStatus.WITHDRAWN
+
+
+async def test_a_first_save_reads_no_review_and_the_paper_as_submitted(database: str) -> None:
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+
+    saved = await actions.save_review(s.seminar, assignment, DRAFT, opened_version=0, submit=False)
+    again = await actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False)
+
+    assert (saved.version, again.version) == (1, 2)
+    assert (await Review.get(assignment_id=assignment.id)).comment_to_authors == "第二个标签页的意见"
