@@ -201,7 +201,7 @@ def bare_app(answers: list[dict[str, object]], directory: str) -> Iterator[tuple
     server = subprocess.Popen(command, env=environment, cwd=Path(__file__).parent)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/{SLUG}/{ENDPOINTS[0][0]}")
+        wait_for(f"{base}{answers[0]['path']}")
         yield base, server.pid
     finally:
         server.terminate()
@@ -224,10 +224,14 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=1.5, help="load per endpoint, server and round (default 1.5)")
     parser.add_argument("--rounds", type=int, default=6, help="turns each server takes per endpoint (default 6)")
     parser.add_argument("--quick", action="store_true", help="only the page, iCal and the PDF")
+    parser.add_argument("--only", nargs="+", metavar="FILE", default=[],
+                        help="only these addresses (e.g. schedule.xml agenda.ics)")
     parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
     endpoints = [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")] if args.quick else ENDPOINTS
+    if args.only:
+        endpoints = [e for e in ENDPOINTS if e[0] in args.only]
     with contextlib.ExitStack() as stack:
         directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="seminar-bench-"))
         database_url = args.database_url or f"sqlite://{directory}/bench.sqlite3"
