@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tortoise import Tortoise
-from tortoise.migrations.api import migrate
 
 from seminar.config import Settings
 from seminar.db import tortoise_config
@@ -49,6 +48,8 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
 
 
 async def apply_migrations(database_url: str) -> None:
+    from tortoise.migrations.api import migrate
+
     try:
         await migrate(config=tortoise_config(database_url))
     finally:

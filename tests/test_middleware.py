@@ -20,7 +20,7 @@ MAX_AGE = 3600
 def _cookie(session: Any, secret: str = SECRET, signed_at: float | None = None) -> bytes:
     signer = itsdangerous.TimestampSigner(secret)
     if signed_at is not None:
-        signer.get_timestamp = lambda: int(signed_at)  # type: ignore[method-assign]
+        signer.get_timestamp = lambda: int(signed_at)  # type: ignore[method-assign]  # a cookie signed long ago
     value = signer.sign(b64encode(json.dumps(session).encode())).decode()
     return f"other=1; seminar_session={value}".encode()
 
