@@ -54,7 +54,7 @@ def _import_tortoise() -> None:
 
     if models_path:
         linecache.cache[models_path] = (0, None, [], models_path)  # no mtime: `checkcache` leaves it
-    re.compile = compile_lazily  # type: ignore[assignment]  # only while Tortoise is imported
+    re.compile = compile_lazily  # only while Tortoise is imported
     try:
         import tortoise.models  # noqa: F401
     finally:
