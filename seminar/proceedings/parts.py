@@ -8,16 +8,18 @@ and folios: so it depends on nothing but its own HTML (with the stylesheets and 
 version, its cache key), and all the parts a build lacks are laid out at once in worker processes.
 Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
 page has each page moved sideways by the difference of the binding margins (the text block is as
-wide on both sides: WeasyPrint checks it page by page), and the heads and folios — "— 37 —", the
-topic or the book's title — are laid out for the whole body in one light document of empty pages
-(`stamps_html`, cached too) and stamped on each page as a form XObject. A paper that grows moves
-the folios after it and nothing else.
+wide on both sides: WeasyPrint checks it page by page), its links and named destinations with it,
+and the heads and folios — "— 37 —", the topic or the book's title — are laid out for the whole
+body in one light document of empty pages (`stamps_html`, cached too), each page's drawn in one
+content stream added to the book's page (`_Stamper`). A paper that grows moves the folios after
+it and nothing else.
 
 The 目录 is laid out last, with the page numbers the body parts gave (`toc_pages`), so the front
 matter's length never moves a body page: printed page 1 is the first body part's right-hand page
 whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
-placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`).
+placeholder pages, and each font face's per-part subsets are replaced by one (`fontmerge.py`). The
+file is written with its small objects packed in object streams, as WeasyPrint writes (`pdfwrite.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
 lay out sends the caller back to the whole-book build (`typeset.typeset`), which has the
@@ -47,7 +49,8 @@ from seminar.i18n import _, use_locale
 from seminar.isolation import exit_with_parent
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
 from seminar.proceedings.fontmerge import merge_fonts
-from seminar.proceedings.pdfpages import label_pages, lay_in_uploads
+from seminar.proceedings.pdfpages import lay_in_uploads, set_page_labels
+from seminar.proceedings.pdfwrite import write_packed
 from seminar.proceedings.styles import HouseStyle, font_face_css
 
 CACHE_VERSION = "parts-2"
@@ -392,13 +395,6 @@ def _first_anchors(placed: list[tuple[int, Laid]]) -> dict[str, tuple[int, list[
     return found
 
 
-def _drop_unreferenced(writer: Any) -> None:
-    """pypdf drops objects nothing refers to, one level a pass: a replaced font is four levels deep."""
-    dropped = -1
-    while dropped != (dropped := sum(item is None for item in writer._objects)):
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-
-
 def _stream(writer: Any, data: bytes) -> Any:
     from pypdf.generic import DecodedStreamObject
 
@@ -407,37 +403,73 @@ def _stream(writer: Any, data: bytes) -> Any:
     return writer._add_object(stream.flate_encode() if len(data) > 100 else stream)
 
 
+# A name in a content stream: what follows it ends it.
+_NAME_END = rb"(?=[\s()<>\[\]{}/%]|$)"
+STAMP_PREFIX = "Stamp"  # the stamps' resources in a page's: WeasyPrint's own names never start so
+
+
 class _Stamper:
-    """Moves a book's pages sideways and draws their heads and folios (the stamps document's pages) over them."""
+    """Moves a book's pages sideways and draws their heads and folios (the stamps document's pages) over
+    them: each page one content stream more, its stamp's, whose resources are added to the page's under
+    names of their own (a part's pages share theirs, so mostly once a part), only those it uses."""
 
     def __init__(self, writer: Any) -> None:
         self.writer = writer
-        self.resources: dict[int, Any] = {}  # the stamps' resources, shared by all their forms
+        # Per stamps resources: what finds their names in a content stream, and by name its category and value.
+        self.resources: dict[int, tuple[Any, dict[bytes, tuple[str, Any]]]] = {}
+        self.moves: dict[str, Any] = {}  # the page's content moved this far: its opening stream, shared
 
-    def place(self, page: Any, shift: float, stamp: Any | None, name: str) -> None:
-        """Move `page`'s content `shift` points sideways (its links too) and draw `stamp` over it as a form
-        XObject named `name`, without reading the page's content."""
-        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+    def _renamed(self, stamp: Any) -> tuple[bytes, dict[bytes, tuple[str, Any]]]:
+        """The stamp's content with its resources' names prefixed, and the resources it uses (cloned into
+        the writer) by their new names."""
+        import re
+
+        from pypdf.generic import DictionaryObject
+
+        source = stamp.get_inherited("/Resources", DictionaryObject())
+        if id(source) not in self.resources:
+            resources = source.clone(self.writer)
+            named = {str(name)[1:].encode(): (str(category), value) for category, entries in resources.items()
+                     if isinstance(found := entries.get_object(), DictionaryObject) for name, value in found.items()}
+            names = sorted(named, key=len, reverse=True)
+            pattern = re.compile(rb"/(" + b"|".join(re.escape(name) for name in names) + rb")" + _NAME_END)
+            self.resources[id(source)] = (pattern if names else None, named)
+        pattern, named = self.resources[id(source)]
+        content = stamp.get_contents().get_data()
+        if pattern is None:
+            return content, {}
+        used = {STAMP_PREFIX.encode() + name: named[name] for name in set(pattern.findall(content))}
+        return pattern.sub(b"/" + STAMP_PREFIX.encode() + rb"\1", content), used
+
+    @staticmethod
+    def _add_resources(page: Any, used: dict[bytes, tuple[str, Any]]) -> None:
+        from pypdf.generic import DictionaryObject, NameObject
+
+        resources = page[NameObject("/Resources")].get_object()
+        for name, (category, value) in used.items():
+            if category not in resources:
+                resources[NameObject(category)] = DictionaryObject()
+            entries = resources[category].get_object()
+            if (key := "/" + name.decode()) not in entries:
+                entries[NameObject(key)] = value
+
+    def place(self, page: Any, shift: float, stamp: Any | None, shared: bool = True) -> None:
+        """Move `page`'s content `shift` points sideways (its links too) and draw `stamp` over it,
+        without reading the page's content. Not `shared`: the page's content will be replaced (an
+        upload laid under it), which makes pypdf empty the streams it had: none of them others'."""
+        from pypdf.generic import ArrayObject, FloatObject, NameObject
 
         writer = self.writer
-        after = b"\nQ"
+        after = b"\nQ\n"
         if stamp is not None:
-            form = _stream(writer, stamp.get_contents().get_data()).get_object()
-            source = stamp.get_inherited("/Resources", DictionaryObject())
-            if id(source) not in self.resources:
-                self.resources[id(source)] = writer._add_object(source.clone(writer))
-            form.update({
-                NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(float(value)) for value in stamp.mediabox),
-                NameObject("/Resources"): self.resources[id(source)],
-            })
-            resources = page[NameObject("/Resources")].get_object()
-            if "/XObject" not in resources:
-                resources[NameObject("/XObject")] = DictionaryObject()
-            resources["/XObject"].get_object()[NameObject(name)] = form.indirect_reference
-            after += f" {name} Do".encode()
-        # Each page its own small streams: pypdf's pass over unreferenced objects lost shared ones.
-        move = _stream(writer, f"q 1 0 0 1 {shift:.4f} 0 cm\n".encode())
+            content, used = self._renamed(stamp)
+            self._add_resources(page, used)
+            after += content
+        opening = f"q 1 0 0 1 {shift:.4f} 0 cm\n" if shift else "q\n"
+        if not shared:
+            move = _stream(writer, opening.encode())
+        elif (move := self.moves.get(opening)) is None:
+            move = self.moves[opening] = _stream(writer, opening.encode())
         raw = page.raw_get("/Contents")  # the reference: a content stream must stay an indirect object
         contents = list(raw.get_object()) if isinstance(raw.get_object(), ArrayObject) else [raw]
         page[NameObject("/Contents")] = ArrayObject([move, *contents, _stream(writer, after)])
@@ -445,6 +477,23 @@ class _Stamper:
             annotation = annotation.get_object()
             left, bottom, right, top = (float(value) for value in annotation["/Rect"])
             annotation[NameObject("/Rect")] = ArrayObject(FloatObject(value) for value in (left + shift, bottom, right + shift, top))
+
+
+def _shift_named_destinations(writer: Any, shifts: dict[int, float]) -> None:
+    """The parts' named destinations (their own links' targets) moved with their pages: `shifts` is
+    points by page object number."""
+    from pypdf.generic import ArrayObject, FloatObject, IndirectObject, NameObject, NumberObject
+
+    names = writer.get_named_dest_root()
+    for destination in names[1::2]:
+        destination = destination.get_object()
+        if not isinstance(destination, ArrayObject):
+            destination = destination.get("/D", ArrayObject()).get_object()
+        if len(destination) < 3 or destination[1] != NameObject("/XYZ") or not isinstance(destination[0], IndirectObject):
+            continue
+        shift = shifts.get(destination[0].idnum, 0.0)
+        if shift and isinstance(destination[2], (FloatObject, NumberObject)):  # not null: "keep the left edge"
+            destination[2] = FloatObject(float(destination[2]) + shift)
 
 
 def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: Laid,
@@ -471,18 +520,23 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
         writer.append(PdfReader(io.BytesIO(result.pdf)), import_outline=False)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
+    uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
     stamp_pages = PdfReader(io.BytesIO(stamps.pdf)).pages
     stamper = _Stamper(writer)
+    moved: dict[int, float] = {}  # points, by page object number
     for index in range(length):
         if stamps.frames[index][2] is not None or shifts[index]:
             stamp = stamp_pages[index] if stamps.frames[index][2] is not None else None
-            stamper.place(writer.pages[body_start + index], shifts[index] * PX, stamp, f"/SeminarStamp{index}")
+            page = writer.pages[body_start + index]
+            stamper.place(page, shifts[index] * PX, stamp, shared=body_start + index not in uploaded)
+            if shifts[index] and (reference := page.indirect_reference) is not None:
+                moved[reference.idnum] = shifts[index] * PX
+    _shift_named_destinations(writer, moved)
+    # One subset per face instead of one per part (`fontmerge.py`), before the uploads bring their own; the
+    # replaced subsets are left out when writing (`write_packed`).
+    merge_fonts(writer)
     # Uploaded PDFs under their placeholders, where they are in the book: not moved with the page.
     lay_in_uploads(writer, lambda number, index: anchors[f"pdf-{number}-{index}"][0], uploads)
-    # One subset per face instead of one per part (`fontmerge.py`), the uploads' own left out.
-    uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
-    merge_fonts(writer, skip=uploaded)
-    _drop_unreferenced(writer)
 
     # The outline: each part's bookmarks, nested by level as WeasyPrint nests them.
     parents: list[tuple[int, Any]] = []
@@ -516,7 +570,6 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     catalog = first_reader.root_object
     if "/Lang" in catalog:
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(catalog["/Lang"]))
-    out = io.BytesIO()
-    writer.write(out)
     with use_locale(spec.locale):
-        return label_pages(out.getvalue(), _("Cover"), body_start if length else None)
+        set_page_labels(writer, len(writer.pages), _("Cover"), body_start if length else None)
+    return write_packed(writer)

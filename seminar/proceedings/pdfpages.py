@@ -121,22 +121,25 @@ def lay_in_uploads(
 
 
 def label_pages(pdf: bytes, cover_label: str, body_start: int | None) -> bytes:
-    """The viewer's page labels match the print: the cover by name, the front matter i, ii …, and
-    from the first topic divider (printed page 1) on, the printed numbers.
-
-    Written as an incremental update, so the typeset file is kept byte for byte before it.
-    """
+    """The viewer's page labels match the print (`set_page_labels`), written as an incremental update,
+    so the typeset file is kept byte for byte before it."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.constants import PageLabelStyle
 
     writer = PdfWriter(io.BytesIO(pdf), incremental=True)
-    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    set_page_labels(writer, len(PdfReader(io.BytesIO(pdf)).pages), cover_label, body_start)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def set_page_labels(writer: Any, count: int, cover_label: str, body_start: int | None) -> None:
+    """The viewer's page labels match the print: the cover by name, the front matter i, ii …, and
+    from the first topic divider (printed page 1) on, the printed numbers."""
+    from pypdf.constants import PageLabelStyle
+
     writer.set_page_label(0, 0, prefix=cover_label)
     front_end = (body_start if body_start is not None else count) - 1
     if front_end >= 1:
         writer.set_page_label(1, front_end, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
     if body_start is not None and body_start < count:
         writer.set_page_label(body_start, count - 1, style=PageLabelStyle.DECIMAL, start=1)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
