@@ -1,6 +1,7 @@
 """Benchmark of the published agenda against its floor, a bare Starlette app, in one run:
 
-    uv run python bench/agenda.py [--seconds 1.5] [--rounds 6] [--quick] [--compare REF] [--database-url URL]
+    uv run python bench/agenda.py [--seconds 1.5] [--rounds 6] [--quick] [--only FILE…] [--cookie]
+                                  [--compare REF] [--database-url URL]
 
 It fills a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database) with a seminar whose released agenda has 60 talks — six topics of four
@@ -9,6 +10,8 @@ production server command (`seminar serve --workers 2`). It takes each endpoint'
 stranger (headers and bytes) and starts a bare Starlette app (`bare_agenda.py`: no middleware)
 that returns exactly those from memory, under uvicorn with the same options and workers. With
 `--compare REF` it also serves the code of git ref REF (the "before") on the same database.
+With `--cookie` our servers are sent, with every request, the session cookie a visitor has after
+opening a page with a form (only its token in it), as most visitors who browsed the site do.
 
 The load is this process: 20 keep-alive connections on loopback, each sending the next GET as
 soon as the last answer is complete, for `--seconds` per endpoint and server, the servers taking
@@ -155,15 +158,17 @@ class Load:
         return ordered[max(0, math.ceil(share * len(ordered)) - 1)] * 1000 if ordered else math.inf
 
 
-def hammer(base: str, pid: int, path: str, seconds: float, load: Load) -> None:
+def hammer(base: str, pid: int, path: str, seconds: float, load: Load, cookie: str = "") -> None:
     cpu = cpu_seconds(pid)
-    asyncio.run(_hammer(int(base.rsplit(":", 1)[1]), path, seconds, load))
+    asyncio.run(_hammer(int(base.rsplit(":", 1)[1]), path, seconds, load, cookie))
     load.cpu += cpu_seconds(pid) - cpu
 
 
-async def _hammer(port: int, path: str, seconds: float, load: Load) -> None:
+async def _hammer(port: int, path: str, seconds: float, load: Load, cookie: str = "") -> None:
     """CONNECTIONS keep-alive connections, each asking again as soon as an answer is complete."""
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: identity\r\n\r\n".encode()
+    sent_cookie = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: identity\r\n"
+               f"{sent_cookie}\r\n").encode()
     load.loads.append(os.getloadavg()[0])
     deadline = time.monotonic() + seconds
 
@@ -201,11 +206,18 @@ def bare_app(answers: list[dict[str, object]], directory: str) -> Iterator[tuple
     server = subprocess.Popen(command, env=environment, cwd=Path(__file__).parent)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/{SLUG}/{ENDPOINTS[0][0]}")
+        wait_for(f"{base}{answers[0]['path']}")
         yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def form_token_cookie(base: str) -> str:
+    """The session cookie a visitor carries after opening a page with a form: only its token in it."""
+    with urllib.request.urlopen(f"{base}/login", timeout=120) as response:  # noqa: S310  # loopback only
+        cookie = response.headers["set-cookie"]
+    return cookie.split(";", 1)[0]
 
 
 def stranger_answer(base: str, path: str, directory: str) -> dict[str, object]:
@@ -224,10 +236,16 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=1.5, help="load per endpoint, server and round (default 1.5)")
     parser.add_argument("--rounds", type=int, default=6, help="turns each server takes per endpoint (default 6)")
     parser.add_argument("--quick", action="store_true", help="only the page, iCal and the PDF")
+    parser.add_argument("--cookie", action="store_true",
+                        help="our servers are sent a visitor's session cookie holding only a form token (from /login)")
+    parser.add_argument("--only", nargs="+", metavar="FILE", default=[],
+                        help="only these addresses (e.g. schedule.xml agenda.ics)")
     parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
     endpoints = [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")] if args.quick else ENDPOINTS
+    if args.only:
+        endpoints = [e for e in ENDPOINTS if e[0] in args.only]
     with contextlib.ExitStack() as stack:
         directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="seminar-bench-"))
         database_url = args.database_url or f"sqlite://{directory}/bench.sqlite3"
@@ -247,6 +265,7 @@ def main() -> int:
             for path, _reference in endpoints:
                 for _worker in range(4):
                     get(f"{before.url}/{SLUG}/{path}")
+        cookies = {name: form_token_cookie(base) for name, (base, _pid) in servers.items() if name != "bare"} if args.cookie else {}
         print(f"60 talks, 6 topics, 2 rooms, 2 days · uvicorn, {WORKERS} workers, the same options for each · "
               f"{CONNECTIONS} keep-alive connections from one asyncio process · {args.rounds} × {args.seconds:g} s "
               f"per endpoint and server · {os.cpu_count()} cores · "
@@ -260,7 +279,7 @@ def main() -> int:
             for turn in range(args.rounds):  # every other round the other way round: neighbours share the drift
                 for name, (base, pid) in (list(servers.items()) if turn % 2 == 0 else reversed(servers.items())):
                     single = Load()
-                    hammer(base, pid, f"/{SLUG}/{path}", args.seconds, single)
+                    hammer(base, pid, f"/{SLUG}/{path}", args.seconds, single, cookies.get(name, ""))
                     turns[name].append(single)
                     loads[name].add(single)
             floor = loads["bare"]

@@ -186,7 +186,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 metrics.process_stopping()
 
     middleware = [
-        Middleware(PublishedFilesMiddleware, session_cookie=SESSION_COOKIE, trust_request_id=settings.trust_request_id),
+        Middleware(
+            PublishedFilesMiddleware,
+            session_cookie=SESSION_COOKIE,
+            secret_key=settings.secret_key,
+            max_age=settings.session_max_seconds,
+            trust_request_id=settings.trust_request_id,
+        ),
         Middleware(RequestContextMiddleware, trust_request_id=settings.trust_request_id),
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(

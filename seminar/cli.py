@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import os
 import signal
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tortoise import Tortoise
-from tortoise.migrations.api import migrate
 
 from seminar.config import Settings
 from seminar.db import tortoise_config
@@ -42,6 +42,7 @@ WORKER_HEALTHCHECK_SECONDS = 60
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> None:
     """Open the ORM on the configured database for `work`, and close it whatever happens."""
     await Tortoise.init(config=tortoise_config(settings.database_url))
+    gc.freeze()  # the modules and models live as long as the command: no collection walks them again
     try:
         await work()
     finally:
@@ -49,6 +50,8 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
 
 
 async def apply_migrations(database_url: str) -> None:
+    from tortoise.migrations.api import migrate
+
     try:
         await migrate(config=tortoise_config(database_url))
     finally:
@@ -676,7 +679,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_environment()
     logs.configure(settings.log_format)
     handler: Callable[[argparse.Namespace, Settings], int] = args.handler
-    return handler(args, settings)
+    try:
+        return handler(args, settings)
+    finally:
+        # The process ends: what it holds goes with it. Out of the collector's sight, the
+        # interpreter's last collections no longer walk every object on the way out (0.13 s of CPU
+        # after `proceedings build` had answered, and the prompt back seconds later on a busy machine).
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -9,12 +9,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.config import Config
 
-from seminar.isolation import Limits
+if TYPE_CHECKING:  # imported where used: a command that converts nothing loads no multiprocessing
+    from seminar.isolation import Limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# What converting one upload may use by default (`isolation.Limits`): far above what a paper needs.
+CONVERSION_SECONDS = 20
+CONVERSION_MEMORY_MB = 1024
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 # Every setting with its default and a help line; the configuration table of docs/configuration.md
@@ -88,8 +93,8 @@ class Settings:
     mail_retry_delays: tuple[int, ...] = field(default=(60, 300, 1800, 7200, 21600))
     mail_poll_seconds: float = 5.0
     upload_max_bytes: int = 20 * 1024 * 1024
-    conversion_seconds: int = Limits.cpu_seconds
-    conversion_memory_bytes: int = Limits.memory_bytes
+    conversion_seconds: int = CONVERSION_SECONDS
+    conversion_memory_bytes: int = CONVERSION_MEMORY_MB * 1024 * 1024
     session_idle_seconds: int = 2 * 3600
     session_max_seconds: int = 12 * 3600
     audit_retention_days: int = 180
@@ -107,6 +112,8 @@ class Settings:
 
     @property
     def conversion_limits(self) -> Limits:
+        from seminar.isolation import Limits
+
         return Limits(cpu_seconds=self.conversion_seconds, memory_bytes=self.conversion_memory_bytes)
 
     @classmethod
@@ -131,8 +138,8 @@ class Settings:
             default_locale=config("DEFAULT_LOCALE", default="zh_Hans"),
             time_zone=config("TIME_ZONE", default="Asia/Shanghai"),
             upload_max_bytes=config("UPLOAD_MAX_MB", cast=int, default=20) * 1024 * 1024,
-            conversion_seconds=config("CONVERSION_SECONDS", cast=int, default=Limits.cpu_seconds),
-            conversion_memory_bytes=config("CONVERSION_MEMORY_MB", cast=int, default=Limits().memory_mb) * 1024 * 1024,
+            conversion_seconds=config("CONVERSION_SECONDS", cast=int, default=CONVERSION_SECONDS),
+            conversion_memory_bytes=config("CONVERSION_MEMORY_MB", cast=int, default=CONVERSION_MEMORY_MB) * 1024 * 1024,
             session_idle_seconds=config("SESSION_IDLE_MINUTES", cast=int, default=120) * 60,
             session_max_seconds=config("SESSION_MAX_HOURS", cast=int, default=12) * 3600,
             audit_retention_days=config("AUDIT_RETENTION_DAYS", cast=int, default=180),

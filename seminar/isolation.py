@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Literal, TypeVar
 
+from seminar.config import CONVERSION_MEMORY_MB, CONVERSION_SECONDS
 from seminar.i18n import get_locale, use_locale
 
 T = TypeVar("T")
@@ -75,8 +76,8 @@ class Limits:
     starts at about 260 MB, the modules it shares with the fork server included).
     """
 
-    cpu_seconds: int = 20
-    memory_bytes: int = 1024 * 1024 * 1024
+    cpu_seconds: int = CONVERSION_SECONDS
+    memory_bytes: int = CONVERSION_MEMORY_MB * 1024 * 1024
 
     @property
     def wall_seconds(self) -> float:

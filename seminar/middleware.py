@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import time
+from base64 import b64decode
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import itsdangerous
+from itsdangerous.exc import BadSignature
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,7 +24,15 @@ from seminar.accounts.queries import session_actor
 from seminar.accounts.sessions import SESSION_KEY, clear_session, session_expired
 from seminar.accounts.tokens import token_hash
 from seminar.api.routes import API_PREFIX, status_problem
-from seminar.agenda.published import SHAREABLE, ReadyAnswer, Shareable, ready_answer, renewed, revalidated
+from seminar.agenda.published import (
+    SHAREABLE,
+    ReadyAnswer,
+    ReadyKey,
+    Shareable,
+    ready_answer,
+    renewed,
+    revalidated,
+)
 from seminar.db import is_connection_lost, is_dropped_connection
 from seminar.files import etag_matches
 from seminar.operations import logs, metrics
@@ -85,6 +97,14 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+# What a session may hold and its requests still be a stranger's for a published file: the form token
+# (the language switcher and every form page set it) and the language chosen with the switcher,
+# which picks the answer's language and so is part of the kept answer's key. Anything else — someone
+# signed in, a flash message to show, a session that expired, a login half done — goes the whole way.
+STRANGERS_SESSION_KEYS = frozenset({CSRF_FIELD, "locale"})
+STRANGERS_SIZE = 4096
+
+
 class PublishedFilesMiddleware:
     """A stranger's GET of a published agenda file, answered whole from memory when it can be.
 
@@ -92,35 +112,46 @@ class PublishedFilesMiddleware:
     Accept-Language goes through every middleware and the route, which says whether it is the
     same for every stranger and until when (`published.mark_shareable`); it is kept, and the
     next ones get the same headers and bytes here (or a 304 on If-None-Match) without a session,
-    an actor, a route match or a query. Anyone with a session cookie goes the whole way, so that
-    a signed-in person's page keeps their own header links. Once a second (`published.HEAD_SECONDS`)
+    an actor, a route match or a query. A session cookie that holds no more than a stranger's (the
+    form token, the chosen language: `STRANGERS_SESSION_KEYS`) is a stranger's too, its language
+    part of the key; any other session goes the whole way, so that a signed-in person's page keeps
+    their own header links and a visitor's flash message is shown. Once a second (`published.HEAD_SECONDS`)
     one stranger's request asks for the latest release (one query), and goes the whole way if there
     is a newer one; the others meanwhile still get the kept answer (`published.ready_answer`). The
     outermost middleware: an answer
     from memory gets its own request id, is counted, and logged at DEBUG like a static file.
     """
 
-    def __init__(self, app: ASGIApp, session_cookie: str, trust_request_id: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, session_cookie: str, secret_key: str, max_age: int | None, trust_request_id: bool = False
+    ) -> None:
         self.app = app
+        self.session_cookie = session_cookie
         self.cookie = session_cookie.encode() + b"="
+        self.signer = itsdangerous.TimestampSigner(secret_key)  # SessionMiddleware's, to read the same cookie
+        self.max_age = max_age
         self.trust_request_id = trust_request_id
+        # A stranger's session cookie, read once: the language it chose, and when it was signed.
+        self._strangers: dict[str, tuple[str, float]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        language, if_none_match, offered_id = b"", b"", b""
+        language, if_none_match, offered_id, chosen = b"", b"", b"", ""
         for name, value in scope["headers"]:
             if name == b"cookie" and self.cookie in value:
-                await self.app(scope, receive, send)
-                return
-            if name == b"accept-language":
+                if (stranger := self._strangers_language(value)) is None:
+                    await self.app(scope, receive, send)
+                    return
+                chosen = stranger
+            elif name == b"accept-language":
                 language = value
             elif name == b"if-none-match":
                 if_none_match = value
             elif name == b"x-request-id":
                 offered_id = value
-        key = (scope["path"], scope["query_string"], language)
+        key = (scope["path"], scope["query_string"], language, chosen)
         answer, fresh = ready_answer(key)
         if answer is not None and not fresh:
             answer = await self._renewed(key, answer)
@@ -139,8 +170,34 @@ class PublishedFilesMiddleware:
         info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
         finish_request(info, "GET", status, time.perf_counter() - started)
 
+    def _strangers_language(self, cookies: bytes) -> str | None:
+        """The language a stranger's session chose ("": none), or None if the session is someone's.
+
+        A stranger's session holds at most the form token and the language (`STRANGERS_SESSION_KEYS`);
+        anything else, or a cookie SessionMiddleware would not take (a bad signature, too old), and
+        the request goes the whole way. Each cookie is read once: its signature and JSON are kept."""
+        value = cookie_parser(cookies.decode("latin-1")).get(self.session_cookie)
+        if value is None:  # another cookie whose name ends with ours
+            return ""
+        found = self._strangers.get(value)
+        if found is None:
+            try:
+                data, signed = self.signer.unsign(value.encode(), max_age=self.max_age, return_timestamp=True)
+                session = json.loads(b64decode(data))
+            except (BadSignature, ValueError):
+                return None
+            chosen = session.get("locale", "") if isinstance(session, dict) else None
+            if not isinstance(chosen, str) or not session.keys() <= STRANGERS_SESSION_KEYS:
+                return None
+            if len(self._strangers) >= STRANGERS_SIZE:  # start over rather than grow
+                self._strangers.clear()
+            found = self._strangers[value] = (chosen, signed.timestamp())
+        elif self.max_age is not None and time.time() - found[1] > self.max_age:
+            return None  # expired since: the whole way treats it as no session
+        return found[0]
+
     @staticmethod
-    async def _renewed(key: tuple[str, bytes, bytes], answer: ReadyAnswer) -> ReadyAnswer | None:
+    async def _renewed(key: ReadyKey, answer: ReadyAnswer) -> ReadyAnswer | None:
         """The kept answer for another second if its release is still the latest; None: go the whole way."""
         try:
             still = await renewed(answer)
@@ -151,7 +208,7 @@ class PublishedFilesMiddleware:
             revalidated(key, still)
         return still
 
-    async def _answer_and_keep(self, key: tuple[str, bytes, bytes], scope: Scope, receive: Receive, send: Send) -> None:
+    async def _answer_and_keep(self, key: ReadyKey, scope: Scope, receive: Receive, send: Send) -> None:
         """The whole way, keeping the answer if the route says it is every stranger's."""
         shareable: list[Shareable] = []
         scope[SHAREABLE] = shareable

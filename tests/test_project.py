@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 import tokenize
 from pathlib import Path
 
@@ -174,6 +176,20 @@ def test_no_model_field_relies_on_a_comment_for_its_description() -> None:
     ]
 
     assert commented == []
+
+
+def test_tortoise_imported_by_the_package_validates_domain_names_and_reads_sources_as_before() -> None:
+    """seminar/__init__.py imports Tortoise without two start-up costs (a pattern compiled when first used, one
+    source hidden while it is imported): in a fresh interpreter, both work afterwards."""
+    check = (
+        "import inspect, re, seminar, tortoise.models, tortoise.validators as v\n"
+        "v.validate_domain_name('example.org'); v.validate_domain_name('例子.中国')\n"
+        "try:\n    v.validate_domain_name('-bad-.org')\nexcept v.ValidationError:\n    pass\n"
+        "else:\n    raise SystemExit('a bad domain name passed')\n"
+        "assert 'class Model' in inspect.getsource(tortoise.models.Model)\n"
+        "assert re.compile('[a-z]', re.I).match('Q')\n"
+    )
+    subprocess.run([sys.executable, "-c", check], cwd=PROJECT_ROOT, check=True, timeout=60)
 
 
 def test_every_library_the_code_imports_is_a_runtime_dependency() -> None:

@@ -112,7 +112,8 @@ def head_expires(slug: str) -> float:
 # status line's headers and body) and answered again by `PublishedFilesMiddleware` without any
 # other middleware, the router or the session, until the release it came from must be asked again
 # (`head_expires`): what it costs is then a dictionary look-up. The key is all a stranger's answer
-# depends on: the address, its query (`?lang=`) and Accept-Language.
+# depends on: the address, its query (`?lang=`), Accept-Language and the language a stranger's
+# session chose with the language switcher ("" for none, or no session).
 #
 # When an answer's time is up, the next stranger's request asks the database for the latest
 # release (one query, `latest_head`): the same as the answer's, and it is kept for another second
@@ -121,7 +122,7 @@ def head_expires(slug: str) -> float:
 # load that was a queue of full requests once a second per process, the slowest hundredth of all
 # answers). Past STALE_SECONDS, or once the whole way found nothing to keep (the agenda withdrawn,
 # an error), nobody gets the old answer.
-ReadyKey = tuple[str, bytes, bytes]
+ReadyKey = tuple[str, bytes, bytes, str]
 READY_SIZE = 1024
 STALE_SECONDS = 5.0
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 
 from seminar.accounts.models import User
 from seminar.agenda import draft as drafting
@@ -28,6 +27,9 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.seminars.models import Seminar, Topic
 from seminar.submissions.models import Author, Paper, PaperStatus
+
+if TYPE_CHECKING:  # a command reading the agenda (the book's check for changes) loads no request machinery
+    from starlette.requests import Request
 
 # Decision outcomes that give a paper a place in the agenda.
 AGENDA_OUTCOMES = {"keynote": Decision.KEYNOTE, "discussion": Decision.DISCUSSION}

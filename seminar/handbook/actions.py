@@ -21,7 +21,7 @@ from seminar.handbook.queries import handbook_spec, input_hash
 from seminar.handbook.typeset import typeset_handbook_async
 from seminar.i18n import _
 from seminar.proceedings.actions import (
-    claim_build, ensure_fonts, publish_build, queue_build, rekeyed, run_build, unpublish_build,
+    claim_build, publish_build, queue_build, rekeyed, run_build, unpublish_build,
 )
 from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
 from seminar.proceedings.progress import BuildStage, Report
@@ -47,7 +47,6 @@ async def save_settings(seminar: Seminar, values: dict[str, Any]) -> HandbookSet
 
 async def request_build(seminar: Seminar, by: User | None) -> tuple[ProceedingsBuild, bool]:
     """The build of the current inputs, and whether it is new (False: the same booklet exists or is under way)."""
-    ensure_fonts()
     digest = input_hash(await handbook_spec(seminar))
     return await queue_build(dedupe_key(seminar.id, digest), digest, by, seminar_id=seminar.id, kind=BuildKind.HANDBOOK)
 

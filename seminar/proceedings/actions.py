@@ -145,17 +145,18 @@ def ensure_fonts() -> None:
 
 async def request_build(seminar: Seminar, volume: int | None, by: User | None) -> tuple[ProceedingsBuild, bool]:
     """The build of the current inputs, and whether it is new (False: the same book exists or is under way)."""
-    ensure_fonts()
     digest = input_hash(await book_spec(seminar, volume))
     return await queue_build(dedupe_key(seminar.id, volume, digest), digest, by, seminar_id=seminar.id, volume=volume)
 
 
 async def queue_build(key: str, digest: str, by: User | None, **fields: Any) -> tuple[ProceedingsBuild, bool]:
     """The build whose inputs hash to `key` — queued, running or done — or a new queued one with `fields`
-    (seminar, volume or kind); and whether it is new. Shared by the book and the 会议手册."""
+    (seminar, volume or kind); and whether it is new. Shared by the book and the 会议手册. A new one
+    needs the fonts: UserError with the operator's instructions when they are missing."""
     existing = await ProceedingsBuild.get_or_none(dedupe_key=key)
     if existing is not None:
         return existing, False
+    ensure_fonts()  # only a new build needs them (asking fontconfig is a process: a tenth of a second on a busy machine)
     try:
         async with in_transaction():
             build = await ProceedingsBuild.create(

@@ -20,10 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from babel import dates as babel_dates
-from jinja2 import Environment
 from markupsafe import Markup
 
 from seminar import i18n
@@ -36,7 +35,9 @@ from seminar.proceedings.numerals import chinese_number, chinese_year_month
 from seminar.proceedings.styles import HouseStyle
 from seminar.titlelines import title_lines
 from seminar.submissions.intake import nest_headings
-from seminar.templating import build_environment
+
+if TYPE_CHECKING:  # jinja2 only to typeset: the check for changes (`seminar proceedings build`) loads none
+    from jinja2 import Environment
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 # Full-width characters on a line of the cover title: 154 mm of text block at 22 pt (二号), less a margin.
@@ -294,6 +295,8 @@ def paragraphs(text: str) -> list[str]:
 @cache
 def environment() -> Environment:
     """The site's template environment (autoescape, gettext) with the book's own helpers."""
+    from seminar.templating import build_environment
+
     env = build_environment()
     env.globals.update(
         numeral=numeral, author_lines=author_lines, paragraphs=paragraphs, topic_heading=topic_heading,

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from seminar.accounts.models import RoleName
 from seminar.agenda import published
+from seminar.agenda import routes as agenda_routes
 from seminar.agenda.models import AgendaDraft, AgendaFile, AgendaRelease
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.mail.models import OutboxMail
@@ -722,11 +723,40 @@ async def test_a_visitor_who_logged_out_reads_the_message_once_on_the_agenda(rel
     assert again.headers["etag"] == stranger.headers["etag"]
 
 
+async def test_a_stranger_whose_session_holds_a_form_token_or_a_language_gets_the_kept_answer(  # type: ignore[no-untyped-def]
+    released, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    released.cookies.clear()
+    released._csrf = None
+    stranger = await released.get(f"/{SLUG}/agenda")  # no session: the whole way, kept
+    await released.csrf()  # a page with a form: the session holds its token now
+    await released.post_form("/language", {"locale": "en", "next": f"/{SLUG}/agenda"})  # and the language chosen
+    english = await released.get(f"/{SLUG}/agenda")  # the whole way in English, kept for that language
+
+    async def whole_way(*args: object) -> None:
+        raise AssertionError("the request went the whole way")
+
+    monkeypatch.setattr(agenda_routes, "latest_head", whole_way)
+    english_again = await released.get(f"/{SLUG}/agenda")
+    released.cookies.clear()
+    released._csrf = None
+    await released.csrf()
+    token_only = await released.get(f"/{SLUG}/agenda")
+    unchanged = await released.get(f"/{SLUG}/agenda", headers={"If-None-Match": stranger.headers["etag"]})
+
+    assert "<h1>Seminar agenda</h1>" in english.text and "<h1>Seminar agenda</h1>" not in stranger.text
+    assert english_again.status_code == 200 and english_again.content == english.content
+    assert token_only.status_code == 200 and token_only.content == stranger.content
+    assert token_only.headers["etag"] == stranger.headers["etag"] and "set-cookie" not in token_only.headers
+    assert unchanged.status_code == 304
+    assert released.cookies.get("seminar_session")  # the token is still the visitor's
+
+
 async def test_strangers_get_the_kept_answer_while_one_of_them_asks_for_a_newer_release(released) -> None:  # type: ignore[no-untyped-def]
     released.cookies.clear()
     released._csrf = None
     first = await released.get(f"/{SLUG}/agenda")
-    key = (f"/{SLUG}/agenda", b"", b"")
+    key = (f"/{SLUG}/agenda", b"", b"", "")
 
     def second_is_up() -> None:  # as in a process that did not publish: its kept head and answer expire
         kept, _fresh = published.ready_answer(key)
