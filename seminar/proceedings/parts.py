@@ -36,6 +36,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -488,8 +489,6 @@ class _Stamper:
     def _renamed(self, stamp: Any) -> tuple[bytes, dict[bytes, tuple[str, Any]]]:
         """The stamp's content with its resources' names prefixed, and the resources it uses (cloned into
         the writer) by their new names."""
-        import re
-
         from pypdf.generic import DictionaryObject
 
         source = stamp.get_inherited("/Resources", DictionaryObject())

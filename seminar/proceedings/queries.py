@@ -427,7 +427,12 @@ async def published_volumes(seminar: Seminar) -> list[ProceedingsBuild]:
     builds = await ProceedingsBuild.filter(
         seminar_id=seminar.id, kind=BuildKind.BOOK, published=True, status=BuildStatus.DONE
     )
-    return sorted(builds, key=lambda build: -1 if build.volume is None else build.volume)
+    return sorted(builds, key=volume_order)
+
+
+def volume_order(build: ProceedingsBuild) -> int:
+    """Where a published book goes in a list: the whole book first, then the topics' volumes in order."""
+    return -1 if build.volume is None else build.volume
 
 
 def _same_book(build: ProceedingsBuild, other: ProceedingsBuild) -> bool:

@@ -12,6 +12,7 @@ from seminar.accounts.units import people_order_of
 from seminar.db import instance, rows, selected
 from seminar.permissions import Actor, can_download_proceedings
 from seminar.proceedings.models import BuildKind, BuildStatus, ProceedingsBuild
+from seminar.proceedings.queries import volume_order
 from seminar.registration import receipt
 from seminar.registration.counts import Counts, ReceiptRow, count, rooms_text
 from seminar.registration.export import ParticipantRow
@@ -62,7 +63,7 @@ async def my_seminar_page(actor: Actor, seminar: Seminar, user: User) -> dict[st
         "seminar": seminar,
         "registration": instance(Registration, found[0], "registration."),
         "roles": sorted(actor.roles.get(seminar.id, frozenset())),  # as this request's own query found them
-        "books": sorted(books, key=lambda build: -1 if build.volume is None else build.volume),
+        "books": sorted(books, key=volume_order),
     }
 
 
