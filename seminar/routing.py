@@ -10,7 +10,8 @@ removed changes no segment before the last, and `tests/test_routing.py` checks e
 
 Addresses are made the same way: Starlette's `url_path_for` asks every route in turn (an exception
 from each that has another name), which a page with thirty links did for each link; here it asks
-only the routes of that name and those that may hold it (mounts), in the router's order.
+only the routes of that name and those that may hold it (mounts), in the router's order, and keeps
+the address it found for those parameters (the routes are fixed once the app serves).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from starlette.types import Receive, Scope, Send
 from seminar.operations.logs import note_routed
 
 DEPTH = 2
+# Addresses kept by `SegmentRouter.url_path_for`: a page's links for its papers, people, builds…
+PATHS_KEPT = 8192
+KEPT_TYPES = (str, int)
 ANY = None  # a parameter there, or the route ends before: any segment may come
 
 
@@ -57,6 +61,7 @@ class SegmentRouter(Router):
         self._narrowed: dict[tuple[str | None, ...], Router] = {}
         self._known: tuple[frozenset[str], ...] | None = None  # per position, the texts routes ask for
         self._named: dict[str, list[BaseRoute]] = {}
+        self._paths: dict[tuple[str, tuple[tuple[str, type, Any], ...]], URLPath] = {}
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """The routes that could match `path`, in the router's order."""
@@ -78,6 +83,18 @@ class SegmentRouter(Router):
         return router
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        if not all(type(value) in KEPT_TYPES for value in path_params.values()):  # a model, say: afresh each time
+            return self._url_path_for(name, path_params)
+        # The type is part of the key: a route may turn 1 and "1" into different addresses.
+        key = (name, tuple((param, type(value), value) for param, value in sorted(path_params.items())))
+        if (found := self._paths.get(key)) is not None:
+            return found
+        if len(self._paths) >= PATHS_KEPT:  # start over rather than grow
+            self._paths.clear()
+        found = self._paths[key] = self._url_path_for(name, path_params)
+        return found
+
+    def _url_path_for(self, name: str, path_params: dict[str, Any]) -> URLPath:
         named = self._named.get(name)
         if named is None:  # a route's own name, or a mount's, which may name one of its routes
             named = self._named[name] = [

@@ -6,9 +6,10 @@ import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import URL, FormData, UploadFile, URLPath
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -37,10 +38,36 @@ def _csrf_input(request: Request) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
+# Where a request keeps the start of its absolute addresses (scheme, host, root path), worked out once.
+URL_BASE = "seminar.url_base"
+
+
+def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
+    """`request.url_for(name, **path_params)`: the same absolute address, made for less. Starlette
+    works out the request's base address and joins the parts anew for every link; a page has dozens.
+    The base is worked out once per request, the path is the router's (which keeps it)."""
+    scope = request.scope
+    path = (scope.get("router") or scope["app"]).url_path_for(name, **path_params)
+    base = scope.get(URL_BASE)
+    if base is None:
+        # Starlette's own address for the root, less its last "/": what every route's path follows.
+        root = str(URLPath("/", protocol="http").make_absolute_url(request.base_url))
+        base = scope[URL_BASE] = root[:-1] if root.endswith("/") and "://" in root else ""
+    if not base or path.protocol != "http" or path.host:  # not a page's address on this host: Starlette's way
+        return path.make_absolute_url(request.base_url)
+    return URL(base + path)
+
+
+@pass_context
+def _template_url_for(context: Context, name: str, /, **path_params: Any) -> URL:
+    return url_for(context["request"], name, **path_params)
+
+
 def build_environment() -> Environment:
-    """The shared environment (`seminar.templating`) with what web pages add: `can.…` predicates, role labels."""
+    """The shared environment (`seminar.templating`) with what web pages add: `can.…` predicates, role labels,
+    and `url_for` (this module's, in place of Starlette's)."""
     env = templating.build_environment()
-    env.globals.update(can=permissions, role_label=role_label, role_labels=role_labels)
+    env.globals.update(can=permissions, role_label=role_label, role_labels=role_labels, url_for=_template_url_for)
     return env
 
 
@@ -55,7 +82,7 @@ def signed_in_user(request: Request) -> User:
     """The signed-in user; anyone else is sent to the login page and brought back afterwards."""
     user = actor(request).user
     if user is None:
-        login = request.url_for("accounts:login").include_query_params(next=request.url.path)
+        login = url_for(request, "accounts:login").include_query_params(next=request.url.path)
         raise HTTPException(status_code=303, headers={"Location": str(login)})
     return user
 
@@ -157,7 +184,7 @@ def render_part(request: Request, template: str, context: dict[str, Any] | None 
 
 def redirect(request: Request, name: str, **path_params: Any) -> RedirectResponse:
     """After a POST: 303, so the browser follows with a GET."""
-    return RedirectResponse(request.url_for(name, **path_params), status_code=303)
+    return RedirectResponse(url_for(request, name, **path_params), status_code=303)
 
 
 def redirect_to(url: str) -> RedirectResponse:

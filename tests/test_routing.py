@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from starlette.routing import BaseRoute, Match
+from starlette.requests import Request
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route, Router
 
 from seminar.app import create_app
 from seminar.config import Settings
 from seminar.routing import SegmentRouter, leading_segments, route_pattern
+from seminar.web import url_for
 
 SAMPLE_VALUES = {"int": "7", "path": "a/b.txt", "str": "gd-2021", "": "gd-2021"}
 
@@ -89,3 +91,47 @@ def test_patterns_read_literal_segments_up_to_a_path_parameter() -> None:
     assert route_pattern(Fake("/healthz")) == ("healthz", None)  # type: ignore[arg-type]
     assert route_pattern(Fake("/")) == ("", None)  # type: ignore[arg-type]
     assert leading_segments("/a") == leading_segments("/a/") == ("a", "")
+
+
+def _named_routes(router: SegmentRouter) -> list[tuple[str, dict[str, object]]]:
+    """Each plain route's name with sample parameters (ints where the route converts them)."""
+    named = []
+    for route in router.routes:
+        name, path = getattr(route, "name", None), getattr(route, "path", None)
+        if isinstance(name, str) and isinstance(path, str) and isinstance(route, Route):
+            params: dict[str, object] = {
+                param: 7 if kind == "int" else SAMPLE_VALUES[kind or ""]
+                for param, kind in re.findall(r"\{(\w+)(?::(\w+))?\}", path)
+            }
+            named.append((name, params))
+    return named
+
+
+def test_addresses_are_starlettes_and_stay_so_when_kept() -> None:
+    router = _router()
+    plain = Router(router.routes)
+    named = _named_routes(router)
+    assert len(named) > 100
+
+    for _again in range(2):  # the second time from what the router kept
+        for name, params in named:
+            assert router.url_path_for(name, **params) == plain.url_path_for(name, **params), name
+    assert router.url_path_for("static", path="site.css") == plain.url_path_for("static", path="site.css")
+    with pytest.raises(NoMatchFound):
+        router.url_path_for("no-such-route")
+
+
+def test_a_page_link_is_starlettes_absolute_address() -> None:
+    app = create_app(Settings(database_url="sqlite://:memory:", secret_key="test"))
+    for scheme, host, root_path in [("http", b"127.0.0.1:8000", ""), ("https", b"seminar.example.org", "/site")]:
+        scope = {
+            "type": "http", "scheme": scheme, "path": "/", "root_path": root_path, "query_string": b"",
+            "headers": [(b"host", host)], "app": app, "router": app.router, "server": ("127.0.0.1", 8000),
+        }
+        request = Request(scope)
+
+        for name, params in [("accounts:login", {}), ("reviews:mine", {"slug": "gd-2021"}),
+                             ("reviews:review", {"slug": "gd-2021", "number": 3}), ("static", {"path": "site.css"})]:
+            expected = Request(dict(scope)).url_for(name, **params)
+            assert str(url_for(request, name, **params)) == str(expected)
+            assert url_for(request, name, **params).path == expected.path
