@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import itsdangerous
 from itsdangerous.exc import BadSignature
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request, cookie_parser
 from starlette.responses import RedirectResponse, Response
@@ -73,9 +73,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
+    """The security headers on every answer, unless the answer set its own."""
+
     def __init__(self, app: ASGIApp, secure: bool = False) -> None:
         self.app = app
-        self.secure = secure
+        headers = [
+            ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", "same-origin"),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+        ]
+        if secure:
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        # Encoded once: each answer gets those it lacks appended, in this order (what `setdefault` did).
+        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -84,14 +96,9 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                if self.secure:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                raw = message["headers"] = list(message.get("headers", ()))
+                present = {name.lower() for name, _value in raw}
+                raw.extend(header for header in self.headers if header[0] not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
