@@ -16,7 +16,7 @@ from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
 from seminar.accounts.units import people_order_of
 from seminar.config import Settings
-from seminar.db import column, instance, rows, selected
+from seminar.db import column, instance, is_sqlite, rows, selected
 from seminar.reviews.queries import reviewer_papers_sql, split_reviewer_papers
 from seminar.seminars.models import Seminar
 from seminar.seminars.queries import seminar_columns, seminar_in
@@ -117,19 +117,23 @@ async def with_unit(user: User) -> User:
 
 
 @functools.cache
-def _session_actor_sql() -> str:
+def _session_actor_sql(sqlite: bool) -> str:
     reviewing = "SELECT seminar_id FROM role WHERE user_id = $1 AND name = $3"
+    # The roles and papers as one text column ("r:<seminar>:<role>,a:<paper>:,c:<paper>:"), so that the user's
+    # and the seminar's columns come once rather than on a row per role and paper (their decoding was a third
+    # of the query's CPU). Role names and kinds are plain words, ids numbers: neither holds ":" or ",".
+    listed = "group_concat" if sqlite else "string_agg"
     return f"""
-        SELECT {selected(User, 'u')}, x.kind, x.ref, x.name AS role_name, {seminar_columns("sm", "su", "seminar.")}
+        SELECT {selected(User, 'u')}, {seminar_columns("sm", "su", "seminar.")},
+            (SELECT {listed}(x.kind || ':' || x.ref || ':' || COALESCE(x.name, ''), ',') FROM (
+                SELECT 'r' AS kind, seminar_id AS ref, name FROM role WHERE user_id = $1
+                UNION ALL
+                SELECT kind, ref, NULL FROM ({reviewer_papers_sql(reviewing)}) papers
+            ) x) AS grants
         FROM "user" u
         JOIN login_session s ON s.user_id = u.id AND s.key_hash = $2
         LEFT JOIN seminar sm ON sm.slug = $4
         LEFT JOIN unit su ON su.id = sm.organizer_unit_id
-        LEFT JOIN (
-            SELECT 'r' AS kind, seminar_id AS ref, name FROM role WHERE user_id = $1
-            UNION ALL
-            SELECT kind, ref, NULL FROM ({reviewer_papers_sql(reviewing)}) papers
-        ) x ON 1 = 1
         WHERE u.id = $1 AND u.is_active"""
 
 
@@ -144,20 +148,27 @@ class SessionActor:
 
 async def session_actor(user_id: int, key_hash: str, slug: str = "") -> SessionActor | None:
     """The active user whose login session has this key, their roles by seminar, and where they review,
-    the papers they are assigned to and conflicted with: one query, which every signed-in request
-    sends first (a row per role and paper, a left join), or None when there is no such session.
-    With it comes the seminar `slug` names, if there is one: the page's, for a seminar's page."""
-    found = await rows(_session_actor_sql(), [user_id, key_hash, RoleName.REVIEWER.value, slug])
+    the papers they are assigned to and conflicted with: one query of one row, which every signed-in
+    request sends first, or None when there is no such session. With it comes the seminar `slug`
+    names, if there is one: the page's, for a seminar's page."""
+    found = await rows(_session_actor_sql(is_sqlite()), [user_id, key_hash, RoleName.REVIEWER.value, slug])
     if not found:
         return None
-    user = instance(User, found[0])
+    row = found[0]
+    user = instance(User, row)
     assert user is not None, "an inner join"
     roles: dict[int, set[str]] = {}
-    for row in found:
-        if row["kind"] == "r":
-            roles.setdefault(int(row["ref"]), set()).add(str(row["role_name"]))
-    assigned, conflicted = split_reviewer_papers(found)
+    papers = []
+    for grant in (row["grants"] or "").split(","):
+        if not grant:
+            continue
+        kind, ref, name = grant.split(":", 2)
+        if kind == "r":
+            roles.setdefault(int(ref), set()).add(name)
+        else:
+            papers.append({"kind": kind, "ref": ref})
+    assigned, conflicted = split_reviewer_papers(papers)
     return SessionActor(
         user, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted,
-        seminar_in(found[0], "seminar."),
+        seminar_in(row, "seminar."),
     )
