@@ -33,7 +33,7 @@ def _gettext(context: Context, message: str, /, **variables: Any) -> str:
     The catalogs change only with the code, which restarts the server."""
     autoescape = context.eval_ctx.autoescape
     if variables:
-        return _translated(message, autoescape) % variables  # type: ignore[no-any-return]
+        return _translated(message, autoescape) % variables
     key = (i18n.get_locale(), message, autoescape)
     found = _PLAIN_MESSAGES.get(key)
     if found is None:

@@ -175,7 +175,7 @@ def lean_records() -> None:
     """Records without what no line of ours writes: the caller's file and line (a walk up the stack for
     each record), thread and process names. A request's line cost a fifth less. The switches are
     those the logging HOWTO's "Optimization" section names; every process that serves sets them."""
-    logging._srcfile = None  # type: ignore[attr-defined]  # documented in the HOWTO, private by name
+    logging._srcfile = None  # documented in the HOWTO, private by name
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
