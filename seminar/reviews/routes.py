@@ -206,7 +206,7 @@ async def review_page(request: Request) -> Response:
         if too_long:
             raise UserError(_("Correct the marked fields."))
         saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit,
-                                          criteria=post.criteria)
+                                          criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         review_form.form_errors.append(error.message)
         status = 409
@@ -244,7 +244,7 @@ async def autosave(request: Request) -> Response:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
     try:
         saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False,
-                                          criteria=post.criteria)
+                                          criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         return JSONResponse({"error": error.message}, status_code=409)
     except UserError as error:
