@@ -216,33 +216,37 @@ async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
 # --- a reviewer's pages ------------------------------------------------------------------
 
 
-@functools.cache
-def _reviews_to_write_sql() -> str:
-    return f"""
-        SELECT {selected(Assignment, "a")}, {selected(Paper, "p", "paper.")}, {selected(Topic, "t", "topic.")},
-               {selected(Review, "r", "review.")}
+@dataclass  # not frozen: the permission predicates' protocols declare plain (settable) attributes
+class ReviewToWrite:
+    """A row of a reviewer's "my reviews" page: the paper (its id, seminar and status, as the review
+    predicates of `seminar.permissions` ask them), its topic, and the reviewer's review once begun."""
+
+    id: int
+    seminar_id: int
+    number: int
+    title: str
+    status: str  # PaperStatus
+    topic_title: str | None
+    review_status: str | None  # ReviewStatus; None before the first save
+    review_total: int | None
+
+
+async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[ReviewToWrite]:
+    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun: one query,
+    of the columns the page shows."""
+    user = actor.user
+    assert user is not None, "the page is for signed-in reviewers"
+    found = await rows("""
+        SELECT p.id, p.seminar_id, p.number, p.title, p.status, t.title AS topic_title,
+               r.status AS review_status, r.total AS review_total
         FROM review_assignment a
         JOIN paper p ON p.id = a.paper_id
         LEFT JOIN topic t ON t.id = p.topic_id
         LEFT JOIN review r ON r.assignment_id = a.id
         WHERE a.seminar_id = $1 AND a.reviewer_id = $2 AND a.declined_at IS NULL
-        ORDER BY p.number"""
-
-
-async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignment, Review | None]]:
-    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun: one query."""
-    user = actor.user
-    assert user is not None, "the page is for signed-in reviewers"
-    listed = []
-    for row in await rows(_reviews_to_write_sql(), [seminar.id, user.id]):
-        assignment, paper = instance(Assignment, row), instance(Paper, row, "paper.")
-        assert assignment is not None and paper is not None, "inner joins"
-        if not can_review_paper(actor, paper):
-            continue
-        attach(paper, "topic", instance(Topic, row, "topic."))
-        attach(assignment, "paper", paper)
-        listed.append((assignment, instance(Review, row, "review.")))
-    return listed
+        ORDER BY p.number""", [seminar.id, user.id])
+    listed = [ReviewToWrite(*row) for row in found]
+    return [paper for paper in listed if can_review_paper(actor, paper)]
 
 
 async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:

@@ -28,6 +28,7 @@ from tests.factories import (
     make_assignment,
     make_organizer,
     make_paper,
+    make_review,
     make_reviewer,
     make_seminar,
     make_unit,
@@ -113,6 +114,24 @@ async def test_my_reviews_shows_each_papers_topic(client: Client) -> None:
         [f"#{s.paper.number}", first_topic.title, s.paper.title],
         [f"#{other.number}", topic.title, other.title],
     ]
+
+
+async def test_my_reviews_shows_each_reviews_state_and_total(client: Client) -> None:
+    s = await scene()
+    drafted = await make_paper(s.seminar, city="深圳市", status="submitted", title="深圳市矛盾纠纷多元化解机制研究")
+    submitted = await make_paper(s.seminar, city="佛山市", status="submitted", title="佛山市网格化治理的实践")
+    await make_review(drafted, s.reviewer, scores=[9], status="draft")
+    await make_review(submitted, s.reviewer)
+    await client.login("reviewer01@example.org")
+
+    page = await client.get(f"/{s.seminar.slug}/reviews/")
+
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][3:]
+        for row in re.findall(r"<tr>(.*?)</tr>", page.text.split("<tbody>")[1], re.S)
+    ]
+    assert rows == [["未开始", "—"], ["草稿", "—"], ["已提交", "80"]]
+    assert "已分配：3 · 草稿：1 · 已提交：1" in page.text
 
 
 async def test_review_page_shows_text_and_hides_city_and_authors_in_blind_review(client: Client) -> None:
