@@ -1,7 +1,7 @@
 """Benchmark of the published agenda against its floor, a bare Starlette app, in one run:
 
     uv run python bench/agenda.py [--seconds 1.5] [--rounds 6] [--quick] [--only FILE…] [--cookie]
-                                  [--compare REF] [--database-url URL]
+                                  [--compare REF] [--against-itself] [--database-url URL]
 
 It fills a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database) with a seminar whose released agenda has 60 talks — six topics of four
@@ -17,7 +17,8 @@ The load is this process: 20 keep-alive connections on loopback, 10 held by each
 (opened before the clock starts), each sending the next GET as soon as the last answer is
 complete, the body counted as it arrives rather than kept, for `--seconds` per endpoint and
 server, the servers taking turns `--rounds` times (the machine's speed drifts; short turns share
-the drift). It prints req/s
+the drift), after an untimed half-second turn each. `--against-itself` puts a second bare app in
+our server's place: what the bench itself makes of two identical servers. It prints req/s
 and p50/p99 of each with the load average, the ratios to the bare app (pooled, and the median of
 the rounds' side-by-side ratios), and for each address whether goal 2 of issue 18 is met there:
 ≥ 0.9× the bare app's req/s with p99 ≤ 2× its p99, judged on the medians. Every published
@@ -339,8 +340,12 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", metavar="FILE", default=[],
                         help="only these addresses (e.g. schedule.xml agenda.ics)")
     parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
+    parser.add_argument("--against-itself", action="store_true",
+                        help="a second bare app in our server's place: the bench's own bias and noise (ratios of 1 expected)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
+    if args.against_itself and (args.cookie or args.compare):
+        parser.error("--against-itself measures the bare app against itself: no --cookie or --compare")
     endpoints = [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")] if args.quick else ENDPOINTS
     if args.only:
         endpoints = [e for e in ENDPOINTS if e[0] in args.only]
@@ -355,7 +360,7 @@ def main() -> int:
                 get(f"{ours.url}/{SLUG}/{path}")
         answers = [stranger_answer(ours.url, path, directory) for path, _reference in endpoints]
         servers["bare"] = stack.enter_context(bare_app(answers, directory))
-        servers["ours"] = ours.url, ours.pid
+        servers["ours"] = stack.enter_context(bare_app(answers, directory)) if args.against_itself else (ours.url, ours.pid)
         if args.compare:
             root = stack.enter_context(checkout(args.compare))
             before = stack.enter_context(served(database_url, directory, workers=WORKERS, root=root))
@@ -374,6 +379,8 @@ def main() -> int:
         for path, reference in endpoints:
             loads = {name: Load() for name in servers}
             turns: dict[str, list[Load]] = {name: [] for name in servers}
+            for name, (base, pid) in servers.items():  # untimed: each server's first turn at an address warms it
+                hammer(base, pid, f"/{SLUG}/{path}", min(args.seconds, 0.5), Load(), cookies.get(name, ""))
             for turn in range(args.rounds):  # every other round the other way round: neighbours share the drift
                 for name, (base, pid) in (list(servers.items()) if turn % 2 == 0 else reversed(servers.items())):
                     single = Load()
@@ -402,7 +409,8 @@ def main() -> int:
                 if uneven := [spread for spread in load.spreads if spread != [CONNECTIONS // WORKERS] * WORKERS]:
                     verdict += f" (connections per worker not even in {len(uneven)} turns: {uneven})"
                 average_load = sum(load.loads) / len(load.loads)
-                print(f"/{path:<14}{name:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
+                shown = "bare again" if args.against_itself and name == "ours" else name
+                print(f"/{path:<14}{shown:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
                       f"{load.cpu_per_request:>8.0f}{average_load:>6.1f}{rate_ratio:>9.2f}{p99_ratio:>7.2f}"
                       f"{load.cpu_per_request / floor.cpu_per_request:>7.2f}{round_rate:>9.2f}{round_p99:>7.2f}  {verdict}")
         print(f"goal 2 (≥ {RATE_SHARE}× the bare app's req/s, p99 ≤ {P99_FACTOR:g}× its p99) on every endpoint: "
