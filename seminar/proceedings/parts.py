@@ -125,11 +125,12 @@ def _texts(box: Any) -> Iterator[str]:
         yield from _texts(child)
 
 
-MARGIN_BOXES = tuple(f"@{side}-{place}" for side, places in (("top", ("left", "center", "right")),
-                                                             ("bottom", ("left", "center", "right")),
-                                                             ("left", ("top", "middle", "bottom")),
-                                                             ("right", ("top", "middle", "bottom")))
-                     for place in places)
+# Every margin box a page may have (as WeasyPrint's `make_margin_boxes` makes them).
+MARGIN_BOXES = (
+    "@top-left-corner", "@top-left", "@top-center", "@top-right", "@top-right-corner",
+    "@left-top", "@left-middle", "@left-bottom", "@right-top", "@right-middle", "@right-bottom",
+    "@bottom-left-corner", "@bottom-left", "@bottom-center", "@bottom-right", "@bottom-right-corner",
+)
 # Set while a stamped part is laid out: its pages' margin boxes are not laid out, only their text is read.
 _texts_only: ContextVar[bool] = ContextVar("texts_only", default=False)
 
