@@ -41,7 +41,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,6 +255,10 @@ class PartCache:
         return Laid(pdf, data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"],
                     data["requested"], data["refused"], data["opened"], data["frames"])
 
+    def stored(self) -> int:
+        """How many parts the directory holds (of any build)."""
+        return sum(1 for path in self.directory.iterdir() if path.suffix == ".json")
+
     def put(self, key: str, laid: Laid) -> None:
         self.used.add(key)
         # The PDF first: a part is found by its .json, which is only there once both are.
@@ -349,16 +353,42 @@ STAMP_PAGES = 128
 POOL_CHARACTERS = 300_000
 
 
+def _warm_up(style: HouseStyle) -> None:
+    """A worker process gets ready while the build prepares the parts' HTML: WeasyPrint, the stylesheets, the fonts."""
+    from weasyprint import HTML
+
+    from seminar.proceedings.typeset import _font_config, _stylesheets
+
+    _margin_boxes_skippable()
+    HTML(string="<p>研讨班 1</p>").render(stylesheets=list(_stylesheets(style)), font_config=_font_config())
+
+
+# Parts queued per worker process: enough that none waits while this process lays out a part of its own.
+QUEUED = 3
+
+
 class _Workers:
-    """Lays parts out in this process when there is little (a rebuild), else in `processes` spawned workers,
-    kept for the build's later parts once started."""
+    """Lays parts out in this process alone when there is little (a rebuild), else in this process and
+    `processes - 1` spawned workers (one per core in all), kept for the build's later parts once started.
+
+    This process lays parts out too: it would otherwise only wait, and a worker fewer is one
+    interpreter, WeasyPrint and its fonts fewer to load before the first part."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self.pool: ProcessPoolExecutor | None = None
 
+    def start(self, style: HouseStyle) -> None:
+        """Spawn the workers now (they load WeasyPrint and the fonts meanwhile), if there are to be any."""
+        if self.pool is None and self.processes > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.processes - 1, initializer=exit_with_parent,
+                                            mp_context=multiprocessing.get_context("spawn"))
+            for _worker in range(self.processes - 1):
+                self.pool.submit(_warm_up, style)
+
     def lay_out(self, jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> Iterator[tuple[str, Laid]]:
-        """Each job laid out, as each is done (in the pool the longest first, so that none is left alone at the end)."""
+        """Each job laid out, as each is done: the workers take the longest first, this process the shortest
+        (so that none is left alone at the end, and this process soon sees the workers' parts)."""
         if self.pool is None and (self.processes <= 1 or len(jobs) <= 1
                                   or sum(len(job[0]) for job in jobs.values()) < POOL_CHARACTERS):
             for name, job in jobs.items():
@@ -366,16 +396,29 @@ class _Workers:
                 on_part(name, result.pages)
                 yield name, result
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=min(self.processes, len(jobs)), initializer=exit_with_parent,
-                                            mp_context=multiprocessing.get_context("spawn"))
-        futures: dict[Future[Laid], str] = {
-            self.pool.submit(lay_out, *job): name for name, job in sorted(jobs.items(), key=lambda item: -len(item[1][0]))
-        }
-        for future in as_completed(futures):
-            result = future.result()
-            on_part(futures[future], result.pages)
-            yield futures[future], result
+        self.start(next(iter(jobs.values()))[3])
+        assert self.pool is not None, "more than one process"
+        ordered = sorted(jobs.items(), key=lambda item: -len(item[1][0]))
+        first, last = 0, len(ordered)  # the workers take from `first` on, this process from `last` back
+        queued: dict[Future[Laid], str] = {}
+        while first < last or queued:
+            while first < last and len(queued) < QUEUED * (self.processes - 1):
+                queued[self.pool.submit(lay_out, *ordered[first][1])] = ordered[first][0]
+                first += 1
+            if first < last:
+                last -= 1
+                name, job = ordered[last]
+                result = lay_out(*job)
+                on_part(name, result.pages)
+                yield name, result
+                done = [future for future in queued if future.done()]
+            else:
+                done = list(wait(queued, return_when=FIRST_COMPLETED).done)
+            for future in done:
+                name = queued.pop(future)
+                result = future.result()
+                on_part(name, result.pages)
+                yield name, result
 
     def close(self, failed: bool) -> None:
         if self.pool is not None:
@@ -422,23 +465,27 @@ def typeset_parts(
     spec: BookSpec, cache: PartCache, *, base_url: str, created: dt.datetime | None = None,
     processes: int | None = None, on_part: Callable[[str, int], None] = lambda name, pages: None,
 ) -> PartsResult:
-    """The whole book from its parts: the cached ones reused, the others laid out (in `processes`
-    workers, by default one per core) and cached. `on_part` hears each part laid out, with its pages.
+    """The whole book from its parts: the cached ones reused, the others laid out (in this process and
+    `processes - 1` workers, by default one process per core) and cached. `on_part` hears each part laid out, with its pages.
 
     Raises what WeasyPrint or pypdf raise; the caller falls back to the whole-book build.
     """
     started = time.perf_counter()
-    bodies = printed_bodies(spec)
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
-    uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
-    counts = {number: pdf_page_count(data) for number, data in uploads.items()}
-
-    def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
-        return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
-                         created=dt.datetime.fromisoformat(PART_CREATED))
-
     workers = _Workers(processes or worker_count())
     try:
+        # A first build (most parts missing) of a big book: the workers start while the HTML is prepared.
+        if (cache.stored() < len(book_parts(spec)) // 2
+                and sum(len(paper.body_html) for paper in papers.values()) >= POOL_CHARACTERS):
+            workers.start(spec.house_style)
+        bodies = printed_bodies(spec)
+        uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
+        counts = {number: pdf_page_count(data) for number, data in uploads.items()}
+
+        def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
+            return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
+                             created=dt.datetime.fromisoformat(PART_CREATED))
+
         result = _typeset_parts(spec, cache, workers, html_of, base_url, on_part, uploads, created)
     except BaseException:
         workers.close(failed=True)
