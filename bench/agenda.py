@@ -1,7 +1,7 @@
 """Benchmark of the published agenda against its floor, a bare Starlette app, in one run:
 
     uv run python bench/agenda.py [--seconds 1.5] [--rounds 6] [--quick] [--only FILE…] [--cookie]
-                                  [--compare REF] [--database-url URL]
+                                  [--compare REF] [--against-itself] [--database-url URL]
 
 It fills a fresh database (a temporary SQLite file unless --database-url names an empty
 PostgreSQL database) with a seminar whose released agenda has 60 talks — six topics of four
@@ -13,9 +13,12 @@ that returns exactly those from memory, under uvicorn with the same options and 
 With `--cookie` our servers are sent, with every request, the session cookie a visitor has after
 opening a page with a form (only its token in it), as most visitors who browsed the site do.
 
-The load is this process: 20 keep-alive connections on loopback, each sending the next GET as
-soon as the last answer is complete, for `--seconds` per endpoint and server, the servers taking
-turns `--rounds` times (the machine's speed drifts; short turns share the drift). It prints req/s
+The load is this process: 20 keep-alive connections on loopback, 10 held by each worker process
+(opened before the clock starts), each sending the next GET as soon as the last answer is
+complete, the body counted as it arrives rather than kept, for `--seconds` per endpoint and
+server, the servers taking turns `--rounds` times (the machine's speed drifts; short turns share
+the drift), after an untimed half-second turn each. `--against-itself` puts a second bare app in
+our server's place: what the bench itself makes of two identical servers. It prints req/s
 and p50/p99 of each with the load average, the ratios to the bare app (pooled, and the median of
 the rounds' side-by-side ratios), and for each address whether goal 2 of issue 18 is met there:
 ≥ 0.9× the bare app's req/s with p99 ≤ 2× its p99, judged on the medians. Every published
@@ -134,6 +137,7 @@ class Load:
     errors: int = 0
     latencies: list[float] = field(default_factory=list)
     loads: list[float] = field(default_factory=list)  # the 1-minute load average at each turn's start
+    spreads: list[list[int]] = field(default_factory=list)  # connections per server process, each turn
     cpu: float = 0.0  # seconds of the server's processes
 
     @property
@@ -151,6 +155,7 @@ class Load:
         self.errors += other.errors
         self.latencies += other.latencies
         self.loads += other.loads
+        self.spreads += other.spreads
         self.cpu += other.cpu
 
     def percentile(self, share: float) -> float:
@@ -164,31 +169,125 @@ def hammer(base: str, pid: int, path: str, seconds: float, load: Load, cookie: s
     load.cpu += cpu_seconds(pid) - cpu
 
 
+CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length: *(\d+)")
+
+
+class _Exchange(asyncio.Protocol):
+    """One keep-alive connection's answers, the body counted as it arrives, not kept: reading a
+    large one (the PDF) costs the client little, so the servers' differences are what shows."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.head = bytearray()
+        self.remaining = -1  # body bytes still to come; -1: reading the head
+        self.status = b""
+        self.done: asyncio.Future[bytes] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        if self.remaining < 0:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head, self.status = bytes(self.head[: end + 4]), bytes(self.head[9:12])
+            length = CONTENT_LENGTH.search(head)
+            self.remaining = (int(length.group(1)) if length else 0) - (len(self.head) - end - 4)
+            self.head.clear()
+        else:
+            self.remaining -= len(data)
+        if self.remaining == 0 and self.done is not None:
+            self.remaining = -1
+            self.done.set_result(self.status)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.done is not None and not self.done.done():
+            self.done.set_exception(ConnectionError("the server closed the connection"))
+
+
+def _worker_of_each_connection(port: int) -> dict[int, int]:
+    """Client port → the server process holding the other end, for connections to `port` (Linux `ss`)."""
+    try:
+        listing = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                                 capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    owners = {}
+    for line in listing.splitlines():
+        fields, pid = line.split(), re.search(r"pid=(\d+)", line)
+        if len(fields) >= 4 and pid:
+            owners[int(fields[3].rsplit(":", 1)[1])] = int(pid.group(1))
+    return owners
+
+
+async def _connections(port: int) -> tuple[list[_Exchange], list[int]]:
+    """CONNECTIONS connections, the same number to each of the WORKERS server processes, and how
+    many each process holds.
+
+    uvicorn's workers accept from one shared socket, whichever is first awake: 20 connections
+    opened at once landed anywhere from 10 and 10 to all 20 on one worker, a different split at
+    every turn, and a turn on one worker has half the cores: one turn of a server ran at half the
+    rate of its next. Opened one by one and kept only while the worker holding it needs more,
+    both servers are measured on the same split."""
+    loop = asyncio.get_running_loop()
+    share = CONNECTIONS // WORKERS
+    kept: dict[int, list[_Exchange]] = {}
+    for _attempt in range(30):
+        needed = CONNECTIONS - sum(len(group) for group in kept.values())
+        if needed == 0:
+            break
+        opened = []
+        for _n in range(needed):
+            opened.append((await loop.create_connection(_Exchange, "127.0.0.1", port))[1])
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(0.05)  # every one accepted by a worker by now
+        owners = await asyncio.to_thread(_worker_of_each_connection, port)
+        for exchange in opened:
+            assert exchange.transport is not None
+            # Without `ss` (not Linux) the owner is unknown: the connections are kept as they came.
+            owner = owners.get(exchange.transport.get_extra_info("sockname")[1]) if owners else 0
+            if owner is not None and owner not in kept and len(kept) < (WORKERS if owners else 1):
+                kept[owner] = []
+            if owner in kept and (len(kept[owner]) < share or not owners):
+                kept[owner].append(exchange)
+            else:
+                exchange.transport.close()
+    if needed := CONNECTIONS - sum(len(group) for group in kept.values()):  # a worker that never accepted one
+        kept[-1] = [(await loop.create_connection(_Exchange, "127.0.0.1", port))[1] for _n in range(needed)]
+    connections = [exchange for group in kept.values() for exchange in group]
+    return connections, sorted(len(group) for group in kept.values())
+
+
 async def _hammer(port: int, path: str, seconds: float, load: Load, cookie: str = "") -> None:
     """CONNECTIONS keep-alive connections, each asking again as soon as an answer is complete."""
     sent_cookie = f"Cookie: {cookie}\r\n" if cookie else ""
     request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept-Encoding: identity\r\n"
                f"{sent_cookie}\r\n").encode()
+    connections, spread = await _connections(port)
+    load.spreads.append(spread)
     load.loads.append(os.getloadavg()[0])
+    loop = asyncio.get_running_loop()
     deadline = time.monotonic() + seconds
 
-    async def connection() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    async def connection(exchange: _Exchange) -> None:
+        assert exchange.transport is not None
         try:
             while time.monotonic() < deadline:
                 started = time.perf_counter()
-                writer.write(request)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
-                await reader.readexactly(int(length.group(1)) if length else 0)
+                exchange.done = loop.create_future()
+                exchange.transport.write(request)
+                status = await exchange.done
                 load.latencies.append(time.perf_counter() - started)
                 load.requests += 1
-                load.errors += head[9:12] != b"200"
+                load.errors += status != b"200"
         finally:
-            writer.close()
+            exchange.transport.close()
 
     started = time.monotonic()
-    await asyncio.gather(*(connection() for _n in range(CONNECTIONS)))
+    await asyncio.gather(*(connection(exchange) for exchange in connections))
     load.seconds += time.monotonic() - started
 
 
@@ -241,8 +340,12 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", metavar="FILE", default=[],
                         help="only these addresses (e.g. schedule.xml agenda.ics)")
     parser.add_argument("--compare", metavar="REF", default="", help="also serve git ref REF (the code before)")
+    parser.add_argument("--against-itself", action="store_true",
+                        help="a second bare app in our server's place: the bench's own bias and noise (ratios of 1 expected)")
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: temporary SQLite)")
     args = parser.parse_args()
+    if args.against_itself and (args.cookie or args.compare):
+        parser.error("--against-itself measures the bare app against itself: no --cookie or --compare")
     endpoints = [e for e in ENDPOINTS if e[0] in ("agenda", "agenda.ics", "agenda.pdf")] if args.quick else ENDPOINTS
     if args.only:
         endpoints = [e for e in ENDPOINTS if e[0] in args.only]
@@ -257,7 +360,7 @@ def main() -> int:
                 get(f"{ours.url}/{SLUG}/{path}")
         answers = [stranger_answer(ours.url, path, directory) for path, _reference in endpoints]
         servers["bare"] = stack.enter_context(bare_app(answers, directory))
-        servers["ours"] = ours.url, ours.pid
+        servers["ours"] = stack.enter_context(bare_app(answers, directory)) if args.against_itself else (ours.url, ours.pid)
         if args.compare:
             root = stack.enter_context(checkout(args.compare))
             before = stack.enter_context(served(database_url, directory, workers=WORKERS, root=root))
@@ -267,7 +370,7 @@ def main() -> int:
                     get(f"{before.url}/{SLUG}/{path}")
         cookies = {name: form_token_cookie(base) for name, (base, _pid) in servers.items() if name != "bare"} if args.cookie else {}
         print(f"60 talks, 6 topics, 2 rooms, 2 days · uvicorn, {WORKERS} workers, the same options for each · "
-              f"{CONNECTIONS} keep-alive connections from one asyncio process · {args.rounds} × {args.seconds:g} s "
+              f"{CONNECTIONS} keep-alive connections from one asyncio process, {CONNECTIONS // WORKERS} to each worker · {args.rounds} × {args.seconds:g} s "
               f"per endpoint and server · {os.cpu_count()} cores · "
               f"{'PostgreSQL' if 'postgres' in database_url else 'SQLite'}")
         print(f"{'endpoint':<15}{'server':<12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU µs':>8}{'load':>6}"
@@ -276,6 +379,8 @@ def main() -> int:
         for path, reference in endpoints:
             loads = {name: Load() for name in servers}
             turns: dict[str, list[Load]] = {name: [] for name in servers}
+            for name, (base, pid) in servers.items():  # untimed: each server's first turn at an address warms it
+                hammer(base, pid, f"/{SLUG}/{path}", min(args.seconds, 0.5), Load(), cookies.get(name, ""))
             for turn in range(args.rounds):  # every other round the other way round: neighbours share the drift
                 for name, (base, pid) in (list(servers.items()) if turn % 2 == 0 else reversed(servers.items())):
                     single = Load()
@@ -301,8 +406,11 @@ def main() -> int:
                                f"10× pretalx{f' ({target} req/s)' if target else ''}, p99 ≤ 50 ms: {'ok' if old else 'missed'}")
                 if load.errors:
                     verdict += f" ({load.errors} errors)"
+                if uneven := [spread for spread in load.spreads if spread != [CONNECTIONS // WORKERS] * WORKERS]:
+                    verdict += f" (connections per worker not even in {len(uneven)} turns: {uneven})"
                 average_load = sum(load.loads) / len(load.loads)
-                print(f"/{path:<14}{name:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
+                shown = "bare again" if args.against_itself and name == "ours" else name
+                print(f"/{path:<14}{shown:<12}{load.rate:>8.0f}{load.percentile(0.5):>8.1f}{load.percentile(0.99):>8.1f}"
                       f"{load.cpu_per_request:>8.0f}{average_load:>6.1f}{rate_ratio:>9.2f}{p99_ratio:>7.2f}"
                       f"{load.cpu_per_request / floor.cpu_per_request:>7.2f}{round_rate:>9.2f}{round_p99:>7.2f}  {verdict}")
         print(f"goal 2 (≥ {RATE_SHARE}× the bare app's req/s, p99 ≤ {P99_FACTOR:g}× its p99) on every endpoint: "

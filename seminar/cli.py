@@ -49,6 +49,24 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[None]]
         await Tortoise.close_connections()
 
 
+def _on_seminar(settings: Settings, slug: str, work: Callable[[Seminar], Awaitable[int]]) -> int:
+    """Run `work` on the seminar `slug` with the ORM open: its exit code, or 2 when there is no such seminar."""
+    from seminar.seminars.models import Seminar
+
+    outcome: list[int] = []
+
+    async def run() -> None:
+        seminar = await Seminar.get_or_none(slug=slug)
+        if seminar is None:
+            print(f"No seminar '{slug}'.", file=sys.stderr)
+            outcome.append(2)
+        else:
+            outcome.append(await work(seminar))
+
+    asyncio.run(_with_database(settings, run))
+    return outcome[0]
+
+
 async def apply_migrations(database_url: str) -> None:
     from tortoise.migrations.api import migrate
 
@@ -155,33 +173,24 @@ def _build_command(
     from seminar.errors import UserError
     from seminar.proceedings.models import BuildStatus
     from seminar.proceedings.parts import use_data_dir
-    from seminar.seminars.models import Seminar
     from seminar.submissions.models import Blob
     from seminar.workers import default_worker_name
 
     started = time.perf_counter()
-    outcome: list[int] = []
     use_data_dir(settings.data_dir)  # the book keeps its parts there: the next build lays out only what changed
 
     def progress(stage: str) -> None:
         print(f"[{time.perf_counter() - started:6.1f} s] {stage}", flush=True)
 
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=slug)
-        if seminar is None:
-            print(f"No seminar '{slug}'.", file=sys.stderr)
-            outcome.append(2)
-            return
+    async def work(seminar: Seminar) -> int:
         try:
             done = await build(seminar, "cli:" + default_worker_name(), progress)
         except UserError as error:
             print(error.message, file=sys.stderr)
-            outcome.append(1)
-            return
+            return 1
         if done.status != BuildStatus.DONE:
             print(f"Build #{done.id} failed: {done.error}", file=sys.stderr)
-            outcome.append(1)
-            return
+            return 1
         for number, reason in done.failed_papers.items():
             print(f"Paper #{number} replaced by a notice: {reason}")
         print(f"Build #{done.id}: {done.pages} pages, {done.size} bytes.")
@@ -189,26 +198,17 @@ def _build_command(
             blob = await Blob.get(sha256=done.blob_id)
             Path(out).write_bytes(bytes(blob.content))
             print(f"Written to {out}")
-        outcome.append(0)
+        return 0
 
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _on_seminar(settings, slug, work)
 
 
 def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
     """Issue the certificates due (awarded papers, approved attendees) and write them all as one zip."""
     from seminar.certificates import actions, queries
     from seminar.certificates.document import render_pdfs, zip_of
-    from seminar.seminars.models import Seminar
 
-    outcome: list[int] = []
-
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.seminar)
-        if seminar is None:
-            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
-            outcome.append(2)
-            return
+    async def work(seminar: Seminar) -> int:
         issued = await actions.issue_certificates(seminar, None)
         valid = [c for c in await queries.certificates_of(seminar) if c.is_valid]
         print(f"{issued} certificates issued; {len(valid)} valid in all.")
@@ -217,34 +217,24 @@ def cmd_certificates_build(args: argparse.Namespace, settings: Settings) -> int:
         pdfs = render_pdfs(specs)
         out.write_bytes(zip_of([(queries.file_name(c), pdf) for c, pdf in zip(valid, pdfs, strict=True)]))
         print(f"Written to {out}")
-        outcome.append(0)
+        return 0
 
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _on_seminar(settings, args.seminar, work)
 
 
 def cmd_registration_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a seminar's 参会人员名单 with the 回执, in the official unit order: the organizers' download."""
     from seminar.registration import queries
     from seminar.registration.export import participants_xlsx
-    from seminar.seminars.models import Seminar
 
-    outcome: list[int] = []
-
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.seminar)
-        if seminar is None:
-            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
-            outcome.append(2)
-            return
+    async def work(seminar: Seminar) -> int:
         rows, modes = await queries.participant_rows(seminar)
         out = Path(args.out or f"{seminar.slug}-participants.xlsx")
         out.write_bytes(participants_xlsx(seminar.title, rows, modes))
         print(f"{len(rows)} registrations written to {out}")
-        outcome.append(0)
+        return 0
 
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _on_seminar(settings, args.seminar, work)
 
 
 def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int:
@@ -252,16 +242,8 @@ def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int
     from seminar.certificates import badges, queries
     from seminar.certificates.document import render_sheets
     from seminar.checkin import queries as checkin_queries
-    from seminar.seminars.models import Seminar
 
-    outcome: list[int] = []
-
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.seminar)
-        if seminar is None:
-            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
-            outcome.append(2)
-            return
+    async def work(seminar: Seminar) -> int:
         people = await queries.badge_people(seminar, settings.secret_key, settings.base_url)
         folder = Path(args.out_dir)
         folder.mkdir(parents=True, exist_ok=True)
@@ -278,10 +260,9 @@ def cmd_certificates_badges(args: argparse.Namespace, settings: Settings) -> int
                 render_sheets("signin_sheet.html", "signin_sheet.css", await checkin_queries.sheet_context(seminar, day))
             )
         print(f"{len(people)} people: badges.pdf, table-cards.pdf and {len(days)} sign-in sheets written to {folder}")
-        outcome.append(0)
+        return 0
 
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _on_seminar(settings, args.seminar, work)
 
 
 def _password_problem(password: str, confirmation: str, owner: PasswordOwner) -> str | None:
@@ -361,16 +342,8 @@ def cmd_seats(args: argparse.Namespace, settings: Settings) -> int:
     from seminar.certificates.document import render_sheets
     from seminar.seating import actions, printing, queries
     from seminar.seating.export import seat_list_xlsx
-    from seminar.seminars.models import Seminar
 
-    outcome: list[int] = []
-
-    async def work() -> None:
-        seminar = await Seminar.get_or_none(slug=args.seminar)
-        if seminar is None:
-            print(f"No seminar '{args.seminar}'.", file=sys.stderr)
-            outcome.append(2)
-            return
+    async def work(seminar: Seminar) -> int:
         if args.generate:
             plan = await queries.plan_of(seminar)
             unseated = await actions.generate_plan(seminar, plan.version, overwrite_moves=True)
@@ -388,10 +361,9 @@ def cmd_seats(args: argparse.Namespace, settings: Settings) -> int:
         (folder / "seat-list.xlsx").write_bytes(seat_list_xlsx(printing.title_of(seminar, view), queries.seat_list(view)))
         print(f"{len(view.seat_of)} seated, {len(view.unseated)} without a seat: "
               f"seat-plan.pdf, seat-list.pdf and seat-list.xlsx written to {folder}")
-        outcome.append(0)
+        return 0
 
-    asyncio.run(_with_database(settings, work))
-    return outcome[0]
+    return _on_seminar(settings, args.seminar, work)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -131,8 +131,8 @@ class PublishedFilesMiddleware:
         self.signer = itsdangerous.TimestampSigner(secret_key)  # SessionMiddleware's, to read the same cookie
         self.max_age = max_age
         self.trust_request_id = trust_request_id
-        # A stranger's session cookie, read once: the language it chose, and when it was signed.
-        self._strangers: dict[str, tuple[str, float]] = {}
+        # A stranger's Cookie header, read once: the language its session chose, and when it was signed.
+        self._strangers: dict[bytes, tuple[str, float]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -175,12 +175,13 @@ class PublishedFilesMiddleware:
 
         A stranger's session holds at most the form token and the language (`STRANGERS_SESSION_KEYS`);
         anything else, or a cookie SessionMiddleware would not take (a bad signature, too old), and
-        the request goes the whole way. Each cookie is read once: its signature and JSON are kept."""
-        value = cookie_parser(cookies.decode("latin-1")).get(self.session_cookie)
-        if value is None:  # another cookie whose name ends with ours
-            return ""
-        found = self._strangers.get(value)
+        the request goes the whole way. Each Cookie header is read once: what its signature and JSON
+        said is kept under the header as sent, so a visitor's next requests are not parsed again."""
+        found = self._strangers.get(cookies)
         if found is None:
+            value = cookie_parser(cookies.decode("latin-1")).get(self.session_cookie)
+            if value is None:  # another cookie whose name ends with ours
+                return ""
             try:
                 data, signed = self.signer.unsign(value.encode(), max_age=self.max_age, return_timestamp=True)
                 session = json.loads(b64decode(data))
@@ -191,7 +192,7 @@ class PublishedFilesMiddleware:
                 return None
             if len(self._strangers) >= STRANGERS_SIZE:  # start over rather than grow
                 self._strangers.clear()
-            found = self._strangers[value] = (chosen, signed.timestamp())
+            found = self._strangers[cookies] = (chosen, signed.timestamp())
         elif self.max_age is not None and time.time() - found[1] > self.max_age:
             return None  # expired since: the whole way treats it as no session
         return found[0]
