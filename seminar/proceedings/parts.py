@@ -5,7 +5,8 @@ and its 专题点评, the appendices and the 后记. A body part is laid out alo
 (`book_html(part=…)`) after a context page that sets the running heads' strings as the pages
 before it would have, always as if it began on a right-hand page, and without its running heads
 and folios: so it depends on nothing but its own HTML (with the stylesheets and the WeasyPrint
-version, its cache key), and all the parts a build lacks are laid out at once in worker processes.
+version, its cache key), and all the parts a build lacks are laid out at once, by the building
+process and a worker process per other core (its margin boxes, never drawn, not laid out at all).
 Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
 page has each page moved sideways by the difference of the binding margins (the text block is as
 wide on both sides: WeasyPrint checks it page by page), its links and named destinations with it,
