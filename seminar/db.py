@@ -199,6 +199,18 @@ async def rows(sql: str, values: Sequence[Any], for_update: bool = False) -> Seq
     return found
 
 
+async def changed(sql: str, values: Sequence[Any]) -> int:
+    """How many rows a hand-written UPDATE or DELETE changed (values as in `rows`): for a write that
+    checks in its WHERE what a locked read would have checked before it, in one statement."""
+    from tortoise import connections
+
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "sqlite":
+        sql = _sqlite_placeholders(sql)
+    count, _found = await connection.execute_query(sql, list(values))
+    return count
+
+
 def is_sqlite() -> bool:
     """Whether the site's database is SQLite (else PostgreSQL), for the few hand-written queries that differ."""
     from tortoise import connections

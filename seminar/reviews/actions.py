@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from seminar.accounts.models import Role, RoleName, User
-from seminar.db import LOCK, column, instance, rows, selected
+from seminar.db import LOCK, changed, column, instance, is_sqlite, rows, selected
 from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.mail.batches import MailBatchKind
@@ -457,16 +457,92 @@ def _locked_paper_and_review_sql() -> str:
         LEFT JOIN locked_review ON 1 = 1"""
 
 
+@functools.cache
+def _update_unchanged_review_sql(names: tuple[str, ...], sqlite: bool) -> str:
+    """An UPDATE of the fields `names` ($4…) of the review $1 that applies only while its version is still
+    $2 and its paper $3 still submitted, the paper's row share-locked until it is done (the paper first,
+    as in the locked read: a withdrawal waits for the save, or the save for it and then finds it)."""
+    projection = Review._meta.fields_db_projection
+    assignments = ", ".join(f'"{projection[name]}" = ${n}' for n, name in enumerate(names, start=5))
+    lock = "" if sqlite else " FOR SHARE"  # SQLite lets one writer at a time in
+    return f"""
+        UPDATE review SET {assignments}
+        WHERE id = $1 AND version = $2 AND EXISTS (SELECT 1 FROM paper WHERE id = $3 AND status = $4{lock})"""
+
+
+async def _update_unchanged_review(review: Review, paper_id: int, fields: dict[str, Any]) -> bool:
+    """Store `fields` in `review` if it is still as read (its version unchanged) and its paper still
+    submitted: one statement, no transaction. Whether it was stored."""
+    names = tuple(fields)
+    fields_map = Review._meta.fields_map
+    values = [review.id, review.version, paper_id, PaperStatus.SUBMITTED.value,
+              *(fields_map[name].to_db_value(fields[name], Review) for name in names)]
+    return await changed(_update_unchanged_review_sql(names, is_sqlite()), values) == 1
+
+
+def _stale_review() -> StaleReview:
+    return StaleReview(
+        _("This review was changed in another tab or window since you opened it. Nothing you typed is lost: "
+          "copy what you need, then reload the page."),
+        field="version",
+    )
+
+
+def _review_fields(review: Review | None, values: ReviewInput, specs: Sequence[rules.CriterionSpec],
+                   submit: bool) -> dict[str, Any]:
+    """What a save stores over `review` (None: the first save), every field but `updated_at`; a
+    submission (or a change to a submitted review) with a field missing or invalid is refused."""
+    recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
+    confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
+    final = submit or (review is not None and review.status is ReviewStatus.SUBMITTED)
+    total: int | None = None
+    if final:
+        missing = rules.missing_scores({**values.scores, **dict.fromkeys(values.typed_scores, 0)}, specs)
+        problems = [_("Score every criterion: %(names)s.", names="、".join(missing))] if missing else []
+        if recommendation is None:
+            problems.append(_("Choose a recommendation."))
+        if confidence is None:
+            problems.append(_("Choose how confident you are."))
+        if values.typed_scores:
+            problems.append(_("Correct the marked scores."))
+        if problems:
+            raise UserError(" ".join(problems))
+        total = int(scoring.review_total(
+            values.scores, {c.key: c.max_points for c in specs}, {c.key: c.name for c in specs}
+        ))
+    elif values.scores and not rules.missing_scores(values.scores, specs) and not values.typed_scores:
+        total = sum(values.scores.values())
+    fields: dict[str, Any] = {
+        "scores": values.scores,
+        "typed_scores": {} if final else values.typed_scores,
+        "total": total,
+        "comment_to_authors": values.comment_to_authors,
+        "confidential_note": values.confidential_note,
+        "recommendation": recommendation,
+        "confidence": confidence,
+        "version": (review.version if review is not None else 0) + 1,
+    }
+    if final:
+        fields["status"] = ReviewStatus.SUBMITTED
+        if review is None or review.submitted_at is None:
+            fields["submitted_at"] = now()
+    return fields
+
+
 async def save_review(
     seminar: Seminar, assignment: Assignment, values: ReviewInput, opened_version: int, submit: bool,
-    criteria: Sequence[Criterion] | None = None,
+    criteria: Sequence[Criterion] | None = None, read: Review | None = None,
 ) -> Review:
     """Save a draft (scores may be missing or invalid: kept as typed) or submit (all required and valid).
     A submitted review stays submitted, and is never saved with an invalid score.
 
     `opened_version` is the version the page was opened with (0: no review yet); a save from a page
     opened before another save is refused with `StaleReview`, and the stored review stays as it was.
-    `criteria`: the seminar's, when the caller has just read them.
+    `criteria`: the seminar's, when the caller has just read them. `read`: the review as the caller has
+    just read it (unlocked), if any: while it is the version the page was opened with, the save is one
+    conditional UPDATE (`_update_unchanged_review`), most saves' only statement; else, or when that
+    finds the review or its paper changed, the paper and the review are read locked, as a first save
+    does, and that read says why a save is refused.
     """
     _ensure_open(seminar)
     if assignment.declined_at is not None:
@@ -474,62 +550,26 @@ async def save_review(
     if criteria is None:
         criteria = await criteria_of(seminar)
     specs = criterion_specs(criteria)
-    recommendation = Recommendation(values.recommendation) if values.recommendation in {r.value for r in Recommendation} else None
-    confidence = values.confidence if values.confidence in rules.CONFIDENCE_LEVELS else None
+    if read is not None and read.version == opened_version:
+        fields = {**_review_fields(read, values, specs, submit), "updated_at": now()}
+        if await _update_unchanged_review(read, assignment.paper_id, fields):
+            for name, value in fields.items():  # the row as now stored, without reading it back
+                setattr(read, name, value)
+            return read
     async with in_transaction():
         # The paper's row is locked too: a withdrawal and a save of its review happen one after the other.
         found = await rows(_locked_paper_and_review_sql(), [assignment.paper_id, assignment.id], for_update=True)
         if not found or PaperStatus(found[0]["paper_status"]) is not PaperStatus.SUBMITTED:
             raise UserError(withdrawn_message())
         review = instance(Review, found[0])
-        current_version = review.version if review is not None else 0
-        if current_version != opened_version:
-            raise StaleReview(
-                _("This review was changed in another tab or window since you opened it. Nothing you typed is lost: "
-                  "copy what you need, then reload the page."),
-                field="version",
-            )
-        final = submit or (review is not None and review.status is ReviewStatus.SUBMITTED)
-        total: int | None = None
-        if final:
-            missing = rules.missing_scores({**values.scores, **dict.fromkeys(values.typed_scores, 0)}, specs)
-            problems = [_("Score every criterion: %(names)s.", names="、".join(missing))] if missing else []
-            if recommendation is None:
-                problems.append(_("Choose a recommendation."))
-            if confidence is None:
-                problems.append(_("Choose how confident you are."))
-            if values.typed_scores:
-                problems.append(_("Correct the marked scores."))
-            if problems:
-                raise UserError(" ".join(problems))
-            total = int(scoring.review_total(
-                values.scores, {c.key: c.max_points for c in specs}, {c.key: c.name for c in specs}
-            ))
-        elif values.scores and not rules.missing_scores(values.scores, specs) and not values.typed_scores:
-            total = sum(values.scores.values())
-        fields: dict[str, Any] = {
-            "scores": values.scores,
-            "typed_scores": {} if final else values.typed_scores,
-            "total": total,
-            "comment_to_authors": values.comment_to_authors,
-            "confidential_note": values.confidential_note,
-            "recommendation": recommendation,
-            "confidence": confidence,
-            "version": current_version + 1,
-        }
-        if final:
-            fields["status"] = ReviewStatus.SUBMITTED
-            if review is None or review.submitted_at is None:
-                fields["submitted_at"] = now()
+        if (review.version if review is not None else 0) != opened_version:
+            raise _stale_review()
+        fields = _review_fields(review, values, specs, submit)
         if review is None:
             try:
                 review = await Review.create(assignment_id=assignment.id, **fields)
             except IntegrityError as error:  # the other tab created it a moment ago (SQLite has no row lock)
-                raise StaleReview(
-                    _("This review was changed in another tab or window since you opened it. Nothing you typed is lost: "
-                      "copy what you need, then reload the page."),
-                    field="version",
-                ) from error
+                raise _stale_review() from error
         else:
             fields["updated_at"] = now()
             await Review.filter(id=review.id).update(**fields)

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from seminar.forms import BaseForm, HiddenField, SelectChoice, StringField, TextAreaField, strip
+from seminar.forms import BaseForm, HiddenField, RadioList, SelectChoice, StringField, TextAreaField, strip
 from seminar.i18n import lazy_gettext as _l
 from seminar.reviews.models import Recommendation
 
@@ -41,11 +41,11 @@ class ReviewForm(BaseForm):
     )
     recommendation = RadioField(
         _l("Recommendation"), choices=[SelectChoice(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
-        validate_choice=False,
+        validate_choice=False, widget=RadioList(),
     )
     confidence = RadioField(
         _l("Your confidence"), choices=[SelectChoice(str(k), label) for k, label in CONFIDENCE_LABELS.items()],
-        validate_choice=False,
+        validate_choice=False, widget=RadioList(),
     )
     version = HiddenField()
 

@@ -147,22 +147,22 @@ async def conflict_map(seminar: Seminar, reviewers: Sequence[User], papers: Sequ
 
 @functools.cache
 def _review_paper_sql(page: bool, sqlite: bool) -> str:
-    """The reviewer's paper with its topic, city, their assignment, review and the seminar's criteria;
-    for the `page`, also the review settings and the latest manuscript as reviewers know it."""
-    columns = [selected(Paper, "p"), selected(Topic, "t", "topic."), selected(Unit, "c", "city."),
-               selected(Assignment, "a", "assignment."), selected(Review, "r", "review."),
+    """The reviewer's paper with their assignment, review and the seminar's criteria; for the `page`,
+    also the paper's topic and city, the review settings and the latest manuscript as reviewers know it."""
+    columns = [selected(Paper, "p"), selected(Assignment, "a", "assignment."), selected(Review, "r", "review."),
                f'{json_rows(Criterion, "k", "k.seminar_id = $1", sqlite)} AS "criteria"']
     joins = ""
     if page:
-        columns += [selected(ReviewSettings, "s", "settings."), selected(Manuscript, "m", "manuscript.")]
+        columns += [selected(Topic, "t", "topic."), selected(Unit, "c", "city."),
+                    selected(ReviewSettings, "s", "settings."), selected(Manuscript, "m", "manuscript.")]
         joins = f"""
+        LEFT JOIN topic t ON t.id = p.topic_id
+        LEFT JOIN unit c ON c.id = p.city_id
         LEFT JOIN review_settings s ON s.seminar_id = $1
         LEFT JOIN manuscript m ON m.id = ({_LATEST_REVIEWED_MANUSCRIPT.format(paper="p.id")})"""
     return f"""
         SELECT {", ".join(columns)}
         FROM paper p
-        LEFT JOIN topic t ON t.id = p.topic_id
-        LEFT JOIN unit c ON c.id = p.city_id
         LEFT JOIN review_assignment a ON a.paper_id = p.id AND a.reviewer_id = $3
         LEFT JOIN review r ON r.assignment_id = a.id{joins}
         WHERE p.seminar_id = $1 AND p.number = $2"""
@@ -171,8 +171,8 @@ def _review_paper_sql(page: bool, sqlite: bool) -> str:
 @dataclass(frozen=True)
 class ReviewerPaper:
     """A paper as its reviewer's pages load it, with the seminar's criteria in their order (none
-    before the first review page has created them); `settings` and `manuscript` for the review page
-    (`page=True`), else None."""
+    before the first review page has created them); for the review page (`page=True`) the paper's
+    topic and city, `settings` and `manuscript`, else None (and the paper's relations not loaded)."""
 
     paper: Paper
     assignment: Assignment
@@ -183,23 +183,23 @@ class ReviewerPaper:
 
 
 async def review_paper_or_404(actor: Actor, seminar: Seminar, number: int, page: bool = False) -> ReviewerPaper:
-    """A paper the reviewer is assigned to and free of conflict (or 404 as if it did not exist), with its
-    topic and city, the reviewer's assignment, their review once begun and the seminar's criteria: one
-    query, as every save of the review page's autosave sends it; with `page`, the review page's
-    settings and manuscript in it too."""
+    """A paper the reviewer is assigned to and free of conflict (or 404 as if it did not exist), with the
+    reviewer's assignment, their review once begun and the seminar's criteria: one query, as every save
+    of the review page's autosave sends it; with `page`, the paper's topic and city and the review
+    page's settings and manuscript in it too."""
     assert actor.user is not None, "the pages are for signed-in reviewers"
     found = await rows(_review_paper_sql(page, is_sqlite()), [seminar.id, number, actor.user.id])
     paper = instance(Paper, found[0]) if found else None
     if paper is None or not can_review_paper(actor, paper):
         raise HTTPException(status_code=404)
     row = found[0]
-    attach(paper, "topic", instance(Topic, row, "topic."))
-    attach(paper, "city", instance(Unit, row, "city."))
     assignment = instance(Assignment, row, "assignment.")
     assert assignment is not None, "an assigned paper (`can_review_paper`)"
     criteria = sorted(from_json(Criterion, row["criteria"]), key=lambda c: (c.position, c.id))
     if not page:
         return ReviewerPaper(paper, assignment, instance(Review, row, "review."), criteria)
+    attach(paper, "topic", instance(Topic, row, "topic."))
+    attach(paper, "city", instance(Unit, row, "city."))
     settings = instance(ReviewSettings, row, "settings.") or ReviewSettings(seminar_id=seminar.id)
     return ReviewerPaper(paper, assignment, instance(Review, row, "review."), criteria, settings,
                          instance(Manuscript, row, "manuscript."))
@@ -216,33 +216,37 @@ async def get_paper_or_404(seminar: Seminar, number: int) -> Paper:
 # --- a reviewer's pages ------------------------------------------------------------------
 
 
-@functools.cache
-def _reviews_to_write_sql() -> str:
-    return f"""
-        SELECT {selected(Assignment, "a")}, {selected(Paper, "p", "paper.")}, {selected(Topic, "t", "topic.")},
-               {selected(Review, "r", "review.")}
+@dataclass  # not frozen: the permission predicates' protocols declare plain (settable) attributes
+class ReviewToWrite:
+    """A row of a reviewer's "my reviews" page: the paper (its id, seminar and status, as the review
+    predicates of `seminar.permissions` ask them), its topic, and the reviewer's review once begun."""
+
+    id: int
+    seminar_id: int
+    number: int
+    title: str
+    status: str  # PaperStatus
+    topic_title: str | None
+    review_status: str | None  # ReviewStatus; None before the first save
+    review_total: int | None
+
+
+async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[ReviewToWrite]:
+    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun: one query,
+    of the columns the page shows."""
+    user = actor.user
+    assert user is not None, "the page is for signed-in reviewers"
+    found = await rows("""
+        SELECT p.id, p.seminar_id, p.number, p.title, p.status, t.title AS topic_title,
+               r.status AS review_status, r.total AS review_total
         FROM review_assignment a
         JOIN paper p ON p.id = a.paper_id
         LEFT JOIN topic t ON t.id = p.topic_id
         LEFT JOIN review r ON r.assignment_id = a.id
         WHERE a.seminar_id = $1 AND a.reviewer_id = $2 AND a.declined_at IS NULL
-        ORDER BY p.number"""
-
-
-async def reviews_to_write(actor: Actor, seminar: Seminar) -> list[tuple[Assignment, Review | None]]:
-    """The papers on a reviewer's "my reviews" page, by number, each with its review once begun: one query."""
-    user = actor.user
-    assert user is not None, "the page is for signed-in reviewers"
-    listed = []
-    for row in await rows(_reviews_to_write_sql(), [seminar.id, user.id]):
-        assignment, paper = instance(Assignment, row), instance(Paper, row, "paper.")
-        assert assignment is not None and paper is not None, "inner joins"
-        if not can_review_paper(actor, paper):
-            continue
-        attach(paper, "topic", instance(Topic, row, "topic."))
-        attach(assignment, "paper", paper)
-        listed.append((assignment, instance(Review, row, "review.")))
-    return listed
+        ORDER BY p.number""", [seminar.id, user.id])
+    listed = [ReviewToWrite(*row) for row in found]
+    return [paper for paper in listed if can_review_paper(actor, paper)]
 
 
 async def declared_conflicts(seminar: Seminar, user: User) -> set[int]:

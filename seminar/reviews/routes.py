@@ -38,11 +38,11 @@ async def mine(request: Request) -> Response:
     rows = await queries.reviews_to_write(actor(request), seminar)
     now = i18n.local_now()
     # A withdrawn paper stays listed, marked so, for the reviewer to read their draft; it is no work to do.
-    current = [(a, review) for a, review in rows if can_write_review(actor(request), a.paper)]
+    current = [row for row in rows if can_write_review(actor(request), row)]
     return render(request, "reviews/mine.html", {
         "seminar": seminar,
         "rows": rows,
-        "progress": rules.progress([review.status.value if review else None for _a, review in current]),
+        "progress": rules.progress([row.review_status for row in current]),
         "deadline": seminar.review_deadline,
         "is_open": rules.is_review_open(now, seminar.review_deadline),
         "countdown": countdown(seminar.review_deadline, now) if seminar.review_deadline else "",
@@ -206,7 +206,7 @@ async def review_page(request: Request) -> Response:
         if too_long:
             raise UserError(_("Correct the marked fields."))
         saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit,
-                                          criteria=post.criteria)
+                                          criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         review_form.form_errors.append(error.message)
         status = 409
@@ -244,7 +244,7 @@ async def autosave(request: Request) -> Response:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
     try:
         saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False,
-                                          criteria=post.criteria)
+                                          criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         return JSONResponse({"error": error.message}, status_code=409)
     except UserError as error:

@@ -1,6 +1,7 @@
 """Saving a review while another transaction holds its paper (PostgreSQL's row locks: SQLite lets one
-writer at a time in). The save reads the paper and the review in one locked statement; what it reads
-after waiting is what the other transaction stored."""
+writer at a time in), or after the review or its paper changed since the caller read them. A first save
+reads the paper and the review in one locked statement; a later one is one conditional update of the
+review as read (`read=`). What either finds after waiting is what the other transaction stored."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tortoise.transactions import in_transaction
 from seminar.db import is_postgres, rows
 from seminar.errors import UserError
 from seminar.reviews import actions
-from seminar.reviews.models import Assignment, Review, ReviewStatus
+from seminar.reviews.models import Assignment, Recommendation, Review, ReviewStatus
 from seminar.submissions.models import Paper, PaperStatus
 from tests.patience import patience
 from tests.reviews.test_routes import scene
@@ -87,3 +88,81 @@ async def test_a_first_save_reads_no_review_and_the_paper_as_submitted(database:
 
     assert (saved.version, again.version) == (1, 2)
     assert (await Review.get(assignment_id=assignment.id)).comment_to_authors == "第二个标签页的意见"
+
+
+async def test_an_update_that_waited_for_another_save_is_refused_as_stale(database: str) -> None:
+    if not is_postgres(database):
+        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+
+    outcome = await _while_held(
+        "UPDATE review SET version = 2, comment_to_authors = $1 WHERE assignment_id = $2", ["另一个标签页的意见", assignment.id],
+        s.paper.id, actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False, read=read),
+    )
+    review = await Review.get(assignment_id=assignment.id)
+
+    assert isinstance(outcome, actions.StaleReview)
+    assert (review.version, review.comment_to_authors) == (2, "另一个标签页的意见")
+
+
+async def test_an_update_that_waited_for_a_withdrawal_is_refused(database: str) -> None:
+    if not is_postgres(database):
+        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+
+    outcome = await _while_held(
+        "UPDATE paper SET status = $1 WHERE id = $2", [PaperStatus.WITHDRAWN.value, s.paper.id],
+        s.paper.id, actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False, read=read),
+    )
+    review = await Review.get(assignment_id=assignment.id)
+
+    assert isinstance(outcome, UserError) and outcome.message == actions.withdrawn_message()
+    assert (review.version, review.comment_to_authors) == (1, "第一版")
+
+
+async def test_an_update_of_a_review_changed_since_it_was_read_is_refused_as_stale(database: str) -> None:
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    await Review.filter(id=read.id).update(version=2, comment_to_authors="另一个标签页的意见")
+
+    with pytest.raises(actions.StaleReview):
+        await actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False, read=read)
+    review = await Review.get(assignment_id=assignment.id)
+
+    assert (review.version, review.comment_to_authors) == (2, "另一个标签页的意见")
+
+
+async def test_an_update_of_a_review_whose_paper_was_withdrawn_since_it_was_read_is_refused(database: str) -> None:
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    await Paper.filter(id=s.paper.id).update(status=PaperStatus.WITHDRAWN)
+
+    with pytest.raises(UserError) as refused:
+        await actions.save_review(s.seminar, assignment, DRAFT, opened_version=1, submit=False, read=read)
+    review = await Review.get(assignment_id=assignment.id)
+
+    assert refused.value.message == actions.withdrawn_message()
+    assert (review.version, review.comment_to_authors) == (1, "第一版")
+
+
+async def test_an_update_stores_what_the_page_sent_as_the_orm_reads_it(database: str) -> None:
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    typed = actions.ReviewInput(scores={"1": 18}, comment_to_authors="选题紧扣专题", confidential_note="仅供组织者",
+                                recommendation="keynote", confidence=3, typed_scores={"2": "30"})
+
+    saved = await actions.save_review(s.seminar, assignment, typed, opened_version=1, submit=False, read=read)
+    stored = await Review.get(assignment_id=assignment.id)
+
+    assert saved is read
+    assert (stored.version, stored.scores, stored.typed_scores, stored.total) == (2, {"1": 18}, {"2": "30"}, None)
+    assert (stored.comment_to_authors, stored.confidential_note) == ("选题紧扣专题", "仅供组织者")
+    assert (stored.recommendation, stored.confidence, stored.status) == (Recommendation.KEYNOTE, 3, ReviewStatus.DRAFT)
+    assert stored.updated_at == saved.updated_at
