@@ -158,11 +158,49 @@ def _source(font: Any) -> tuple[str, int, int] | None:
     return None
 
 
+# Font files read whole (a CJK face is 20–27 MB) kept by (size, first and last 64 KB): see `_shared_face_data`.
+_face_data: dict[tuple[int, bytes, bytes], bytes] = {}
+SHARED_FACE_BYTES = 1 << 20  # smaller blobs (the subsets WeasyPrint makes) are copied as before
+
+
+def _shared_face_data(get_data: Any) -> Any:
+    """WeasyPrint's `get_hb_object_data`, giving every document of this process one copy of each font file.
+
+    WeasyPrint copies the whole font file out of HarfBuzz for each face of each document it writes
+    (a tenth of a part's CPU: three CJK faces of 20–27 MB per part). A file is the same bytes from one
+    document to the next, known by its size and its first and last 64 KB (where an OpenType file keeps
+    its table directory, each table's checksum in it), as `_same_file` knows it. WeasyPrint only ever
+    replaces a font's bytes, never changes them, so the copies can be shared."""
+    from weasyprint.text.ffi import ffi, harfbuzz
+
+    def shared(hb_object: Any, ot_color: str | None = None, glyph: int | None = None) -> Any:
+        if ot_color is not None:
+            return get_data(hb_object, ot_color, glyph)
+        blob = harfbuzz.hb_face_reference_blob(hb_object)
+        try:
+            length = ffi.new("unsigned int *")
+            pointer = harfbuzz.hb_blob_get_data(blob, length)
+            if pointer == ffi.NULL or length[0] < SHARED_FACE_BYTES:
+                return get_data(hb_object)
+            view = ffi.buffer(pointer, length[0])
+            key = (length[0], view[:65536], view[-65536:])
+            if (data := _face_data.get(key)) is None:
+                data = _face_data[key] = view[:]
+            return data
+        finally:
+            harfbuzz.hb_blob_destroy(blob)
+
+    return shared
+
+
 @cache
 def _defer_in_weasyprint() -> None:
-    """WeasyPrint's `Font.clean` (which subsets) skipped for the faces `_source` finds, within `deferred_fonts()`."""
+    """WeasyPrint's `Font.clean` (which subsets) skipped for the faces `_source` finds, within `deferred_fonts()`;
+    each font file copied once per process (`_shared_face_data`)."""
+    import weasyprint.pdf.fonts
     from weasyprint.pdf.fonts import Font
 
+    weasyprint.pdf.fonts.get_hb_object_data = _shared_face_data(weasyprint.pdf.fonts.get_hb_object_data)
     clean = Font.clean
 
     def deferring_clean(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:

@@ -5,7 +5,8 @@ and its 专题点评, the appendices and the 后记. A body part is laid out alo
 (`book_html(part=…)`) after a context page that sets the running heads' strings as the pages
 before it would have, always as if it began on a right-hand page, and without its running heads
 and folios: so it depends on nothing but its own HTML (with the stylesheets and the WeasyPrint
-version, its cache key), and all the parts a build lacks are laid out at once in worker processes.
+version, its cache key), and all the parts a build lacks are laid out at once, by the building
+process and a worker process per other core (its margin boxes, never drawn, not laid out at all).
 Where the book puts them decides the rest, afterwards (`_join`): a part that lands on a left-hand
 page has each page moved sideways by the difference of the binding margins (the text block is as
 wide on both sides: WeasyPrint checks it page by page), its links and named destinations with it,
@@ -40,7 +41,8 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextvars import ContextVar
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,12 +126,71 @@ def _texts(box: Any) -> Iterator[str]:
         yield from _texts(child)
 
 
+# Every margin box a page may have (as WeasyPrint's `make_margin_boxes` makes them).
+MARGIN_BOXES = (
+    "@top-left-corner", "@top-left", "@top-center", "@top-right", "@top-right-corner",
+    "@left-top", "@left-middle", "@left-bottom", "@right-top", "@right-middle", "@right-bottom",
+    "@bottom-left-corner", "@bottom-left", "@bottom-center", "@bottom-right", "@bottom-right-corner",
+)
+# Set while a stamped part is laid out: its pages' margin boxes are not laid out, only their text is read.
+_texts_only: ContextVar[bool] = ContextVar("texts_only", default=False)
+
+
+def _margin_texts(context: Any, page: Any, state: Any) -> dict[str, str]:
+    """What each margin box of a page would say, without laying it out: its content as WeasyPrint's
+    `make_margin_boxes` makes it (counters, strings, quotes), whitespace and text-transform applied."""
+    import copy
+
+    from weasyprint.formatting_structure import boxes, build
+    from weasyprint.layout.page import _standardize_page_based_counters
+
+    texts = {}
+    for at_keyword in MARGIN_BOXES:
+        style = context.style_for(page.page_type, at_keyword)
+        if style is None or style["content"] in ("normal", "inhibit", "none"):
+            continue  # not generated
+        _standardize_page_based_counters(style, at_keyword)
+        box = boxes.MarginBox(at_keyword, style)
+        margin_state = copy.deepcopy(state)
+        quote_depth, counter_values, counter_scopes, _page_groups = margin_state
+        counter_scopes.append(set())
+        build.update_counters(margin_state, box.style)
+        box.children = build.content_to_boxes(
+            box.style, box, quote_depth, counter_values, context.get_image_from_uri, context.target_collector,
+            context.counter_style, context, page)
+        box.process_whitespace()
+        box.process_text_transform()
+        texts[at_keyword] = "".join(_texts(box))
+    return texts
+
+
+@functools.cache
+def _margin_boxes_skippable() -> None:
+    """WeasyPrint's margin boxes left out of a stamped part's pages, their texts kept (`_frame` reads them).
+
+    A stamped part's margin boxes are never drawn (the join stamps the book's own), yet laying them
+    out was an eighth of a part's CPU: only the text of each is needed, to know the page's head."""
+    import weasyprint.layout
+
+    make_margin_boxes = weasyprint.layout.make_margin_boxes
+
+    def texts_only(context: Any, page: Any, state: Any) -> Any:
+        if not _texts_only.get():
+            return make_margin_boxes(context, page, state)
+        page.margin_texts = _margin_texts(context, page, state)
+        return ()
+
+    weasyprint.layout.make_margin_boxes = texts_only
+
+
 def _frame(page: Any, strip: bool) -> list[Any]:
     """A page's margin and width, and its head (None without head and folio); `strip` leaves its margin boxes out."""
     from weasyprint.formatting_structure.boxes import MarginBox
 
     box = page._page_box
-    texts = {child.at_keyword: "".join(_texts(child)) for child in box.children if isinstance(child, MarginBox)}
+    texts = getattr(box, "margin_texts", None)
+    if texts is None:
+        texts = {child.at_keyword: "".join(_texts(child)) for child in box.children if isinstance(child, MarginBox)}
     if strip:
         box.children = tuple(child for child in box.children if not isinstance(child, MarginBox))
     return [box.margin_left, box.width, texts.get("@top-center", "") if any(texts.values()) else None]
@@ -145,10 +206,15 @@ def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.
 
     fetcher = book_fetcher()
     extra = [CSS(string=STAMPED_CSS, font_config=_font_config())] if stamped else []
+    _margin_boxes_skippable()
     with _weasyprint_warnings() as warnings:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            stylesheets=[*_stylesheets(style), *extra], font_config=_font_config(),
-        )
+        texts_only = _texts_only.set(stamped)
+        try:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                stylesheets=[*_stylesheets(style), *extra], font_config=_font_config(),
+            )
+        finally:
+            _texts_only.reset(texts_only)
         pages = document.pages[drop:]
         frames = [_frame(page, stamped) for page in pages]
         anchors = [{name: [x, y] for name, (x, y, *_rest) in page.anchors.items()} for page in pages]
@@ -164,6 +230,7 @@ def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.
             pdf = document.copy(pages).write_pdf()
     return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
                 fetcher.opened, frames)
+
 
 
 class PartCache:
@@ -188,6 +255,10 @@ class PartCache:
             return None
         return Laid(pdf, data["pages"], data["anchors"], data["bookmarks"], data["links"], data["warnings"],
                     data["requested"], data["refused"], data["opened"], data["frames"])
+
+    def stored(self) -> int:
+        """How many parts the directory holds (of any build)."""
+        return sum(1 for path in self.directory.iterdir() if path.suffix == ".json")
 
     def put(self, key: str, laid: Laid) -> None:
         self.used.add(key)
@@ -283,16 +354,42 @@ STAMP_PAGES = 128
 POOL_CHARACTERS = 300_000
 
 
+def _warm_up(style: HouseStyle) -> None:
+    """A worker process gets ready while the build prepares the parts' HTML: WeasyPrint, the stylesheets, the fonts."""
+    from weasyprint import HTML
+
+    from seminar.proceedings.typeset import _font_config, _stylesheets
+
+    _margin_boxes_skippable()
+    HTML(string="<p>研讨班 1</p>").render(stylesheets=list(_stylesheets(style)), font_config=_font_config())
+
+
+# Parts queued per worker process: enough that none waits while this process lays out a part of its own.
+QUEUED = 3
+
+
 class _Workers:
-    """Lays parts out in this process when there is little (a rebuild), else in `processes` spawned workers,
-    kept for the build's later parts once started."""
+    """Lays parts out in this process alone when there is little (a rebuild), else in this process and
+    `processes - 1` spawned workers (one per core in all), kept for the build's later parts once started.
+
+    This process lays parts out too: it would otherwise only wait, and a worker fewer is one
+    interpreter, WeasyPrint and its fonts fewer to load before the first part."""
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self.pool: ProcessPoolExecutor | None = None
 
+    def start(self, style: HouseStyle) -> None:
+        """Spawn the workers now (they load WeasyPrint and the fonts meanwhile), if there are to be any."""
+        if self.pool is None and self.processes > 1:
+            self.pool = ProcessPoolExecutor(max_workers=self.processes - 1, initializer=exit_with_parent,
+                                            mp_context=multiprocessing.get_context("spawn"))
+            for _worker in range(self.processes - 1):
+                self.pool.submit(_warm_up, style)
+
     def lay_out(self, jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> Iterator[tuple[str, Laid]]:
-        """Each job laid out, as each is done (in the pool the longest first, so that none is left alone at the end)."""
+        """Each job laid out, as each is done: the workers take the longest first, this process the shortest
+        (so that none is left alone at the end, and this process soon sees the workers' parts)."""
         if self.pool is None and (self.processes <= 1 or len(jobs) <= 1
                                   or sum(len(job[0]) for job in jobs.values()) < POOL_CHARACTERS):
             for name, job in jobs.items():
@@ -300,16 +397,29 @@ class _Workers:
                 on_part(name, result.pages)
                 yield name, result
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=min(self.processes, len(jobs)), initializer=exit_with_parent,
-                                            mp_context=multiprocessing.get_context("spawn"))
-        futures: dict[Future[Laid], str] = {
-            self.pool.submit(lay_out, *job): name for name, job in sorted(jobs.items(), key=lambda item: -len(item[1][0]))
-        }
-        for future in as_completed(futures):
-            result = future.result()
-            on_part(futures[future], result.pages)
-            yield futures[future], result
+        self.start(next(iter(jobs.values()))[3])
+        assert self.pool is not None, "more than one process"
+        ordered = sorted(jobs.items(), key=lambda item: -len(item[1][0]))
+        first, last = 0, len(ordered)  # the workers take from `first` on, this process from `last` back
+        queued: dict[Future[Laid], str] = {}
+        while first < last or queued:
+            while first < last and len(queued) < QUEUED * (self.processes - 1):
+                queued[self.pool.submit(lay_out, *ordered[first][1])] = ordered[first][0]
+                first += 1
+            if first < last:
+                last -= 1
+                name, job = ordered[last]
+                result = lay_out(*job)
+                on_part(name, result.pages)
+                yield name, result
+                done = [future for future in queued if future.done()]
+            else:
+                done = list(wait(queued, return_when=FIRST_COMPLETED).done)
+            for future in done:
+                name = queued.pop(future)
+                result = future.result()
+                on_part(name, result.pages)
+                yield name, result
 
     def close(self, failed: bool) -> None:
         if self.pool is not None:
@@ -356,23 +466,27 @@ def typeset_parts(
     spec: BookSpec, cache: PartCache, *, base_url: str, created: dt.datetime | None = None,
     processes: int | None = None, on_part: Callable[[str, int], None] = lambda name, pages: None,
 ) -> PartsResult:
-    """The whole book from its parts: the cached ones reused, the others laid out (in `processes`
-    workers, by default one per core) and cached. `on_part` hears each part laid out, with its pages.
+    """The whole book from its parts: the cached ones reused, the others laid out (in this process and
+    `processes - 1` workers, by default one process per core) and cached. `on_part` hears each part laid out, with its pages.
 
     Raises what WeasyPrint or pypdf raise; the caller falls back to the whole-book build.
     """
     started = time.perf_counter()
-    bodies = printed_bodies(spec)
     papers = {paper.number: paper for topic in spec.topics for paper in topic.papers}
-    uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
-    counts = {number: pdf_page_count(data) for number, data in uploads.items()}
-
-    def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
-        return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
-                         created=dt.datetime.fromisoformat(PART_CREATED))
-
     workers = _Workers(processes or worker_count())
     try:
+        # A first build (most parts missing) of a big book: the workers start while the HTML is prepared.
+        if (cache.stored() < len(book_parts(spec)) // 2
+                and sum(len(paper.body_html) for paper in papers.values()) >= POOL_CHARACTERS):
+            workers.start(spec.house_style)
+        bodies = printed_bodies(spec)
+        uploads = {number: paper.pdf_pages for number, paper in papers.items() if paper.pdf_pages is not None}
+        counts = {number: pdf_page_count(data) for number, data in uploads.items()}
+
+        def html_of(name: str, toc_pages: dict[str, int] | None = None) -> str:
+            return book_html(spec, pdf_pages=counts, part=name, part_side="right", toc_pages=toc_pages, bodies=bodies,
+                             created=dt.datetime.fromisoformat(PART_CREATED))
+
         result = _typeset_parts(spec, cache, workers, html_of, base_url, on_part, uploads, created)
     except BaseException:
         workers.close(failed=True)
