@@ -35,7 +35,8 @@ from seminar.web import absolute_url, actor, pop_flashes, render, render_part, s
 def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = True, public: bool = True) -> Response:
     headers = {
         "Cache-Control": "public, no-cache" if public else "private, no-cache",
-        "Vary": "Accept-Language, Cookie",
+        # The answer depends on the session cookie; SessionMiddleware says so itself once it has read the session.
+        "Vary": "Accept-Language" if request.session.accessed else "Accept-Language, Cookie",
     }
     return bytes_response(
         request, entry.content, entry.media_type, filename=filename, inline=inline, etag=entry.etag, headers=headers

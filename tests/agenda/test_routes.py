@@ -656,6 +656,7 @@ async def test_strangers_asking_again_get_the_same_answer_in_their_language_and_
         assert unchanged.headers["etag"] == first.headers["etag"], path
         assert unchanged.headers["cache-control"] == first.headers["cache-control"], path
         assert other.status_code == 200 and other.content == first.content, path
+        assert [token.strip() for token in first.headers["vary"].split(",")] == ["Accept-Language", "Cookie"], path
     hant = [await released.get(f"/{SLUG}/agenda", headers=traditional) for _twice in range(2)]
     await released.login("organizer@example.org")
     mine = await released.get(f"/{SLUG}/agenda")
@@ -663,6 +664,7 @@ async def test_strangers_asking_again_get_the_same_answer_in_their_language_and_
     assert "議程" in hant[0].text and hant[1].content == hant[0].content != answers["agenda"].content
     assert ">李明</a>" in mine.text and '<a href="/login">登录</a>' not in mine.text
     assert "private" in mine.headers["cache-control"]
+    assert [token.strip() for token in mine.headers["vary"].split(",")] == ["Accept-Language", "Cookie"]
 
 
 async def test_the_public_page_has_the_site_header_with_links_to_each_language(released) -> None:  # type: ignore[no-untyped-def]
