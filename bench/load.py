@@ -20,7 +20,7 @@ With `--think 0` nobody pauses between clicks, so the rates are what the server 
 mix and the latencies include waiting behind everyone else; `--think S` pauses S seconds on
 average after each request, and as long before the first one (people signed in do not all click
 in the same instant). For each phase it prints requests, requests per second, p50/p95/p99
-latency and errors per endpoint and in total, and the CPU time used by the server and by this
+latency and errors per endpoint and in total, the CPU time used by the server (with the kernel's share of it) and by this
 load generator (they share the machine), and the server's CPU per request; then the server's
 warnings and errors, if any. The database is dropped at the end, whatever happened.
 
@@ -61,7 +61,7 @@ from seminar.registration.models import Registration, RegistrationStatus
 from seminar.reviews.models import Assignment
 from seminar.reviews.queries import reviewable_papers
 from seminar.seminars.models import Seminar
-from serving import Server, checkout, cpu_seconds, served, throwaway_postgres
+from serving import Server, checkout, cpu_split, served, throwaway_postgres
 
 PAPERS_PER_REVIEWER = 3
 AUTOSAVES_PER_PAPER = 3
@@ -115,7 +115,7 @@ async def fill(database_url: str, reviewers: int, attendees: int) -> None:
             user = by_email[attendee_email(n)]
             roles.append(Role(user=user, seminar=seminar, name=RoleName.ATTENDEE))
             registrations.append(Registration(
-                seminar=seminar, user=user, name=user.name, unit_id=user.unit_id, position=user.position,  # type: ignore[attr-defined]
+                seminar=seminar, user=user, name=user.name, unit_id=user.unit_id, position=user.position,
                 phone="13900139000", email=user.email, status=RegistrationStatus.APPROVED, decided_at=now,
             ))
         await Role.bulk_create(roles)
@@ -234,14 +234,17 @@ class Phase:
     recorder: Recorder
     seconds: float
     server_cpu: float
+    server_system_cpu: float  # the kernel's part of server_cpu
     own_cpu: float
 
 
 async def timed(server_pid: int, recorder: Recorder, work: list[Coroutine[None, None, Any]]) -> tuple[Phase, list[Any]]:
     """Run the users' work side by side, until the last request has its answer; the phase and what each returned."""
-    started, server_cpu, own_cpu = time.monotonic(), cpu_seconds(server_pid), time.process_time()
+    started, (user, system), own_cpu = time.monotonic(), cpu_split(server_pid), time.process_time()
     results = await asyncio.gather(*work)
-    phase = Phase(recorder, time.monotonic() - started, cpu_seconds(server_pid) - server_cpu, time.process_time() - own_cpu)
+    user_after, system_after = cpu_split(server_pid)
+    phase = Phase(recorder, time.monotonic() - started, user_after + system_after - user - system,
+                  system_after - system, time.process_time() - own_cpu)
     return phase, results
 
 
@@ -281,7 +284,8 @@ def _row(name: str, latencies: list[float], errors: int, seconds: float) -> str:
 def report(title: str, phase: Phase) -> str:
     recorder, seconds = phase.recorder, phase.seconds
     lines = [
-        f"{title}: {seconds:.1f} s; CPU used by the server {phase.server_cpu:.0f} s ({phase.server_cpu / seconds:.2f} cores), "
+        f"{title}: {seconds:.1f} s; CPU used by the server {phase.server_cpu:.0f} s ({phase.server_cpu / seconds:.2f} cores, "
+        f"{phase.server_system_cpu / phase.server_cpu if phase.server_cpu else 0:.0%} of it in the kernel), "
         f"by this load generator {phase.own_cpu:.0f} s ({phase.own_cpu / seconds:.2f} cores)",
         f"{'endpoint':<36}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}",
     ]
