@@ -36,7 +36,7 @@ def _send(request: Request, entry: CachedFile, filename: str, *, inline: bool = 
     headers = {
         "Cache-Control": "public, no-cache" if public else "private, no-cache",
         # The answer depends on the session cookie; SessionMiddleware says so itself once it has read the session.
-        "Vary": "Accept-Language" if request.session.accessed else "Accept-Language, Cookie",
+        "Vary": "Accept-Language" if getattr(request.session, "accessed", False) else "Accept-Language, Cookie",
     }
     return bytes_response(
         request, entry.content, entry.media_type, filename=filename, inline=inline, etag=entry.etag, headers=headers
