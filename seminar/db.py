@@ -185,30 +185,31 @@ async def rows(sql: str, values: Sequence[Any], for_update: bool = False) -> Seq
     whole file for a transaction's writes, as `select_for_update` does there): those of the whole
     query, or, where the query says `LOCK` (after a part's WHERE), those of each part so marked.
     """
-    from tortoise import connections
-
-    connection = connections.get("default")
-    postgres = connection.capabilities.dialect != "sqlite"
-    if not postgres:
-        sql = _sqlite_placeholders(sql)
-    if LOCK in sql:
-        sql = sql.replace(LOCK, "FOR UPDATE" if postgres and for_update else "")
-    elif postgres and for_update:
-        sql += " FOR UPDATE"
-    _count, found = await connection.execute_query(sql, list(values))
+    _count, found = await _execute(sql, values, for_update)
     return found
 
 
 async def changed(sql: str, values: Sequence[Any]) -> int:
     """How many rows a hand-written UPDATE or DELETE changed (values as in `rows`): for a write that
     checks in its WHERE what a locked read would have checked before it, in one statement."""
+    count, _found = await _execute(sql, values)
+    return count
+
+
+async def _execute(sql: str, values: Sequence[Any], for_update: bool = False) -> tuple[int, Sequence[Any]]:
+    """`rows` and `changed`: the count and the rows of a hand-written statement, in the database's dialect."""
     from tortoise import connections
 
     connection = connections.get("default")
-    if connection.capabilities.dialect == "sqlite":
-        sql = _sqlite_placeholders(sql)
-    count, _found = await connection.execute_query(sql, list(values))
-    return count
+    postgres = connection.capabilities.dialect != "sqlite"
+    if not postgres:
+        sql = _sqlite_placeholders(sql)  # $1, $2… as SQLite's ?1, ?2…
+    if LOCK in sql:
+        sql = sql.replace(LOCK, "FOR UPDATE" if postgres and for_update else "")
+    elif postgres and for_update:
+        sql += " FOR UPDATE"
+    count, found = await connection.execute_query(sql, list(values))
+    return count, found
 
 
 def is_sqlite() -> bool:

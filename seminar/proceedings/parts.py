@@ -41,8 +41,8 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,7 +230,6 @@ def lay_out(html: str, drop: int, base_url: str, style: HouseStyle = HouseStyle.
             pdf = document.copy(pages).write_pdf()
     return Laid(pdf, len(pages), anchors, bookmarks, links, list(warnings), fetcher.requested, fetcher.refused,
                 fetcher.opened, frames)
-
 
 
 class PartCache:

@@ -16,10 +16,22 @@ from seminar.reviews import actions
 from seminar.reviews.models import Assignment, Recommendation, Review, ReviewStatus
 from seminar.submissions.models import Paper, PaperStatus
 from tests.patience import patience
-from tests.reviews.test_routes import scene
+from tests.reviews.test_routes import Scene, scene
 
 DRAFT = actions.ReviewInput(scores={}, comment_to_authors="第二个标签页的意见", confidential_note="",
                             recommendation="", confidence=None)
+
+
+def _skip_without_row_locks(database: str) -> None:
+    if not is_postgres(database):
+        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+
+
+async def _review_read_at_version_1() -> tuple[Scene, Assignment, Review]:
+    """The scene's paper with its reviewer's review at version 1, as the review page has just read it."""
+    s = await scene()
+    assignment = await Assignment.get(paper_id=s.paper.id)
+    return s, assignment, await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
 
 
 async def _while_held(change: str, values: list[object], paper_id: int, save: asyncio.Future[object]) -> object:
@@ -47,11 +59,8 @@ async def _while_held(change: str, values: list[object], paper_id: int, save: as
 
 
 async def test_a_save_that_waited_for_another_save_reads_the_review_as_stored_since(database: str) -> None:
-    if not is_postgres(database):
-        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    _skip_without_row_locks(database)
+    s, assignment, _read = await _review_read_at_version_1()
 
     outcome = await _while_held(
         "UPDATE review SET version = 2, comment_to_authors = $1 WHERE assignment_id = $2", ["另一个标签页的意见", assignment.id],
@@ -64,8 +73,7 @@ async def test_a_save_that_waited_for_another_save_reads_the_review_as_stored_si
 
 
 async def test_a_save_that_waited_for_a_withdrawal_is_refused(database: str) -> None:
-    if not is_postgres(database):
-        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
+    _skip_without_row_locks(database)
     s = await scene()
     assignment = await Assignment.get(paper_id=s.paper.id)
 
@@ -91,11 +99,8 @@ async def test_a_first_save_reads_no_review_and_the_paper_as_submitted(database:
 
 
 async def test_an_update_that_waited_for_another_save_is_refused_as_stale(database: str) -> None:
-    if not is_postgres(database):
-        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    _skip_without_row_locks(database)
+    s, assignment, read = await _review_read_at_version_1()
 
     outcome = await _while_held(
         "UPDATE review SET version = 2, comment_to_authors = $1 WHERE assignment_id = $2", ["另一个标签页的意见", assignment.id],
@@ -108,11 +113,8 @@ async def test_an_update_that_waited_for_another_save_is_refused_as_stale(databa
 
 
 async def test_an_update_that_waited_for_a_withdrawal_is_refused(database: str) -> None:
-    if not is_postgres(database):
-        pytest.skip("row locks need PostgreSQL; SQLite lets one writer at a time in")
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    _skip_without_row_locks(database)
+    s, assignment, read = await _review_read_at_version_1()
 
     outcome = await _while_held(
         "UPDATE paper SET status = $1 WHERE id = $2", [PaperStatus.WITHDRAWN.value, s.paper.id],
@@ -125,9 +127,7 @@ async def test_an_update_that_waited_for_a_withdrawal_is_refused(database: str) 
 
 
 async def test_an_update_of_a_review_changed_since_it_was_read_is_refused_as_stale(database: str) -> None:
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    s, assignment, read = await _review_read_at_version_1()
     await Review.filter(id=read.id).update(version=2, comment_to_authors="另一个标签页的意见")
 
     with pytest.raises(actions.StaleReview):
@@ -138,9 +138,7 @@ async def test_an_update_of_a_review_changed_since_it_was_read_is_refused_as_sta
 
 
 async def test_an_update_of_a_review_whose_paper_was_withdrawn_since_it_was_read_is_refused(database: str) -> None:
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    s, assignment, read = await _review_read_at_version_1()
     await Paper.filter(id=s.paper.id).update(status=PaperStatus.WITHDRAWN)
 
     with pytest.raises(UserError) as refused:
@@ -152,9 +150,7 @@ async def test_an_update_of_a_review_whose_paper_was_withdrawn_since_it_was_read
 
 
 async def test_an_update_stores_what_the_page_sent_as_the_orm_reads_it(database: str) -> None:
-    s = await scene()
-    assignment = await Assignment.get(paper_id=s.paper.id)
-    read = await Review.create(assignment=assignment, scores={}, comment_to_authors="第一版", version=1)
+    s, assignment, read = await _review_read_at_version_1()
     typed = actions.ReviewInput(scores={"1": 18}, comment_to_authors="选题紧扣专题", confidential_note="仅供组织者",
                                 recommendation="keynote", confidence=3, typed_scores={"2": "30"})
 
