@@ -102,16 +102,17 @@ async def _listen(arguments: dict[str, Any], connected: asyncio.Event) -> None:
 
 
 @contextlib.asynccontextmanager
-async def listening(client: Any, wait_seconds: float = 5.0) -> AsyncIterator[None]:
+async def listening(client: Any, wait_seconds: float = 0.0) -> AsyncIterator[None]:
     """The process's listener, for as long as the block runs, on the ORM's PostgreSQL `client`'s server.
 
-    Waits up to `wait_seconds` for it to connect (the site starts without it: the copies are then simply
-    not used until it does)."""
+    The site starts without waiting for it (until it connects, copies are simply not used); a test
+    waits up to `wait_seconds`."""
     connected = asyncio.Event()
     task = asyncio.create_task(_listen(_connect_arguments(client), connected))
     try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(connected.wait(), wait_seconds)
+        if wait_seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(connected.wait(), wait_seconds)
         yield
     finally:
         task.cancel()

@@ -102,8 +102,9 @@ async def change_notices(database: str) -> AsyncIterator[None]:
         pytest.skip("copies kept between requests need PostgreSQL's change notices; SQLite keeps none")
     from seminar import changes
     from seminar.listener import listening
+    from tests.patience import patience
 
-    async with listening(connections.get("default")):
+    async with listening(connections.get("default"), wait_seconds=patience(5)):
         assert changes.stamp() is not None, "the listener connected"
         yield
 
