@@ -7,6 +7,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -14,9 +15,11 @@ import pytest
 from seminar import changes, listener
 from seminar.accounts.actions import open_session
 from seminar.accounts.models import RoleName
+from seminar.db import is_postgres
 from seminar.middleware import load_actor
-from tests.conftest import counted_queries
-from tests.factories import grant, make_organizer, make_seminar
+from tests.conftest import Client, counted_queries
+from tests.factories import grant, make_organizer, make_reviewer, make_seminar
+from tests.faults.processes import served_site
 from tests.patience import patience
 
 
@@ -101,3 +104,34 @@ async def test_nothing_is_kept_while_the_listener_is_lost_nor_from_before_it_cam
     assert ended == 1 and asked_kept == 0
     assert (asked_while_lost, asked_again_while_lost) == (1, 1)
     assert (asked_when_back, asked_after) == (1, 0)
+
+
+async def test_two_servers_on_one_database_a_change_counts_at_once_where_made_and_moments_later_elsewhere(
+    database: str, tmp_path: Path
+) -> None:
+    """Two `seminar serve` processes on one database, a reviewer signed in on each: an organizer takes the
+    reviewer role away on the second. There the reviewer's very next request is refused; on the first,
+    once its listener has heard of it (milliseconds; the test allows seconds)."""
+    if not is_postgres(database):
+        pytest.skip("copies kept between requests need PostgreSQL's change notices; SQLite keeps none")
+    seminar = await make_seminar()
+    await make_organizer(seminar)
+    reviewer = await make_reviewer(seminar, email="reviewer01@example.org")
+    reviews = f"/{seminar.slug}/reviews/"
+    with served_site(database, tmp_path / "first") as first, served_site(database, tmp_path / "second") as second:
+        async with Client(base_url=first) as on_first, Client(base_url=second) as on_second, \
+                Client(base_url=second) as organizer:
+            await on_first.login("reviewer01@example.org")
+            await on_second.login("reviewer01@example.org")
+            await organizer.login("organizer@example.org")
+            before = [(await browser.get(reviews)).status_code for browser in (on_first, on_second) for _twice in (1, 2)]
+
+            removed = await organizer.post_form(f"/{seminar.slug}/manage/people/{reviewer.id}/remove")
+            where_made = (await on_second.get(reviews)).status_code
+            started = time.monotonic()
+            while (elsewhere := (await on_first.get(reviews)).status_code) == 200 and time.monotonic() < started + patience(2):
+                await asyncio.sleep(0.01)
+
+    assert before == [200, 200, 200, 200]
+    assert removed.status_code == 303
+    assert where_made == 403 and elsewhere == 403

@@ -149,9 +149,9 @@ class SessionActor:
 
 # The query's row and the roles and papers read from it, per user, session key and path's seminar.
 _Found = tuple[Any, dict[int, frozenset[str]], frozenset[int], frozenset[int]]
-# How many answers a process keeps (the most recently used): a few kilobytes each, one per signed-in
-# browser and first segment of the addresses it asks for.
-KEPT_ACTORS = 4096
+# How many answers a process keeps (the most recently used): one per signed-in browser and first segment
+# of the addresses it asks for, a few kilobytes each (the seminar's description included): some megabytes.
+KEPT_ACTORS = 2048
 _kept: changes.Kept[tuple[int, str, str], _Found] = changes.Kept(KEPT_ACTORS)
 
 
