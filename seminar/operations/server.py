@@ -139,9 +139,11 @@ class Supervisor:
             if time.monotonic() >= next_check:
                 for index, worker in enumerate(self.workers):
                     if worker.exitcode is None and not worker.ping(self.config.timeout_worker_healthcheck):
-                        logger.info("Child process [%s] did not answer: replaced", worker.pid)
                         worker.kill()
                         worker.join()
+                        # "died", as uvicorn says of a worker it killed (bench/startup.py counts them).
+                        logger.info("Child process [%s] died (killed: it did not answer for %d s)",
+                                    worker.pid, self.config.timeout_worker_healthcheck)
                         self.workers[index] = self._start()
                 next_check = time.monotonic() + HEALTH_CHECK_SECONDS
 
