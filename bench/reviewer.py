@@ -7,7 +7,8 @@ work moves the figures by 2–3×. This one plays one signed-in reviewer in a si
 HTTP server: each round opens the list of reviews to write (`GET /{slug}/reviews/`), one of the papers
 (`GET /{slug}/reviews/{n}`) and saves a draft three times (`POST …/autosave`), and the CPU time of
 the process is taken around each request as the app handles it (the queries' round trips included,
-PostgreSQL's own work not), so one endpoint's cost can be compared before and after a change. It
+PostgreSQL's own work not), so one endpoint's cost can be compared before and after a change. The
+listener of change notices runs as when served (code that has one), so who is asking is kept. It
 makes a throw-away database on the PostgreSQL server, fills it with the demo seminar (without its
 book) and one reviewer with three papers, and drops it at the end. `--compare REF` measures the code
 of git ref REF too, on the same database, alternating with this checkout's twice each.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -71,6 +73,7 @@ async def measure(database_url: str, rounds: int) -> dict[str, list[float]]:
     import httpx
     from tortoise import Tortoise
 
+    from seminar import app as app_module
     from seminar.app import create_app
     from seminar.config import Settings
     from seminar.db import tortoise_config
@@ -100,7 +103,11 @@ async def measure(database_url: str, rounds: int) -> dict[str, list[float]]:
             assert found, "the page has a form"
             return found.group(1)
 
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=timed), base_url="http://testserver") as client:
+        # As served: the app's lifespan starts the listener of change notices where the code has one (who is
+        # asking is then kept between requests); the rest of the lifespan (fonts, fork server) is left out.
+        notices = getattr(app_module, "change_notices", None)
+        listening = notices(app.state.settings) if notices is not None else contextlib.nullcontext()
+        async with listening, httpx.AsyncClient(transport=httpx.ASGITransport(app=timed), base_url="http://testserver") as client:
             login = await request("GET /login", False, "/login")
             await request("POST /login", False, "/login", data={"csrf_token": csrf(login), "email": EMAIL, "password": DEMO_PASSWORD})
             for round_number in range(rounds + 1):

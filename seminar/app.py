@@ -31,7 +31,7 @@ from seminar.certificates.routes import routes as certificate_routes
 from seminar.checkin.routes import routes as checkin_routes
 from seminar.agenda.routes import routes as agenda_routes
 from seminar.config import PROJECT_ROOT, Settings
-from seminar.db import tortoise_config
+from seminar.db import is_postgres, tortoise_config
 from seminar.mail.routes import routes as mail_routes
 from seminar.mail.wording_routes import routes as mail_wording_routes
 from seminar.routing import SegmentRouter
@@ -157,12 +157,25 @@ def build_routes() -> list[BaseRoute]:
     ]
 
 
+@contextlib.asynccontextmanager
+async def change_notices(settings: Settings) -> AsyncIterator[None]:
+    """On PostgreSQL, the process's listener of change notices (`seminar.listener`) for as long as it serves:
+    without it, who is asking is read anew for every request."""
+    if not is_postgres(settings.database_url):
+        yield
+        return
+    from seminar.listener import listening  # asyncpg: not imported by a process on SQLite
+
+    async with listening(connections.get("default")):
+        yield
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environment()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)), change_notices(settings):
             # Missing fonts stop only the book, not the site: say so loudly, once, at start-up.
             if missing := await asyncio.to_thread(check_fonts):
                 logger.warning("%s", missing_fonts_message(missing))

@@ -42,9 +42,10 @@ async def keep_session_state(connection: object) -> None:
 
     asyncpg's default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`
     on every release: a round trip per query outside a transaction, 15% of the server's CPU under
-    load. The site holds no advisory lock, no cursor outside a transaction, no LISTEN and no
-    session setting (SET), so there is nothing to undo; an open transaction is still rolled back
-    by asyncpg before this is called. Code that starts using one of those must undo it itself.
+    load. The site holds no advisory lock, no cursor outside a transaction and no session setting
+    (SET), so there is nothing to undo; an open transaction is still rolled back by asyncpg before
+    this is called. Code that starts using one of those must undo it itself. The one LISTEN, of
+    change notices (`seminar.listener`), is kept on purpose: each connection listens from its start.
     """
 
 
@@ -55,8 +56,13 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if is_postgres(database_url):
         from tortoise.backends.base.config_generator import expand_db_url
 
+        from seminar.listener import NotifiedConnection, listen_on
+
         connection = expand_db_url(database_url)
         connection["credentials"]["reset"] = keep_session_state
+        # Every pooled connection hears the change notices, its own transactions' before their COMMIT returns.
+        connection["credentials"]["connection_class"] = NotifiedConnection
+        connection["credentials"]["init"] = listen_on
     return {
         "connections": {"default": connection},
         "apps": {

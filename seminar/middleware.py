@@ -461,9 +461,11 @@ async def actor_and_seminar(
         session["expired"] = True
         return ANONYMOUS, None
     # The session's row, its user, their roles and the papers they review or may not see, in one
-    # query: a session logged out (its row deleted), an account switched off, or one whose password
-    # changed since (a new epoch) is signed in no more; a role or an assignment granted or taken
-    # away counts from the next request.
+    # query or its copy kept until any of it changes: a session logged out (its row deleted), an
+    # account switched off, or one whose password changed since (a new epoch) is signed in no more;
+    # a role or an assignment granted or taken away counts from the next request (in another server
+    # process: from the moment it hears of the change, milliseconds). How long the session lasts is
+    # the cookie's, checked above against the clock on every request.
     key = session.get(SESSION_KEY)
     found = await session_actor(user_id, token_hash(key), slug) if isinstance(key, str) else None
     if found is None or found.user.session_epoch != session.get("epoch"):

@@ -95,6 +95,21 @@ async def clean_database(database: str) -> AsyncIterator[None]:
 
 
 @pytest.fixture
+async def change_notices(database: str) -> AsyncIterator[None]:
+    """The process's listener of PostgreSQL's change notices, as a served app's lifespan starts it (the
+    tests' apps run none): who is asking is then kept between requests. Skips the test on SQLite."""
+    if not is_postgres(database):
+        pytest.skip("copies kept between requests need PostgreSQL's change notices; SQLite keeps none")
+    from seminar import changes
+    from seminar.listener import listening
+    from tests.patience import patience
+
+    async with listening(connections.get("default"), wait_seconds=patience(5)):
+        assert changes.stamp() is not None, "the listener connected"
+        yield
+
+
+@pytest.fixture
 def settings(database: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database,

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from tortoise.functions import Count
 
+from seminar import changes
 from seminar.accounts.models import LoginFailure, Role, RoleName, Unit, User
 from seminar.accounts.people import PersonStatus, person_status, status_label
 from seminar.accounts.roles import ROLE_ORDER
@@ -146,17 +147,39 @@ class SessionActor:
     seminar: Seminar | None
 
 
+# The query's row and the roles and papers read from it, per user, session key and path's seminar.
+_Found = tuple[Any, dict[int, frozenset[str]], frozenset[int], frozenset[int]]
+# How many answers a process keeps (the most recently used): one per signed-in browser and first segment
+# of the addresses it asks for, a few kilobytes each (the seminar's description included): some megabytes.
+KEPT_ACTORS = 2048
+_kept: changes.Kept[tuple[int, str, str], _Found] = changes.Kept(KEPT_ACTORS)
+
+
 async def session_actor(user_id: int, key_hash: str, slug: str = "") -> SessionActor | None:
     """The active user whose login session has this key, their roles by seminar, and where they review,
     the papers they are assigned to and conflicted with: one query of one row, which every signed-in
     request sends first, or None when there is no such session. With it comes the seminar `slug`
-    names, if there is one: the page's, for a seminar's page."""
-    found = await rows(_session_actor_sql(is_sqlite()), [user_id, key_hash, RoleName.REVIEWER.value, slug])
-    if not found:
-        return None
-    row = found[0]
+    names, if there is one: the page's, for a seminar's page.
+
+    On PostgreSQL the answer is kept in the process until any table it is read from changes
+    (`seminar.changes`), and the next requests of that session for that seminar ask nothing. Each gets
+    instances of its own, built from the kept row as from the query's, which it may change as it likes."""
+    key, since = (user_id, key_hash, slug), changes.stamp()
+    found = _kept.get(key, since)
+    if found is None:
+        answer = await rows(_session_actor_sql(is_sqlite()), [user_id, key_hash, RoleName.REVIEWER.value, slug])
+        if not answer:
+            return None
+        found = _read_grants(answer[0])
+        _kept.keep(key, found, since)
+    row, roles, assigned, conflicted = found
     user = instance(User, row)
     assert user is not None, "an inner join"
+    return SessionActor(user, dict(roles), assigned, conflicted, seminar_in(row, "seminar."))
+
+
+def _read_grants(row: Any) -> _Found:
+    """The roles by seminar and the assigned and conflicted papers in the row's text column `grants`."""
     roles: dict[int, set[str]] = {}
     papers = []
     for grant in (row["grants"] or "").split(","):
@@ -168,7 +191,4 @@ async def session_actor(user_id: int, key_hash: str, slug: str = "") -> SessionA
         else:
             papers.append({"kind": kind, "ref": ref})
     assigned, conflicted = split_reviewer_papers(papers)
-    return SessionActor(
-        user, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted,
-        seminar_in(row, "seminar."),
-    )
+    return row, {seminar_id: frozenset(names) for seminar_id, names in roles.items()}, assigned, conflicted
