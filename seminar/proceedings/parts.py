@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -52,11 +53,14 @@ from markupsafe import Markup
 from seminar import i18n
 from seminar.i18n import _, use_locale
 from seminar.isolation import exit_with_parent
+from seminar.proceedings import pdfread
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
 from seminar.proceedings.fontmerge import StaleFontFile, deferred_fonts, merge_fonts
 from seminar.proceedings.pdfpages import lay_in_uploads, set_page_labels
 from seminar.proceedings.pdfwrite import write_packed
 from seminar.proceedings.styles import HouseStyle, font_face_css
+
+logger = logging.getLogger(__name__)
 
 CACHE_VERSION = "parts-3"  # 3: fonts deferred to the join (`fontmerge.deferred_fonts`)
 PX = 0.75  # CSS px → PDF points
@@ -675,6 +679,22 @@ def _shift_named_destinations(writer: Any, shifts: dict[int, float]) -> None:
             destination[2] = FloatObject(float(destination[2]) + shift)
 
 
+def _append(writer: Any, pdf: bytes, names: pdfread.Names, pages: bool = True) -> list[Any]:
+    """A part's pages read into the writer (`pdfread.py`; by pypdf when that cannot read it), added to its pages."""
+    from pypdf import PdfReader
+
+    try:
+        return pdfread.append(writer, pdf, names, pages)
+    except pdfread.Unreadable as error:
+        logger.info("a part read by pypdf: %s", error)
+    reader = PdfReader(io.BytesIO(pdf))
+    if not pages:
+        return list(reader.pages)
+    count = len(writer.pages)
+    writer.append(reader, import_outline=False)
+    return list(writer.pages[count:])
+
+
 def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: list[Laid],
           shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
     """The parts in one file, blank backs where a part starts on a right-hand page, each body page on its
@@ -693,14 +713,17 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     anchors = {name: (page, [point[0] + shift_of[page], point[1]]) for name, (page, point) in _first_anchors(placed).items()}
     first_reader = PdfReader(io.BytesIO(front.pdf))
     width, height = (float(value) for value in first_reader.pages[0].mediabox[2:])
+    names = pdfread.Names()
     for start, result in placed:
         while len(writer.pages) < start:
             writer.add_blank_page(width, height)
-        writer.append(PdfReader(io.BytesIO(result.pdf)), import_outline=False)
+        _append(writer, result.pdf, names)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
+    names.write(writer)
     uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
-    stamp_pages = [page for chunk in stamps for page in PdfReader(io.BytesIO(chunk.pdf)).pages]
+    # Read into the writer, not added to its pages: only the resources their stamps use are written.
+    stamp_pages = [page for chunk in stamps for page in _append(writer, chunk.pdf, names, pages=False)]
     stamp_frames = [frame for chunk in stamps for frame in chunk.frames]
     stamper = _Stamper(writer)
     moved: dict[int, float] = {}  # points, by page object number
