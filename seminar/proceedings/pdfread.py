@@ -16,6 +16,7 @@ than one level — raises `Unreadable`, and the caller lets pypdf read that file
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable
@@ -26,16 +27,17 @@ class Unreadable(ValueError):
     """Not a file of the shape this module reads (pypdf reads it instead)."""
 
 
+# A token after any white space and comments.
 _TOKEN = re.compile(rb"""
-    (?P<space>[\x00\t\n\x0c\r ]+|%[^\r\n]*)
-  | (?P<ref>\d+)[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])
+    (?:[\x00\t\n\x0c\r ]+|%[^\r\n]*)*
+    (?:(?P<ref>\d+)[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R(?![^\x00\t\n\x0c\r ()<>\[\]{}/%])
   | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+))
   | (?P<name>/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*)
   | (?P<open_dict><<) | (?P<close_dict>>>) | (?P<open_array>\[) | (?P<close_array>\])
   | (?P<literal>\((?:[^\\()]|\\.)*\))
   | (?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)
   | (?P<keyword>true|false|null|stream|endobj|obj)
-  | (?P<other>.)
+  | (?P<other>.))
 """, re.VERBOSE | re.DOTALL)
 _OBJ = re.compile(rb"[\x00\t\n\x0c\r ]*\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj")
 _END_STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
@@ -65,14 +67,19 @@ def _unread(value: Any) -> bool:
     return type(value).__name__ == "IndirectObject" and value.pdf is None
 
 
+@functools.cache
+def _pdf_types() -> Any:
+    from pypdf import generic
+
+    return generic
+
+
 def parse(data: bytes, position: int, reference: Callable[[int], Any] = _unread_reference) -> tuple[Any, int, int | None]:
     """The object at `position` of `data` as pypdf's objects, where it ends, and for a stream's dictionary
     where its data begins; `reference(number)` gives an indirect reference's value."""
-    from pypdf.generic import (
-        ArrayObject, BooleanObject, DictionaryObject, FloatObject, NameObject, NullObject, NumberObject,
-        create_string_object,
-    )
-
+    generic = _pdf_types()
+    array_type, dictionary_type, name_type = generic.ArrayObject, generic.DictionaryObject, generic.NameObject
+    number_type, float_type = generic.NumberObject, generic.FloatObject
     stack: list[Any] = []
     match = _TOKEN.match
     while True:
@@ -82,59 +89,59 @@ def parse(data: bytes, position: int, reference: Callable[[int], Any] = _unread_
         position = token.end()
         kind = token.lastgroup
         value: Any
-        if kind == "space":
-            continue
-        if kind == "ref":
-            value = reference(int(token.group("ref")))
-        elif kind == "number":
-            text = token.group()
-            value = FloatObject(text.decode()) if b"." in text else NumberObject(int(text))
+        if kind == "number":
+            text = token.group(kind)
+            # As pypdf makes them, without its checks (the text is a number).
+            value = float.__new__(float_type, float(text)) if b"." in text else int.__new__(number_type, int(text))
+        elif kind == "ref":
+            value = reference(int(token.group(kind)))
         elif kind == "name":
-            if b"#" in token.group():
-                raise Unreadable(f"a name with an escaped character at byte {token.start()}")
-            value = NameObject(token.group().decode())
+            text = token.group(kind)
+            if b"#" in text:
+                raise Unreadable(f"a name with an escaped character at byte {token.start(kind)}")
+            value = str.__new__(name_type, text.decode())
         elif kind == "open_dict":
-            stack.append(DictionaryObject())
+            stack.append(dictionary_type())
             stack.append(None)  # the key to come
             continue
         elif kind == "open_array":
-            stack.append(ArrayObject())
+            stack.append(array_type())
             continue
         elif kind == "close_array":
-            if not stack or not isinstance(stack[-1], ArrayObject):
+            if not stack or stack[-1].__class__ is not array_type:
                 raise Unreadable(f"unmatched ] at byte {position}")
             value = stack.pop()
         elif kind == "close_dict":
-            if len(stack) < 2 or stack[-1] is not None or not isinstance(stack[-2], DictionaryObject):
+            if len(stack) < 2 or stack[-1] is not None:
                 raise Unreadable(f"unmatched >> at byte {position}")
             stack.pop()
             value = stack.pop()
         elif kind == "literal":
-            value = create_string_object(_ESCAPE.sub(_unescape, token.group()[1:-1]))
+            value = generic.create_string_object(_ESCAPE.sub(_unescape, token.group(kind)[1:-1]))
         elif kind == "hex":
-            digits = re.sub(rb"[^0-9A-Fa-f]", b"", token.group()[1:-1])
-            value = create_string_object(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
-        elif kind == "keyword" and token.group() in (b"true", b"false"):
-            value = BooleanObject(token.group() == b"true")
-        elif kind == "keyword" and token.group() == b"null":
-            value = NullObject()
+            digits = re.sub(rb"[^0-9A-Fa-f]", b"", token.group(kind)[1:-1])
+            value = generic.create_string_object(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
+        elif kind == "keyword" and token.group(kind) in (b"true", b"false"):
+            value = generic.BooleanObject(token.group(kind) == b"true")
+        elif kind == "keyword" and token.group(kind) == b"null":
+            value = generic.NullObject()
         else:
             raise Unreadable(f"unexpected {token.group()!r} at byte {token.start()}")
         # The value goes into what is open, or is the object.
         if not stack:
-            if isinstance(value, DictionaryObject) and (after := _STREAM.match(data, position)) is not None:
+            if value.__class__ is dictionary_type and (after := _STREAM.match(data, position)) is not None:
                 return value, position, after.end()
             return value, position, None
         top = stack[-1]
-        if isinstance(top, ArrayObject):
-            top.append(value)
-        elif top is None:  # a key
-            if not isinstance(value, NameObject):
-                raise Unreadable(f"a dictionary key that is not a name at byte {token.start()}")
+        if top is None:  # a key
+            if value.__class__ is not name_type:
+                raise Unreadable(f"a dictionary key that is not a name at byte {token.start(kind)}")
             stack[-1] = value
+        elif top.__class__ is array_type:
+            top.append(value)
         else:  # a value, after its key
             key = stack.pop()
-            stack[-1][key] = value
+            dict.__setitem__(stack[-1], key, value)
             stack.append(None)
 
 
