@@ -226,9 +226,9 @@ def deferred_fonts() -> Iterator[None]:
 
 
 def widths(array: Any) -> dict[int, Any]:
-    """A `/W` array as glyph → width."""
+    """A `/W` array (or the `pdfread.Widths` kept in its place) as glyph → width."""
     found: dict[int, Any] = {}
-    items, position = list(array), 0
+    items, position = (array.items() if hasattr(array, "raw") else list(array)), 0
     while position < len(items):
         first = int(items[position])
         following = items[position + 1]

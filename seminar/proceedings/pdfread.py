@@ -67,6 +67,45 @@ def _unread(value: Any) -> bool:
     return type(value).__name__ == "IndirectObject" and value.pdf is None
 
 
+# A font's /W array (numbers only): a CJK face's lists every glyph the part uses, half a part's tokens.
+_WIDTHS = re.compile(rb"[\x00\t\n\x0c\r ]*(\[(?:[\x00\t\n\x0c\r 0-9.+-]|\[[\x00\t\n\x0c\r 0-9.+-]*\])*\])")
+_WIDTH_TOKEN = re.compile(rb"\[|\]|[^\x00\t\n\x0c\r \[\]]+")
+
+
+class Widths:
+    """A font's /W array kept as the part wrote it: written as it was, read only when the fonts are merged
+    (`fontmerge.widths`), without a pypdf object per number."""
+
+    indirect_reference = None
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def items(self) -> list[Any]:
+        """The array as pypdf would read it: numbers, and lists of numbers."""
+        generic = _pdf_types()
+        found: list[Any] = []
+        current = found
+        for token in _WIDTH_TOKEN.findall(self.raw[1:-1]):
+            if token == b"[":
+                current = []
+                found.append(current)
+            elif token == b"]":
+                current = found
+            else:
+                current.append(generic.FloatObject(token.decode()) if b"." in token else generic.NumberObject(int(token)))
+        return found
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(self.raw)
+
+    def get_object(self) -> Widths:
+        return self
+
+    def clone(self, pdf_dest: Any, force_duplicate: bool = False, ignore_fields: Any = ()) -> Widths:
+        return self  # never changed
+
+
 @functools.cache
 def _pdf_types() -> Any:
     from pypdf import generic
@@ -74,9 +113,11 @@ def _pdf_types() -> Any:
     return generic
 
 
-def parse(data: bytes, position: int, reference: Callable[[int], Any] = _unread_reference) -> tuple[Any, int, int | None]:
+def parse(data: bytes, position: int, reference: Callable[[int], Any] = _unread_reference,
+          widths: bool = False) -> tuple[Any, int, int | None]:
     """The object at `position` of `data` as pypdf's objects, where it ends, and for a stream's dictionary
-    where its data begins; `reference(number)` gives an indirect reference's value."""
+    where its data begins; `reference(number)` gives an indirect reference's value. `widths`: a /W array of
+    numbers is kept as `Widths`."""
     generic = _pdf_types()
     array_type, dictionary_type, name_type = generic.ArrayObject, generic.DictionaryObject, generic.NameObject
     number_type, float_type = generic.NumberObject, generic.FloatObject
@@ -136,6 +177,10 @@ def parse(data: bytes, position: int, reference: Callable[[int], Any] = _unread_
         if top is None:  # a key
             if value.__class__ is not name_type:
                 raise Unreadable(f"a dictionary key that is not a name at byte {token.start(kind)}")
+            if widths and value == "/W" and (array := _WIDTHS.match(data, position)) is not None:
+                dict.__setitem__(stack[-2], value, Widths(array.group(1)))
+                position = array.end()
+                continue
             stack[-1] = value
         elif top.__class__ is array_type:
             top.append(value)
@@ -178,12 +223,13 @@ class _File:
         self.root = int(xref.get("/Root").idnum)
         self.streams: dict[int, tuple[bytes, dict[int, int]]] = {}  # unpacked object streams: data, number → offset
 
-    def _object_at(self, offset: int, reference: Callable[[int], Any] = _unread_reference) -> tuple[Any, int | None]:
+    def _object_at(self, offset: int, reference: Callable[[int], Any] = _unread_reference,
+                   widths: bool = False) -> tuple[Any, int | None]:
         """The object whose "N 0 obj" is at `offset`, and where its stream's data begins (None: not a stream)."""
         header = _OBJ.match(self.data, offset)
         if header is None:
             raise Unreadable(f"no object at byte {offset}")
-        value, _end, stream_at = parse(self.data, header.end(), reference)
+        value, _end, stream_at = parse(self.data, header.end(), reference, widths)
         return value, stream_at
 
     def raw_stream(self, dictionary: Any, stream_at: int) -> bytes:
@@ -204,13 +250,13 @@ class _File:
             raise Unreadable(f"a stream filtered by {filters}")
         return zlib.decompress(raw)
 
-    def read(self, number: int, reference: Callable[[int], Any] = _unread_reference) -> Any:
+    def read(self, number: int, reference: Callable[[int], Any] = _unread_reference, widths: bool = False) -> Any:
         """Object `number` as pypdf's objects, its indirect references given by `reference`; a stream with its
-        data as it is in the file (never decoded)."""
+        data as it is in the file (never decoded); `widths`: see `parse`."""
         from pypdf.generic import DecodedStreamObject, EncodedStreamObject, NameObject
 
         if number in self.offsets:
-            value, stream_at = self._object_at(self.offsets[number], reference)
+            value, stream_at = self._object_at(self.offsets[number], reference, widths)
             if stream_at is None:
                 return value
             stream = EncodedStreamObject() if "/Filter" in value else DecodedStreamObject()
@@ -229,7 +275,7 @@ class _File:
             pairs = data[:first].split()
             self.streams[stream_number] = (data, {int(n): first + int(at) for n, at in zip(pairs[::2], pairs[1::2], strict=True)})
         data, offsets = self.streams[stream_number]
-        value, _end, stream_at = parse(data, offsets[number], reference)
+        value, _end, stream_at = parse(data, offsets[number], reference, widths)
         if stream_at is not None:
             raise Unreadable("a stream inside an object stream")
         return value
@@ -300,7 +346,7 @@ def _append(writer: Any, data: bytes, names: Names, pages: bool) -> list[Any]:
     page_objects: list[Any] = []
     while todo:
         number = todo.pop()
-        value = file.read(number, reference)
+        value = file.read(number, reference, widths=True)
         target = renumbered[number]
         if number in page_set:
             if value.get("/Type") != "/Page":
