@@ -20,7 +20,8 @@ The 目录 is laid out last (beside the stamps), with the page numbers the body 
 body part's right-hand page whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
 placeholder pages, and each font face gets one subset of its file (`fontmerge.py`): the parts are
-written without font programs, naming their files instead (`fontmerge.deferred_fonts`). The
+written without font programs, naming their files instead (`fontmerge.deferred_fonts`). Each part is
+read into the book's writer by `pdfread.py` (pypdf's parser only for a file of another shape), and the
 file is written with its small objects packed in object streams, as WeasyPrint writes (`pdfwrite.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to

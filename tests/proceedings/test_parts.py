@@ -352,3 +352,23 @@ def test_the_join_reads_every_part_as_pypdf_reads_it(first_build: tuple[BookSpec
     names.write(ours)
     read, destinations = as_read(ours)
     assert (read, destinations) == as_read(theirs) and destinations
+
+
+def test_a_file_of_another_shape_is_read_by_pypdf(first_build: tuple[BookSpec, Path, bytes, list[str]]) -> None:
+    """A plain cross-reference table (pypdf's own writing), not WeasyPrint's stream: pypdf reads it, the same pages."""
+    from pypdf import PdfWriter
+
+    from seminar.proceedings import pdfread
+
+    _spec, cache, _pdf, _laid_out = first_build
+    part = max(cache.glob("*.pdf"), key=lambda path: path.stat().st_size)
+    rewritten = PdfWriter(clone_from=PdfReader(part))
+    out = io.BytesIO()
+    rewritten.write(out)
+    with pytest.raises(pdfread.Unreadable):
+        pdfread.append(PdfWriter(), out.getvalue(), pdfread.Names())
+    ours, theirs = PdfWriter(), PdfWriter()
+    parts._append(ours, out.getvalue(), pdfread.Names())
+    pdfread.append(theirs, part.read_bytes(), pdfread.Names())
+    assert [page.get_contents().get_data() for page in ours.pages] == [
+        page.get_contents().get_data() for page in theirs.pages] != []
