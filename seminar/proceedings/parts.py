@@ -117,6 +117,8 @@ class Laid:
     # Per page: its left margin and text block width (CSS px), and its running head's text — None for a
     # page that prints no head and no folio (a divider).
     frames: list[list[Any]] = field(default_factory=list)
+    # Its objects already in the book's writer (`pdfread.read`): a part laid out by this build is read as it arrives.
+    read: pdfread.Read | None = field(default=None, repr=False, compare=False)
 
     def meta(self) -> str:
         return json.dumps({"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks,
@@ -504,8 +506,11 @@ def _typeset_parts(
     spec: BookSpec, cache: PartCache, workers: _Workers, html_of: Callable[..., str], base_url: str,
     on_part: Callable[[str, int], None], uploads: dict[int, bytes], created: dt.datetime | None,
 ) -> PartsResult:
+    from pypdf import PdfWriter
+
     style = spec.house_style
     key = _keys()
+    writer = PdfWriter()  # the book, which each part laid out by this build is read into as it arrives
 
     def lay_out_missing(jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> tuple[dict[str, Laid], list[str]]:
         """Each job's part from the cache, the others laid out together and cached; which were laid out."""
@@ -514,6 +519,9 @@ def _typeset_parts(
         missing = {name: job for name, job in jobs.items() if name not in laid}
         for name, result in workers.lay_out(missing, on_part):
             cache.put(keys[name], result)
+            # Read now, between this process's own parts: in a first build the join's reading is no longer
+            # left for after the last part, when the other processes have nothing to do.
+            result.read = _read(writer, result.pdf)
             laid[name] = result
         return laid, list(missing)
 
@@ -557,7 +565,7 @@ def _typeset_parts(
             shifts[index] = margin - frame[0]
     body_start = front.pages + front.pages % 2
     try:
-        pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+        pdf = _join(writer, spec, front, body, body_start, length, stamps, shifts, uploads, created)
     except StaleFontFile:
         # A font file replaced since these parts were laid out: none is kept, the next build lays them out anew.
         cache.used.clear()
@@ -680,14 +688,22 @@ def _shift_named_destinations(writer: Any, shifts: dict[int, float]) -> None:
             destination[2] = FloatObject(float(destination[2]) + shift)
 
 
-def _append(writer: Any, pdf: bytes, names: pdfread.Names, pages: bool = True) -> list[Any]:
-    """A part's pages read into the writer (`pdfread.py`; by pypdf when that cannot read it), added to its pages."""
-    from pypdf import PdfReader
-
+def _read(writer: Any, pdf: bytes) -> pdfread.Read | None:
+    """A part's objects read into the writer (`pdfread.py`); None when pdfread cannot read it."""
     try:
-        return pdfread.append(writer, pdf, names, pages)
+        return pdfread.read(writer, pdf)
     except pdfread.Unreadable as error:
         logger.info("a part read by pypdf: %s", error)
+        return None
+
+
+def _append(writer: Any, pdf: bytes, names: pdfread.Names, pages: bool = True, found: pdfread.Read | None = None) -> list[Any]:
+    """A part's pages in the writer (read already when `found`), added to its pages; read by pypdf when
+    `pdfread.py` cannot read it."""
+    from pypdf import PdfReader
+
+    if found is not None or (found := _read(writer, pdf)) is not None:
+        return pdfread.add(writer, found, names, pages)
     reader = PdfReader(io.BytesIO(pdf))
     if not pages:
         return list(reader.pages)
@@ -696,19 +712,18 @@ def _append(writer: Any, pdf: bytes, names: pdfread.Names, pages: bool = True) -
     return list(writer.pages[count:])
 
 
-def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: list[Laid],
-          shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
+def _join(writer: Any, spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int,
+          stamps: list[Laid], shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
     """The parts in one file, blank backs where a part starts on a right-hand page, each body page on its
     side with its head and folio; the uploaded PDFs' pages, the outline, the 目录's links, the metadata
     and the page labels."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from pypdf.generic import (
         ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject,
     )
     from pypdf.generic import Fit
     from weasyprint.pdf import _w3c_date_to_pdf
 
-    writer = PdfWriter()
     placed = [(0, front)] + [(body_start + start, result) for start, result in body]
     shift_of = [0.0] * body_start + shifts  # CSS px, by page of the book
     anchors = {name: (page, [point[0] + shift_of[page], point[1]]) for name, (page, point) in _first_anchors(placed).items()}
@@ -718,13 +733,13 @@ def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start:
     for start, result in placed:
         while len(writer.pages) < start:
             writer.add_blank_page(width, height)
-        _append(writer, result.pdf, names)
+        _append(writer, result.pdf, names, found=result.read)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
     names.write(writer)
     uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
     # Read into the writer, not added to its pages: only the resources their stamps use are written.
-    stamp_pages = [page for chunk in stamps for page in _append(writer, chunk.pdf, names, pages=False)]
+    stamp_pages = [page for chunk in stamps for page in _append(writer, chunk.pdf, names, False, chunk.read)]
     stamp_frames = [frame for chunk in stamps for frame in chunk.frames]
     stamper = _Stamper(writer)
     moved: dict[int, float] = {}  # points, by page object number

@@ -20,6 +20,7 @@ import functools
 import re
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -303,21 +304,52 @@ class Names:
             names.extend([TextStringObject(name), self.known[name]])
 
 
-def append(writer: Any, data: bytes, names: Names, pages: bool = True) -> list[Any]:
-    """A WeasyPrint PDF's pages read into `writer` and appended to its page tree (not `pages`: only read, as
-    the stamps are), their named destinations given to `names`; returns the pages."""
+@dataclass
+class Read:
+    """A file's objects in the writer, not yet part of its page tree or names."""
+
+    pages: list[Any]
+    destinations: list[tuple[str, Any]]  # its named destinations, to its pages
+
+
+def read(writer: Any, data: bytes) -> Read:
+    """A WeasyPrint PDF's objects read into `writer` (only what its pages reach), nothing added to its pages yet:
+    files can be read as they come and added in the book's order (`add`)."""
     objects = writer._objects
     count = len(objects)
     try:
-        return _append(writer, data, names, pages)
+        return _read(writer, data)
     except Exception:
         del objects[count:]  # nothing of the file is left in the writer
         raise
 
 
-def _append(writer: Any, data: bytes, names: Names, pages: bool) -> list[Any]:
+def add(writer: Any, found: Read, names: Names, pages: bool = True) -> list[Any]:
+    """A file read by `read` added as pypdf's `append` adds it: its named destinations to `names` (the
+    first of a name kept), its links to unknown names left out, its pages appended to the page tree (not
+    `pages`: only read, as the stamps are); returns its pages."""
+    from pypdf.generic import NameObject, NumberObject
+
+    for name, destination in found.destinations:
+        names.add(name, destination)
+    for page in found.pages:
+        _keep_known_links(page, names)
+    if pages:
+        tree = writer.root_object["/Pages"]
+        tree["/Kids"].extend(page.indirect_reference for page in found.pages)
+        writer.flattened_pages.extend(found.pages)
+        tree[NameObject("/Count")] = NumberObject(int(tree["/Count"]) + len(found.pages))
+    return found.pages
+
+
+def append(writer: Any, data: bytes, names: Names, pages: bool = True) -> list[Any]:
+    """`read` and `add` at once."""
+    return add(writer, read(writer, data), names, pages)
+
+
+def _read(writer: Any, data: bytes) -> Read:
     from pypdf import PageObject
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
     file = _File(data)
 
@@ -379,16 +411,7 @@ def _append(writer: Any, data: bytes, names: Names, pages: bool) -> list[Any]:
             if any(_unread(item) for item in destination[1:]):
                 raise Unreadable("a destination with an indirect reference in it")
             found.append((str(name), ArrayObject([renumbered[destination[0].idnum], *destination[1:]])))
-    for name, destination in found:
-        names.add(name, destination)
-    for page in page_objects:
-        _keep_known_links(page, names)
-    if pages:
-        tree_object = root.get_object()
-        tree_object["/Kids"].extend(page.indirect_reference for page in page_objects)
-        writer.flattened_pages.extend(page_objects)
-        tree_object[NameObject("/Count")] = NumberObject(int(tree_object["/Count"]) + len(page_objects))
-    return page_objects
+    return Read(page_objects, found)
 
 
 def _keep_known_links(page: Any, names: Names) -> None:
