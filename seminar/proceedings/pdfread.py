@@ -6,9 +6,11 @@ under the profiler). WeasyPrint's files are regular — a cross-reference stream
 streams, every string escaped — so here one regular expression splits an object into its tokens, the
 objects are made in the writer's numbering as they are read (nothing is cloned), and only what the pages
 reach is read: a content stream's bytes are kept as they are, never decoded; a part's catalog, outline and
-document information are left. What pypdf's `append` then does for such a file is done the same way: the
-pages added to the writer's page tree, the named destinations to its name tree (each name once, the first
-kept, sorted), a link to a named destination kept only when the name is known.
+document information are left; a font's /W array is kept as its bytes (`Widths`) until the fonts are
+merged. A file is read (`read`) as soon as it is laid out, and added (`add`) in the book's order when
+joining, as pypdf's `append` adds it: the pages to the writer's page tree, the named destinations to its
+name tree (each name once, the first kept, sorted), a link to a named destination kept only when the
+name is known.
 
 Anything else — another cross-reference form, a string with unescaped parentheses, a page tree of more
 than one level — raises `Unreadable`, and the caller lets pypdf read that file.
