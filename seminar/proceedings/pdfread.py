@@ -85,8 +85,7 @@ class Widths:
         self.raw = raw
 
     def items(self) -> list[Any]:
-        """The array as pypdf would read it: numbers, and lists of numbers."""
-        generic = _pdf_types()
+        """The array's numbers as they are written (bytes), a nested array as a list of them."""
         found: list[Any] = []
         current = found
         for token in _WIDTH_TOKEN.findall(self.raw[1:-1]):
@@ -96,7 +95,7 @@ class Widths:
             elif token == b"]":
                 current = found
             else:
-                current.append(generic.FloatObject(token.decode()) if b"." in token else generic.NumberObject(int(token)))
+                current.append(token)
         return found
 
     def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:

@@ -321,7 +321,8 @@ def as_read(writer: Any) -> tuple[list[Any], list[Any]]:
     def plain(value: Any, depth: int = 0) -> Any:
         value = value.get_object() if depth < 6 and hasattr(value, "get_object") else value
         if isinstance(value, dict):
-            return {key: fontmerge.widths(item) if key == "/W" else plain(item, depth + 1)
+            return {key: {glyph: float(width) for glyph, width in fontmerge.widths(item).items()} if key == "/W"
+                    else plain(item, depth + 1)
                     for key, item in value.items() if key not in ("/Parent", "/P")}
         if isinstance(value, list):
             return [plain(item, depth + 1) for item in value]
