@@ -15,6 +15,7 @@ few bytes naming that file (`DEFERRED`), with its widths and text mappings as us
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -25,6 +26,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from typing import Any
+
+from seminar.proceedings.pdfread import Widths
 
 _CDEF = """
 typedef struct hb_blob_t hb_blob_t;
@@ -226,9 +229,9 @@ def deferred_fonts() -> Iterator[None]:
 
 
 def widths(array: Any) -> dict[int, Any]:
-    """A `/W` array as glyph → width."""
+    """A `/W` array as glyph → width (as written, in bytes, from the `pdfread.Widths` kept in its place)."""
     found: dict[int, Any] = {}
-    items, position = list(array), 0
+    items, position = (array.items() if hasattr(array, "raw") else list(array)), 0
     while position < len(items):
         first = int(items[position])
         following = items[position + 1]
@@ -241,6 +244,15 @@ def widths(array: Any) -> dict[int, Any]:
                 found[glyph] = items[position + 2]
             position += 3
     return found
+
+
+def _written(number: Any) -> bytes:
+    """A width as a PDF file writes it: the bytes a part had, or a pypdf number written."""
+    if isinstance(number, bytes):
+        return number
+    out = io.BytesIO()
+    number.write_to_stream(out)
+    return out.getvalue()
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
@@ -302,7 +314,7 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
     it is when its file cannot be found or its fonts are not of WeasyPrint's kind (Type0,
     Identity CIDToGIDMap, OpenType program, bfchar-only ToUnicode).
     """
-    from pypdf.generic import ArrayObject, NameObject, NumberObject, StreamObject
+    from pypdf.generic import NameObject, StreamObject
 
     dictionaries = _font_dictionaries(writer, set(skip))
     faces: dict[str, list[Any]] = {}
@@ -355,10 +367,9 @@ def merge_fonts(writer: Any, skip: set[int] | frozenset[int] = frozenset()) -> i
         stream[NameObject("/Subtype")] = NameObject("/OpenType")
         stream[NameObject("/Filter")] = NameObject("/FlateDecode")
         descriptor[NameObject("/FontFile3")] = writer._add_object(stream)
-        w_array = ArrayObject()
-        for glyph in sorted(width):
-            w_array += [NumberObject(glyph), ArrayObject([width[glyph]])]
-        descendants[0][NameObject("/W")] = w_array
+        # Written as the parts wrote theirs, one glyph and its width at a time (set past pypdf's check for its own types).
+        dict.__setitem__(descendants[0], NameObject("/W"), Widths(
+            b"[" + b" ".join(b"%d [%s]" % (glyph, _written(width[glyph])) for glyph in sorted(width)) + b"]"))
         unicode_stream = StreamObject()
         unicode_stream.set_data(zlib.compress(cmap(text)))
         unicode_stream[NameObject("/Filter")] = NameObject("/FlateDecode")

@@ -20,7 +20,8 @@ The 目录 is laid out last (beside the stamps), with the page numbers the body 
 body part's right-hand page whatever precedes it. The outline, the 目录's links and the page labels are written by pypdf from
 what each part reports (bookmarks, anchors, links), uploaded PDF papers are laid under their
 placeholder pages, and each font face gets one subset of its file (`fontmerge.py`): the parts are
-written without font programs, naming their files instead (`fontmerge.deferred_fonts`). The
+written without font programs, naming their files instead (`fontmerge.deferred_fonts`). Each part is
+read into the book's writer by `pdfread.py` (pypdf's parser only for a file of another shape), and the
 file is written with its small objects packed in object streams, as WeasyPrint writes (`pdfwrite.py`).
 
 What it costs and why this shape: see docs/performance.md, "The 论文集". Any part that fails to
@@ -35,6 +36,7 @@ import functools
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -52,11 +54,14 @@ from markupsafe import Markup
 from seminar import i18n
 from seminar.i18n import _, use_locale
 from seminar.isolation import exit_with_parent
+from seminar.proceedings import pdfread
 from seminar.proceedings.book import BookSpec, book_html, grouped_papers, is_chinese, pdf_page_count, printed_bodies
 from seminar.proceedings.fontmerge import StaleFontFile, deferred_fonts, merge_fonts
 from seminar.proceedings.pdfpages import lay_in_uploads, set_page_labels
 from seminar.proceedings.pdfwrite import write_packed
 from seminar.proceedings.styles import HouseStyle, font_face_css
+
+logger = logging.getLogger(__name__)
 
 CACHE_VERSION = "parts-3"  # 3: fonts deferred to the join (`fontmerge.deferred_fonts`)
 PX = 0.75  # CSS px → PDF points
@@ -112,6 +117,8 @@ class Laid:
     # Per page: its left margin and text block width (CSS px), and its running head's text — None for a
     # page that prints no head and no folio (a divider).
     frames: list[list[Any]] = field(default_factory=list)
+    # Its objects already in the book's writer (`pdfread.read`): a part laid out by this build is read as it arrives.
+    read: pdfread.Read | None = field(default=None, repr=False, compare=False)
 
     def meta(self) -> str:
         return json.dumps({"pages": self.pages, "anchors": self.anchors, "bookmarks": self.bookmarks,
@@ -499,8 +506,11 @@ def _typeset_parts(
     spec: BookSpec, cache: PartCache, workers: _Workers, html_of: Callable[..., str], base_url: str,
     on_part: Callable[[str, int], None], uploads: dict[int, bytes], created: dt.datetime | None,
 ) -> PartsResult:
+    from pypdf import PdfWriter
+
     style = spec.house_style
     key = _keys()
+    writer = PdfWriter()  # the book, which each part laid out by this build is read into as it arrives
 
     def lay_out_missing(jobs: dict[str, Job], on_part: Callable[[str, int], None]) -> tuple[dict[str, Laid], list[str]]:
         """Each job's part from the cache, the others laid out together and cached; which were laid out."""
@@ -509,6 +519,9 @@ def _typeset_parts(
         missing = {name: job for name, job in jobs.items() if name not in laid}
         for name, result in workers.lay_out(missing, on_part):
             cache.put(keys[name], result)
+            # Read now, between this process's own parts: in a first build the join's reading is no longer
+            # left for after the last part, when the other processes have nothing to do.
+            result.read = _read(writer, result.pdf)
             laid[name] = result
         return laid, list(missing)
 
@@ -552,7 +565,7 @@ def _typeset_parts(
             shifts[index] = margin - frame[0]
     body_start = front.pages + front.pages % 2
     try:
-        pdf = _join(spec, front, body, body_start, length, stamps, shifts, uploads, created)
+        pdf = _join(writer, spec, front, body, body_start, length, stamps, shifts, uploads, created)
     except StaleFontFile:
         # A font file replaced since these parts were laid out: none is kept, the next build lays them out anew.
         cache.used.clear()
@@ -675,32 +688,58 @@ def _shift_named_destinations(writer: Any, shifts: dict[int, float]) -> None:
             destination[2] = FloatObject(float(destination[2]) + shift)
 
 
-def _join(spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int, stamps: list[Laid],
-          shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
+def _read(writer: Any, pdf: bytes) -> pdfread.Read | None:
+    """A part's objects read into the writer (`pdfread.py`); None when pdfread cannot read it."""
+    try:
+        return pdfread.read(writer, pdf)
+    except pdfread.Unreadable as error:
+        logger.info("a part read by pypdf: %s", error)
+        return None
+
+
+def _append(writer: Any, pdf: bytes, names: pdfread.Names, pages: bool = True, found: pdfread.Read | None = None) -> list[Any]:
+    """A part's pages in the writer (read already when `found`), added to its pages; read by pypdf when
+    `pdfread.py` cannot read it."""
+    from pypdf import PdfReader
+
+    if found is not None or (found := _read(writer, pdf)) is not None:
+        return pdfread.add(writer, found, names, pages)
+    reader = PdfReader(io.BytesIO(pdf))
+    if not pages:
+        return list(reader.pages)
+    count = len(writer.pages)
+    writer.append(reader, import_outline=False)
+    return list(writer.pages[count:])
+
+
+def _join(writer: Any, spec: BookSpec, front: Laid, body: list[tuple[int, Laid]], body_start: int, length: int,
+          stamps: list[Laid], shifts: list[float], uploads: dict[int, bytes], created: dt.datetime | None) -> bytes:
     """The parts in one file, blank backs where a part starts on a right-hand page, each body page on its
     side with its head and folio; the uploaded PDFs' pages, the outline, the 目录's links, the metadata
     and the page labels."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfReader
     from pypdf.generic import (
         ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject,
     )
     from pypdf.generic import Fit
     from weasyprint.pdf import _w3c_date_to_pdf
 
-    writer = PdfWriter()
     placed = [(0, front)] + [(body_start + start, result) for start, result in body]
     shift_of = [0.0] * body_start + shifts  # CSS px, by page of the book
     anchors = {name: (page, [point[0] + shift_of[page], point[1]]) for name, (page, point) in _first_anchors(placed).items()}
     first_reader = PdfReader(io.BytesIO(front.pdf))
     width, height = (float(value) for value in first_reader.pages[0].mediabox[2:])
+    names = pdfread.Names()
     for start, result in placed:
         while len(writer.pages) < start:
             writer.add_blank_page(width, height)
-        writer.append(PdfReader(io.BytesIO(result.pdf)), import_outline=False)
+        _append(writer, result.pdf, names, found=result.read)
     while len(writer.pages) < body_start + length:
         writer.add_blank_page(width, height)
+    names.write(writer)
     uploaded = {page for name, (page, _point) in anchors.items() if name.startswith("pdf-")}
-    stamp_pages = [page for chunk in stamps for page in PdfReader(io.BytesIO(chunk.pdf)).pages]
+    # Read into the writer, not added to its pages: only the resources their stamps use are written.
+    stamp_pages = [page for chunk in stamps for page in _append(writer, chunk.pdf, names, False, chunk.read)]
     stamp_frames = [frame for chunk in stamps for frame in chunk.frames]
     stamper = _Stamper(writer)
     moved: dict[int, float] = {}  # points, by page object number

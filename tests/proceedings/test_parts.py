@@ -311,3 +311,65 @@ def test_a_longer_book_in_parts_is_hardly_larger_than_typeset_whole(tmp_path: Pa
     reader = PdfReader(io.BytesIO(pdf))
     # Outside object streams: per page its content and its stamp's, the fonts and a few more.
     assert sum(len(numbers) for numbers in reader.xref.values()) <= 2 * len(reader.pages) + 40
+
+
+def as_read(writer: Any) -> tuple[list[Any], list[Any]]:
+    """Per page of a writer: its content, resources, annotations and box; its named destinations in order
+    (name, page index, the rest)."""
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(writer.pages)}
+
+    def plain(value: Any, depth: int = 0) -> Any:
+        value = value.get_object() if depth < 6 and hasattr(value, "get_object") else value
+        if isinstance(value, dict):
+            return {key: {glyph: float(width) for glyph, width in fontmerge.widths(item).items()} if key == "/W"
+                    else plain(item, depth + 1)
+                    for key, item in value.items() if key not in ("/Parent", "/P")}
+        if isinstance(value, list):
+            return [plain(item, depth + 1) for item in value]
+        return getattr(value, "_data", None) or value
+
+    found = [(page.get_contents().get_data(), plain(page["/Resources"]), plain(page.get("/Annots", [])),
+              [float(value) for value in page.mediabox]) for page in writer.pages]
+    names = writer.get_named_dest_root()
+    destinations = [(str(name), pages[array[0].idnum], [float(value) for value in array[2:]])
+                    for name, array in zip(names[::2], names[1::2], strict=True)]
+    return found, destinations
+
+
+def test_the_join_reads_every_part_as_pypdf_reads_it(first_build: tuple[BookSpec, Path, bytes, list[str]]) -> None:
+    """`pdfread.py` reads WeasyPrint's parts without pypdf's parser: the same pages, resources, links and
+    named destinations as pypdf's `append` — and none of the test book's parts is left to pypdf."""
+    from pypdf import PdfWriter
+
+    from seminar.proceedings import pdfread
+
+    _spec, cache, _pdf, _laid_out = first_build
+    parts_read = sorted(cache.glob("*.pdf"))
+    assert len(parts_read) > 10
+    ours, theirs, names = PdfWriter(), PdfWriter(), pdfread.Names()
+    for path in parts_read:
+        pdfread.append(ours, path.read_bytes(), names)
+        theirs.append(PdfReader(path), import_outline=False)
+    names.write(ours)
+    read, destinations = as_read(ours)
+    assert (read, destinations) == as_read(theirs) and destinations
+
+
+def test_a_file_of_another_shape_is_read_by_pypdf(first_build: tuple[BookSpec, Path, bytes, list[str]]) -> None:
+    """A plain cross-reference table (pypdf's own writing), not WeasyPrint's stream: pypdf reads it, the same pages."""
+    from pypdf import PdfWriter
+
+    from seminar.proceedings import pdfread
+
+    _spec, cache, _pdf, _laid_out = first_build
+    part = max(cache.glob("*.pdf"), key=lambda path: path.stat().st_size)
+    rewritten = PdfWriter(clone_from=PdfReader(part))
+    out = io.BytesIO()
+    rewritten.write(out)
+    with pytest.raises(pdfread.Unreadable):
+        pdfread.append(PdfWriter(), out.getvalue(), pdfread.Names())
+    ours, theirs = PdfWriter(), PdfWriter()
+    parts._append(ours, out.getvalue(), pdfread.Names())
+    pdfread.append(theirs, part.read_bytes(), pdfread.Names())
+    assert [page.get_contents().get_data() for page in ours.pages] == [
+        page.get_contents().get_data() for page in theirs.pages] != []
