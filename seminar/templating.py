@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from seminar import i18n
@@ -25,13 +25,18 @@ _PLAIN_MESSAGES: dict[tuple[str, str, bool], str] = {}
 PLAIN_MESSAGES_KEPT = 20000
 
 
-@pass_context
-def _gettext(context: Context, message: str, /, **variables: Any) -> str:
+@pass_eval_context
+def _gettext(eval_context: EvalContext, message: str, /, **variables: Any) -> str:
     """Jinja's newstyle gettext (`jinja2.ext._make_new_gettext`: translate, mark safe under autoescape,
     then always %-format), the answer for a message without variables kept: a page asks for dozens,
     and translating, marking and formatting each again cost a twentieth of a reviewer's page.
-    The catalogs change only with the code, which restarts the server."""
-    autoescape = context.eval_ctx.autoescape
+    The catalogs change only with the code, which restarts the server.
+
+    It is also `_` itself, where the i18n extension puts an alias that looks `gettext` up and calls
+    it: two calls a message, and each function that takes the whole context gets a copy of it when
+    called in a loop or block that sets a variable (the review page's criteria). The autoescape
+    setting, all it reads of the context, comes without a copy."""
+    autoescape = eval_context.autoescape
     if variables:
         return _translated(message, autoescape) % variables
     key = (i18n.get_locale(), message, autoescape)
@@ -77,6 +82,7 @@ def build_environment() -> Environment:
     )
     env.globals.update(
         gettext=_gettext,  # in place of the one just installed: the same answers, kept
+        _=_gettext,  # in place of the extension's alias of `gettext`
         format_date=i18n.format_date,
         format_datetime=i18n.format_datetime,
         format_time=i18n.format_time,
