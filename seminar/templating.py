@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_eval_context, select_autoescape
@@ -63,9 +64,18 @@ def _manuscript(markup: str, under: int) -> Markup:
     return Markup(nest_headings(markup, under))
 
 
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a dict of the environment's and its own, not Jinja's view of both
+        (a `ChainMap`): at every `{% import %}` Jinja checks that the page's globals are all the imported
+        template's, a tenth of a short page with the view. The environment's globals are complete
+        before the first template loads (each `build_environment` caller adds its own at once)."""
+        return {**self.globals, **(d or {})}
+
+
 def build_environment() -> Environment:
     """A new environment over `templates/`; its gettext and dates follow `i18n.get_locale()` when a template renders."""
-    env = Environment(
+    env = _Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],

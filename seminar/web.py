@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.datastructures import URL, FormData, UploadFile, URLPath
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,8 +34,8 @@ CSRF_HEADER = "x-csrf-token"
 
 
 def _csrf_input(request: Request) -> Markup:
-    token = csrf_token(request)
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+    # Written out rather than with `Markup.format`, whose formatter costs a page as much as a few links.
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">')
 
 
 # Where a request keeps the start of its absolute addresses (scheme, host, root path), worked out once.
