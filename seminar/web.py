@@ -63,15 +63,18 @@ def _template_url_for(context: Context, name: str, /, **path_params: Any) -> URL
     return url_for(context["request"], name, **path_params)
 
 
-def build_environment() -> Environment:
+def build_environment(locale: str | None = None) -> Environment:
     """The shared environment (`seminar.templating`) with what web pages add: `can.…` predicates, role labels,
-    and `url_for` (this module's, in place of Starlette's)."""
-    env = templating.build_environment()
+    and `url_for` (this module's, in place of Starlette's); with `locale`, for pages in that language only."""
+    env = templating.build_environment(locale)
     env.globals.update(can=permissions, role_label=role_label, role_labels=role_labels, url_for=_template_url_for)
     return env
 
 
 templates = Jinja2Templates(env=build_environment())
+# Pages (`render`, `render_part`): an environment a language, its messages translated as each template
+# compiles. Mail, prints and the published files render with `templates`, in whatever language they are for.
+_pages = {locale: Jinja2Templates(env=build_environment(locale)) for locale in i18n.LOCALES}
 
 
 def actor(request: Request) -> Actor:
@@ -170,16 +173,17 @@ def render(
         "csrf_token": lambda: csrf_token(request),
         **(context or {}),
     }
+    pages = _pages[i18n.get_locale()]
     if isinstance(template, list):  # the first that exists, e.g. errors/404.html then errors/error.html
-        template = templates.env.select_template(template).name or template[-1]
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+        template = pages.env.select_template(template).name or template[-1]
+    return pages.TemplateResponse(request, template, values, status_code=status_code)
 
 
 def render_part(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
     """A part of a page for the person asking, without taking their flash messages: what a page cached
     for everyone fills in per request, e.g. `render_part(request, "_account_nav.html")`."""
     values = {"request": request, "actor": actor(request), "csrf_input": lambda: _csrf_input(request), **(context or {})}
-    return templates.env.get_template(template).render(values)
+    return _pages[i18n.get_locale()].env.get_template(template).render(values)
 
 
 def redirect(request: Request, name: str, **path_params: Any) -> RedirectResponse:
