@@ -13,6 +13,7 @@ import wtforms
 from starlette.requests import Request
 from wtforms import Field, Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
+from babel.support import LazyProxy
 from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.validators import ValidationError
@@ -97,6 +98,12 @@ def html_params(**attributes: Any) -> Markup:
     return Markup(" ".join(written))
 
 
+def _translated(text: Any) -> Any:
+    """A label as shown: a lazy translation (`i18n.lazy_gettext`) as its text, which a lazy one
+    translates anew at each look (escaping one looks three times)."""
+    return text.value if isinstance(text, LazyProxy) else text
+
+
 class Label(wtforms.Label):
     """WTForms' label of a field, written with `html_params` (ours): every field gets one (`BaseForm`)."""
 
@@ -106,7 +113,7 @@ class Label(wtforms.Label):
         else:
             attributes.setdefault("for", self.field_id)
         written = html_params(**attributes)
-        return Markup(f"<label{' ' if written else ''}{written}>{escape(text or self.text)}</label>")
+        return Markup(f"<label{' ' if written else ''}{written}>{escape(_translated(text or self.text))}</label>")
 
 
 class TextArea(widgets.TextArea):
@@ -148,7 +155,7 @@ class RadioList(ListWidget):
     def __call__(self, field: Any, **kwargs: Any) -> Markup:
         choices = list(field._iter_choices_normalized())
         if field.render_kw or any(choice.render_kw for choice in choices) or any(
-                flag in RadioInput.validation_attrs for flag in dir(field.flags)):
+                flag in vars(field.flags) for flag in RadioInput.validation_attrs):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         name = escape(field.name)
@@ -157,7 +164,7 @@ class RadioList(ListWidget):
             option = escape(f"{field.id}-{index}")
             checked = " checked" if choice.selected else ""  # the attributes in `html_params`' (sorted) order
             items.append(f'<li><input{checked} id="{option}" name="{name}" type="radio" value="{escape(str(choice.value))}">'
-                         f' <label for="{option}">{escape(choice.label or choice.value)}</label></li>')
+                         f' <label for="{option}">{escape(_translated(choice.label) or choice.value)}</label></li>')
         return Markup(f"<ul {html_params(**kwargs)}>{''.join(items)}</ul>")
 
 

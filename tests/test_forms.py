@@ -22,18 +22,21 @@ from seminar.forms import (
     TextAreaField,
     html_params,
 )
+from seminar.i18n import lazy_gettext
 
 CHOICES = [SelectChoice("keynote", "重点发言"), SelectChoice("a&b", '引号"与<尖括号>')]
+LAZY_CHOICES = [SelectChoice("keynote", lazy_gettext("Keynote speech (重点发言)")), SelectChoice("x", lazy_gettext("Decline"))]
 
 
 class Choose(BaseForm):
     plain = RadioField("推荐意见", choices=CHOICES, validate_choice=False, widget=RadioList())
     required = RadioField("必选", choices=CHOICES, validators=[DataRequired()], widget=RadioList())
     with_attributes = RadioField("带属性", choices=CHOICES, render_kw={"disabled": True}, widget=RadioList())
+    translated = RadioField(lazy_gettext("Recommendation"), choices=LAZY_CHOICES, widget=RadioList())
 
 
-@pytest.mark.parametrize("name", ["plain", "required", "with_attributes"])
-@pytest.mark.parametrize("data", [{}, {"plain": "a&b", "required": "keynote", "with_attributes": "a&b"}])
+@pytest.mark.parametrize("name", ["plain", "required", "with_attributes", "translated"])
+@pytest.mark.parametrize("data", [{}, {"plain": "a&b", "required": "keynote", "with_attributes": "a&b", "translated": "x"}])
 @pytest.mark.parametrize("attributes", [{}, {"aria-invalid": "true", "aria-describedby": "x-errors"}])
 def test_radio_list_writes_what_wtforms_own_list_writes(name: str, data: dict[str, str], attributes: dict[str, Any]) -> None:
     field = Choose(data=data)[name]
@@ -64,6 +67,7 @@ class Typed(BaseForm):
     email = EmailField("电子邮箱")
     version = HiddenField()
     choice = RadioField("推荐意见", choices=CHOICES, widget=RadioList())
+    translated = TextAreaField(lazy_gettext("Comment to the authors (点评)"))
 
 
 WTFORMS_WIDGETS = {"title": widgets.TextInput(), "comment": widgets.TextArea(), "password": widgets.PasswordInput(),
@@ -86,7 +90,7 @@ def test_text_widgets_write_what_wtforms_own_write(name: str, data: dict[str, st
     assert type(field).widget is not WTFORMS_WIDGETS[name]  # the comparison is not with itself
 
 
-@pytest.mark.parametrize("name", ["title", "comment", "version", "choice"])
+@pytest.mark.parametrize("name", ["title", "comment", "version", "choice", "translated"])
 @pytest.mark.parametrize(("text", "attributes"), [(None, {}), ("别的<文字>", {}), (None, {"class_": "visually-hidden"}),
                                                   (None, {"for_": "other"}), (None, {"for": "other", "hidden": True})])
 def test_labels_write_what_wtforms_own_write(name: str, text: str | None, attributes: dict[str, Any]) -> None:
