@@ -40,19 +40,37 @@ def _csrf_input(request: Request) -> Markup:
 
 # Where a request keeps the start of its absolute addresses (scheme, host, root path), worked out once.
 URL_BASE = "seminar.url_base"
+# The same start for every request that says the same of what it is made of (`_url_base`).
+_URL_BASES: dict[tuple[Any, ...], str] = {}
+URL_BASES_KEPT = 1000  # Host headers are the client's to choose: start over rather than grow
+
+
+def _url_base(request: Request) -> str:
+    """Starlette's own address for the root, less its last "/": what every route's path follows ("" when
+    there is none to join to). Starlette makes it of the scheme, the Host header (or the server's
+    address), and the root path, parsing and joining the parts: kept by those, it is made once."""
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    key = (scope.get("scheme", "http"), scope.get("server"), host, scope.get("app_root_path", scope.get("root_path", "")))
+    base = _URL_BASES.get(key)
+    if base is None:
+        root = str(URLPath("/", protocol="http").make_absolute_url(request.base_url))
+        base = root[:-1] if root.endswith("/") and "://" in root else ""
+        if len(_URL_BASES) >= URL_BASES_KEPT:
+            _URL_BASES.clear()
+        _URL_BASES[key] = base
+    return base
 
 
 def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     """`request.url_for(name, **path_params)`: the same absolute address, made for less. Starlette
     works out the request's base address and joins the parts anew for every link; a page has dozens.
-    The base is worked out once per request, the path is the router's (which keeps it)."""
+    The base is looked up once per request (`_url_base`), the path is the router's (which keeps it)."""
     scope = request.scope
     path = (scope.get("router") or scope["app"]).url_path_for(name, **path_params)
     base = scope.get(URL_BASE)
     if base is None:
-        # Starlette's own address for the root, less its last "/": what every route's path follows.
-        root = str(URLPath("/", protocol="http").make_absolute_url(request.base_url))
-        base = scope[URL_BASE] = root[:-1] if root.endswith("/") and "://" in root else ""
+        base = scope[URL_BASE] = _url_base(request)
     if not base or path.protocol != "http" or path.host:  # not a page's address on this host: Starlette's way
         return path.make_absolute_url(request.base_url)
     return URL(base + path)
