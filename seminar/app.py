@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -43,6 +42,8 @@ from seminar.middleware import (
     PublishedFilesMiddleware,
     RequestLimitsMiddleware,
     SecurityHeadersMiddleware,
+    SessionCookie,
+    SessionMiddleware,
     TwoFactorRequiredMiddleware,
 )
 from seminar.operations import logs, metrics
@@ -197,11 +198,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(SecurityHeadersMiddleware, secure=settings.secure_cookies),
         Middleware(
             SessionMiddleware,
-            secret_key=settings.secret_key,
-            session_cookie=SESSION_COOKIE,
-            max_age=settings.session_max_seconds,
-            same_site="lax",
-            https_only=settings.secure_cookies,
+            cookie=SessionCookie(
+                SESSION_COOKIE, settings.secret_key, settings.session_max_seconds,
+                same_site="lax", https_only=settings.secure_cookies,
+            ),
         ),
         Middleware(DatabaseUnavailableMiddleware, default_locale=settings.default_locale),
         Middleware(

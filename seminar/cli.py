@@ -108,6 +108,9 @@ def _base_url_configured(env_file: str = ".env") -> bool:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+
+    from seminar.operations import server
 
     # First: nothing may count a metric before every process knows where to write it.
     multiprocess.use_directory(multiprocess.metrics_directory(settings.data_dir))
@@ -119,11 +122,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # Links in mail should open the site just served; uvicorn's workers read the environment.
         os.environ["BASE_URL"] = address
     print(f"Serving on {address}/ (Ctrl+C to stop)", flush=True)
-    # An import string, not an app object: uvicorn needs it to start several worker processes.
-    uvicorn.run("seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-                log_config=logs.logging_config(settings.log_format), access_log=False)
-    return 0
+    # An import string, not an app object: each worker process imports the app itself.
+    config = uvicorn.Config(
+        "seminar.asgi:app", host=args.host, port=args.port, workers=args.workers, proxy_headers=True,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        log_config=logs.logging_config(settings.log_format), access_log=False,
+    )
+    if config.workers > 1:
+        server.Supervisor(config).run()
+        return 0
+    single = server.Server(config)
+    single.run()
+    return 0 if single.started else STARTUP_FAILURE
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:

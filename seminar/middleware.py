@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
 import time
-from base64 import b64decode
+from base64 import b64decode, b64encode
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import itsdangerous
 from itsdangerous.exc import BadSignature
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import Session
 from starlette.requests import Request, cookie_parser
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -104,6 +106,102 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class SessionCookie:
+    """The signed session cookie, read and written as Starlette's SessionMiddleware does: the same
+    value (base64 JSON, itsdangerous's timestamped HMAC-SHA1 signature), the same attributes.
+
+    Every signed-in request reads it and sets it again (about 10 and 7 µs): itsdangerous derives
+    the key from the secret anew for each signature and check, and its default SHA-1 (a Python
+    function) sends HMAC down the standard library's pure-Python path; here the key is derived once
+    and the HMAC is OpenSSL's, a few µs less. The signatures are the same (tests/test_middleware.py)."""
+
+    def __init__(
+        self, name: str, secret_key: str, max_age: int | None, same_site: str = "lax", https_only: bool = False
+    ) -> None:
+        self.name = name
+        self.signer = _KeptKeySigner(secret_key, digest_method=hashlib.sha1)
+        self.max_age = max_age
+        flags = f"httponly; samesite={same_site}" + ("; secure" if https_only else "")
+        lifetime = f"Max-Age={max_age}; " if max_age is not None else ""
+        self._set = f"{name}={{}}; path=/; {lifetime}{flags}"
+        self.cleared = f"{name}=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; {flags}"
+
+    def read(self, cookies: bytes) -> tuple[dict[str, Any] | None, float] | None:
+        """What the session cookie in a Cookie header holds and when it was signed; (None, 0) for one
+        SessionMiddleware would not take (a bad signature, too old); None when the header has none."""
+        value = cookie_parser(cookies.decode("latin-1")).get(self.name)
+        if value is None:
+            return None
+        try:
+            data, signed = self.signer.unsign(value.encode(), max_age=self.max_age, return_timestamp=True)
+            session = json.loads(b64decode(data))
+        except (BadSignature, ValueError):
+            return None, 0.0
+        return (session if isinstance(session, dict) else None), signed.timestamp()
+
+    def header(self, session: Mapping[str, Any]) -> str:
+        """The Set-Cookie value that keeps `session`, signed now."""
+        return self._set.format(self.signer.sign(b64encode(json.dumps(session).encode())).decode())
+
+
+class _KeptKeySigner(itsdangerous.TimestampSigner):
+    def __init__(self, secret_key: str, digest_method: Any) -> None:
+        super().__init__(secret_key, digest_method=digest_method)
+        self._keys: dict[str | bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        key = self._keys.get(secret_key)
+        if key is None:
+            key = self._keys[secret_key] = super().derive_key(secret_key)
+        return key
+
+
+# The scope key under which PublishedFilesMiddleware leaves the Cookie header it read and what its
+# session cookie held, so that SessionMiddleware does not read it again.
+SESSION_READ = "seminar.session_read"
+
+
+class SessionMiddleware:
+    """`request.session` from the signed cookie, and the cookie set again when the session changed,
+    as Starlette's SessionMiddleware does (the same Set-Cookie and Vary headers in the same order,
+    compared in tests/test_middleware.py), from `SessionCookie` and taking the reading of the cookie
+    PublishedFilesMiddleware already made."""
+
+    def __init__(self, app: ASGIApp, cookie: SessionCookie) -> None:
+        self.app = app
+        self.cookie = cookie
+        self._name = cookie.name.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        data = None
+        # Starlette reads the first Cookie header only.
+        cookies = next((value for name, value in scope["headers"] if name == b"cookie"), None)
+        if cookies is not None and self._name in cookies:
+            kept = scope.get(SESSION_READ)
+            read = kept[1] if kept is not None and kept[0] is cookies else self.cookie.read(cookies)
+            data = read[0] if read is not None else None
+        scope["session"] = Session(data) if data is not None else Session()
+        had_session = data is not None
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                session: Session = scope["session"]
+                if session.accessed:  # a change marks it accessed too
+                    message.setdefault("headers", [])
+                    headers = MutableHeaders(scope=message)
+                    headers.add_vary_header("Cookie")
+                    if session.modified and session:
+                        headers.append("Set-Cookie", self.cookie.header(session))
+                    elif session.modified and had_session:  # emptied: the browser forgets it
+                        headers.append("Set-Cookie", self.cookie.cleared)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
 # What a session may hold and its requests still be a stranger's for a published file: the form token
 # (the language switcher and every form page set it) and the language chosen with the switcher,
 # which picks the answer's language and so is part of the kept answer's key. Anything else — someone
@@ -133,9 +231,8 @@ class PublishedFilesMiddleware:
         self, app: ASGIApp, session_cookie: str, secret_key: str, max_age: int | None, trust_request_id: bool = False
     ) -> None:
         self.app = app
-        self.session_cookie = session_cookie
         self.cookie = session_cookie.encode() + b"="
-        self.signer = itsdangerous.TimestampSigner(secret_key)  # SessionMiddleware's, to read the same cookie
+        self.session_cookie = SessionCookie(session_cookie, secret_key, max_age)  # read as SessionMiddleware reads it
         self.max_age = max_age
         self.trust_request_id = trust_request_id
         # A stranger's Cookie header, read once: the language its session chose, and when it was signed.
@@ -148,7 +245,7 @@ class PublishedFilesMiddleware:
         language, if_none_match, offered_id, chosen = b"", b"", b"", ""
         for name, value in scope["headers"]:
             if name == b"cookie" and self.cookie in value:
-                if (stranger := self._strangers_language(value)) is None:
+                if (stranger := self._strangers_language(value, scope)) is None:
                     await self.app(scope, receive, send)
                     return
                 chosen = stranger
@@ -177,29 +274,28 @@ class PublishedFilesMiddleware:
         info = logs.RequestInfo(request_id, seminar=answer.seminar, routed_scope={"route": answer.route}, quiet=True)
         finish_request(info, "GET", status, time.perf_counter() - started)
 
-    def _strangers_language(self, cookies: bytes) -> str | None:
+    def _strangers_language(self, cookies: bytes, scope: Scope | None = None) -> str | None:
         """The language a stranger's session chose ("": none), or None if the session is someone's.
 
         A stranger's session holds at most the form token and the language (`STRANGERS_SESSION_KEYS`);
         anything else, or a cookie SessionMiddleware would not take (a bad signature, too old), and
         the request goes the whole way. Each Cookie header is read once: what its signature and JSON
-        said is kept under the header as sent, so a visitor's next requests are not parsed again."""
+        said is kept under the header as sent, so a visitor's next requests are not parsed again; a
+        reading that goes the whole way is left in `scope` for SessionMiddleware."""
         found = self._strangers.get(cookies)
         if found is None:
-            value = cookie_parser(cookies.decode("latin-1")).get(self.session_cookie)
-            if value is None:  # another cookie whose name ends with ours
+            read = self.session_cookie.read(cookies)
+            if read is None:  # another cookie whose name ends with ours
                 return ""
-            try:
-                data, signed = self.signer.unsign(value.encode(), max_age=self.max_age, return_timestamp=True)
-                session = json.loads(b64decode(data))
-            except (BadSignature, ValueError):
-                return None
-            chosen = session.get("locale", "") if isinstance(session, dict) else None
-            if not isinstance(chosen, str) or not session.keys() <= STRANGERS_SESSION_KEYS:
+            if scope is not None:
+                scope[SESSION_READ] = (cookies, read)
+            session, signed = read
+            chosen = session.get("locale", "") if session is not None else None
+            if not isinstance(chosen, str) or session is None or not session.keys() <= STRANGERS_SESSION_KEYS:
                 return None
             if len(self._strangers) >= STRANGERS_SIZE:  # start over rather than grow
                 self._strangers.clear()
-            found = self._strangers[cookies] = (chosen, signed.timestamp())
+            found = self._strangers[cookies] = (chosen, signed)
         elif self.max_age is not None and time.time() - found[1] > self.max_age:
             return None  # expired since: the whole way treats it as no session
         return found[0]

@@ -1,5 +1,5 @@
 """Which session cookies `PublishedFilesMiddleware` answers from memory: a stranger's, read as
-SessionMiddleware reads them."""
+SessionMiddleware reads them; and our SessionMiddleware's headers, Starlette's."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 import itsdangerous
 import pytest
+from starlette.middleware.sessions import SessionMiddleware as StarletteSessionMiddleware
 
-from seminar.middleware import PublishedFilesMiddleware
+from seminar.middleware import PublishedFilesMiddleware, SessionCookie, SessionMiddleware
 
 SECRET = "test-secret"
 MAX_AGE = 3600
@@ -63,3 +64,72 @@ def test_a_kept_cookie_that_grew_too_old_is_no_longer_a_strangers(monkeypatch: p
     monkeypatch.setattr(time, "time", lambda: later)
 
     assert middleware._strangers_language(cookie) is None
+
+
+# ---------- The session cookie: Starlette's SessionMiddleware's, byte for byte ----------
+
+
+def _session_app(change: str) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        session = scope["session"]
+        if change == "read":
+            session.mark_accessed()
+        elif change == "set":
+            session["seen"] = 1_700_000_000
+        elif change == "same":  # a value set again unchanged still counts as a change
+            session["a"] = session.get("a")
+        elif change == "clear":
+            session.clear()
+        elif change == "pop-missing":
+            session.pop("missing", None)
+        headers = [(b"content-type", b"text/html"), (b"vary", b"Accept-Language")] if change != "none" else []
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+async def _start_message(middleware: Any, cookie: bytes | None) -> dict[str, Any]:
+    headers = [(b"host", b"example.org")] + ([(b"cookie", cookie)] if cookie is not None else [])
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": headers}
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> Any:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    await middleware(scope, receive, send)
+    return sent[0]
+
+
+@pytest.mark.parametrize("change", ["none", "read", "set", "same", "clear", "pop-missing"])
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        None,
+        _cookie({"a": 1, "user_id": 3}),
+        _cookie({}),
+        _cookie({"a": 1}, secret="another"),
+        _cookie({"a": 1}, signed_at=time.time() - MAX_AGE - 10),
+        b"seminar_session=garbage",
+    ],
+)
+@pytest.mark.parametrize(("max_age", "https_only"), [(MAX_AGE, False), (None, True)])
+async def test_the_session_cookie_is_starlettes(
+    change: str, cookie: bytes | None, max_age: int | None, https_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)  # both sign in the same second
+    theirs = StarletteSessionMiddleware(
+        _session_app(change), SECRET, "seminar_session", max_age, same_site="lax", https_only=https_only
+    )
+    ours = SessionMiddleware(_session_app(change), SessionCookie("seminar_session", SECRET, max_age, "lax", https_only))
+
+    expected = await _start_message(theirs, cookie)
+    got = await _start_message(ours, cookie)
+
+    assert got["headers"] == expected["headers"]
+    if change in ("set", "same", "clear") and cookie == _cookie({"a": 1, "user_id": 3}):
+        assert any(name == b"set-cookie" for name, _value in got["headers"])  # the cases compared do set it
