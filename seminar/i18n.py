@@ -198,13 +198,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.astimezone(zone)
 
 
+@cache
+def _babel_locale(locale: str) -> Locale:
+    """Babel's locale, parsed once per process: given a name, Babel parses it again for every date."""
+    return Locale.parse(locale)
+
+
 def format_date(value: dt.date | dt.datetime | None, format: str = "long") -> str:
     """2026年11月25日 in Chinese, 25 November 2026 in English."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = _aware(value).date()
-    return babel_dates.format_date(value, format=format, locale=get_locale())
+    return babel_dates.format_date(value, format=format, locale=_babel_locale(get_locale()))
 
 
 def format_datetime(value: dt.datetime | None, format: str = "long") -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from python_multipart.multipart import parse_options_header
 from starlette.datastructures import URL, FormData, UploadFile, URLPath
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,25 +36,43 @@ CSRF_HEADER = "x-csrf-token"
 
 
 def _csrf_input(request: Request) -> Markup:
-    token = csrf_token(request)
-    return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
+    # Written out rather than with `Markup.format`, whose formatter costs a page as much as a few links.
+    return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token(request))}">')
 
 
 # Where a request keeps the start of its absolute addresses (scheme, host, root path), worked out once.
 URL_BASE = "seminar.url_base"
+# The same start for every request that says the same of what it is made of (`_url_base`).
+_URL_BASES: dict[tuple[Any, ...], str] = {}
+URL_BASES_KEPT = 1000  # Host headers are the client's to choose: start over rather than grow
+
+
+def _url_base(request: Request) -> str:
+    """Starlette's own address for the root, less its last "/": what every route's path follows ("" when
+    there is none to join to). Starlette makes it of the scheme, the Host header (or the server's
+    address), and the root path, parsing and joining the parts: kept by those, it is made once."""
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    key = (scope.get("scheme", "http"), scope.get("server"), host, scope.get("app_root_path", scope.get("root_path", "")))
+    base = _URL_BASES.get(key)
+    if base is None:
+        root = str(URLPath("/", protocol="http").make_absolute_url(request.base_url))
+        base = root[:-1] if root.endswith("/") and "://" in root else ""
+        if len(_URL_BASES) >= URL_BASES_KEPT:
+            _URL_BASES.clear()
+        _URL_BASES[key] = base
+    return base
 
 
 def url_for(request: Request, name: str, /, **path_params: Any) -> URL:
     """`request.url_for(name, **path_params)`: the same absolute address, made for less. Starlette
     works out the request's base address and joins the parts anew for every link; a page has dozens.
-    The base is worked out once per request, the path is the router's (which keeps it)."""
+    The base is looked up once per request (`_url_base`), the path is the router's (which keeps it)."""
     scope = request.scope
     path = (scope.get("router") or scope["app"]).url_path_for(name, **path_params)
     base = scope.get(URL_BASE)
     if base is None:
-        # Starlette's own address for the root, less its last "/": what every route's path follows.
-        root = str(URLPath("/", protocol="http").make_absolute_url(request.base_url))
-        base = scope[URL_BASE] = root[:-1] if root.endswith("/") and "://" in root else ""
+        base = scope[URL_BASE] = _url_base(request)
     if not base or path.protocol != "http" or path.host:  # not a page's address on this host: Starlette's way
         return path.make_absolute_url(request.base_url)
     return URL(base + path)
@@ -63,15 +83,18 @@ def _template_url_for(context: Context, name: str, /, **path_params: Any) -> URL
     return url_for(context["request"], name, **path_params)
 
 
-def build_environment() -> Environment:
+def build_environment(locale: str | None = None) -> Environment:
     """The shared environment (`seminar.templating`) with what web pages add: `can.…` predicates, role labels,
-    and `url_for` (this module's, in place of Starlette's)."""
-    env = templating.build_environment()
+    and `url_for` (this module's, in place of Starlette's); with `locale`, for pages in that language only."""
+    env = templating.build_environment(locale)
     env.globals.update(can=permissions, role_label=role_label, role_labels=role_labels, url_for=_template_url_for)
     return env
 
 
 templates = Jinja2Templates(env=build_environment())
+# Pages (`render`, `render_part`): an environment a language, its messages translated as each template
+# compiles. Mail, prints and the published files render with `templates`, in whatever language they are for.
+_pages = {locale: Jinja2Templates(env=build_environment(locale)) for locale in i18n.LOCALES}
 
 
 def actor(request: Request) -> Actor:
@@ -170,16 +193,17 @@ def render(
         "csrf_token": lambda: csrf_token(request),
         **(context or {}),
     }
+    pages = _pages[i18n.get_locale()]
     if isinstance(template, list):  # the first that exists, e.g. errors/404.html then errors/error.html
-        template = templates.env.select_template(template).name or template[-1]
-    return templates.TemplateResponse(request, template, values, status_code=status_code)
+        template = pages.env.select_template(template).name or template[-1]
+    return pages.TemplateResponse(request, template, values, status_code=status_code)
 
 
 def render_part(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
     """A part of a page for the person asking, without taking their flash messages: what a page cached
     for everyone fills in per request, e.g. `render_part(request, "_account_nav.html")`."""
     values = {"request": request, "actor": actor(request), "csrf_input": lambda: _csrf_input(request), **(context or {})}
-    return templates.env.get_template(template).render(values)
+    return _pages[i18n.get_locale()].env.get_template(template).render(values)
 
 
 def redirect(request: Request, name: str, **path_params: Any) -> RedirectResponse:
@@ -204,9 +228,30 @@ async def form(request: Request) -> FormData:
     """
     parsed = request.scope.get("seminar.form")
     if parsed is None:
-        parsed = clean_form(await request.form())
+        parsed = clean_form(await _posted_form(request))
         request.scope["seminar.form"] = parsed
     return parsed
+
+
+# Starlette's limits on a form (`Request.form`'s defaults): more fields, or a field longer, is refused.
+FORM_FIELDS = 1000
+FORM_PART_BYTES = 1024 * 1024
+
+
+async def _posted_form(request: Request) -> FormData:
+    """`request.form()`, a URL-encoded body (what every form but an upload sends, and the autosave)
+    read by `urllib.parse.parse_qsl`: the same fields in the same order, decoded the same way
+    (`tests/test_web.py`), for a third of the CPU — python-multipart's parser calls back for each
+    part of each field, a sixth of an autosave. A body that might pass Starlette's limits goes to
+    Starlette, which answers it as ever."""
+    content_type, _options = parse_options_header(request.headers.get("content-type"))
+    if content_type == b"application/x-www-form-urlencoded":
+        body = await request.body()  # Starlette's parser, should it be needed, reads the body kept here
+        if len(body) <= FORM_PART_BYTES:
+            fields: list[tuple[str, str | UploadFile]] = [*parse_qsl(body.decode("latin-1"), keep_blank_values=True)]
+            if len(fields) <= FORM_FIELDS:
+                return FormData(fields)
+    return await request.form()
 
 
 def clean_form(parsed: FormData) -> FormData:

@@ -123,15 +123,20 @@ def test_addresses_are_starlettes_and_stay_so_when_kept() -> None:
 
 def test_a_page_link_is_starlettes_absolute_address() -> None:
     app = create_app(Settings(database_url="sqlite://:memory:", secret_key="test"))
-    for scheme, host, root_path in [("http", b"127.0.0.1:8000", ""), ("https", b"seminar.example.org", "/site")]:
-        scope = {
-            "type": "http", "scheme": scheme, "path": "/", "root_path": root_path, "query_string": b"",
-            "headers": [(b"host", host)], "app": app, "router": app.router, "server": ("127.0.0.1", 8000),
-        }
-        request = Request(scope)
+    requests = [("http", [(b"host", b"127.0.0.1:8000")], ("127.0.0.1", 8000), ""),
+                ("https", [(b"host", b"seminar.example.org")], ("127.0.0.1", 8000), "/site"),
+                ("http", [], ("10.0.0.1", 8080), ""),  # no Host header: the server's address
+                ("http", [], ("10.0.0.2", 80), "/site")]
+    for _again in range(2):  # the second time with each request's base as kept from the first
+        for scheme, headers, server, root_path in requests:
+            scope = {
+                "type": "http", "scheme": scheme, "path": "/", "root_path": root_path, "query_string": b"",
+                "headers": headers, "app": app, "router": app.router, "server": server,
+            }
+            request = Request(scope)
 
-        for name, params in [("accounts:login", {}), ("reviews:mine", {"slug": "gd-2021"}),
-                             ("reviews:review", {"slug": "gd-2021", "number": 3}), ("static", {"path": "site.css"})]:
-            expected = Request(dict(scope)).url_for(name, **params)
-            assert str(url_for(request, name, **params)) == str(expected)
-            assert url_for(request, name, **params).path == expected.path
+            for name, params in [("accounts:login", {}), ("reviews:mine", {"slug": "gd-2021"}),
+                                 ("reviews:review", {"slug": "gd-2021", "number": 3}), ("static", {"path": "site.css"})]:
+                expected = Request(dict(scope)).url_for(name, **params)
+                assert str(url_for(request, name, **params)) == str(expected)
+                assert url_for(request, name, **params).path == expected.path

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from starlette.datastructures import FormData
 from wtforms import (
     BooleanField,
     FieldList,
@@ -15,7 +18,17 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from seminar.forms import BaseForm, HiddenField, RadioList, SelectChoice, StringField, TextAreaField, strip
+from seminar.forms import (
+    BaseForm,
+    HiddenField,
+    RadioList,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    absent_as_empty,
+    one_line,
+    strip,
+)
 from seminar.i18n import lazy_gettext as _l
 from seminar.reviews.models import Recommendation
 
@@ -30,14 +43,35 @@ RECOMMENDATION_LABELS = {
 }
 
 CONFIDENCE_LABELS = {1: _l("Low"), 2: _l("Medium"), 3: _l("High")}
+# The longest texts the review form takes, by field name.
+REVIEW_TEXT_LIMITS = {"comment_to_authors": 10000, "confidential_note": 5000}
+
+
+def _number(value: str | None) -> int | None:
+    """A posted radio's or version's value as the number it is, else None."""
+    value = value or ""
+    return int(value) if str(value).isdigit() else None
+
+
+@dataclass(frozen=True)
+class PostedReview:
+    """What a posted review form says besides its scores (which `rules.read_scores` reads)."""
+
+    comment_to_authors: str
+    confidential_note: str
+    recommendation: str
+    confidence: int | None
+    opened_version: int
 
 
 class ReviewForm(BaseForm):
     comment_to_authors = TextAreaField(
-        _l("Comment to the authors (点评)"), validators=[Length(max=10000)], filters=[strip]
+        _l("Comment to the authors (点评)"), validators=[Length(max=REVIEW_TEXT_LIMITS["comment_to_authors"])],
+        filters=[strip],
     )
     confidential_note = TextAreaField(
-        _l("Confidential note to the organizers"), validators=[Length(max=5000)], filters=[strip]
+        _l("Confidential note to the organizers"), validators=[Length(max=REVIEW_TEXT_LIMITS["confidential_note"])],
+        filters=[strip],
     )
     recommendation = RadioField(
         _l("Recommendation"), choices=[SelectChoice(r.value, label) for r, label in RECOMMENDATION_LABELS.items()],
@@ -51,13 +85,37 @@ class ReviewForm(BaseForm):
 
     @property
     def opened_version(self) -> int:
-        value = self.version.data or ""
-        return int(value) if str(value).isdigit() else 0
+        return _number(self.version.data) or 0
 
     @property
     def confidence_value(self) -> int | None:
-        value = self.confidence.data or ""
-        return int(value) if str(value).isdigit() else None
+        return _number(self.confidence.data)
+
+    def posted(self) -> PostedReview:
+        return PostedReview(self.comment_to_authors.data or "", self.confidential_note.data or "",
+                            self.recommendation.data or "", self.confidence_value, self.opened_version)
+
+
+def read_posted_review(data: FormData) -> PostedReview | None:
+    """`ReviewForm(formdata=data).posted()`, read without binding the form, when the form would take
+    every field; None when it might not (a text over its limit, the form's only check, or a file where
+    text belongs): then bind the form, for its messages. Binding the form is a tenth of an autosave's
+    CPU, and the autosave renders no field."""
+    first: dict[str, str | None] = {}
+    for name in (*REVIEW_TEXT_LIMITS, "recommendation", "confidence", "version"):
+        values = data.getlist(name)  # WTForms reads a field's first value
+        if not values:
+            first[name] = None
+        elif isinstance(values[0], str):
+            first[name] = values[0]
+        else:
+            return None
+    # As BaseForm binds the fields: a field missing from the post reads as empty, then each field's filters.
+    texts = {name: strip(absent_as_empty(first[name])) for name in REVIEW_TEXT_LIMITS}
+    if any(len(texts[name]) > limit for name, limit in REVIEW_TEXT_LIMITS.items()):
+        return None
+    return PostedReview(texts["comment_to_authors"], texts["confidential_note"], first["recommendation"] or "",
+                        _number(first["confidence"]), _number(one_line(absent_as_empty(first["version"]))) or 0)
 
 
 class DeclineForm(BaseForm):

@@ -24,7 +24,7 @@ from seminar.i18n import _
 from seminar.permissions import can_bid, can_review, can_write_review
 from seminar.reviews import actions, queries, rules
 from seminar.reviews.access import form_status
-from seminar.reviews.forms import DeclineForm, ExpertiseForm, ReviewForm
+from seminar.reviews.forms import DeclineForm, ExpertiseForm, ReviewForm, read_posted_review
 from seminar.seminars.rules import countdown
 from seminar.web import actor, flash, form, redirect, render, seminar_page, signed_in_user
 
@@ -122,38 +122,47 @@ def _typed(scores: dict[str, int], typed_scores: dict[str, str]) -> dict[str, st
 
 @dataclass(frozen=True)
 class ReviewPost:
-    """A posted review form: the form, what it says, per criterion key what is wrong with its score (kept
-    as typed), and the seminar's criteria it was read with."""
+    """A posted review form: what it says, per criterion key what is wrong with its score (kept as typed),
+    the seminar's criteria it was read with, and the bound form (None when the fields were read without one)."""
 
-    form: ReviewForm
     values: actions.ReviewInput
+    opened_version: int
     problems: dict[str, str]
     criteria: list[Criterion]
+    form: ReviewForm | None
 
 
-async def _read_review_post(request: Request, seminar: Seminar, loaded: queries.ReviewerPaper) -> ReviewPost:
-    review_form = await bind(ReviewForm, request)
-    review_form.validate()
+async def _read_review_post(request: Request, seminar: Seminar, loaded: queries.ReviewerPaper,
+                            review_form: ReviewForm | None = None) -> ReviewPost:
+    """The post as `review_form` (bound and validated) read it; without one (the autosave, which shows no
+    field) read without binding a form, unless a field is refused: then `form` is the bound form, with its
+    messages."""
     data = await form(request)
+    posted = review_form.posted() if review_form is not None else read_posted_review(data)
+    if posted is None:
+        review_form = ReviewForm(formdata=data)
+        review_form.validate()
+        posted = review_form.posted()
     criteria = await _criteria(seminar, loaded)
     specs = queries.criterion_specs(criteria)
     typed = {c.key: str(data.get(f"score-{c.key}", "")) for c in specs}
     scores, problems = rules.read_scores(typed, specs)
     values = actions.ReviewInput(
         scores=scores,
-        comment_to_authors=review_form.comment_to_authors.data or "",
-        confidential_note=review_form.confidential_note.data or "",
-        recommendation=review_form.recommendation.data or "",
-        confidence=review_form.confidence_value,
+        comment_to_authors=posted.comment_to_authors,
+        confidential_note=posted.confidential_note,
+        recommendation=posted.recommendation,
+        confidence=posted.confidence,
         typed_scores={key: typed[key].strip() for key in problems},
     )
-    return ReviewPost(review_form, values, problems, criteria)
+    return ReviewPost(values, posted.opened_version, problems, criteria, review_form)
 
 
-def _marks(review_form: ReviewForm, problems: dict[str, str]) -> dict[str, str]:
+def _marks(review_form: ReviewForm | None, problems: dict[str, str]) -> dict[str, str]:
     """What is wrong, by the id of the input it belongs to (the page's script marks each where it is)."""
     marks = {f"score-{key}": message for key, message in problems.items()}
-    marks.update({field.id: str(field.errors[0]) for field in review_form if field.errors and field.name != "version"})
+    if review_form is not None:
+        marks.update({field.id: str(field.errors[0]) for field in review_form if field.errors and field.name != "version"})
     return marks
 
 
@@ -192,8 +201,10 @@ async def review_page(request: Request) -> Response:
     if request.method == "GET":
         typed = _typed(review.scores, review.typed_scores) if review else {}
         return await _render_review(request, seminar, loaded, review, ReviewForm(data=_review_form_data(review)), typed)
-    post = await _read_review_post(request, seminar, loaded)
-    review_form, values, problems = post.form, post.values, post.problems
+    review_form = await bind(ReviewForm, request)
+    review_form.validate()
+    post = await _read_review_post(request, seminar, loaded, review_form)
+    values, problems = post.values, post.problems
     submit = (await form(request)).get("action") == "submit"
     is_draft = review is None or not review.is_submitted
     too_long = bool(review_form.errors)  # before any message is added to the form's own errors
@@ -205,7 +216,7 @@ async def review_page(request: Request) -> Response:
     try:
         if too_long:
             raise UserError(_("Correct the marked fields."))
-        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=submit,
+        saved = await actions.save_review(seminar, assignment, values, post.opened_version, submit=submit,
                                           criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         review_form.form_errors.append(error.message)
@@ -238,12 +249,12 @@ async def autosave(request: Request) -> Response:
     post = await _read_review_post(request, seminar, loaded)
     review_form, values = post.form, post.values
     marks = _marks(review_form, post.problems)
-    if review_form.errors:
+    if review_form is not None and review_form.errors:
         return JSONResponse({"error": _("Correct the marked fields."), "marks": marks}, status_code=400)
     if review is not None and review.is_submitted:
         return JSONResponse({"error": _("This review is submitted: save changes with the button.")}, status_code=400)
     try:
-        saved = await actions.save_review(seminar, assignment, values, review_form.opened_version, submit=False,
+        saved = await actions.save_review(seminar, assignment, values, post.opened_version, submit=False,
                                           criteria=post.criteria, read=review)
     except actions.StaleReview as error:
         return JSONResponse({"error": error.message}, status_code=409)
