@@ -160,8 +160,8 @@ def build_routes() -> list[BaseRoute]:
 @contextlib.asynccontextmanager
 async def change_notices(settings: Settings) -> AsyncIterator[None]:
     """On PostgreSQL, the process's listener of change notices (`seminar.listener`) for as long as it serves:
-    without it, who is asking is read anew for every request."""
-    if not is_postgres(settings.database_url):
+    without it (SQLite, or `CHANGE_NOTICES=false`), who is asking is read anew for every request."""
+    if not settings.change_notices or not is_postgres(settings.database_url):
         yield
         return
     from seminar.listener import listening  # asyncpg: not imported by a process on SQLite

@@ -48,6 +48,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "REQUIRE_TOTP_FOR_ORGANIZERS": "Organizers and site administrators must set up two-step verification before going on",
     "LOG_FORMAT": "text (one readable line per event) or json (one JSON object per line)",
     "TRUST_REQUEST_ID": "Take each request's id from the X-Request-ID header the reverse proxy sets",
+    "CHANGE_NOTICES": "On PostgreSQL, keep who is asking per process until a change notice (false behind PgBouncer's transaction pooling)",
     "METRICS_ALLOWED_IPS": "Addresses or networks (comma-separated) that may read /metrics without the token",
     "METRICS_TOKEN": "Bearer token that opens /metrics from any address; empty: no token opens it",
 }
@@ -103,6 +104,9 @@ class Settings:
     two_factor_pending_seconds: int = 300
     log_format: str = "text"
     trust_request_id: bool = False
+    # On PostgreSQL, who is asking kept per process until a change notice (`seminar.listener`): needs LISTEN,
+    # which PgBouncer's transaction pooling does not carry; false reads it anew for every request.
+    change_notices: bool = True
     metrics_allowed_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     metrics_token: str = ""
 
@@ -146,6 +150,7 @@ class Settings:
             require_totp_for_organizers=config("REQUIRE_TOTP_FOR_ORGANIZERS", cast=bool, default=False),
             log_format=config("LOG_FORMAT", default="text").lower(),
             trust_request_id=config("TRUST_REQUEST_ID", cast=bool, default=False),
+            change_notices=config("CHANGE_NOTICES", cast=bool, default=True),
             metrics_allowed_ips=tuple(
                 address.strip() for address in config("METRICS_ALLOWED_IPS", default="127.0.0.1,::1").split(",")
                 if address.strip()

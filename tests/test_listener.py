@@ -135,3 +135,29 @@ async def test_two_servers_on_one_database_a_change_counts_at_once_where_made_an
     assert before == [200, 200, 200, 200]
     assert removed.status_code == 303
     assert where_made == 404 and elsewhere == 404  # the reviews of a seminar one does not review: not there
+
+
+@pytest.mark.parametrize("notices", [True, False])
+async def test_change_notices_false_keeps_no_copies_behind_a_pooler_that_cannot_listen(
+    notices: bool, settings, database: str  # type: ignore[no-untyped-def]
+) -> None:
+    """`CHANGE_NOTICES=false` (PgBouncer's transaction pooling carries no LISTEN): the served app starts no
+    listener, so every request asks who is asking; by default the second request asks nothing."""
+    import dataclasses
+
+    from seminar.app import change_notices
+
+    if not is_postgres(database):
+        pytest.skip("copies kept between requests need PostgreSQL's change notices; SQLite keeps none")
+    seminar = await make_seminar()
+    user = await make_organizer(seminar)
+    key = await open_session(user, 3600)
+    async with change_notices(dataclasses.replace(settings, change_notices=notices)):
+        if notices:
+            await _until(lambda: changes.stamp() is not None, seconds=5)
+        else:
+            await asyncio.sleep(patience(0.5))  # time enough for a listener, were one started, to connect
+        listening = changes.stamp() is not None
+        await _loaded(_session(user.id, key))
+        _again, asked_again = await _loaded(_session(user.id, key))
+    assert (listening, asked_again) == ((True, 0) if notices else (False, 1))
