@@ -42,6 +42,7 @@ from seminar.operations.logs import note_user
 from seminar.operations.middleware import finish_request, request_id_for
 from seminar.operations.metrics import UPLOADS_REFUSED
 from seminar.permissions import ANONYMOUS, Actor, must_set_up_two_factor
+from seminar.text import whole_number
 from seminar.web import CSRF_FIELD, CSRF_HEADER, flash, form, keep_seminar, path_slug, render
 
 if TYPE_CHECKING:
@@ -398,7 +399,7 @@ class RequestLimitsMiddleware:
         signed_out_upload = not signed_in and headers.get("content-type", "").startswith("multipart/form-data")
         context = {"is_upload": is_upload, "signed_out_upload": signed_out_upload, "limit_mb": max(1, shown // 2**20)}
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if (declared_bytes := whole_number(declared)) is not None and declared_bytes > limit:
             await self._refuse_too_large(scope, receive, send, context)
             return
         received = 0

@@ -13,6 +13,8 @@ from starlette.requests import Request
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from seminar.text import whole_number
+
 M = TypeVar("M", bound=Model)
 PAGE_SIZE = 50
 
@@ -41,7 +43,8 @@ class Page(Generic[M]):
 def page_number(request: Request) -> int:
     """The `?page=` asked for; anything that is not a positive number means the first page."""
     value = request.query_params.get("page", "")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    number = whole_number(value)
+    return number if number is not None and number > 0 else 1
 
 
 async def paginate(query: QuerySet[M], number: int, size: int = PAGE_SIZE) -> Page[M]:

@@ -27,6 +27,13 @@ _INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{FORMAT_CHARACTERS
 _INVISIBLE_IN_FILENAME = re.compile(f"[\x00-\x1f\x7f-\x9f{FORMAT_CHARACTERS}]")
 
 
+def whole_number(value: object) -> int | None:
+    """The number that ASCII digits write ("0042": 42), else None. `str.isdigit` also takes "²" or "٣",
+    which `int` refuses or reads as a number nobody typed: a form field, query or header checked with it
+    answered a crafted value with a server error."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 def visible(text: str) -> str:
     """`text` without control and invisible format characters; tabs and line breaks stay."""
     return _INVISIBLE.sub("", text)

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from seminar.text import FORMAT_CHARACTERS, visible, visible_filename
+from seminar.text import FORMAT_CHARACTERS, visible, visible_filename, whole_number
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,12 @@ def test_the_list_of_format_characters_is_the_running_pythons_category_cf() -> N
         if (unicodedata.category(chr(code)) == "Cf") != bool(listed.match(chr(code)))
     ]
     assert missing == [], f"update seminar.text.FORMAT_CHARACTERS for Unicode {unicodedata.unidata_version}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("42", 42), ("0042", 42), ("0", 0), ("", None), ("²", None), ("٣", None), ("４２", None), ("-1", None),
+     ("1.5", None), (" 7", None), (None, None), (7, None)],
+)
+def test_whole_number_reads_ascii_digits_only(typed: object, number: int | None) -> None:
+    assert whole_number(typed) == number

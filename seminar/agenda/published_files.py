@@ -43,6 +43,7 @@ from seminar.agenda.queries import (
 )
 from seminar.agenda.snapshot import agenda_from_data
 from seminar.permissions import ANONYMOUS
+from seminar.text import whole_number
 from seminar.web import templates
 
 if TYPE_CHECKING:
@@ -204,9 +205,10 @@ def person_token(secret: str, seminar_id: int, user_id: int) -> str:
 async def token_owner(secret: str, seminar_id: int, token: str) -> User | None:
     """The active account a calendar address was made for, or None for an address nobody was given."""
     user_part, _dash, _digest = token.partition("-")
-    if not user_part.isdigit() or not hmac.compare_digest(token, person_token(secret, seminar_id, int(user_part))):
+    user_id = whole_number(user_part)
+    if user_id is None or not hmac.compare_digest(token, person_token(secret, seminar_id, user_id)):
         return None
-    return await active_user(int(user_part))
+    return await active_user(user_id)
 
 
 async def person_calendar(request: Request, head: ReleaseHead, user: User) -> CachedFile:

@@ -31,6 +31,7 @@ from seminar.forms import (
 )
 from seminar.i18n import lazy_gettext as _l
 from seminar.reviews.models import Recommendation
+from seminar.text import whole_number
 
 EXTRA_CRITERION_ROWS = 2
 
@@ -45,12 +46,6 @@ RECOMMENDATION_LABELS = {
 CONFIDENCE_LABELS = {1: _l("Low"), 2: _l("Medium"), 3: _l("High")}
 # The longest texts the review form takes, by field name.
 REVIEW_TEXT_LIMITS = {"comment_to_authors": 10000, "confidential_note": 5000}
-
-
-def _number(value: str | None) -> int | None:
-    """A posted radio's or version's value as the number it is, else None."""
-    value = value or ""
-    return int(value) if str(value).isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -85,11 +80,11 @@ class ReviewForm(BaseForm):
 
     @property
     def opened_version(self) -> int:
-        return _number(self.version.data) or 0
+        return whole_number(self.version.data) or 0
 
     @property
     def confidence_value(self) -> int | None:
-        return _number(self.confidence.data)
+        return whole_number(self.confidence.data)
 
     def posted(self) -> PostedReview:
         return PostedReview(self.comment_to_authors.data or "", self.confidential_note.data or "",
@@ -115,7 +110,7 @@ def read_posted_review(data: FormData) -> PostedReview | None:
     if any(len(texts[name]) > limit for name, limit in REVIEW_TEXT_LIMITS.items()):
         return None
     return PostedReview(texts["comment_to_authors"], texts["confidential_note"], first["recommendation"] or "",
-                        _number(first["confidence"]), _number(one_line(absent_as_empty(first["version"]))) or 0)
+                        whole_number(first["confidence"]), whole_number(one_line(absent_as_empty(first["version"]))) or 0)
 
 
 class DeclineForm(BaseForm):

@@ -41,6 +41,7 @@ from seminar.reviews.proposals import (
     proposed_pairs,
 )
 from seminar.seminars.queries import topics_of
+from seminar.text import whole_number
 from seminar.web import flash, form, redirect, render, seminar_page, signed_in_user
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 def _criterion_rows(page_form: ReviewFormSettingsForm) -> list[actions.CriterionRow]:
     return [
         actions.CriterionRow(
-            id=int(entry.form.id.data) if str(entry.form.id.data or "").isdigit() else None,
+            id=whole_number(entry.form.id.data),
             name=entry.form.name.data or "",
             description=entry.form.description.data or "",
             max_points=entry.form.max_points.data,

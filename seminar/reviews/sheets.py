@@ -25,6 +25,7 @@ from seminar.errors import UserError
 from seminar.i18n import _
 from seminar.reviews.rules import CriterionSpec, read_scores
 from seminar.spreadsheets import FONT_NAME, Column, new_workbook, to_bytes, write_table
+from seminar.text import whole_number
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -227,7 +228,8 @@ def review_sheet_xlsx(owner: SheetOwner, criteria: Sequence[CriterionSpec], pape
 def _score_cell(value: str | None) -> int | str | None:
     if value is None or value == "":
         return None
-    return int(value) if value.isdigit() else value
+    number = whole_number(value)
+    return number if number is not None else value
 
 
 def _write_meta(meta: Worksheet, owner: SheetOwner, header_row: int) -> None:
@@ -451,8 +453,7 @@ def _sheet_rows(rows: Iterator[tuple[object, ...]], criteria: Sequence[Criterion
         if has_judgement:
             judgement, wrong = read_judgement(*cells)
             messages += [cell_problem(number, name, message) for name, message in wrong.items()]
-        paper_id = int(raw_id) if raw_id.isdigit() else None
-        paper_number = int(raw_number) if raw_number.isdigit() else None
+        paper_id, paper_number = whole_number(raw_id), whole_number(raw_number)
         if paper_id is None and paper_number is None:
             messages.append(cell_problem(number, NUMBER, _("which paper is this? The number is missing.")))
         yield SheetRow(number, paper_id, paper_number, scores, comment, tuple(messages), judgement)

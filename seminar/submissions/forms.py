@@ -30,6 +30,7 @@ from seminar.forms import (
 from seminar.i18n import _
 from seminar.i18n import lazy_gettext as _l
 from seminar.submissions.rules import MAX_KEYWORDS, TITLE_MAX_LENGTH, parse_keywords
+from seminar.text import whole_number
 
 if TYPE_CHECKING:
     from seminar.submissions.models import Author, Paper
@@ -106,8 +107,7 @@ class PaperForm(BaseForm):
     @property
     def opened_version(self) -> int:
         """The paper's version when the form was opened (0 if the field was tampered with)."""
-        version = self.version.data or ""
-        return int(version) if version.isdigit() else 0
+        return whole_number(self.version.data) or 0
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

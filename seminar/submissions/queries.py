@@ -27,6 +27,7 @@ from seminar.submissions import rules
 from seminar.submissions.archive import manuscript_name, unique_names
 from seminar.overlap import queries as overlap_queries
 from seminar.submissions.export import AuthorRow, PaperRow, sort_key
+from seminar.text import whole_number
 from seminar.submissions.intake import MAX_CHARACTERS
 from seminar.submissions.models import (
     Author,
@@ -132,10 +133,10 @@ def filtered_papers(
     """The visible papers narrowed by the list's filters (topic, city, status); unknown values are ignored."""
     filters = {key: params.get(key, "") for key in FILTERS}
     papers = visible_papers(actor, seminar)
-    if filters["topic"].isdigit():
-        papers = papers.filter(topic_id=int(filters["topic"]))
-    if filters["city"].isdigit():
-        papers = papers.filter(city_id=int(filters["city"]))
+    if (topic_id := whole_number(filters["topic"])) is not None:
+        papers = papers.filter(topic_id=topic_id)
+    if (city_id := whole_number(filters["city"])) is not None:
+        papers = papers.filter(city_id=city_id)
     if filters["status"] in {status.value for status in PaperStatus}:
         papers = papers.filter(status=filters["status"])
     return papers, filters

@@ -326,6 +326,19 @@ async def test_outbox_is_paginated(client: Client) -> None:
     assert "第 2 / 2 页" in second.text
 
 
+@pytest.mark.parametrize("asked", ["²", "٢", "-1", "abc"])
+async def test_a_page_number_no_keyboard_digit_writes_shows_the_first_page(client: Client, asked: str) -> None:
+    """`?page=²` passed `str.isdigit` and `int` refused it: a server error instead of the first page."""
+    await make_admin()
+    await make_mail(to_address="user00@example.org")
+    await client.login("admin@example.org")
+
+    page = await client.get("/manage/outbox", params={"page": asked})
+
+    assert page.status_code == 200
+    assert listed_recipients(page.text) == ["user00@example.org"]
+
+
 async def test_outbox_list_query_count_does_not_grow_with_the_number_of_mails(client: Client) -> None:
     a, b = await two_seminars()
     await make_admin()
